@@ -1,0 +1,141 @@
+# passnum -- build, test, benchmark, fuzz and install.
+#
+#   make run     build, set up the demo data in demo/, show it working
+#   make test    build twice (plain, then ASan+UBSan), run every test, fuzz briefly
+#   make bench   benchmarks, with their raw baselines measured in the same run
+#   make fuzz    each fuzz target for FUZZ_SECONDS (default 60)
+#   make deps    install the Debian packages the project needs
+#
+# Builds go to $(BUILD): build/release by default, build/asan with SAN=1.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build/release
+SAN     ?=
+CC      ?= cc
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+
+PKGS      := libsodium libqrencode libpng
+TEST_PKGS := cmocka
+
+CSTD   := -std=c11
+WARN   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+          -Wmissing-prototypes -Wvla -Wpointer-arith
+ifeq ($(SAN),1)
+OPT    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+          -fno-sanitize-recover=all
+HARDEN := -fstack-protector-strong -fPIE
+LDSAN  := -fsanitize=address,undefined
+else
+OPT    := -O2 -g
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDSAN  :=
+endif
+
+# pkg-config is asked only when a build needs it, so that "make deps" and
+# "make clean" work on a machine without the libraries.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+
+CPPFLAGS := -Iinclude -Ilib -D_DEFAULT_SOURCE
+CFLAGS   := $(CSTD) $(WARN) $(OPT) $(HARDEN)
+LDFLAGS  := -pie -Wl,-z,relro,-z,now $(LDSAN)
+
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_A     := $(BUILD)/libpassnum.a
+
+ADMIN_SRC := $(wildcard server/admin*.c)
+TERM_SRC  := $(wildcard terminal/*.c)
+ADMIN_BIN := $(BUILD)/bin/passnum-admin
+TERM_BIN  := $(BUILD)/bin/passnum-terminal
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/pn-%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all test run bench fuzz install clean deps deps-check build-tests \
+        fuzz-build
+
+all: $(ADMIN_BIN) $(TERM_BIN)
+
+deps:
+	scripts/deps.sh install
+
+# Pull in the Debian packages only when one is missing.
+deps-check:
+	@scripts/deps.sh check 2>/dev/null || scripts/deps.sh install
+
+$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h terminal/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(ADMIN_BIN): $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TERM_BIN): $(TERM_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tools/pn-%: tests/tools/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+
+build-tests: all $(UNIT_BIN) $(TOOL_BIN)
+
+# libFuzzer targets: clang, with the library compiled in under ASan+UBSan.
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/passnum/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) -std=c11 -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+test: deps-check
+	@$(MAKE) --no-print-directory BUILD=build/release build-tests
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build-tests
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/run.sh build/release build/asan
+
+run: deps-check
+	@$(MAKE) --no-print-directory BUILD=build/release build-tests
+	@scripts/demo.sh build/release demo
+
+bench: deps-check
+	@$(MAKE) --no-print-directory BUILD=build/release all $(BENCH_SRC:bench/%.c=build/release/bench/%)
+	@for b in $(BENCH_SRC:bench/%.c=build/release/bench/%); do $$b || exit 1; done
+
+fuzz: deps-check fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/passnum
+	install -m 0755 $(ADMIN_BIN) $(TERM_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/passnum/
+
+clean:
+	rm -rf build

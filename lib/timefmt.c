@@ -1,0 +1,88 @@
+/* timefmt.c -- parsing and printing dates. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/parse.h"
+#include "passnum/timefmt.h"
+
+/* Read exactly n digits at s into *v. */
+static int
+digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+int
+pn_time_parse(const char *s, int64_t *out)
+{
+	struct tm tm, back;
+	size_t len;
+	time_t t;
+	uint64_t u;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '@') {
+		if (pn_parse_u64(s + 1, INT64_MAX, &u) != 0)
+			return -1;
+		*out = (int64_t)u;
+		return 0;
+	}
+	len = strlen(s);
+	if (len != 10 && len != 20)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (digits(s, 4, &tm.tm_year) || s[4] != '-' ||
+	    digits(s + 5, 2, &tm.tm_mon) || s[7] != '-' ||
+	    digits(s + 8, 2, &tm.tm_mday))
+		return -1;
+	if (len == 20 && (s[10] != 'T' || digits(s + 11, 2, &tm.tm_hour) ||
+	    s[13] != ':' || digits(s + 14, 2, &tm.tm_min) || s[16] != ':' ||
+	    digits(s + 17, 2, &tm.tm_sec) || s[19] != 'Z'))
+		return -1;
+	if (tm.tm_year < 1970)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	back = tm;
+	t = timegm(&tm);
+	/* timegm() normalises 2026-02-30 to March: refuse what moved. */
+	if (t == (time_t)-1 || tm.tm_year != back.tm_year ||
+	    tm.tm_mon != back.tm_mon || tm.tm_mday != back.tm_mday ||
+	    tm.tm_hour != back.tm_hour || tm.tm_min != back.tm_min ||
+	    tm.tm_sec != back.tm_sec)
+		return -1;
+	*out = (int64_t)t;
+	return 0;
+}
+
+void
+pn_time_format(int64_t t, char buf[PN_TIME_TEXT_MAX])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, PN_TIME_TEXT_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(buf, PN_TIME_TEXT_MAX, "@%lld", (long long)t);
+}
+
+void
+pn_time_format_fr_date(int64_t t, char buf[PN_TIME_TEXT_MAX])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, PN_TIME_TEXT_MAX, "%d/%m/%Y", &tm) == 0)
+		(void)snprintf(buf, PN_TIME_TEXT_MAX, "@%lld", (long long)t);
+}
