@@ -322,6 +322,33 @@ pn_denylist_load(const char *path, const struct pn_trust *trust,
 	return d;
 }
 
+struct pn_denylist *
+pn_denylist_load_chain(const char *const *paths, size_t n,
+    const struct pn_trust *trust, int64_t prune_before, struct pn_error *err)
+{
+	struct pn_denylist *held = pn_denylist_new(), *d;
+	size_t i;
+
+	if (held == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((d = pn_denylist_load(paths[i], trust, err)) == NULL)
+			goto fail;
+		if (pn_denylist_merge(held, d, prune_before, err) != 0) {
+			pn_error_prefix(err, paths[i]);
+			pn_denylist_free(d);
+			goto fail;
+		}
+		pn_denylist_free(d);
+	}
+	return held;
+fail:
+	pn_denylist_free(held);
+	return NULL;
+}
+
 int
 pn_denylist_save(const struct pn_denylist *d, const char *path,
     struct pn_error *err)

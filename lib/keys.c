@@ -279,3 +279,9 @@ pn_cert_filename(uint16_t kid, char *buf, size_t len)
 
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
+
+int
+pn_key_dir_ensure(const char *dir, struct pn_error *err)
+{
+	return pn_dir_ensure(dir, S_IRWXU, err);
+}

@@ -100,7 +100,7 @@ pn_serial_status_message(enum pn_serial_status s)
 		    "tirets acceptés)";
 	case PN_SERIAL_LENGTH:
 		return "nombre de chiffres incorrect : vérifiez qu'aucun "
-		    "chiffre ne manque (13 chiffres en tout)";
+		    "chiffre ne manque ni ne dépasse";
 	case PN_SERIAL_CHECK:
 		return "erreur de saisie : le chiffre de contrôle ne "
 		    "correspond pas, relisez le numéro";

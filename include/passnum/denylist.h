@@ -76,6 +76,14 @@ struct pn_denylist *pn_denylist_decode(const uint8_t *in, size_t len,
 struct pn_denylist *pn_denylist_load(const char *path,
     const struct pn_trust *trust, struct pn_error *err);
 
+/*
+ * Load deny-list documents from n files, in order (a full list, then its
+ * increments), each verified against trust, and merge them into a new held
+ * list. With n == 0 the result is an empty list.
+ */
+struct pn_denylist *pn_denylist_load_chain(const char *const *paths, size_t n,
+    const struct pn_trust *trust, int64_t prune_before, struct pn_error *err);
+
 /* Write a signed document to path, replacing it atomically. */
 int pn_denylist_save(const struct pn_denylist *d, const char *path,
     struct pn_error *err);

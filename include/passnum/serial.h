@@ -1,7 +1,7 @@
 /* serial.h -- the printed form of a voucher serial, for typing it by hand.
  *
  * Twelve digits (more for serials of 10^12 and above) in groups of four,
- * then one Damm check digit: "0000 0012 3456 7". The Damm check digit
+ * then one Damm check digit: "0000 0012 3456 6". The Damm check digit
  * catches every single-digit error and every transposition of two adjacent
  * digits, the check digit included.
  */
@@ -32,7 +32,10 @@ void pn_serial_format(uint64_t serial, char buf[PN_SERIAL_TEXT_MAX]);
 /*
  * Parse a typed serial. Spaces, tabs and dashes anywhere are ignored, as are
  * lower/upper case differences (the form has digits only). The number of
- * digits must be that of the printed form, so a dropped digit is caught.
+ * digits must be that of the printed form, so a dropped digit is caught
+ * for serials below 10^12 (printed with 12 digits). A longer form that
+ * loses a digit may read as a shorter valid one (a 1 in 10 chance): serials
+ * are sequential, and a Département will not issue 10^12 vouchers.
  */
 enum pn_serial_status pn_serial_parse(const char *text, uint64_t *serial);
 

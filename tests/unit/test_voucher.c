@@ -428,6 +428,40 @@ test_reason_table(void **state)
 	assert_string_equal(pn_reason_name((enum pn_reason)99), "unknown");
 }
 
+/* The worked example of docs/voucher-format.md, byte for byte. */
+static void
+test_worked_example(void **state)
+{
+	static const char want_text[] = "PN1:V50V50000$*0000000WA0448300$ET:"
+	    "FDG00$PD$TPOWO1RMM4IW%O71OD+R%342B84H5R.9A$K.3TSOTE4H$TAXPC9K9F."
+	    "TG99SNI1+S:ROJIJ$%G:HUJUM4F8AFNPUS*0PCK1U:K";
+	static const uint8_t want_head[28] = {
+		0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x01, 0xe2, 0x40, 0x00, 0x00, 0x03, 0xe8, 0x00,
+		0x69, 0xa4, 0x00, 0x10, 0x6b, 0x5f, 0xca, 0xff,
+	};
+	struct fixture *f = *state;
+	struct pn_voucher v;
+	uint8_t raw[PN_VOUCHER_SIZE];
+	char text[PN_VOUCHER_TEXT_LEN + 1];
+
+	memset(&v, 0, sizeof(v));
+	v.programme = 7;
+	v.serial = 123456;
+	v.value_cents = 1000;
+	v.issued_at = 1772355600;	/* 2026-03-01T09:00:00Z */
+	v.expires_at = 1801439999;	/* 2027-01-31T23:59:59Z */
+	assert_int_equal(pn_voucher_sign(&v, f->key), 0);
+	pn_voucher_pack(&v, raw);
+	assert_memory_equal(raw, want_head, sizeof(want_head));
+	assert_int_equal(raw[28], 0xc3);	/* signature starts c390b2c6 */
+	assert_int_equal(raw[29], 0x90);
+	assert_int_equal(raw[91], 0x0e);	/* ... and ends 79a60e */
+	pn_voucher_to_text(&v, text);
+	assert_string_equal(text, want_text);
+	assert_int_equal(sizeof(want_text) - 1, PN_VOUCHER_TEXT_LEN);
+}
+
 int
 main(void)
 {
@@ -439,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_every_reason),
 		cmocka_unit_test(test_signature_before_fields),
 		cmocka_unit_test(test_reason_table),
+		cmocka_unit_test(test_worked_example),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

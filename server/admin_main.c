@@ -1,0 +1,87 @@
+/* admin_main.c -- passnum-admin: dispatch to the operator's subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "passnum/passnum.h"
+#include "passnum/timefmt.h"
+#include "admin.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "keygen", admin_keygen,
+	  "keygen master --out DIR | keygen signing --master DIR --kid N ..." },
+	{ "bundle", admin_bundle,
+	  "bundle --master DIR --certs DIR --seq N --out FILE [--revoke LIST]" },
+	{ "inspect", admin_inspect,
+	  "inspect CODE [--bundle FILE] [--denylist FILE]... [--at TIME]" },
+};
+
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: passnum-admin COMMAND [OPTIONS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %s\n", commands[i].summary);
+	fprintf(out, "\nDates: YYYY-MM-DD (00:00 UTC), YYYY-MM-DDTHH:MM:SSZ or "
+	    "@UNIXSECONDS.\nSee docs/keys.md and docs/voucher-format.md.\n");
+}
+
+int
+admin_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "passnum-admin %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return ADMIN_EXIT_USAGE;
+}
+
+int
+admin_parse_time(const char *cmd, const char *opt, const char *value,
+    int64_t *out)
+{
+	if (pn_time_parse(value, out) == 0)
+		return 0;
+	admin_usage_error(cmd, "%s: '%s' is not a date (expected YYYY-MM-DD, "
+	    "YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS)", opt, value);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return ADMIN_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("passnum-admin %s\n", PN_VERSION);
+		return ADMIN_EXIT_OK;
+	}
+	if (pn_init() != 0) {
+		fprintf(stderr, "passnum-admin: cannot initialise libsodium\n");
+		return ADMIN_EXIT_FAIL;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "passnum-admin: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return ADMIN_EXIT_USAGE;
+}

@@ -1,0 +1,90 @@
+/* cmd_verify.c -- passnum-terminal verify: the offline verdict on one voucher.
+ *
+ *   verify CODE --bundle FILE [--master PUB] [--denylist FILE]... [--at TIME]
+ *
+ * Prints one line in French and exits with the class of the verdict, so
+ * that a script can tell "forged" from "expired" without parsing text.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "passnum/codeinput.h"
+#include "passnum/timefmt.h"
+#include "passnum/verifier.h"
+#include "passnum/voucher.h"
+#include "terminal.h"
+
+#define MAX_DENYLISTS 64
+
+static int
+usage_error(const char *what)
+{
+	fprintf(stderr, "passnum-terminal verify: %s\n"
+	    "usage: passnum-terminal verify CODE --bundle FILE [--master PUB] "
+	    "[--denylist FILE]... [--at TIME]\n", what);
+	return TERM_EXIT_USAGE;
+}
+
+int
+term_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "master", required_argument, NULL, 'm' },
+		{ "denylist", required_argument, NULL, 'd' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bundle = NULL, *master = NULL, *deny[MAX_DENYLISTS];
+	char code[PN_CODE_INPUT_MAX], line[PN_VERDICT_MAX];
+	struct pn_verifier ver;
+	struct pn_voucher v;
+	struct pn_error err;
+	enum pn_reason r;
+	int64_t at = (int64_t)time(NULL);
+	size_t n_deny = 0, len;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			bundle = optarg;
+			break;
+		case 'm':
+			master = optarg;
+			break;
+		case 'd':
+			if (n_deny == MAX_DENYLISTS)
+				return usage_error("too many --denylist files");
+			deny[n_deny++] = optarg;
+			break;
+		case 'a':
+			if (pn_time_parse(optarg, &at) != 0)
+				return usage_error("--at: not a date "
+				    "(YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
+				    "@UNIXSECONDS)");
+			break;
+		default:
+			return TERM_EXIT_USAGE;
+		}
+	}
+	if (bundle == NULL)
+		return usage_error("--bundle FILE is required");
+	if (optind != argc - 1)
+		return usage_error("exactly one CODE expected");
+	if (pn_code_input(argv[optind], code, sizeof(code), &len) != 0)
+		return usage_error(code);
+	if (pn_verifier_open(&ver, bundle, master, deny, n_deny, &err) != 0) {
+		fprintf(stderr, "passnum-terminal verify: %s\n", err.message);
+		printf("ERREUR — clés du terminal inutilisables : vérification "
+		    "impossible\n");
+		return TERM_EXIT_SETUP;
+	}
+	r = pn_voucher_check_text(code, len, ver.trust, ver.deny, at, &v);
+	pn_verdict_format(r, r < PN_R_UNKNOWN_KID ? NULL : &v, line);
+	printf("%s\n", line);
+	pn_verifier_close(&ver);
+	return (int)pn_reason_class(r);
+}

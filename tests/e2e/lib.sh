@@ -1,0 +1,53 @@
+# lib.sh -- TAP helpers for the end-to-end scripts (sourced, not run).
+#
+# The scripts run the real binaries of $BUILD (bin/ and tools/) in a scratch
+# directory $OUT, and print one "ok"/"not ok" line per check.
+
+set -u
+: "${BUILD:?BUILD must name a build directory, such as build/release}"
+: "${OUT:?OUT must name a scratch directory}"
+BUILD=$(cd "$BUILD" && pwd)
+ADMIN="$BUILD/bin/passnum-admin"
+TERMINAL="$BUILD/bin/passnum-terminal"
+MINT="$BUILD/tools/pn-mint"
+DENY="$BUILD/tools/pn-denylist"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+# run CMD...: run it, keeping its stdout in $OUT/stdout, stderr in
+# $OUT/stderr, and its status in $status.
+run() {
+	"$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	status=$?
+}
+
+# expect STATUS TEXT DESCRIPTION -- CMD...: run CMD; the check passes when it
+# exits with STATUS and its output (stdout and stderr) contains TEXT.
+expect() {
+	want=$1 text=$2 desc=$3
+	shift 4
+	run "$@"
+	if [ "$status" -eq "$want" ] &&
+	    cat "$OUT/stdout" "$OUT/stderr" | grep -qF -- "$text"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "# command: $*"
+		echo "# wanted status $want and text '$text'; got status $status:"
+		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
+	fi
+}
+
+# check DESCRIPTION CMD...: passes when CMD succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+done_testing() { echo "1..$n"; }

@@ -1,0 +1,117 @@
+/* fuzz_small_parsers.c -- libFuzzer target: Base45, printed serials, dates,
+ * numbers, key files and certificates.
+ *
+ * The first byte chooses the parser; each round-trips what it accepts.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passnum/base45.h"
+#include "passnum/cert.h"
+#include "passnum/keys.h"
+#include "passnum/parse.h"
+#include "passnum/passnum.h"
+#include "passnum/serial.h"
+#include "passnum/timefmt.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A NUL-terminated copy of the input, for the string parsers. */
+static char *
+cstring(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (s == NULL)
+		abort();
+	memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+static void
+fuzz_base45(const uint8_t *data, size_t size)
+{
+	uint8_t out[512];
+	char back[1024];
+	size_t outlen;
+
+	if (pn_base45_decode((const char *)data, size, out, sizeof(out),
+	    &outlen, NULL) == PN_B45_OK) {
+		if (pn_base45_encode(out, outlen, back, sizeof(back)) < 0 ||
+		    strlen(back) != size || memcmp(back, data, size) != 0)
+			abort();
+	}
+}
+
+static void
+fuzz_serial(const uint8_t *data, size_t size)
+{
+	char *s = cstring(data, size), text[PN_SERIAL_TEXT_MAX];
+	uint64_t serial, again;
+
+	if (pn_serial_parse(s, &serial) == PN_SERIAL_OK) {
+		pn_serial_format(serial, text);
+		if (pn_serial_parse(text, &again) != PN_SERIAL_OK ||
+		    again != serial)
+			abort();
+	}
+	free(s);
+}
+
+static void
+fuzz_time(const uint8_t *data, size_t size)
+{
+	char *s = cstring(data, size), text[PN_TIME_TEXT_MAX];
+	int64_t t, again;
+	uint64_t u;
+
+	if (pn_time_parse(s, &t) == 0 && t < 253402300800) {
+		pn_time_format(t, text);
+		if (pn_time_parse(text, &again) != 0 || again != t)
+			abort();
+	}
+	(void)pn_parse_u64(s, 1000, &u);
+	free(s);
+}
+
+static void
+fuzz_keys(const uint8_t *data, size_t size)
+{
+	struct pn_cert c;
+	size_t used;
+
+	pn_master_key_free(pn_master_key_parse(data, size, NULL));
+	pn_signing_key_free(pn_signing_key_parse(data, size, NULL));
+	if (pn_cert_decode(data, size, &used, &c, NULL) == 0) {
+		uint8_t back[PN_CERT_MAX_SIZE];
+
+		if (used > size || pn_cert_encode(&c, back, sizeof(back)) !=
+		    used || memcmp(back, data, used) != 0)
+			abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	pn_init();
+	switch (data[0] % 4) {
+	case 0:
+		fuzz_base45(data + 1, size - 1);
+		break;
+	case 1:
+		fuzz_serial(data + 1, size - 1);
+		break;
+	case 2:
+		fuzz_time(data + 1, size - 1);
+		break;
+	case 3:
+		fuzz_keys(data + 1, size - 1);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,266 @@
+/* test_timefmt.c -- typed and printed dates, and strict numbers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/parse.h"
+#include "passnum/timefmt.h"
+
+#define SENTINEL	((int64_t)0x5a5a5a5a5a5a5a5aLL)
+#define U_SENTINEL	((uint64_t)0xa5a5a5a5a5a5a5a5ULL)
+/* 9999-12-31T23:59:59Z: the last second with a four-digit year. */
+#define T_LAST		INT64_C(253402300799)
+
+/* xorshift64: a fixed-seed generator, so that a failure reproduces. */
+static uint64_t
+xorshift64(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+static void
+expect_time(const char *s, int64_t want)
+{
+	int64_t t = SENTINEL;
+
+	if (pn_time_parse(s, &t) != 0)
+		fail_msg("\"%s\" refused", s);
+	assert_int_equal(t, want);
+}
+
+static void
+expect_refused(const char *s)
+{
+	int64_t t = SENTINEL;
+
+	if (pn_time_parse(s, &t) != -1)
+		fail_msg("\"%s\" accepted as %lld", s != NULL ? s : "(null)",
+		    (long long)t);
+	assert_int_equal(t, SENTINEL);
+}
+
+static void
+test_time_parse(void **state)
+{
+	(void)state;
+	expect_time("1970-01-01", 0);
+	expect_time("1970-01-01T00:00:00Z", 0);
+	expect_time("2026-01-01", 1767225600);
+	expect_time("2026-01-01T00:00:01Z", 1767225601);
+	expect_time("2026-12-31T23:59:59Z", 1798761599);
+	expect_time("2027-01-01", 1798761600);
+	expect_time("@0", 0);
+	expect_time("@1798761599", 1798761599);
+	expect_time("@9223372036854775807", INT64_MAX);
+	/* Leap days: 2028 and 2000 have one; 2026 and 2100 do not. */
+	expect_time("2028-02-29", 1835395200);
+	expect_time("2028-02-29T12:00:00Z", 1835395200 + 43200);
+	expect_time("2000-02-29", 951782400);
+	expect_time("9999-12-31T23:59:59Z", T_LAST);
+}
+
+static void
+test_time_refused(void **state)
+{
+	(void)state;
+	expect_refused("2026-02-30");
+	expect_refused("2026-02-29");
+	expect_refused("2100-02-29");
+	expect_refused("2026-04-31");
+	expect_refused("2026-13-01");
+	expect_refused("2026-00-01");
+	expect_refused("2026-01-00");
+	expect_refused("2026-01-32");
+	expect_refused("2026-1-01");
+	expect_refused("2026-01-1");
+	expect_refused("26-01-01");
+	expect_refused("2026/01/01");
+	expect_refused("2026-01-01T24:00:00Z");
+	expect_refused("2026-01-01T23:60:00Z");
+	expect_refused("2026-01-01T23:59:60Z");
+	expect_refused("2026-01-01 00:00:00");
+	expect_refused("2026-01-01 00:00:00Z");
+	expect_refused("2026-01-01T00:00:00");
+	expect_refused("2026-01-01T00:00:00z");
+	expect_refused("2026-01-01T00:00:00+01:00");
+	expect_refused("2026-01-01T0:00:00Z");
+	expect_refused(" 2026-01-01");
+	expect_refused("2026-01-01 ");
+	expect_refused("2026-01-01T");
+	expect_refused("1969-12-31");
+	expect_refused("1969-12-31T23:59:59Z");
+	expect_refused("@-1");
+	expect_refused("@+1");
+	expect_refused("@");
+	expect_refused("@12a");
+	expect_refused("@ 12");
+	expect_refused("@9223372036854775808");
+	expect_refused("1798761599");
+	expect_refused("");
+	expect_refused(NULL);
+}
+
+static void
+check_round_trip(int64_t t)
+{
+	char buf[PN_TIME_TEXT_MAX], at[PN_TIME_TEXT_MAX];
+
+	memset(buf, 'x', sizeof(buf));
+	pn_time_format(t, buf);
+	assert_int_equal(strlen(buf), 20);
+	assert_int_equal(buf[10], 'T');
+	assert_int_equal(buf[19], 'Z');
+	expect_time(buf, t);
+	snprintf(at, sizeof(at), "@%lld", (long long)t);
+	expect_time(at, t);
+}
+
+static void
+test_time_format(void **state)
+{
+	char buf[PN_TIME_TEXT_MAX];
+	uint64_t seed = 0x082efa98ec4e6c89ULL;
+	int i;
+
+	(void)state;
+	pn_time_format(0, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	pn_time_format(1798761599, buf);
+	assert_string_equal(buf, "2026-12-31T23:59:59Z");
+	pn_time_format(1835395200, buf);
+	assert_string_equal(buf, "2028-02-29T00:00:00Z");
+	pn_time_format(T_LAST, buf);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+
+	check_round_trip(0);
+	check_round_trip(1);
+	check_round_trip(86399);
+	check_round_trip(86400);
+	check_round_trip(951782400);
+	check_round_trip(1767225600);
+	check_round_trip(1798761599);
+	check_round_trip(T_LAST);
+	for (i = 0; i < 2000; i++)
+		check_round_trip((int64_t)(xorshift64(&seed) %
+		    (uint64_t)(T_LAST + 1)));
+}
+
+/* Set TZ for this process and make the C library read it again. */
+static void
+set_tz(const char *tz)
+{
+	assert_int_equal(setenv("TZ", tz, 1), 0);
+	tzset();
+}
+
+static void
+test_fr_date(void **state)
+{
+	char buf[PN_TIME_TEXT_MAX];
+
+	(void)state;
+	set_tz("Europe/Paris");
+	/* 2026-12-31T23:59:59Z is already 2027 in Paris (UTC+1). */
+	pn_time_format_fr_date(1798761599, buf);
+	assert_string_equal(buf, "01/01/2027");
+	/* 2026-12-31T22:59:59Z is the last second of 2026 there. */
+	pn_time_format_fr_date(1798761599 - 3600, buf);
+	assert_string_equal(buf, "31/12/2026");
+	/* Summer time: 2026-07-14T22:00:00Z is midnight, UTC+2. */
+	pn_time_format_fr_date(1784066400, buf);
+	assert_string_equal(buf, "15/07/2026");
+	pn_time_format_fr_date(1784066400 - 1, buf);
+	assert_string_equal(buf, "14/07/2026");
+
+	set_tz("UTC");
+	pn_time_format_fr_date(1798761599, buf);
+	assert_string_equal(buf, "31/12/2026");
+	pn_time_format_fr_date(0, buf);
+	assert_string_equal(buf, "01/01/1970");
+}
+
+static void
+expect_u64(const char *s, uint64_t max, uint64_t want)
+{
+	uint64_t v = U_SENTINEL;
+
+	if (pn_parse_u64(s, max, &v) != 0)
+		fail_msg("\"%s\" refused (max %llu)", s,
+		    (unsigned long long)max);
+	assert_true(v == want);
+}
+
+static void
+expect_u64_refused(const char *s, uint64_t max)
+{
+	uint64_t v = U_SENTINEL;
+
+	if (pn_parse_u64(s, max, &v) != -1)
+		fail_msg("\"%s\" accepted (max %llu)", s != NULL ? s : "(null)",
+		    (unsigned long long)max);
+	/* *out is left alone on refusal. */
+	assert_true(v == U_SENTINEL);
+}
+
+static void
+test_parse_u64(void **state)
+{
+	(void)state;
+	expect_u64("0", UINT64_MAX, 0);
+	expect_u64("0", 0, 0);
+	expect_u64("7", UINT64_MAX, 7);
+	expect_u64("007", 7, 7);
+	expect_u64("18446744073709551615", UINT64_MAX, UINT64_MAX);
+	expect_u64("18446744073709551614", UINT64_MAX - 1, UINT64_MAX - 1);
+	expect_u64("100", 100, 100);
+	expect_u64("9223372036854775807", INT64_MAX, INT64_MAX);
+
+	expect_u64_refused("18446744073709551616", UINT64_MAX);
+	expect_u64_refused("18446744073709551620", UINT64_MAX);
+	expect_u64_refused("99999999999999999999", UINT64_MAX);
+	expect_u64_refused("184467440737095516150", UINT64_MAX);
+	expect_u64_refused("18446744073709551615", UINT64_MAX - 1);
+	expect_u64_refused("9223372036854775808", INT64_MAX);
+	expect_u64_refused("101", 100);
+	expect_u64_refused("110", 100);
+	expect_u64_refused("8", 7);
+	expect_u64_refused("1", 0);
+	expect_u64_refused("", UINT64_MAX);
+	expect_u64_refused(NULL, UINT64_MAX);
+	expect_u64_refused("-1", UINT64_MAX);
+	expect_u64_refused("-0", UINT64_MAX);
+	expect_u64_refused("+1", UINT64_MAX);
+	expect_u64_refused(" 1", UINT64_MAX);
+	expect_u64_refused("1 ", UINT64_MAX);
+	expect_u64_refused("1\n", UINT64_MAX);
+	expect_u64_refused("0x10", UINT64_MAX);
+	expect_u64_refused("1e3", UINT64_MAX);
+	expect_u64_refused("1.0", UINT64_MAX);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_parse),
+		cmocka_unit_test(test_time_refused),
+		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_fr_date),
+		cmocka_unit_test(test_parse_u64),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
