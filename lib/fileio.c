@@ -204,8 +204,22 @@ fail:
 int
 pn_dir_ensure(const char *path, mode_t mode, struct pn_error *err)
 {
+	char parent[4096];
 	struct stat st;
+	size_t i;
 
+	/* Parents first, as "mkdir -p" makes them; only the last gets mode. */
+	if (snprintf(parent, sizeof(parent), "%s", path) >= (int)sizeof(parent))
+		return pn_error_set(err, PN_E_ARG, "%s: path too long", path);
+	for (i = 1; parent[i] != '\0'; i++) {
+		if (parent[i] != '/')
+			continue;
+		parent[i] = '\0';
+		if (mkdir(parent, 0755) != 0 && errno != EEXIST)
+			return pn_error_set(err, PN_E_IO, "%s: cannot create "
+			    "directory: %s", parent, strerror(errno));
+		parent[i] = '/';
+	}
 	if (mkdir(path, mode) == 0)
 		return 0;
 	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))

@@ -352,9 +352,10 @@ struct strbuf {
 };
 
 /*
- * Append printf-formatted text to sb, growing it when the text does not
- * fit. Returns 0, or -1 when out of memory or when formatting failed; sb
- * then holds what it held before.
+ * Append printf-formatted text to sb, whose buffer must already be
+ * allocated, growing it when the text does not fit. Returns 0, or -1 when
+ * out of memory or when formatting failed; sb then holds what it held
+ * before.
  */
 static int
 sb_printf(struct strbuf *sb, const char *fmt, ...)

@@ -51,7 +51,7 @@ pn_verdict_format(enum pn_reason r, const struct pn_voucher *v,
 	char serial[PN_SERIAL_TEXT_MAX], amount[PN_MONEY_TEXT_MAX];
 	char date[PN_TIME_TEXT_MAX], why[160];
 
-	if (v == NULL || r < PN_R_UNKNOWN_KID) {
+	if (v == NULL || (r != PN_R_OK && r < PN_R_UNKNOWN_KID)) {
 		(void)snprintf(buf, PN_VERDICT_MAX, "REFUSÉ — %s (motif %d)",
 		    pn_reason_message(r, PN_LANG_FR), (int)r);
 		return;

@@ -136,6 +136,7 @@ keygen_signing(int argc, char **argv)
 
 	memset(&cert, 0, sizeof(cert));
 	cert.all_programmes = true;
+	pn_error_clear(&err);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -188,14 +189,16 @@ keygen_signing(int argc, char **argv)
 		return ADMIN_EXIT_USAGE;
 	}
 	if (pn_signing_key_filename(cert.kid, name, sizeof(name)) != 0 ||
-	    pn_key_dir_ensure(out, &err) != 0 ||
 	    snprintf(key_path, sizeof(key_path), "%s/%s", out, name) >=
 	    (int)sizeof(key_path) ||
 	    pn_cert_filename(cert.kid, name, sizeof(name)) != 0 ||
 	    snprintf(cert_path, sizeof(cert_path), "%s/%s", out, name) >=
-	    (int)sizeof(cert_path)) {
-		fprintf(stderr, "passnum-admin %s: %s: cannot use this "
-		    "directory\n", cmd, out);
+	    (int)sizeof(cert_path))
+		pn_error_set(&err, PN_E_ARG, "%s: path too long", out);
+	else if (pn_key_dir_ensure(out, &err) == 0)
+		err.code = PN_E_OK;
+	if (err.code != PN_E_OK) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
 		return ADMIN_EXIT_FAIL;
 	}
 	if (access(key_path, F_OK) == 0 || access(cert_path, F_OK) == 0) {

@@ -83,7 +83,7 @@ term_verify(int argc, char **argv)
 		return TERM_EXIT_SETUP;
 	}
 	r = pn_voucher_check_text(code, len, ver.trust, ver.deny, at, &v);
-	pn_verdict_format(r, r < PN_R_UNKNOWN_KID ? NULL : &v, line);
+	pn_verdict_format(r, &v, line);
 	printf("%s\n", line);
 	pn_verifier_close(&ver);
 	return (int)pn_reason_class(r);

@@ -75,7 +75,7 @@ void pn_signing_key_free(struct pn_signing_key *key);
 int pn_signing_key_filename(uint16_t kid, char *buf, size_t len);
 int pn_cert_filename(uint16_t kid, char *buf, size_t len);
 
-/* Create a directory for secret keys (mode 0700) unless it exists. */
+/* Create a directory for secret keys (mode 0700), and its parents, unless it exists. */
 int pn_key_dir_ensure(const char *dir, struct pn_error *err);
 
 /* Parse the bytes of key files (used by the loaders, exposed for fuzzing). */

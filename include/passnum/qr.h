@@ -16,18 +16,30 @@
 #define PN_QR_MAX_MODULE_PX	64
 
 /*
- * Render text as a 1-bit greyscale PNG with module_px pixels per module
- * (1..PN_QR_MAX_MODULE_PX). *out is malloc'd; the caller frees it.
- * Fails when text has characters outside QR's alphanumeric set.
+ * Render text as a 1-bit greyscale PNG (dark modules 0, light 1) with
+ * module_px pixels per module (1..PN_QR_MAX_MODULE_PX). Returns 0 with *out
+ * malloc'd (the caller frees it) and *len its size; or -1 with *out NULL,
+ * *len 0 and err (which may be NULL) set: PN_E_ARG for a NULL or empty
+ * text, a character outside QR's alphanumeric set (named with its offset
+ * from 0), a text too long for level Q (over 2420 characters) or a module
+ * size out of range; PN_E_NOMEM; PN_E_IO when libpng fails.
  */
 int pn_qr_png(const char *text, int module_px, uint8_t **out, size_t *len,
     struct pn_error *err);
 
-/* Render text as an SVG document; *out is a malloc'd NUL-terminated string. */
+/*
+ * Render text as a standalone SVG document whose width and height are the
+ * symbol's modules times module_px, in px, and whose viewBox counts modules.
+ * *out is a malloc'd NUL-terminated string and *len its length without the
+ * NUL. Same arguments, failures and errors as pn_qr_png().
+ */
 int pn_qr_svg(const char *text, int module_px, char **out, size_t *len,
     struct pn_error *err);
 
-/* Side of the symbol in modules, quiet zone included; 0 on failure. */
+/*
+ * Side of the symbol in modules, quiet zone included (57 for a voucher
+ * text); 0 when text cannot be encoded (a render call gives the reason).
+ */
 int pn_qr_size(const char *text);
 
 #endif

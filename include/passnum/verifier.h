@@ -40,7 +40,8 @@ void pn_verifier_close(struct pn_verifier *v);
  * One line in French: "VALIDE — 10,00 € — chèque 0000 0012 3456 7 —
  * valable jusqu'au 31/01/2027", or "REFUSÉ — chèque expiré le 31/01/2027 —
  * chèque 0000 0012 3456 7 (motif 43)". v is the decoded voucher, or NULL
- * when the text could not be decoded (reasons below 20).
+ * when there is none. Fields are shown only for decoded vouchers (reason 0
+ * or 20 and above), never from a text that could not be read.
  */
 void pn_verdict_format(enum pn_reason r, const struct pn_voucher *v,
     char buf[PN_VERDICT_MAX]);
