@@ -64,7 +64,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all test run bench fuzz install clean deps deps-check build-tests \
-        fuzz-build
+        fuzz-build tools
 
 all: $(ADMIN_BIN) $(TERM_BIN)
 
@@ -105,6 +105,8 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
+tools: $(TOOL_BIN)
+
 build-tests: all $(UNIT_BIN) $(TOOL_BIN)
 
 # libFuzzer targets: clang, with the library compiled in under ASan+UBSan.
@@ -122,7 +124,7 @@ test: deps-check
 	@tests/run.sh build/release build/asan
 
 run: deps-check
-	@$(MAKE) --no-print-directory BUILD=build/release build-tests
+	@$(MAKE) --no-print-directory BUILD=build/release all tools
 	@scripts/demo.sh build/release demo
 
 bench: deps-check

@@ -3,9 +3,10 @@
  * A figure is an operation (a callback that does one per call) run over
  * and over for a fixed wall time, measured with CLOCK_MONOTONIC. Figures
  * that are compared (a library call and the raw libsodium call it builds on)
- * are measured in interleaved rounds, and each keeps the best rate of its
- * rounds: on a small shared machine a round can only be slowed down by
- * others, never sped up, so the best rounds compare like with like.
+ * are measured side by side in short interleaved slices, and each keeps the
+ * best rate of its slices: on a small shared machine a slice can only be
+ * slowed down by others, never sped up, so the best slices compare like
+ * with like.
  *
  * The time of a round is BENCH_SECONDS_PER_ROUND seconds (default 0.2).
  * Unexpected states are fatal: a benchmark prints where and exits 2, so
@@ -35,6 +36,7 @@
 #include "passnum/passnum.h"
 
 #define BENCH_ROUNDS		5	/* rounds per figure */
+#define BENCH_SLICES		10	/* slices per round, taking turns */
 #define BENCH_BATCH		64	/* calls between two clock readings */
 #define BENCH_SECONDS_DEFAULT	0.2
 #define BENCH_SECONDS_ENV	"BENCH_SECONDS_PER_ROUND"
@@ -46,7 +48,7 @@ struct bench_rate {
 	const char *label;	/* printed name: "voucher decode+verify" */
 	int (*fn)(void *ctx);	/* one operation; 0 on success */
 	void *ctx;		/* handed to fn on every call */
-	double best;		/* best rate of the rounds, operations/s */
+	double best;		/* best rate of its slices, operations/s */
 };
 
 /* Targets missed so far, for the verdict line that ends a benchmark. */
@@ -107,7 +109,7 @@ bench_seconds_per_round(void)
  * Call fn(ctx) repeatedly for about seconds of wall time and return the
  * rate in operations per second, or -1 as soon as a call fails (fn says
  * why). Batches grow from 1 to BENCH_BATCH calls so that a slow operation
- * does not overrun the round by much; the rate divides the calls made by
+ * does not overrun the slice by much; the rate divides the calls made by
  * the time they took, so an overrun does not bias it.
  */
 static inline double
@@ -130,27 +132,32 @@ bench_run(int (*fn)(void *ctx), void *ctx, double seconds)
 }
 
 /*
- * Measure the n figures of rates in BENCH_ROUNDS interleaved rounds of
- * seconds each, after a short warm-up of each, and keep in each its best
- * rate. Rounds alternate the order (a b c, c b a, ...) so that no figure
- * always runs first. Returns 0, or -1 when an operation failed.
+ * Measure the n figures of rates side by side and keep in each its best
+ * rate. Each of BENCH_ROUNDS rounds gives every figure seconds of time, cut
+ * into BENCH_SLICES slices that take turns between the figures, the order
+ * reversed at every turn (a b c, c b a, ...) so that none always runs
+ * first. A shared virtual machine changes speed by a third every few tens
+ * of milliseconds: slices that short let each figure's best one fall in a
+ * fast period, where a longer run would average fast and slow. Each figure
+ * is warmed up first. Returns 0, or -1 when an operation failed.
  */
 static inline int
 bench_interleave(struct bench_rate *const *rates, size_t n, double seconds)
 {
+	double slice = seconds / BENCH_SLICES;
 	size_t i;
-	int round;
+	int turn;
 
 	for (i = 0; i < n; i++) {
 		rates[i]->best = 0;
-		if (bench_run(rates[i]->fn, rates[i]->ctx, seconds / 4) < 0)
+		if (bench_run(rates[i]->fn, rates[i]->ctx, slice) < 0)
 			return -1;
 	}
-	for (round = 0; round < BENCH_ROUNDS; round++) {
+	for (turn = 0; turn < BENCH_ROUNDS * BENCH_SLICES; turn++) {
 		for (i = 0; i < n; i++) {
-			struct bench_rate *r = rates[round % 2 == 0 ? i :
+			struct bench_rate *r = rates[turn % 2 == 0 ? i :
 			    n - 1 - i];
-			double rate = bench_run(r->fn, r->ctx, seconds);
+			double rate = bench_run(r->fn, r->ctx, slice);
 
 			if (rate < 0)
 				return -1;
@@ -270,8 +277,9 @@ bench_print_header(const char *prog, double seconds)
 	printf("  machine: %ld CPU%s online, %s%s%s\n", cpus,
 	    cpus == 1 ? "" : "s", u.machine, model[0] != '\0' ? ", " : "",
 	    model);
-	printf("  %d interleaved rounds of %.2f s per figure, best round "
-	    "kept\n", BENCH_ROUNDS, seconds);
+	printf("  %d rounds of %.2f s per figure, interleaved in slices of "
+	    "%.0f ms, best slice kept\n", BENCH_ROUNDS, seconds,
+	    seconds / BENCH_SLICES * 1000);
 }
 
 /*

@@ -1,6 +1,6 @@
 /* bench_voucher.c -- vouchers signed, checked and drawn per second, beside raw Ed25519.
  *
- * Each figure is measured in interleaved rounds with the raw libsodium
+ * Each figure is measured in interleaved slices with the raw libsodium
  * figure it builds on, and printed as a ratio to it:
  *   voucher sign + text     / crypto_sign_detached of 44 bytes   >= 0.90
  *   voucher decode + verify / crypto_sign_verify_detached        >= 0.90
@@ -46,8 +46,8 @@
 #define QR_MODULE_PX	4
 
 /* The tag and signed bytes of a voucher: what the raw figures sign. */
-#define TAG		"PASSNUM-VOUCHER1"
-#define TAG_LEN		16
+#define TAG		PN_VOUCHER_TAG
+#define TAG_LEN		PN_VOUCHER_TAG_LEN
 #define MSG_LEN		(TAG_LEN + PN_VOUCHER_SIGNED_SIZE)
 
 _Static_assert(MSG_LEN == 44, "a voucher signs 44 bytes");

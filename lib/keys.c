@@ -127,7 +127,12 @@ pn_master_key_save(const struct pn_master_key *key, const char *dir,
 	memcpy(buf + MAGIC_LEN, key->pk, 32);
 	if (secret_save(sec, MASTER_SECRET, NULL, key->sk, err) != 0)
 		return -1;
-	return pn_file_write(pub, buf, sizeof(buf), 0644, false, err);
+	if (pn_file_write(pub, buf, sizeof(buf), 0644, false, err) != 0) {
+		/* Leave no secret key without its public half. */
+		unlink(sec);
+		return -1;
+	}
+	return 0;
 }
 
 struct pn_master_key *

@@ -11,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "passnum/voucher.h"
+
 #define PN_TAG_LEN 16
 
-#define PN_TAG_VOUCHER	"PASSNUM-VOUCHER1"
+#define PN_TAG_VOUCHER	PN_VOUCHER_TAG	/* public: see voucher.h */
 #define PN_TAG_CERT	"PASSNUM-KEYCERT1"
 #define PN_TAG_TRUST	"PASSNUM-TRUSTBN1"
 #define PN_TAG_DENYLIST	"PASSNUM-DENYLST1"

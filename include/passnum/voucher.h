@@ -20,6 +20,8 @@
 #define PN_VOUCHER_PREFIX_LEN	4
 #define PN_VOUCHER_TEXT_LEN	142	/* prefix + Base45 of 92 bytes */
 #define PN_SIGNATURE_SIZE	64
+#define PN_VOUCHER_TAG		"PASSNUM-VOUCHER1"	/* signed, not printed */
+#define PN_VOUCHER_TAG_LEN	16
 #define PN_PUBLIC_KEY_SIZE	32
 
 /*
