@@ -92,14 +92,14 @@ $(TERM_BIN): $(TERM_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) \
+	$(CC) $(CPPFLAGS) -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) \
 	    $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) $(TEST_LIBS)
 
-$(BUILD)/tools/pn-%: tests/tools/%.c $(LIB_A)
+$(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -110,9 +110,9 @@ tools: $(TOOL_BIN)
 build-tests: all $(UNIT_BIN) $(TOOL_BIN)
 
 # libFuzzer targets: clang, with the library compiled in under ASan+UBSan.
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard include/passnum/*.h lib/*.h)
+build/fuzz/%: tests/fuzz/%.c tests/fixtures.h $(LIB_SRC) $(wildcard include/passnum/*.h lib/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) -std=c11 -g -O1 \
+	$(FUZZ_CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) -std=c11 -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BIN)

@@ -12,6 +12,7 @@
 #include "passnum/reason.h"
 #include "passnum/trust.h"
 #include "passnum/voucher.h"
+#include "fixtures.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,26 +21,17 @@ static struct pn_trust *trust;
 static void
 setup(void)
 {
-	uint8_t seed[32];
 	struct pn_master_key *m;
 	struct pn_signing_key *k;
 	struct pn_cert c;
 
 	pn_init();
-	memset(seed, 0x4d, sizeof(seed));
-	m = pn_master_key_from_seed(seed, NULL);
-	memset(seed, 1, sizeof(seed));
-	k = pn_signing_key_from_seed(1, seed, NULL);
-	memset(&c, 0, sizeof(c));
-	c.kid = 1;
-	memcpy(c.pk, k->pk, 32);
-	c.valid_from = 1767225600;
-	c.sign_until = 1798761600;
-	c.verify_until = 1814486400;
-	c.all_programmes = true;
-	pn_cert_sign(&c, m, NULL);
-	trust = pn_trust_new(m->pk, 1, 1767225600);
-	pn_trust_add_cert(trust, &c, NULL);
+	m = fx_master_with(FX_MASTER_SEED);
+	k = fx_signing(1);
+	if (m == NULL || k == NULL || fx_cert(&c, m, k, 0, NULL, NULL) != 0 ||
+	    (trust = pn_trust_new(m->pk, 1, T_2026)) == NULL ||
+	    pn_trust_add_cert(trust, &c, NULL) != 0)
+		abort();
 	pn_signing_key_free(k);
 	pn_master_key_free(m);
 }

@@ -18,6 +18,7 @@
 #include "passnum/serial.h"
 #include "passnum/trust.h"
 #include "passnum/voucher.h"
+#include "fixtures.h"
 
 static const char *root;
 
@@ -51,7 +52,8 @@ put_small(const char *name, unsigned selector, const void *data, size_t len)
 int
 main(int argc, char **argv)
 {
-	uint8_t seed[32], *buf, key_file[42];
+	static const uint32_t progs[] = { 7, 9 };
+	uint8_t *buf, key_file[42];
 	struct pn_master_key *m;
 	struct pn_signing_key *k;
 	struct pn_cert c;
@@ -67,20 +69,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	root = argv[1];
-	memset(seed, 0x4d, sizeof(seed));
-	m = pn_master_key_from_seed(seed, NULL);
-	memset(seed, 0x01, sizeof(seed));
-	k = pn_signing_key_from_seed(1, seed, NULL);
-	memset(&c, 0, sizeof(c));
-	c.kid = 1;
-	memcpy(c.pk, k->pk, 32);
-	c.valid_from = 1767225600;
-	c.sign_until = 1798761600;
-	c.verify_until = 1814486400;
-	c.n_programmes = 2;
-	c.programmes[0] = 7;
-	c.programmes[1] = 9;
-	pn_cert_sign(&c, m, NULL);
+	m = fx_master_with(FX_MASTER_SEED);
+	k = fx_signing(1);
+	if (m == NULL || k == NULL || fx_cert(&c, m, k, 2, progs, NULL) != 0) {
+		fprintf(stderr, "pn-fuzzseeds: cannot make the test keys\n");
+		return 1;
+	}
 
 	/* Vouchers: valid, and each structural variant. */
 	memset(&v, 0, sizeof(v));

@@ -1,9 +1,7 @@
 /* testkeys.h -- fixed keys, certificates and bundles for the unit tests.
  *
- * Keys come from fixed seeds so that failures reproduce and the worked
- * example in docs/voucher-format.md can be checked against the tests.
- * Every helper fails the running test (cmocka's assert) rather than
- * returning an error.
+ * The fixtures of fixtures.h, as cmocka helpers: each fails the running
+ * test (cmocka's assert) rather than returning an error.
  */
 #ifndef PN_TESTKEYS_H
 #define PN_TESTKEYS_H
@@ -21,28 +19,13 @@
 #include "passnum/keys.h"
 #include "passnum/trust.h"
 #include "passnum/voucher.h"
-
-/* 2026-01-01T00:00:00Z, 2027-01-01, 2027-07-01: a key's year of signing. */
-#define T_2026		1767225600
-#define T_2027		1798761600
-#define T_2027_07	1814486400
-#define DAY		86400
-
-/* Seed i: 32 bytes all equal to i (master: 0x4d 'M'; signing kid k: k). */
-static inline void
-tk_seed(uint8_t seed[32], uint8_t fill)
-{
-	memset(seed, fill, 32);
-}
+#include "fixtures.h"
 
 static inline struct pn_master_key *
 tk_master_with(uint8_t fill)
 {
-	uint8_t seed[32];
-	struct pn_master_key *m;
+	struct pn_master_key *m = fx_master_with(fill);
 
-	tk_seed(seed, fill);
-	m = pn_master_key_from_seed(seed, NULL);
 	assert_non_null(m);
 	return m;
 }
@@ -50,26 +33,19 @@ tk_master_with(uint8_t fill)
 static inline struct pn_master_key *
 tk_master(void)
 {
-	return tk_master_with(0x4d);
+	return tk_master_with(FX_MASTER_SEED);
 }
 
 static inline struct pn_signing_key *
 tk_signing(uint16_t kid)
 {
-	uint8_t seed[32];
-	struct pn_signing_key *k;
+	struct pn_signing_key *k = fx_signing(kid);
 
-	tk_seed(seed, (uint8_t)kid);
-	k = pn_signing_key_from_seed(kid, seed, NULL);
 	assert_non_null(k);
 	return k;
 }
 
-/*
- * A certificate for key, signed by master: signs during 2026, verifies
- * until mid-2027, for every programme when nprog is 0, else for the
- * nprog programmes given.
- */
+/* fx_cert(), failing the test on error. */
 static inline struct pn_cert
 tk_cert(const struct pn_master_key *master, const struct pn_signing_key *key,
     size_t nprog, const uint32_t *progs)
@@ -77,18 +53,8 @@ tk_cert(const struct pn_master_key *master, const struct pn_signing_key *key,
 	struct pn_cert c;
 	struct pn_error err;
 
-	memset(&c, 0, sizeof(c));
-	c.kid = key->kid;
-	memcpy(c.pk, key->pk, 32);
-	c.valid_from = T_2026;
-	c.sign_until = T_2027;
-	c.verify_until = T_2027_07;
-	c.all_programmes = nprog == 0;
-	c.n_programmes = (uint16_t)nprog;
-	if (nprog > 0)
-		memcpy(c.programmes, progs, nprog * sizeof(*progs));
-	if (pn_cert_sign(&c, master, &err) != 0)
-		fail_msg("pn_cert_sign: %s", err.message);
+	if (fx_cert(&c, master, key, nprog, progs, &err) != 0)
+		fail_msg("fx_cert: %s", err.message);
 	return c;
 }
 
