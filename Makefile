@@ -5,6 +5,8 @@
 #   make bench   benchmarks, with their raw baselines measured in the same run
 #   make fuzz    each fuzz target for FUZZ_SECONDS (default 60)
 #   make deps    install the Debian packages the project needs
+#   make docs    regenerate docs/errors.md from server/errors.def
+#   make certs   a development CA and server certificate in certs/dev
 #
 # Builds go to $(BUILD): build/release by default, build/asan with SAN=1.
 
@@ -16,7 +18,7 @@ CC      ?= cc
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 
-PKGS      := libsodium libqrencode libpng
+PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih
 TEST_PKGS := cmocka
 
 CSTD   := -std=c11
@@ -48,6 +50,10 @@ LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_A     := $(BUILD)/libpassnum.a
 
+# The server's modules, shared by passnumd, passnum-admin and the tests.
+SRV_SRC   := $(filter-out server/admin% server/main.c server/gen_%,$(wildcard server/*.c))
+SRV_A     := $(BUILD)/libserver.a
+PASSNUMD  := $(BUILD)/bin/passnumd
 ADMIN_SRC := $(wildcard server/admin*.c)
 TERM_SRC  := $(wildcard terminal/*.c)
 ADMIN_BIN := $(BUILD)/bin/passnum-admin
@@ -64,9 +70,9 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all test run bench fuzz install clean deps deps-check build-tests \
-        fuzz-build tools
+        fuzz-build tools docs certs
 
-all: $(ADMIN_BIN) $(TERM_BIN)
+all: $(PASSNUMD) $(ADMIN_BIN) $(TERM_BIN)
 
 deps:
 	scripts/deps.sh install
@@ -84,18 +90,28 @@ $(LIB_A): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(ADMIN_BIN): $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+$(SRV_A): $(SRV_SRC:%.c=$(BUILD)/obj/%.o)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(PASSNUMD): $(BUILD)/obj/server/main.o $(SRV_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(ADMIN_BIN): $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o) $(SRV_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 $(TERM_BIN): $(TERM_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures.h $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) \
-	    $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) -Iserver -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
+	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \
+	    -lpthread
 
 $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -104,6 +120,18 @@ $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 $(BUILD)/bench/%: bench/%.c bench/bench.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+
+# The error table's documentation is generated (make docs) and checked by
+# tests/unit/test_errors.c, so that it cannot drift from errors.def.
+$(BUILD)/tools/gen-errors-md: server/gen_errors_md.c server/errors.c server/errors.h server/errors.def
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ server/gen_errors_md.c server/errors.c
+
+docs: $(BUILD)/tools/gen-errors-md
+	$(BUILD)/tools/gen-errors-md > docs/errors.md
+
+certs:
+	certs/make-dev-certs.sh certs/dev
 
 tools: $(TOOL_BIN)
 

@@ -12,6 +12,12 @@ libsodium-dev
 libqrencode-dev
 libpng-dev
 libcmocka-dev
+libmicrohttpd-dev
+libjansson-dev
+libsqlite3-dev
+libinih-dev
+sqlite3
+curl
 zbar-tools
 clang
 libclang-rt-14-dev

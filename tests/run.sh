@@ -49,7 +49,7 @@ for build in "$@"; do
 		[ -f "$s" ] || continue
 		name=$(basename "$s" .sh)
 		log="$out/$tag/$name.log"
-		BUILD="$build" OUT="$out/$tag/$name.d" sh "$s" >"$log" 2>&1
+		BUILD="$build" OUT="$out/$tag/$name.d" bash "$s" >"$log" 2>&1
 		count "$log" $? "$tag/$name"
 	done
 done

@@ -1,0 +1,11 @@
+/* api.h -- the handlers of passnumd's routes, one file per resource. */
+#ifndef PN_API_H
+#define PN_API_H
+
+#include "http.h"
+
+/* api_health.c */
+enum MHD_Result api_healthz(struct http_request *req);
+enum MHD_Result api_metrics(struct http_request *req);
+
+#endif

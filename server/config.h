@@ -1,0 +1,65 @@
+/* config.h -- passnumd's configuration: an INI file, every key in docs/config.md.
+ *
+ * Defaults are set first; the file overrides them. A key or section that is
+ * not known, or a value that does not fit, stops start-up with a message
+ * naming the file, the line, the section, the key and what was expected.
+ * Relative paths in the file are taken relative to the file's directory.
+ */
+#ifndef PN_CONFIG_H
+#define PN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_PATH_MAX 4096
+
+struct config_server {
+	char listen[64];		/* IPv4 or IPv6 address; 127.0.0.1 */
+	uint16_t port;			/* 8080; 0 picks a free port */
+	unsigned threads;		/* worker threads, 1..64; 4 */
+	bool allow_remote_http;		/* plain HTTP off loopback; false */
+	char tls_cert[CONFIG_PATH_MAX];	/* PEM; empty: no TLS */
+	char tls_key[CONFIG_PATH_MAX];	/* PEM; set with tls_cert or not at all */
+	size_t max_body;		/* bytes of a request body; 65536 */
+	size_t max_url;			/* bytes of a request URL; 2048 */
+	unsigned max_connections;	/* at once, in all; 512 */
+	unsigned max_conn_per_ip;	/* at once, per client address; 64 */
+	unsigned conn_timeout;		/* seconds of idleness; 30 */
+};
+
+struct config_store {
+	char path[CONFIG_PATH_MAX];	/* SQLite database; passnum.db */
+	unsigned busy_timeout_ms;	/* waiting for a lock; 5000 */
+};
+
+struct config_keys {
+	char signing_key[CONFIG_PATH_MAX];	/* current signing key file; empty: none */
+	char trust_bundle[CONFIG_PATH_MAX];	/* bundle served to terminals; empty: none */
+};
+
+struct config {
+	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
+	struct config_server server;
+	struct config_store store;
+	struct config_keys keys;
+};
+
+/* Fill c with the defaults. */
+void config_defaults(struct config *c);
+
+/*
+ * Read the INI file at path over the defaults and check the result.
+ * Returns 0, or -1 with a message in err such as
+ * "passnumd.ini:12: [server] port: expected a number from 0 to 65535, got 'http'".
+ */
+int config_load(const char *path, struct config *c, char *err, size_t errlen);
+
+/*
+ * The same on text held in memory; name stands for the file in messages
+ * and base_dir is where relative paths start (NULL: the current directory).
+ */
+int config_parse_string(const char *text, const char *name,
+    const char *base_dir, struct config *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,664 @@
+/* http.c -- the libmicrohttpd daemon: routing, limits, and JSON and error replies.
+ *
+ * A response is queued on the access handler's second call at the
+ * earliest (its first call only records the request): queuing on the
+ * first call makes libmicrohttpd close the connection, which costs a new
+ * TCP handshake per request. Errors found on the first call (URL too long,
+ * too many connections, a declared body too large) are the exception:
+ * closing such a connection is what we want.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "metrics.h"
+
+/* Client addresses and how many connections each has open. */
+struct ip_count {
+	uint8_t key[17];	/* family byte, then 4 or 16 address bytes */
+	unsigned count;
+};
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	const struct config *cfg;
+	char *tls_cert, *tls_key;	/* PEM text, kept while serving */
+	pthread_mutex_t ip_lock;
+	struct ip_count *ips;		/* live addresses, unordered */
+	size_t n_ips, cap_ips;
+	const char **route_names;	/* for metrics; last is "other" */
+};
+
+struct http_request {
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *url;
+	struct timespec start;
+	char *body;
+	size_t body_len, body_cap;
+	enum err_code pending;		/* a limit was breached: answer this */
+	bool has_pending;
+	bool replied;
+	unsigned status;
+	size_t route;			/* index into http_routes, or "other" */
+};
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* --- Per-address connection counts -------------------------------------- */
+
+/* Fill key from the connection's client address; 0, or -1 if unknown. */
+static int
+client_key(struct MHD_Connection *c, uint8_t key[17])
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa;
+
+	memset(key, 0, 17);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return -1;
+	if (sa->sa_family == AF_INET) {
+		key[0] = 4;
+		memcpy(key + 1, &((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		key[0] = 6;
+		memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, 16);
+	} else
+		return -1;
+	return 0;
+}
+
+/* Add delta to the count of key; returns the new count. */
+static unsigned
+ip_add(struct http_server *srv, const uint8_t key[17], int delta)
+{
+	unsigned count = 0;
+	size_t i;
+
+	pthread_mutex_lock(&srv->ip_lock);
+	for (i = 0; i < srv->n_ips; i++)
+		if (memcmp(srv->ips[i].key, key, 17) == 0)
+			break;
+	if (i == srv->n_ips && delta > 0) {
+		if (srv->n_ips == srv->cap_ips) {
+			size_t cap = srv->cap_ips ? 2 * srv->cap_ips : 64;
+			struct ip_count *grown = realloc(srv->ips,
+			    cap * sizeof(*grown));
+
+			if (grown == NULL) {
+				pthread_mutex_unlock(&srv->ip_lock);
+				return UINT32_MAX;	/* refuse when in doubt */
+			}
+			srv->ips = grown;
+			srv->cap_ips = cap;
+		}
+		memcpy(srv->ips[i].key, key, 17);
+		srv->ips[i].count = 0;
+		srv->n_ips++;
+	}
+	if (i < srv->n_ips) {
+		if (delta > 0)
+			srv->ips[i].count++;
+		else if (srv->ips[i].count > 0)
+			srv->ips[i].count--;
+		count = srv->ips[i].count;
+		if (count == 0)
+			srv->ips[i] = srv->ips[--srv->n_ips];
+	}
+	pthread_mutex_unlock(&srv->ip_lock);
+	return count;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	uint8_t *key;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if ((key = malloc(17)) == NULL)
+			return;
+		if (client_key(c, key) != 0) {
+			free(key);
+			return;
+		}
+		(void)ip_add(srv, key, +1);
+		*socket_context = key;
+	} else if (*socket_context != NULL) {
+		key = *socket_context;
+		(void)ip_add(srv, key, -1);
+		free(key);
+		*socket_context = NULL;
+	}
+}
+
+/* Connections now open from the client of c (0 when unknown). */
+static unsigned
+ip_current(struct http_server *srv, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	unsigned count = 0;
+	size_t i;
+
+	if (ci == NULL || ci->socket_context == NULL)
+		return 0;
+	pthread_mutex_lock(&srv->ip_lock);
+	for (i = 0; i < srv->n_ips; i++)
+		if (memcmp(srv->ips[i].key, ci->socket_context, 17) == 0)
+			count = srv->ips[i].count;
+	pthread_mutex_unlock(&srv->ip_lock);
+	return count;
+}
+
+/* --- Replies ------------------------------------------------------------- */
+
+static enum MHD_Result
+reply(struct http_request *req, unsigned status, const char *content_type,
+    const char *data, size_t len, bool close)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+
+	if (req->replied)
+		return MHD_YES;
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    content_type);
+	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	if (req->srv->cfg->server.tls_cert[0] != '\0')
+		(void)MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
+		    "max-age=31536000");
+	if (close)
+		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED) {
+		char allow[128] = "";
+		size_t i;
+
+		for (i = 0; i < http_routes_count; i++) {
+			if (strcmp(http_routes[i].path, req->url) != 0)
+				continue;
+			if (allow[0] != '\0')
+				(void)strncat(allow, ", ", sizeof(allow) -
+				    strlen(allow) - 1);
+			(void)strncat(allow, http_routes[i].method,
+			    sizeof(allow) - strlen(allow) - 1);
+		}
+		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	}
+	rc = MHD_queue_response(req->conn, status, resp);
+	MHD_destroy_response(resp);
+	if (rc == MHD_YES) {
+		req->replied = true;
+		req->status = status;
+	}
+	return rc;
+}
+
+enum MHD_Result
+http_reply_text(struct http_request *req, unsigned status,
+    const char *content_type, const char *text, size_t len)
+{
+	return reply(req, status, content_type, text, len, false);
+}
+
+enum MHD_Result
+http_reply_json(struct http_request *req, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	enum MHD_Result rc;
+
+	json_decref(body);
+	if (text == NULL)
+		return reply(req, 500, "application/json",
+		    "{\"code\":1000,\"error\":\"internal\"}", 32, true);
+	rc = reply(req, status, "application/json", text, strlen(text), false);
+	free(text);
+	return rc;
+}
+
+/* An error reply; close asks the client to go away (limits). */
+static enum MHD_Result
+reply_error(struct http_request *req, enum err_code code, bool close,
+    const char *fmt, va_list ap)
+{
+	const struct err_info *e = err_lookup(code);
+	char detail[512];
+	char *text;
+	json_t *body;
+	enum MHD_Result rc;
+
+	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
+		detail[0] = '\0';
+	body = json_pack("{s:i, s:s, s:s}", "code", (int)e->code, "error",
+	    e->fr, "detail", detail);
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL)
+		return MHD_NO;
+	rc = reply(req, e->status, "application/json", text, strlen(text),
+	    close);
+	free(text);
+	return rc;
+}
+
+enum MHD_Result
+http_reply_error(struct http_request *req, enum err_code code,
+    const char *fmt, ...)
+{
+	enum MHD_Result rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = reply_error(req, code, false, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static enum MHD_Result
+reply_limit(struct http_request *req, enum err_code code, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static enum MHD_Result
+reply_limit(struct http_request *req, enum err_code code, const char *fmt, ...)
+{
+	enum MHD_Result rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = reply_error(req, code, true, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* --- Requests -------------------------------------------------------------- */
+
+const char *http_request_method(const struct http_request *r) { return r->method; }
+const char *http_request_url(const struct http_request *r) { return r->url; }
+
+const char *
+http_request_body(const struct http_request *req, size_t *len)
+{
+	*len = req->body_len;
+	return req->body != NULL ? req->body : "";
+}
+
+const char *
+http_request_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_request_query(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn,
+	    MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Adds the length of one query argument, as sent, to *(size_t *)cls. */
+static enum MHD_Result
+add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t *len = cls;
+
+	(void)kind;
+	*len += strlen(key) + 2 + (value != NULL ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* Length of the URL as requested: path, then "?" and the arguments. */
+static size_t
+url_length(const struct http_request *req)
+{
+	size_t len = strlen(req->url);
+
+	(void)MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+	    add_arg_len, &len);
+	return len;
+}
+
+/* Checks made when the headers are in, before any body is read. */
+static enum MHD_Result
+on_headers(struct http_request *req)
+{
+	const struct config_server *cs = &req->srv->cfg->server;
+	const char *cl;
+	unsigned open;
+	char *end;
+	unsigned long long declared;
+	size_t n;
+
+	if ((n = url_length(req)) > cs->max_url)
+		return reply_limit(req, ERR_URL_TOO_LONG, "the URL has about "
+		    "%zu bytes; at most %zu are accepted", n, cs->max_url);
+	if ((open = ip_current(req->srv, req->conn)) > cs->max_conn_per_ip)
+		return reply_limit(req, ERR_TOO_MANY_CONNECTIONS, "%u "
+		    "connections open from this address; at most %u",
+		    open, cs->max_conn_per_ip);
+	cl = http_request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL) {
+		errno = 0;
+		declared = strtoull(cl, &end, 10);
+		if (errno == 0 && *end == '\0' && declared > cs->max_body)
+			return reply_limit(req, ERR_BODY_TOO_LARGE, "the body "
+			    "has %llu bytes; at most %zu are accepted",
+			    declared, cs->max_body);
+	}
+	return MHD_YES;
+}
+
+/* Take a chunk of the body, or note why it is refused. */
+static enum MHD_Result
+on_upload(struct http_request *req, const char *data, size_t size)
+{
+	const struct config_server *cs = &req->srv->cfg->server;
+	double elapsed = seconds_since(&req->start);
+
+	if (req->replied || req->has_pending) {
+		/* Discard, but do not read forever. */
+		if (req->body_len > 4 * cs->max_body ||
+		    elapsed > 2.0 * cs->conn_timeout)
+			return MHD_NO;
+		req->body_len += size;
+		return MHD_YES;
+	}
+	if (elapsed > cs->conn_timeout) {
+		req->has_pending = true;
+		req->pending = ERR_REQUEST_TIMEOUT;
+		return MHD_YES;
+	}
+	if (size > cs->max_body - req->body_len) {
+		req->has_pending = true;
+		req->pending = ERR_BODY_TOO_LARGE;
+		req->body_len += size;
+		return MHD_YES;
+	}
+	if (req->body_len + size + 1 > req->body_cap) {
+		size_t cap = req->body_cap ? req->body_cap : 1024;
+		char *grown;
+
+		while (cap < req->body_len + size + 1)
+			cap *= 2;
+		if ((grown = realloc(req->body, cap)) == NULL)
+			return MHD_NO;
+		req->body = grown;
+		req->body_cap = cap;
+	}
+	memcpy(req->body + req->body_len, data, size);
+	req->body_len += size;
+	req->body[req->body_len] = '\0';
+	return MHD_YES;
+}
+
+static enum MHD_Result
+dispatch(struct http_request *req)
+{
+	const struct config_server *cs = &req->srv->cfg->server;
+	bool path_known = false;
+	size_t i;
+
+	if (req->has_pending) {
+		if (req->pending == ERR_REQUEST_TIMEOUT)
+			return reply_limit(req, ERR_REQUEST_TIMEOUT, "the "
+			    "request took more than %u s to arrive",
+			    cs->conn_timeout);
+		return reply_limit(req, ERR_BODY_TOO_LARGE, "the body has "
+		    "more than %zu bytes", cs->max_body);
+	}
+	for (i = 0; i < http_routes_count; i++) {
+		if (strcmp(http_routes[i].path, req->url) != 0)
+			continue;
+		path_known = true;
+		if (strcmp(http_routes[i].method, req->method) == 0) {
+			req->route = i;
+			return http_routes[i].handler(req);
+		}
+	}
+	if (path_known)
+		return http_reply_error(req, ERR_METHOD_NOT_ALLOWED, "%s is "
+		    "not allowed on %s", req->method, req->url);
+	return http_reply_error(req, ERR_NOT_FOUND, "%s", req->url);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_request *req = *con_cls;
+	enum MHD_Result rc;
+
+	(void)version;
+	if (req == NULL) {
+		if ((req = calloc(1, sizeof(*req))) == NULL)
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &req->start);
+		req->srv = cls;
+		req->conn = c;
+		req->url = url;
+		req->method = method;
+		req->route = http_routes_count;	/* "other" until routed */
+		*con_cls = req;
+		return on_headers(req);
+	}
+	if (*upload_data_size > 0) {
+		rc = on_upload(req, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return rc;
+	}
+	if (req->replied)
+		return MHD_YES;
+	return dispatch(req);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_request *req = *con_cls;
+
+	(void)cls;
+	(void)c;
+	if (req == NULL)
+		return;
+	/* A request dropped before any answer counts as a timeout. */
+	if (!req->replied && toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+		req->status = 408;
+	if (req->replied || req->status != 0)
+		metrics_request((unsigned)req->route, req->status,
+		    seconds_since(&req->start));
+	free(req->body);
+	free(req);
+	*con_cls = NULL;
+}
+
+/* --- The daemon ------------------------------------------------------------ */
+
+/* Read a PEM file into a NUL-terminated malloc'd string. */
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL) {
+		(void)snprintf(err, errlen, "%s: cannot read: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 1 << 20 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) ==
+	    NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		(void)snprintf(err, errlen, "%s: cannot read the PEM file",
+		    path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void
+free_server(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	free(srv->tls_cert);
+	free(srv->tls_key);
+	free(srv->ips);
+	free(srv->route_names);
+	pthread_mutex_destroy(&srv->ip_lock);
+	free(srv);
+}
+
+struct http_server *
+http_start(const struct config *cfg, char *err, size_t errlen)
+{
+	const struct config_server *cs = &cfg->server;
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	/* ITC: MHD_quiesce_daemon() needs it with internal threads. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	size_t i;
+
+	if (srv == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->cfg = cfg;
+	pthread_mutex_init(&srv->ip_lock, NULL);
+	srv->route_names = calloc(http_routes_count + 1, sizeof(char *));
+	if (srv->route_names == NULL)
+		goto nomem;
+	for (i = 0; i < http_routes_count; i++)
+		srv->route_names[i] = http_routes[i].path;
+	srv->route_names[http_routes_count] = "other";
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(cs->listen, ':') != NULL) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(cs->port);
+		(void)inet_pton(AF_INET6, cs->listen, &s6->sin6_addr);
+		sslen = sizeof(*s6);
+		flags |= MHD_USE_IPv6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(cs->port);
+		(void)inet_pton(AF_INET, cs->listen, &s4->sin_addr);
+		sslen = sizeof(*s4);
+	}
+	(void)sslen;
+	if (cs->tls_cert[0] != '\0') {
+		if ((srv->tls_cert = read_pem(cs->tls_cert, err, errlen)) ==
+		    NULL || (srv->tls_key = read_pem(cs->tls_key, err, errlen))
+		    == NULL) {
+			free_server(srv);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	srv->daemon = MHD_start_daemon(flags, cs->port, NULL, NULL,
+	    on_request, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cs->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cs->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cs->conn_timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    /* Without TLS the list ends here and the key option is unread. */
+	    srv->tls_cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    srv->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		(void)snprintf(err, errlen, "cannot listen on %s port %u "
+		    "(address in use, or not an address of this machine?)",
+		    cs->listen, (unsigned)cs->port);
+		free_server(srv);
+		return NULL;
+	}
+	return srv;
+nomem:
+	(void)snprintf(err, errlen, "out of memory");
+	free_server(srv);
+	return NULL;
+}
+
+uint16_t
+http_port(const struct http_server *srv)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon,
+	    MHD_DAEMON_INFO_BIND_PORT);
+
+	return di != NULL ? di->port : 0;
+}
+
+const char *const *
+http_route_names(const struct http_request *req, size_t *n)
+{
+	*n = http_routes_count + 1;
+	return req->srv->route_names;
+}
+
+void
+http_stop(struct http_server *srv, unsigned grace_seconds)
+{
+	const union MHD_DaemonInfo *di;
+	unsigned waited;
+	int fd;
+
+	if (srv == NULL)
+		return;
+	/* Stop accepting; let the requests in flight finish. */
+	fd = MHD_quiesce_daemon(srv->daemon);
+	for (waited = 0; waited < grace_seconds * 10; waited++) {
+		di = MHD_get_daemon_info(srv->daemon,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di == NULL || di->num_connections == 0)
+			break;
+		(void)nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+	}
+	MHD_stop_daemon(srv->daemon);
+	if (fd >= 0)
+		close(fd);
+	free_server(srv);
+}

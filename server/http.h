@@ -1,0 +1,80 @@
+/* http.h -- passnumd's HTTP layer: the daemon, routing, limits, JSON and error replies.
+ *
+ * Handlers parse and validate, call the store, and render; they reply with
+ * one of the http_reply_* functions, exactly once.
+ */
+#ifndef PN_HTTP_H
+#define PN_HTTP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "config.h"
+#include "errors.h"
+
+struct http_request;
+
+typedef enum MHD_Result (*http_handler)(struct http_request *req);
+
+struct http_route {
+	const char *method;
+	const char *path;
+	http_handler handler;
+};
+
+/* The routing table (routes.c) and its size. */
+extern const struct http_route http_routes[];
+extern const size_t http_routes_count;
+
+/* What a handler may read of its request. */
+const char *http_request_method(const struct http_request *req);
+const char *http_request_url(const struct http_request *req);
+const char *http_request_body(const struct http_request *req, size_t *len);
+const char *http_request_header(const struct http_request *req,
+    const char *name);
+const char *http_request_query(const struct http_request *req,
+    const char *name);
+
+/* Reply with a JSON document (reference stolen) and status. */
+enum MHD_Result http_reply_json(struct http_request *req, unsigned status,
+    json_t *body);
+
+/* Reply {"code": N, "error": French message, "detail": printf(fmt, ...)}. */
+enum MHD_Result http_reply_error(struct http_request *req, enum err_code code,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Reply with text of len bytes (copied) and a content type. */
+enum MHD_Result http_reply_text(struct http_request *req, unsigned status,
+    const char *content_type, const char *text, size_t len);
+
+/*
+ * Names of the routes as metrics label them, and their number: one per
+ * route, then "other" for requests that matched none.
+ */
+const char *const *http_route_names(const struct http_request *req, size_t *n);
+
+struct http_server;
+
+/*
+ * Start serving with the limits and thread pool of cfg. Returns NULL with
+ * a message in err when the address cannot be bound or TLS files cannot
+ * be read.
+ */
+struct http_server *http_start(const struct config *cfg, char *err,
+    size_t errlen);
+
+/* The port actually bound (useful when the configuration said 0). */
+uint16_t http_port(const struct http_server *srv);
+
+/*
+ * Stop accepting connections, let requests in flight finish for up to
+ * grace_seconds, then stop. NULL is accepted.
+ */
+void http_stop(struct http_server *srv, unsigned grace_seconds);
+
+#endif

@@ -1,0 +1,122 @@
+/* main.c -- passnumd: the issuing server.
+ *
+ *   passnumd --config FILE
+ *
+ * Reads the configuration, refuses a signing key readable by others and a
+ * database another passnumd holds, migrates the database, serves until
+ * SIGTERM or SIGINT, then lets requests in flight finish and stops.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "passnum/keys.h"
+#include "passnum/passnum.h"
+#include "config.h"
+#include "http.h"
+#include "store.h"
+#include "worker.h"
+
+#define GRACE_SECONDS 10
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: passnumd --config FILE\n"
+	    "Configuration keys: docs/config.md.\n");
+}
+
+/* Checks that stop start-up: the files the server will rely on. */
+static int
+preflight(const struct config *cfg, int *lock_fd)
+{
+	struct pn_signing_key *key;
+	struct pn_error err;
+	struct store *s;
+
+	if (cfg->keys.signing_key[0] != '\0') {
+		if ((key = pn_signing_key_load(cfg->keys.signing_key, &err)) ==
+		    NULL) {
+			fprintf(stderr, "passnumd: %s\n", err.message);
+			return -1;
+		}
+		pn_signing_key_free(key);
+	}
+	if ((*lock_fd = store_lock_instance(cfg->store.path, &err)) < 0) {
+		fprintf(stderr, "passnumd: %s\n", err.message);
+		return -1;
+	}
+	/* Open once here so that migrations run before any request. */
+	if ((s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
+	    &err)) == NULL) {
+		fprintf(stderr, "passnumd: %s\n", err.message);
+		return -1;
+	}
+	store_close(s);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct config cfg;	/* large; lives as long as the server */
+	struct http_server *srv;
+	struct pn_error perr;
+	sigset_t stop;
+	char err[1024];
+	int sig, lock_fd = -1;
+
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("passnumd %s\n", PN_VERSION);
+		return 0;
+	}
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 3 || strcmp(argv[1], "--config") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (pn_init() != 0) {
+		fprintf(stderr, "passnumd: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (config_load(argv[2], &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "passnumd: %s\n", err);
+		return 1;
+	}
+	if (preflight(&cfg, &lock_fd) != 0 || worker_init(&cfg, &perr) != 0) {
+		store_unlock_instance(lock_fd);
+		return 1;
+	}
+	/* Block the stop signals in every thread; main waits for them. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "passnumd: %s\n", err);
+		store_unlock_instance(lock_fd);
+		return 1;
+	}
+	printf("passnumd: listening on %s://%s%s%s:%u/\n",
+	    cfg.server.tls_cert[0] != '\0' ? "https" : "http",
+	    strchr(cfg.server.listen, ':') != NULL ? "[" : "",
+	    cfg.server.listen,
+	    strchr(cfg.server.listen, ':') != NULL ? "]" : "",
+	    (unsigned)http_port(srv));
+	fflush(stdout);
+	if (sigwait(&stop, &sig) != 0)
+		sig = SIGTERM;
+	printf("passnumd: %s received, finishing requests in flight\n",
+	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	fflush(stdout);
+	http_stop(srv, GRACE_SECONDS);
+	store_unlock_instance(lock_fd);
+	printf("passnumd: stopped\n");
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* metrics.h -- counters for GET /metrics, in the Prometheus text format.
+ *
+ * Lock-free (C11 atomics): every request adds to its counters from
+ * whichever worker thread served it.
+ */
+#ifndef PN_METRICS_H
+#define PN_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Record one request to route (an index < ROUTES_MAX) answered with status. */
+void metrics_request(unsigned route, unsigned status, double seconds);
+
+/* Count n vouchers issued. */
+void metrics_vouchers_issued(uint64_t n);
+
+/*
+ * Write every metric to out. route_names[i] names route i; n_routes of
+ * them are listed.
+ */
+void metrics_write(FILE *out, const char *const *route_names, size_t n_routes);
+
+#define METRICS_ROUTES_MAX 64
+
+#endif

@@ -1,0 +1,151 @@
+# test_server.sh -- passnumd starts, answers /healthz and /metrics, enforces
+# its limits with the proper statuses, refuses unsafe set-ups, and stops
+# cleanly on SIGTERM.
+. "$(dirname "$0")/lib.sh"
+
+PASSNUMD="$BUILD/bin/passnumd"
+PID=
+
+# start CONFIG: start passnumd in the background and wait for its port.
+start() {
+	"$PASSNUMD" --config "$1" >"$OUT/server.log" 2>&1 &
+	PID=$!
+	i=0
+	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
+			echo "# passnumd did not start:"
+			sed 's/^/#   /' "$OUT/server.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*listening on https*:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' \
+	    "$OUT/server.log")
+	URL="http://127.0.0.1:$PORT"
+}
+
+stop() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID"
+	status=$?
+	PID=
+}
+trap 'stop' EXIT
+
+cat >"$OUT/passnumd.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+threads = 2
+max_body = 2048
+max_url = 300
+max_conn_per_ip = 3
+conn_timeout = 5
+
+[store]
+path = data/passnum.db
+INI
+mkdir -p "$OUT/data"
+
+check "passnumd starts on a free loopback port" start "$OUT/passnumd.ini"
+check "it migrated the database" test -f "$OUT/data/passnum.db"
+
+# http STATUS_FILE BODY_FILE CURL_ARGS...: status and body of a request.
+http() {
+	curl -s -o "$OUT/body" -w '%{http_code}' "$@" >"$OUT/code" 2>/dev/null
+	code=$(cat "$OUT/code")
+}
+
+http "$URL/healthz"
+check "GET /healthz answers 200" test "$code" = 200
+check "healthz says ok and the schema version" \
+    grep -q '"status":"ok","schema":1' "$OUT/body"
+http "$URL/nowhere"
+check "an unknown route answers 404" test "$code" = 404
+check "with error code 1001 in JSON" grep -q '"code":1001' "$OUT/body"
+http -X POST "$URL/healthz"
+check "a wrong method answers 405" test "$code" = 405
+curl -s -D "$OUT/headers" -o /dev/null -X DELETE "$URL/healthz"
+check "405 names the allowed methods" grep -qi '^Allow: GET' "$OUT/headers"
+http "$URL/healthz?$(printf 'x%.0s' $(seq 1 400))"
+check "a URL over max_url answers 414" test "$code" = 414
+check "414 says the limit" grep -q 'at most 300' "$OUT/body"
+head -c 5000 /dev/zero | tr '\0' a >"$OUT/big"
+http -X POST --data-binary @"$OUT/big" "$URL/healthz"
+check "a body over max_body answers 413" test "$code" = 413
+check "413 carries code 1003" grep -q '"code":1003' "$OUT/body"
+http -X POST -H 'Transfer-Encoding: chunked' --data-binary @"$OUT/big" \
+    "$URL/healthz"
+check "a chunked body over max_body answers 413 too" test "$code" = 413
+
+# Hold connections open from this address, then one more is refused.
+exec 5<>/dev/tcp/127.0.0.1/"$PORT" 6<>/dev/tcp/127.0.0.1/"$PORT" \
+    7<>/dev/tcp/127.0.0.1/"$PORT"
+sleep 0.3
+http "$URL/healthz"
+check "a connection over max_conn_per_ip answers 429" test "$code" = 429
+exec 5>&- 6>&- 7>&-
+sleep 0.3
+http "$URL/healthz"
+check "and the server keeps serving once they close" test "$code" = 200
+
+# A request whose body stalls past conn_timeout is cut off.
+start_ts=$(date +%s)
+(printf 'POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc'; \
+    sleep 8) | timeout 12 curl -s telnet://127.0.0.1:"$PORT" >/dev/null 2>&1
+elapsed=$(( $(date +%s) - start_ts ))
+check "a stalled body is dropped after conn_timeout" test "$elapsed" -lt 12
+
+http "$URL/metrics"
+check "GET /metrics answers 200" test "$code" = 200
+check "metrics count requests by route and status" \
+    grep -q 'passnum_http_requests_total{route="/healthz",status="200"} [0-9]' "$OUT/body"
+check "metrics count the 413s" \
+    grep -q 'status="413"} 2' "$OUT/body"
+check "metrics have a latency histogram" \
+    grep -q 'passnum_http_request_duration_seconds_bucket{le="+Inf"}' "$OUT/body"
+check "metrics count vouchers issued" \
+    grep -q '^passnum_vouchers_issued_total 0' "$OUT/body"
+
+# A second server on the same database is refused.
+expect 1 "in use by another passnumd" "a second passnumd on the same database is refused" -- \
+    "$PASSNUMD" --config "$OUT/passnumd.ini"
+
+stop
+check "SIGTERM stops the server with status 0" test "$status" = 0
+check "it says it stopped" grep -q "passnumd: stopped" "$OUT/server.log"
+
+# Unsafe set-ups are refused at start.
+sed 's/^listen = 127.0.0.1/listen = 0.0.0.0/' "$OUT/passnumd.ini" >"$OUT/remote.ini"
+expect 1 "plain HTTP is only served on loopback" "plain HTTP off loopback is refused" -- \
+    "$PASSNUMD" --config "$OUT/remote.ini"
+printf '[server]\nport = http\n' >"$OUT/bad.ini"
+expect 1 "bad.ini:2" "a bad value names the file and line" -- \
+    "$PASSNUMD" --config "$OUT/bad.ini"
+"$ADMIN" keygen master --out "$OUT/keys/master" >/dev/null
+"$ADMIN" keygen signing --master "$OUT/keys/master" --kid 1 \
+    --valid-from 2026-01-01 --sign-until 2027-01-01 --verify-until 2027-03-01 \
+    --out "$OUT/keys" >/dev/null
+chmod 644 "$OUT/keys/signing-00001.key"
+cp "$OUT/passnumd.ini" "$OUT/keyed.ini"
+printf '\n[keys]\nsigning_key = keys/signing-00001.key\n' >>"$OUT/keyed.ini"
+expect 1 "accessible to others" "a signing key readable by others is refused" -- \
+    "$PASSNUMD" --config "$OUT/keyed.ini"
+chmod 600 "$OUT/keys/signing-00001.key"
+check "with mode 0600 the server starts" start "$OUT/keyed.ini"
+stop
+
+# HTTPS with the development CA of certs/.
+sh "$(dirname "$0")/../../certs/make-dev-certs.sh" "$OUT/certs" >/dev/null
+cp "$OUT/passnumd.ini" "$OUT/tls.ini"
+sed -i 's/^listen = 127.0.0.1/listen = 127.0.0.1\ntls_cert = certs\/server.pem\ntls_key = certs\/server.key/' "$OUT/tls.ini"
+check "passnumd starts with TLS" start "$OUT/tls.ini"
+check "it announces https" grep -q "listening on https://" "$OUT/server.log"
+http --cacert "$OUT/certs/ca.pem" "https://localhost:$PORT/healthz"
+check "HTTPS /healthz answers 200 with the CA's certificate" test "$code" = 200
+check "HSTS is sent under TLS" sh -c "curl -s -D - -o /dev/null --cacert '$OUT/certs/ca.pem' 'https://localhost:$PORT/healthz' | grep -qi '^Strict-Transport-Security'"
+http "https://localhost:$PORT/healthz"
+check "a client that does not trust the CA is refused" test "$code" = 000
+stop
+
+done_testing
