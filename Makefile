@@ -143,6 +143,9 @@ build/fuzz/%: tests/fuzz/%.c tests/fixtures.h $(LIB_SRC) $(wildcard include/pass
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) -std=c11 -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
+# fuzz_config compiles server/config.c in (the fuzz rule otherwise takes lib/).
+build/fuzz/fuzz_config: server/config.c server/config.h
+
 fuzz-build: $(FUZZ_BIN)
 
 test: deps-check

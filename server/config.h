@@ -3,7 +3,9 @@
  * Defaults are set first; the file overrides them. A key or section that is
  * not known, or a value that does not fit, stops start-up with a message
  * naming the file, the line, the section, the key and what was expected.
- * Relative paths in the file are taken relative to the file's directory.
+ * Relative paths in the file are taken relative to the file's directory,
+ * the default database "passnum.db" too. A line holds at most 199
+ * characters (libinih's buffer), which bounds paths written in the file.
  */
 #ifndef PN_CONFIG_H
 #define PN_CONFIG_H
@@ -49,7 +51,8 @@ struct config {
 void config_defaults(struct config *c);
 
 /*
- * Read the INI file at path over the defaults and check the result.
+ * Reset c to the defaults, read the INI file at path over them and check
+ * the result. err may be NULL.
  * Returns 0, or -1 with a message in err such as
  * "passnumd.ini:12: [server] port: expected a number from 0 to 65535, got 'http'".
  */
