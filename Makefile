@@ -1,6 +1,6 @@
 # passnum -- build, test, benchmark, fuzz and install.
 #
-#   make run     build, set up the demo data in demo/, show it working
+#   make run     build, set up demo data in demo/ once, run passnumd (PORT=8080)
 #   make test    build twice (plain, then ASan+UBSan), run every test, fuzz briefly
 #   make bench   benchmarks, with their raw baselines measured in the same run
 #   make fuzz    each fuzz target for FUZZ_SECONDS (default 60)
@@ -17,6 +17,7 @@ SAN     ?=
 CC      ?= cc
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
+PORT    ?= 8080
 
 PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih
 TEST_PKGS := cmocka
@@ -155,8 +156,8 @@ test: deps-check
 	@tests/run.sh build/release build/asan
 
 run: deps-check
-	@$(MAKE) --no-print-directory BUILD=build/release all tools
-	@scripts/demo.sh build/release demo
+	@$(MAKE) --no-print-directory BUILD=build/release all
+	@scripts/run.sh build/release demo $(PORT)
 
 bench: deps-check
 	@$(MAKE) --no-print-directory BUILD=build/release all $(BENCH_SRC:bench/%.c=build/release/bench/%)

@@ -290,3 +290,33 @@ pn_key_dir_ensure(const char *dir, struct pn_error *err)
 {
 	return pn_dir_ensure(dir, S_IRWXU, err);
 }
+
+int
+pn_secret_file_write(const char *path, const uint8_t *data, size_t len,
+    struct pn_error *err)
+{
+	return pn_file_write(path, data, len, S_IRUSR | S_IWUSR, false, err);
+}
+
+uint8_t *
+pn_secret_file_read(const char *path, size_t len, struct pn_error *err)
+{
+	uint8_t *buf;
+	size_t got;
+
+	if (pn_file_read_secret(path, len, &buf, &got, err) != 0)
+		return NULL;
+	if (got != len) {
+		sodium_free(buf);
+		pn_error_set(err, PN_E_FORMAT, "%s: %zu bytes, expected %zu",
+		    path, got, len);
+		return NULL;
+	}
+	return buf;
+}
+
+void
+pn_secret_free(uint8_t *secret)
+{
+	sodium_free(secret);
+}

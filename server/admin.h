@@ -2,6 +2,7 @@
 #ifndef PN_ADMIN_H
 #define PN_ADMIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit codes shared by the subcommands (verdicts use enum pn_reason_class). */
@@ -13,6 +14,25 @@
 int admin_keygen(int argc, char **argv);
 int admin_bundle(int argc, char **argv);
 int admin_inspect(int argc, char **argv);
+int admin_data(int argc, char **argv);		/* agency, programme, user, token */
+int admin_init(int argc, char **argv);
+
+struct store;
+struct pn_error;
+
+/* Open the store of the configuration file at config_path, or say why not. */
+struct store *admin_open_store(const char *cmd, const char *config_path);
+
+/* Add a user whose password is hashed with Argon2id here. */
+int admin_user_create(struct store *s, const char *login, const char *name,
+    unsigned role, int64_t agency, const char *password, struct pn_error *err);
+
+/* A random password of len - 1 unambiguous characters. */
+void admin_password_new(char *buf, size_t len);
+
+/* Make an API token for login; its text goes to token (64 bytes). */
+int admin_token_issue(struct store *s, const char *login, const char *label,
+    char *token, struct pn_error *err);
 
 /* Print "passnum-admin CMD: message" on stderr; returns ADMIN_EXIT_USAGE. */
 int admin_usage_error(const char *cmd, const char *fmt, ...)

@@ -18,6 +18,18 @@ static const struct {
 	  "bundle --master DIR --certs DIR --seq N --out FILE [--revoke LIST]" },
 	{ "inspect", admin_inspect,
 	  "inspect CODE [--bundle FILE] [--denylist FILE]... [--at TIME]" },
+	{ "init", admin_init,
+	  "init --data DIR [--demo] [--port N]" },
+	{ "agency", admin_data,
+	  "agency add --config FILE --name NAME [--kind eds|partner] [--commune C]" },
+	{ "programme", admin_data,
+	  "programme add --config FILE --name NAME --face-value CENTS "
+	  "--per-booklet N --validity RULE --territory T --budget CENTS "
+	  "[--max-booklets N] | programme list --config FILE" },
+	{ "user", admin_data,
+	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]" },
+	{ "token", admin_data,
+	  "token create --config FILE --login L [--label TEXT]" },
 };
 
 static void

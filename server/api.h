@@ -8,4 +8,11 @@
 enum MHD_Result api_healthz(struct http_request *req);
 enum MHD_Result api_metrics(struct http_request *req);
 
+/* api_trust.c */
+enum MHD_Result api_trust(struct http_request *req);
+
+/* api_booklets.c */
+enum MHD_Result api_booklet_issue(struct http_request *req);
+enum MHD_Result api_booklet_get(struct http_request *req);
+
 #endif

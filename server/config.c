@@ -87,6 +87,8 @@ static const struct key_spec config_keys[] = {
 	    0 },
 	{ "keys", "trust_bundle", KIND_PATH_OR_NONE, FIELD(keys.trust_bundle),
 	    0, 0 },
+	{ "keys", "ref_secret", KIND_PATH_OR_NONE, FIELD(keys.ref_secret), 0,
+	    0 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))

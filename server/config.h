@@ -38,6 +38,7 @@ struct config_store {
 struct config_keys {
 	char signing_key[CONFIG_PATH_MAX];	/* current signing key file; empty: none */
 	char trust_bundle[CONFIG_PATH_MAX];	/* bundle served to terminals; empty: none */
+	char ref_secret[CONFIG_PATH_MAX];	/* key of beneficiary reference hashes; empty: none */
 };
 
 struct config {

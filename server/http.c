@@ -18,8 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "http.h"
 #include "metrics.h"
+#include "store.h"
 
 /* Client addresses and how many connections each has open. */
 struct ip_count {
@@ -50,7 +52,14 @@ struct http_request {
 	bool replied;
 	unsigned status;
 	size_t route;			/* index into http_routes, or "other" */
+	char params[HTTP_PARAMS_MAX][HTTP_PARAM_LEN];
+	unsigned n_params;
+	struct store_principal who;
+	bool authenticated;
 };
+
+static bool path_matches(const char *pattern, const char *url,
+    struct http_request *req);
 
 static double
 seconds_since(const struct timespec *t0)
@@ -203,8 +212,12 @@ reply(struct http_request *req, unsigned status, const char *content_type,
 		char allow[128] = "";
 		size_t i;
 
+		struct http_request scratch;
+
 		for (i = 0; i < http_routes_count; i++) {
-			if (strcmp(http_routes[i].path, req->url) != 0)
+			scratch.n_params = 0;
+			if (!path_matches(http_routes[i].path, req->url,
+			    &scratch))
 				continue;
 			if (allow[0] != '\0')
 				(void)strncat(allow, ", ", sizeof(allow) -
@@ -303,6 +316,18 @@ reply_limit(struct http_request *req, enum err_code code, const char *fmt, ...)
 
 const char *http_request_method(const struct http_request *r) { return r->method; }
 const char *http_request_url(const struct http_request *r) { return r->url; }
+
+const char *
+http_request_param(const struct http_request *req, unsigned i)
+{
+	return i < req->n_params ? req->params[i] : NULL;
+}
+
+const struct store_principal *
+http_request_principal(const struct http_request *req)
+{
+	return req->authenticated ? &req->who : NULL;
+}
 
 const char *
 http_request_body(const struct http_request *req, size_t *len)
@@ -420,10 +445,39 @@ on_upload(struct http_request *req, const char *data, size_t size)
 	return MHD_YES;
 }
 
+/*
+ * Match url against pattern, segment by segment; "{}" takes any one
+ * non-empty segment into req's parameters. True on a match.
+ */
+static bool
+path_matches(const char *pattern, const char *url, struct http_request *req)
+{
+	const char *p = pattern, *u = url;
+
+	req->n_params = 0;
+	while (*p != '\0' && *u != '\0') {
+		if (strncmp(p, "{}", 2) == 0) {
+			size_t n = strcspn(u, "/");
+
+			if (n == 0 || n >= HTTP_PARAM_LEN ||
+			    req->n_params == HTTP_PARAMS_MAX)
+				return false;
+			memcpy(req->params[req->n_params], u, n);
+			req->params[req->n_params++][n] = '\0';
+			p += 2;
+			u += n;
+		} else if (*p++ != *u++)
+			return false;
+	}
+	return *p == '\0' && *u == '\0';
+}
+
 static enum MHD_Result
 dispatch(struct http_request *req)
 {
 	const struct config_server *cs = &req->srv->cfg->server;
+	const struct http_route *route;
+	enum MHD_Result rc;
 	bool path_known = false;
 	size_t i;
 
@@ -436,13 +490,19 @@ dispatch(struct http_request *req)
 		    "more than %zu bytes", cs->max_body);
 	}
 	for (i = 0; i < http_routes_count; i++) {
-		if (strcmp(http_routes[i].path, req->url) != 0)
+		route = &http_routes[i];
+		if (!path_matches(route->path, req->url, req))
 			continue;
 		path_known = true;
-		if (strcmp(http_routes[i].method, req->method) == 0) {
-			req->route = i;
-			return http_routes[i].handler(req);
+		if (strcmp(route->method, req->method) != 0)
+			continue;
+		req->route = i;
+		if (route->roles != 0) {
+			if (auth_require(req, route->roles, &req->who, &rc) != 0)
+				return rc;
+			req->authenticated = true;
 		}
+		return route->handler(req);
 	}
 	if (path_known)
 		return http_reply_error(req, ERR_METHOD_NOT_ALLOWED, "%s is "

@@ -21,11 +21,21 @@ struct http_request;
 
 typedef enum MHD_Result (*http_handler)(struct http_request *req);
 
+/*
+ * A route: method, path pattern, handler, and the roles allowed (a mask of
+ * enum store_role bits; 0 for a public route). A pattern segment written
+ * "{}" matches any one segment, which http_request_param() returns.
+ * Authentication and the role check happen before the handler runs.
+ */
 struct http_route {
 	const char *method;
 	const char *path;
 	http_handler handler;
+	unsigned roles;
 };
+
+#define HTTP_PARAMS_MAX 2
+#define HTTP_PARAM_LEN 64
 
 /* The routing table (routes.c) and its size. */
 extern const struct http_route http_routes[];
@@ -39,6 +49,15 @@ const char *http_request_header(const struct http_request *req,
     const char *name);
 const char *http_request_query(const struct http_request *req,
     const char *name);
+
+/* The i-th "{}" segment of the matched pattern, or NULL. */
+const char *http_request_param(const struct http_request *req, unsigned i);
+
+struct store_principal;
+
+/* Who the request acts for (a route with roles), or NULL (a public one). */
+const struct store_principal *http_request_principal(
+    const struct http_request *req);
 
 /* Reply with a JSON document (reference stolen) and status. */
 enum MHD_Result http_reply_json(struct http_request *req, unsigned status,

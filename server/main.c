@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "passnum/keys.h"
 #include "passnum/passnum.h"
 #include "config.h"
 #include "http.h"
+#include "keyring.h"
 #include "store.h"
 #include "worker.h"
 
@@ -27,21 +27,19 @@ usage(FILE *out)
 	    "Configuration keys: docs/config.md.\n");
 }
 
-/* Checks that stop start-up: the files the server will rely on. */
+/*
+ * Checks that stop start-up: the keys the server will rely on (a signing
+ * key readable by others is refused), the instance lock, the migrations.
+ */
 static int
-preflight(const struct config *cfg, int *lock_fd)
+preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 {
-	struct pn_signing_key *key;
 	struct pn_error err;
 	struct store *s;
 
-	if (cfg->keys.signing_key[0] != '\0') {
-		if ((key = pn_signing_key_load(cfg->keys.signing_key, &err)) ==
-		    NULL) {
-			fprintf(stderr, "passnumd: %s\n", err.message);
-			return -1;
-		}
-		pn_signing_key_free(key);
+	if (keyring_load(keys, cfg, &err) != 0) {
+		fprintf(stderr, "passnumd: %s\n", err.message);
+		return -1;
 	}
 	if ((*lock_fd = store_lock_instance(cfg->store.path, &err)) < 0) {
 		fprintf(stderr, "passnumd: %s\n", err.message);
@@ -61,6 +59,7 @@ int
 main(int argc, char **argv)
 {
 	static struct config cfg;	/* large; lives as long as the server */
+	static struct keyring keys;
 	struct http_server *srv;
 	struct pn_error perr;
 	sigset_t stop;
@@ -88,10 +87,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "passnumd: %s\n", err);
 		return 1;
 	}
-	if (preflight(&cfg, &lock_fd) != 0 || worker_init(&cfg, &perr) != 0) {
+	if (preflight(&cfg, &keys, &lock_fd) != 0 ||
+	    worker_init(&cfg, &perr) != 0) {
+		keyring_free(&keys);
 		store_unlock_instance(lock_fd);
 		return 1;
 	}
+	keyring_set_current(&keys);
 	/* Block the stop signals in every thread; main waits for them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
@@ -100,6 +102,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "passnumd: %s\n", err);
+		keyring_free(&keys);
 		store_unlock_instance(lock_fd);
 		return 1;
 	}
@@ -116,6 +119,7 @@ main(int argc, char **argv)
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fflush(stdout);
 	http_stop(srv, GRACE_SECONDS);
+	keyring_free(&keys);
 	store_unlock_instance(lock_fd);
 	printf("passnumd: stopped\n");
 	return 0;

@@ -15,8 +15,11 @@
 #include "passnum/error.h"
 
 #define STORE_HASH_SIZE 32
+#define STORE_BOOKLET_MAX 50	/* vouchers in one booklet, at most */
 
 struct store;
+struct pn_cert;
+struct pn_signing_key;
 
 /*
  * Open (creating if needed) the database at path: WAL, synchronous=FULL,
@@ -66,6 +69,137 @@ int store_audit_append(struct store *s, int64_t at, const char *actor,
  * whose hash or link does not match, err says which), -1 on error.
  */
 int store_audit_verify(struct store *s, uint64_t *rows, int64_t *bad_id,
+    struct pn_error *err);
+
+/* --- Agencies, programmes, users, tokens, keys (passnum-admin) ---------- */
+
+/* Roles, as bits so that a route can allow several. */
+enum store_role {
+	ROLE_CASEWORKER = 1,
+	ROLE_VENUE = 2,
+	ROLE_ACCOUNTANT = 4,
+	ROLE_ADMIN = 8
+};
+
+/* "caseworker" -> ROLE_CASEWORKER; 0 for an unknown name. */
+unsigned store_role_parse(const char *name);
+const char *store_role_name(unsigned role);
+
+/*
+ * Each add returns 0 with *id set, or -1 with err (PN_E_EXISTS for a name
+ * already taken, PN_E_ARG for a value the schema refuses), and writes an
+ * audit row by actor in the same transaction.
+ */
+int store_agency_add(struct store *s, const char *name, const char *kind,
+    const char *commune, int64_t now, const char *actor, int64_t *id,
+    struct pn_error *err);
+
+struct store_programme {
+	int64_t id;
+	char name[128];
+	int64_t face_value;		/* cents, > 0 */
+	unsigned per_booklet;		/* 1..STORE_BOOKLET_MAX */
+	char validity[32];		/* validity.h text form */
+	char territory[128];
+	int64_t budget;			/* cents */
+	int64_t committed;		/* cents already issued */
+	unsigned max_booklets;		/* per person, without a reason */
+};
+
+int store_programme_add(struct store *s, const struct store_programme *p,
+    int64_t now, const char *actor, int64_t *id, struct pn_error *err);
+
+/* Returns 0 and fills *p, 1 when there is no such programme, -1 on error. */
+int store_programme_get(struct store *s, int64_t id,
+    struct store_programme *p, struct pn_error *err);
+
+/* Calls fn for each programme in id order; stops when fn returns non-zero. */
+int store_programme_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_programme *p), void *ctx,
+    struct pn_error *err);
+
+int store_user_add(struct store *s, const char *login,
+    const char *display_name, unsigned role, int64_t agency_id,
+    const char *password_hash, int64_t now, const char *actor, int64_t *id,
+    struct pn_error *err);
+
+/* Who a request acts for, once authenticated. */
+struct store_principal {
+	int64_t user_id;
+	unsigned role;
+	int64_t agency_id;		/* 0: none */
+	char login[64];
+};
+
+/* Record an API token by its hash (the token itself is never stored). */
+int store_token_add(struct store *s, const char *login,
+    const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
+    const char *actor, int64_t *id, struct pn_error *err);
+
+/* 0 and *who for a live token of an enabled user, 1 when none, -1 error. */
+int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
+    struct store_principal *who, struct pn_error *err);
+
+/* Record a signing key in use, from its certificate. */
+int store_signing_key_add(struct store *s, const struct pn_cert *cert,
+    int64_t now, const char *actor, struct pn_error *err);
+
+/* --- Booklets ---------------------------------------------------------- */
+
+struct store_booklet_request {
+	int64_t programme_id;
+	uint8_t ref_hash[STORE_HASH_SIZE];	/* keyed hash of the file reference */
+	const char *pathway;		/* "rsa", "revenu-jeunes", "other" */
+	const char *age_band;		/* "16-25", "26-44", "45-64", "65+" */
+	const char *commune;
+	const char *reason;		/* why another booklet; NULL: none */
+	const struct store_principal *by;
+};
+
+struct store_voucher {
+	uint64_t serial;
+	uint16_t kid;
+	int64_t value;
+	int64_t issued_at;
+	int64_t expires_at;
+	uint8_t signature[64];
+	char status[16];
+};
+
+struct store_booklet {
+	int64_t id;
+	int64_t programme_id;
+	char programme_name[128];
+	int64_t issued_at;
+	int64_t issued_by;		/* user id */
+	int64_t agency_id;		/* the issuer's agency; 0: none */
+	char status[16];
+	unsigned n;
+	struct store_voucher vouchers[STORE_BOOKLET_MAX];
+};
+
+enum store_issue {
+	STORE_ISSUED = 0,
+	STORE_NO_PROGRAMME,		/* no such programme */
+	STORE_OVER_BUDGET,		/* would exceed the programme's budget */
+	STORE_HAS_BOOKLET,		/* limit per person reached, no reason */
+	STORE_KEY_OUT_OF_WINDOW		/* now is outside the key's window */
+};
+
+/*
+ * Issue a booklet in one transaction: check the programme's budget and the
+ * per-person limit, take the next serials, sign each voucher with key
+ * (whose certificate cert gives the signing window), insert booklet and
+ * vouchers, add to the programme's committed amount, append an audit row.
+ * Returns an enum store_issue (out filled for STORE_ISSUED), or -1 with
+ * err when the database fails (nothing written).
+ */
+int store_booklet_issue(struct store *s, const struct store_booklet_request *r,
+    const struct pn_signing_key *key, const struct pn_cert *cert,
+    int64_t now, struct store_booklet *out, struct pn_error *err);
+
+/* 0 and *out, 1 when there is no such booklet, -1 on error. */
+int store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
     struct pn_error *err);
 
 #endif

@@ -78,6 +78,17 @@ int pn_cert_filename(uint16_t kid, char *buf, size_t len);
 /* Create a directory for secret keys (mode 0700), and its parents, unless it exists. */
 int pn_key_dir_ensure(const char *dir, struct pn_error *err);
 
+/*
+ * Write len secret bytes to a new file (mode 0600, never overwriting), or
+ * read exactly len of them from one (refused when group or others may
+ * access it) into sodium_malloc() memory, freed with pn_secret_free().
+ */
+int pn_secret_file_write(const char *path, const uint8_t *data, size_t len,
+    struct pn_error *err);
+uint8_t *pn_secret_file_read(const char *path, size_t len,
+    struct pn_error *err);
+void pn_secret_free(uint8_t *secret);
+
 /* Parse the bytes of key files (used by the loaders, exposed for fuzzing). */
 struct pn_master_key *pn_master_key_parse(const uint8_t *in, size_t len,
     struct pn_error *err);

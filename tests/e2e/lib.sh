@@ -14,10 +14,10 @@ DENY="$BUILD/tools/pn-denylist"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-n=0
+tap_n=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $1"; }
 
 # run CMD...: run it, keeping its stdout in $OUT/stdout, stderr in
 # $OUT/stderr, and its status in $status.
@@ -50,4 +50,4 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
-done_testing() { echo "1..$n"; }
+done_testing() { echo "1..$tap_n"; }

@@ -1,0 +1,41 @@
+#!/bin/sh
+# run.sh -- make run: the issuing server with demo data, on loopback.
+#
+#   scripts/run.sh BUILD_DIR DATA_DIR [PORT]
+#
+# The first time, "passnum-admin init --demo" makes DATA_DIR: keys, trust
+# bundle, database, an agency, the programme "Pass numérique 2026", a
+# caseworker and an admin (passwords printed, and kept in
+# DATA_DIR/demo-credentials.txt) and an API token. Then passnumd runs in the
+# foreground until Ctrl-C.
+set -eu
+build=$1
+data=$2
+port=${3:-8080}
+admin="$build/bin/passnum-admin"
+
+if [ ! -f "$data/passnumd.ini" ]; then
+	"$admin" init --data "$data" --demo --port "$port"
+fi
+token=$(sed -n 's/^caseworker API token: //p' "$data/demo-credentials.txt")
+programme=$(sed -n 's/^programme: //p' "$data/demo-credentials.txt")
+cat <<MSG
+
+== passnum demo
+Credentials: $data/demo-credentials.txt
+Issue a booklet of 10 vouchers for a person (file reference DOSSIER-42):
+
+  curl -s -H 'Authorization: Bearer $token' -H 'Content-Type: application/json' \\
+    -d '{"programme": $programme, "beneficiary": {"ref": "DOSSIER-42", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \\
+    http://127.0.0.1:$port/api/v1/booklets
+
+Check a voucher offline, as a venue terminal does (CODE from the answer):
+
+  curl -s -o /tmp/trust.bundle http://127.0.0.1:$port/api/v1/trust
+  $build/bin/passnum-terminal verify 'CODE' --bundle /tmp/trust.bundle --master $data/keys/master
+
+Health and metrics: http://127.0.0.1:$port/healthz  http://127.0.0.1:$port/metrics
+Stop with Ctrl-C.
+
+MSG
+exec "$build/bin/passnumd" --config "$data/passnumd.ini"

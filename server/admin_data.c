@@ -1,0 +1,401 @@
+/* admin_data.c -- passnum-admin agency|programme|user|token: the reference data.
+ *
+ *   agency add --config FILE --name NAME [--kind eds|partner] [--commune C]
+ *   programme add --config FILE --name NAME --face-value CENTS --per-booklet N
+ *       --validity RULE --territory T --budget CENTS [--max-booklets N]
+ *   programme list --config FILE
+ *   user add --config FILE --login L --name NAME --role ROLE [--agency ID]
+ *       (the password is read from standard input, or generated and printed)
+ *   token create --config FILE --login L [--label TEXT]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "passnum/money.h"
+#include "passnum/parse.h"
+#include "admin.h"
+#include "auth.h"
+#include "config.h"
+#include "store.h"
+#include "validity.h"
+
+#define ACTOR "admin-cli"
+
+/* Open the store named by a configuration file. */
+struct store *
+admin_open_store(const char *cmd, const char *config_path)
+{
+	static struct config cfg;
+	struct pn_error err;
+	struct store *s;
+	char msg[1024];
+
+	if (config_path == NULL) {
+		admin_usage_error(cmd, "--config FILE is required");
+		return NULL;
+	}
+	if (config_load(config_path, &cfg, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, msg);
+		return NULL;
+	}
+	if ((s = store_open(cfg.store.path, cfg.store.busy_timeout_ms, &err)) ==
+	    NULL)
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+	return s;
+}
+
+static int
+fail(const char *cmd, const struct pn_error *err, struct store *s)
+{
+	fprintf(stderr, "passnum-admin %s: %s\n", cmd, err->message);
+	store_close(s);
+	return ADMIN_EXIT_FAIL;
+}
+
+static int
+agency_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "commune", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *name = NULL, *kind = "eds", *commune = "";
+	struct pn_error err;
+	struct store *s;
+	int64_t id;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'n': name = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'm': commune = optarg; break;
+		default: return ADMIN_EXIT_USAGE;
+		}
+	}
+	if (name == NULL || optind != argc)
+		return admin_usage_error("agency add", "usage: agency add "
+		    "--config FILE --name NAME [--kind eds|partner] "
+		    "[--commune C]");
+	if (strcmp(kind, "eds") != 0 && strcmp(kind, "partner") != 0)
+		return admin_usage_error("agency add", "--kind: 'eds' (a "
+		    "departmental solidarity office) or 'partner'");
+	if ((s = admin_open_store("agency add", config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (store_agency_add(s, name, kind, commune, (int64_t)time(NULL),
+	    ACTOR, &id, &err) != 0)
+		return fail("agency add", &err, s);
+	printf("agency %lld: %s\n", (long long)id, name);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+static int
+programme_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "face-value", required_argument, NULL, 'f' },
+		{ "per-booklet", required_argument, NULL, 'p' },
+		{ "validity", required_argument, NULL, 'v' },
+		{ "territory", required_argument, NULL, 't' },
+		{ "budget", required_argument, NULL, 'b' },
+		{ "max-booklets", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "programme add", *config = NULL;
+	struct store_programme p;
+	struct validity_rule rule;
+	struct pn_error err;
+	struct store *s;
+	uint64_t v;
+	int64_t id;
+	int c, have = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.max_booklets = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'n':
+			(void)snprintf(p.name, sizeof(p.name), "%s", optarg);
+			have |= 1;
+			break;
+		case 'f':
+			if (pn_parse_u64(optarg, 100000000, &v) || v == 0)
+				return admin_usage_error(cmd, "--face-value: "
+				    "cents, 1 to 100000000");
+			p.face_value = (int64_t)v;
+			have |= 2;
+			break;
+		case 'p':
+			if (pn_parse_u64(optarg, STORE_BOOKLET_MAX, &v) || v == 0)
+				return admin_usage_error(cmd, "--per-booklet: "
+				    "1 to %d", STORE_BOOKLET_MAX);
+			p.per_booklet = (unsigned)v;
+			have |= 4;
+			break;
+		case 'v':
+			if (validity_parse(optarg, &rule) != 0)
+				return admin_usage_error(cmd, "--validity: "
+				    "'year-end+DAYS' or 'days:N', got '%s'",
+				    optarg);
+			validity_format(&rule, p.validity, sizeof(p.validity));
+			have |= 8;
+			break;
+		case 't':
+			(void)snprintf(p.territory, sizeof(p.territory), "%s",
+			    optarg);
+			have |= 16;
+			break;
+		case 'b':
+			if (pn_parse_u64(optarg, INT64_MAX / 2, &v))
+				return admin_usage_error(cmd, "--budget: cents");
+			p.budget = (int64_t)v;
+			have |= 32;
+			break;
+		case 'm':
+			if (pn_parse_u64(optarg, 100, &v) || v == 0)
+				return admin_usage_error(cmd, "--max-booklets: "
+				    "1 to 100");
+			p.max_booklets = (unsigned)v;
+			break;
+		default:
+			return ADMIN_EXIT_USAGE;
+		}
+	}
+	if (have != 63 || optind != argc)
+		return admin_usage_error(cmd, "usage: programme add --config "
+		    "FILE --name NAME --face-value CENTS --per-booklet N "
+		    "--validity RULE --territory T --budget CENTS "
+		    "[--max-booklets N]");
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (store_programme_add(s, &p, (int64_t)time(NULL), ACTOR, &id,
+	    &err) != 0)
+		return fail(cmd, &err, s);
+	printf("programme %lld: %s\n", (long long)id, p.name);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+static int
+print_programme(void *ctx, const struct store_programme *p)
+{
+	char face[PN_MONEY_TEXT_MAX], budget[PN_MONEY_TEXT_MAX];
+	char used[PN_MONEY_TEXT_MAX];
+
+	(void)ctx;
+	pn_money_format(p->face_value, face);
+	pn_money_format(p->budget, budget);
+	pn_money_format(p->committed, used);
+	printf("%lld\t%s\t%u x %s\t%s\tbudget %s, issued %s\t%s\n",
+	    (long long)p->id, p->name, p->per_booklet, face, p->validity,
+	    budget, used, p->territory);
+	return 0;
+}
+
+static int
+programme_list(int argc, char **argv)
+{
+	struct pn_error err;
+	struct store *s;
+
+	if (argc != 3 || strcmp(argv[1], "--config") != 0)
+		return admin_usage_error("programme list", "usage: programme "
+		    "list --config FILE");
+	if ((s = admin_open_store("programme list", argv[2])) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (store_programme_each(s, print_programme, NULL, &err) != 0)
+		return fail("programme list", &err, s);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+int
+admin_user_create(struct store *s, const char *login, const char *name,
+    unsigned role, int64_t agency, const char *password,
+    struct pn_error *err)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int64_t id;
+
+	if (crypto_pwhash_str(hash, password, strlen(password),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return pn_error_set(err, PN_E_NOMEM, "password hashing ran "
+		    "out of memory");
+	return store_user_add(s, login, name, role, agency, hash,
+	    (int64_t)time(NULL), ACTOR, &id, err);
+}
+
+void
+admin_password_new(char *buf, size_t len)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		buf[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	buf[len - 1] = '\0';
+}
+
+static int
+user_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "login", required_argument, NULL, 'l' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "agency", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "user add", *config = NULL, *login = NULL;
+	const char *name = NULL;
+	char password[128];
+	struct pn_error err;
+	struct store *s;
+	unsigned role = 0;
+	uint64_t agency = 0;
+	size_t n;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'l': login = optarg; break;
+		case 'n': name = optarg; break;
+		case 'r':
+			if ((role = store_role_parse(optarg)) == 0)
+				return admin_usage_error(cmd, "--role: "
+				    "caseworker, venue, accountant or admin");
+			break;
+		case 'a':
+			if (pn_parse_u64(optarg, INT64_MAX, &agency) != 0)
+				return admin_usage_error(cmd, "--agency: an "
+				    "agency number");
+			break;
+		default: return ADMIN_EXIT_USAGE;
+		}
+	}
+	if (login == NULL || name == NULL || role == 0 || optind != argc)
+		return admin_usage_error(cmd, "usage: user add --config FILE "
+		    "--login L --name NAME --role ROLE [--agency ID] "
+		    "(password on standard input, or generated)");
+	if (role == ROLE_CASEWORKER && agency == 0)
+		return admin_usage_error(cmd, "a caseworker belongs to an "
+		    "agency: give --agency ID");
+	if (!isatty(STDIN_FILENO) &&
+	    fgets(password, sizeof(password), stdin) != NULL) {
+		n = strcspn(password, "\r\n");
+		password[n] = '\0';
+		if (n < 10)
+			return admin_usage_error(cmd, "the password on standard "
+			    "input must have at least 10 characters");
+	} else {
+		admin_password_new(password, 17);
+		printf("password for %s: %s\n", login, password);
+	}
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (admin_user_create(s, login, name, role, (int64_t)agency, password,
+	    &err) != 0) {
+		sodium_memzero(password, sizeof(password));
+		return fail(cmd, &err, s);
+	}
+	sodium_memzero(password, sizeof(password));
+	printf("user %s (%s) added\n", login, store_role_name(role));
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+int
+admin_token_issue(struct store *s, const char *login, const char *label,
+    char *token, struct pn_error *err)
+{
+	uint8_t hash[STORE_HASH_SIZE];
+	int64_t id;
+
+	if (auth_token_new(token, hash) != 0)
+		return pn_error_set(err, PN_E_CRYPTO, "cannot make a token");
+	return store_token_add(s, login, hash, label, (int64_t)time(NULL),
+	    ACTOR, &id, err);
+}
+
+static int
+token_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "login", required_argument, NULL, 'l' },
+		{ "label", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "token create", *config = NULL, *login = NULL;
+	const char *label = "api";
+	char token[AUTH_TOKEN_TEXT_MAX];
+	struct pn_error err;
+	struct store *s;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'l': login = optarg; break;
+		case 'b': label = optarg; break;
+		default: return ADMIN_EXIT_USAGE;
+		}
+	}
+	if (login == NULL || optind != argc)
+		return admin_usage_error(cmd, "usage: token create --config "
+		    "FILE --login L [--label TEXT]");
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (admin_token_issue(s, login, label, token, &err) != 0)
+		return fail(cmd, &err, s);
+	/* The token is shown once: the store keeps only its hash. */
+	printf("%s\n", token);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+int
+admin_data(int argc, char **argv)
+{
+	const char *what = argv[0];
+
+	if (argc >= 2 && strcmp(what, "agency") == 0 &&
+	    strcmp(argv[1], "add") == 0)
+		return agency_add(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "programme") == 0 &&
+	    strcmp(argv[1], "add") == 0)
+		return programme_add(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "programme") == 0 &&
+	    strcmp(argv[1], "list") == 0)
+		return programme_list(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "user") == 0 &&
+	    strcmp(argv[1], "add") == 0)
+		return user_add(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "token") == 0 &&
+	    strcmp(argv[1], "create") == 0)
+		return token_create(argc - 1, argv + 1);
+	return admin_usage_error(what, "unknown subcommand");
+}

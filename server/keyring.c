@@ -1,0 +1,104 @@
+/* keyring.c -- loading and holding the server's keys. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "passnum/keys.h"
+#include "passnum/trust.h"
+#include "keyring.h"
+
+static const struct keyring *current;
+
+static int
+load_signing(struct keyring *k, const char *key_path, struct pn_error *err)
+{
+	char cert_path[CONFIG_PATH_MAX];
+	size_t n = strlen(key_path);
+
+	if (n < 4 || strcmp(key_path + n - 4, ".key") != 0 ||
+	    n + 2 > sizeof(cert_path))
+		return pn_error_set(err, PN_E_ARG, "%s: a signing key file "
+		    "name ends in .key (its certificate ends in .cert)",
+		    key_path);
+	memcpy(cert_path, key_path, n - 4);
+	memcpy(cert_path + n - 4, ".cert", 6);
+	if ((k->signing = pn_signing_key_load(key_path, err)) == NULL ||
+	    pn_cert_load(cert_path, NULL, &k->cert, err) != 0)
+		return -1;
+	if (k->cert.kid != k->signing->kid ||
+	    memcmp(k->cert.pk, k->signing->pk, 32) != 0)
+		return pn_error_set(err, PN_E_FORMAT, "%s: certificate of kid "
+		    "%u does not match the signing key %s", cert_path,
+		    k->cert.kid, key_path);
+	return 0;
+}
+
+int
+keyring_load(struct keyring *k, const struct config *cfg,
+    struct pn_error *err)
+{
+	struct pn_trust *t;
+
+	memset(k, 0, sizeof(*k));
+	if (cfg->keys.signing_key[0] != '\0' &&
+	    load_signing(k, cfg->keys.signing_key, err) != 0)
+		goto fail;
+	if (cfg->keys.trust_bundle[0] != '\0') {
+		if ((t = pn_trust_load(cfg->keys.trust_bundle, NULL, 0, err)) ==
+		    NULL)
+			goto fail;
+		/* The encoding is canonical: these are the file's bytes. */
+		if (pn_trust_encode(t, &k->bundle, &k->bundle_len, err) != 0) {
+			pn_trust_free(t);
+			goto fail;
+		}
+		if (k->signing != NULL && pn_trust_find(t, k->signing->kid) ==
+		    NULL) {
+			pn_error_set(err, PN_E_UNTRUSTED, "%s: the bundle does "
+			    "not certify signing key %u: terminals would "
+			    "refuse its vouchers", cfg->keys.trust_bundle,
+			    k->signing->kid);
+			pn_trust_free(t);
+			goto fail;
+		}
+		pn_trust_free(t);
+	}
+	if (cfg->keys.ref_secret[0] != '\0' && (k->ref_secret =
+	    pn_secret_file_read(cfg->keys.ref_secret, 32, err)) == NULL)
+		goto fail;
+	return 0;
+fail:
+	keyring_free(k);
+	return -1;
+}
+
+void
+keyring_free(struct keyring *k)
+{
+	pn_signing_key_free(k->signing);
+	free(k->bundle);
+	if (k->ref_secret != NULL)
+		pn_secret_free(k->ref_secret);
+	memset(k, 0, sizeof(*k));
+}
+
+const struct keyring *
+keyring_current(void)
+{
+	return current;
+}
+
+void
+keyring_set_current(const struct keyring *k)
+{
+	current = k;
+}
+
+void
+keyring_ref_hash(const struct keyring *k, const char *ref,
+    uint8_t out[STORE_HASH_SIZE])
+{
+	crypto_generichash(out, STORE_HASH_SIZE, (const uint8_t *)ref,
+	    strlen(ref), k->ref_secret, 32);
+}

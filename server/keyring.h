@@ -1,0 +1,39 @@
+/* keyring.h -- the keys passnumd holds while it runs: signing key, bundle, reference secret. */
+#ifndef PN_KEYRING_H
+#define PN_KEYRING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "passnum/cert.h"
+#include "passnum/error.h"
+#include "config.h"
+#include "store.h"
+
+struct keyring {
+	struct pn_signing_key *signing;	/* NULL: none configured */
+	struct pn_cert cert;		/* the signing key's certificate */
+	uint8_t *bundle;		/* the trust bundle, encoded; NULL: none */
+	size_t bundle_len;
+	uint8_t *ref_secret;		/* 32 bytes, guarded memory; NULL: none */
+};
+
+/*
+ * Load what cfg names. The certificate comes from the signing key's
+ * directory (".key" replaced by ".cert") and must carry the key's public
+ * key. Returns 0, or -1 with err naming the file.
+ */
+int keyring_load(struct keyring *k, const struct config *cfg,
+    struct pn_error *err);
+
+void keyring_free(struct keyring *k);
+
+/* The keyring of the running server (set once at start-up). */
+const struct keyring *keyring_current(void);
+void keyring_set_current(const struct keyring *k);
+
+/* Keyed BLAKE2b-256 of a caseworker's file reference. */
+void keyring_ref_hash(const struct keyring *k, const char *ref,
+    uint8_t out[STORE_HASH_SIZE]);
+
+#endif

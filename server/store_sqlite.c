@@ -1,0 +1,950 @@
+/* store_sqlite.c -- the store on SQLite: hardened connections, migrations, the audit chain.
+ *
+ * The only server file that includes <sqlite3.h>. docs/store.md explains the
+ * choices made here and gives the audit hash encoding byte by byte.
+ *
+ * Schema versions (PRAGMA user_version); migrations[i] goes from i to i+1:
+ *
+ *   0  empty database (a new file)
+ *   1  audit_log (the hash-chained, append-only log), meta (key -> value)
+ *   2  agency, programme, user, api_token, signing_key, beneficiary,
+ *      booklet, voucher, serial_counter
+ *
+ * A new feature adds its tables with a new entry at the end of migrations[];
+ * an entry that has shipped is never edited.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "store_sqlite.h"
+
+/* Milliseconds between two attempts to switch a new file to WAL. */
+#define JOURNAL_RETRY_MS 5
+
+/* Rows of PRAGMA integrity_check quoted in the error message. */
+#define INTEGRITY_ROWS_SHOWN 5
+
+/*
+ * The forward migrations. Each script runs inside the one BEGIN IMMEDIATE
+ * transaction of migrate(), so a database is either at the old version or
+ * at the new one, never in between.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the audit log and a key/value table for settings. */
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32)"
+	") STRICT;"
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") STRICT;",
+
+	/* 1 -> 2: agencies, programmes, people, keys, booklets, vouchers. */
+	"CREATE TABLE agency ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('eds', 'partner')),"
+	"  commune TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE programme ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  face_value INTEGER NOT NULL CHECK (face_value > 0),"
+	"  per_booklet INTEGER NOT NULL CHECK (per_booklet BETWEEN 1 AND 50),"
+	"  validity TEXT NOT NULL,"
+	"  territory TEXT NOT NULL,"
+	"  budget INTEGER NOT NULL CHECK (budget >= 0),"
+	"  committed INTEGER NOT NULL DEFAULT 0"
+	"    CHECK (committed >= 0 AND committed <= budget),"
+	"  max_booklets INTEGER NOT NULL DEFAULT 1 CHECK (max_booklets >= 1),"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE user ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  display_name TEXT NOT NULL,"
+	"  role TEXT NOT NULL"
+	"    CHECK (role IN ('caseworker', 'venue', 'accountant', 'admin')),"
+	"  agency_id INTEGER REFERENCES agency (id),"
+	"  password_hash TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE api_token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user (id),"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  label TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE TABLE signing_key ("
+	"  kid INTEGER PRIMARY KEY CHECK (kid BETWEEN 1 AND 65535),"
+	"  public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
+	"  valid_from INTEGER NOT NULL,"
+	"  sign_until INTEGER NOT NULL,"
+	"  verify_until INTEGER NOT NULL,"
+	"  cert BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE beneficiary ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref_hash BLOB NOT NULL UNIQUE CHECK (length(ref_hash) = 32),"
+	"  pathway TEXT NOT NULL CHECK (pathway IN ('rsa', 'revenu-jeunes', 'other')),"
+	"  age_band TEXT NOT NULL,"
+	"  commune TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE booklet ("
+	"  id INTEGER PRIMARY KEY,"
+	"  programme_id INTEGER NOT NULL REFERENCES programme (id),"
+	"  beneficiary_id INTEGER NOT NULL REFERENCES beneficiary (id),"
+	"  agency_id INTEGER REFERENCES agency (id),"
+	"  issued_by INTEGER NOT NULL REFERENCES user (id),"
+	"  issued_at INTEGER NOT NULL,"
+	"  override_reason TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'issued'"
+	"    CHECK (status IN ('issued', 'cancelled')),"
+	"  cancel_reason TEXT"
+	") STRICT;"
+	"CREATE INDEX booklet_person ON booklet (beneficiary_id, programme_id);"
+	"CREATE TABLE voucher ("
+	"  serial INTEGER PRIMARY KEY CHECK (serial > 0),"
+	"  booklet_id INTEGER NOT NULL REFERENCES booklet (id),"
+	"  programme_id INTEGER NOT NULL REFERENCES programme (id),"
+	"  kid INTEGER NOT NULL REFERENCES signing_key (kid),"
+	"  value INTEGER NOT NULL CHECK (value > 0),"
+	"  issued_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+	"  status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN"
+	"    ('issued', 'redeemed', 'settled', 'cancelled', 'expired'))"
+	") STRICT;"
+	"CREATE INDEX voucher_booklet ON voucher (booklet_id);"
+	/* Serials are never reused: the counter only moves forward. */
+	"CREATE TABLE serial_counter ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  next INTEGER NOT NULL CHECK (next > 0)"
+	") STRICT;"
+	"INSERT INTO serial_counter (id, next) VALUES (1, 1);",
+};
+
+#define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+
+/* Every statement of struct store, prepared once by store_open(). */
+static const struct {
+	size_t offset;		/* of the sqlite3_stmt * in struct store */
+	const char *sql;
+} statements[] = {
+	{ offsetof(struct store, begin), "BEGIN IMMEDIATE" },
+	{ offsetof(struct store, commit), "COMMIT" },
+	{ offsetof(struct store, rollback), "ROLLBACK" },
+	{ offsetof(struct store, user_version), "PRAGMA user_version" },
+	{ offsetof(struct store, integrity), "PRAGMA integrity_check" },
+	{ offsetof(struct store, audit_last),
+	  "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1" },
+	{ offsetof(struct store, audit_insert),
+	  "INSERT INTO audit_log"
+	  " (id, at, actor, action, object, detail, prev_hash, hash)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	{ offsetof(struct store, audit_walk),
+	  "SELECT id, at, actor, action, object, detail, prev_hash, hash"
+	  " FROM audit_log ORDER BY id" },
+
+	{ offsetof(struct store, agency_insert),
+	  "INSERT INTO agency (name, kind, commune) VALUES (?1, ?2, ?3)" },
+	{ offsetof(struct store, programme_insert),
+	  "INSERT INTO programme (name, face_value, per_booklet, validity,"
+	  " territory, budget, max_booklets, created_at)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	{ offsetof(struct store, programme_get),
+	  "SELECT id, name, face_value, per_booklet, validity, territory,"
+	  " budget, committed, max_booklets FROM programme WHERE id = ?1" },
+	{ offsetof(struct store, programme_all),
+	  "SELECT id, name, face_value, per_booklet, validity, territory,"
+	  " budget, committed, max_booklets FROM programme ORDER BY id" },
+	{ offsetof(struct store, user_insert),
+	  "INSERT INTO user (login, display_name, role, agency_id,"
+	  " password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+	{ offsetof(struct store, token_insert),
+	  "INSERT INTO api_token (user_id, token_hash, label, created_at)"
+	  " SELECT id, ?1, ?2, ?3 FROM user WHERE login = ?4" },
+	{ offsetof(struct store, token_lookup),
+	  "SELECT u.id, u.role, coalesce(u.agency_id, 0), u.login"
+	  " FROM api_token t JOIN user u ON u.id = t.user_id"
+	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0" },
+	{ offsetof(struct store, key_insert),
+	  "INSERT INTO signing_key (kid, public_key, valid_from, sign_until,"
+	  " verify_until, cert, created_at)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
+
+	{ offsetof(struct store, beneficiary_upsert),
+	  "INSERT INTO beneficiary (ref_hash, pathway, age_band, commune,"
+	  " created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	  " ON CONFLICT (ref_hash) DO UPDATE SET pathway = excluded.pathway,"
+	  " age_band = excluded.age_band, commune = excluded.commune"
+	  " RETURNING id" },
+	{ offsetof(struct store, booklet_count),
+	  "SELECT count(*) FROM booklet WHERE beneficiary_id = ?1"
+	  " AND programme_id = ?2 AND status = 'issued'" },
+	/* The budget check and its update are one statement. */
+	{ offsetof(struct store, programme_commit),
+	  "UPDATE programme SET committed = committed + ?1"
+	  " WHERE id = ?2 AND committed + ?1 <= budget" },
+	{ offsetof(struct store, serial_next),
+	  "SELECT next FROM serial_counter WHERE id = 1" },
+	{ offsetof(struct store, serial_advance),
+	  "UPDATE serial_counter SET next = next + ?1 WHERE id = 1" },
+	{ offsetof(struct store, booklet_insert),
+	  "INSERT INTO booklet (programme_id, beneficiary_id, agency_id,"
+	  " issued_by, issued_at, override_reason)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+	{ offsetof(struct store, voucher_insert),
+	  "INSERT INTO voucher (serial, booklet_id, programme_id, kid, value,"
+	  " issued_at, expires_at, signature)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	{ offsetof(struct store, booklet_get),
+	  "SELECT b.id, b.programme_id, p.name, b.issued_at, b.issued_by,"
+	  " coalesce(b.agency_id, 0), b.status"
+	  " FROM booklet b JOIN programme p ON p.id = b.programme_id"
+	  " WHERE b.id = ?1" },
+	{ offsetof(struct store, booklet_vouchers),
+	  "SELECT serial, kid, value, issued_at, expires_at, signature, status"
+	  " FROM voucher WHERE booklet_id = ?1 ORDER BY serial" },
+};
+
+#define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))
+
+static sqlite3_stmt **
+stmt_slot(struct store *s, size_t i)
+{
+	assert(i < N_STATEMENTS);
+	return (sqlite3_stmt **)(void *)((char *)s + statements[i].offset);
+}
+
+/* The pn_errcode for a failed SQLite call. */
+static enum pn_errcode
+code_of(int rc)
+{
+	return (rc & 0xff) == SQLITE_NOMEM ? PN_E_NOMEM : PN_E_IO;
+}
+
+/*
+ * Record "PATH: WHAT: sqlite's message" for a call on db that returned rc.
+ * Call it before any other call on db, which would replace the message.
+ * Returns -1.
+ */
+static int
+db_error(sqlite3 *db, const char *path, int rc, const char *what,
+    struct pn_error *err)
+{
+	return pn_error_set(err, code_of(rc), "%s: %s: %s", path, what,
+	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* Make st ready for its next use: on every path, after every use. */
+static void
+stmt_done(sqlite3_stmt *st)
+{
+	/* reset() repeats the error of the last step(), already reported. */
+	(void)sqlite3_reset(st);
+	(void)sqlite3_clear_bindings(st);
+}
+
+/* Run a statement that returns no row (BEGIN, COMMIT, ROLLBACK). */
+static int
+stmt_run(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE) {
+		db_error(s->db, s->path, rc, what, err);
+		stmt_done(st);
+		return -1;
+	}
+	stmt_done(st);
+	return 0;
+}
+
+/* Roll back a transaction that may already have been rolled back by SQLite. */
+static void
+rollback_if_open(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)stmt_run(s, s->rollback, "ROLLBACK", NULL);
+}
+
+int
+sq_error(struct store *s, int rc, const char *what, struct pn_error *err)
+{
+	return db_error(s->db, s->path, rc, what, err);
+}
+
+void
+sq_done(sqlite3_stmt *st)
+{
+	stmt_done(st);
+}
+
+int
+sq_begin(struct store *s, struct pn_error *err)
+{
+	return stmt_run(s, s->begin, "BEGIN IMMEDIATE", err);
+}
+
+int
+sq_commit(struct store *s, struct pn_error *err)
+{
+	return stmt_run(s, s->commit, "COMMIT", err);
+}
+
+void
+sq_rollback(struct store *s)
+{
+	rollback_if_open(s);
+}
+
+/*
+ * The audit hash of one row: BLAKE2b-256, no key, over
+ *
+ *   prev_hash (32) || id (8, BE) || at (8, BE, two's complement)
+ *   || for actor, action, object, detail: length (4, BE) || bytes
+ *
+ * Used by store_audit_append() and store_audit_verify(); docs/store.md gives
+ * the same encoding for auditors. text[i] may be NULL only when len[i] is 0.
+ * Returns 0, or -1 when a field is longer than 2^32 - 1 bytes.
+ */
+static int
+audit_hash(uint8_t out[STORE_HASH_SIZE],
+    const uint8_t prev[STORE_HASH_SIZE],
+    int64_t id,
+    int64_t at,
+    const char *const text[4],
+    const size_t len[4])
+{
+	crypto_generichash_state st;
+	uint8_t be[8];
+	uint64_t v;
+	int i, j;
+
+	for (i = 0; i < 4; i++)
+		if (len[i] > UINT32_MAX)
+			return -1;
+	if (crypto_generichash_init(&st, NULL, 0, STORE_HASH_SIZE) != 0)
+		return -1;
+	crypto_generichash_update(&st, prev, STORE_HASH_SIZE);
+	v = (uint64_t)id;
+	for (j = 7; j >= 0; j--, v >>= 8)
+		be[j] = (uint8_t)v;
+	crypto_generichash_update(&st, be, 8);
+	v = (uint64_t)at;	/* two's complement, by C's conversion rule */
+	for (j = 7; j >= 0; j--, v >>= 8)
+		be[j] = (uint8_t)v;
+	crypto_generichash_update(&st, be, 8);
+	for (i = 0; i < 4; i++) {
+		v = len[i];
+		for (j = 3; j >= 0; j--, v >>= 8)
+			be[j] = (uint8_t)v;
+		crypto_generichash_update(&st, be, 4);
+		if (len[i] > 0)
+			crypto_generichash_update(&st,
+			    (const unsigned char *)text[i], len[i]);
+	}
+	if (crypto_generichash_final(&st, out, STORE_HASH_SIZE) != 0)
+		return -1;
+	sodium_memzero(&st, sizeof(st));
+	return 0;
+}
+
+/*
+ * Run one PRAGMA on a connection without prepared statements yet and copy
+ * its first column of the first row into out (empty when there is no row).
+ * Returns SQLITE_OK, or SQLite's code with err set.
+ */
+static int
+pragma_text(sqlite3 *db, const char *path, const char *sql, char *out,
+    size_t outlen, struct pn_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *t;
+	int rc;
+
+	assert(outlen > 0);
+	out[0] = '\0';
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		db_error(db, path, rc, sql, err);
+		return rc;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t = sqlite3_column_text(st, 0);
+		/* A short answer (a mode name, a number) fits; cut otherwise. */
+		if (t != NULL)
+			(void)snprintf(out, outlen, "%s", (const char *)t);
+	} else if (rc != SQLITE_DONE) {
+		db_error(db, path, rc, sql, err);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return SQLITE_OK;
+}
+
+/* PRAGMA user_version on a connection without prepared statements yet. */
+static int
+read_user_version(sqlite3 *db, const char *path, int *version,
+    struct pn_error *err)
+{
+	char buf[32];
+
+	if (pragma_text(db, path, "PRAGMA user_version", buf, sizeof(buf),
+	    err) != SQLITE_OK)
+		return -1;
+	*version = atoi(buf);
+	return 0;
+}
+
+/* The refusal of a schema this build does not know. */
+static int
+check_version_known(const char *path, int version, struct pn_error *err)
+{
+	if (version > SCHEMA_LATEST)
+		return pn_error_set(err, PN_E_FORMAT,
+		    "%s: database schema version %d is newer than this "
+		    "program's %d: upgrade passnum", path, version,
+		    SCHEMA_LATEST);
+	if (version < 0)
+		return pn_error_set(err, PN_E_FORMAT,
+		    "%s: database schema version %d was not written by "
+		    "passnum", path, version);
+	return 0;
+}
+
+/*
+ * Bring the schema up to SCHEMA_LATEST in one BEGIN IMMEDIATE transaction.
+ * The version is read again inside it, so that of several processes opening
+ * a new database at once, the first migrates and the others find it done.
+ * On any error everything is rolled back.
+ */
+static int
+migrate(sqlite3 *db, const char *path, struct pn_error *err)
+{
+	char sql[64], *msg = NULL;
+	int version, i, rc;
+
+	/* Most opens find the schema current: no write lock for them. */
+	if (read_user_version(db, path, &version, err) != 0)
+		return -1;
+	if (check_version_known(path, version, err) != 0)
+		return -1;
+	if (version == SCHEMA_LATEST)
+		return 0;
+
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(db, path, rc, "cannot start the migration",
+		    err);
+	if (read_user_version(db, path, &version, err) != 0)
+		goto fail;
+	if (check_version_known(path, version, err) != 0)
+		goto fail;
+	for (i = version; i < SCHEMA_LATEST; i++) {
+		rc = sqlite3_exec(db, migrations[i], NULL, NULL, &msg);
+		if (rc != SQLITE_OK) {
+			pn_error_set(err, code_of(rc), "%s: migration from "
+			    "schema version %d to %d failed: %s", path, i,
+			    i + 1, msg != NULL ? msg : sqlite3_errstr(rc));
+			sqlite3_free(msg);
+			goto fail;
+		}
+	}
+	/*
+	 * A PRAGMA takes no bound parameter; the number is this file's own
+	 * constant, not input.
+	 */
+	(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    SCHEMA_LATEST);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		db_error(db, path, rc, "cannot set the schema version", err);
+		goto fail;
+	}
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		db_error(db, path, rc, "cannot commit the migration", err);
+		goto fail;
+	}
+	return 0;
+
+fail:	/* Inside the migration transaction, err set. */
+	if (!sqlite3_get_autocommit(db))
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* The connection settings of docs/store.md, before any table is touched. */
+static int
+harden(sqlite3 *db, const char *path, unsigned busy_timeout_ms,
+    struct pn_error *err)
+{
+	static const struct {
+		int op;
+		const char *name;
+		int value;
+	} config[] = {
+		/* No writable_schema, no corrupting a file through SQL. */
+		{ SQLITE_DBCONFIG_DEFENSIVE, "defensive mode", 1 },
+		/* Functions in views and triggers: only the harmless ones. */
+		{ SQLITE_DBCONFIG_TRUSTED_SCHEMA, "trusted_schema", 0 },
+		/* "text" is an identifier, never a string literal. */
+		{ SQLITE_DBCONFIG_DQS_DML, "double-quoted strings", 0 },
+		{ SQLITE_DBCONFIG_DQS_DDL, "double-quoted strings", 0 },
+	};
+	char mode[32];
+	unsigned waited;
+	size_t i;
+	int rc, got;
+
+	for (i = 0; i < sizeof(config) / sizeof(config[0]); i++) {
+		got = -1;
+		rc = sqlite3_db_config(db, config[i].op, config[i].value, &got);
+		if (rc != SQLITE_OK || got != config[i].value)
+			return pn_error_set(err, PN_E_IO, "%s: cannot set %s: "
+			    "%s", path, config[i].name, sqlite3_errmsg(db));
+	}
+	rc = sqlite3_busy_timeout(db,
+	    busy_timeout_ms > INT_MAX ? INT_MAX : (int)busy_timeout_ms);
+	if (rc != SQLITE_OK)
+		return db_error(db, path, rc, "cannot set the busy timeout",
+		    err);
+	/*
+	 * Switching a new file to WAL needs an exclusive lock while this
+	 * connection already reads it, so SQLite answers SQLITE_BUSY at once
+	 * instead of calling the busy handler (which could deadlock). When
+	 * several processes open a new database together, one of them
+	 * switches it and the others retry here, within the busy timeout.
+	 */
+	for (waited = 0;; waited += JOURNAL_RETRY_MS) {
+		rc = pragma_text(db, path, "PRAGMA journal_mode = WAL", mode,
+		    sizeof(mode), err);
+		if (rc == SQLITE_OK)
+			break;
+		if (((rc & 0xff) != SQLITE_BUSY &&
+		    (rc & 0xff) != SQLITE_LOCKED) || waited >= busy_timeout_ms)
+			return -1;
+		(void)sqlite3_sleep(JOURNAL_RETRY_MS);
+	}
+	if (strcasecmp(mode, "wal") != 0)
+		return pn_error_set(err, PN_E_IO, "%s: cannot use write-ahead "
+		    "logging: journal mode stays \"%s\"", path, mode);
+	rc = sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(db, path, rc, "PRAGMA synchronous", err);
+	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(db, path, rc, "PRAGMA foreign_keys", err);
+	return 0;
+}
+
+struct store *
+store_open(const char *path, unsigned busy_timeout_ms, struct pn_error *err)
+{
+	struct store *s;
+	int flags, rc;
+	size_t i;
+
+	assert(path != NULL);
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->path = strdup(path)) == NULL) {
+		free(s);
+		pn_error_set(err, PN_E_NOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	/* One connection per thread: SQLite's own mutexes are not needed. */
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX;
+#ifdef SQLITE_OPEN_EXRESCODE
+	flags |= SQLITE_OPEN_EXRESCODE;
+#endif
+	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		db_error(s->db, path, rc, "cannot open the database", err);
+		goto fail;
+	}
+	(void)sqlite3_extended_result_codes(s->db, 1);
+	if (harden(s->db, path, busy_timeout_ms, err) != 0)
+		goto fail;
+	if (migrate(s->db, path, err) != 0)
+		goto fail;
+	for (i = 0; i < N_STATEMENTS; i++) {
+		rc = sqlite3_prepare_v3(s->db, statements[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, stmt_slot(s, i), NULL);
+		if (rc != SQLITE_OK) {
+			pn_error_set(err, code_of(rc), "%s: cannot prepare "
+			    "\"%s\": %s", path, statements[i].sql,
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	return s;
+
+fail:	/* err set; s holds whatever was opened and prepared. */
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < N_STATEMENTS; i++)
+		sqlite3_finalize(*stmt_slot(s, i));
+	/* Every statement is finalized, so close cannot be busy. */
+	(void)sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_schema_version(struct store *s)
+{
+	int rc, version = -1;
+
+	assert(s != NULL);
+	rc = sqlite3_step(s->user_version);
+	if (rc == SQLITE_ROW)
+		version = sqlite3_column_int(s->user_version, 0);
+	stmt_done(s->user_version);
+	return version;
+}
+
+int
+store_schema_latest(void)
+{
+	return SCHEMA_LATEST;
+}
+
+int
+store_lock_instance(const char *path, struct pn_error *err)
+{
+	char *lock;
+	size_t n;
+	int fd;
+
+	assert(path != NULL);
+	n = strlen(path) + sizeof(".lock");
+	if ((lock = malloc(n)) == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "%s: out of memory", path);
+	/* n is exactly the length needed: no truncation. */
+	(void)snprintf(lock, n, "%s.lock", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		pn_error_set(err, PN_E_IO, "%s: cannot open the lock file: %s",
+		    lock, strerror(errno));
+		free(lock);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			pn_error_set(err, PN_E_IO, "%s: the database is in use "
+			    "by another passnumd (lock held on %s)", path,
+			    lock);
+		else
+			pn_error_set(err, PN_E_IO, "%s: cannot lock: %s", lock,
+			    strerror(errno));
+		close(fd);
+		free(lock);
+		return -1;
+	}
+	free(lock);
+	return fd;
+}
+
+void
+store_unlock_instance(int fd)
+{
+	/* Closing the only descriptor of the open file releases the lock. */
+	if (fd >= 0)
+		(void)close(fd);
+}
+
+int
+store_integrity_check(struct store *s, struct pn_error *err)
+{
+	char found[sizeof(err->message)];
+	const unsigned char *t;
+	size_t used = 0;
+	int rc, rows = 0, w;
+	bool ok = false;
+
+	assert(s != NULL);
+	found[0] = '\0';
+	while ((rc = sqlite3_step(s->integrity)) == SQLITE_ROW) {
+		t = sqlite3_column_text(s->integrity, 0);
+		if (t == NULL)
+			t = (const unsigned char *)"";
+		rows++;
+		ok = rows == 1 && strcmp((const char *)t, "ok") == 0;
+		if (rows > INTEGRITY_ROWS_SHOWN || used >= sizeof(found) - 1)
+			continue;
+		/* Truncation of a long list is accepted: the start is shown. */
+		w = snprintf(found + used, sizeof(found) - used, "%s%s",
+		    rows > 1 ? "; " : "", (const char *)t);
+		if (w > 0)
+			used += (size_t)w < sizeof(found) - used ?
+			    (size_t)w : sizeof(found) - used - 1;
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(s->db, s->path, rc, "PRAGMA integrity_check", err);
+		stmt_done(s->integrity);
+		return -1;
+	}
+	stmt_done(s->integrity);
+	if (ok && rows == 1)
+		return 0;
+	return pn_error_set(err, PN_E_FORMAT, "%s: integrity check failed "
+	    "(%d %s): %s%s", s->path, rows, rows == 1 ? "problem" : "problems",
+	    found, rows > INTEGRITY_ROWS_SHOWN ? "; ..." : "");
+}
+
+int
+store_audit_append(struct store *s, int64_t at, const char *actor,
+    const char *action, const char *object, const char *detail,
+    struct pn_error *err)
+{
+	const char *text[4] = { actor, action, object, detail };
+	static const char *const names[4] = {
+		"actor", "action", "object", "detail"
+	};
+	uint8_t prev[STORE_HASH_SIZE], hash[STORE_HASH_SIZE];
+	size_t len[4];
+	int64_t id = 0;
+	const void *blob;
+	sqlite3_stmt *st;
+	bool own;		/* this call opened the transaction */
+	int i, rc;
+
+	assert(s != NULL);
+	for (i = 0; i < 4; i++) {
+		if (text[i] == NULL)
+			return pn_error_set(err, PN_E_ARG, "%s: audit row: %s "
+			    "is NULL", s->path, names[i]);
+		len[i] = strlen(text[i]);
+		/* sqlite3_bind_text() takes an int length. */
+		if (len[i] > INT_MAX)
+			return pn_error_set(err, PN_E_ARG, "%s: audit row: %s "
+			    "is too long", s->path, names[i]);
+	}
+
+	own = sqlite3_get_autocommit(s->db) != 0;
+	if (own && stmt_run(s, s->begin, "audit append: BEGIN IMMEDIATE",
+	    err) != 0)
+		return -1;
+
+	/* The row to chain to: the last one, or none. */
+	st = s->audit_last;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		blob = sqlite3_column_blob(st, 1);
+		if (blob == NULL ||
+		    sqlite3_column_bytes(st, 1) != STORE_HASH_SIZE) {
+			pn_error_set(err, PN_E_FORMAT, "%s: audit row %" PRId64
+			    ": hash is not %d bytes", s->path, id,
+			    STORE_HASH_SIZE);
+			stmt_done(st);
+			goto fail;
+		}
+		memcpy(prev, blob, STORE_HASH_SIZE);
+	} else if (rc == SQLITE_DONE) {
+		memset(prev, 0, sizeof(prev));
+	} else {
+		db_error(s->db, s->path, rc, "audit append: last row", err);
+		stmt_done(st);
+		goto fail;
+	}
+	stmt_done(st);
+	if (id < 0 || id == INT64_MAX) {
+		pn_error_set(err, PN_E_FORMAT, "%s: audit row %" PRId64
+		    ": no id can follow it", s->path, id);
+		goto fail;
+	}
+	id++;
+	if (audit_hash(hash, prev, id, at, text, len) != 0) {
+		pn_error_set(err, PN_E_CRYPTO, "%s: audit row %" PRId64
+		    ": cannot hash it", s->path, id);
+		goto fail;
+	}
+
+	/* The strings outlive the step: SQLITE_STATIC, cleared after. */
+	st = s->audit_insert;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, at);
+	for (i = 0; i < 4 && rc == SQLITE_OK; i++)
+		rc = sqlite3_bind_text(st, 3 + i, text[i], (int)len[i],
+		    SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob(st, 7, prev, STORE_HASH_SIZE,
+		    SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob(st, 8, hash, STORE_HASH_SIZE,
+		    SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_DONE)
+		rc = SQLITE_OK;
+	if (rc != SQLITE_OK) {
+		db_error(s->db, s->path, rc, "audit append: insert", err);
+		stmt_done(st);
+		goto fail;
+	}
+	stmt_done(st);
+
+	if (own && stmt_run(s, s->commit, "audit append: COMMIT", err) != 0)
+		goto fail;
+	return 0;
+
+fail:	/* err set. Roll back only a transaction this call opened. */
+	if (own)
+		rollback_if_open(s);
+	return -1;
+}
+
+/* Record a break of the chain at row id; returns 1. */
+static int
+audit_broken(struct pn_error *err, int64_t *bad_id, int64_t id,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+audit_broken(struct pn_error *err, int64_t *bad_id, int64_t id,
+    const char *fmt, ...)
+{
+	char msg[sizeof(err->message)];
+	va_list ap;
+
+	*bad_id = id;
+	va_start(ap, fmt);
+	/* A message cut at 511 bytes is still useful: truncation is accepted. */
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pn_error_set(err, PN_E_FORMAT, "%s", msg);
+	return 1;
+}
+
+int
+store_audit_verify(struct store *s, uint64_t *rows, int64_t *bad_id,
+    struct pn_error *err)
+{
+	uint8_t prev[STORE_HASH_SIZE], want[STORE_HASH_SIZE];
+	sqlite3_stmt *st;
+	const char *text[4];
+	const void *prev_hash, *hash;
+	size_t len[4];
+	int64_t id, at, prev_id = 0;
+	uint64_t n = 0;
+	int i, rc = SQLITE_DONE, ret = 0;
+
+	assert(s != NULL);
+	assert(rows != NULL);
+	assert(bad_id != NULL);
+	*rows = 0;
+	*bad_id = 0;
+	memset(prev, 0, sizeof(prev));
+	st = s->audit_walk;
+	/* One row at a time: the log may be larger than memory. */
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		at = sqlite3_column_int64(st, 1);
+		for (i = 0; i < 4; i++) {
+			/* text() before bytes(): the length of the UTF-8. */
+			text[i] = (const char *)sqlite3_column_text(st, 2 + i);
+			len[i] = (size_t)sqlite3_column_bytes(st, 2 + i);
+			if (text[i] == NULL)
+				len[i] = 0;
+		}
+		prev_hash = sqlite3_column_blob(st, 6);
+		hash = sqlite3_column_blob(st, 7);
+
+		if (id != prev_id + 1) {
+			if (prev_id == 0 && id < 1)
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "%" PRId64 ": ids start at 1", id);
+			else if (prev_id == 0 && id == 2)
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "2 is the first row: row 1 is missing");
+			else if (prev_id == 0)
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "%" PRId64 " is the first row: rows 1 to %"
+				    PRId64 " are missing", id, id - 1);
+			else if (id == prev_id + 2)
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "%" PRId64 " follows row %" PRId64 ": row "
+				    "%" PRId64 " is missing", id, prev_id,
+				    prev_id + 1);
+			else
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "%" PRId64 " follows row %" PRId64 ": rows "
+				    "%" PRId64 " to %" PRId64 " are missing",
+				    id, prev_id, prev_id + 1, id - 1);
+		} else if (prev_hash == NULL ||
+		    sqlite3_column_bytes(st, 6) != STORE_HASH_SIZE ||
+		    memcmp(prev_hash, prev, STORE_HASH_SIZE) != 0) {
+			if (prev_id == 0)
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "%" PRId64 ": previous hash is not %d zero "
+				    "bytes", id, STORE_HASH_SIZE);
+			else
+				ret = audit_broken(err, bad_id, id, "audit row "
+				    "%" PRId64 ": previous hash does not match "
+				    "row %" PRId64, id, prev_id);
+		} else if (hash == NULL ||
+		    sqlite3_column_bytes(st, 7) != STORE_HASH_SIZE) {
+			ret = audit_broken(err, bad_id, id, "audit row %" PRId64
+			    ": hash is not %d bytes", id, STORE_HASH_SIZE);
+		} else if (audit_hash(want, prev, id, at, text, len) != 0) {
+			pn_error_set(err, PN_E_CRYPTO, "%s: audit row %" PRId64
+			    ": cannot hash it", s->path, id);
+			ret = -1;
+		} else if (memcmp(want, hash, STORE_HASH_SIZE) != 0) {
+			ret = audit_broken(err, bad_id, id, "audit row %" PRId64
+			    ": hash does not match its content", id);
+		} else {
+			memcpy(prev, hash, STORE_HASH_SIZE);
+			prev_id = id;
+			n++;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		db_error(s->db, s->path, rc, "audit verify", err);
+		ret = -1;
+	}
+	stmt_done(st);
+	*rows = n;
+	return ret;
+}

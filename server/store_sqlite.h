@@ -1,0 +1,66 @@
+/* store_sqlite.h -- internal to the SQLite store: the connection and its statements.
+ *
+ * Included only by the store_sqlite*.c files, which alone see <sqlite3.h>.
+ * store_sqlite.c opens, migrates and prepares; the other files hold the
+ * SQL of one area each, through the statements listed here.
+ */
+#ifndef PN_STORE_SQLITE_H
+#define PN_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;			/* for error messages */
+
+	/* store_audit_append: its own transaction when the caller has none. */
+	sqlite3_stmt *begin;
+	sqlite3_stmt *commit;
+	sqlite3_stmt *rollback;
+	/* store_schema_version */
+	sqlite3_stmt *user_version;
+	/* store_integrity_check */
+	sqlite3_stmt *integrity;
+	/* store_audit_append: the row to chain to. */
+	sqlite3_stmt *audit_last;
+	/* store_audit_append */
+	sqlite3_stmt *audit_insert;
+	/* store_audit_verify: every row, in chain order. */
+	sqlite3_stmt *audit_walk;
+
+	/* store_sqlite_people.c */
+	sqlite3_stmt *agency_insert;	/* store_agency_add */
+	sqlite3_stmt *programme_insert;	/* store_programme_add */
+	sqlite3_stmt *programme_get;	/* store_programme_get */
+	sqlite3_stmt *programme_all;	/* store_programme_each */
+	sqlite3_stmt *user_insert;	/* store_user_add */
+	sqlite3_stmt *token_insert;	/* store_token_add */
+	sqlite3_stmt *token_lookup;	/* store_token_lookup */
+	sqlite3_stmt *key_insert;	/* store_signing_key_add */
+
+	/* store_sqlite_booklets.c */
+	sqlite3_stmt *beneficiary_upsert;	/* store_booklet_issue */
+	sqlite3_stmt *booklet_count;		/* store_booklet_issue */
+	sqlite3_stmt *programme_commit;		/* store_booklet_issue */
+	sqlite3_stmt *serial_next;		/* store_booklet_issue */
+	sqlite3_stmt *serial_advance;		/* store_booklet_issue */
+	sqlite3_stmt *booklet_insert;		/* store_booklet_issue */
+	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
+	sqlite3_stmt *booklet_get;		/* store_booklet_get */
+	sqlite3_stmt *booklet_vouchers;		/* store_booklet_get */
+};
+
+/* Record "PATH: WHAT: sqlite's message" for a call that returned rc; -1. */
+int sq_error(struct store *s, int rc, const char *what, struct pn_error *err);
+
+/* Make st ready for its next use: on every path, after every use. */
+void sq_done(sqlite3_stmt *st);
+
+/* BEGIN IMMEDIATE, COMMIT; and ROLLBACK when a transaction is open. */
+int sq_begin(struct store *s, struct pn_error *err);
+int sq_commit(struct store *s, struct pn_error *err);
+void sq_rollback(struct store *s);
+
+#endif

@@ -1,0 +1,282 @@
+/* store_sqlite_booklets.c -- issuing and reading booklets on SQLite.
+ *
+ * A booklet exists whole or not at all: budget, serials, booklet, vouchers
+ * and audit row are written in one BEGIN IMMEDIATE transaction. The budget
+ * cannot be overspent by construction: the programme's committed amount
+ * grows by a conditional UPDATE (committed + amount <= budget) under a
+ * CHECK constraint, and writers are serialised by SQLite's write lock.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "passnum/cert.h"
+#include "passnum/keys.h"
+#include "passnum/voucher.h"
+#include "store_sqlite.h"
+#include "validity.h"
+
+/* Step a statement expected to finish without a row; -1 with err if not. */
+static int
+step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sq_error(s, rc, what, err);
+		sq_done(st);
+		return -1;
+	}
+	sq_done(st);
+	return 0;
+}
+
+/* Find or create the beneficiary of r; their id, or -1 with err. */
+static int64_t
+beneficiary_id(struct store *s, const struct store_booklet_request *r,
+    int64_t now, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->beneficiary_upsert;
+	int64_t id = -1;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, r->ref_hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->pathway, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->age_band, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->commune, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else
+		sq_error(s, rc, "recording the beneficiary", err);
+	sq_done(st);
+	return id;
+}
+
+static int64_t
+count_booklets(struct store *s, int64_t beneficiary, int64_t programme,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = s->booklet_count;
+	int64_t n = -1;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, beneficiary);
+	sqlite3_bind_int64(st, 2, programme);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		sq_error(s, rc, "counting booklets", err);
+	sq_done(st);
+	return n;
+}
+
+/* Reserve n serials; the first, or 0 with err. */
+static uint64_t
+take_serials(struct store *s, unsigned n, struct pn_error *err)
+{
+	uint64_t first = 0;
+	int rc;
+
+	if ((rc = sqlite3_step(s->serial_next)) == SQLITE_ROW)
+		first = (uint64_t)sqlite3_column_int64(s->serial_next, 0);
+	else
+		sq_error(s, rc, "reading the serial counter", err);
+	sq_done(s->serial_next);
+	if (first == 0)
+		return 0;
+	sqlite3_bind_int64(s->serial_advance, 1, n);
+	if (step_done(s, s->serial_advance, "advancing the serial counter",
+	    err) != 0)
+		return 0;
+	return first;
+}
+
+/*
+ * Everything between BEGIN and COMMIT. Returns an enum store_issue, or -1
+ * with err; the caller rolls back unless STORE_ISSUED.
+ */
+static int
+issue_in_tx(struct store *s, const struct store_booklet_request *r,
+    const struct pn_signing_key *key, const struct pn_cert *cert,
+    int64_t now, struct store_booklet *out, struct pn_error *err)
+{
+	struct store_programme p;
+	struct validity_rule rule;
+	struct pn_voucher v;
+	int64_t ben, expires, amount, n;
+	uint64_t first;
+	char detail[512], object[64];
+	unsigned i;
+	int rc;
+
+	if ((rc = store_programme_get(s, r->programme_id, &p, err)) != 0)
+		return rc < 0 ? -1 : STORE_NO_PROGRAMME;
+	if (validity_parse(p.validity, &rule) != 0)
+		return pn_error_set(err, PN_E_FORMAT, "programme %lld: bad "
+		    "validity rule '%s'", (long long)p.id, p.validity);
+	expires = validity_expiry(&rule, now);
+	if (now < cert->valid_from || now > cert->sign_until ||
+	    expires < 0 || expires > cert->verify_until)
+		return STORE_KEY_OUT_OF_WINDOW;
+	if ((ben = beneficiary_id(s, r, now, err)) < 0 ||
+	    (n = count_booklets(s, ben, p.id, err)) < 0)
+		return -1;
+	if (n >= (int64_t)p.max_booklets && r->reason == NULL)
+		return STORE_HAS_BOOKLET;
+	if (p.per_booklet == 0 || p.per_booklet > STORE_BOOKLET_MAX)
+		return pn_error_set(err, PN_E_FORMAT, "programme %lld: %u "
+		    "vouchers per booklet", (long long)p.id, p.per_booklet);
+	amount = p.face_value * (int64_t)p.per_booklet;
+	sqlite3_bind_int64(s->programme_commit, 1, amount);
+	sqlite3_bind_int64(s->programme_commit, 2, p.id);
+	if (step_done(s, s->programme_commit, "committing the budget", err))
+		return -1;
+	if (sqlite3_changes(s->db) != 1)
+		return STORE_OVER_BUDGET;
+	if ((first = take_serials(s, p.per_booklet, err)) == 0)
+		return -1;
+
+	sqlite3_bind_int64(s->booklet_insert, 1, p.id);
+	sqlite3_bind_int64(s->booklet_insert, 2, ben);
+	if (r->by->agency_id > 0)
+		sqlite3_bind_int64(s->booklet_insert, 3, r->by->agency_id);
+	else
+		sqlite3_bind_null(s->booklet_insert, 3);
+	sqlite3_bind_int64(s->booklet_insert, 4, r->by->user_id);
+	sqlite3_bind_int64(s->booklet_insert, 5, now);
+	if (r->reason != NULL)
+		sqlite3_bind_text(s->booklet_insert, 6, r->reason, -1,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s->booklet_insert, 6);
+	if (step_done(s, s->booklet_insert, "inserting the booklet", err))
+		return -1;
+
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_last_insert_rowid(s->db);
+	out->programme_id = p.id;
+	(void)snprintf(out->programme_name, sizeof(out->programme_name), "%s",
+	    p.name);
+	out->issued_at = now;
+	out->issued_by = r->by->user_id;
+	out->agency_id = r->by->agency_id;
+	(void)snprintf(out->status, sizeof(out->status), "issued");
+	for (i = 0; i < p.per_booklet; i++) {
+		struct store_voucher *sv = &out->vouchers[i];
+
+		memset(&v, 0, sizeof(v));
+		v.programme = (uint32_t)p.id;
+		v.serial = first + i;
+		v.value_cents = (uint32_t)p.face_value;
+		v.issued_at = (uint32_t)now;
+		v.expires_at = (uint32_t)expires;
+		if (pn_voucher_sign(&v, key) != 0)
+			return pn_error_set(err, PN_E_CRYPTO, "signing failed");
+		sv->serial = v.serial;
+		sv->kid = v.kid;
+		sv->value = p.face_value;
+		sv->issued_at = now;
+		sv->expires_at = expires;
+		memcpy(sv->signature, v.signature, 64);
+		(void)snprintf(sv->status, sizeof(sv->status), "issued");
+		sqlite3_bind_int64(s->voucher_insert, 1, (int64_t)v.serial);
+		sqlite3_bind_int64(s->voucher_insert, 2, out->id);
+		sqlite3_bind_int64(s->voucher_insert, 3, p.id);
+		sqlite3_bind_int64(s->voucher_insert, 4, v.kid);
+		sqlite3_bind_int64(s->voucher_insert, 5, p.face_value);
+		sqlite3_bind_int64(s->voucher_insert, 6, now);
+		sqlite3_bind_int64(s->voucher_insert, 7, expires);
+		sqlite3_bind_blob(s->voucher_insert, 8, v.signature, 64,
+		    SQLITE_STATIC);
+		if (step_done(s, s->voucher_insert, "inserting a voucher", err))
+			return -1;
+		out->n++;
+	}
+	(void)snprintf(object, sizeof(object), "booklet:%lld",
+	    (long long)out->id);
+	(void)snprintf(detail, sizeof(detail), "{\"programme\":%lld,"
+	    "\"vouchers\":%u,\"first_serial\":%llu,\"amount\":%lld,"
+	    "\"override\":%s}", (long long)p.id, p.per_booklet,
+	    (unsigned long long)first, (long long)amount,
+	    r->reason != NULL ? "true" : "false");
+	if (store_audit_append(s, now, r->by->login, "booklet.issue", object,
+	    detail, err) != 0)
+		return -1;
+	return STORE_ISSUED;
+}
+
+int
+store_booklet_issue(struct store *s, const struct store_booklet_request *r,
+    const struct pn_signing_key *key, const struct pn_cert *cert,
+    int64_t now, struct store_booklet *out, struct pn_error *err)
+{
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	rc = issue_in_tx(s, r, key, cert, now, out, err);
+	if (rc != STORE_ISSUED) {
+		sq_rollback(s);
+		return rc;
+	}
+	if (sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return STORE_ISSUED;
+}
+
+int
+store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = s->booklet_get, *vs = s->booklet_vouchers;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			sq_error(s, rc, "reading a booklet", err);
+		sq_done(st);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	out->id = sqlite3_column_int64(st, 0);
+	out->programme_id = sqlite3_column_int64(st, 1);
+	(void)snprintf(out->programme_name, sizeof(out->programme_name), "%s",
+	    (const char *)sqlite3_column_text(st, 2));
+	out->issued_at = sqlite3_column_int64(st, 3);
+	out->issued_by = sqlite3_column_int64(st, 4);
+	out->agency_id = sqlite3_column_int64(st, 5);
+	(void)snprintf(out->status, sizeof(out->status), "%s",
+	    (const char *)sqlite3_column_text(st, 6));
+	sq_done(st);
+
+	sqlite3_bind_int64(vs, 1, id);
+	while (out->n < STORE_BOOKLET_MAX &&
+	    (rc = sqlite3_step(vs)) == SQLITE_ROW) {
+		struct store_voucher *sv = &out->vouchers[out->n++];
+		const void *sig = sqlite3_column_blob(vs, 5);
+
+		sv->serial = (uint64_t)sqlite3_column_int64(vs, 0);
+		sv->kid = (uint16_t)sqlite3_column_int64(vs, 1);
+		sv->value = sqlite3_column_int64(vs, 2);
+		sv->issued_at = sqlite3_column_int64(vs, 3);
+		sv->expires_at = sqlite3_column_int64(vs, 4);
+		if (sig != NULL && sqlite3_column_bytes(vs, 5) == 64)
+			memcpy(sv->signature, sig, 64);
+		(void)snprintf(sv->status, sizeof(sv->status), "%s",
+		    (const char *)sqlite3_column_text(vs, 6));
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_error(s, rc, "reading vouchers", err);
+		sq_done(vs);
+		return -1;
+	}
+	sq_done(vs);
+	return 0;
+}

@@ -1,0 +1,266 @@
+/* store_sqlite_people.c -- agencies, programmes, users, API tokens and signing keys on SQLite. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "passnum/cert.h"
+#include "store_sqlite.h"
+
+static const char *const role_names[] = {
+	"caseworker", "venue", "accountant", "admin",
+};
+
+unsigned
+store_role_parse(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+const char *
+store_role_name(unsigned role)
+{
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		if (role == 1u << i)
+			return role_names[i];
+	return "unknown";
+}
+
+/*
+ * Step an INSERT of an "add" function, then its audit row, then commit.
+ * A UNIQUE or CHECK failure is the caller's mistake (PN_E_EXISTS, PN_E_ARG)
+ * named with what; anything else is the database's.
+ */
+static int
+insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
+    int64_t now, const char *actor, const char *action, const char *object,
+    int64_t *id, struct pn_error *err)
+{
+	char obj[128];
+	int rc;
+
+	if (sq_begin(s, err) != 0) {
+		sq_done(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+		    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			pn_error_set(err, PN_E_EXISTS, "%s already exists",
+			    what);
+		else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+			pn_error_set(err, PN_E_ARG, "%s: %s", what,
+			    sqlite3_errmsg(s->db));
+		else
+			sq_error(s, rc, what, err);
+		sq_done(st);
+		sq_rollback(s);
+		return -1;
+	}
+	sq_done(st);
+	if (sqlite3_changes(s->db) == 0) {
+		/* An INSERT ... SELECT whose SELECT found nothing. */
+		pn_error_set(err, PN_E_ARG, "%s: what it refers to does not "
+		    "exist", what);
+		sq_rollback(s);
+		return -1;
+	}
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	(void)snprintf(obj, sizeof(obj), "%s:%lld", object,
+	    (long long)sqlite3_last_insert_rowid(s->db));
+	if (store_audit_append(s, now, actor, action, obj, what, err) != 0 ||
+	    sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_agency_add(struct store *s, const char *name, const char *kind,
+    const char *commune, int64_t now, const char *actor, int64_t *id,
+    struct pn_error *err)
+{
+	char what[200];
+
+	sqlite3_bind_text(s->agency_insert, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->agency_insert, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->agency_insert, 3, commune, -1, SQLITE_STATIC);
+	(void)snprintf(what, sizeof(what), "agency '%s'", name);
+	return insert_audited(s, s->agency_insert, what, now, actor,
+	    "agency.add", "agency", id, err);
+}
+
+int
+store_programme_add(struct store *s, const struct store_programme *p,
+    int64_t now, const char *actor, int64_t *id, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->programme_insert;
+	char what[200];
+
+	sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p->face_value);
+	sqlite3_bind_int64(st, 3, p->per_booklet);
+	sqlite3_bind_text(st, 4, p->validity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, p->territory, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, p->budget);
+	sqlite3_bind_int64(st, 7, p->max_booklets);
+	sqlite3_bind_int64(st, 8, now);
+	(void)snprintf(what, sizeof(what), "programme '%s'", p->name);
+	return insert_audited(s, st, what, now, actor, "programme.add",
+	    "programme", id, err);
+}
+
+static void
+copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	(void)snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* Fill p from a row of programme_get or programme_all. */
+static void
+programme_row(sqlite3_stmt *st, struct store_programme *p)
+{
+	p->id = sqlite3_column_int64(st, 0);
+	copy_text(p->name, sizeof(p->name), st, 1);
+	p->face_value = sqlite3_column_int64(st, 2);
+	p->per_booklet = (unsigned)sqlite3_column_int64(st, 3);
+	copy_text(p->validity, sizeof(p->validity), st, 4);
+	copy_text(p->territory, sizeof(p->territory), st, 5);
+	p->budget = sqlite3_column_int64(st, 6);
+	p->committed = sqlite3_column_int64(st, 7);
+	p->max_booklets = (unsigned)sqlite3_column_int64(st, 8);
+}
+
+int
+store_programme_get(struct store *s, int64_t id, struct store_programme *p,
+    struct pn_error *err)
+{
+	int rc;
+
+	sqlite3_bind_int64(s->programme_get, 1, id);
+	rc = sqlite3_step(s->programme_get);
+	if (rc == SQLITE_ROW)
+		programme_row(s->programme_get, p);
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a programme", err);
+	sq_done(s->programme_get);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_programme_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_programme *p), void *ctx,
+    struct pn_error *err)
+{
+	struct store_programme p;
+	int rc;
+
+	while ((rc = sqlite3_step(s->programme_all)) == SQLITE_ROW) {
+		programme_row(s->programme_all, &p);
+		if (fn(ctx, &p) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_error(s, rc, "listing programmes", err);
+		sq_done(s->programme_all);
+		return -1;
+	}
+	sq_done(s->programme_all);
+	return 0;
+}
+
+int
+store_user_add(struct store *s, const char *login, const char *display_name,
+    unsigned role, int64_t agency_id, const char *password_hash, int64_t now,
+    const char *actor, int64_t *id, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->user_insert;
+	char what[200];
+
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, display_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, store_role_name(role), -1, SQLITE_STATIC);
+	if (agency_id > 0)
+		sqlite3_bind_int64(st, 4, agency_id);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	(void)snprintf(what, sizeof(what), "user '%s'", login);
+	return insert_audited(s, st, what, now, actor, "user.add", "user", id,
+	    err);
+}
+
+int
+store_token_add(struct store *s, const char *login,
+    const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
+    const char *actor, int64_t *id, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->token_insert;
+	char what[200];
+
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, login, -1, SQLITE_STATIC);
+	(void)snprintf(what, sizeof(what), "token '%s' of user '%s'", label,
+	    login);
+	return insert_audited(s, st, what, now, actor, "token.create", "token",
+	    id, err);
+}
+
+int
+store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
+    struct store_principal *who, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->token_lookup;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		who->user_id = sqlite3_column_int64(st, 0);
+		who->role = store_role_parse((const char *)
+		    sqlite3_column_text(st, 1));
+		who->agency_id = sqlite3_column_int64(st, 2);
+		copy_text(who->login, sizeof(who->login), st, 3);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "checking a token", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_signing_key_add(struct store *s, const struct pn_cert *cert,
+    int64_t now, const char *actor, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->key_insert;
+	uint8_t enc[PN_CERT_MAX_SIZE];
+	size_t n = pn_cert_encode(cert, enc, sizeof(enc));
+	char what[64];
+
+	if (n == 0)
+		return pn_error_set(err, PN_E_ARG, "certificate too large");
+	sqlite3_bind_int64(st, 1, cert->kid);
+	sqlite3_bind_blob(st, 2, cert->pk, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, cert->valid_from);
+	sqlite3_bind_int64(st, 4, cert->sign_until);
+	sqlite3_bind_int64(st, 5, cert->verify_until);
+	sqlite3_bind_blob(st, 6, enc, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, now);
+	(void)snprintf(what, sizeof(what), "signing key %u", cert->kid);
+	return insert_audited(s, st, what, now, actor, "key.add", "key", NULL,
+	    err);
+}

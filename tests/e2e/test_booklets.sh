@@ -1,0 +1,147 @@
+# test_booklets.sh -- a caseworker's API client issues booklets; each voucher
+# verifies offline against the bundle the server publishes; budgets, limits,
+# roles and bad bodies are refused with their codes.
+. "$(dirname "$0")/lib.sh"
+
+PASSNUMD="$BUILD/bin/passnumd"
+D="$OUT/data"
+PID=
+
+start() {
+	"$PASSNUMD" --config "$D/passnumd.ini" >"$OUT/server.log" 2>&1 &
+	PID=$!
+	i=0
+	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
+			sed 's/^/#   /' "$OUT/server.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*:\([0-9]*\)\/$/\1/p' "$OUT/server.log" | head -n 1)
+	URL="http://127.0.0.1:$PORT"
+}
+stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID"; PID=; }
+trap stop EXIT
+
+# post TOKEN JSON: POST /api/v1/booklets; status in $code, body in $OUT/body.
+post() {
+	code=$(curl -s -o "$OUT/body" -w '%{http_code}' \
+	    ${1:+-H "Authorization: Bearer $1"} -H 'Content-Type: application/json' \
+	    --data-binary "$2" "$URL/api/v1/booklets")
+}
+get() {
+	code=$(curl -s -o "$OUT/body" -w '%{http_code}' \
+	    ${1:+-H "Authorization: Bearer $1"} "$URL$2")
+}
+person() { # REF [REASON]
+	printf '{"programme": %s, "beneficiary": {"ref": "%s", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}%s}' \
+	    "${PROG:-1}" "$1" "${2:+, \"reason\": \"$2\"}"
+}
+
+expect 0 "set-up ready" "passnum-admin init --demo makes a data directory" -- \
+    "$ADMIN" init --data "$D" --demo --port 0
+check "the reference secret is 0600" test "$(stat -c %a "$D/keys/ref.key")" = 600
+check "the demo credentials are 0600" \
+    test "$(stat -c %a "$D/demo-credentials.txt")" = 600
+TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
+check "passnumd starts on the new data" start
+
+post "" "$(person A-1)"
+check "no token: 401" test "$code" = 401
+check "401 carries code 2001" grep -q '"code":2001' "$OUT/body"
+post "pn_notatoken" "$(person A-1)"
+check "an unknown token: 401" test "$code" = 401
+
+post "$TOKEN" "$(person DOSSIER-42)"
+check "a caseworker issues a booklet: 201" test "$code" = 201
+cp "$OUT/body" "$OUT/booklet.json"
+n=$(grep -o '"code":"PN1:[^"]*"' "$OUT/booklet.json" | wc -l)
+check "the booklet holds 10 vouchers" test "$n" = 10
+check "the programme's name keeps its accent" \
+    grep -q '"programme_name":"Pass numérique 2026"' "$OUT/booklet.json"
+check "printed serials come with the vouchers" \
+    grep -q '"printed":"0000 0000 0001 3"' "$OUT/booklet.json"
+
+get "" /api/v1/trust
+check "GET /api/v1/trust serves the bundle without a token" test "$code" = 200
+cp "$OUT/body" "$OUT/trust.bundle"
+ok_count=0
+for c in $(grep -o '"code":"PN1:[^"]*"' "$OUT/booklet.json" | \
+    sed 's/"code":"//; s/"$//' | tr ' ' '~'); do
+	c=$(printf '%s' "$c" | tr '~' ' ')
+	if "$TERMINAL" verify "$c" --bundle "$OUT/trust.bundle" \
+	    --master "$D/keys/master" >/dev/null; then
+		ok_count=$((ok_count + 1))
+	fi
+done
+check "every voucher verifies offline against the published bundle" \
+    test "$ok_count" = 10
+
+ID=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$OUT/booklet.json")
+get "$TOKEN" "/api/v1/booklets/$ID"
+check "GET the booklet: 200" test "$code" = 200
+check "with the same vouchers" test \
+    "$(grep -o '"code":"[^"]*"' "$OUT/body")" = \
+    "$(grep -o '"code":"[^"]*"' "$OUT/booklet.json")"
+get "$TOKEN" /api/v1/booklets/99999
+check "an unknown booklet: 404 code 3006" grep -q '"code":3006' "$OUT/body"
+get "$TOKEN" /api/v1/booklets/abc
+check "a non-numeric booklet id: 404" test "$code" = 404
+
+post "$TOKEN" "$(person DOSSIER-42)"
+check "a second booklet for the same person: 409" test "$code" = 409
+check "409 carries code 3004" grep -q '"code":3004' "$OUT/body"
+post "$TOKEN" "$(person DOSSIER-42 'carnet perdu, déclaré le 3/11')"
+check "with a reason it is issued" test "$code" = 201
+
+post "$TOKEN" '{"programme": 1, "beneficiary": '
+check "malformed JSON: 400 code 1007" grep -q '"code":1007' "$OUT/body"
+post "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "X", "age_band": "26-44", "commune": "Nantes"}}'
+check "a missing pathway: 400 code 3001" grep -q '"code":3001' "$OUT/body"
+check "the detail names the field" grep -q 'beneficiary.pathway' "$OUT/body"
+post "$TOKEN" '{"programme": 77, "beneficiary": {"ref": "X", "pathway": "rsa", "age_band": "26-44", "commune": "Nantes"}}'
+check "an unknown programme: 404 code 3002" grep -q '"code":3002' "$OUT/body"
+post "$TOKEN" '{"programme": "1"}'
+check "a programme that is not a number: 400 code 3001" grep -q '"code":3001' "$OUT/body"
+
+# Roles: a venue's token may not issue.
+printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
+    --login venue1 --name "Médiathèque de Rezé" --role venue >/dev/null
+VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login venue1)
+post "$VTOKEN" "$(person V-1)"
+check "a venue may not issue: 403 code 2002" grep -q '"code":2002' "$OUT/body"
+
+# Budget: room for exactly 5 booklets, 8 clients at once.
+"$ADMIN" programme add --config "$D/passnumd.ini" --name "Petit budget" \
+    --face-value 1000 --per-booklet 10 --validity days:90 \
+    --territory Rezé --budget 50000 >"$OUT/prog"
+PROG=$(sed -n 's/^programme \([0-9]*\):.*/\1/p' "$OUT/prog")
+for i in 1 2 3 4 5 6 7 8; do
+	(curl -s -o /dev/null -w '%{http_code}\n' \
+	    -H "Authorization: Bearer $TOKEN" --data-binary "$(person B-$i)" \
+	    "$URL/api/v1/booklets" >"$OUT/conc.$i") &
+done
+wait_n=0
+while [ "$(cat "$OUT"/conc.* 2>/dev/null | wc -l)" -lt 8 ] && [ $wait_n -lt 300 ]; do
+	sleep 0.1; wait_n=$((wait_n + 1))
+done
+check "8 concurrent issues on a budget of 5: five 201" \
+    test "$(cat "$OUT"/conc.* | grep -c 201)" = 5
+check "and three 409" test "$(cat "$OUT"/conc.* | grep -c 409)" = 3
+"$ADMIN" programme list --config "$D/passnumd.ini" >"$OUT/list"
+check "the programme's issued amount equals its budget" \
+    grep -q 'Petit budget.*budget 500,00.€, issued 500,00.€' "$OUT/list"
+PROG=
+
+get "" /metrics
+check "metrics count the vouchers issued" \
+    grep -q '^passnum_vouchers_issued_total 70$' "$OUT/body"
+stop
+check "the database is consistent after the run" \
+    test "$(sqlite3 "$D/passnum.db" 'PRAGMA integrity_check')" = ok
+check "serials are unique and sequential" \
+    test "$(sqlite3 "$D/passnum.db" 'SELECT count(*) = max(serial) FROM voucher')" = 1
+
+done_testing
