@@ -118,9 +118,10 @@ $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
-$(BUILD)/bench/%: bench/%.c bench/bench.h $(LIB_A)
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+	$(CC) $(CPPFLAGS) -Iserver $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(SRV_A) $(LIB_A) $(PKG_LIBS) -lpthread
 
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
@@ -161,7 +162,8 @@ run: deps-check
 
 bench: deps-check
 	@$(MAKE) --no-print-directory BUILD=build/release all $(BENCH_SRC:bench/%.c=build/release/bench/%)
-	@for b in $(BENCH_SRC:bench/%.c=build/release/bench/%); do $$b || exit 1; done
+	@rc=0; build/release/bench/bench_voucher || rc=1; \
+	    bench/bench_issue.sh build/release || rc=1; exit $$rc
 
 fuzz: deps-check fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)

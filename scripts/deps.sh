@@ -18,6 +18,7 @@ libsqlite3-dev
 libinih-dev
 sqlite3
 curl
+wrk
 zbar-tools
 clang
 libclang-rt-14-dev

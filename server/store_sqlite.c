@@ -14,6 +14,7 @@
  * an entry that has shipped is never edited.
  */
 #include <assert.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -309,22 +310,46 @@ sq_done(sqlite3_stmt *st)
 	stmt_done(st);
 }
 
+/*
+ * Write transactions of this process's connections queue on this mutex
+ * before BEGIN IMMEDIATE. SQLite's own busy handler makes a waiting writer
+ * sleep and poll (1, 2, 5 ... 100 ms), which under a burst of requests
+ * turns into seconds of latency; a mutex hands the lock over at once.
+ * Other processes (passnum-admin) still wait through the busy timeout.
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 sq_begin(struct store *s, struct pn_error *err)
 {
-	return stmt_run(s, s->begin, "BEGIN IMMEDIATE", err);
+	pthread_mutex_lock(&write_lock);
+	if (stmt_run(s, s->begin, "BEGIN IMMEDIATE", err) != 0) {
+		pthread_mutex_unlock(&write_lock);
+		return -1;
+	}
+	s->holds_write_lock = true;
+	return 0;
 }
 
 int
 sq_commit(struct store *s, struct pn_error *err)
 {
-	return stmt_run(s, s->commit, "COMMIT", err);
+	/* On failure the lock stays held for the caller's sq_rollback(). */
+	if (stmt_run(s, s->commit, "COMMIT", err) != 0)
+		return -1;
+	s->holds_write_lock = false;
+	pthread_mutex_unlock(&write_lock);
+	return 0;
 }
 
 void
 sq_rollback(struct store *s)
 {
 	rollback_if_open(s);
+	if (s->holds_write_lock) {
+		s->holds_write_lock = false;
+		pthread_mutex_unlock(&write_lock);
+	}
 }
 
 /*

@@ -7,12 +7,15 @@
 #ifndef PN_STORE_SQLITE_H
 #define PN_STORE_SQLITE_H
 
+#include <stdbool.h>
+
 #include <sqlite3.h>
 
 #include "store.h"
 
 struct store {
 	sqlite3 *db;
+	bool holds_write_lock;		/* sq_begin() took the process's lock */
 	char *path;			/* for error messages */
 
 	/* store_audit_append: its own transaction when the caller has none. */
@@ -58,7 +61,11 @@ int sq_error(struct store *s, int rc, const char *what, struct pn_error *err);
 /* Make st ready for its next use: on every path, after every use. */
 void sq_done(sqlite3_stmt *st);
 
-/* BEGIN IMMEDIATE, COMMIT; and ROLLBACK when a transaction is open. */
+/*
+ * BEGIN IMMEDIATE (after the process's write lock), COMMIT (releasing it);
+ * ROLLBACK when a transaction is open, releasing the lock when held. After
+ * a failed sq_commit(), call sq_rollback().
+ */
 int sq_begin(struct store *s, struct pn_error *err);
 int sq_commit(struct store *s, struct pn_error *err);
 void sq_rollback(struct store *s);
