@@ -234,6 +234,9 @@ static const struct {
 	{ offsetof(struct store, booklet_vouchers),
 	  "SELECT serial, kid, value, issued_at, expires_at, signature, status"
 	  " FROM voucher WHERE booklet_id = ?1 ORDER BY serial" },
+	{ offsetof(struct store, savepoint), "SAVEPOINT booklet" },
+	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO booklet" },
+	{ offsetof(struct store, savepoint_release), "RELEASE booklet" },
 };
 
 #define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))

@@ -53,6 +53,9 @@ struct store {
 	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
 	sqlite3_stmt *booklet_get;		/* store_booklet_get */
 	sqlite3_stmt *booklet_vouchers;		/* store_booklet_get */
+	sqlite3_stmt *savepoint;		/* store_booklet_issue: one per booklet */
+	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
+	sqlite3_stmt *savepoint_release;
 };
 
 /* Record "PATH: WHAT: sqlite's message" for a call that returned rc; -1. */
