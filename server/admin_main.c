@@ -30,6 +30,8 @@ static const struct {
 	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]" },
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
+	{ "audit", admin_audit,
+	  "audit --config FILE" },
 };
 
 static void

@@ -198,6 +198,15 @@ int store_booklet_issue(struct store *s, const struct store_booklet_request *r,
     const struct pn_signing_key *key, const struct pn_cert *cert,
     int64_t now, struct store_booklet *out, struct pn_error *err);
 
+/*
+ * Check that every booklet holds as many vouchers as its programme's
+ * per_booklet, and that each programme's committed amount equals the face
+ * value of its vouchers. Prints one line per problem on standard output;
+ * *problems counts them. Returns 0, or -1 when the database fails.
+ */
+int store_check_booklets(struct store *s, int64_t *problems,
+    struct pn_error *err);
+
 /* 0 and *out, 1 when there is no such booklet, -1 on error. */
 int store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
     struct pn_error *err);

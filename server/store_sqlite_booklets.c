@@ -377,3 +377,50 @@ store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
 	sq_done(vs);
 	return 0;
 }
+
+/*
+ * Audit queries run rarely: prepared here on each call rather than kept
+ * on every connection.
+ */
+static int
+report_rows(struct store *s, const char *sql, const char *what,
+    const char *expected, const char *found, int64_t *problems,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return sq_error(s, rc, "preparing an audit query", err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		printf("     %s %lld: %s %lld, %s %lld\n", what,
+		    (long long)sqlite3_column_int64(st, 0), expected,
+		    (long long)sqlite3_column_int64(st, 1), found,
+		    (long long)sqlite3_column_int64(st, 2));
+		(*problems)++;
+	}
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "running an audit query", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_check_booklets(struct store *s, int64_t *problems, struct pn_error *err)
+{
+	*problems = 0;
+	if (report_rows(s, "SELECT b.id, p.per_booklet,"
+	    " (SELECT count(*) FROM voucher v WHERE v.booklet_id = b.id) AS n"
+	    " FROM booklet b JOIN programme p ON p.id = b.programme_id"
+	    " WHERE n != p.per_booklet ORDER BY b.id",
+	    "booklet", "vouchers expected", "found", problems, err) != 0)
+		return -1;
+	return report_rows(s, "SELECT p.id, p.committed,"
+	    " (SELECT coalesce(sum(v.value), 0) FROM voucher v"
+	    "  WHERE v.programme_id = p.id) AS total"
+	    " FROM programme p WHERE total != p.committed ORDER BY p.id",
+	    "programme", "cents committed", "vouchers worth", problems, err);
+}
