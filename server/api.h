@@ -15,4 +15,11 @@ enum MHD_Result api_trust(struct http_request *req);
 enum MHD_Result api_booklet_issue(struct http_request *req);
 enum MHD_Result api_booklet_get(struct http_request *req);
 
+/* api_vouchers.c */
+enum MHD_Result api_voucher_cancel(struct http_request *req);
+enum MHD_Result api_booklet_cancel(struct http_request *req);
+
+/* api_denylist.c */
+enum MHD_Result api_denylist(struct http_request *req);
+
 #endif

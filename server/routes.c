@@ -11,6 +11,9 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/api/v1/trust",		api_trust,		0 },
 	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF },
 	{ "GET",  "/api/v1/booklets/{}",	api_booklet_get,	STAFF },
+	{ "POST", "/api/v1/booklets/{}/cancel",	api_booklet_cancel,	STAFF },
+	{ "POST", "/api/v1/vouchers/{}/cancel",	api_voucher_cancel,	STAFF },
+	{ "GET",  "/api/v1/denylist",		api_denylist,		0 },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -207,6 +207,31 @@ int store_booklet_issue(struct store *s, const struct store_booklet_request *r,
 int store_check_booklets(struct store *s, int64_t *problems,
     struct pn_error *err);
 
+/*
+ * Cancel one outstanding voucher (status "issued"), or every outstanding
+ * voucher of a booklet, with a reason; each goes on the deny list and an
+ * audit row is written, in one transaction. When agency is not 0, only
+ * vouchers of booklets issued by that agency are found (a caseworker's
+ * scope). Returns 0, 1 when not found, 2 when nothing is left to cancel,
+ * -1 on error. *cancelled counts the vouchers cancelled.
+ */
+int store_voucher_cancel(struct store *s, uint64_t serial, int64_t agency,
+    const char *reason, const struct store_principal *by, int64_t now,
+    struct pn_error *err);
+int store_booklet_cancel(struct store *s, int64_t id, int64_t agency,
+    const char *reason, const struct store_principal *by, int64_t now,
+    unsigned *cancelled, struct pn_error *err);
+
+/*
+ * The deny-list entries added after sequence number since, in serial
+ * order, through fn (serial, voucher expiry, reason 1 cancelled / 2
+ * redeemed); *to_seq is the latest sequence number (since when none).
+ * Returns 0 or -1.
+ */
+int store_denylist_since(struct store *s, uint64_t since,
+    int (*fn)(void *ctx, uint64_t serial, int64_t expires, unsigned reason),
+    void *ctx, uint64_t *to_seq, struct pn_error *err);
+
 /* 0 and *out, 1 when there is no such booklet, -1 on error. */
 int store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
     struct pn_error *err);

@@ -9,6 +9,7 @@
  *   1  audit_log (the hash-chained, append-only log), meta (key -> value)
  *   2  agency, programme, user, api_token, signing_key, beneficiary,
  *      booklet, voucher, serial_counter
+ *   3  voucher.cancelled_at and cancel_reason; deny_event (the deny list)
  *
  * A new feature adds its tables with a new entry at the end of migrations[];
  * an entry that has shipped is never edited.
@@ -149,6 +150,17 @@ static const char *const migrations[] = {
 	"  next INTEGER NOT NULL CHECK (next > 0)"
 	") STRICT;"
 	"INSERT INTO serial_counter (id, next) VALUES (1, 1);",
+
+	/* 2 -> 3: cancellation, and the deny list's numbered events. */
+	"ALTER TABLE voucher ADD COLUMN cancelled_at INTEGER;"
+	"ALTER TABLE voucher ADD COLUMN cancel_reason TEXT;"
+	"CREATE TABLE deny_event ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  serial INTEGER NOT NULL REFERENCES voucher (serial),"
+	"  reason INTEGER NOT NULL CHECK (reason IN (1, 2)),"
+	"  at INTEGER NOT NULL,"
+	"  UNIQUE (serial, reason)"
+	") STRICT;",
 };
 
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -234,6 +246,33 @@ static const struct {
 	{ offsetof(struct store, booklet_vouchers),
 	  "SELECT serial, kid, value, issued_at, expires_at, signature, status"
 	  " FROM voucher WHERE booklet_id = ?1 ORDER BY serial" },
+	{ offsetof(struct store, voucher_find),
+	  "SELECT v.status, coalesce(b.agency_id, 0), v.booklet_id"
+	  " FROM voucher v JOIN booklet b ON b.id = v.booklet_id"
+	  " WHERE v.serial = ?1" },
+	{ offsetof(struct store, voucher_cancel),
+	  "UPDATE voucher SET status = 'cancelled', cancelled_at = ?2,"
+	  " cancel_reason = ?3 WHERE serial = ?1 AND status = 'issued'" },
+	{ offsetof(struct store, deny_insert),
+	  "INSERT INTO deny_event (serial, reason, at) VALUES (?1, 1, ?2)" },
+	{ offsetof(struct store, booklet_find),
+	  "SELECT status, coalesce(agency_id, 0) FROM booklet WHERE id = ?1" },
+	{ offsetof(struct store, booklet_deny_all),
+	  "INSERT INTO deny_event (serial, reason, at) SELECT serial, 1, ?2"
+	  " FROM voucher WHERE booklet_id = ?1 AND status = 'issued'" },
+	{ offsetof(struct store, booklet_cancel_vouchers),
+	  "UPDATE voucher SET status = 'cancelled', cancelled_at = ?2,"
+	  " cancel_reason = ?3 WHERE booklet_id = ?1 AND status = 'issued'" },
+	{ offsetof(struct store, booklet_cancel),
+	  "UPDATE booklet SET status = 'cancelled', cancel_reason = ?2"
+	  " WHERE id = ?1 AND status = 'issued'" },
+	{ offsetof(struct store, read_begin), "BEGIN DEFERRED" },
+	{ offsetof(struct store, deny_since),
+	  "SELECT d.serial, v.expires_at, d.reason FROM deny_event d"
+	  " JOIN voucher v ON v.serial = d.serial WHERE d.seq > ?1"
+	  " ORDER BY d.serial" },
+	{ offsetof(struct store, deny_last),
+	  "SELECT coalesce(max(seq), ?1) FROM deny_event" },
 	{ offsetof(struct store, savepoint), "SAVEPOINT booklet" },
 	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO booklet" },
 	{ offsetof(struct store, savepoint_release), "RELEASE booklet" },

@@ -53,6 +53,18 @@ struct store {
 	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
 	sqlite3_stmt *booklet_get;		/* store_booklet_get */
 	sqlite3_stmt *booklet_vouchers;		/* store_booklet_get */
+	/* store_sqlite_cancel.c */
+	sqlite3_stmt *voucher_find;		/* store_voucher_cancel */
+	sqlite3_stmt *voucher_cancel;		/* store_voucher_cancel */
+	sqlite3_stmt *deny_insert;		/* store_voucher_cancel */
+	sqlite3_stmt *booklet_find;		/* store_booklet_cancel */
+	sqlite3_stmt *booklet_deny_all;		/* store_booklet_cancel */
+	sqlite3_stmt *booklet_cancel_vouchers;	/* store_booklet_cancel */
+	sqlite3_stmt *booklet_cancel;		/* store_booklet_cancel */
+	sqlite3_stmt *read_begin;		/* store_denylist_since */
+	sqlite3_stmt *deny_since;		/* store_denylist_since */
+	sqlite3_stmt *deny_last;		/* store_denylist_since */
+
 	sqlite3_stmt *savepoint;		/* store_booklet_issue: one per booklet */
 	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
 	sqlite3_stmt *savepoint_release;

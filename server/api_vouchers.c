@@ -1,0 +1,127 @@
+/* api_vouchers.c -- POST /api/v1/vouchers/{serial}/cancel and POST /api/v1/booklets/{id}/cancel. */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/parse.h"
+#include "api.h"
+#include "store.h"
+#include "worker.h"
+
+#define REASON_MAX 500
+
+/*
+ * The "reason" of a cancellation body, or NULL after answering 400.
+ * *doc holds the parsed body; the caller frees it.
+ */
+static const char *
+cancel_reason(struct http_request *req, json_t **doc, enum MHD_Result *rc)
+{
+	json_error_t jerr;
+	size_t len, i;
+	const char *body = http_request_body(req, &len), *reason;
+
+	*doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (*doc == NULL) {
+		*rc = http_reply_error(req, ERR_MALFORMED_JSON, "line %d, "
+		    "column %d: %s", jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	reason = json_string_value(json_object_get(*doc, "reason"));
+	if (reason == NULL || reason[0] == '\0' ||
+	    strlen(reason) > REASON_MAX) {
+		*rc = http_reply_error(req, ERR_INVALID_FIELD, "reason: why it "
+		    "is cancelled, 1 to %d characters", REASON_MAX);
+		return NULL;
+	}
+	for (i = 0; reason[i] != '\0'; i++)
+		if (iscntrl((unsigned char)reason[i])) {
+			*rc = http_reply_error(req, ERR_INVALID_FIELD, "reason:"
+			    " no control characters");
+			return NULL;
+		}
+	return reason;
+}
+
+/* A caseworker acts within their agency; an admin anywhere. */
+static int64_t
+scope(const struct store_principal *who)
+{
+	return who->role == ROLE_ADMIN ? 0 : who->agency_id;
+}
+
+enum MHD_Result
+api_voucher_cancel(struct http_request *req)
+{
+	const struct store_principal *who = http_request_principal(req);
+	const char *param = http_request_param(req, 0), *reason;
+	struct pn_error err;
+	struct store *s;
+	enum MHD_Result rc;
+	json_t *doc = NULL;
+	uint64_t serial;
+	int res;
+
+	if (pn_parse_u64(param, INT64_MAX, &serial) != 0)
+		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "'%s' is "
+		    "not a serial number", param);
+	if ((reason = cancel_reason(req, &doc, &rc)) == NULL) {
+		json_decref(doc);
+		return rc;
+	}
+	if ((s = worker_store(&err)) == NULL ||
+	    (res = store_voucher_cancel(s, serial, scope(who), reason, who,
+	    (int64_t)time(NULL), &err)) < 0)
+		rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+	else if (res == 1)
+		rc = http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "voucher "
+		    "%llu", (unsigned long long)serial);
+	else if (res == 2)
+		rc = http_reply_error(req, ERR_NOT_CANCELLABLE, "voucher %llu",
+		    (unsigned long long)serial);
+	else
+		rc = http_reply_json(req, 200, json_pack("{s:I, s:s}",
+		    "serial", (json_int_t)serial, "status", "cancelled"));
+	json_decref(doc);
+	return rc;
+}
+
+enum MHD_Result
+api_booklet_cancel(struct http_request *req)
+{
+	const struct store_principal *who = http_request_principal(req);
+	const char *param = http_request_param(req, 0), *reason;
+	struct pn_error err;
+	struct store *s;
+	enum MHD_Result rc;
+	json_t *doc = NULL;
+	unsigned n;
+	uint64_t id;
+	int res;
+
+	if (pn_parse_u64(param, INT64_MAX, &id) != 0)
+		return http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "'%s' is "
+		    "not a booklet number", param);
+	if ((reason = cancel_reason(req, &doc, &rc)) == NULL) {
+		json_decref(doc);
+		return rc;
+	}
+	if ((s = worker_store(&err)) == NULL ||
+	    (res = store_booklet_cancel(s, (int64_t)id, scope(who), reason,
+	    who, (int64_t)time(NULL), &n, &err)) < 0)
+		rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+	else if (res == 1)
+		rc = http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "booklet "
+		    "%llu", (unsigned long long)id);
+	else if (res == 2)
+		rc = http_reply_error(req, ERR_NOT_CANCELLABLE, "booklet %llu",
+		    (unsigned long long)id);
+	else
+		rc = http_reply_json(req, 200, json_pack("{s:I, s:s, s:i}",
+		    "id", (json_int_t)id, "status", "cancelled",
+		    "vouchers_cancelled", (int)n));
+	json_decref(doc);
+	return rc;
+}
