@@ -34,7 +34,7 @@ struct store *store_open(const char *path, unsigned busy_timeout_ms,
 /* Finalize the statements and close. NULL is accepted. */
 void store_close(struct store *s);
 
-/* The schema version (PRAGMA user_version) of the open database. */
+/* The schema version (PRAGMA user_version) of the open database; -1 on error. */
 int store_schema_version(struct store *s);
 
 /* The schema version this build migrates to. */
@@ -57,7 +57,8 @@ int store_integrity_check(struct store *s, struct pn_error *err);
  * "booklet:7"), with details (a JSON text or ""), at Unix time at. The row
  * carries the BLAKE2b-256 hash of the previous row's hash and its own
  * content (docs/store.md gives the exact encoding). Runs inside the
- * caller's transaction when one is open, else in its own.
+ * transaction a store function has open (store_sqlite*.c), else in its
+ * own, taken through the process's write lock.
  */
 int store_audit_append(struct store *s, int64_t at, const char *actor,
     const char *action, const char *object, const char *detail,
@@ -66,7 +67,9 @@ int store_audit_append(struct store *s, int64_t at, const char *actor,
 /*
  * Recompute the audit chain from the first row. Returns 0 when it holds
  * (*rows = number of rows), 1 when it is broken (*bad_id = the first row
- * whose hash or link does not match, err says which), -1 on error.
+ * whose hash or link does not match, err says which, *rows = the rows
+ * that held before it), -1 on error. The chain cannot show rows deleted
+ * from its end: docs/store.md says how to guard against that.
  */
 int store_audit_verify(struct store *s, uint64_t *rows, int64_t *bad_id,
     struct pn_error *err);

@@ -830,9 +830,9 @@ store_audit_append(struct store *s, int64_t at, const char *actor,
 			    "is too long", s->path, names[i]);
 	}
 
+	/* Its own transaction, through the process's write lock, if needed. */
 	own = sqlite3_get_autocommit(s->db) != 0;
-	if (own && stmt_run(s, s->begin, "audit append: BEGIN IMMEDIATE",
-	    err) != 0)
+	if (own && sq_begin(s, err) != 0)
 		return -1;
 
 	/* The row to chain to: the last one, or none. */
@@ -893,13 +893,13 @@ store_audit_append(struct store *s, int64_t at, const char *actor,
 	}
 	stmt_done(st);
 
-	if (own && stmt_run(s, s->commit, "audit append: COMMIT", err) != 0)
+	if (own && sq_commit(s, err) != 0)
 		goto fail;
 	return 0;
 
 fail:	/* err set. Roll back only a transaction this call opened. */
 	if (own)
-		rollback_if_open(s);
+		sq_rollback(s);
 	return -1;
 }
 

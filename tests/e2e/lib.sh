@@ -51,3 +51,35 @@ check() {
 }
 
 done_testing() { echo "1..$tap_n"; }
+
+# passnumd_start CONFIG: start passnumd in the background on CONFIG and wait
+# until it listens; sets PID, URL (scheme://127.0.0.1:PORT) and PORT.
+PID=
+passnumd_start() {
+	"$BUILD/bin/passnumd" --config "$1" >"$OUT/server.log" 2>&1 &
+	PID=$!
+	i=0
+	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
+			echo "# passnumd did not start:"
+			sed 's/^/#   /' "$OUT/server.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+	URL=$(sed -n 's/.*listening on \(https*:[^ ]*\)\/$/\1/p' \
+	    "$OUT/server.log")
+	PORT=${URL##*:}
+}
+
+# passnumd_stop: SIGTERM and wait; its exit status in $status.
+passnumd_stop() {
+	status=0
+	if [ -n "$PID" ]; then
+		kill "$PID" 2>/dev/null
+		wait "$PID"
+		status=$?
+	fi
+	PID=
+}

@@ -3,26 +3,10 @@
 # roles and bad bodies are refused with their codes.
 . "$(dirname "$0")/lib.sh"
 
-PASSNUMD="$BUILD/bin/passnumd"
 D="$OUT/data"
-PID=
 
-start() {
-	"$PASSNUMD" --config "$D/passnumd.ini" >"$OUT/server.log" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/#   /' "$OUT/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-	PORT=$(sed -n 's/.*:\([0-9]*\)\/$/\1/p' "$OUT/server.log" | head -n 1)
-	URL="http://127.0.0.1:$PORT"
-}
-stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID"; PID=; }
+start() { passnumd_start "$D/passnumd.ini"; }
+stop() { passnumd_stop; }
 trap stop EXIT
 
 # post TOKEN JSON: POST /api/v1/booklets; status in $code, body in $OUT/body.

@@ -2,25 +2,10 @@
 # signed deny list carries them to terminals, which then refuse them.
 . "$(dirname "$0")/lib.sh"
 
-PASSNUMD="$BUILD/bin/passnumd"
 D="$OUT/data"
-PID=
 
-start() {
-	"$PASSNUMD" --config "$D/passnumd.ini" >"$OUT/server.log" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/#   /' "$OUT/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's/.*listening on \(http:[^ ]*\)\/$/\1/p' "$OUT/server.log")
-}
-stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID"; PID=; }
+start() { passnumd_start "$D/passnumd.ini"; }
+stop() { passnumd_stop; }
 trap stop EXIT
 
 # call METHOD PATH TOKEN [BODY]: status in $code, body in $OUT/body.

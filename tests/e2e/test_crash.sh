@@ -3,25 +3,10 @@
 # database is sound and the audit chain holds; then tampering is caught.
 . "$(dirname "$0")/lib.sh"
 
-PASSNUMD="$BUILD/bin/passnumd"
 D="$OUT/data"
 PID=
 
-start() {
-	: >"$OUT/server.log"
-	"$PASSNUMD" --config "$D/passnumd.ini" >"$OUT/server.log" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/#   /' "$OUT/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's/.*listening on \(http:[^ ]*\)\/$/\1/p' "$OUT/server.log")
-}
+start() { passnumd_start "$D/passnumd.ini"; }
 trap '[ -n "$PID" ] && kill -9 $PID 2>/dev/null' EXIT
 
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null

@@ -6,30 +6,8 @@
 PASSNUMD="$BUILD/bin/passnumd"
 PID=
 
-# start CONFIG: start passnumd in the background and wait for its port.
-start() {
-	"$PASSNUMD" --config "$1" >"$OUT/server.log" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			echo "# passnumd did not start:"
-			sed 's/^/#   /' "$OUT/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-	PORT=$(sed -n 's/.*listening on https*:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' \
-	    "$OUT/server.log")
-	URL="http://127.0.0.1:$PORT"
-}
-
-stop() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID"
-	status=$?
-	PID=
-}
+start() { passnumd_start "$1"; }
+stop() { passnumd_stop; }
 trap 'stop' EXIT
 
 cat >"$OUT/passnumd.ini" <<INI
