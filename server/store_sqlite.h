@@ -70,6 +70,10 @@ struct store {
 	sqlite3_stmt *savepoint_release;
 };
 
+/* The schema's forward migrations (store_sqlite_schema.c). */
+extern const char *const store_migrations[];
+extern const int store_migrations_count;
+
 /* Record "PATH: WHAT: sqlite's message" for a call that returned rc; -1. */
 int sq_error(struct store *s, int rc, const char *what, struct pn_error *err);
 

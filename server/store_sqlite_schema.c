@@ -1,0 +1,134 @@
+/* store_sqlite_schema.c -- the schema of the SQLite store, as forward migrations.
+ *
+ * store_migrations[i] takes a database from schema version i to i + 1
+ * (PRAGMA user_version); store_sqlite.c runs the missing ones at open, in
+ * one transaction. An entry that has shipped is never edited: a change of
+ * schema is a new entry at the end.
+ */
+#include "store_sqlite.h"
+
+/*
+ * The forward migrations. Each script runs inside the one BEGIN IMMEDIATE
+ * transaction of migrate(), so a database is either at the old version or
+ * at the new one, never in between.
+ */
+const char *const store_migrations[] = {
+	/* 0 -> 1: the audit log and a key/value table for settings. */
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32)"
+	") STRICT;"
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") STRICT;",
+
+	/* 1 -> 2: agencies, programmes, people, keys, booklets, vouchers. */
+	"CREATE TABLE agency ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('eds', 'partner')),"
+	"  commune TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE programme ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  face_value INTEGER NOT NULL CHECK (face_value > 0),"
+	"  per_booklet INTEGER NOT NULL CHECK (per_booklet BETWEEN 1 AND 50),"
+	"  validity TEXT NOT NULL,"
+	"  territory TEXT NOT NULL,"
+	"  budget INTEGER NOT NULL CHECK (budget >= 0),"
+	"  committed INTEGER NOT NULL DEFAULT 0"
+	"    CHECK (committed >= 0 AND committed <= budget),"
+	"  max_booklets INTEGER NOT NULL DEFAULT 1 CHECK (max_booklets >= 1),"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE user ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  display_name TEXT NOT NULL,"
+	"  role TEXT NOT NULL"
+	"    CHECK (role IN ('caseworker', 'venue', 'accountant', 'admin')),"
+	"  agency_id INTEGER REFERENCES agency (id),"
+	"  password_hash TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE api_token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user (id),"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  label TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE TABLE signing_key ("
+	"  kid INTEGER PRIMARY KEY CHECK (kid BETWEEN 1 AND 65535),"
+	"  public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
+	"  valid_from INTEGER NOT NULL,"
+	"  sign_until INTEGER NOT NULL,"
+	"  verify_until INTEGER NOT NULL,"
+	"  cert BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE beneficiary ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref_hash BLOB NOT NULL UNIQUE CHECK (length(ref_hash) = 32),"
+	"  pathway TEXT NOT NULL CHECK (pathway IN ('rsa', 'revenu-jeunes', 'other')),"
+	"  age_band TEXT NOT NULL,"
+	"  commune TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE booklet ("
+	"  id INTEGER PRIMARY KEY,"
+	"  programme_id INTEGER NOT NULL REFERENCES programme (id),"
+	"  beneficiary_id INTEGER NOT NULL REFERENCES beneficiary (id),"
+	"  agency_id INTEGER REFERENCES agency (id),"
+	"  issued_by INTEGER NOT NULL REFERENCES user (id),"
+	"  issued_at INTEGER NOT NULL,"
+	"  override_reason TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'issued'"
+	"    CHECK (status IN ('issued', 'cancelled')),"
+	"  cancel_reason TEXT"
+	") STRICT;"
+	"CREATE INDEX booklet_person ON booklet (beneficiary_id, programme_id);"
+	"CREATE TABLE voucher ("
+	"  serial INTEGER PRIMARY KEY CHECK (serial > 0),"
+	"  booklet_id INTEGER NOT NULL REFERENCES booklet (id),"
+	"  programme_id INTEGER NOT NULL REFERENCES programme (id),"
+	"  kid INTEGER NOT NULL REFERENCES signing_key (kid),"
+	"  value INTEGER NOT NULL CHECK (value > 0),"
+	"  issued_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+	"  status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN"
+	"    ('issued', 'redeemed', 'settled', 'cancelled', 'expired'))"
+	") STRICT;"
+	"CREATE INDEX voucher_booklet ON voucher (booklet_id);"
+	/* Serials are never reused: the counter only moves forward. */
+	"CREATE TABLE serial_counter ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  next INTEGER NOT NULL CHECK (next > 0)"
+	") STRICT;"
+	"INSERT INTO serial_counter (id, next) VALUES (1, 1);",
+
+	/* 2 -> 3: cancellation, and the deny list's numbered events. */
+	"ALTER TABLE voucher ADD COLUMN cancelled_at INTEGER;"
+	"ALTER TABLE voucher ADD COLUMN cancel_reason TEXT;"
+	"CREATE TABLE deny_event ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  serial INTEGER NOT NULL REFERENCES voucher (serial),"
+	"  reason INTEGER NOT NULL CHECK (reason IN (1, 2)),"
+	"  at INTEGER NOT NULL,"
+	"  UNIQUE (serial, reason)"
+	") STRICT;",
+};
+
+const int store_migrations_count =
+    (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
