@@ -1,9 +1,16 @@
-/* api_vouchers.c -- POST /api/v1/vouchers/{serial}/cancel and POST /api/v1/booklets/{id}/cancel. */
+/* api_vouchers.c -- a voucher's status, and cancelling vouchers and booklets.
+ *
+ *   GET  /api/v1/vouchers/{serial}
+ *   POST /api/v1/vouchers/{serial}/cancel
+ *   POST /api/v1/booklets/{id}/cancel
+ */
 #include <ctype.h>
 #include <string.h>
 #include <time.h>
 
 #include "passnum/parse.h"
+#include "passnum/serial.h"
+#include "passnum/timefmt.h"
 #include "api.h"
 #include "store.h"
 #include "worker.h"
@@ -124,4 +131,46 @@ api_booklet_cancel(struct http_request *req)
 		    "vouchers_cancelled", (int)n));
 	json_decref(doc);
 	return rc;
+}
+
+enum MHD_Result
+api_voucher_get(struct http_request *req)
+{
+	const struct store_principal *who = http_request_principal(req);
+	const char *param = http_request_param(req, 0);
+	struct store_voucher_info info;
+	struct pn_error err;
+	struct store *s;
+	char printed[PN_SERIAL_TEXT_MAX], issued[PN_TIME_TEXT_MAX];
+	char expires[PN_TIME_TEXT_MAX], cancelled[PN_TIME_TEXT_MAX];
+	uint64_t serial;
+	json_t *doc;
+	int res;
+
+	if (pn_parse_u64(param, INT64_MAX, &serial) != 0)
+		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "'%s' is "
+		    "not a serial number", param);
+	if ((s = worker_store(&err)) == NULL ||
+	    (res = store_voucher_get(s, serial, scope(who), &info, &err)) < 0)
+		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+	if (res == 1)
+		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "voucher "
+		    "%llu", (unsigned long long)serial);
+	pn_serial_format(info.v.serial, printed);
+	pn_time_format(info.v.issued_at, issued);
+	pn_time_format(info.v.expires_at, expires);
+	doc = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:s, s:s}",
+	    "serial", (json_int_t)info.v.serial, "printed", printed,
+	    "status", info.v.status, "booklet", (json_int_t)info.booklet_id,
+	    "programme", (json_int_t)info.programme_id,
+	    "value_cents", (json_int_t)info.v.value, "issued_at", issued,
+	    "expires_at", expires);
+	if (doc != NULL && info.cancelled_at != 0) {
+		pn_time_format(info.cancelled_at, cancelled);
+		json_object_set_new(doc, "cancelled_at", json_string(cancelled));
+		json_object_set_new(doc, "cancel_reason",
+		    json_string(info.cancel_reason));
+	}
+	return http_reply_json(req, 200, doc);
 }

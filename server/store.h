@@ -225,6 +225,22 @@ int store_booklet_cancel(struct store *s, int64_t id, int64_t agency,
     const char *reason, const struct store_principal *by, int64_t now,
     unsigned *cancelled, struct pn_error *err);
 
+struct store_voucher_info {
+	struct store_voucher v;
+	int64_t booklet_id;
+	int64_t programme_id;
+	int64_t agency_id;		/* of the booklet's issuer; 0: none */
+	int64_t cancelled_at;		/* 0: not cancelled */
+	char cancel_reason[512];
+};
+
+/*
+ * One voucher and where it stands. When agency is not 0, a voucher of
+ * another agency's booklet is "not found". 0, 1 when not found, -1 error.
+ */
+int store_voucher_get(struct store *s, uint64_t serial, int64_t agency,
+    struct store_voucher_info *out, struct pn_error *err);
+
 /*
  * The deny-list entries added after sequence number since, in serial
  * order, through fn (serial, voucher expiry, reason 1 cancelled / 2

@@ -145,6 +145,13 @@ static const struct {
 	{ offsetof(struct store, booklet_cancel),
 	  "UPDATE booklet SET status = 'cancelled', cancel_reason = ?2"
 	  " WHERE id = ?1 AND status = 'issued'" },
+	{ offsetof(struct store, voucher_info),
+	  "SELECT v.serial, v.kid, v.value, v.issued_at, v.expires_at,"
+	  " v.signature, v.status, v.booklet_id, v.programme_id,"
+	  " coalesce(b.agency_id, 0), coalesce(v.cancelled_at, 0),"
+	  " coalesce(v.cancel_reason, '')"
+	  " FROM voucher v JOIN booklet b ON b.id = v.booklet_id"
+	  " WHERE v.serial = ?1" },
 	{ offsetof(struct store, read_begin), "BEGIN DEFERRED" },
 	{ offsetof(struct store, deny_since),
 	  "SELECT d.serial, v.expires_at, d.reason FROM deny_event d"

@@ -61,6 +61,7 @@ struct store {
 	sqlite3_stmt *booklet_deny_all;		/* store_booklet_cancel */
 	sqlite3_stmt *booklet_cancel_vouchers;	/* store_booklet_cancel */
 	sqlite3_stmt *booklet_cancel;		/* store_booklet_cancel */
+	sqlite3_stmt *voucher_info;		/* store_voucher_get */
 	sqlite3_stmt *read_begin;		/* store_denylist_since */
 	sqlite3_stmt *deny_since;		/* store_denylist_since */
 	sqlite3_stmt *deny_last;		/* store_denylist_since */

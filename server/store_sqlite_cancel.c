@@ -156,6 +156,44 @@ fail:
 }
 
 int
+store_voucher_get(struct store *s, uint64_t serial, int64_t agency,
+    struct store_voucher_info *out, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->voucher_info;
+	const void *sig;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (serial > INT64_MAX)
+		return 1;
+	sqlite3_bind_int64(st, 1, (int64_t)serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->v.serial = (uint64_t)sqlite3_column_int64(st, 0);
+		out->v.kid = (uint16_t)sqlite3_column_int64(st, 1);
+		out->v.value = sqlite3_column_int64(st, 2);
+		out->v.issued_at = sqlite3_column_int64(st, 3);
+		out->v.expires_at = sqlite3_column_int64(st, 4);
+		if ((sig = sqlite3_column_blob(st, 5)) != NULL &&
+		    sqlite3_column_bytes(st, 5) == 64)
+			memcpy(out->v.signature, sig, 64);
+		(void)snprintf(out->v.status, sizeof(out->v.status), "%s",
+		    (const char *)sqlite3_column_text(st, 6));
+		out->booklet_id = sqlite3_column_int64(st, 7);
+		out->programme_id = sqlite3_column_int64(st, 8);
+		out->agency_id = sqlite3_column_int64(st, 9);
+		out->cancelled_at = sqlite3_column_int64(st, 10);
+		(void)snprintf(out->cancel_reason, sizeof(out->cancel_reason),
+		    "%s", (const char *)sqlite3_column_text(st, 11));
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a voucher", err);
+	sq_done(st);
+	if (rc == SQLITE_ROW && agency != 0 && out->agency_id != agency)
+		return 1;
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
 store_denylist_since(struct store *s, uint64_t since,
     int (*fn)(void *ctx, uint64_t serial, int64_t expires, unsigned reason),
     void *ctx, uint64_t *to_seq, struct pn_error *err)

@@ -54,6 +54,17 @@ call POST /api/v1/vouchers/3/cancel "$TOKEN" '{"reason": "encore"}'
 check "cancelling it again: 409 code 3009" grep -q '"code":3009' "$OUT/body"
 call POST /api/v1/vouchers/99999/cancel "$TOKEN" '{"reason": "x"}'
 check "an unknown voucher: 404 code 3008" grep -q '"code":3008' "$OUT/body"
+call GET /api/v1/vouchers/3 "$TOKEN"
+check "GET /api/v1/vouchers/3: 200" test "$code" = 200
+check "it is cancelled, with its reason" \
+    grep -q '"cancel_reason":"chèque perdu, déclaré par la personne"' "$OUT/body"
+check "and its printed serial" grep -q '"printed":"0000 0000 0003 7"' "$OUT/body"
+call GET /api/v1/vouchers/4 "$TOKEN"
+check "voucher 4 is still issued" grep -q '"status":"issued"' "$OUT/body"
+call GET /api/v1/vouchers/4 "$VTOKEN"
+check "a venue may not look vouchers up here: 403" test "$code" = 403
+call GET /api/v1/vouchers/424242 "$TOKEN"
+check "an unknown serial: 404 code 3008" grep -q '"code":3008' "$OUT/body"
 call GET /api/v1/booklets/1 "$TOKEN"
 check "the booklet shows voucher 3 cancelled" \
     grep -q '"serial":3,[^}]*"status":"cancelled"' "$OUT/body"
