@@ -17,6 +17,7 @@ int admin_inspect(int argc, char **argv);
 int admin_data(int argc, char **argv);		/* agency, programme, user, token */
 int admin_init(int argc, char **argv);
 int admin_audit(int argc, char **argv);
+int admin_backup(int argc, char **argv);
 
 struct store;
 struct pn_error;

@@ -32,6 +32,8 @@ static const struct {
 	  "token create --config FILE --login L [--label TEXT]" },
 	{ "audit", admin_audit,
 	  "audit --config FILE" },
+	{ "backup", admin_backup,
+	  "backup --config FILE --out FILE" },
 };
 
 static void

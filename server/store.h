@@ -48,6 +48,14 @@ int store_schema_latest(void);
 int store_lock_instance(const char *path, struct pn_error *err);
 void store_unlock_instance(int fd);
 
+/*
+ * Copy the database to path with SQLite's online backup API, safe while
+ * the server writes: the copy is one consistent snapshot. It is written
+ * to a temporary file, checked (integrity_check), synced, then renamed to
+ * path, which must not exist yet.
+ */
+int store_backup(struct store *s, const char *path, struct pn_error *err);
+
 /* PRAGMA integrity_check says "ok". */
 int store_integrity_check(struct store *s, struct pn_error *err);
 

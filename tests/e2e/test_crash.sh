@@ -30,7 +30,17 @@ for c in 1 2 3 4 5 6 7 8; do
 		done
 	) &
 done
-sleep 2
+sleep 1
+expect 0 "backup written" "passnum-admin backup copies the database during the burst" -- \
+    "$ADMIN" backup --config "$D/passnumd.ini" --out "$OUT/backup.db"
+check "the copy is sound" \
+    test "$(sqlite3 "$OUT/backup.db" 'PRAGMA integrity_check')" = ok
+check "the copy holds only whole booklets" test "$(sqlite3 "$OUT/backup.db" \
+    "SELECT count(*) FROM booklet b WHERE (SELECT count(*) FROM voucher v
+     WHERE v.booklet_id = b.id) != 10")" = 0
+expect 1 "refusing to overwrite" "backup never overwrites a file" -- \
+    "$ADMIN" backup --config "$D/passnumd.ini" --out "$OUT/backup.db"
+sleep 1
 kill -9 $PID
 wait $PID 2>/dev/null
 PID=
