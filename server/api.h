@@ -19,6 +19,7 @@ enum MHD_Result api_booklet_get(struct http_request *req);
 enum MHD_Result api_voucher_cancel(struct http_request *req);
 enum MHD_Result api_booklet_cancel(struct http_request *req);
 enum MHD_Result api_voucher_get(struct http_request *req);
+enum MHD_Result api_voucher_find(struct http_request *req);
 
 /* api_denylist.c */
 enum MHD_Result api_denylist(struct http_request *req);

@@ -133,23 +133,19 @@ api_booklet_cancel(struct http_request *req)
 	return rc;
 }
 
-enum MHD_Result
-api_voucher_get(struct http_request *req)
+/* The status document of one voucher, or the error that says why not. */
+static enum MHD_Result
+reply_voucher(struct http_request *req, uint64_t serial)
 {
 	const struct store_principal *who = http_request_principal(req);
-	const char *param = http_request_param(req, 0);
 	struct store_voucher_info info;
 	struct pn_error err;
 	struct store *s;
 	char printed[PN_SERIAL_TEXT_MAX], issued[PN_TIME_TEXT_MAX];
 	char expires[PN_TIME_TEXT_MAX], cancelled[PN_TIME_TEXT_MAX];
-	uint64_t serial;
 	json_t *doc;
 	int res;
 
-	if (pn_parse_u64(param, INT64_MAX, &serial) != 0)
-		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "'%s' is "
-		    "not a serial number", param);
 	if ((s = worker_store(&err)) == NULL ||
 	    (res = store_voucher_get(s, serial, scope(who), &info, &err)) < 0)
 		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
@@ -173,4 +169,33 @@ api_voucher_get(struct http_request *req)
 		    json_string(info.cancel_reason));
 	}
 	return http_reply_json(req, 200, doc);
+}
+
+enum MHD_Result
+api_voucher_get(struct http_request *req)
+{
+	const char *param = http_request_param(req, 0);
+	uint64_t serial;
+
+	if (pn_parse_u64(param, INT64_MAX, &serial) != 0)
+		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "'%s' is "
+		    "not a serial number", param);
+	return reply_voucher(req, serial);
+}
+
+/* GET /api/v1/vouchers?printed=...: a serial as typed from the paper. */
+enum MHD_Result
+api_voucher_find(struct http_request *req)
+{
+	const char *printed = http_request_query(req, "printed");
+	enum pn_serial_status st;
+	uint64_t serial;
+
+	if (printed == NULL)
+		return http_reply_error(req, ERR_BAD_PRINTED_SERIAL, "give "
+		    "?printed= with the serial printed on the voucher");
+	if ((st = pn_serial_parse(printed, &serial)) != PN_SERIAL_OK)
+		return http_reply_error(req, ERR_BAD_PRINTED_SERIAL, "%s",
+		    pn_serial_status_message(st));
+	return reply_voucher(req, serial);
 }

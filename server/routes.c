@@ -12,6 +12,7 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF },
 	{ "GET",  "/api/v1/booklets/{}",	api_booklet_get,	STAFF },
 	{ "POST", "/api/v1/booklets/{}/cancel",	api_booklet_cancel,	STAFF },
+	{ "GET",  "/api/v1/vouchers",		api_voucher_find,	STAFF },
 	{ "GET",  "/api/v1/vouchers/{}",	api_voucher_get,	STAFF },
 	{ "POST", "/api/v1/vouchers/{}/cancel",	api_voucher_cancel,	STAFF },
 	{ "GET",  "/api/v1/denylist",		api_denylist,		0 },

@@ -61,6 +61,14 @@ check "it is cancelled, with its reason" \
 check "and its printed serial" grep -q '"printed":"0000 0000 0003 7"' "$OUT/body"
 call GET /api/v1/vouchers/4 "$TOKEN"
 check "voucher 4 is still issued" grep -q '"status":"issued"' "$OUT/body"
+call GET "/api/v1/vouchers?printed=0000-0000-0003-7" "$TOKEN"
+check "found by its printed serial, dashes and all" \
+    grep -q '"serial":3,' "$OUT/body"
+call GET "/api/v1/vouchers?printed=0000%200000%200003%201" "$TOKEN"
+check "a mistyped check digit: 400 code 3011" grep -q '"code":3011' "$OUT/body"
+check "with the French reason" grep -q 'chiffre de contr' "$OUT/body"
+call GET "/api/v1/vouchers?printed=0000%200000%20003%207" "$TOKEN"
+check "a dropped digit: 400" test "$code" = 400
 call GET /api/v1/vouchers/4 "$VTOKEN"
 check "a venue may not look vouchers up here: 403" test "$code" = 403
 call GET /api/v1/vouchers/424242 "$TOKEN"
