@@ -9,8 +9,15 @@
  * programme "Pass numérique 2026", a caseworker and an admin whose
  * passwords are printed, and an API token for the caseworker.
  */
+/* nftw() is an XSI function. */
+#define _XOPEN_SOURCE 700
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -118,8 +125,8 @@ write_config(const struct paths *p, unsigned port, struct pn_error *err)
 }
 
 static int
-make_demo(const struct paths *p, struct store *s, int64_t now,
-    struct pn_error *err)
+make_demo(const struct paths *p, const char *shown_creds, struct store *s,
+    int64_t now, struct pn_error *err)
 {
 	struct store_programme prog;
 	char pw_case[17], pw_admin[17], token[AUTH_TOKEN_TEXT_MAX];
@@ -159,10 +166,46 @@ make_demo(const struct paths *p, struct store *s, int64_t now,
 	    "demo: caseworker / %s, admin / %s\n"
 	    "demo: caseworker API token %s\n"
 	    "demo: the same, in %s (mode 0600)\n", (long long)agency,
-	    (long long)programme, pw_case, pw_admin, token, p->creds);
+	    (long long)programme, pw_case, pw_admin, token, shown_creds);
 	sodium_memzero(pw_case, sizeof(pw_case));
 	sodium_memzero(pw_admin, sizeof(pw_admin));
 	return 0;
+}
+
+/* True when dir does not exist, or is an empty directory. */
+static bool
+usable_target(const char *dir)
+{
+	struct dirent *de;
+	bool empty = true;
+	DIR *d;
+
+	if (access(dir, F_OK) != 0)
+		return errno == ENOENT;
+	if ((d = opendir(dir)) == NULL)
+		return false;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove a directory made by this command, and everything in it. */
+static void
+remove_tree(const char *dir)
+{
+	(void)nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int
@@ -174,8 +217,10 @@ admin_init(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct paths p;
+	static struct paths p, shown;
+	char tmp[1100], target[1024];
 	const char *dir = NULL;
+	size_t n;
 	struct pn_cert cert;
 	struct pn_error err;
 	struct store *s = NULL;
@@ -201,28 +246,52 @@ admin_init(int argc, char **argv)
 	if (dir == NULL || optind != argc)
 		return admin_usage_error(CMD, "usage: init --data DIR [--demo] "
 		    "[--port N]");
-	if (make_paths(&p, dir) != 0)
+	/* "demo/" names the directory "demo": its temporary twin goes beside. */
+	if (snprintf(target, sizeof(target), "%s", dir) >= (int)sizeof(target))
 		return admin_usage_error(CMD, "--data: path too long");
-	if (access(p.config, F_OK) == 0) {
-		fprintf(stderr, "passnum-admin %s: %s already exists; "
-		    "refusing to overwrite a set-up\n", CMD, p.config);
+	for (n = strlen(target); n > 1 && target[n - 1] == '/'; n--)
+		target[n - 1] = '\0';
+	dir = target;
+	if (!usable_target(dir)) {
+		fprintf(stderr, "passnum-admin %s: %s exists and is not an "
+		    "empty directory; refusing to overwrite a set-up\n", CMD,
+		    dir);
 		return ADMIN_EXIT_FAIL;
 	}
-	if ((mkdir(dir, 0755) != 0 && access(dir, W_OK) != 0) ||
-	    make_keys(&p, now, &cert, &err) != 0 ||
+	/*
+	 * Build everything in a fresh sibling directory and rename it into
+	 * place at the end: a failed init leaves nothing half-made behind.
+	 */
+	if (snprintf(tmp, sizeof(tmp), "%s.init-XXXXXX", dir) >=
+	    (int)sizeof(tmp) || mkdtemp(tmp) == NULL)
+		return admin_usage_error(CMD, "--data: cannot create a "
+		    "directory beside %s", dir);
+	if (make_paths(&p, tmp) != 0 || make_paths(&shown, dir) != 0)
+		return admin_usage_error(CMD, "--data: path too long");
+	if (make_keys(&p, now, &cert, &err) != 0 ||
 	    write_config(&p, (unsigned)port, &err) != 0 ||
 	    (s = store_open(p.db, 5000, &err)) == NULL ||
 	    store_signing_key_add(s, &cert, now, "admin-cli", &err) != 0 ||
-	    (demo && make_demo(&p, s, now, &err) != 0)) {
-		fprintf(stderr, "passnum-admin %s: %s\n", CMD,
-		    err.message[0] != '\0' ? err.message : dir);
-		store_close(s);
-		return ADMIN_EXIT_FAIL;
-	}
+	    (demo && make_demo(&p, shown.creds, s, now, &err) != 0))
+		goto fail;
 	store_close(s);
+	s = NULL;
+	(void)rmdir(dir);	/* an empty target is replaced */
+	if (chmod(tmp, 0755) != 0 || rename(tmp, dir) != 0) {
+		pn_error_set(&err, PN_E_IO, "%s: cannot move the set-up into "
+		    "place: %s", dir, strerror(errno));
+		goto fail;
+	}
+	p = shown;
 	printf("set-up ready in %s: passnumd --config %s\n"
 	    "note: the master key is in %s for development only; in "
 	    "production it stays offline (docs/keys.md)\n", dir, p.config,
 	    p.master);
 	return ADMIN_EXIT_OK;
+fail:
+	fprintf(stderr, "passnum-admin %s: %s\n", CMD,
+	    err.message[0] != '\0' ? err.message : dir);
+	store_close(s);
+	remove_tree(tmp);
+	return ADMIN_EXIT_FAIL;
 }

@@ -27,6 +27,10 @@ person() { # REF [REASON]
 expect 0 "set-up ready" "passnum-admin init --demo makes a data directory" -- \
     "$ADMIN" init --data "$D" --demo --port 0
 check "the reference secret is 0600" test "$(stat -c %a "$D/keys/ref.key")" = 600
+expect 1 "refusing to overwrite a set-up" "init never overwrites a set-up" -- \
+    "$ADMIN" init --data "$D"
+check "and leaves no temporary directory behind" \
+    test -z "$(ls -d "$D".init-* 2>/dev/null)"
 check "the demo credentials are 0600" \
     test "$(stat -c %a "$D/demo-credentials.txt")" = 600
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
