@@ -57,80 +57,80 @@ scope(const struct store_principal *who)
 	return who->role == ROLE_ADMIN ? 0 : who->agency_id;
 }
 
-enum MHD_Result
-api_voucher_cancel(struct http_request *req)
+/* What one cancellation route acts on: its words, codes and store call. */
+struct cancel_target {
+	const char *noun;		/* "voucher", "booklet" */
+	enum err_code not_found;
+	bool booklet;
+};
+
+static const struct cancel_target voucher_target = {
+	"voucher", ERR_VOUCHER_NOT_FOUND, false,
+};
+static const struct cancel_target booklet_target = {
+	"booklet", ERR_BOOKLET_NOT_FOUND, true,
+};
+
+/* POST .../{id}/cancel with {"reason": "..."}, for either target. */
+static enum MHD_Result
+cancel(struct http_request *req, const struct cancel_target *t)
 {
 	const struct store_principal *who = http_request_principal(req);
 	const char *param = http_request_param(req, 0), *reason;
+	int64_t now = (int64_t)time(NULL);
 	struct pn_error err;
 	struct store *s;
 	enum MHD_Result rc;
 	json_t *doc = NULL;
-	uint64_t serial;
+	unsigned n = 1;
+	uint64_t id;
 	int res;
 
-	if (pn_parse_u64(param, INT64_MAX, &serial) != 0)
-		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "'%s' is "
-		    "not a serial number", param);
+	if (pn_parse_u64(param, INT64_MAX, &id) != 0)
+		return http_reply_error(req, t->not_found, "'%s' is not a %s "
+		    "number", param, t->noun);
 	if ((reason = cancel_reason(req, &doc, &rc)) == NULL) {
 		json_decref(doc);
 		return rc;
 	}
-	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_voucher_cancel(s, serial, scope(who), reason, who,
-	    (int64_t)time(NULL), &err)) < 0)
+	if ((s = worker_store(&err)) == NULL)
+		res = -1;
+	else if (t->booklet)
+		res = store_booklet_cancel(s, (int64_t)id, scope(who), reason,
+		    who, now, &n, &err);
+	else
+		res = store_voucher_cancel(s, id, scope(who), reason, who, now,
+		    &err);
+	if (res < 0)
 		rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
 	else if (res == 1)
-		rc = http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "voucher "
-		    "%llu", (unsigned long long)serial);
+		rc = http_reply_error(req, t->not_found, "%s %llu", t->noun,
+		    (unsigned long long)id);
 	else if (res == 2)
-		rc = http_reply_error(req, ERR_NOT_CANCELLABLE, "voucher %llu",
-		    (unsigned long long)serial);
+		rc = http_reply_error(req, ERR_NOT_CANCELLABLE, "%s %llu",
+		    t->noun, (unsigned long long)id);
+	else if (t->booklet)
+		rc = http_reply_json(req, 200, json_pack("{s:I, s:s, s:i}",
+		    "id", (json_int_t)id, "status", "cancelled",
+		    "vouchers_cancelled", (int)n));
 	else
 		rc = http_reply_json(req, 200, json_pack("{s:I, s:s}",
-		    "serial", (json_int_t)serial, "status", "cancelled"));
+		    "serial", (json_int_t)id, "status", "cancelled"));
 	json_decref(doc);
 	return rc;
 }
 
 enum MHD_Result
+api_voucher_cancel(struct http_request *req)
+{
+	return cancel(req, &voucher_target);
+}
+
+enum MHD_Result
 api_booklet_cancel(struct http_request *req)
 {
-	const struct store_principal *who = http_request_principal(req);
-	const char *param = http_request_param(req, 0), *reason;
-	struct pn_error err;
-	struct store *s;
-	enum MHD_Result rc;
-	json_t *doc = NULL;
-	unsigned n;
-	uint64_t id;
-	int res;
-
-	if (pn_parse_u64(param, INT64_MAX, &id) != 0)
-		return http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "'%s' is "
-		    "not a booklet number", param);
-	if ((reason = cancel_reason(req, &doc, &rc)) == NULL) {
-		json_decref(doc);
-		return rc;
-	}
-	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_booklet_cancel(s, (int64_t)id, scope(who), reason,
-	    who, (int64_t)time(NULL), &n, &err)) < 0)
-		rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
-		    err.message);
-	else if (res == 1)
-		rc = http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "booklet "
-		    "%llu", (unsigned long long)id);
-	else if (res == 2)
-		rc = http_reply_error(req, ERR_NOT_CANCELLABLE, "booklet %llu",
-		    (unsigned long long)id);
-	else
-		rc = http_reply_json(req, 200, json_pack("{s:I, s:s, s:i}",
-		    "id", (json_int_t)id, "status", "cancelled",
-		    "vouchers_cancelled", (int)n));
-	json_decref(doc);
-	return rc;
+	return cancel(req, &booklet_target);
 }
 
 /* The status document of one voucher, or the error that says why not. */
