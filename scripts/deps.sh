@@ -20,6 +20,10 @@ sqlite3
 curl
 wrk
 zbar-tools
+libhpdf-dev
+poppler-utils
+fonts-dejavu-core
+chromium
 clang
 libclang-rt-14-dev
 "

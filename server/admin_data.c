@@ -113,6 +113,8 @@ programme_add(int argc, char **argv)
 		{ "territory", required_argument, NULL, 't' },
 		{ "budget", required_argument, NULL, 'b' },
 		{ "max-booklets", required_argument, NULL, 'm' },
+		{ "instructions", required_argument, NULL, 'i' },
+		{ "venue", required_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = "programme add", *config = NULL;
@@ -175,6 +177,26 @@ programme_add(int argc, char **argv)
 				    "1 to 100");
 			p.max_booklets = (unsigned)v;
 			break;
+		case 'i':
+			if (strlen(optarg) >= sizeof(p.instructions))
+				return admin_usage_error(cmd, "--instructions: "
+				    "at most %zu bytes",
+				    sizeof(p.instructions) - 1);
+			(void)snprintf(p.instructions, sizeof(p.instructions),
+			    "%s", optarg);
+			break;
+		case 'V':
+			/* Repeated: one partner venue per option, one per line. */
+			if (strchr(optarg, '\n') != NULL || optarg[0] == '\0' ||
+			    strlen(p.venues) + strlen(optarg) + 2 >
+			    sizeof(p.venues))
+				return admin_usage_error(cmd, "--venue: one "
+				    "non-empty line; all venues together at "
+				    "most %zu bytes", sizeof(p.venues) - 1);
+			if (p.venues[0] != '\0')
+				strcat(p.venues, "\n");
+			strcat(p.venues, optarg);
+			break;
 		default:
 			return ADMIN_EXIT_USAGE;
 		}
@@ -183,7 +205,8 @@ programme_add(int argc, char **argv)
 		return admin_usage_error(cmd, "usage: programme add --config "
 		    "FILE --name NAME --face-value CENTS --per-booklet N "
 		    "--validity RULE --territory T --budget CENTS "
-		    "[--max-booklets N]");
+		    "[--max-booklets N] [--instructions TEXT] "
+		    "[--venue 'NAME, ADDRESS']...");
 	if ((s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
 	if (store_programme_add(s, &p, (int64_t)time(NULL), ACTOR, &id,

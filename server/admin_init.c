@@ -142,6 +142,18 @@ make_demo(const struct paths *p, const char *shown_creds, struct store *s,
 	    "Loire-Atlantique");
 	prog.budget = 10000000;
 	prog.max_booklets = 1;
+	(void)snprintf(prog.instructions, sizeof(prog.instructions),
+	    "Chaque chèque vaut une séance d’initiation au numérique chez un "
+	    "lieu partenaire. Présentez le chèque au début de la séance : "
+	    "l’animateur le scanne. Un chèque ne sert qu’une fois ; il n’a "
+	    "aucune valeur en argent. En cas de perte, prévenez votre "
+	    "référent.");
+	(void)snprintf(prog.venues, sizeof(prog.venues), "%s",
+	    "Médiathèque Jacques Demy, 24 quai de la Fosse, Nantes\n"
+	    "Espace numérique de Rezé, 2 rue Jean Jaurès, Rezé\n"
+	    "France services de Saint-Herblain, 7 place de la Paix, "
+	    "Saint-Herblain\n"
+	    "Association Ordi’Solidaire, 12 rue des Forges, Saint-Nazaire");
 	admin_password_new(pw_case, sizeof(pw_case));
 	admin_password_new(pw_admin, sizeof(pw_admin));
 	if (store_agency_add(s, "EDS Nantes Est", "eds", "Nantes", now,

@@ -115,6 +115,8 @@ struct store_programme {
 	int64_t budget;			/* cents */
 	int64_t committed;		/* cents already issued */
 	unsigned max_booklets;		/* per person, without a reason */
+	char instructions[1024];	/* printed on the booklet's cover */
+	char venues[2048];		/* partner venues, one per line */
 };
 
 int store_programme_add(struct store *s, const struct store_programme *p,

@@ -11,6 +11,8 @@
  *   2  agency, programme, user, api_token, signing_key, beneficiary,
  *      booklet, voucher, serial_counter
  *   3  voucher.cancelled_at and cancel_reason; deny_event (the deny list)
+ *   4  programme.instructions and venues (the booklet's cover);
+ *      web_session (browser sessions), login_failure (throttling)
  *
  * The scripts are in store_sqlite_schema.c; a new feature adds its tables
  * with a new entry at the end of store_migrations[];
@@ -66,14 +68,16 @@ static const struct {
 	  "INSERT INTO agency (name, kind, commune) VALUES (?1, ?2, ?3)" },
 	{ offsetof(struct store, programme_insert),
 	  "INSERT INTO programme (name, face_value, per_booklet, validity,"
-	  " territory, budget, max_booklets, created_at)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	  " territory, budget, max_booklets, created_at, instructions, venues)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
 	{ offsetof(struct store, programme_get),
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
-	  " budget, committed, max_booklets FROM programme WHERE id = ?1" },
+	  " budget, committed, max_booklets, instructions, venues"
+	  " FROM programme WHERE id = ?1" },
 	{ offsetof(struct store, programme_all),
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
-	  " budget, committed, max_booklets FROM programme ORDER BY id" },
+	  " budget, committed, max_booklets, instructions, venues"
+	  " FROM programme ORDER BY id" },
 	{ offsetof(struct store, user_insert),
 	  "INSERT INTO user (login, display_name, role, agency_id,"
 	  " password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },

@@ -115,6 +115,8 @@ store_programme_add(struct store *s, const struct store_programme *p,
 	sqlite3_bind_int64(st, 6, p->budget);
 	sqlite3_bind_int64(st, 7, p->max_booklets);
 	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_text(st, 9, p->instructions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, p->venues, -1, SQLITE_STATIC);
 	(void)snprintf(what, sizeof(what), "programme '%s'", p->name);
 	return insert_audited(s, st, what, now, actor, "programme.add",
 	    "programme", id, err);
@@ -141,6 +143,8 @@ programme_row(sqlite3_stmt *st, struct store_programme *p)
 	p->budget = sqlite3_column_int64(st, 6);
 	p->committed = sqlite3_column_int64(st, 7);
 	p->max_booklets = (unsigned)sqlite3_column_int64(st, 8);
+	copy_text(p->instructions, sizeof(p->instructions), st, 9);
+	copy_text(p->venues, sizeof(p->venues), st, 10);
 }
 
 int

@@ -128,6 +128,31 @@ const char *const store_migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  UNIQUE (serial, reason)"
 	") STRICT;",
+
+	/*
+	 * 3 -> 4: what a programme prints on its booklets, browser sessions,
+	 * and the failed logins that throttling counts.
+	 */
+	"ALTER TABLE programme ADD COLUMN instructions TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE programme ADD COLUMN venues TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE web_session ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  csrf_token TEXT NOT NULL,"
+	"  user_id INTEGER NOT NULL REFERENCES user (id),"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  address TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX web_session_user ON web_session (user_id);"
+	"CREATE TABLE login_failure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX login_failure_login ON login_failure (login, at);"
+	"CREATE INDEX login_failure_address ON login_failure (address, at);",
 };
 
 const int store_migrations_count =
