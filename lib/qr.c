@@ -1,4 +1,4 @@
-/* qr.c -- QR codes of voucher texts, drawn as PNG and SVG. */
+/* qr.c -- QR codes of voucher texts, drawn as PNG and SVG or given as modules. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -164,6 +164,37 @@ pn_qr_size(const char *text)
 	side = code->width + 2 * PN_QR_QUIET_ZONE;
 	QRcode_free(code);
 	return side;
+}
+
+int
+pn_qr_modules(const char *text, uint8_t **out, int *side,
+    struct pn_error *err)
+{
+	QRcode *code;
+	uint8_t *m;
+	int n, x, y;
+
+	if (out == NULL || side == NULL)
+		return pn_error_set(err, PN_E_ARG, "%s: no place for the "
+		    "modules", __func__);
+	*out = NULL;
+	*side = 0;
+	if ((code = encode(text, err)) == NULL)
+		return -1;
+	n = code->width + 2 * PN_QR_QUIET_ZONE;
+	if ((m = malloc((size_t)n * (size_t)n)) == NULL) {
+		QRcode_free(code);
+		return pn_error_set(err, PN_E_NOMEM, "out of memory for a QR "
+		    "matrix");
+	}
+	for (y = 0; y < n; y++)
+		for (x = 0; x < n; x++)
+			m[(size_t)y * (size_t)n + (size_t)x] =
+			    module_dark(code, x, y) ? 1 : 0;
+	QRcode_free(code);
+	*out = m;
+	*side = n;
+	return 0;
 }
 
 /* Where libpng's output goes: a malloc'd buffer that grows as needed. */

@@ -1,4 +1,4 @@
-/* qr.h -- QR codes of voucher texts, as PNG and SVG.
+/* qr.h -- QR codes of voucher texts, as PNG, SVG or a matrix of modules.
  *
  * Always error-correction level Q (a quarter of the code may be damaged),
  * alphanumeric mode (the voucher text is Base45, QR's alphanumeric set) and
@@ -34,6 +34,17 @@ int pn_qr_png(const char *text, int module_px, uint8_t **out, size_t *len,
  * NUL. Same arguments, failures and errors as pn_qr_png().
  */
 int pn_qr_svg(const char *text, int module_px, char **out, size_t *len,
+    struct pn_error *err);
+
+/*
+ * The symbol of text as a matrix of modules, for a caller that draws them
+ * itself (the PDF booklet draws each as a vector square): *side modules
+ * each way, quiet zone included, row by row from the top left, one byte a
+ * module, 1 for dark and 0 for light. Returns 0 with *out malloc'd (*side
+ * squared bytes; the caller frees it); or -1 with *out NULL, *side 0 and
+ * err set, for the reasons of pn_qr_png() other than the module size.
+ */
+int pn_qr_modules(const char *text, uint8_t **out, int *side,
     struct pn_error *err);
 
 /*

@@ -1,4 +1,4 @@
-/* test_qr.c -- QR codes as PNG and SVG, read back by a real decoder. */
+/* test_qr.c -- QR codes as PNG, SVG and modules, read back by a real decoder. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -502,6 +502,47 @@ test_svg(void **state)
 	QRcode_free(code);
 }
 
+/*
+ * The module matrix is libqrencode's symbol module for module, with the
+ * quiet zone light all round; a bad text leaves *out NULL and *side 0.
+ */
+static void
+test_modules(void **state)
+{
+	struct pn_error err;
+	QRcode *code;
+	uint64_t seed = 11;
+	char text[VOUCHER_TEXT + 1];
+	uint8_t byte, *m = &byte;
+	int side = -1, x, y;
+
+	(void)state;
+	voucher_text(&seed, text, sizeof(text));
+	code = reference_code(text);
+	assert_int_equal(pn_qr_modules(text, &m, &side, &err), 0);
+	assert_int_equal(side, VOUCHER_SIDE);
+	assert_int_equal(side, pn_qr_size(text));
+	for (y = 0; y < side; y++)
+		for (x = 0; x < side; x++)
+			if (m[y * side + x] != (reference_dark(code, x, y) ?
+			    1 : 0))
+				fail_msg("module (%d, %d) is %u", x, y,
+				    m[y * side + x]);
+	free(m);
+	QRcode_free(code);
+
+	m = &byte;
+	side = -1;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(pn_qr_modules("pn1:abc", &m, &side, &err), -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	assert_non_null(strstr(err.message, "'p' at offset 0"));
+	assert_null(m);
+	assert_int_equal(side, 0);
+	assert_int_equal(pn_qr_modules(NULL, &m, &side, NULL), -1);
+	assert_int_equal(pn_qr_modules(text, NULL, &side, NULL), -1);
+}
+
 /* One bad call to each renderer: -1, PN_E_ARG, a message, *out NULL. */
 static void
 expect_arg_error(const char *text, int module_px, const char *needle)
@@ -569,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_modules),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
