@@ -86,3 +86,41 @@ pn_time_format_fr_date(int64_t t, char buf[PN_TIME_TEXT_MAX])
 	    strftime(buf, PN_TIME_TEXT_MAX, "%d/%m/%Y", &tm) == 0)
 		(void)snprintf(buf, PN_TIME_TEXT_MAX, "@%lld", (long long)t);
 }
+
+/* 01:00 UTC on the last Sunday of month mon (0-11) of year (tm_year). */
+static int64_t
+last_sunday_1am(int year, int mon)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year;
+	tm.tm_mon = mon;
+	tm.tm_mday = 31;		/* March and October have 31 days */
+	tm.tm_hour = 1;
+	t = timegm(&tm);		/* also sets tm_wday */
+	return (int64_t)t - (int64_t)tm.tm_wday * 86400;
+}
+
+void
+pn_time_format_paris_date(int64_t t, char buf[PN_TIME_TEXT_MAX])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int64_t offset = 3600;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		goto fail;
+	if (t >= last_sunday_1am(tm.tm_year, 2) &&
+	    t < last_sunday_1am(tm.tm_year, 9))
+		offset = 7200;
+	tt = (time_t)(t + offset);
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, PN_TIME_TEXT_MAX, "%d/%m/%Y", &tm) == 0)
+		goto fail;
+	return;
+	/* Reached when the year does not fit struct tm. */
+fail:
+	(void)snprintf(buf, PN_TIME_TEXT_MAX, "@%lld", (long long)t);
+}

@@ -20,4 +20,13 @@ void pn_time_format(int64_t t, char buf[PN_TIME_TEXT_MAX]);
 /* Format t as a French local date, "31/12/2026", in the machine's zone. */
 void pn_time_format_fr_date(int64_t t, char buf[PN_TIME_TEXT_MAX]);
 
+/*
+ * Format t as the date it is in Paris, "31/12/2026", whatever the
+ * machine's zone (a server's is often UTC) and without the time zone
+ * database: UTC+1, and UTC+2 from the last Sunday of March to the last
+ * Sunday of October, 01:00 UTC both, the rule of the European Union since
+ * 1996 (earlier dates follow it too).
+ */
+void pn_time_format_paris_date(int64_t t, char buf[PN_TIME_TEXT_MAX]);
+
 #endif

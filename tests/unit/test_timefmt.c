@@ -192,6 +192,61 @@ test_fr_date(void **state)
 	assert_string_equal(buf, "01/01/1970");
 }
 
+/* pn_time_format_paris_date(t) is want, whatever the machine's zone. */
+static void
+expect_paris(int64_t t, const char *want)
+{
+	char buf[PN_TIME_TEXT_MAX];
+
+	pn_time_format_paris_date(t, buf);
+	if (strcmp(buf, want) != 0)
+		fail_msg("@%lld: %s in Paris, expected %s", (long long)t, buf,
+		    want);
+}
+
+/*
+ * Paris dates without the zone database: the year's end, both changes of
+ * summer time in 2026 (29 March and 25 October, 01:00 UTC), and agreement
+ * with the zone database over ten thousand times from 2000 to 2037.
+ */
+static void
+test_paris_date(void **state)
+{
+	char want[PN_TIME_TEXT_MAX], got[PN_TIME_TEXT_MAX];
+	uint64_t seed = 2026;
+	int64_t t;
+	int i;
+
+	(void)state;
+	set_tz("UTC");
+	expect_paris(1798761599 - 3600, "31/12/2026");
+	expect_paris(1798761599 - 3599, "01/01/2027");
+	/* 2026-03-29T01:00:00Z: 02:00 becomes 03:00. */
+	expect_paris(1774746000 - 7200 - 1, "28/03/2026");	/* 23:59:59 */
+	expect_paris(1774746000 - 7200, "29/03/2026");
+	expect_paris(1774746000 + 21 * 3600 - 1, "29/03/2026");
+	expect_paris(1774746000 + 21 * 3600, "30/03/2026");	/* UTC+2 */
+	/* 2026-10-25T01:00:00Z: 03:00 becomes 02:00. */
+	expect_paris(1792890000 - 3 * 3600 + 1800, "25/10/2026");
+	expect_paris(1792890000 + 21 * 3600 + 1800, "25/10/2026");
+	expect_paris(1792890000 + 22 * 3600 - 1, "25/10/2026");
+	expect_paris(1792890000 + 22 * 3600, "26/10/2026");	/* UTC+1 */
+	expect_paris(1784066400, "15/07/2026");
+	expect_paris(1784066400 - 1, "14/07/2026");
+	expect_paris(0, "01/01/1970");
+
+	set_tz("Europe/Paris");
+	for (i = 0; i < 10000; i++) {
+		t = 946684800 + (int64_t)(xorshift64(&seed) % 1200000000);
+		pn_time_format_fr_date(t, want);
+		pn_time_format_paris_date(t, got);
+		if (strcmp(want, got) != 0)
+			fail_msg("@%lld: %s, the zone database says %s",
+			    (long long)t, got, want);
+	}
+	set_tz("UTC");
+}
+
 static void
 expect_u64(const char *s, uint64_t max, uint64_t want)
 {
@@ -259,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_time_refused),
 		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_fr_date),
+		cmocka_unit_test(test_paris_date),
 		cmocka_unit_test(test_parse_u64),
 	};
 
