@@ -9,10 +9,9 @@
 #include <time.h>
 
 #include "passnum/parse.h"
-#include "passnum/serial.h"
 #include "passnum/timefmt.h"
-#include "passnum/voucher.h"
 #include "api.h"
+#include "booklet.h"
 #include "keyring.h"
 #include "metrics.h"
 #include "store.h"
@@ -53,26 +52,15 @@ plain_text(const char *s, size_t max)
 static json_t *
 voucher_json(const struct store_booklet *b, const struct store_voucher *sv)
 {
-	struct pn_voucher v;
-	char text[PN_VOUCHER_TEXT_LEN + 1], printed[PN_SERIAL_TEXT_MAX];
+	struct booklet_codes c;
 	char expires[PN_TIME_TEXT_MAX];
 
-	memset(&v, 0, sizeof(v));
-	v.format = PN_VOUCHER_FORMAT;
-	v.kid = sv->kid;
-	v.programme = (uint32_t)b->programme_id;
-	v.serial = sv->serial;
-	v.value_cents = (uint32_t)sv->value;
-	v.issued_at = (uint32_t)sv->issued_at;
-	v.expires_at = (uint32_t)sv->expires_at;
-	memcpy(v.signature, sv->signature, sizeof(v.signature));
-	pn_voucher_to_text(&v, text);
-	pn_serial_format(sv->serial, printed);
+	booklet_codes(b, sv, &c);
 	pn_time_format(sv->expires_at, expires);
 	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s}",
-	    "serial", (json_int_t)sv->serial, "printed", printed, "code", text,
-	    "value_cents", (json_int_t)sv->value, "expires_at", expires,
-	    "status", sv->status);
+	    "serial", (json_int_t)sv->serial, "printed", c.printed, "code",
+	    c.text, "value_cents", (json_int_t)sv->value, "expires_at",
+	    expires, "status", sv->status);
 }
 
 static json_t *

@@ -1,0 +1,23 @@
+/* booklet.c -- a stored booklet's vouchers as text and printed serials. */
+#include <string.h>
+
+#include "booklet.h"
+
+void
+booklet_codes(const struct store_booklet *b, const struct store_voucher *sv,
+    struct booklet_codes *out)
+{
+	struct pn_voucher v;
+
+	memset(&v, 0, sizeof(v));
+	v.format = PN_VOUCHER_FORMAT;
+	v.kid = sv->kid;
+	v.programme = (uint32_t)b->programme_id;
+	v.serial = sv->serial;
+	v.value_cents = (uint32_t)sv->value;
+	v.issued_at = (uint32_t)sv->issued_at;
+	v.expires_at = (uint32_t)sv->expires_at;
+	memcpy(v.signature, sv->signature, sizeof(v.signature));
+	pn_voucher_to_text(&v, out->text);
+	pn_serial_format(sv->serial, out->printed);
+}

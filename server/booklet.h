@@ -1,0 +1,25 @@
+/* booklet.h -- a stored booklet's vouchers in the forms people and scanners read.
+ *
+ * The JSON replies and the printed booklet show the same two forms of each
+ * voucher; both take them from here.
+ */
+#ifndef PN_BOOKLET_H
+#define PN_BOOKLET_H
+
+#include "passnum/serial.h"
+#include "passnum/voucher.h"
+#include "store.h"
+
+struct booklet_codes {
+	char text[PN_VOUCHER_TEXT_LEN + 1];	/* "PN1:...", the QR's content */
+	char printed[PN_SERIAL_TEXT_MAX];	/* "0000 0000 0001 3" */
+};
+
+/*
+ * The text form and the printed serial of voucher sv of booklet b, from
+ * its stored fields and signature (docs/voucher-format.md).
+ */
+void booklet_codes(const struct store_booklet *b,
+    const struct store_voucher *sv, struct booklet_codes *out);
+
+#endif
