@@ -21,6 +21,8 @@ PORT    ?= 8080
 
 PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih
 TEST_PKGS := cmocka
+# libharu (the printed booklet) has no pkg-config file.
+SRV_LIBS  := -lhpdf
 
 CSTD   := -std=c11
 WARN   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -98,11 +100,11 @@ $(SRV_A): $(SRV_SRC:%.c=$(BUILD)/obj/%.o)
 
 $(PASSNUMD): $(BUILD)/obj/server/main.o $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
 $(ADMIN_BIN): $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o) $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
 $(TERM_BIN): $(TERM_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -112,7 +114,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures.h $(SRV_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iserver -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \
-	    -lpthread
+	    $(SRV_LIBS) -lpthread
 
 $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -121,7 +123,7 @@ $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 $(BUILD)/bench/%: bench/%.c bench/bench.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iserver $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(SRV_A) $(LIB_A) $(PKG_LIBS) -lpthread
+	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.

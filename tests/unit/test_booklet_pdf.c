@@ -1,0 +1,461 @@
+/* test_booklet_pdf.c -- the printed booklet: a real PDF whose QR codes scan back and verify. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "passnum/qr.h"
+#include "passnum/reason.h"
+#include "booklet.h"
+#include "booklet_pdf.h"
+#include "testkeys.h"
+
+#define BOOKLET_ID	42
+#define PROGRAMME_ID	7	/* tk_voucher()'s programme */
+#define SERIAL_BASE	1000
+#define DPI		150
+
+/* Shared by the tests: a scratch directory, the keys, a programme. */
+struct fixture {
+	char dir[4096];
+	struct pn_master_key *master;
+	struct pn_signing_key *key;
+	struct pn_trust *trust;
+	struct store_programme prog;
+	struct store_booklet booklet;
+	struct booklet_codes codes[STORE_BOOKLET_MAX];
+};
+
+/* The demo programme's cover texts, accents and typographic quotes included. */
+static void
+programme_fill(struct store_programme *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = PROGRAMME_ID;
+	(void)snprintf(p->name, sizeof(p->name), "Pass numérique 2026");
+	p->face_value = 1000;
+	p->per_booklet = 10;
+	(void)snprintf(p->instructions, sizeof(p->instructions), "Chaque "
+	    "chèque vaut une séance d’initiation au numérique chez un lieu "
+	    "partenaire. Présentez le chèque au début de la séance : "
+	    "l’animateur le scanne.\nUn chèque ne sert qu’une fois.");
+	(void)snprintf(p->venues, sizeof(p->venues), "Médiathèque Jacques "
+	    "Demy, 24 quai de la Fosse, Nantes\r\nEspace numérique de Rezé, "
+	    "2 rue Jean Jaurès, Rezé\n");
+}
+
+/*
+ * Fill the fixture's booklet with n vouchers signed by the fixture key,
+ * serials SERIAL_BASE + 1.., and their codes through booklet_codes().
+ */
+static void
+booklet_fill(struct fixture *fx, unsigned n)
+{
+	struct store_booklet *b = &fx->booklet;
+	struct pn_voucher v;
+	char text[PN_VOUCHER_TEXT_LEN + 1];
+	unsigned i;
+
+	memset(b, 0, sizeof(*b));
+	b->id = BOOKLET_ID;
+	b->programme_id = PROGRAMME_ID;
+	(void)snprintf(b->programme_name, sizeof(b->programme_name), "%s",
+	    fx->prog.name);
+	b->issued_at = T_2026 + 59 * DAY;
+	(void)snprintf(b->status, sizeof(b->status), "issued");
+	b->n = n;
+	for (i = 0; i < n; i++) {
+		struct store_voucher *sv = &b->vouchers[i];
+
+		v = tk_voucher(fx->key, SERIAL_BASE + 1 + i);
+		sv->serial = v.serial;
+		sv->kid = v.kid;
+		sv->value = v.value_cents;
+		sv->issued_at = v.issued_at;
+		sv->expires_at = v.expires_at;
+		memcpy(sv->signature, v.signature, sizeof(sv->signature));
+		(void)snprintf(sv->status, sizeof(sv->status), "issued");
+		booklet_codes(b, sv, &fx->codes[i]);
+		/* The codes are the signed voucher's, byte for byte. */
+		pn_voucher_to_text(&v, text);
+		assert_string_equal(fx->codes[i].text, text);
+	}
+}
+
+/* Render the fixture's booklet; fails the test on error. */
+static uint8_t *
+render(struct fixture *fx, size_t *len)
+{
+	struct pn_error err;
+	uint8_t *pdf = NULL;
+
+	if (booklet_pdf(&fx->booklet, &fx->prog, fx->codes, NULL, &pdf, len,
+	    &err) != 0)
+		fail_msg("booklet_pdf: %s", err.message);
+	assert_non_null(pdf);
+	return pdf;
+}
+
+/* Run cmd with sh; its standard output, up to cap - 1 bytes, in out. */
+static void
+run(const char *cmd, char *out, size_t cap)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n;
+	int status;
+
+	assert_non_null(f);
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	status = pclose(f);
+	assert_true(WIFEXITED(status));
+	/* zbarimg says 4 when it finds nothing: the checks count codes. */
+	if (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 4)
+		fail_msg("'%s' exited with %d", cmd, WEXITSTATUS(status));
+}
+
+/*
+ * Write pdf to the scratch directory, render its pages at DPI with
+ * pdftoppm, and put in out what zbarimg decodes on them (one code a line)
+ * and in text what pdftotext reads.
+ */
+static void
+scan(struct fixture *fx, const uint8_t *pdf, size_t len, char *out,
+    size_t cap, char *text, size_t textcap)
+{
+	char path[4200], cmd[20000];
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/booklet.pdf", fx->dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pdf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	(void)snprintf(cmd, sizeof(cmd), "rm -f '%s'/page-*.png && "
+	    "pdftoppm -q -r %d -png '%s' '%s/page' && zbarimg --raw -q --nodbus "
+	    "-Sdisable -Sqrcode.enable '%s'/page-*.png", fx->dir, DPI, path,
+	    fx->dir, fx->dir);
+	run(cmd, out, cap);
+	(void)snprintf(cmd, sizeof(cmd), "pdftotext -q '%s' -", path);
+	run(cmd, text, textcap);
+}
+
+/*
+ * Check that the codes decoded (one a line in scanned) are exactly those
+ * of the booklet's vouchers whose status is "issued", each once, and that
+ * each verifies against the trust bundle.
+ */
+static void
+expect_codes(struct fixture *fx, char *scanned)
+{
+	bool seen[STORE_BOOKLET_MAX] = { false };
+	struct pn_voucher v;
+	enum pn_reason r;
+	unsigned i, found = 0, want = 0;
+	char *line, *save = NULL;
+
+	for (line = strtok_r(scanned, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < fx->booklet.n; i++)
+			if (strcmp(line, fx->codes[i].text) == 0)
+				break;
+		if (i == fx->booklet.n)
+			fail_msg("a code not of the booklet: %s", line);
+		if (seen[i])
+			fail_msg("voucher %u scanned twice", i + 1);
+		if (strcmp(fx->booklet.vouchers[i].status, "issued") != 0)
+			fail_msg("voucher %u is %s, yet has a QR code", i + 1,
+			    fx->booklet.vouchers[i].status);
+		seen[i] = true;
+		found++;
+		r = pn_voucher_check_text(line, strlen(line), fx->trust, NULL,
+		    T_VALID, &v);
+		if (r != PN_R_OK)
+			fail_msg("voucher %u: %s", i + 1, pn_reason_name(r));
+	}
+	for (i = 0; i < fx->booklet.n; i++)
+		want += strcmp(fx->booklet.vouchers[i].status, "issued") == 0;
+	assert_int_equal(found, want);
+}
+
+/* How many times needle occurs in s. */
+static unsigned
+count(const char *s, const char *needle)
+{
+	unsigned n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * A booklet of 10: a PDF from "%PDF-" to "%%EOF", of a sensible size
+ * (two embedded fonts, ten QR codes), the same bytes on every render;
+ * every QR code scans back from a 150 dpi render and verifies; the text
+ * keeps its accents.
+ */
+static void
+test_booklet_of_10(void **state)
+{
+	struct fixture *fx = *state;
+	static char scanned[65536], text[65536];
+	uint8_t *pdf, *again;
+	size_t len, len2;
+
+	booklet_fill(fx, 10);
+	pdf = render(fx, &len);
+	assert_true(len > 5);
+	assert_memory_equal(pdf, "%PDF-", 5);
+	assert_true(len >= 8);
+	/* "%%EOF" and the end of line libharu puts after it. */
+	assert_true(memcmp(pdf + len - 6, "%%EOF", 5) == 0 ||
+	    memcmp(pdf + len - 5, "%%EOF", 5) == 0);
+	if (len < 20000 || len > 600000)
+		fail_msg("a booklet of 10 is %zu bytes", len);
+	again = render(fx, &len2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(pdf, again, len);
+	free(again);
+
+	scan(fx, pdf, len, scanned, sizeof(scanned), text, sizeof(text));
+	expect_codes(fx, scanned);
+	assert_non_null(strstr(text, "Pass numérique 2026"));
+	assert_non_null(strstr(text, "Carnet n° 42"));
+	assert_non_null(strstr(text, "délivré le 01/03/2026"));
+	assert_non_null(strstr(text, "Lieux partenaires"));
+	assert_non_null(strstr(text, "Médiathèque Jacques Demy"));
+	assert_non_null(strstr(text, "l’animateur"));
+	/* tk_voucher() expires at 23:59:59 UTC: 00:59:59 the next day in Paris. */
+	assert_non_null(strstr(text, "Valable jusqu’au 01/02/2027"));
+	/* pdftotext reads the no-break space before "€" as a space. */
+	assert_true(strstr(text, "10,00\xc2\xa0€") != NULL ||
+	    strstr(text, "10,00 €") != NULL);
+	assert_non_null(strstr(text, fx->codes[0].printed));
+	assert_non_null(strstr(text, fx->codes[9].printed));
+	assert_non_null(strstr(text, "page 1 / 2"));
+	assert_non_null(strstr(text, "page 2 / 2"));
+	assert_null(strstr(text, "ANNULÉ"));
+	free(pdf);
+}
+
+/*
+ * The QR codes are large enough to scan from paper at arm's length: at
+ * least 25 mm for the symbol itself, quiet zone excluded: a voucher's
+ * symbol is 49 modules of the 57 drawn in BOOKLET_PDF_QR_MM. The e2e test
+ * measures the same on a 150 dpi render.
+ */
+static void
+test_qr_size(void **state)
+{
+	struct fixture *fx = *state;
+	double symbol_mm;
+	int side;
+
+	booklet_fill(fx, 1);
+	side = pn_qr_size(fx->codes[0].text);
+	assert_int_equal(side, 49 + 2 * PN_QR_QUIET_ZONE);
+	symbol_mm = BOOKLET_PDF_QR_MM * (side - 2 * PN_QR_QUIET_ZONE) / side;
+	if (symbol_mm < 25.0)
+		fail_msg("a printed QR symbol is %.1f mm wide", symbol_mm);
+}
+
+/*
+ * Cancelled vouchers are marked "ANNULÉ" and have no QR code; the others
+ * still scan.
+ */
+static void
+test_cancelled(void **state)
+{
+	struct fixture *fx = *state;
+	static char scanned[65536], text[65536];
+	uint8_t *pdf;
+	size_t len;
+
+	booklet_fill(fx, 10);
+	(void)snprintf(fx->booklet.vouchers[2].status,
+	    sizeof(fx->booklet.vouchers[2].status), "cancelled");
+	(void)snprintf(fx->booklet.vouchers[9].status,
+	    sizeof(fx->booklet.vouchers[9].status), "cancelled");
+	pdf = render(fx, &len);
+	scan(fx, pdf, len, scanned, sizeof(scanned), text, sizeof(text));
+	expect_codes(fx, scanned);
+	assert_int_equal(count(text, "ANNULÉ"), 2);
+	/* The cancelled card still says which voucher it was. */
+	assert_non_null(strstr(text, fx->codes[2].printed));
+	free(pdf);
+}
+
+/*
+ * The largest booklet, 50 vouchers, over several pages: all 50 scan, and
+ * every page is numbered out of the same total.
+ */
+static void
+test_booklet_of_50(void **state)
+{
+	struct fixture *fx = *state;
+	static char scanned[65536], text[65536];
+	char want[32];
+	uint8_t *pdf;
+	size_t len;
+	unsigned pages;
+
+	booklet_fill(fx, STORE_BOOKLET_MAX);
+	pdf = render(fx, &len);
+	scan(fx, pdf, len, scanned, sizeof(scanned), text, sizeof(text));
+	expect_codes(fx, scanned);
+	pages = count(text, "page ");
+	/* 8 cards to a page, and the cover takes room on the first. */
+	assert_true(pages >= 7 && pages <= 8);
+	(void)snprintf(want, sizeof(want), "page %u / %u", pages, pages);
+	assert_non_null(strstr(text, want));
+	free(pdf);
+}
+
+/*
+ * Texts at the store's limits: a long name is cut with "…" on the cards,
+ * a cover too long for one page goes on to the next, control characters
+ * and bytes that are not UTF-8 do not stop the PDF, and every QR code
+ * still scans.
+ */
+static void
+test_long_texts(void **state)
+{
+	struct fixture *fx = *state;
+	static char scanned[65536], text[65536];
+	struct store_programme *p = &fx->prog;
+	uint8_t *pdf;
+	size_t len, i;
+
+	memset(p->name, 'M', sizeof(p->name) - 1);
+	p->name[sizeof(p->name) - 1] = '\0';
+	memcpy(p->name, "Programme départemental ", 25);
+	for (i = 0; i + 1 < sizeof(p->instructions); i++)
+		p->instructions[i] = "Séance\t d’initiation "[i % 21];
+	p->instructions[i] = '\0';
+	p->instructions[100] = '\xff';
+	for (i = 0; i + 1 < sizeof(p->venues); i++)
+		p->venues[i] = i % 4 == 3 ? '\n' : "Lé "[i % 4];
+	p->venues[i] = '\0';
+	booklet_fill(fx, 10);
+	pdf = render(fx, &len);
+	scan(fx, pdf, len, scanned, sizeof(scanned), text, sizeof(text));
+	expect_codes(fx, scanned);
+	assert_non_null(strstr(text, "…"));
+	assert_non_null(strstr(text, "page 2 / "));
+	free(pdf);
+	programme_fill(p);
+}
+
+/* A missing font: -1, PN_E_IO, the file named, nothing returned. */
+static void
+test_missing_font(void **state)
+{
+	struct fixture *fx = *state;
+	const struct booklet_pdf_fonts fonts = {
+		BOOKLET_PDF_FONT, "/nonexistent/DejaVuSans-Bold.ttf"
+	};
+	struct pn_error err;
+	uint8_t byte, *pdf = &byte;
+	size_t len = 1;
+
+	booklet_fill(fx, 10);
+	assert_int_equal(booklet_pdf(&fx->booklet, &fx->prog, fx->codes,
+	    &fonts, &pdf, &len, &err), -1);
+	assert_int_equal(err.code, PN_E_IO);
+	assert_non_null(strstr(err.message,
+	    "/nonexistent/DejaVuSans-Bold.ttf"));
+	assert_null(pdf);
+	assert_int_equal(len, 0);
+}
+
+/* A voucher text that is not one: refused with the QR module's reason. */
+static void
+test_bad_code(void **state)
+{
+	struct fixture *fx = *state;
+	struct pn_error err;
+	uint8_t *pdf;
+	size_t len;
+
+	booklet_fill(fx, 10);
+	memcpy(fx->codes[4].text, "pn1:", 4);
+	assert_int_equal(booklet_pdf(&fx->booklet, &fx->prog, fx->codes, NULL,
+	    &pdf, &len, &err), -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	assert_null(pdf);
+}
+
+static int
+group_setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	const char *tmp = getenv("TMPDIR");
+	struct pn_cert cert;
+	struct pn_error err;
+
+	if (fx == NULL || pn_init() != 0)
+		return -1;
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = "/tmp";
+	(void)snprintf(fx->dir, sizeof(fx->dir), "%s/test_booklet_pdf.XXXXXX",
+	    tmp);
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	fx->master = fx_master_with(FX_MASTER_SEED);
+	fx->key = fx_signing(1);
+	if (fx->master == NULL || fx->key == NULL ||
+	    fx_cert(&cert, fx->master, fx->key, 0, NULL, &err) != 0)
+		return -1;
+	if ((fx->trust = pn_trust_new(fx->master->pk, 1, T_2026)) == NULL ||
+	    pn_trust_add_cert(fx->trust, &cert, &err) != 0 ||
+	    pn_trust_sign(fx->trust, fx->master, &err) != 0)
+		return -1;
+	programme_fill(&fx->prog);
+	*state = fx;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[4200];
+
+	if (fx == NULL)
+		return 0;
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", fx->dir);
+	pn_trust_free(fx->trust);
+	pn_signing_key_free(fx->key);
+	pn_master_key_free(fx->master);
+	free(fx);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_booklet_of_10),
+		cmocka_unit_test(test_qr_size),
+		cmocka_unit_test(test_cancelled),
+		cmocka_unit_test(test_booklet_of_50),
+		cmocka_unit_test(test_long_texts),
+		cmocka_unit_test(test_missing_font),
+		cmocka_unit_test(test_bad_code),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
