@@ -15,6 +15,22 @@ enum MHD_Result api_trust(struct http_request *req);
 enum MHD_Result api_booklet_issue(struct http_request *req);
 enum MHD_Result api_booklet_get(struct http_request *req);
 
+struct store;
+struct store_booklet;
+
+/*
+ * Load the booklet whose number is the route's first parameter into *b,
+ * as the requester may see it (a caseworker: their own agency's only),
+ * and the worker's store into *s. Returns 0; or -1 once it has answered
+ * (404 for a booklet that is not there or not theirs, 503), *rc holding
+ * what to return.
+ */
+int api_booklet_load(struct http_request *req, struct store_booklet *b,
+    struct store **s, enum MHD_Result *rc);
+
+/* api_booklet_pdf.c */
+enum MHD_Result api_booklet_pdf(struct http_request *req);
+
 /* api_vouchers.c */
 enum MHD_Result api_voucher_cancel(struct http_request *req);
 enum MHD_Result api_booklet_cancel(struct http_request *req);

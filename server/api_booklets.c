@@ -213,32 +213,46 @@ done:
 	return rc;
 }
 
-enum MHD_Result
-api_booklet_get(struct http_request *req)
+int
+api_booklet_load(struct http_request *req, struct store_booklet *b,
+    struct store **s, enum MHD_Result *rc)
 {
 	const struct store_principal *who = http_request_principal(req);
-	struct store_booklet *b;
 	struct pn_error err;
-	struct store *s;
-	enum MHD_Result rc;
 	uint64_t id;
 	int res;
 
-	if (pn_parse_u64(http_request_param(req, 0), INT64_MAX, &id) != 0)
-		return http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "'%s' is "
+	if (pn_parse_u64(http_request_param(req, 0), INT64_MAX, &id) != 0) {
+		*rc = http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "'%s' is "
 		    "not a booklet number", http_request_param(req, 0));
+		return -1;
+	}
+	if ((*s = worker_store(&err)) == NULL ||
+	    (res = store_booklet_get(*s, (int64_t)id, b, &err)) < 0) {
+		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+		return -1;
+	}
+	if (res == 1 || (who->role == ROLE_CASEWORKER &&
+	    b->agency_id != who->agency_id)) {
+		/* Another agency's booklet is "not found", not "forbidden". */
+		*rc = http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "booklet "
+		    "%llu", (unsigned long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+enum MHD_Result
+api_booklet_get(struct http_request *req)
+{
+	struct store_booklet *b;
+	struct store *s;
+	enum MHD_Result rc;
+
 	if ((b = malloc(sizeof(*b))) == NULL)
 		return http_reply_error(req, ERR_INTERNAL, "out of memory");
-	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_booklet_get(s, (int64_t)id, b, &err)) < 0)
-		rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
-		    err.message);
-	else if (res == 1 || (who->role == ROLE_CASEWORKER &&
-	    b->agency_id != who->agency_id))
-		/* Another agency's booklet is "not found", not "forbidden". */
-		rc = http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "booklet "
-		    "%llu", (unsigned long long)id);
-	else
+	if (api_booklet_load(req, b, &s, &rc) == 0)
 		rc = http_reply_json(req, 200, booklet_json(b));
 	free(b);
 	return rc;

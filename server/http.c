@@ -447,23 +447,34 @@ on_upload(struct http_request *req, const char *data, size_t size)
 
 /*
  * Match url against pattern, segment by segment; "{}" takes any one
- * non-empty segment into req's parameters. True on a match.
+ * non-empty segment without a dot into req's parameters. A "{}" followed
+ * by a literal suffix up to the end of its segment ("{}.pdf") takes the
+ * segment less the suffix, which must end the segment and leave something
+ * without a dot before it. So "12.pdf" is never an id of ".../{}": each
+ * URL matches one pattern of a path, whatever the order of the table.
+ * True on a match.
  */
 static bool
 path_matches(const char *pattern, const char *url, struct http_request *req)
 {
 	const char *p = pattern, *u = url;
+	size_t n, suffix;
 
 	req->n_params = 0;
 	while (*p != '\0' && *u != '\0') {
 		if (strncmp(p, "{}", 2) == 0) {
-			size_t n = strcspn(u, "/");
-
-			if (n == 0 || n >= HTTP_PARAM_LEN ||
+			n = strcspn(u, "/");
+			suffix = strcspn(p + 2, "/");
+			if (n <= suffix || strncmp(u + n - suffix, p + 2,
+			    suffix) != 0)
+				return false;
+			n -= suffix;
+			if (memchr(u, '.', n) != NULL || n >= HTTP_PARAM_LEN ||
 			    req->n_params == HTTP_PARAMS_MAX)
 				return false;
 			memcpy(req->params[req->n_params], u, n);
 			req->params[req->n_params++][n] = '\0';
+			/* The suffix is then matched as any literal. */
 			p += 2;
 			u += n;
 		} else if (*p++ != *u++)
@@ -721,4 +732,45 @@ http_stop(struct http_server *srv, unsigned grace_seconds)
 	if (fd >= 0)
 		close(fd);
 	free_server(srv);
+}
+
+/* --- Documents ------------------------------------------------------------ */
+
+enum MHD_Result
+http_reply_document(struct http_request *req, unsigned status,
+    const char *content_type, const char *disposition, void *data,
+    size_t len)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+
+	if (req->replied) {
+		free(data);
+		return MHD_YES;
+	}
+	/* Taken over, not copied: a printed booklet is a few hundred kB. */
+	resp = MHD_create_response_from_buffer(len, data,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    content_type);
+	(void)MHD_add_response_header(resp,
+	    MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	if (req->srv->cfg->server.tls_cert[0] != '\0')
+		(void)MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
+		    "max-age=31536000");
+	rc = MHD_queue_response(req->conn, status, resp);
+	MHD_destroy_response(resp);
+	if (rc == MHD_YES) {
+		req->replied = true;
+		req->status = status;
+	}
+	return rc;
 }

@@ -24,8 +24,11 @@ typedef enum MHD_Result (*http_handler)(struct http_request *req);
 /*
  * A route: method, path pattern, handler, and the roles allowed (a mask of
  * enum store_role bits; 0 for a public route). A pattern segment written
- * "{}" matches any one segment, which http_request_param() returns.
- * Authentication and the role check happen before the handler runs.
+ * "{}" matches any one segment without a dot, which http_request_param()
+ * returns; "{}" with a suffix ("{}.pdf") matches a segment ending with it,
+ * and the parameter is what comes before (without a dot either). The
+ * first route whose pattern matches is taken. Authentication and the role
+ * check happen before the handler runs.
  */
 struct http_route {
 	const char *method;
@@ -70,6 +73,15 @@ enum MHD_Result http_reply_error(struct http_request *req, enum err_code code,
 /* Reply with text of len bytes (copied) and a content type. */
 enum MHD_Result http_reply_text(struct http_request *req, unsigned status,
     const char *content_type, const char *text, size_t len);
+
+/*
+ * Reply with a document of len bytes, which the reply takes over (it is
+ * freed once sent, or at once when the reply fails), its content type and
+ * its Content-Disposition ("inline; filename=\"carnet-1.pdf\"").
+ */
+enum MHD_Result http_reply_document(struct http_request *req, unsigned status,
+    const char *content_type, const char *disposition, void *data,
+    size_t len);
 
 /*
  * Names of the routes as metrics label them, and their number: one per

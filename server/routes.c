@@ -10,6 +10,7 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/metrics",			api_metrics,		0 },
 	{ "GET",  "/api/v1/trust",		api_trust,		0 },
 	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF },
+	{ "GET",  "/api/v1/booklets/{}.pdf",	api_booklet_pdf,	STAFF },
 	{ "GET",  "/api/v1/booklets/{}",	api_booklet_get,	STAFF },
 	{ "POST", "/api/v1/booklets/{}/cancel",	api_booklet_cancel,	STAFF },
 	{ "GET",  "/api/v1/vouchers",		api_voucher_find,	STAFF },
