@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,20 @@ run(const char *cmd, char *out, size_t cap)
 		fail_msg("'%s' exited with %d", cmd, WEXITSTATUS(status));
 }
 
+/* Write pdf to the scratch directory as booklet.pdf; its path in path. */
+static void
+write_pdf(struct fixture *fx, const uint8_t *pdf, size_t len, char *path,
+    size_t cap)
+{
+	FILE *f;
+
+	(void)snprintf(path, cap, "%s/booklet.pdf", fx->dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pdf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
 /*
  * Write pdf to the scratch directory, render its pages at DPI with
  * pdftoppm, and put in out what zbarimg decodes on them (one code a line)
@@ -132,13 +147,8 @@ scan(struct fixture *fx, const uint8_t *pdf, size_t len, char *out,
     size_t cap, char *text, size_t textcap)
 {
 	char path[4200], cmd[20000];
-	FILE *f;
 
-	(void)snprintf(path, sizeof(path), "%s/booklet.pdf", fx->dir);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(pdf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	write_pdf(fx, pdf, len, path, sizeof(path));
 	(void)snprintf(cmd, sizeof(cmd), "rm -f '%s'/page-*.png && "
 	    "pdftoppm -q -r %d -png '%s' '%s/page' && zbarimg --raw -q --nodbus "
 	    "-Sdisable -Sqrcode.enable '%s'/page-*.png", fx->dir, DPI, path,
@@ -146,6 +156,92 @@ scan(struct fixture *fx, const uint8_t *pdf, size_t len, char *out,
 	run(cmd, out, cap);
 	(void)snprintf(cmd, sizeof(cmd), "pdftotext -q '%s' -", path);
 	run(cmd, text, textcap);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Whether the five runs r, dark, light, dark, light, dark, are in the
+ * proportions 1:1:3:1:1 of a line through a finder pattern's centre (each
+ * within half a module), with modules of 2 pixels at least, as text at
+ * DPI never has.
+ */
+static bool
+finder_runs(const unsigned *r)
+{
+	double u = (r[0] + r[1] + r[2] + r[3] + r[4]) / 7.0;
+
+	return u >= 2 && fabs(r[0] - u) <= u / 2 && fabs(r[1] - u) <= u / 2 &&
+	    fabs(r[2] - 3 * u) <= 1.5 * u && fabs(r[3] - u) <= u / 2 &&
+	    fabs(r[4] - u) <= u / 2;
+}
+
+/*
+ * Render page 1 of pdf in grey at DPI and measure its QR codes' finder
+ * patterns, the 7-module squares in three corners of each: the median
+ * width in pixels of the rows that cross one through its centre; 0 when
+ * none does.
+ */
+static double
+finder_width_px(struct fixture *fx, const uint8_t *pdf, size_t len)
+{
+	char path[4200], pgm[4200], cmd[20000], out[64];
+	unsigned w, h, maxval, x, y, nruns, i, *runs;
+	double *widths, median;
+	size_t nwidths = 0, size;
+	uint8_t *img, *row;
+	int off = 0;
+	FILE *f;
+
+	write_pdf(fx, pdf, len, path, sizeof(path));
+	(void)snprintf(pgm, sizeof(pgm), "%s/page1.pgm", fx->dir);
+	(void)snprintf(cmd, sizeof(cmd), "pdftoppm -q -r %d -gray -f 1 -l 1 "
+	    "-singlefile '%s' '%s/page1'", DPI, path, fx->dir);
+	run(cmd, out, sizeof(out));
+	f = fopen(pgm, "rb");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "P5 %u %u %u%n", &w, &h, &maxval, &off), 3);
+	assert_true(off > 0 && maxval == 255 && w > 0 && h > 0);
+	assert_int_equal(fgetc(f), '\n');
+	size = (size_t)w * h;
+	img = malloc(size);
+	runs = malloc(w * sizeof(*runs));
+	widths = malloc(size * sizeof(*widths) / 8 + sizeof(*widths));
+	assert_true(img != NULL && runs != NULL && widths != NULL);
+	assert_int_equal(fread(img, 1, size, f), size);
+	fclose(f);
+
+	for (y = 0; y < h; y++) {
+		row = img + (size_t)y * w;
+		/* Runs of dark (below half grey) and light pixels. */
+		nruns = 0;
+		for (x = 0; x < w; x++) {
+			if (x > 0 && (row[x] < 128) == (row[x - 1] < 128))
+				runs[nruns - 1]++;
+			else
+				runs[nruns++] = 1;
+		}
+		/* Odd runs from the first dark one are dark. */
+		for (i = row[0] < 128 ? 0 : 1; i + 5 <= nruns; i += 2)
+			if (finder_runs(runs + i) && nwidths < size / 8)
+				widths[nwidths++] = runs[i] + runs[i + 1] +
+				    runs[i + 2] + runs[i + 3] + runs[i + 4];
+	}
+	median = 0;
+	if (nwidths > 0) {
+		qsort(widths, nwidths, sizeof(*widths), cmp_double);
+		median = widths[nwidths / 2];
+	}
+	free(widths);
+	free(runs);
+	free(img);
+	return median;
 }
 
 /*
@@ -251,23 +347,38 @@ test_booklet_of_10(void **state)
 
 /*
  * The QR codes are large enough to scan from paper at arm's length: at
- * least 25 mm for the symbol itself, quiet zone excluded: a voucher's
- * symbol is 49 modules of the 57 drawn in BOOKLET_PDF_QR_MM. The e2e test
- * measures the same on a 150 dpi render.
+ * least 25 mm for the symbol itself, quiet zone excluded. A voucher's
+ * symbol is 49 modules of the 57 drawn in BOOKLET_PDF_QR_MM, and so it is
+ * on a 150 dpi render of the page, measured by its finder patterns
+ * (7 modules wide).
  */
 static void
 test_qr_size(void **state)
 {
 	struct fixture *fx = *state;
-	double symbol_mm;
+	double symbol_mm, finder_px, measured_mm;
+	uint8_t *pdf;
+	size_t len;
 	int side;
 
-	booklet_fill(fx, 1);
+	booklet_fill(fx, 10);
 	side = pn_qr_size(fx->codes[0].text);
 	assert_int_equal(side, 49 + 2 * PN_QR_QUIET_ZONE);
 	symbol_mm = BOOKLET_PDF_QR_MM * (side - 2 * PN_QR_QUIET_ZONE) / side;
 	if (symbol_mm < 25.0)
-		fail_msg("a printed QR symbol is %.1f mm wide", symbol_mm);
+		fail_msg("a QR symbol is laid out %.1f mm wide", symbol_mm);
+
+	pdf = render(fx, &len);
+	finder_px = finder_width_px(fx, pdf, len);
+	free(pdf);
+	measured_mm = finder_px / 7 * (side - 2 * PN_QR_QUIET_ZONE) / DPI *
+	    25.4;
+	if (measured_mm < 25.0)
+		fail_msg("a QR symbol measures %.1f mm on the page (finder "
+		    "patterns of %.1f px at %d dpi)", measured_mm, finder_px,
+		    DPI);
+	/* The render agrees with the layout, give or take a pixel a side. */
+	assert_true(fabs(measured_mm - symbol_mm) < 0.1 * symbol_mm);
 }
 
 /*
