@@ -120,9 +120,9 @@ $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
-$(BUILD)/bench/%: bench/%.c bench/bench.h $(SRV_A) $(LIB_A)
+$(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Iserver $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) -Iserver -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
 # The error table's documentation is generated (make docs) and checked by
@@ -165,6 +165,7 @@ run: deps-check
 bench: deps-check
 	@$(MAKE) --no-print-directory BUILD=build/release all $(BENCH_SRC:bench/%.c=build/release/bench/%)
 	@rc=0; build/release/bench/bench_voucher || rc=1; \
+	    build/release/bench/bench_pdf || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; exit $$rc
 
 fuzz: deps-check fuzz-build
