@@ -29,6 +29,10 @@ Issue a booklet of 10 vouchers for a person (file reference DOSSIER-42):
     -d '{"programme": $programme, "beneficiary": {"ref": "DOSSIER-42", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \\
     http://127.0.0.1:$port/api/v1/booklets
 
+Print it (ID from the answer; the first booklet is 1):
+
+  curl -s -H 'Authorization: Bearer $token' -o carnet.pdf http://127.0.0.1:$port/api/v1/booklets/ID.pdf
+
 Check a voucher offline, as a venue terminal does (CODE from the answer):
 
   curl -s -o /tmp/trust.bundle http://127.0.0.1:$port/api/v1/trust
