@@ -19,7 +19,7 @@
 #include "passnum/voucher.h"
 #include "booklet.h"
 #include "booklet_pdf.h"
-#include "fixtures.h"
+#include "fixtures_booklet.h"
 
 #include "bench.h"
 
@@ -38,9 +38,7 @@ static struct fixture *
 setup(void)
 {
 	struct pn_signing_key *key;
-	struct pn_voucher v;
 	struct fixture *f;
-	unsigned i;
 
 	if (pn_init() != 0)
 		bench_fatalx(PROG, "pn_init: no secure random source");
@@ -62,30 +60,10 @@ setup(void)
 	    "Espace numérique de Rezé, 2 rue Jean Jaurès, Rezé\n"
 	    "France services de Saint-Herblain, 7 place de la Paix\n"
 	    "Association Ordi’Solidaire, 12 rue des Forges, Saint-Nazaire");
-	f->booklet.id = 1;
-	f->booklet.programme_id = 1;
-	f->booklet.issued_at = T_2026 + 59 * DAY;
-	f->booklet.n = VOUCHERS;
-	for (i = 0; i < VOUCHERS; i++) {
-		struct store_voucher *sv = &f->booklet.vouchers[i];
-
-		memset(&v, 0, sizeof(v));
-		v.programme = 1;
-		v.serial = i + 1;
-		v.value_cents = 1000;
-		v.issued_at = T_2026 + 59 * DAY;
-		v.expires_at = T_2027 + 31 * DAY - 3600 - 1;
-		if (pn_voucher_sign(&v, key) != 0)
-			bench_fatalx(PROG, "pn_voucher_sign failed");
-		sv->serial = v.serial;
-		sv->kid = v.kid;
-		sv->value = v.value_cents;
-		sv->issued_at = v.issued_at;
-		sv->expires_at = v.expires_at;
-		memcpy(sv->signature, v.signature, sizeof(sv->signature));
-		(void)snprintf(sv->status, sizeof(sv->status), "issued");
-		booklet_codes(&f->booklet, sv, &f->codes[i]);
-	}
+	/* Expiring at the end of January 2027 in Paris, as year-end+31. */
+	if (fx_booklet(&f->booklet, f->codes, key, 1, 1, 1, VOUCHERS,
+	    T_2027 + 31 * DAY - 3600 - 1) != 0)
+		bench_fatalx(PROG, "pn_voucher_sign failed");
 	pn_signing_key_free(key);
 	return f;
 }

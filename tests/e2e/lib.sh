@@ -73,6 +73,15 @@ passnumd_start() {
 	PORT=${URL##*:}
 }
 
+# call METHOD PATH TOKEN [BODY]: a request to the server at $URL, with
+# TOKEN as bearer when not empty; status in $code, body in $OUT/body,
+# headers in $OUT/headers.
+call() {
+	code=$(curl -s -D "$OUT/headers" -o "$OUT/body" -w '%{http_code}' \
+	    -X "$1" ${3:+-H "Authorization: Bearer $3"} \
+	    ${4:+--data-binary "$4"} "$URL$2")
+}
+
 # passnumd_stop: SIGTERM and wait; its exit status in $status.
 passnumd_stop() {
 	status=0

@@ -8,12 +8,6 @@ start() { passnumd_start "$D/passnumd.ini"; }
 stop() { passnumd_stop; }
 trap stop EXIT
 
-# call METHOD PATH TOKEN [BODY]: status in $code, body in $OUT/body.
-call() {
-	code=$(curl -s -o "$OUT/body" -w '%{http_code}' -X "$1" \
-	    ${3:+-H "Authorization: Bearer $3"} ${4:+--data-binary "$4"} \
-	    "$URL$2")
-}
 # verdict N FILES...: terminal verify of voucher N of the booklet.
 verdict() {
 	n=$1

@@ -10,13 +10,6 @@ start() { passnumd_start "$D/passnumd.ini"; }
 stop() { passnumd_stop; }
 trap stop EXIT
 
-# call METHOD PATH TOKEN [BODY]: status in $code, body in $OUT/body, headers
-# in $OUT/headers.
-call() {
-	code=$(curl -s -D "$OUT/headers" -o "$OUT/body" -w '%{http_code}' \
-	    -X "$1" ${3:+-H "Authorization: Bearer $3"} \
-	    ${4:+--data-binary "$4"} "$URL$2")
-}
 # issue TOKEN PROGRAMME REF: a booklet for a new person; its JSON in $OUT/body.
 issue() {
 	call POST /api/v1/booklets "$1" "{\"programme\": $2, \"beneficiary\": {\"ref\": \"$3\", \"pathway\": \"rsa\", \"age_band\": \"26-44\", \"commune\": \"Rezé\"}}"

@@ -17,6 +17,7 @@
 #include "passnum/reason.h"
 #include "booklet.h"
 #include "booklet_pdf.h"
+#include "fixtures_booklet.h"
 #include "testkeys.h"
 
 #define BOOKLET_ID	42
@@ -55,37 +56,24 @@ programme_fill(struct store_programme *p)
 
 /*
  * Fill the fixture's booklet with n vouchers signed by the fixture key,
- * serials SERIAL_BASE + 1.., and their codes through booklet_codes().
+ * serials SERIAL_BASE + 1.., each as tk_voucher() makes it, and their
+ * codes through booklet_codes().
  */
 static void
 booklet_fill(struct fixture *fx, unsigned n)
 {
-	struct store_booklet *b = &fx->booklet;
 	struct pn_voucher v;
 	char text[PN_VOUCHER_TEXT_LEN + 1];
 	unsigned i;
 
-	memset(b, 0, sizeof(*b));
-	b->id = BOOKLET_ID;
-	b->programme_id = PROGRAMME_ID;
-	(void)snprintf(b->programme_name, sizeof(b->programme_name), "%s",
-	    fx->prog.name);
-	b->issued_at = T_2026 + 59 * DAY;
-	(void)snprintf(b->status, sizeof(b->status), "issued");
-	b->n = n;
+	assert_int_equal(fx_booklet(&fx->booklet, fx->codes, fx->key,
+	    BOOKLET_ID, PROGRAMME_ID, SERIAL_BASE + 1, n,
+	    T_2027 + 31 * DAY - 1), 0);
+	(void)snprintf(fx->booklet.programme_name,
+	    sizeof(fx->booklet.programme_name), "%s", fx->prog.name);
 	for (i = 0; i < n; i++) {
-		struct store_voucher *sv = &b->vouchers[i];
-
-		v = tk_voucher(fx->key, SERIAL_BASE + 1 + i);
-		sv->serial = v.serial;
-		sv->kid = v.kid;
-		sv->value = v.value_cents;
-		sv->issued_at = v.issued_at;
-		sv->expires_at = v.expires_at;
-		memcpy(sv->signature, v.signature, sizeof(sv->signature));
-		(void)snprintf(sv->status, sizeof(sv->status), "issued");
-		booklet_codes(b, sv, &fx->codes[i]);
 		/* The codes are the signed voucher's, byte for byte. */
+		v = tk_voucher(fx->key, SERIAL_BASE + 1 + i);
 		pn_voucher_to_text(&v, text);
 		assert_string_equal(fx->codes[i].text, text);
 	}
