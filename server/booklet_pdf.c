@@ -305,6 +305,9 @@ draw_cover(struct doc *d, const struct store_booklet *b,
 			return -1;
 	}
 	d->y -= 10;
+	/* On the page the line will be on: a new page starts in black. */
+	if (d->y - 14 < BOTTOM && new_page(d) != 0)
+		return -1;
 	HPDF_Page_SetGrayFill(d->page, 0.35);
 	if (cover_lines(d, d->regular, 9, 14, NULL, "✂ Découpez les chèques "
 	    "le long des pointillés. Chacun ne sert qu’une fois.") != 0)
@@ -487,8 +490,11 @@ load_font(struct doc *d, const char *path, struct pn_error *err)
 		return NULL;
 	}
 	fclose(f);
-	if ((name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE)) == NULL)
+	if ((name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE)) == NULL) {
+		pn_error_set(err, PN_E_IO, "%s: not a TrueType font libharu "
+		    "can embed (error 0x%04lX)", path, (unsigned long)d->error);
 		return NULL;
+	}
 	return HPDF_GetFont(d->pdf, name, "UTF-8");
 }
 

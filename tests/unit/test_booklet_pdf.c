@@ -478,6 +478,32 @@ test_missing_font(void **state)
 	assert_int_equal(len, 0);
 }
 
+/* A file that is not a font: -1, PN_E_IO, the file named. */
+static void
+test_not_a_font(void **state)
+{
+	struct fixture *fx = *state;
+	char path[4200];
+	struct booklet_pdf_fonts fonts = { NULL, BOOKLET_PDF_FONT_BOLD };
+	struct pn_error err;
+	uint8_t *pdf;
+	size_t len;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/not-a-font.ttf", fx->dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_true(fputs("plain text, no font tables\n", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	fonts.regular = path;
+	booklet_fill(fx, 10);
+	assert_int_equal(booklet_pdf(&fx->booklet, &fx->prog, fx->codes,
+	    &fonts, &pdf, &len, &err), -1);
+	assert_int_equal(err.code, PN_E_IO);
+	assert_non_null(strstr(err.message, path));
+	assert_null(pdf);
+}
+
 /* A voucher text that is not one: refused with the QR module's reason. */
 static void
 test_bad_code(void **state)
@@ -553,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_booklet_of_50),
 		cmocka_unit_test(test_long_texts),
 		cmocka_unit_test(test_missing_font),
+		cmocka_unit_test(test_not_a_font),
 		cmocka_unit_test(test_bad_code),
 	};
 
