@@ -207,6 +207,134 @@ store_user_add(struct store *s, const char *login, const char *display_name,
 	    err);
 }
 
+/* Fill u from a row of user_all. */
+static void
+user_row(sqlite3_stmt *st, struct store_user *u)
+{
+	u->id = sqlite3_column_int64(st, 0);
+	copy_text(u->login, sizeof(u->login), st, 1);
+	copy_text(u->display_name, sizeof(u->display_name), st, 2);
+	u->role = store_role_parse((const char *)sqlite3_column_text(st, 3));
+	u->agency_id = sqlite3_column_int64(st, 4);
+	copy_text(u->agency_name, sizeof(u->agency_name), st, 5);
+	u->disabled = sqlite3_column_int64(st, 6) != 0;
+}
+
+int
+store_user_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_user *u), void *ctx,
+    struct pn_error *err)
+{
+	struct store_user u;
+	int rc;
+
+	while ((rc = sqlite3_step(s->user_all)) == SQLITE_ROW) {
+		user_row(s->user_all, &u);
+		if (fn(ctx, &u) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_error(s, rc, "listing users", err);
+		sq_done(s->user_all);
+		return -1;
+	}
+	sq_done(s->user_all);
+	return 0;
+}
+
+/* Step a statement that returns no row; -1 with err when it fails. */
+static int
+step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : sq_error(s, rc, what, err);
+}
+
+/*
+ * One change to login's account, in one transaction: find the user, apply
+ * update (its ?2 bound by the caller; ?1 is the user's id, bound here)
+ * unless the account's disabled flag already equals unless_disabled (-1:
+ * always apply), delete the user's browser sessions, append the audit row
+ * action. Returns 0, 1 when there is no such user, 2 when nothing was to
+ * be done, -1 with err.
+ */
+static int
+user_change(struct store *s, const char *login, sqlite3_stmt *update,
+    int unless_disabled, const char *action, int64_t now, const char *actor,
+    unsigned *sessions, struct pn_error *err)
+{
+	char object[64], detail[256];
+	int64_t id = 0;
+	int rc, disabled = 0, ended;
+
+	if (sessions != NULL)
+		*sessions = 0;
+	if (sq_begin(s, err) != 0) {
+		sq_done(update);
+		return -1;
+	}
+	sqlite3_bind_text(s->user_find, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->user_find);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s->user_find, 0);
+		disabled = sqlite3_column_int64(s->user_find, 1) != 0;
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "finding a user", err);
+	sq_done(s->user_find);
+	if (rc != SQLITE_ROW || disabled == unless_disabled) {
+		sq_done(update);
+		sq_rollback(s);
+		return rc == SQLITE_ROW ? 2 : rc == SQLITE_DONE ? 1 : -1;
+	}
+	sqlite3_bind_int64(update, 1, id);
+	if (step_done(s, update, "updating a user", err) != 0)
+		goto fail;
+	/* Whoever holds a session of the old state loses it now. */
+	sqlite3_bind_int64(s->session_end_user, 1, id);
+	if (step_done(s, s->session_end_user, "ending the user's sessions",
+	    err) != 0)
+		goto fail;
+	ended = sqlite3_changes(s->db);
+	(void)snprintf(object, sizeof(object), "user:%lld", (long long)id);
+	/* A very long login is cut in the detail; the object names the row. */
+	(void)snprintf(detail, sizeof(detail), "user '%s', %d browser "
+	    "session(s) ended", login, ended);
+	if (store_audit_append(s, now, actor, action, object, detail, err) != 0 ||
+	    sq_commit(s, err) != 0)
+		goto fail;
+	if (sessions != NULL)
+		*sessions = (unsigned)ended;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+int
+store_user_set_disabled(struct store *s, const char *login, bool disabled,
+    int64_t now, const char *actor, unsigned *sessions, struct pn_error *err)
+{
+	sqlite3_bind_int64(s->user_set_disabled, 2, disabled ? 1 : 0);
+	return user_change(s, login, s->user_set_disabled, disabled ? 1 : 0,
+	    disabled ? "user.disable" : "user.enable", now, actor, sessions,
+	    err);
+}
+
+int
+store_user_set_password(struct store *s, const char *login,
+    const char *password_hash, int64_t now, const char *actor,
+    unsigned *sessions, struct pn_error *err)
+{
+	sqlite3_bind_text(s->user_set_password, 2, password_hash, -1,
+	    SQLITE_STATIC);
+	/* -1: the flag never equals it, so there is always a change. */
+	return user_change(s, login, s->user_set_password, -1, "user.passwd",
+	    now, actor, sessions, err);
+}
+
 int
 store_token_add(struct store *s, const char *login,
     const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
@@ -267,4 +395,66 @@ store_signing_key_add(struct store *s, const struct pn_cert *cert,
 	(void)snprintf(what, sizeof(what), "signing key %u", cert->kid);
 	return insert_audited(s, st, what, now, actor, "key.add", "key", NULL,
 	    err);
+}
+
+int
+store_signing_key_register(struct store *s, const struct pn_cert *cert,
+    int64_t now, const char *actor, bool *added, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->key_get;
+	bool same = false;
+	int rc;
+
+	*added = false;
+	sqlite3_bind_int64(st, 1, cert->kid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		same = sqlite3_column_bytes(st, 0) == 32 &&
+		    memcmp(sqlite3_column_blob(st, 0), cert->pk, 32) == 0;
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a signing key", err);
+	sq_done(st);
+	if (rc == SQLITE_ROW && !same)
+		return pn_error_set(err, PN_E_EXISTS, "%s: signing key %u is "
+		    "recorded with another public key: two keys with one kid "
+		    "would make vouchers ambiguous", s->path, cert->kid);
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_ROW ? 0 : -1;
+	if (store_signing_key_add(s, cert, now, actor, err) != 0)
+		return -1;
+	*added = true;
+	return 0;
+}
+
+int
+store_signing_key_each(struct store *s,
+    int (*fn)(void *ctx, const struct pn_cert *c), void *ctx,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = s->key_all;
+	struct pn_cert c;
+	size_t used;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (pn_cert_decode(sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), &used, &c, err) != 0 ||
+		    used != (size_t)sqlite3_column_bytes(st, 1) ||
+		    c.kid != sqlite3_column_int64(st, 0)) {
+			pn_error_set(err, PN_E_FORMAT, "%s: the certificate "
+			    "recorded for signing key %lld does not decode",
+			    s->path, (long long)sqlite3_column_int64(st, 0));
+			sq_done(st);
+			return -1;
+		}
+		if (fn(ctx, &c) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_error(s, rc, "listing signing keys", err);
+		sq_done(st);
+		return -1;
+	}
+	sq_done(st);
+	return 0;
 }
