@@ -204,6 +204,31 @@ done
 check "bundle 3 verifies vouchers of keys 1, 2 and 3" test "$ok_all" = 3
 stop
 
+# --- A key made by hand: passnumd records it at start -----------------------
+now=$(date +%s)
+"$ADMIN" keygen signing --master "$D/keys/master" --kid 4 \
+    --valid-from "@$((now - 60))" --sign-until "@$((now + 366 * 86400))" \
+    --verify-until "@$((now + 800 * 86400))" --out "$D/keys" >/dev/null
+"$ADMIN" bundle --master "$D/keys/master" --certs "$D/keys" --seq 4 \
+    --out "$D/keys/trust.bundle" >/dev/null
+sed -i 's/^signing_key = .*/signing_key = keys\/signing-00004.key/' "$CFG"
+check "passnumd starts on key 4, made with keygen signing" start
+check "and says it recorded it" grep -qF "signing key 4 recorded in the database" \
+    "$OUT/server.log"
+issue K-5
+check "its booklets are issued: 201" test "$code" = 201
+cp "$OUT/body" "$OUT/fourth.json"
+check "with vouchers of key 4" \
+    test "$(kid_of "$(voucher_code 1 "$OUT/fourth.json")")" = 4
+stop
+check "the record is audited as passnumd's" test "$(sqlite3 "$D/passnum.db" \
+    "SELECT actor FROM audit_log WHERE action = 'key.add' AND object = 'key:4'")" = passnumd
+sqlite3 "$D/passnum.db" "UPDATE signing_key SET public_key = randomblob(32)
+    WHERE kid = 4"
+expect 1 "signing key 4 is recorded with another public key" \
+    "passnumd refuses to start when the database has another key under its kid" -- \
+    timeout 20 "$BUILD/bin/passnumd" --config "$CFG"
+
 expect 0 "hash chain unbroken" "the audit holds after the rotations" -- \
     "$ADMIN" audit --config "$CFG"
 check "two rotations audited" test "$(audit_count key.rotate)" = 2
