@@ -163,26 +163,55 @@ store_programme_get(struct store *s, int64_t id, struct store_programme *p,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+/*
+ * Step st through its rows, handing each to row with arg; row returns 0 to
+ * go on, 1 to stop, -1 to stop with err set. Returns 0 or -1 with err.
+ */
+static int
+each_row(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *st, void *arg, struct pn_error *err), void *arg,
+    struct pn_error *err)
+{
+	int rc, stop = 0;
+
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = row(st, arg, err);
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = sq_error(s, rc, what, err);
+	sq_done(st);
+	return stop < 0 ? -1 : 0;
+}
+
+/* The caller's function and context of a store_*_each(). */
+struct visit {
+	union {
+		int (*programme)(void *ctx, const struct store_programme *p);
+		int (*user)(void *ctx, const struct store_user *u);
+		int (*cert)(void *ctx, const struct pn_cert *c);
+	} fn;
+	void *ctx;
+};
+
+static int
+programme_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct visit *v = arg;
+	struct store_programme p;
+
+	(void)err;
+	programme_row(st, &p);
+	return v->fn.programme(v->ctx, &p) != 0;
+}
+
 int
 store_programme_each(struct store *s,
     int (*fn)(void *ctx, const struct store_programme *p), void *ctx,
     struct pn_error *err)
 {
-	struct store_programme p;
-	int rc;
+	struct visit v = { .fn.programme = fn, .ctx = ctx };
 
-	while ((rc = sqlite3_step(s->programme_all)) == SQLITE_ROW) {
-		programme_row(s->programme_all, &p);
-		if (fn(ctx, &p) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_error(s, rc, "listing programmes", err);
-		sq_done(s->programme_all);
-		return -1;
-	}
-	sq_done(s->programme_all);
-	return 0;
+	return each_row(s, s->programme_all, "listing programmes",
+	    programme_visit, &v, err);
 }
 
 int
@@ -220,26 +249,25 @@ user_row(sqlite3_stmt *st, struct store_user *u)
 	u->disabled = sqlite3_column_int64(st, 6) != 0;
 }
 
+static int
+user_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct visit *v = arg;
+	struct store_user u;
+
+	(void)err;
+	user_row(st, &u);
+	return v->fn.user(v->ctx, &u) != 0;
+}
+
 int
 store_user_each(struct store *s,
     int (*fn)(void *ctx, const struct store_user *u), void *ctx,
     struct pn_error *err)
 {
-	struct store_user u;
-	int rc;
+	struct visit v = { .fn.user = fn, .ctx = ctx };
 
-	while ((rc = sqlite3_step(s->user_all)) == SQLITE_ROW) {
-		user_row(s->user_all, &u);
-		if (fn(ctx, &u) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_error(s, rc, "listing users", err);
-		sq_done(s->user_all);
-		return -1;
-	}
-	sq_done(s->user_all);
-	return 0;
+	return each_row(s, s->user_all, "listing users", user_visit, &v, err);
 }
 
 /* Step a statement that returns no row; -1 with err when it fails. */
@@ -426,35 +454,28 @@ store_signing_key_register(struct store *s, const struct pn_cert *cert,
 	return 0;
 }
 
+static int
+cert_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct visit *v = arg;
+	size_t len = (size_t)sqlite3_column_bytes(st, 1), used;
+	struct pn_cert c;
+
+	if (pn_cert_decode(sqlite3_column_blob(st, 1), len, &used, &c,
+	    err) != 0 || used != len || c.kid != sqlite3_column_int64(st, 0))
+		return pn_error_set(err, PN_E_FORMAT, "the certificate recorded "
+		    "for signing key %lld does not decode",
+		    (long long)sqlite3_column_int64(st, 0));
+	return v->fn.cert(v->ctx, &c) != 0;
+}
+
 int
 store_signing_key_each(struct store *s,
     int (*fn)(void *ctx, const struct pn_cert *c), void *ctx,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->key_all;
-	struct pn_cert c;
-	size_t used;
-	int rc;
+	struct visit v = { .fn.cert = fn, .ctx = ctx };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (pn_cert_decode(sqlite3_column_blob(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1), &used, &c, err) != 0 ||
-		    used != (size_t)sqlite3_column_bytes(st, 1) ||
-		    c.kid != sqlite3_column_int64(st, 0)) {
-			pn_error_set(err, PN_E_FORMAT, "%s: the certificate "
-			    "recorded for signing key %lld does not decode",
-			    s->path, (long long)sqlite3_column_int64(st, 0));
-			sq_done(st);
-			return -1;
-		}
-		if (fn(ctx, &c) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_error(s, rc, "listing signing keys", err);
-		sq_done(st);
-		return -1;
-	}
-	sq_done(st);
-	return 0;
+	return each_row(s, s->key_all, "listing signing keys", cert_visit, &v,
+	    err);
 }

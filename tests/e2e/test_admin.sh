@@ -20,13 +20,14 @@ issue() {
 	    "{\"programme\": 1, \"beneficiary\": {\"ref\": \"$1\", \"pathway\": \"rsa\", \"age_band\": \"26-44\", \"commune\": \"Nantes\"}}" \
 	    "$URL/api/v1/booklets")
 }
-# voucher_code N FILE: the code of voucher N of a booklet's JSON.
-voucher_code() {
-	grep -o '"code":"PN1:[^"]*"' "$2" | sed -n "${1}p" | \
-	    sed 's/"code":"//; s/"$//'
+# booklet REF: issue as above; V is then the code of the booklet's first
+# voucher and KID the key it names, as inspect reads it.
+booklet() {
+	issue "$1"
+	V=$(grep -o '"code":"PN1:[^"]*"' "$OUT/body" | head -n 1 | \
+	    sed 's/"code":"//; s/"$//')
+	KID=$("$ADMIN" inspect "$V" | sed -n 's/^kid  *//p')
 }
-# kid_of CODE: the kid a voucher names, as inspect reads it.
-kid_of() { "$ADMIN" inspect "$1" | sed -n 's/^kid  *//p'; }
 # seq_of FILE: a trust bundle's sequence number (8 bytes after the magic
 # and the master key).
 seq_of() {
@@ -116,11 +117,10 @@ check "one audit row per change: disable, enable, 2 passwords" test \
     "$(audit_count user.disable) $(audit_count user.enable) $(audit_count user.passwd)" = "1 1 2"
 
 # --- Key rotation -----------------------------------------------------------
-issue K-1
+booklet K-1
 check "a booklet before the rotation: 201" test "$code" = 201
-cp "$OUT/body" "$OUT/before.json"
-OLD=$(voucher_code 1 "$OUT/before.json")
-check "its vouchers name key 1" test "$(kid_of "$OLD")" = 1
+OLD=$V
+check "its vouchers name key 1" test "$KID" = 1
 curl -s -o "$OUT/old.bundle" "$URL/api/v1/trust"
 check "the bundle served is the configured one" cmp -s "$OUT/old.bundle" \
     "$D/keys/trust.bundle"
@@ -143,16 +143,13 @@ check "the old key file is still there" test -f "$D/keys/signing-00001.key"
 check "the database records key 2" test "$(sqlite3 "$D/passnum.db" \
     "SELECT group_concat(kid) FROM signing_key")" = "1,2"
 
-issue K-2
-cp "$OUT/body" "$OUT/between.json"
-check "until restarted, passnumd signs with key 1" \
-    test "$(kid_of "$(voucher_code 1 "$OUT/between.json")")" = 1
+booklet K-2
+check "until restarted, passnumd signs with key 1" test "$KID" = 1
 check "passnumd restarts on key 2" restart
-issue K-3
+booklet K-3
 check "a booklet after the restart: 201" test "$code" = 201
-cp "$OUT/body" "$OUT/after.json"
-NEW=$(voucher_code 1 "$OUT/after.json")
-check "its vouchers name key 2" test "$(kid_of "$NEW")" = 2
+NEW=$V
+check "its vouchers name key 2" test "$KID" = 2
 curl -s -o "$OUT/new.bundle" "$URL/api/v1/trust"
 check "the bundle served has a higher number" \
     test "$(seq_of "$OUT/new.bundle")" -gt "$(seq_of "$OUT/old.bundle")"
@@ -192,10 +189,9 @@ check "the configuration names key 3" \
     grep -qx "signing_key = keys/signing-00003.key" "$CFG"
 check "trust bundle number 3" grep -qF "trust bundle number 3 " "$OUT/stdout"
 check "passnumd restarts on key 3" restart
-issue K-4
-cp "$OUT/body" "$OUT/third.json"
-NEWER=$(voucher_code 1 "$OUT/third.json")
-check "its vouchers name key 3" test "$(kid_of "$NEWER")" = 3
+booklet K-4
+NEWER=$V
+check "its vouchers name key 3" test "$KID" = 3
 curl -s -o "$OUT/newer.bundle" "$URL/api/v1/trust"
 ok_all=0
 for c in "$OLD" "$NEW" "$NEWER"; do
@@ -215,11 +211,9 @@ sed -i 's/^signing_key = .*/signing_key = keys\/signing-00004.key/' "$CFG"
 check "passnumd starts on key 4, made with keygen signing" start
 check "and says it recorded it" grep -qF "signing key 4 recorded in the database" \
     "$OUT/server.log"
-issue K-5
+booklet K-5
 check "its booklets are issued: 201" test "$code" = 201
-cp "$OUT/body" "$OUT/fourth.json"
-check "with vouchers of key 4" \
-    test "$(kid_of "$(voucher_code 1 "$OUT/fourth.json")")" = 4
+check "with vouchers of key 4" test "$KID" = 4
 stop
 check "the record is audited as passnumd's" test "$(sqlite3 "$D/passnum.db" \
     "SELECT actor FROM audit_log WHERE action = 'key.add' AND object = 'key:4'")" = passnumd
