@@ -480,8 +480,11 @@ fail:
 	say_error(step, &err);
 	fprintf(stderr, "passnumd still signs with key %u, which %s still "
 	    "names and the trust bundle still certifies; run keys rotate "
-	    "again when the cause is fixed (it takes the next kid: key %u "
-	    "stays unused)\n", r->current.kid, r->cfg.source, r->cert.kid);
+	    "again when the cause is fixed", r->current.kid, r->cfg.source);
+	if (access(r->key_path, F_OK) == 0)
+		fprintf(stderr, " (it takes the next kid: the files of key %u "
+		    "stay unused and may be deleted)", r->cert.kid);
+	fputc('\n', stderr);
 	return ADMIN_EXIT_FAIL;
 }
 

@@ -200,34 +200,62 @@ done
 check "bundle 3 verifies vouchers of keys 1, 2 and 3" test "$ok_all" = 3
 stop
 
+# --- A rotation stopped half-way --------------------------------------------
+# Another process holds the database's write lock longer than the busy
+# timeout (5 s): the rotation stops after writing the key files.
+cp "$CFG" "$OUT/config.3"
+cp "$D/keys/trust.bundle" "$OUT/bundle.3"
+(echo "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('held', '1');"; sleep 8
+    echo "ROLLBACK;") | sqlite3 "$D/passnum.db" &
+holder=$!
+sleep 1
+expect 1 "recording the key in the database" \
+    "a rotation that cannot write to the database stops and says where" -- \
+    "$ADMIN" keys rotate --config "$CFG" --master "$D/keys/master"
+wait $holder
+check "it says the old key is still in force" \
+    grep -qF "passnumd still signs with key 3" "$OUT/stderr"
+check "and that key 4's files stay unused" \
+    grep -qF "the files of key 4 stay unused" "$OUT/stderr"
+check "the configuration still names key 3" cmp -s "$CFG" "$OUT/config.3"
+check "the bundle is unchanged" cmp -s "$D/keys/trust.bundle" "$OUT/bundle.3"
+check "passnumd still starts, on key 3" start
+stop
+expect 0 "restart passnumd to sign with key 5" \
+    "run again, the rotation takes the next kid" -- \
+    "$ADMIN" keys rotate --config "$CFG" --master "$D/keys/master"
+check "the database never recorded key 4" test "$(sqlite3 "$D/passnum.db" \
+    "SELECT group_concat(kid) FROM signing_key")" = "1,2,3,5"
+
 # --- A key made by hand: passnumd records it at start -----------------------
 now=$(date +%s)
-"$ADMIN" keygen signing --master "$D/keys/master" --kid 4 \
+"$ADMIN" keygen signing --master "$D/keys/master" --kid 6 \
     --valid-from "@$((now - 60))" --sign-until "@$((now + 366 * 86400))" \
     --verify-until "@$((now + 800 * 86400))" --out "$D/keys" >/dev/null
-"$ADMIN" bundle --master "$D/keys/master" --certs "$D/keys" --seq 4 \
+"$ADMIN" bundle --master "$D/keys/master" --certs "$D/keys" --seq 5 \
     --out "$D/keys/trust.bundle" >/dev/null
-sed -i 's/^signing_key = .*/signing_key = keys\/signing-00004.key/' "$CFG"
-check "passnumd starts on key 4, made with keygen signing" start
-check "and says it recorded it" grep -qF "signing key 4 recorded in the database" \
+sed -i 's/^signing_key = .*/signing_key = keys\/signing-00006.key/' "$CFG"
+check "passnumd starts on key 6, made with keygen signing" start
+check "and says it recorded it" grep -qF "signing key 6 recorded in the database" \
     "$OUT/server.log"
 booklet K-5
 check "its booklets are issued: 201" test "$code" = 201
-check "with vouchers of key 4" test "$KID" = 4
+check "with vouchers of key 6" test "$KID" = 6
 stop
 check "the record is audited as passnumd's" test "$(sqlite3 "$D/passnum.db" \
-    "SELECT actor FROM audit_log WHERE action = 'key.add' AND object = 'key:4'")" = passnumd
+    "SELECT actor FROM audit_log WHERE action = 'key.add' AND object = 'key:6'")" = passnumd
 sqlite3 "$D/passnum.db" "UPDATE signing_key SET public_key = randomblob(32)
-    WHERE kid = 4"
-expect 1 "signing key 4 is recorded with another public key" \
+    WHERE kid = 6"
+expect 1 "signing key 6 is recorded with another public key" \
     "passnumd refuses to start when the database has another key under its kid" -- \
     timeout 20 "$BUILD/bin/passnumd" --config "$CFG"
 
 expect 0 "hash chain unbroken" "the audit holds after the rotations" -- \
     "$ADMIN" audit --config "$CFG"
-check "two rotations audited" test "$(audit_count key.rotate)" = 2
-check "from key 2 to key 3, with bundle 3" test "$(sqlite3 "$D/passnum.db" \
+check "three rotations audited, not the one stopped half-way" \
+    test "$(audit_count key.rotate)" = 3
+check "the last from key 3 to key 5, with bundle 4" test "$(sqlite3 "$D/passnum.db" \
     "SELECT detail FROM audit_log WHERE action = 'key.rotate' ORDER BY id
-    DESC LIMIT 1")" = '{"from":2,"to":3,"bundle":3}'
+    DESC LIMIT 1")" = '{"from":3,"to":5,"bundle":4}'
 
 done_testing
