@@ -2,6 +2,7 @@
 #ifndef PN_ADMIN_H
 #define PN_ADMIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,20 +11,34 @@
 #define ADMIN_EXIT_FAIL		1	/* the operation failed; see stderr */
 #define ADMIN_EXIT_USAGE	2	/* wrong arguments */
 
+/* Who the audit log says acted, for changes made with passnum-admin. */
+#define ADMIN_ACTOR		"admin-cli"
+
 /* Each takes the arguments after its own name (argv[0] is the name). */
 int admin_keygen(int argc, char **argv);
 int admin_bundle(int argc, char **argv);
 int admin_inspect(int argc, char **argv);
-int admin_data(int argc, char **argv);		/* agency, programme, user, token */
+int admin_data(int argc, char **argv);		/* agency, programme, token */
+int admin_user(int argc, char **argv);
+int admin_keys(int argc, char **argv);		/* keys rotate */
 int admin_init(int argc, char **argv);
 int admin_audit(int argc, char **argv);
 int admin_backup(int argc, char **argv);
 
 struct store;
+struct config;
 struct pn_error;
 
 /* Open the store of the configuration file at config_path, or say why not. */
 struct store *admin_open_store(const char *cmd, const char *config_path);
+
+/* The same, keeping the configuration read in *cfg. */
+struct store *admin_open_config(const char *cmd, const char *config_path,
+    struct config *cfg);
+
+/* Print err's message for cmd, close s (may be NULL); ADMIN_EXIT_FAIL. */
+int admin_store_fail(const char *cmd, const struct pn_error *err,
+    struct store *s);
 
 /* Add a user whose password is hashed with Argon2id here. */
 int admin_user_create(struct store *s, const char *login, const char *name,
@@ -35,6 +50,22 @@ void admin_password_new(char *buf, size_t len);
 /* Make an API token for login; its text goes to token (64 bytes). */
 int admin_token_issue(struct store *s, const char *login, const char *label,
     char *token, struct pn_error *err);
+
+/* A long option of a subcommand; each takes a value. */
+struct admin_opt {
+	const char *name;		/* without the leading "--" */
+	const char **value;		/* where its value goes; left alone if absent */
+	bool required;
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand's name) against opts, which ends
+ * with a NULL name. An unknown option, a missing required one or an
+ * argument left over prints "passnum-admin CMD: usage: USAGE" and returns
+ * ADMIN_EXIT_USAGE; otherwise 0.
+ */
+int admin_getopt(const char *cmd, const char *usage, int argc, char **argv,
+    const struct admin_opt *opts);
 
 /* Print "passnum-admin CMD: message" on stderr; returns ADMIN_EXIT_USAGE. */
 int admin_usage_error(const char *cmd, const char *fmt, ...)

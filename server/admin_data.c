@@ -1,21 +1,18 @@
-/* admin_data.c -- passnum-admin agency|programme|user|token: the reference data.
+/* admin_data.c -- passnum-admin agency|programme|token: the reference data.
  *
  *   agency add --config FILE --name NAME [--kind eds|partner] [--commune C]
  *   programme add --config FILE --name NAME --face-value CENTS --per-booklet N
  *       --validity RULE --territory T --budget CENTS [--max-booklets N]
  *   programme list --config FILE
- *   user add --config FILE --login L --name NAME --role ROLE [--agency ID]
- *       (the password is read from standard input, or generated and printed)
  *   token create --config FILE --login L [--label TEXT]
+ *
+ * The users are in admin_users.c.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "passnum/money.h"
 #include "passnum/parse.h"
@@ -25,13 +22,10 @@
 #include "store.h"
 #include "validity.h"
 
-#define ACTOR "admin-cli"
-
-/* Open the store named by a configuration file. */
 struct store *
-admin_open_store(const char *cmd, const char *config_path)
+admin_open_config(const char *cmd, const char *config_path,
+    struct config *cfg)
 {
-	static struct config cfg;
 	struct pn_error err;
 	struct store *s;
 	char msg[1024];
@@ -40,18 +34,26 @@ admin_open_store(const char *cmd, const char *config_path)
 		admin_usage_error(cmd, "--config FILE is required");
 		return NULL;
 	}
-	if (config_load(config_path, &cfg, msg, sizeof(msg)) != 0) {
+	if (config_load(config_path, cfg, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "passnum-admin %s: %s\n", cmd, msg);
 		return NULL;
 	}
-	if ((s = store_open(cfg.store.path, cfg.store.busy_timeout_ms, &err)) ==
-	    NULL)
+	if ((s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
+	    &err)) == NULL)
 		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
 	return s;
 }
 
-static int
-fail(const char *cmd, const struct pn_error *err, struct store *s)
+struct store *
+admin_open_store(const char *cmd, const char *config_path)
+{
+	static struct config cfg;
+
+	return admin_open_config(cmd, config_path, &cfg);
+}
+
+int
+admin_store_fail(const char *cmd, const struct pn_error *err, struct store *s)
 {
 	fprintf(stderr, "passnum-admin %s: %s\n", cmd, err->message);
 	store_close(s);
@@ -94,8 +96,8 @@ agency_add(int argc, char **argv)
 	if ((s = admin_open_store("agency add", config)) == NULL)
 		return ADMIN_EXIT_FAIL;
 	if (store_agency_add(s, name, kind, commune, (int64_t)time(NULL),
-	    ACTOR, &id, &err) != 0)
-		return fail("agency add", &err, s);
+	    ADMIN_ACTOR, &id, &err) != 0)
+		return admin_store_fail("agency add", &err, s);
 	printf("agency %lld: %s\n", (long long)id, name);
 	store_close(s);
 	return ADMIN_EXIT_OK;
@@ -209,9 +211,9 @@ programme_add(int argc, char **argv)
 		    "[--venue 'NAME, ADDRESS']...");
 	if ((s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if (store_programme_add(s, &p, (int64_t)time(NULL), ACTOR, &id,
+	if (store_programme_add(s, &p, (int64_t)time(NULL), ADMIN_ACTOR, &id,
 	    &err) != 0)
-		return fail(cmd, &err, s);
+		return admin_store_fail(cmd, &err, s);
 	printf("programme %lld: %s\n", (long long)id, p.name);
 	store_close(s);
 	return ADMIN_EXIT_OK;
@@ -245,106 +247,7 @@ programme_list(int argc, char **argv)
 	if ((s = admin_open_store("programme list", argv[2])) == NULL)
 		return ADMIN_EXIT_FAIL;
 	if (store_programme_each(s, print_programme, NULL, &err) != 0)
-		return fail("programme list", &err, s);
-	store_close(s);
-	return ADMIN_EXIT_OK;
-}
-
-int
-admin_user_create(struct store *s, const char *login, const char *name,
-    unsigned role, int64_t agency, const char *password,
-    struct pn_error *err)
-{
-	char hash[crypto_pwhash_STRBYTES];
-	int64_t id;
-
-	if (crypto_pwhash_str(hash, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return pn_error_set(err, PN_E_NOMEM, "password hashing ran "
-		    "out of memory");
-	return store_user_add(s, login, name, role, agency, hash,
-	    (int64_t)time(NULL), ACTOR, &id, err);
-}
-
-void
-admin_password_new(char *buf, size_t len)
-{
-	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-	size_t i;
-
-	for (i = 0; i + 1 < len; i++)
-		buf[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
-	buf[len - 1] = '\0';
-}
-
-static int
-user_add(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "login", required_argument, NULL, 'l' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "agency", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *cmd = "user add", *config = NULL, *login = NULL;
-	const char *name = NULL;
-	char password[128];
-	struct pn_error err;
-	struct store *s;
-	unsigned role = 0;
-	uint64_t agency = 0;
-	size_t n;
-	int c;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'l': login = optarg; break;
-		case 'n': name = optarg; break;
-		case 'r':
-			if ((role = store_role_parse(optarg)) == 0)
-				return admin_usage_error(cmd, "--role: "
-				    "caseworker, venue, accountant or admin");
-			break;
-		case 'a':
-			if (pn_parse_u64(optarg, INT64_MAX, &agency) != 0)
-				return admin_usage_error(cmd, "--agency: an "
-				    "agency number");
-			break;
-		default: return ADMIN_EXIT_USAGE;
-		}
-	}
-	if (login == NULL || name == NULL || role == 0 || optind != argc)
-		return admin_usage_error(cmd, "usage: user add --config FILE "
-		    "--login L --name NAME --role ROLE [--agency ID] "
-		    "(password on standard input, or generated)");
-	if (role == ROLE_CASEWORKER && agency == 0)
-		return admin_usage_error(cmd, "a caseworker belongs to an "
-		    "agency: give --agency ID");
-	if (!isatty(STDIN_FILENO) &&
-	    fgets(password, sizeof(password), stdin) != NULL) {
-		n = strcspn(password, "\r\n");
-		password[n] = '\0';
-		if (n < 10)
-			return admin_usage_error(cmd, "the password on standard "
-			    "input must have at least 10 characters");
-	} else {
-		admin_password_new(password, 17);
-		printf("password for %s: %s\n", login, password);
-	}
-	if ((s = admin_open_store(cmd, config)) == NULL)
-		return ADMIN_EXIT_FAIL;
-	if (admin_user_create(s, login, name, role, (int64_t)agency, password,
-	    &err) != 0) {
-		sodium_memzero(password, sizeof(password));
-		return fail(cmd, &err, s);
-	}
-	sodium_memzero(password, sizeof(password));
-	printf("user %s (%s) added\n", login, store_role_name(role));
+		return admin_store_fail("programme list", &err, s);
 	store_close(s);
 	return ADMIN_EXIT_OK;
 }
@@ -359,7 +262,7 @@ admin_token_issue(struct store *s, const char *login, const char *label,
 	if (auth_token_new(token, hash) != 0)
 		return pn_error_set(err, PN_E_CRYPTO, "cannot make a token");
 	return store_token_add(s, login, hash, label, (int64_t)time(NULL),
-	    ACTOR, &id, err);
+	    ADMIN_ACTOR, &id, err);
 }
 
 static int
@@ -393,7 +296,7 @@ token_create(int argc, char **argv)
 	if ((s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
 	if (admin_token_issue(s, login, label, token, &err) != 0)
-		return fail(cmd, &err, s);
+		return admin_store_fail(cmd, &err, s);
 	/* The token is shown once: the store keeps only its hash. */
 	printf("%s\n", token);
 	store_close(s);
@@ -414,9 +317,6 @@ admin_data(int argc, char **argv)
 	if (argc >= 2 && strcmp(what, "programme") == 0 &&
 	    strcmp(argv[1], "list") == 0)
 		return programme_list(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(what, "user") == 0 &&
-	    strcmp(argv[1], "add") == 0)
-		return user_add(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(what, "token") == 0 &&
 	    strcmp(argv[1], "create") == 0)
 		return token_create(argc - 1, argv + 1);

@@ -1,4 +1,5 @@
 /* admin_main.c -- passnum-admin: dispatch to the operator's subcommands. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,10 +27,15 @@ static const struct {
 	  "programme add --config FILE --name NAME --face-value CENTS "
 	  "--per-booklet N --validity RULE --territory T --budget CENTS "
 	  "[--max-booklets N] | programme list --config FILE" },
-	{ "user", admin_data,
-	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]" },
+	{ "user", admin_user,
+	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]"
+	  " | user disable|enable|passwd --config FILE --login L"
+	  " | user list --config FILE" },
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
+	{ "keys", admin_keys,
+	  "keys rotate --config FILE --master DIR [--sign-days N] "
+	  "[--verify-days N]" },
 	{ "audit", admin_audit,
 	  "audit --config FILE" },
 	{ "backup", admin_backup,
@@ -59,6 +65,38 @@ admin_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return ADMIN_EXIT_USAGE;
+}
+
+int
+admin_getopt(const char *cmd, const char *usage, int argc, char **argv,
+    const struct admin_opt *opts)
+{
+	struct option longopts[16];
+	size_t i, n;
+	int c;
+
+	for (n = 0; opts[n].name != NULL; n++) {
+		/* A programming error, not the operator's. */
+		if (n + 1 >= sizeof(longopts) / sizeof(longopts[0]))
+			return admin_usage_error(cmd, "too many options");
+		longopts[n].name = opts[n].name;
+		longopts[n].has_arg = required_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = (int)n + 1;
+	}
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c < 1 || (size_t)c > n)
+			return admin_usage_error(cmd, "usage: %s", usage);
+		*opts[c - 1].value = optarg;
+	}
+	for (i = 0; i < n; i++)
+		if (opts[i].required && *opts[i].value == NULL)
+			return admin_usage_error(cmd, "usage: %s", usage);
+	if (optind != argc)
+		return admin_usage_error(cmd, "usage: %s", usage);
+	return 0;
 }
 
 int

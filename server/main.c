@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "passnum/passnum.h"
 #include "config.h"
@@ -29,13 +30,17 @@ usage(FILE *out)
 
 /*
  * Checks that stop start-up: the keys the server will rely on (a signing
- * key readable by others is refused), the instance lock, the migrations.
+ * key readable by others is refused), the instance lock, the migrations,
+ * and the signing key recorded in the database, which vouchers refer to by
+ * kid (passnum-admin init and keys rotate record theirs; a key made by hand
+ * with keygen signing is recorded here).
  */
 static int
 preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 {
 	struct pn_error err;
 	struct store *s;
+	bool added;
 
 	if (keyring_load(keys, cfg, &err) != 0) {
 		fprintf(stderr, "passnumd: %s\n", err.message);
@@ -51,6 +56,15 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 		fprintf(stderr, "passnumd: %s\n", err.message);
 		return -1;
 	}
+	if (keys->signing != NULL && store_signing_key_register(s, &keys->cert,
+	    (int64_t)time(NULL), "passnumd", &added, &err) != 0) {
+		fprintf(stderr, "passnumd: %s\n", err.message);
+		store_close(s);
+		return -1;
+	}
+	if (keys->signing != NULL && added)
+		printf("passnumd: signing key %u recorded in the database\n",
+		    keys->cert.kid);
 	store_close(s);
 	return 0;
 }

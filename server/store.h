@@ -153,9 +153,66 @@ int store_token_add(struct store *s, const char *login,
 int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
     struct store_principal *who, struct pn_error *err);
 
+/* A user account, as passnum-admin user list shows it. */
+struct store_user {
+	int64_t id;
+	char login[64];
+	char display_name[128];
+	unsigned role;
+	int64_t agency_id;		/* 0: none */
+	char agency_name[128];		/* "" when none */
+	bool disabled;
+};
+
+/* Calls fn for each user in login order; stops when fn returns non-zero. */
+int store_user_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_user *u), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Disable login's account, or enable it again, with an audit row
+ * ("user.disable", "user.enable") in the same transaction. Disabling also
+ * deletes the user's browser sessions, so that a stolen session dies with
+ * the account; its API tokens stop working as well (store_token_lookup()
+ * checks the flag). *sessions, when not NULL, counts the sessions deleted.
+ * Returns 0, 1 when there is no such user, 2 when the account already is
+ * in that state (nothing written), -1 on error.
+ */
+int store_user_set_disabled(struct store *s, const char *login,
+    bool disabled, int64_t now, const char *actor, unsigned *sessions,
+    struct pn_error *err);
+
+/*
+ * Replace login's password hash and delete the user's browser sessions,
+ * with an audit row ("user.passwd"), in one transaction. *sessions as
+ * above. Returns 0, 1 when there is no such user, -1 on error.
+ */
+int store_user_set_password(struct store *s, const char *login,
+    const char *password_hash, int64_t now, const char *actor,
+    unsigned *sessions, struct pn_error *err);
+
 /* Record a signing key in use, from its certificate. */
 int store_signing_key_add(struct store *s, const struct pn_cert *cert,
     int64_t now, const char *actor, struct pn_error *err);
+
+/*
+ * Make sure the signing key of cert is recorded (vouchers refer to its
+ * kid): add it when its kid is missing (*added true), accept it when the
+ * same public key is recorded under that kid. Another public key under the
+ * kid is refused (PN_E_EXISTS): two keys with one kid would make vouchers
+ * ambiguous.
+ */
+int store_signing_key_register(struct store *s, const struct pn_cert *cert,
+    int64_t now, const char *actor, bool *added, struct pn_error *err);
+
+/*
+ * Calls fn with the certificate of each recorded signing key, in kid
+ * order; stops when fn returns non-zero. A stored certificate that does not
+ * decode is an error (its signature is not checked here).
+ */
+int store_signing_key_each(struct store *s,
+    int (*fn)(void *ctx, const struct pn_cert *c), void *ctx,
+    struct pn_error *err);
 
 /* --- Booklets ---------------------------------------------------------- */
 

@@ -92,6 +92,23 @@ static const struct {
 	  "INSERT INTO signing_key (kid, public_key, valid_from, sign_until,"
 	  " verify_until, cert, created_at)"
 	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
+	{ offsetof(struct store, key_get),
+	  "SELECT public_key FROM signing_key WHERE kid = ?1" },
+	{ offsetof(struct store, key_all),
+	  "SELECT kid, cert FROM signing_key ORDER BY kid" },
+	{ offsetof(struct store, user_all),
+	  "SELECT u.id, u.login, u.display_name, u.role,"
+	  " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled"
+	  " FROM user u LEFT JOIN agency a ON a.id = u.agency_id"
+	  " ORDER BY u.login" },
+	{ offsetof(struct store, user_find),
+	  "SELECT id, disabled FROM user WHERE login = ?1" },
+	{ offsetof(struct store, user_set_disabled),
+	  "UPDATE user SET disabled = ?2 WHERE id = ?1" },
+	{ offsetof(struct store, user_set_password),
+	  "UPDATE user SET password_hash = ?2 WHERE id = ?1" },
+	{ offsetof(struct store, session_end_user),
+	  "DELETE FROM web_session WHERE user_id = ?1" },
 
 	{ offsetof(struct store, beneficiary_upsert),
 	  "INSERT INTO beneficiary (ref_hash, pathway, age_band, commune,"

@@ -42,6 +42,13 @@ struct store {
 	sqlite3_stmt *token_insert;	/* store_token_add */
 	sqlite3_stmt *token_lookup;	/* store_token_lookup */
 	sqlite3_stmt *key_insert;	/* store_signing_key_add */
+	sqlite3_stmt *key_get;		/* store_signing_key_register */
+	sqlite3_stmt *key_all;		/* store_signing_key_each */
+	sqlite3_stmt *user_all;		/* store_user_each */
+	sqlite3_stmt *user_find;	/* store_user_set_* */
+	sqlite3_stmt *user_set_disabled;	/* store_user_set_disabled */
+	sqlite3_stmt *user_set_password;	/* store_user_set_password */
+	sqlite3_stmt *session_end_user;	/* store_user_set_* */
 
 	/* store_sqlite_booklets.c */
 	sqlite3_stmt *beneficiary_upsert;	/* store_booklet_issue */

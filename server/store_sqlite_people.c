@@ -163,26 +163,55 @@ store_programme_get(struct store *s, int64_t id, struct store_programme *p,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+/*
+ * Step st through its rows, handing each to row with arg; row returns 0 to
+ * go on, 1 to stop, -1 to stop with err set. Returns 0 or -1 with err.
+ */
+static int
+each_row(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *st, void *arg, struct pn_error *err), void *arg,
+    struct pn_error *err)
+{
+	int rc, stop = 0;
+
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = row(st, arg, err);
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = sq_error(s, rc, what, err);
+	sq_done(st);
+	return stop < 0 ? -1 : 0;
+}
+
+/* The caller's function and context of a store_*_each(). */
+struct visit {
+	union {
+		int (*programme)(void *ctx, const struct store_programme *p);
+		int (*user)(void *ctx, const struct store_user *u);
+		int (*cert)(void *ctx, const struct pn_cert *c);
+	} fn;
+	void *ctx;
+};
+
+static int
+programme_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct visit *v = arg;
+	struct store_programme p;
+
+	(void)err;
+	programme_row(st, &p);
+	return v->fn.programme(v->ctx, &p) != 0;
+}
+
 int
 store_programme_each(struct store *s,
     int (*fn)(void *ctx, const struct store_programme *p), void *ctx,
     struct pn_error *err)
 {
-	struct store_programme p;
-	int rc;
+	struct visit v = { .fn.programme = fn, .ctx = ctx };
 
-	while ((rc = sqlite3_step(s->programme_all)) == SQLITE_ROW) {
-		programme_row(s->programme_all, &p);
-		if (fn(ctx, &p) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_error(s, rc, "listing programmes", err);
-		sq_done(s->programme_all);
-		return -1;
-	}
-	sq_done(s->programme_all);
-	return 0;
+	return each_row(s, s->programme_all, "listing programmes",
+	    programme_visit, &v, err);
 }
 
 int
@@ -205,6 +234,133 @@ store_user_add(struct store *s, const char *login, const char *display_name,
 	(void)snprintf(what, sizeof(what), "user '%s'", login);
 	return insert_audited(s, st, what, now, actor, "user.add", "user", id,
 	    err);
+}
+
+/* Fill u from a row of user_all. */
+static void
+user_row(sqlite3_stmt *st, struct store_user *u)
+{
+	u->id = sqlite3_column_int64(st, 0);
+	copy_text(u->login, sizeof(u->login), st, 1);
+	copy_text(u->display_name, sizeof(u->display_name), st, 2);
+	u->role = store_role_parse((const char *)sqlite3_column_text(st, 3));
+	u->agency_id = sqlite3_column_int64(st, 4);
+	copy_text(u->agency_name, sizeof(u->agency_name), st, 5);
+	u->disabled = sqlite3_column_int64(st, 6) != 0;
+}
+
+static int
+user_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct visit *v = arg;
+	struct store_user u;
+
+	(void)err;
+	user_row(st, &u);
+	return v->fn.user(v->ctx, &u) != 0;
+}
+
+int
+store_user_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_user *u), void *ctx,
+    struct pn_error *err)
+{
+	struct visit v = { .fn.user = fn, .ctx = ctx };
+
+	return each_row(s, s->user_all, "listing users", user_visit, &v, err);
+}
+
+/* Step a statement that returns no row; -1 with err when it fails. */
+static int
+step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : sq_error(s, rc, what, err);
+}
+
+/*
+ * One change to login's account, in one transaction: find the user, apply
+ * update (its ?2 bound by the caller; ?1 is the user's id, bound here)
+ * unless the account's disabled flag already equals unless_disabled (-1:
+ * always apply), delete the user's browser sessions, append the audit row
+ * action. Returns 0, 1 when there is no such user, 2 when nothing was to
+ * be done, -1 with err.
+ */
+static int
+user_change(struct store *s, const char *login, sqlite3_stmt *update,
+    int unless_disabled, const char *action, int64_t now, const char *actor,
+    unsigned *sessions, struct pn_error *err)
+{
+	char object[64], detail[256];
+	int64_t id = 0;
+	int rc, disabled = 0, ended;
+
+	if (sessions != NULL)
+		*sessions = 0;
+	if (sq_begin(s, err) != 0) {
+		sq_done(update);
+		return -1;
+	}
+	sqlite3_bind_text(s->user_find, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->user_find);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s->user_find, 0);
+		disabled = sqlite3_column_int64(s->user_find, 1) != 0;
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "finding a user", err);
+	sq_done(s->user_find);
+	if (rc != SQLITE_ROW || disabled == unless_disabled) {
+		sq_done(update);
+		sq_rollback(s);
+		return rc == SQLITE_ROW ? 2 : rc == SQLITE_DONE ? 1 : -1;
+	}
+	sqlite3_bind_int64(update, 1, id);
+	if (step_done(s, update, "updating a user", err) != 0)
+		goto fail;
+	/* Whoever holds a session of the old state loses it now. */
+	sqlite3_bind_int64(s->session_end_user, 1, id);
+	if (step_done(s, s->session_end_user, "ending the user's sessions",
+	    err) != 0)
+		goto fail;
+	ended = sqlite3_changes(s->db);
+	(void)snprintf(object, sizeof(object), "user:%lld", (long long)id);
+	/* A very long login is cut in the detail; the object names the row. */
+	(void)snprintf(detail, sizeof(detail), "user '%s', %d browser "
+	    "session(s) ended", login, ended);
+	if (store_audit_append(s, now, actor, action, object, detail, err) != 0 ||
+	    sq_commit(s, err) != 0)
+		goto fail;
+	if (sessions != NULL)
+		*sessions = (unsigned)ended;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+int
+store_user_set_disabled(struct store *s, const char *login, bool disabled,
+    int64_t now, const char *actor, unsigned *sessions, struct pn_error *err)
+{
+	sqlite3_bind_int64(s->user_set_disabled, 2, disabled ? 1 : 0);
+	return user_change(s, login, s->user_set_disabled, disabled ? 1 : 0,
+	    disabled ? "user.disable" : "user.enable", now, actor, sessions,
+	    err);
+}
+
+int
+store_user_set_password(struct store *s, const char *login,
+    const char *password_hash, int64_t now, const char *actor,
+    unsigned *sessions, struct pn_error *err)
+{
+	sqlite3_bind_text(s->user_set_password, 2, password_hash, -1,
+	    SQLITE_STATIC);
+	/* -1: the flag never equals it, so there is always a change. */
+	return user_change(s, login, s->user_set_password, -1, "user.passwd",
+	    now, actor, sessions, err);
 }
 
 int
@@ -266,5 +422,60 @@ store_signing_key_add(struct store *s, const struct pn_cert *cert,
 	sqlite3_bind_int64(st, 7, now);
 	(void)snprintf(what, sizeof(what), "signing key %u", cert->kid);
 	return insert_audited(s, st, what, now, actor, "key.add", "key", NULL,
+	    err);
+}
+
+int
+store_signing_key_register(struct store *s, const struct pn_cert *cert,
+    int64_t now, const char *actor, bool *added, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->key_get;
+	bool same = false;
+	int rc;
+
+	*added = false;
+	sqlite3_bind_int64(st, 1, cert->kid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		same = sqlite3_column_bytes(st, 0) == 32 &&
+		    memcmp(sqlite3_column_blob(st, 0), cert->pk, 32) == 0;
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a signing key", err);
+	sq_done(st);
+	if (rc == SQLITE_ROW && !same)
+		return pn_error_set(err, PN_E_EXISTS, "%s: signing key %u is "
+		    "recorded with another public key: two keys with one kid "
+		    "would make vouchers ambiguous", s->path, cert->kid);
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_ROW ? 0 : -1;
+	if (store_signing_key_add(s, cert, now, actor, err) != 0)
+		return -1;
+	*added = true;
+	return 0;
+}
+
+static int
+cert_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct visit *v = arg;
+	size_t len = (size_t)sqlite3_column_bytes(st, 1), used;
+	struct pn_cert c;
+
+	if (pn_cert_decode(sqlite3_column_blob(st, 1), len, &used, &c,
+	    err) != 0 || used != len || c.kid != sqlite3_column_int64(st, 0))
+		return pn_error_set(err, PN_E_FORMAT, "the certificate recorded "
+		    "for signing key %lld does not decode",
+		    (long long)sqlite3_column_int64(st, 0));
+	return v->fn.cert(v->ctx, &c) != 0;
+}
+
+int
+store_signing_key_each(struct store *s,
+    int (*fn)(void *ctx, const struct pn_cert *c), void *ctx,
+    struct pn_error *err)
+{
+	struct visit v = { .fn.cert = fn, .ctx = ctx };
+
+	return each_row(s, s->key_all, "listing signing keys", cert_visit, &v,
 	    err);
 }

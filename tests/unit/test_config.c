@@ -1,4 +1,4 @@
-/* test_config.c -- passnumd's configuration: defaults, every key, errors. */
+/* test_config.c -- passnumd's configuration: defaults, every key, errors, changing one value. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_file.h"
 
 #define NAME "test.ini"
 
@@ -563,6 +565,100 @@ test_message_safety(void **state)
 	    NULL, &c, NULL, 0), -1);
 }
 
+/* A file an operator wrote by hand: BOM, CRLF, comments, odd spacing. */
+static const char hand_written[] =
+    "\xef\xbb\xbf; passnumd, edited by hand\r\n"
+    "[server]\r\n"
+    "  port = 9090\r\n"
+    "\r\n"
+    "[keys]\r\n"
+    "# the key in use\r\n"
+    "\tsigning_key:keys/signing-00001.key   ; rotated yearly\r\n"
+    "trust_bundle = keys/trust.bundle\r\n"
+    "[store]\r\n"
+    "path = data/passnum.db";
+
+static void
+test_file_set_keeps_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct config_file cf;
+	struct pn_error err;
+	struct config c;
+	struct stat st;
+	char path[512], value[128], msg[256], want[sizeof(hand_written)];
+
+	write_file(f->dir, "edit.ini", hand_written, strlen(hand_written),
+	    path, sizeof(path));
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(config_file_read(&cf, path, &err), 0);
+	assert_int_equal(config_file_get(&cf, "keys", "signing_key", value,
+	    sizeof(value), &err), 0);
+	assert_string_equal(value, "keys/signing-00001.key");
+	assert_int_equal(config_file_get(&cf, "store", "path", value,
+	    sizeof(value), &err), 0);
+	assert_string_equal(value, "data/passnum.db");
+	/* The same name in another section is another key. */
+	assert_int_equal(config_file_get(&cf, "keys", "path", value,
+	    sizeof(value), &err), 1);
+	assert_int_equal(config_file_get(&cf, "keys", "signing_key", value, 5,
+	    &err), -1);
+
+	assert_int_equal(config_file_set(&cf, "keys", "signing_key",
+	    "keys/signing-00002.key", &err), 0);
+	assert_int_equal(config_file_write(&cf, &err), 0);
+	config_file_free(&cf);
+	/* The file as it was, but for one digit. */
+	memcpy(want, hand_written, sizeof(want));
+	strstr(want, "00001.key")[4] = '2';
+	assert_int_equal(config_file_read(&cf, path, &err), 0);
+	assert_string_equal(cf.text, want);
+	config_file_free(&cf);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(config_load(path, &c, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(c.keys.signing_key, "/keys/signing-00002.key"));
+	assert_int_equal(c.server.port, 9090);
+}
+
+static void
+test_file_set_refusals(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = "[keys]\nsigning_key =\n[server]\n"
+	    "port = 80\n";
+	struct config_file cf;
+	struct pn_error err;
+	char path[512];
+
+	write_file(f->dir, "refuse.ini", text, strlen(text), path,
+	    sizeof(path));
+	assert_int_equal(config_file_read(&cf, path, &err), 0);
+	/* A key with no line of its own cannot be changed in place. */
+	assert_int_equal(config_file_set(&cf, "keys", "trust_bundle", "b",
+	    &err), -1);
+	assert_non_null(strstr(err.message, "no 'trust_bundle = ...' line"));
+	/* The result must parse: nothing changes otherwise. */
+	assert_int_equal(config_file_set(&cf, "server", "port", "http", &err),
+	    -1);
+	assert_non_null(strstr(err.message, "would not be valid"));
+	assert_non_null(strstr(err.message, "port: expected a number"));
+	assert_int_equal(config_file_set(&cf, "keys", "signing_key",
+	    "a\nport = 1", &err), -1);
+	assert_int_equal(config_file_set(&cf, "keys", "signing_key",
+	    "k.key ; x", &err), -1);
+	assert_string_equal(cf.text, text);
+	/* An empty value gets a blank before the new one. */
+	assert_int_equal(config_file_set(&cf, "keys", "signing_key", "k.key",
+	    &err), 0);
+	assert_string_equal(cf.text, "[keys]\nsigning_key = k.key\n"
+	    "[server]\nport = 80\n");
+	config_file_free(&cf);
+	config_file_free(&cf);
+	assert_int_equal(config_file_read(&cf, "/nonexistent/x.ini", &err), -1);
+	config_file_free(&cf);
+}
+
 int
 main(void)
 {
@@ -586,6 +682,8 @@ main(void)
 		cmocka_unit_test(test_loopback_rule),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_message_safety),
+		cmocka_unit_test(test_file_set_keeps_the_rest),
+		cmocka_unit_test(test_file_set_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

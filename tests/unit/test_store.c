@@ -1,4 +1,4 @@
-/* test_store.c -- the SQLite store: settings, migrations, instance lock, audit chain.
+/* test_store.c -- the SQLite store: settings, migrations, instance lock, audit chain, accounts, keys.
  *
  * Each test gets a fresh temporary directory. The store's own connection is
  * out of reach, so a second, raw SQLite connection inspects and tampers
@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "passnum/passnum.h"
+#include "fixtures.h"
 #include "store.h"
 
 #define BUSY_MS 10000
@@ -779,6 +780,228 @@ test_concurrent_open(void **state)
 	}
 }
 
+/* Agency 1, users "alice" (caseworker) and "bob" (admin), a token each. */
+static struct store *
+store_with_users(const char *path, uint8_t alice_token[32],
+    uint8_t bob_token[32])
+{
+	struct store *s = open_ok(path);
+	struct pn_error err;
+	int64_t id;
+
+	memset(alice_token, 0xa1, 32);
+	memset(bob_token, 0xb0, 32);
+	if (store_agency_add(s, "EDS Nord", "eds", "Nantes", 100, "test", &id,
+	    &err) != 0 ||
+	    store_user_add(s, "alice", "Alice A", ROLE_CASEWORKER, id,
+	    "hash-a", 100, "test", &id, &err) != 0 ||
+	    store_user_add(s, "bob", "Bob B", ROLE_ADMIN, 0, "hash-b", 100,
+	    "test", &id, &err) != 0 ||
+	    store_token_add(s, "alice", alice_token, "api", 100, "test", &id,
+	    &err) != 0 ||
+	    store_token_add(s, "bob", bob_token, "api", 100, "test", &id,
+	    &err) != 0)
+		fail_msg("setting up users: %s", err.message);
+	/* Two browser sessions of alice (user 1), one of bob (user 2). */
+	raw_exec(path, "INSERT INTO web_session (token_hash, csrf_token,"
+	    " user_id, created_at, last_seen, address) VALUES"
+	    " (randomblob(32), 'c1', 1, 100, 100, '127.0.0.1'),"
+	    " (randomblob(32), 'c2', 1, 100, 100, '127.0.0.1'),"
+	    " (randomblob(32), 'c3', 2, 100, 100, '127.0.0.1')");
+	return s;
+}
+
+static void
+assert_chain_holds(struct store *s)
+{
+	struct pn_error err;
+	uint64_t rows = 0;
+	int64_t bad_id = -1;
+
+	if (store_audit_verify(s, &rows, &bad_id, &err) != 0)
+		fail_msg("audit chain: %s", err.message);
+}
+
+/*
+ * Disabling ends the user's browser sessions and API tokens, and only
+ * theirs; enabling gives the tokens back; each change is audited once.
+ */
+static void
+test_user_disable_enable(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t alice[32], bob[32];
+	struct store_principal who;
+	struct pn_error err;
+	struct store *s = store_with_users(f->db, alice, bob);
+	unsigned ended = 99;
+
+	assert_int_equal(store_token_lookup(s, alice, &who, &err), 0);
+	assert_string_equal(who.login, "alice");
+	assert_int_equal(store_user_set_disabled(s, "alice", true, 200,
+	    "admin-cli", &ended, &err), 0);
+	assert_int_equal(ended, 2);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
+	    " WHERE user_id = 1"), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
+	    " WHERE user_id = 2"), 1);
+	assert_int_equal(store_token_lookup(s, alice, &who, &err), 1);
+	assert_int_equal(store_token_lookup(s, bob, &who, &err), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'user.disable' AND object = 'user:1'"
+	    " AND actor = 'admin-cli' AND at = 200"), 1);
+
+	/* Already disabled: nothing to do, nothing written. */
+	assert_int_equal(store_user_set_disabled(s, "alice", true, 201,
+	    "admin-cli", &ended, &err), 2);
+	assert_int_equal(ended, 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'user.disable'"), 1);
+
+	assert_int_equal(store_user_set_disabled(s, "alice", false, 202,
+	    "admin-cli", NULL, &err), 0);
+	assert_int_equal(store_token_lookup(s, alice, &who, &err), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'user.enable'"), 1);
+	assert_int_equal(store_user_set_disabled(s, "alice", false, 203,
+	    "admin-cli", NULL, &err), 2);
+
+	assert_int_equal(store_user_set_disabled(s, "nobody", true, 204,
+	    "admin-cli", &ended, &err), 1);
+	assert_chain_holds(s);
+	store_close(s);
+}
+
+/* A new password replaces the hash and ends every session of the user. */
+static void
+test_user_set_password(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t alice[32], bob[32];
+	struct store_principal who;
+	struct pn_error err;
+	struct store *s = store_with_users(f->db, alice, bob);
+	char hash[64];
+	unsigned ended = 0;
+
+	assert_int_equal(store_user_set_password(s, "bob", "hash-b2", 300,
+	    "admin-cli", &ended, &err), 0);
+	assert_int_equal(ended, 1);
+	raw_text(f->db, "SELECT password_hash FROM user WHERE login = 'bob'",
+	    hash, sizeof(hash));
+	assert_string_equal(hash, "hash-b2");
+	raw_text(f->db, "SELECT password_hash FROM user WHERE login = 'alice'",
+	    hash, sizeof(hash));
+	assert_string_equal(hash, "hash-a");
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
+	    " WHERE user_id = 2"), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
+	    " WHERE user_id = 1"), 2);
+	/* API tokens are not passwords: they stay until revoked. */
+	assert_int_equal(store_token_lookup(s, bob, &who, &err), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'user.passwd' AND object = 'user:2'"), 1);
+	assert_int_equal(store_user_set_password(s, "carol", "x", 301,
+	    "admin-cli", &ended, &err), 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'user.passwd'"), 1);
+	assert_chain_holds(s);
+	store_close(s);
+}
+
+static int
+collect_user(void *ctx, const struct store_user *u)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 512 - n, "%s|%s|%s|%lld|%s|%d;", u->login,
+	    u->display_name, store_role_name(u->role), (long long)u->agency_id,
+	    u->agency_name, u->disabled);
+	return 0;
+}
+
+static void
+test_user_each(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t alice[32], bob[32];
+	struct pn_error err;
+	struct store *s = store_with_users(f->db, alice, bob);
+	char out[512] = "";
+	int64_t id;
+
+	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_VENUE, 0,
+	    "h", 100, "test", &id, &err), 0);
+	assert_int_equal(store_user_set_disabled(s, "bob", true, 200, "test",
+	    NULL, &err), 0);
+	assert_int_equal(store_user_each(s, collect_user, out, &err), 0);
+	assert_string_equal(out, "aaron|Aaron|venue|0||0;"
+	    "alice|Alice A|caseworker|1|EDS Nord|0;"
+	    "bob|Bob B|admin|0||1;");
+	store_close(s);
+}
+
+static int
+collect_kid(void *ctx, const struct pn_cert *c)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 64 - n, "%u:%02x;", c->kid, c->pk[0]);
+	return 0;
+}
+
+/*
+ * passnumd's start-up registration: a missing key is added (and audited),
+ * the same key again is accepted, another key under a recorded kid is
+ * refused; the recorded certificates come back whole.
+ */
+static void
+test_signing_key_register_and_each(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_master_key *m = fx_master_with(FX_MASTER_SEED);
+	struct pn_signing_key *k1 = fx_signing(1), *k2 = fx_signing(2);
+	struct pn_cert c1, c2, forged;
+	struct pn_error err;
+	struct store *s = open_ok(f->db);
+	char out[64] = "", want[64];
+	bool added = false;
+
+	assert_non_null(m);
+	assert_int_equal(fx_cert(&c1, m, k1, 0, NULL, &err), 0);
+	assert_int_equal(fx_cert(&c2, m, k2, 0, NULL, &err), 0);
+	assert_int_equal(store_signing_key_add(s, &c2, 100, "admin-cli", &err),
+	    0);
+	assert_int_equal(store_signing_key_register(s, &c1, 101, "passnumd",
+	    &added, &err), 0);
+	assert_true(added);
+	assert_int_equal(store_signing_key_register(s, &c1, 102, "passnumd",
+	    &added, &err), 0);
+	assert_false(added);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'key.add' AND actor = 'passnumd'"), 1);
+	/* kid 1 with key 2's public key. */
+	forged = c2;
+	forged.kid = 1;
+	assert_int_equal(store_signing_key_register(s, &forged, 103,
+	    "passnumd", &added, &err), -1);
+	assert_int_equal(err.code, PN_E_EXISTS);
+	assert_non_null(strstr(err.message, "another public key"));
+
+	assert_int_equal(store_signing_key_each(s, collect_kid, out, &err), 0);
+	snprintf(want, sizeof(want), "1:%02x;2:%02x;", k1->pk[0], k2->pk[0]);
+	assert_string_equal(out, want);
+	raw_exec(f->db, "UPDATE signing_key SET cert = x'00' WHERE kid = 2");
+	assert_int_equal(store_signing_key_each(s, collect_kid, out, &err), -1);
+	assert_non_null(strstr(err.message, "signing key 2 does not decode"));
+	store_close(s);
+	pn_signing_key_free(k1);
+	pn_signing_key_free(k2);
+	pn_master_key_free(m);
+}
+
 int
 main(void)
 {
@@ -801,6 +1024,10 @@ main(void)
 		T(test_audit_hash_known_answer),
 		T(test_audit_concurrent_appends),
 		T(test_concurrent_open),
+		T(test_user_disable_enable),
+		T(test_user_set_password),
+		T(test_user_each),
+		T(test_signing_key_register_and_each),
 #undef T
 	};
 
