@@ -147,8 +147,10 @@ build/fuzz/%: tests/fuzz/%.c tests/fixtures.h $(LIB_SRC) $(wildcard include/pass
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) -std=c11 -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
-# fuzz_config compiles server/config.c in (the fuzz rule otherwise takes lib/).
+# fuzz_config and fuzz_form compile their server module in (the fuzz rule
+# otherwise takes lib/).
 build/fuzz/fuzz_config: server/config.c server/config.h
+build/fuzz/fuzz_form: server/form.c server/form.h
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -37,6 +37,10 @@ enum MHD_Result api_booklet_cancel(struct http_request *req);
 enum MHD_Result api_voucher_get(struct http_request *req);
 enum MHD_Result api_voucher_find(struct http_request *req);
 
+/* api_session.c */
+enum MHD_Result api_login(struct http_request *req);
+enum MHD_Result api_logout(struct http_request *req);
+
 /* api_denylist.c */
 enum MHD_Result api_denylist(struct http_request *req);
 

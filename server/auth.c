@@ -1,14 +1,18 @@
-/* auth.c -- API tokens: made by passnum-admin, checked on every request by hash look-up.
+/* auth.c -- API tokens and session cookies, checked on every request by hash look-up.
  *
  * A token is "pn_" followed by 32 random bytes in Base64url. The store keeps
  * only its BLAKE2b-256 hash: a cheap look-up per request (no password
  * hashing on the hot path), and a stolen database yields no usable token.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "auth.h"
+#include "form.h"
+#include "session.h"
 #include "worker.h"
 
 #define TOKEN_PREFIX "pn_"
@@ -35,40 +39,104 @@ auth_token_hash(const char *text, uint8_t hash[STORE_HASH_SIZE])
 	    strlen(text), NULL, 0);
 }
 
-int
-auth_require(struct http_request *req, unsigned allowed,
-    struct store_principal *who, enum MHD_Result *result)
+/* The CSRF token a request made with a session cookie sent, or NULL. */
+static const char *
+csrf_sent(struct http_request *req)
+{
+	const char *h = http_request_header(req, "X-CSRF-Token");
+	const struct form *f;
+
+	if (h != NULL)
+		return h;
+	if ((f = http_request_form(req, NULL)) != NULL)
+		return form_get(f, "csrf");
+	return NULL;
+}
+
+static bool
+safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+enum auth_outcome
+auth_check(struct http_request *req, unsigned allowed,
+    struct store_principal *who, struct store_session *sess,
+    bool *has_session, char *detail, size_t detail_len)
 {
 	const char *h = http_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *cookie;
 	uint8_t hash[STORE_HASH_SIZE];
 	struct pn_error err;
 	struct store *s;
 	int rc;
 
-	if (h == NULL || strncmp(h, "Bearer ", 7) != 0 ||
-	    strncmp(h + 7, TOKEN_PREFIX, 3) != 0 ||
-	    strlen(h + 7) >= AUTH_TOKEN_TEXT_MAX) {
-		*result = http_reply_error(req, ERR_UNAUTHENTICATED,
-		    "send 'Authorization: Bearer pn_...' with a token from "
-		    "passnum-admin token create");
-		return -1;
-	}
-	auth_token_hash(h + 7, hash);
-	if ((s = worker_store(&err)) == NULL ||
-	    (rc = store_token_lookup(s, hash, who, &err)) < 0) {
-		*result = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
-		    err.message);
-		return -1;
-	}
-	if (rc == 1) {
-		*result = http_reply_error(req, ERR_UNAUTHENTICATED, "unknown "
-		    "or revoked token");
-		return -1;
+	*has_session = false;
+	if ((s = worker_store(&err)) == NULL)
+		goto store_failed;
+	if (h != NULL) {
+		if (strncmp(h, "Bearer ", 7) != 0 ||
+		    strncmp(h + 7, TOKEN_PREFIX, 3) != 0 ||
+		    strlen(h + 7) >= AUTH_TOKEN_TEXT_MAX) {
+			(void)snprintf(detail, detail_len, "send "
+			    "'Authorization: Bearer pn_...' with a token from "
+			    "passnum-admin token create");
+			return AUTH_NONE;
+		}
+		auth_token_hash(h + 7, hash);
+		if ((rc = store_token_lookup(s, hash, who, &err)) < 0)
+			goto store_failed;
+		if (rc == 1) {
+			(void)snprintf(detail, detail_len, "unknown or revoked "
+			    "token");
+			return AUTH_NONE;
+		}
+	} else {
+		if ((cookie = http_request_cookie(req, SESSION_COOKIE)) ==
+		    NULL) {
+			(void)snprintf(detail, detail_len, "log in (POST "
+			    "/api/v1/login) or send 'Authorization: Bearer "
+			    "pn_...'");
+			return AUTH_NONE;
+		}
+		if ((rc = session_check(s, &http_request_config(req)->session,
+		    cookie, (int64_t)time(NULL), sess, &err)) < 0)
+			goto store_failed;
+		if (rc == 1) {
+			(void)snprintf(detail, detail_len, "the session has "
+			    "ended (logged out, idle or too old): log in again");
+			return AUTH_NONE;
+		}
+		*has_session = true;
+		*who = sess->who;
+		if (!safe_method(http_request_method(req)) &&
+		    !session_csrf_ok(sess, csrf_sent(req))) {
+			(void)snprintf(detail, detail_len, "a request made "
+			    "with the session cookie must carry the session's "
+			    "CSRF token (header X-CSRF-Token or form field "
+			    "csrf)");
+			return AUTH_BAD_CSRF;
+		}
 	}
 	if ((who->role & allowed) == 0) {
-		*result = http_reply_error(req, ERR_FORBIDDEN, "role %s may "
-		    "not use this route", store_role_name(who->role));
-		return -1;
+		(void)snprintf(detail, detail_len, "role %s may not use this "
+		    "route", store_role_name(who->role));
+		return AUTH_FORBIDDEN;
 	}
-	return 0;
+	return AUTH_OK;
+store_failed:
+	(void)snprintf(detail, detail_len, "%s", err.message);
+	return AUTH_STORE_FAILED;
+}
+
+int
+auth_set_session_cookie(struct http_request *req, const char *cookie)
+{
+	char value[256];
+
+	if (session_cookie_header(value, sizeof(value), SESSION_COOKIE, cookie,
+	    http_request_config(req)->session.max_age,
+	    http_request_tls(req)) != 0)
+		return -1;
+	return http_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, value);
 }

@@ -1,7 +1,8 @@
-/* auth.h -- who a request acts for: API tokens now, session cookies later. */
+/* auth.h -- who a request acts for: an API token or a browser session. */
 #ifndef PN_AUTH_H
 #define PN_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,13 +21,32 @@ int auth_token_new(char text[AUTH_TOKEN_TEXT_MAX],
 /* The hash under which a token's text is stored. */
 void auth_token_hash(const char *text, uint8_t hash[STORE_HASH_SIZE]);
 
+enum auth_outcome {
+	AUTH_OK = 0,
+	AUTH_NONE,		/* no credentials, or unknown / expired ones */
+	AUTH_FORBIDDEN,		/* the role may not use the route */
+	AUTH_BAD_CSRF,		/* a session's state change without its token */
+	AUTH_STORE_FAILED	/* the database did not answer */
+};
+
 /*
- * Authenticate req for a route open to the roles in the bitmask allowed.
- * Returns 0 with *who set; otherwise the request has been answered (401
- * without or with a bad token, 403 for a role not allowed, 503 when the
- * store fails) and the caller returns *result.
+ * Authenticate req for a route open to the roles in the bitmask allowed:
+ * an "Authorization: Bearer" token when the request has one, else the
+ * session cookie. A request made with the cookie that may change state
+ * (any method but GET and HEAD) must carry the session's CSRF token, in an
+ * "X-CSRF-Token" header or a "csrf" form field: a cookie is sent by the
+ * browser on its own, the token only by our pages. Fills *who, and *sess
+ * with *has_session for a session; detail says why on a refusal.
  */
-int auth_require(struct http_request *req, unsigned allowed,
-    struct store_principal *who, enum MHD_Result *result);
+enum auth_outcome auth_check(struct http_request *req, unsigned allowed,
+    struct store_principal *who, struct store_session *sess,
+    bool *has_session, char *detail, size_t detail_len);
+
+/*
+ * Add the Set-Cookie header that stores the session cookie (max_age from
+ * the configuration, Secure under TLS), or deletes it when cookie is NULL.
+ * Returns 0, or -1 when the reply has no room for the header.
+ */
+int auth_set_session_cookie(struct http_request *req, const char *cookie);
 
 #endif

@@ -89,13 +89,25 @@ static const struct key_spec config_keys[] = {
 	    0, 0 },
 	{ "keys", "ref_secret", KIND_PATH_OR_NONE, FIELD(keys.ref_secret), 0,
 	    0 },
+	{ "session", "idle_timeout", KIND_UINT, FIELD(session.idle_timeout),
+	    60, 86400 },
+	{ "session", "max_age", KIND_UINT, FIELD(session.max_age), 300,
+	    7 * 86400 },
+	{ "session", "max_failures_per_login", KIND_UINT,
+	    FIELD(session.max_failures_per_login), 1, 1000 },
+	{ "session", "max_failures_per_address", KIND_UINT,
+	    FIELD(session.max_failures_per_address), 1, 100000 },
+	{ "session", "failure_window", KIND_UINT,
+	    FIELD(session.failure_window), 10, 86400 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
-static const char *const config_sections[] = { "server", "store", "keys" };
+static const char *const config_sections[] = {
+	"server", "store", "keys", "session"
+};
 
-#define SECTIONS_EXPECTED "[server], [store] or [keys]"
+#define SECTIONS_EXPECTED "[server], [store], [keys] or [session]"
 
 static const struct {
 	const char *text;
@@ -627,6 +639,11 @@ config_defaults(struct config *c)
 	(void)snprintf(c->store.path, sizeof(c->store.path), "%s",
 	    "passnum.db");
 	c->store.busy_timeout_ms = 5000;
+	c->session.idle_timeout = 1800;
+	c->session.max_age = 36000;
+	c->session.max_failures_per_login = 5;
+	c->session.max_failures_per_address = 30;
+	c->session.failure_window = 900;
 }
 
 /* Record name in c->source; a name too long is cut, as it only names. */

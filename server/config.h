@@ -41,11 +41,21 @@ struct config_keys {
 	char ref_secret[CONFIG_PATH_MAX];	/* key of beneficiary reference hashes; empty: none */
 };
 
+/* Browser sessions and login throttling. */
+struct config_session {
+	unsigned idle_timeout;		/* seconds without a request; 1800 */
+	unsigned max_age;		/* seconds after login, at most; 36000 */
+	unsigned max_failures_per_login;	/* in failure_window; 5 */
+	unsigned max_failures_per_address;	/* in failure_window; 30 */
+	unsigned failure_window;	/* seconds; 900 */
+};
+
 struct config {
 	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
 	struct config_server server;
 	struct config_store store;
 	struct config_keys keys;
+	struct config_session session;
 };
 
 /* Fill c with the defaults. */

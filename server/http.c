@@ -19,9 +19,12 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "form.h"
 #include "http.h"
 #include "metrics.h"
+#include "session.h"
 #include "store.h"
+#include "ui.h"
 
 /* Client addresses and how many connections each has open. */
 struct ip_count {
@@ -56,6 +59,18 @@ struct http_request {
 	unsigned n_params;
 	struct store_principal who;
 	bool authenticated;
+	struct store_session session;	/* when the request came with one */
+	bool has_session;
+	struct form form;		/* http_request_form(), parsed once */
+	bool form_parsed;
+	const char *form_err;		/* NULL: the form decoded */
+	char form_msg[160];
+	char address[SESSION_ADDRESS_MAX];
+	struct {
+		char name[32];
+		char value[256];
+	} extra[HTTP_EXTRA_HEADERS];	/* http_add_header() */
+	unsigned n_extra;
 };
 
 static bool path_matches(const char *pattern, const char *url,
@@ -189,6 +204,7 @@ reply(struct http_request *req, unsigned status, const char *content_type,
 {
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
+	unsigned h;
 
 	if (req->replied)
 		return MHD_YES;
@@ -208,6 +224,20 @@ reply(struct http_request *req, unsigned status, const char *content_type,
 	if (close)
 		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
+	if (strncmp(content_type, "text/html", 9) == 0) {
+		/* Pages carry no script: the policy forbids any. */
+		(void)MHD_add_response_header(resp,
+		    "Content-Security-Policy", "default-src 'none'; "
+		    "style-src 'self'; img-src 'self' data:; "
+		    "form-action 'self'; frame-ancestors 'none'; "
+		    "base-uri 'none'");
+		(void)MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+		(void)MHD_add_response_header(resp, "Referrer-Policy",
+		    "no-referrer");
+	}
+	for (h = 0; h < req->n_extra; h++)
+		(void)MHD_add_response_header(resp, req->extra[h].name,
+		    req->extra[h].value);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED) {
 		char allow[128] = "";
 		size_t i;
@@ -241,6 +271,42 @@ http_reply_text(struct http_request *req, unsigned status,
     const char *content_type, const char *text, size_t len)
 {
 	return reply(req, status, content_type, text, len, false);
+}
+
+enum MHD_Result
+http_reply_html(struct http_request *req, unsigned status, const char *html,
+    size_t len)
+{
+	return reply(req, status, "text/html; charset=utf-8", html, len,
+	    false);
+}
+
+int
+http_add_header(struct http_request *req, const char *name,
+    const char *value)
+{
+	unsigned i = req->n_extra;
+
+	if (i == HTTP_EXTRA_HEADERS ||
+	    strlen(name) >= sizeof(req->extra[i].name) ||
+	    strlen(value) >= sizeof(req->extra[i].value))
+		return -1;
+	memcpy(req->extra[i].name, name, strlen(name) + 1);
+	memcpy(req->extra[i].value, value, strlen(value) + 1);
+	req->n_extra++;
+	return 0;
+}
+
+enum MHD_Result
+http_redirect(struct http_request *req, const char *location)
+{
+	static const char body[] = "Voir la page suivante.\n";
+
+	if (http_add_header(req, MHD_HTTP_HEADER_LOCATION, location) != 0)
+		return http_reply_error(req, ERR_INTERNAL, "redirect target "
+		    "too long");
+	return reply(req, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8",
+	    body, sizeof(body) - 1, false);
 }
 
 enum MHD_Result
@@ -327,6 +393,82 @@ const struct store_principal *
 http_request_principal(const struct http_request *req)
 {
 	return req->authenticated ? &req->who : NULL;
+}
+
+const struct store_session *
+http_request_session(const struct http_request *req)
+{
+	return req->has_session ? &req->session : NULL;
+}
+
+const char *
+http_request_cookie(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+bool
+http_request_tls(const struct http_request *req)
+{
+	return req->srv->cfg->server.tls_cert[0] != '\0';
+}
+
+const struct config *
+http_request_config(const struct http_request *req)
+{
+	return req->srv->cfg;
+}
+
+const char *
+http_request_address(const struct http_request *r)
+{
+	struct http_request *req = (struct http_request *)(uintptr_t)r;
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+	const void *a = NULL;
+
+	if (req->address[0] != '\0')
+		return req->address;
+	ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && (sa = ci->client_addr) != NULL) {
+		if (sa->sa_family == AF_INET)
+			a = &((const struct sockaddr_in *)(const void *)sa)
+			    ->sin_addr;
+		else if (sa->sa_family == AF_INET6)
+			a = &((const struct sockaddr_in6 *)(const void *)sa)
+			    ->sin6_addr;
+	}
+	if (a == NULL || inet_ntop(sa->sa_family, a, req->address,
+	    sizeof(req->address)) == NULL)
+		(void)snprintf(req->address, sizeof(req->address), "unknown");
+	return req->address;
+}
+
+const struct form *
+http_request_form(struct http_request *req, const char **err)
+{
+	const char *type = http_request_header(req,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	if (!req->form_parsed) {
+		req->form_parsed = true;
+		if (type == NULL || strncmp(type,
+		    "application/x-www-form-urlencoded", 33) != 0 ||
+		    (type[33] != '\0' && type[33] != ';'))
+			req->form_err = "the body is not an HTML form "
+			    "(application/x-www-form-urlencoded)";
+		else if (form_parse(req->body != NULL ? req->body : "",
+		    req->body_len, &req->form, req->form_msg,
+		    sizeof(req->form_msg)) != 0)
+			req->form_err = req->form_msg;
+	}
+	if (req->form_err != NULL) {
+		if (err != NULL)
+			*err = req->form_err;
+		return NULL;
+	}
+	return &req->form;
 }
 
 const char *
@@ -483,6 +625,46 @@ path_matches(const char *pattern, const char *url, struct http_request *req)
 	return *p == '\0' && *u == '\0';
 }
 
+/*
+ * Authenticate req for route. Returns 0, or -1 after answering: JSON for
+ * the API; for a page, a redirect to the login page when the visitor is
+ * not logged in and a French page for other refusals.
+ */
+static int
+authenticate(struct http_request *req, const struct http_route *route,
+    enum MHD_Result *rc)
+{
+	char detail[256];
+	enum auth_outcome out;
+	enum err_code code;
+
+	out = auth_check(req, route->roles, &req->who, &req->session,
+	    &req->has_session, detail, sizeof(detail));
+	switch (out) {
+	case AUTH_OK:
+		return 0;
+	case AUTH_NONE:
+		code = ERR_UNAUTHENTICATED;
+		if (route->flags & HTTP_PAGE) {
+			*rc = http_redirect(req, "/connexion");
+			return -1;
+		}
+		break;
+	case AUTH_FORBIDDEN:
+		code = ERR_FORBIDDEN;
+		break;
+	case AUTH_BAD_CSRF:
+		code = ERR_BAD_CSRF_TOKEN;
+		break;
+	default:
+		code = ERR_STORE_UNAVAILABLE;
+		break;
+	}
+	*rc = (route->flags & HTTP_PAGE) ? ui_error_page(req, code, detail) :
+	    http_reply_error(req, code, "%s", detail);
+	return -1;
+}
+
 static enum MHD_Result
 dispatch(struct http_request *req)
 {
@@ -509,7 +691,7 @@ dispatch(struct http_request *req)
 			continue;
 		req->route = i;
 		if (route->roles != 0) {
-			if (auth_require(req, route->roles, &req->who, &rc) != 0)
+			if (authenticate(req, route, &rc) != 0)
 				return rc;
 			req->authenticated = true;
 		}
@@ -568,6 +750,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (req->replied || req->status != 0)
 		metrics_request((unsigned)req->route, req->status,
 		    seconds_since(&req->start));
+	form_free(&req->form);
 	free(req->body);
 	free(req);
 	*con_cls = NULL;

@@ -35,7 +35,15 @@ struct http_route {
 	const char *path;
 	http_handler handler;
 	unsigned roles;
+	unsigned flags;			/* HTTP_PAGE or 0 */
 };
+
+/*
+ * An HTML page for people rather than a JSON route for programs: when
+ * authentication fails it redirects to the login page, and other refusals
+ * are answered with a French page instead of JSON.
+ */
+#define HTTP_PAGE 1
 
 #define HTTP_PARAMS_MAX 2
 #define HTTP_PARAM_LEN 64
@@ -56,11 +64,59 @@ const char *http_request_query(const struct http_request *req,
 /* The i-th "{}" segment of the matched pattern, or NULL. */
 const char *http_request_param(const struct http_request *req, unsigned i);
 
+/* The value of cookie name, or NULL. */
+const char *http_request_cookie(const struct http_request *req,
+    const char *name);
+
+/* The client's address as text ("127.0.0.1", "::1"; "unknown"). */
+const char *http_request_address(const struct http_request *req);
+
+/* The server speaks HTTPS (cookies are then marked Secure). */
+bool http_request_tls(const struct http_request *req);
+
+/* The server's configuration. */
+const struct config *http_request_config(const struct http_request *req);
+
+struct form;
+
+/*
+ * The body decoded as an HTML form (application/x-www-form-urlencoded),
+ * parsed once and kept with the request; NULL when the body is not such a
+ * form or does not decode (then err, if not NULL, says why).
+ */
+const struct form *http_request_form(struct http_request *req,
+    const char **err);
+
 struct store_principal;
+struct store_session;
 
 /* Who the request acts for (a route with roles), or NULL (a public one). */
 const struct store_principal *http_request_principal(
     const struct http_request *req);
+
+/* The browser session the request came with, or NULL (a token, or none). */
+const struct store_session *http_request_session(
+    const struct http_request *req);
+
+/*
+ * Add a header to the reply to come (Set-Cookie, Location, Retry-After...);
+ * at most HTTP_EXTRA_HEADERS per request. Returns 0, or -1 when full or
+ * too long.
+ */
+#define HTTP_EXTRA_HEADERS 4
+int http_add_header(struct http_request *req, const char *name,
+    const char *value);
+
+/* Reply 303 See Other to location (a path of this server). */
+enum MHD_Result http_redirect(struct http_request *req, const char *location);
+
+/*
+ * Reply with an HTML page of len bytes (copied), with the headers that
+ * keep pages safe: a strict Content-Security-Policy (no script at all),
+ * no framing, no referrer.
+ */
+enum MHD_Result http_reply_html(struct http_request *req, unsigned status,
+    const char *html, size_t len);
 
 /* Reply with a JSON document (reference stolen) and status. */
 enum MHD_Result http_reply_json(struct http_request *req, unsigned status,

@@ -2,21 +2,41 @@
 #include "api.h"
 #include "http.h"
 #include "store.h"
+#include "ui.h"
 
 #define STAFF (ROLE_CASEWORKER | ROLE_ADMIN)
+#define ANYONE_LOGGED_IN \
+	(ROLE_CASEWORKER | ROLE_VENUE | ROLE_ACCOUNTANT | ROLE_ADMIN)
+#define PAGE HTTP_PAGE
 
 const struct http_route http_routes[] = {
-	{ "GET",  "/healthz",			api_healthz,		0 },
-	{ "GET",  "/metrics",			api_metrics,		0 },
-	{ "GET",  "/api/v1/trust",		api_trust,		0 },
-	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF },
-	{ "GET",  "/api/v1/booklets/{}.pdf",	api_booklet_pdf,	STAFF },
-	{ "GET",  "/api/v1/booklets/{}",	api_booklet_get,	STAFF },
-	{ "POST", "/api/v1/booklets/{}/cancel",	api_booklet_cancel,	STAFF },
-	{ "GET",  "/api/v1/vouchers",		api_voucher_find,	STAFF },
-	{ "GET",  "/api/v1/vouchers/{}",	api_voucher_get,	STAFF },
-	{ "POST", "/api/v1/vouchers/{}/cancel",	api_voucher_cancel,	STAFF },
-	{ "GET",  "/api/v1/denylist",		api_denylist,		0 },
+	{ "GET",  "/healthz",			api_healthz,		0, 0 },
+	{ "GET",  "/metrics",			api_metrics,		0, 0 },
+	{ "GET",  "/api/v1/trust",		api_trust,		0, 0 },
+	{ "GET",  "/api/v1/denylist",		api_denylist,		0, 0 },
+	{ "POST", "/api/v1/login",		api_login,		0, 0 },
+	{ "POST", "/api/v1/logout",		api_logout,	ANYONE_LOGGED_IN, 0 },
+	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF, 0 },
+	{ "GET",  "/api/v1/booklets/{}.pdf",	api_booklet_pdf,	STAFF, 0 },
+	{ "GET",  "/api/v1/booklets/{}",	api_booklet_get,	STAFF, 0 },
+	{ "POST", "/api/v1/booklets/{}/cancel",	api_booklet_cancel,	STAFF, 0 },
+	{ "GET",  "/api/v1/vouchers",		api_voucher_find,	STAFF, 0 },
+	{ "GET",  "/api/v1/vouchers/{}",	api_voucher_get,	STAFF, 0 },
+	{ "POST", "/api/v1/vouchers/{}/cancel",	api_voucher_cancel,	STAFF, 0 },
+
+	/* The caseworker pages (French HTML). */
+	{ "GET",  "/",				ui_root,		0, PAGE },
+	{ "GET",  "/static/passnum.css",	ui_stylesheet,		0, 0 },
+	{ "GET",  "/connexion",			ui_login_form,		0, PAGE },
+	{ "POST", "/connexion",			ui_login,		0, PAGE },
+	{ "POST", "/deconnexion",		ui_logout,	ANYONE_LOGGED_IN, PAGE },
+	{ "GET",  "/accueil",			ui_home,		STAFF, PAGE },
+	{ "GET",  "/carnets/nouveau",		ui_booklet_new_form,	STAFF, PAGE },
+	{ "POST", "/carnets/nouveau",		ui_booklet_new,		STAFF, PAGE },
+	{ "GET",  "/carnets/{}",		ui_booklet,		STAFF, PAGE },
+	{ "POST", "/carnets/{}/annuler",	ui_booklet_cancel,	STAFF, PAGE },
+	{ "POST", "/cheques/{}/annuler",	ui_voucher_cancel,	STAFF, PAGE },
+	{ "GET",  "/recherche",			ui_search,		STAFF, PAGE },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

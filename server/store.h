@@ -142,6 +142,7 @@ struct store_principal {
 	unsigned role;
 	int64_t agency_id;		/* 0: none */
 	char login[64];
+	char name[128];			/* display name, for pages */
 };
 
 /* Record an API token by its hash (the token itself is never stored). */
@@ -190,6 +191,68 @@ int store_user_set_disabled(struct store *s, const char *login,
 int store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
     unsigned *sessions, struct pn_error *err);
+
+/* --- Logins and browser sessions (store_sqlite_sessions.c) ------------- */
+
+struct store_credentials {
+	struct store_principal who;
+	char password_hash[128];	/* crypto_pwhash_str() text */
+	bool disabled;
+};
+
+/* 0 and *out for the user of that login, 1 when none, -1 on error. */
+int store_user_credentials(struct store *s, const char *login,
+    struct store_credentials *out, struct pn_error *err);
+
+/*
+ * Failed logins since Unix time since: *by_login for that login,
+ * *by_address from that address, and the oldest of each (0 when none),
+ * from which the caller tells when throttling ends.
+ */
+int store_login_failures(struct store *s, const char *login,
+    const char *address, int64_t since, unsigned *by_login,
+    unsigned *by_address, int64_t *oldest_login, int64_t *oldest_address,
+    struct pn_error *err);
+
+/*
+ * Record a failed login (and an audit row "login.fail"), forgetting the
+ * failures older than forget_before, in one transaction.
+ */
+int store_login_failed(struct store *s, const char *login,
+    const char *address, int64_t now, int64_t forget_before,
+    struct pn_error *err);
+
+struct store_session {
+	int64_t id;
+	struct store_principal who;
+	char csrf[64];			/* the session's form token */
+	int64_t created_at, last_seen;
+};
+
+/*
+ * Open a session for who, stored under hash (of its cookie) with its form
+ * token csrf: clears the login's failures and writes the audit row
+ * "login", in one transaction. Sessions idle since before forget_before
+ * are deleted on the way.
+ */
+int store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
+    const char *csrf, const struct store_principal *who, const char *address,
+    int64_t now, int64_t forget_before, struct pn_error *err);
+
+/* 0 and *out for the session of an enabled user, 1 when none, -1 error. */
+int store_session_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
+    struct store_session *out, struct pn_error *err);
+
+/* The session was used at now. */
+int store_session_touch(struct store *s, int64_t id, int64_t now,
+    struct pn_error *err);
+
+/*
+ * End a session. With action (e.g. "logout") an audit row records it;
+ * NULL ends it silently (an expired session found on a request).
+ */
+int store_session_end(const struct store_session *sess, struct store *s,
+    const char *action, int64_t now, struct pn_error *err);
 
 /* Record a signing key in use, from its certificate. */
 int store_signing_key_add(struct store *s, const struct pn_cert *cert,
@@ -317,6 +380,26 @@ int store_voucher_get(struct store *s, uint64_t serial, int64_t agency,
 int store_denylist_since(struct store *s, uint64_t since,
     int (*fn)(void *ctx, uint64_t serial, int64_t expires, unsigned reason),
     void *ctx, uint64_t *to_seq, struct pn_error *err);
+
+/* A booklet as a list shows it. */
+struct store_booklet_summary {
+	int64_t id;
+	char programme_name[128];
+	char commune[64];		/* the beneficiary's, for reporting */
+	int64_t issued_at;
+	char status[16];		/* "issued", "cancelled" */
+	unsigned vouchers;
+	unsigned outstanding;		/* vouchers still "issued" */
+	int64_t value;			/* cents, all vouchers */
+};
+
+/*
+ * The last booklets issued by user issued_by, newest first, at most limit,
+ * through fn (which returns non-zero to stop). Returns 0 or -1.
+ */
+int store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
+    int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
+    struct pn_error *err);
 
 /* 0 and *out, 1 when there is no such booklet, -1 on error. */
 int store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,

@@ -85,9 +85,42 @@ static const struct {
 	  "INSERT INTO api_token (user_id, token_hash, label, created_at)"
 	  " SELECT id, ?1, ?2, ?3 FROM user WHERE login = ?4" },
 	{ offsetof(struct store, token_lookup),
-	  "SELECT u.id, u.role, coalesce(u.agency_id, 0), u.login"
+	  "SELECT u.id, u.role, coalesce(u.agency_id, 0), u.login,"
+	  " u.display_name"
 	  " FROM api_token t JOIN user u ON u.id = t.user_id"
 	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0" },
+	{ offsetof(struct store, user_credentials),
+	  "SELECT id, role, coalesce(agency_id, 0), login, display_name,"
+	  " password_hash, disabled FROM user WHERE login = ?1" },
+	{ offsetof(struct store, failures_count),
+	  "SELECT (SELECT count(*) FROM login_failure"
+	  "         WHERE login = ?1 AND at > ?3),"
+	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
+	  "         WHERE login = ?1 AND at > ?3),"
+	  "       (SELECT count(*) FROM login_failure"
+	  "         WHERE address = ?2 AND at > ?3),"
+	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
+	  "         WHERE address = ?2 AND at > ?3)" },
+	{ offsetof(struct store, failure_insert),
+	  "INSERT INTO login_failure (login, address, at) VALUES (?1, ?2, ?3)" },
+	{ offsetof(struct store, failures_forget),
+	  "DELETE FROM login_failure WHERE at <= ?1" },
+	{ offsetof(struct store, failures_clear),
+	  "DELETE FROM login_failure WHERE login = ?1" },
+	{ offsetof(struct store, session_insert),
+	  "INSERT INTO web_session (token_hash, csrf_token, user_id,"
+	  " created_at, last_seen, address) VALUES (?1, ?2, ?3, ?4, ?4, ?5)" },
+	{ offsetof(struct store, sessions_forget),
+	  "DELETE FROM web_session WHERE last_seen <= ?1" },
+	{ offsetof(struct store, session_lookup),
+	  "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.role,"
+	  " coalesce(u.agency_id, 0), u.login, u.display_name"
+	  " FROM web_session s JOIN user u ON u.id = s.user_id"
+	  " WHERE s.token_hash = ?1 AND u.disabled = 0" },
+	{ offsetof(struct store, session_touch),
+	  "UPDATE web_session SET last_seen = ?2 WHERE id = ?1" },
+	{ offsetof(struct store, session_delete),
+	  "DELETE FROM web_session WHERE id = ?1" },
 	{ offsetof(struct store, key_insert),
 	  "INSERT INTO signing_key (kid, public_key, valid_from, sign_until,"
 	  " verify_until, cert, created_at)"
@@ -143,6 +176,15 @@ static const struct {
 	{ offsetof(struct store, booklet_vouchers),
 	  "SELECT serial, kid, value, issued_at, expires_at, signature, status"
 	  " FROM voucher WHERE booklet_id = ?1 ORDER BY serial" },
+	{ offsetof(struct store, booklet_recent),
+	  "SELECT b.id, p.name, be.commune, b.issued_at, b.status,"
+	  " count(v.serial), sum(v.status = 'issued'), sum(v.value)"
+	  " FROM booklet b JOIN programme p ON p.id = b.programme_id"
+	  " JOIN beneficiary be ON be.id = b.beneficiary_id"
+	  " JOIN voucher v ON v.booklet_id = b.id"
+	  " WHERE b.id IN (SELECT id FROM booklet WHERE issued_by = ?1"
+	  "  ORDER BY id DESC LIMIT ?2)"
+	  " GROUP BY b.id ORDER BY b.id DESC" },
 	{ offsetof(struct store, voucher_find),
 	  "SELECT v.status, coalesce(b.agency_id, 0), v.booklet_id"
 	  " FROM voucher v JOIN booklet b ON b.id = v.booklet_id"
@@ -248,6 +290,14 @@ int
 sq_error(struct store *s, int rc, const char *what, struct pn_error *err)
 {
 	return db_error(s->db, s->path, rc, what, err);
+}
+
+void
+sq_copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	(void)snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
 }
 
 void

@@ -8,6 +8,7 @@
 #define PN_STORE_SQLITE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -60,6 +61,7 @@ struct store {
 	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
 	sqlite3_stmt *booklet_get;		/* store_booklet_get */
 	sqlite3_stmt *booklet_vouchers;		/* store_booklet_get */
+	sqlite3_stmt *booklet_recent;		/* store_booklet_recent */
 	/* store_sqlite_cancel.c */
 	sqlite3_stmt *voucher_find;		/* store_voucher_cancel */
 	sqlite3_stmt *voucher_cancel;		/* store_voucher_cancel */
@@ -73,6 +75,18 @@ struct store {
 	sqlite3_stmt *deny_since;		/* store_denylist_since */
 	sqlite3_stmt *deny_last;		/* store_denylist_since */
 
+	/* store_sqlite_sessions.c */
+	sqlite3_stmt *user_credentials;		/* store_user_credentials */
+	sqlite3_stmt *failures_count;		/* store_login_failures */
+	sqlite3_stmt *failure_insert;		/* store_login_failed */
+	sqlite3_stmt *failures_forget;		/* store_login_failed */
+	sqlite3_stmt *failures_clear;		/* store_session_create */
+	sqlite3_stmt *session_insert;		/* store_session_create */
+	sqlite3_stmt *sessions_forget;		/* store_session_create */
+	sqlite3_stmt *session_lookup;		/* store_session_lookup */
+	sqlite3_stmt *session_touch;		/* store_session_touch */
+	sqlite3_stmt *session_delete;		/* store_session_end */
+
 	sqlite3_stmt *savepoint;		/* store_booklet_issue: one per booklet */
 	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
 	sqlite3_stmt *savepoint_release;
@@ -84,6 +98,9 @@ extern const int store_migrations_count;
 
 /* Record "PATH: WHAT: sqlite's message" for a call that returned rc; -1. */
 int sq_error(struct store *s, int rc, const char *what, struct pn_error *err);
+
+/* Copy column col of st's row into dst (cut to len - 1 bytes; NULL: ""). */
+void sq_copy_text(char *dst, size_t len, sqlite3_stmt *st, int col);
 
 /* Make st ready for its next use: on every path, after every use. */
 void sq_done(sqlite3_stmt *st);

@@ -378,6 +378,38 @@ store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
 	return 0;
 }
 
+int
+store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
+    int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = s->booklet_recent;
+	struct store_booklet_summary b;
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, issued_by);
+	sqlite3_bind_int64(st, 2, limit);
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&b, 0, sizeof(b));
+		b.id = sqlite3_column_int64(st, 0);
+		sq_copy_text(b.programme_name, sizeof(b.programme_name), st, 1);
+		sq_copy_text(b.commune, sizeof(b.commune), st, 2);
+		b.issued_at = sqlite3_column_int64(st, 3);
+		sq_copy_text(b.status, sizeof(b.status), st, 4);
+		b.vouchers = (unsigned)sqlite3_column_int64(st, 5);
+		b.outstanding = (unsigned)sqlite3_column_int64(st, 6);
+		b.value = sqlite3_column_int64(st, 7);
+		stop = fn(ctx, &b);
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		sq_error(s, rc, "listing recent booklets", err);
+		sq_done(st);
+		return -1;
+	}
+	sq_done(st);
+	return 0;
+}
+
 /*
  * Audit queries run rarely: prepared here on each call rather than kept
  * on every connection.

@@ -122,29 +122,21 @@ store_programme_add(struct store *s, const struct store_programme *p,
 	    "programme", id, err);
 }
 
-static void
-copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	(void)snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
-}
-
 /* Fill p from a row of programme_get or programme_all. */
 static void
 programme_row(sqlite3_stmt *st, struct store_programme *p)
 {
 	p->id = sqlite3_column_int64(st, 0);
-	copy_text(p->name, sizeof(p->name), st, 1);
+	sq_copy_text(p->name, sizeof(p->name), st, 1);
 	p->face_value = sqlite3_column_int64(st, 2);
 	p->per_booklet = (unsigned)sqlite3_column_int64(st, 3);
-	copy_text(p->validity, sizeof(p->validity), st, 4);
-	copy_text(p->territory, sizeof(p->territory), st, 5);
+	sq_copy_text(p->validity, sizeof(p->validity), st, 4);
+	sq_copy_text(p->territory, sizeof(p->territory), st, 5);
 	p->budget = sqlite3_column_int64(st, 6);
 	p->committed = sqlite3_column_int64(st, 7);
 	p->max_booklets = (unsigned)sqlite3_column_int64(st, 8);
-	copy_text(p->instructions, sizeof(p->instructions), st, 9);
-	copy_text(p->venues, sizeof(p->venues), st, 10);
+	sq_copy_text(p->instructions, sizeof(p->instructions), st, 9);
+	sq_copy_text(p->venues, sizeof(p->venues), st, 10);
 }
 
 int
@@ -241,11 +233,11 @@ static void
 user_row(sqlite3_stmt *st, struct store_user *u)
 {
 	u->id = sqlite3_column_int64(st, 0);
-	copy_text(u->login, sizeof(u->login), st, 1);
-	copy_text(u->display_name, sizeof(u->display_name), st, 2);
+	sq_copy_text(u->login, sizeof(u->login), st, 1);
+	sq_copy_text(u->display_name, sizeof(u->display_name), st, 2);
 	u->role = store_role_parse((const char *)sqlite3_column_text(st, 3));
 	u->agency_id = sqlite3_column_int64(st, 4);
-	copy_text(u->agency_name, sizeof(u->agency_name), st, 5);
+	sq_copy_text(u->agency_name, sizeof(u->agency_name), st, 5);
 	u->disabled = sqlite3_column_int64(st, 6) != 0;
 }
 
@@ -395,7 +387,8 @@ store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 		who->role = store_role_parse((const char *)
 		    sqlite3_column_text(st, 1));
 		who->agency_id = sqlite3_column_int64(st, 2);
-		copy_text(who->login, sizeof(who->login), st, 3);
+		sq_copy_text(who->login, sizeof(who->login), st, 3);
+		sq_copy_text(who->name, sizeof(who->name), st, 4);
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "checking a token", err);
 	sq_done(st);

@@ -153,6 +153,9 @@ const char *const store_migrations[] = {
 	") STRICT;"
 	"CREATE INDEX login_failure_login ON login_failure (login, at);"
 	"CREATE INDEX login_failure_address ON login_failure (address, at);",
+
+	/* 4 -> 5: a caseworker's recent booklets, for the home page. */
+	"CREATE INDEX booklet_issuer ON booklet (issued_by, id);",
 };
 
 const int store_migrations_count =

@@ -1,0 +1,195 @@
+/* issue.c -- checking a booklet request and issuing it with the server's keys. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "issue.h"
+#include "keyring.h"
+#include "metrics.h"
+#include "worker.h"
+
+const struct issue_choice issue_pathways[] = {
+	{ "rsa", "RSA" },
+	{ "revenu-jeunes", "Revenu jeunes" },
+	{ "other", "Autre parcours" },
+};
+const struct issue_choice issue_age_bands[] = {
+	{ "16-25", "16 à 25 ans" },
+	{ "26-44", "26 à 44 ans" },
+	{ "45-64", "45 à 64 ans" },
+	{ "65+", "65 ans et plus" },
+};
+const size_t issue_pathways_count =
+    sizeof(issue_pathways) / sizeof(issue_pathways[0]);
+const size_t issue_age_bands_count =
+    sizeof(issue_age_bands) / sizeof(issue_age_bands[0]);
+
+static bool
+one_of(const char *s, const struct issue_choice *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, set[i].value) == 0)
+			return true;
+	return false;
+}
+
+/* A non-empty string of at most max bytes without control characters. */
+static bool
+plain_text(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (iscntrl((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int
+refuse(struct issue_refusal *why, enum err_code code, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+refuse(struct issue_refusal *why, enum err_code code, const char *field,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	why->code = code;
+	why->field = field;
+	va_start(ap, fmt);
+	(void)vsnprintf(why->detail, sizeof(why->detail), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+issue_check(const struct issue_input *in, struct issue_refusal *why)
+{
+	if (in->programme <= 0)
+		return refuse(why, ERR_INVALID_FIELD, "programme", "programme: "
+		    "a positive integer is expected");
+	if (in->ref == NULL || !plain_text(in->ref, ISSUE_REF_MAX))
+		return refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary.ref:"
+		    " the caseworker's file reference, 1 to %d characters",
+		    ISSUE_REF_MAX);
+	if (in->pathway == NULL || !one_of(in->pathway, issue_pathways,
+	    issue_pathways_count))
+		return refuse(why, ERR_INVALID_FIELD, "pathway", "beneficiary."
+		    "pathway: one of rsa, revenu-jeunes, other");
+	if (in->age_band == NULL || !one_of(in->age_band, issue_age_bands,
+	    issue_age_bands_count))
+		return refuse(why, ERR_INVALID_FIELD, "age_band", "beneficiary."
+		    "age_band: one of 16-25, 26-44, 45-64, 65+");
+	if (in->commune == NULL || !plain_text(in->commune, ISSUE_COMMUNE_MAX))
+		return refuse(why, ERR_INVALID_FIELD, "commune", "beneficiary."
+		    "commune: 1 to %d characters", ISSUE_COMMUNE_MAX);
+	if (in->reason != NULL && in->reason[0] != '\0' &&
+	    !plain_text(in->reason, ISSUE_REASON_MAX))
+		return refuse(why, ERR_INVALID_FIELD, "reason", "reason: 1 to "
+		    "%d characters", ISSUE_REASON_MAX);
+	return 0;
+}
+
+int
+issue_booklet(const struct issue_input *in, const struct store_principal *who,
+    struct store_booklet *b, struct issue_refusal *why)
+{
+	const struct keyring *k = keyring_current();
+	struct store_booklet_request r;
+	struct pn_error err;
+	struct store *s;
+	int res;
+
+	if (k == NULL || k->signing == NULL || k->ref_secret == NULL)
+		return refuse(why, ERR_NO_SIGNING_KEY, NULL, "[keys] "
+		    "signing_key and ref_secret must be configured");
+	if (issue_check(in, why) != 0)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.programme_id = in->programme;
+	keyring_ref_hash(k, in->ref, r.ref_hash);
+	r.pathway = in->pathway;
+	r.age_band = in->age_band;
+	r.commune = in->commune;
+	r.reason = in->reason != NULL && in->reason[0] != '\0' ? in->reason :
+	    NULL;
+	r.by = who;
+	if ((s = worker_store(&err)) == NULL ||
+	    (res = store_booklet_issue(s, &r, k->signing, &k->cert,
+	    (int64_t)time(NULL), b, &err)) < 0)
+		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
+		    err.message);
+	switch (res) {
+	case STORE_ISSUED:
+		metrics_vouchers_issued(b->n);
+		return 0;
+	case STORE_NO_PROGRAMME:
+		return refuse(why, ERR_UNKNOWN_PROGRAMME, "programme",
+		    "programme %lld", (long long)in->programme);
+	case STORE_OVER_BUDGET:
+		return refuse(why, ERR_BUDGET_EXHAUSTED, "programme",
+		    "programme %lld", (long long)in->programme);
+	case STORE_HAS_BOOKLET:
+		return refuse(why, ERR_ALREADY_HAS_BOOKLET, "reason", "give "
+		    "\"reason\" to issue another booklet");
+	default:
+		return refuse(why, ERR_NO_SIGNING_KEY, NULL, "the signing "
+		    "key's window does not include now");
+	}
+}
+
+int
+issue_cancel(bool booklet, uint64_t id, const char *reason,
+    const struct store_principal *who, unsigned *n,
+    struct issue_refusal *why)
+{
+	const char *noun = booklet ? "booklet" : "voucher";
+	enum err_code not_found = booklet ? ERR_BOOKLET_NOT_FOUND :
+	    ERR_VOUCHER_NOT_FOUND;
+	struct pn_error err;
+	struct store *s;
+	int res;
+
+	*n = 0;
+	if (reason == NULL || !plain_text(reason, ISSUE_REASON_MAX))
+		return refuse(why, ERR_INVALID_FIELD, "reason", "reason: why "
+		    "it is cancelled, 1 to %d characters without control "
+		    "characters", ISSUE_REASON_MAX);
+	if (id > INT64_MAX)
+		return refuse(why, not_found, NULL, "%s %llu", noun,
+		    (unsigned long long)id);
+	if ((s = worker_store(&err)) == NULL)
+		res = -1;
+	else if (booklet)
+		res = store_booklet_cancel(s, (int64_t)id, issue_scope(who),
+		    reason, who, (int64_t)time(NULL), n, &err);
+	else {
+		res = store_voucher_cancel(s, id, issue_scope(who), reason, who,
+		    (int64_t)time(NULL), &err);
+		*n = res == 0;
+	}
+	if (res < 0)
+		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
+		    err.message);
+	if (res == 1)
+		return refuse(why, not_found, NULL, "%s %llu", noun,
+		    (unsigned long long)id);
+	if (res == 2)
+		return refuse(why, ERR_NOT_CANCELLABLE, NULL, "%s %llu: nothing "
+		    "left to cancel", noun, (unsigned long long)id);
+	return 0;
+}
+
+int64_t
+issue_scope(const struct store_principal *who)
+{
+	return who->role == ROLE_ADMIN ? 0 : who->agency_id;
+}

@@ -1,0 +1,173 @@
+/* session.c -- password logins with throttling, and browser sessions. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "session.h"
+
+/* Recorded at most this often, so that most requests only read. */
+#define TOUCH_EVERY 60
+
+/*
+ * A hash of a random password, verified when the login is unknown so that
+ * an unknown login takes as long as a wrong password: timing does not tell
+ * which logins exist. Made once, with the parameters of real hashes.
+ */
+static char decoy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_decoy(void)
+{
+	char pw[SESSION_TOKEN_MAX];
+
+	session_token_new(pw);
+	if (crypto_pwhash_str(decoy_hash, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		decoy_hash[0] = '\0';	/* out of memory: verify fails fast */
+	sodium_memzero(pw, sizeof(pw));
+}
+
+void
+session_token_new(char token[SESSION_TOKEN_MAX])
+{
+	uint8_t raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(token, "s_", 2);
+	(void)sodium_bin2base64(token + 2, SESSION_TOKEN_MAX - 2, raw,
+	    sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+static void
+token_hash(const char *token, uint8_t hash[STORE_HASH_SIZE])
+{
+	crypto_generichash(hash, STORE_HASH_SIZE, (const uint8_t *)token,
+	    strlen(token), NULL, 0);
+}
+
+/* Seconds until the oldest failure in the window leaves it (at least 1). */
+static unsigned
+wait_for(int64_t oldest, int64_t now, unsigned window)
+{
+	int64_t left = oldest + (int64_t)window - now;
+
+	return left < 1 ? 1 : (unsigned)left;
+}
+
+int
+session_login(struct store *s, const struct config_session *cfg,
+    const char *login, const char *password, const char *address,
+    int64_t now, char cookie[SESSION_TOKEN_MAX], struct store_session *out,
+    unsigned *retry_after, struct pn_error *err)
+{
+	struct store_credentials cred;
+	uint8_t hash[STORE_HASH_SIZE];
+	unsigned by_login, by_address;
+	int64_t oldest_login, oldest_address, since;
+	int found;
+	bool ok;
+
+	since = now - (int64_t)cfg->failure_window;
+	if (store_login_failures(s, login, address, since, &by_login,
+	    &by_address, &oldest_login, &oldest_address, err) != 0)
+		return -1;
+	if (by_login >= cfg->max_failures_per_login) {
+		*retry_after = wait_for(oldest_login, now, cfg->failure_window);
+		return SESSION_THROTTLED;
+	}
+	if (by_address >= cfg->max_failures_per_address) {
+		*retry_after = wait_for(oldest_address, now,
+		    cfg->failure_window);
+		return SESSION_THROTTLED;
+	}
+	if ((found = store_user_credentials(s, login, &cred, err)) < 0)
+		return -1;
+	if (found == 0)
+		ok = crypto_pwhash_str_verify(cred.password_hash, password,
+		    strlen(password)) == 0 && !cred.disabled;
+	else {
+		(void)pthread_once(&decoy_once, make_decoy);
+		/* The result does not matter, only the time it takes. */
+		if (crypto_pwhash_str_verify(decoy_hash, password,
+		    strlen(password)) == 0)
+			ok = false;
+		ok = false;
+	}
+	sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
+	if (!ok) {
+		if (store_login_failed(s, login, address, now, since,
+		    err) != 0)
+			return -1;
+		return SESSION_BAD_CREDENTIALS;
+	}
+	memset(out, 0, sizeof(*out));
+	out->who = cred.who;
+	out->created_at = out->last_seen = now;
+	session_token_new(cookie);
+	session_token_new(out->csrf);
+	token_hash(cookie, hash);
+	if (store_session_create(s, hash, out->csrf, &out->who, address, now,
+	    now - (int64_t)cfg->idle_timeout, err) != 0)
+		return -1;
+	return SESSION_LOGGED_IN;
+}
+
+int
+session_check(struct store *s, const struct config_session *cfg,
+    const char *cookie, int64_t now, struct store_session *out,
+    struct pn_error *err)
+{
+	uint8_t hash[STORE_HASH_SIZE];
+	int rc;
+
+	if (strncmp(cookie, "s_", 2) != 0 ||
+	    strlen(cookie) >= SESSION_TOKEN_MAX)
+		return 1;
+	token_hash(cookie, hash);
+	if ((rc = store_session_lookup(s, hash, out, err)) != 0)
+		return rc;
+	if (now - out->last_seen > (int64_t)cfg->idle_timeout ||
+	    now - out->created_at > (int64_t)cfg->max_age) {
+		if (store_session_end(out, s, NULL, now, err) != 0)
+			return -1;
+		return 1;
+	}
+	if (now - out->last_seen >= TOUCH_EVERY) {
+		if (store_session_touch(s, out->id, now, err) != 0)
+			return -1;
+		out->last_seen = now;
+	}
+	return 0;
+}
+
+int
+session_logout(struct store *s, const struct store_session *sess,
+    int64_t now, struct pn_error *err)
+{
+	return store_session_end(sess, s, "logout", now, err);
+}
+
+bool
+session_csrf_ok(const struct store_session *sess, const char *given)
+{
+	size_t n = strlen(sess->csrf);
+
+	return given != NULL && n > 0 && strlen(given) == n &&
+	    sodium_memcmp(sess->csrf, given, n) == 0;
+}
+
+int
+session_cookie_header(char *buf, size_t len, const char *name,
+    const char *cookie, unsigned max_age, bool secure)
+{
+	int n = snprintf(buf, len, "%s=%s; Path=/; Max-Age=%u; HttpOnly; "
+	    "SameSite=Strict%s", name, cookie != NULL ? cookie : "",
+	    cookie != NULL ? max_age : 0, secure ? "; Secure" : "");
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}

@@ -1,0 +1,69 @@
+/* session.h -- logging in with a password, and the browser sessions that follow.
+ *
+ * No HTTP here: the JSON login route and the login page both call
+ * session_login(), and auth.c calls session_check() for a cookie. A
+ * session cookie is "s_" and 32 random bytes in Base64url; the store keeps
+ * its BLAKE2b hash. Each session has its own CSRF token, which every form
+ * and every state-changing API call made with the cookie must send back.
+ */
+#ifndef PN_SESSION_H
+#define PN_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+#define SESSION_COOKIE "pn_session"
+#define SESSION_TOKEN_MAX 64		/* cookie value or CSRF token, with NUL */
+#define SESSION_ADDRESS_MAX 64		/* client address as text, with NUL */
+
+enum session_login {
+	SESSION_LOGGED_IN = 0,
+	SESSION_BAD_CREDENTIALS,	/* unknown login, wrong password, disabled */
+	SESSION_THROTTLED		/* too many failures: *retry_after seconds */
+};
+
+/*
+ * Check login and password for a request from address: refused while the
+ * login or the address has too many recent failures (even with the right
+ * password), else verified with Argon2id (an unknown login costs the same
+ * time as a known one). A failure is recorded; a success opens a session:
+ * its cookie value goes to cookie, the rest to *out. Returns an enum
+ * session_login, or -1 with err when the store fails.
+ */
+int session_login(struct store *s, const struct config_session *cfg,
+    const char *login, const char *password, const char *address,
+    int64_t now, char cookie[SESSION_TOKEN_MAX], struct store_session *out,
+    unsigned *retry_after, struct pn_error *err);
+
+/*
+ * The live session of a cookie value: 0 and *out, 1 when there is none or
+ * it has expired (idle or too old; it is then deleted), -1 on error. The
+ * session's last use is recorded at most once a minute, so that a page
+ * view is a read, not a write.
+ */
+int session_check(struct store *s, const struct config_session *cfg,
+    const char *cookie, int64_t now, struct store_session *out,
+    struct pn_error *err);
+
+/* Log out: end the session, with an audit row. */
+int session_logout(struct store *s, const struct store_session *sess,
+    int64_t now, struct pn_error *err);
+
+/* given equals the session's CSRF token (compared in constant time). */
+bool session_csrf_ok(const struct store_session *sess, const char *given);
+
+/*
+ * The Set-Cookie value that stores cookie for max_age seconds (HttpOnly,
+ * SameSite=Strict, Path=/, and Secure when secure); with cookie NULL, the
+ * one that deletes it. Returns 0, or -1 when buf is too small.
+ */
+int session_cookie_header(char *buf, size_t len, const char *name,
+    const char *cookie, unsigned max_age, bool secure);
+
+/* A fresh random token ("s_" + 43 Base64url characters), for any purpose. */
+void session_token_new(char token[SESSION_TOKEN_MAX]);
+
+#endif

@@ -1,0 +1,214 @@
+/* store_sqlite_sessions.c -- logins, failed logins and browser sessions on SQLite.
+ *
+ * A session is stored under the BLAKE2b hash of its cookie, like API
+ * tokens: a copy of the database opens no session. Failed logins are rows
+ * counted over a sliding window; old rows are forgotten as new ones come.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store_sqlite.h"
+
+/* Fill who from columns first.. of st: id, role, agency, login, name. */
+static void
+principal_row(sqlite3_stmt *st, int first, struct store_principal *who)
+{
+	who->user_id = sqlite3_column_int64(st, first);
+	who->role = store_role_parse((const char *)sqlite3_column_text(st,
+	    first + 1));
+	who->agency_id = sqlite3_column_int64(st, first + 2);
+	sq_copy_text(who->login, sizeof(who->login), st, first + 3);
+	sq_copy_text(who->name, sizeof(who->name), st, first + 4);
+}
+
+int
+store_user_credentials(struct store *s, const char *login,
+    struct store_credentials *out, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->user_credentials;
+	int rc;
+
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		principal_row(st, 0, &out->who);
+		sq_copy_text(out->password_hash, sizeof(out->password_hash),
+		    st, 5);
+		out->disabled = sqlite3_column_int64(st, 6) != 0;
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a user", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_login_failures(struct store *s, const char *login, const char *address,
+    int64_t since, unsigned *by_login, unsigned *by_address,
+    int64_t *oldest_login, int64_t *oldest_address, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->failures_count;
+	int rc;
+
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*by_login = (unsigned)sqlite3_column_int64(st, 0);
+		*oldest_login = sqlite3_column_int64(st, 1);
+		*by_address = (unsigned)sqlite3_column_int64(st, 2);
+		*oldest_address = sqlite3_column_int64(st, 3);
+	} else
+		sq_error(s, rc, "counting failed logins", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Step a statement whose bindings are set; -1 with err unless it is done. */
+static int
+step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sq_done(st);
+	if (rc != SQLITE_DONE)
+		return sq_error(s, rc, what, err);
+	return 0;
+}
+
+int
+store_login_failed(struct store *s, const char *login, const char *address,
+    int64_t now, int64_t forget_before, struct pn_error *err)
+{
+	char detail[256];
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s->failures_forget, 1, forget_before);
+	if (step_done(s, s->failures_forget, "forgetting old failures",
+	    err) != 0)
+		goto fail;
+	sqlite3_bind_text(s->failure_insert, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->failure_insert, 2, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->failure_insert, 3, now);
+	if (step_done(s, s->failure_insert, "recording a failed login",
+	    err) != 0)
+		goto fail;
+	(void)snprintf(detail, sizeof(detail), "from %s", address);
+	if (store_audit_append(s, now, "anonymous", "login.fail", login,
+	    detail, err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+int
+store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
+    const char *csrf, const struct store_principal *who, const char *address,
+    int64_t now, int64_t forget_before, struct pn_error *err)
+{
+	char actor[32], object[32], detail[128];
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s->sessions_forget, 1, forget_before);
+	if (step_done(s, s->sessions_forget, "forgetting idle sessions",
+	    err) != 0)
+		goto fail;
+	sqlite3_bind_text(s->failures_clear, 1, who->login, -1, SQLITE_STATIC);
+	if (step_done(s, s->failures_clear, "clearing failed logins",
+	    err) != 0)
+		goto fail;
+	sqlite3_bind_blob(s->session_insert, 1, hash, STORE_HASH_SIZE,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s->session_insert, 2, csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->session_insert, 3, who->user_id);
+	sqlite3_bind_int64(s->session_insert, 4, now);
+	sqlite3_bind_text(s->session_insert, 5, address, -1, SQLITE_STATIC);
+	if (step_done(s, s->session_insert, "opening a session", err) != 0)
+		goto fail;
+	(void)snprintf(actor, sizeof(actor), "user:%lld",
+	    (long long)who->user_id);
+	(void)snprintf(object, sizeof(object), "session:%lld",
+	    (long long)sqlite3_last_insert_rowid(s->db));
+	(void)snprintf(detail, sizeof(detail), "from %s", address);
+	if (store_audit_append(s, now, actor, "login", object, detail,
+	    err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+int
+store_session_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
+    struct store_session *out, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->session_lookup;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = sqlite3_column_int64(st, 0);
+		sq_copy_text(out->csrf, sizeof(out->csrf), st, 1);
+		out->created_at = sqlite3_column_int64(st, 2);
+		out->last_seen = sqlite3_column_int64(st, 3);
+		principal_row(st, 4, &out->who);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a session", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_session_touch(struct store *s, int64_t id, int64_t now,
+    struct pn_error *err)
+{
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s->session_touch, 1, id);
+	sqlite3_bind_int64(s->session_touch, 2, now);
+	if (step_done(s, s->session_touch, "updating a session", err) != 0 ||
+	    sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_session_end(const struct store_session *sess, struct store *s,
+    const char *action, int64_t now, struct pn_error *err)
+{
+	char actor[32], object[32];
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s->session_delete, 1, sess->id);
+	if (step_done(s, s->session_delete, "ending a session", err) != 0)
+		goto fail;
+	if (action != NULL) {
+		(void)snprintf(actor, sizeof(actor), "user:%lld",
+		    (long long)sess->who.user_id);
+		(void)snprintf(object, sizeof(object), "session:%lld",
+		    (long long)sess->id);
+		if (store_audit_append(s, now, actor, action, object, "",
+		    err) != 0)
+			goto fail;
+	}
+	if (sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}

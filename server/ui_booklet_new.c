@@ -1,0 +1,369 @@
+/* ui_booklet_new.c -- "Nouveau carnet": the form, its confirmation, and issuing.
+ *
+ * Three steps over plain forms: the caseworker fills in the form, reads
+ * back what will be issued and confirms (or goes back to change it), then
+ * lands on the booklet's page. Nothing is written before the confirmation;
+ * the checks of issue.c run at each step, so a mistake is shown at the
+ * field that holds it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passnum/parse.h"
+#include "form.h"
+#include "issue.h"
+#include "store.h"
+#include "ui.h"
+#include "worker.h"
+
+#define PROGRAMMES_SHOWN 50
+
+struct programmes {
+	struct store_programme list[PROGRAMMES_SHOWN];
+	unsigned n;
+};
+
+static int
+add_programme(void *ctx, const struct store_programme *p)
+{
+	struct programmes *ps = ctx;
+
+	ps->list[ps->n++] = *p;
+	return ps->n == PROGRAMMES_SHOWN;
+}
+
+static const struct store_programme *
+find_programme(const struct programmes *ps, int64_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->list[i].id == id)
+			return &ps->list[i];
+	return NULL;
+}
+
+/* The French words for what is wrong with a field. */
+static const char *
+field_message(const char *field)
+{
+	static const struct { const char *field, *text; } messages[] = {
+		{ "programme", "Choisissez un programme." },
+		{ "ref", "Saisissez la référence du dossier (1 à 64 caractères, "
+		  "sans retour à la ligne)." },
+		{ "pathway", "Choisissez le parcours de la personne." },
+		{ "age_band", "Choisissez la tranche d’âge." },
+		{ "commune", "Saisissez la commune (1 à 64 caractères)." },
+		{ "reason", "Indiquez le motif (500 caractères au plus)." },
+	};
+	size_t i;
+
+	for (i = 0; field != NULL && i < sizeof(messages) /
+	    sizeof(messages[0]); i++)
+		if (strcmp(field, messages[i].field) == 0)
+			return messages[i].text;
+	return NULL;
+}
+
+/* What the form holds, as received (NULL: absent). */
+struct entry {
+	struct issue_input in;
+	const char *programme_text;
+};
+
+static void
+read_entry(const struct form *f, struct entry *e)
+{
+	uint64_t id;
+
+	memset(e, 0, sizeof(*e));
+	if (f == NULL)
+		return;
+	e->programme_text = form_get(f, "programme");
+	if (e->programme_text != NULL &&
+	    pn_parse_u64(e->programme_text, INT64_MAX, &id) == 0)
+		e->in.programme = (int64_t)id;
+	e->in.ref = form_get(f, "ref");
+	e->in.pathway = form_get(f, "pathway");
+	e->in.age_band = form_get(f, "age_band");
+	e->in.commune = form_get(f, "commune");
+	e->in.reason = form_get(f, "reason");
+	if (e->in.reason != NULL && e->in.reason[0] == '\0')
+		e->in.reason = NULL;
+}
+
+/* aria attributes and the message under a field that holds the error. */
+static void
+put_field_error(struct html *h, const char *field, const char *bad)
+{
+	if (bad != NULL && strcmp(field, bad) == 0)
+		html_put(h, "<span id=\"%s-error\" class=\"error\">%s</span>",
+		    field, field_message(field));
+}
+
+static const char *
+invalid_attr(const char *field, const char *bad)
+{
+	return bad != NULL && strcmp(field, bad) == 0 ?
+	    " aria-invalid=\"true\"" : "";
+}
+
+static void
+put_choices(struct html *h, const char *name, const char *legend,
+    const struct issue_choice *set, size_t n, const char *current,
+    const char *bad)
+{
+	size_t i;
+
+	html_put(h, "<fieldset%R><legend>%s</legend>", invalid_attr(name, bad),
+	    legend);
+	put_field_error(h, name, bad);
+	for (i = 0; i < n; i++)
+		html_put(h, "<div class=\"choice\"><input type=\"radio\" "
+		    "id=\"%s-%u\" name=\"%s\" value=\"%s\" required%R>"
+		    "<label for=\"%s-%u\">%s</label></div>", name, (unsigned)i,
+		    name, set[i].value, current != NULL &&
+		    strcmp(current, set[i].value) == 0 ? " checked" : "", name,
+		    (unsigned)i, set[i].label);
+	html_put(h, "</fieldset>");
+}
+
+/*
+ * The form, filled with e; bad names the field in error, alert (French)
+ * says what went wrong above the form.
+ */
+static enum MHD_Result
+show_form(struct http_request *req, const struct programmes *ps,
+    const struct entry *e, const char *bad, const char *alert,
+    unsigned status)
+{
+	const struct issue_input *in = &e->in;
+	struct html h;
+	unsigned i;
+
+	html_init(&h);
+	ui_begin(&h, req, "Nouveau carnet");
+	if (alert != NULL)
+		html_put(&h, "<div class=\"alert\" role=\"alert\"><p>%s</p>"
+		    "</div>", alert);
+	if (ps->n == 0) {
+		html_put(&h, "<p>Aucun programme n’est ouvert : demandez à "
+		    "l’administrateur d’en créer un.</p>");
+		return ui_end(&h, req, status);
+	}
+	html_put(&h, "<p>Les champs sont tous obligatoires, sauf le motif. "
+	    "Ne saisissez ni nom ni adresse : seule la référence de votre "
+	    "dossier est conservée, sous une forme chiffrée.</p>"
+	    "<form class=\"panel\" method=\"post\" action=\"/carnets/nouveau\">");
+	ui_csrf_field(&h, req);
+	html_put(&h, "<label for=\"programme\">Programme</label>");
+	put_field_error(&h, "programme", bad);
+	html_put(&h, "<select id=\"programme\" name=\"programme\" required%R>",
+	    invalid_attr("programme", bad));
+	for (i = 0; i < ps->n; i++) {
+		const struct store_programme *p = &ps->list[i];
+		char value[UI_MONEY_MAX];
+
+		ui_money(p->face_value, value);
+		html_put(&h, "<option value=\"%L\"%R>%s — %u chèques de %s"
+		    "</option>", p->id, (in->programme == p->id ||
+		    (in->programme == 0 && i == 0)) ? " selected" : "",
+		    p->name, p->per_booklet, value);
+	}
+	html_put(&h, "</select>"
+	    "<label for=\"ref\">Référence du dossier"
+	    "<span class=\"hint\" id=\"ref-hint\">Votre propre numéro de "
+	    "dossier pour cette personne. Il sert à repérer un second "
+	    "carnet.</span></label>");
+	put_field_error(&h, "ref", bad);
+	html_put(&h, "<input id=\"ref\" name=\"ref\" type=\"text\" required "
+	    "maxlength=\"%d\" autocomplete=\"off\" aria-describedby=\"ref-hint\""
+	    "%R value=\"%s\">", ISSUE_REF_MAX, invalid_attr("ref", bad),
+	    in->ref != NULL ? in->ref : "");
+	put_choices(&h, "pathway", "Parcours", issue_pathways,
+	    issue_pathways_count, in->pathway, bad);
+	put_choices(&h, "age_band", "Tranche d’âge", issue_age_bands,
+	    issue_age_bands_count, in->age_band, bad);
+	html_put(&h, "<label for=\"commune\">Commune de résidence</label>");
+	put_field_error(&h, "commune", bad);
+	html_put(&h, "<input id=\"commune\" name=\"commune\" type=\"text\" "
+	    "required maxlength=\"%d\" autocomplete=\"address-level2\"%R "
+	    "value=\"%s\">", ISSUE_COMMUNE_MAX, invalid_attr("commune", bad),
+	    in->commune != NULL ? in->commune : "");
+	html_put(&h, "<label for=\"reason\">Motif d’un nouveau carnet "
+	    "(facultatif)<span class=\"hint\" id=\"reason-hint\">Seulement si "
+	    "la personne a déjà reçu un carnet de ce programme.</span>"
+	    "</label>");
+	put_field_error(&h, "reason", bad);
+	html_put(&h, "<textarea id=\"reason\" name=\"reason\" rows=\"2\" "
+	    "maxlength=\"%d\" aria-describedby=\"reason-hint\"%R>%s</textarea>"
+	    "<button type=\"submit\">Vérifier avant de créer</button>"
+	    "</form>", ISSUE_REASON_MAX, invalid_attr("reason", bad),
+	    in->reason != NULL ? in->reason : "");
+	return ui_end(&h, req, status);
+}
+
+static const char *
+choice_label(const struct issue_choice *set, size_t n, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(set[i].value, value) == 0)
+			return set[i].label;
+	return value;
+}
+
+/* Every field again, hidden, so that the next step receives them. */
+static void
+put_hidden(struct html *h, const struct issue_input *in)
+{
+	html_put(h, "<input type=\"hidden\" name=\"programme\" value=\"%L\">"
+	    "<input type=\"hidden\" name=\"ref\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"pathway\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"age_band\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"commune\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"reason\" value=\"%s\">",
+	    in->programme, in->ref, in->pathway, in->age_band, in->commune,
+	    in->reason != NULL ? in->reason : "");
+}
+
+static enum MHD_Result
+show_confirmation(struct http_request *req, const struct store_programme *p,
+    const struct issue_input *in)
+{
+	char value[UI_MONEY_MAX], total[UI_MONEY_MAX];
+	struct html h;
+
+	ui_money(p->face_value, value);
+	ui_money(p->face_value * p->per_booklet, total);
+	html_init(&h);
+	ui_begin(&h, req, "Vérifier le carnet");
+	html_put(&h, "<p>Vérifiez ces informations. Le carnet n’est créé "
+	    "qu’après votre confirmation.</p><dl class=\"panel\">"
+	    "<dt>Programme</dt><dd>%s</dd>"
+	    "<dt>Chèques</dt><dd>%u chèques de %s, soit %s</dd>"
+	    "<dt>Référence du dossier</dt><dd>%s</dd>"
+	    "<dt>Parcours</dt><dd>%s</dd>"
+	    "<dt>Tranche d’âge</dt><dd>%s</dd>"
+	    "<dt>Commune</dt><dd>%s</dd>", p->name, p->per_booklet, value,
+	    total, in->ref, choice_label(issue_pathways, issue_pathways_count,
+	    in->pathway), choice_label(issue_age_bands, issue_age_bands_count,
+	    in->age_band), in->commune);
+	if (in->reason != NULL)
+		html_put(&h, "<dt>Motif d’un nouveau carnet</dt><dd>%s</dd>",
+		    in->reason);
+	html_put(&h, "</dl><form method=\"post\" action=\"/carnets/nouveau\">");
+	ui_csrf_field(&h, req);
+	put_hidden(&h, in);
+	html_put(&h, "<button type=\"submit\" name=\"action\" "
+	    "value=\"confirmer\">Confirmer et créer le carnet</button>"
+	    "<button type=\"submit\" name=\"action\" value=\"modifier\" "
+	    "class=\"secondary\" formnovalidate>Modifier</button></form>");
+	return ui_end(&h, req, 200);
+}
+
+static int
+load_programmes(struct http_request *req, struct programmes *ps,
+    enum MHD_Result *rc)
+{
+	struct pn_error err;
+	struct store *s;
+
+	ps->n = 0;
+	if ((s = worker_store(&err)) == NULL ||
+	    store_programme_each(s, add_programme, ps, &err) != 0) {
+		*rc = ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+		return -1;
+	}
+	return 0;
+}
+
+enum MHD_Result
+ui_booklet_new_form(struct http_request *req)
+{
+	struct programmes *ps = malloc(sizeof(*ps));
+	struct entry e;
+	enum MHD_Result rc;
+
+	if (ps == NULL)
+		return ui_error_page(req, ERR_INTERNAL, "out of memory");
+	memset(&e, 0, sizeof(e));
+	if (load_programmes(req, ps, &rc) == 0)
+		rc = show_form(req, ps, &e, NULL, NULL, 200);
+	free(ps);
+	return rc;
+}
+
+/* The French alert for a refusal by issue_booklet(). */
+static const char *
+refusal_alert(const struct issue_refusal *why)
+{
+	if (why->code == ERR_ALREADY_HAS_BOOKLET)
+		return "Cette personne a déjà reçu un carnet de ce programme. "
+		    "Pour lui en remettre un autre, indiquez-en le motif.";
+	if (why->code == ERR_INVALID_FIELD)
+		return "Le formulaire contient une erreur : corrigez le champ "
+		    "signalé.";
+	return err_lookup(why->code)->fr;
+}
+
+static enum MHD_Result
+issue(struct http_request *req, struct programmes *ps, const struct entry *e)
+{
+	struct issue_refusal why;
+	struct store_booklet *b = malloc(sizeof(*b));
+	char where[64];
+	int res;
+
+	if (b == NULL)
+		return ui_error_page(req, ERR_INTERNAL, "out of memory");
+	res = issue_booklet(&e->in, http_request_principal(req), b, &why);
+	if (res == 0)
+		(void)snprintf(where, sizeof(where), "/carnets/%lld?cree=1",
+		    (long long)b->id);
+	free(b);
+	if (res == 0)
+		return http_redirect(req, where);
+	if (why.code == ERR_STORE_UNAVAILABLE || why.code == ERR_INTERNAL)
+		return ui_error_page(req, why.code, why.detail);
+	return show_form(req, ps, e, why.code == ERR_ALREADY_HAS_BOOKLET ?
+	    "reason" : why.field, refusal_alert(&why),
+	    err_lookup(why.code)->status);
+}
+
+enum MHD_Result
+ui_booklet_new(struct http_request *req)
+{
+	const struct form *f = http_request_form(req, NULL);
+	const char *action = f != NULL ? form_get(f, "action") : NULL;
+	const struct store_programme *p;
+	struct issue_refusal why;
+	struct programmes *ps;
+	struct entry e;
+	enum MHD_Result rc;
+
+	if (f == NULL)
+		return ui_error_page(req, ERR_INVALID_FIELD, "not a form");
+	if ((ps = malloc(sizeof(*ps))) == NULL)
+		return ui_error_page(req, ERR_INTERNAL, "out of memory");
+	if (load_programmes(req, ps, &rc) != 0)
+		goto done;
+	read_entry(f, &e);
+	if (action != NULL && strcmp(action, "modifier") == 0)
+		rc = show_form(req, ps, &e, NULL, NULL, 200);
+	else if (issue_check(&e.in, &why) != 0)
+		rc = show_form(req, ps, &e, why.field, "Le formulaire contient "
+		    "une erreur : corrigez le champ signalé.", 400);
+	else if ((p = find_programme(ps, e.in.programme)) == NULL)
+		rc = show_form(req, ps, &e, "programme", "Ce programme "
+		    "n’existe pas.", 400);
+	else if (action == NULL || strcmp(action, "confirmer") != 0)
+		rc = show_confirmation(req, p, &e.in);
+	else
+		rc = issue(req, ps, &e);
+done:
+	free(ps);
+	return rc;
+}

@@ -1,0 +1,203 @@
+/* ui_layout.c -- what every caseworker page shares: frame, style sheet, error page.
+ *
+ * Pages aim at RGAA / WCAG 2.1 AA basics: lang="fr", a skip link, one h1,
+ * labels on every field, visible focus, text contrast of at least 4.5:1,
+ * and a layout that works on a phone. No script anywhere: the Content-
+ * Security-Policy set in http.c forbids it.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "passnum/parse.h"
+#include "session.h"
+#include "store.h"
+#include "ui.h"
+
+static const char stylesheet[] =
+"*{box-sizing:border-box}"
+"body{margin:0;font:1.05rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,"
+"'DejaVu Sans',sans-serif;color:#1b1b1b;background:#f6f6f6}"
+"a{color:#00477f}a:hover{text-decoration-thickness:2px}"
+":focus-visible{outline:3px solid #b34000;outline-offset:2px}"
+".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;"
+"background:#fff;padding:.5rem;z-index:1}"
+"header{background:#00477f;color:#fff;padding:.75rem 1rem;display:flex;"
+"flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}"
+"header a{color:#fff}header .brand{font-weight:700;text-decoration:none}"
+"header form{margin:0}header nav{display:flex;flex-wrap:wrap;gap:1rem;"
+"align-items:center}"
+"main{max-width:52rem;margin:0 auto;padding:1rem}"
+"h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.25rem}"
+"label{display:block;font-weight:600;margin:.75rem 0 .25rem}"
+".hint{display:block;font-weight:400;color:#4a4a4a;font-size:.95rem}"
+"input,select,textarea{font:inherit;width:100%;max-width:30rem;padding:.5rem;"
+"border:2px solid #555;border-radius:4px;background:#fff;color:#1b1b1b}"
+"button,.button{font:inherit;display:inline-block;padding:.6rem 1.1rem;"
+"margin:.75rem .5rem 0 0;border:2px solid #00477f;border-radius:4px;"
+"background:#00477f;color:#fff;text-decoration:none;cursor:pointer}"
+".secondary{background:#fff;color:#00477f}"
+".danger{background:#a3001b;border-color:#a3001b;color:#fff}"
+"header button{margin:0;background:#fff;color:#00477f;padding:.3rem .8rem}"
+".panel{background:#fff;border:1px solid #ccc;border-radius:6px;"
+"padding:1rem;margin:1rem 0}"
+".alert{border-left:6px solid #a3001b;background:#fff;padding:.75rem 1rem;"
+"margin:1rem 0}.ok{border-left-color:#18753c}"
+".scroll{overflow-x:auto}caption{text-align:left;padding:.25rem 0;"
+"color:#4a4a4a}"
+"fieldset{border:0;padding:0;margin:.75rem 0}legend{font-weight:600}"
+".choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}"
+".choice input{width:auto}"
+".error{color:#a3001b;font-weight:600}"
+"table{border-collapse:collapse;width:100%;background:#fff}"
+"th,td{border:1px solid #ccc;padding:.4rem .5rem;text-align:left;"
+"vertical-align:top}"
+".vouchers{display:grid;grid-template-columns:repeat(auto-fill,"
+"minmax(15rem,1fr));gap:1rem;list-style:none;padding:0}"
+".voucher{background:#fff;border:1px solid #ccc;border-radius:6px;"
+"padding:.75rem}.voucher svg{width:100%;max-width:14rem;height:auto;"
+"display:block;margin:0 auto}"
+".serial{font:700 1.15rem/1.4 'DejaVu Sans Mono',monospace}"
+".status-cancelled{color:#a3001b;font-weight:700}"
+"details{margin-top:.5rem}"
+"dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}"
+"dt{font-weight:600}dd{margin:0}";
+
+void
+ui_money(int64_t cents, char buf[UI_MONEY_MAX])
+{
+	uint64_t v = cents < 0 ? (uint64_t)0 - (uint64_t)cents :
+	    (uint64_t)cents;
+	uint64_t euros = v / 100;
+	char digits[24], grouped[40];
+	size_t n, i, o = 0;
+
+	n = (size_t)snprintf(digits, sizeof(digits), "%llu",
+	    (unsigned long long)euros);
+	/* Thousands apart by a narrow no-break space, as French writes. */
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			memcpy(grouped + o, "\xe2\x80\xaf", 3);
+			o += 3;
+		}
+		grouped[o++] = digits[i];
+	}
+	grouped[o] = '\0';
+	(void)snprintf(buf, UI_MONEY_MAX, "%s%s,%02u\xc2\xa0€",
+	    cents < 0 ? "-" : "", grouped, (unsigned)(v % 100));
+}
+
+const char *
+ui_status_label(const char *status)
+{
+	static const struct { const char *status, *label; } labels[] = {
+		{ "issued", "Valide" },
+		{ "redeemed", "Utilisé" },
+		{ "settled", "Remboursé" },
+		{ "cancelled", "Annulé" },
+		{ "expired", "Expiré" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(status, labels[i].status) == 0)
+			return labels[i].label;
+	return status;
+}
+
+uint64_t
+ui_param_id(struct http_request *req)
+{
+	uint64_t id;
+
+	if (pn_parse_u64(http_request_param(req, 0), INT64_MAX, &id) != 0 ||
+	    id == 0)
+		return 0;
+	return id;
+}
+
+enum MHD_Result
+ui_stylesheet(struct http_request *req)
+{
+	return http_reply_text(req, 200, "text/css; charset=utf-8", stylesheet,
+	    sizeof(stylesheet) - 1);
+}
+
+enum MHD_Result
+ui_root(struct http_request *req)
+{
+	return http_redirect(req, "/accueil");
+}
+
+void
+ui_csrf_field(struct html *h, struct http_request *req)
+{
+	const struct store_session *sess = http_request_session(req);
+
+	/* A request made with a token has no session and needs no field. */
+	if (sess != NULL)
+		html_put(h, "<input type=\"hidden\" name=\"csrf\" "
+		    "value=\"%s\">", sess->csrf);
+}
+
+void
+ui_begin(struct html *h, struct http_request *req, const char *title)
+{
+	const struct store_principal *who = http_request_principal(req);
+
+	html_put(h, "<!DOCTYPE html>\n<html lang=\"fr\"><head>"
+	    "<meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">"
+	    "<title>%s — Pass numérique</title>"
+	    "<link rel=\"stylesheet\" href=\"/static/passnum.css\">"
+	    "</head><body>"
+	    "<a class=\"skip\" href=\"#contenu\">Aller au contenu</a>"
+	    "<header><a class=\"brand\" href=\"/accueil\">Pass numérique</a>",
+	    title);
+	if (who != NULL) {
+		html_put(h, "<nav aria-label=\"Menu principal\">"
+		    "<a href=\"/carnets/nouveau\">Nouveau carnet</a>"
+		    "<a href=\"/recherche\">Rechercher un chèque</a>"
+		    "<span>%s</span>", who->name[0] != '\0' ? who->name :
+		    who->login);
+		if (http_request_session(req) != NULL) {
+			html_put(h, "<form method=\"post\" "
+			    "action=\"/deconnexion\">");
+			ui_csrf_field(h, req);
+			html_put(h, "<button type=\"submit\">Se déconnecter"
+			    "</button></form>");
+		}
+		html_put(h, "</nav>");
+	}
+	html_put(h, "</header><main id=\"contenu\"><h1>%s</h1>", title);
+}
+
+enum MHD_Result
+ui_end(struct html *h, struct http_request *req, unsigned status)
+{
+	enum MHD_Result rc;
+
+	html_put(h, "</main></body></html>\n");
+	if (h->failed)
+		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");
+	else
+		rc = http_reply_html(req, status, h->buf, h->len);
+	html_free(h);
+	return rc;
+}
+
+enum MHD_Result
+ui_error_page(struct http_request *req, enum err_code code,
+    const char *detail)
+{
+	const struct err_info *e = err_lookup(code);
+	struct html h;
+
+	(void)detail;	/* English, for programs; the page says it in French */
+	html_init(&h);
+	ui_begin(&h, req, "Action impossible");
+	html_put(&h, "<div class=\"alert\" role=\"alert\"><p>%s</p></div>"
+	    "<p><a href=\"/accueil\">Retour à l’accueil</a></p>", e->fr);
+	return ui_end(&h, req, e->status);
+}
