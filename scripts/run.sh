@@ -19,11 +19,16 @@ if [ ! -f "$data/passnumd.ini" ]; then
 fi
 token=$(sed -n 's/^caseworker API token: //p' "$data/demo-credentials.txt")
 programme=$(sed -n 's/^programme: //p' "$data/demo-credentials.txt")
+password=$(sed -n 's/^caseworker password: //p' "$data/demo-credentials.txt")
 cat <<MSG
 
 == passnum demo
 Credentials: $data/demo-credentials.txt
-Issue a booklet of 10 vouchers for a person (file reference DOSSIER-42):
+
+Open http://127.0.0.1:$port/ in a browser and log in as "caseworker" with
+the password $password to issue, print and cancel booklets.
+
+Or, with the API, issue a booklet of 10 vouchers for a person (file reference DOSSIER-42):
 
   curl -s -H 'Authorization: Bearer $token' -H 'Content-Type: application/json' \\
     -d '{"programme": $programme, "beneficiary": {"ref": "DOSSIER-42", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \\

@@ -198,20 +198,17 @@ ip_current(struct http_server *srv, struct MHD_Connection *c)
 
 /* --- Replies ------------------------------------------------------------- */
 
+/*
+ * Add the headers every reply carries (and the page and extra headers),
+ * queue resp with status and release it.
+ */
 static enum MHD_Result
-reply(struct http_request *req, unsigned status, const char *content_type,
-    const char *data, size_t len, bool close)
+send_response(struct http_request *req, struct MHD_Response *resp,
+    unsigned status, const char *content_type, bool close)
 {
-	struct MHD_Response *resp;
 	enum MHD_Result rc;
 	unsigned h;
 
-	if (req->replied)
-		return MHD_YES;
-	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
-	    MHD_RESPMEM_MUST_COPY);
-	if (resp == NULL)
-		return MHD_NO;
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    content_type);
 	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -264,6 +261,21 @@ reply(struct http_request *req, unsigned status, const char *content_type,
 		req->status = status;
 	}
 	return rc;
+}
+
+static enum MHD_Result
+reply(struct http_request *req, unsigned status, const char *content_type,
+    const char *data, size_t len, bool close)
+{
+	struct MHD_Response *resp;
+
+	if (req->replied)
+		return MHD_YES;
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	return send_response(req, resp, status, content_type, close);
 }
 
 enum MHD_Result
@@ -925,7 +937,6 @@ http_reply_document(struct http_request *req, unsigned status,
     size_t len)
 {
 	struct MHD_Response *resp;
-	enum MHD_Result rc;
 
 	if (req->replied) {
 		free(data);
@@ -938,22 +949,7 @@ http_reply_document(struct http_request *req, unsigned status,
 		free(data);
 		return MHD_NO;
 	}
-	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    content_type);
 	(void)MHD_add_response_header(resp,
 	    MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
-	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-	    "no-store");
-	if (req->srv->cfg->server.tls_cert[0] != '\0')
-		(void)MHD_add_response_header(resp,
-		    MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
-		    "max-age=31536000");
-	rc = MHD_queue_response(req->conn, status, resp);
-	MHD_destroy_response(resp);
-	if (rc == MHD_YES) {
-		req->replied = true;
-		req->status = status;
-	}
-	return rc;
+	return send_response(req, resp, status, content_type, false);
 }
