@@ -6,13 +6,16 @@
  * database another passnumd holds, migrates the database, serves until
  * SIGTERM or SIGINT, then lets requests in flight finish and stops.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "passnum/passnum.h"
+#include "booklet_pdf.h"
 #include "config.h"
 #include "http.h"
 #include "keyring.h"
@@ -26,6 +29,27 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: passnumd --config FILE\n"
 	    "Configuration keys: docs/config.md.\n");
+}
+
+/*
+ * Without its fonts the server still issues and cancels, but cannot print
+ * a booklet (the PDF route answers 3012): say so now rather than at the
+ * first caseworker who clicks "Imprimer".
+ */
+static void
+warn_missing_fonts(void)
+{
+	static const char *const fonts[] = {
+		BOOKLET_PDF_FONT, BOOKLET_PDF_FONT_BOLD,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fonts) / sizeof(fonts[0]); i++)
+		if (access(fonts[i], R_OK) != 0)
+			fprintf(stderr, "passnumd: warning: %s: %s; printed "
+			    "booklets cannot be made until it is installed "
+			    "(Debian package fonts-dejavu-core)\n", fonts[i],
+			    strerror(errno));
 }
 
 /*
@@ -66,6 +90,7 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 		printf("passnumd: signing key %u recorded in the database\n",
 		    keys->cert.kid);
 	store_close(s);
+	warn_missing_fonts();
 	return 0;
 }
 
