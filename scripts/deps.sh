@@ -24,13 +24,20 @@ libhpdf-dev
 poppler-utils
 fonts-dejavu-core
 chromium
+nodejs
+npm
 clang
 libclang-rt-14-dev
 "
 
+# A package counts as there when installed, or provided by an installed one
+# (NodeSource's nodejs provides npm and conflicts with Debian's).
 missing() {
+	provided=$(dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null |
+	    sed -n 's/^ii *|//p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//')
 	for p in $PACKAGES; do
-		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" &&
+		    ! printf '%s\n' "$provided" | grep -qx "$p"; then
 			echo "$p"
 		fi
 	done

@@ -6,6 +6,7 @@
  * the checks of issue.c run at each step, so a mistake is shown at the
  * field that holds it.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,11 +103,26 @@ put_field_error(struct html *h, const char *field, const char *bad)
 		    field, field_message(field));
 }
 
-static const char *
-invalid_attr(const char *field, const char *bad)
+/*
+ * The aria attributes of field's control: aria-invalid when it holds the
+ * error, and aria-describedby naming its hint (NULL: none) and, when in
+ * error, the message of put_field_error(), so that a screen reader reads
+ * the message on reaching the field and not only in the alert above.
+ */
+static void
+put_field_attrs(struct html *h, const char *field, const char *hint,
+    const char *bad)
 {
-	return bad != NULL && strcmp(field, bad) == 0 ?
-	    " aria-invalid=\"true\"" : "";
+	bool invalid = bad != NULL && strcmp(field, bad) == 0;
+
+	if (invalid)
+		html_put(h, " aria-invalid=\"true\"");
+	if (hint != NULL && invalid)
+		html_put(h, " aria-describedby=\"%s %s-error\"", hint, field);
+	else if (hint != NULL)
+		html_put(h, " aria-describedby=\"%s\"", hint);
+	else if (invalid)
+		html_put(h, " aria-describedby=\"%s-error\"", field);
 }
 
 static void
@@ -116,8 +132,9 @@ put_choices(struct html *h, const char *name, const char *legend,
 {
 	size_t i;
 
-	html_put(h, "<fieldset%R><legend>%s</legend>", invalid_attr(name, bad),
-	    legend);
+	html_put(h, "<fieldset");
+	put_field_attrs(h, name, NULL, bad);
+	html_put(h, "><legend>%s</legend>", legend);
 	put_field_error(h, name, bad);
 	for (i = 0; i < n; i++)
 		html_put(h, "<div class=\"choice\"><input type=\"radio\" "
@@ -153,14 +170,15 @@ show_form(struct http_request *req, const struct programmes *ps,
 		return ui_end(&h, req, status);
 	}
 	html_put(&h, "<p>Les champs sont tous obligatoires, sauf le motif. "
-	    "Ne saisissez ni nom ni adresse : seule la référence de votre "
-	    "dossier est conservée, sous une forme chiffrée.</p>"
+	    "Ne saisissez ni nom ni adresse : de la référence de votre "
+	    "dossier, le serveur ne garde qu’une empreinte.</p>"
 	    "<form class=\"panel\" method=\"post\" action=\"/carnets/nouveau\">");
 	ui_csrf_field(&h, req);
 	html_put(&h, "<label for=\"programme\">Programme</label>");
 	put_field_error(&h, "programme", bad);
-	html_put(&h, "<select id=\"programme\" name=\"programme\" required%R>",
-	    invalid_attr("programme", bad));
+	html_put(&h, "<select id=\"programme\" name=\"programme\" required");
+	put_field_attrs(&h, "programme", NULL, bad);
+	html_put(&h, ">");
 	for (i = 0; i < ps->n; i++) {
 		const struct store_programme *p = &ps->list[i];
 		char value[UI_MONEY_MAX];
@@ -178,9 +196,9 @@ show_form(struct http_request *req, const struct programmes *ps,
 	    "carnet.</span></label>");
 	put_field_error(&h, "ref", bad);
 	html_put(&h, "<input id=\"ref\" name=\"ref\" type=\"text\" required "
-	    "maxlength=\"%d\" autocomplete=\"off\" aria-describedby=\"ref-hint\""
-	    "%R value=\"%s\">", ISSUE_REF_MAX, invalid_attr("ref", bad),
-	    in->ref != NULL ? in->ref : "");
+	    "maxlength=\"%d\" autocomplete=\"off\"", ISSUE_REF_MAX);
+	put_field_attrs(&h, "ref", "ref-hint", bad);
+	html_put(&h, " value=\"%s\">", in->ref != NULL ? in->ref : "");
 	put_choices(&h, "pathway", "Parcours", issue_pathways,
 	    issue_pathways_count, in->pathway, bad);
 	put_choices(&h, "age_band", "Tranche d’âge", issue_age_bands,
@@ -188,19 +206,22 @@ show_form(struct http_request *req, const struct programmes *ps,
 	html_put(&h, "<label for=\"commune\">Commune de résidence</label>");
 	put_field_error(&h, "commune", bad);
 	html_put(&h, "<input id=\"commune\" name=\"commune\" type=\"text\" "
-	    "required maxlength=\"%d\" autocomplete=\"address-level2\"%R "
-	    "value=\"%s\">", ISSUE_COMMUNE_MAX, invalid_attr("commune", bad),
-	    in->commune != NULL ? in->commune : "");
+	    "required maxlength=\"%d\" autocomplete=\"address-level2\"",
+	    ISSUE_COMMUNE_MAX);
+	put_field_attrs(&h, "commune", NULL, bad);
+	html_put(&h, " value=\"%s\">", in->commune != NULL ? in->commune :
+	    "");
 	html_put(&h, "<label for=\"reason\">Motif d’un nouveau carnet "
 	    "(facultatif)<span class=\"hint\" id=\"reason-hint\">Seulement si "
 	    "la personne a déjà reçu un carnet de ce programme.</span>"
 	    "</label>");
 	put_field_error(&h, "reason", bad);
 	html_put(&h, "<textarea id=\"reason\" name=\"reason\" rows=\"2\" "
-	    "maxlength=\"%d\" aria-describedby=\"reason-hint\"%R>%s</textarea>"
+	    "maxlength=\"%d\"", ISSUE_REASON_MAX);
+	put_field_attrs(&h, "reason", "reason-hint", bad);
+	html_put(&h, ">%s</textarea>"
 	    "<button type=\"submit\">Vérifier avant de créer</button>"
-	    "</form>", ISSUE_REASON_MAX, invalid_attr("reason", bad),
-	    in->reason != NULL ? in->reason : "");
+	    "</form>", in->reason != NULL ? in->reason : "");
 	return ui_end(&h, req, status);
 }
 

@@ -47,21 +47,22 @@ static const char stylesheet[] =
 "color:#4a4a4a}"
 "fieldset{border:0;padding:0;margin:.75rem 0}legend{font-weight:600}"
 ".choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}"
-".choice input{width:auto}"
+".choice input{width:1.25rem;height:1.25rem;margin:0}"
+".choice label{font-weight:400;margin:0}"
 ".error{color:#a3001b;font-weight:600}"
 "table{border-collapse:collapse;width:100%;background:#fff}"
 "th,td{border:1px solid #ccc;padding:.4rem .5rem;text-align:left;"
 "vertical-align:top}"
 ".vouchers{display:grid;grid-template-columns:repeat(auto-fill,"
-"minmax(15rem,1fr));gap:1rem;list-style:none;padding:0}"
+"minmax(17rem,1fr));gap:1rem;list-style:none;padding:0}"
 ".voucher{background:#fff;border:1px solid #ccc;border-radius:6px;"
 "padding:.75rem}.voucher svg{width:100%;max-width:14rem;height:auto;"
 "display:block;margin:0 auto}"
 ".serial{font:700 1.15rem/1.4 'DejaVu Sans Mono',monospace}"
 ".status-cancelled{color:#a3001b;font-weight:700}"
 "details{margin-top:.5rem}"
-"dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}"
-"dt{font-weight:600}dd{margin:0}";
+"dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"
+"gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}";
 
 void
 ui_money(int64_t cents, char buf[UI_MONEY_MAX])
@@ -151,6 +152,8 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 	    "initial-scale=1\">"
 	    "<title>%s — Pass numérique</title>"
 	    "<link rel=\"stylesheet\" href=\"/static/passnum.css\">"
+	    /* No icon: without this line browsers ask for /favicon.ico. */
+	    "<link rel=\"icon\" href=\"data:,\">"
 	    "</head><body>"
 	    "<a class=\"skip\" href=\"#contenu\">Aller au contenu</a>"
 	    "<header><a class=\"brand\" href=\"/accueil\">Pass numérique</a>",

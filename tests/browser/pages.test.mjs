@@ -1,0 +1,473 @@
+// pages.test.mjs -- the caseworker pages in headless Chromium, as a person uses them.
+//
+//   node tests/browser/pages.test.mjs URL PASSWORD OUTDIR
+//
+// URL is a running passnumd with the demo data (login "caseworker" with
+// PASSWORD). On a 390x844 phone screen, the test logs in by typing into the
+// labelled fields, issues a booklet through the form and its confirmation,
+// finds its 10 QR codes, cancels one voucher, searches it by its printed
+// serial, fetches the PDF and logs out; it checks keyboard use (skip link
+// first, visible focus), that no page scrolls sideways (and the booklet at
+// 1280 wide), and that no console error or Content-Security-Policy violation
+// happened. axe-core checks WCAG 2.1 A and AA on six pages, in a second
+// browser context that bypasses the CSP only so that axe can be injected.
+//
+// Prints TAP (tests/run.sh counts it); screenshots and axe results go to
+// OUTDIR. CHROMIUM overrides the browser (default /usr/bin/chromium).
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+const [URL_, PASSWORD, OUTDIR] = process.argv.slice(2);
+if (!URL_ || !PASSWORD || !OUTDIR) {
+	console.error('usage: node pages.test.mjs URL PASSWORD OUTDIR');
+	process.exit(2);
+}
+const BASE = URL_.replace(/\/$/, '');
+mkdirSync(OUTDIR, { recursive: true });
+
+// ---- TAP ----
+let n = 0;
+let failures = 0;
+function ok(pass, desc, diag) {
+	n++;
+	if (pass) {
+		console.log(`ok ${n} - ${desc}`);
+	} else {
+		failures++;
+		console.log(`not ok ${n} - ${desc}`);
+		for (const line of [].concat(diag ?? []))
+			// eslint-disable-next-line no-control-regex
+			for (const l of String(line).replace(/\x1b\[[0-9;]*m/g, '')
+			    .split('\n'))
+				console.log(`#   ${l}`);
+	}
+	return pass;
+}
+const note = (s) => console.log(`# ${s}`);
+
+// The whole run may not hang: a stuck step fails the test after 90 s.
+const watchdog = setTimeout(() => {
+	ok(false, 'the browser test finishes within 90 s');
+	console.log(`1..${n}`);
+	process.exit(1);
+}, 90_000);
+
+// ---- what the browser reports ----
+const consoleErrors = [];
+const cspViolations = [];
+const faviconErrors = [];
+
+async function watch(context) {
+	// A binding reaches Node through the DevTools protocol, which the
+	// page's CSP does not govern; the init script is injected the same way.
+	await context.exposeBinding('__passnumCsp', (src, v) => {
+		cspViolations.push({ page: src.page.url(), ...v });
+	});
+	await context.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) => {
+			window.__passnumCsp({
+				directive: e.effectiveDirective,
+				blocked: e.blockedURI,
+				sample: e.sample,
+			});
+		});
+	});
+	context.on('console', (m) => {
+		if (m.type() !== 'error')
+			return;
+		// A phone's browser asks for /favicon.ico by itself: that request
+		// is checked on its own, so that its failure says what it is.
+		const from = m.location()?.url || '';
+		(/\/favicon\.ico$/.test(from) ? faviconErrors : consoleErrors)
+		    .push(`${m.page()?.url()}: ${m.text()} (${from})`);
+	});
+	context.on('weberror', (e) =>
+		consoleErrors.push(`uncaught: ${e.error().message}`));
+}
+
+// ---- page checks ----
+let shot = 0;
+async function screenshot(page, name) {
+	shot++;
+	const file = `${String(shot).padStart(2, '0')}-${name}.png`;
+	await page.screenshot({ path: join(OUTDIR, file), fullPage: true });
+}
+
+async function noSideScroll(page, label) {
+	const m = await page.evaluate(() => ({
+		scroll: document.documentElement.scrollWidth,
+		inner: window.innerWidth,
+	}));
+	const width = page.viewportSize().width;
+	// On a phone a page wider than the screen is zoomed out to fit, so
+	// innerWidth grows too: it must stay the screen's width.
+	ok(m.scroll <= m.inner && m.inner <= width,
+	    `${label}: no horizontal scrolling at ${width} px wide`,
+	    `scrollWidth ${m.scroll}, innerWidth ${m.inner}`);
+	// Nor does any text stick out of its box (a panel, a card, a form).
+	const over = await page.evaluate(() => [...document.querySelectorAll(
+	    'main, main .panel, main .voucher, main .alert, main dl, main form, ' +
+	    'main fieldset')].filter((e) => e.scrollWidth > e.clientWidth + 1)
+	    .map((e) => `${e.tagName.toLowerCase()}${e.className ?
+		'.' + e.className.split(' ').join('.') : ''}: content ` +
+		`${e.scrollWidth} px wide in a box of ${e.clientWidth} px`));
+	const seen = new Map();
+	for (const o of over)
+		seen.set(o, (seen.get(o) || 0) + 1);
+	ok(over.length === 0, `${label}: no content sticks out of its box at ` +
+	    `${width} px wide`, [...seen].map(([o, k]) =>
+		k > 1 ? `${o} (${k} times)` : o));
+}
+
+async function heading(page, text, label) {
+	const h1 = (await page.locator('h1').allTextContents());
+	ok(h1.length === 1 && h1[0].trim() === text,
+	    `${label}: one h1, "${text}"`, `h1: ${JSON.stringify(h1)}`);
+}
+
+// The focused element and whether it shows a focus outline.
+function focused(page) {
+	return page.evaluate(() => {
+		const e = document.activeElement;
+		const s = getComputedStyle(e);
+		const r = e.getBoundingClientRect();
+		return {
+			tag: e.tagName.toLowerCase(),
+			cls: e.className,
+			text: (e.textContent || e.getAttribute('aria-label') ||
+			    e.id || '').trim().slice(0, 40),
+			type: e.getAttribute('type'),
+			outline: s.outlineStyle,
+			outlineWidth: parseFloat(s.outlineWidth),
+			onScreen: r.width > 0 && r.height > 0 && r.left >= 0 &&
+			    r.top >= 0 && r.right <= innerWidth,
+		};
+	});
+}
+const visibleOutline = (f) => f.outline !== 'none' && f.outlineWidth > 0;
+
+// Tab from the top: the skip link comes first, shows, and leads to the content.
+async function skipLink(page, label) {
+	await page.evaluate(() => {
+		document.activeElement?.blur();
+		window.scrollTo(0, 0);
+	});
+	await page.keyboard.press('Tab');
+	const f = await focused(page);
+	ok(f.tag === 'a' && f.cls === 'skip' && f.text === 'Aller au contenu',
+	    `${label}: the first Tab reaches the skip link "Aller au contenu"`,
+	    JSON.stringify(f));
+	ok(visibleOutline(f) && f.onScreen,
+	    `${label}: the focused skip link is on screen with a visible outline`,
+	    JSON.stringify(f));
+	await page.keyboard.press('Enter');
+	const hash = await page.evaluate(() => location.hash);
+	ok(hash === '#contenu', `${label}: Enter on it goes to #contenu`,
+	    `location.hash ${hash}`);
+}
+
+// axe-core on a page of the CSP-bypassing context.
+async function axe(page, label) {
+	await page.addScriptTag({ path: AXE });
+	const r = await page.evaluate(async (tags) => {
+		const res = await window.axe.run(document, {
+			runOnly: { type: 'tag', values: tags },
+			resultTypes: ['violations', 'incomplete'],
+		});
+		return {
+			violations: res.violations.map((v) => ({
+				id: v.id, impact: v.impact, help: v.help,
+				nodes: v.nodes.map((x) => ({
+					target: x.target.join(' '),
+					html: x.html.slice(0, 200),
+					summary: x.failureSummary,
+				})),
+			})),
+			passes: res.passes.length,
+			incomplete: res.incomplete.map((v) => ({
+				id: v.id,
+				nodes: v.nodes.map((x) => x.target.join(' ')),
+				why: v.nodes.map((x) => [...x.any, ...x.all]
+				    .map((c) => c.message).join('; ')),
+			})),
+		};
+	}, AXE_TAGS);
+	const slug = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+	writeFileSync(join(OUTDIR, `axe-${slug}.json`),
+	    JSON.stringify(r, null, 2));
+	// What axe could not decide alone, for a person to look at.
+	for (const v of r.incomplete)
+		note(`axe ${label}: to review by hand: ${v.id} on ${v.nodes.join(', ')}`);
+	const diag = [];
+	for (const v of r.violations) {
+		diag.push(`${v.id} (${v.impact}): ${v.help}`);
+		for (const x of v.nodes)
+			diag.push(`    ${x.target}   ${x.html}`);
+	}
+	ok(r.passes > 0 && r.violations.length === 0,
+	    `axe WCAG 2.1 A/AA: ${label}: no violations (${r.passes} rules pass)`,
+	    diag);
+}
+
+// The "Nouveau carnet" form, filled by its labels as a caseworker would.
+const REF = `NAV-${Date.now()}`;
+async function fillBookletForm(page) {
+	const programme = page.getByLabel('Programme', { exact: true });
+	const first = await programme.locator('option').first().textContent();
+	await programme.selectOption({ label: first });
+	await page.getByLabel('Référence du dossier').fill(REF);
+	await page.getByLabel('RSA').check();
+	await page.getByLabel('26 à 44 ans').check();
+	await page.getByLabel('Commune de résidence').fill('Rezé');
+	await page.getByRole('button', { name: 'Vérifier avant de créer' }).click();
+	await page.locator('h1', { hasText: 'Vérifier le carnet' }).waitFor();
+	return first.replace(/ — .*/, '');
+}
+
+// ---- the walk ----
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--no-sandbox'],
+	headless: true,
+});
+const device = {
+	viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+	locale: 'fr-FR', timezoneId: 'Europe/Paris',
+};
+const context = await browser.newContext(device);
+await watch(context);
+const page = await context.newPage();
+page.setDefaultTimeout(10_000);
+// Only for axe: its script would be refused by the pages' CSP otherwise.
+const axeContext = await browser.newContext({ ...device, bypassCSP: true });
+const axePage = await axeContext.newPage();
+axePage.setDefaultTimeout(10_000);
+
+let step = 'start';
+try {
+	step = 'login page';
+	let resp = await page.goto(`${BASE}/connexion`);
+	ok(resp.status() === 200, 'GET /connexion: 200');
+	await heading(page, 'Connexion', 'login');
+	const csp = resp.headers()['content-security-policy'] || '';
+	ok(/default-src 'none'/.test(csp) && !/script-src/.test(csp),
+	    'the pages are served under a CSP that allows no script', csp);
+	await noSideScroll(page, 'login');
+	await screenshot(page, 'connexion');
+	await skipLink(page, 'login');
+	await axePage.goto(`${BASE}/connexion`);
+	await axe(axePage, 'login');
+
+	step = 'logging in';
+	await page.goto(`${BASE}/connexion`);
+	await page.getByLabel('Identifiant').pressSequentially('caseworker');
+	await page.getByLabel('Mot de passe').pressSequentially(PASSWORD);
+	await page.getByLabel('Mot de passe').press('Enter');
+	await page.waitForURL(/\/accueil$/);
+	ok(true, 'typing the login and password and pressing Enter lands on /accueil');
+	await heading(page, 'Accueil', 'home');
+	const nav = page.getByRole('navigation', { name: 'Menu principal' });
+	ok(await nav.getByRole('button', { name: 'Se déconnecter' }).isVisible(),
+	    'home: the menu offers "Se déconnecter"');
+	await noSideScroll(page, 'home');
+	await screenshot(page, 'accueil');
+	await skipLink(page, 'home');
+	await axeContext.addCookies(await context.cookies());
+	await axePage.goto(`${BASE}/accueil`);
+	ok(new URL(axePage.url()).pathname === '/accueil',
+	    'the axe context shares the session');
+	await axe(axePage, 'home');
+
+	step = 'new booklet form';
+	await page.getByRole('main').getByRole('link', { name: 'Nouveau carnet' })
+	    .click();
+	await page.waitForURL(/\/carnets\/nouveau$/);
+	await heading(page, 'Nouveau carnet', 'new booklet');
+	await noSideScroll(page, 'new booklet');
+	await screenshot(page, 'nouveau-carnet');
+	// Every stop of the keyboard through the form shows where it is.
+	await page.evaluate(() => document.activeElement?.blur());
+	const stops = [];
+	for (let i = 0; i < 40; i++) {
+		await page.keyboard.press('Tab');
+		const f = await focused(page);
+		stops.push(f);
+		if (f.tag === 'button' && f.text === 'Vérifier avant de créer')
+			break;
+	}
+	const last = stops[stops.length - 1];
+	ok(last.text === 'Vérifier avant de créer',
+	    `new booklet: Tab reaches the submit button (${stops.length} stops)`,
+	    stops.map((f) => `${f.tag} ${f.text}`));
+	const unmarked = stops.filter((f) => !visibleOutline(f));
+	ok(unmarked.length === 0,
+	    'new booklet: every element reached by Tab has a visible outline',
+	    unmarked.map((f) => JSON.stringify(f)));
+	await axePage.goto(`${BASE}/carnets/nouveau`);
+	await axe(axePage, 'new booklet form');
+
+	step = 'confirmation';
+	const programme = await fillBookletForm(page);
+	await heading(page, 'Vérifier le carnet', 'confirmation');
+	const summary = await page.locator('main dl').innerText();
+	for (const [what, text] of [['programme', programme],
+	    ['reference', REF], ['pathway', 'RSA'], ['age band', '26 à 44 ans'],
+	    ['commune', 'Rezé']])
+		ok(summary.includes(text),
+		    `confirmation: shows the ${what} "${text}"`, summary);
+	ok(await page.getByRole('button', { name: 'Modifier' }).isVisible(),
+	    'confirmation: offers "Modifier"');
+	await noSideScroll(page, 'confirmation');
+	await screenshot(page, 'confirmation');
+	await axePage.goto(`${BASE}/carnets/nouveau`);
+	await fillBookletForm(axePage);
+	await axe(axePage, 'confirmation');
+
+	step = 'booklet page';
+	await page.getByRole('button', { name: 'Confirmer et créer le carnet' })
+	    .click();
+	await page.waitForURL(/\/carnets\/\d+\?cree=1$/);
+	const bookletPath = new URL(page.url()).pathname;
+	await heading(page, `Carnet n° ${bookletPath.split('/')[2]}`, 'booklet');
+	ok(await page.getByRole('status').getByText('Le carnet est créé')
+	    .isVisible(), 'booklet: "Le carnet est créé" is announced');
+	const vouchers = page.locator('li.voucher');
+	ok(await vouchers.count() === 10, 'booklet: 10 vouchers',
+	    `${await vouchers.count()} found`);
+	const qr = await vouchers.evaluateAll((lis) => lis.map((li) => {
+		const img = li.querySelector('[role=img]');
+		const svg = img?.querySelector('svg');
+		const path = svg?.querySelector('path');
+		const r = svg?.getBoundingClientRect();
+		return {
+			label: img?.getAttribute('aria-label') || '',
+			serial: li.querySelector('.serial')?.textContent || '',
+			d: (path?.getAttribute('d') || '').length,
+			w: r ? r.width : 0,
+		};
+	}));
+	ok(qr.length === 10 && qr.every((q) => q.d > 100 && q.w >= 150),
+	    'booklet: each voucher has an SVG QR code, at least 150 px wide',
+	    JSON.stringify(qr));
+	ok(qr.every((q) => q.label === `Code QR du chèque ${q.serial}`),
+	    'booklet: each QR code is labelled with its printed serial',
+	    JSON.stringify(qr.map((q) => q.label)));
+	await noSideScroll(page, 'booklet');
+	await screenshot(page, 'carnet');
+	const pdfHref = await page.getByRole('link',
+	    { name: 'Imprimer le carnet (PDF)' }).getAttribute('href');
+	await axePage.goto(`${BASE}${bookletPath}`);
+	await axe(axePage, 'booklet');
+
+	step = 'booklet at 1280 px';
+	await page.setViewportSize(DESKTOP);
+	await noSideScroll(page, 'booklet');
+	const tops = await vouchers.evaluateAll((lis) =>
+		lis.slice(0, 2).map((li) => li.getBoundingClientRect().top));
+	ok(tops.length === 2 && tops[0] === tops[1],
+	    'booklet at 1280 px: vouchers sit side by side', JSON.stringify(tops));
+	await screenshot(page, 'carnet-1280');
+	await page.setViewportSize(PHONE);
+
+	step = 'cancelling a voucher';
+	const third = vouchers.nth(2);
+	const serial = (await third.locator('.serial').textContent()).trim();
+	await third.getByText('Annuler ce chèque').click();
+	await third.getByLabel('Motif de l’annulation')
+	    .fill('Carnet perdu (test navigateur)');
+	await third.getByRole('button', { name: 'Confirmer l’annulation' })
+	    .click();
+	await page.waitForURL(/\/carnets\/\d+\?annule=1$/);
+	ok(await page.getByRole('status').getByText('L’annulation est enregistrée')
+	    .isVisible(), 'cancel: "L’annulation est enregistrée" is announced');
+	const cancelled = page.locator('li.voucher', { hasText: serial });
+	ok((await cancelled.locator('dd.status-cancelled').textContent())
+	    === 'Annulé', `cancel: voucher ${serial} now says "Annulé"`);
+	ok(await cancelled.locator('svg').count() === 0 &&
+	    await page.locator('li.voucher svg').count() === 9,
+	    'cancel: its QR code is gone, the 9 others remain');
+	await noSideScroll(page, 'cancelled booklet');
+	await screenshot(page, 'carnet-annulation');
+
+	step = 'search';
+	await page.getByRole('navigation', { name: 'Menu principal' })
+	    .getByRole('link', { name: 'Rechercher un chèque' }).click();
+	await page.waitForURL(/\/recherche$/);
+	await heading(page, 'Rechercher un chèque', 'search');
+	await page.getByLabel('Numéro imprimé sur le chèque').fill(serial);
+	await page.getByLabel('Numéro imprimé sur le chèque').press('Enter');
+	await page.waitForURL(/\/recherche\?numero=/);
+	ok(await page.getByRole('heading', { name: `Chèque ${serial}` })
+	    .isVisible(), `search: finds "Chèque ${serial}"`);
+	const found = await page.locator('main dl').innerText();
+	ok(found.includes('Annulé') &&
+	    found.includes('Carnet perdu (test navigateur)') &&
+	    found.includes(`Carnet n° ${bookletPath.split('/')[2]}`),
+	    'search: it is "Annulé", with its reason and its booklet', found);
+	await noSideScroll(page, 'search');
+	await screenshot(page, 'recherche');
+	await axePage.goto(page.url());
+	await axe(axePage, 'search');
+
+	step = 'PDF';
+	ok(pdfHref === `/api/v1/booklets/${bookletPath.split('/')[2]}.pdf`,
+	    'booklet: "Imprimer le carnet (PDF)" links to its PDF', pdfHref);
+	// The page's own request context: the same session cookie.
+	const pdf = await page.request.get(`${BASE}${pdfHref}`);
+	const body = await pdf.body();
+	ok(pdf.status() === 200 &&
+	    /^application\/pdf/.test(pdf.headers()['content-type'] || '') &&
+	    body.subarray(0, 5).toString() === '%PDF-',
+	    'the PDF link answers application/pdf with the session',
+	    `${pdf.status()} ${pdf.headers()['content-type']} ${body.length} bytes`);
+
+	step = 'logout';
+	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+	await page.waitForURL(/\/connexion/);
+	await heading(page, 'Connexion', 'after logout');
+	ok(await page.getByRole('status').getByText('Vous êtes déconnecté')
+	    .isVisible(), 'logout: the login page says "Vous êtes déconnecté"');
+	await screenshot(page, 'deconnexion');
+	await page.goto(`${BASE}/accueil`);
+	ok(new URL(page.url()).pathname === '/connexion',
+	    'after logout /accueil leads back to the login page', page.url());
+
+	step = 'console and CSP';
+	ok(consoleErrors.length === 0, 'no console error on any page',
+	    consoleErrors);
+	ok(faviconErrors.length === 0,
+	    'the browser\'s own request for /favicon.ico does not fail',
+	    faviconErrors);
+	ok(cspViolations.length === 0, 'no CSP violation on any page',
+	    cspViolations.map((v) => JSON.stringify(v)));
+	// The watcher itself works: an inline style is refused and reported.
+	const probe = await context.newPage();
+	await probe.goto(`${BASE}/connexion`);
+	await probe.evaluate(() =>
+		document.body.setAttribute('style', 'color: red'));
+	for (let i = 0; i < 20 && !cspViolations.length; i++)
+		await probe.waitForTimeout(100);
+	ok(cspViolations.some((v) => v.directive === 'style-src-attr'),
+	    'the CSP watcher reports a violation when one happens (self-check)',
+	    cspViolations.map((v) => JSON.stringify(v)));
+	await probe.close();
+} catch (e) {
+	ok(false, `${step}: ${e.message.split('\n')[0]}`, e.stack);
+	try {
+		await screenshot(page, 'failure');
+		note(`page at failure: ${page.url()} (screenshot in ${OUTDIR})`);
+	} catch { /* the browser may be gone */ }
+} finally {
+	await browser.close().catch(() => {});
+}
+clearTimeout(watchdog);
+console.log(`1..${n}`);
+process.exit(failures === 0 ? 0 : 1);
