@@ -62,7 +62,10 @@ static const char stylesheet[] =
 ".status-cancelled{color:#a3001b;font-weight:700}"
 "details{margin-top:.5rem}"
 "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"
-"gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}";
+"gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
+/* On a phone, each term above its value rather than two thin columns. */
+"@media (max-width:30rem){dl{grid-template-columns:minmax(0,1fr);gap:0}"
+"dd{margin-bottom:.5rem}}";
 
 void
 ui_money(int64_t cents, char buf[UI_MONEY_MAX])
