@@ -20,6 +20,7 @@ sqlite3
 curl
 wrk
 zbar-tools
+libxml2-utils
 libhpdf-dev
 poppler-utils
 fonts-dejavu-core

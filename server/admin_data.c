@@ -137,6 +137,10 @@ programme_add(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'n':
+			/* Refused rather than cut, which could split a letter. */
+			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(p.name))
+				return admin_usage_error(cmd, "--name: 1 to %zu "
+				    "bytes", sizeof(p.name) - 1);
 			(void)snprintf(p.name, sizeof(p.name), "%s", optarg);
 			have |= 1;
 			break;
@@ -163,6 +167,10 @@ programme_add(int argc, char **argv)
 			have |= 8;
 			break;
 		case 't':
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) >= sizeof(p.territory))
+				return admin_usage_error(cmd, "--territory: 1 "
+				    "to %zu bytes", sizeof(p.territory) - 1);
 			(void)snprintf(p.territory, sizeof(p.territory), "%s",
 			    optarg);
 			have |= 16;

@@ -6,12 +6,32 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
 #include "auth.h"
 #include "session.h"
 #include "worker.h"
+
+/*
+ * The request says its body is JSON. Another site's page can make a
+ * browser post a form here (enctype="text/plain" carries a JSON body) and
+ * the answer's cookie would log the victim into an account of the
+ * attacker's choosing (login CSRF; the /connexion form has its own token
+ * against it). A page cannot send application/json to another site
+ * without that site's CORS consent, which passnumd never gives.
+ */
+static bool
+json_content_type(struct http_request *req)
+{
+	static const char json[] = "application/json";
+	const char *ct = http_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = sizeof(json) - 1;
+
+	return ct != NULL && strncasecmp(ct, json, n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
 
 enum MHD_Result
 api_login(struct http_request *req)
@@ -29,6 +49,9 @@ api_login(struct http_request *req)
 	unsigned wait = 0;
 	int res;
 
+	if (!json_content_type(req))
+		return http_reply_error(req, ERR_MALFORMED_JSON, "send the "
+		    "body with 'Content-Type: application/json'");
 	if ((doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr)) ==
 	    NULL)
 		return http_reply_error(req, ERR_MALFORMED_JSON, "line %d, "

@@ -38,18 +38,26 @@ one_of(const char *s, const struct issue_choice *set, size_t n)
 	return false;
 }
 
-/* A non-empty string of at most max bytes without control characters. */
+/*
+ * A string of 1 to max bytes without control characters, and not only
+ * spaces: a reference, commune or reason of blanks says nothing (and
+ * blank references would all hash alike, as if one person).
+ */
 static bool
 plain_text(const char *s, size_t max)
 {
 	size_t n = strlen(s), i;
+	bool blank = true;
 
 	if (n == 0 || n > max)
 		return false;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (iscntrl((unsigned char)s[i]))
 			return false;
-	return true;
+		if (s[i] != ' ')
+			blank = false;
+	}
+	return !blank;
 }
 
 static int

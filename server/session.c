@@ -7,8 +7,23 @@
 
 #include "session.h"
 
-/* Recorded at most this often, so that most requests only read. */
+/*
+ * A session's last request is recorded at most every touch_every() seconds,
+ * so that most requests only read. The idle check counts from the last
+ * recorded request, which may be up to that long before the real one: a
+ * fixed 60 s would end, with idle_timeout = 60, the session of a user who
+ * makes a request every 40 s. So the step is also kept to a thirtieth of
+ * idle_timeout (at least 1 s): a session ends at most that much early.
+ */
 #define TOUCH_EVERY 60
+
+static int64_t
+touch_every(const struct config_session *cfg)
+{
+	int64_t step = (int64_t)cfg->idle_timeout / 30;
+
+	return step < 1 ? 1 : step > TOUCH_EVERY ? TOUCH_EVERY : step;
+}
 
 /*
  * A hash of a random password, verified when the login is unknown so that
@@ -137,7 +152,7 @@ session_check(struct store *s, const struct config_session *cfg,
 			return -1;
 		return 1;
 	}
-	if (now - out->last_seen >= TOUCH_EVERY) {
+	if (now - out->last_seen >= touch_every(cfg)) {
 		if (store_session_touch(s, out->id, now, err) != 0)
 			return -1;
 		out->last_seen = now;

@@ -385,7 +385,7 @@ int store_denylist_since(struct store *s, uint64_t since,
 struct store_booklet_summary {
 	int64_t id;
 	char programme_name[128];
-	char commune[64];		/* the beneficiary's, for reporting */
+	char commune[128];		/* the beneficiary's, for reporting */
 	int64_t issued_at;
 	char status[16];		/* "issued", "cancelled" */
 	unsigned vouchers;

@@ -18,20 +18,30 @@
 #include "ui.h"
 #include "worker.h"
 
-#define PROGRAMMES_SHOWN 50
-
+/* Every programme, for the form's list (a handful a year). */
 struct programmes {
-	struct store_programme list[PROGRAMMES_SHOWN];
-	unsigned n;
+	struct store_programme *list;
+	unsigned n, cap;
+	bool failed;			/* out of memory */
 };
 
 static int
 add_programme(void *ctx, const struct store_programme *p)
 {
 	struct programmes *ps = ctx;
+	struct store_programme *grown;
 
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap == 0 ? 8 : 2 * ps->cap;
+		if ((grown = realloc(ps->list, ps->cap * sizeof(*grown))) ==
+		    NULL) {
+			ps->failed = true;
+			return 1;
+		}
+		ps->list = grown;
+	}
 	ps->list[ps->n++] = *p;
-	return ps->n == PROGRAMMES_SHOWN;
+	return 0;
 }
 
 static const struct store_programme *
@@ -179,14 +189,15 @@ show_form(struct http_request *req, const struct programmes *ps,
 	html_put(&h, "<select id=\"programme\" name=\"programme\" required");
 	put_field_attrs(&h, "programme", NULL, bad);
 	html_put(&h, ">");
-	for (i = 0; i < ps->n; i++) {
+	/* Newest first: this year's programme is the one chosen most. */
+	for (i = ps->n; i-- > 0;) {
 		const struct store_programme *p = &ps->list[i];
 		char value[UI_MONEY_MAX];
 
 		ui_money(p->face_value, value);
 		html_put(&h, "<option value=\"%L\"%R>%s — %u chèques de %s"
 		    "</option>", p->id, (in->programme == p->id ||
-		    (in->programme == 0 && i == 0)) ? " selected" : "",
+		    (in->programme == 0 && i == ps->n - 1)) ? " selected" : "",
 		    p->name, p->per_booklet, value);
 	}
 	html_put(&h, "</select>"
@@ -292,10 +303,14 @@ load_programmes(struct http_request *req, struct programmes *ps,
 	struct pn_error err;
 	struct store *s;
 
-	ps->n = 0;
+	memset(ps, 0, sizeof(*ps));
 	if ((s = worker_store(&err)) == NULL ||
 	    store_programme_each(s, add_programme, ps, &err) != 0) {
 		*rc = ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+		return -1;
+	}
+	if (ps->failed) {
+		*rc = ui_error_page(req, ERR_INTERNAL, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -304,16 +319,14 @@ load_programmes(struct http_request *req, struct programmes *ps,
 enum MHD_Result
 ui_booklet_new_form(struct http_request *req)
 {
-	struct programmes *ps = malloc(sizeof(*ps));
+	struct programmes ps;
 	struct entry e;
 	enum MHD_Result rc;
 
-	if (ps == NULL)
-		return ui_error_page(req, ERR_INTERNAL, "out of memory");
 	memset(&e, 0, sizeof(e));
-	if (load_programmes(req, ps, &rc) == 0)
-		rc = show_form(req, ps, &e, NULL, NULL, 200);
-	free(ps);
+	if (load_programmes(req, &ps, &rc) == 0)
+		rc = show_form(req, &ps, &e, NULL, NULL, 200);
+	free(ps.list);
 	return rc;
 }
 
@@ -361,14 +374,12 @@ ui_booklet_new(struct http_request *req)
 	const char *action = f != NULL ? form_get(f, "action") : NULL;
 	const struct store_programme *p;
 	struct issue_refusal why;
-	struct programmes *ps;
+	struct programmes pl, *ps = &pl;
 	struct entry e;
 	enum MHD_Result rc;
 
 	if (f == NULL)
 		return ui_error_page(req, ERR_INVALID_FIELD, "not a form");
-	if ((ps = malloc(sizeof(*ps))) == NULL)
-		return ui_error_page(req, ERR_INTERNAL, "out of memory");
 	if (load_programmes(req, ps, &rc) != 0)
 		goto done;
 	read_entry(f, &e);
@@ -385,6 +396,6 @@ ui_booklet_new(struct http_request *req)
 	else
 		rc = issue(req, ps, &e);
 done:
-	free(ps);
+	free(ps->list);
 	return rc;
 }

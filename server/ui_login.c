@@ -103,7 +103,10 @@ show_form(struct http_request *req, unsigned status, enum login_notice n,
 	return ui_end(&h, req, status);
 }
 
-/* The visitor already has a live session (a GET: no CSRF token needed). */
+/*
+ * The visitor already has a live session for the pages (a GET: no CSRF
+ * token needed). Other roles see the form: the pages would refuse them.
+ */
 static bool
 logged_in(struct http_request *req)
 {
@@ -113,8 +116,8 @@ logged_in(struct http_request *req)
 	char detail[64];
 
 	return http_request_cookie(req, SESSION_COOKIE) != NULL &&
-	    auth_check(req, ROLE_CASEWORKER | ROLE_VENUE | ROLE_ACCOUNTANT |
-	    ROLE_ADMIN, &who, &sess, &has, detail, sizeof(detail)) == AUTH_OK;
+	    auth_check(req, ROLE_CASEWORKER | ROLE_ADMIN, &who, &sess, &has,
+	    detail, sizeof(detail)) == AUTH_OK;
 }
 
 enum MHD_Result

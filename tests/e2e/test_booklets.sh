@@ -107,9 +107,14 @@ printf 'accountant-pass-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
 ATOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login acc1)
 ADTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login admin)
 # want ROUTE-STATUS-FOR: none caseworker venue accountant admin
+# Each route tested is written to $OUT/tested as "METHOD PATTERN", the path
+# without its query and with numbers as {}, as server/routes.c spells it.
+: >"$OUT/tested"
 matrix() { # METHOD PATH BODY EXPECTED...
 	method=$1 path=$2 body=$3
 	shift 3
+	printf '%s %s\n' "$method" "$path" |
+	    sed -E 's/\?.*//; s#/[0-9]+#/{}#g' >>"$OUT/tested"
 	for who in none caseworker venue accountant admin; do
 		case $who in
 		none) t= ;; caseworker) t=$TOKEN ;; venue) t=$VTOKEN ;;
@@ -124,11 +129,76 @@ matrix() { # METHOD PATH BODY EXPECTED...
 		check "$method $path as $who: $want" test "$got" = "$want"
 	done
 }
+# Booklets to cancel, one per cancelling route (IDn), and the serial of
+# the first voucher of a booklet (Sn).
+id_of() { sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$1"; }
+first_serial() { sed -n 's/.*"vouchers":\[{"serial":\([0-9]*\),.*/\1/p' "$1"; }
+for i in 2 3 4 5; do
+	post "$TOKEN" "$(person MX-$i)"
+	cp "$OUT/body" "$OUT/booklet$i.json"
+done
+ID2=$(id_of "$OUT/booklet2.json") S3=$(first_serial "$OUT/booklet3.json")
+ID4=$(id_of "$OUT/booklet4.json") S5=$(first_serial "$OUT/booklet5.json")
+check "four more booklets to cancel" test -n "$ID2" -a -n "$S3" -a -n "$ID4" -a -n "$S5"
+SERIAL=$(first_serial "$OUT/booklet.json")
+PRINTED=$(sed -n 's/.*"vouchers":\[{[^}]*"printed":"\([^"]*\)".*/\1/p' \
+    "$OUT/booklet.json" | sed 's/ /%20/g')
 matrix GET /healthz "" 200 200 200 200 200
 matrix GET /metrics "" 200 200 200 200 200
 matrix GET /api/v1/trust "" 200 200 200 200 200
+matrix GET /api/v1/denylist "" 200 200 200 200 200
+# Public; "{}" lacks login and password (and is not sent as JSON): 400.
+matrix POST /api/v1/login "{}" 400 400 400 400 400
+# A token is not a session: nothing to log out.
+matrix POST /api/v1/logout "" 401 400 400 400 400
 matrix POST /api/v1/booklets "$(person M-WHO)" 401 201 403 403 201
+matrix GET "/api/v1/booklets/$ID.pdf" "" 401 200 403 403 200
 matrix GET "/api/v1/booklets/$ID" "" 401 200 403 403 200
+# The caseworker cancels first; the admin then finds nothing left: 409.
+matrix POST "/api/v1/booklets/$ID2/cancel" '{"reason": "matrice WHO"}' \
+    401 200 403 403 409
+matrix GET "/api/v1/vouchers?printed=$PRINTED" "" 401 200 403 403 200
+matrix GET "/api/v1/vouchers/$SERIAL" "" 401 200 403 403 200
+matrix POST "/api/v1/vouchers/$S3/cancel" '{"reason": "matrice WHO"}' \
+    401 200 403 403 409
+# The pages: tokens act there too (no CSRF token needed); without any
+# credentials a page sends to /connexion (303).
+matrix GET / "" 303 303 303 303 303
+matrix GET /static/passnum.css "" 200 200 200 200 200
+matrix GET /connexion "" 200 200 200 200 200
+# Without the form's pn_login cookie, a login form is refused.
+matrix POST /connexion "login=WHO&password=matrice-password" \
+    403 403 403 403 403
+# A token has no session to end: back to the login page.
+matrix POST /deconnexion "" 303 303 303 303 303
+matrix GET /accueil "" 303 200 403 403 200
+matrix GET /carnets/nouveau "" 303 200 403 403 200
+matrix POST /carnets/nouveau \
+    "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \
+    303 303 403 403 303
+matrix GET "/carnets/$ID" "" 303 200 403 403 200
+matrix POST "/carnets/$ID4/annuler" "reason=matrice+WHO" 303 303 403 403 409
+matrix POST "/cheques/$S5/annuler" "reason=matrice+WHO" 303 303 403 403 409
+matrix GET "/recherche?numero=$PRINTED" "" 303 200 403 403 200
+check "the cancelling routes cancelled what they were given" test \
+    "$(sqlite3 "$D/passnum.db" "SELECT
+    (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +
+    (SELECT count(*) FROM voucher WHERE serial IN ($S3, $S5) AND status = 'cancelled')")" = 4
+# Every route of server/routes.c has its line above: a new route without
+# one fails here.
+ROUTES="$(dirname "$0")/../../server/routes.c"
+sed -n -E 's/^[[:space:]]*\{ *"([A-Z]+)", *"([^"]+)".*/\1 \2/p' "$ROUTES" |
+    sort -u >"$OUT/routes"
+sort -u "$OUT/tested" >"$OUT/tested.sorted"
+check "server/routes.c is read: one route a table line ($(wc -l <"$OUT/routes"))" \
+    test "$(wc -l <"$OUT/routes")" -gt 0 -a "$(wc -l <"$OUT/routes")" = \
+    "$(grep -c -E '^[[:space:]]*\{ *"' "$ROUTES")"
+missing=$(comm -23 "$OUT/routes" "$OUT/tested.sorted")
+check "the matrix tests every route of server/routes.c" test -z "$missing"
+[ -z "$missing" ] || echo "$missing" | sed 's/^/# no matrix line for: /'
+stale=$(comm -13 "$OUT/routes" "$OUT/tested.sorted")
+check "and only routes of server/routes.c" test -z "$stale"
+[ -z "$stale" ] || echo "$stale" | sed 's/^/# not in routes.c: /'
 
 # Budget: room for exactly 5 booklets, 8 clients at once.
 "$ADMIN" programme add --config "$D/passnumd.ini" --name "Petit budget" \
