@@ -79,6 +79,13 @@ api_login(struct http_request *req)
 	}
 	switch (res) {
 	case SESSION_LOGGED_IN:
+		/* A login from a browser that had a session replaces it. */
+		if (session_forget(s, http_request_cookie(req, SESSION_COOKIE),
+		    (int64_t)time(NULL), &err) != 0) {
+			rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+			    err.message);
+			break;
+		}
 		if (auth_set_session_cookie(req, cookie) != 0) {
 			rc = http_reply_error(req, ERR_INTERNAL, "cookie");
 			break;

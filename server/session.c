@@ -161,6 +161,23 @@ session_check(struct store *s, const struct config_session *cfg,
 }
 
 int
+session_forget(struct store *s, const char *cookie, int64_t now,
+    struct pn_error *err)
+{
+	struct store_session old;
+	uint8_t hash[STORE_HASH_SIZE];
+	int rc;
+
+	if (cookie == NULL || strncmp(cookie, "s_", 2) != 0 ||
+	    strlen(cookie) >= SESSION_TOKEN_MAX)
+		return 0;
+	token_hash(cookie, hash);
+	if ((rc = store_session_lookup(s, hash, &old, err)) != 0)
+		return rc < 0 ? -1 : 0;
+	return store_session_end(&old, s, NULL, now, err);
+}
+
+int
 session_logout(struct store *s, const struct store_session *sess,
     int64_t now, struct pn_error *err)
 {

@@ -48,6 +48,13 @@ int session_check(struct store *s, const struct config_session *cfg,
     const char *cookie, int64_t now, struct store_session *out,
     struct pn_error *err);
 
+/*
+ * End the session of cookie (the one a browser sent along with a new
+ * login), silently: the new session replaces it. 0, or -1 on error.
+ */
+int session_forget(struct store *s, const char *cookie, int64_t now,
+    struct pn_error *err);
+
 /* Log out: end the session, with an audit row. */
 int session_logout(struct store *s, const struct store_session *sess,
     int64_t now, struct pn_error *err);

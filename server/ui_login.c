@@ -173,6 +173,10 @@ ui_login(struct http_request *req)
 		return show_form(req, 429, NOTICE_THROTTLED, login, wait);
 	if (res != SESSION_LOGGED_IN)
 		return show_form(req, 401, NOTICE_BAD_CREDENTIALS, login, 0);
+	/* A login from a browser that had a session replaces it. */
+	if (session_forget(s, http_request_cookie(req, SESSION_COOKIE),
+	    (int64_t)time(NULL), &err) != 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	res = auth_set_session_cookie(req, cookie);
 	sodium_memzero(cookie, sizeof(cookie));
 	if (res != 0 || session_cookie_header(gone, sizeof(gone), LOGIN_COOKIE,

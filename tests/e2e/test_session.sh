@@ -159,6 +159,19 @@ req POST /api/v1/booklets -b "pn_session=$SID1" -H "X-CSRF-Token: $CSRF2" \
 is "the CSRF token of another session is refused: 403" "$code" 403
 is "the refused requests issued nothing" \
     "$(sql 'SELECT count(*) FROM booklet')" "$booklets"
+# A login sent by a browser that holds a session replaces that session.
+req POST /api/v1/login -b "pn_session=$SID2" \
+    -H 'Content-Type: application/json' \
+    --data-binary "{\"login\": \"caseworker\", \"password\": \"$PW_CW\"}"
+count_login
+SID3=$(cookie_value pn_session)
+is "a login sent with a session cookie: 200" "$code" 200
+req GET "/api/v1/booklets/$ID" -b "pn_session=$SID2"
+is "the session it came with has ended: 401" "$code" 401
+req GET "/api/v1/booklets/$ID" -b "pn_session=$SID3"
+is "the new one works: 200" "$code" 200
+req GET "/api/v1/booklets/$ID" -b "pn_session=$SID1"
+is "another browser's session lives on: 200" "$code" 200
 req POST /api/v1/booklets -H "Authorization: Bearer $TOKEN" \
     --data-binary "$(person S-4)"
 is "a Bearer token POST needs no CSRF token: 201" "$code" 201
@@ -263,7 +276,7 @@ is "the session no longer works after logout: 401" "$code" 401
 check "with code 2001" body_has '"code":2001'
 req POST /api/v1/logout -b "pn_session=$SID1" -H "X-CSRF-Token: $CSRF1"
 is "logging out again: 401" "$code" 401
-req GET "/api/v1/booklets/$ID" -b "pn_session=$SID2"
+req GET "/api/v1/booklets/$ID" -b "pn_session=$SID3"
 is "the caseworker's other session still works" "$code" 200
 req POST /api/v1/logout -H "Authorization: Bearer $TOKEN"
 is "logout with a Bearer token: 400" "$code" 400
