@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "passnum/money.h"
 #include "errors.h"
 #include "html.h"
 #include "http.h"
@@ -31,11 +32,6 @@ enum MHD_Result ui_error_page(struct http_request *req, enum err_code code,
 
 /* A hidden field with the session's CSRF token, for a form. */
 void ui_csrf_field(struct html *h, struct http_request *req);
-
-#define UI_MONEY_MAX 64
-
-/* cents as French money: "1 234,50 €" (a no-break space before "€"). */
-void ui_money(int64_t cents, char buf[UI_MONEY_MAX]);
 
 /* A voucher's or booklet's status in French ("Valide", "Annulé"...). */
 const char *ui_status_label(const char *status);

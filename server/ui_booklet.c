@@ -61,12 +61,12 @@ put_voucher(struct html *h, struct http_request *req,
     const struct store_booklet *b, const struct store_voucher *v)
 {
 	struct booklet_codes c;
-	char value[UI_MONEY_MAX], expires[PN_TIME_TEXT_MAX], action[64],
+	char value[PN_MONEY_TEXT_MAX], expires[PN_TIME_TEXT_MAX], action[64],
 	    id[32];
 	bool open = strcmp(v->status, "issued") == 0;
 
 	booklet_codes(b, v, &c);
-	ui_money(v->value, value);
+	pn_money_format(v->value, value);
 	pn_time_format_paris_date(v->expires_at, expires);
 	html_put(h, "<li class=\"voucher\">");
 	if (open)
@@ -121,7 +121,7 @@ show(struct http_request *req, uint64_t id, const char *alert, bool ok,
     unsigned status)
 {
 	struct store_booklet *b = malloc(sizeof(*b));
-	char title[64], date[PN_TIME_TEXT_MAX], action[64], total[UI_MONEY_MAX];
+	char title[64], date[PN_TIME_TEXT_MAX], action[64], total[PN_MONEY_TEXT_MAX];
 	enum MHD_Result rc;
 	unsigned i, open = 0;
 	int64_t sum = 0;
@@ -138,7 +138,7 @@ show(struct http_request *req, uint64_t id, const char *alert, bool ok,
 	(void)snprintf(title, sizeof(title), "Carnet n° %lld",
 	    (long long)b->id);
 	pn_time_format_paris_date(b->issued_at, date);
-	ui_money(sum, total);
+	pn_money_format(sum, total);
 	html_init(&h);
 	ui_begin(&h, req, title);
 	if (alert != NULL)

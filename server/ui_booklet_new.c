@@ -192,9 +192,9 @@ show_form(struct http_request *req, const struct programmes *ps,
 	/* Newest first: this year's programme is the one chosen most. */
 	for (i = ps->n; i-- > 0;) {
 		const struct store_programme *p = &ps->list[i];
-		char value[UI_MONEY_MAX];
+		char value[PN_MONEY_TEXT_MAX];
 
-		ui_money(p->face_value, value);
+		pn_money_format(p->face_value, value);
 		html_put(&h, "<option value=\"%L\"%R>%s — %u chèques de %s"
 		    "</option>", p->id, (in->programme == p->id ||
 		    (in->programme == 0 && i == ps->n - 1)) ? " selected" : "",
@@ -265,11 +265,11 @@ static enum MHD_Result
 show_confirmation(struct http_request *req, const struct store_programme *p,
     const struct issue_input *in)
 {
-	char value[UI_MONEY_MAX], total[UI_MONEY_MAX];
+	char value[PN_MONEY_TEXT_MAX], total[PN_MONEY_TEXT_MAX];
 	struct html h;
 
-	ui_money(p->face_value, value);
-	ui_money(p->face_value * p->per_booklet, total);
+	pn_money_format(p->face_value, value);
+	pn_money_format(p->face_value * p->per_booklet, total);
 	html_init(&h);
 	ui_begin(&h, req, "Vérifier le carnet");
 	html_put(&h, "<p>Vérifiez ces informations. Le carnet n’est créé "

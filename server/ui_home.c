@@ -15,10 +15,10 @@ static int
 booklet_row(void *ctx, const struct store_booklet_summary *b)
 {
 	struct rows *r = ctx;
-	char date[PN_TIME_TEXT_MAX], value[UI_MONEY_MAX];
+	char date[PN_TIME_TEXT_MAX], value[PN_MONEY_TEXT_MAX];
 
 	pn_time_format_paris_date(b->issued_at, date);
-	ui_money(b->value, value);
+	pn_money_format(b->value, value);
 	html_put(&r->html, "<tr><td><a href=\"/carnets/%L\">Carnet n° %L</a>"
 	    "</td><td>%s</td><td>%s</td><td>%s</td><td>%u sur %u</td>"
 	    "<td>%s</td><td>%s</td></tr>", b->id, b->id, date,

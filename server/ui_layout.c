@@ -6,7 +6,6 @@
  * Security-Policy set in http.c forbids it.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "passnum/parse.h"
@@ -66,30 +65,6 @@ static const char stylesheet[] =
 /* On a phone, each term above its value rather than two thin columns. */
 "@media (max-width:30rem){dl{grid-template-columns:minmax(0,1fr);gap:0}"
 "dd{margin-bottom:.5rem}}";
-
-void
-ui_money(int64_t cents, char buf[UI_MONEY_MAX])
-{
-	uint64_t v = cents < 0 ? (uint64_t)0 - (uint64_t)cents :
-	    (uint64_t)cents;
-	uint64_t euros = v / 100;
-	char digits[24], grouped[40];
-	size_t n, i, o = 0;
-
-	n = (size_t)snprintf(digits, sizeof(digits), "%llu",
-	    (unsigned long long)euros);
-	/* Thousands apart by a narrow no-break space, as French writes. */
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0) {
-			memcpy(grouped + o, "\xe2\x80\xaf", 3);
-			o += 3;
-		}
-		grouped[o++] = digits[i];
-	}
-	grouped[o] = '\0';
-	(void)snprintf(buf, UI_MONEY_MAX, "%s%s,%02u\xc2\xa0€",
-	    cents < 0 ? "-" : "", grouped, (unsigned)(v % 100));
-}
 
 const char *
 ui_status_label(const char *status)

@@ -25,12 +25,12 @@ put_form(struct html *h, const char *typed, bool invalid)
 static void
 put_voucher(struct html *h, const struct store_voucher_info *info)
 {
-	char printed[PN_SERIAL_TEXT_MAX], value[UI_MONEY_MAX];
+	char printed[PN_SERIAL_TEXT_MAX], value[PN_MONEY_TEXT_MAX];
 	char issued[PN_TIME_TEXT_MAX], expires[PN_TIME_TEXT_MAX];
 	char cancelled[PN_TIME_TEXT_MAX];
 
 	pn_serial_format(info->v.serial, printed);
-	ui_money(info->v.value, value);
+	pn_money_format(info->v.value, value);
 	pn_time_format_paris_date(info->v.issued_at, issued);
 	pn_time_format_paris_date(info->v.expires_at, expires);
 	html_put(h, "<h2>Chèque %s</h2><dl class=\"panel\">"
