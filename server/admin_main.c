@@ -31,6 +31,12 @@ static const struct {
 	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]"
 	  " | user disable|enable|passwd --config FILE --login L"
 	  " | user list --config FILE" },
+	{ "venue", admin_venue,
+	  "venue add --config FILE --name NAME --siret SIRET --address TEXT "
+	  "--commune C --iban IBAN --bic BIC --contact TEXT --accredited-from "
+	  "DATE [--accredited-until DATE] | venue list --config FILE"
+	  " | venue suspend --config FILE --siret SIRET --reason TEXT"
+	  " | venue resume --config FILE --siret SIRET" },
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
 	{ "keys", admin_keys,

@@ -192,6 +192,46 @@ int store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
     unsigned *sessions, struct pn_error *err);
 
+/* --- Partner venues (store_sqlite_venues.c) ----------------------------- */
+
+struct store_venue {
+	int64_t id;
+	char name[256];
+	char siret[16];			/* 14 digits */
+	char address[256];
+	char commune[128];
+	char iban[40];			/* canonical: capitals, no space */
+	char bic[16];
+	char contact[256];		/* who to call, phone or e-mail */
+	int64_t accredited_from;
+	int64_t accredited_until;	/* 0: no end date */
+	char status[16];		/* "active", "suspended" */
+	char status_reason[512];	/* why suspended; "" otherwise */
+};
+
+/*
+ * Record a venue (identifiers already checked and canonical), with an
+ * audit row "venue.add". 0 and *id, or -1 with err (PN_E_EXISTS when its
+ * SIRET is already recorded).
+ */
+int store_venue_add(struct store *s, const struct store_venue *v, int64_t now,
+    const char *actor, int64_t *id, struct pn_error *err);
+
+/* Calls fn for each venue in id order; stops when fn returns non-zero. */
+int store_venue_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_venue *v), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Suspend the venue of that SIRET with a reason, or make it active again
+ * (reason NULL), with an audit row ("venue.suspend", "venue.resume") in
+ * the same transaction. Returns 0, 1 when there is no such venue, 2 when
+ * it already is in that state (nothing written), -1 on error.
+ */
+int store_venue_set_status(struct store *s, const char *siret,
+    bool suspended, const char *reason, int64_t now, const char *actor,
+    struct pn_error *err);
+
 /* --- Logins and browser sessions (store_sqlite_sessions.c) ------------- */
 
 struct store_credentials {

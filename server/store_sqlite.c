@@ -176,6 +176,18 @@ static const struct {
 	{ offsetof(struct store, booklet_vouchers),
 	  "SELECT serial, kid, value, issued_at, expires_at, signature, status"
 	  " FROM voucher WHERE booklet_id = ?1 ORDER BY serial" },
+	{ offsetof(struct store, venue_insert),
+	  "INSERT INTO venue (name, siret, address, commune, iban, bic,"
+	  " contact, accredited_from, accredited_until, created_at)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
+	{ offsetof(struct store, venue_all),
+	  "SELECT id, name, siret, address, commune, iban, bic, contact,"
+	  " accredited_from, coalesce(accredited_until, 0), status,"
+	  " coalesce(status_reason, '') FROM venue ORDER BY id" },
+	{ offsetof(struct store, venue_find),
+	  "SELECT id, status FROM venue WHERE siret = ?1" },
+	{ offsetof(struct store, venue_set_status),
+	  "UPDATE venue SET status = ?2, status_reason = ?3 WHERE id = ?1" },
 	{ offsetof(struct store, booklet_recent),
 	  "SELECT b.id, p.name, be.commune, b.issued_at, b.status,"
 	  " count(v.serial), sum(v.status = 'issued'), sum(v.value)"

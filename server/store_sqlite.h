@@ -75,6 +75,12 @@ struct store {
 	sqlite3_stmt *deny_since;		/* store_denylist_since */
 	sqlite3_stmt *deny_last;		/* store_denylist_since */
 
+	/* store_sqlite_venues.c */
+	sqlite3_stmt *venue_insert;		/* store_venue_add */
+	sqlite3_stmt *venue_all;		/* store_venue_each */
+	sqlite3_stmt *venue_find;		/* store_venue_set_status */
+	sqlite3_stmt *venue_set_status;		/* store_venue_set_status */
+
 	/* store_sqlite_sessions.c */
 	sqlite3_stmt *user_credentials;		/* store_user_credentials */
 	sqlite3_stmt *failures_count;		/* store_login_failures */
@@ -101,6 +107,25 @@ int sq_error(struct store *s, int rc, const char *what, struct pn_error *err);
 
 /* Copy column col of st's row into dst (cut to len - 1 bytes; NULL: ""). */
 void sq_copy_text(char *dst, size_t len, sqlite3_stmt *st, int col);
+
+/*
+ * Step an INSERT of an "add" function (its parameters bound), then append
+ * the audit row (action, on object:ROWID, with what as its detail), then
+ * commit. A UNIQUE failure is PN_E_EXISTS and a CHECK failure PN_E_ARG,
+ * both named with what; anything else is the database's. *id, when not
+ * NULL, gets the new row's id. 0 or -1 (rolled back).
+ */
+int sq_insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
+    int64_t now, const char *actor, const char *action, const char *object,
+    int64_t *id, struct pn_error *err);
+
+/*
+ * Step st through its rows, handing each to row with arg; row returns 0 to
+ * go on, 1 to stop, -1 to stop with err set. Returns 0 or -1 with err.
+ */
+int sq_each_row(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *st, void *arg, struct pn_error *err), void *arg,
+    struct pn_error *err);
 
 /* Make st ready for its next use: on every path, after every use. */
 void sq_done(sqlite3_stmt *st);

@@ -33,13 +33,9 @@ store_role_name(unsigned role)
 	return "unknown";
 }
 
-/*
- * Step an INSERT of an "add" function, then its audit row, then commit.
- * A UNIQUE or CHECK failure is the caller's mistake (PN_E_EXISTS, PN_E_ARG)
- * named with what; anything else is the database's.
- */
-static int
-insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
+/* Declared in store_sqlite.h, for the other "add" functions too. */
+int
+sq_insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
     int64_t now, const char *actor, const char *action, const char *object,
     int64_t *id, struct pn_error *err)
 {
@@ -96,7 +92,7 @@ store_agency_add(struct store *s, const char *name, const char *kind,
 	sqlite3_bind_text(s->agency_insert, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s->agency_insert, 3, commune, -1, SQLITE_STATIC);
 	(void)snprintf(what, sizeof(what), "agency '%s'", name);
-	return insert_audited(s, s->agency_insert, what, now, actor,
+	return sq_insert_audited(s, s->agency_insert, what, now, actor,
 	    "agency.add", "agency", id, err);
 }
 
@@ -118,7 +114,7 @@ store_programme_add(struct store *s, const struct store_programme *p,
 	sqlite3_bind_text(st, 9, p->instructions, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, p->venues, -1, SQLITE_STATIC);
 	(void)snprintf(what, sizeof(what), "programme '%s'", p->name);
-	return insert_audited(s, st, what, now, actor, "programme.add",
+	return sq_insert_audited(s, st, what, now, actor, "programme.add",
 	    "programme", id, err);
 }
 
@@ -155,12 +151,9 @@ store_programme_get(struct store *s, int64_t id, struct store_programme *p,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-/*
- * Step st through its rows, handing each to row with arg; row returns 0 to
- * go on, 1 to stop, -1 to stop with err set. Returns 0 or -1 with err.
- */
-static int
-each_row(struct store *s, sqlite3_stmt *st, const char *what,
+/* Declared in store_sqlite.h. */
+int
+sq_each_row(struct store *s, sqlite3_stmt *st, const char *what,
     int (*row)(sqlite3_stmt *st, void *arg, struct pn_error *err), void *arg,
     struct pn_error *err)
 {
@@ -202,7 +195,7 @@ store_programme_each(struct store *s,
 {
 	struct visit v = { .fn.programme = fn, .ctx = ctx };
 
-	return each_row(s, s->programme_all, "listing programmes",
+	return sq_each_row(s, s->programme_all, "listing programmes",
 	    programme_visit, &v, err);
 }
 
@@ -224,7 +217,7 @@ store_user_add(struct store *s, const char *login, const char *display_name,
 	sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now);
 	(void)snprintf(what, sizeof(what), "user '%s'", login);
-	return insert_audited(s, st, what, now, actor, "user.add", "user", id,
+	return sq_insert_audited(s, st, what, now, actor, "user.add", "user", id,
 	    err);
 }
 
@@ -259,7 +252,7 @@ store_user_each(struct store *s,
 {
 	struct visit v = { .fn.user = fn, .ctx = ctx };
 
-	return each_row(s, s->user_all, "listing users", user_visit, &v, err);
+	return sq_each_row(s, s->user_all, "listing users", user_visit, &v, err);
 }
 
 /* Step a statement that returns no row; -1 with err when it fails. */
@@ -369,7 +362,7 @@ store_token_add(struct store *s, const char *login,
 	sqlite3_bind_text(st, 4, login, -1, SQLITE_STATIC);
 	(void)snprintf(what, sizeof(what), "token '%s' of user '%s'", label,
 	    login);
-	return insert_audited(s, st, what, now, actor, "token.create", "token",
+	return sq_insert_audited(s, st, what, now, actor, "token.create", "token",
 	    id, err);
 }
 
@@ -414,7 +407,7 @@ store_signing_key_add(struct store *s, const struct pn_cert *cert,
 	sqlite3_bind_blob(st, 6, enc, (int)n, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, now);
 	(void)snprintf(what, sizeof(what), "signing key %u", cert->kid);
-	return insert_audited(s, st, what, now, actor, "key.add", "key", NULL,
+	return sq_insert_audited(s, st, what, now, actor, "key.add", "key", NULL,
 	    err);
 }
 
@@ -469,6 +462,6 @@ store_signing_key_each(struct store *s,
 {
 	struct visit v = { .fn.cert = fn, .ctx = ctx };
 
-	return each_row(s, s->key_all, "listing signing keys", cert_visit, &v,
+	return sq_each_row(s, s->key_all, "listing signing keys", cert_visit, &v,
 	    err);
 }

@@ -156,6 +156,30 @@ const char *const store_migrations[] = {
 
 	/* 4 -> 5: a caseworker's recent booklets, for the home page. */
 	"CREATE INDEX booklet_issuer ON booklet (issued_by, id);",
+
+	/*
+	 * 5 -> 6: partner venues, paid by transfer to their IBAN for the
+	 * vouchers they redeem. SIRET, IBAN and BIC are stored canonical
+	 * (digits, capitals, no space) after their checks (lib/bankid.c).
+	 */
+	"CREATE TABLE venue ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 140),"
+	"  siret TEXT NOT NULL UNIQUE CHECK (length(siret) = 14"
+	"    AND siret NOT GLOB '*[^0-9]*'),"
+	"  address TEXT NOT NULL,"
+	"  commune TEXT NOT NULL CHECK (length(commune) >= 1),"
+	"  iban TEXT NOT NULL CHECK (length(iban) BETWEEN 15 AND 34),"
+	"  bic TEXT NOT NULL CHECK (length(bic) IN (8, 11)),"
+	"  contact TEXT NOT NULL,"
+	"  accredited_from INTEGER NOT NULL,"
+	"  accredited_until INTEGER"
+	"    CHECK (accredited_until IS NULL OR accredited_until > accredited_from),"
+	"  status TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (status IN ('active', 'suspended')),"
+	"  status_reason TEXT,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 const int store_migrations_count =

@@ -1,5 +1,5 @@
 /* fuzz_small_parsers.c -- libFuzzer target: Base45, printed serials, dates,
- * numbers, key files and certificates.
+ * numbers, key files, certificates, and SIRET, IBAN and BIC.
  *
  * The first byte chooses the parser; each round-trips what it accepts.
  */
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "passnum/bankid.h"
 #include "passnum/base45.h"
 #include "passnum/cert.h"
 #include "passnum/keys.h"
@@ -93,13 +94,56 @@ fuzz_keys(const uint8_t *data, size_t size)
 	}
 }
 
+/*
+ * SIRET, IBAN and BIC: what is accepted is canonical (parsed again, it is
+ * itself), and an IBAN in groups of four reads back as the same IBAN.
+ */
+static void
+fuzz_bankid(const uint8_t *data, size_t size)
+{
+	char *s = cstring(data, size);
+	char siret[PN_SIRET_LEN + 1], iban[PN_IBAN_MAX + 1];
+	char bic[PN_BIC_MAX + 1], again[PN_IBAN_MAX + 1];
+	char text[PN_IBAN_TEXT_MAX], msg[48];
+	enum pn_id_status st;
+
+	st = pn_siret_parse(s, siret);
+	if (st == PN_ID_OK && (strlen(siret) != PN_SIRET_LEN ||
+	    pn_siret_parse(siret, again) != PN_ID_OK ||
+	    strcmp(again, siret) != 0))
+		abort();
+	if (pn_id_status_message(st, s, msg, sizeof(msg)) != msg ||
+	    strlen(msg) >= sizeof(msg))
+		abort();
+
+	st = pn_iban_parse(s, iban);
+	if (st == PN_ID_OK) {
+		if (pn_iban_parse(iban, again) != PN_ID_OK ||
+		    strcmp(again, iban) != 0)
+			abort();
+		pn_iban_format(iban, text);
+		if (pn_iban_parse(text, again) != PN_ID_OK ||
+		    strcmp(again, iban) != 0)
+			abort();
+	}
+	pn_iban_format(s, text);
+	if (strlen(text) >= sizeof(text))
+		abort();
+
+	st = pn_bic_parse(s, bic);
+	if (st == PN_ID_OK && (pn_bic_parse(bic, again) != PN_ID_OK ||
+	    strcmp(again, bic) != 0))
+		abort();
+	free(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
 	pn_init();
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		fuzz_base45(data + 1, size - 1);
 		break;
@@ -111,6 +155,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		fuzz_keys(data + 1, size - 1);
+		break;
+	case 4:
+		fuzz_bankid(data + 1, size - 1);
 		break;
 	}
 	return 0;

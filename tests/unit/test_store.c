@@ -278,7 +278,7 @@ test_open_creates_wal_and_latest(void **state)
 	assert_int_equal(stat(f->db, &st), -1);
 	s = open_ok(f->db);
 	assert_int_equal(stat(f->db, &st), 0);
-	assert_int_equal(store_schema_latest(), 5);
+	assert_int_equal(store_schema_latest(), 6);
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 
 	/* Seen from another connection: WAL, the version, strict tables. */
@@ -1002,6 +1002,91 @@ test_signing_key_register_and_each(void **state)
 	pn_master_key_free(m);
 }
 
+static int
+collect_venue(void *ctx, const struct store_venue *v)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 256 - n, "%s|%s|%s|%lld|%s|%s;", v->siret, v->name,
+	    v->iban, (long long)v->accredited_until, v->status,
+	    v->status_reason);
+	return 0;
+}
+
+/*
+ * Venues: recorded with an audit row, a SIRET only once, the database's
+ * checks behind the CLI's; suspended and resumed, each change audited and
+ * a change to the same state refused with nothing written.
+ */
+static void
+test_venues(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->db);
+	struct store_venue v;
+	struct pn_error err;
+	char out[256] = "";
+	int64_t id;
+
+	memset(&v, 0, sizeof(v));
+	snprintf(v.name, sizeof(v.name), "Médiathèque de Rezé");
+	snprintf(v.siret, sizeof(v.siret), "21440143800012");
+	snprintf(v.address, sizeof(v.address), "1 place de la Mairie");
+	snprintf(v.commune, sizeof(v.commune), "Rezé");
+	snprintf(v.iban, sizeof(v.iban), "FR7630006000011234567890189");
+	snprintf(v.bic, sizeof(v.bic), "AGRIFRPP");
+	snprintf(v.contact, sizeof(v.contact), "02 40 00 00 00");
+	v.accredited_from = 1000;
+	assert_int_equal(store_venue_add(s, &v, 100, "admin-cli", &id, &err),
+	    0);
+	assert_int_equal(id, 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'venue.add' AND object = 'venue:1'"
+	    " AND detail LIKE '%SIRET 21440143800012, IBAN FR76%'"), 1);
+	/* The same SIRET again. */
+	assert_int_equal(store_venue_add(s, &v, 101, "admin-cli", &id, &err),
+	    -1);
+	assert_int_equal(err.code, PN_E_EXISTS);
+	/* The database's own checks: a SIRET that is not 14 digits. */
+	snprintf(v.siret, sizeof(v.siret), "2144014380001X");
+	assert_int_equal(store_venue_add(s, &v, 102, "admin-cli", &id, &err),
+	    -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	snprintf(v.siret, sizeof(v.siret), "35600000000001");
+	v.accredited_until = 900;	/* before it starts */
+	assert_int_equal(store_venue_add(s, &v, 103, "admin-cli", &id, &err),
+	    -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	v.accredited_until = 5000;
+	snprintf(v.name, sizeof(v.name), "Bureau de poste");
+	assert_int_equal(store_venue_add(s, &v, 104, "admin-cli", &id, &err),
+	    0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM venue"), 2);
+
+	assert_int_equal(store_venue_set_status(s, "21440143800012", true,
+	    "dossier incomplet", 200, "admin-cli", &err), 0);
+	assert_int_equal(store_venue_set_status(s, "21440143800012", true,
+	    "encore", 201, "admin-cli", &err), 2);
+	assert_int_equal(store_venue_set_status(s, "00000000000000", true,
+	    "x", 202, "admin-cli", &err), 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'venue.suspend'"
+	    " AND detail = 'SIRET 21440143800012: dossier incomplet'"), 1);
+	assert_int_equal(store_venue_each(s, collect_venue, out, &err), 0);
+	assert_string_equal(out, "21440143800012|Médiathèque de Rezé|"
+	    "FR7630006000011234567890189|0|suspended|dossier incomplet;"
+	    "35600000000001|Bureau de poste|FR7630006000011234567890189|5000|"
+	    "active|;");
+	assert_int_equal(store_venue_set_status(s, "21440143800012", false,
+	    NULL, 203, "admin-cli", &err), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM venue"
+	    " WHERE status = 'active' AND status_reason IS NULL"), 2);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'venue.resume'"), 1);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -1028,6 +1113,7 @@ main(void)
 		T(test_user_set_password),
 		T(test_user_each),
 		T(test_signing_key_register_and_each),
+		T(test_venues),
 #undef T
 	};
 
