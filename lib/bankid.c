@@ -146,6 +146,23 @@ compact(const char *text, int digits_only, char *buf, size_t cap, size_t *n)
 	return st;
 }
 
+/*
+ * compact(), then the checks every identifier starts with, in their order:
+ * nothing typed, a bad character, more than cap characters.
+ */
+static enum pn_id_status
+compact_checked(const char *text, int digits_only, char *buf, size_t cap,
+    size_t *n)
+{
+	enum pn_id_status st = compact(text, digits_only, buf, cap, n);
+
+	if (*n == 0)
+		return PN_ID_EMPTY;
+	if (st != PN_ID_OK)
+		return st;
+	return *n > cap ? PN_ID_LENGTH : PN_ID_OK;
+}
+
 /* Luhn: from the right, every second digit doubled (minus 9 above 9). */
 static int
 luhn_ok(const char *digits, size_t n)
@@ -175,10 +192,7 @@ pn_siret_parse(const char *text, char out[PN_SIRET_LEN + 1])
 	int ok;
 
 	out[0] = '\0';
-	st = compact(text, 1, d, sizeof(d), &n);
-	if (n == 0)
-		return PN_ID_EMPTY;
-	if (st != PN_ID_OK)
+	if ((st = compact_checked(text, 1, d, sizeof(d), &n)) != PN_ID_OK)
 		return st;
 	if (n != PN_SIRET_LEN)
 		return PN_ID_LENGTH;
@@ -233,13 +247,8 @@ pn_iban_parse(const char *text, char out[PN_IBAN_MAX + 1])
 	size_t n, i;
 
 	out[0] = '\0';
-	st = compact(text, 0, s, sizeof(s), &n);
-	if (n == 0)
-		return PN_ID_EMPTY;
-	if (st != PN_ID_OK)
+	if ((st = compact_checked(text, 0, s, sizeof(s), &n)) != PN_ID_OK)
 		return st;
-	if (n > PN_IBAN_MAX)
-		return PN_ID_LENGTH;
 	/* Country code: two letters; check digits: two digits. */
 	for (i = 0; i < n && i < 4; i++)
 		if (i < 2 ? !is_upper(s[i]) : !is_digit(s[i]))
@@ -285,13 +294,8 @@ pn_bic_parse(const char *text, char out[PN_BIC_MAX + 1])
 	size_t n, i;
 
 	out[0] = '\0';
-	st = compact(text, 0, s, sizeof(s), &n);
-	if (n == 0)
-		return PN_ID_EMPTY;
-	if (st != PN_ID_OK)
+	if ((st = compact_checked(text, 0, s, sizeof(s), &n)) != PN_ID_OK)
 		return st;
-	if (n > PN_BIC_MAX)
-		return PN_ID_LENGTH;
 	/* Bank and country: letters; location and branch: letters, digits. */
 	for (i = 0; i < n && i < 6; i++)
 		if (!is_upper(s[i]))

@@ -304,6 +304,18 @@ sq_error(struct store *s, int rc, const char *what, struct pn_error *err)
 	return db_error(s->db, s->path, rc, what, err);
 }
 
+int
+sq_step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE)
+		sq_error(s, rc, what, err);
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 void
 sq_copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
 {

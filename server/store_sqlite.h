@@ -127,6 +127,13 @@ int sq_each_row(struct store *s, sqlite3_stmt *st, const char *what,
     int (*row)(sqlite3_stmt *st, void *arg, struct pn_error *err), void *arg,
     struct pn_error *err);
 
+/*
+ * Step st (its parameters bound), which returns no row, and make it ready
+ * again. 0, or -1 with err naming what.
+ */
+int sq_step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    struct pn_error *err);
+
 /* Make st ready for its next use: on every path, after every use. */
 void sq_done(sqlite3_stmt *st);
 

@@ -20,22 +20,6 @@
 #include "store_sqlite.h"
 #include "validity.h"
 
-/* Step a statement expected to finish without a row; -1 with err if not. */
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what,
-    struct pn_error *err)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_error(s, rc, what, err);
-		sq_done(st);
-		return -1;
-	}
-	sq_done(st);
-	return 0;
-}
-
 /* Find or create the beneficiary of r; their id, or -1 with err. */
 static int64_t
 beneficiary_id(struct store *s, const struct store_booklet_request *r,
@@ -91,7 +75,7 @@ take_serials(struct store *s, unsigned n, struct pn_error *err)
 	if (first == 0)
 		return 0;
 	sqlite3_bind_int64(s->serial_advance, 1, n);
-	if (step_done(s, s->serial_advance, "advancing the serial counter",
+	if (sq_step_done(s, s->serial_advance, "advancing the serial counter",
 	    err) != 0)
 		return 0;
 	return first;
@@ -135,7 +119,7 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	amount = p.face_value * (int64_t)p.per_booklet;
 	sqlite3_bind_int64(s->programme_commit, 1, amount);
 	sqlite3_bind_int64(s->programme_commit, 2, p.id);
-	if (step_done(s, s->programme_commit, "committing the budget", err))
+	if (sq_step_done(s, s->programme_commit, "committing the budget", err))
 		return -1;
 	if (sqlite3_changes(s->db) != 1)
 		return STORE_OVER_BUDGET;
@@ -155,7 +139,7 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s->booklet_insert, 6);
-	if (step_done(s, s->booklet_insert, "inserting the booklet", err))
+	if (sq_step_done(s, s->booklet_insert, "inserting the booklet", err))
 		return -1;
 
 	memset(out, 0, sizeof(*out));
@@ -194,7 +178,7 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		sqlite3_bind_int64(s->voucher_insert, 7, expires);
 		sqlite3_bind_blob(s->voucher_insert, 8, v.signature, 64,
 		    SQLITE_STATIC);
-		if (step_done(s, s->voucher_insert, "inserting a voucher", err))
+		if (sq_step_done(s, s->voucher_insert, "inserting a voucher", err))
 			return -1;
 		out->n++;
 	}
@@ -242,7 +226,7 @@ static bool batch_running;
 static int
 savepoint(struct store *s, sqlite3_stmt *st, struct pn_error *err)
 {
-	return step_done(s, st, "savepoint", err);
+	return sq_step_done(s, st, "savepoint", err);
 }
 
 /* Issue the jobs of one batch on s, in one transaction. */

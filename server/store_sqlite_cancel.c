@@ -6,19 +6,6 @@
 
 #include "store_sqlite.h"
 
-/* Step a statement that returns no row; -1 with err otherwise. */
-static int
-exec_done(struct store *s, sqlite3_stmt *st, const char *what,
-    struct pn_error *err)
-{
-	int rc = sqlite3_step(st);
-
-	sq_done(st);
-	if (rc != SQLITE_DONE)
-		return sq_error(s, rc, what, err);
-	return 0;
-}
-
 /*
  * Find a row of voucher_find or booklet_find: its status and agency.
  * Returns 0, 1 when absent, -1 on error.
@@ -98,8 +85,8 @@ store_voucher_cancel(struct store *s, uint64_t serial, int64_t agency,
 	sqlite3_bind_text(s->voucher_cancel, 3, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s->deny_insert, 1, (int64_t)serial);
 	sqlite3_bind_int64(s->deny_insert, 2, now);
-	if (exec_done(s, s->voucher_cancel, "cancelling the voucher", err) ||
-	    exec_done(s, s->deny_insert, "adding to the deny list", err) ||
+	if (sq_step_done(s, s->voucher_cancel, "cancelling the voucher", err) ||
+	    sq_step_done(s, s->deny_insert, "adding to the deny list", err) ||
 	    audit(s, now, by, "voucher.cancel", "voucher", (int64_t)serial,
 	    reason, 1, err) != 0 || sq_commit(s, err) != 0) {
 		sq_rollback(s);
@@ -138,13 +125,13 @@ store_booklet_cancel(struct store *s, int64_t id, int64_t agency,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(s->booklet_cancel, 1, id);
 	sqlite3_bind_text(s->booklet_cancel, 2, reason, -1, SQLITE_STATIC);
-	if (exec_done(s, s->booklet_deny_all, "adding to the deny list", err))
+	if (sq_step_done(s, s->booklet_deny_all, "adding to the deny list", err))
 		goto fail;
-	if (exec_done(s, s->booklet_cancel_vouchers, "cancelling vouchers",
+	if (sq_step_done(s, s->booklet_cancel_vouchers, "cancelling vouchers",
 	    err))
 		goto fail;
 	*cancelled = (unsigned)sqlite3_changes(s->db);
-	if (exec_done(s, s->booklet_cancel, "cancelling the booklet", err) ||
+	if (sq_step_done(s, s->booklet_cancel, "cancelling the booklet", err) ||
 	    audit(s, now, by, "booklet.cancel", "booklet", id, reason,
 	    *cancelled, err) != 0 || sq_commit(s, err) != 0)
 		goto fail;

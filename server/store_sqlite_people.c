@@ -255,17 +255,6 @@ store_user_each(struct store *s,
 	return sq_each_row(s, s->user_all, "listing users", user_visit, &v, err);
 }
 
-/* Step a statement that returns no row; -1 with err when it fails. */
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what,
-    struct pn_error *err)
-{
-	int rc = sqlite3_step(st);
-
-	sq_done(st);
-	return rc == SQLITE_DONE ? 0 : sq_error(s, rc, what, err);
-}
-
 /*
  * One change to login's account, in one transaction: find the user, apply
  * update (its ?2 bound by the caller; ?1 is the user's id, bound here)
@@ -303,11 +292,11 @@ user_change(struct store *s, const char *login, sqlite3_stmt *update,
 		return rc == SQLITE_ROW ? 2 : rc == SQLITE_DONE ? 1 : -1;
 	}
 	sqlite3_bind_int64(update, 1, id);
-	if (step_done(s, update, "updating a user", err) != 0)
+	if (sq_step_done(s, update, "updating a user", err) != 0)
 		goto fail;
 	/* Whoever holds a session of the old state loses it now. */
 	sqlite3_bind_int64(s->session_end_user, 1, id);
-	if (step_done(s, s->session_end_user, "ending the user's sessions",
+	if (sq_step_done(s, s->session_end_user, "ending the user's sessions",
 	    err) != 0)
 		goto fail;
 	ended = sqlite3_changes(s->db);

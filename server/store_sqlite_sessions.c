@@ -67,19 +67,6 @@ store_login_failures(struct store *s, const char *login, const char *address,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* Step a statement whose bindings are set; -1 with err unless it is done. */
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what,
-    struct pn_error *err)
-{
-	int rc = sqlite3_step(st);
-
-	sq_done(st);
-	if (rc != SQLITE_DONE)
-		return sq_error(s, rc, what, err);
-	return 0;
-}
-
 int
 store_login_failed(struct store *s, const char *login, const char *address,
     int64_t now, int64_t forget_before, struct pn_error *err)
@@ -89,13 +76,13 @@ store_login_failed(struct store *s, const char *login, const char *address,
 	if (sq_begin(s, err) != 0)
 		return -1;
 	sqlite3_bind_int64(s->failures_forget, 1, forget_before);
-	if (step_done(s, s->failures_forget, "forgetting old failures",
+	if (sq_step_done(s, s->failures_forget, "forgetting old failures",
 	    err) != 0)
 		goto fail;
 	sqlite3_bind_text(s->failure_insert, 1, login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s->failure_insert, 2, address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s->failure_insert, 3, now);
-	if (step_done(s, s->failure_insert, "recording a failed login",
+	if (sq_step_done(s, s->failure_insert, "recording a failed login",
 	    err) != 0)
 		goto fail;
 	(void)snprintf(detail, sizeof(detail), "from %s", address);
@@ -118,11 +105,11 @@ store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	if (sq_begin(s, err) != 0)
 		return -1;
 	sqlite3_bind_int64(s->sessions_forget, 1, forget_before);
-	if (step_done(s, s->sessions_forget, "forgetting idle sessions",
+	if (sq_step_done(s, s->sessions_forget, "forgetting idle sessions",
 	    err) != 0)
 		goto fail;
 	sqlite3_bind_text(s->failures_clear, 1, who->login, -1, SQLITE_STATIC);
-	if (step_done(s, s->failures_clear, "clearing failed logins",
+	if (sq_step_done(s, s->failures_clear, "clearing failed logins",
 	    err) != 0)
 		goto fail;
 	sqlite3_bind_blob(s->session_insert, 1, hash, STORE_HASH_SIZE,
@@ -131,7 +118,7 @@ store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	sqlite3_bind_int64(s->session_insert, 3, who->user_id);
 	sqlite3_bind_int64(s->session_insert, 4, now);
 	sqlite3_bind_text(s->session_insert, 5, address, -1, SQLITE_STATIC);
-	if (step_done(s, s->session_insert, "opening a session", err) != 0)
+	if (sq_step_done(s, s->session_insert, "opening a session", err) != 0)
 		goto fail;
 	(void)snprintf(actor, sizeof(actor), "user:%lld",
 	    (long long)who->user_id);
@@ -177,7 +164,7 @@ store_session_touch(struct store *s, int64_t id, int64_t now,
 		return -1;
 	sqlite3_bind_int64(s->session_touch, 1, id);
 	sqlite3_bind_int64(s->session_touch, 2, now);
-	if (step_done(s, s->session_touch, "updating a session", err) != 0 ||
+	if (sq_step_done(s, s->session_touch, "updating a session", err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
 		return -1;
@@ -194,7 +181,7 @@ store_session_end(const struct store_session *sess, struct store *s,
 	if (sq_begin(s, err) != 0)
 		return -1;
 	sqlite3_bind_int64(s->session_delete, 1, sess->id);
-	if (step_done(s, s->session_delete, "ending a session", err) != 0)
+	if (sq_step_done(s, s->session_delete, "ending a session", err) != 0)
 		goto fail;
 	if (action != NULL) {
 		(void)snprintf(actor, sizeof(actor), "user:%lld",

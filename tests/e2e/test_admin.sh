@@ -258,4 +258,17 @@ check "the last from key 3 to key 5, with bundle 4" test "$(sqlite3 "$D/passnum.
     "SELECT detail FROM audit_log WHERE action = 'key.rotate' ORDER BY id
     DESC LIMIT 1")" = '{"from":3,"to":5,"bundle":4}'
 
+# Programme texts too long for the store are refused, not cut (which could
+# split a letter in two), and nothing is written.
+programmes=$(sqlite3 "$D/passnum.db" 'SELECT count(*) FROM programme')
+long=$(printf 'é%.0s' $(seq 64))	# 128 bytes
+expect 2 "--name: 1 to 127 bytes" "programme add refuses a name of 128 bytes" -- \
+    "$ADMIN" programme add --config "$CFG" --name "$long" --face-value 1000 \
+    --per-booklet 10 --validity days:30 --territory Nantes --budget 100000
+expect 2 "--territory: 1 to 127 bytes" "and a territory of 128 bytes" -- \
+    "$ADMIN" programme add --config "$CFG" --name P --face-value 1000 \
+    --per-booklet 10 --validity days:30 --territory "$long" --budget 100000
+check "nothing was written" test \
+    "$(sqlite3 "$D/passnum.db" 'SELECT count(*) FROM programme')" = "$programmes"
+
 done_testing

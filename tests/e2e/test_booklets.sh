@@ -93,6 +93,11 @@ post "$TOKEN" '{"programme": 77, "beneficiary": {"ref": "X", "pathway": "rsa", "
 check "an unknown programme: 404 code 3002" grep -q '"code":3002' "$OUT/body"
 post "$TOKEN" '{"programme": "1"}'
 check "a programme that is not a number: 400 code 3001" grep -q '"code":3001' "$OUT/body"
+# Blank references would all hash alike, as if one person.
+post "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "   ", "pathway": "rsa", "age_band": "26-44", "commune": "Nantes"}}'
+check "a reference of spaces only: 400 code 3001 naming it" sh -c \
+    "[ $code = 400 ] && grep -q '\"code\":3001' '$OUT/body' &&
+     grep -q 'beneficiary.ref' '$OUT/body'"
 
 # Roles: a venue's token may not issue.
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \

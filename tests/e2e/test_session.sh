@@ -491,6 +491,9 @@ for who in caseworker venue1 acc1 admin; do
 		req "$@" -b "$c"
 		is "$1 $2 as $who by session: $want" "$code" "$want"
 	}
+	# Logged in, staff go on to their pages; other roles, whom the pages
+	# would refuse, see the login form.
+	if [ "$page" = 200 ]; then r 303 GET /connexion; else r 200 GET /connexion; fi
 	r "$page" GET /accueil
 	if [ "$page" = 403 ]; then
 		check "the refusal is a French page" \

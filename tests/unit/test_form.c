@@ -293,15 +293,19 @@ test_repeated(void **state)
 static char *
 fields_body(unsigned n)
 {
-	char *body = malloc(16 * (size_t)n + 1);
-	size_t len = 0;
+	size_t cap = 32 * (size_t)n + 1, len = 0;
+	char *body = malloc(cap);
 	unsigned i;
+	int w;
 
 	assert_non_null(body);
 	body[0] = '\0';
-	for (i = 0; i < n; i++)
-		len += (size_t)sprintf(body + len, "%sf%u=%u", i > 0 ? "&" :
+	for (i = 0; i < n; i++) {
+		w = snprintf(body + len, cap - len, "%sf%u=%u", i > 0 ? "&" :
 		    "", i, i);
+		assert_true(w > 0 && (size_t)w < cap - len);
+		len += (size_t)w;
+	}
 	return body;
 }
 
