@@ -180,6 +180,76 @@ const char *const store_migrations[] = {
 	"  status_reason TEXT,"
 	"  created_at INTEGER NOT NULL"
 	") STRICT;",
+
+	/*
+	 * 6 -> 7: redemption. Venue users belong to a venue; terminals enrol
+	 * with a one-time code (kept as a hash) and sign with their device
+	 * key; the nonces of their state-changing requests are kept for the
+	 * request window, so that a replay is refused also after a restart.
+	 * A voucher is redeemed at most once by construction: the unique
+	 * index on the accepted redemption of a serial, beside the
+	 * conditional UPDATE of the voucher's status. A record that lost is
+	 * kept as a conflict pointing at the one that won.
+	 */
+	"ALTER TABLE user ADD COLUMN venue_id INTEGER REFERENCES venue (id);"
+	"CREATE TABLE terminal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
+	"  public_key BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),"
+	"  label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 64),"
+	"  enrolled_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  revoke_reason TEXT"
+	") STRICT;"
+	"CREATE TABLE enrol_code ("
+	"  id INTEGER PRIMARY KEY,"
+	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
+	"  code_hash BLOB NOT NULL UNIQUE CHECK (length(code_hash) = 32),"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER,"
+	"  terminal_id INTEGER REFERENCES terminal (id)"
+	") STRICT;"
+	"CREATE TABLE terminal_nonce ("
+	"  terminal_id INTEGER NOT NULL,"
+	"  nonce BLOB NOT NULL CHECK (length(nonce) = 16),"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (terminal_id, nonce)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX terminal_nonce_at ON terminal_nonce (at);"
+	"CREATE TABLE training_session ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid BLOB NOT NULL UNIQUE CHECK (length(uid) = 16),"
+	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
+	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
+	"  theme TEXT NOT NULL CHECK (length(theme) BETWEEN 1 AND 128),"
+	"  starts_at INTEGER NOT NULL,"
+	"  duration_minutes INTEGER NOT NULL"
+	"    CHECK (duration_minutes BETWEEN 1 AND 600),"
+	"  declared_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX training_session_venue ON training_session (venue_id, starts_at);"
+	"CREATE TABLE redemption ("
+	"  id INTEGER PRIMARY KEY,"
+	"  redemption_id BLOB NOT NULL UNIQUE CHECK (length(redemption_id) = 16),"
+	"  serial INTEGER NOT NULL REFERENCES voucher (serial),"
+	"  session_id INTEGER NOT NULL REFERENCES training_session (id),"
+	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
+	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
+	"  terminal_time INTEGER NOT NULL,"
+	"  counter INTEGER NOT NULL,"
+	"  record_signature BLOB NOT NULL CHECK (length(record_signature) = 64),"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'conflict')),"
+	"  winner_id INTEGER REFERENCES redemption (id),"
+	"  value INTEGER NOT NULL CHECK (value > 0),"
+	"  received_at INTEGER NOT NULL,"
+	"  answer TEXT NOT NULL,"
+	"  CHECK ((outcome = 'accepted') = (winner_id IS NULL))"
+	") STRICT;"
+	"CREATE UNIQUE INDEX redemption_once ON redemption (serial)"
+	"  WHERE outcome = 'accepted';"
+	"CREATE INDEX redemption_session ON redemption (session_id);"
+	"CREATE INDEX redemption_venue ON redemption (venue_id, received_at);",
 };
 
 const int store_migrations_count =
