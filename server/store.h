@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "passnum/error.h"
+#include "passnum/voucher.h"
 
 #define STORE_HASH_SIZE 32
 #define STORE_BOOKLET_MAX 50	/* vouchers in one booklet, at most */
@@ -561,6 +562,7 @@ enum store_redeem_result {
 	STORE_REDEEM_ID_REUSED,		/* its id names another voucher */
 	STORE_REDEEM_NO_SESSION,	/* not a session of this venue */
 	STORE_REDEEM_UNKNOWN,		/* no such voucher */
+	STORE_REDEEM_MISMATCH,		/* not the voucher issued under its serial */
 	STORE_REDEEM_CANCELLED,		/* the voucher was cancelled */
 	STORE_REDEEM_EXPIRED,		/* the voucher is marked expired */
 	STORE_REDEEM_NONCE_USED		/* the request's nonce: a replay */
@@ -578,11 +580,16 @@ struct store_redeem_record {
 	const uint8_t *redemption_id;	/* 16 bytes */
 	const uint8_t *session_uid;	/* 16 bytes */
 	const uint8_t *record_signature;	/* 64 bytes */
-	uint64_t serial;		/* of the verified voucher */
+	const struct pn_voucher *voucher;	/* decoded, fields checked */
 	int64_t terminal_time;
 	uint64_t counter;
 	bool refused;			/* refused before the store: skipped */
-	/* out: for ACCEPTED and CONFLICT, the answer (freed by the caller) */
+	/*
+	 * In: the answer to send if the record is accepted, rendered
+	 * beforehand (NULL: render it in the transaction). Out: for ACCEPTED
+	 * and CONFLICT, the answer to send; NULL otherwise. The caller frees
+	 * it.
+	 */
 	char *answer;
 	int result;			/* enum store_redeem_result */
 	bool replay;			/* the stored answer of the same record */
@@ -591,12 +598,14 @@ struct store_redeem_record {
 /*
  * Judge n records of terminal t, sent in one request whose nonce is
  * recorded first (every record's result is then STORE_REDEEM_NONCE_USED
- * when it was used), in one group commit: for each record in its own
- * savepoint, a record whose id is stored already gets its stored answer
- * and outcome (replay true);
- * else the voucher moves from "issued" to "redeemed" by a conditional
- * UPDATE and the accepted redemption is written (the unique index allows
- * one per serial), its serial added to the deny list, with an audit row
+ * when it was used), in one group commit. A record whose id is stored
+ * already gets its stored answer and outcome (replay true). Else the
+ * voucher must be the one issued under its serial, byte for byte,
+ * signature included (STORE_REDEEM_MISMATCH otherwise): the store holds
+ * the signed original, so this comparison is its signature check. It
+ * moves from "issued" to "redeemed" by a conditional UPDATE and the
+ * accepted redemption is written (the unique index allows one per
+ * serial), its serial added to the deny list, with an audit row
  * "redeem"; a voucher already redeemed gets this record stored as a
  * conflict naming the winner, with an audit row "redeem.conflict". answer
  * renders what is stored and sent. Returns 0 once the transaction is

@@ -277,11 +277,16 @@ static const struct {
 	{ offsetof(struct store, redemption_by_id),
 	  "SELECT serial, terminal_id, outcome, answer FROM redemption"
 	  " WHERE redemption_id = ?1" },
+	/* Only the very voucher issued: every signed field and the signature. */
 	{ offsetof(struct store, voucher_take),
 	  "UPDATE voucher SET status = 'redeemed'"
-	  " WHERE serial = ?1 AND status = 'issued'" },
+	  " WHERE serial = ?1 AND status = 'issued' AND kid = ?2"
+	  " AND programme_id = ?3 AND value = ?4 AND issued_at = ?5"
+	  " AND expires_at = ?6 AND signature = ?7" },
 	{ offsetof(struct store, voucher_state),
-	  "SELECT status, value FROM voucher WHERE serial = ?1" },
+	  "SELECT status, value, kid = ?2 AND programme_id = ?3 AND value = ?4"
+	  " AND issued_at = ?5 AND expires_at = ?6 AND signature = ?7"
+	  " FROM voucher WHERE serial = ?1" },
 	{ offsetof(struct store, redemption_winner),
 	  "SELECT r.id, r.redemption_id, r.venue_id, v.name, r.received_at"
 	  " FROM redemption r JOIN venue v ON v.id = r.venue_id"
