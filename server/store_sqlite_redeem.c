@@ -153,7 +153,7 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	struct store_decision d;
 	struct store_training session;
 	int64_t winner_row = 0;
-	char object[64], detail[160];
+	char object[64], detail[160], actor[32];
 	int rc;
 
 	if ((rc = stored_answer(s, j->t, r, err)) != 0)
@@ -229,7 +229,9 @@ redeem_one(struct store *s, const struct redeem_job *j,
 		    err) != 0)
 			return -1;
 	}
-	return store_audit_append(s, j->now, "terminal", d.outcome ==
+	(void)snprintf(actor, sizeof(actor), "terminal:%lld",
+	    (long long)j->t->id);
+	return store_audit_append(s, j->now, actor, d.outcome ==
 	    STORE_REDEEM_ACCEPTED ? "redeem" : "redeem.conflict", object,
 	    detail, err);
 }

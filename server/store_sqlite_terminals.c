@@ -131,8 +131,8 @@ store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
 	(void)snprintf(detail, sizeof(detail), "{\"venue\":%lld}",
 	    (long long)venue);
 	if (sq_step_done(s, use, "using the enrolment code", err) != 0 ||
-	    store_audit_append(s, now, "terminal:enrol", "terminal.enrol",
-	    object, detail, err) != 0 ||
+	    store_audit_append(s, now, object, "terminal.enrol", object,
+	    detail, err) != 0 ||
 	    store_terminal_get(s, id, out, err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
