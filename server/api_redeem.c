@@ -281,8 +281,8 @@ store_refusal(int result, const char **detail)
 		*detail = "the voucher is past its expiry and tolerance";
 		return ERR_VOUCHER_EXPIRED;
 	default:
-		*detail = "this nonce was used before; nothing was done";
-		return ERR_REPLAYED_NONCE;
+		*detail = "the store gave no decision";
+		return ERR_INTERNAL;
 	}
 }
 
@@ -321,6 +321,7 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	struct pn_error err;
 	struct store *s;
 	size_t i;
+	int stored;
 
 	if (k == NULL || k->trust == NULL || k->signing == NULL) {
 		*rc = http_reply_error(req, k == NULL || k->signing == NULL ?
@@ -351,10 +352,15 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 		out[i].counter = recs[i].rec.counter;
 	}
 	if ((s = worker_store(&err)) == NULL ||
-	    store_redeem(s, t, nonce, out, n, g.now, render_answer,
-	    k->signing, &err) != 0) {
+	    (stored = store_redeem(s, t, nonce, out, n, g.now, render_answer,
+	    k->signing, &err)) < 0) {
 		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
+		return -1;
+	}
+	if (stored == 1) {
+		*rc = http_reply_error(req, ERR_REPLAYED_NONCE, "this nonce was "
+		    "used before; nothing was done");
 		return -1;
 	}
 	/*

@@ -564,8 +564,7 @@ enum store_redeem_result {
 	STORE_REDEEM_UNKNOWN,		/* no such voucher */
 	STORE_REDEEM_MISMATCH,		/* not the voucher issued under its serial */
 	STORE_REDEEM_CANCELLED,		/* the voucher was cancelled */
-	STORE_REDEEM_EXPIRED,		/* the voucher is marked expired */
-	STORE_REDEEM_NONCE_USED		/* the request's nonce: a replay */
+	STORE_REDEEM_EXPIRED		/* the voucher is marked expired */
 };
 
 /*
@@ -597,8 +596,7 @@ struct store_redeem_record {
 
 /*
  * Judge n records of terminal t, sent in one request whose nonce is
- * recorded first (every record's result is then STORE_REDEEM_NONCE_USED
- * when it was used), in one group commit. A record whose id is stored
+ * recorded first, in one group commit. A record whose id is stored
  * already gets its stored answer and outcome (replay true). Else the
  * voucher must be the one issued under its serial, byte for byte,
  * signature included (STORE_REDEEM_MISMATCH otherwise): the store holds
@@ -609,7 +607,9 @@ struct store_redeem_record {
  * "redeem"; a voucher already redeemed gets this record stored as a
  * conflict naming the winner, with an audit row "redeem.conflict". answer
  * renders what is stored and sent. Returns 0 once the transaction is
- * durable (each record's result set), -1 with err when it failed.
+ * durable (each record's result set); 1 when the nonce was used before (a
+ * replayed request: nothing judged, nothing written); -1 with err when it
+ * failed.
  */
 int store_redeem(struct store *s, const struct store_terminal *t,
     const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,

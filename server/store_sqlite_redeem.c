@@ -257,10 +257,8 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 
 	*kept = false;
 	if ((rc = sq_nonce_use(s, j->t->id, j->nonce, j->now, err)) != 0) {
-		for (i = 0; i < j->n; i++)
-			j->recs[i].result = STORE_REDEEM_NONCE_USED;
 		forget_answers(j->recs, j->n);
-		return rc < 0 ? -1 : 0;
+		return rc;	/* 1: a replay, nothing to keep */
 	}
 	for (i = 0; i < j->n; i++) {
 		r = &j->recs[i];
@@ -286,10 +284,9 @@ store_redeem(struct store *s, const struct store_terminal *t,
     int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err)
 {
 	struct redeem_job job = { t, nonce, recs, n, now, answer, ctx };
+	int rc = sq_group_run(s, redeem_job_run, &job, err);
 
-	if (sq_group_run(s, redeem_job_run, &job, err) != 0) {
+	if (rc < 0)
 		forget_answers(recs, n);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
