@@ -123,7 +123,7 @@ setup(void **state)
 		fail_msg("%s", err.message);
 	venue(f->s, "Médiathèque de Rezé", "21440143800012");
 	venue(f->s, "Espace <&\"> Nantes", "35600000000001");
-	venue(f->s, "Bureau sans séance", "21440143300015");
+	venue(f->s, "Bureau sans séance", "21440143800020");
 	raw_exec(f->db,
 	    "INSERT INTO terminal (id, venue_id, public_key, label,"
 	    " enrolled_at) VALUES (1, 1, randomblob(32), 'Accueil', 100),"
