@@ -90,9 +90,9 @@ ui_venue_conflicts(struct http_request *req)
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun chèque de ce lieu n’est en conflit.</p>");
 	else {
-		html_put(&h, "<div class=\"scroll\"><table><caption>Les %u "
-		    "chèques de ce lieu en conflit, du plus récent au plus "
-		    "ancien</caption><thead><tr><th scope=\"col\">Numéro du "
+		html_put(&h, "<div class=\"scroll\"><table><caption>Chèques "
+		    "de ce lieu en conflit (%u), du plus récent au plus ancien"
+		    "</caption><thead><tr><th scope=\"col\">Numéro du "
 		    "chèque</th><th scope=\"col\">Valeur</th>"
 		    "<th scope=\"col\">Présenté ici le</th>"
 		    "<th scope=\"col\">Séance</th><th scope=\"col\">Preuve"

@@ -100,8 +100,8 @@ ui_venue_session(struct http_request *req)
 		html_put(&h, "<p>Aucun chèque n’a été présenté à cette séance."
 		    "</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Les %u "
-		    "chèques présentés, dans l’ordre où le terminal les a pris"
+		html_put(&h, "<div class=\"scroll\"><table><caption>Chèques "
+		    "présentés (%u), dans l’ordre où le terminal les a pris"
 		    "</caption><thead><tr><th scope=\"col\">Numéro du chèque"
 		    "</th><th scope=\"col\">Valeur</th><th scope=\"col\">"
 		    "Résultat</th><th scope=\"col\">Pris par le terminal le</th>"
