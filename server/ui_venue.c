@@ -81,7 +81,11 @@ ui_venue_resolve(struct http_request *req, struct store *s, bool list_if_none,
 		}
 		id = (uint64_t)who->venue_id;
 	} else {
-		/* An admin: the route lets no other role in. */
+		/* The routes let only admins in besides; a new role is not. */
+		if (who->role != ROLE_ADMIN) {
+			*rc = ui_error_page(req, ERR_FORBIDDEN, "role");
+			return -1;
+		}
 		if (pn_parse_u64(http_request_query(req, "lieu"), INT64_MAX,
 		    &id) != 0 || id == 0) {
 			*rc = list_if_none ? venue_list(req, s) :
