@@ -314,7 +314,7 @@ static int
 redeem_records(struct http_request *req, struct judged *recs, size_t n,
     bool offline, struct store_redeem_record *out, enum MHD_Result *rc)
 {
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	const struct store_terminal *t = http_request_terminal(req, &nonce);
 	const struct keyring *k = keyring_current();
 	struct judging g;

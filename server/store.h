@@ -606,13 +606,19 @@ int store_terminal_each(struct store *s,
 int store_terminal_revoke(struct store *s, int64_t id, const char *reason,
     int64_t now, const char *actor, struct pn_error *err);
 
+/* A signed request's nonce, with the time the request carries (signed too). */
+struct store_nonce {
+	int64_t at;
+	uint8_t bytes[16];
+};
+
 /*
  * Record the nonce of a terminal's request that changes nothing else
  * (a GET), sharing a group commit. 0, 1 when it was used already (a
  * replay), -1 with err.
  */
-int store_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err);
+int store_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err);
 
 /* --- Training sessions (store_sqlite_training.c) ------------------------ */
 
@@ -635,7 +641,8 @@ struct store_training {
  * with other content: 2 and *out as stored. 0 and *out when new; -1.
  */
 int store_training_declare(struct store *s, const struct store_terminal *t,
-    const struct store_training *in, const uint8_t nonce[16], int64_t now,
+    const struct store_training *in, const struct store_nonce *nonce,
+    int64_t now,
     struct store_training *out, struct pn_error *err);
 
 /* The venue's latest sessions, newest first, at most limit, through fn. */
@@ -715,7 +722,7 @@ struct store_redeem_record {
  * failed.
  */
 int store_redeem(struct store *s, const struct store_terminal *t,
-    const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,
+    const struct store_nonce *nonce, struct store_redeem_record *recs, size_t n,
     int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err);
 
 #endif

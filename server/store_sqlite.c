@@ -324,7 +324,7 @@ static const struct {
 	  "UPDATE terminal SET revoked_at = ?2, revoke_reason = ?3"
 	  " WHERE id = ?1 AND revoked_at IS NULL" },
 	{ offsetof(struct store, nonce_insert),
-	  "INSERT INTO terminal_nonce (terminal_id, nonce, at)"
+	  "INSERT INTO terminal_nonce (at, terminal_id, nonce)"
 	  " VALUES (?1, ?2, ?3)" },
 	{ offsetof(struct store, nonce_forget),
 	  "DELETE FROM terminal_nonce WHERE at < ?1" },

@@ -215,7 +215,7 @@ int sq_training_by_uid(struct store *s, const uint8_t uid[16],
  * transaction, forgetting those older than the request window now and
  * then. 0, 1 when it was used already (a replay), -1 with err.
  */
-int sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err);
+int sq_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err);
 
 #endif

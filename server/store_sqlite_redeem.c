@@ -18,7 +18,7 @@
 
 struct redeem_job {
 	const struct store_terminal *t;
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	struct store_redeem_record *recs;
 	size_t n;
 	int64_t now;
@@ -280,7 +280,8 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 
 int
 store_redeem(struct store *s, const struct store_terminal *t,
-    const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,
+    const struct store_nonce *nonce, struct store_redeem_record *recs,
+    size_t n,
     int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err)
 {
 	struct redeem_job job = { t, nonce, recs, n, now, answer, ctx };

@@ -195,8 +195,8 @@ store_terminal_revoke(struct store *s, int64_t id, const char *reason,
 #define NONCE_FORGET_EVERY 60
 
 int
-sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err)
+sq_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err)
 {
 	/* Only writers touch it, and they are serialised by the write lock. */
 	static int64_t last_forget;
@@ -211,9 +211,9 @@ sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
 			return -1;
 		last_forget = now;
 	}
-	sqlite3_bind_int64(st, 1, terminal);
-	sqlite3_bind_blob(st, 2, nonce, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 1, nonce->at);
+	sqlite3_bind_int64(st, 2, terminal);
+	sqlite3_bind_blob(st, 3, nonce->bytes, 16, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sq_done(st);
 	if (rc == SQLITE_DONE)
@@ -225,7 +225,7 @@ sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
 
 struct nonce_job {
 	int64_t terminal;
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	int64_t now;
 };
 
@@ -240,8 +240,8 @@ nonce_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 }
 
 int
-store_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err)
+store_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err)
 {
 	struct nonce_job job = { terminal, nonce, now };
 

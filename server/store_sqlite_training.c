@@ -49,7 +49,8 @@ same_session(const struct store_training *a, const struct store_training *b)
 
 int
 store_training_declare(struct store *s, const struct store_terminal *t,
-    const struct store_training *in, const uint8_t nonce[16], int64_t now,
+    const struct store_training *in, const struct store_nonce *nonce,
+    int64_t now,
     struct store_training *out, struct pn_error *err)
 {
 	sqlite3_stmt *ins = s->training_insert;
