@@ -29,11 +29,11 @@ programme=$("$admin" programme add --config "$cfg" --name bench \
     --face-value 1000 --per-booklet 50 --validity year-end+31 \
     --territory bench --budget 1000000000000 |
     sed -n 's/^programme \([0-9]*\):.*/\1/p')
+[ -n "${BENCH_THREADS:-}" ] && sed -i "s/^threads = .*/threads = $BENCH_THREADS/" "$cfg"
 "$admin" venue add --config "$cfg" --name "Médiathèque de Rezé" \
     --siret 21440143800012 --address "1 rue de la République" \
     --commune Rezé --iban FR7630006000011234567890189 --bic AGRIFRPP \
     --contact bench --accredited-from 2020-01-01 >/dev/null
-[ -n "${BENCH_THREADS:-}" ] && sed -i "s/^threads = .*/threads = $BENCH_THREADS/" "$cfg"
 code=$("$admin" terminal code --config "$cfg" --siret 21440143800012 2>/dev/null)
 "$build/bin/passnumd" --config "$cfg" >"$dir/log" 2>&1 &
 pid=$!
