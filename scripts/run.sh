@@ -6,17 +6,30 @@
 # The first time, "passnum-admin init --demo" makes DATA_DIR: keys, trust
 # bundle, database, an agency, the programme "Pass numérique 2026", a
 # caseworker and an admin (passwords printed, and kept in
-# DATA_DIR/demo-credentials.txt) and an API token. Then passnumd runs in the
-# foreground until Ctrl-C.
+# DATA_DIR/demo-credentials.txt) and an API token; then a partner venue and
+# its user "lieu" are added. Then passnumd runs in the foreground until
+# Ctrl-C.
 set -eu
 build=$1
 data=$2
 port=${3:-8080}
 admin="$build/bin/passnum-admin"
 
+venue_siret=21440143800012
 if [ ! -f "$data/passnumd.ini" ]; then
 	"$admin" init --data "$data" --demo --port "$port"
+	"$admin" venue add --config "$data/passnumd.ini" \
+	    --name "Médiathèque Jacques Demy" --siret "$venue_siret" \
+	    --address "24 quai de la Fosse" --commune Nantes \
+	    --iban FR7630006000011234567890189 --bic AGRIFRPP \
+	    --contact "Accueil, 02 40 00 00 00" --accredited-from 2026-01-01
+	# With nothing on its input, user add makes the password and prints it.
+	"$admin" user add --config "$data/passnumd.ini" --login lieu \
+	    --name "Médiathèque Jacques Demy" --role venue --venue "$venue_siret" \
+	    </dev/null | sed -n 's/^password for lieu: /venue password: /p' \
+	    >>"$data/demo-credentials.txt"
 fi
+venue_password=$(sed -n 's/^venue password: //p' "$data/demo-credentials.txt")
 token=$(sed -n 's/^caseworker API token: //p' "$data/demo-credentials.txt")
 programme=$(sed -n 's/^programme: //p' "$data/demo-credentials.txt")
 password=$(sed -n 's/^caseworker password: //p' "$data/demo-credentials.txt")
@@ -42,6 +55,14 @@ Check a voucher offline, as a venue terminal does (CODE from the answer):
 
   curl -s -o /tmp/trust.bundle http://127.0.0.1:$port/api/v1/trust
   $build/bin/passnum-terminal verify 'CODE' --bundle /tmp/trust.bundle --master $data/keys/master
+
+A partner venue: log in as "lieu" with the password $venue_password to see
+its sessions, vouchers and amount due. Its terminal (in another shell):
+
+  code=\$($admin terminal code --config $data/passnumd.ini --siret $venue_siret)
+  $build/bin/passnum-terminal enrol --server http://127.0.0.1:$port --code "\$code" --data /tmp/terminal
+  $build/bin/passnum-terminal session open --theme "démarches en ligne" --data /tmp/terminal
+  $build/bin/passnum-terminal scan --data /tmp/terminal     # paste or scan codes, one a line
 
 Health and metrics: http://127.0.0.1:$port/healthz  http://127.0.0.1:$port/metrics
 Stop with Ctrl-C.
