@@ -107,6 +107,13 @@ refused() {
 hex16() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 now() { date +%s; }
 
+# Background jobs of the test: "wait" alone would wait for passnumd too.
+BG=
+bg_wait() {
+	for p in $BG; do wait "$p"; done
+	BG=
+}
+
 # enrol CODE KEYFILE LABEL: POST /api/v1/terminals/enrol with a new key.
 enrol() {
 	pk=$("$SIGN" keygen "$2")
@@ -636,8 +643,223 @@ tcall "$K1" $T1 POST /api/v1/redemptions/batch "$OUT/batch.json"
 check "a record older than the offline grace: judged now, 4018" sh -c "
     [ $code = 200 ] && grep -qF '\"code\":4018' '$OUT/body'"
 
+
+# --- 7. Concurrency ---------------------------------------------------------------
+# Eight terminals of two venues send overlapping sets of vouchers at once:
+# voucher i goes to terminals i, i-1 and i-2 (mod 8), and every terminal
+# takes its vouchers in the same order, so that the three records of a
+# voucher arrive together. The requests are signed beforehand and each
+# terminal's are sent by one curl on one connection. An ASan build gets a
+# smaller burst: the same races, in the time the test suite can give.
+if grep -q __asan_init "$BUILD/bin/passnumd" 2>/dev/null; then
+	NC=240 NK=60
+else
+	NC=1000 NK=150
+fi
+n0=$(wc -l <"$OUT/codes")
+issue $((NC / 10)) C
+tail -n +$((n0 + 1)) "$OUT/codes" >"$OUT/conc.codes"
+check "$((NC / 10)) booklets issued: $NC vouchers" \
+    test "$(wc -l <"$OUT/conc.codes")" = "$NC"
+CLO=$(head -n 1 "$OUT/conc.codes" | cut -f1)
+CHI=$(tail -n 1 "$OUT/conc.codes" | cut -f1)
+n0=$(wc -l <"$OUT/codes")
+issue $((NK * 4 / 10)) K
+tail -n +$((n0 + 1)) "$OUT/codes" >"$OUT/crash.codes"
+check "$((NK * 4 / 10)) more booklets for the crash: $((NK * 4)) vouchers" \
+    test "$(wc -l <"$OUT/crash.codes")" = $((NK * 4))
+KLO=$(head -n 1 "$OUT/crash.codes" | cut -f1)
+KHI=$(tail -n 1 "$OUT/crash.codes" | cut -f1)
+
+enrolled=0
+for k in 0 1 2 3 4 5 6 7; do
+	[ $k -lt 4 ] && siret=$SIRET_A || siret=$SIRET_B
+	c=$("$ADMIN" terminal code --config "$CFG" --siret $siret 2>/dev/null)
+	enrol "$c" "$OUT/c$k.key" "Poste $k"
+	[ "$code" = 201 ] || continue
+	eval "CT$k=\$(sed -n 's/^{\"terminal\":\([0-9]*\),.*/\1/p' \"\$OUT/body\")"
+	eval "CS$k=\$(hex16)"
+	eval "session \"\$OUT/c$k.key\" \"\$CT$k\" \"\$CS$k\""
+	[ "$code" = 201 ] && enrolled=$((enrolled + 1))
+done
+check "8 terminals enrolled, each with a session" test $enrolled = 8
+
+# sign_requests K DIR LIST: for terminal K, sign a record of each voucher of
+# LIST (serial TAB text) and the headers of its POST; DIR/curl.cfg sends
+# them all, writing "status serial redemption_id" a line.
+sign_requests() {
+	k=$1 dir=$2
+	eval "t=\$CT$k s=\$CS$k"
+	mkdir -p "$dir"
+	: >"$dir/curl.cfg"
+	while IFS='	' read -r serial text; do
+		"$SIGN" record "$OUT/c$k.key" "$t" "$s" "$text" >"$dir/$serial.r"
+		sign_headers "$k" "$dir" "$serial"
+	done <"$3"
+}
+# sign_headers K DIR SERIAL: (re)sign the POST of DIR/SERIAL.r, add it to
+# DIR/curl.cfg.
+sign_headers() {
+	eval "t=\$CT$1"
+	"$SIGN" headers "$OUT/c$1.key" "$t" POST /api/v1/redemptions "$2/$3.r" \
+	    >"$2/$3.h"
+	read -r line <"$2/$3.r"
+	id=${line#*'"redemption_id":"'}
+	id=${id%%'"'*}
+	[ -s "$2/curl.cfg" ] && echo next >>"$2/curl.cfg"
+	printf 'url = "%s/api/v1/redemptions"\nheader = "@%s"\ndata-binary = "@%s"\noutput = "%s"\nwrite-out = "%%{http_code} %s %s\\n"\n' \
+	    "$URL" "$2/$3.h" "$2/$3.r" "$2/$3.out" "$3" "$id" >>"$2/curl.cfg"
+}
+
+for k in 0 1 2 3 4 5 6 7; do
+	awk -v k=$k 'BEGIN { FS = "\t" } (NR - 1 + 8 - k) % 8 < 3' \
+	    "$OUT/conc.codes" >"$OUT/conc.$k"
+	sign_requests $k "$OUT/conc/$k" "$OUT/conc.$k" &
+	BG="$BG $!"
+done
+bg_wait
+for k in 0 1 2 3 4 5 6 7; do
+	curl -s -K "$OUT/conc/$k/curl.cfg" >"$OUT/conc/$k/status" 2>&1 &
+	BG="$BG $!"
+done
+bg_wait
+cat "$OUT"/conc/*/status >"$OUT/conc.status"
+sent=$(awk '$1 ~ /^[0-9]+$/' "$OUT/conc.status" | wc -l)
+n200=$(awk '$1 == 200' "$OUT/conc.status" | wc -l)
+n409=$(awk '$1 == 409' "$OUT/conc.status" | wc -l)
+check "all $((NC * 3)) requests answered ($sent)" test "$sent" = $((NC * 3))
+check "no 5xx" test "$(awk '$1 >= 500 || $1 == 0' "$OUT/conc.status" | wc -l)" = 0
+check "every answer a 200 or a 409 ($n200 + $n409)" \
+    test $((n200 + n409)) = $((NC * 3))
+check "exactly one 200 per voucher" sh -c "
+    [ $n200 = $NC ] &&
+    [ \$(awk '\$1 == 200 { print \$2 }' '$OUT/conc.status' | sort -u | wc -l) = $NC ]"
+for k in 0 1 2 3 4 5 6 7; do
+	awk -v d="$OUT/conc/$k" '$1 == 409 { print d "/" $2 ".out" }' \
+	    "$OUT/conc/$k/status"
+done >"$OUT/conc.409"
+check "every 409 is a conflict (code 4020)" test "$(xargs grep -L \
+    '"outcome":"conflict",.*"code":4020' <"$OUT/conc.409" | wc -l)" = 0
+check "every voucher sent has exactly one accepted redemption" test "$(q "
+    SELECT count(*) FROM voucher v WHERE serial BETWEEN $CLO AND $CHI AND
+    (SELECT count(*) FROM redemption r WHERE r.serial = v.serial AND
+     outcome = 'accepted') != 1")" = 0
+check "accepted + conflict rows = the 200 and 409 answers" test "$(q "
+    SELECT count(*) FROM redemption WHERE serial BETWEEN $CLO AND $CHI")" \
+    = $((n200 + n409))
+check "conflict rows = the 409 answers" test "$(q "SELECT count(*) FROM
+    redemption WHERE serial BETWEEN $CLO AND $CHI AND outcome = 'conflict'")" \
+    = "$n409"
+check "no serial accepted twice, anywhere" test -z "$(q "SELECT serial FROM
+    redemption WHERE outcome = 'accepted' GROUP BY serial HAVING count(*) > 1")"
+check "every conflict points at the accepted redemption of its serial" \
+    test "$(q "SELECT count(*) FROM redemption c LEFT JOIN redemption w ON
+    c.winner_id = w.id WHERE c.outcome = 'conflict' AND (w.id IS NULL OR
+    w.serial != c.serial OR w.outcome != 'accepted')")" = 0
+check "every 200 answer is the stored accepted one" test "$(
+    for k in 0 1 2 3 4 5 6 7; do
+	awk -v k=$k '$1 == 200 { print $3 }' "$OUT/conc/$k/status"
+    done | sort)" = "$(q "SELECT lower(hex(redemption_id)) FROM redemption
+    WHERE serial BETWEEN $CLO AND $CHI AND outcome = 'accepted'" | sort)"
+check "all $NC vouchers are redeemed" test "$(q "SELECT count(*) FROM voucher
+    WHERE serial BETWEEN $CLO AND $CHI AND status = 'redeemed'")" = "$NC"
+check "both venues won vouchers (the terminals did race)" test "$(q "SELECT
+    count(DISTINCT venue_id) FROM redemption WHERE serial BETWEEN $CLO AND
+    $CHI AND outcome = 'accepted'")" = 2
+check "one deny-list event per voucher" test "$(q "SELECT count(*) FROM
+    deny_event WHERE serial BETWEEN $CLO AND $CHI AND reason = 2")" = "$NC"
+
+# --- 8. A crash in the middle of a burst --------------------------------------------
+# Terminals 0 to 3 each send their own NK vouchers; passnumd is killed
+# (kill -9) once a third of them are in. Acknowledged = answered 200 or 409.
+for k in 0 1 2 3; do
+	sed -n "$((k * NK + 1)),$(((k + 1) * NK))p" "$OUT/crash.codes" \
+	    >"$OUT/crash.$k"
+	sign_requests $k "$OUT/crash/$k" "$OUT/crash.$k" &
+	BG="$BG $!"
+done
+bg_wait
+for k in 0 1 2 3; do
+	curl -s -K "$OUT/crash/$k/curl.cfg" >"$OUT/crash/$k/status" 2>&1 &
+	BG="$BG $!"
+done
+i=0
+while [ "$(q "SELECT count(*) FROM redemption WHERE serial BETWEEN $KLO AND
+    $KHI")" -lt $((NK * 4 / 3)) ] && [ $i -lt 600 ]; do
+	i=$((i + 1))
+	sleep 0.02
+done
+kill -9 "$PID"
+wait "$PID" 2>/dev/null
+PID=
+bg_wait
+cat "$OUT"/crash/*/status >"$OUT/crash.status"
+awk '$1 == 200 || $1 == 409 { print $3 }' "$OUT/crash.status" | sort \
+    >"$OUT/acked"
+acked=$(wc -l <"$OUT/acked")
+check "requests were acknowledged before the kill ($acked)" test "$acked" -gt 0
+check "and some were not: the kill came mid-burst" \
+    test "$acked" -lt $((NK * 4))
+check "every acknowledged one was accepted (200)" \
+    test "$(awk '$1 == 200' "$OUT/crash.status" | wc -l)" = "$acked"
+check "the database is sound after the kill" \
+    test "$(q 'PRAGMA integrity_check')" = ok
+check "passnumd restarts on it" start
+q "SELECT lower(hex(redemption_id)) FROM redemption WHERE serial BETWEEN
+    $KLO AND $KHI" | sort >"$OUT/stored"
+check "every acknowledged redemption is stored" \
+    test -z "$(comm -23 "$OUT/acked" "$OUT/stored")"
+check "exactly once" test -z "$(q "SELECT redemption_id FROM redemption
+    GROUP BY redemption_id HAVING count(*) > 1")"
+check "as accepted, each of its own voucher" test "$(q "SELECT count(*) FROM
+    redemption WHERE serial BETWEEN $KLO AND $KHI AND outcome = 'accepted'")" \
+    = "$(wc -l <"$OUT/stored")"
+# A request acknowledged before the kill, sent again as it was: its nonce
+# is still known.
+first=$(awk '$1 == 200 { print $2; exit }' "$OUT/crash/0/status")
+cp "$OUT/crash/0/$first.h" "$OUT/h"
+send POST /api/v1/redemptions "$OUT/crash/0/$first.r"
+answered "an acknowledged request replayed after the restart: refused" 401 4006
+# Its record with a new signature on the request: the stored answer.
+tcall "$OUT/c0.key" "$CT0" POST /api/v1/redemptions "$OUT/crash/0/$first.r"
+check "its record sent again: 200, the answer given before the kill" sh -c "
+    [ $code = 200 ] && cmp -s '$OUT/body' '$OUT/crash/0/$first.out'"
+expect 0 "hash chain unbroken" "passnum-admin audit passes after the crash" -- \
+    "$ADMIN" audit --config "$CFG"
+# The unacknowledged records, sent again (new nonces): each is accepted,
+# for the first time or as the answer stored before the kill.
+for k in 0 1 2 3; do
+	awk '$1 != 200 && $1 != 409 { print $2 }' "$OUT/crash/$k/status" \
+	    >"$OUT/crash/$k/lost"
+	(
+		: >"$OUT/crash/$k/curl.cfg"
+		while read -r serial; do
+			sign_headers $k "$OUT/crash/$k" "$serial"
+		done <"$OUT/crash/$k/lost"
+		if [ -s "$OUT/crash/$k/curl.cfg" ]; then
+			curl -s -K "$OUT/crash/$k/curl.cfg"
+		fi >"$OUT/crash/$k/status2" 2>&1
+	) &
+	BG="$BG $!"
+done
+bg_wait
+cat "$OUT"/crash/*/lost >"$OUT/lost"
+cat "$OUT"/crash/*/status2 >"$OUT/resent.status"
+check "the $(wc -l <"$OUT/lost") unacknowledged records sent again: all 200" \
+    sh -c "[ \$(awk '\$1 == 200' '$OUT/resent.status' | wc -l) = \
+    \$(wc -l <'$OUT/lost') ] && [ -s '$OUT/lost' ]"
+check "now every voucher of the burst has exactly one accepted redemption" \
+    test "$(q "SELECT count(*) FROM voucher v WHERE serial BETWEEN $KLO AND
+    $KHI AND status = 'redeemed' AND (SELECT count(*) FROM redemption r
+    WHERE r.serial = v.serial AND outcome = 'accepted') = 1")" = $((NK * 4))
+check "and no other row" test "$(q "SELECT count(*) FROM redemption WHERE
+    serial BETWEEN $KLO AND $KHI")" = $((NK * 4))
+
 stop
+check "passnumd stops cleanly" test "$status" = 0
 expect 0 "hash chain unbroken" "passnum-admin audit: the database is sound" -- \
     "$ADMIN" audit --config "$CFG"
+check "integrity, chain and booklets all hold" \
+    test "$(grep -c '^ok' "$OUT/stdout")" = 3
 
 done_testing
