@@ -78,7 +78,8 @@ snap_rec() {
 	    (SELECT count(*) FROM deny_event) || '/' ||
 	    (SELECT count(*) FROM voucher WHERE status = 'redeemed') || '/' ||
 	    (SELECT count(*) FROM training_session) || '/' ||
-	    (SELECT count(*) FROM terminal)"
+	    (SELECT count(*) FROM terminal) || '/' ||
+	    (SELECT count(*) FROM enrol_code WHERE used_at IS NOT NULL)"
 }
 snap_all() { echo "$(snap_rec)/$(q 'SELECT count(*) FROM terminal_nonce')"; }
 
@@ -317,6 +318,18 @@ check "saying it is already used" grep -q "déjà utilisé" "$OUT/verdict"
 "$TERMINAL" verify "$(voucher 2)" --bundle "$OUT/trust" --master \
     "$D/keys/master" --denylist "$OUT/deny" >"$OUT/verdict" 2>&1
 check "voucher 2 is still valid for it (exit 0)" test $? -eq 0
+
+# A serial typed by hand: the voucher's text, to verify and redeem.
+tcall "$K1" $T1 GET /api/v1/terminal/vouchers/2
+printf '{"serial":2,"voucher":"%s"}' "$(voucher 2)" >"$OUT/want"
+check "GET /api/v1/terminal/vouchers/2: the text printed on voucher 2" sh -c "
+    [ $code = 200 ] && cmp -s '$OUT/body' '$OUT/want'"
+tcall "$K1" $T1 GET /api/v1/terminal/vouchers/424242
+answered "an unknown serial typed by hand" 404 3008
+call GET /api/v1/themes ""
+check "GET /api/v1/themes is public: the three default themes" test \
+    "$code $(grep -o '"[^"]*"' "$OUT/body" | tr '\n' ' ')" = \
+    "200 \"themes\" \"prise en main d'un smartphone\" \"démarches en ligne\" \"e-mail et identité numérique\" "
 
 # --- 3. The same record again, and other records of the same voucher -----------
 redeem "$K1" $T1 "$OUT/r1.json"
@@ -809,6 +822,7 @@ q "SELECT lower(hex(redemption_id)) FROM redemption WHERE serial BETWEEN
     $KLO AND $KHI" | sort >"$OUT/stored"
 check "every acknowledged redemption is stored" \
     test -z "$(comm -23 "$OUT/acked" "$OUT/stored")"
+echo "# $(comm -13 "$OUT/acked" "$OUT/stored" | wc -l) committed before the kill, their answer lost"
 check "exactly once" test -z "$(q "SELECT redemption_id FROM redemption
     GROUP BY redemption_id HAVING count(*) > 1")"
 check "as accepted, each of its own voucher" test "$(q "SELECT count(*) FROM
