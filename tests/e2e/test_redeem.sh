@@ -415,6 +415,11 @@ SK="$D/keys/signing-00001.key"
 # Voucher 9 as the server's key would have signed it had it expired an hour
 # ago; and a well-signed voucher that this server never issued.
 EXPIRED9=$(mint "$SK" 9 $((NOW - 80000)) $((NOW - 3600)))
+# The server accepts only the very voucher it issued: make its record of
+# voucher 9 that expired one, as if it had been issued so.
+SIG9=$("$ADMIN" inspect "$EXPIRED9" | awk '/^signature/ {print $2}')
+sqlite3 "$D/passnum.db" "UPDATE voucher SET issued_at = $((NOW - 80000)),
+    expires_at = $((NOW - 3600)), signature = X'$SIG9' WHERE serial = 9"
 NEVER=$(mint "$SK" 999999 $((NOW - 3600)) $((NOW + 86400)))
 check "test vouchers minted" test -n "$FORGED" -a -n "$UNKNOWN_KID" -a \
     -n "$EXPIRED9" -a -n "$NEVER"
@@ -423,6 +428,12 @@ V5=$(voucher 5)
 record "$K1" $T1 "$S1" "$FORGED" "$OUT/bad.json"
 refused "a forged voucher (kid 1, another key)" 422 4017 snap_rec -- \
     redeem "$K1" $T1 "$OUT/bad.json"
+# Signed by the server's own key, but not the voucher it issued as 10 (a
+# later expiry): the server compares with what it issued, and refuses it.
+record "$K1" $T1 "$S1" "$(mint "$SK" 10 $((NOW - 3600)) $((NOW + 400 * 86400)))" \
+    "$OUT/bad.json"
+refused "a well-signed voucher that differs from the one issued as 10" 422 \
+    4017 snap_rec -- redeem "$K1" $T1 "$OUT/bad.json"
 record "$K1" $T1 "$S1" "$UNKNOWN_KID" "$OUT/bad.json"
 refused "a voucher of an unknown key (kid 7)" 422 4016 snap_rec -- \
     redeem "$K1" $T1 "$OUT/bad.json"
@@ -503,7 +514,7 @@ nonces=$(q 'SELECT count(*) FROM terminal_nonce')
 redeem "$K1" $T1 "$OUT/bad.json"
 check "a refused record: its nonce is spent all the same" \
     test "$(q 'SELECT count(*) FROM terminal_nonce')" = $((nonces + 1))
-refused "[server bug] that refused request replayed" 401 4006 snap_all -- \
+refused "that refused request replayed" 401 4006 snap_all -- \
     send POST /api/v1/redemptions "$OUT/bad.json"
 session "$K1" $T1 "$(hex16)"
 check "a session is declared: 201" test "$code" = 201
@@ -631,7 +642,7 @@ unchanged "the batch sent again wrote nothing" "$rows" snap_rec
 # where every signed route answers the replay itself 401 code 4006.
 rows=$(snap_all)
 send POST /api/v1/redemptions/batch "$OUT/batch.json"
-answered "[server bug] the batch replayed with the same nonce" 401 4006
+answered "the batch replayed with the same nonce" 401 4006
 unchanged "the replayed batch wrote nothing" "$rows" snap_all
 
 # Offline: voucher 9 expired an hour ago; the record was made two hours ago.
