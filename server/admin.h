@@ -19,6 +19,7 @@ int admin_keygen(int argc, char **argv);
 int admin_bundle(int argc, char **argv);
 int admin_inspect(int argc, char **argv);
 int admin_venue(int argc, char **argv);		/* admin_venues.c */
+int admin_terminal(int argc, char **argv);	/* admin_terminals.c */
 int admin_data(int argc, char **argv);		/* agency, programme, token */
 int admin_user(int argc, char **argv);
 int admin_keys(int argc, char **argv);		/* keys rotate */
@@ -71,6 +72,13 @@ int admin_getopt(const char *cmd, const char *usage, int argc, char **argv,
 /* Print "passnum-admin CMD: message" on stderr; returns ADMIN_EXIT_USAGE. */
 int admin_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Copy a text option's value into out: 1 to max bytes (and less than
+ * outlen), no control character. 0, or a usage error naming opt.
+ */
+int admin_text_option(const char *cmd, const char *opt, const char *value,
+    size_t max, char *out, size_t outlen);
 
 /* Parse a date option, printing a clear error. Returns 0 or -1. */
 int admin_parse_time(const char *cmd, const char *opt, const char *value,

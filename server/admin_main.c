@@ -1,4 +1,5 @@
 /* admin_main.c -- passnum-admin: dispatch to the operator's subcommands. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,6 +38,10 @@ static const struct {
 	  "DATE [--accredited-until DATE] | venue list --config FILE"
 	  " | venue suspend --config FILE --siret SIRET --reason TEXT"
 	  " | venue resume --config FILE --siret SIRET" },
+	{ "terminal", admin_terminal,
+	  "terminal code --config FILE --siret SIRET"
+	  " | terminal list --config FILE"
+	  " | terminal revoke --config FILE --id N --reason TEXT" },
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
 	{ "keys", admin_keys,
@@ -102,6 +107,23 @@ admin_getopt(const char *cmd, const char *usage, int argc, char **argv,
 			return admin_usage_error(cmd, "usage: %s", usage);
 	if (optind != argc)
 		return admin_usage_error(cmd, "usage: %s", usage);
+	return 0;
+}
+
+/* Declared in admin.h. */
+int
+admin_text_option(const char *cmd, const char *opt, const char *value,
+    size_t max, char *out, size_t outlen)
+{
+	size_t n = strlen(value), i;
+
+	if (n == 0 || n > max || n >= outlen)
+		return admin_usage_error(cmd, "%s: 1 to %zu bytes", opt, max);
+	for (i = 0; i < n; i++)
+		if (iscntrl((unsigned char)value[i]))
+			return admin_usage_error(cmd, "%s: no control "
+			    "characters", opt);
+	memcpy(out, value, n + 1);
 	return 0;
 }
 

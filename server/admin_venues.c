@@ -21,23 +21,6 @@
 #include "admin.h"
 #include "store.h"
 
-/* A text option: 1 to max bytes, no control character. 0 or usage error. */
-static int
-text_option(const char *cmd, const char *opt, const char *value,
-    size_t max, char *out, size_t outlen)
-{
-	size_t n = strlen(value), i;
-
-	if (n == 0 || n > max || n >= outlen)
-		return admin_usage_error(cmd, "%s: 1 to %zu bytes", opt, max);
-	for (i = 0; i < n; i++)
-		if (iscntrl((unsigned char)value[i]))
-			return admin_usage_error(cmd, "%s: no control "
-			    "characters", opt);
-	memcpy(out, value, n + 1);
-	return 0;
-}
-
 /* An identifier option through its parser; 0 or usage error. */
 static int
 id_option(const char *cmd, const char *what, enum pn_id_status st)
@@ -83,13 +66,13 @@ venue_add(int argc, char **argv)
 	    argc, argv, opts)) != 0)
 		return rc;
 	memset(&v, 0, sizeof(v));
-	if ((rc = text_option(cmd, "--name", name, 140, v.name,
+	if ((rc = admin_text_option(cmd, "--name", name, 140, v.name,
 	    sizeof(v.name))) != 0 ||
-	    (rc = text_option(cmd, "--address", address, 200, v.address,
+	    (rc = admin_text_option(cmd, "--address", address, 200, v.address,
 	    sizeof(v.address))) != 0 ||
-	    (rc = text_option(cmd, "--commune", commune, 64, v.commune,
+	    (rc = admin_text_option(cmd, "--commune", commune, 64, v.commune,
 	    sizeof(v.commune))) != 0 ||
-	    (rc = text_option(cmd, "--contact", contact, 200, v.contact,
+	    (rc = admin_text_option(cmd, "--contact", contact, 200, v.contact,
 	    sizeof(v.contact))) != 0 ||
 	    (rc = id_option(cmd, "SIRET", pn_siret_parse(siret, v.siret))) != 0 ||
 	    (rc = id_option(cmd, "IBAN", pn_iban_parse(iban, v.iban))) != 0 ||
@@ -179,7 +162,7 @@ venue_set_status(int argc, char **argv, bool suspend)
 	    "--siret SIRET", argc, argv, opts)) != 0)
 		return rc;
 	if ((rc = id_option(cmd, "SIRET", pn_siret_parse(siret,
-	    canonical))) != 0 || (suspend && (rc = text_option(cmd, "--reason",
+	    canonical))) != 0 || (suspend && (rc = admin_text_option(cmd, "--reason",
 	    reason, 500, why, sizeof(why))) != 0))
 		return rc;
 	if ((s = admin_open_store(cmd, config)) == NULL)

@@ -4,6 +4,9 @@
 
 #include "http.h"
 
+/* api_json.c: the body as a JSON object (a new reference), or NULL once answered 400 (*rc). */
+json_t *api_body_object(struct http_request *req, enum MHD_Result *rc);
+
 /* api_health.c */
 enum MHD_Result api_healthz(struct http_request *req);
 enum MHD_Result api_metrics(struct http_request *req);
@@ -43,5 +46,19 @@ enum MHD_Result api_logout(struct http_request *req);
 
 /* api_denylist.c */
 enum MHD_Result api_denylist(struct http_request *req);
+
+/* api_terminals.c */
+enum MHD_Result api_terminal_enrol(struct http_request *req);
+enum MHD_Result api_terminal_info(struct http_request *req);
+enum MHD_Result api_themes(struct http_request *req);
+enum MHD_Result api_terminal_voucher(struct http_request *req);
+
+/* api_training.c */
+enum MHD_Result api_training_declare(struct http_request *req);
+enum MHD_Result api_training_list(struct http_request *req);
+
+/* api_redeem.c */
+enum MHD_Result api_redeem(struct http_request *req);
+enum MHD_Result api_redeem_batch(struct http_request *req);
 
 #endif

@@ -46,29 +46,6 @@ booklet_json(const struct store_booklet *b)
 	return doc;
 }
 
-/* Read the request body as a JSON object, or answer 400. */
-static json_t *
-body_object(struct http_request *req, enum MHD_Result *rc)
-{
-	json_error_t jerr;
-	size_t len;
-	const char *body = http_request_body(req, &len);
-	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-
-	if (doc == NULL) {
-		*rc = http_reply_error(req, ERR_MALFORMED_JSON, "line %d, "
-		    "column %d: %s", jerr.line, jerr.column, jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		*rc = http_reply_error(req, ERR_MALFORMED_JSON, "the body must "
-		    "be a JSON object");
-		return NULL;
-	}
-	return doc;
-}
-
 enum MHD_Result
 api_booklet_issue(struct http_request *req)
 {
@@ -78,7 +55,7 @@ api_booklet_issue(struct http_request *req)
 	json_t *doc, *ben, *prog, *reason;
 	enum MHD_Result rc;
 
-	if ((doc = body_object(req, &rc)) == NULL)
+	if ((doc = api_body_object(req, &rc)) == NULL)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	prog = json_object_get(doc, "programme");

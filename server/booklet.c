@@ -7,12 +7,19 @@ void
 booklet_codes(const struct store_booklet *b, const struct store_voucher *sv,
     struct booklet_codes *out)
 {
+	voucher_codes(b->programme_id, sv, out);
+}
+
+void
+voucher_codes(int64_t programme_id, const struct store_voucher *sv,
+    struct booklet_codes *out)
+{
 	struct pn_voucher v;
 
 	memset(&v, 0, sizeof(v));
 	v.format = PN_VOUCHER_FORMAT;
 	v.kid = sv->kid;
-	v.programme = (uint32_t)b->programme_id;
+	v.programme = (uint32_t)programme_id;
 	v.serial = sv->serial;
 	v.value_cents = (uint32_t)sv->value;
 	v.issued_at = (uint32_t)sv->issued_at;

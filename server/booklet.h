@@ -22,4 +22,8 @@ struct booklet_codes {
 void booklet_codes(const struct store_booklet *b,
     const struct store_voucher *sv, struct booklet_codes *out);
 
+/* The same for a voucher of programme programme_id, found on its own. */
+void voucher_codes(int64_t programme_id, const struct store_voucher *sv,
+    struct booklet_codes *out);
+
 #endif

@@ -47,7 +47,8 @@ enum key_kind {
 	KIND_SIZE,		/* decimal number into a size_t */
 	KIND_BOOL,		/* true/false, yes/no, on/off, 1/0 */
 	KIND_PATH,		/* file path, required */
-	KIND_PATH_OR_NONE	/* file path; empty: none */
+	KIND_PATH_OR_NONE,	/* file path; empty: none */
+	KIND_THEME		/* a session theme; the key may repeat */
 };
 
 struct key_spec {
@@ -99,15 +100,23 @@ static const struct key_spec config_keys[] = {
 	    FIELD(session.max_failures_per_address), 1, 100000 },
 	{ "session", "failure_window", KIND_UINT,
 	    FIELD(session.failure_window), 10, 86400 },
+	{ "redemption", "theme", KIND_THEME, FIELD(redemption.themes), 0, 0 },
+	{ "redemption", "offline_grace", KIND_UINT,
+	    FIELD(redemption.offline_grace), 0, 90 * 86400 },
+	{ "redemption", "max_batch", KIND_UINT, FIELD(redemption.max_batch), 1,
+	    100000 },
+	{ "redemption", "max_batch_body", KIND_SIZE,
+	    FIELD(redemption.max_batch_body), 65536, 268435456 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"server", "store", "keys", "session"
+	"server", "store", "keys", "session", "redemption"
 };
 
-#define SECTIONS_EXPECTED "[server], [store], [keys] or [session]"
+#define SECTIONS_EXPECTED \
+	"[server], [store], [keys], [session] or [redemption]"
 
 static const struct {
 	const char *text;
@@ -127,6 +136,7 @@ struct parse {
 	const char *base_dir;	/* NULL: relative paths stay relative */
 	struct config *c;
 	int line_of[N_KEYS];	/* line where each key was set; 0: not set */
+	bool themes_read;	/* a "theme" line replaced the defaults */
 	bool failed;
 	int fail_line;		/* line of the error; 0: the whole file */
 	char *err;		/* the caller's buffer; may be NULL */
@@ -401,6 +411,56 @@ path_set(struct parse *p, const struct key_spec *k, const char *value,
 	return 0;
 }
 
+/*
+ * Add a session theme. The first "theme" line of a file replaces the
+ * default list; the next ones add to it. A theme is shown to venue staff
+ * and stored with each session: printable UTF-8 text, no ';' (kept free
+ * for lists), not twice.
+ */
+static int
+theme_add(struct parse *p, const struct key_spec *k, const char *value)
+{
+	struct config_redemption *r = &p->c->redemption;
+	char what[SHOWN_SIZE];
+	const char *s;
+	unsigned i;
+
+	shown(what, value);
+	if (!p->themes_read) {
+		r->n_themes = 0;	/* the first line: forget the defaults */
+		p->themes_read = true;
+	}
+	if (value[0] == '\0' || strlen(value) >= CONFIG_THEME_LEN) {
+		fail_at(p, p->lineno, "[%s] %s: expected a theme of 1 to %d "
+		    "bytes, got '%s'", k->section, k->name,
+		    CONFIG_THEME_LEN - 1, what);
+		return -1;
+	}
+	for (s = value; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == ';') {
+			fail_at(p, p->lineno, "[%s] %s: expected text without "
+			    "control characters or ';', got '%s'", k->section,
+			    k->name, what);
+			return -1;
+		}
+	}
+	for (i = 0; i < r->n_themes; i++) {
+		if (strcmp(r->themes[i], value) == 0) {
+			fail_at(p, p->lineno, "[%s] %s: '%s' is already a "
+			    "theme", k->section, k->name, what);
+			return -1;
+		}
+	}
+	if (r->n_themes == CONFIG_THEMES_MAX) {
+		fail_at(p, p->lineno, "[%s] %s: expected at most %d themes, "
+		    "got '%s' as one more", k->section, k->name,
+		    CONFIG_THEMES_MAX, what);
+		return -1;
+	}
+	memcpy(r->themes[r->n_themes++], value, strlen(value) + 1);
+	return 0;
+}
+
 /* Check value against k and store it in p->c. Returns 0 or -1. */
 static int
 key_set(struct parse *p, const struct key_spec *k, const char *value)
@@ -454,6 +514,8 @@ key_set(struct parse *p, const struct key_spec *k, const char *value)
 	case KIND_PATH:
 	case KIND_PATH_OR_NONE:
 		return path_set(p, k, value, field);
+	case KIND_THEME:
+		return theme_add(p, k, value);
 	}
 	fail_at(p, p->lineno, "[%s] %s: no rule for this key (a bug)",
 	    k->section, k->name);
@@ -499,7 +561,7 @@ config_handler(void *user, const char *section, const char *name,
 		return 0;
 	}
 	i = (size_t)(k - config_keys);
-	if (p->line_of[i] != 0) {
+	if (p->line_of[i] != 0 && k->kind != KIND_THEME) {
 		fail_at(p, p->lineno, "[%s] %s: set a second time, got '%s' "
 		    "(first set on line %d)", k->section, k->name, what,
 		    p->line_of[i]);
@@ -620,6 +682,23 @@ parse_text(const char *text, size_t len, const char *name,
 	return check_whole(&p);
 }
 
+/* The three themes of the historical Pass numérique workshops. */
+static void
+config_default_themes(struct config_redemption *r)
+{
+	static const char *const themes[] = {
+		"prise en main d'un smartphone",
+		"démarches en ligne",
+		"e-mail et identité numérique",
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(themes) / sizeof(themes[0]); i++)
+		(void)snprintf(r->themes[i], sizeof(r->themes[i]), "%s",
+		    themes[i]);
+	r->n_themes = i;
+}
+
 void
 config_defaults(struct config *c)
 {
@@ -644,6 +723,10 @@ config_defaults(struct config *c)
 	c->session.max_failures_per_login = 5;
 	c->session.max_failures_per_address = 30;
 	c->session.failure_window = 900;
+	config_default_themes(&c->redemption);
+	c->redemption.offline_grace = 7 * 86400;
+	c->redemption.max_batch = 10000;
+	c->redemption.max_batch_body = 16u << 20;
 }
 
 /* Record name in c->source; a name too long is cut, as it only names. */

@@ -50,12 +50,25 @@ struct config_session {
 	unsigned failure_window;	/* seconds; 900 */
 };
 
+/* Redemption by the venues' terminals. */
+#define CONFIG_THEMES_MAX 16
+#define CONFIG_THEME_LEN 128
+struct config_redemption {
+	/* Themes a training session may have; "theme" lines, in order. */
+	char themes[CONFIG_THEMES_MAX][CONFIG_THEME_LEN];
+	unsigned n_themes;
+	unsigned offline_grace;		/* seconds an offline record may be judged at its own time; 604800 */
+	unsigned max_batch;		/* records in one batch; 10000 */
+	size_t max_batch_body;		/* bytes of a batch request; 16777216 */
+};
+
 struct config {
 	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
 	struct config_server server;
 	struct config_store store;
 	struct config_keys keys;
 	struct config_session session;
+	struct config_redemption redemption;
 };
 
 /* Fill c with the defaults. */

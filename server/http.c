@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "session.h"
 #include "store.h"
+#include "term_auth.h"
 #include "ui.h"
 
 /* Client addresses and how many connections each has open. */
@@ -57,6 +58,10 @@ struct http_request {
 	size_t route;			/* index into http_routes, or "other" */
 	char params[HTTP_PARAMS_MAX][HTTP_PARAM_LEN];
 	unsigned n_params;
+	size_t max_body;		/* the route's limit on the body */
+	struct store_terminal terminal;	/* a signed route's terminal */
+	uint8_t nonce[PN_NONCE_SIZE];	/* ... and its request's nonce */
+	bool signed_ok;
 	struct store_principal who;
 	bool authenticated;
 	struct store_session session;	/* when the request came with one */
@@ -413,6 +418,17 @@ http_request_session(const struct http_request *req)
 	return req->has_session ? &req->session : NULL;
 }
 
+const struct store_terminal *
+http_request_terminal(const struct http_request *req,
+    const uint8_t **nonce)
+{
+	if (!req->signed_ok)
+		return NULL;
+	if (nonce != NULL)
+		*nonce = req->nonce;
+	return &req->terminal;
+}
+
 const char *
 http_request_cookie(const struct http_request *req, const char *name)
 {
@@ -527,6 +543,28 @@ url_length(const struct http_request *req)
 }
 
 /* Checks made when the headers are in, before any body is read. */
+static bool path_matches(const char *pattern, const char *url,
+    struct http_request *req);
+
+/*
+ * The limit on the body of req: the server's, or the batch limit for a
+ * route that takes large bodies (HTTP_LARGE_BODY), found before the body
+ * arrives.
+ */
+static size_t
+route_max_body(struct http_request *req)
+{
+	const struct config *cfg = req->srv->cfg;
+	size_t i;
+
+	for (i = 0; i < http_routes_count; i++)
+		if ((http_routes[i].flags & HTTP_LARGE_BODY) &&
+		    strcmp(http_routes[i].method, req->method) == 0 &&
+		    path_matches(http_routes[i].path, req->url, req))
+			return cfg->redemption.max_batch_body;
+	return cfg->server.max_body;
+}
+
 static enum MHD_Result
 on_headers(struct http_request *req)
 {
@@ -537,6 +575,7 @@ on_headers(struct http_request *req)
 	unsigned long long declared;
 	size_t n;
 
+	req->max_body = route_max_body(req);
 	if ((n = url_length(req)) > cs->max_url)
 		return reply_limit(req, ERR_URL_TOO_LONG, "the URL has about "
 		    "%zu bytes; at most %zu are accepted", n, cs->max_url);
@@ -548,10 +587,10 @@ on_headers(struct http_request *req)
 	if (cl != NULL) {
 		errno = 0;
 		declared = strtoull(cl, &end, 10);
-		if (errno == 0 && *end == '\0' && declared > cs->max_body)
+		if (errno == 0 && *end == '\0' && declared > req->max_body)
 			return reply_limit(req, ERR_BODY_TOO_LARGE, "the body "
 			    "has %llu bytes; at most %zu are accepted",
-			    declared, cs->max_body);
+			    declared, req->max_body);
 	}
 	return MHD_YES;
 }
@@ -565,7 +604,7 @@ on_upload(struct http_request *req, const char *data, size_t size)
 
 	if (req->replied || req->has_pending) {
 		/* Discard, but do not read forever. */
-		if (req->body_len > 4 * cs->max_body ||
+		if (req->body_len > 4 * req->max_body ||
 		    elapsed > 2.0 * cs->conn_timeout)
 			return MHD_NO;
 		req->body_len += size;
@@ -576,7 +615,7 @@ on_upload(struct http_request *req, const char *data, size_t size)
 		req->pending = ERR_REQUEST_TIMEOUT;
 		return MHD_YES;
 	}
-	if (size > cs->max_body - req->body_len) {
+	if (size > req->max_body - req->body_len) {
 		req->has_pending = true;
 		req->pending = ERR_BODY_TOO_LARGE;
 		req->body_len += size;
@@ -692,7 +731,7 @@ dispatch(struct http_request *req)
 			    "request took more than %u s to arrive",
 			    cs->conn_timeout);
 		return reply_limit(req, ERR_BODY_TOO_LARGE, "the body has "
-		    "more than %zu bytes", cs->max_body);
+		    "more than %zu bytes", req->max_body);
 	}
 	for (i = 0; i < http_routes_count; i++) {
 		route = &http_routes[i];
@@ -702,6 +741,12 @@ dispatch(struct http_request *req)
 		if (strcmp(route->method, req->method) != 0)
 			continue;
 		req->route = i;
+		if (route->flags & HTTP_SIGNED) {
+			if (term_auth(req, &req->terminal, req->nonce,
+			    &rc) != 0)
+				return rc;
+			req->signed_ok = true;
+		}
 		if (route->roles != 0) {
 			if (authenticate(req, route, &rc) != 0)
 				return rc;

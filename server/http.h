@@ -45,6 +45,15 @@ struct http_route {
  */
 #define HTTP_PAGE 1
 
+/*
+ * A terminal's route: the request must carry a valid terminal signature
+ * (term_auth.h), checked before the handler runs.
+ */
+#define HTTP_SIGNED 2
+
+/* A route whose body may be as large as [redemption] max_batch_body. */
+#define HTTP_LARGE_BODY 4
+
 #define HTTP_PARAMS_MAX 2
 #define HTTP_PARAM_LEN 64
 
@@ -93,6 +102,15 @@ struct store_session;
 /* Who the request acts for (a route with roles), or NULL (a public one). */
 const struct store_principal *http_request_principal(
     const struct http_request *req);
+
+struct store_terminal;
+
+/*
+ * The terminal that signed the request (a route with HTTP_SIGNED), or
+ * NULL; *nonce, when nonce is not NULL, gets the request's 16-byte nonce.
+ */
+const struct store_terminal *http_request_terminal(
+    const struct http_request *req, const uint8_t **nonce);
 
 /* The browser session the request came with, or NULL (a token, or none). */
 const struct store_session *http_request_session(

@@ -62,7 +62,7 @@ keyring_load(struct keyring *k, const struct config *cfg,
 			pn_trust_free(t);
 			goto fail;
 		}
-		pn_trust_free(t);
+		k->trust = t;
 	}
 	if (cfg->keys.ref_secret[0] != '\0' && (k->ref_secret =
 	    pn_secret_file_read(cfg->keys.ref_secret, 32, err)) == NULL)
@@ -78,6 +78,7 @@ keyring_free(struct keyring *k)
 {
 	pn_signing_key_free(k->signing);
 	free(k->bundle);
+	pn_trust_free(k->trust);
 	if (k->ref_secret != NULL)
 		pn_secret_free(k->ref_secret);
 	memset(k, 0, sizeof(*k));

@@ -7,6 +7,7 @@
 
 #include "passnum/cert.h"
 #include "passnum/error.h"
+#include "passnum/trust.h"
 #include "config.h"
 #include "store.h"
 
@@ -15,6 +16,7 @@ struct keyring {
 	struct pn_cert cert;		/* the signing key's certificate */
 	uint8_t *bundle;		/* the trust bundle, encoded; NULL: none */
 	size_t bundle_len;
+	struct pn_trust *trust;		/* the bundle, decoded; NULL: none */
 	uint8_t *ref_secret;		/* 32 bytes, guarded memory; NULL: none */
 };
 

@@ -8,6 +8,7 @@
 #define ANYONE_LOGGED_IN \
 	(ROLE_CASEWORKER | ROLE_VENUE | ROLE_ACCOUNTANT | ROLE_ADMIN)
 #define PAGE HTTP_PAGE
+#define SIGNED HTTP_SIGNED
 
 const struct http_route http_routes[] = {
 	{ "GET",  "/healthz",			api_healthz,		0, 0 },
@@ -23,6 +24,17 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/api/v1/vouchers",		api_voucher_find,	STAFF, 0 },
 	{ "GET",  "/api/v1/vouchers/{}",	api_voucher_get,	STAFF, 0 },
 	{ "POST", "/api/v1/vouchers/{}/cancel",	api_voucher_cancel,	STAFF, 0 },
+
+	/* The venues' terminals: enrolment, then signed requests. */
+	{ "POST", "/api/v1/terminals/enrol",	api_terminal_enrol,	0, 0 },
+	{ "GET",  "/api/v1/themes",		api_themes,		0, 0 },
+	{ "GET",  "/api/v1/terminal",		api_terminal_info,	0, SIGNED },
+	{ "GET",  "/api/v1/terminal/vouchers/{}", api_terminal_voucher, 0, SIGNED },
+	{ "POST", "/api/v1/sessions",		api_training_declare,	0, SIGNED },
+	{ "GET",  "/api/v1/sessions",		api_training_list,	0, SIGNED },
+	{ "POST", "/api/v1/redemptions",	api_redeem,		0, SIGNED },
+	{ "POST", "/api/v1/redemptions/batch",	api_redeem_batch,	0,
+	  SIGNED | HTTP_LARGE_BODY },
 
 	/* The caseworker pages (French HTML). */
 	{ "GET",  "/",				ui_root,		0, PAGE },

@@ -445,4 +445,165 @@ int store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
 int store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
     struct pn_error *err);
 
+/* --- Terminals and enrolment (store_sqlite_terminals.c) ----------------- */
+
+#define STORE_ENROL_CODE_TTL (24 * 3600)	/* an enrolment code lives a day */
+
+/*
+ * Record a one-time enrolment code, by its hash, for the venue of that
+ * SIRET, valid until expires_at, with an audit row "terminal.code". 0 (and
+ * the venue's name in venue_name, 256 bytes), 1 when there is no such
+ * venue, -1 on error.
+ */
+int store_enrol_code_add(struct store *s, const char *siret,
+    const uint8_t hash[STORE_HASH_SIZE], int64_t now, int64_t expires_at,
+    const char *actor, char venue_name[256], struct pn_error *err);
+
+struct store_terminal {
+	int64_t id;
+	int64_t venue_id;
+	char venue_name[256];
+	char venue_siret[16];
+	char venue_status[16];		/* "active", "suspended" */
+	int64_t accredited_from;
+	int64_t accredited_until;	/* 0: no end date */
+	uint8_t public_key[32];
+	char label[65];
+	int64_t enrolled_at;
+	int64_t revoked_at;		/* 0: not revoked */
+	char revoke_reason[512];
+};
+
+/*
+ * Enrol a terminal with a code: in one transaction the code must be
+ * known, unused and not expired; it is marked used, the terminal is
+ * recorded with its public key and label, and an audit row
+ * "terminal.enrol" written. 0 with *out, 1 when the code is not usable
+ * (nothing written), -1 with err (PN_E_EXISTS: that public key is
+ * already enrolled).
+ */
+int store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
+    const uint8_t public_key[32], const char *label, int64_t now,
+    struct store_terminal *out, struct pn_error *err);
+
+/* 0 and *out, 1 when there is no such terminal, -1 on error. */
+int store_terminal_get(struct store *s, int64_t id, struct store_terminal *out,
+    struct pn_error *err);
+
+/* Calls fn for each terminal in id order; stops when fn returns non-zero. */
+int store_terminal_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_terminal *t), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Revoke a terminal with a reason and an audit row "terminal.revoke".
+ * 0, 1 when there is no such terminal, 2 when already revoked, -1 error.
+ */
+int store_terminal_revoke(struct store *s, int64_t id, const char *reason,
+    int64_t now, const char *actor, struct pn_error *err);
+
+/*
+ * Record the nonce of a terminal's request that changes nothing else
+ * (a GET), sharing a group commit. 0, 1 when it was used already (a
+ * replay), -1 with err.
+ */
+int store_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
+    int64_t now, struct pn_error *err);
+
+/* --- Training sessions (store_sqlite_training.c) ------------------------ */
+
+struct store_training {
+	int64_t id;
+	uint8_t uid[16];		/* chosen by the terminal */
+	int64_t venue_id;
+	int64_t terminal_id;
+	char theme[128];
+	int64_t starts_at;
+	unsigned duration_minutes;
+	int64_t declared_at;
+};
+
+/*
+ * Declare a session of the terminal t (its venue), in one transaction
+ * with the request's nonce (PN_E_EXISTS in err when the nonce was used:
+ * a replay) and an audit row "session.declare". The same uid again with
+ * the same content is not an error: 1 and *out as stored. The same uid
+ * with other content: 2 and *out as stored. 0 and *out when new; -1.
+ */
+int store_training_declare(struct store *s, const struct store_terminal *t,
+    const struct store_training *in, const uint8_t nonce[16], int64_t now,
+    struct store_training *out, struct pn_error *err);
+
+/* The venue's latest sessions, newest first, at most limit, through fn. */
+int store_training_recent(struct store *s, int64_t venue_id, unsigned limit,
+    int (*fn)(void *ctx, const struct store_training *t), void *ctx,
+    struct pn_error *err);
+
+/* --- Redemption (store_sqlite_redeem.c) --------------------------------- */
+
+/* What the server decided on a record, to sign and answer. */
+struct store_decision {
+	int outcome;			/* STORE_REDEEM_ACCEPTED or _CONFLICT */
+	uint8_t redemption_id[16];	/* of this record */
+	uint64_t serial;
+	int64_t value;			/* cents */
+	int64_t decided_at;
+	int64_t venue_id;		/* of this record */
+	uint8_t winner_id[16];		/* the accepted record */
+	int64_t winner_venue_id;
+	char winner_venue_name[256];
+	int64_t winner_at;		/* when the winner was accepted */
+};
+
+enum store_redeem_result {
+	STORE_REDEEM_ACCEPTED = 0,	/* the voucher is this record's */
+	STORE_REDEEM_CONFLICT,		/* another record had it: stored */
+	STORE_REDEEM_ID_REUSED,		/* its id names another voucher */
+	STORE_REDEEM_NO_SESSION,	/* not a session of this venue */
+	STORE_REDEEM_UNKNOWN,		/* no such voucher */
+	STORE_REDEEM_CANCELLED,		/* the voucher was cancelled */
+	STORE_REDEEM_EXPIRED,		/* the voucher is marked expired */
+	STORE_REDEEM_NONCE_USED		/* the request's nonce: a replay */
+};
+
+/*
+ * Renders the answer of a decision (the signed JSON text the terminal
+ * gets) into a malloc'd string, inside the transaction, so that the
+ * answer stored is the one sent. Returns it, or NULL with err.
+ */
+typedef char *(*store_answer_fn)(void *ctx, const struct store_decision *d,
+    struct pn_error *err);
+
+struct store_redeem_record {
+	const uint8_t *redemption_id;	/* 16 bytes */
+	const uint8_t *session_uid;	/* 16 bytes */
+	const uint8_t *record_signature;	/* 64 bytes */
+	uint64_t serial;		/* of the verified voucher */
+	int64_t terminal_time;
+	uint64_t counter;
+	bool refused;			/* refused before the store: skipped */
+	/* out: for ACCEPTED and CONFLICT, the answer (freed by the caller) */
+	char *answer;
+	int result;			/* enum store_redeem_result */
+	bool replay;			/* the stored answer of the same record */
+};
+
+/*
+ * Judge n records of terminal t, sent in one request whose nonce is
+ * recorded first (every record's result is then STORE_REDEEM_NONCE_USED
+ * when it was used), in one group commit: for each record in its own
+ * savepoint, a record whose id is stored already gets its stored answer
+ * and outcome (replay true);
+ * else the voucher moves from "issued" to "redeemed" by a conditional
+ * UPDATE and the accepted redemption is written (the unique index allows
+ * one per serial), its serial added to the deny list, with an audit row
+ * "redeem"; a voucher already redeemed gets this record stored as a
+ * conflict naming the winner, with an audit row "redeem.conflict". answer
+ * renders what is stored and sent. Returns 0 once the transaction is
+ * durable (each record's result set), -1 with err when it failed.
+ */
+int store_redeem(struct store *s, const struct store_terminal *t,
+    const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,
+    int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err);
+
 #endif

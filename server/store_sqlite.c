@@ -231,9 +231,72 @@ static const struct {
 	  " ORDER BY d.serial" },
 	{ offsetof(struct store, deny_last),
 	  "SELECT coalesce(max(seq), ?1) FROM deny_event" },
-	{ offsetof(struct store, savepoint), "SAVEPOINT booklet" },
-	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO booklet" },
-	{ offsetof(struct store, savepoint_release), "RELEASE booklet" },
+#define TERMINAL_SELECT \
+	"SELECT t.id, t.venue_id, v.name, v.siret, v.status," \
+	" v.accredited_from, coalesce(v.accredited_until, 0), t.public_key," \
+	" t.label, t.enrolled_at, coalesce(t.revoked_at, 0)," \
+	" coalesce(t.revoke_reason, '') FROM terminal t" \
+	" JOIN venue v ON v.id = t.venue_id"
+	{ offsetof(struct store, venue_by_siret),
+	  "SELECT id, name FROM venue WHERE siret = ?1" },
+	{ offsetof(struct store, enrol_code_insert),
+	  "INSERT INTO enrol_code (venue_id, code_hash, created_at, expires_at)"
+	  " VALUES (?1, ?2, ?3, ?4)" },
+	{ offsetof(struct store, enrol_code_find),
+	  "SELECT id, venue_id FROM enrol_code WHERE code_hash = ?1"
+	  " AND used_at IS NULL AND expires_at > ?2" },
+	{ offsetof(struct store, enrol_code_use),
+	  "UPDATE enrol_code SET used_at = ?2, terminal_id = ?3"
+	  " WHERE id = ?1 AND used_at IS NULL" },
+	{ offsetof(struct store, terminal_insert),
+	  "INSERT INTO terminal (venue_id, public_key, label, enrolled_at)"
+	  " VALUES (?1, ?2, ?3, ?4)" },
+	{ offsetof(struct store, terminal_get), TERMINAL_SELECT
+	  " WHERE t.id = ?1" },
+	{ offsetof(struct store, terminal_all), TERMINAL_SELECT
+	  " ORDER BY t.id" },
+	{ offsetof(struct store, terminal_revoke),
+	  "UPDATE terminal SET revoked_at = ?2, revoke_reason = ?3"
+	  " WHERE id = ?1 AND revoked_at IS NULL" },
+	{ offsetof(struct store, nonce_insert),
+	  "INSERT INTO terminal_nonce (terminal_id, nonce, at)"
+	  " VALUES (?1, ?2, ?3)" },
+	{ offsetof(struct store, nonce_forget),
+	  "DELETE FROM terminal_nonce WHERE at < ?1" },
+#define TRAINING_SELECT \
+	"SELECT id, uid, venue_id, terminal_id, theme, starts_at," \
+	" duration_minutes, declared_at FROM training_session"
+	{ offsetof(struct store, training_insert),
+	  "INSERT INTO training_session (uid, venue_id, terminal_id, theme,"
+	  " starts_at, duration_minutes, declared_at)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
+	{ offsetof(struct store, training_by_uid), TRAINING_SELECT
+	  " WHERE uid = ?1" },
+	{ offsetof(struct store, training_recent), TRAINING_SELECT
+	  " WHERE venue_id = ?1 ORDER BY starts_at DESC, id DESC LIMIT ?2" },
+	{ offsetof(struct store, redemption_by_id),
+	  "SELECT serial, terminal_id, outcome, answer FROM redemption"
+	  " WHERE redemption_id = ?1" },
+	{ offsetof(struct store, voucher_take),
+	  "UPDATE voucher SET status = 'redeemed'"
+	  " WHERE serial = ?1 AND status = 'issued'" },
+	{ offsetof(struct store, voucher_state),
+	  "SELECT status, value FROM voucher WHERE serial = ?1" },
+	{ offsetof(struct store, redemption_winner),
+	  "SELECT r.id, r.redemption_id, r.venue_id, v.name, r.received_at"
+	  " FROM redemption r JOIN venue v ON v.id = r.venue_id"
+	  " WHERE r.serial = ?1 AND r.outcome = 'accepted'" },
+	{ offsetof(struct store, redemption_insert),
+	  "INSERT INTO redemption (redemption_id, serial, session_id,"
+	  " terminal_id, venue_id, terminal_time, counter, record_signature,"
+	  " outcome, winner_id, value, received_at, answer)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" },
+	{ offsetof(struct store, deny_redeemed),
+	  "INSERT OR IGNORE INTO deny_event (serial, reason, at)"
+	  " VALUES (?1, 2, ?2)" },
+	{ offsetof(struct store, savepoint), "SAVEPOINT job" },
+	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO job" },
+	{ offsetof(struct store, savepoint_release), "RELEASE job" },
 };
 
 #define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))

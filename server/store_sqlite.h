@@ -93,7 +93,32 @@ struct store {
 	sqlite3_stmt *session_touch;		/* store_session_touch */
 	sqlite3_stmt *session_delete;		/* store_session_end */
 
-	sqlite3_stmt *savepoint;		/* store_booklet_issue: one per booklet */
+	/* store_sqlite_terminals.c */
+	sqlite3_stmt *venue_by_siret;		/* store_enrol_code_add */
+	sqlite3_stmt *enrol_code_insert;	/* store_enrol_code_add */
+	sqlite3_stmt *enrol_code_find;		/* store_terminal_enrol */
+	sqlite3_stmt *enrol_code_use;		/* store_terminal_enrol */
+	sqlite3_stmt *terminal_insert;		/* store_terminal_enrol */
+	sqlite3_stmt *terminal_get;		/* store_terminal_get */
+	sqlite3_stmt *terminal_all;		/* store_terminal_each */
+	sqlite3_stmt *terminal_revoke;		/* store_terminal_revoke */
+	sqlite3_stmt *nonce_insert;		/* signed state changes */
+	sqlite3_stmt *nonce_forget;		/* ... once out of the window */
+
+	/* store_sqlite_training.c */
+	sqlite3_stmt *training_insert;		/* store_training_declare */
+	sqlite3_stmt *training_by_uid;		/* store_training_declare, store_redeem */
+	sqlite3_stmt *training_recent;		/* store_training_recent */
+
+	/* store_sqlite_redeem.c */
+	sqlite3_stmt *redemption_by_id;		/* a record sent again */
+	sqlite3_stmt *voucher_take;		/* issued -> redeemed, or nothing */
+	sqlite3_stmt *voucher_state;		/* why it was not taken */
+	sqlite3_stmt *redemption_winner;	/* the accepted record of a serial */
+	sqlite3_stmt *redemption_insert;
+	sqlite3_stmt *deny_redeemed;
+
+	sqlite3_stmt *savepoint;		/* sq_group_run: one per job */
 	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
 	sqlite3_stmt *savepoint_release;
 };
@@ -145,5 +170,34 @@ void sq_done(sqlite3_stmt *st);
 int sq_begin(struct store *s, struct pn_error *err);
 int sq_commit(struct store *s, struct pn_error *err);
 void sq_rollback(struct store *s);
+
+/*
+ * A job of a group commit: runs inside the group's transaction, in its own
+ * savepoint, on the leader's connection s. It returns its result (>= 0)
+ * with *kept true to keep its writes, false to undo them (a refusal); or
+ * -1 with err, which undoes them.
+ */
+typedef int (*sq_group_fn)(struct store *s, void *arg, bool *kept,
+    struct pn_error *err);
+
+/*
+ * Run fn(arg) in the next group commit (store_sqlite_group.c) and return
+ * its result once the group's transaction is durable; -1 with err when it
+ * failed or the commit did.
+ */
+int sq_group_run(struct store *s, sq_group_fn fn, void *arg,
+    struct pn_error *err);
+
+/* The training session of uid, inside the caller's transaction: 0, 1 none, -1. */
+int sq_training_by_uid(struct store *s, const uint8_t uid[16],
+    struct store_training *out, struct pn_error *err);
+
+/*
+ * Record the nonce of a terminal's signed request inside the caller's
+ * transaction, forgetting those older than the request window now and
+ * then. 0, 1 when it was used already (a replay), -1 with err.
+ */
+int sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
+    int64_t now, struct pn_error *err);
 
 #endif

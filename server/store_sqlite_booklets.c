@@ -7,7 +7,6 @@
  * grows by a conditional UPDATE (committed + amount <= budget) under a
  * CHECK constraint, and writers are serialised by SQLite's write lock.
  */
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -195,119 +194,34 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	return STORE_ISSUED;
 }
 
-/*
- * Group commit. One durable commit (an fsync) costs more than issuing a
- * booklet, so booklets asked for at the same time share one transaction:
- * each request joins a queue; the first thread to find no batch running
- * becomes its leader, takes every queued request, issues each inside its
- * own savepoint (a refused booklet is undone alone), commits once, and
- * wakes the others with their results. No request is answered before the
- * commit that holds it.
- */
+/* A booklet to issue, as a job of the group commit. */
 struct issue_job {
 	const struct store_booklet_request *r;
 	const struct pn_signing_key *key;
 	const struct pn_cert *cert;
 	int64_t now;
 	struct store_booklet *out;
-	struct pn_error *err;
-	int result;
-	bool done;
-	struct issue_job *next;
 };
 
-#define BATCH_MAX 64
-
-static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t queue_done = PTHREAD_COND_INITIALIZER;
-static struct issue_job *queue_head, *queue_tail;
-static bool batch_running;
-
 static int
-savepoint(struct store *s, sqlite3_stmt *st, struct pn_error *err)
+issue_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 {
-	return sq_step_done(s, st, "savepoint", err);
+	struct issue_job *j = arg;
+	int rc = issue_in_tx(s, j->r, j->key, j->cert, j->now, j->out, err);
+
+	*kept = rc == STORE_ISSUED;
+	return rc;
 }
 
-/* Issue the jobs of one batch on s, in one transaction. */
-static void
-run_batch(struct store *s, struct issue_job **jobs, size_t n)
-{
-	struct pn_error err;
-	size_t i, issued = 0;
-
-	if (sq_begin(s, &err) != 0) {
-		for (i = 0; i < n; i++) {
-			*jobs[i]->err = err;
-			jobs[i]->result = -1;
-		}
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		struct issue_job *j = jobs[i];
-
-		if (savepoint(s, s->savepoint, j->err) != 0) {
-			j->result = -1;
-			continue;
-		}
-		j->result = issue_in_tx(s, j->r, j->key, j->cert, j->now,
-		    j->out, j->err);
-		if (j->result != STORE_ISSUED)
-			(void)savepoint(s, s->savepoint_undo, NULL);
-		else
-			issued++;
-		(void)savepoint(s, s->savepoint_release, NULL);
-	}
-	if (sq_commit(s, &err) != 0) {
-		sq_rollback(s);
-		for (i = 0; i < n; i++) {
-			if (jobs[i]->result == STORE_ISSUED) {
-				*jobs[i]->err = err;
-				jobs[i]->result = -1;
-			}
-		}
-	}
-	(void)issued;
-}
-
+/* Booklets asked for at the same moment share one commit (store_sqlite_group.c). */
 int
 store_booklet_issue(struct store *s, const struct store_booklet_request *r,
     const struct pn_signing_key *key, const struct pn_cert *cert,
     int64_t now, struct store_booklet *out, struct pn_error *err)
 {
-	struct issue_job job = { r, key, cert, now, out, err, -1, false, NULL };
-	struct issue_job *batch[BATCH_MAX];
-	size_t n;
+	struct issue_job job = { r, key, cert, now, out };
 
-	pthread_mutex_lock(&queue_lock);
-	if (queue_tail != NULL)
-		queue_tail->next = &job;
-	else
-		queue_head = &job;
-	queue_tail = &job;
-	while (!job.done) {
-		if (batch_running) {
-			pthread_cond_wait(&queue_done, &queue_lock);
-			continue;
-		}
-		/* Lead a batch of everything queued, ours included. */
-		batch_running = true;
-		for (n = 0; n < BATCH_MAX && queue_head != NULL; n++) {
-			batch[n] = queue_head;
-			queue_head = queue_head->next;
-		}
-		if (queue_head == NULL)
-			queue_tail = NULL;
-		pthread_mutex_unlock(&queue_lock);
-		run_batch(s, batch, n);
-		pthread_mutex_lock(&queue_lock);
-		while (n > 0)
-			batch[--n]->done = true;
-		batch_running = false;
-		pthread_cond_broadcast(&queue_done);
-	}
-	pthread_mutex_unlock(&queue_lock);
-	return job.result;
+	return sq_group_run(s, issue_job_run, &job, err);
 }
 
 int

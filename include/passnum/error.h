@@ -22,10 +22,12 @@ enum pn_errcode {
 	PN_E_CRYPTO	/* libsodium failed */
 };
 
+#define PN_ERROR_MESSAGE_MAX 512
+
 /* Filled by a failing call: the code for programs, the message for people. */
 struct pn_error {
 	enum pn_errcode code;
-	char message[512];
+	char message[PN_ERROR_MESSAGE_MAX];
 };
 
 /*

@@ -10,8 +10,8 @@
  *     "PASSNUM-REQUEST1" || METHOD "\n" PATH "\n" TIME "\n" NONCE "\n"
  *     hex(BLAKE2b-256(body))
  *
- * PATH is the request target as sent (with its query string); TIME is the
- * header's decimal text. The server refuses a time more than
+ * PATH is the request's path, without a query string (signed routes take
+ * none); TIME is the header's decimal text. The server refuses a time more than
  * PN_REQUEST_WINDOW seconds away from its own clock and a nonce it has
  * seen. Specification: docs/api.md ("Terminal requests").
  */

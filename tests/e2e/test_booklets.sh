@@ -166,6 +166,16 @@ matrix GET "/api/v1/vouchers?printed=$PRINTED" "" 401 200 403 403 200
 matrix GET "/api/v1/vouchers/$SERIAL" "" 401 200 403 403 200
 matrix POST "/api/v1/vouchers/$S3/cancel" '{"reason": "matrice WHO"}' \
     401 200 403 403 409
+# The terminal routes: enrolment takes a code, not a token ("{}" has none:
+# 400); the others need a terminal's signature, which no token replaces.
+matrix GET /api/v1/themes "" 200 200 200 200 200
+matrix POST /api/v1/terminals/enrol "{}" 400 400 400 400 400
+matrix GET /api/v1/terminal "" 401 401 401 401 401
+matrix GET "/api/v1/terminal/vouchers/$SERIAL" "" 401 401 401 401 401
+matrix POST /api/v1/sessions "{}" 401 401 401 401 401
+matrix GET /api/v1/sessions "" 401 401 401 401 401
+matrix POST /api/v1/redemptions "{}" 401 401 401 401 401
+matrix POST /api/v1/redemptions/batch "{}" 401 401 401 401 401
 # The pages: tokens act there too (no CSRF token needed); without any
 # credentials a page sends to /connexion (303).
 matrix GET / "" 303 303 303 303 303

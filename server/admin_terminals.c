@@ -1,0 +1,178 @@
+/* admin_terminals.c -- passnum-admin terminal: enrolment codes, the list, revocation.
+ *
+ *   terminal code --config FILE --siret SIRET
+ *   terminal list --config FILE
+ *   terminal revoke --config FILE --id N --reason TEXT
+ *
+ * A code is printed once and stored only as a hash: whoever holds it for
+ * the next 24 hours can enrol one terminal for that venue, so it is given
+ * to the venue by a channel the Département trusts (in person, by phone to
+ * a known number), never by e-mail in clear.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/bankid.h"
+#include "passnum/parse.h"
+#include "passnum/timefmt.h"
+#include "admin.h"
+#include "enrol_code.h"
+#include "store.h"
+
+static int
+terminal_code(int argc, char **argv)
+{
+	const char *cmd = "terminal code", *config = NULL, *siret = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ "siret", &siret, true },
+		{ NULL, NULL, false },
+	};
+	char canonical[PN_SIRET_LEN + 1], code[ENROL_CODE_TEXT_MAX], msg[200];
+	char name[256], until[PN_TIME_TEXT_MAX];
+	uint8_t hash[STORE_HASH_SIZE];
+	int64_t now = (int64_t)time(NULL);
+	enum pn_id_status st;
+	struct pn_error err;
+	struct store *s;
+	int rc;
+
+	if ((rc = admin_getopt(cmd, "terminal code --config FILE --siret SIRET",
+	    argc, argv, opts)) != 0)
+		return rc;
+	if ((st = pn_siret_parse(siret, canonical)) != PN_ID_OK)
+		return admin_usage_error(cmd, "%s", pn_id_status_message(st,
+		    "SIRET", msg, sizeof(msg)));
+	if (enrol_code_new(code, hash) != 0) {
+		fprintf(stderr, "passnum-admin %s: no randomness\n", cmd);
+		return ADMIN_EXIT_FAIL;
+	}
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	rc = store_enrol_code_add(s, canonical, hash, now,
+	    now + STORE_ENROL_CODE_TTL, ADMIN_ACTOR, name, &err);
+	store_close(s);
+	if (rc == 1) {
+		fprintf(stderr, "passnum-admin %s: no venue with SIRET %s "
+		    "(passnum-admin venue list shows them)\n", cmd, canonical);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+		return ADMIN_EXIT_FAIL;
+	}
+	pn_time_format(now + STORE_ENROL_CODE_TTL, until);
+	/* The code alone on stdout, for scripts; the rest for the operator. */
+	printf("%s\n", code);
+	fprintf(stderr, "enrolment code for %s (SIRET %s), usable once until "
+	    "%s:\n  passnum-terminal enrol --server URL --code %s\n", name,
+	    canonical, until, code);
+	return ADMIN_EXIT_OK;
+}
+
+static int
+print_terminal(void *ctx, const struct store_terminal *t)
+{
+	char enrolled[PN_TIME_TEXT_MAX], revoked[PN_TIME_TEXT_MAX];
+
+	(void)ctx;
+	pn_time_format(t->enrolled_at, enrolled);
+	if (t->revoked_at != 0)
+		pn_time_format(t->revoked_at, revoked);
+	printf("%lld\t%s\t%s\t%s\t%s\t%s%s%s\n", (long long)t->id,
+	    t->venue_siret, t->venue_name, t->label, enrolled,
+	    t->revoked_at != 0 ? "revoked " : "active",
+	    t->revoked_at != 0 ? revoked : "",
+	    t->revoked_at != 0 ? ": " : "");
+	if (t->revoked_at != 0)
+		printf("\t%s\n", t->revoke_reason);
+	return 0;
+}
+
+static int
+terminal_list(int argc, char **argv)
+{
+	const char *cmd = "terminal list", *config = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ NULL, NULL, false },
+	};
+	struct pn_error err;
+	struct store *s;
+	int rc;
+
+	if ((rc = admin_getopt(cmd, "terminal list --config FILE", argc, argv,
+	    opts)) != 0)
+		return rc;
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (store_terminal_each(s, print_terminal, NULL, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+static int
+terminal_revoke(int argc, char **argv)
+{
+	const char *cmd = "terminal revoke", *config = NULL, *id = NULL;
+	const char *reason = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ "id", &id, true },
+		{ "reason", &reason, true },
+		{ NULL, NULL, false },
+	};
+	char why[512];
+	struct pn_error err;
+	struct store *s;
+	uint64_t n;
+	int rc;
+
+	if ((rc = admin_getopt(cmd, "terminal revoke --config FILE --id N "
+	    "--reason TEXT", argc, argv, opts)) != 0)
+		return rc;
+	if (pn_parse_u64(id, INT64_MAX, &n) != 0 || n == 0)
+		return admin_usage_error(cmd, "--id: a terminal number (terminal "
+		    "list shows them), got '%s'", id);
+	if ((rc = admin_text_option(cmd, "--reason", reason, 500, why,
+	    sizeof(why))) != 0)
+		return rc;
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	rc = store_terminal_revoke(s, (int64_t)n, why, (int64_t)time(NULL),
+	    ADMIN_ACTOR, &err);
+	store_close(s);
+	switch (rc) {
+	case 0:
+		printf("terminal %llu revoked: its requests are refused from "
+		    "now on\n", (unsigned long long)n);
+		return ADMIN_EXIT_OK;
+	case 1:
+		fprintf(stderr, "passnum-admin %s: no terminal %llu\n", cmd,
+		    (unsigned long long)n);
+		return ADMIN_EXIT_FAIL;
+	case 2:
+		fprintf(stderr, "passnum-admin %s: terminal %llu is already "
+		    "revoked\n", cmd, (unsigned long long)n);
+		return ADMIN_EXIT_FAIL;
+	default:
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+		return ADMIN_EXIT_FAIL;
+	}
+}
+
+int
+admin_terminal(int argc, char **argv)
+{
+	const char *sub = argc >= 2 ? argv[1] : "";
+
+	if (strcmp(sub, "code") == 0)
+		return terminal_code(argc - 1, argv + 1);
+	if (strcmp(sub, "list") == 0)
+		return terminal_list(argc - 1, argv + 1);
+	if (strcmp(sub, "revoke") == 0)
+		return terminal_revoke(argc - 1, argv + 1);
+	return admin_usage_error("terminal", "expected code, list or revoke");
+}

@@ -1,0 +1,459 @@
+/* api_redeem.c -- POST /api/v1/redemptions and /redemptions/batch: terminal records judged once.
+ *
+ * A record is judged here as far as it can be without the database: its
+ * form, that the signing terminal made it, its signature, and the
+ * voucher's text, key, signature and dates. What passes goes to the store,
+ * which decides between accepted and conflict in one transaction
+ * (store_sqlite_redeem.c) and keeps the signed answer rendered here.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/receipt.h"
+#include "passnum/redemption.h"
+#include "passnum/request.h"
+#include "passnum/serial.h"
+#include "passnum/voucher.h"
+#include "api.h"
+#include "keyring.h"
+#include "worker.h"
+
+/* A record and what was decided of it before the store. */
+struct judged {
+	struct pn_redemption rec;
+	struct pn_voucher v;
+	enum err_code refusal;		/* 0: passed to the store */
+	int reason;			/* the verifier's, or -1 */
+	char detail[PN_ERROR_MESSAGE_MAX];
+};
+
+/* What every record of one request is judged with. */
+struct judging {
+	const struct store_terminal *t;
+	const struct pn_trust *trust;
+	int64_t now;
+	bool offline;			/* a batch: records made earlier */
+	unsigned grace;			/* [redemption] offline_grace */
+	struct judged *recs;
+	size_t from, to;		/* the share of one thread */
+};
+
+static void
+refuse(struct judged *j, enum err_code code, int reason, const char *detail)
+{
+	j->refusal = code;
+	j->reason = reason;
+	(void)snprintf(j->detail, sizeof(j->detail), "%s", detail);
+}
+
+static enum err_code
+reason_code(enum pn_reason r)
+{
+	switch (pn_reason_class(r)) {
+	case PN_RC_UNREADABLE:
+		return ERR_VOUCHER_UNREADABLE;
+	case PN_RC_UNKNOWN_KEY:
+		return ERR_VOUCHER_UNKNOWN_KEY;
+	case PN_RC_DATES:
+		return ERR_VOUCHER_EXPIRED;
+	case PN_RC_PROGRAMME:
+		return ERR_VOUCHER_PROGRAMME;
+	case PN_RC_DENIED:
+		return r == PN_R_CANCELLED ? ERR_VOUCHER_CANCELLED :
+		    ERR_ALREADY_REDEEMED;
+	default:
+		/* A bad signature, or a signed voucher whose fields cannot be. */
+		return ERR_VOUCHER_FORGED;
+	}
+}
+
+static void
+judge(const struct judging *g, struct judged *j)
+{
+	const struct pn_redemption *r = &j->rec;
+	int64_t at = g->now;
+	enum pn_reason why;
+
+	if (j->refusal != 0)
+		return;
+	if (r->terminal != (uint64_t)g->t->id) {
+		refuse(j, ERR_WRONG_TERMINAL, -1, "the record's terminal is "
+		    "not the one that signs the request");
+		return;
+	}
+	if (!pn_redemption_verify(r, g->t->public_key)) {
+		refuse(j, ERR_BAD_RECORD_SIGNATURE, -1, "the record's "
+		    "signature does not verify under the terminal's key");
+		return;
+	}
+	/*
+	 * A record made offline is judged at its own time when that is
+	 * recent enough: a voucher taken on its last day is still paid.
+	 */
+	if (g->offline && r->terminal_time < g->now &&
+	    r->terminal_time >= g->now - (int64_t)g->grace)
+		at = r->terminal_time;
+	why = pn_voucher_check_text(r->voucher, strlen(r->voucher), g->trust,
+	    NULL, at, &j->v);
+	if (why != PN_R_OK)
+		refuse(j, reason_code(why), (int)why,
+		    pn_reason_message(why, PN_LANG_EN));
+}
+
+static void *
+judge_share(void *arg)
+{
+	const struct judging *g = arg;
+	size_t i;
+
+	for (i = g->from; i < g->to; i++)
+		judge(g, &g->recs[i]);
+	return NULL;
+}
+
+/* Below this many records, a second thread costs more than it saves. */
+#define PARALLEL_FROM 64
+
+/*
+ * Judge every record; a large batch on two threads, as two signatures per
+ * record (the record's and the voucher's) are most of the work.
+ */
+static void
+judge_all(struct judging *g, size_t n)
+{
+	struct judging half = *g;
+	pthread_t th;
+
+	g->from = 0;
+	g->to = n;
+	if (n < PARALLEL_FROM) {
+		judge_share(g);
+		return;
+	}
+	half.from = n / 2;
+	half.to = n;
+	g->to = n / 2;
+	if (pthread_create(&th, NULL, judge_share, &half) != 0) {
+		g->to = n;
+		judge_share(g);
+		return;
+	}
+	judge_share(g);
+	(void)pthread_join(th, NULL);
+}
+
+/* Cut name to at most max bytes without splitting a UTF-8 character. */
+static void
+utf8_cut(char *dst, size_t max, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, name, n);
+	dst[n] = '\0';
+}
+
+/*
+ * The signed answer of a decision, rendered inside the store's
+ * transaction (store_answer_fn): a receipt signed by the server's
+ * signing key, and its fields in JSON for people and scripts.
+ */
+static char *
+render_answer(void *ctx, const struct store_decision *d, struct pn_error *err)
+{
+	const struct pn_signing_key *key = ctx;
+	char id[33], winner[33], printed[PN_SERIAL_TEXT_MAX];
+	char text[PN_RECEIPT_TEXT_MAX];
+	struct pn_receipt r;
+	bool conflict = d->outcome == STORE_REDEEM_CONFLICT;
+	json_t *doc;
+	char *out;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.redemption_id, d->redemption_id, 16);
+	r.serial = d->serial;
+	r.outcome = conflict ? PN_RECEIPT_CONFLICT : PN_RECEIPT_ACCEPTED;
+	r.value_cents = (uint32_t)d->value;
+	r.decided_at = d->decided_at;
+	r.venue = (uint64_t)d->venue_id;
+	memcpy(r.winner_id, d->winner_id, 16);
+	r.winner_venue = (uint64_t)d->winner_venue_id;
+	r.winner_at = d->winner_at;
+	utf8_cut(r.winner_venue_name, PN_RECEIPT_NAME_MAX,
+	    d->winner_venue_name);
+	if (pn_receipt_sign(&r, key, err) != 0)
+		return NULL;
+	pn_receipt_to_text(&r, text);
+	pn_hex_encode(d->redemption_id, 16, id);
+	pn_hex_encode(d->winner_id, 16, winner);
+	pn_serial_format(d->serial, printed);
+	doc = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:{s:s, s:I, s:s, s:I},"
+	    " s:s}", "redemption_id", id,
+	    "outcome", conflict ? "conflict" : "accepted",
+	    "serial", (json_int_t)d->serial, "printed", printed,
+	    "value_cents", (json_int_t)d->value,
+	    "decided_at", (json_int_t)d->decided_at,
+	    "winner", "redemption_id", winner,
+	    "venue", (json_int_t)d->winner_venue_id,
+	    "venue_name", r.winner_venue_name,
+	    "accepted_at", (json_int_t)d->winner_at,
+	    "receipt", text);
+	if (doc != NULL && conflict) {
+		/* A conflict is also an error, in the shape of all errors. */
+		const struct err_info *e = err_lookup(ERR_ALREADY_REDEEMED);
+
+		json_object_set_new(doc, "code", json_integer(e->code));
+		json_object_set_new(doc, "error", json_string(e->fr));
+	}
+	out = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (out == NULL)
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+	return out;
+}
+
+/* The store's refusals, as error codes. */
+static enum err_code
+store_refusal(int result, const char **detail)
+{
+	switch (result) {
+	case STORE_REDEEM_ID_REUSED:
+		*detail = "this redemption_id was sent before with another "
+		    "voucher or from another terminal";
+		return ERR_REDEMPTION_ID_REUSED;
+	case STORE_REDEEM_NO_SESSION:
+		*detail = "declare the session (POST /api/v1/sessions) before "
+		    "its records";
+		return ERR_UNKNOWN_SESSION;
+	case STORE_REDEEM_UNKNOWN:
+		*detail = "no voucher of this serial was issued here";
+		return ERR_VOUCHER_NOT_ISSUED;
+	case STORE_REDEEM_CANCELLED:
+		*detail = "the voucher was cancelled";
+		return ERR_VOUCHER_CANCELLED;
+	case STORE_REDEEM_EXPIRED:
+		*detail = "the voucher is past its expiry and tolerance";
+		return ERR_VOUCHER_EXPIRED;
+	default:
+		*detail = "this nonce was used before; nothing was done";
+		return ERR_REPLAYED_NONCE;
+	}
+}
+
+/*
+ * A refusal as the JSON object of an error; in a batch's results it also
+ * carries the status the record would have had alone.
+ */
+static json_t *
+refusal_json(enum err_code code, int reason, const char *detail,
+    bool with_status)
+{
+	const struct err_info *e = err_lookup(code);
+	json_t *doc = json_pack("{s:i, s:s, s:s}", "code", (int)e->code,
+	    "error", e->fr, "detail", detail);
+
+	if (doc != NULL && reason >= 0)
+		json_object_set_new(doc, "reason", json_integer(reason));
+	if (doc != NULL && with_status)
+		json_object_set_new(doc, "status", json_integer(e->status));
+	return doc;
+}
+
+/*
+ * Judge n records of the request and pass those that can be redeemed to
+ * the store. Returns 0 with out[i] filled for every record, or -1 once
+ * answered (*rc).
+ */
+static int
+redeem_records(struct http_request *req, struct judged *recs, size_t n,
+    bool offline, struct store_redeem_record *out, enum MHD_Result *rc)
+{
+	const uint8_t *nonce;
+	const struct store_terminal *t = http_request_terminal(req, &nonce);
+	const struct keyring *k = keyring_current();
+	struct judging g;
+	struct pn_error err;
+	struct store *s;
+	size_t i;
+
+	if (k == NULL || k->trust == NULL || k->signing == NULL) {
+		*rc = http_reply_error(req, k == NULL || k->signing == NULL ?
+		    ERR_NO_SIGNING_KEY : ERR_TRUST_UNAVAILABLE, "[keys] "
+		    "signing_key and trust_bundle must be configured to judge "
+		    "and sign redemptions");
+		return -1;
+	}
+	memset(&g, 0, sizeof(g));
+	g.t = t;
+	g.trust = k->trust;
+	g.now = (int64_t)time(NULL);
+	g.offline = offline;
+	g.grace = http_request_config(req)->redemption.offline_grace;
+	g.recs = recs;
+	judge_all(&g, n);
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].refused = recs[i].refusal != 0;
+		out[i].redemption_id = recs[i].rec.id;
+		out[i].session_uid = recs[i].rec.session;
+		out[i].record_signature = recs[i].rec.signature;
+		out[i].serial = recs[i].v.serial;
+		out[i].terminal_time = recs[i].rec.terminal_time;
+		out[i].counter = recs[i].rec.counter;
+	}
+	if ((s = worker_store(&err)) == NULL ||
+	    store_redeem(s, t, nonce, out, n, g.now, render_answer,
+	    k->signing, &err) != 0) {
+		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+		return -1;
+	}
+	return 0;
+}
+
+enum MHD_Result
+api_redeem(struct http_request *req)
+{
+	struct store_redeem_record out;
+	struct judged *j;
+	struct pn_error err;
+	enum MHD_Result rc;
+	const char *detail;
+	enum err_code code;
+	json_t *doc;
+
+	if ((doc = api_body_object(req, &rc)) == NULL)
+		return rc;
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		json_decref(doc);
+		return http_reply_error(req, ERR_INTERNAL, "out of memory");
+	}
+	if (pn_redemption_from_json(doc, &j->rec, &err) != 0) {
+		rc = http_reply_error(req, ERR_INVALID_FIELD, "%s",
+		    err.message);
+		goto done;
+	}
+	if (redeem_records(req, j, 1, false, &out, &rc) != 0)
+		goto done;
+	if (j->refusal != 0) {
+		rc = http_reply_json(req, err_lookup(j->refusal)->status,
+		    refusal_json(j->refusal, j->reason, j->detail, false));
+	} else if (out.answer == NULL) {
+		code = store_refusal(out.result, &detail);
+		rc = http_reply_json(req, err_lookup(code)->status,
+		    refusal_json(code, -1, detail, false));
+	} else {
+		rc = http_reply_text(req, out.result == STORE_REDEEM_ACCEPTED ?
+		    200 : 409, "application/json", out.answer,
+		    strlen(out.answer));
+		free(out.answer);
+	}
+done:
+	free(j);
+	json_decref(doc);
+	return rc;
+}
+
+/*
+ * Write the batch's answer: {"results": [...]}, one result per record.
+ * A stored answer is sent as stored, with its status put in front (it is
+ * a JSON object, so its text starts with '{').
+ */
+static int
+write_results(FILE *f, const struct judged *recs,
+    const struct store_redeem_record *out, size_t n)
+{
+	const char *detail;
+	enum err_code code;
+	json_t *doc;
+	size_t i;
+	int rc = 0;
+
+	fputs("{\"results\":[", f);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0)
+			fputc(',', f);
+		if (out[i].answer != NULL) {
+			fprintf(f, "{\"status\":%d,%s",
+			    out[i].result == STORE_REDEEM_ACCEPTED ? 200 : 409,
+			    out[i].answer + 1);
+			continue;
+		}
+		if (recs[i].refusal != 0)
+			doc = refusal_json(recs[i].refusal, recs[i].reason,
+			    recs[i].detail, true);
+		else {
+			code = store_refusal(out[i].result, &detail);
+			doc = refusal_json(code, -1, detail, true);
+		}
+		rc = doc != NULL ? json_dumpf(doc, f, JSON_COMPACT) : -1;
+		json_decref(doc);
+	}
+	fputs("]}", f);
+	return rc;
+}
+
+enum MHD_Result
+api_redeem_batch(struct http_request *req)
+{
+	const struct config *cfg = http_request_config(req);
+	struct store_redeem_record *out = NULL;
+	struct judged *recs = NULL;
+	struct pn_error err;
+	enum MHD_Result rc;
+	json_t *doc, *list;
+	char *text = NULL;
+	size_t i, n, len = 0;
+	int written;
+	FILE *f;
+
+	if ((doc = api_body_object(req, &rc)) == NULL)
+		return rc;
+	list = json_object_get(doc, "records");
+	if (!json_is_array(list) || json_object_size(doc) != 1) {
+		rc = http_reply_error(req, ERR_INVALID_FIELD, "records: the "
+		    "body must be {\"records\": [...]}");
+		goto done;
+	}
+	if ((n = json_array_size(list)) > cfg->redemption.max_batch) {
+		rc = http_reply_error(req, ERR_BATCH_TOO_LARGE, "%zu records; "
+		    "at most %u in one batch", n, cfg->redemption.max_batch);
+		goto done;
+	}
+	if ((recs = calloc(n + 1, sizeof(*recs))) == NULL ||
+	    (out = calloc(n + 1, sizeof(*out))) == NULL) {
+		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		if (pn_redemption_from_json(json_array_get(list, i),
+		    &recs[i].rec, &err) != 0)
+			refuse(&recs[i], ERR_INVALID_FIELD, -1, err.message);
+	if (redeem_records(req, recs, n, true, out, &rc) != 0)
+		goto done;
+	if ((f = open_memstream(&text, &len)) == NULL) {
+		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");
+		goto done;
+	}
+	written = write_results(f, recs, out, n);
+	if (fclose(f) != 0 || written != 0) {
+		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");
+		goto done;
+	}
+	rc = http_reply_text(req, 200, "application/json", text, len);
+done:
+	for (i = 0; out != NULL && i < n; i++)
+		free(out[i].answer);
+	free(text);
+	free(out);
+	free(recs);
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,265 @@
+/* store_sqlite_redeem.c -- exactly-once redemption of vouchers.
+ *
+ * A voucher is redeemed at most once by construction, not by a check in
+ * this code: the voucher moves from "issued" to "redeemed" by a
+ * conditional UPDATE (which changes no row once it has moved), and the
+ * accepted redemption of a serial is unique (the partial unique index
+ * redemption_once). Whatever the order in which records arrive, the first
+ * committed wins; every later record of that serial is kept as a conflict
+ * that points at the winner. Records share group commits with the other
+ * writers (store_sqlite_group.c): no answer leaves before its commit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passnum/request.h"
+#include "store_sqlite.h"
+
+struct redeem_job {
+	const struct store_terminal *t;
+	const uint8_t *nonce;
+	struct store_redeem_record *recs;
+	size_t n;
+	int64_t now;
+	store_answer_fn answer;
+	void *ctx;
+};
+
+/*
+ * A record whose id is stored already: the same voucher from the same
+ * terminal gets the stored answer again (a retry after a lost answer);
+ * anything else is a reuse of the id. Returns 1 when found, 0 when not,
+ * -1 on error.
+ */
+static int
+stored_answer(struct store *s, const struct store_terminal *t,
+    struct store_redeem_record *r, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->redemption_by_id;
+	const char *text;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, r->redemption_id, 16, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sq_done(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sq_done(st);
+		return sq_error(s, rc, "finding the redemption", err);
+	}
+	if ((uint64_t)sqlite3_column_int64(st, 0) != r->serial ||
+	    sqlite3_column_int64(st, 1) != t->id) {
+		r->result = STORE_REDEEM_ID_REUSED;
+	} else {
+		text = (const char *)sqlite3_column_text(st, 3);
+		if (text == NULL || (r->answer = strdup(text)) == NULL) {
+			sq_done(st);
+			return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		}
+		r->result = strcmp((const char *)sqlite3_column_text(st, 2),
+		    "accepted") == 0 ? STORE_REDEEM_ACCEPTED :
+		    STORE_REDEEM_CONFLICT;
+		r->replay = true;
+	}
+	sq_done(st);
+	return 1;
+}
+
+/*
+ * Why the voucher was not taken: r->result says; for a conflict d names
+ * the winner and *winner_row is its row. 0 or -1.
+ */
+static int
+not_taken(struct store *s, struct store_redeem_record *r,
+    struct store_decision *d, int64_t *winner_row, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->voucher_state, *w = s->redemption_winner;
+	char status[16];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, (int64_t)r->serial);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sq_done(st);
+		if (rc != SQLITE_DONE)
+			return sq_error(s, rc, "reading the voucher", err);
+		r->result = STORE_REDEEM_UNKNOWN;
+		return 0;
+	}
+	sq_copy_text(status, sizeof(status), st, 0);
+	d->value = sqlite3_column_int64(st, 1);
+	sq_done(st);
+	if (strcmp(status, "cancelled") == 0) {
+		r->result = STORE_REDEEM_CANCELLED;
+		return 0;
+	}
+	if (strcmp(status, "expired") == 0) {
+		r->result = STORE_REDEEM_EXPIRED;
+		return 0;
+	}
+	/* "redeemed" or "settled": the winner must exist. */
+	sqlite3_bind_int64(w, 1, (int64_t)r->serial);
+	rc = sqlite3_step(w);
+	if (rc != SQLITE_ROW) {
+		sq_done(w);
+		if (rc != SQLITE_DONE)
+			return sq_error(s, rc, "finding the winner", err);
+		return pn_error_set(err, PN_E_FORMAT, "voucher %llu is %s "
+		    "but has no accepted redemption",
+		    (unsigned long long)r->serial, status);
+	}
+	d->outcome = STORE_REDEEM_CONFLICT;
+	*winner_row = sqlite3_column_int64(w, 0);
+	if (sqlite3_column_bytes(w, 1) == 16)
+		memcpy(d->winner_id, sqlite3_column_blob(w, 1), 16);
+	d->winner_venue_id = sqlite3_column_int64(w, 2);
+	sq_copy_text(d->winner_venue_name, sizeof(d->winner_venue_name), w, 3);
+	d->winner_at = sqlite3_column_int64(w, 4);
+	sq_done(w);
+	r->result = STORE_REDEEM_CONFLICT;
+	return 0;
+}
+
+/* Judge and write one record. 0 (r->result set) or -1. */
+static int
+redeem_one(struct store *s, const struct redeem_job *j,
+    struct store_redeem_record *r, struct pn_error *err)
+{
+	sqlite3_stmt *ins = s->redemption_insert;
+	struct store_decision d;
+	struct store_training session;
+	int64_t winner_row = 0;
+	char object[64], detail[160];
+	int rc;
+
+	if ((rc = stored_answer(s, j->t, r, err)) != 0)
+		return rc < 0 ? -1 : 0;
+	rc = sq_training_by_uid(s, r->session_uid, &session, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 || session.venue_id != j->t->venue_id) {
+		r->result = STORE_REDEEM_NO_SESSION;
+		return 0;
+	}
+	memset(&d, 0, sizeof(d));
+	memcpy(d.redemption_id, r->redemption_id, 16);
+	d.serial = r->serial;
+	d.decided_at = j->now;
+	d.venue_id = j->t->venue_id;
+	sqlite3_bind_int64(s->voucher_take, 1, (int64_t)r->serial);
+	if (sq_step_done(s, s->voucher_take, "taking the voucher", err) != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 1) {
+		sqlite3_bind_int64(s->voucher_state, 1, (int64_t)r->serial);
+		if (sqlite3_step(s->voucher_state) != SQLITE_ROW) {
+			sq_done(s->voucher_state);
+			return pn_error_set(err, PN_E_FORMAT, "voucher %llu "
+			    "vanished", (unsigned long long)r->serial);
+		}
+		d.value = sqlite3_column_int64(s->voucher_state, 1);
+		sq_done(s->voucher_state);
+		d.outcome = STORE_REDEEM_ACCEPTED;
+		memcpy(d.winner_id, r->redemption_id, 16);
+		d.winner_venue_id = j->t->venue_id;
+		(void)snprintf(d.winner_venue_name, sizeof(d.winner_venue_name),
+		    "%s", j->t->venue_name);
+		d.winner_at = j->now;
+		r->result = STORE_REDEEM_ACCEPTED;
+	} else {
+		if (not_taken(s, r, &d, &winner_row, err) != 0)
+			return -1;
+		if (r->result != STORE_REDEEM_CONFLICT)
+			return 0;
+	}
+	if ((r->answer = j->answer(j->ctx, &d, err)) == NULL)
+		return -1;
+	sqlite3_bind_blob(ins, 1, r->redemption_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, (int64_t)r->serial);
+	sqlite3_bind_int64(ins, 3, session.id);
+	sqlite3_bind_int64(ins, 4, j->t->id);
+	sqlite3_bind_int64(ins, 5, j->t->venue_id);
+	sqlite3_bind_int64(ins, 6, r->terminal_time);
+	sqlite3_bind_int64(ins, 7, (int64_t)r->counter);
+	sqlite3_bind_blob(ins, 8, r->record_signature, 64, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 9, d.outcome == STORE_REDEEM_ACCEPTED ?
+	    "accepted" : "conflict", -1, SQLITE_STATIC);
+	if (winner_row != 0)
+		sqlite3_bind_int64(ins, 10, winner_row);
+	else
+		sqlite3_bind_null(ins, 10);
+	sqlite3_bind_int64(ins, 11, d.value);
+	sqlite3_bind_int64(ins, 12, j->now);
+	sqlite3_bind_text(ins, 13, r->answer, -1, SQLITE_STATIC);
+	if (sq_step_done(s, ins, "recording the redemption", err) != 0)
+		return -1;
+	(void)snprintf(object, sizeof(object), "voucher:%llu",
+	    (unsigned long long)r->serial);
+	(void)snprintf(detail, sizeof(detail), "{\"redemption\":%lld,"
+	    "\"venue\":%lld,\"terminal\":%lld,\"session\":%lld%s}",
+	    (long long)sqlite3_last_insert_rowid(s->db),
+	    (long long)j->t->venue_id, (long long)j->t->id,
+	    (long long)session.id, winner_row != 0 ? ",\"lost\":true" : "");
+	if (d.outcome == STORE_REDEEM_ACCEPTED) {
+		sqlite3_bind_int64(s->deny_redeemed, 1, (int64_t)r->serial);
+		sqlite3_bind_int64(s->deny_redeemed, 2, j->now);
+		if (sq_step_done(s, s->deny_redeemed, "adding to the deny list",
+		    err) != 0)
+			return -1;
+	}
+	return store_audit_append(s, j->now, "terminal", d.outcome ==
+	    STORE_REDEEM_ACCEPTED ? "redeem" : "redeem.conflict", object,
+	    detail, err);
+}
+
+static void
+forget_answers(struct store_redeem_record *recs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(recs[i].answer);
+		recs[i].answer = NULL;
+	}
+}
+
+static int
+redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
+{
+	struct redeem_job *j = arg;
+	size_t i;
+	int rc;
+
+	*kept = false;
+	if ((rc = sq_nonce_use(s, j->t->id, j->nonce, j->now, err)) != 0) {
+		for (i = 0; i < j->n; i++)
+			j->recs[i].result = STORE_REDEEM_NONCE_USED;
+		return rc < 0 ? -1 : 0;
+	}
+	for (i = 0; i < j->n; i++) {
+		if (j->recs[i].refused)
+			continue;	/* refused before the store */
+		if (redeem_one(s, j, &j->recs[i], err) != 0) {
+			forget_answers(j->recs, j->n);
+			return -1;
+		}
+	}
+	*kept = true;
+	return 0;
+}
+
+int
+store_redeem(struct store *s, const struct store_terminal *t,
+    const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,
+    int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err)
+{
+	struct redeem_job job = { t, nonce, recs, n, now, answer, ctx };
+
+	if (sq_group_run(s, redeem_job_run, &job, err) != 0) {
+		forget_answers(recs, n);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,256 @@
+/* store_sqlite_terminals.c -- venue terminals: enrolment codes, enrolment, revocation, nonces. */
+#include <stdio.h>
+#include <string.h>
+
+#include "passnum/request.h"
+#include "store_sqlite.h"
+
+int
+store_enrol_code_add(struct store *s, const char *siret,
+    const uint8_t hash[STORE_HASH_SIZE], int64_t now, int64_t expires_at,
+    const char *actor, char venue_name[256], struct pn_error *err)
+{
+	sqlite3_stmt *find = s->venue_by_siret, *ins = s->enrol_code_insert;
+	char object[64];
+	int64_t venue;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_text(find, 1, siret, -1, SQLITE_STATIC);
+	rc = sqlite3_step(find);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			sq_error(s, rc, "finding the venue", err);
+		sq_done(find);
+		sq_rollback(s);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	venue = sqlite3_column_int64(find, 0);
+	sq_copy_text(venue_name, 256, find, 1);
+	sq_done(find);
+	sqlite3_bind_int64(ins, 1, venue);
+	sqlite3_bind_blob(ins, 2, hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 3, now);
+	sqlite3_bind_int64(ins, 4, expires_at);
+	(void)snprintf(object, sizeof(object), "venue:%lld", (long long)venue);
+	/* The code itself is never written anywhere, the audit log included. */
+	if (sq_step_done(s, ins, "recording the enrolment code", err) != 0 ||
+	    store_audit_append(s, now, actor, "terminal.code", object, "",
+	    err) != 0 || sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+terminal_row(sqlite3_stmt *st, struct store_terminal *t)
+{
+	const void *pk = sqlite3_column_blob(st, 7);
+
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(st, 0);
+	t->venue_id = sqlite3_column_int64(st, 1);
+	sq_copy_text(t->venue_name, sizeof(t->venue_name), st, 2);
+	sq_copy_text(t->venue_siret, sizeof(t->venue_siret), st, 3);
+	sq_copy_text(t->venue_status, sizeof(t->venue_status), st, 4);
+	t->accredited_from = sqlite3_column_int64(st, 5);
+	t->accredited_until = sqlite3_column_int64(st, 6);
+	if (pk != NULL && sqlite3_column_bytes(st, 7) == 32)
+		memcpy(t->public_key, pk, 32);
+	sq_copy_text(t->label, sizeof(t->label), st, 8);
+	t->enrolled_at = sqlite3_column_int64(st, 9);
+	t->revoked_at = sqlite3_column_int64(st, 10);
+	sq_copy_text(t->revoke_reason, sizeof(t->revoke_reason), st, 11);
+}
+
+int
+store_terminal_get(struct store *s, int64_t id, struct store_terminal *out,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = s->terminal_get;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		terminal_row(st, out);
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a terminal", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
+    const uint8_t public_key[32], const char *label, int64_t now,
+    struct store_terminal *out, struct pn_error *err)
+{
+	sqlite3_stmt *find = s->enrol_code_find, *use = s->enrol_code_use;
+	sqlite3_stmt *ins = s->terminal_insert;
+	char object[64], detail[160];
+	int64_t code, venue, id;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_blob(find, 1, code_hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(find, 2, now);
+	rc = sqlite3_step(find);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			sq_error(s, rc, "finding the enrolment code", err);
+		sq_done(find);
+		sq_rollback(s);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	code = sqlite3_column_int64(find, 0);
+	venue = sqlite3_column_int64(find, 1);
+	sq_done(find);
+	sqlite3_bind_int64(ins, 1, venue);
+	sqlite3_bind_blob(ins, 2, public_key, 32, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 4, now);
+	rc = sqlite3_step(ins);
+	sq_done(ins);
+	if (rc != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT_UNIQUE)
+			pn_error_set(err, PN_E_EXISTS, "this public key is "
+			    "already enrolled");
+		else
+			sq_error(s, rc, "recording the terminal", err);
+		sq_rollback(s);
+		return -1;
+	}
+	id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_bind_int64(use, 1, code);
+	sqlite3_bind_int64(use, 2, now);
+	sqlite3_bind_int64(use, 3, id);
+	(void)snprintf(object, sizeof(object), "terminal:%lld", (long long)id);
+	(void)snprintf(detail, sizeof(detail), "{\"venue\":%lld}",
+	    (long long)venue);
+	if (sq_step_done(s, use, "using the enrolment code", err) != 0 ||
+	    store_audit_append(s, now, "terminal:enrol", "terminal.enrol",
+	    object, detail, err) != 0 ||
+	    store_terminal_get(s, id, out, err) != 0 ||
+	    sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+struct terminal_visit {
+	int (*fn)(void *ctx, const struct store_terminal *t);
+	void *ctx;
+};
+
+static int
+terminal_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	const struct terminal_visit *visit = arg;
+	struct store_terminal t;
+
+	(void)err;
+	terminal_row(st, &t);
+	return visit->fn(visit->ctx, &t) != 0;
+}
+
+int
+store_terminal_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_terminal *t), void *ctx,
+    struct pn_error *err)
+{
+	struct terminal_visit visit = { fn, ctx };
+
+	return sq_each_row(s, s->terminal_all, "listing terminals",
+	    terminal_visit, &visit, err);
+}
+
+int
+store_terminal_revoke(struct store *s, int64_t id, const char *reason,
+    int64_t now, const char *actor, struct pn_error *err)
+{
+	struct store_terminal t;
+	char object[64];
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	rc = store_terminal_get(s, id, &t, err);
+	if (rc == 0 && t.revoked_at != 0)
+		rc = 2;
+	if (rc != 0) {
+		sq_rollback(s);
+		return rc;
+	}
+	sqlite3_bind_int64(s->terminal_revoke, 1, id);
+	sqlite3_bind_int64(s->terminal_revoke, 2, now);
+	sqlite3_bind_text(s->terminal_revoke, 3, reason, -1, SQLITE_STATIC);
+	(void)snprintf(object, sizeof(object), "terminal:%lld", (long long)id);
+	if (sq_step_done(s, s->terminal_revoke, "revoking the terminal",
+	    err) != 0 || store_audit_append(s, now, actor, "terminal.revoke",
+	    object, reason, err) != 0 || sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Forget nonces once a minute at most: older ones are refused by their time anyway. */
+#define NONCE_FORGET_EVERY 60
+
+int
+sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
+    int64_t now, struct pn_error *err)
+{
+	/* Only writers touch it, and they are serialised by the write lock. */
+	static int64_t last_forget;
+	sqlite3_stmt *st = s->nonce_insert;
+	int rc;
+
+	if (now - last_forget >= NONCE_FORGET_EVERY) {
+		sqlite3_bind_int64(s->nonce_forget, 1,
+		    now - 2 * PN_REQUEST_WINDOW);
+		if (sq_step_done(s, s->nonce_forget, "forgetting old nonces",
+		    err) != 0)
+			return -1;
+		last_forget = now;
+	}
+	sqlite3_bind_int64(st, 1, terminal);
+	sqlite3_bind_blob(st, 2, nonce, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	sq_done(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return 1;
+	return sq_error(s, rc, "recording the nonce", err);
+}
+
+struct nonce_job {
+	int64_t terminal;
+	const uint8_t *nonce;
+	int64_t now;
+};
+
+static int
+nonce_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
+{
+	struct nonce_job *j = arg;
+	int rc = sq_nonce_use(s, j->terminal, j->nonce, j->now, err);
+
+	*kept = rc == 0;
+	return rc;
+}
+
+int
+store_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
+    int64_t now, struct pn_error *err)
+{
+	struct nonce_job job = { terminal, nonce, now };
+
+	return sq_group_run(s, nonce_job_run, &job, err);
+}

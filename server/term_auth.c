@@ -1,0 +1,95 @@
+/* term_auth.c -- the terminal signature on a request: headers, clock, key, nonce. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/parse.h"
+#include "term_auth.h"
+#include "worker.h"
+
+bool
+term_venue_allowed(const struct store_terminal *t, int64_t now)
+{
+	return strcmp(t->venue_status, "active") == 0 &&
+	    now >= t->accredited_from &&
+	    (t->accredited_until == 0 || now < t->accredited_until);
+}
+
+static int
+refuse(struct http_request *req, enum MHD_Result *rc, enum err_code code,
+    const char *detail)
+{
+	*rc = http_reply_error(req, code, "%s", detail);
+	return -1;
+}
+
+int
+term_auth(struct http_request *req, struct store_terminal *t,
+    uint8_t nonce[PN_NONCE_SIZE], enum MHD_Result *rc)
+{
+	const char *id_text = http_request_header(req, PN_HDR_TERMINAL);
+	const char *time_text = http_request_header(req, PN_HDR_TIME);
+	const char *nonce_text = http_request_header(req, PN_HDR_NONCE);
+	const char *sig_text = http_request_header(req, PN_HDR_SIGNATURE);
+	const char *body;
+	uint8_t sig[64];
+	uint64_t id, at;
+	int64_t now = (int64_t)time(NULL);
+	struct pn_error err;
+	struct store *s;
+	size_t len;
+	int found;
+
+	if (id_text == NULL || time_text == NULL || nonce_text == NULL ||
+	    sig_text == NULL)
+		return refuse(req, rc, ERR_BAD_SIGNED_HEADERS, "this route "
+		    "needs the headers " PN_HDR_TERMINAL ", " PN_HDR_TIME ", "
+		    PN_HDR_NONCE " and " PN_HDR_SIGNATURE);
+	if (pn_parse_u64(id_text, INT64_MAX, &id) != 0 || id == 0 ||
+	    pn_parse_u64(time_text, INT64_MAX, &at) != 0 ||
+	    !pn_hex_decode(nonce_text, nonce, PN_NONCE_SIZE) ||
+	    !pn_hex_decode(sig_text, sig, sizeof(sig)))
+		return refuse(req, rc, ERR_BAD_SIGNED_HEADERS, "terminal "
+		    "number and time in decimal, nonce 32 and signature 128 "
+		    "lowercase hex digits expected");
+	if ((int64_t)at < now - PN_REQUEST_WINDOW ||
+	    (int64_t)at > now + PN_REQUEST_WINDOW) {
+		*rc = http_reply_error(req, ERR_STALE_REQUEST, "request time "
+		    "%llu, server time %lld: more than %d s apart",
+		    (unsigned long long)at, (long long)now, PN_REQUEST_WINDOW);
+		return -1;
+	}
+	if ((s = worker_store(&err)) == NULL ||
+	    (found = store_terminal_get(s, (int64_t)id, t, &err)) < 0) {
+		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+		return -1;
+	}
+	if (found == 1)
+		return refuse(req, rc, ERR_UNKNOWN_TERMINAL, "no terminal of "
+		    "that number is enrolled");
+	body = http_request_body(req, &len);
+	if (!pn_request_verify(sig, t->public_key, http_request_method(req),
+	    http_request_url(req), (int64_t)at, nonce_text, body, len))
+		return refuse(req, rc, ERR_BAD_REQUEST_SIGNATURE, "the "
+		    "signature does not verify under the terminal's key for "
+		    "this method, path, time, nonce and body");
+	if (t->revoked_at != 0)
+		return refuse(req, rc, ERR_TERMINAL_REVOKED, t->revoke_reason);
+	if (!term_venue_allowed(t, now))
+		return refuse(req, rc, ERR_VENUE_NOT_ALLOWED,
+		    strcmp(t->venue_status, "active") != 0 ? "the venue is "
+		    "suspended" : "the venue is not accredited today");
+	if (strcmp(http_request_method(req), "GET") == 0) {
+		found = store_nonce_use(s, t->id, nonce, now, &err);
+		if (found < 0) {
+			*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE,
+			    "%s", err.message);
+			return -1;
+		}
+		if (found == 1)
+			return refuse(req, rc, ERR_REPLAYED_NONCE, "this "
+			    "nonce was used before; nothing was done");
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* term_auth.h -- checking a terminal's signed request (include/passnum/request.h). */
+#ifndef PN_TERM_AUTH_H
+#define PN_TERM_AUTH_H
+
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "passnum/request.h"
+#include "http.h"
+#include "store.h"
+
+/*
+ * Check req's terminal headers: well formed (4007), the time within
+ * PN_REQUEST_WINDOW of the server's clock (4005), a known terminal
+ * (4002) whose signature over the request verifies (4003), not revoked
+ * (4004), of a venue active and accredited today (4008). A GET's nonce is
+ * recorded here (4006 when used before); a POST's is recorded by the
+ * store in the transaction of its change, so that a refused change does
+ * not use it up. Returns 0 with *t and nonce filled, or -1 after
+ * answering, *rc holding what to return.
+ */
+int term_auth(struct http_request *req, struct store_terminal *t,
+    uint8_t nonce[PN_NONCE_SIZE], enum MHD_Result *rc);
+
+/* The venue of t may redeem at now: active, and accredited then. */
+bool term_venue_allowed(const struct store_terminal *t, int64_t now);
+
+#endif
