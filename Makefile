@@ -95,6 +95,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h terminal
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TERM_OBJ): EXTRA_CFLAGS = $(TERM_CFLAGS)
+# The terminal is linked --as-needed: of the server's libraries it needs
+# few, and each one loaded (libmicrohttpd pulls in GnuTLS) costs resident
+# memory on a small venue machine.
 
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -116,7 +119,7 @@ $(ADMIN_BIN): $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o) $(SRV_A) $(LIB_A)
 
 $(TERM_BIN): $(TERM_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TERM_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS) $(TERM_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)

@@ -235,8 +235,8 @@ term_config_save(const char *path, const struct term_config *c,
 {
 	char hex[65] = "";
 	json_t *root, *themes;
-	char *text = NULL;
-	size_t i;
+	char *text = NULL, *line;
+	size_t i, len;
 	int rc = -1;
 
 	if (c->has_master)
@@ -266,7 +266,15 @@ term_config_save(const char *path, const struct term_config *c,
 		goto out;
 	}
 	/* Not secret, but it names the venue: no need for others to read it. */
-	rc = pn_file_write(path, text, strlen(text), 0600, true, err);
+	len = strlen(text);
+	if ((line = malloc(len + 2)) == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(line, text, len);
+	line[len] = '\n';	/* a text file ends with a line ending */
+	rc = pn_file_write(path, line, len + 1, 0600, true, err);
+	free(line);
 out:
 	free(text);
 	json_decref(root);

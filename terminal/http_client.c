@@ -224,7 +224,7 @@ http_request(struct http_client *c, const char *method, const char *route,
     const char *body, size_t body_len, bool sign, size_t max_reply,
     struct http_reply *reply)
 {
-	char path[2048], url[2600], ctype[128] = "";
+	char path[2048], signed_path[2048], url[2600], ctype[128] = "";
 	struct curl_slist *h = NULL;
 	struct sink s = { .max = max_reply };
 	char *ct = NULL;
@@ -233,7 +233,7 @@ http_request(struct http_client *c, const char *method, const char *route,
 	json_error_t jerr;
 
 	memset(reply, 0, sizeof(*reply));
-	/* The path as sent is what is signed: base path and route. */
+	/* The path as sent: the base URL's path, then the route. */
 	if (snprintf(path, sizeof(path), "%s%s", c->base_path, route) >=
 	    (int)sizeof(path) || snprintf(url, sizeof(url), "%s%s", c->origin,
 	    path) >= (int)sizeof(url)) {
@@ -241,12 +241,16 @@ http_request(struct http_client *c, const char *method, const char *route,
 		    "long");
 		return -1;
 	}
+	memcpy(signed_path, path, strlen(path) + 1);
 	curl_easy_reset(e);
+	/* Signed: the path without its query (docs/api.md; no signed route takes one). */
+	if (strchr(path, '?') != NULL)
+		signed_path[strcspn(path, "?")] = '\0';
 	if ((body != NULL && !add_header(&h, "Content-Type",
 	    "application/json")) || !add_header(&h, "Accept",
 	    "application/json, application/octet-stream") ||
 	    (sign && c->sk != NULL &&
-	    !sign_headers(c, &h, method, path, body, body_len))) {
+	    !sign_headers(c, &h, method, signed_path, body, body_len))) {
 		curl_slist_free_all(h);
 		(void)snprintf(reply->error, sizeof(reply->error), "cannot "
 		    "build the request headers");

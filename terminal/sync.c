@@ -276,6 +276,7 @@ enum sync_outcome
 sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 {
 	struct sync_stats local;
+	struct pn_error counted;
 	struct declare_walk w;
 	struct batch b = { 0 };
 	size_t chunk;
@@ -286,16 +287,20 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	if (st == NULL)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if ((rc = term_refresh_trust(t, err)) != 0)
-		return rc == 1 ? SYNC_UNREACHABLE : SYNC_FAILED;
-	if ((rc = term_refresh_deny(t, err)) != 0)
-		return rc == 1 ? SYNC_UNREACHABLE : SYNC_FAILED;
+	if ((rc = term_refresh_trust(t, err)) == 0)
+		rc = term_refresh_deny(t, err);
+	if (rc != 0) {
+		out = rc == 1 ? SYNC_UNREACHABLE : SYNC_FAILED;
+		goto done;
+	}
 	w = (struct declare_walk){ .t = t, .st = st, .err = err };
 	if (journal_session_each(t->journal, 0, true, declare_one, &w,
 	    err) < 0)
-		return SYNC_FAILED;
-	if (w.unreachable)
-		return SYNC_UNREACHABLE;
+		goto done;
+	if (w.unreachable) {
+		out = SYNC_UNREACHABLE;
+		goto done;
+	}
 	chunk = t->cfg.max_batch < SYNC_CHUNK_MAX ? t->cfg.max_batch :
 	    SYNC_CHUNK_MAX;
 	if ((b.recs = calloc(chunk, sizeof(*b.recs))) == NULL) {
@@ -333,7 +338,8 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	    (int64_t)time(NULL), err);
 done:
 	free(b.recs);
-	pending = journal_pending_count(t->journal, err);
+	/* Counted apart, so that err keeps the reason of a failure. */
+	pending = journal_pending_count(t->journal, &counted);
 	st->pending = pending > 0 ? (size_t)pending : 0;
 	return out;
 }
