@@ -136,6 +136,11 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	$(CC) $(CPPFLAGS) -Iserver -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
+# test_terminal_journal compiles the terminal modules it tests in (the
+# unit-test rule links only the server's and the library's archives).
+$(BUILD)/tests/test_terminal_journal: terminal/journal.c terminal/journal.h \
+    terminal/config.c terminal/config.h terminal/verdict.c terminal/verdict.h
+
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
 $(BUILD)/tools/gen-errors-md: server/gen_errors_md.c server/errors.c server/errors.h server/errors.def
