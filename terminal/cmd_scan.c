@@ -161,11 +161,11 @@ open_new(struct desk *d)
 	}
 	rc = sessions_open(d->t, theme, (int64_t)time(NULL), (int)minutes,
 	    &d->session, &err);
-	if (rc < 0 && !d->session.here) {
+	if (rc < 0) {
 		fprintf(stderr, "passnum-terminal: %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
-	if (rc < 0)
+	if (rc == 2)
 		fprintf(stderr, "passnum-terminal: %s\n", err.message);
 	printf("séance ouverte : ");
 	sessions_print(stdout, &d->session, 0);

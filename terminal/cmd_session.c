@@ -92,10 +92,9 @@ session_open(int argc, char **argv)
 		return TERM_EXIT_USAGE;
 	}
 	rc = sessions_open(&t, theme, start, (int)minutes, &s, &err);
-	if (rc < 0) {
+	if (rc < 0 || rc == 2) {
 		fprintf(stderr, "passnum-terminal session: %s\n", err.message);
-		/* Stored: a refusal by the server is not a local failure. */
-		rc = s.here ? TERM_EXIT_SERVER : TERM_EXIT_SETUP;
+		rc = rc < 0 ? TERM_EXIT_SETUP : TERM_EXIT_SERVER;
 	} else {
 		printf("séance ouverte : ");
 		sessions_print(stdout, &s, 0);

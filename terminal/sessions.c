@@ -132,7 +132,8 @@ sessions_open(struct term *t, const char *theme, int64_t starts_at,
 	rc = sync_declare_session(t, out, err);
 	if (rc == 0)
 		out->declared = true;
-	return rc;
+	/* Kept either way: a refusal is the server's word, not a local fault. */
+	return rc < 0 ? 2 : rc;
 }
 
 void

@@ -26,7 +26,8 @@ int sessions_find(struct term *t, const char *prefix,
  * Open a session here: a fresh random id, stored in the journal, then
  * declared to the server when it answers (else at the next sync).
  * theme must be one of the configured themes. Returns 0 (declared),
- * 1 (kept for later: the server is away), or -1 with err.
+ * 1 (kept for later: the server is away), 2 (kept, but the server
+ * refused it: err says why), or -1 with err when nothing was stored.
  */
 int sessions_open(struct term *t, const char *theme, int64_t starts_at,
     int duration_minutes, struct journal_session *out, struct pn_error *err);

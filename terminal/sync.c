@@ -74,10 +74,11 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 		/* The proof must be about this record and this voucher. */
 		if (memcmp(r.redemption_id, rec->r.id, sizeof(r.redemption_id))
 		    != 0 || r.serial != rec->serial ||
+		    r.venue != t->cfg.venue_id ||
 		    r.outcome != (status == 200 ? PN_RECEIPT_ACCEPTED :
 		    PN_RECEIPT_CONFLICT)) {
 			pn_error_set(err, PN_E_FORMAT, "receipt: names another "
-			    "record, voucher or outcome");
+			    "record, voucher, venue or outcome");
 			return 1;
 		}
 		rec->state = status == 200 ? JOURNAL_ACCEPTED : JOURNAL_CONFLICT;

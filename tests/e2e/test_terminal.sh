@@ -137,6 +137,14 @@ said 0 "ACCEPTÉ — $EUR — chèque $(printed 2)" \
     "a printed serial typed by hand is looked up and taken"
 term "$T1" redeem "0000 0000 0002 9" --session "$S1"
 said 10 "numéro mal tapé" "a mistyped serial is refused (check digit)"
+# A crash after the server committed and before its answer was stored:
+# the record is pending again, and its retry must not turn into a conflict.
+sqlite3 "$T1/journal.sqlite" "UPDATE record SET state = 'pending', receipt = '', http_status = 0 WHERE serial = 2"
+term "$T1" sync
+said 0 "1 accepté(s), 0 déjà utilisé(s) ailleurs" \
+    "a record whose answer was lost is sent again and accepted"
+check "... the server holds one row for it: same redemption_id, no conflict" \
+    test "$(sqlite3 "$DB" "SELECT count(*) FROM redemption WHERE serial = 2")" = 1
 
 # --- Bad codes, refused locally -----------------------------------------------
 before=$(rows_at_server)
