@@ -65,6 +65,7 @@ auto_sync(struct desk *d, bool force)
 	if (out == SYNC_DONE) {
 		d->backoff = BACKOFF_MIN;
 		d->next_sync = 0;
+		d->t->offline_until = 0;
 	} else {
 		d->next_sync = now + d->backoff;
 		d->backoff = d->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :

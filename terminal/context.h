@@ -29,7 +29,16 @@ struct term {
 	size_t deny_docs;		/* documents stored in the journal */
 	int64_t deny_fresh_at;		/* signed time of the latest document */
 	struct http_client *http;
+	/*
+	 * After a redemption could not reach the server, the next ones of
+	 * this process go straight to offline until then, rather than each
+	 * waiting for a connection timeout; a successful sync clears it.
+	 */
+	int64_t offline_until;
 };
+
+/* How long a failed redemption request keeps a process offline, in seconds. */
+#define TERM_OFFLINE_HOLD 30
 
 /*
  * Open the enrolled terminal in the data dir named by data_opt (see

@@ -172,7 +172,7 @@ take_offline(struct term *t, struct journal_record *rec, struct verdict *out)
 
 static int
 send_record(struct term *t, struct journal_record *rec,
-    const struct journal_session *session, struct verdict *out)
+    struct journal_session *session, struct verdict *out)
 {
 	struct http_reply rep;
 	struct pn_error err;
@@ -180,12 +180,19 @@ send_record(struct term *t, struct journal_record *rec,
 	json_t *j;
 	int rc;
 
+	if ((int64_t)time(NULL) < t->offline_until)
+		return take_offline(t, rec, out);
 	if (!session->declared) {
 		rc = sync_declare_session(t, session, &err);
-		if (rc == 1)
+		if (rc == 1) {
+			t->offline_until = (int64_t)time(NULL) +
+			    TERM_OFFLINE_HOLD;
 			return take_offline(t, rec, out);
+		}
 		if (rc < 0)
 			fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		else
+			session->declared = true;
 	}
 	j = pn_redemption_to_json(&rec->r);
 	body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -200,6 +207,7 @@ send_record(struct term *t, struct journal_record *rec,
 	free(body);
 	if (rc != 0 || http_reply_unreachable(&rep)) {
 		http_reply_free(&rep);
+		t->offline_until = (int64_t)time(NULL) + TERM_OFFLINE_HOLD;
 		return take_offline(t, rec, out);
 	}
 	rc = sync_apply_answer(t, rec, rep.status, rep.json, &err);
@@ -226,7 +234,7 @@ send_record(struct term *t, struct journal_record *rec,
 
 int
 redeem_take(struct term *t, const char *input, size_t len,
-    const struct journal_session *session, struct verdict *out)
+    struct journal_session *session, struct verdict *out)
 {
 	char code[PN_CODE_INPUT_MAX], typed[PN_CODE_INPUT_MAX];
 	struct journal_record *rec, held;
