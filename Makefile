@@ -183,10 +183,11 @@ run: deps-check
 	@scripts/run.sh build/release demo $(PORT)
 
 bench: deps-check
-	@$(MAKE) --no-print-directory BUILD=build/release all $(BENCH_SRC:bench/%.c=build/release/bench/%)
+	@$(MAKE) --no-print-directory BUILD=build/release all tools $(BENCH_SRC:bench/%.c=build/release/bench/%)
 	@rc=0; build/release/bench/bench_voucher || rc=1; \
 	    build/release/bench/bench_pdf || rc=1; \
-	    bench/bench_issue.sh build/release || rc=1; exit $$rc
+	    bench/bench_issue.sh build/release || rc=1; \
+	    bench/bench_redeem.sh build/release || rc=1; exit $$rc
 
 fuzz: deps-check fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)

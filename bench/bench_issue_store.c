@@ -72,7 +72,7 @@ main(int argc, char **argv)
 	    store_agency_add(s, "bench", "eds", "", now, "bench", &agency,
 	    &err) != 0 ||
 	    store_programme_add(s, &p, now, "bench", &prog, &err) != 0 ||
-	    store_user_add(s, "bench", "bench", ROLE_CASEWORKER, agency, "x",
+	    store_user_add(s, "bench", "bench", ROLE_CASEWORKER, agency, 0, "x",
 	    now, "bench", &user, &err) != 0) {
 		fprintf(stderr, "bench_issue_store: %s\n", err.message);
 		return 1;

@@ -1,4 +1,5 @@
 /* timefmt.c -- parsing and printing dates. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -103,24 +104,119 @@ last_sunday_1am(int year, int mon)
 	return (int64_t)t - (int64_t)tm.tm_wday * 86400;
 }
 
+/*
+ * The broken-down time it is in Paris at t (its fields as gmtime_r() fills
+ * them). Returns 0, or -1 when the year does not fit struct tm.
+ */
+static int
+paris_tm(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+	int64_t offset = 3600;
+
+	if (gmtime_r(&tt, tm) == NULL)
+		return -1;
+	if (t >= last_sunday_1am(tm->tm_year, 2) &&
+	    t < last_sunday_1am(tm->tm_year, 9))
+		offset = 7200;
+	tt = (time_t)(t + offset);
+	return gmtime_r(&tt, tm) == NULL ? -1 : 0;
+}
+
+/*
+ * t in Paris, its date and, when with_time, its hour and minute; "@t"
+ * when it cannot be. (Literal formats: -Wformat-nonliteral checks them.)
+ */
+static void
+paris_format(int64_t t, bool with_time, char buf[PN_TIME_TEXT_MAX])
+{
+	struct tm tm;
+	size_t n;
+
+	if (paris_tm(t, &tm) != 0)
+		n = 0;
+	else if (with_time)
+		n = strftime(buf, PN_TIME_TEXT_MAX, "%d/%m/%Y %H:%M", &tm);
+	else
+		n = strftime(buf, PN_TIME_TEXT_MAX, "%d/%m/%Y", &tm);
+	if (n == 0)
+		(void)snprintf(buf, PN_TIME_TEXT_MAX, "@%lld", (long long)t);
+}
+
 void
 pn_time_format_paris_date(int64_t t, char buf[PN_TIME_TEXT_MAX])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	int64_t offset = 3600;
+	paris_format(t, false, buf);
+}
 
-	if (gmtime_r(&tt, &tm) == NULL)
-		goto fail;
-	if (t >= last_sunday_1am(tm.tm_year, 2) &&
-	    t < last_sunday_1am(tm.tm_year, 9))
-		offset = 7200;
-	tt = (time_t)(t + offset);
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, PN_TIME_TEXT_MAX, "%d/%m/%Y", &tm) == 0)
-		goto fail;
-	return;
-	/* Reached when the year does not fit struct tm. */
-fail:
-	(void)snprintf(buf, PN_TIME_TEXT_MAX, "@%lld", (long long)t);
+void
+pn_time_format_paris(int64_t t, char buf[PN_TIME_TEXT_MAX])
+{
+	paris_format(t, true, buf);
+}
+
+int
+pn_month_parse(const char *s, int *year, int *month)
+{
+	int y, m;
+
+	if (s == NULL || strlen(s) != 7 || digits(s, 4, &y) != 0 ||
+	    s[4] != '-' || digits(s + 5, 2, &m) != 0 || y < 1970 ||
+	    m < 1 || m > 12)
+		return -1;
+	*year = y;
+	*month = m;
+	return 0;
+}
+
+void
+pn_paris_month_of(int64_t t, int *year, int *month)
+{
+	struct tm tm;
+
+	if (paris_tm(t, &tm) != 0) {
+		*year = 1970;
+		*month = 1;
+		return;
+	}
+	*year = tm.tm_year + 1900;
+	*month = tm.tm_mon + 1;
+}
+
+/* Midnight in Paris starting the first day of month (1-12) of year. */
+static int
+paris_month_start(int year, int month, int64_t *out)
+{
+	struct tm tm, back;
+	time_t utc;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = 1;
+	if ((utc = timegm(&tm)) == (time_t)-1)
+		return -1;
+	/*
+	 * Midnight in Paris is 23:00 or 22:00 UTC the day before. Summer time
+	 * changes at 01:00 UTC on a last Sunday, never later than 01:00 UTC
+	 * on the 31st: at 22:00 UTC the evening before a first of the month,
+	 * the offset is already the one of that midnight.
+	 */
+	if (paris_tm((int64_t)utc - 7200, &back) != 0)
+		return -1;
+	/* back is then 23:00 (UTC+1) or 00:00 the next day (UTC+2). */
+	*out = (int64_t)utc - (back.tm_hour == 23 ? 3600 : 7200);
+	return 0;
+}
+
+int
+pn_paris_month_bounds(int year, int month, int64_t *from, int64_t *to)
+{
+	if (year < 1970 || year > 9999 || month < 1 || month > 12)
+		return -1;
+	if (paris_month_start(year, month, from) != 0 ||
+	    paris_month_start(month == 12 ? year + 1 : year,
+	    month == 12 ? 1 : month + 1, to) != 0)
+		return -1;
+	return 0;
 }

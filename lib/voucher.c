@@ -117,23 +117,13 @@ pn_voucher_from_text(const char *text, size_t len, struct pn_voucher *v)
 	return pn_voucher_unpack(raw, outlen, v);
 }
 
-enum pn_reason
-pn_voucher_verify(const struct pn_voucher *v, const struct pn_trust *trust,
+/* The checks after the signature: the fields are the issuer's own words. */
+static enum pn_reason
+verify_fields(const struct pn_voucher *v, const struct pn_cert *c,
     const struct pn_denylist *deny, int64_t at)
 {
-	uint8_t raw[PN_VOUCHER_SIZE];
-	const struct pn_cert *c;
 	const struct pn_deny_entry *e;
 
-	if (pn_trust_is_revoked(trust, v->kid))
-		return PN_R_REVOKED_KID;
-	if ((c = pn_trust_find(trust, v->kid)) == NULL)
-		return PN_R_UNKNOWN_KID;
-	pn_voucher_pack(v, raw);
-	if (!pn_verify_tagged(v->signature, c->pk, PN_TAG_VOUCHER, raw,
-	    PN_VOUCHER_SIGNED_SIZE))
-		return PN_R_SIGNATURE;
-	/* From here on the fields are the issuer's own words. */
 	if (v->issued_at < c->valid_from || v->issued_at > c->sign_until)
 		return PN_R_ISSUED_OUTSIDE_KEY;
 	if (v->expires_at < v->issued_at)
@@ -150,6 +140,47 @@ pn_voucher_verify(const struct pn_voucher *v, const struct pn_trust *trust,
 		return e->reason == PN_DENY_CANCELLED ? PN_R_CANCELLED :
 		    PN_R_REDEEMED;
 	return PN_R_OK;
+}
+
+/* The signing key of v: PN_R_OK with *c, or why there is none. */
+static enum pn_reason
+signing_cert(const struct pn_voucher *v, const struct pn_trust *trust,
+    const struct pn_cert **c)
+{
+	if (pn_trust_is_revoked(trust, v->kid))
+		return PN_R_REVOKED_KID;
+	if ((*c = pn_trust_find(trust, v->kid)) == NULL)
+		return PN_R_UNKNOWN_KID;
+	return PN_R_OK;
+}
+
+enum pn_reason
+pn_voucher_verify(const struct pn_voucher *v, const struct pn_trust *trust,
+    const struct pn_denylist *deny, int64_t at)
+{
+	uint8_t raw[PN_VOUCHER_SIZE];
+	const struct pn_cert *c;
+	enum pn_reason r;
+
+	if ((r = signing_cert(v, trust, &c)) != PN_R_OK)
+		return r;
+	pn_voucher_pack(v, raw);
+	if (!pn_verify_tagged(v->signature, c->pk, PN_TAG_VOUCHER, raw,
+	    PN_VOUCHER_SIGNED_SIZE))
+		return PN_R_SIGNATURE;
+	return verify_fields(v, c, deny, at);
+}
+
+enum pn_reason
+pn_voucher_verify_issued(const struct pn_voucher *v,
+    const struct pn_trust *trust, int64_t at)
+{
+	const struct pn_cert *c;
+	enum pn_reason r;
+
+	if ((r = signing_cert(v, trust, &c)) != PN_R_OK)
+		return r;
+	return verify_fields(v, c, NULL, at);
 }
 
 enum pn_reason

@@ -44,7 +44,8 @@ int admin_store_fail(const char *cmd, const struct pn_error *err,
 
 /* Add a user whose password is hashed with Argon2id here. */
 int admin_user_create(struct store *s, const char *login, const char *name,
-    unsigned role, int64_t agency, const char *password, struct pn_error *err);
+    unsigned role, int64_t agency, int64_t venue, const char *password,
+    struct pn_error *err);
 
 /* A random password of len - 1 unambiguous characters. */
 void admin_password_new(char *buf, size_t len);

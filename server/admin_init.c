@@ -161,8 +161,8 @@ make_demo(const struct paths *p, const char *shown_creds, struct store *s,
 	    store_programme_add(s, &prog, now, "admin-cli", &programme,
 	    err) != 0 ||
 	    admin_user_create(s, "caseworker", "Camille Martin",
-	    ROLE_CASEWORKER, agency, pw_case, err) != 0 ||
-	    admin_user_create(s, "admin", "Administrateur", ROLE_ADMIN, 0,
+	    ROLE_CASEWORKER, agency, 0, pw_case, err) != 0 ||
+	    admin_user_create(s, "admin", "Administrateur", ROLE_ADMIN, 0, 0,
 	    pw_admin, err) != 0 ||
 	    admin_token_issue(s, "caseworker", "demo", token, err) != 0)
 		return -1;

@@ -1,6 +1,7 @@
 /* admin_users.c -- passnum-admin user: the accounts of caseworkers, venues, accountants and admins.
  *
  *   user add --config FILE --login L --name NAME --role ROLE [--agency ID]
+ *       [--venue SIRET]  (required for role venue, refused for the others)
  *   user passwd --config FILE --login L
  *       (the password is one line of standard input, or generated and
  *       printed when standard input is a terminal or empty)
@@ -20,6 +21,7 @@
 
 #include <sodium.h>
 
+#include "passnum/bankid.h"
 #include "passnum/parse.h"
 #include "admin.h"
 #include "store.h"
@@ -45,7 +47,7 @@ password_hash(const char *password, char hash[crypto_pwhash_STRBYTES],
 
 int
 admin_user_create(struct store *s, const char *login, const char *name,
-    unsigned role, int64_t agency, const char *password,
+    unsigned role, int64_t agency, int64_t venue, const char *password,
     struct pn_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
@@ -53,7 +55,7 @@ admin_user_create(struct store *s, const char *login, const char *name,
 
 	if (password_hash(password, hash, err) != 0)
 		return -1;
-	return store_user_add(s, login, name, role, agency, hash,
+	return store_user_add(s, login, name, role, agency, venue, hash,
 	    (int64_t)time(NULL), ADMIN_ACTOR, &id, err);
 }
 
@@ -124,15 +126,19 @@ user_add(int argc, char **argv)
 {
 	const char *cmd = "user add", *config = NULL, *login = NULL;
 	const char *name = NULL, *role_name = NULL, *agency_text = NULL;
+	const char *venue_text = NULL;
 	const struct admin_opt opts[] = {
 		{ "config", &config, true },
 		{ "login", &login, true },
 		{ "name", &name, true },
 		{ "role", &role_name, true },
 		{ "agency", &agency_text, false },
+		{ "venue", &venue_text, false },
 		{ NULL, NULL, false },
 	};
-	char password[128];
+	char password[128], siret[PN_SIRET_LEN + 1], msg[200];
+	struct store_venue venue = { .id = 0 };
+	enum pn_id_status id_st;
 	struct pn_error err;
 	struct store *s;
 	unsigned role;
@@ -140,8 +146,8 @@ user_add(int argc, char **argv)
 	int rc;
 
 	if ((rc = admin_getopt(cmd, "user add --config FILE --login L --name "
-	    "NAME --role ROLE [--agency ID] (password on standard input, or "
-	    "generated)", argc, argv, opts)) != 0)
+	    "NAME --role ROLE [--agency ID] [--venue SIRET] (password on "
+	    "standard input, or generated)", argc, argv, opts)) != 0)
 		return rc;
 	if ((role = store_role_parse(role_name)) == 0)
 		return admin_usage_error(cmd, "--role: caseworker, venue, "
@@ -152,18 +158,42 @@ user_add(int argc, char **argv)
 	if (role == ROLE_CASEWORKER && agency == 0)
 		return admin_usage_error(cmd, "a caseworker belongs to an "
 		    "agency: give --agency ID");
+	/* The venue pages show a venue user their own venue, and only that. */
+	if (role == ROLE_VENUE && venue_text == NULL)
+		return admin_usage_error(cmd, "a venue user belongs to a venue: "
+		    "give --venue SIRET");
+	if (role != ROLE_VENUE && venue_text != NULL)
+		return admin_usage_error(cmd, "--venue is only for role venue");
+	if (venue_text != NULL &&
+	    (id_st = pn_siret_parse(venue_text, siret)) != PN_ID_OK)
+		return admin_usage_error(cmd, "--venue: %s",
+		    pn_id_status_message(id_st, "SIRET", msg, sizeof(msg)));
 	if ((rc = password_obtain(cmd, login, password, sizeof(password))) != 0)
 		return rc;
 	if ((s = admin_open_store(cmd, config)) == NULL) {
 		sodium_memzero(password, sizeof(password));
 		return ADMIN_EXIT_FAIL;
 	}
-	rc = admin_user_create(s, login, name, role, (int64_t)agency, password,
-	    &err);
+	if (venue_text != NULL &&
+	    (rc = store_venue_by_siret(s, siret, &venue, &err)) != 0) {
+		sodium_memzero(password, sizeof(password));
+		if (rc < 0)
+			return admin_store_fail(cmd, &err, s);
+		fprintf(stderr, "passnum-admin %s: no venue with SIRET %s "
+		    "(passnum-admin venue list shows them)\n", cmd, siret);
+		store_close(s);
+		return ADMIN_EXIT_FAIL;
+	}
+	rc = admin_user_create(s, login, name, role, (int64_t)agency, venue.id,
+	    password, &err);
 	sodium_memzero(password, sizeof(password));
 	if (rc != 0)
 		return admin_store_fail(cmd, &err, s);
-	printf("user %s (%s) added\n", login, store_role_name(role));
+	if (venue.id != 0)
+		printf("user %s (%s of venue %lld, %s) added\n", login,
+		    store_role_name(role), (long long)venue.id, venue.name);
+	else
+		printf("user %s (%s) added\n", login, store_role_name(role));
 	store_close(s);
 	return ADMIN_EXIT_OK;
 }
@@ -261,19 +291,21 @@ user_passwd(int argc, char **argv)
 	    &err);
 }
 
+/* One line a user: login, name, role, agency or venue ("-": none), state. */
 static int
 print_user(void *ctx, const struct store_user *u)
 {
 	(void)ctx;
+	printf("%s\t%s\t%s\t", u->login, u->display_name,
+	    store_role_name(u->role));
 	if (u->agency_id > 0)
-		printf("%s\t%s\t%s\tagency %lld %s\t%s\n", u->login,
-		    u->display_name, store_role_name(u->role),
-		    (long long)u->agency_id, u->agency_name,
-		    u->disabled ? "disabled" : "enabled");
+		printf("agency %lld %s", (long long)u->agency_id,
+		    u->agency_name);
+	else if (u->venue_id > 0)
+		printf("venue %s %s", u->venue_siret, u->venue_name);
 	else
-		printf("%s\t%s\t%s\t-\t%s\n", u->login, u->display_name,
-		    store_role_name(u->role),
-		    u->disabled ? "disabled" : "enabled");
+		printf("-");
+	printf("\t%s\n", u->disabled ? "disabled" : "enabled");
 	return 0;
 }
 

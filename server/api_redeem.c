@@ -2,9 +2,14 @@
  *
  * A record is judged here as far as it can be without the database: its
  * form, that the signing terminal made it, its signature, and the
- * voucher's text, key, signature and dates. What passes goes to the store,
- * which decides between accepted and conflict in one transaction
- * (store_sqlite_redeem.c) and keeps the signed answer rendered here.
+ * voucher's text, key and dates. What passes goes to the store, which
+ * checks that the voucher is byte for byte the one issued under its serial
+ * (signature included: the server holds every voucher it signed, so an
+ * exact comparison replaces an Ed25519 verification), decides between
+ * accepted and conflict in one transaction (store_sqlite_redeem.c) and
+ * keeps the signed answer rendered here. The answer a record gets if it
+ * is accepted is rendered and signed beforehand, with the records'
+ * signatures, on two threads: most of the work of a batch.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +30,7 @@
 struct judged {
 	struct pn_redemption rec;
 	struct pn_voucher v;
+	char *accepted;			/* its answer if accepted, rendered */
 	enum err_code refusal;		/* 0: passed to the store */
 	int reason;			/* the verifier's, or -1 */
 	char detail[PN_ERROR_MESSAGE_MAX];
@@ -34,6 +40,7 @@ struct judged {
 struct judging {
 	const struct store_terminal *t;
 	const struct pn_trust *trust;
+	const struct pn_signing_key *key;
 	int64_t now;
 	bool offline;			/* a batch: records made earlier */
 	unsigned grace;			/* [redemption] offline_grace */
@@ -70,6 +77,32 @@ reason_code(enum pn_reason r)
 	}
 }
 
+static char *render_answer(void *ctx, const struct store_decision *d,
+    struct pn_error *err);
+
+/* The answer j gets if the store accepts it, rendered now. */
+static void
+render_accepted(const struct judging *g, struct judged *j)
+{
+	struct store_decision d;
+	struct pn_error err;
+
+	memset(&d, 0, sizeof(d));
+	d.outcome = STORE_REDEEM_ACCEPTED;
+	memcpy(d.redemption_id, j->rec.id, 16);
+	d.serial = j->v.serial;
+	d.value = j->v.value_cents;
+	d.decided_at = g->now;
+	d.venue_id = g->t->venue_id;
+	memcpy(d.winner_id, j->rec.id, 16);
+	d.winner_venue_id = g->t->venue_id;
+	(void)snprintf(d.winner_venue_name, sizeof(d.winner_venue_name), "%s",
+	    g->t->venue_name);
+	d.winner_at = g->now;
+	/* NULL when out of memory: the store then renders it itself. */
+	j->accepted = render_answer((void *)g->key, &d, &err);
+}
+
 static void
 judge(const struct judging *g, struct judged *j)
 {
@@ -96,11 +129,14 @@ judge(const struct judging *g, struct judged *j)
 	if (g->offline && r->terminal_time < g->now &&
 	    r->terminal_time >= g->now - (int64_t)g->grace)
 		at = r->terminal_time;
-	why = pn_voucher_check_text(r->voucher, strlen(r->voucher), g->trust,
-	    NULL, at, &j->v);
+	why = pn_voucher_from_text(r->voucher, strlen(r->voucher), &j->v);
+	if (why == PN_R_OK)
+		why = pn_voucher_verify_issued(&j->v, g->trust, at);
 	if (why != PN_R_OK)
 		refuse(j, reason_code(why), (int)why,
 		    pn_reason_message(why, PN_LANG_EN));
+	else
+		render_accepted(g, j);
 }
 
 static void *
@@ -235,6 +271,9 @@ store_refusal(int result, const char **detail)
 	case STORE_REDEEM_UNKNOWN:
 		*detail = "no voucher of this serial was issued here";
 		return ERR_VOUCHER_NOT_ISSUED;
+	case STORE_REDEEM_MISMATCH:
+		*detail = "not the voucher issued under this serial";
+		return ERR_VOUCHER_FORGED;
 	case STORE_REDEEM_CANCELLED:
 		*detail = "the voucher was cancelled";
 		return ERR_VOUCHER_CANCELLED;
@@ -242,8 +281,8 @@ store_refusal(int result, const char **detail)
 		*detail = "the voucher is past its expiry and tolerance";
 		return ERR_VOUCHER_EXPIRED;
 	default:
-		*detail = "this nonce was used before; nothing was done";
-		return ERR_REPLAYED_NONCE;
+		*detail = "the store gave no decision";
+		return ERR_INTERNAL;
 	}
 }
 
@@ -275,13 +314,14 @@ static int
 redeem_records(struct http_request *req, struct judged *recs, size_t n,
     bool offline, struct store_redeem_record *out, enum MHD_Result *rc)
 {
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	const struct store_terminal *t = http_request_terminal(req, &nonce);
 	const struct keyring *k = keyring_current();
 	struct judging g;
 	struct pn_error err;
 	struct store *s;
 	size_t i;
+	int stored;
 
 	if (k == NULL || k->trust == NULL || k->signing == NULL) {
 		*rc = http_reply_error(req, k == NULL || k->signing == NULL ?
@@ -294,6 +334,7 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	g.t = t;
 	g.trust = k->trust;
 	g.now = (int64_t)time(NULL);
+	g.key = k->signing;
 	g.offline = offline;
 	g.grace = http_request_config(req)->redemption.offline_grace;
 	g.recs = recs;
@@ -304,17 +345,34 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 		out[i].redemption_id = recs[i].rec.id;
 		out[i].session_uid = recs[i].rec.session;
 		out[i].record_signature = recs[i].rec.signature;
-		out[i].serial = recs[i].v.serial;
+		out[i].voucher = &recs[i].v;
+		out[i].answer = recs[i].accepted;
+		recs[i].accepted = NULL;	/* the store's now */
 		out[i].terminal_time = recs[i].rec.terminal_time;
 		out[i].counter = recs[i].rec.counter;
 	}
 	if ((s = worker_store(&err)) == NULL ||
-	    store_redeem(s, t, nonce, out, n, g.now, render_answer,
-	    k->signing, &err) != 0) {
+	    (stored = store_redeem(s, t, nonce, out, n, g.now, render_answer,
+	    k->signing, &err)) < 0) {
 		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
 		return -1;
 	}
+	if (stored == 1) {
+		*rc = http_reply_error(req, ERR_REPLAYED_NONCE, "this nonce was "
+		    "used before; nothing was done");
+		return -1;
+	}
+	/*
+	 * A serial the server never issued: a forgery, unless the voucher is
+	 * well signed (another server's, or a lost database): the signature
+	 * tells which, and this rare case can afford it.
+	 */
+	for (i = 0; i < n; i++)
+		if (!out[i].refused && out[i].result == STORE_REDEEM_UNKNOWN &&
+		    pn_voucher_verify(&recs[i].v, k->trust, NULL, g.now) ==
+		    PN_R_SIGNATURE)
+			out[i].result = STORE_REDEEM_MISMATCH;
 	return 0;
 }
 

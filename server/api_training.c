@@ -81,7 +81,7 @@ read_session(struct http_request *req, const json_t *doc,
 enum MHD_Result
 api_training_declare(struct http_request *req)
 {
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	const struct store_terminal *t = http_request_terminal(req, &nonce);
 	struct store_training in, out;
 	struct pn_error err;

@@ -60,7 +60,7 @@ struct http_request {
 	unsigned n_params;
 	size_t max_body;		/* the route's limit on the body */
 	struct store_terminal terminal;	/* a signed route's terminal */
-	uint8_t nonce[PN_NONCE_SIZE];	/* ... and its request's nonce */
+	struct store_nonce nonce;	/* ... and its request's nonce */
 	bool signed_ok;
 	struct store_principal who;
 	bool authenticated;
@@ -420,12 +420,12 @@ http_request_session(const struct http_request *req)
 
 const struct store_terminal *
 http_request_terminal(const struct http_request *req,
-    const uint8_t **nonce)
+    const struct store_nonce **nonce)
 {
 	if (!req->signed_ok)
 		return NULL;
 	if (nonce != NULL)
-		*nonce = req->nonce;
+		*nonce = &req->nonce;
 	return &req->terminal;
 }
 
@@ -742,7 +742,7 @@ dispatch(struct http_request *req)
 			continue;
 		req->route = i;
 		if (route->flags & HTTP_SIGNED) {
-			if (term_auth(req, &req->terminal, req->nonce,
+			if (term_auth(req, &req->terminal, &req->nonce,
 			    &rc) != 0)
 				return rc;
 			req->signed_ok = true;

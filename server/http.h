@@ -104,13 +104,14 @@ const struct store_principal *http_request_principal(
     const struct http_request *req);
 
 struct store_terminal;
+struct store_nonce;
 
 /*
  * The terminal that signed the request (a route with HTTP_SIGNED), or
- * NULL; *nonce, when nonce is not NULL, gets the request's 16-byte nonce.
+ * NULL; *nonce, when nonce is not NULL, gets the request's nonce.
  */
 const struct store_terminal *http_request_terminal(
-    const struct http_request *req, const uint8_t **nonce);
+    const struct http_request *req, const struct store_nonce **nonce);
 
 /* The browser session the request came with, or NULL (a token, or none). */
 const struct store_session *http_request_session(

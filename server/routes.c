@@ -5,6 +5,8 @@
 #include "ui.h"
 
 #define STAFF (ROLE_CASEWORKER | ROLE_ADMIN)
+/* A venue sees its own pages; an admin any venue's, naming it (?lieu=ID). */
+#define VENUE_PAGES (ROLE_VENUE | ROLE_ADMIN)
 #define ANYONE_LOGGED_IN \
 	(ROLE_CASEWORKER | ROLE_VENUE | ROLE_ACCOUNTANT | ROLE_ADMIN)
 #define PAGE HTTP_PAGE
@@ -49,6 +51,11 @@ const struct http_route http_routes[] = {
 	{ "POST", "/carnets/{}/annuler",	ui_booklet_cancel,	STAFF, PAGE },
 	{ "POST", "/cheques/{}/annuler",	ui_voucher_cancel,	STAFF, PAGE },
 	{ "GET",  "/recherche",			ui_search,		STAFF, PAGE },
+
+	/* The venue pages. */
+	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },
+	{ "GET",  "/lieu/sessions/{}",		ui_venue_session, VENUE_PAGES, PAGE },
+	{ "GET",  "/lieu/conflits",		ui_venue_conflicts, VENUE_PAGES, PAGE },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

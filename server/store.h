@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "passnum/error.h"
+#include "passnum/voucher.h"
 
 #define STORE_HASH_SIZE 32
 #define STORE_BOOKLET_MAX 50	/* vouchers in one booklet, at most */
@@ -131,16 +132,22 @@ int store_programme_each(struct store *s,
     int (*fn)(void *ctx, const struct store_programme *p), void *ctx,
     struct pn_error *err);
 
+/*
+ * A user of role venue belongs to a venue (venue_id > 0), and only such a
+ * user: any other combination is refused (PN_E_ARG), as is a venue_id that
+ * names no venue.
+ */
 int store_user_add(struct store *s, const char *login,
     const char *display_name, unsigned role, int64_t agency_id,
-    const char *password_hash, int64_t now, const char *actor, int64_t *id,
-    struct pn_error *err);
+    int64_t venue_id, const char *password_hash, int64_t now,
+    const char *actor, int64_t *id, struct pn_error *err);
 
 /* Who a request acts for, once authenticated. */
 struct store_principal {
 	int64_t user_id;
 	unsigned role;
 	int64_t agency_id;		/* 0: none */
+	int64_t venue_id;		/* a venue user's venue; 0: none */
 	char login[64];
 	char name[128];			/* display name, for pages */
 };
@@ -162,6 +169,9 @@ struct store_user {
 	unsigned role;
 	int64_t agency_id;		/* 0: none */
 	char agency_name[128];		/* "" when none */
+	int64_t venue_id;		/* 0: none */
+	char venue_siret[16];		/* "" when none */
+	char venue_name[256];		/* "" when none */
 	bool disabled;
 };
 
@@ -230,6 +240,100 @@ int store_venue_each(struct store *s,
  */
 int store_venue_set_status(struct store *s, const char *siret,
     bool suspended, const char *reason, int64_t now, const char *actor,
+    struct pn_error *err);
+
+/* 0 and *out for the venue of that id, 1 when none, -1 on error. */
+int store_venue_get(struct store *s, int64_t id, struct store_venue *out,
+    struct pn_error *err);
+
+/* 0 and *out for the venue of that SIRET (canonical), 1 when none, -1. */
+int store_venue_by_siret(struct store *s, const char *siret,
+    struct store_venue *out, struct pn_error *err);
+
+/* --- What a venue sees of its sessions (store_sqlite_venue_pages.c) ----- */
+
+/*
+ * Every function here takes the venue it answers for and finds nothing of
+ * another venue: a session of venue 2 asked for as venue 1 is "none". A
+ * month is the interval [from, to) of Unix times in which a session
+ * starts (pn_paris_month_bounds()); money is in cents.
+ */
+
+/* The totals of one month of a venue. */
+struct store_venue_month {
+	unsigned sessions;		/* training sessions starting in it */
+	unsigned accepted;		/* vouchers accepted in those sessions */
+	int64_t amount;			/* their value: what the venue is owed */
+	unsigned conflicts;		/* records of those sessions that lost */
+};
+
+int store_venue_month(struct store *s, int64_t venue_id, int64_t from,
+    int64_t to, struct store_venue_month *out, struct pn_error *err);
+
+/* A training session, with the totals of its redemptions. */
+struct store_venue_session {
+	int64_t id;
+	char theme[520];		/* up to 128 characters of UTF-8 */
+	int64_t starts_at;
+	unsigned duration_minutes;
+	int64_t declared_at;
+	int64_t terminal_id;
+	char terminal_label[260];	/* up to 64 characters */
+	unsigned accepted;		/* vouchers accepted */
+	int64_t amount;			/* their value */
+	unsigned conflicts;		/* records that lost */
+};
+
+/*
+ * The sessions of venue_id starting in [from, to), in order of start,
+ * through fn (non-zero to stop). 0 or -1.
+ */
+int store_venue_sessions(struct store *s, int64_t venue_id, int64_t from,
+    int64_t to, int (*fn)(void *ctx, const struct store_venue_session *t),
+    void *ctx, struct pn_error *err);
+
+/* 0 and *out for session id of venue_id, 1 when none, -1 on error. */
+int store_venue_session_get(struct store *s, int64_t venue_id, int64_t id,
+    struct store_venue_session *out, struct pn_error *err);
+
+/* A redemption record as the venue's pages show it. */
+struct store_venue_redemption {
+	int64_t id;
+	uint64_t serial;
+	int64_t value;			/* cents */
+	bool accepted;			/* else a conflict: another record won */
+	int64_t terminal_time;		/* the terminal's clock */
+	int64_t received_at;		/* the server's */
+	char terminal_label[260];	/* up to 64 characters */
+};
+
+/*
+ * The redemptions of session id of venue_id, in the order the terminal
+ * took them, through fn (non-zero to stop); none when the session is
+ * another venue's. 0 or -1.
+ */
+int store_venue_session_redemptions(struct store *s, int64_t venue_id,
+    int64_t id, int (*fn)(void *ctx, const struct store_venue_redemption *r),
+    void *ctx, struct pn_error *err);
+
+/* A record of the venue that lost, and the one that won (the proof). */
+struct store_venue_conflict {
+	struct store_venue_redemption lost;
+	int64_t session_id;
+	char session_theme[520];
+	int64_t session_starts_at;
+	int64_t winner_venue_id;
+	char winner_venue_name[256];
+	int64_t winner_terminal_time;
+	int64_t winner_received_at;
+};
+
+/*
+ * The records of venue_id that lost (outcome conflict), newest first, at
+ * most limit, through fn (non-zero to stop). 0 or -1.
+ */
+int store_venue_conflicts(struct store *s, int64_t venue_id, unsigned limit,
+    int (*fn)(void *ctx, const struct store_venue_conflict *c), void *ctx,
     struct pn_error *err);
 
 /* --- Logins and browser sessions (store_sqlite_sessions.c) ------------- */
@@ -502,13 +606,19 @@ int store_terminal_each(struct store *s,
 int store_terminal_revoke(struct store *s, int64_t id, const char *reason,
     int64_t now, const char *actor, struct pn_error *err);
 
+/* A signed request's nonce, with the time the request carries (signed too). */
+struct store_nonce {
+	int64_t at;
+	uint8_t bytes[16];
+};
+
 /*
  * Record the nonce of a terminal's request that changes nothing else
  * (a GET), sharing a group commit. 0, 1 when it was used already (a
  * replay), -1 with err.
  */
-int store_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err);
+int store_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err);
 
 /* --- Training sessions (store_sqlite_training.c) ------------------------ */
 
@@ -531,7 +641,8 @@ struct store_training {
  * with other content: 2 and *out as stored. 0 and *out when new; -1.
  */
 int store_training_declare(struct store *s, const struct store_terminal *t,
-    const struct store_training *in, const uint8_t nonce[16], int64_t now,
+    const struct store_training *in, const struct store_nonce *nonce,
+    int64_t now,
     struct store_training *out, struct pn_error *err);
 
 /* The venue's latest sessions, newest first, at most limit, through fn. */
@@ -561,9 +672,9 @@ enum store_redeem_result {
 	STORE_REDEEM_ID_REUSED,		/* its id names another voucher */
 	STORE_REDEEM_NO_SESSION,	/* not a session of this venue */
 	STORE_REDEEM_UNKNOWN,		/* no such voucher */
+	STORE_REDEEM_MISMATCH,		/* not the voucher issued under its serial */
 	STORE_REDEEM_CANCELLED,		/* the voucher was cancelled */
-	STORE_REDEEM_EXPIRED,		/* the voucher is marked expired */
-	STORE_REDEEM_NONCE_USED		/* the request's nonce: a replay */
+	STORE_REDEEM_EXPIRED		/* the voucher is marked expired */
 };
 
 /*
@@ -578,11 +689,16 @@ struct store_redeem_record {
 	const uint8_t *redemption_id;	/* 16 bytes */
 	const uint8_t *session_uid;	/* 16 bytes */
 	const uint8_t *record_signature;	/* 64 bytes */
-	uint64_t serial;		/* of the verified voucher */
+	const struct pn_voucher *voucher;	/* decoded, fields checked */
 	int64_t terminal_time;
 	uint64_t counter;
 	bool refused;			/* refused before the store: skipped */
-	/* out: for ACCEPTED and CONFLICT, the answer (freed by the caller) */
+	/*
+	 * In: the answer to send if the record is accepted, rendered
+	 * beforehand (NULL: render it in the transaction). Out: for ACCEPTED
+	 * and CONFLICT, the answer to send; NULL otherwise. The caller frees
+	 * it.
+	 */
 	char *answer;
 	int result;			/* enum store_redeem_result */
 	bool replay;			/* the stored answer of the same record */
@@ -590,20 +706,23 @@ struct store_redeem_record {
 
 /*
  * Judge n records of terminal t, sent in one request whose nonce is
- * recorded first (every record's result is then STORE_REDEEM_NONCE_USED
- * when it was used), in one group commit: for each record in its own
- * savepoint, a record whose id is stored already gets its stored answer
- * and outcome (replay true);
- * else the voucher moves from "issued" to "redeemed" by a conditional
- * UPDATE and the accepted redemption is written (the unique index allows
- * one per serial), its serial added to the deny list, with an audit row
+ * recorded first, in one group commit. A record whose id is stored
+ * already gets its stored answer and outcome (replay true). Else the
+ * voucher must be the one issued under its serial, byte for byte,
+ * signature included (STORE_REDEEM_MISMATCH otherwise): the store holds
+ * the signed original, so this comparison is its signature check. It
+ * moves from "issued" to "redeemed" by a conditional UPDATE and the
+ * accepted redemption is written (the unique index allows one per
+ * serial), its serial added to the deny list, with an audit row
  * "redeem"; a voucher already redeemed gets this record stored as a
  * conflict naming the winner, with an audit row "redeem.conflict". answer
  * renders what is stored and sent. Returns 0 once the transaction is
- * durable (each record's result set), -1 with err when it failed.
+ * durable (each record's result set); 1 when the nonce was used before (a
+ * replayed request: nothing judged, nothing written); -1 with err when it
+ * failed.
  */
 int store_redeem(struct store *s, const struct store_terminal *t,
-    const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,
+    const struct store_nonce *nonce, struct store_redeem_record *recs, size_t n,
     int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err);
 
 #endif

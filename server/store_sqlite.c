@@ -78,20 +78,23 @@ static const struct {
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
 	  " budget, committed, max_booklets, instructions, venues"
 	  " FROM programme ORDER BY id" },
+	/* A venue_id that names no venue fails the foreign key. */
 	{ offsetof(struct store, user_insert),
 	  "INSERT INTO user (login, display_name, role, agency_id,"
-	  " password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+	  " password_hash, created_at, venue_id)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 	{ offsetof(struct store, token_insert),
 	  "INSERT INTO api_token (user_id, token_hash, label, created_at)"
 	  " SELECT id, ?1, ?2, ?3 FROM user WHERE login = ?4" },
 	{ offsetof(struct store, token_lookup),
-	  "SELECT u.id, u.role, coalesce(u.agency_id, 0), u.login,"
-	  " u.display_name"
+	  "SELECT u.id, u.role, coalesce(u.agency_id, 0),"
+	  " coalesce(u.venue_id, 0), u.login, u.display_name"
 	  " FROM api_token t JOIN user u ON u.id = t.user_id"
 	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0" },
 	{ offsetof(struct store, user_credentials),
-	  "SELECT id, role, coalesce(agency_id, 0), login, display_name,"
-	  " password_hash, disabled FROM user WHERE login = ?1" },
+	  "SELECT id, role, coalesce(agency_id, 0), coalesce(venue_id, 0),"
+	  " login, display_name, password_hash, disabled"
+	  " FROM user WHERE login = ?1" },
 	{ offsetof(struct store, failures_count),
 	  "SELECT (SELECT count(*) FROM login_failure"
 	  "         WHERE login = ?1 AND at > ?3),"
@@ -114,7 +117,8 @@ static const struct {
 	  "DELETE FROM web_session WHERE last_seen <= ?1" },
 	{ offsetof(struct store, session_lookup),
 	  "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.role,"
-	  " coalesce(u.agency_id, 0), u.login, u.display_name"
+	  " coalesce(u.agency_id, 0), coalesce(u.venue_id, 0), u.login,"
+	  " u.display_name"
 	  " FROM web_session s JOIN user u ON u.id = s.user_id"
 	  " WHERE s.token_hash = ?1 AND u.disabled = 0" },
 	{ offsetof(struct store, session_touch),
@@ -131,8 +135,11 @@ static const struct {
 	  "SELECT kid, cert FROM signing_key ORDER BY kid" },
 	{ offsetof(struct store, user_all),
 	  "SELECT u.id, u.login, u.display_name, u.role,"
-	  " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled"
+	  " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled,"
+	  " coalesce(u.venue_id, 0), coalesce(v.siret, ''),"
+	  " coalesce(v.name, '')"
 	  " FROM user u LEFT JOIN agency a ON a.id = u.agency_id"
+	  " LEFT JOIN venue v ON v.id = u.venue_id"
 	  " ORDER BY u.login" },
 	{ offsetof(struct store, user_find),
 	  "SELECT id, disabled FROM user WHERE login = ?1" },
@@ -188,6 +195,66 @@ static const struct {
 	  "SELECT id, status FROM venue WHERE siret = ?1" },
 	{ offsetof(struct store, venue_set_status),
 	  "UPDATE venue SET status = ?2, status_reason = ?3 WHERE id = ?1" },
+	{ offsetof(struct store, venue_get),
+	  "SELECT id, name, siret, address, commune, iban, bic, contact,"
+	  " accredited_from, coalesce(accredited_until, 0), status,"
+	  " coalesce(status_reason, '') FROM venue WHERE id = ?1" },
+	{ offsetof(struct store, venue_by_siret),
+	  "SELECT id, name, siret, address, commune, iban, bic, contact,"
+	  " accredited_from, coalesce(accredited_until, 0), status,"
+	  " coalesce(status_reason, '') FROM venue WHERE siret = ?1" },
+
+	/*
+	 * The venue pages. A session belongs to the venue of its row; a
+	 * month is the sessions that start in [?2, ?3) (index
+	 * training_session_venue), and their redemptions (redemption_session).
+	 */
+	{ offsetof(struct store, venue_month),
+	  "SELECT count(DISTINCT t.id),"
+	  " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
+	  " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
+	  " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
+	  " FROM training_session t"
+	  " LEFT JOIN redemption r ON r.session_id = t.id"
+	  " WHERE t.venue_id = ?1 AND t.starts_at >= ?2 AND t.starts_at < ?3" },
+	{ offsetof(struct store, venue_sessions),
+	  "SELECT t.id, t.theme, t.starts_at, t.duration_minutes,"
+	  " t.declared_at, t.terminal_id, te.label,"
+	  " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
+	  " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
+	  " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
+	  " FROM training_session t JOIN terminal te ON te.id = t.terminal_id"
+	  " LEFT JOIN redemption r ON r.session_id = t.id"
+	  " WHERE t.venue_id = ?1 AND t.starts_at >= ?2 AND t.starts_at < ?3"
+	  " GROUP BY t.id ORDER BY t.starts_at, t.id" },
+	{ offsetof(struct store, venue_session_get),
+	  "SELECT t.id, t.theme, t.starts_at, t.duration_minutes,"
+	  " t.declared_at, t.terminal_id, te.label,"
+	  " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
+	  " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
+	  " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
+	  " FROM training_session t JOIN terminal te ON te.id = t.terminal_id"
+	  " LEFT JOIN redemption r ON r.session_id = t.id"
+	  " WHERE t.id = ?2 AND t.venue_id = ?1 GROUP BY t.id" },
+	/* The session is looked up with its venue: another's gives no row. */
+	{ offsetof(struct store, venue_session_redemptions),
+	  "SELECT r.id, r.serial, r.value, r.outcome = 'accepted',"
+	  " r.terminal_time, r.received_at, te.label"
+	  " FROM redemption r JOIN terminal te ON te.id = r.terminal_id"
+	  " WHERE r.session_id = (SELECT id FROM training_session"
+	  "  WHERE id = ?2 AND venue_id = ?1)"
+	  " ORDER BY r.terminal_time, r.id" },
+	/* The proof of a conflict: the record that won, and its venue. */
+	{ offsetof(struct store, venue_conflicts),
+	  "SELECT r.id, r.serial, r.value, 0, r.terminal_time, r.received_at,"
+	  " te.label, t.id, t.theme, t.starts_at, wv.id, wv.name,"
+	  " w.terminal_time, w.received_at"
+	  " FROM redemption r JOIN terminal te ON te.id = r.terminal_id"
+	  " JOIN training_session t ON t.id = r.session_id"
+	  " JOIN redemption w ON w.id = r.winner_id"
+	  " JOIN venue wv ON wv.id = w.venue_id"
+	  " WHERE r.venue_id = ?1 AND r.outcome = 'conflict'"
+	  " ORDER BY r.received_at DESC, r.id DESC LIMIT ?2" },
 	{ offsetof(struct store, booklet_recent),
 	  "SELECT b.id, p.name, be.commune, b.issued_at, b.status,"
 	  " count(v.serial), sum(v.status = 'issued'), sum(v.value)"
@@ -237,8 +304,6 @@ static const struct {
 	" t.label, t.enrolled_at, coalesce(t.revoked_at, 0)," \
 	" coalesce(t.revoke_reason, '') FROM terminal t" \
 	" JOIN venue v ON v.id = t.venue_id"
-	{ offsetof(struct store, venue_by_siret),
-	  "SELECT id, name FROM venue WHERE siret = ?1" },
 	{ offsetof(struct store, enrol_code_insert),
 	  "INSERT INTO enrol_code (venue_id, code_hash, created_at, expires_at)"
 	  " VALUES (?1, ?2, ?3, ?4)" },
@@ -259,7 +324,7 @@ static const struct {
 	  "UPDATE terminal SET revoked_at = ?2, revoke_reason = ?3"
 	  " WHERE id = ?1 AND revoked_at IS NULL" },
 	{ offsetof(struct store, nonce_insert),
-	  "INSERT INTO terminal_nonce (terminal_id, nonce, at)"
+	  "INSERT INTO terminal_nonce (at, terminal_id, nonce)"
 	  " VALUES (?1, ?2, ?3)" },
 	{ offsetof(struct store, nonce_forget),
 	  "DELETE FROM terminal_nonce WHERE at < ?1" },
@@ -277,11 +342,16 @@ static const struct {
 	{ offsetof(struct store, redemption_by_id),
 	  "SELECT serial, terminal_id, outcome, answer FROM redemption"
 	  " WHERE redemption_id = ?1" },
+	/* Only the very voucher issued: every signed field and the signature. */
 	{ offsetof(struct store, voucher_take),
 	  "UPDATE voucher SET status = 'redeemed'"
-	  " WHERE serial = ?1 AND status = 'issued'" },
+	  " WHERE serial = ?1 AND status = 'issued' AND kid = ?2"
+	  " AND programme_id = ?3 AND value = ?4 AND issued_at = ?5"
+	  " AND expires_at = ?6 AND signature = ?7" },
 	{ offsetof(struct store, voucher_state),
-	  "SELECT status, value FROM voucher WHERE serial = ?1" },
+	  "SELECT status, value, kid = ?2 AND programme_id = ?3 AND value = ?4"
+	  " AND issued_at = ?5 AND expires_at = ?6 AND signature = ?7"
+	  " FROM voucher WHERE serial = ?1" },
 	{ offsetof(struct store, redemption_winner),
 	  "SELECT r.id, r.redemption_id, r.venue_id, v.name, r.received_at"
 	  " FROM redemption r JOIN venue v ON v.id = r.venue_id"

@@ -80,6 +80,15 @@ struct store {
 	sqlite3_stmt *venue_all;		/* store_venue_each */
 	sqlite3_stmt *venue_find;		/* store_venue_set_status */
 	sqlite3_stmt *venue_set_status;		/* store_venue_set_status */
+	sqlite3_stmt *venue_get;		/* store_venue_get */
+	sqlite3_stmt *venue_by_siret;		/* store_venue_by_siret */
+
+	/* store_sqlite_venue_pages.c */
+	sqlite3_stmt *venue_month;		/* store_venue_month */
+	sqlite3_stmt *venue_sessions;		/* store_venue_sessions */
+	sqlite3_stmt *venue_session_get;	/* store_venue_session_get */
+	sqlite3_stmt *venue_session_redemptions; /* store_venue_session_redemptions */
+	sqlite3_stmt *venue_conflicts;		/* store_venue_conflicts */
 
 	/* store_sqlite_sessions.c */
 	sqlite3_stmt *user_credentials;		/* store_user_credentials */
@@ -94,7 +103,6 @@ struct store {
 	sqlite3_stmt *session_delete;		/* store_session_end */
 
 	/* store_sqlite_terminals.c */
-	sqlite3_stmt *venue_by_siret;		/* store_enrol_code_add */
 	sqlite3_stmt *enrol_code_insert;	/* store_enrol_code_add */
 	sqlite3_stmt *enrol_code_find;		/* store_terminal_enrol */
 	sqlite3_stmt *enrol_code_use;		/* store_terminal_enrol */
@@ -159,6 +167,16 @@ int sq_each_row(struct store *s, sqlite3_stmt *st, const char *what,
 int sq_step_done(struct store *s, sqlite3_stmt *st, const char *what,
     struct pn_error *err);
 
+/*
+ * Fill who from columns first.. of st: user id, role, agency id (0),
+ * venue id (0), login, display name.
+ */
+void sq_principal_row(sqlite3_stmt *st, int first,
+    struct store_principal *who);
+
+/* Fill v from columns 0..11 of st, in the order of venue_all. */
+void sq_venue_row(sqlite3_stmt *st, struct store_venue *v);
+
 /* Make st ready for its next use: on every path, after every use. */
 void sq_done(sqlite3_stmt *st);
 
@@ -197,7 +215,7 @@ int sq_training_by_uid(struct store *s, const uint8_t uid[16],
  * transaction, forgetting those older than the request window now and
  * then. 0, 1 when it was used already (a replay), -1 with err.
  */
-int sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err);
+int sq_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err);
 
 #endif

@@ -201,12 +201,21 @@ store_programme_each(struct store *s,
 
 int
 store_user_add(struct store *s, const char *login, const char *display_name,
-    unsigned role, int64_t agency_id, const char *password_hash, int64_t now,
-    const char *actor, int64_t *id, struct pn_error *err)
+    unsigned role, int64_t agency_id, int64_t venue_id,
+    const char *password_hash, int64_t now, const char *actor, int64_t *id,
+    struct pn_error *err)
 {
 	sqlite3_stmt *st = s->user_insert;
 	char what[200];
 
+	/*
+	 * The venue pages show a venue user their venue's money, and nothing
+	 * else: a venue account without its venue, or another role with one,
+	 * would be a mistake that widens or blurs what an account sees.
+	 */
+	if ((role == ROLE_VENUE) != (venue_id > 0))
+		return pn_error_set(err, PN_E_ARG, "user '%s': a venue user, "
+		    "and only a venue user, belongs to a venue", login);
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, display_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, store_role_name(role), -1, SQLITE_STATIC);
@@ -216,6 +225,10 @@ store_user_add(struct store *s, const char *login, const char *display_name,
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_text(st, 5, password_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now);
+	if (venue_id > 0)
+		sqlite3_bind_int64(st, 7, venue_id);
+	else
+		sqlite3_bind_null(st, 7);
 	(void)snprintf(what, sizeof(what), "user '%s'", login);
 	return sq_insert_audited(s, st, what, now, actor, "user.add", "user", id,
 	    err);
@@ -232,6 +245,9 @@ user_row(sqlite3_stmt *st, struct store_user *u)
 	u->agency_id = sqlite3_column_int64(st, 4);
 	sq_copy_text(u->agency_name, sizeof(u->agency_name), st, 5);
 	u->disabled = sqlite3_column_int64(st, 6) != 0;
+	u->venue_id = sqlite3_column_int64(st, 7);
+	sq_copy_text(u->venue_siret, sizeof(u->venue_siret), st, 8);
+	sq_copy_text(u->venue_name, sizeof(u->venue_name), st, 9);
 }
 
 static int
@@ -364,14 +380,9 @@ store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		who->user_id = sqlite3_column_int64(st, 0);
-		who->role = store_role_parse((const char *)
-		    sqlite3_column_text(st, 1));
-		who->agency_id = sqlite3_column_int64(st, 2);
-		sq_copy_text(who->login, sizeof(who->login), st, 3);
-		sq_copy_text(who->name, sizeof(who->name), st, 4);
-	} else if (rc != SQLITE_DONE)
+	if (rc == SQLITE_ROW)
+		sq_principal_row(st, 0, who);
+	else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "checking a token", err);
 	sq_done(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;

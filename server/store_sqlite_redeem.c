@@ -18,7 +18,7 @@
 
 struct redeem_job {
 	const struct store_terminal *t;
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	struct store_redeem_record *recs;
 	size_t n;
 	int64_t now;
@@ -50,11 +50,12 @@ stored_answer(struct store *s, const struct store_terminal *t,
 		sq_done(st);
 		return sq_error(s, rc, "finding the redemption", err);
 	}
-	if ((uint64_t)sqlite3_column_int64(st, 0) != r->serial ||
+	if ((uint64_t)sqlite3_column_int64(st, 0) != r->voucher->serial ||
 	    sqlite3_column_int64(st, 1) != t->id) {
 		r->result = STORE_REDEEM_ID_REUSED;
 	} else {
 		text = (const char *)sqlite3_column_text(st, 3);
+		free(r->answer);
 		if (text == NULL || (r->answer = strdup(text)) == NULL) {
 			sq_done(st);
 			return pn_error_set(err, PN_E_NOMEM, "out of memory");
@@ -68,6 +69,20 @@ stored_answer(struct store *s, const struct store_terminal *t,
 	return 1;
 }
 
+/* Bind the serial and the signed fields of v to st's ?1 to ?7. */
+static void
+bind_voucher(sqlite3_stmt *st, const struct pn_voucher *v)
+{
+	sqlite3_bind_int64(st, 1, (int64_t)v->serial);
+	sqlite3_bind_int64(st, 2, v->kid);
+	sqlite3_bind_int64(st, 3, v->programme);
+	sqlite3_bind_int64(st, 4, v->value_cents);
+	sqlite3_bind_int64(st, 5, v->issued_at);
+	sqlite3_bind_int64(st, 6, v->expires_at);
+	sqlite3_bind_blob(st, 7, v->signature, PN_SIGNATURE_SIZE,
+	    SQLITE_STATIC);
+}
+
 /*
  * Why the voucher was not taken: r->result says; for a conflict d names
  * the winner and *winner_row is its row. 0 or -1.
@@ -78,9 +93,10 @@ not_taken(struct store *s, struct store_redeem_record *r,
 {
 	sqlite3_stmt *st = s->voucher_state, *w = s->redemption_winner;
 	char status[16];
+	bool same;
 	int rc;
 
-	sqlite3_bind_int64(st, 1, (int64_t)r->serial);
+	bind_voucher(st, r->voucher);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sq_done(st);
@@ -91,7 +107,12 @@ not_taken(struct store *s, struct store_redeem_record *r,
 	}
 	sq_copy_text(status, sizeof(status), st, 0);
 	d->value = sqlite3_column_int64(st, 1);
+	same = sqlite3_column_int(st, 2) == 1;
 	sq_done(st);
+	if (!same) {
+		r->result = STORE_REDEEM_MISMATCH;
+		return 0;
+	}
 	if (strcmp(status, "cancelled") == 0) {
 		r->result = STORE_REDEEM_CANCELLED;
 		return 0;
@@ -101,7 +122,7 @@ not_taken(struct store *s, struct store_redeem_record *r,
 		return 0;
 	}
 	/* "redeemed" or "settled": the winner must exist. */
-	sqlite3_bind_int64(w, 1, (int64_t)r->serial);
+	sqlite3_bind_int64(w, 1, (int64_t)r->voucher->serial);
 	rc = sqlite3_step(w);
 	if (rc != SQLITE_ROW) {
 		sq_done(w);
@@ -109,7 +130,7 @@ not_taken(struct store *s, struct store_redeem_record *r,
 			return sq_error(s, rc, "finding the winner", err);
 		return pn_error_set(err, PN_E_FORMAT, "voucher %llu is %s "
 		    "but has no accepted redemption",
-		    (unsigned long long)r->serial, status);
+		    (unsigned long long)r->voucher->serial, status);
 	}
 	d->outcome = STORE_REDEEM_CONFLICT;
 	*winner_row = sqlite3_column_int64(w, 0);
@@ -132,7 +153,7 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	struct store_decision d;
 	struct store_training session;
 	int64_t winner_row = 0;
-	char object[64], detail[160];
+	char object[64], detail[160], actor[32];
 	int rc;
 
 	if ((rc = stored_answer(s, j->t, r, err)) != 0)
@@ -146,21 +167,15 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	}
 	memset(&d, 0, sizeof(d));
 	memcpy(d.redemption_id, r->redemption_id, 16);
-	d.serial = r->serial;
+	d.serial = r->voucher->serial;
 	d.decided_at = j->now;
 	d.venue_id = j->t->venue_id;
-	sqlite3_bind_int64(s->voucher_take, 1, (int64_t)r->serial);
+	bind_voucher(s->voucher_take, r->voucher);
 	if (sq_step_done(s, s->voucher_take, "taking the voucher", err) != 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 1) {
-		sqlite3_bind_int64(s->voucher_state, 1, (int64_t)r->serial);
-		if (sqlite3_step(s->voucher_state) != SQLITE_ROW) {
-			sq_done(s->voucher_state);
-			return pn_error_set(err, PN_E_FORMAT, "voucher %llu "
-			    "vanished", (unsigned long long)r->serial);
-		}
-		d.value = sqlite3_column_int64(s->voucher_state, 1);
-		sq_done(s->voucher_state);
+		/* The very voucher issued: its value is the stored one. */
+		d.value = r->voucher->value_cents;
 		d.outcome = STORE_REDEEM_ACCEPTED;
 		memcpy(d.winner_id, r->redemption_id, 16);
 		d.winner_venue_id = j->t->venue_id;
@@ -174,10 +189,14 @@ redeem_one(struct store *s, const struct redeem_job *j,
 		if (r->result != STORE_REDEEM_CONFLICT)
 			return 0;
 	}
-	if ((r->answer = j->answer(j->ctx, &d, err)) == NULL)
-		return -1;
+	if (d.outcome != STORE_REDEEM_ACCEPTED || r->answer == NULL) {
+		/* Not the answer rendered beforehand: render it now. */
+		free(r->answer);
+		if ((r->answer = j->answer(j->ctx, &d, err)) == NULL)
+			return -1;
+	}
 	sqlite3_bind_blob(ins, 1, r->redemption_id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(ins, 2, (int64_t)r->serial);
+	sqlite3_bind_int64(ins, 2, (int64_t)r->voucher->serial);
 	sqlite3_bind_int64(ins, 3, session.id);
 	sqlite3_bind_int64(ins, 4, j->t->id);
 	sqlite3_bind_int64(ins, 5, j->t->venue_id);
@@ -196,20 +215,23 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	if (sq_step_done(s, ins, "recording the redemption", err) != 0)
 		return -1;
 	(void)snprintf(object, sizeof(object), "voucher:%llu",
-	    (unsigned long long)r->serial);
+	    (unsigned long long)r->voucher->serial);
 	(void)snprintf(detail, sizeof(detail), "{\"redemption\":%lld,"
 	    "\"venue\":%lld,\"terminal\":%lld,\"session\":%lld%s}",
 	    (long long)sqlite3_last_insert_rowid(s->db),
 	    (long long)j->t->venue_id, (long long)j->t->id,
 	    (long long)session.id, winner_row != 0 ? ",\"lost\":true" : "");
 	if (d.outcome == STORE_REDEEM_ACCEPTED) {
-		sqlite3_bind_int64(s->deny_redeemed, 1, (int64_t)r->serial);
+		sqlite3_bind_int64(s->deny_redeemed, 1,
+		    (int64_t)r->voucher->serial);
 		sqlite3_bind_int64(s->deny_redeemed, 2, j->now);
 		if (sq_step_done(s, s->deny_redeemed, "adding to the deny list",
 		    err) != 0)
 			return -1;
 	}
-	return store_audit_append(s, j->now, "terminal", d.outcome ==
+	(void)snprintf(actor, sizeof(actor), "terminal:%lld",
+	    (long long)j->t->id);
+	return store_audit_append(s, j->now, actor, d.outcome ==
 	    STORE_REDEEM_ACCEPTED ? "redeem" : "redeem.conflict", object,
 	    detail, err);
 }
@@ -229,21 +251,27 @@ static int
 redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 {
 	struct redeem_job *j = arg;
+	struct store_redeem_record *r;
 	size_t i;
 	int rc;
 
 	*kept = false;
 	if ((rc = sq_nonce_use(s, j->t->id, j->nonce, j->now, err)) != 0) {
-		for (i = 0; i < j->n; i++)
-			j->recs[i].result = STORE_REDEEM_NONCE_USED;
-		return rc < 0 ? -1 : 0;
+		forget_answers(j->recs, j->n);
+		return rc;	/* 1: a replay, nothing to keep */
 	}
 	for (i = 0; i < j->n; i++) {
-		if (j->recs[i].refused)
+		r = &j->recs[i];
+		if (r->refused)
 			continue;	/* refused before the store */
-		if (redeem_one(s, j, &j->recs[i], err) != 0) {
+		if (redeem_one(s, j, r, err) != 0) {
 			forget_answers(j->recs, j->n);
 			return -1;
+		}
+		if (r->result != STORE_REDEEM_ACCEPTED &&
+		    r->result != STORE_REDEEM_CONFLICT) {
+			free(r->answer);	/* the one rendered beforehand */
+			r->answer = NULL;
 		}
 	}
 	*kept = true;
@@ -252,14 +280,14 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 
 int
 store_redeem(struct store *s, const struct store_terminal *t,
-    const uint8_t nonce[16], struct store_redeem_record *recs, size_t n,
+    const struct store_nonce *nonce, struct store_redeem_record *recs,
+    size_t n,
     int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err)
 {
 	struct redeem_job job = { t, nonce, recs, n, now, answer, ctx };
+	int rc = sq_group_run(s, redeem_job_run, &job, err);
 
-	if (sq_group_run(s, redeem_job_run, &job, err) != 0) {
+	if (rc < 0)
 		forget_answers(recs, n);
-		return -1;
-	}
-	return 0;
+	return rc;
 }

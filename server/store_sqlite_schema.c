@@ -210,13 +210,16 @@ const char *const store_migrations[] = {
 	"  used_at INTEGER,"
 	"  terminal_id INTEGER REFERENCES terminal (id)"
 	") STRICT;"
+	/*
+	 * Keyed by the request's own (signed) time first: new nonces go to
+	 * the end of the tree, and the old ones leave by a range delete.
+	 */
 	"CREATE TABLE terminal_nonce ("
+	"  at INTEGER NOT NULL,"
 	"  terminal_id INTEGER NOT NULL,"
 	"  nonce BLOB NOT NULL CHECK (length(nonce) = 16),"
-	"  at INTEGER NOT NULL,"
-	"  PRIMARY KEY (terminal_id, nonce)"
+	"  PRIMARY KEY (at, terminal_id, nonce)"
 	") STRICT, WITHOUT ROWID;"
-	"CREATE INDEX terminal_nonce_at ON terminal_nonce (at);"
 	"CREATE TABLE training_session ("
 	"  id INTEGER PRIMARY KEY,"
 	"  uid BLOB NOT NULL UNIQUE CHECK (length(uid) = 16),"

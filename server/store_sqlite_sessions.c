@@ -11,16 +11,17 @@
 
 #include "store_sqlite.h"
 
-/* Fill who from columns first.. of st: id, role, agency, login, name. */
-static void
-principal_row(sqlite3_stmt *st, int first, struct store_principal *who)
+/* Declared in store_sqlite.h: token_lookup's row too. */
+void
+sq_principal_row(sqlite3_stmt *st, int first, struct store_principal *who)
 {
 	who->user_id = sqlite3_column_int64(st, first);
 	who->role = store_role_parse((const char *)sqlite3_column_text(st,
 	    first + 1));
 	who->agency_id = sqlite3_column_int64(st, first + 2);
-	sq_copy_text(who->login, sizeof(who->login), st, first + 3);
-	sq_copy_text(who->name, sizeof(who->name), st, first + 4);
+	who->venue_id = sqlite3_column_int64(st, first + 3);
+	sq_copy_text(who->login, sizeof(who->login), st, first + 4);
+	sq_copy_text(who->name, sizeof(who->name), st, first + 5);
 }
 
 int
@@ -34,10 +35,10 @@ store_user_credentials(struct store *s, const char *login,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
-		principal_row(st, 0, &out->who);
+		sq_principal_row(st, 0, &out->who);
 		sq_copy_text(out->password_hash, sizeof(out->password_hash),
-		    st, 5);
-		out->disabled = sqlite3_column_int64(st, 6) != 0;
+		    st, 6);
+		out->disabled = sqlite3_column_int64(st, 7) != 0;
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "reading a user", err);
 	sq_done(st);
@@ -149,7 +150,7 @@ store_session_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 		sq_copy_text(out->csrf, sizeof(out->csrf), st, 1);
 		out->created_at = sqlite3_column_int64(st, 2);
 		out->last_seen = sqlite3_column_int64(st, 3);
-		principal_row(st, 4, &out->who);
+		sq_principal_row(st, 4, &out->who);
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "reading a session", err);
 	sq_done(st);

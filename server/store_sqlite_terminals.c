@@ -10,30 +10,23 @@ store_enrol_code_add(struct store *s, const char *siret,
     const uint8_t hash[STORE_HASH_SIZE], int64_t now, int64_t expires_at,
     const char *actor, char venue_name[256], struct pn_error *err)
 {
-	sqlite3_stmt *find = s->venue_by_siret, *ins = s->enrol_code_insert;
+	sqlite3_stmt *ins = s->enrol_code_insert;
+	struct store_venue v;
 	char object[64];
-	int64_t venue;
 	int rc;
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_text(find, 1, siret, -1, SQLITE_STATIC);
-	rc = sqlite3_step(find);
-	if (rc != SQLITE_ROW) {
-		if (rc != SQLITE_DONE)
-			sq_error(s, rc, "finding the venue", err);
-		sq_done(find);
+	if ((rc = store_venue_by_siret(s, siret, &v, err)) != 0) {
 		sq_rollback(s);
-		return rc == SQLITE_DONE ? 1 : -1;
+		return rc;
 	}
-	venue = sqlite3_column_int64(find, 0);
-	sq_copy_text(venue_name, 256, find, 1);
-	sq_done(find);
-	sqlite3_bind_int64(ins, 1, venue);
+	(void)snprintf(venue_name, 256, "%s", v.name);
+	sqlite3_bind_int64(ins, 1, v.id);
 	sqlite3_bind_blob(ins, 2, hash, STORE_HASH_SIZE, SQLITE_STATIC);
 	sqlite3_bind_int64(ins, 3, now);
 	sqlite3_bind_int64(ins, 4, expires_at);
-	(void)snprintf(object, sizeof(object), "venue:%lld", (long long)venue);
+	(void)snprintf(object, sizeof(object), "venue:%lld", (long long)v.id);
 	/* The code itself is never written anywhere, the audit log included. */
 	if (sq_step_done(s, ins, "recording the enrolment code", err) != 0 ||
 	    store_audit_append(s, now, actor, "terminal.code", object, "",
@@ -131,8 +124,8 @@ store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
 	(void)snprintf(detail, sizeof(detail), "{\"venue\":%lld}",
 	    (long long)venue);
 	if (sq_step_done(s, use, "using the enrolment code", err) != 0 ||
-	    store_audit_append(s, now, "terminal:enrol", "terminal.enrol",
-	    object, detail, err) != 0 ||
+	    store_audit_append(s, now, object, "terminal.enrol", object,
+	    detail, err) != 0 ||
 	    store_terminal_get(s, id, out, err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
@@ -202,8 +195,8 @@ store_terminal_revoke(struct store *s, int64_t id, const char *reason,
 #define NONCE_FORGET_EVERY 60
 
 int
-sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err)
+sq_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err)
 {
 	/* Only writers touch it, and they are serialised by the write lock. */
 	static int64_t last_forget;
@@ -218,9 +211,9 @@ sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
 			return -1;
 		last_forget = now;
 	}
-	sqlite3_bind_int64(st, 1, terminal);
-	sqlite3_bind_blob(st, 2, nonce, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 1, nonce->at);
+	sqlite3_bind_int64(st, 2, terminal);
+	sqlite3_bind_blob(st, 3, nonce->bytes, 16, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sq_done(st);
 	if (rc == SQLITE_DONE)
@@ -232,7 +225,7 @@ sq_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
 
 struct nonce_job {
 	int64_t terminal;
-	const uint8_t *nonce;
+	const struct store_nonce *nonce;
 	int64_t now;
 };
 
@@ -247,8 +240,8 @@ nonce_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 }
 
 int
-store_nonce_use(struct store *s, int64_t terminal, const uint8_t nonce[16],
-    int64_t now, struct pn_error *err)
+store_nonce_use(struct store *s, int64_t terminal,
+    const struct store_nonce *nonce, int64_t now, struct pn_error *err)
 {
 	struct nonce_job job = { terminal, nonce, now };
 

@@ -49,12 +49,13 @@ same_session(const struct store_training *a, const struct store_training *b)
 
 int
 store_training_declare(struct store *s, const struct store_terminal *t,
-    const struct store_training *in, const uint8_t nonce[16], int64_t now,
+    const struct store_training *in, const struct store_nonce *nonce,
+    int64_t now,
     struct store_training *out, struct pn_error *err)
 {
 	sqlite3_stmt *ins = s->training_insert;
 	struct store_training want = *in;
-	char object[64], detail[256];
+	char object[64], detail[256], actor[32];
 	int rc;
 
 	want.venue_id = t->venue_id;
@@ -97,7 +98,8 @@ store_training_declare(struct store *s, const struct store_terminal *t,
 	    "\"terminal\":%lld,\"starts_at\":%lld,\"minutes\":%u}",
 	    (long long)t->venue_id, (long long)t->id, (long long)in->starts_at,
 	    in->duration_minutes);
-	if (store_audit_append(s, now, "terminal", "session.declare", object,
+	(void)snprintf(actor, sizeof(actor), "terminal:%lld", (long long)t->id);
+	if (store_audit_append(s, now, actor, "session.declare", object,
 	    detail, err) != 0 || sq_training_by_uid(s, in->uid, out, err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);

@@ -1,4 +1,4 @@
-/* store_sqlite_venues.c -- partner venues: recording, listing, suspending. */
+/* store_sqlite_venues.c -- partner venues: recording, listing, finding, suspending. */
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +37,25 @@ struct venue_visit {
 	void *ctx;
 };
 
+/* Declared in store_sqlite.h. */
+void
+sq_venue_row(sqlite3_stmt *st, struct store_venue *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->id = sqlite3_column_int64(st, 0);
+	sq_copy_text(v->name, sizeof(v->name), st, 1);
+	sq_copy_text(v->siret, sizeof(v->siret), st, 2);
+	sq_copy_text(v->address, sizeof(v->address), st, 3);
+	sq_copy_text(v->commune, sizeof(v->commune), st, 4);
+	sq_copy_text(v->iban, sizeof(v->iban), st, 5);
+	sq_copy_text(v->bic, sizeof(v->bic), st, 6);
+	sq_copy_text(v->contact, sizeof(v->contact), st, 7);
+	v->accredited_from = sqlite3_column_int64(st, 8);
+	v->accredited_until = sqlite3_column_int64(st, 9);
+	sq_copy_text(v->status, sizeof(v->status), st, 10);
+	sq_copy_text(v->status_reason, sizeof(v->status_reason), st, 11);
+}
+
 static int
 venue_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 {
@@ -44,19 +63,7 @@ venue_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	struct store_venue v;
 
 	(void)err;
-	memset(&v, 0, sizeof(v));
-	v.id = sqlite3_column_int64(st, 0);
-	sq_copy_text(v.name, sizeof(v.name), st, 1);
-	sq_copy_text(v.siret, sizeof(v.siret), st, 2);
-	sq_copy_text(v.address, sizeof(v.address), st, 3);
-	sq_copy_text(v.commune, sizeof(v.commune), st, 4);
-	sq_copy_text(v.iban, sizeof(v.iban), st, 5);
-	sq_copy_text(v.bic, sizeof(v.bic), st, 6);
-	sq_copy_text(v.contact, sizeof(v.contact), st, 7);
-	v.accredited_from = sqlite3_column_int64(st, 8);
-	v.accredited_until = sqlite3_column_int64(st, 9);
-	sq_copy_text(v.status, sizeof(v.status), st, 10);
-	sq_copy_text(v.status_reason, sizeof(v.status_reason), st, 11);
+	sq_venue_row(st, &v);
 	return visit->fn(visit->ctx, &v) != 0;
 }
 
@@ -119,4 +126,35 @@ store_venue_set_status(struct store *s, const char *siret, bool suspended,
 		return -1;
 	}
 	return 0;
+}
+
+/* One venue through st, its key already bound: 0, 1 when none, -1. */
+static int
+venue_one(struct store *s, sqlite3_stmt *st, struct store_venue *out,
+    struct pn_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		sq_venue_row(st, out);
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a venue", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_venue_get(struct store *s, int64_t id, struct store_venue *out,
+    struct pn_error *err)
+{
+	sqlite3_bind_int64(s->venue_get, 1, id);
+	return venue_one(s, s->venue_get, out, err);
+}
+
+int
+store_venue_by_siret(struct store *s, const char *siret,
+    struct store_venue *out, struct pn_error *err)
+{
+	sqlite3_bind_text(s->venue_by_siret, 1, siret, -1, SQLITE_STATIC);
+	return venue_one(s, s->venue_by_siret, out, err);
 }

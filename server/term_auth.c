@@ -25,7 +25,7 @@ refuse(struct http_request *req, enum MHD_Result *rc, enum err_code code,
 
 int
 term_auth(struct http_request *req, struct store_terminal *t,
-    uint8_t nonce[PN_NONCE_SIZE], enum MHD_Result *rc)
+    struct store_nonce *nonce, enum MHD_Result *rc)
 {
 	const char *id_text = http_request_header(req, PN_HDR_TERMINAL);
 	const char *time_text = http_request_header(req, PN_HDR_TIME);
@@ -47,11 +47,12 @@ term_auth(struct http_request *req, struct store_terminal *t,
 		    PN_HDR_NONCE " and " PN_HDR_SIGNATURE);
 	if (pn_parse_u64(id_text, INT64_MAX, &id) != 0 || id == 0 ||
 	    pn_parse_u64(time_text, INT64_MAX, &at) != 0 ||
-	    !pn_hex_decode(nonce_text, nonce, PN_NONCE_SIZE) ||
+	    !pn_hex_decode(nonce_text, nonce->bytes, PN_NONCE_SIZE) ||
 	    !pn_hex_decode(sig_text, sig, sizeof(sig)))
 		return refuse(req, rc, ERR_BAD_SIGNED_HEADERS, "terminal "
 		    "number and time in decimal, nonce 32 and signature 128 "
 		    "lowercase hex digits expected");
+	nonce->at = (int64_t)at;
 	if ((int64_t)at < now - PN_REQUEST_WINDOW ||
 	    (int64_t)at > now + PN_REQUEST_WINDOW) {
 		*rc = http_reply_error(req, ERR_STALE_REQUEST, "request time "

@@ -21,7 +21,7 @@
  * answering, *rc holding what to return.
  */
 int term_auth(struct http_request *req, struct store_terminal *t,
-    uint8_t nonce[PN_NONCE_SIZE], enum MHD_Result *rc);
+    struct store_nonce *nonce, enum MHD_Result *rc);
 
 /* The venue of t may redeem at now: active, and accredited then. */
 bool term_venue_allowed(const struct store_terminal *t, int64_t now);

@@ -1,17 +1,21 @@
-/* ui.h -- the caseworker pages: French, server-rendered HTML, no script.
+/* ui.h -- the caseworker and venue pages: French, server-rendered HTML, no script.
  *
  * One file per page (ui_<page>.c); ui_layout.c holds what every page
- * shares: the frame, the style sheet, the error page.
+ * shares: the frame, the style sheet, the error page; ui_venue.c what the
+ * venue pages share.
  */
 #ifndef PN_UI_H
 #define PN_UI_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "passnum/money.h"
 #include "errors.h"
 #include "html.h"
 #include "http.h"
+#include "store.h"
 
 /* ui_layout.c */
 
@@ -39,6 +43,9 @@ const char *ui_status_label(const char *status);
 /* The "{}" of the route as a positive number, or 0 when it is not one. */
 uint64_t ui_param_id(struct http_request *req);
 
+/* Where who's pages start: "/lieu" for a venue user, else "/accueil". */
+const char *ui_home_path(const struct store_principal *who);
+
 enum MHD_Result ui_stylesheet(struct http_request *req);	/* GET /static/passnum.css */
 enum MHD_Result ui_root(struct http_request *req);		/* GET / */
 
@@ -61,5 +68,47 @@ enum MHD_Result ui_voucher_cancel(struct http_request *req);	/* POST /cheques/{s
 
 /* ui_search.c */
 enum MHD_Result ui_search(struct http_request *req);		/* GET /recherche */
+
+/* --- The venue pages --------------------------------------------------- */
+
+/*
+ * The venue a venue page is about: a venue user's own, always (whatever
+ * the query says); for an admin, the one of "?lieu=ID", which every link
+ * of the page then carries on.
+ */
+struct ui_venue {
+	struct store_venue v;
+	char param[32];			/* "lieu=ID" for an admin, else "" */
+};
+
+/*
+ * Find the venue of req into *uv. Returns 0, or -1 after replying with
+ * *rc: an error page (a venue user without a venue, an unknown venue),
+ * or, for an admin who named no venue, the list of venues to choose from
+ * when list_if_none, else a redirect to /lieu.
+ */
+int ui_venue_resolve(struct http_request *req, struct store *s,
+    bool list_if_none, struct ui_venue *uv, enum MHD_Result *rc);
+
+/*
+ * The link to path (with query, which may be NULL: "mois=2026-11") for
+ * uv's pages, into buf: the admin's "lieu=ID" added. Text, to be put in
+ * an attribute with "%s" (which escapes the "&").
+ */
+void ui_venue_href(const struct ui_venue *uv, const char *path,
+    const char *query, char *buf, size_t len);
+
+/* The venue's name, SIRET, commune, status; its suspension in an alert. */
+void ui_venue_banner(struct html *h, const struct ui_venue *uv);
+
+/* A duration in French: "45 min", "2 h", "1 h 30". */
+void ui_duration(unsigned minutes, char *buf, size_t len);
+
+/* "novembre 2026" for month 11 (1-12) of 2026. */
+void ui_month_name(int year, int month, char *buf, size_t len);
+
+enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
+enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */
+enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/conflits */
 
 #endif

@@ -1,4 +1,4 @@
-/* ui_layout.c -- what every caseworker page shares: frame, style sheet, error page.
+/* ui_layout.c -- what every page shares: frame, style sheet, error page.
  *
  * Pages aim at RGAA / WCAG 2.1 AA basics: lang="fr", a skip link, one h1,
  * labels on every field, visible focus, text contrast of at least 4.5:1,
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "passnum/parse.h"
+#include "auth.h"
 #include "session.h"
 #include "store.h"
 #include "ui.h"
@@ -102,9 +103,28 @@ ui_stylesheet(struct http_request *req)
 	    sizeof(stylesheet) - 1);
 }
 
+const char *
+ui_home_path(const struct store_principal *who)
+{
+	return who != NULL && who->role == ROLE_VENUE ? "/lieu" : "/accueil";
+}
+
+/*
+ * A public route: the visitor is looked up here only to send a venue user
+ * to the venue's pages; anyone else goes to /accueil, which asks for a
+ * login or refuses as it must.
+ */
 enum MHD_Result
 ui_root(struct http_request *req)
 {
+	struct store_principal who;
+	struct store_session sess;
+	char detail[128];
+	bool has;
+
+	if (auth_check(req, ROLE_VENUE, &who, &sess, &has, detail,
+	    sizeof(detail)) == AUTH_OK)
+		return http_redirect(req, "/lieu");
 	return http_redirect(req, "/accueil");
 }
 
@@ -134,14 +154,22 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 	    "<link rel=\"icon\" href=\"data:,\">"
 	    "</head><body>"
 	    "<a class=\"skip\" href=\"#contenu\">Aller au contenu</a>"
-	    "<header><a class=\"brand\" href=\"/accueil\">Pass numérique</a>",
-	    title);
+	    "<header><a class=\"brand\" href=\"%s\">Pass numérique</a>",
+	    title, ui_home_path(who));
 	if (who != NULL) {
-		html_put(h, "<nav aria-label=\"Menu principal\">"
-		    "<a href=\"/carnets/nouveau\">Nouveau carnet</a>"
-		    "<a href=\"/recherche\">Rechercher un chèque</a>"
-		    "<span>%s</span>", who->name[0] != '\0' ? who->name :
-		    who->login);
+		html_put(h, "<nav aria-label=\"Menu principal\">");
+		if (who->role == ROLE_VENUE)
+			html_put(h, "<a href=\"/lieu\">Séances et "
+			    "remboursements</a><a href=\"/lieu/conflits\">"
+			    "Conflits</a>");
+		else
+			html_put(h, "<a href=\"/carnets/nouveau\">Nouveau "
+			    "carnet</a><a href=\"/recherche\">Rechercher un "
+			    "chèque</a>");
+		if (who->role == ROLE_ADMIN)
+			html_put(h, "<a href=\"/lieu\">Lieux partenaires</a>");
+		html_put(h, "<span>%s</span>", who->name[0] != '\0' ?
+		    who->name : who->login);
 		if (http_request_session(req) != NULL) {
 			html_put(h, "<form method=\"post\" "
 			    "action=\"/deconnexion\">");
@@ -173,12 +201,16 @@ ui_error_page(struct http_request *req, enum err_code code,
     const char *detail)
 {
 	const struct err_info *e = err_lookup(code);
+	const struct store_principal *who = http_request_principal(req);
+	const struct store_session *sess = http_request_session(req);
 	struct html h;
 
 	(void)detail;	/* English, for programs; the page says it in French */
 	html_init(&h);
 	ui_begin(&h, req, "Action impossible");
 	html_put(&h, "<div class=\"alert\" role=\"alert\"><p>%s</p></div>"
-	    "<p><a href=\"/accueil\">Retour à l’accueil</a></p>", e->fr);
+	    "<p><a href=\"%s\">Retour à l’accueil</a></p>", e->fr,
+	    /* Refused by its role, a session still tells whose home it is. */
+	    ui_home_path(who != NULL ? who : sess != NULL ? &sess->who : NULL));
 	return ui_end(&h, req, e->status);
 }

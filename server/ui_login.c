@@ -104,10 +104,11 @@ show_form(struct http_request *req, unsigned status, enum login_notice n,
 }
 
 /*
- * The visitor already has a live session for the pages (a GET: no CSRF
- * token needed). Other roles see the form: the pages would refuse them.
+ * The home page of a visitor who already has a live session for the pages
+ * (a GET: no CSRF token needed), or NULL. Other roles see the form: the
+ * pages would refuse them.
  */
-static bool
+static const char *
 logged_in(struct http_request *req)
 {
 	struct store_principal who;
@@ -115,18 +116,21 @@ logged_in(struct http_request *req)
 	bool has;
 	char detail[64];
 
-	return http_request_cookie(req, SESSION_COOKIE) != NULL &&
-	    auth_check(req, ROLE_CASEWORKER | ROLE_ADMIN, &who, &sess, &has,
-	    detail, sizeof(detail)) == AUTH_OK;
+	if (http_request_cookie(req, SESSION_COOKIE) == NULL ||
+	    auth_check(req, ROLE_CASEWORKER | ROLE_VENUE | ROLE_ADMIN, &who,
+	    &sess, &has, detail, sizeof(detail)) != AUTH_OK)
+		return NULL;
+	return ui_home_path(&who);
 }
 
 enum MHD_Result
 ui_login_form(struct http_request *req)
 {
 	const char *bye = http_request_query(req, "deconnecte");
+	const char *home = logged_in(req);
 
-	if (logged_in(req))
-		return http_redirect(req, "/accueil");
+	if (home != NULL)
+		return http_redirect(req, home);
 	return show_form(req, 200, bye != NULL ? NOTICE_LOGGED_OUT :
 	    NOTICE_NONE, NULL, 0);
 }
@@ -183,7 +187,7 @@ ui_login(struct http_request *req)
 	    NULL, 0, http_request_tls(req)) != 0 ||
 	    http_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, gone) != 0)
 		return ui_error_page(req, ERR_INTERNAL, "session cookie");
-	return http_redirect(req, "/accueil");
+	return http_redirect(req, ui_home_path(&sess.who));
 }
 
 enum MHD_Result

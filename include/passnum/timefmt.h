@@ -29,4 +29,24 @@ void pn_time_format_fr_date(int64_t t, char buf[PN_TIME_TEXT_MAX]);
  */
 void pn_time_format_paris_date(int64_t t, char buf[PN_TIME_TEXT_MAX]);
 
+/* Format t as its date and time in Paris, "31/12/2026 23:59" (24-hour). */
+void pn_time_format_paris(int64_t t, char buf[PN_TIME_TEXT_MAX]);
+
+/*
+ * Parse a month as "2026-11" (year from 1970, month 01-12). Returns 0, or
+ * -1 for anything else.
+ */
+int pn_month_parse(const char *s, int *year, int *month);
+
+/* The month (1-12) and year it is in Paris at t. */
+void pn_paris_month_of(int64_t t, int *year, int *month);
+
+/*
+ * The Unix times of midnight in Paris starting the first day of month
+ * (1-12) of year, *from, and starting the next month, *to: the month is
+ * [*from, *to). Returns 0, or -1 for a year outside 1970-9999 or a month
+ * outside 1-12.
+ */
+int pn_paris_month_bounds(int year, int month, int64_t *from, int64_t *to);
+
 #endif

@@ -12,6 +12,11 @@
 // happened. axe-core checks WCAG 2.1 A and AA on six pages, in a second
 // browser context that bypasses the CSP only so that axe can be injected.
 //
+// With VENUE-LOGIN VENUE-PASSWORD MONTH SESSION after OUTDIR, a venue
+// user then logs in, lands on /lieu, and the venue's month (?mois=MONTH),
+// its session SESSION and its conflicts go through the same checks and
+// axe-core.
+//
 // Prints TAP (tests/run.sh counts it); screenshots and axe results go to
 // OUTDIR. CHROMIUM overrides the browser (default /usr/bin/chromium).
 import { createRequire } from 'node:module';
@@ -25,7 +30,8 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
-const [URL_, PASSWORD, OUTDIR] = process.argv.slice(2);
+const [URL_, PASSWORD, OUTDIR, VENUE_LOGIN, VENUE_PASSWORD, VENUE_MONTH,
+    VENUE_SESSION] = process.argv.slice(2);
 if (!URL_ || !PASSWORD || !OUTDIR) {
 	console.error('usage: node pages.test.mjs URL PASSWORD OUTDIR');
 	process.exit(2);
@@ -439,6 +445,34 @@ try {
 	await page.goto(`${BASE}/accueil`);
 	ok(new URL(page.url()).pathname === '/connexion',
 	    'after logout /accueil leads back to the login page', page.url());
+
+	if (VENUE_LOGIN) {
+		step = 'venue pages';
+		await page.goto(`${BASE}/connexion`);
+		await page.getByLabel('Identifiant').pressSequentially(VENUE_LOGIN);
+		await page.getByLabel('Mot de passe')
+		    .pressSequentially(VENUE_PASSWORD);
+		await page.getByLabel('Mot de passe').press('Enter');
+		await page.waitForURL(/\/lieu$/);
+		ok(true, 'a venue user logging in lands on /lieu');
+		await axeContext.clearCookies();
+		await axeContext.addCookies(await context.cookies());
+		for (const [label, path, h1] of [
+		    ['venue month', `/lieu?mois=${VENUE_MONTH}`,
+			'Séances et remboursements'],
+		    ['venue session', `/lieu/sessions/${VENUE_SESSION}`, null],
+		    ['venue conflicts', '/lieu/conflits', 'Chèques en conflit']]) {
+			const resp = await page.goto(`${BASE}${path}`);
+			ok(resp.status() === 200, `${label}: GET ${path}: 200`);
+			if (h1)
+				await heading(page, h1, label);
+			await noSideScroll(page, label);
+			await screenshot(page, label.replace(' ', '-'));
+			await skipLink(page, label);
+			await axePage.goto(`${BASE}${path}`);
+			await axe(axePage, label);
+		}
+	}
 
 	step = 'console and CSP';
 	ok(consoleErrors.length === 0, 'no console error on any page',

@@ -52,6 +52,15 @@ check() {
 
 done_testing() { echo "1..$tap_n"; }
 
+# venue_add CONFIG SIRET NAME: record a partner venue (a valid IBAN and
+# BIC, accredited since 1 January 2026) with passnum-admin.
+venue_add() {
+	"$ADMIN" venue add --config "$1" --siret "$2" --name "$3" \
+	    --address "1 rue de la République" --commune "Rezé" \
+	    --iban FR7630006000011234567890189 --bic AGRIFRPP \
+	    --contact "02 40 00 00 00" --accredited-from 2026-01-01 >/dev/null
+}
+
 # passnumd_start CONFIG: start passnumd in the background on CONFIG and wait
 # until it listens; sets PID, URL (scheme://127.0.0.1:PORT) and PORT.
 PID=

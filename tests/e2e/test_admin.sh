@@ -102,7 +102,7 @@ expect 0 "password for caseworker: " "with nothing on standard input, user passw
 issue U-3
 check "a new password leaves API tokens working: 201" test "$code" = 201
 expect 2 "at least 12 characters" "user add takes the same rule" -- \
-    sh -c "printf 'mot-de-pass\n' | '$ADMIN' user add --config '$CFG' --login v2 --name V --role venue"
+    sh -c "printf 'mot-de-pass\n' | '$ADMIN' user add --config '$CFG' --login v2 --name V --role venue --venue 21440143800012"
 for sub in disable enable passwd; do
 	expect 1 "no user 'nobody'" "user $sub of an unknown login names it" -- \
 	    sh -c "'$ADMIN' user $sub --config '$CFG' --login nobody </dev/null"

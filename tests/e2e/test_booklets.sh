@@ -100,8 +100,10 @@ check "a reference of spaces only: 400 code 3001 naming it" sh -c \
      grep -q 'beneficiary.ref' '$OUT/body'"
 
 # Roles: a venue's token may not issue.
+venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
-    --login venue1 --name "Médiathèque de Rezé" --role venue >/dev/null
+    --login venue1 --name "Médiathèque de Rezé" --role venue \
+    --venue 21440143800012 >/dev/null
 VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login venue1)
 post "$VTOKEN" "$(person V-1)"
 check "a venue may not issue: 403 code 2002" grep -q '"code":2002' "$OUT/body"
@@ -195,6 +197,17 @@ matrix GET "/carnets/$ID" "" 303 200 403 403 200
 matrix POST "/carnets/$ID4/annuler" "reason=matrice+WHO" 303 303 403 403 409
 matrix POST "/cheques/$S5/annuler" "reason=matrice+WHO" 303 303 403 403 409
 matrix GET "/recherche?numero=$PRINTED" "" 303 200 403 403 200
+# The venue pages: the venue's own; an admin names the venue (?lieu=1),
+# and without it gets the list of venues (/lieu) or is sent there.
+sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO terminal
+    (venue_id, public_key, label, enrolled_at) VALUES (1, randomblob(32),
+    'Accueil', 0); INSERT INTO training_session (uid, venue_id,
+    terminal_id, theme, starts_at, duration_minutes, declared_at) VALUES
+    (randomblob(16), 1, last_insert_rowid(), 'e-mail', 1794000000, 60, 0)"
+TS=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM training_session')
+matrix GET /lieu "" 303 403 200 403 200
+matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200
+matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
 check "the cancelling routes cancelled what they were given" test \
     "$(sqlite3 "$D/passnum.db" "SELECT
     (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +

@@ -1,8 +1,8 @@
 # test_browser.sh -- the caseworker pages in headless Chromium: log in, issue a
 # booklet through the form and its confirmation, see its QR codes, cancel a
-# voucher, search it, fetch the PDF, log out; keyboard use, phone width, no
-# console error or CSP violation, and axe-core's WCAG 2.1 AA rules on six
-# pages. The checks are in tests/browser/pages.test.mjs (Node, playwright-core
+# voucher, search it, fetch the PDF, log out; then a venue user's month,
+# session and conflicts pages; keyboard use, phone width, no console error
+# or CSP violation, and axe-core's WCAG 2.1 AA rules on nine pages. The checks are in tests/browser/pages.test.mjs (Node, playwright-core
 # driving Debian's /usr/bin/chromium); screenshots go to $OUT/screens.
 #
 # The npm packages pinned in tests/browser/package-lock.json are installed
@@ -47,11 +47,39 @@ fi
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
 PASSWORD=$(sed -n 's/^caseworker password: //p' "$D/demo-credentials.txt")
 check "the demo data holds the caseworker's password" test -n "$PASSWORD"
+# A venue with a user, a session of this month with an accepted voucher and
+# a conflict lost to another venue, for the venue pages. The rows are
+# written as the terminal routes will; the serials need no booklet here
+# (sqlite3 leaves foreign keys off): the pages show them, nothing more.
+venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
+venue_add "$D/passnumd.ini" 21440143800020 "Espace numérique de Nantes"
+printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
+    --login lieu1 --name "Claire Moreau" --role venue \
+    --venue 21440143800012 >/dev/null
+NOW=$(date +%s)
+sqlite3 "$D/passnum.db" "INSERT INTO terminal (id, venue_id, public_key,
+    label, enrolled_at) VALUES (1, 1, randomblob(32), 'Accueil', $NOW),
+    (2, 2, randomblob(32), 'Poste 1', $NOW);
+    INSERT INTO training_session (id, uid, venue_id, terminal_id, theme,
+    starts_at, duration_minutes, declared_at) VALUES
+    (1, randomblob(16), 1, 1, 'démarches en ligne', $NOW, 120, $NOW),
+    (2, randomblob(16), 2, 2, 'e-mail', $NOW - 60, 60, $NOW);
+    INSERT INTO redemption (id, redemption_id, serial, session_id,
+    terminal_id, venue_id, terminal_time, counter, record_signature,
+    outcome, winner_id, value, received_at, answer) VALUES
+    (1, randomblob(16), 1, 1, 1, 1, $NOW, 1, zeroblob(64), 'accepted', NULL,
+     1000, $NOW, '{}'),
+    (2, randomblob(16), 2, 2, 2, 2, $NOW, 1, zeroblob(64), 'accepted', NULL,
+     1000, $NOW, '{}'),
+    (3, randomblob(16), 2, 1, 1, 1, $NOW, 2, zeroblob(64), 'conflict', 2,
+     1000, $NOW, '{}')"
 check "passnumd starts" passnumd_start "$D/passnumd.ini"
 
 # The Node script prints its own TAP lines, numbered from 1; renumber them
 # after ours so that the whole log is one TAP stream.
-node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" >"$OUT/browser.tap" 2>&1
+node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
+    venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
+    >"$OUT/browser.tap" 2>&1
 node_status=$?
 while IFS= read -r line; do
 	case $line in

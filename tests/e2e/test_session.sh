@@ -92,9 +92,11 @@ check "the demo data holds the passwords and the token" \
 # add_user LOGIN ROLE PASSWORD
 add_user() {
 	printf '%s\n' "$3" | "$ADMIN" user add --config "$CONF" --login "$1" \
-	    --name "Compte $1" --role "$2" ${4:+--agency "$4"} >/dev/null
+	    --name "Compte $1" --role "$2" ${4:+--agency "$4"} \
+	    ${5:+--venue "$5"} >/dev/null
 }
-add_user venue1 venue venue-password-1
+venue_add "$CONF" 21440143800012 "Médiathèque"
+add_user venue1 venue venue-password-1 "" 21440143800012
 add_user acc1 accountant accountant-pass-1
 add_user cw2 caseworker caseworker2-pass 1
 add_user throttle1 caseworker throttle-pass-1 1
@@ -476,10 +478,10 @@ check "the booklet's first voucher is $SERIAL ($PRINTED)" \
 PRINTED_Q=${PRINTED// /%20}	# for a query string
 for who in caseworker venue1 acc1 admin; do
 	case $who in
-	caseworker) pw=$PW_CW page=200 json=200 post=201 bad=400 ;;
-	admin) pw=$PW_AD page=200 json=200 post=201 bad=400 ;;
-	venue1) pw=venue-password-1 page=403 json=403 post=403 bad=403 ;;
-	acc1) pw=accountant-pass-1 page=403 json=403 post=403 bad=403 ;;
+	caseworker) pw=$PW_CW page=200 json=200 post=201 bad=400 lieu=403 ;;
+	admin) pw=$PW_AD page=200 json=200 post=201 bad=400 lieu=200 ;;
+	venue1) pw=venue-password-1 page=403 json=403 post=403 bad=403 lieu=200 ;;
+	acc1) pw=accountant-pass-1 page=403 json=403 post=403 bad=403 lieu=403 ;;
 	esac
 	login "$who" "$pw"
 	is "$who logs in" "$code" 200
@@ -491,9 +493,14 @@ for who in caseworker venue1 acc1 admin; do
 		req "$@" -b "$c"
 		is "$1 $2 as $who by session: $want" "$code" "$want"
 	}
-	# Logged in, staff go on to their pages; other roles, whom the pages
-	# would refuse, see the login form.
-	if [ "$page" = 200 ]; then r 303 GET /connexion; else r 200 GET /connexion; fi
+	# Logged in, staff and venues go on to their pages; other roles, whom
+	# the pages would refuse, see the login form.
+	if [ "$page" = 200 ] || [ "$lieu" = 200 ]; then
+		r 303 GET /connexion
+	else
+		r 200 GET /connexion
+	fi
+	r "$lieu" GET /lieu
 	r "$page" GET /accueil
 	if [ "$page" = 403 ]; then
 		check "the refusal is a French page" \

@@ -132,6 +132,41 @@ test_defaults(void **state)
 	assert_int_equal(c.store.busy_timeout_ms, 5000);
 	assert_string_equal(c.keys.signing_key, "");
 	assert_string_equal(c.keys.trust_bundle, "");
+	assert_int_equal(c.redemption.n_themes, 3);
+	assert_string_equal(c.redemption.themes[1], "démarches en ligne");
+	assert_int_equal(c.redemption.offline_grace, 7 * 86400);
+	assert_int_equal(c.redemption.max_batch, 10000);
+	assert_int_equal(c.redemption.max_batch_body, 16u << 20);
+}
+
+/* Session themes: the first "theme" line replaces the defaults, the next ones add. */
+static void
+test_themes(void **state)
+{
+	struct config c;
+	char many[4096] = "[redemption]\n";
+	size_t i;
+
+	(void)state;
+	parse_ok("[redemption]\ntheme = tablette\ntheme = Démarches CAF\n"
+	    "offline_grace = 3600\nmax_batch = 500\n", &c);
+	assert_int_equal(c.redemption.n_themes, 2);
+	assert_string_equal(c.redemption.themes[0], "tablette");
+	assert_string_equal(c.redemption.themes[1], "Démarches CAF");
+	assert_int_equal(c.redemption.offline_grace, 3600);
+	assert_int_equal(c.redemption.max_batch, 500);
+	parse_fails("[redemption]\ntheme = a\ntheme = a\n", 3,
+	    "[redemption] theme", "'a' is already a theme", NULL);
+	parse_fails("[redemption]\ntheme = a; b\n", 2,
+	    "[redemption] theme", "without control characters or ';'", NULL);
+	parse_fails("[redemption]\ntheme =\n", 2, "[redemption] theme",
+	    "1 to 127 bytes", NULL);
+	for (i = 0; i < 17; i++)
+		(void)snprintf(many + strlen(many), sizeof(many) - strlen(many),
+		    "theme = t%zu\n", i);
+	parse_fails(many, 18, "at most 16 themes", "'t16'", NULL);
+	parse_fails("[redemption]\nmax_batch = 0\n", 2,
+	    "[redemption] max_batch", "1 to 100000", NULL);
 }
 
 /* An empty file, or one of comments, gives the defaults. */
@@ -377,7 +412,8 @@ test_unknown_section(void **state)
 {
 	(void)state;
 	parse_fails("[server]\nport = 1\n\n[sever]\nport = 2\n", 4, "[sever]",
-	    "unknown section", "[server], [store], [keys] or [session]", NULL);
+	    "unknown section",
+	    "[server], [store], [keys], [session] or [redemption]", NULL);
 	/* Even with nothing in it. */
 	parse_fails("[server]\n[database]\n", 2, "[database]",
 	    "unknown section", NULL);
@@ -385,7 +421,7 @@ test_unknown_section(void **state)
 	parse_fails("[Server]\n", 1, "[Server]", NULL);
 	/* A key before any section. */
 	parse_fails("port = 80\n", 1, "port", "'port = 80'",
-	    "[server], [store], [keys] or [session]", NULL);
+	    "[server], [store], [keys], [session] or [redemption]", NULL);
 }
 
 static void
@@ -684,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_message_safety),
 		cmocka_unit_test(test_file_set_keeps_the_rest),
 		cmocka_unit_test(test_file_set_refusals),
+		cmocka_unit_test(test_themes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -793,9 +793,9 @@ store_with_users(const char *path, uint8_t alice_token[32],
 	memset(bob_token, 0xb0, 32);
 	if (store_agency_add(s, "EDS Nord", "eds", "Nantes", 100, "test", &id,
 	    &err) != 0 ||
-	    store_user_add(s, "alice", "Alice A", ROLE_CASEWORKER, id,
+	    store_user_add(s, "alice", "Alice A", ROLE_CASEWORKER, id, 0,
 	    "hash-a", 100, "test", &id, &err) != 0 ||
-	    store_user_add(s, "bob", "Bob B", ROLE_ADMIN, 0, "hash-b", 100,
+	    store_user_add(s, "bob", "Bob B", ROLE_ADMIN, 0, 0, "hash-b", 100,
 	    "test", &id, &err) != 0 ||
 	    store_token_add(s, "alice", alice_token, "api", 100, "test", &id,
 	    &err) != 0 ||
@@ -915,9 +915,10 @@ collect_user(void *ctx, const struct store_user *u)
 	char *out = ctx;
 	size_t n = strlen(out);
 
-	snprintf(out + n, 512 - n, "%s|%s|%s|%lld|%s|%d;", u->login,
+	snprintf(out + n, 512 - n, "%s|%s|%s|%lld|%s|%lld|%s|%s|%d;", u->login,
 	    u->display_name, store_role_name(u->role), (long long)u->agency_id,
-	    u->agency_name, u->disabled);
+	    u->agency_name, (long long)u->venue_id, u->venue_siret,
+	    u->venue_name, u->disabled);
 	return 0;
 }
 
@@ -928,17 +929,38 @@ test_user_each(void **state)
 	uint8_t alice[32], bob[32];
 	struct pn_error err;
 	struct store *s = store_with_users(f->db, alice, bob);
+	struct store_venue v;
 	char out[512] = "";
 	int64_t id;
 
-	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_VENUE, 0,
+	memset(&v, 0, sizeof(v));
+	snprintf(v.name, sizeof(v.name), "Médiathèque");
+	snprintf(v.siret, sizeof(v.siret), "21440143800012");
+	snprintf(v.commune, sizeof(v.commune), "Rezé");
+	snprintf(v.iban, sizeof(v.iban), "FR7630006000011234567890189");
+	snprintf(v.bic, sizeof(v.bic), "AGRIFRPP");
+	assert_int_equal(store_venue_add(s, &v, 100, "test", &id, &err), 0);
+	/* A venue user belongs to a venue that exists; no one else does. */
+	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_VENUE, 0, 0,
+	    "h", 100, "test", &id, &err), -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_CASEWORKER,
+	    1, 1, "h", 100, "test", &id, &err), -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_VENUE, 0, 99,
+	    "h", 100, "test", &id, &err), -1);
+	assert_int_equal(err.code, PN_E_ARG);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM user"
+	    " WHERE login = 'aaron'"), 0);
+	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_VENUE, 0, 1,
 	    "h", 100, "test", &id, &err), 0);
 	assert_int_equal(store_user_set_disabled(s, "bob", true, 200, "test",
 	    NULL, &err), 0);
 	assert_int_equal(store_user_each(s, collect_user, out, &err), 0);
-	assert_string_equal(out, "aaron|Aaron|venue|0||0;"
-	    "alice|Alice A|caseworker|1|EDS Nord|0;"
-	    "bob|Bob B|admin|0||1;");
+	assert_string_equal(out, "aaron|Aaron|venue|0||1|21440143800012|"
+	    "Médiathèque|0;"
+	    "alice|Alice A|caseworker|1|EDS Nord|0|||0;"
+	    "bob|Bob B|admin|0||0|||1;");
 	store_close(s);
 }
 

@@ -247,6 +247,77 @@ test_paris_date(void **state)
 	set_tz("UTC");
 }
 
+/*
+ * Date and time in Paris; months as typed ("2026-11") and their bounds in
+ * Paris: midnight of the first day, summer time or not, also when summer
+ * time starts on the last day of the month before (31 March 2024).
+ */
+static void
+test_paris_months(void **state)
+{
+	char buf[PN_TIME_TEXT_MAX], want[PN_TIME_TEXT_MAX];
+	int64_t from, to, t;
+	uint64_t seed = 11;
+	int y, m, i;
+
+	(void)state;
+	set_tz("UTC");
+	pn_time_format_paris(1793487600, buf);		/* 2026-10-31T23:00Z */
+	assert_string_equal(buf, "01/11/2026 00:00");
+	pn_time_format_paris(1784066400 + 3600 + 59, buf);
+	assert_string_equal(buf, "15/07/2026 01:00");
+
+	assert_int_equal(pn_month_parse("2026-11", &y, &m), 0);
+	assert_int_equal(y, 2026);
+	assert_int_equal(m, 11);
+	assert_int_equal(pn_month_parse("2026-13", &y, &m), -1);
+	assert_int_equal(pn_month_parse("2026-00", &y, &m), -1);
+	assert_int_equal(pn_month_parse("2026-1", &y, &m), -1);
+	assert_int_equal(pn_month_parse("2026-011", &y, &m), -1);
+	assert_int_equal(pn_month_parse("1969-12", &y, &m), -1);
+	assert_int_equal(pn_month_parse("2026/11", &y, &m), -1);
+	assert_int_equal(pn_month_parse("", &y, &m), -1);
+	assert_int_equal(pn_month_parse(NULL, &y, &m), -1);
+
+	assert_int_equal(pn_paris_month_bounds(2026, 11, &from, &to), 0);
+	assert_int_equal(from, 1793487600);		/* UTC+1 */
+	assert_int_equal(to, 1796079600);
+	assert_int_equal(pn_paris_month_bounds(2026, 10, &from, &to), 0);
+	assert_int_equal(from, 1790805600);		/* UTC+2 */
+	assert_int_equal(to, 1793487600);		/* UTC+1 again */
+	assert_int_equal(pn_paris_month_bounds(2024, 4, &from, &to), 0);
+	assert_int_equal(from, 1711922400);		/* changed that day */
+	assert_int_equal(pn_paris_month_bounds(2024, 3, &from, &to), 0);
+	assert_int_equal(from, 1709247600);
+	assert_int_equal(to, 1711922400);
+	assert_int_equal(pn_paris_month_bounds(2026, 12, &from, &to), 0);
+	assert_int_equal(to, 1798758000);		/* 1 January 2027 */
+	assert_int_equal(pn_paris_month_bounds(2026, 13, &from, &to), -1);
+	assert_int_equal(pn_paris_month_bounds(1969, 12, &from, &to), -1);
+
+	pn_paris_month_of(1793487600 - 1, &y, &m);
+	assert_int_equal(m, 10);
+	pn_paris_month_of(1793487600, &y, &m);
+	assert_int_equal(y * 100 + m, 202611);
+	pn_paris_month_of(1798758000, &y, &m);
+	assert_int_equal(y * 100 + m, 202701);
+
+	/* Each time falls in the bounds of its own month, as Paris dates it. */
+	for (i = 0; i < 2000; i++) {
+		t = 946684800 + (int64_t)(xorshift64(&seed) % 1200000000);
+		pn_paris_month_of(t, &y, &m);
+		assert_int_equal(pn_paris_month_bounds(y, m, &from, &to), 0);
+		if (t < from || t >= to)
+			fail_msg("@%lld outside its month %d-%02d", (long long)t,
+			    y, m);
+		pn_time_format_paris_date(from, buf);
+		(void)snprintf(want, sizeof(want), "01/%02d/%d", m, y);
+		assert_string_equal(buf, want);
+		pn_time_format_paris_date(from - 1, buf);
+		assert_string_not_equal(buf, want);
+	}
+}
+
 static void
 expect_u64(const char *s, uint64_t max, uint64_t want)
 {
@@ -315,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_fr_date),
 		cmocka_unit_test(test_paris_date),
+		cmocka_unit_test(test_paris_months),
 		cmocka_unit_test(test_parse_u64),
 	};
 

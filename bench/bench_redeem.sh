@@ -1,0 +1,106 @@
+#!/bin/sh
+# bench_redeem.sh -- durable online redemptions and batch sync, beside their baselines.
+#
+#   bench/bench_redeem.sh BUILD_DIR
+#
+# In one run, on loopback: the bare server answering GET /healthz (wrk),
+# the raw rate of one-row SQLite transactions with synchronous=FULL (what
+# a durable commit costs here), signed POST /api/v1/redemptions at 64
+# connections (pn-redeemload: each request and record signed by a
+# terminal's key beforehand), and one POST /api/v1/redemptions/batch of
+# 10,000 records. Prints the rates, p50/p99 and the ratios; exits 1 when
+# a target is missed.
+set -eu
+build=$1
+conns=${BENCH_CONNECTIONS:-64}
+online=${BENCH_REDEMPTIONS:-20000}
+batch=${BENCH_BATCH:-10000}
+seconds=${BENCH_SECONDS:-10}
+dir=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+admin="$build/bin/passnum-admin"
+cfg="$dir/data/passnumd.ini"
+
+"$admin" init --data "$dir/data" --demo --port 0 >/dev/null
+token=$(sed -n 's/^caseworker API token: //p' "$dir/data/demo-credentials.txt")
+programme=$("$admin" programme add --config "$cfg" --name bench \
+    --face-value 1000 --per-booklet 50 --validity year-end+31 \
+    --territory bench --budget 1000000000000 |
+    sed -n 's/^programme \([0-9]*\):.*/\1/p')
+[ -n "${BENCH_THREADS:-}" ] && sed -i "s/^threads = .*/threads = $BENCH_THREADS/" "$cfg"
+"$admin" venue add --config "$cfg" --name "Médiathèque de Rezé" \
+    --siret 21440143800012 --address "1 rue de la République" \
+    --commune Rezé --iban FR7630006000011234567890189 --bic AGRIFRPP \
+    --contact bench --accredited-from 2020-01-01 >/dev/null
+code=$("$admin" terminal code --config "$cfg" --siret 21440143800012 2>/dev/null)
+"$build/bin/passnumd" --config "$cfg" >"$dir/log" 2>&1 &
+pid=$!
+i=0
+until grep -q "listening on" "$dir/log"; do
+	i=$((i + 1)); [ $i -lt 100 ] || { cat "$dir/log"; exit 2; }; sleep 0.1
+done
+url=$(sed -n 's/.*listening on \(http:[^ ]*\)\/$/\1/p' "$dir/log")
+
+# A terminal, a session, and enough vouchers for both figures.
+pk=$("$build/tools/pn-termsign" keygen "$dir/device.key")
+curl -sf -d "{\"code\":\"$code\",\"public_key\":\"$pk\",\"label\":\"bench\"}" \
+    "$url/api/v1/terminals/enrol" >/dev/null
+session=00112233445566778899aabbccddeeff
+printf '{"session":"%s","theme":"démarches en ligne","starts_at":%s,"duration_minutes":120}' \
+    "$session" "$(date +%s)" >"$dir/session.json"
+"$build/tools/pn-termsign" headers "$dir/device.key" 1 POST /api/v1/sessions \
+    "$dir/session.json" >"$dir/h"
+curl -sf -H @"$dir/h" --data-binary @"$dir/session.json" \
+    "$url/api/v1/sessions" >/dev/null
+booklets=$(( (online + batch) / 50 ))
+seq 1 "$booklets" | xargs -P 4 -I{} curl -s -H "Authorization: Bearer $token" \
+    -d "{\"programme\": $programme, \"beneficiary\": {\"ref\": \"B-{}\", \"pathway\": \"rsa\", \"age_band\": \"26-44\", \"commune\": \"Rezé\"}}" \
+    "$url/api/v1/booklets" | grep -o '"code":"PN1:[^"]*"' |
+    sed 's/"code":"//; s/"$//' >"$dir/codes"
+head -n "$online" "$dir/codes" >"$dir/online"
+tail -n "$batch" "$dir/codes" >"$dir/batch"
+[ "$(wc -l <"$dir/codes")" -eq $((online + batch)) ] ||
+    { echo "bench_redeem: could not issue the vouchers"; exit 2; }
+
+echo "bench_redeem: $(nproc) CPUs, $conns connections, $online online redemptions, a batch of $batch"
+wrk -t2 -c"$conns" -d"$seconds"s "$url/healthz" >"$dir/healthz"
+healthz=$(awk '/^Requests\/sec/ {print $2}' "$dir/healthz")
+raw=$("$build/bench/bench_sqlite_tx" "$dir" "$seconds" | awk '{print $2}')
+"$build/tools/pn-redeemload" --url "$url" --key "$dir/device.key" \
+    --terminal 1 --session "$session" --codes "$dir/online" \
+    --connections "$conns" >"$dir/online.out"
+"$build/tools/pn-redeemload" --url "$url" --key "$dir/device.key" \
+    --terminal 1 --session "$session" --codes "$dir/batch" --batch \
+    >"$dir/batch.out"
+accepted=$(sqlite3 "$dir/data/passnum.db" \
+    "SELECT count(*) FROM redemption WHERE outcome = 'accepted'")
+
+awk -v h="$healthz" -v raw="$raw" -v acc="$accepted" -v want=$((online + batch)) '
+function field(line, name,   i, n, a) {
+	n = split(line, a, " ")
+	for (i = 1; i < n; i++) if (a[i] == name) return a[i + 1]
+	return 0
+}
+FNR == 1 && FILENAME ~ /online.out$/ { on = $0 }
+FNR == 1 && FILENAME ~ /batch.out$/ { ba = $0 }
+END {
+	rate = field(on, "rate"); p50 = field(on, "p50_ms"); p99 = field(on, "p99_ms")
+	bad = field(on, "other") + field(on, "failed") + field(on, "status_409")
+	bsec = field(ba, "seconds"); brate = field(ba, "rate")
+	printf "  bare server GET /healthz          %9.0f req/s\n", h
+	printf "  raw SQLite one-row durable tx     %9.0f tx/s\n", raw
+	printf "  HTTP POST /api/v1/redemptions     %9.0f redemptions/s (signed, durable)\n", rate
+	printf "    latency p50 %.2f ms, p99 %.2f ms; not accepted %d\n", p50, p99, bad
+	printf "    ratio to raw durable tx %.2f (target >= 1.00); to bare server %.3f\n", rate / raw, rate / h
+	printf "  POST /api/v1/redemptions/batch    %9.3f s for the batch, %.0f records/s (target < 1 s)\n", bsec, brate
+	printf "  accepted in the database          %9d of %d\n", acc, want
+	miss = ""
+	if (rate < raw) miss = miss " online rate < raw durable tx;"
+	if (p99 >= 10) miss = miss " p99 >= 10 ms;"
+	if (bsec >= 1) miss = miss " batch >= 1 s;"
+	if (bad > 0 || acc != want) miss = miss " redemptions not accepted;"
+	if (miss == "") { print "bench_redeem: all targets met"; exit 0 }
+	print "bench_redeem: TARGET MISSED:" miss; exit 1
+}' "$dir/online.out" "$dir/batch.out"

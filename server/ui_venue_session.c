@@ -1,0 +1,119 @@
+/* ui_venue_session.c -- GET /lieu/sessions/{id}: one training session of the venue and the vouchers taken at it.
+ *
+ * A session of another venue is "not found" (404), the same answer as a
+ * session that does not exist: the store looks it up with the venue.
+ */
+#include <stdio.h>
+
+#include "passnum/serial.h"
+#include "passnum/timefmt.h"
+#include "store.h"
+#include "ui.h"
+#include "worker.h"
+
+struct rows {
+	struct html html;
+	const struct ui_venue *uv;
+	unsigned n;
+};
+
+static int
+redemption_row(void *ctx, const struct store_venue_redemption *r)
+{
+	struct rows *rows = ctx;
+	char printed[PN_SERIAL_TEXT_MAX], value[PN_MONEY_TEXT_MAX];
+	char taken[PN_TIME_TEXT_MAX], received[PN_TIME_TEXT_MAX], href[96];
+
+	pn_serial_format(r->serial, printed);
+	pn_money_format(r->value, value);
+	pn_time_format_paris(r->terminal_time, taken);
+	pn_time_format_paris(r->received_at, received);
+	html_put(&rows->html, "<tr><td class=\"serial\">%s</td><td>%s</td>",
+	    printed, value);
+	if (r->accepted)
+		html_put(&rows->html, "<td>Accepté</td>");
+	else {
+		ui_venue_href(rows->uv, "/lieu/conflits", NULL, href,
+		    sizeof(href));
+		html_put(&rows->html, "<td class=\"status-cancelled\">Conflit :"
+		    " déjà utilisé (<a href=\"%s\">voir la preuve</a>)</td>",
+		    href);
+	}
+	html_put(&rows->html, "<td>%s</td><td>%s</td></tr>", taken, received);
+	rows->n++;
+	return 0;
+}
+
+enum MHD_Result
+ui_venue_session(struct http_request *req)
+{
+	uint64_t id = ui_param_id(req);
+	struct store_venue_session t;
+	struct rows rows = { .n = 0 };
+	struct ui_venue uv;
+	struct pn_error err;
+	struct store *s;
+	struct html h;
+	enum MHD_Result rc;
+	char title[64], when[PN_TIME_TEXT_MAX], declared[PN_TIME_TEXT_MAX];
+	char duration[32], amount[PN_MONEY_TEXT_MAX], month[40], href[96];
+	int res, year, mon;
+
+	if ((s = worker_store(&err)) == NULL)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	if (ui_venue_resolve(req, s, false, &uv, &rc) != 0)
+		return rc;
+	if (id == 0)
+		return ui_error_page(req, ERR_TRAINING_SESSION_NOT_FOUND,
+		    "not a session number");
+	if ((res = store_venue_session_get(s, uv.v.id, (int64_t)id, &t,
+	    &err)) < 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	if (res == 1)
+		return ui_error_page(req, ERR_TRAINING_SESSION_NOT_FOUND,
+		    "no such session at this venue");
+	rows.uv = &uv;
+	html_init(&rows.html);
+	if (store_venue_session_redemptions(s, uv.v.id, t.id, redemption_row,
+	    &rows, &err) != 0) {
+		html_free(&rows.html);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
+	pn_time_format_paris(t.starts_at, when);
+	pn_time_format_paris(t.declared_at, declared);
+	pn_money_format(t.amount, amount);
+	ui_duration(t.duration_minutes, duration, sizeof(duration));
+	pn_paris_month_of(t.starts_at, &year, &mon);
+	(void)snprintf(month, sizeof(month), "mois=%04d-%02d", year, mon);
+	ui_venue_href(&uv, "/lieu", month, href, sizeof(href));
+	(void)snprintf(title, sizeof(title), "Séance du %s", when);
+	html_init(&h);
+	ui_begin(&h, req, title);
+	ui_venue_banner(&h, &uv);
+	html_put(&h, "<h2>La séance</h2><dl class=\"panel\">"
+	    "<dt>Thème</dt><dd>%s</dd><dt>Début</dt><dd>%s</dd>"
+	    "<dt>Durée</dt><dd>%s</dd><dt>Terminal</dt><dd>%s</dd>"
+	    "<dt>Déclarée le</dt><dd>%s</dd></dl>", t.theme, when, duration,
+	    t.terminal_label, declared);
+	html_put(&h, "<h2>Chèques présentés</h2>");
+	if (rows.n == 0)
+		html_put(&h, "<p>Aucun chèque n’a été présenté à cette séance."
+		    "</p>");
+	else
+		html_put(&h, "<div class=\"scroll\"><table><caption>Chèques "
+		    "présentés (%u), dans l’ordre où le terminal les a pris"
+		    "</caption><thead><tr><th scope=\"col\">Numéro du chèque"
+		    "</th><th scope=\"col\">Valeur</th><th scope=\"col\">"
+		    "Résultat</th><th scope=\"col\">Pris par le terminal le</th>"
+		    "<th scope=\"col\">Reçu par le serveur le</th></tr></thead>"
+		    "<tbody>%R</tbody><tfoot><tr><th scope=\"row\">Total "
+		    "accepté</th><td>%s</td><td colspan=\"3\">%u chèque(s) "
+		    "accepté(s), %u en conflit</td></tr></tfoot></table></div>",
+		    rows.n, rows.html.failed ? "" : rows.html.buf, amount,
+		    t.accepted, t.conflicts);
+	html_put(&h, "<p><a href=\"%s\">Retour aux séances du mois</a></p>",
+	    href);
+	h.failed |= rows.html.failed;
+	html_free(&rows.html);
+	return ui_end(&h, req, 200);
+}
