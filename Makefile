@@ -21,6 +21,9 @@ PORT    ?= 8080
 
 PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih
 TEST_PKGS := cmocka
+# The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
+# and cameras).
+TERM_PKGS := libcurl zbar
 # libharu (the printed booklet) has no pkg-config file.
 SRV_LIBS  := -lhpdf
 
@@ -42,6 +45,8 @@ endif
 # "make clean" work on a machine without the libraries.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+TERM_CFLAGS = $(shell pkg-config --cflags $(TERM_PKGS))
+TERM_LIBS   = $(shell pkg-config --libs $(TERM_PKGS))
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 
@@ -59,6 +64,7 @@ SRV_A     := $(BUILD)/libserver.a
 PASSNUMD  := $(BUILD)/bin/passnumd
 ADMIN_SRC := $(wildcard server/admin*.c)
 TERM_SRC  := $(wildcard terminal/*.c)
+TERM_OBJ  := $(TERM_SRC:%.c=$(BUILD)/obj/%.o)
 ADMIN_BIN := $(BUILD)/bin/passnum-admin
 TERM_BIN  := $(BUILD)/bin/passnum-terminal
 
@@ -86,7 +92,12 @@ deps-check:
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h terminal/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(TERM_OBJ): EXTRA_CFLAGS = $(TERM_CFLAGS)
+# The terminal is linked --as-needed: of the server's libraries it needs
+# few, and each one loaded (libmicrohttpd pulls in GnuTLS) costs resident
+# memory on a small venue machine.
 
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -106,9 +117,9 @@ $(ADMIN_BIN): $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o) $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
-$(TERM_BIN): $(TERM_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+$(TERM_BIN): $(TERM_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS) $(TERM_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -124,6 +135,11 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iserver -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
+
+# test_terminal_journal compiles the terminal modules it tests in (the
+# unit-test rule links only the server's and the library's archives).
+$(BUILD)/tests/test_terminal_journal: terminal/journal.c terminal/journal.h \
+    terminal/config.c terminal/config.h terminal/verdict.c terminal/verdict.h
 
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
@@ -151,6 +167,8 @@ build/fuzz/%: tests/fuzz/%.c tests/fixtures.h $(LIB_SRC) $(wildcard include/pass
 # otherwise takes lib/).
 build/fuzz/fuzz_config: server/config.c server/config.h
 build/fuzz/fuzz_form: server/form.c server/form.h
+# fuzz_journal compiles the terminal's journal loader in the same way.
+build/fuzz/fuzz_journal: terminal/journal.c terminal/journal.h
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -16,6 +16,8 @@ libmicrohttpd-dev
 libjansson-dev
 libsqlite3-dev
 libinih-dev
+libcurl4-openssl-dev
+libzbar-dev
 sqlite3
 curl
 wrk

@@ -1,9 +1,12 @@
 /* cmd_verify.c -- passnum-terminal verify: the offline verdict on one voucher.
  *
  *   verify CODE --bundle FILE [--master PUB] [--denylist FILE]... [--at TIME]
+ *   verify CODE [--data DIR] [--at TIME]
  *
  * Prints one line in French and exits with the class of the verdict, so
  * that a script can tell "forged" from "expired" without parsing text.
+ * Without --bundle, the enrolled terminal's bundle and deny list are used.
+ * Nothing is written and nothing is sent.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include "passnum/timefmt.h"
 #include "passnum/verifier.h"
 #include "passnum/voucher.h"
+#include "context.h"
 #include "terminal.h"
 
 #define MAX_DENYLISTS 64
@@ -22,8 +26,45 @@ usage_error(const char *what)
 {
 	fprintf(stderr, "passnum-terminal verify: %s\n"
 	    "usage: passnum-terminal verify CODE --bundle FILE [--master PUB] "
-	    "[--denylist FILE]... [--at TIME]\n", what);
+	    "[--denylist FILE]... [--at TIME]\n"
+	    "       passnum-terminal verify CODE [--data DIR] [--at TIME]\n",
+	    what);
 	return TERM_EXIT_USAGE;
+}
+
+/* The verdict against the enrolled terminal's own keys and deny list. */
+static int
+verify_enrolled(const char *code, size_t len, const char *data, int64_t at)
+{
+	char line[PN_VERDICT_MAX];
+	struct pn_voucher v;
+	struct pn_error err;
+	struct term t;
+	enum pn_reason r;
+	int rc;
+
+	if ((rc = term_open(&t, data, &err)) != 0) {
+		if (rc == TERM_EXIT_NOT_ENROLLED)
+			return usage_error("--bundle FILE is required when no "
+			    "terminal is enrolled");
+		fprintf(stderr, "passnum-terminal verify: %s\n", err.message);
+		printf("ERREUR — clés du terminal inutilisables : vérification "
+		    "impossible\n");
+		return TERM_EXIT_SETUP;
+	}
+	if (t.trust == NULL) {
+		term_close(&t);
+		fprintf(stderr, "passnum-terminal verify: no trust bundle yet: "
+		    "run passnum-terminal sync\n");
+		printf("ERREUR — clés du terminal inutilisables : vérification "
+		    "impossible\n");
+		return TERM_EXIT_SETUP;
+	}
+	r = pn_voucher_check_text(code, len, t.trust, t.deny, at, &v);
+	pn_verdict_format(r, &v, line);
+	printf("%s\n", line);
+	term_close(&t);
+	return (int)pn_reason_class(r);
 }
 
 int
@@ -34,9 +75,11 @@ term_verify(int argc, char **argv)
 		{ "master", required_argument, NULL, 'm' },
 		{ "denylist", required_argument, NULL, 'd' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "data", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bundle = NULL, *master = NULL, *deny[MAX_DENYLISTS];
+	const char *data = NULL;
 	char code[PN_CODE_INPUT_MAX], line[PN_VERDICT_MAX];
 	struct pn_verifier ver;
 	struct pn_voucher v;
@@ -66,16 +109,21 @@ term_verify(int argc, char **argv)
 				    "(YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
 				    "@UNIXSECONDS)");
 			break;
+		case 'D':
+			data = optarg;
+			break;
 		default:
 			return TERM_EXIT_USAGE;
 		}
 	}
-	if (bundle == NULL)
-		return usage_error("--bundle FILE is required");
+	if (bundle == NULL && (master != NULL || n_deny > 0))
+		return usage_error("--master and --denylist need --bundle");
 	if (optind != argc - 1)
 		return usage_error("exactly one CODE expected");
 	if (pn_code_input(argv[optind], code, sizeof(code), &len) != 0)
 		return usage_error(code);
+	if (bundle == NULL)
+		return verify_enrolled(code, len, data, at);
 	if (pn_verifier_open(&ver, bundle, master, deny, n_deny, &err) != 0) {
 		fprintf(stderr, "passnum-terminal verify: %s\n", err.message);
 		printf("ERREUR — clés du terminal inutilisables : vérification "

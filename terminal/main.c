@@ -10,9 +10,21 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "enrol", term_enrol,
+	  "enrol --server URL --code CODE [--ca FILE] [--label TEXT] "
+	  "[--master PUB]" },
+	{ "scan", term_scan,
+	  "scan [--session ID] [--image FILE | --camera /dev/videoN]" },
+	{ "redeem", term_redeem, "redeem CODE [--session ID]" },
 	{ "verify", term_verify,
-	  "verify CODE --bundle FILE [--master PUB] [--denylist FILE]... "
+	  "verify CODE [--bundle FILE [--master PUB] [--denylist FILE]...] "
 	  "[--at TIME]" },
+	{ "sync", term_sync, "sync [--retries N]" },
+	{ "status", term_status, "status" },
+	{ "history", term_history, "history [--limit N]" },
+	{ "session", term_session,
+	  "session open --theme T [--start TIME] [--duration MIN]\n"
+	  "  session list" },
 };
 
 static void
@@ -20,16 +32,33 @@ usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: passnum-terminal COMMAND [OPTIONS]\n\n"
+	fprintf(out, "usage: passnum-terminal COMMAND [OPTIONS] [--data DIR]\n\n"
 	    "commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %s\n", commands[i].summary);
 	fprintf(out, "\nCODE is the scanned text (quote it: it may hold "
-	    "spaces and $ %% *), or - to read one line from standard input.\n"
-	    "Exit codes: 0 valid, 10 unreadable, 11 unknown or revoked key, "
-	    "12 forged,\n13 expired or not yet valid, 14 wrong programme, "
-	    "15 cancelled or used,\n1 bundle or deny list unusable, 2 wrong "
-	    "arguments.\n");
+	    "spaces and $ %% *), a printed\nserial typed by hand "
+	    "(\"0000 0012 3456 7\", looked up online), or - to read one\n"
+	    "line from standard input. --data DIR names the data directory "
+	    "(default\n$XDG_DATA_HOME/passnum-terminal, else "
+	    "~/.local/share/passnum-terminal).\n\n"
+	    "Exit codes:\n"
+	    "  0  accepted by the server (verify: valid; other commands: "
+	    "done)\n"
+	    "  1  data dir, key, trust bundle, deny list or journal unusable\n"
+	    "  2  wrong arguments\n"
+	    "  3  accepted offline, to be confirmed at sync (session open: "
+	    "not declared yet)\n"
+	    "  4  refused by the server: already used elsewhere, or a refusal "
+	    "code\n"
+	    "  5  the server is needed and cannot be reached\n"
+	    "  6  no enrolled terminal in the data dir\n"
+	    "  7  offline, and the deny list is too old to accept offline\n"
+	    "  10 unreadable code, 11 unknown or revoked key, 12 forged,\n"
+	    "  13 expired or not yet valid, 14 wrong programme,\n"
+	    "  15 cancelled or already used (deny list, or this terminal's "
+	    "journal)\n"
+	    "See docs/terminal.md.\n");
 }
 
 int

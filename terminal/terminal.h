@@ -1,15 +1,29 @@
-/* terminal.h -- the subcommands of passnum-terminal, the venue's client. */
+/* terminal.h -- the subcommands of passnum-terminal, the venue's client, and their exit codes. */
 #ifndef PN_TERMINAL_H
 #define PN_TERMINAL_H
 
 /*
- * Exit codes. A verdict exits with its class (enum pn_reason_class: 0 for
- * a valid voucher, 10..15 for each class of refusal); these are the others.
+ * Exit codes. A local verdict exits with its class (enum pn_reason_class:
+ * 0 for a valid voucher, 10..15 for each class of refusal); these are the
+ * others. They are listed in "passnum-terminal --help" and docs/terminal.md.
  */
-#define TERM_EXIT_SETUP	1	/* the bundle or a deny list cannot be used */
-#define TERM_EXIT_USAGE	2	/* wrong arguments */
+#define TERM_EXIT_OK		0
+#define TERM_EXIT_SETUP		1	/* data dir, key, bundle or deny list unusable */
+#define TERM_EXIT_USAGE		2	/* wrong arguments */
+#define TERM_EXIT_OFFLINE	3	/* accepted offline, or records left pending */
+#define TERM_EXIT_SERVER	4	/* the server refused (conflict, refusal code) */
+#define TERM_EXIT_NETWORK	5	/* the server is needed and cannot be reached */
+#define TERM_EXIT_NOT_ENROLLED	6	/* no enrolled terminal in the data dir */
+#define TERM_EXIT_STALE		7	/* offline, and the deny list is too old */
 
 /* Each takes the arguments after its own name (argv[0] is the name). */
 int term_verify(int argc, char **argv);
+int term_enrol(int argc, char **argv);
+int term_scan(int argc, char **argv);
+int term_redeem(int argc, char **argv);
+int term_sync(int argc, char **argv);
+int term_status(int argc, char **argv);
+int term_history(int argc, char **argv);
+int term_session(int argc, char **argv);
 
 #endif

@@ -1,0 +1,171 @@
+/* cmd_session.c -- passnum-terminal session open|list: the venue's training sessions.
+ *
+ *   session open --theme T [--start TIME] [--duration MIN] [--data DIR]
+ *   session list [--data DIR]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/timefmt.h"
+#include "sessions.h"
+#include "terminal.h"
+
+#define SESSION_USAGE "usage: passnum-terminal session open --theme T " \
+	"[--start TIME] [--duration MIN] [--data DIR]\n" \
+	"       passnum-terminal session list [--data DIR]\n"
+
+static int
+usage_error(const char *what)
+{
+	fprintf(stderr, "passnum-terminal session: %s\n" SESSION_USAGE, what);
+	return TERM_EXIT_USAGE;
+}
+
+static void
+list_themes(const struct term *t)
+{
+	size_t i;
+
+	fprintf(stderr, "themes:\n");
+	for (i = 0; i < t->cfg.n_themes; i++)
+		fprintf(stderr, "  %zu. %s\n", i + 1, t->cfg.themes[i]);
+}
+
+static int
+session_open(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "theme", required_argument, NULL, 't' },
+		{ "start", required_argument, NULL, 's' },
+		{ "duration", required_argument, NULL, 'm' },
+		{ "data", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *theme_arg = NULL, *theme, *data = NULL;
+	struct journal_session s;
+	struct pn_error err;
+	struct term t;
+	int64_t start = (int64_t)time(NULL);
+	long minutes = SESSION_DEFAULT_MINUTES;
+	char *end;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			theme_arg = optarg;
+			break;
+		case 's':
+			if (pn_time_parse(optarg, &start) != 0)
+				return usage_error("--start: YYYY-MM-DD, "
+				    "YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS");
+			break;
+		case 'm':
+			minutes = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || minutes < 1 ||
+			    minutes > 600)
+				return usage_error("--duration: 1 to 600 "
+				    "minutes");
+			break;
+		case 'd':
+			data = optarg;
+			break;
+		default:
+			return TERM_EXIT_USAGE;
+		}
+	}
+	if (theme_arg == NULL || optind != argc)
+		return usage_error("--theme is required");
+	if ((rc = term_open(&t, data, &err)) != 0) {
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		return rc;
+	}
+	if ((theme = sessions_theme(&t, theme_arg)) == NULL) {
+		fprintf(stderr, "passnum-terminal session: --theme %s: not a "
+		    "theme of this programme\n", theme_arg);
+		list_themes(&t);
+		term_close(&t);
+		return TERM_EXIT_USAGE;
+	}
+	rc = sessions_open(&t, theme, start, (int)minutes, &s, &err);
+	if (rc < 0 || rc == 2) {
+		fprintf(stderr, "passnum-terminal session: %s\n", err.message);
+		rc = rc < 0 ? TERM_EXIT_SETUP : TERM_EXIT_SERVER;
+	} else {
+		printf("séance ouverte : ");
+		sessions_print(stdout, &s, 0);
+		if (rc == 1)
+			printf("serveur injoignable : la séance sera déclarée "
+			    "à la prochaine synchronisation\n");
+		rc = rc == 1 ? TERM_EXIT_OFFLINE : TERM_EXIT_OK;
+	}
+	term_close(&t);
+	return rc;
+}
+
+struct list_walk {
+	int n;
+};
+
+static int
+print_one(const struct journal_session *s, void *arg)
+{
+	struct list_walk *w = arg;
+
+	sessions_print(stdout, s, ++w->n);
+	return 0;
+}
+
+static int
+session_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct list_walk w = { 0 };
+	const char *data = NULL;
+	struct pn_error err;
+	struct term t;
+	int c, rc, online;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'd')
+			return TERM_EXIT_USAGE;
+		data = optarg;
+	}
+	if (optind != argc)
+		return usage_error("unexpected argument");
+	if ((rc = term_open(&t, data, &err)) != 0) {
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		return rc;
+	}
+	if ((online = sessions_fetch(&t, &err)) != 0)
+		fprintf(stderr, "passnum-terminal: %s; sessions of this "
+		    "terminal only\n", online == 1 ? "server unreachable" :
+		    err.message);
+	rc = journal_session_each(t.journal, 50, false, print_one, &w, &err);
+	if (rc != 0)
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+	else if (w.n == 0)
+		printf("aucune séance\n");
+	term_close(&t);
+	return rc != 0 ? TERM_EXIT_SETUP : TERM_EXIT_OK;
+}
+
+int
+term_session(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("open or list?");
+	if (strcmp(argv[1], "open") == 0)
+		return session_open(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return session_list(argc - 1, argv + 1);
+	return usage_error("open or list?");
+}

@@ -1,0 +1,95 @@
+/* cmd_status.c -- passnum-terminal status: is the server there, and how current is this terminal? */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "context.h"
+#include "terminal.h"
+
+/* "il y a 3 h 05 min" for a number of seconds. */
+static void
+age_text(int64_t s, char *buf, size_t len)
+{
+	if (s == INT64_MAX)
+		(void)snprintf(buf, len, "jamais");
+	else if (s < 3600)
+		(void)snprintf(buf, len, "il y a %lld min", (long long)(s / 60));
+	else
+		(void)snprintf(buf, len, "il y a %lld h %02lld min",
+		    (long long)(s / 3600), (long long)(s % 3600 / 60));
+}
+
+int
+term_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *data = NULL, *state;
+	struct http_reply rep;
+	struct pn_error err;
+	struct term t;
+	int64_t pending, last_sync, now = (int64_t)time(NULL);
+	char age[64], msg[400];
+	int c, rc, reachable;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'd')
+			return TERM_EXIT_USAGE;
+		data = optarg;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: passnum-terminal status [--data DIR]\n");
+		return TERM_EXIT_USAGE;
+	}
+	if ((rc = term_open(&t, data, &err)) != 0) {
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		return rc;
+	}
+	printf("terminal %llu « %s » — %s (SIRET %s, lieu %llu)\n",
+	    (unsigned long long)t.cfg.terminal, t.cfg.label, t.cfg.venue_name,
+	    t.cfg.venue_siret, (unsigned long long)t.cfg.venue_id);
+	printf("données : %s\n", t.dir);
+	reachable = http_request(t.http, "GET", "/api/v1/terminal", NULL, 0,
+	    true, 1u << 16, &rep) == 0 && !http_reply_unreachable(&rep);
+	if (!reachable) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		printf("serveur : %s — injoignable (%s)\n", t.cfg.server, msg);
+	} else if (rep.status == 200) {
+		state = json_string_value(json_object_get(rep.json, "status"));
+		printf("serveur : %s — joignable, terminal %s\n", t.cfg.server,
+		    state != NULL ? state : "?");
+	} else {
+		http_reply_message(&rep, msg, sizeof(msg));
+		printf("serveur : %s — joignable, mais il refuse ce terminal : "
+		    "%s\n", t.cfg.server, msg);
+	}
+	http_reply_free(&rep);
+	pending = journal_pending_count(t.journal, &err);
+	printf("enregistrements en attente : %lld\n", (long long)pending);
+	if (t.trust != NULL) {
+		age_text(now - t.trust->issued_at, age, sizeof(age));
+		printf("clés (trust bundle) : n° %llu, signées %s\n",
+		    (unsigned long long)t.trust->seq, age);
+	} else
+		printf("clés (trust bundle) : aucune — lancez "
+		    "passnum-terminal sync\n");
+	age_text(term_deny_age(&t), age, sizeof(age));
+	printf("liste des chèques annulés ou utilisés : n° %llu, %zu "
+	    "chèque(s), à jour %s (limite %u h)%s\n",
+	    (unsigned long long)t.deny->to_seq, t.deny->n, age,
+	    t.cfg.max_denylist_age_hours,
+	    term_deny_stale(&t) ? " — TROP ANCIENNE : pas d'acceptation hors "
+	    "ligne" : "");
+	if (journal_meta_get(t.journal, META_LAST_SYNC_AT, &last_sync,
+	    &err) == 0) {
+		age_text(last_sync > 0 ? now - last_sync : INT64_MAX, age,
+		    sizeof(age));
+		printf("dernière synchronisation complète : %s\n", age);
+	}
+	term_close(&t);
+	return reachable ? TERM_EXIT_OK : TERM_EXIT_NETWORK;
+}

@@ -1,0 +1,300 @@
+/* context.c -- opening an enrolled terminal's data dir, and keeping its keys current. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "context.h"
+#include "devkey.h"
+#include "passnum/keys.h"
+#include "terminal.h"
+
+/* Past this many stored increments, the next refresh fetches a full list. */
+#define DENY_CHAIN_MAX 64
+/*
+ * Entries of vouchers expired for this long are dropped from memory: an
+ * expired voucher is refused anyway, and the margin covers clock skew.
+ */
+#define DENY_PRUNE_MARGIN (7 * 86400)
+
+int
+term_open(struct term *t, const char *data_opt, struct pn_error *err)
+{
+	char path[TERM_PATH_MAX], ca[TERM_PATH_MAX];
+	struct stat sb;
+
+	memset(t, 0, sizeof(*t));
+	if (term_data_dir(data_opt, t->dir, sizeof(t->dir), err) != 0 ||
+	    term_path(path, sizeof(path), t->dir, TERM_CONFIG_FILE, err) != 0)
+		return TERM_EXIT_SETUP;
+	if (stat(path, &sb) != 0 && errno == ENOENT) {
+		pn_error_set(err, PN_E_IO, "%s: no enrolled terminal here "
+		    "(run passnum-terminal enrol first)", t->dir);
+		return TERM_EXIT_NOT_ENROLLED;
+	}
+	if (term_config_load(path, &t->cfg, err) != 0 ||
+	    term_path(path, sizeof(path), t->dir, TERM_KEY_FILE, err) != 0 ||
+	    (t->sk = term_devkey_load(path, t->pk, err)) == NULL ||
+	    term_path(path, sizeof(path), t->dir, TERM_JOURNAL_FILE, err) != 0 ||
+	    (t->journal = journal_open(path, true, err)) == NULL)
+		goto fail;
+	ca[0] = '\0';
+	if (t->cfg.ca_file[0] != '\0' &&
+	    term_path(ca, sizeof(ca), t->dir, t->cfg.ca_file, err) != 0)
+		goto fail;
+	if ((t->http = http_client_new(t->cfg.server, ca,
+	    t->cfg.connect_timeout, t->cfg.request_timeout, err)) == NULL)
+		goto fail;
+	http_client_identity(t->http, t->cfg.terminal, t->sk);
+	if (term_load_trust(t, err) != 0 || term_load_deny(t, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	term_close(t);
+	return TERM_EXIT_SETUP;
+}
+
+void
+term_close(struct term *t)
+{
+	http_client_free(t->http);
+	pn_trust_free(t->trust);
+	pn_denylist_free(t->deny);
+	journal_close(t->journal);
+	if (t->sk != NULL)
+		pn_secret_free(t->sk);
+	t->http = NULL;
+	t->trust = NULL;
+	t->deny = NULL;
+	t->journal = NULL;
+	t->sk = NULL;
+}
+
+int
+term_save_config(struct term *t, struct pn_error *err)
+{
+	char path[TERM_PATH_MAX];
+
+	if (term_path(path, sizeof(path), t->dir, TERM_CONFIG_FILE, err) != 0)
+		return -1;
+	return term_config_save(path, &t->cfg, err);
+}
+
+int
+term_load_trust(struct term *t, struct pn_error *err)
+{
+	char path[TERM_PATH_MAX];
+	struct pn_trust *tr;
+	struct stat sb;
+
+	if (term_path(path, sizeof(path), t->dir, TERM_TRUST_FILE, err) != 0)
+		return -1;
+	/* Enrolled but no bundle yet (the first fetch failed): none held. */
+	if (stat(path, &sb) != 0 && errno == ENOENT)
+		return 0;
+	/* Once a key is pinned, a bundle signed by another is never taken. */
+	tr = pn_trust_load(path, t->cfg.has_master ? t->cfg.master_pk : NULL,
+	    0, err);
+	if (tr == NULL)
+		return -1;
+	pn_trust_free(t->trust);
+	t->trust = tr;
+	return 0;
+}
+
+struct deny_load {
+	struct term *t;
+	struct pn_denylist *held;
+	struct pn_error *err;
+	int64_t prune;
+};
+
+static int
+deny_load_one(const uint8_t *doc, size_t len, void *arg)
+{
+	struct deny_load *dl = arg;
+	struct pn_denylist *d;
+	int rc;
+
+	if (dl->t->trust == NULL)
+		return pn_error_set(dl->err, PN_E_UNTRUSTED, "deny list held "
+		    "but no trust bundle to check it");
+	if ((d = pn_denylist_decode(doc, len, dl->t->trust, dl->err)) == NULL)
+		return -1;
+	rc = pn_denylist_merge(dl->held, d, dl->prune, dl->err);
+	pn_denylist_free(d);
+	return rc;
+}
+
+int
+term_load_deny(struct term *t, struct pn_error *err)
+{
+	struct deny_load dl = { .t = t, .err = err };
+
+	dl.prune = (int64_t)time(NULL) - DENY_PRUNE_MARGIN;
+	if ((dl.held = pn_denylist_new()) == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	if (journal_deny_each(t->journal, deny_load_one, &dl, &t->deny_docs,
+	    err) != 0 ||
+	    journal_meta_get(t->journal, META_DENY_FRESH_AT, &t->deny_fresh_at,
+	    err) != 0) {
+		pn_error_prefix(err, "deny list in the journal");
+		pn_denylist_free(dl.held);
+		return -1;
+	}
+	pn_denylist_free(t->deny);
+	t->deny = dl.held;
+	return 0;
+}
+
+int64_t
+term_deny_age(const struct term *t)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if (t->deny_fresh_at <= 0 || t->deny_docs == 0)
+		return INT64_MAX;
+	return now > t->deny_fresh_at ? now - t->deny_fresh_at : 0;
+}
+
+bool
+term_deny_stale(const struct term *t)
+{
+	return term_deny_age(t) >
+	    (int64_t)t->cfg.max_denylist_age_hours * 3600;
+}
+
+int
+term_refresh_trust(struct term *t, struct pn_error *err)
+{
+	char path[TERM_PATH_MAX];
+	struct http_reply rep;
+	struct pn_trust *tr;
+	int rc = -1;
+
+	if (http_request(t->http, "GET", "/api/v1/trust", NULL, 0, false,
+	    PN_TRUST_MAX_FILE, &rep) != 0 || http_reply_unreachable(&rep)) {
+		char msg[400];
+
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "trust bundle: %s", msg);
+		http_reply_free(&rep);
+		return 1;
+	}
+	if (rep.status != 200) {
+		pn_error_set(err, PN_E_IO, "trust bundle: HTTP %ld", rep.status);
+		goto out;
+	}
+	tr = pn_trust_decode(rep.body, rep.len,
+	    t->cfg.has_master ? t->cfg.master_pk : NULL,
+	    t->trust != NULL ? t->trust->seq : 0, err);
+	if (tr == NULL) {
+		pn_error_prefix(err, "trust bundle from the server");
+		goto out;
+	}
+	if (term_path(path, sizeof(path), t->dir, TERM_TRUST_FILE, err) != 0 ||
+	    pn_trust_save(tr, path, err) != 0) {
+		pn_trust_free(tr);
+		goto out;
+	}
+	if (!t->cfg.has_master) {
+		/* First bundle: pin the key that signed it. */
+		memcpy(t->cfg.master_pk, tr->master_pk, sizeof(tr->master_pk));
+		t->cfg.has_master = true;
+		if (term_save_config(t, err) != 0) {
+			pn_trust_free(tr);
+			goto out;
+		}
+	}
+	pn_trust_free(t->trust);
+	t->trust = tr;
+	rc = journal_meta_set(t->journal, META_TRUST_CHECKED_AT,
+	    (int64_t)time(NULL), err);
+out:
+	http_reply_free(&rep);
+	return rc;
+}
+
+int
+term_refresh_deny(struct term *t, struct pn_error *err)
+{
+	struct http_reply rep;
+	struct pn_denylist *doc = NULL;
+	char route[64], msg[400];
+	bool full;
+	uint64_t since;
+	int rc = -1;
+
+	if (t->trust == NULL)
+		return pn_error_set(err, PN_E_UNTRUSTED, "deny list: no trust "
+		    "bundle held yet");
+	full = t->deny_docs == 0 || t->deny_docs >= DENY_CHAIN_MAX;
+	since = full ? 0 : t->deny->to_seq;
+again:
+	(void)snprintf(route, sizeof(route), "/api/v1/denylist?since=%llu",
+	    (unsigned long long)since);
+	if (http_request(t->http, "GET", route, NULL, 0, false,
+	    PN_DENYLIST_MAX_FILE, &rep) != 0 || http_reply_unreachable(&rep)) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "deny list: %s", msg);
+		http_reply_free(&rep);
+		return 1;
+	}
+	/* The server lost numbers we hold (restored backup): start over. */
+	if (rep.status == 400 && http_reply_code(&rep) == 3010 && !full) {
+		http_reply_free(&rep);
+		full = true;
+		since = 0;
+		goto again;
+	}
+	if (rep.status != 200) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "deny list: %s", msg);
+		goto out;
+	}
+	if ((doc = pn_denylist_decode(rep.body, rep.len, t->trust,
+	    err)) == NULL) {
+		pn_error_prefix(err, "deny list from the server");
+		goto out;
+	}
+	if (full) {
+		struct pn_denylist *held = pn_denylist_new();
+
+		if (held == NULL) {
+			pn_error_set(err, PN_E_NOMEM, "out of memory");
+			goto out;
+		}
+		if (pn_denylist_merge(held, doc, (int64_t)time(NULL) -
+		    DENY_PRUNE_MARGIN, err) != 0) {
+			pn_denylist_free(held);
+			goto out;
+		}
+		pn_denylist_free(t->deny);
+		t->deny = held;
+	} else if (pn_denylist_merge(t->deny, doc, (int64_t)time(NULL) -
+	    DENY_PRUNE_MARGIN, err) != 0)
+		goto out;
+	/*
+	 * A document with nothing new proves freshness but need not be kept;
+	 * anything else is stored, so that the list can be rebuilt.
+	 */
+	if (full || doc->n > 0 || doc->from_seq != doc->to_seq) {
+		if (journal_deny_add(t->journal, rep.body, rep.len, full,
+		    err) != 0)
+			goto out;
+		t->deny_docs = full ? 1 : t->deny_docs + 1;
+	}
+	if (doc->issued_at > t->deny_fresh_at) {
+		t->deny_fresh_at = doc->issued_at;
+		if (journal_meta_set(t->journal, META_DENY_FRESH_AT,
+		    doc->issued_at, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	pn_denylist_free(doc);
+	http_reply_free(&rep);
+	return rc;
+}

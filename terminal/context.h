@@ -1,0 +1,84 @@
+/* context.h -- what an enrolled terminal's commands work with: config, key, journal, keys, client. */
+#ifndef PN_TERM_CONTEXT_H
+#define PN_TERM_CONTEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "datadir.h"
+#include "http_client.h"
+#include "journal.h"
+#include "passnum/denylist.h"
+#include "passnum/error.h"
+#include "passnum/trust.h"
+
+/* Names of the journal's meta values. */
+#define META_DENY_FRESH_AT	"deny_fresh_at"		/* deny list proved current */
+#define META_TRUST_CHECKED_AT	"trust_checked_at"	/* bundle last fetched */
+#define META_LAST_SYNC_AT	"last_sync_at"		/* last sync with no error */
+
+struct term {
+	char dir[TERM_PATH_MAX];
+	struct term_config cfg;
+	uint8_t *sk;			/* device key, sodium_malloc() memory */
+	uint8_t pk[32];
+	struct journal *journal;
+	struct pn_trust *trust;		/* NULL until a bundle is held */
+	struct pn_denylist *deny;	/* merged documents; never NULL once open */
+	size_t deny_docs;		/* documents stored in the journal */
+	int64_t deny_fresh_at;		/* signed time of the latest document */
+	struct http_client *http;
+	/*
+	 * After a redemption could not reach the server, the next ones of
+	 * this process go straight to offline until then, rather than each
+	 * waiting for a connection timeout; a successful sync clears it.
+	 */
+	int64_t offline_until;
+};
+
+/* How long a failed redemption request keeps a process offline, in seconds. */
+#define TERM_OFFLINE_HOLD 30
+
+/*
+ * Open the enrolled terminal in the data dir named by data_opt (see
+ * term_data_dir()): config, device key, journal, trust bundle and deny
+ * list, HTTP client. Returns 0, or an exit code (TERM_EXIT_NOT_ENROLLED,
+ * TERM_EXIT_SETUP) with err.
+ */
+int term_open(struct term *t, const char *data_opt, struct pn_error *err);
+
+/* Free everything term_open() made; safe on a zeroed or half-open struct. */
+void term_close(struct term *t);
+
+/* Load the trust bundle file, pinned to the config's master key. */
+int term_load_trust(struct term *t, struct pn_error *err);
+
+/* Rebuild the deny list from the journal's documents. */
+int term_load_deny(struct term *t, struct pn_error *err);
+
+/* Write the config back (after a change of themes or the pinned key). */
+int term_save_config(struct term *t, struct pn_error *err);
+
+/* Seconds since the deny list was proved current (INT64_MAX if never). */
+int64_t term_deny_age(const struct term *t);
+
+/* True when the deny list is too old to accept a voucher offline. */
+bool term_deny_stale(const struct term *t);
+
+/*
+ * Fetch the trust bundle; keep it when signed by the pinned master key
+ * (pinning it first when none is: trust on first use over a verified
+ * connection) with a sequence number not below the one held. Returns 0,
+ * 1 when the server cannot be reached, -1 with err when the bundle is bad.
+ */
+int term_refresh_trust(struct term *t, struct pn_error *err);
+
+/*
+ * Fetch the deny-list increment after the held sequence number (or a full
+ * list when none is held, or when the chain has grown long), verify,
+ * merge and store it. Same returns as term_refresh_trust().
+ */
+int term_refresh_deny(struct term *t, struct pn_error *err);
+
+#endif

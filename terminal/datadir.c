@@ -1,0 +1,81 @@
+/* datadir.c -- naming and creating the terminal's data directory. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "datadir.h"
+
+static int
+fits(int n, size_t len)
+{
+	return n >= 0 && (size_t)n < len;
+}
+
+int
+term_data_dir(const char *opt, char *buf, size_t len, struct pn_error *err)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (opt != NULL && opt[0] != '\0') {
+		if (!fits(snprintf(buf, len, "%s", opt), len))
+			return pn_error_set(err, PN_E_ARG, "--data: path too long");
+		return 0;
+	}
+	/* The XDG spec says a relative XDG_DATA_HOME is to be ignored. */
+	if (xdg != NULL && xdg[0] == '/') {
+		if (!fits(snprintf(buf, len, "%s/passnum-terminal", xdg), len))
+			return pn_error_set(err, PN_E_ARG, "XDG_DATA_HOME: path "
+			    "too long");
+		return 0;
+	}
+	if ((home == NULL || home[0] == '\0') &&
+	    (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
+	if (home == NULL || home[0] == '\0')
+		return pn_error_set(err, PN_E_ARG, "no --data, XDG_DATA_HOME nor "
+		    "HOME: cannot name the data directory");
+	if (!fits(snprintf(buf, len, "%s/.local/share/passnum-terminal", home),
+	    len))
+		return pn_error_set(err, PN_E_ARG, "HOME: path too long");
+	return 0;
+}
+
+int
+term_path(char *buf, size_t len, const char *dir, const char *name,
+    struct pn_error *err)
+{
+	if (!fits(snprintf(buf, len, "%s/%s", dir, name), len))
+		return pn_error_set(err, PN_E_ARG, "%s/%s: path too long", dir,
+		    name);
+	return 0;
+}
+
+int
+term_data_dir_create(const char *dir, struct pn_error *err)
+{
+	char path[TERM_PATH_MAX];
+	size_t i, n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(path))
+		return pn_error_set(err, PN_E_ARG, "data directory: bad path");
+	memcpy(path, dir, n + 1);
+	/* Parents as the umask wants them; the data dir itself private. */
+	for (i = 1; i < n; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return pn_error_set(err, PN_E_IO, "%s: %s", path,
+			    strerror(errno));
+		path[i] = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return pn_error_set(err, PN_E_IO, "%s: %s", path,
+		    strerror(errno));
+	return 0;
+}

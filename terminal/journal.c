@@ -1,0 +1,783 @@
+/* journal.c -- the terminal's SQLite journal (journal.h).
+ *
+ * A terminal runs a few statements per scanned voucher, so statements are
+ * prepared when used rather than cached: simpler, and the cost is nothing
+ * next to a human scanning. Every row read back is checked (types, sizes,
+ * ranges) before it is used, because the file is outside input: a disk
+ * fault or a person with a text editor can put anything there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "journal.h"
+#include "passnum/request.h"
+
+struct journal {
+	sqlite3 *db;
+	char path[512];
+};
+
+static const char schema[] =
+	"CREATE TABLE session ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  theme TEXT NOT NULL CHECK (length(theme) BETWEEN 1 AND 200),"
+	"  starts_at INTEGER NOT NULL,"
+	"  duration_minutes INTEGER NOT NULL"
+	"    CHECK (duration_minutes BETWEEN 1 AND 600),"
+	"  declared INTEGER NOT NULL CHECK (declared IN (0, 1)),"
+	"  here INTEGER NOT NULL CHECK (here IN (0, 1)),"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE record ("
+	"  counter INTEGER PRIMARY KEY CHECK (counter >= 1),"
+	"  redemption_id BLOB NOT NULL UNIQUE CHECK (length(redemption_id) = 16),"
+	"  session BLOB NOT NULL REFERENCES session (id),"
+	"  terminal INTEGER NOT NULL CHECK (terminal >= 1),"
+	"  terminal_time INTEGER NOT NULL,"
+	"  voucher TEXT NOT NULL CHECK (length(voucher) BETWEEN 1 AND 512),"
+	"  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+	"  serial INTEGER NOT NULL CHECK (serial >= 0),"
+	"  value_cents INTEGER NOT NULL CHECK (value_cents >= 0),"
+	"  expires_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL"
+	"    CHECK (state IN ('pending', 'accepted', 'conflict', 'refused')),"
+	"  offline INTEGER NOT NULL CHECK (offline IN (0, 1)),"
+	"  http_status INTEGER NOT NULL DEFAULT 0,"
+	"  code INTEGER NOT NULL DEFAULT 0,"
+	"  message TEXT NOT NULL DEFAULT '',"
+	"  receipt TEXT NOT NULL DEFAULT '',"
+	"  decided_at INTEGER NOT NULL DEFAULT 0,"
+	"  winner_venue TEXT NOT NULL DEFAULT '',"
+	"  winner_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	/* The guard against taking one voucher twice at this terminal. */
+	"CREATE UNIQUE INDEX record_one_per_serial ON record (serial)"
+	"  WHERE state <> 'refused';"
+	"CREATE INDEX record_pending ON record (counter) WHERE state = 'pending';"
+	"CREATE TABLE deny_doc ("
+	"  n INTEGER PRIMARY KEY,"
+	"  doc BLOB NOT NULL"
+	") STRICT;"
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	") STRICT;";
+
+#define RECORD_COLUMNS "counter, redemption_id, session, terminal, " \
+	"terminal_time, voucher, signature, serial, value_cents, expires_at, " \
+	"state, offline, http_status, code, message, receipt, decided_at, " \
+	"winner_venue, winner_at, updated_at"
+
+#define SESSION_COLUMNS "id, theme, starts_at, duration_minutes, declared, here"
+
+static const char *const state_names[] = {
+	"pending", "accepted", "conflict", "refused"
+};
+
+const char *
+journal_state_name(enum journal_state s)
+{
+	if ((unsigned)s >= sizeof(state_names) / sizeof(state_names[0]))
+		return "?";
+	return state_names[s];
+}
+
+static int
+db_error(struct journal *j, struct pn_error *err, const char *what)
+{
+	return pn_error_set(err, PN_E_IO, "%s: %s: %s", j->path, what,
+	    sqlite3_errmsg(j->db));
+}
+
+static int
+exec(struct journal *j, const char *sql, struct pn_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(j->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pn_error_set(err, PN_E_IO, "%s: %s", j->path,
+		    msg != NULL ? msg : sqlite3_errmsg(j->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+prepare(struct journal *j, const char *sql, sqlite3_stmt **st,
+    struct pn_error *err)
+{
+	if (sqlite3_prepare_v2(j->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(j, err, "prepare");
+	return 0;
+}
+
+static int
+user_version(struct journal *j, int *v, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "PRAGMA user_version", &st, err) != 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(j, err, "user_version");
+}
+
+static int
+create_schema(struct journal *j, struct pn_error *err)
+{
+	char sql[64];
+	int v;
+
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	/* Another process may have made it while we waited for the lock. */
+	if (user_version(j, &v, err) != 0)
+		goto fail;
+	if (v == 0) {
+		(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    JOURNAL_SCHEMA_VERSION);
+		if (exec(j, schema, err) != 0 || exec(j, sql, err) != 0)
+			goto fail;
+	}
+	return exec(j, "COMMIT", err);
+fail:
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct journal *
+journal_open(const char *path, bool create, struct pn_error *err)
+{
+	struct journal *j;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int v;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	(void)snprintf(j->path, sizeof(j->path), "%s", path);
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &j->db, flags, NULL) != SQLITE_OK) {
+		pn_error_set(err, PN_E_IO, "%s: %s", path, j->db != NULL ?
+		    sqlite3_errmsg(j->db) : "cannot open");
+		goto fail;
+	}
+	/*
+	 * Hardened as the house style asks: a damaged or hostile file cannot
+	 * run its own triggers or views against us, nor corrupt itself
+	 * further through writable_schema.
+	 */
+	(void)sqlite3_db_config(j->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	(void)sqlite3_db_config(j->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	(void)sqlite3_db_config(j->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	(void)sqlite3_db_config(j->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	sqlite3_limit(j->db, SQLITE_LIMIT_ATTACHED, 0);
+	(void)sqlite3_busy_timeout(j->db, 5000);
+	/*
+	 * WAL with synchronous=FULL: a committed record survives a power
+	 * cut. A small page cache keeps the terminal's memory small.
+	 */
+	if (exec(j, "PRAGMA journal_mode = WAL", err) != 0 ||
+	    exec(j, "PRAGMA synchronous = FULL", err) != 0 ||
+	    exec(j, "PRAGMA foreign_keys = ON", err) != 0 ||
+	    exec(j, "PRAGMA cache_size = -256", err) != 0 ||
+	    user_version(j, &v, err) != 0)
+		goto fail;
+	if (v == 0 && create) {
+		if (create_schema(j, err) != 0 || user_version(j, &v, err) != 0)
+			goto fail;
+	}
+	if (v != JOURNAL_SCHEMA_VERSION) {
+		pn_error_set(err, PN_E_FORMAT, "%s: journal schema version %d, "
+		    "this program knows %d", path, v, JOURNAL_SCHEMA_VERSION);
+		goto fail;
+	}
+	return j;
+fail:
+	journal_close(j);
+	return NULL;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	sqlite3_close(j->db);
+	free(j);
+}
+
+/* --- reading rows back, checking each column ----------------------------- */
+
+static int
+col_int(sqlite3_stmt *st, int i, int64_t min, int64_t max, int64_t *out,
+    struct pn_error *err)
+{
+	sqlite3_int64 v;
+
+	if (sqlite3_column_type(st, i) != SQLITE_INTEGER)
+		return pn_error_set(err, PN_E_FORMAT, "%s: an integer expected",
+		    sqlite3_column_name(st, i));
+	v = sqlite3_column_int64(st, i);
+	if (v < min || v > max)
+		return pn_error_set(err, PN_E_FORMAT, "%s: %lld out of range",
+		    sqlite3_column_name(st, i), (long long)v);
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int
+col_blob(sqlite3_stmt *st, int i, uint8_t *out, size_t n,
+    struct pn_error *err)
+{
+	const void *p;
+
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB ||
+	    (p = sqlite3_column_blob(st, i)) == NULL ||
+	    (size_t)sqlite3_column_bytes(st, i) != n)
+		return pn_error_set(err, PN_E_FORMAT, "%s: %zu bytes expected",
+		    sqlite3_column_name(st, i), n);
+	memcpy(out, p, n);
+	return 0;
+}
+
+/* Text of 0..cap-1 bytes without NUL; min 1 when required. */
+static int
+col_text(sqlite3_stmt *st, int i, char *out, size_t cap, size_t min,
+    struct pn_error *err)
+{
+	const unsigned char *p;
+	int n;
+
+	if (sqlite3_column_type(st, i) != SQLITE_TEXT ||
+	    (p = sqlite3_column_text(st, i)) == NULL)
+		return pn_error_set(err, PN_E_FORMAT, "%s: a text expected",
+		    sqlite3_column_name(st, i));
+	n = sqlite3_column_bytes(st, i);
+	if (n < 0 || (size_t)n >= cap || (size_t)n < min ||
+	    memchr(p, '\0', (size_t)n) != NULL)
+		return pn_error_set(err, PN_E_FORMAT, "%s: %zu to %zu bytes "
+		    "without NUL expected", sqlite3_column_name(st, i), min,
+		    cap - 1);
+	memcpy(out, p, (size_t)n);
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * The loader's check of one record row (columns in RECORD_COLUMNS order).
+ * On error the row's counter is named when it could be read.
+ */
+static int
+record_from_row(sqlite3_stmt *st, struct journal_record *rec,
+    struct pn_error *err)
+{
+	char state[16];
+	int64_t counter, terminal, at, serial, value, expires, offline;
+	int64_t status, code, decided, winner_at, updated;
+	size_t i;
+
+	memset(rec, 0, sizeof(*rec));
+	if (col_int(st, 0, 1, INT64_MAX, &counter, err) != 0 ||
+	    col_blob(st, 1, rec->r.id, sizeof(rec->r.id), err) != 0 ||
+	    col_blob(st, 2, rec->r.session, sizeof(rec->r.session), err) != 0 ||
+	    col_int(st, 3, 1, INT64_MAX, &terminal, err) != 0 ||
+	    col_int(st, 4, 0, INT64_MAX, &at, err) != 0 ||
+	    col_text(st, 5, rec->r.voucher, sizeof(rec->r.voucher), 1,
+	    err) != 0 ||
+	    col_blob(st, 6, rec->r.signature, sizeof(rec->r.signature),
+	    err) != 0 ||
+	    col_int(st, 7, 0, INT64_MAX, &serial, err) != 0 ||
+	    col_int(st, 8, 0, UINT32_MAX, &value, err) != 0 ||
+	    col_int(st, 9, 0, UINT32_MAX, &expires, err) != 0 ||
+	    col_text(st, 10, state, sizeof(state), 1, err) != 0 ||
+	    col_int(st, 11, 0, 1, &offline, err) != 0 ||
+	    col_int(st, 12, 0, 599, &status, err) != 0 ||
+	    col_int(st, 13, 0, 99999, &code, err) != 0 ||
+	    col_text(st, 14, rec->message, sizeof(rec->message), 0, err) != 0 ||
+	    col_text(st, 15, rec->receipt, sizeof(rec->receipt), 0, err) != 0 ||
+	    col_int(st, 16, 0, INT64_MAX, &decided, err) != 0 ||
+	    col_text(st, 17, rec->winner_venue, sizeof(rec->winner_venue), 0,
+	    err) != 0 ||
+	    col_int(st, 18, 0, INT64_MAX, &winner_at, err) != 0 ||
+	    col_int(st, 19, 0, INT64_MAX, &updated, err) != 0)
+		goto fail;
+	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+		if (strcmp(state, state_names[i]) == 0)
+			break;
+	if (i == sizeof(state_names) / sizeof(state_names[0])) {
+		pn_error_set(err, PN_E_FORMAT, "state: unknown");
+		goto fail;
+	}
+	/* An answered record carries its proof; a pending one has none. */
+	if ((i == JOURNAL_ACCEPTED || i == JOURNAL_CONFLICT) &&
+	    rec->receipt[0] == '\0') {
+		pn_error_set(err, PN_E_FORMAT, "receipt: missing for a %s "
+		    "record", state);
+		goto fail;
+	}
+	rec->state = (enum journal_state)i;
+	rec->r.counter = (uint64_t)counter;
+	rec->r.terminal = (uint64_t)terminal;
+	rec->r.terminal_time = at;
+	rec->serial = (uint64_t)serial;
+	rec->value_cents = (uint32_t)value;
+	rec->expires_at = expires;
+	rec->offline = offline != 0;
+	rec->http_status = (int)status;
+	rec->code = (int)code;
+	rec->decided_at = decided;
+	rec->winner_at = winner_at;
+	rec->updated_at = updated;
+	return 0;
+fail:
+	if (sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+		char what[48];
+
+		(void)snprintf(what, sizeof(what), "journal record %lld",
+		    (long long)sqlite3_column_int64(st, 0));
+		pn_error_prefix(err, what);
+	}
+	return -1;
+}
+
+static int
+session_from_row(sqlite3_stmt *st, struct journal_session *s,
+    struct pn_error *err)
+{
+	int64_t starts, duration, declared, here;
+
+	memset(s, 0, sizeof(*s));
+	if (col_blob(st, 0, s->id, sizeof(s->id), err) != 0 ||
+	    col_text(st, 1, s->theme, sizeof(s->theme), 1, err) != 0 ||
+	    col_int(st, 2, 0, INT64_MAX, &starts, err) != 0 ||
+	    col_int(st, 3, 1, 600, &duration, err) != 0 ||
+	    col_int(st, 4, 0, 1, &declared, err) != 0 ||
+	    col_int(st, 5, 0, 1, &here, err) != 0) {
+		pn_error_prefix(err, "journal session");
+		return -1;
+	}
+	s->starts_at = starts;
+	s->duration_minutes = (int)duration;
+	s->declared = declared != 0;
+	s->here = here != 0;
+	return 0;
+}
+
+/* Step st to the end, calling cb on each checked record row. */
+static int
+walk_records(struct journal *j, sqlite3_stmt *st, journal_record_cb cb,
+    void *arg, struct pn_error *err)
+{
+	struct journal_record *rec;
+	int rc = 0, s;
+
+	/* Some 2 KiB: on the heap, so that callers' stacks stay small. */
+	if ((rec = malloc(sizeof(*rec))) == NULL) {
+		sqlite3_finalize(st);
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (record_from_row(st, rec, err) != 0) {
+			rc = -1;
+			break;
+		}
+		if (cb != NULL && (rc = cb(rec, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = db_error(j, err, "read records");
+	free(rec);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- records -------------------------------------------------------------- */
+
+static int
+find_by_serial(struct journal *j, uint64_t serial, struct journal_record *out,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "SELECT " RECORD_COLUMNS " FROM record "
+	    "WHERE serial = ? AND state <> 'refused'", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = record_from_row(st, out, err) == 0 ? 1 : -1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_error(j, err, "find record");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+journal_record_by_serial(struct journal *j, uint64_t serial,
+    struct journal_record *out, struct pn_error *err)
+{
+	return find_by_serial(j, serial, out, err);
+}
+
+int
+journal_record_add(struct journal *j, struct journal_record *rec,
+    const uint8_t *sk, struct pn_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t next = 1;
+	int rc;
+
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	/* Inside the write lock: no other process can take the serial now. */
+	if ((rc = find_by_serial(j, rec->serial, rec, err)) != 0)
+		goto out;
+	if (prepare(j, "SELECT coalesce(max(counter), 0) + 1 FROM record",
+	    &st, err) != 0)
+		goto fail;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_error(j, err, "counter");
+		goto fail;
+	}
+	next = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	rec->r.counter = (uint64_t)next;
+	if (pn_redemption_sign(&rec->r, sk) != 0) {
+		pn_error_set(err, PN_E_CRYPTO, "cannot sign the record");
+		goto fail;
+	}
+	rec->state = JOURNAL_PENDING;
+	rec->updated_at = (int64_t)time(NULL);
+	if (prepare(j, "INSERT INTO record (counter, redemption_id, session, "
+	    "terminal, terminal_time, voucher, signature, serial, value_cents, "
+	    "expires_at, state, offline, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)", &st,
+	    err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, next);
+	sqlite3_bind_blob(st, 2, rec->r.id, sizeof(rec->r.id), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, rec->r.session, sizeof(rec->r.session),
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)rec->r.terminal);
+	sqlite3_bind_int64(st, 5, rec->r.terminal_time);
+	sqlite3_bind_text(st, 6, rec->r.voucher, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, rec->r.signature, sizeof(rec->r.signature),
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)rec->serial);
+	sqlite3_bind_int64(st, 9, rec->value_cents);
+	sqlite3_bind_int64(st, 10, rec->expires_at);
+	sqlite3_bind_int64(st, 11, rec->updated_at);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(j, err, "write record");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return exec(j, "COMMIT", err);
+out:
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+fail:
+	sqlite3_finalize(st);
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+journal_record_update(struct journal *j, const struct journal_record *rec,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "UPDATE record SET state = ?, offline = ?, "
+	    "http_status = ?, code = ?, message = ?, receipt = ?, "
+	    "decided_at = ?, winner_venue = ?, winner_at = ?, updated_at = ? "
+	    "WHERE counter = ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, journal_state_name(rec->state), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, rec->offline ? 1 : 0);
+	sqlite3_bind_int(st, 3, rec->http_status);
+	sqlite3_bind_int(st, 4, rec->code);
+	sqlite3_bind_text(st, 5, rec->message, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, rec->receipt, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, rec->decided_at);
+	sqlite3_bind_text(st, 8, rec->winner_venue, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, rec->winner_at);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)rec->r.counter);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(j, err, "update record");
+	if (sqlite3_changes(j->db) != 1)
+		return pn_error_set(err, PN_E_IO, "%s: record %llu is gone",
+		    j->path, (unsigned long long)rec->r.counter);
+	return 0;
+}
+
+int
+journal_pending_each(struct journal *j, size_t limit, journal_record_cb cb,
+    void *arg, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(j, "SELECT " RECORD_COLUMNS " FROM record "
+	    "WHERE state = 'pending' ORDER BY counter LIMIT ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
+	return walk_records(j, st, cb, arg, err);
+}
+
+int
+journal_history_each(struct journal *j, size_t limit, journal_record_cb cb,
+    void *arg, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(j, "SELECT " RECORD_COLUMNS " FROM record "
+	    "ORDER BY counter DESC LIMIT ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
+	return walk_records(j, st, cb, arg, err);
+}
+
+int64_t
+journal_pending_count(struct journal *j, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (prepare(j, "SELECT count(*) FROM record WHERE state = 'pending'",
+	    &st, err) != 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		db_error(j, err, "count");
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* --- sessions ------------------------------------------------------------- */
+
+int
+journal_session_put(struct journal *j, const struct journal_session *s,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A session seen again from the server only learns it is declared. */
+	if (prepare(j, "INSERT INTO session (" SESSION_COLUMNS ", created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+	    "declared = max(declared, excluded.declared)", &st, err) != 0)
+		return -1;
+	sqlite3_bind_blob(st, 1, s->id, sizeof(s->id), SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->theme, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, s->starts_at);
+	sqlite3_bind_int(st, 4, s->duration_minutes);
+	sqlite3_bind_int(st, 5, s->declared ? 1 : 0);
+	sqlite3_bind_int(st, 6, s->here ? 1 : 0);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(j, err, "write session");
+}
+
+int
+journal_session_declared(struct journal *j,
+    const uint8_t id[PN_SESSION_ID_SIZE], struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "UPDATE session SET declared = 1 WHERE id = ?", &st,
+	    err) != 0)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, PN_SESSION_ID_SIZE, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(j, err, "update session");
+}
+
+int
+journal_session_find(struct journal *j, const char *prefix,
+    struct journal_session *out, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	size_t i, n = strlen(prefix);
+	int rc, found = 0;
+
+	if (n < 4 || n > 2 * PN_SESSION_ID_SIZE)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((prefix[i] >= '0' && prefix[i] <= '9') ||
+		    (prefix[i] >= 'a' && prefix[i] <= 'f')))
+			return 0;
+	/* hex(id) is upper case in SQLite; the prefix is bound, not spliced. */
+	if (prepare(j, "SELECT " SESSION_COLUMNS " FROM session "
+	    "WHERE substr(lower(hex(id)), 1, ?) = ? LIMIT 2", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)n);
+	sqlite3_bind_text(st, 2, prefix, (int)n, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (found++ == 0 && session_from_row(st, out, err) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(j, err, "find session");
+	return found > 1 ? 2 : found;
+}
+
+int
+journal_session_each(struct journal *j, size_t limit, bool undeclared,
+    journal_session_cb cb, void *arg, struct pn_error *err)
+{
+	struct journal_session s;
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	if (prepare(j, undeclared ?
+	    "SELECT " SESSION_COLUMNS " FROM session WHERE declared = 0 "
+	    "ORDER BY starts_at DESC, created_at DESC LIMIT ?" :
+	    "SELECT " SESSION_COLUMNS " FROM session "
+	    "ORDER BY starts_at DESC, created_at DESC LIMIT ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (session_from_row(st, &s, err) != 0) {
+			rc = -1;
+			break;
+		}
+		if ((rc = cb(&s, arg)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(j, err, "read sessions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- deny-list documents and meta ------------------------------------------ */
+
+int
+journal_deny_add(struct journal *j, const uint8_t *doc, size_t len,
+    bool replace, struct pn_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (len == 0 || len > INT32_MAX)
+		return pn_error_set(err, PN_E_ARG, "deny list: bad size");
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (replace && exec(j, "DELETE FROM deny_doc", err) != 0)
+		goto fail;
+	if (prepare(j, "INSERT INTO deny_doc (doc) VALUES (?)", &st, err) != 0)
+		goto fail;
+	sqlite3_bind_blob(st, 1, doc, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(j, err, "write deny list");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return exec(j, "COMMIT", err);
+fail:
+	sqlite3_finalize(st);
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+journal_deny_each(struct journal *j, journal_deny_cb cb, void *arg, size_t *n,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	const void *p;
+	size_t count = 0;
+	int rc = 0, step;
+
+	if (prepare(j, "SELECT doc FROM deny_doc ORDER BY n", &st, err) != 0)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_BLOB ||
+		    (p = sqlite3_column_blob(st, 0)) == NULL) {
+			rc = pn_error_set(err, PN_E_FORMAT, "%s: deny list "
+			    "document %zu: not a blob", j->path, count + 1);
+			break;
+		}
+		count++;
+		if (cb != NULL && (rc = cb(p, (size_t)sqlite3_column_bytes(st,
+		    0), arg)) != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(j, err, "read deny list");
+	sqlite3_finalize(st);
+	if (n != NULL)
+		*n = count;
+	return rc;
+}
+
+int
+journal_meta_get(struct journal *j, const char *key, int64_t *value,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*value = 0;
+	if (prepare(j, "SELECT value FROM meta WHERE key = ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER) {
+			sqlite3_finalize(st);
+			return pn_error_set(err, PN_E_FORMAT, "%s: meta %s: "
+			    "an integer expected", j->path, key);
+		}
+		*value = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    db_error(j, err, "read meta");
+}
+
+int
+journal_meta_set(struct journal *j, const char *key, int64_t value,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "INSERT INTO meta (key, value) VALUES (?, ?) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st,
+	    err) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(j, err, "write meta");
+}

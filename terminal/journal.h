@@ -1,0 +1,148 @@
+/* journal.h -- the terminal's SQLite journal: sessions, redemption records, deny-list documents.
+ *
+ * The journal is the terminal's memory across crashes and network cuts. A
+ * record is written (and synced to disk) before it is sent, so that a retry
+ * after a lost answer reuses the same redemption_id; it stays "pending"
+ * until the server's signed answer is verified and stored. A serial can be
+ * held by at most one record that is not "refused" (a unique index), so
+ * the same voucher cannot be taken twice at this terminal.
+ */
+#ifndef PN_TERM_JOURNAL_H
+#define PN_TERM_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "passnum/error.h"
+#include "passnum/receipt.h"
+#include "passnum/redemption.h"
+
+#define JOURNAL_SCHEMA_VERSION	1
+#define JOURNAL_THEME_MAX	200
+#define JOURNAL_MESSAGE_MAX	300
+
+enum journal_state {
+	JOURNAL_PENDING = 0,	/* written, no verified answer yet */
+	JOURNAL_ACCEPTED = 1,	/* the server took it: receipt stored */
+	JOURNAL_CONFLICT = 2,	/* another record took the voucher first */
+	JOURNAL_REFUSED = 3	/* refused (server code, or never sent) */
+};
+
+struct journal_record {
+	struct pn_redemption r;		/* as signed; r.counter numbers it */
+	uint64_t serial;
+	uint32_t value_cents;
+	int64_t expires_at;
+	enum journal_state state;
+	bool offline;			/* taken while the server was away */
+	int http_status;		/* 0 while never answered */
+	int code;			/* server's code, 0 when none */
+	char message[JOURNAL_MESSAGE_MAX + 1];
+	char receipt[PN_RECEIPT_TEXT_MAX];	/* Base64, "" until answered */
+	int64_t decided_at;
+	char winner_venue[PN_RECEIPT_NAME_MAX + 1];
+	int64_t winner_at;
+	int64_t updated_at;
+};
+
+struct journal_session {
+	uint8_t id[PN_SESSION_ID_SIZE];
+	char theme[JOURNAL_THEME_MAX + 1];
+	int64_t starts_at;
+	int duration_minutes;
+	bool declared;			/* the server has it */
+	bool here;			/* opened at this terminal */
+};
+
+struct journal;
+
+/*
+ * Open the journal at path. With create, make it (and its schema) when
+ * missing; without, a missing file is an error. The schema version must
+ * be JOURNAL_SCHEMA_VERSION. NULL with err on failure.
+ */
+struct journal *journal_open(const char *path, bool create,
+    struct pn_error *err);
+
+/* Close; NULL is accepted. */
+void journal_close(struct journal *j);
+
+/*
+ * Write a new pending record: the counter (one more than any before) is
+ * chosen, rec->r signed with sk and stored in one transaction, durably.
+ * Returns 0; 1 when a record that is not refused already holds the serial
+ * (then *rec is replaced by that record); -1 with err.
+ */
+int journal_record_add(struct journal *j, struct journal_record *rec,
+    const uint8_t *sk, struct pn_error *err);
+
+/* Store an answer (state and answer fields) of the record rec->r.counter. */
+int journal_record_update(struct journal *j, const struct journal_record *rec,
+    struct pn_error *err);
+
+/* The record that is not refused holding serial: 1 found, 0 none, -1. */
+int journal_record_by_serial(struct journal *j, uint64_t serial,
+    struct journal_record *out, struct pn_error *err);
+
+typedef int (*journal_record_cb)(const struct journal_record *rec, void *arg);
+
+/*
+ * Call cb for each pending record in counter order, at most limit of them
+ * (0: all), or for the limit latest records of any state, newest first.
+ * A callback's non-zero result stops the walk and is returned.
+ */
+int journal_pending_each(struct journal *j, size_t limit, journal_record_cb cb,
+    void *arg, struct pn_error *err);
+int journal_history_each(struct journal *j, size_t limit, journal_record_cb cb,
+    void *arg, struct pn_error *err);
+
+/* Number of pending records, or -1. */
+int64_t journal_pending_count(struct journal *j, struct pn_error *err);
+
+/*
+ * Add a session. From the server (here false, declared true), a session
+ * already known is marked declared. Returns 0, or -1.
+ */
+int journal_session_put(struct journal *j, const struct journal_session *s,
+    struct pn_error *err);
+int journal_session_declared(struct journal *j,
+    const uint8_t id[PN_SESSION_ID_SIZE], struct pn_error *err);
+
+/*
+ * The session whose id starts with the hex digits of prefix (4 to 32).
+ * Returns 1 found, 0 none, 2 more than one, -1 error.
+ */
+int journal_session_find(struct journal *j, const char *prefix,
+    struct journal_session *out, struct pn_error *err);
+
+typedef int (*journal_session_cb)(const struct journal_session *s, void *arg);
+
+/* Sessions newest first (limit 0: all); only undeclared ones if asked. */
+int journal_session_each(struct journal *j, size_t limit, bool undeclared,
+    journal_session_cb cb, void *arg, struct pn_error *err);
+
+/*
+ * Deny-list documents as received (signed; verified again at each load).
+ * With replace, the document starts a new chain (a full list): the older
+ * ones are deleted in the same transaction.
+ */
+int journal_deny_add(struct journal *j, const uint8_t *doc, size_t len,
+    bool replace, struct pn_error *err);
+
+typedef int (*journal_deny_cb)(const uint8_t *doc, size_t len, void *arg);
+
+/* Each stored document in the order received; the count in *n if not NULL. */
+int journal_deny_each(struct journal *j, journal_deny_cb cb, void *arg,
+    size_t *n, struct pn_error *err);
+
+/* Named integers: when the deny list was last proved current, and so on. */
+int journal_meta_get(struct journal *j, const char *key, int64_t *value,
+    struct pn_error *err);
+int journal_meta_set(struct journal *j, const char *key, int64_t value,
+    struct pn_error *err);
+
+/* "pending", "accepted", "conflict", "refused". */
+const char *journal_state_name(enum journal_state s);
+
+#endif

@@ -1,0 +1,346 @@
+/* sync.c -- sessions and pending records to the server, and its signed answers back. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/request.h"
+#include "sync.h"
+
+/* Answers to a batch of SYNC_CHUNK_MAX records stay well below this. */
+#define REPLY_MAX (8u << 20)
+
+static void
+set_message(struct journal_record *rec, const json_t *answer, long status)
+{
+	const char *e = json_string_value(json_object_get(answer, "error"));
+	const char *d = json_string_value(json_object_get(answer, "detail"));
+
+	if (e != NULL && d != NULL && d[0] != '\0')
+		(void)snprintf(rec->message, sizeof(rec->message), "%s (%s)",
+		    e, d);
+	else if (e != NULL)
+		(void)snprintf(rec->message, sizeof(rec->message), "%s", e);
+	else
+		(void)snprintf(rec->message, sizeof(rec->message), "refusé par "
+		    "le serveur (HTTP %ld)", status);
+}
+
+static int
+answer_code(const json_t *answer)
+{
+	json_t *v = json_object_get(answer, "code");
+
+	return json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) < 100000 ? (int)json_integer_value(v) : 0;
+}
+
+/* Verify the receipt; a key the bundle does not know yet: fetch it once. */
+static int
+receipt_check(struct term *t, const char *text, struct pn_receipt *r,
+    struct pn_error *err)
+{
+	struct pn_error ignored;
+
+	if (t->trust == NULL && term_refresh_trust(t, &ignored) != 0)
+		return pn_error_set(err, PN_E_UNTRUSTED, "no trust bundle to "
+		    "check the receipt");
+	if (pn_receipt_from_text(text, t->trust, r, err) == 0)
+		return 0;
+	if (err->code != PN_E_UNTRUSTED || term_refresh_trust(t, &ignored) != 0)
+		return -1;
+	return pn_receipt_from_text(text, t->trust, r, err);
+}
+
+int
+sync_apply_answer(struct term *t, struct journal_record *rec, long status,
+    const json_t *answer, struct pn_error *err)
+{
+	struct pn_receipt r;
+	const char *text;
+	int code = answer_code(answer);
+
+	if (status == 200 || (status == 409 && code == 4020)) {
+		text = json_string_value(json_object_get(answer, "receipt"));
+		if (text == NULL || strlen(text) >= sizeof(rec->receipt)) {
+			pn_error_set(err, PN_E_FORMAT, "answer without a "
+			    "receipt");
+			return 1;
+		}
+		if (receipt_check(t, text, &r, err) != 0) {
+			pn_error_prefix(err, "receipt");
+			return 1;
+		}
+		/* The proof must be about this record and this voucher. */
+		if (memcmp(r.redemption_id, rec->r.id, sizeof(r.redemption_id))
+		    != 0 || r.serial != rec->serial ||
+		    r.venue != t->cfg.venue_id ||
+		    r.outcome != (status == 200 ? PN_RECEIPT_ACCEPTED :
+		    PN_RECEIPT_CONFLICT)) {
+			pn_error_set(err, PN_E_FORMAT, "receipt: names another "
+			    "record, voucher, venue or outcome");
+			return 1;
+		}
+		rec->state = status == 200 ? JOURNAL_ACCEPTED : JOURNAL_CONFLICT;
+		rec->http_status = (int)status;
+		rec->code = status == 200 ? 0 : code;
+		rec->message[0] = '\0';
+		memcpy(rec->receipt, text, strlen(text) + 1);
+		rec->decided_at = r.decided_at;
+		if (r.winner_venue_name[0] != '\0')
+			(void)snprintf(rec->winner_venue,
+			    sizeof(rec->winner_venue), "%s",
+			    r.winner_venue_name);
+		else
+			(void)snprintf(rec->winner_venue,
+			    sizeof(rec->winner_venue), "%.140s",
+			    t->cfg.venue_name);
+		rec->winner_at = r.winner_at != 0 ? r.winner_at : r.decided_at;
+		return journal_record_update(t->journal, rec, err);
+	}
+	if (status >= 400 && status < 500) {
+		rec->state = JOURNAL_REFUSED;
+		rec->http_status = (int)status;
+		rec->code = code;
+		set_message(rec, answer, status);
+		return journal_record_update(t->journal, rec, err);
+	}
+	pn_error_set(err, PN_E_FORMAT, "unexpected answer HTTP %ld", status);
+	return 1;
+}
+
+int
+sync_declare_session(struct term *t, const struct journal_session *s,
+    struct pn_error *err)
+{
+	char id[2 * PN_SESSION_ID_SIZE + 1], msg[400], *body;
+	struct http_reply rep;
+	json_t *j;
+	int rc;
+
+	pn_hex_encode(s->id, sizeof(s->id), id);
+	j = json_pack("{s:s, s:s, s:I, s:i}", "session", id, "theme", s->theme,
+	    "starts_at", (json_int_t)s->starts_at, "duration_minutes",
+	    s->duration_minutes);
+	body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (body == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	rc = http_request(t->http, "POST", "/api/v1/sessions", body,
+	    strlen(body), true, 1u << 20, &rep);
+	free(body);
+	if (rc != 0 || http_reply_unreachable(&rep)) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "%s", msg);
+		http_reply_free(&rep);
+		return 1;
+	}
+	if (rep.status == 200 || rep.status == 201) {
+		http_reply_free(&rep);
+		return journal_session_declared(t->journal, s->id, err);
+	}
+	http_reply_message(&rep, msg, sizeof(msg));
+	pn_error_set(err, PN_E_IO, "session %s: %s", id, msg);
+	http_reply_free(&rep);
+	return -1;
+}
+
+struct declare_walk {
+	struct term *t;
+	struct sync_stats *st;
+	struct pn_error *err;
+	bool unreachable;
+};
+
+static int
+declare_one(const struct journal_session *s, void *arg)
+{
+	struct declare_walk *w = arg;
+	struct pn_error e;
+	int rc = sync_declare_session(w->t, s, &e);
+
+	if (rc == 1) {
+		w->unreachable = true;
+		*w->err = e;
+		return 1;
+	}
+	if (rc == 0)
+		w->st->sessions++;
+	else
+		/* Said, and the walk goes on: its records get their 4012. */
+		fprintf(stderr, "passnum-terminal: %s\n", e.message);
+	return 0;
+}
+
+struct batch {
+	struct journal_record *recs;
+	size_t n;
+	size_t cap;
+};
+
+static int
+collect(const struct journal_record *rec, void *arg)
+{
+	struct batch *b = arg;
+
+	if (b->n == b->cap)
+		return 1;
+	b->recs[b->n++] = *rec;
+	return 0;
+}
+
+/* Send b's records; 0 all answered, 1 unreachable, 2 too large, -1 error. */
+static int
+send_batch(struct term *t, struct batch *b, struct sync_stats *st,
+    struct pn_error *err)
+{
+	struct http_reply rep;
+	json_t *root, *arr, *results, *res;
+	char *body, msg[400];
+	size_t i;
+	int rc = -1, a;
+
+	if ((arr = json_array()) == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	for (i = 0; i < b->n; i++)
+		if (json_array_append_new(arr,
+		    pn_redemption_to_json(&b->recs[i].r)) != 0) {
+			json_decref(arr);
+			return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		}
+	root = json_pack("{s:o}", "records", arr);
+	body = root != NULL ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+	if (body == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	a = http_request(t->http, "POST", "/api/v1/redemptions/batch", body,
+	    strlen(body), true, REPLY_MAX, &rep);
+	free(body);
+	if (a != 0 || http_reply_unreachable(&rep)) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "%s", msg);
+		http_reply_free(&rep);
+		return 1;
+	}
+	if (rep.status == 413) {
+		http_reply_free(&rep);
+		return 2;
+	}
+	results = json_object_get(rep.json, "results");
+	if (rep.status != 200 || !json_is_array(results) ||
+	    json_array_size(results) != b->n) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "batch: %s", rep.status == 200 ?
+		    "the answer does not hold one result per record" : msg);
+		goto out;
+	}
+	st->sent += b->n;
+	rc = 0;
+	json_array_foreach(results, i, res) {
+		json_t *s = json_object_get(res, "status");
+		struct pn_error e;
+
+		if (json_is_integer(s))
+			a = sync_apply_answer(t, &b->recs[i],
+			    (long)json_integer_value(s), res, &e);
+		else {
+			pn_error_set(&e, PN_E_FORMAT, "result without a "
+			    "status");
+			a = 1;
+		}
+		if (a < 0) {
+			*err = e;
+			rc = -1;
+			goto out;
+		}
+		if (a == 1) {
+			fprintf(stderr, "passnum-terminal: record %llu stays "
+			    "pending: %s\n",
+			    (unsigned long long)b->recs[i].r.counter, e.message);
+			rc = -1;
+			*err = e;
+			continue;
+		}
+		if (b->recs[i].state == JOURNAL_ACCEPTED)
+			st->accepted++;
+		else if (b->recs[i].state == JOURNAL_CONFLICT)
+			st->conflicts++;
+		else
+			st->refused++;
+	}
+out:
+	http_reply_free(&rep);
+	return rc;
+}
+
+enum sync_outcome
+sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
+{
+	struct sync_stats local;
+	struct pn_error counted;
+	struct declare_walk w;
+	struct batch b = { 0 };
+	size_t chunk;
+	int64_t pending;
+	int rc;
+	enum sync_outcome out = SYNC_FAILED;
+
+	if (st == NULL)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	if ((rc = term_refresh_trust(t, err)) == 0)
+		rc = term_refresh_deny(t, err);
+	if (rc != 0) {
+		out = rc == 1 ? SYNC_UNREACHABLE : SYNC_FAILED;
+		goto done;
+	}
+	w = (struct declare_walk){ .t = t, .st = st, .err = err };
+	if (journal_session_each(t->journal, 0, true, declare_one, &w,
+	    err) < 0)
+		goto done;
+	if (w.unreachable) {
+		out = SYNC_UNREACHABLE;
+		goto done;
+	}
+	chunk = t->cfg.max_batch < SYNC_CHUNK_MAX ? t->cfg.max_batch :
+	    SYNC_CHUNK_MAX;
+	if ((b.recs = calloc(chunk, sizeof(*b.recs))) == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return SYNC_FAILED;
+	}
+	b.cap = chunk;
+	for (;;) {
+		b.n = 0;
+		if (journal_pending_each(t->journal, b.cap, collect, &b,
+		    err) < 0)
+			goto done;
+		if (b.n == 0)
+			break;
+		rc = send_batch(t, &b, st, err);
+		if (rc == 1) {
+			out = SYNC_UNREACHABLE;
+			goto done;
+		}
+		if (rc == 2) {
+			/* The server takes fewer: halve, down to one. */
+			if (b.cap == 1) {
+				pn_error_set(err, PN_E_IO, "batch: the server "
+				    "refuses even one record as too large");
+				goto done;
+			}
+			b.cap /= 2;
+			continue;
+		}
+		if (rc != 0)
+			goto done;
+	}
+	out = SYNC_DONE;
+	(void)journal_meta_set(t->journal, META_LAST_SYNC_AT,
+	    (int64_t)time(NULL), err);
+done:
+	free(b.recs);
+	/* Counted apart, so that err keeps the reason of a failure. */
+	pending = journal_pending_count(t->journal, &counted);
+	st->pending = pending > 0 ? (size_t)pending : 0;
+	return out;
+}
