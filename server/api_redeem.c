@@ -154,31 +154,48 @@ judge_share(void *arg)
 #define PARALLEL_FROM 64
 
 /*
- * Judge every record; a large batch on two threads, as two signatures per
- * record (the record's and the voucher's) are most of the work.
+ * A large batch goes to the store in parts of this many records, each in
+ * its own group commit, so that the next part is judged (on two threads)
+ * while the store writes this one.
  */
-static void
-judge_all(struct judging *g, size_t n)
-{
-	struct judging half = *g;
-	pthread_t th;
+#define PART_RECORDS 1000
 
-	g->from = 0;
-	g->to = n;
-	if (n < PARALLEL_FROM) {
-		judge_share(g);
-		return;
+/* The judging of records [from, to) on up to two threads. */
+struct part_judging {
+	struct judging share[2];
+	pthread_t th[2];
+	bool running[2];
+};
+
+static void
+judge_start(struct part_judging *pj, const struct judging *g, size_t from,
+    size_t to)
+{
+	size_t mid = to - from < PARALLEL_FROM ? to : from + (to - from) / 2;
+	int i;
+
+	pj->share[0] = *g;
+	pj->share[0].from = from;
+	pj->share[0].to = mid;
+	pj->share[1] = *g;
+	pj->share[1].from = mid;
+	pj->share[1].to = to;
+	for (i = 0; i < 2; i++) {
+		pj->running[i] = pthread_create(&pj->th[i], NULL, judge_share,
+		    &pj->share[i]) == 0;
+		if (!pj->running[i])
+			judge_share(&pj->share[i]);	/* no thread: here */
 	}
-	half.from = n / 2;
-	half.to = n;
-	g->to = n / 2;
-	if (pthread_create(&th, NULL, judge_share, &half) != 0) {
-		g->to = n;
-		judge_share(g);
-		return;
-	}
-	judge_share(g);
-	(void)pthread_join(th, NULL);
+}
+
+static void
+judge_wait(struct part_judging *pj)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (pj->running[i])
+			(void)pthread_join(pj->th[i], NULL);
 }
 
 /* Cut name to at most max bytes without splitting a UTF-8 character. */
@@ -305,6 +322,27 @@ refusal_json(enum err_code code, int reason, const char *detail,
 	return doc;
 }
 
+/* Give the store what was judged of records [from, to). */
+static void
+hand_over(struct judged *recs, struct store_redeem_record *out, size_t from,
+    size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].refused = recs[i].refusal != 0;
+		out[i].redemption_id = recs[i].rec.id;
+		out[i].session_uid = recs[i].rec.session;
+		out[i].record_signature = recs[i].rec.signature;
+		out[i].voucher = &recs[i].v;
+		out[i].answer = recs[i].accepted;
+		recs[i].accepted = NULL;	/* the store's now */
+		out[i].terminal_time = recs[i].rec.terminal_time;
+		out[i].counter = recs[i].rec.counter;
+	}
+}
+
 /*
  * Judge n records of the request and pass those that can be redeemed to
  * the store. Returns 0 with out[i] filled for every record, or -1 once
@@ -317,10 +355,11 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	const struct store_nonce *nonce;
 	const struct store_terminal *t = http_request_terminal(req, &nonce);
 	const struct keyring *k = keyring_current();
+	struct part_judging pj;
 	struct judging g;
 	struct pn_error err;
 	struct store *s;
-	size_t i;
+	size_t i, from, to, next;
 	int stored;
 
 	if (k == NULL || k->trust == NULL || k->signing == NULL) {
@@ -338,22 +377,38 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	g.offline = offline;
 	g.grace = http_request_config(req)->redemption.offline_grace;
 	g.recs = recs;
-	judge_all(&g, n);
-	for (i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].refused = recs[i].refusal != 0;
-		out[i].redemption_id = recs[i].rec.id;
-		out[i].session_uid = recs[i].rec.session;
-		out[i].record_signature = recs[i].rec.signature;
-		out[i].voucher = &recs[i].v;
-		out[i].answer = recs[i].accepted;
-		recs[i].accepted = NULL;	/* the store's now */
-		out[i].terminal_time = recs[i].rec.terminal_time;
-		out[i].counter = recs[i].rec.counter;
+	if ((s = worker_store(&err)) == NULL) {
+		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+		return -1;
 	}
-	if ((s = worker_store(&err)) == NULL ||
-	    (stored = store_redeem(s, t, nonce, out, n, g.now, render_answer,
-	    k->signing, &err)) < 0) {
+	/*
+	 * Part by part: the next part is judged while the store writes this
+	 * one. The request's nonce goes with the first part, so that a
+	 * replayed request is refused before anything is judged or written.
+	 */
+	to = n < PART_RECORDS ? n : PART_RECORDS;
+	judge_start(&pj, &g, 0, to);
+	judge_wait(&pj);
+	hand_over(recs, out, 0, to);
+	from = 0;
+	do {
+		next = n - to < PART_RECORDS ? n : to + PART_RECORDS;
+		if (to < n)
+			judge_start(&pj, &g, to, next);
+		stored = store_redeem(s, t, from == 0 ? nonce : NULL,
+		    out + from, to - from, g.now, render_answer, k->signing,
+		    &err);
+		if (to < n) {
+			judge_wait(&pj);
+			hand_over(recs, out, to, next);
+		}
+		if (stored != 0)
+			break;
+		from = to;
+		to = next;
+	} while (from < n);
+	if (stored < 0) {
 		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
 		return -1;
@@ -414,6 +469,7 @@ api_redeem(struct http_request *req)
 		free(out.answer);
 	}
 done:
+	free(j->accepted);
 	free(j);
 	json_decref(doc);
 	return rc;
@@ -509,6 +565,8 @@ api_redeem_batch(struct http_request *req)
 done:
 	for (i = 0; out != NULL && i < n; i++)
 		free(out[i].answer);
+	for (i = 0; recs != NULL && i < n; i++)
+		free(recs[i].accepted);	/* judged, never handed over */
 	free(text);
 	free(out);
 	free(recs);

@@ -706,7 +706,8 @@ struct store_redeem_record {
 
 /*
  * Judge n records of terminal t, sent in one request whose nonce is
- * recorded first, in one group commit. A record whose id is stored
+ * recorded first (NULL: a later part of a request whose nonce is recorded
+ * already), in one group commit. A record whose id is stored
  * already gets its stored answer and outcome (replay true). Else the
  * voucher must be the one issued under its serial, byte for byte,
  * signature included (STORE_REDEEM_MISMATCH otherwise): the store holds

@@ -256,7 +256,8 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 	int rc;
 
 	*kept = false;
-	if ((rc = sq_nonce_use(s, j->t->id, j->nonce, j->now, err)) != 0) {
+	if (j->nonce != NULL &&
+	    (rc = sq_nonce_use(s, j->t->id, j->nonce, j->now, err)) != 0) {
 		forget_answers(j->recs, j->n);
 		return rc;	/* 1: a replay, nothing to keep */
 	}

@@ -150,7 +150,7 @@ issue() {
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
 # A small batch limit, so that a batch over it is cheap to send.
-printf '\n[redemption]\nmax_batch = 50\n' >>"$CFG"
+printf '\n[redemption]\nmax_batch = 1250\n' >>"$CFG"
 "$ADMIN" venue add --config "$CFG" --name "Médiathèque de Rezé" \
     --siret $SIRET_A --address "1 rue de la Paix" --commune Rezé \
     --iban FR7630006000011234567890189 --bic AGRIFRPP --contact x \
@@ -549,18 +549,19 @@ refused "a JSON array instead of a record" 400 1007 snap_rec -- \
 check "nothing was taken of voucher 6 by all these" \
     test "$(q 'SELECT status FROM voucher WHERE serial = 6')" = issued
 
-# The batch limit ([redemption] max_batch = 50 here).
+# The batch limit ([redemption] max_batch = 1250 here).
+r6=$(tr -d '\n' <"$OUT/r6.json")
 {
 	printf '{"records":['
 	i=0
-	while [ $i -lt 51 ]; do
+	while [ $i -lt 1251 ]; do
 		[ $i -gt 0 ] && printf ','
-		cat "$OUT/r6.json" | tr -d '\n'
+		printf '%s' "$r6"
 		i=$((i + 1))
 	done
 	printf ']}'
 } >"$OUT/big.json"
-refused "a batch of 51 records over a limit of 50" 413 4030 snap_rec -- \
+refused "a batch of 1,251 records over a limit of 1,250" 413 4030 snap_rec -- \
     tcall "$K1" $T1 POST /api/v1/redemptions/batch "$OUT/big.json"
 echo '{"records": {}}' >"$OUT/bad.json"
 refused "a batch whose records are not a list" 400 3001 snap_rec -- \
@@ -792,6 +793,45 @@ check "both venues won vouchers (the terminals did race)" test "$(q "SELECT
     $CHI AND outcome = 'accepted'")" = 2
 check "one deny-list event per voucher" test "$(q "SELECT count(*) FROM
     deny_event WHERE serial BETWEEN $CLO AND $CHI AND reason = 2")" = "$NC"
+
+# --- 7b. A batch in several parts -------------------------------------------------
+# The server stores a large batch part by part (1,000 records a part),
+# judging the next part while it writes this one. About 1,200 records:
+# fresh vouchers, then the NC just raced for (each a conflict), then fresh
+# ones again; one result per record, in order.
+FRESH=$((1200 - NC))
+q "UPDATE programme SET budget = budget + $FRESH * 1000 WHERE id = 1"
+n0=$(wc -l <"$OUT/codes")
+issue $((FRESH / 10)) F
+tail -n +$((n0 + 1)) "$OUT/codes" >"$OUT/fresh.codes"
+FRESH=$(wc -l <"$OUT/fresh.codes")
+check "fresh vouchers for the batch: more than 1,000 records in all" \
+    test $((FRESH + NC)) -gt 1000
+{
+	head -n $((FRESH / 2)) "$OUT/fresh.codes"
+	cat "$OUT/conc.codes"
+	tail -n +$((FRESH / 2 + 1)) "$OUT/fresh.codes"
+} | cut -f2 >"$OUT/big.codes"
+"$BUILD/tools/pn-redeemload" --url "$URL" --key "$OUT/c0.key" --terminal "$CT0" \
+    --session "$CS0" --codes "$OUT/big.codes" --batch --out "$OUT/big.json" \
+    >"$OUT/big.summary"
+check "a batch of $((FRESH + NC)) records: 200" grep -q "status_200 1 " "$OUT/big.summary"
+grep -o '"status":[0-9]*' "$OUT/big.json" | cut -d: -f2 >"$OUT/big.got"
+{
+	i=0; while [ $i -lt $((FRESH / 2)) ]; do echo 200; i=$((i + 1)); done
+	i=0; while [ $i -lt "$NC" ]; do echo 409; i=$((i + 1)); done
+	i=0; while [ $i -lt $((FRESH - FRESH / 2)) ]; do echo 200; i=$((i + 1)); done
+} >"$OUT/big.want"
+check "one result per record, in order, across the parts" \
+    cmp -s "$OUT/big.got" "$OUT/big.want"
+FLO=$(head -n 1 "$OUT/fresh.codes" | cut -f1)
+FHI=$(tail -n 1 "$OUT/fresh.codes" | cut -f1)
+check "every fresh voucher of the batch accepted once" test "$(q "SELECT
+    count(*) FROM redemption WHERE serial BETWEEN $FLO AND $FHI AND
+    outcome = 'accepted'")" = "$FRESH"
+check "each raced voucher got one more conflict row" test "$(q "SELECT
+    count(*) FROM redemption WHERE serial BETWEEN $CLO AND $CHI AND
+    outcome = 'conflict'")" = $((n409 + NC))
 
 # --- 8. A crash in the middle of a burst --------------------------------------------
 # Terminals 0 to 3 each send their own NK vouchers; passnumd is killed

@@ -8,7 +8,8 @@
  * connections at once; with --batch, all of them in one POST
  * /api/v1/redemptions/batch. Requests are built and signed before the
  * clock starts, so that what is timed is the server. --out gets one line
- * per record: "INDEX STATUS REDEMPTION_ID OUTCOME_OR_CODE". stdout gets
+ * per record: "INDEX STATUS REDEMPTION_ID OUTCOME_OR_CODE" (with --batch,
+ * the answer's body as it came). stdout gets
  * one summary line: count, seconds, rate, p50 and p99 in ms, and the
  * count of each status. Exit 0 when every request got an answer, 1 when
  * one failed at the transport level, 2 on wrong arguments.
@@ -38,6 +39,7 @@ struct request {
 	char id[33];			/* the record's redemption_id */
 	unsigned status;		/* 0: no answer */
 	char what[40];			/* outcome, or error code */
+	char *body;			/* the answer's body (--batch) */
 	double ms;
 };
 
@@ -173,6 +175,8 @@ exchange(int fd, struct request *r, char **buf, size_t *cap)
 			break;
 	}
 	r->status = (unsigned)strtoul(*buf + 9, NULL, 10);
+	free(r->body);
+	r->body = strdup(hdr_end + 4);
 	if ((p = strstr(hdr_end, "\"outcome\":\"")) != NULL)
 		(void)sscanf(p + 11, "%39[a-z]", r->what);
 	else if ((p = strstr(hdr_end, "\"code\":")) != NULL)
@@ -358,7 +362,10 @@ main(int argc, char **argv)
 				ms[n_ms++] = l.reqs[i].ms;
 		}
 		qsort(ms, n_ms, sizeof(*ms), by_ms);
-		if (out != NULL && (f = fopen(out, "w")) != NULL) {
+		if (out != NULL && batch && (f = fopen(out, "w")) != NULL) {
+			fputs(l.reqs[0].body != NULL ? l.reqs[0].body : "", f);
+			fclose(f);
+		} else if (out != NULL && (f = fopen(out, "w")) != NULL) {
 			for (i = 0; i < l.n; i++)
 				fprintf(f, "%zu %u %s %s\n", i,
 				    l.reqs[i].status, l.reqs[i].id,
@@ -375,8 +382,10 @@ main(int argc, char **argv)
 		free(ms);
 		free(th);
 	}
-	for (i = 0; i < cap && l.reqs != NULL; i++)
+	for (i = 0; i < cap && l.reqs != NULL; i++) {
 		free(l.reqs[i].text);
+		free(l.reqs[i].body);
+	}
 	free(l.reqs);
 	return atomic_load(&l.failures) ? 1 : 0;
 }
