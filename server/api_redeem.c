@@ -524,7 +524,7 @@ api_redeem_batch(struct http_request *req)
 	enum MHD_Result rc;
 	json_t *doc, *list;
 	char *text = NULL;
-	size_t i, n, len = 0;
+	size_t i, n = 0, len = 0;
 	int written;
 	FILE *f;
 

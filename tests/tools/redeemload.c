@@ -323,8 +323,11 @@ main(int argc, char **argv)
 		}
 		fclose(f);
 		if (batch) {
-			body = json_dumps(json_pack("{s:o}", "records", all),
-			    JSON_COMPACT);
+			json_t *doc = json_pack("{s:o}", "records", all);
+
+			body = doc != NULL ? json_dumps(doc, JSON_COMPACT) :
+			    NULL;
+			json_decref(doc);
 			if (body == NULL || build(&l.reqs[0], sk, terminal,
 			    "/api/v1/redemptions/batch", body) != 0)
 				return 1;
