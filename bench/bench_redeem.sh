@@ -61,9 +61,14 @@ printf '{"session":"%s","theme":"démarches en ligne","starts_at":%s,"duration_m
 curl -sf -H @"$dir/h" --data-binary @"$dir/session.json" \
     "$url/api/v1/sessions" >/dev/null
 booklets=$(( (online + batch) / 50 ))
-seq 1 "$booklets" | xargs -P 4 -I{} curl -s -H "Authorization: Bearer $token" \
+# Each answer to its own file: answers written to one pipe by parallel
+# requests could interleave.
+mkdir "$dir/booklets"
+seq 1 "$booklets" | xargs -P 4 -I{} curl -s -o "$dir/booklets/{}.json" \
+    -H "Authorization: Bearer $token" \
     -d "{\"programme\": $programme, \"beneficiary\": {\"ref\": \"B-{}\", \"pathway\": \"rsa\", \"age_band\": \"26-44\", \"commune\": \"Rezé\"}}" \
-    "$url/api/v1/booklets" | grep -o '"code":"PN1:[^"]*"' |
+    "$url/api/v1/booklets"
+cat "$dir"/booklets/*.json | grep -o '"code":"PN1:[^"]*"' |
     sed 's/"code":"//; s/"$//' >"$dir/codes"
 head -n "$online" "$dir/codes" >"$dir/online"
 tail -n "$batch" "$dir/codes" >"$dir/batch"

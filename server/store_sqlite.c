@@ -713,6 +713,8 @@ store_open(const char *path, unsigned busy_timeout_ms, struct pn_error *err)
 
 	assert(path != NULL);
 	s = calloc(1, sizeof(*s));
+	if (s != NULL)
+		s->busy_timeout_ms = busy_timeout_ms;
 	if (s == NULL || (s->path = strdup(path)) == NULL) {
 		free(s);
 		pn_error_set(err, PN_E_NOMEM, "%s: out of memory", path);

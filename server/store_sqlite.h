@@ -18,6 +18,7 @@ struct store {
 	sqlite3 *db;
 	bool holds_write_lock;		/* sq_begin() took the process's lock */
 	char *path;			/* for error messages */
+	unsigned busy_timeout_ms;	/* as opened, for the group connection */
 
 	/* store_audit_append: its own transaction when the caller has none. */
 	sqlite3_stmt *begin;

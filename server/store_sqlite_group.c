@@ -7,9 +7,18 @@
  * refused job is undone alone), commits once, and wakes the others with
  * their results. No job is answered before the commit that holds it, and
  * a failed commit fails every job it held.
+ *
+ * Groups run on one connection of their own per database, whichever
+ * thread leads: a connection that another has written to since its last
+ * transaction starts with an empty page cache, so a leader on its own
+ * connection would read back every page it touches; the group's
+ * connection, which made all the recent writes, finds them in its cache.
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "store_sqlite.h"
 
@@ -25,10 +34,69 @@ struct group_job {
 
 #define GROUP_MAX 64
 
+/* The queue and the connection of one database (by path). */
+struct group_queue {
+	char *path;
+	struct store *conn;		/* opened by the first leader */
+	dev_t dev;			/* ... on this file */
+	ino_t ino;
+	struct group_job *head, *tail;
+	bool running;
+	struct group_queue *next;
+};
+
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_done = PTHREAD_COND_INITIALIZER;
-static struct group_job *queue_head, *queue_tail;
-static bool group_running;
+static struct group_queue *queues;
+
+/* The queue of s's database, made on first use; NULL when out of memory. */
+static struct group_queue *
+queue_of(const struct store *s)
+{
+	struct group_queue *q;
+
+	for (q = queues; q != NULL; q = q->next)
+		if (strcmp(q->path, s->path) == 0)
+			return q;
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->path = strdup(s->path)) == NULL) {
+		free(q);
+		return NULL;
+	}
+	q->next = queues;
+	queues = q;
+	return q;
+}
+
+/*
+ * The connection the groups of q run on, opened by its first leader; the
+ * leader's own (s) when it cannot be opened, which is correct, only
+ * slower.
+ */
+static struct store *
+group_conn(struct group_queue *q, struct store *s)
+{
+	struct pn_error err;
+	struct stat st;
+
+	/* A database made anew under the same path is another file. */
+	if (q->conn != NULL && (stat(q->path, &st) != 0 ||
+	    st.st_dev != q->dev || st.st_ino != q->ino)) {
+		store_close(q->conn);
+		q->conn = NULL;
+	}
+	if (q->conn == NULL &&
+	    (q->conn = store_open(q->path, s->busy_timeout_ms, &err)) != NULL) {
+		if (stat(q->path, &st) == 0) {
+			q->dev = st.st_dev;
+			q->ino = st.st_ino;
+		} else {
+			store_close(q->conn);
+			q->conn = NULL;
+		}
+	}
+	return q->conn != NULL ? q->conn : s;
+}
 
 static int
 savepoint(struct store *s, sqlite3_stmt *st, struct pn_error *err)
@@ -78,33 +146,38 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 {
 	struct group_job job = { fn, arg, err, -1, false, false, NULL };
 	struct group_job *group[GROUP_MAX];
+	struct group_queue *q;
 	size_t n;
 
 	pthread_mutex_lock(&queue_lock);
-	if (queue_tail != NULL)
-		queue_tail->next = &job;
+	if ((q = queue_of(s)) == NULL) {
+		pthread_mutex_unlock(&queue_lock);
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	}
+	if (q->tail != NULL)
+		q->tail->next = &job;
 	else
-		queue_head = &job;
-	queue_tail = &job;
+		q->head = &job;
+	q->tail = &job;
 	while (!job.done) {
-		if (group_running) {
+		if (q->running) {
 			pthread_cond_wait(&queue_done, &queue_lock);
 			continue;
 		}
 		/* Lead a group of everything queued, ours included. */
-		group_running = true;
-		for (n = 0; n < GROUP_MAX && queue_head != NULL; n++) {
-			group[n] = queue_head;
-			queue_head = queue_head->next;
+		q->running = true;
+		for (n = 0; n < GROUP_MAX && q->head != NULL; n++) {
+			group[n] = q->head;
+			q->head = q->head->next;
 		}
-		if (queue_head == NULL)
-			queue_tail = NULL;
+		if (q->head == NULL)
+			q->tail = NULL;
 		pthread_mutex_unlock(&queue_lock);
-		run_group(s, group, n);
+		run_group(group_conn(q, s), group, n);
 		pthread_mutex_lock(&queue_lock);
 		while (n > 0)
 			group[--n]->done = true;
-		group_running = false;
+		q->running = false;
 		pthread_cond_broadcast(&queue_done);
 	}
 	pthread_mutex_unlock(&queue_lock);
