@@ -167,11 +167,12 @@ struct part_judging {
 	bool running[2];
 };
 
+/* Start judging records [from, to) on two threads, in the background. */
 static void
 judge_start(struct part_judging *pj, const struct judging *g, size_t from,
     size_t to)
 {
-	size_t mid = to - from < PARALLEL_FROM ? to : from + (to - from) / 2;
+	size_t mid = from + (to - from) / 2;
 	int i;
 
 	pj->share[0] = *g;
@@ -196,6 +197,34 @@ judge_wait(struct part_judging *pj)
 	for (i = 0; i < 2; i++)
 		if (pj->running[i])
 			(void)pthread_join(pj->th[i], NULL);
+}
+
+/*
+ * Judge records [from, to) before going on: a few here (a thread costs
+ * more than it saves, and most requests hold one record), more on this
+ * thread and one other.
+ */
+static void
+judge_now(const struct judging *g, size_t from, size_t to)
+{
+	struct judging here = *g, other = *g;
+	pthread_t th;
+
+	here.from = from;
+	here.to = to;
+	if (to - from < PARALLEL_FROM) {
+		judge_share(&here);
+		return;
+	}
+	other.from = here.to = from + (to - from) / 2;
+	other.to = to;
+	if (pthread_create(&th, NULL, judge_share, &other) != 0) {
+		judge_share(&other);	/* no thread: both here */
+		judge_share(&here);
+		return;
+	}
+	judge_share(&here);
+	(void)pthread_join(th, NULL);
 }
 
 /* Cut name to at most max bytes without splitting a UTF-8 character. */
@@ -388,8 +417,7 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	 * replayed request is refused before anything is judged or written.
 	 */
 	to = n < PART_RECORDS ? n : PART_RECORDS;
-	judge_start(&pj, &g, 0, to);
-	judge_wait(&pj);
+	judge_now(&g, 0, to);
 	hand_over(recs, out, 0, to);
 	from = 0;
 	do {

@@ -704,14 +704,30 @@ harden(sqlite3 *db, const char *path, unsigned busy_timeout_ms,
 	return 0;
 }
 
+/*
+ * SQLite counts the memory it allocates under one process-wide mutex,
+ * which every connection of every worker thread would then queue for:
+ * passnumd does not read those counts, so they are turned off, before
+ * SQLite is first used (later, sqlite3_config() refuses, harmlessly).
+ */
+static void
+sqlite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	(void)sqlite3_initialize();
+}
+
 struct store *
 store_open(const char *path, unsigned busy_timeout_ms, struct pn_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	struct store *s;
 	int flags, rc;
 	size_t i;
 
 	assert(path != NULL);
+	(void)pthread_once(&once, sqlite_setup);
 	s = calloc(1, sizeof(*s));
 	if (s != NULL)
 		s->busy_timeout_ms = busy_timeout_ms;

@@ -29,6 +29,7 @@ struct group_job {
 	int result;
 	bool kept;			/* its writes are in the transaction */
 	bool done;
+	pthread_cond_t wake;		/* done, or to lead the next group */
 	struct group_job *next;
 };
 
@@ -46,7 +47,6 @@ struct group_queue {
 };
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t queue_done = PTHREAD_COND_INITIALIZER;
 static struct group_queue *queues;
 
 /* The queue of s's database, made on first use; NULL when out of memory. */
@@ -141,10 +141,17 @@ run_group(struct store *s, struct group_job **jobs, size_t n)
 	}
 }
 
+/*
+ * Each waiting thread sleeps on its own condition and is woken only when
+ * its job is done, or when it heads the queue as a group ends (it leads
+ * the next one): waking every waiting thread at each commit would cost
+ * more than the commit.
+ */
 int
 sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 {
-	struct group_job job = { fn, arg, err, -1, false, false, NULL };
+	struct group_job job = { fn, arg, err, -1, false, false,
+	    PTHREAD_COND_INITIALIZER, NULL };
 	struct group_job *group[GROUP_MAX];
 	struct group_queue *q;
 	size_t n;
@@ -161,7 +168,7 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 	q->tail = &job;
 	while (!job.done) {
 		if (q->running) {
-			pthread_cond_wait(&queue_done, &queue_lock);
+			pthread_cond_wait(&job.wake, &queue_lock);
 			continue;
 		}
 		/* Lead a group of everything queued, ours included. */
@@ -175,11 +182,15 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 		pthread_mutex_unlock(&queue_lock);
 		run_group(group_conn(q, s), group, n);
 		pthread_mutex_lock(&queue_lock);
-		while (n > 0)
+		while (n > 0) {
 			group[--n]->done = true;
+			pthread_cond_signal(&group[n]->wake);
+		}
 		q->running = false;
-		pthread_cond_broadcast(&queue_done);
+		if (q->head != NULL)
+			pthread_cond_signal(&q->head->wake);
 	}
 	pthread_mutex_unlock(&queue_lock);
+	pthread_cond_destroy(&job.wake);
 	return job.result;
 }
