@@ -324,8 +324,13 @@ tcall "$K1" $T1 GET /api/v1/terminal/vouchers/2
 printf '{"serial":2,"voucher":"%s"}' "$(voucher 2)" >"$OUT/want"
 check "GET /api/v1/terminal/vouchers/2: the text printed on voucher 2" sh -c "
     [ $code = 200 ] && cmp -s '$OUT/body' '$OUT/want'"
+check "the look-up is in the audit log, by that terminal" test "$(q "SELECT
+    actor || ' ' || object || ' ' || detail FROM audit_log WHERE
+    action = 'terminal.lookup'")" = "terminal:$T1 voucher:2 {\"status\":\"issued\"}"
 tcall "$K1" $T1 GET /api/v1/terminal/vouchers/424242
 answered "an unknown serial typed by hand" 404 3008
+check "an unknown serial leaves no look-up row" test "$(q "SELECT count(*)
+    FROM audit_log WHERE action = 'terminal.lookup'")" = 1
 call GET /api/v1/themes ""
 check "GET /api/v1/themes is public: the three default themes" test \
     "$code $(grep -o '"[^"]*"' "$OUT/body" | tr '\n' ' ')" = \
