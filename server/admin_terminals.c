@@ -15,10 +15,33 @@
 
 #include "passnum/bankid.h"
 #include "passnum/parse.h"
+#include "passnum/request.h"
 #include "passnum/timefmt.h"
+#include "passnum/trust.h"
 #include "admin.h"
+#include "config.h"
 #include "enrol_code.h"
 #include "store.h"
+
+/*
+ * " --master HEX", the master public key of the configured trust bundle,
+ * for the venue to pin at enrolment instead of trusting the first bundle
+ * it fetches; "" without a bundle.
+ */
+static void
+master_hint(const struct config *cfg, char *out, size_t len)
+{
+	char hex[2 * 32 + 1];
+	struct pn_trust *t;
+
+	out[0] = '\0';
+	if (cfg->keys.trust_bundle[0] == '\0' ||
+	    (t = pn_trust_load(cfg->keys.trust_bundle, NULL, 0, NULL)) == NULL)
+		return;
+	pn_hex_encode(t->master_pk, 32, hex);
+	(void)snprintf(out, len, " --master %s", hex);
+	pn_trust_free(t);
+}
 
 static int
 terminal_code(int argc, char **argv)
@@ -30,8 +53,9 @@ terminal_code(int argc, char **argv)
 		{ NULL, NULL, false },
 	};
 	char canonical[PN_SIRET_LEN + 1], code[ENROL_CODE_TEXT_MAX], msg[200];
-	char name[256], until[PN_TIME_TEXT_MAX];
+	char name[256], until[PN_TIME_TEXT_MAX], master[80];
 	uint8_t hash[STORE_HASH_SIZE];
+	struct config cfg;
 	int64_t now = (int64_t)time(NULL);
 	enum pn_id_status st;
 	struct pn_error err;
@@ -48,7 +72,7 @@ terminal_code(int argc, char **argv)
 		fprintf(stderr, "passnum-admin %s: no randomness\n", cmd);
 		return ADMIN_EXIT_FAIL;
 	}
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
 	rc = store_enrol_code_add(s, canonical, hash, now,
 	    now + STORE_ENROL_CODE_TTL, ADMIN_ACTOR, name, &err);
@@ -63,11 +87,12 @@ terminal_code(int argc, char **argv)
 		return ADMIN_EXIT_FAIL;
 	}
 	pn_time_format(now + STORE_ENROL_CODE_TTL, until);
+	master_hint(&cfg, master, sizeof(master));
 	/* The code alone on stdout, for scripts; the rest for the operator. */
 	printf("%s\n", code);
 	fprintf(stderr, "enrolment code for %s (SIRET %s), usable once until "
-	    "%s:\n  passnum-terminal enrol --server URL --code %s\n", name,
-	    canonical, until, code);
+	    "%s:\n  passnum-terminal enrol --server URL --code %s%s\n", name,
+	    canonical, until, code, master);
 	return ADMIN_EXIT_OK;
 }
 

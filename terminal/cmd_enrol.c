@@ -157,7 +157,12 @@ term_enrol(int argc, char **argv)
 		cfg.server[strlen(cfg.server) - 1] = '\0';
 	memcpy(cfg.label, label, strlen(label) + 1);
 	if (master != NULL) {
-		if (pn_master_public_load(master, cfg.master_pk, &err) != 0)
+		/*
+		 * The key itself (64 hex digits, as passnum-admin terminal
+		 * code prints it), or a master.pub file or its directory.
+		 */
+		if (!pn_hex_decode(master, cfg.master_pk, 32) &&
+		    pn_master_public_load(master, cfg.master_pk, &err) != 0)
 			return setup_error(&err);
 		cfg.has_master = true;
 	}

@@ -94,6 +94,22 @@ said 1 "already holds an enrolled terminal" \
 run "$TERMINAL" enrol --server "$URL" --code "$CODE2" --data "$T2" \
     --label "poste mobile"
 said 0 "Espace numérique Bouguenais" "enrol terminal 2 at venue 2"
+# The master key printed with a code, pinned at enrolment instead of
+# trusting the first bundle fetched; a wrong one refuses the bundle.
+"$ADMIN" terminal code --config "$CFG" --siret $SIRET1 >"$OUT/code3" \
+    2>"$OUT/code3.err"
+MASTER=$(sed -n 's/.* --master \([0-9a-f]\{64\}\)$/\1/p' "$OUT/code3.err")
+check "terminal code prints the master key to pin (--master HEX)" \
+    test "$MASTER" = "$(grep -o '"master_public_key": "[0-9a-f]*"' \
+    "$T1/config.json" | cut -d'"' -f4)"
+run "$TERMINAL" enrol --server "$URL" --code "$(cat "$OUT/code3")" \
+    --data "$OUT/t3" --master "$MASTER"
+said 0 "enrolled for Médiathèque de Rezé" "enrol with --master HEX pinned"
+"$ADMIN" terminal code --config "$CFG" --siret $SIRET1 >"$OUT/code4" 2>/dev/null
+run "$TERMINAL" enrol --server "$URL" --code "$(cat "$OUT/code4")" \
+    --data "$OUT/t4" --master "$(printf '%064d' 7)"
+check "enrol with another master key refuses the server's bundle" \
+    test "$status" -ne 0 -a ! -s "$OUT/t4/trust.bundle"
 run "$TERMINAL" status --data "$OUT/nowhere"
 said 6 "no enrolled terminal" "a data dir without a terminal: exit 6"
 
