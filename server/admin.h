@@ -20,6 +20,7 @@ int admin_bundle(int argc, char **argv);
 int admin_inspect(int argc, char **argv);
 int admin_venue(int argc, char **argv);		/* admin_venues.c */
 int admin_terminal(int argc, char **argv);	/* admin_terminals.c */
+int admin_expire(int argc, char **argv);	/* admin_expire.c */
 int admin_data(int argc, char **argv);		/* agency, programme, token */
 int admin_user(int argc, char **argv);
 int admin_keys(int argc, char **argv);		/* keys rotate */

@@ -42,6 +42,8 @@ static const struct {
 	  "terminal code --config FILE --siret SIRET"
 	  " | terminal list --config FILE"
 	  " | terminal revoke --config FILE --id N --reason TEXT" },
+	{ "expire", admin_expire,
+	  "expire --config FILE" },
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
 	{ "keys", admin_keys,

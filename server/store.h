@@ -650,6 +650,18 @@ int store_training_recent(struct store *s, int64_t venue_id, unsigned limit,
     int (*fn)(void *ctx, const struct store_training *t), void *ctx,
     struct pn_error *err);
 
+/* --- Expiry (store_sqlite_expire.c) ------------------------------------ */
+
+/*
+ * Mark "expired" every voucher still "issued" whose expiry is before
+ * before, in one transaction with one audit row "voucher.expire" giving
+ * how many and their face value. Safe to run again: a voucher expires
+ * once, and a run that finds none writes nothing. *count and *cents tell
+ * what this run expired.
+ */
+int store_expire(struct store *s, int64_t before, int64_t now,
+    const char *actor, uint64_t *count, int64_t *cents, struct pn_error *err);
+
 /* --- Redemption (store_sqlite_redeem.c) --------------------------------- */
 
 /* What the server decided on a record, to sign and answer. */

@@ -364,6 +364,12 @@ static const struct {
 	{ offsetof(struct store, deny_redeemed),
 	  "INSERT OR IGNORE INTO deny_event (serial, reason, at)"
 	  " VALUES (?1, 2, ?2)" },
+	{ offsetof(struct store, expire_count),
+	  "SELECT count(*), coalesce(sum(value), 0) FROM voucher"
+	  " WHERE status = 'issued' AND expires_at < ?1" },
+	{ offsetof(struct store, expire_mark),
+	  "UPDATE voucher SET status = 'expired'"
+	  " WHERE status = 'issued' AND expires_at < ?1" },
 	{ offsetof(struct store, savepoint), "SAVEPOINT job" },
 	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO job" },
 	{ offsetof(struct store, savepoint_release), "RELEASE job" },

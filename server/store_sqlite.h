@@ -127,6 +127,10 @@ struct store {
 	sqlite3_stmt *redemption_insert;
 	sqlite3_stmt *deny_redeemed;
 
+	/* store_sqlite_expire.c */
+	sqlite3_stmt *expire_count;		/* store_expire */
+	sqlite3_stmt *expire_mark;		/* store_expire */
+
 	sqlite3_stmt *savepoint;		/* sq_group_run: one per job */
 	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
 	sqlite3_stmt *savepoint_release;
