@@ -55,8 +55,9 @@ stored_answer(struct store *s, const struct store_terminal *t,
 		r->result = STORE_REDEEM_ID_REUSED;
 	} else {
 		text = (const char *)sqlite3_column_text(st, 3);
-		free(r->answer);
-		if (text == NULL || (r->answer = strdup(text)) == NULL) {
+		free(r->answer);	/* the one rendered beforehand */
+		r->answer = text != NULL ? strdup(text) : NULL;
+		if (r->answer == NULL) {
 			sq_done(st);
 			return pn_error_set(err, PN_E_NOMEM, "out of memory");
 		}

@@ -7,8 +7,9 @@
 #include "term_auth.h"
 #include "worker.h"
 
-bool
-term_venue_allowed(const struct store_terminal *t, int64_t now)
+/* The venue of t may redeem at now: active, and accredited then. */
+static bool
+venue_allowed(const struct store_terminal *t, int64_t now)
 {
 	return strcmp(t->venue_status, "active") == 0 &&
 	    now >= t->accredited_from &&
@@ -77,7 +78,7 @@ term_auth(struct http_request *req, struct store_terminal *t,
 		    "this method, path, time, nonce and body");
 	if (t->revoked_at != 0)
 		return refuse(req, rc, ERR_TERMINAL_REVOKED, t->revoke_reason);
-	if (!term_venue_allowed(t, now))
+	if (!venue_allowed(t, now))
 		return refuse(req, rc, ERR_VENUE_NOT_ALLOWED,
 		    strcmp(t->venue_status, "active") != 0 ? "the venue is "
 		    "suspended" : "the venue is not accredited today");

@@ -23,7 +23,4 @@
 int term_auth(struct http_request *req, struct store_terminal *t,
     struct store_nonce *nonce, enum MHD_Result *rc);
 
-/* The venue of t may redeem at now: active, and accredited then. */
-bool term_venue_allowed(const struct store_terminal *t, int64_t now);
-
 #endif

@@ -21,6 +21,10 @@
 #include "passnum/passnum.h"
 #include "passnum/redemption.h"
 #include "passnum/request.h"
+#include "fileio.h"
+
+/* A request body to sign: a batch of 10,000 records fits. */
+#define BODY_MAX (64u << 20)
 
 static int
 usage(void)
@@ -45,26 +49,6 @@ read_key(const char *path, uint8_t sk[64])
 	ok = fscanf(f, "%128s", hex) == 1 && pn_hex_decode(hex, sk, 64);
 	fclose(f);
 	return ok ? 0 : -1;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) ==
-	    NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		if (f != NULL)
-			fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
 }
 
 /* The value of --name in argv[from..], or NULL. */
@@ -106,12 +90,13 @@ headers(int argc, char **argv, const uint8_t sk[64], uint64_t terminal)
 	char nonce[PN_NONCE_HEX], sig_hex[PN_SIG_HEX];
 	uint8_t sig[64];
 	uint64_t at = (uint64_t)time(NULL);
-	char *body = NULL;
+	struct pn_error err;
+	uint8_t *body = NULL;
 	size_t len = 0;
 
 	if (argc > 6 && strncmp(argv[6], "--", 2) != 0 &&
-	    (body = read_file(argv[6], &len)) == NULL) {
-		fprintf(stderr, "pn-termsign: cannot read %s\n", argv[6]);
+	    pn_file_read(argv[6], BODY_MAX, &body, &len, &err) != 0) {
+		fprintf(stderr, "pn-termsign: %s\n", err.message);
 		return 1;
 	}
 	if (t != NULL && pn_parse_u64(t, INT64_MAX, &at) != 0)

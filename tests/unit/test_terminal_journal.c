@@ -65,7 +65,7 @@ add_session(struct journal *j, uint8_t first)
 	struct pn_error err;
 
 	memset(s.id, first, sizeof(s.id));
-	strcpy(s.theme, "démarches en ligne");
+	(void)snprintf(s.theme, sizeof(s.theme), "démarches en ligne");
 	assert_int_equal(journal_session_put(j, &s, &err), 0);
 }
 
@@ -124,7 +124,7 @@ test_journal_records(void **state)
 	rec.state = JOURNAL_REFUSED;
 	rec.http_status = 404;
 	rec.code = 4012;
-	strcpy(rec.message, "séance inconnue");
+	(void)snprintf(rec.message, sizeof(rec.message), "séance inconnue");
 	assert_int_equal(journal_record_update(j, &rec, &err), 0);
 	assert_int_equal(journal_record_by_serial(j, 41, &again, &err), 0);
 	make_record(&again, 41);
@@ -133,8 +133,8 @@ test_journal_records(void **state)
 
 	/* An acceptance needs its receipt to be read back. */
 	again.state = JOURNAL_ACCEPTED;
-	strcpy(again.receipt, "AQID");
-	strcpy(again.winner_venue, "Médiathèque de Rezé");
+	(void)snprintf(again.receipt, sizeof(again.receipt), "AQID");
+	(void)snprintf(again.winner_venue, sizeof(again.winner_venue), "Médiathèque de Rezé");
 	assert_int_equal(journal_record_update(j, &again, &err), 0);
 	assert_int_equal(journal_record_by_serial(j, 41, &rec, &err), 1);
 	assert_string_equal(rec.winner_venue, "Médiathèque de Rezé");
@@ -184,7 +184,7 @@ test_journal_sessions(void **state)
 	/* Another id that starts the same: a short prefix names both. */
 	memset(s.id, 0xab, sizeof(s.id));
 	s.id[15] = 0x01;
-	strcpy(s.theme, "t");
+	(void)snprintf(s.theme, sizeof(s.theme), "t");
 	s.duration_minutes = 1;
 	s.declared = false;
 	assert_int_equal(journal_session_put(j, &s, &err), 0);

@@ -1,0 +1,248 @@
+/* test_group_commit.c -- writes that share a commit, and the codes that enrol terminals.
+ *
+ * Through store_nonce_use(), the smallest job of the group commit: replays
+ * refused, many threads at once each answered for their own write, and a
+ * database made anew under the same path written to, not the old file
+ * the group's connection had open. Then the enrolment codes' form.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <pthread.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "passnum/passnum.h"
+#include "enrol_code.h"
+#include "store.h"
+
+#define BUSY_MS 5000
+#define THREADS 8
+#define PER_THREAD 50
+
+struct fixture {
+	char dir[256];
+	char db[300];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+
+	assert_non_null(f);
+	assert_int_equal(pn_init(), 0);
+	snprintf(f->dir, sizeof(f->dir), "%s/pn-group-XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/passnum.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static struct store_nonce
+nonce(int64_t at, unsigned n)
+{
+	struct store_nonce x;
+
+	memset(&x, 0, sizeof(x));
+	x.at = at;
+	memcpy(x.bytes, &n, sizeof(n));
+	return x;
+}
+
+/* Rows of terminal_nonce, read with a connection of its own. */
+static int
+nonce_rows(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	    "SELECT count(*) FROM terminal_nonce", -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A nonce is used once per terminal and request time. */
+static void
+test_replay(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_error err;
+	struct store *s = store_open(f->db, BUSY_MS, &err);
+	struct store_nonce a = nonce(1000, 1), later = nonce(1001, 1);
+
+	assert_non_null(s);
+	assert_int_equal(store_nonce_use(s, 7, &a, 1000, &err), 0);
+	assert_int_equal(store_nonce_use(s, 7, &a, 1000, &err), 1);
+	assert_int_equal(store_nonce_use(s, 8, &a, 1000, &err), 0);
+	assert_int_equal(store_nonce_use(s, 7, &later, 1001, &err), 0);
+	assert_int_equal(nonce_rows(f->db), 3);
+	store_close(s);
+}
+
+struct worker {
+	const char *db;
+	unsigned id;
+	int fresh;			/* writes answered 0 */
+	int replays;			/* the same again, answered 1 */
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct pn_error err;
+	struct store *s = store_open(w->db, BUSY_MS, &err);
+	struct store_nonce x;
+	unsigned i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < PER_THREAD; i++) {
+		x = nonce(2000, w->id * 1000 + i);
+		if (store_nonce_use(s, 1, &x, 2000, &err) == 0)
+			w->fresh++;
+		if (store_nonce_use(s, 1, &x, 2000, &err) == 1)
+			w->replays++;
+	}
+	store_close(s);
+	return NULL;
+}
+
+/* Threads writing at once: each gets its own answer, nothing is lost. */
+static void
+test_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct worker w[THREADS];
+	pthread_t th[THREADS];
+	struct pn_error err;
+	struct store *s = store_open(f->db, BUSY_MS, &err);
+	unsigned i;
+
+	assert_non_null(s);	/* makes the schema before the threads */
+	for (i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ f->db, i, 0, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(w[i].fresh, PER_THREAD);
+		assert_int_equal(w[i].replays, PER_THREAD);
+	}
+	assert_int_equal(nonce_rows(f->db), THREADS * PER_THREAD);
+	store_close(s);
+}
+
+/*
+ * The group's connection stays open between groups; a database made anew
+ * under the same path must be written to, not the deleted file.
+ */
+static void
+test_new_file_same_path(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_error err;
+	struct store_nonce a = nonce(3000, 9);
+	struct store *s = store_open(f->db, BUSY_MS, &err);
+	char path[320];
+
+	assert_non_null(s);
+	assert_int_equal(store_nonce_use(s, 1, &a, 3000, &err), 0);
+	store_close(s);
+	assert_int_equal(unlink(f->db), 0);
+	snprintf(path, sizeof(path), "%s-wal", f->db);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", f->db);
+	(void)unlink(path);
+	assert_non_null(s = store_open(f->db, BUSY_MS, &err));
+	assert_int_equal(store_nonce_use(s, 1, &a, 3000, &err), 0);
+	assert_int_equal(nonce_rows(f->db), 1);
+	store_close(s);
+}
+
+static bool
+in_alphabet(char c)
+{
+	return c != '\0' && strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", c) !=
+	    NULL;
+}
+
+/* Codes: twelve characters in three groups, typed back in any case. */
+static void
+test_enrol_codes(void **state)
+{
+	uint8_t h1[STORE_HASH_SIZE], h2[STORE_HASH_SIZE];
+	uint8_t typed[STORE_HASH_SIZE];
+	char a[ENROL_CODE_TEXT_MAX], b[ENROL_CODE_TEXT_MAX], lower[32];
+	size_t i, o = 0;
+
+	(void)state;
+	assert_int_equal(enrol_code_new(a, h1), 0);
+	assert_int_equal(enrol_code_new(b, h2), 0);
+	assert_int_equal(strlen(a), 14);
+	assert_true(a[4] == '-' && a[9] == '-');
+	for (i = 0; i < 14; i++)
+		if (i != 4 && i != 9)
+			assert_true(in_alphabet(a[i]));
+	assert_string_not_equal(a, b);
+	assert_memory_not_equal(h1, h2, STORE_HASH_SIZE);
+	/* As typed: small letters, spaces for dashes. */
+	for (i = 0; a[i] != '\0'; i++)
+		lower[o++] = a[i] == '-' ? ' ' :
+		    (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
+	lower[o] = '\0';
+	assert_int_equal(enrol_code_hash(lower, typed), 0);
+	assert_memory_equal(typed, h1, STORE_HASH_SIZE);
+	/* I and L read as 1, O as 0: letters a voice or a hand confuses. */
+	assert_int_equal(enrol_code_hash("0000-1111-ABCD", h1), 0);
+	assert_int_equal(enrol_code_hash("oOoO iIlL abcd", h2), 0);
+	assert_memory_equal(h1, h2, STORE_HASH_SIZE);
+	/* Wrong lengths and characters outside the alphabet. */
+	assert_int_equal(enrol_code_hash("0000-1111-ABC", h1), -1);
+	assert_int_equal(enrol_code_hash("0000-1111-ABCDE", h1), -1);
+	assert_int_equal(enrol_code_hash("0000-1111-ABCU", h1), -1);
+	assert_int_equal(enrol_code_hash("0000-1111-AB!D", h1), -1);
+	assert_int_equal(enrol_code_hash("", h1), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_file_same_path, setup,
+		    teardown),
+		cmocka_unit_test(test_enrol_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
