@@ -90,7 +90,7 @@ deps:
 deps-check:
 	@scripts/deps.sh check 2>/dev/null || scripts/deps.sh install
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h terminal/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h server/*.def terminal/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -121,7 +121,7 @@ $(TERM_BIN): $(TERM_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS) $(TERM_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h $(SRV_A) $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h server/errors.def $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iserver -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \

@@ -25,6 +25,7 @@ zbar-tools
 libxml2-utils
 libhpdf-dev
 poppler-utils
+faketime
 fonts-dejavu-core
 chromium
 nodejs

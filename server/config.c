@@ -28,6 +28,7 @@
 
 #include <ini.h>
 
+#include "passnum/bankid.h"
 #include "passnum/parse.h"
 #include "config.h"
 
@@ -48,7 +49,12 @@ enum key_kind {
 	KIND_BOOL,		/* true/false, yes/no, on/off, 1/0 */
 	KIND_PATH,		/* file path, required */
 	KIND_PATH_OR_NONE,	/* file path; empty: none */
-	KIND_THEME		/* a session theme; the key may repeat */
+	KIND_THEME,		/* a session theme; the key may repeat */
+	KIND_PERIOD,		/* month or quarter */
+	KIND_SEPA,		/* pain.001.001.09 or pain.001.001.03 */
+	KIND_NAME,		/* printable text, 1 to size - 1 bytes */
+	KIND_IBAN,		/* an IBAN, checked and kept canonical */
+	KIND_BIC		/* a BIC, checked and kept canonical */
 };
 
 struct key_spec {
@@ -107,16 +113,31 @@ static const struct key_spec config_keys[] = {
 	    100000 },
 	{ "redemption", "max_batch_body", KIND_SIZE,
 	    FIELD(redemption.max_batch_body), 65536, 268435456 },
+	{ "settlement", "contest_days", KIND_UINT,
+	    FIELD(settlement.contest_days), 0, 90 },
+	{ "settlement", "period", KIND_PERIOD, FIELD(settlement.period), 0, 0 },
+	{ "settlement", "minimum_cents", KIND_UINT,
+	    FIELD(settlement.minimum_cents), 0, 100000000 },
+	{ "settlement", "execution_days", KIND_UINT,
+	    FIELD(settlement.execution_days), 0, 30 },
+	{ "settlement", "sepa_version", KIND_SEPA,
+	    FIELD(settlement.sepa_version), 0, 0 },
+	{ "settlement", "debtor_name", KIND_NAME,
+	    FIELD(settlement.debtor_name), 0, 0 },
+	{ "settlement", "debtor_iban", KIND_IBAN,
+	    FIELD(settlement.debtor_iban), 0, 0 },
+	{ "settlement", "debtor_bic", KIND_BIC, FIELD(settlement.debtor_bic),
+	    0, 0 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"server", "store", "keys", "session", "redemption"
+	"server", "store", "keys", "session", "redemption", "settlement"
 };
 
 #define SECTIONS_EXPECTED \
-	"[server], [store], [keys], [session] or [redemption]"
+	"[server], [store], [keys], [session], [redemption] or [settlement]"
 
 static const struct {
 	const char *text;
@@ -461,6 +482,66 @@ theme_add(struct parse *p, const struct key_spec *k, const char *value)
 	return 0;
 }
 
+/* A name printed on payments: printable text that fits the field. */
+static int
+name_set(struct parse *p, const struct key_spec *k, const char *value,
+    char *field)
+{
+	char what[SHOWN_SIZE];
+	const char *s;
+
+	shown(what, value);
+	if (value[0] == '\0' || strlen(value) >= k->size) {
+		fail_at(p, p->lineno, "[%s] %s: expected a name of 1 to %zu "
+		    "bytes, got '%s'", k->section, k->name, k->size - 1, what);
+		return -1;
+	}
+	for (s = value; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			fail_at(p, p->lineno, "[%s] %s: expected text without "
+			    "control characters, got '%s'", k->section, k->name,
+			    what);
+			return -1;
+		}
+	}
+	memcpy(field, value, strlen(value) + 1);
+	return 0;
+}
+
+/* An IBAN or a BIC, with lib/bankid.c's checks, kept canonical. */
+static int
+bank_id_set(struct parse *p, const struct key_spec *k, const char *value,
+    char *field)
+{
+	char what[SHOWN_SIZE], why[160];
+	char iban[PN_IBAN_MAX + 1], bic[PN_BIC_MAX + 1];
+	enum pn_id_status st;
+
+	shown(what, value);
+	if (k->kind == KIND_IBAN)
+		st = pn_iban_parse(value, iban);
+	else
+		st = pn_bic_parse(value, bic);
+	if (st != PN_ID_OK) {
+		/* English for the operator; the checks are the same. */
+		static const char *const reasons[] = {
+			[PN_ID_OK] = "",
+			[PN_ID_EMPTY] = "it is empty",
+			[PN_ID_BAD_CHAR] = "a character it cannot hold",
+			[PN_ID_LENGTH] = "the wrong number of characters",
+			[PN_ID_CHECK] = "its check digits do not match",
+			[PN_ID_COUNTRY] = "not a SEPA country code",
+		};
+		(void)snprintf(why, sizeof(why), "%s", reasons[st]);
+		fail_at(p, p->lineno, "[%s] %s: expected a valid %s, got '%s' "
+		    "(%s)", k->section, k->name,
+		    k->kind == KIND_IBAN ? "IBAN" : "BIC", what, why);
+		return -1;
+	}
+	(void)snprintf(field, k->size, "%s", k->kind == KIND_IBAN ? iban : bic);
+	return 0;
+}
+
 /* Check value against k and store it in p->c. Returns 0 or -1. */
 static int
 key_set(struct parse *p, const struct key_spec *k, const char *value)
@@ -516,6 +597,35 @@ key_set(struct parse *p, const struct key_spec *k, const char *value)
 		return path_set(p, k, value, field);
 	case KIND_THEME:
 		return theme_add(p, k, value);
+	case KIND_PERIOD:
+		if (strcmp(value, "month") == 0)
+			*(enum config_period *)(void *)field = CONFIG_PERIOD_MONTH;
+		else if (strcmp(value, "quarter") == 0)
+			*(enum config_period *)(void *)field =
+			    CONFIG_PERIOD_QUARTER;
+		else {
+			fail_at(p, p->lineno, "[%s] %s: expected month or "
+			    "quarter, got '%s'", k->section, k->name, what);
+			return -1;
+		}
+		return 0;
+	case KIND_SEPA:
+		if (strcmp(value, "pain.001.001.09") == 0)
+			*(unsigned *)(void *)field = 9;
+		else if (strcmp(value, "pain.001.001.03") == 0)
+			*(unsigned *)(void *)field = 3;
+		else {
+			fail_at(p, p->lineno, "[%s] %s: expected "
+			    "pain.001.001.09 or pain.001.001.03, got '%s'",
+			    k->section, k->name, what);
+			return -1;
+		}
+		return 0;
+	case KIND_NAME:
+		return name_set(p, k, value, field);
+	case KIND_IBAN:
+	case KIND_BIC:
+		return bank_id_set(p, k, value, field);
 	}
 	fail_at(p, p->lineno, "[%s] %s: no rule for this key (a bug)",
 	    k->section, k->name);
@@ -727,6 +837,11 @@ config_defaults(struct config *c)
 	c->redemption.offline_grace = 7 * 86400;
 	c->redemption.max_batch = 10000;
 	c->redemption.max_batch_body = 16u << 20;
+	c->settlement.contest_days = 7;
+	c->settlement.period = CONFIG_PERIOD_MONTH;
+	c->settlement.minimum_cents = 0;
+	c->settlement.execution_days = 1;
+	c->settlement.sepa_version = 9;
 }
 
 /* Record name in c->source; a name too long is cut, as it only names. */

@@ -62,6 +62,23 @@ struct config_redemption {
 	size_t max_batch_body;		/* bytes of a batch request; 16777216 */
 };
 
+/* Settlement: paying the venues for validated sessions. */
+enum config_period {
+	CONFIG_PERIOD_MONTH,		/* "2026-11" */
+	CONFIG_PERIOD_QUARTER		/* "2026-T4" */
+};
+#define CONFIG_DEBTOR_NAME_MAX 71	/* 70 characters (EPC), and the NUL */
+struct config_settlement {
+	unsigned contest_days;		/* after a session, to dispute it; 7 */
+	enum config_period period;	/* month */
+	unsigned minimum_cents;		/* a venue owed less waits; 0 */
+	unsigned execution_days;	/* approval to transfer, at least; 1 */
+	unsigned sepa_version;		/* pain.001.001.09 (9) or .03 (3); 9 */
+	char debtor_name[CONFIG_DEBTOR_NAME_MAX];	/* "": approval refused */
+	char debtor_iban[35];		/* canonical; "": approval refused */
+	char debtor_bic[12];		/* canonical; "": approval refused */
+};
+
 struct config {
 	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
 	struct config_server server;
@@ -69,6 +86,7 @@ struct config {
 	struct config_keys keys;
 	struct config_session session;
 	struct config_redemption redemption;
+	struct config_settlement settlement;
 };
 
 /* Fill c with the defaults. */
