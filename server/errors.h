@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 enum err_code {
+	ERR_NONE = 0,		/* no error: done */
 #define ERR(num, name, status, fr, en) ERR_##name = num,
 #include "errors.def"
 #undef ERR

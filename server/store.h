@@ -14,6 +14,7 @@
 
 #include "passnum/error.h"
 #include "passnum/voucher.h"
+#include "settlement.h"
 
 #define STORE_HASH_SIZE 32
 #define STORE_BOOKLET_MAX 50	/* vouchers in one booklet, at most */
@@ -737,5 +738,233 @@ struct store_redeem_record {
 int store_redeem(struct store *s, const struct store_terminal *t,
     const struct store_nonce *nonce, struct store_redeem_record *recs, size_t n,
     int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err);
+
+/* --- Settlement (store_sqlite_settle.c) -------------------------------- */
+
+/*
+ * Settlement refusals come back as the err_code of errors.h (a positive
+ * number: ERR_BATCH_WRONG_STATE...) with the detail in err; -1 is a
+ * failure of the database; 0 is done. settle.c holds the rules that need
+ * no SQL.
+ */
+
+#define STORE_STATUS_MAX 16
+
+struct store_batch {
+	int64_t id;
+	char reference[SETTLE_REF_MAX];
+	char period[SETTLE_PERIOD_MAX];
+	int64_t period_start, period_end;
+	char status[STORE_STATUS_MAX];	/* draft, approved, paid, rejected */
+	int64_t drafted_by;
+	char drafted_by_login[64];
+	int64_t drafted_at;
+	int64_t n_lines;		/* paid lines, not those carried over */
+	int64_t n_carried;		/* lines carried over (under the minimum) */
+	int64_t n_vouchers;
+	int64_t total_cents;
+	int64_t approved_by;		/* 0 until approved */
+	char approved_by_login[64];
+	int64_t approved_at;
+	char msg_id[SETTLE_MSGID_MAX];
+	char execution_date[SETTLE_DATE_MAX];
+	unsigned sepa_version;		/* 0 until approved */
+	char paid_reference[36];
+	char paid_on[SETTLE_DATE_MAX];
+	int64_t paid_at;
+	char reject_reason[501];
+	char rejected_by_login[64];
+	int64_t rejected_at;
+};
+
+struct store_batch_line {
+	int64_t id;
+	int64_t venue_id;
+	char name[SETTLE_NAME_MAX];
+	char siret[PN_SIRET_LEN + 1];
+	char iban[PN_IBAN_MAX + 1];
+	char bic[PN_BIC_MAX + 1];
+	int64_t sessions, vouchers;
+	int64_t gross_cents, commission_cents, amount_cents;
+	bool carried_over;
+};
+
+/* What a draft is made with. */
+struct store_settle_rules {
+	int64_t contest_seconds;	/* after a session's end */
+	int64_t minimum_cents;		/* a venue owed less is carried over */
+};
+
+/*
+ * Draft the batch of period [start, end) named period, by user_id, in one
+ * transaction: the accepted redemptions whose session started before end
+ * and ended at least contest_seconds before now, not in an active
+ * settlement item, not kept out by an upheld dispute, in no session with
+ * an open dispute; one line per venue (carried over when under the
+ * minimum: no items), the items behind each paid line, an audit row
+ * "settle.draft". A period with a batch not rejected gets that batch
+ * back, unchanged, and *existing true. 0, ERR_NOTHING_TO_SETTLE, or -1.
+ */
+int store_settle_draft(struct store *s, const char *period, int64_t start,
+    int64_t end, const struct store_settle_rules *rules, int64_t user_id,
+    const char *actor, int64_t now, struct store_batch *out, bool *existing,
+    struct pn_error *err);
+
+/* The batch of that reference: 0, ERR_BATCH_NOT_FOUND, or -1. */
+int store_batch_get(struct store *s, const char *reference,
+    struct store_batch *out, struct pn_error *err);
+
+/* The latest batches, newest first, at most limit, through fn (non-zero stops). */
+int store_batch_each(struct store *s, unsigned limit,
+    int (*fn)(void *ctx, const struct store_batch *b), void *ctx,
+    struct pn_error *err);
+
+/* The lines of a batch by venue name, carried over last, through fn. */
+int store_batch_lines(struct store *s, int64_t batch_id,
+    int (*fn)(void *ctx, const struct store_batch_line *l), void *ctx,
+    struct pn_error *err);
+
+/*
+ * The paid lines of a batch, with their budget parts, for the exports:
+ * fills x but for msg_id, created_at, execution_date and debtor. Free
+ * with store_settle_export_free(). 0 or -1.
+ */
+int store_batch_export(struct store *s, int64_t batch_id,
+    struct settle_export *x, struct pn_error *err);
+void store_settle_export_free(struct settle_export *x);
+
+/*
+ * The statement of one paid line (its sessions and vouchers), without the
+ * batch's and debtor's names, which the caller adds. Free with
+ * store_statement_free(). 0 or -1.
+ */
+int store_batch_statement(struct store *s, int64_t line_id,
+    struct statement *st, struct pn_error *err);
+void store_statement_free(struct statement *st);
+
+/*
+ * Approval, in one transaction: begin (the batch must be a draft:
+ * ERR_BATCH_WRONG_STATE; approved_by not its drafter: ERR_SAME_APPROVER),
+ * put each file (stored with its BLAKE2b-256 hash and an audit row
+ * "settle.file" naming it and its hash), then commit (the batch becomes
+ * approved, with an audit row "settle.approve"), or abort (nothing
+ * written). The export and statement reads above work in between.
+ */
+int store_batch_approve_begin(struct store *s, int64_t batch_id,
+    int64_t approved_by, struct pn_error *err);
+int store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
+    int64_t venue_id, const char *name, const char *media_type,
+    const void *data, size_t len, int64_t now, const char *actor,
+    struct pn_error *err);
+int store_batch_approve_commit(struct store *s, int64_t batch_id,
+    int64_t approved_by, const char *msg_id, const char *execution_date,
+    unsigned sepa_version, int64_t now, const char *actor,
+    struct pn_error *err);
+void store_batch_approve_abort(struct store *s);
+
+/* A stored file of a batch: name, kind, venue (0), size, hash. */
+struct store_batch_file {
+	int64_t id;
+	char kind[16];			/* sepa, mandates, statement */
+	int64_t venue_id;
+	char name[128];
+	char media_type[64];
+	int64_t size;
+	uint8_t hash[32];
+};
+
+/* The files of a batch (statements last, by name), through fn. */
+int store_batch_files(struct store *s, int64_t batch_id,
+    int (*fn)(void *ctx, const struct store_batch_file *f), void *ctx,
+    struct pn_error *err);
+
+/*
+ * The content of file name of batch_id: 0 with *data (malloc'd) and
+ * *len and *info; 1 when there is none; -1.
+ */
+int store_batch_file_get(struct store *s, int64_t batch_id, const char *name,
+    struct store_batch_file *info, void **data, size_t *len,
+    struct pn_error *err);
+
+/*
+ * The statement file of venue_id in the batch reference, for the venue's
+ * pages: 0 (as store_batch_file_get), 1 when there is none, -1.
+ */
+int store_venue_statement_get(struct store *s, int64_t venue_id,
+    const char *reference, struct store_batch_file *info, void **data,
+    size_t *len, struct pn_error *err);
+
+/* Approved or paid batches with a statement for venue_id, newest first. */
+int store_venue_statements(struct store *s, int64_t venue_id,
+    int (*fn)(void *ctx, const struct store_batch *b), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Approved -> paid: the bank's reference and date, the vouchers of its
+ * items become "settled", audit row "settle.paid". 0,
+ * ERR_BATCH_WRONG_STATE or -1.
+ */
+int store_batch_paid(struct store *s, int64_t batch_id, int64_t user_id,
+    const char *bank_reference, const char *paid_on, int64_t now,
+    const char *actor, struct pn_error *err);
+
+/*
+ * Draft or approved -> rejected, with its reason: its items become
+ * inactive (their redemptions return to the pool), audit row
+ * "settle.reject". 0, ERR_BATCH_WRONG_STATE or -1.
+ */
+int store_batch_reject(struct store *s, int64_t batch_id, int64_t user_id,
+    const char *reason, int64_t now, const char *actor, struct pn_error *err);
+
+/* What is waiting to be settled up to end, as of now. */
+struct store_settle_pending {
+	int64_t validated, validated_cents;	/* payable now */
+	int64_t in_window;			/* contest window still open */
+	int64_t held;				/* in a session with an open dispute */
+};
+int store_settle_pending(struct store *s, int64_t end,
+    const struct store_settle_rules *rules, int64_t now,
+    struct store_settle_pending *out, struct pn_error *err);
+
+/* --- Disputes (store_sqlite_settle.c) ----------------------------------- */
+
+struct store_dispute {
+	int64_t id;
+	uint64_t serial;
+	int64_t redemption_id;
+	int64_t value;
+	char venue_name[SETTLE_NAME_MAX];
+	int64_t session_starts_at;
+	char theme[SETTLE_THEME_MAX];
+	char reason[501];
+	char opened_by_login[64];
+	int64_t opened_at;
+	char resolution[16];		/* "", dismissed, upheld */
+	char resolution_note[501];
+	char resolved_by_login[64];
+	int64_t resolved_at;
+};
+
+/*
+ * Dispute the accepted redemption of serial: its session must have ended
+ * less than contest_seconds before now (ERR_CONTEST_WINDOW_PASSED), it
+ * must be in no active settlement item (ERR_REDEMPTION_IN_BATCH) and have
+ * no open dispute (ERR_DISPUTE_ALREADY_OPEN); ERR_REDEMPTION_NOT_FOUND
+ * when the serial has no redemption, ERR_DISPUTE_NOT_ACCEPTED when only
+ * conflicts. Audit row "dispute.open". 0 with *id, a refusal, or -1.
+ */
+int store_dispute_open(struct store *s, uint64_t serial, const char *reason,
+    int64_t contest_seconds, int64_t user_id, int64_t now, const char *actor,
+    int64_t *id, struct pn_error *err);
+
+/* Close an open dispute: 0, ERR_DISPUTE_NOT_FOUND, or -1. */
+int store_dispute_resolve(struct store *s, int64_t id, bool uphold,
+    const char *note, int64_t user_id, int64_t now, const char *actor,
+    struct pn_error *err);
+
+/* Disputes, open ones first then the latest closed, at most limit. */
+int store_dispute_each(struct store *s, bool open_only, unsigned limit,
+    int (*fn)(void *ctx, const struct store_dispute *d), void *ctx,
+    struct pn_error *err);
 
 #endif
