@@ -186,6 +186,7 @@ bench: deps-check
 	@$(MAKE) --no-print-directory BUILD=build/release all tools $(BENCH_SRC:bench/%.c=build/release/bench/%)
 	@rc=0; build/release/bench/bench_voucher || rc=1; \
 	    build/release/bench/bench_pdf || rc=1; \
+	    build/release/bench/bench_statement || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; exit $$rc
 
