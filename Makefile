@@ -19,7 +19,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 PORT    ?= 8080
 
-PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih
+PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0
 TEST_PKGS := cmocka
 # The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
 # and cameras).
