@@ -48,8 +48,7 @@ enum err_code
 settle_period_parse(const char *text, enum config_period kind,
     struct settle_period *out, struct pn_error *err)
 {
-	int year, month;
-	char q, extra;
+	int year, month, quarter;
 
 	memset(out, 0, sizeof(*out));
 	if (kind == CONFIG_PERIOD_MONTH) {
@@ -60,11 +59,8 @@ settle_period_parse(const char *text, enum config_period kind,
 		    "YYYY-MM such as 2026-11", text != NULL ? text : "");
 		return ERR_BAD_PERIOD;
 	}
-	if (text != NULL && strlen(text) == 7 &&
-	    sscanf(text, "%4d-%c%d%c", &year, &q, &month, &extra) == 3 &&
-	    (q == 'T' || q == 'Q') && month >= 1 && month <= 4 &&
-	    text[6] == (char)('0' + month) &&
-	    period_fill(year, month * 3 - 2, month * 3, kind, out) == 0)
+	if (text != NULL && pn_quarter_parse(text, &year, &quarter) == 0 &&
+	    period_fill(year, quarter * 3 - 2, quarter * 3, kind, out) == 0)
 		return ERR_NONE;
 	pn_error_set(err, PN_E_ARG, "period '%.40s': expected a quarter "
 	    "YYYY-TN such as 2026-T4 (or 2026-Q4)", text != NULL ? text : "");
