@@ -12,6 +12,7 @@
 #include "passnum/timefmt.h"
 #include "business_day.h"
 #include "settle.h"
+#include "statement_batch.h"
 
 static const char *const month_names[12] = {
 	"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
@@ -209,43 +210,64 @@ collect_line(void *ctx, const struct store_batch_line *l)
 	return 0;
 }
 
-/* Each paid line's statement, rendered and stored. */
+/* What the statements of a batch need while they are read and kept. */
+struct statements_ctx {
+	struct store *s;
+	const struct store_batch *b;
+	const struct settle_export *x;
+	const struct line_ids *li;
+	int64_t now;
+	const char *actor;
+};
+
+static int
+statement_read(void *ctx, size_t i, struct statement *st,
+    struct pn_error *err)
+{
+	struct statements_ctx *c = ctx;
+
+	if (store_batch_statement(c->s, c->li->ids[i].id, st, err) != 0)
+		return -1;
+	(void)snprintf(st->period_label, sizeof(st->period_label), "%s",
+	    c->x->period_label);
+	(void)snprintf(st->status_label, sizeof(st->status_label), "%s",
+	    settle_status_label("approved"));
+	(void)snprintf(st->debtor_name, sizeof(st->debtor_name), "%s",
+	    c->x->debtor.name);
+	st->generated_at = c->now;
+	return 0;
+}
+
+static int
+statement_keep(void *ctx, size_t i, const struct statement *st,
+    const unsigned char *pdf, size_t len, struct pn_error *err)
+{
+	struct statements_ctx *c = ctx;
+	char name[128];
+
+	(void)snprintf(name, sizeof(name), "%s-releve-%s.pdf",
+	    c->b->reference, st->venue_siret);
+	return store_batch_file_put(c->s, c->b->id, "statement",
+	    c->li->ids[i].venue_id, name, "application/pdf", pdf, len, c->now,
+	    c->actor, err);
+}
+
+/* Each paid line's statement, rendered on every CPU and stored in order. */
 static enum err_code
 put_statements(struct store *s, const struct store_batch *b,
     const struct settle_export *x, const struct line_ids *li, int64_t now,
     const char *actor, struct pn_error *err)
 {
-	char name[128];
-	struct statement st;
-	unsigned char *pdf;
-	size_t i, len;
+	struct statements_ctx c = { s, b, x, li, now, actor };
+	const struct statement_batch_io io = {
+		statement_read, statement_keep, store_statement_free, &c,
+	};
 
-	for (i = 0; i < li->n; i++) {
-		if (store_batch_statement(s, li->ids[i].id, &st, err) != 0)
-			return ERR_INTERNAL;
-		(void)snprintf(st.period_label, sizeof(st.period_label), "%s",
-		    x->period_label);
-		(void)snprintf(st.status_label, sizeof(st.status_label), "%s",
-		    settle_status_label("approved"));
-		(void)snprintf(st.debtor_name, sizeof(st.debtor_name), "%s",
-		    x->debtor.name);
-		st.generated_at = now;
-		(void)snprintf(name, sizeof(name), "%s-releve-%s.pdf",
-		    b->reference, st.venue_siret);
-		if (statement_pdf_render(&st, &pdf, &len, err) != 0) {
-			store_statement_free(&st);
-			return ERR_EXPORT_REFUSED;
-		}
-		store_statement_free(&st);
-		if (store_batch_file_put(s, b->id, "statement",
-		    li->ids[i].venue_id, name, "application/pdf", pdf, len,
-		    now, actor, err) != 0) {
-			free(pdf);
-			return ERR_INTERNAL;
-		}
-		free(pdf);
-	}
-	return ERR_NONE;
+	if (statement_batch_render(li->n, &io, err) == 0)
+		return ERR_NONE;
+	/* The renderer refuses bad input; the store fails otherwise. */
+	return err->code == PN_E_ARG || err->code == PN_E_FORMAT ?
+	    ERR_EXPORT_REFUSED : ERR_INTERNAL;
 }
 
 /* The payment file and the mandate list of x, stored. */

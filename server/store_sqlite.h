@@ -201,6 +201,12 @@ int sq_audit_json(struct store *s, int64_t now, const char *actor,
     const char *action, const char *object, struct json_t *o,
     struct pn_error *err);
 
+/*
+ * A settlement's draft or approval: a page cache of 64 MB and temporary
+ * tables in memory when on, the defaults when off (store_sqlite_settle.c).
+ */
+int sq_settle_memory(struct store *s, bool on, struct pn_error *err);
+
 /* Run sql (no parameters, no rows; several statements allowed). 0 or -1. */
 int sq_exec(struct store *s, const char *sql, const char *what,
     struct pn_error *err);

@@ -332,9 +332,18 @@ const char *const store_migrations[] = {
 	"  carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1)),"
 	"  UNIQUE (batch_id, venue_id)"
 	") STRICT;"
+	/*
+	 * An item repeats its redemption's serial, session and programme,
+	 * copies the audit checks (not foreign keys: a draft writes a
+	 * million items, and each key is a lookup): statements and exports
+	 * read a line's items in order without touching the redemptions.
+	 */
 	"CREATE TABLE settlement_item ("
 	"  line_id INTEGER NOT NULL REFERENCES settlement_line (id),"
 	"  redemption_id INTEGER NOT NULL REFERENCES redemption (id),"
+	"  serial INTEGER NOT NULL,"
+	"  session_id INTEGER NOT NULL,"
+	"  programme_id INTEGER NOT NULL,"
 	"  value INTEGER NOT NULL CHECK (value > 0),"
 	"  commission INTEGER NOT NULL CHECK (commission BETWEEN 0 AND value),"
 	"  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"

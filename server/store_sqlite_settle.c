@@ -142,21 +142,36 @@ audit_json(struct store *s, int64_t now, const char *actor,
  * redemption out for good. Commission per voucher, rounded half up.
  */
 static const char pool_sql[] =
-	"INSERT INTO temp.settle_pool (redemption_id, venue_id, session_id,"
-	"  value, commission)"
-	" SELECT r.id, r.venue_id, r.session_id, r.value,"
-	"  (r.value * p.commission_bp + 5000) / 10000"
+	"INSERT INTO temp.settle_pool (venue_id, session_id, redemption_id,"
+	"  serial, programme_id, value, commission)"
+	" SELECT r.venue_id, r.session_id, r.id, r.serial, v.programme_id,"
+	"  r.value, (r.value * p.commission_bp + 5000) / 10000"
 	" FROM redemption r"
 	" JOIN training_session t ON t.id = r.session_id"
 	" JOIN voucher v ON v.serial = r.serial"
 	" JOIN programme p ON p.id = v.programme_id"
 	" WHERE r.outcome = 'accepted' AND t.starts_at < ?1"
 	"  AND t.starts_at + t.duration_minutes * 60 + ?2 <= ?3"
+	/* Settled (paid) vouchers first, without probing the items. */
+	"  AND v.status = 'redeemed'"
 	"  AND r.session_id NOT IN (SELECT session_id FROM temp.settle_held)"
 	"  AND NOT EXISTS (SELECT 1 FROM settlement_item i"
 	"   WHERE i.redemption_id = r.id AND i.active = 1)"
 	"  AND NOT EXISTS (SELECT 1 FROM dispute d"
 	"   WHERE d.redemption_id = r.id AND d.resolution = 'upheld')";
+
+/*
+ * A draft or an approval reads a month of redemptions at once: a larger
+ * page cache and temporary tables in memory for the time of the call
+ * (about 64 MB for a million redemptions), the defaults again after.
+ */
+int
+sq_settle_memory(struct store *s, bool on, struct pn_error *err)
+{
+	return sq_exec(s, on ? "PRAGMA cache_size = -65536;"
+	    "PRAGMA temp_store = MEMORY;" : "PRAGMA cache_size = -2000;"
+	    "PRAGMA temp_store = DEFAULT;", "sizing the page cache", err);
+}
 
 static int
 pool_fill(struct store *s, int64_t end, const struct store_settle_rules *r,
@@ -165,10 +180,13 @@ pool_fill(struct store *s, int64_t end, const struct store_settle_rules *r,
 	sqlite3_stmt *st;
 	int rc;
 
+	/* By venue and session: lines are counted and items written in order. */
 	if (sq_exec(s, "CREATE TEMP TABLE IF NOT EXISTS settle_pool ("
-	    " redemption_id INTEGER PRIMARY KEY, venue_id INTEGER NOT NULL,"
-	    " session_id INTEGER NOT NULL, value INTEGER NOT NULL,"
-	    " commission INTEGER NOT NULL);"
+	    " venue_id INTEGER NOT NULL, session_id INTEGER NOT NULL,"
+	    " redemption_id INTEGER NOT NULL, serial INTEGER NOT NULL,"
+	    " programme_id INTEGER NOT NULL, value INTEGER NOT NULL,"
+	    " commission INTEGER NOT NULL,"
+	    " PRIMARY KEY (venue_id, session_id, redemption_id)) WITHOUT ROWID;"
 	    "CREATE TEMP TABLE IF NOT EXISTS settle_held ("
 	    " session_id INTEGER PRIMARY KEY);"
 	    "DELETE FROM temp.settle_pool; DELETE FROM temp.settle_held;"
@@ -266,8 +284,9 @@ lines_and_items(struct store *s, int64_t batch_id, int64_t minimum,
 	    " GROUP BY p.venue_id ORDER BY p.venue_id", batch_id, minimum,
 	    "writing the lines", err) != 0 ||
 	    run2(s, "INSERT INTO settlement_item (line_id, redemption_id,"
-	    " value, commission)"
-	    " SELECT l.id, p.redemption_id, p.value, p.commission"
+	    " serial, session_id, programme_id, value, commission)"
+	    " SELECT l.id, p.redemption_id, p.serial, p.session_id,"
+	    "  p.programme_id, p.value, p.commission"
 	    " FROM temp.settle_pool p JOIN settlement_line l"
 	    "  ON l.batch_id = ?1 AND l.venue_id = p.venue_id"
 	    " WHERE l.carried_over = 0", batch_id, 0,
@@ -283,9 +302,9 @@ lines_and_items(struct store *s, int64_t batch_id, int64_t minimum,
 	    -1 : 0;
 }
 
-int
-store_settle_draft(struct store *s, const char *period, int64_t start,
-    int64_t end, const struct store_settle_rules *rules, int64_t user_id,
+static int
+draft_in(struct store *s, const char *period, int64_t start, int64_t end,
+    const struct store_settle_rules *rules, int64_t user_id,
     const char *actor, int64_t now, struct store_batch *out, bool *existing,
     struct pn_error *err)
 {
@@ -293,7 +312,6 @@ store_settle_draft(struct store *s, const char *period, int64_t start,
 	int64_t pooled = 0, id = 0;
 	int rc;
 
-	*existing = false;
 	if (sq_begin(s, err) != 0)
 		return -1;
 	rc = batch_find(s, "WHERE b.period = ? AND b.status <> 'rejected'",
@@ -336,6 +354,25 @@ store_settle_draft(struct store *s, const char *period, int64_t start,
 fail:
 	sq_rollback(s);
 	return -1;
+}
+
+int
+store_settle_draft(struct store *s, const char *period, int64_t start,
+    int64_t end, const struct store_settle_rules *rules, int64_t user_id,
+    const char *actor, int64_t now, struct store_batch *out, bool *existing,
+    struct pn_error *err)
+{
+	int rc;
+
+	*existing = false;
+	if (sq_settle_memory(s, true, err) != 0)
+		return -1;
+	rc = draft_in(s, period, start, end, rules, user_id, actor, now, out,
+	    existing, err);
+	/* The pool goes with the memory it took. */
+	(void)sq_exec(s, "DROP TABLE IF EXISTS temp.settle_pool;", "", NULL);
+	(void)sq_settle_memory(s, false, NULL);
+	return rc;
 }
 
 int

@@ -57,9 +57,7 @@ export_parts(struct store *s, int64_t batch_id, const int64_t *line_ids,
 	if (sq_prepare(s, "SELECT i.line_id, p.budget_line,"
 	    " sum(i.value - i.commission) FROM settlement_item i"
 	    " JOIN settlement_line l ON l.id = i.line_id"
-	    " JOIN redemption r ON r.id = i.redemption_id"
-	    " JOIN voucher v ON v.serial = r.serial"
-	    " JOIN programme p ON p.id = v.programme_id"
+	    " JOIN programme p ON p.id = i.programme_id"
 	    " WHERE l.batch_id = ? AND l.carried_over = 0"
 	    " GROUP BY i.line_id, p.budget_line ORDER BY i.line_id, p.budget_line",
 	    &st, "preparing the budget parts", err) != 0)
@@ -218,11 +216,10 @@ store_batch_statement(struct store *s, int64_t line_id, struct statement *out,
 	if (statement_head(s, line_id, out, err) != 0)
 		return -1;
 	if (sq_prepare(s, "SELECT t.id, t.starts_at, t.theme,"
-	    " t.duration_minutes, r.serial, i.value, i.value - i.commission"
+	    " t.duration_minutes, i.serial, i.value, i.value - i.commission"
 	    " FROM settlement_item i"
-	    " JOIN redemption r ON r.id = i.redemption_id"
-	    " JOIN training_session t ON t.id = r.session_id"
-	    " WHERE i.line_id = ? ORDER BY t.starts_at, t.id, r.serial",
+	    " JOIN training_session t ON t.id = i.session_id"
+	    " WHERE i.line_id = ? ORDER BY t.starts_at, t.id, i.serial",
 	    &st, "preparing a statement's vouchers", err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, line_id);
@@ -264,9 +261,10 @@ fail:
 	return -1;
 }
 
-int
-store_batch_approve_begin(struct store *s, int64_t batch_id,
-    int64_t approved_by, struct pn_error *err)
+/* Begin, and check the batch's state and four-eyes. */
+static int
+approve_check(struct store *s, int64_t batch_id, int64_t approved_by,
+    struct pn_error *err)
 {
 	char status[STORE_STATUS_MAX], reference[SETTLE_REF_MAX];
 	int64_t drafted_by = 0;
@@ -312,6 +310,19 @@ store_batch_approve_begin(struct store *s, int64_t batch_id,
 fail:
 	sq_rollback(s);
 	return -1;
+}
+
+int
+store_batch_approve_begin(struct store *s, int64_t batch_id,
+    int64_t approved_by, struct pn_error *err)
+{
+	int rc;
+
+	if (sq_settle_memory(s, true, err) != 0)
+		return -1;
+	if ((rc = approve_check(s, batch_id, approved_by, err)) != 0)
+		(void)sq_settle_memory(s, false, NULL);
+	return rc;
 }
 
 int
@@ -396,9 +407,11 @@ store_batch_approve_commit(struct store *s, int64_t batch_id,
 	if (store_audit_append(s, now, actor, "settle.approve", object, detail,
 	    err) != 0 || sq_commit(s, err) != 0)
 		goto fail;
+	(void)sq_settle_memory(s, false, NULL);
 	return 0;
 fail:
 	sq_rollback(s);
+	(void)sq_settle_memory(s, false, NULL);
 	return -1;
 }
 
@@ -406,6 +419,7 @@ void
 store_batch_approve_abort(struct store *s)
 {
 	sq_rollback(s);
+	(void)sq_settle_memory(s, false, NULL);
 }
 
 static void
