@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "passnum/passnum.h"
 #include "booklet_pdf.h"
 #include "config.h"
@@ -122,6 +124,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "passnumd: cannot initialise libsodium\n");
 		return 1;
 	}
+	/* Before any thread: the accounting pages write payment files. */
+	xmlInitParser();
 	if (config_load(argv[2], &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "passnumd: %s\n", err);
 		return 1;
