@@ -27,6 +27,7 @@ int admin_keys(int argc, char **argv);		/* keys rotate */
 int admin_init(int argc, char **argv);
 int admin_audit(int argc, char **argv);
 int admin_backup(int argc, char **argv);
+int admin_report(int argc, char **argv);	/* admin_report.c */
 
 struct store;
 struct config;
