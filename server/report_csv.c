@@ -57,7 +57,7 @@ report_csv_field(char **buf, size_t *len, size_t *cap, const char *field)
 	if (quote && append(buf, len, cap, "\"", 1) != 0)
 		return -1;
 	/* A spreadsheet would take the field for a formula. */
-	if (field[0] != '\0' && strchr("=+-@", field[0]) != NULL &&
+	if (field[0] != '\0' && strchr("=+-@\t\r", field[0]) != NULL &&
 	    append(buf, len, cap, "'", 1) != 0)
 		return -1;
 	for (p = field; *p != '\0'; p++) {

@@ -5,8 +5,9 @@
  * row, amounts in euros with a decimal comma and no thousands separator
  * ("1234,50"), fields quoted as RFC 4180 says (those holding ';', '"',
  * CR or LF, with '"' doubled), and a text field that starts with '=',
- * '+', '-' or '@' preceded by an apostrophe, so that a spreadsheet never
- * runs it as a formula. docs/report.md lists the columns.
+ * '+', '-', '@', a tab or a CR preceded by an apostrophe, so that a
+ * spreadsheet never runs it as a formula. docs/report.md lists the
+ * columns.
  */
 #ifndef PN_REPORT_CSV_H
 #define PN_REPORT_CSV_H

@@ -196,6 +196,8 @@ test_csv_field(void **state)
 		{ "-2", "'-2" },
 		{ "@SUM(A1)", "'@SUM(A1)" },
 		{ "=A1;B1", "\"'=A1;B1\"" },
+		{ "\t=1", "'\t=1" },
+		{ "\r=1", "\"'\r=1\"" },
 		{ " =1", " =1" },		/* not at the start */
 		{ "Médiathèque", "Médiathèque" },
 	};
