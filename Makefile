@@ -190,6 +190,7 @@ bench: deps-check
 	@rc=0; build/release/bench/bench_voucher || rc=1; \
 	    build/release/bench/bench_pdf || rc=1; \
 	    build/release/bench/bench_statement || rc=1; \
+	    build/release/bench/bench_report || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; exit $$rc
 

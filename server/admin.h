@@ -29,6 +29,7 @@ int admin_audit(int argc, char **argv);
 int admin_backup(int argc, char **argv);
 int admin_settle(int argc, char **argv);	/* admin_settle.c */
 int admin_dispute(int argc, char **argv);	/* admin_dispute.c */
+int admin_report(int argc, char **argv);	/* admin_report.c */
 
 struct store;
 struct config;

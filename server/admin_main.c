@@ -67,6 +67,8 @@ static const struct {
 	  "audit --config FILE" },
 	{ "backup", admin_backup,
 	  "backup --config FILE --out FILE" },
+	{ "report", admin_report,
+	  "report funder --config FILE [--programme ID] [--out FILE]" },
 };
 
 static void

@@ -56,6 +56,12 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/sessions/{}",		ui_venue_session, VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/conflits",		ui_venue_conflicts, VENUE_PAGES, PAGE },
+
+	/* The funder's report, for accounting. */
+	{ "GET",  "/compta/bilan",		ui_report,
+	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
+	{ "GET",  "/compta/bilan.csv",		ui_report_csv,
+	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

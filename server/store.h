@@ -979,4 +979,38 @@ int store_dispute_each(struct store *s, bool open_only, unsigned limit,
     int (*fn)(void *ctx, const struct store_dispute *d), void *ctx,
     struct pn_error *err);
 
+/* --- Funder's report (store_sqlite_report.c) ---------------------------- */
+
+/*
+ * Vouchers by status: how many, and their face value in cents. Every
+ * voucher has exactly one of these five statuses (the schema's CHECK).
+ */
+struct store_voucher_tally {
+	int64_t outstanding, outstanding_cents;	/* status "issued" */
+	int64_t redeemed, redeemed_cents;	/* "redeemed", not yet paid */
+	int64_t settled, settled_cents;		/* "settled": paid to a venue */
+	int64_t expired, expired_cents;
+	int64_t cancelled, cancelled_cents;
+};
+
+/* The vouchers of one programme, issuing agency and beneficiary's commune. */
+struct store_report_row {
+	int64_t programme_id;
+	char programme_name[128];
+	int64_t agency_id;		/* the booklet's; 0: issued by no agency */
+	char agency_name[128];		/* "" when none */
+	char commune[128];		/* the beneficiary's, as recorded */
+	struct store_voucher_tally t;
+};
+
+/*
+ * The vouchers of programme_id (0: every programme) tallied by status,
+ * one row per programme, agency and commune that has vouchers, in order
+ * of programme, agency id (none first) and commune, through fn (non-zero
+ * stops). One statement, so one snapshot of the database. 0 or -1.
+ */
+int store_report_funder(struct store *s, int64_t programme_id,
+    int (*fn)(void *ctx, const struct store_report_row *r), void *ctx,
+    struct pn_error *err);
+
 #endif

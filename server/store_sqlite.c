@@ -373,6 +373,37 @@ static const struct {
 	{ offsetof(struct store, savepoint), "SAVEPOINT job" },
 	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO job" },
 	{ offsetof(struct store, savepoint_release), "RELEASE job" },
+
+	/*
+	 * The funder's report, in one pass over the vouchers: tallied first
+	 * by booklet (in the order of index voucher_booklet, so no sort),
+	 * then the booklets by programme, agency and commune. A sum over
+	 * no row is NULL: read as 0.
+	 */
+	{ offsetof(struct store, report_funder),
+	  "SELECT b.programme_id, p.name, coalesce(b.agency_id, 0),"
+	  " coalesce(a.name, ''), be.commune,"
+	  " sum(x.o), sum(x.oc), sum(x.r), sum(x.rc), sum(x.s), sum(x.sc),"
+	  " sum(x.e), sum(x.ec), sum(x.c), sum(x.cc)"
+	  " FROM (SELECT booklet_id,"
+	  "  count(*) FILTER (WHERE status = 'issued') AS o,"
+	  "  sum(value) FILTER (WHERE status = 'issued') AS oc,"
+	  "  count(*) FILTER (WHERE status = 'redeemed') AS r,"
+	  "  sum(value) FILTER (WHERE status = 'redeemed') AS rc,"
+	  "  count(*) FILTER (WHERE status = 'settled') AS s,"
+	  "  sum(value) FILTER (WHERE status = 'settled') AS sc,"
+	  "  count(*) FILTER (WHERE status = 'expired') AS e,"
+	  "  sum(value) FILTER (WHERE status = 'expired') AS ec,"
+	  "  count(*) FILTER (WHERE status = 'cancelled') AS c,"
+	  "  sum(value) FILTER (WHERE status = 'cancelled') AS cc"
+	  "  FROM voucher WHERE ?1 = 0 OR programme_id = ?1"
+	  "  GROUP BY booklet_id) x"
+	  " JOIN booklet b ON b.id = x.booklet_id"
+	  " JOIN beneficiary be ON be.id = b.beneficiary_id"
+	  " JOIN programme p ON p.id = b.programme_id"
+	  " LEFT JOIN agency a ON a.id = b.agency_id"
+	  " GROUP BY b.programme_id, b.agency_id, be.commune"
+	  " ORDER BY b.programme_id, b.agency_id, be.commune" },
 };
 
 #define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))

@@ -134,6 +134,9 @@ struct store {
 	sqlite3_stmt *savepoint;		/* sq_group_run: one per job */
 	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
 	sqlite3_stmt *savepoint_release;
+
+	/* store_sqlite_report.c */
+	sqlite3_stmt *report_funder;		/* store_report_funder */
 };
 
 /* The schema's forward migrations (store_sqlite_schema.c). */

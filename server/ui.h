@@ -111,4 +111,9 @@ enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
 enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */
 enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/conflits */
 
+/* --- The funder's report (accountants and admins) ---------------------- */
+
+enum MHD_Result ui_report(struct http_request *req);		/* GET /compta/bilan */
+enum MHD_Result ui_report_csv(struct http_request *req);	/* GET /compta/bilan.csv */
+
 #endif

@@ -208,6 +208,9 @@ TS=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM training_session')
 matrix GET /lieu "" 303 403 200 403 200
 matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
+# The funder's report: accounting's and the admin's.
+matrix GET /compta/bilan "" 303 403 403 200 200
+matrix GET /compta/bilan.csv "" 303 403 403 200 200
 check "the cancelling routes cancelled what they were given" test \
     "$(sqlite3 "$D/passnum.db" "SELECT
     (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +
