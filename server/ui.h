@@ -144,7 +144,7 @@ enum MHD_Result ui_compta_batch(struct http_request *req);	/* GET /compta/lots/{
 enum MHD_Result ui_compta_approve(struct http_request *req);	/* POST /compta/lots/{ref}/approuver */
 enum MHD_Result ui_compta_paid(struct http_request *req);	/* POST /compta/lots/{ref}/payer */
 enum MHD_Result ui_compta_reject(struct http_request *req);	/* POST /compta/lots/{ref}/rejeter */
-enum MHD_Result ui_compta_file(struct http_request *req);	/* GET /compta/lots/{ref}/fichiers/{name} */
+enum MHD_Result ui_compta_file(struct http_request *req);	/* GET /compta/lots/{ref}/fichiers/{id} */
 
 /* ui_compta_disputes.c */
 enum MHD_Result ui_compta_disputes(struct http_request *req);	/* GET /compta/contestations */

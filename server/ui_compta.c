@@ -29,8 +29,10 @@ ui_compta_alert(struct html *h, enum err_code code, const char *detail)
 {
 	html_put(h, "<div class=\"alert\" role=\"alert\"><p>%s</p>",
 	    err_lookup(code)->fr);
+	/* The detail comes from the settlement's checks, in English. */
 	if (detail != NULL && detail[0] != '\0')
-		html_put(h, "<p>Détail : %s</p>", detail);
+		html_put(h, "<p>Détail : <span lang=\"en\">%s</span></p>",
+		    detail);
 	html_put(h, "</div>");
 }
 
@@ -184,8 +186,9 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun lot n’a encore été préparé.</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Les %u "
-		    "derniers lots, du plus récent au plus ancien</caption>"
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		    "aria-labelledby=\"lots\"><table><caption id=\"lots\">Les lots, "
+		    "du plus récent au plus ancien (%u)</caption>"
 		    "<thead><tr><th scope=\"col\">Référence</th>"
 		    "<th scope=\"col\">Période</th><th scope=\"col\">État</th>"
 		    "<th scope=\"col\">Lieux payés</th>"

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "passnum/bankid.h"
+#include "passnum/parse.h"
 #include "passnum/request.h"
 #include "passnum/timefmt.h"
 #include "form.h"
@@ -95,9 +96,10 @@ line_row(void *ctx, const struct store_batch_line *l)
 	return 0;
 }
 
+/* A table of lines, captioned caption (its id: id), and its totals. */
 static void
-put_lines(struct html *h, const char *caption, const struct html *rows,
-    const struct sums *t)
+put_lines(struct html *h, const char *id, const char *caption,
+    const struct html *rows, const struct sums *t)
 {
 	char gross[PN_MONEY_TEXT_MAX], commission[PN_MONEY_TEXT_MAX];
 	char amount[PN_MONEY_TEXT_MAX];
@@ -105,13 +107,15 @@ put_lines(struct html *h, const char *caption, const struct html *rows,
 	pn_money_format(t->gross, gross);
 	pn_money_format(t->commission, commission);
 	pn_money_format(t->amount, amount);
-	html_put(h, "<div class=\"scroll\"><table><caption>%s</caption><thead>"
+	html_put(h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+	    "aria-labelledby=\"%s\"><table><caption id=\"%s\">%s</caption>"
+	    "<thead>"
 	    "<tr><th scope=\"col\">Lieu</th><th scope=\"col\">SIRET</th>"
 	    "<th scope=\"col\">IBAN</th><th scope=\"col\">Séances</th>"
 	    "<th scope=\"col\">Chèques</th><th scope=\"col\">Valeur des "
 	    "chèques</th><th scope=\"col\">Commission</th>"
 	    "<th scope=\"col\">Montant</th></tr></thead><tbody>%R</tbody>",
-	    caption, rows->failed ? "" : rows->buf);
+	    id, id, caption, rows->failed ? "" : rows->buf);
 	if (t->overflow)
 		html_put(h, "</table></div><p class=\"error\">Les totaux "
 		    "dépassent ce que le serveur sait additionner.</p>");
@@ -150,9 +154,9 @@ file_row(void *ctx, const struct store_batch_file *f)
 
 	pn_hex_encode(f->hash, sizeof(f->hash), hash);
 	html_put(&fs->html, "<tr><th scope=\"row\"><a href=\"/compta/lots/%s/"
-	    "fichiers/%s\" download>%s</a></th><td>%s</td><td>%L octets</td>"
+	    "fichiers/%L\" download>%s</a></th><td>%s</td><td>%L octets</td>"
 	    "<td><code class=\"hash\">%s</code></td></tr>", fs->reference,
-	    f->name, f->name, kind_label(f->kind), f->size, hash);
+	    f->id, f->name, kind_label(f->kind), f->size, hash);
 	fs->n++;
 	return 0;
 }
@@ -187,8 +191,9 @@ put_header(struct html *h, struct http_request *req,
 		put_by(h, "Approuvé", b->approved_by_login, b->approved_at);
 		html_put(h, "<dt>Date d’exécution demandée</dt><dd>%s</dd>"
 		    "<dt>Identifiant du message (MsgId)</dt><dd>%s</dd>"
-		    "<dt>Format du virement</dt><dd>pain.001.001.%02u</dd>",
-		    b->execution_date, b->msg_id, b->sepa_version);
+		    "<dt>Format du virement</dt><dd>pain.001.001.%R</dd>",
+		    b->execution_date, b->msg_id, b->sepa_version == 3 ? "03" :
+		    "09");
 	}
 	if (b->paid_reference[0] != '\0') {
 		html_put(h, "<dt>Payé le</dt><dd>%s</dd><dt>Référence "
@@ -267,10 +272,10 @@ put_paid(struct html *h, struct http_request *req,
 	html_put(h, "<p>Quand la banque a exécuté les virements : les "
 	    "chèques du lot deviennent remboursés.</p>"
 	    "<label for=\"reference\">Référence bancaire<span class=\"hint\" "
-	    "id=\"reference-hint\">Celle de l’avis d’exécution, 35 caractères "
-	    "au plus.</span></label>");
+	    "id=\"reference-hint\">Celle de l’avis d’exécution : 35 "
+	    "caractères au plus, sans espace ni accent.</span></label>");
 	ui_compta_field_error(h, "reference", bad_ref, "Saisissez la "
-	    "référence bancaire (1 à 35 caractères).");
+	    "référence bancaire (1 à 35 caractères, sans espace ni accent).");
 	html_put(h, "<input id=\"reference\" name=\"reference\" type=\"text\" "
 	    "required maxlength=\"%d\" autocomplete=\"off\"", BANK_REF_MAX);
 	ui_compta_field_attrs(h, "reference", "reference-hint", bad_ref);
@@ -278,7 +283,7 @@ put_paid(struct html *h, struct http_request *req,
 	    "<span class=\"hint\" id=\"date-hint\">Sous la forme AAAA-MM-JJ, "
 	    "par exemple 2026-12-07.</span></label>", ref);
 	ui_compta_field_error(h, "date", bad_date, "Saisissez une date "
-	    "réelle sous la forme AAAA-MM-JJ.");
+	    "réelle, passée ou du jour, sous la forme AAAA-MM-JJ.");
 	html_put(h, "<input id=\"date\" name=\"date\" type=\"date\" required");
 	ui_compta_field_attrs(h, "date", "date-hint", bad_date);
 	html_put(h, " value=\"%s\"><button type=\"submit\">Enregistrer le "
@@ -304,10 +309,10 @@ put_reject(struct html *h, struct http_request *req,
 	    "nouveau.</p><label for=\"motif\">Motif du rejet</label>");
 	ui_compta_field_error(h, "motif", bad, "Indiquez le motif du rejet "
 	    "(1 à 500 caractères).");
-	html_put(h, "<textarea id=\"motif\" name=\"motif\" rows=\"2\" "
-	    "required maxlength=\"%d\"", REASON_MAX);
+	html_put(h, "<input id=\"motif\" name=\"motif\" type=\"text\" "
+	    "required maxlength=\"%d\" autocomplete=\"off\"", REASON_MAX);
 	ui_compta_field_attrs(h, "motif", NULL, bad);
-	html_put(h, ">%s</textarea><button type=\"submit\" class=\"danger\">"
+	html_put(h, " value=\"%s\"><button type=\"submit\" class=\"danger\">"
 	    "Rejeter le lot</button></form>", reason);
 }
 
@@ -405,15 +410,16 @@ show(struct http_request *req, const struct sent *x)
 	if (ls.paid_sums.n == 0)
 		html_put(&h, "<p>Aucun lieu n’est payé dans ce lot.</p>");
 	else
-		put_lines(&h, "Un virement par lieu, dans l’ordre des noms",
+		put_lines(&h, "payes", "Un virement par lieu, dans l’ordre des noms",
 		    &ls.paid, &ls.paid_sums);
 	if (ls.carried_sums.n > 0) {
 		html_put(&h, "<h2>Reportés à la période suivante (sous le "
-		    "minimum)</h2><p>Ces lieux sont dus moins que le minimum "
-		    "d’un virement : leurs chèques restent à régler et "
-		    "viendront dans un prochain lot.</p>");
-		put_lines(&h, "Reportés à la période suivante (sous le "
-		    "minimum)", &ls.carried, &ls.carried_sums);
+		    "minimum)</h2><p>Le Département doit à ces lieux moins "
+		    "que le minimum d’un virement : ils ne sont pas payés dans "
+		    "ce lot, et leurs chèques viendront dans un prochain lot."
+		    "</p>");
+		put_lines(&h, "reportes", "Les lieux reportés, dans l’ordre des noms",
+		    &ls.carried, &ls.carried_sums);
 	}
 
 	if (strcmp(b.status, "approved") == 0) {
@@ -424,7 +430,9 @@ show(struct http_request *req, const struct sent *x)
 			html_put(&h, "<p>Chaque fichier est téléchargé tel qu’il "
 			    "a été enregistré à l’approbation ; son empreinte "
 			    "BLAKE2b-256 figure aussi au journal d’audit.</p>"
-			    "<div class=\"scroll\"><table><caption>Les %u "
+			    "<div class=\"scroll\" tabindex=\"0\" "
+			    "role=\"region\" aria-labelledby=\"fichiers\"><table>"
+			    "<caption id=\"fichiers\">Les %u "
 			    "fichiers du lot</caption><thead><tr>"
 			    "<th scope=\"col\">Fichier</th><th scope=\"col\">"
 			    "Nature</th><th scope=\"col\">Taille</th>"
@@ -525,6 +533,23 @@ ui_compta_approve(struct http_request *req)
 	return acted(req, &x, ref, "approuve=1", &err);
 }
 
+/*
+ * A bank reference settle_mark_paid() takes: 1 to 35 printable ASCII
+ * characters, no space. Only to point at the field it refused.
+ */
+static bool
+bank_reference_ok(const char *text)
+{
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	if (n == 0 || n > BANK_REF_MAX)
+		return false;
+	for (; *text != '\0'; text++)
+		if ((unsigned char)*text <= 0x20 || (unsigned char)*text >= 0x7f)
+			return false;
+	return true;
+}
+
 enum MHD_Result
 ui_compta_paid(struct http_request *req)
 {
@@ -532,7 +557,6 @@ ui_compta_paid(struct http_request *req)
 	const char *ref = route_ref(req);
 	struct pn_error err;
 	struct store *s;
-	size_t n;
 
 	x.bank_reference = field(req, "reference");
 	x.paid_on = field(req, "date");
@@ -542,11 +566,9 @@ ui_compta_paid(struct http_request *req)
 	x.code = settle_mark_paid(s, http_request_principal(req), ref,
 	    x.bank_reference != NULL ? x.bank_reference : "",
 	    x.paid_on != NULL ? x.paid_on : "", (int64_t)time(NULL), &err);
-	if (x.code == ERR_BAD_PAYMENT) {
-		/* Point at the field: the reference when it cannot be one. */
-		n = x.bank_reference != NULL ? strlen(x.bank_reference) : 0;
-		x.bad = n == 0 || n > BANK_REF_MAX ? "reference" : "date";
-	}
+	if (x.code == ERR_BAD_PAYMENT)
+		x.bad = bank_reference_ok(x.bank_reference) ? "date" :
+		    "reference";
 	return acted(req, &x, ref, "paye=1", &err);
 }
 
@@ -585,24 +607,52 @@ plain_name(const char *name)
 	return true;
 }
 
+/* Finds the name of the file of a batch whose id is wanted. */
+struct file_find {
+	int64_t wanted;
+	char name[sizeof(((struct store_batch_file *)0)->name)];
+};
+
+static int
+file_match(void *ctx, const struct store_batch_file *f)
+{
+	struct file_find *ff = ctx;
+
+	if (f->id != ff->wanted)
+		return 0;
+	(void)snprintf(ff->name, sizeof(ff->name), "%s", f->name);
+	return 1;
+}
+
+/*
+ * The file is named in the URL by its number, not its name: a name such
+ * as "PN-2026-11-01-pain.001.001.09.xml" holds dots, which a route's "{}"
+ * never takes (http.c), so that "12.pdf" can never pass for an id.
+ */
 enum MHD_Result
 ui_compta_file(struct http_request *req)
 {
-	const char *name = http_request_param(req, 1);
+	struct file_find ff = { .name = "" };
 	struct store_batch_file info;
 	struct store_batch b;
 	struct pn_error err;
 	struct store *s;
 	enum MHD_Result rc;
 	char disposition[64 + sizeof(info.name)];
+	uint64_t id;
 	void *data = NULL;
 	size_t len = 0;
 	int res;
 
 	if (load(req, &s, &b, &rc) != 0)
 		return rc;
-	if (name == NULL || (res = store_batch_file_get(s, b.id, name, &info,
-	    &data, &len, &err)) == 1)
+	if (pn_parse_u64(http_request_param(req, 1), INT64_MAX, &id) != 0)
+		return ui_error_page(req, ERR_NOT_FOUND, "not a file number");
+	ff.wanted = (int64_t)id;
+	if (store_batch_files(s, b.id, file_match, &ff, &err) != 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	if (ff.name[0] == '\0' || (res = store_batch_file_get(s, b.id,
+	    ff.name, &info, &data, &len, &err)) == 1)
 		return ui_error_page(req, ERR_NOT_FOUND, "no such file");
 	if (res != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);

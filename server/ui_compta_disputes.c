@@ -106,10 +106,10 @@ open_row(void *ctx, const struct store_dispute *d)
 	    strcmp(decision, "lever") == 0 ? " checked" : "", id, note_id);
 	ui_compta_field_error(h, note_id, bad_note, "Indiquez une note (1 à "
 	    "500 caractères).");
-	html_put(h, "<textarea id=\"%s\" name=\"note\" rows=\"2\" required "
-	    "maxlength=\"%d\"", note_id, TEXT_MAX);
+	html_put(h, "<input id=\"%s\" name=\"note\" type=\"text\" required "
+	    "maxlength=\"%d\" autocomplete=\"off\"", note_id, TEXT_MAX);
 	ui_compta_field_attrs(h, note_id, NULL, bad_note);
-	html_put(h, ">%s</textarea><button type=\"submit\">Enregistrer la "
+	html_put(h, " value=\"%s\"><button type=\"submit\">Enregistrer la "
 	    "décision</button></form></section>", mine && x->note != NULL ?
 	    x->note : "");
 	r->n++;
@@ -169,10 +169,10 @@ put_open_form(struct html *h, struct http_request *req, const struct sent *x)
 	    mine && x->serial != NULL ? x->serial : "");
 	ui_compta_field_error(h, "motif", bad_reason, "Indiquez le motif "
 	    "(1 à 500 caractères).");
-	html_put(h, "<textarea id=\"motif\" name=\"motif\" rows=\"2\" required "
-	    "maxlength=\"%d\"", TEXT_MAX);
+	html_put(h, "<input id=\"motif\" name=\"motif\" type=\"text\" "
+	    "required maxlength=\"%d\" autocomplete=\"off\"", TEXT_MAX);
 	ui_compta_field_attrs(h, "motif", NULL, bad_reason);
-	html_put(h, ">%s</textarea><button type=\"submit\">Ouvrir la "
+	html_put(h, " value=\"%s\"><button type=\"submit\">Ouvrir la "
 	    "contestation</button></form>", mine && x->reason != NULL ?
 	    x->reason : "");
 }
@@ -237,17 +237,19 @@ show(struct http_request *req, const struct sent *x)
 	if (open.n == 0)
 		html_put(&h, "<p>Aucune contestation n’est ouverte.</p>");
 	else
-		html_put(&h, "<p>%u contestation(s) attendent une décision. "
-		    "Confirmer la contestation exclut ce chèque du paiement "
-		    "pour de bon ; la lever le rend payable au prochain lot."
-		    "</p>%R", open.n, open.html.failed ? "" : open.html.buf);
+		html_put(&h, "<p>En attente d’une décision : %u. Confirmer "
+		    "la contestation exclut ce chèque du paiement pour de bon ; "
+		    "la lever le rend payable au prochain lot.</p>%R", open.n,
+		    open.html.failed ? "" : open.html.buf);
 	put_open_form(&h, req, x);
 	html_put(&h, "<h2>Contestations closes</h2>");
 	if (closed.n == 0)
 		html_put(&h, "<p>Aucune contestation n’a encore été close.</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Les %u "
-		    "dernières contestations closes</caption><thead><tr>"
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		    "aria-labelledby=\"closes\"><table><caption id=\"closes\">Les "
+		    "contestations closes, de la plus récente à la plus "
+		    "ancienne (%u)</caption><thead><tr>"
 		    "<th scope=\"col\">N°</th><th scope=\"col\">Chèque</th>"
 		    "<th scope=\"col\">Valeur</th><th scope=\"col\">Lieu</th>"
 		    "<th scope=\"col\">Motif</th><th scope=\"col\">Décision"

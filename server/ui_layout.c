@@ -38,6 +38,8 @@ static const char stylesheet[] =
 "background:#00477f;color:#fff;text-decoration:none;cursor:pointer}"
 ".secondary{background:#fff;color:#00477f}"
 ".danger{background:#a3001b;border-color:#a3001b;color:#fff}"
+"button:disabled{background:#e6e6e6;border-color:#767676;color:#3a3a3a;"
+"cursor:not-allowed}code.hash{overflow-wrap:anywhere}"
 "header button{margin:0;background:#fff;color:#00477f;padding:.3rem .8rem}"
 ".panel{background:#fff;border:1px solid #ccc;border-radius:6px;"
 "padding:1rem;margin:1rem 0}"

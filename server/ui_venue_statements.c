@@ -77,7 +77,9 @@ ui_venue_statements(struct http_request *req)
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun relevé pour le moment.</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Les relevés "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		    "aria-labelledby=\"releves\"><table><caption id=\"releves\">"
+		    "Les relevés "
 		    "du lieu, du plus récent au plus ancien</caption><thead>"
 		    "<tr><th scope=\"col\">Période</th><th scope=\"col\">Lot"
 		    "</th><th scope=\"col\">État</th><th scope=\"col\">Approuvé "
