@@ -217,7 +217,7 @@ matrix GET /compta "" 303 403 403 200 200
 matrix POST /compta/lots "periode=2026-13" 303 403 403 400 400
 matrix GET /compta/lots/1 "" 303 403 403 404 404
 matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404
-matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-11-14" \
+matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-01-05" \
     303 403 403 404 404
 matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404
 matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404
