@@ -153,9 +153,10 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	html_put(&h, "<p><a href=\"/compta/contestations\">Contestations"
 	    "</a></p><h2>En attente de règlement</h2><p>Les chèques pas "
 	    "encore réglés des séances commencées avant la fin de la période "
-	    "précédente, %s :</p><dl class=\"panel\"><dt>Chèques payables</dt><dd>%L, soit %s"
-	    "</dd><dt>Dans le délai de contestation</dt><dd>%L</dd>"
-	    "<dt>Retenus par une contestation ouverte</dt><dd>%L</dd></dl>"
+	    "précédente, %s :</p><dl class=\"panel\"><dt>Chèques payables"
+	    "</dt><dd>%L, soit %s</dd><dt>Dans le délai de contestation"
+	    "</dt><dd>%L</dd><dt>Retenus par une contestation ouverte</dt>"
+	    "<dd>%L</dd></dl>"
 	    "<p class=\"hint\">Un chèque est payable quand sa séance est "
 	    "terminée depuis plus de %u jour(s) (le délai de contestation) et "
 	    "qu’aucune contestation n’est ouverte sur cette séance. Les "
@@ -173,22 +174,24 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	    "Un mois sous la forme AAAA-MM, par exemple 2026-11.", prev.label);
 	ui_compta_field_error(&h, "periode", bad, err_lookup(code)->fr);
 	html_put(&h, "<input id=\"periode\" name=\"periode\" type=\"text\" "
-	    "required maxlength=\"%d\" autocomplete=\"off\" spellcheck=\"false\"",
-	    SETTLE_PERIOD_MAX - 1);
+	    "required maxlength=\"%d\" autocomplete=\"off\" "
+	    "spellcheck=\"false\"", SETTLE_PERIOD_MAX - 1);
 	ui_compta_field_attrs(&h, "periode", "periode-hint", bad);
-	html_put(&h, " value=\"%s\"><p class=\"hint\">Le lot réunit, pour chaque "
-	    "lieu, les chèques payables des séances commencées avant la fin "
-	    "de la période. Il n’est pas encore payé : un autre comptable "
-	    "doit l’approuver.</p><button type=\"submit\">Préparer le lot"
+	html_put(&h, " value=\"%s\"><p class=\"hint\">Le lot réunit, pour "
+	    "chaque lieu, les chèques payables des séances commencées avant "
+	    "la fin de la période. Il n’est pas encore payé : un autre "
+	    "comptable doit l’approuver.</p><button type=\"submit\">"
+	    "Préparer le lot"
 	    "</button></form>", typed != NULL ? typed : prev.text);
 
 	html_put(&h, "<h2>Les lots</h2>");
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun lot n’a encore été préparé.</p>");
 	else
-		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-		    "aria-labelledby=\"lots\"><table><caption id=\"lots\">Les lots, "
-		    "du plus récent au plus ancien (%u)</caption>"
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" "
+		    "role=\"region\" aria-labelledby=\"lots\"><table>"
+		    "<caption id=\"lots\">Les lots, du plus récent au plus "
+		    "ancien (%u)</caption>"
 		    "<thead><tr><th scope=\"col\">Référence</th>"
 		    "<th scope=\"col\">Période</th><th scope=\"col\">État</th>"
 		    "<th scope=\"col\">Lieux payés</th>"

@@ -327,8 +327,8 @@ notice_of(struct http_request *req)
 		  "voici, inchangé. Pour le refaire, rejetez-le d’abord." },
 		{ "approuve", "Le lot est approuvé : ses fichiers sont prêts à "
 		  "télécharger." },
-		{ "paye", "Le paiement est enregistré : les chèques du lot sont "
-		  "remboursés." },
+		{ "paye", "Le paiement est enregistré : les chèques du lot "
+		  "sont remboursés." },
 		{ "rejete", "Le lot est rejeté : ses chèques reviendront dans "
 		  "le prochain lot." },
 	};
@@ -392,8 +392,7 @@ show(struct http_request *req, const struct sent *x)
 	fs.n = 0;
 	html_init(&fs.html);
 	if (store_batch_lines(s, b.id, line_row, &ls, &err) != 0 ||
-	    (strcmp(b.status, "approved") == 0 &&
-	    store_batch_files(s, b.id, file_row, &fs, &err) != 0)) {
+	    store_batch_files(s, b.id, file_row, &fs, &err) != 0) {
 		rc = ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 		goto done;
 	}
@@ -410,35 +409,36 @@ show(struct http_request *req, const struct sent *x)
 	if (ls.paid_sums.n == 0)
 		html_put(&h, "<p>Aucun lieu n’est payé dans ce lot.</p>");
 	else
-		put_lines(&h, "payes", "Un virement par lieu, dans l’ordre des noms",
-		    &ls.paid, &ls.paid_sums);
+		put_lines(&h, "payes", "Un virement par lieu, dans l’ordre "
+		    "des noms", &ls.paid, &ls.paid_sums);
 	if (ls.carried_sums.n > 0) {
 		html_put(&h, "<h2>Reportés à la période suivante (sous le "
 		    "minimum)</h2><p>Le Département doit à ces lieux moins "
 		    "que le minimum d’un virement : ils ne sont pas payés dans "
 		    "ce lot, et leurs chèques viendront dans un prochain lot."
 		    "</p>");
-		put_lines(&h, "reportes", "Les lieux reportés, dans l’ordre des noms",
-		    &ls.carried, &ls.carried_sums);
+		put_lines(&h, "reportes", "Les lieux reportés, dans l’ordre "
+		    "des noms", &ls.carried, &ls.carried_sums);
 	}
 
-	if (strcmp(b.status, "approved") == 0) {
+	/* Made at approval, kept whatever follows: paid, or even rejected. */
+	if (fs.n > 0) {
 		html_put(&h, "<h2>Fichiers</h2>");
-		if (fs.n == 0)
-			html_put(&h, "<p>Aucun fichier n’est enregistré.</p>");
-		else
-			html_put(&h, "<p>Chaque fichier est téléchargé tel qu’il "
-			    "a été enregistré à l’approbation ; son empreinte "
-			    "BLAKE2b-256 figure aussi au journal d’audit.</p>"
-			    "<div class=\"scroll\" tabindex=\"0\" "
-			    "role=\"region\" aria-labelledby=\"fichiers\"><table>"
-			    "<caption id=\"fichiers\">Les %u "
-			    "fichiers du lot</caption><thead><tr>"
-			    "<th scope=\"col\">Fichier</th><th scope=\"col\">"
-			    "Nature</th><th scope=\"col\">Taille</th>"
-			    "<th scope=\"col\">Empreinte BLAKE2b-256</th></tr>"
-			    "</thead><tbody>%R</tbody></table></div>", fs.n,
-			    fs.html.failed ? "" : fs.html.buf);
+		if (strcmp(b.status, "rejected") == 0)
+			html_put(&h, "<p><strong>Ce lot est rejeté :</strong> "
+			    "ses fichiers sont gardés pour mémoire ; ne les "
+			    "transmettez pas à la banque.</p>");
+		html_put(&h, "<p>Chaque fichier est téléchargé tel qu’il a été "
+		    "enregistré à l’approbation ; son empreinte BLAKE2b-256 "
+		    "figure aussi au journal d’audit.</p><div class=\"scroll\" "
+		    "tabindex=\"0\" role=\"region\" "
+		    "aria-labelledby=\"fichiers\"><table><caption "
+		    "id=\"fichiers\">Les %u fichiers du lot"
+		    "</caption><thead><tr><th scope=\"col\">Fichier</th>"
+		    "<th scope=\"col\">Nature</th><th scope=\"col\">Taille</th>"
+		    "<th scope=\"col\">Empreinte BLAKE2b-256</th></tr></thead>"
+		    "<tbody>%R</tbody></table></div>", fs.n,
+		    fs.html.failed ? "" : fs.html.buf);
 	}
 	if (strcmp(b.status, "draft") == 0) {
 		put_approve(&h, req, &b, x);
@@ -545,7 +545,8 @@ bank_reference_ok(const char *text)
 	if (n == 0 || n > BANK_REF_MAX)
 		return false;
 	for (; *text != '\0'; text++)
-		if ((unsigned char)*text <= 0x20 || (unsigned char)*text >= 0x7f)
+		if ((unsigned char)*text <= 0x20 ||
+		    (unsigned char)*text >= 0x7f)
 			return false;
 	return true;
 }

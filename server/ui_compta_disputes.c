@@ -30,7 +30,7 @@
 struct sent {
 	enum err_code code;
 	const char *detail;
-	int64_t dispute;		/* the decision form of it; 0: opening */
+	int64_t dispute;		/* its decision form; 0: opening one */
 	const char *bad;		/* the field in error, or NULL */
 	const char *serial, *reason;	/* the opening form */
 	const char *decision, *note;	/* the decision form */
@@ -41,7 +41,7 @@ struct rows {
 	struct http_request *req;
 	const struct sent *x;
 	unsigned n;
-	bool shown;			/* x's alert is in an open dispute's form */
+	bool shown;			/* x's alert shown at its dispute */
 };
 
 /* The voucher, its value, venue and session, as both lists show them. */
@@ -79,25 +79,26 @@ open_row(void *ctx, const struct store_dispute *d)
 	(void)snprintf(id, sizeof(id), "decision-%lld", (long long)d->id);
 	(void)snprintf(note_id, sizeof(note_id), "note-%lld",
 	    (long long)d->id);
-	html_put(h, "<section class=\"panel\" aria-labelledby=\"contestation-%L\">"
-	    "<h3 id=\"contestation-%L\">Contestation n° %L</h3><dl>", d->id,
-	    d->id, d->id);
+	html_put(h, "<section class=\"panel\" "
+	    "aria-labelledby=\"contestation-%L\"><h3 id=\"contestation-%L\">"
+	    "Contestation n° %L</h3><dl>", d->id, d->id, d->id);
 	put_what(h, d);
 	html_put(h, "</dl>");
 	if (mine) {
 		ui_compta_alert(h, x->code, x->detail);
 		r->shown = true;
 	}
-	html_put(h, "<form method=\"post\" action=\"/compta/contestations/%L\">",
-	    d->id);
+	html_put(h, "<form method=\"post\" "
+	    "action=\"/compta/contestations/%L\">", d->id);
 	ui_csrf_field(h, r->req);
 	html_put(h, "<fieldset");
 	ui_compta_field_attrs(h, id, NULL, bad_decision);
 	html_put(h, "><legend>Décision</legend>");
 	ui_compta_field_error(h, id, bad_decision, "Choisissez une décision.");
-	html_put(h, "<div class=\"choice\"><input type=\"radio\" id=\"%s-maintenir\" "
-	    "name=\"decision\" value=\"maintenir\" required%R><label "
-	    "for=\"%s-maintenir\">Confirmer la contestation (non payé)</label>"
+	html_put(h, "<div class=\"choice\"><input type=\"radio\" "
+	    "id=\"%s-maintenir\" name=\"decision\" value=\"maintenir\" "
+	    "required%R><label for=\"%s-maintenir\">Confirmer la "
+	    "contestation (non payé)</label>"
 	    "</div><div class=\"choice\"><input type=\"radio\" "
 	    "id=\"%s-lever\" name=\"decision\" value=\"lever\" required%R>"
 	    "<label for=\"%s-lever\">Lever la contestation (payable)</label>"
@@ -188,8 +189,8 @@ notice_of(struct http_request *req, char *buf, size_t len)
 
 	if (pn_parse_u64(http_request_query(req, "ouverte"), INT64_MAX,
 	    &id) == 0) {
-		(void)snprintf(buf, len, "La contestation n° %llu est ouverte : "
-		    "sa séance attend la décision pour être réglée.",
+		(void)snprintf(buf, len, "La contestation n° %llu est "
+		    "ouverte : sa séance attend la décision pour être réglée.",
 		    (unsigned long long)id);
 		return buf;
 	}
@@ -238,17 +239,20 @@ show(struct http_request *req, const struct sent *x)
 		html_put(&h, "<p>Aucune contestation n’est ouverte.</p>");
 	else
 		html_put(&h, "<p>En attente d’une décision : %u. Confirmer "
-		    "la contestation exclut ce chèque du paiement pour de bon ; "
-		    "la lever le rend payable au prochain lot.</p>%R", open.n,
+		    "la contestation exclut ce chèque du paiement pour de "
+		    "bon ; la lever le rend payable au prochain lot.</p>%R",
+		    open.n,
 		    open.html.failed ? "" : open.html.buf);
 	put_open_form(&h, req, x);
 	html_put(&h, "<h2>Contestations closes</h2>");
 	if (closed.n == 0)
-		html_put(&h, "<p>Aucune contestation n’a encore été close.</p>");
+		html_put(&h, "<p>Aucune contestation n’a encore été close."
+		    "</p>");
 	else
-		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-		    "aria-labelledby=\"closes\"><table><caption id=\"closes\">Les "
-		    "contestations closes, de la plus récente à la plus "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" "
+		    "role=\"region\" aria-labelledby=\"closes\"><table>"
+		    "<caption id=\"closes\">Les contestations closes, de la "
+		    "plus récente à la plus "
 		    "ancienne (%u)</caption><thead><tr>"
 		    "<th scope=\"col\">N°</th><th scope=\"col\">Chèque</th>"
 		    "<th scope=\"col\">Valeur</th><th scope=\"col\">Lieu</th>"
@@ -340,7 +344,8 @@ ui_compta_dispute_resolve(struct http_request *req)
 	x.decision = field(req, "decision");
 	x.note = field(req, "note");
 	if (id == 0)
-		return ui_error_page(req, ERR_DISPUTE_NOT_FOUND, "not a number");
+		return ui_error_page(req, ERR_DISPUTE_NOT_FOUND,
+		    "not a number");
 	if (x.decision == NULL || (strcmp(x.decision, "maintenir") != 0 &&
 	    strcmp(x.decision, "lever") != 0)) {
 		x.code = ERR_INVALID_FIELD;
@@ -356,7 +361,8 @@ ui_compta_dispute_resolve(struct http_request *req)
 	    (int64_t)time(NULL), &err);
 	if (x.code == ERR_NONE) {
 		(void)snprintf(where, sizeof(where),
-		    "/compta/contestations?decidee=%llu", (unsigned long long)id);
+		    "/compta/contestations?decidee=%llu",
+		    (unsigned long long)id);
 		return http_redirect(req, where);
 	}
 	if (x.code == ERR_REASON_REQUIRED)

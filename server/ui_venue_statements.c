@@ -77,12 +77,13 @@ ui_venue_statements(struct http_request *req)
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun relevé pour le moment.</p>");
 	else
-		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-		    "aria-labelledby=\"releves\"><table><caption id=\"releves\">"
-		    "Les relevés "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" "
+		    "role=\"region\" aria-labelledby=\"releves\"><table>"
+		    "<caption id=\"releves\">Les relevés "
 		    "du lieu, du plus récent au plus ancien</caption><thead>"
 		    "<tr><th scope=\"col\">Période</th><th scope=\"col\">Lot"
-		    "</th><th scope=\"col\">État</th><th scope=\"col\">Approuvé "
+		    "</th><th scope=\"col\">État</th>"
+		    "<th scope=\"col\">Approuvé "
 		    "le</th><th scope=\"col\">Payé le</th><th scope=\"col\">"
 		    "Relevé</th></tr></thead><tbody>%R</tbody></table></div>",
 		    rows.html.failed ? "" : rows.html.buf);
@@ -112,8 +113,8 @@ ui_venue_statement_pdf(struct http_request *req)
 		return rc;
 	if (ref == NULL || (res = store_venue_statement_get(s, uv.v.id, ref,
 	    &info, &data, &len, &err)) == 1)
-		return ui_error_page(req, ERR_BATCH_NOT_FOUND, "no statement of "
-		    "this venue in that batch");
+		return ui_error_page(req, ERR_BATCH_NOT_FOUND,
+		    "no statement of this venue in that batch");
 	if (res != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	/* A reference the store holds ("PN-2026-11-01"): nothing to quote. */

@@ -477,8 +477,9 @@ post "/compta/lots/$REF2/payer" "$JA" "reference=VIR-2026-118" "date=2026-11-12"
 check "marked paid: 303" test "$code" = 303 -a \
     "$(location)" = "/compta/lots/$REF2?paye=1"
 get "$(location)" "$JA"
-page_is "the paid batch: its reference and date, read-only" 200 \
-    "<dd>payé</dd>" "<dd>VIR-2026-118</dd>" "<dd>2026-11-12</dd>"
+page_is "the paid batch: its reference and date, its files still listed" 200 \
+    "<dd>payé</dd>" "<dd>VIR-2026-118</dd>" "<dd>2026-11-12</dd>" \
+    ">Les 3 fichiers du lot</caption>"
 check "no form left on it but logging out" test \
     "$(grep -c '<form' "$OUT/page.html")" = 1
 check "its 4 vouchers are settled" test \
