@@ -19,7 +19,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 PORT    ?= 8080
 
-PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih
+PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0
 TEST_PKGS := cmocka
 # The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
 # and cameras).
@@ -169,6 +169,9 @@ build/fuzz/fuzz_config: server/config.c server/config.h
 build/fuzz/fuzz_form: server/form.c server/form.h
 # fuzz_journal compiles the terminal's journal loader in the same way.
 build/fuzz/fuzz_journal: terminal/journal.c terminal/journal.h
+# fuzz_epc_text compiles the SEPA text and business day modules in.
+build/fuzz/fuzz_epc_text: server/epc_text.c server/epc_text.h \
+    server/business_day.c server/business_day.h
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -186,6 +189,7 @@ bench: deps-check
 	@$(MAKE) --no-print-directory BUILD=build/release all tools $(BENCH_SRC:bench/%.c=build/release/bench/%)
 	@rc=0; build/release/bench/bench_voucher || rc=1; \
 	    build/release/bench/bench_pdf || rc=1; \
+	    build/release/bench/bench_statement || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; exit $$rc
 

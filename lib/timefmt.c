@@ -169,6 +169,20 @@ pn_month_parse(const char *s, int *year, int *month)
 	return 0;
 }
 
+int
+pn_quarter_parse(const char *s, int *year, int *quarter)
+{
+	int y, q;
+
+	if (s == NULL || strlen(s) != 7 || digits(s, 4, &y) != 0 ||
+	    s[4] != '-' || (s[5] != 'T' && s[5] != 'Q') ||
+	    digits(s + 6, 1, &q) != 0 || y < 1970 || q < 1 || q > 4)
+		return -1;
+	*year = y;
+	*quarter = q;
+	return 0;
+}
+
 void
 pn_paris_month_of(int64_t t, int *year, int *month)
 {

@@ -24,6 +24,7 @@ wrk
 zbar-tools
 libxml2-utils
 libhpdf-dev
+libxml2-dev
 poppler-utils
 faketime
 fonts-dejavu-core

@@ -6,8 +6,9 @@
 # The first time, "passnum-admin init --demo" makes DATA_DIR: keys, trust
 # bundle, database, an agency, the programme "Pass numérique 2026", a
 # caseworker and an admin (passwords printed, and kept in
-# DATA_DIR/demo-credentials.txt) and an API token; then a partner venue and
-# its user "lieu" are added. Then passnumd runs in the foreground until
+# DATA_DIR/demo-credentials.txt) and an API token; then a partner venue,
+# its user "lieu", an accountant "comptable" and the Département's account
+# for settlement are added. Then passnumd runs in the foreground until
 # Ctrl-C.
 set -eu
 build=$1
@@ -28,8 +29,23 @@ if [ ! -f "$data/passnumd.ini" ]; then
 	    --name "Médiathèque Jacques Demy" --role venue --venue "$venue_siret" \
 	    </dev/null | sed -n 's/^password for lieu: /venue password: /p' \
 	    >>"$data/demo-credentials.txt"
+	# Settlement: the Département's account (a demonstration IBAN) and an
+	# accountant; the admin is the second pair of eyes.
+	cat >>"$data/passnumd.ini" <<'INI'
+
+[settlement]
+debtor_name = Département de Loire-Atlantique (démonstration)
+debtor_iban = FR76 3000 1007 9412 3456 7890 185
+debtor_bic = BDFEFRPPCCT
+INI
+	"$admin" user add --config "$data/passnumd.ini" --login comptable \
+	    --name "Service comptable" --role accountant </dev/null |
+	    sed -n 's/^password for comptable: /accountant password: /p' \
+	    >>"$data/demo-credentials.txt"
 fi
 venue_password=$(sed -n 's/^venue password: //p' "$data/demo-credentials.txt")
+accountant_password=$(sed -n 's/^accountant password: //p' "$data/demo-credentials.txt")
+admin_password=$(sed -n 's/^admin password: //p' "$data/demo-credentials.txt")
 token=$(sed -n 's/^caseworker API token: //p' "$data/demo-credentials.txt")
 programme=$(sed -n 's/^programme: //p' "$data/demo-credentials.txt")
 password=$(sed -n 's/^caseworker password: //p' "$data/demo-credentials.txt")
@@ -63,6 +79,12 @@ its sessions, vouchers and amount due. Its terminal (in another shell):
   $build/bin/passnum-terminal enrol --server http://127.0.0.1:$port --code "\$code" --data /tmp/terminal
   $build/bin/passnum-terminal session open --theme "démarches en ligne" --data /tmp/terminal
   $build/bin/passnum-terminal scan --data /tmp/terminal     # paste or scan codes, one a line
+
+Settlement: log in as "comptable" with the password $accountant_password,
+open "Règlements" and prepare last month's batch once sessions are past
+their 7-day contest window; a second person ("admin", password
+$admin_password) approves it, which makes the SEPA file, the mandate list
+and the venues' statements (docs/settlement.md).
 
 Health and metrics: http://127.0.0.1:$port/healthz  http://127.0.0.1:$port/metrics
 Stop with Ctrl-C.

@@ -27,10 +27,13 @@ int admin_keys(int argc, char **argv);		/* keys rotate */
 int admin_init(int argc, char **argv);
 int admin_audit(int argc, char **argv);
 int admin_backup(int argc, char **argv);
+int admin_settle(int argc, char **argv);	/* admin_settle.c */
+int admin_dispute(int argc, char **argv);	/* admin_dispute.c */
 
 struct store;
 struct config;
 struct pn_error;
+struct store_principal;
 
 /* Open the store of the configuration file at config_path, or say why not. */
 struct store *admin_open_store(const char *cmd, const char *config_path);
@@ -54,6 +57,17 @@ void admin_password_new(char *buf, size_t len);
 /* Make an API token for login; its text goes to token (64 bytes). */
 int admin_token_issue(struct store *s, const char *login, const char *label,
     char *token, struct pn_error *err);
+
+/*
+ * The user --as names for settle and dispute: an active accountant or
+ * admin (admin_settle.c). 0 and *who, or an exit status, said on stderr.
+ */
+int admin_settler(const char *cmd, struct store *s, const char *login,
+    struct store_principal *who);
+
+/* Print a settlement refusal (enum err_code code, err's detail); the exit status. */
+int admin_settle_refused(const char *cmd, int code,
+    const struct pn_error *err);
 
 /* A long option of a subcommand; each takes a value. */
 struct admin_opt {

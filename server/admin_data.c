@@ -237,9 +237,11 @@ print_programme(void *ctx, const struct store_programme *p)
 	pn_money_format(p->face_value, face);
 	pn_money_format(p->budget, budget);
 	pn_money_format(p->committed, used);
-	printf("%lld\t%s\t%u x %s\t%s\tbudget %s, issued %s\t%s\n",
+	printf("%lld\t%s\t%u x %s\t%s\tbudget %s, issued %s\t%s\t"
+	    "commission %u.%02u %%\tbudget line '%s'\n",
 	    (long long)p->id, p->name, p->per_booklet, face, p->validity,
-	    budget, used, p->territory);
+	    budget, used, p->territory, p->commission_bp / 100,
+	    p->commission_bp % 100, p->budget_line);
 	return 0;
 }
 
@@ -257,6 +259,54 @@ programme_list(int argc, char **argv)
 	if (store_programme_each(s, print_programme, NULL, &err) != 0)
 		return admin_store_fail("programme list", &err, s);
 	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+/* The settlement rules of a programme: commission and budget line. */
+static int
+programme_rules(int argc, char **argv)
+{
+	const char *cmd = "programme rules", *config = NULL, *id = NULL,
+	    *commission = NULL, *line = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true }, { "id", &id, true },
+		{ "commission-bp", &commission, true },
+		{ "budget-line", &line, true }, { NULL, NULL, false },
+	};
+	const char *usage = "programme rules --config FILE --id N "
+	    "--commission-bp N --budget-line TEXT";
+	struct pn_error err;
+	struct store *s;
+	uint64_t pid, bp;
+	const char *c;
+	int rc;
+
+	if ((rc = admin_getopt(cmd, usage, argc, argv, opts)) != 0)
+		return rc;
+	if (pn_parse_u64(id, INT64_MAX, &pid) != 0)
+		return admin_usage_error(cmd, "--id: a programme's number");
+	if (pn_parse_u64(commission, 10000, &bp) != 0)
+		return admin_usage_error(cmd, "--commission-bp: 0 to 10000 "
+		    "(hundredths of a percent: 250 is 2.5 %%)");
+	if (strlen(line) > 64)
+		return admin_usage_error(cmd, "--budget-line: at most 64 bytes");
+	for (c = line; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ';')
+			return admin_usage_error(cmd, "--budget-line: no "
+			    "control characters or ';'");
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	rc = store_programme_set_rules(s, (int64_t)pid, (unsigned)bp, line,
+	    (int64_t)time(NULL), ADMIN_ACTOR, &err);
+	if (rc < 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	if (rc == 1) {
+		fprintf(stderr, "passnum-admin %s: no programme %s\n", cmd, id);
+		return ADMIN_EXIT_FAIL;
+	}
+	printf("programme %s: commission %u.%02u %%, budget line '%s'\n", id,
+	    (unsigned)bp / 100, (unsigned)bp % 100, line);
 	return ADMIN_EXIT_OK;
 }
 
@@ -322,6 +372,9 @@ admin_data(int argc, char **argv)
 	if (argc >= 2 && strcmp(what, "programme") == 0 &&
 	    strcmp(argv[1], "add") == 0)
 		return programme_add(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "programme") == 0 &&
+	    strcmp(argv[1], "rules") == 0)
+		return programme_rules(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(what, "programme") == 0 &&
 	    strcmp(argv[1], "list") == 0)
 		return programme_list(argc - 1, argv + 1);

@@ -27,7 +27,9 @@ static const struct {
 	{ "programme", admin_data,
 	  "programme add --config FILE --name NAME --face-value CENTS "
 	  "--per-booklet N --validity RULE --territory T --budget CENTS "
-	  "[--max-booklets N] | programme list --config FILE" },
+	  "[--max-booklets N] | programme list --config FILE"
+	  " | programme rules --config FILE --id N --commission-bp N"
+	  " --budget-line TEXT" },
 	{ "user", admin_user,
 	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]"
 	  " | user disable|enable|passwd --config FILE --login L"
@@ -44,6 +46,18 @@ static const struct {
 	  " | terminal revoke --config FILE --id N --reason TEXT" },
 	{ "expire", admin_expire,
 	  "expire --config FILE" },
+	{ "settle", admin_settle,
+	  "settle draft --config FILE --period P --as LOGIN"
+	  " | settle list|show --config FILE [--batch REF]"
+	  " | settle approve --config FILE --batch REF --as LOGIN [--sepa 09|03]"
+	  " | settle export --config FILE --batch REF --out DIR"
+	  " | settle paid --config FILE --batch REF --as LOGIN --bank-ref R"
+	  " --date YYYY-MM-DD"
+	  " | settle reject --config FILE --batch REF --as LOGIN --reason TEXT" },
+	{ "dispute", admin_dispute,
+	  "dispute open --config FILE --serial N --as LOGIN --reason TEXT"
+	  " | dispute resolve --config FILE --id N --as LOGIN"
+	  " (--uphold NOTE | --dismiss NOTE) | dispute list --config FILE" },
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
 	{ "keys", admin_keys,

@@ -119,6 +119,8 @@ struct store_programme {
 	unsigned max_booklets;		/* per person, without a reason */
 	char instructions[1024];	/* printed on the booklet's cover */
 	char venues[2048];		/* partner venues, one per line */
+	unsigned commission_bp;		/* kept on settlement, 1/10000 of face value */
+	char budget_line[SETTLE_BUDGET_MAX];	/* on the mandate list; "" */
 };
 
 int store_programme_add(struct store *s, const struct store_programme *p,
@@ -788,6 +790,16 @@ struct store_batch_line {
 	int64_t gross_cents, commission_cents, amount_cents;
 	bool carried_over;
 };
+
+/*
+ * A programme's settlement rules: the commission kept (basis points of
+ * the face value, 0-10000) and the budget line of its payments (0-64
+ * bytes), with an audit row "programme.rules". 0, 1 when there is no
+ * such programme, -1.
+ */
+int store_programme_set_rules(struct store *s, int64_t id,
+    unsigned commission_bp, const char *budget_line, int64_t now,
+    const char *actor, struct pn_error *err);
 
 /* What a draft is made with. */
 struct store_settle_rules {

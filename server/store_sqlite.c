@@ -72,12 +72,12 @@ static const struct {
 	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
 	{ offsetof(struct store, programme_get),
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
-	  " budget, committed, max_booklets, instructions, venues"
-	  " FROM programme WHERE id = ?1" },
+	  " budget, committed, max_booklets, instructions, venues,"
+	  " commission_bp, budget_line FROM programme WHERE id = ?1" },
 	{ offsetof(struct store, programme_all),
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
-	  " budget, committed, max_booklets, instructions, venues"
-	  " FROM programme ORDER BY id" },
+	  " budget, committed, max_booklets, instructions, venues,"
+	  " commission_bp, budget_line FROM programme ORDER BY id" },
 	/* A venue_id that names no venue fails the foreign key. */
 	{ offsetof(struct store, user_insert),
 	  "INSERT INTO user (login, display_name, role, agency_id,"
@@ -467,6 +467,28 @@ void
 sq_done(sqlite3_stmt *st)
 {
 	stmt_done(st);
+}
+
+int
+sq_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+    const char *what, struct pn_error *err)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return sq_error(s, rc, what, err);
+	}
+	return 0;
+}
+
+int
+sq_exec(struct store *s, const char *sql, const char *what,
+    struct pn_error *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_error(s, rc, what, err);
 }
 
 /*

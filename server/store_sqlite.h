@@ -186,6 +186,26 @@ void sq_venue_row(sqlite3_stmt *st, struct store_venue *v);
 void sq_done(sqlite3_stmt *st);
 
 /*
+ * Prepare sql for a call that runs rarely (settlement, reports): the
+ * caller finalizes *st. 0, or -1 with err naming what.
+ */
+int sq_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+    const char *what, struct pn_error *err);
+
+/*
+ * Append an audit row on object whose detail is the JSON object o
+ * (jansson's; stolen, also on failure: NULL is an allocation failure).
+ */
+struct json_t;
+int sq_audit_json(struct store *s, int64_t now, const char *actor,
+    const char *action, const char *object, struct json_t *o,
+    struct pn_error *err);
+
+/* Run sql (no parameters, no rows; several statements allowed). 0 or -1. */
+int sq_exec(struct store *s, const char *sql, const char *what,
+    struct pn_error *err);
+
+/*
  * BEGIN IMMEDIATE (after the process's write lock), COMMIT (releasing it);
  * ROLLBACK when a transaction is open, releasing the lock when held. After
  * a failed sq_commit(), call sq_rollback().

@@ -133,6 +133,8 @@ programme_row(sqlite3_stmt *st, struct store_programme *p)
 	p->max_booklets = (unsigned)sqlite3_column_int64(st, 8);
 	sq_copy_text(p->instructions, sizeof(p->instructions), st, 9);
 	sq_copy_text(p->venues, sizeof(p->venues), st, 10);
+	p->commission_bp = (unsigned)sqlite3_column_int64(st, 11);
+	sq_copy_text(p->budget_line, sizeof(p->budget_line), st, 12);
 }
 
 int

@@ -38,6 +38,12 @@ void pn_time_format_paris(int64_t t, char buf[PN_TIME_TEXT_MAX]);
  */
 int pn_month_parse(const char *s, int *year, int *month);
 
+/*
+ * Parse a quarter as "2026-T4" (French: trimestre) or "2026-Q4" (year
+ * from 1970, quarter 1-4). Returns 0, or -1 for anything else.
+ */
+int pn_quarter_parse(const char *s, int *year, int *quarter);
+
 /* The month (1-12) and year it is in Paris at t. */
 void pn_paris_month_of(int64_t t, int *year, int *month);
 

@@ -1,9 +1,11 @@
 /* fuzz_small_parsers.c -- libFuzzer target: Base45, printed serials, dates,
- * numbers, key files, certificates, and SIRET, IBAN and BIC.
+ * numbers, settlement periods, key files, certificates, and SIRET, IBAN
+ * and BIC.
  *
  * The first byte chooses the parser; each round-trips what it accepts.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +76,21 @@ fuzz_time(const uint8_t *data, size_t size)
 			abort();
 	}
 	(void)pn_parse_u64(s, 1000, &u);
+	{
+		/* Settlement periods: what is accepted writes back the same. */
+		int y, m;
+		char back[16];
+
+		if (pn_month_parse(s, &y, &m) == 0) {
+			(void)snprintf(back, sizeof(back), "%04u-%02u",
+			    (unsigned)y % 10000u, (unsigned)m % 100u);
+			if (strcmp(back, s) != 0)
+				abort();
+		}
+		if (pn_quarter_parse(s, &y, &m) == 0 &&
+		    (strlen(s) != 7 || s[6] != (char)('0' + m) || y < 1970))
+			abort();
+	}
 	free(s);
 }
 

@@ -1,0 +1,463 @@
+/* admin_settle.c -- passnum-admin settle and dispute: the monthly settlement from the shell.
+ *
+ *   settle draft   --config FILE --period P --as LOGIN
+ *   settle list    --config FILE
+ *   settle show    --config FILE --batch REF
+ *   settle approve --config FILE --batch REF --as LOGIN [--sepa 09|03]
+ *   settle export  --config FILE --batch REF --out DIR
+ *   settle paid    --config FILE --batch REF --as LOGIN --bank-ref R --date D
+ *   settle reject  --config FILE --batch REF --as LOGIN --reason TEXT
+ *   dispute open    --config FILE --serial N --as LOGIN --reason TEXT
+ *   dispute resolve --config FILE --id N --as LOGIN --uphold|--dismiss TEXT
+ *   dispute list    --config FILE
+ *
+ * --as names the accountant or admin acting, as on the accounting pages:
+ * four-eyes compares these users, and the audit log names them. The date
+ * is the machine's clock; no option moves it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "passnum/money.h"
+#include "passnum/parse.h"
+#include "passnum/timefmt.h"
+#include "admin.h"
+#include "settle.h"
+
+/* Declared in admin.h. */
+int
+admin_settler(const char *cmd, struct store *s, const char *login,
+    struct store_principal *who)
+{
+	struct store_credentials c;
+	struct pn_error err;
+	int rc = store_user_credentials(s, login, &c, &err);
+
+	if (rc < 0)
+		return admin_store_fail(cmd, &err, NULL);
+	if (rc == 1 || c.disabled) {
+		fprintf(stderr, "passnum-admin %s: --as '%s': no active user "
+		    "of that login\n", cmd, login);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (settle_may_act(&c.who, &err) != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: --as: %s\n", cmd, err.message);
+		return ADMIN_EXIT_FAIL;
+	}
+	*who = c.who;
+	return 0;
+}
+
+/* Declared in admin.h. */
+int
+admin_settle_refused(const char *cmd, int code, const struct pn_error *err)
+{
+	const struct err_info *e = err_lookup((enum err_code)code);
+
+	fprintf(stderr, "passnum-admin %s: %s (%d %s): %s\n", cmd, e->en,
+	    (int)e->code, e->name, err->message);
+	return ADMIN_EXIT_FAIL;
+}
+
+static void
+print_batch(const struct store_batch *b)
+{
+	char money[PN_MONEY_TEXT_MAX], when[PN_TIME_TEXT_MAX];
+
+	pn_money_format(b->total_cents, money);
+	pn_time_format(b->drafted_at, when);
+	printf("batch %s  period %s  %s\n", b->reference, b->period, b->status);
+	printf("  %lld line(s), %lld voucher(s), %s; %lld venue(s) carried "
+	    "over\n", (long long)b->n_lines, (long long)b->n_vouchers, money,
+	    (long long)b->n_carried);
+	printf("  drafted by %s at %s\n", b->drafted_by_login, when);
+	if (b->approved_at != 0) {
+		pn_time_format(b->approved_at, when);
+		printf("  approved by %s at %s; MsgId %s, execution %s, "
+		    "pain.001.001.%02u\n", b->approved_by_login, when,
+		    b->msg_id, b->execution_date, b->sepa_version);
+	}
+	if (b->paid_at != 0)
+		printf("  paid on %s, bank reference %s\n", b->paid_on,
+		    b->paid_reference);
+	if (b->rejected_at != 0) {
+		pn_time_format(b->rejected_at, when);
+		printf("  rejected by %s at %s: %s\n", b->rejected_by_login,
+		    when, b->reject_reason);
+	}
+}
+
+static int
+print_line(void *ctx, const struct store_batch_line *l)
+{
+	char money[PN_MONEY_TEXT_MAX];
+
+	(void)ctx;
+	pn_money_format(l->amount_cents, money);
+	printf("  %s %s\t%s\t%lld session(s)\t%lld voucher(s)\t%s\t%s\n",
+	    l->carried_over ? "carried" : "line   ", l->siret, l->iban,
+	    (long long)l->sessions, (long long)l->vouchers, money, l->name);
+	return 0;
+}
+
+static int
+print_file(void *ctx, const struct store_batch_file *f)
+{
+	char hex[65];
+
+	(void)ctx;
+	sodium_bin2hex(hex, sizeof(hex), f->hash, sizeof(f->hash));
+	printf("  file %s\t%lld bytes\tblake2b %s\n", f->name,
+	    (long long)f->size, hex);
+	return 0;
+}
+
+static int
+print_list_row(void *ctx, const struct store_batch *b)
+{
+	char money[PN_MONEY_TEXT_MAX];
+
+	(void)ctx;
+	pn_money_format(b->total_cents, money);
+	printf("%s\t%s\t%s\t%lld line(s)\t%lld voucher(s)\t%s\n", b->reference,
+	    b->period, b->status, (long long)b->n_lines,
+	    (long long)b->n_vouchers, money);
+	return 0;
+}
+
+static int
+settle_draft_cmd(int argc, char **argv)
+{
+	const char *cmd = "settle draft", *config = NULL, *period = NULL,
+	    *as = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true }, { "period", &period, true },
+		{ "as", &as, true }, { NULL, NULL, false },
+	};
+	struct store_principal who;
+	struct store_batch b;
+	struct config cfg;
+	struct pn_error err;
+	struct store *s;
+	enum err_code rc;
+	bool existing;
+	int r;
+
+	if ((r = admin_getopt(cmd, "settle draft --config FILE --period P "
+	    "--as LOGIN", argc, argv, opts)) != 0)
+		return r;
+	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+		store_close(s);
+		return r;
+	}
+	rc = settle_draft(s, &cfg, &who, period, (int64_t)time(NULL), &b,
+	    &existing, &err);
+	store_close(s);
+	if (rc != ERR_NONE)
+		return admin_settle_refused(cmd, rc, &err);
+	if (existing)
+		printf("period %s has a batch already (not rejected); "
+		    "unchanged:\n", b.period);
+	print_batch(&b);
+	return ADMIN_EXIT_OK;
+}
+
+/* Open the store and find --batch: 0, or an exit status. */
+static int
+open_batch(const char *cmd, const char *config, const char *reference,
+    struct config *cfg, struct store **s, struct store_batch *b)
+{
+	struct pn_error err;
+	int rc;
+
+	if ((*s = admin_open_config(cmd, config, cfg)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if ((rc = store_batch_get(*s, reference, b, &err)) != 0) {
+		store_close(*s);
+		if (rc < 0)
+			return admin_store_fail(cmd, &err, NULL);
+		return admin_settle_refused(cmd, (enum err_code)rc, &err);
+	}
+	return 0;
+}
+
+static int
+settle_show_cmd(int argc, char **argv)
+{
+	const char *cmd = "settle show", *config = NULL, *ref = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true }, { "batch", &ref, true },
+		{ NULL, NULL, false },
+	};
+	struct store_batch b;
+	struct config cfg;
+	struct pn_error err;
+	struct store *s;
+	int r;
+
+	if ((r = admin_getopt(cmd, "settle show --config FILE --batch REF",
+	    argc, argv, opts)) != 0 ||
+	    (r = open_batch(cmd, config, ref, &cfg, &s, &b)) != 0)
+		return r;
+	print_batch(&b);
+	if (store_batch_lines(s, b.id, print_line, NULL, &err) != 0 ||
+	    store_batch_files(s, b.id, print_file, NULL, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+static int
+settle_list_cmd(int argc, char **argv)
+{
+	const char *cmd = "settle list", *config = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true }, { NULL, NULL, false },
+	};
+	struct pn_error err;
+	struct store *s;
+	int r;
+
+	if ((r = admin_getopt(cmd, "settle list --config FILE", argc, argv,
+	    opts)) != 0)
+		return r;
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if (store_batch_each(s, 1000, print_list_row, NULL, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+/*
+ * The actions on one batch by one user: approve, paid, reject. Each has
+ * its own options; they share opening, finding the user, and reporting.
+ */
+static int
+settle_act_cmd(int argc, char **argv)
+{
+	const char *action = argv[0];
+	const char *config = NULL, *ref = NULL, *as = NULL, *sepa = NULL,
+	    *bank_ref = NULL, *date = NULL, *reason = NULL;
+	struct admin_opt opts[6] = {
+		{ "config", &config, true }, { "batch", &ref, true },
+		{ "as", &as, true },
+	};
+	char cmd[32], usage[160];
+	struct store_principal who;
+	struct store_batch b;
+	struct config cfg;
+	struct pn_error err;
+	struct store *s;
+	unsigned version = 0;
+	int64_t now = (int64_t)time(NULL);
+	enum err_code rc;
+	int r;
+
+	(void)snprintf(cmd, sizeof(cmd), "settle %s", action);
+	if (strcmp(action, "approve") == 0) {
+		opts[3] = (struct admin_opt){ "sepa", &sepa, false };
+		(void)snprintf(usage, sizeof(usage), "settle approve --config "
+		    "FILE --batch REF --as LOGIN [--sepa 09|03]");
+	} else if (strcmp(action, "paid") == 0) {
+		opts[3] = (struct admin_opt){ "bank-ref", &bank_ref, true };
+		opts[4] = (struct admin_opt){ "date", &date, true };
+		(void)snprintf(usage, sizeof(usage), "settle paid --config "
+		    "FILE --batch REF --as LOGIN --bank-ref R --date YYYY-MM-DD");
+	} else {
+		opts[3] = (struct admin_opt){ "reason", &reason, true };
+		(void)snprintf(usage, sizeof(usage), "settle reject --config "
+		    "FILE --batch REF --as LOGIN --reason TEXT");
+	}
+	if ((r = admin_getopt(cmd, usage, argc, argv, opts)) != 0)
+		return r;
+	if (sepa != NULL) {
+		if (strcmp(sepa, "09") == 0 || strcmp(sepa, "9") == 0)
+			version = 9;
+		else if (strcmp(sepa, "03") == 0 || strcmp(sepa, "3") == 0)
+			version = 3;
+		else
+			return admin_usage_error(cmd, "--sepa: 09 "
+			    "(pain.001.001.09) or 03 (pain.001.001.03)");
+	}
+	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+		store_close(s);
+		return r;
+	}
+	if (strcmp(action, "approve") == 0)
+		rc = settle_approve(s, &cfg, &who, ref, version, now, &b, &err);
+	else if (strcmp(action, "paid") == 0)
+		rc = settle_mark_paid(s, &who, ref, bank_ref, date, now, &err);
+	else
+		rc = settle_reject(s, &who, ref, reason, now, &err);
+	if (rc == ERR_NONE)
+		rc = (enum err_code)store_batch_get(s, ref, &b, &err);
+	if (rc != ERR_NONE) {
+		store_close(s);
+		return (int)rc < 0 ? admin_store_fail(cmd, &err, NULL) :
+		    admin_settle_refused(cmd, rc, &err);
+	}
+	print_batch(&b);
+	if (strcmp(action, "approve") == 0 &&
+	    store_batch_files(s, b.id, print_file, NULL, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+/* Write data to dir/name, created anew (0644). 0 or -1 with errno. */
+static int
+write_new_file(const char *dir, const char *name, const void *data,
+    size_t len)
+{
+	char path[4096];
+	ssize_t w;
+	size_t off = 0;
+	int fd, saved;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) <
+	    0)
+		return -1;
+	while (off < len) {
+		if ((w = write(fd, (const char *)data + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			(void)close(fd);
+			(void)unlink(path);
+			errno = saved;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		saved = errno;
+		(void)unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+struct export_ctx {
+	struct store *s;
+	int64_t batch_id;
+	const char *dir;
+	unsigned written;
+	int failed;
+};
+
+static int
+export_one(void *ctx, const struct store_batch_file *f)
+{
+	struct export_ctx *e = ctx;
+	struct store_batch_file info;
+	struct pn_error err;
+	void *data;
+	size_t len;
+	int rc = store_batch_file_get(e->s, e->batch_id, f->name, &info, &data,
+	    &len, &err);
+
+	if (rc != 0) {
+		fprintf(stderr, "passnum-admin settle export: %s: %s\n",
+		    f->name, rc < 0 ? err.message : "vanished");
+		e->failed = 1;
+		return 1;
+	}
+	if (write_new_file(e->dir, f->name, data, len) != 0) {
+		fprintf(stderr, "passnum-admin settle export: %s/%s: %s\n",
+		    e->dir, f->name, strerror(errno));
+		e->failed = 1;
+		free(data);
+		return 1;
+	}
+	free(data);
+	e->written++;
+	return 0;
+}
+
+/* The stored files of an approved batch, byte for byte, into --out. */
+static int
+settle_export_cmd(int argc, char **argv)
+{
+	const char *cmd = "settle export", *config = NULL, *ref = NULL,
+	    *out = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true }, { "batch", &ref, true },
+		{ "out", &out, true }, { NULL, NULL, false },
+	};
+	struct export_ctx e;
+	struct store_batch b;
+	struct config cfg;
+	struct pn_error err;
+	struct store *s;
+	int r;
+
+	if ((r = admin_getopt(cmd, "settle export --config FILE --batch REF "
+	    "--out DIR", argc, argv, opts)) != 0 ||
+	    (r = open_batch(cmd, config, ref, &cfg, &s, &b)) != 0)
+		return r;
+	if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0) {
+		store_close(s);
+		fprintf(stderr, "passnum-admin %s: batch %s is %s: its files "
+		    "are made when it is approved\n", cmd, b.reference,
+		    b.status);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "passnum-admin %s: %s: %s\n", cmd, out,
+		    strerror(errno));
+		store_close(s);
+		return ADMIN_EXIT_FAIL;
+	}
+	memset(&e, 0, sizeof(e));
+	e.s = s;
+	e.batch_id = b.id;
+	e.dir = out;
+	if (store_batch_files(s, b.id, export_one, &e, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	if (e.failed)
+		return ADMIN_EXIT_FAIL;
+	printf("%u file(s) of %s written to %s\n", e.written, b.reference, out);
+	return ADMIN_EXIT_OK;
+}
+
+int
+admin_settle(int argc, char **argv)
+{
+	if (argc >= 2) {
+		const char *sub = argv[1];
+
+		if (strcmp(sub, "draft") == 0)
+			return settle_draft_cmd(argc - 1, argv + 1);
+		if (strcmp(sub, "list") == 0)
+			return settle_list_cmd(argc - 1, argv + 1);
+		if (strcmp(sub, "show") == 0)
+			return settle_show_cmd(argc - 1, argv + 1);
+		if (strcmp(sub, "approve") == 0 || strcmp(sub, "paid") == 0 ||
+		    strcmp(sub, "reject") == 0)
+			return settle_act_cmd(argc - 1, argv + 1);
+		if (strcmp(sub, "export") == 0)
+			return settle_export_cmd(argc - 1, argv + 1);
+	}
+	return admin_usage_error("settle", "expected draft, list, show, "
+	    "approve, export, paid or reject");
+}

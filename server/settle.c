@@ -1,0 +1,478 @@
+/* settle.c -- the settlement's rules: periods, who may act, approval and its files.
+ *
+ * The store keeps the money and its invariants (one settlement per
+ * redemption, four-eyes as a CHECK too); this file checks what a person
+ * typed, decides the dates and names, and makes the files at approval.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passnum/timefmt.h"
+#include "business_day.h"
+#include "settle.h"
+
+static const char *const month_names[12] = {
+	"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre",
+};
+
+/* Fill out for the months first..last (1-12) of year. */
+static int
+period_fill(int year, int first, int last, enum config_period kind,
+    struct settle_period *out)
+{
+	int64_t ignored;
+
+	if (pn_paris_month_bounds(year, first, &out->start, &ignored) != 0 ||
+	    pn_paris_month_bounds(year, last, &ignored, &out->end) != 0)
+		return -1;
+	if (kind == CONFIG_PERIOD_MONTH) {
+		(void)snprintf(out->text, sizeof(out->text), "%04u-%02u",
+		    (unsigned)year % 10000u, (unsigned)first % 100u);
+		(void)snprintf(out->label, sizeof(out->label), "%s %04d",
+		    month_names[first - 1], year);
+	} else {
+		int q = (first - 1) / 3 + 1;
+
+		(void)snprintf(out->text, sizeof(out->text), "%04u-T%u",
+		    (unsigned)year % 10000u, (unsigned)q % 10u);
+		(void)snprintf(out->label, sizeof(out->label), "%d%s trimestre "
+		    "%04d", q, q == 1 ? "er" : "e", year);
+	}
+	return 0;
+}
+
+enum err_code
+settle_period_parse(const char *text, enum config_period kind,
+    struct settle_period *out, struct pn_error *err)
+{
+	int year, month, quarter;
+
+	memset(out, 0, sizeof(*out));
+	if (kind == CONFIG_PERIOD_MONTH) {
+		if (text != NULL && pn_month_parse(text, &year, &month) == 0 &&
+		    period_fill(year, month, month, kind, out) == 0)
+			return ERR_NONE;
+		pn_error_set(err, PN_E_ARG, "period '%.40s': expected a month "
+		    "YYYY-MM such as 2026-11", text != NULL ? text : "");
+		return ERR_BAD_PERIOD;
+	}
+	if (text != NULL && pn_quarter_parse(text, &year, &quarter) == 0 &&
+	    period_fill(year, quarter * 3 - 2, quarter * 3, kind, out) == 0)
+		return ERR_NONE;
+	pn_error_set(err, PN_E_ARG, "period '%.40s': expected a quarter "
+	    "YYYY-TN such as 2026-T4 (or 2026-Q4)", text != NULL ? text : "");
+	return ERR_BAD_PERIOD;
+}
+
+void
+settle_period_before(int64_t t, enum config_period kind,
+    struct settle_period *out)
+{
+	int year, month;
+
+	pn_paris_month_of(t, &year, &month);
+	if (kind == CONFIG_PERIOD_QUARTER)
+		month = (month - 1) / 3 * 3 + 1;	/* first month of t's quarter */
+	/* The month before that (and its quarter). */
+	if (--month == 0) {
+		month = 12;
+		year--;
+	}
+	if (kind == CONFIG_PERIOD_MONTH)
+		(void)period_fill(year, month, month, kind, out);
+	else
+		(void)period_fill(year, month - 2, month, kind, out);
+}
+
+enum err_code
+settle_may_act(const struct store_principal *who, struct pn_error *err)
+{
+	if (who != NULL && (who->role & (ROLE_ACCOUNTANT | ROLE_ADMIN)) != 0)
+		return ERR_NONE;
+	pn_error_set(err, PN_E_ARG, "'%s' is not an accountant or an admin",
+	    who != NULL ? who->login : "");
+	return ERR_NOT_ACCOUNTANT;
+}
+
+/* The store's -1 as an err_code; its refusals as they are. */
+static enum err_code
+from_store(int rc)
+{
+	return rc < 0 ? ERR_INTERNAL : (enum err_code)rc;
+}
+
+/*
+ * Text a person typed as a reason or note: 1 to max bytes once trimmed of
+ * spaces, no control character. ERR_NONE, or code with what named.
+ */
+static enum err_code
+check_text(const char *text, size_t max, enum err_code code, const char *what,
+    struct pn_error *err)
+{
+	const char *s;
+	size_t n;
+
+	if (text == NULL)
+		text = "";
+	while (*text == ' ')
+		text++;
+	n = strlen(text);
+	while (n > 0 && text[n - 1] == ' ')
+		n--;
+	for (s = text; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			break;
+	if (n == 0 || n > max || *s != '\0') {
+		pn_error_set(err, PN_E_ARG, "%s: expected 1 to %zu characters "
+		    "without control characters, got %zu byte(s)", what, max,
+		    n);
+		return code;
+	}
+	return ERR_NONE;
+}
+
+static void
+rules_of(const struct config *cfg, struct store_settle_rules *r)
+{
+	r->contest_seconds = (int64_t)cfg->settlement.contest_days * 86400;
+	r->minimum_cents = (int64_t)cfg->settlement.minimum_cents;
+}
+
+enum err_code
+settle_draft(struct store *s, const struct config *cfg,
+    const struct store_principal *who, const char *period_text, int64_t now,
+    struct store_batch *out, bool *existing, struct pn_error *err)
+{
+	struct store_settle_rules rules;
+	struct settle_period p;
+	char end[PN_TIME_TEXT_MAX];
+	enum err_code rc;
+
+	*existing = false;
+	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
+	    (rc = settle_period_parse(period_text, cfg->settlement.period, &p,
+	    err)) != ERR_NONE)
+		return rc;
+	if (p.end > now) {
+		pn_time_format_paris(p.end, end);
+		pn_error_set(err, PN_E_ARG, "period %s ends on %s (Paris); "
+		    "draft it after that", p.text, end);
+		return ERR_PERIOD_NOT_ENDED;
+	}
+	rules_of(cfg, &rules);
+	return from_store(store_settle_draft(s, p.text, p.start, p.end, &rules,
+	    who->user_id, who->login, now, out, existing, err));
+}
+
+/* The date in Paris at t, as year, month, day. */
+static void
+paris_day(int64_t t, int *y, int *m, int *d)
+{
+	char buf[PN_TIME_TEXT_MAX];
+
+	pn_time_format_paris_date(t, buf);	/* "31/12/2026" */
+	if (sscanf(buf, "%d/%d/%d", d, m, y) != 3) {
+		*y = 1970;
+		*m = 1;
+		*d = 1;
+	}
+}
+
+/* The lines of a batch that are paid: their ids and venues. */
+struct line_ref {
+	int64_t id, venue_id;
+};
+struct line_ids {
+	struct line_ref *ids;
+	size_t n, cap;
+};
+
+static int
+collect_line(void *ctx, const struct store_batch_line *l)
+{
+	struct line_ids *li = ctx;
+	struct line_ref *p;
+
+	if (l->carried_over)
+		return 0;
+	if (li->n == li->cap) {
+		li->cap = li->cap == 0 ? 64 : li->cap * 2;
+		if ((p = realloc(li->ids, li->cap * sizeof(*p))) == NULL)
+			return -1;
+		li->ids = p;
+	}
+	li->ids[li->n].id = l->id;
+	li->ids[li->n++].venue_id = l->venue_id;
+	return 0;
+}
+
+/* Each paid line's statement, rendered and stored. */
+static enum err_code
+put_statements(struct store *s, const struct store_batch *b,
+    const struct settle_export *x, const struct line_ids *li, int64_t now,
+    const char *actor, struct pn_error *err)
+{
+	char name[128];
+	struct statement st;
+	unsigned char *pdf;
+	size_t i, len;
+
+	for (i = 0; i < li->n; i++) {
+		if (store_batch_statement(s, li->ids[i].id, &st, err) != 0)
+			return ERR_INTERNAL;
+		(void)snprintf(st.period_label, sizeof(st.period_label), "%s",
+		    x->period_label);
+		(void)snprintf(st.status_label, sizeof(st.status_label), "%s",
+		    settle_status_label("approved"));
+		(void)snprintf(st.debtor_name, sizeof(st.debtor_name), "%s",
+		    x->debtor.name);
+		st.generated_at = now;
+		(void)snprintf(name, sizeof(name), "%s-releve-%s.pdf",
+		    b->reference, st.venue_siret);
+		if (statement_pdf_render(&st, &pdf, &len, err) != 0) {
+			store_statement_free(&st);
+			return ERR_EXPORT_REFUSED;
+		}
+		store_statement_free(&st);
+		if (store_batch_file_put(s, b->id, "statement",
+		    li->ids[i].venue_id, name, "application/pdf", pdf, len,
+		    now, actor, err) != 0) {
+			free(pdf);
+			return ERR_INTERNAL;
+		}
+		free(pdf);
+	}
+	return ERR_NONE;
+}
+
+/* The payment file and the mandate list of x, stored. */
+static enum err_code
+put_payment_files(struct store *s, const struct store_batch *b,
+    const struct settle_export *x, unsigned version, int64_t now,
+    const char *actor, struct pn_error *err)
+{
+	char name[128];
+	char *data;
+	size_t len;
+	int rc;
+
+	if (sepa_write(x, version == 3 ? SEPA_PAIN_001_001_03 :
+	    SEPA_PAIN_001_001_09, &data, &len, err) != 0)
+		return ERR_EXPORT_REFUSED;
+	(void)snprintf(name, sizeof(name), "%s-pain.001.001.%02u.xml",
+	    b->reference, version);
+	rc = store_batch_file_put(s, b->id, "sepa", 0, name, "application/xml",
+	    data, len, now, actor, err);
+	free(data);
+	if (rc != 0)
+		return ERR_INTERNAL;
+	if (mandate_csv_write(x, &data, &len, err) != 0)
+		return ERR_EXPORT_REFUSED;
+	(void)snprintf(name, sizeof(name), "%s-mandats.csv", b->reference);
+	rc = store_batch_file_put(s, b->id, "mandates", 0, name,
+	    "text/csv; charset=utf-8", data, len, now, actor, err);
+	free(data);
+	return rc != 0 ? ERR_INTERNAL : ERR_NONE;
+}
+
+/* What the exports need beyond the store's lines. */
+static void
+export_header(const struct config *cfg, const struct store_batch *b,
+    int64_t now, struct settle_export *x)
+{
+	struct settle_period p;
+	struct pn_error ignored;
+	char stamp[16];
+	struct tm tm;
+	time_t t = (time_t)now;
+	int y, m, d, ey, em, ed;
+
+	if (settle_period_parse(b->period, cfg->settlement.period, &p,
+	    &ignored) == ERR_NONE)
+		(void)snprintf(x->period_label, sizeof(x->period_label), "%s",
+		    p.label);
+	else	/* drafted under another period setting: its text */
+		(void)snprintf(x->period_label, sizeof(x->period_label), "%s",
+		    b->period);
+	(void)gmtime_r(&t, &tm);
+	if (strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm) == 0)
+		stamp[0] = '\0';
+	/* Unique per debtor: a reference is approved once, at one second. */
+	(void)snprintf(x->msg_id, sizeof(x->msg_id), "%.14s-%.14s",
+	    b->reference, stamp);
+	x->created_at = now;
+	paris_day(now, &y, &m, &d);
+	business_day_after(y, m, d, cfg->settlement.execution_days, &ey, &em,
+	    &ed);
+	(void)snprintf(x->execution_date, sizeof(x->execution_date),
+	    "%04d-%02d-%02d", ey, em, ed);
+	(void)snprintf(x->debtor.name, sizeof(x->debtor.name), "%s",
+	    cfg->settlement.debtor_name);
+	(void)snprintf(x->debtor.iban, sizeof(x->debtor.iban), "%s",
+	    cfg->settlement.debtor_iban);
+	(void)snprintf(x->debtor.bic, sizeof(x->debtor.bic), "%s",
+	    cfg->settlement.debtor_bic);
+}
+
+enum err_code
+settle_approve(struct store *s, const struct config *cfg,
+    const struct store_principal *who, const char *reference,
+    unsigned sepa_version, int64_t now, struct store_batch *out,
+    struct pn_error *err)
+{
+	struct line_ids li = { NULL, 0, 0 };
+	struct settle_export x;
+	struct store_batch b;
+	enum err_code rc;
+
+	if ((rc = settle_may_act(who, err)) != ERR_NONE)
+		return rc;
+	if (cfg->settlement.debtor_name[0] == '\0' ||
+	    cfg->settlement.debtor_iban[0] == '\0' ||
+	    cfg->settlement.debtor_bic[0] == '\0') {
+		pn_error_set(err, PN_E_ARG, "set debtor_name, debtor_iban and "
+		    "debtor_bic in [settlement] of %s", cfg->source);
+		return ERR_DEBTOR_NOT_CONFIGURED;
+	}
+	if (sepa_version == 0)
+		sepa_version = cfg->settlement.sepa_version;
+	if ((rc = from_store(store_batch_get(s, reference, &b, err))) !=
+	    ERR_NONE)
+		return rc;
+	if ((rc = from_store(store_batch_approve_begin(s, b.id, who->user_id,
+	    err))) != ERR_NONE)
+		return rc;
+	if (store_batch_export(s, b.id, &x, err) != 0) {
+		store_batch_approve_abort(s);
+		return ERR_INTERNAL;
+	}
+	export_header(cfg, &b, now, &x);
+	if (store_batch_lines(s, b.id, collect_line, &li, err) != 0 ||
+	    li.n != x.n_lines) {
+		if (li.n != x.n_lines)
+			pn_error_set(err, PN_E_NOMEM, "listing the lines of %s",
+			    b.reference);
+		rc = ERR_INTERNAL;
+	} else if ((rc = put_payment_files(s, &b, &x, sepa_version, now,
+	    who->login, err)) == ERR_NONE)
+		rc = put_statements(s, &b, &x, &li, now, who->login, err);
+	if (rc == ERR_NONE && store_batch_approve_commit(s, b.id, who->user_id,
+	    x.msg_id, x.execution_date, sepa_version, now, who->login,
+	    err) != 0)
+		rc = ERR_INTERNAL;
+	else if (rc != ERR_NONE)
+		store_batch_approve_abort(s);
+	free(li.ids);
+	store_settle_export_free(&x);
+	if (rc == ERR_NONE && out != NULL)
+		rc = from_store(store_batch_get(s, reference, out, err));
+	return rc;
+}
+
+enum err_code
+settle_mark_paid(struct store *s, const struct store_principal *who,
+    const char *reference, const char *bank_reference, const char *paid_on,
+    int64_t now, struct pn_error *err)
+{
+	struct store_batch b;
+	int y, m, d, ty, tm, td;
+	const char *c;
+	enum err_code rc;
+
+	if ((rc = settle_may_act(who, err)) != ERR_NONE)
+		return rc;
+	if (bank_reference == NULL || bank_reference[0] == '\0' ||
+	    strlen(bank_reference) > 35) {
+		pn_error_set(err, PN_E_ARG, "bank reference: expected 1 to 35 "
+		    "characters");
+		return ERR_BAD_PAYMENT;
+	}
+	for (c = bank_reference; *c != '\0'; c++)
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f) {
+			pn_error_set(err, PN_E_ARG, "bank reference: expected "
+			    "printable ASCII without spaces, got '%.35s'",
+			    bank_reference);
+			return ERR_BAD_PAYMENT;
+		}
+	paris_day(now, &ty, &tm, &td);
+	if (paid_on == NULL || business_day_parse(paid_on, &y, &m, &d) != 0) {
+		pn_error_set(err, PN_E_ARG, "date: expected YYYY-MM-DD, got "
+		    "'%.20s'", paid_on != NULL ? paid_on : "");
+		return ERR_BAD_PAYMENT;
+	}
+	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td) {
+		pn_error_set(err, PN_E_ARG, "date %s is in the future", paid_on);
+		return ERR_BAD_PAYMENT;
+	}
+	if ((rc = from_store(store_batch_get(s, reference, &b, err))) !=
+	    ERR_NONE)
+		return rc;
+	return from_store(store_batch_paid(s, b.id, who->user_id,
+	    bank_reference, paid_on, now, who->login, err));
+}
+
+enum err_code
+settle_reject(struct store *s, const struct store_principal *who,
+    const char *reference, const char *reason, int64_t now,
+    struct pn_error *err)
+{
+	struct store_batch b;
+	enum err_code rc;
+
+	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
+	    (rc = check_text(reason, 500, ERR_REASON_REQUIRED, "reason",
+	    err)) != ERR_NONE ||
+	    (rc = from_store(store_batch_get(s, reference, &b, err))) !=
+	    ERR_NONE)
+		return rc;
+	return from_store(store_batch_reject(s, b.id, who->user_id, reason,
+	    now, who->login, err));
+}
+
+enum err_code
+settle_dispute_open(struct store *s, const struct config *cfg,
+    const struct store_principal *who, uint64_t serial, const char *reason,
+    int64_t now, int64_t *dispute_id, struct pn_error *err)
+{
+	enum err_code rc;
+
+	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
+	    (rc = check_text(reason, 500, ERR_REASON_REQUIRED, "reason",
+	    err)) != ERR_NONE)
+		return rc;
+	return from_store(store_dispute_open(s, serial, reason,
+	    (int64_t)cfg->settlement.contest_days * 86400, who->user_id, now,
+	    who->login, dispute_id, err));
+}
+
+enum err_code
+settle_dispute_resolve(struct store *s, const struct store_principal *who,
+    int64_t id, bool uphold, const char *note, int64_t now,
+    struct pn_error *err)
+{
+	enum err_code rc;
+
+	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
+	    (rc = check_text(note, 500, ERR_REASON_REQUIRED, "note", err)) !=
+	    ERR_NONE)
+		return rc;
+	return from_store(store_dispute_resolve(s, id, uphold, note,
+	    who->user_id, now, who->login, err));
+}
+
+const char *
+settle_status_label(const char *status)
+{
+	if (strcmp(status, "draft") == 0)
+		return "brouillon";
+	if (strcmp(status, "approved") == 0)
+		return "approuvé";
+	if (strcmp(status, "paid") == 0)
+		return "payé";
+	if (strcmp(status, "rejected") == 0)
+		return "rejeté";
+	return status;
+}

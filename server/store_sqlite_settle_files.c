@@ -1,0 +1,515 @@
+/* store_sqlite_settle_files.c -- approving a batch: what its files are made of, and the files.
+ *
+ * Approval is one transaction: begin checks the state and four-eyes, the
+ * reads below gather the frozen lines and statements, each file is put
+ * with its BLAKE2b-256 hash and an audit row, and commit freezes the
+ * batch. Abort leaves nothing behind.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "errors.h"
+#include "store_sqlite.h"
+
+/* Grow *arr (of *cap elements of size) to hold n + 1. 0 or -1. */
+static int
+grow(void **arr, size_t *cap, size_t n, size_t size, struct pn_error *err)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap == 0 ? 16 : *cap * 2;
+	if ((p = realloc(*arr, ncap * size)) == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+void
+store_settle_export_free(struct settle_export *x)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->n_lines; i++)
+		free(x->lines[i].parts);
+	free(x->lines);
+	x->lines = NULL;
+	x->n_lines = 0;
+}
+
+/* The budget parts of the lines (ids line_ids, in that order). */
+static int
+export_parts(struct store *s, int64_t batch_id, const int64_t *line_ids,
+    struct settle_export *x, struct pn_error *err)
+{
+	size_t li = 0, cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, "SELECT i.line_id, p.budget_line,"
+	    " sum(i.value - i.commission) FROM settlement_item i"
+	    " JOIN settlement_line l ON l.id = i.line_id"
+	    " JOIN redemption r ON r.id = i.redemption_id"
+	    " JOIN voucher v ON v.serial = r.serial"
+	    " JOIN programme p ON p.id = v.programme_id"
+	    " WHERE l.batch_id = ? AND l.carried_over = 0"
+	    " GROUP BY i.line_id, p.budget_line ORDER BY i.line_id, p.budget_line",
+	    &st, "preparing the budget parts", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t line_id = sqlite3_column_int64(st, 0);
+		struct settle_line *l;
+		struct settle_budget_part *part;
+
+		while (li < x->n_lines && line_ids[li] != line_id) {
+			li++;
+			cap = 0;
+		}
+		if (li == x->n_lines)
+			break;
+		l = &x->lines[li];
+		if (grow((void **)&l->parts, &cap, l->n_parts, sizeof(*l->parts),
+		    err) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		part = &l->parts[l->n_parts++];
+		sq_copy_text(part->budget_line, sizeof(part->budget_line), st, 1);
+		part->amount_cents = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_error(s, rc, "reading the budget parts", err);
+	return 0;
+}
+
+int
+store_batch_export(struct store *s, int64_t batch_id, struct settle_export *x,
+    struct pn_error *err)
+{
+	size_t cap = 0, idcap = 0;
+	int64_t *line_ids = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if (sq_prepare(s, "SELECT b.reference, b.period, l.id, l.siret, l.name,"
+	    " l.iban, l.bic, l.sessions, l.vouchers, l.gross_cents,"
+	    " l.commission_cents, l.amount_cents, l.venue_id"
+	    " FROM settlement_batch b"
+	    " LEFT JOIN settlement_line l ON l.batch_id = b.id"
+	    "  AND l.carried_over = 0"
+	    " WHERE b.id = ? ORDER BY l.id", &st, "preparing the export",
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct settle_line *l;
+
+		sq_copy_text(x->reference, sizeof(x->reference), st, 0);
+		sq_copy_text(x->period, sizeof(x->period), st, 1);
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+			continue;
+		if (grow((void **)&x->lines, &cap, x->n_lines,
+		    sizeof(*x->lines), err) != 0 ||
+		    grow((void **)&line_ids, &idcap, x->n_lines,
+		    sizeof(*line_ids), err) != 0)
+			goto fail;
+		line_ids[x->n_lines] = sqlite3_column_int64(st, 2);
+		l = &x->lines[x->n_lines++];
+		memset(l, 0, sizeof(*l));
+		sq_copy_text(l->siret, sizeof(l->siret), st, 3);
+		sq_copy_text(l->name, sizeof(l->name), st, 4);
+		sq_copy_text(l->iban, sizeof(l->iban), st, 5);
+		sq_copy_text(l->bic, sizeof(l->bic), st, 6);
+		l->sessions = sqlite3_column_int64(st, 7);
+		l->vouchers = sqlite3_column_int64(st, 8);
+		l->gross_cents = sqlite3_column_int64(st, 9);
+		l->commission_cents = sqlite3_column_int64(st, 10);
+		l->amount_cents = sqlite3_column_int64(st, 11);
+		l->venue_id = sqlite3_column_int64(st, 12);
+		x->total_cents += l->amount_cents;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "reading the lines to export", err);
+		goto fail;
+	}
+	if (export_parts(s, batch_id, line_ids, x, err) != 0)
+		goto fail;
+	free(line_ids);
+	return 0;
+fail:
+	free(line_ids);
+	store_settle_export_free(x);
+	return -1;
+}
+
+void
+store_statement_free(struct statement *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->n_sessions; i++)
+		free(st->sessions[i].vouchers);
+	free(st->sessions);
+	st->sessions = NULL;
+	st->n_sessions = 0;
+}
+
+/* The venue of line_id into st, and its totals. 0 or -1. */
+static int
+statement_head(struct store *s, int64_t line_id, struct statement *out,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, "SELECT l.name, l.siret, v.address, v.commune,"
+	    " l.iban, l.gross_cents, l.commission_cents, l.amount_cents,"
+	    " b.reference FROM settlement_line l"
+	    " JOIN venue v ON v.id = l.venue_id"
+	    " JOIN settlement_batch b ON b.id = l.batch_id WHERE l.id = ?",
+	    &st, "preparing a statement", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, line_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_copy_text(out->venue_name, sizeof(out->venue_name), st, 0);
+		sq_copy_text(out->venue_siret, sizeof(out->venue_siret), st, 1);
+		sq_copy_text(out->venue_address, sizeof(out->venue_address), st,
+		    2);
+		sq_copy_text(out->venue_commune, sizeof(out->venue_commune), st,
+		    3);
+		sq_copy_text(out->venue_iban, sizeof(out->venue_iban), st, 4);
+		out->gross_cents = sqlite3_column_int64(st, 5);
+		out->commission_cents = sqlite3_column_int64(st, 6);
+		out->total_cents = sqlite3_column_int64(st, 7);
+		sq_copy_text(out->reference, sizeof(out->reference), st, 8);
+	} else if (rc == SQLITE_DONE)
+		pn_error_set(err, PN_E_ARG, "no settlement line %lld",
+		    (long long)line_id);
+	else
+		sq_error(s, rc, "reading a statement", err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_batch_statement(struct store *s, int64_t line_id, struct statement *out,
+    struct pn_error *err)
+{
+	size_t scap = 0, vcap = 0;
+	int64_t session = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (statement_head(s, line_id, out, err) != 0)
+		return -1;
+	if (sq_prepare(s, "SELECT t.id, t.starts_at, t.theme,"
+	    " t.duration_minutes, r.serial, i.value, i.value - i.commission"
+	    " FROM settlement_item i"
+	    " JOIN redemption r ON r.id = i.redemption_id"
+	    " JOIN training_session t ON t.id = r.session_id"
+	    " WHERE i.line_id = ? ORDER BY t.starts_at, t.id, r.serial",
+	    &st, "preparing a statement's vouchers", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, line_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct statement_session *ss;
+		struct statement_voucher *v;
+
+		if (out->n_sessions == 0 ||
+		    sqlite3_column_int64(st, 0) != session) {
+			if (grow((void **)&out->sessions, &scap,
+			    out->n_sessions, sizeof(*out->sessions), err) != 0)
+				goto fail;
+			ss = &out->sessions[out->n_sessions++];
+			memset(ss, 0, sizeof(*ss));
+			session = sqlite3_column_int64(st, 0);
+			ss->starts_at = sqlite3_column_int64(st, 1);
+			sq_copy_text(ss->theme, sizeof(ss->theme), st, 2);
+			ss->duration_minutes = (unsigned)sqlite3_column_int(st, 3);
+			vcap = 0;
+		}
+		ss = &out->sessions[out->n_sessions - 1];
+		if (grow((void **)&ss->vouchers, &vcap, ss->n_vouchers,
+		    sizeof(*ss->vouchers), err) != 0)
+			goto fail;
+		v = &ss->vouchers[ss->n_vouchers++];
+		v->serial = (uint64_t)sqlite3_column_int64(st, 4);
+		v->value_cents = sqlite3_column_int64(st, 5);
+		v->amount_cents = sqlite3_column_int64(st, 6);
+	}
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "reading a statement's vouchers", err);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	store_statement_free(out);
+	return -1;
+}
+
+int
+store_batch_approve_begin(struct store *s, int64_t batch_id,
+    int64_t approved_by, struct pn_error *err)
+{
+	char status[STORE_STATUS_MAX], reference[SETTLE_REF_MAX];
+	int64_t drafted_by = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	if (sq_prepare(s, "SELECT status, drafted_by, reference FROM"
+	    " settlement_batch WHERE id = ?", &st, "preparing the approval",
+	    err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, batch_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_copy_text(status, sizeof(status), st, 0);
+		drafted_by = sqlite3_column_int64(st, 1);
+		sq_copy_text(reference, sizeof(reference), st, 2);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading the batch", err);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		sq_rollback(s);
+		pn_error_set(err, PN_E_ARG, "no settlement batch %lld",
+		    (long long)batch_id);
+		return ERR_BATCH_NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW)
+		goto fail;
+	if (strcmp(status, "draft") != 0) {
+		sq_rollback(s);
+		pn_error_set(err, PN_E_ARG, "batch %s is %s; this needs a "
+		    "draft", reference, status);
+		return ERR_BATCH_WRONG_STATE;
+	}
+	if (drafted_by == approved_by) {
+		sq_rollback(s);
+		pn_error_set(err, PN_E_ARG, "batch %s was drafted by the same "
+		    "user: another accountant must approve it", reference);
+		return ERR_SAME_APPROVER;
+	}
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+int
+store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
+    int64_t venue_id, const char *name, const char *media_type,
+    const void *data, size_t len, int64_t now, const char *actor,
+    struct pn_error *err)
+{
+	uint8_t hash[32];
+	char hex[65], object[40], detail[384];
+	sqlite3_stmt *st;
+	int rc;
+
+	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	if (sq_prepare(s, "INSERT INTO settlement_file (batch_id, kind,"
+	    " venue_id, name, media_type, content, hash, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, "preparing a file",
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	if (venue_id > 0)
+		sqlite3_bind_int64(st, 3, venue_id);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, media_type, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 6, data, len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_error(s, rc, "storing a file", err);
+	/* Names are made by settle.c from references and SIRETs: no quoting. */
+	(void)snprintf(object, sizeof(object), "batch:%lld",
+	    (long long)batch_id);
+	(void)snprintf(detail, sizeof(detail), "{\"blake2b\":\"%s\","
+	    "\"bytes\":%zu,\"kind\":\"%s\",\"name\":\"%s\"}", hex, len, kind,
+	    name);
+	return store_audit_append(s, now, actor, "settle.file", object, detail,
+	    err);
+}
+
+int
+store_batch_approve_commit(struct store *s, int64_t batch_id,
+    int64_t approved_by, const char *msg_id, const char *execution_date,
+    unsigned sepa_version, int64_t now, const char *actor,
+    struct pn_error *err)
+{
+	char object[40], detail[256];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, "UPDATE settlement_batch SET status = 'approved',"
+	    " approved_by = ?2, approved_at = ?3, msg_id = ?4,"
+	    " execution_date = ?5, sepa_version = ?6"
+	    " WHERE id = ?1 AND status = 'draft'", &st,
+	    "preparing the approval", err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, batch_id);
+	sqlite3_bind_int64(st, 2, approved_by);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, msg_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, execution_date, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, (int)sepa_version);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "approving the batch", err);
+		goto fail;
+	}
+	if (sqlite3_changes64(s->db) != 1) {
+		pn_error_set(err, PN_E_ARG, "batch %lld is no longer a draft",
+		    (long long)batch_id);
+		goto fail;
+	}
+	(void)snprintf(object, sizeof(object), "batch:%lld",
+	    (long long)batch_id);
+	(void)snprintf(detail, sizeof(detail), "{\"execution_date\":\"%s\","
+	    "\"msg_id\":\"%s\",\"sepa\":\"pain.001.001.%02u\"}",
+	    execution_date, msg_id, sepa_version);
+	if (store_audit_append(s, now, actor, "settle.approve", object, detail,
+	    err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+void
+store_batch_approve_abort(struct store *s)
+{
+	sq_rollback(s);
+}
+
+static void
+file_row(sqlite3_stmt *st, struct store_batch_file *f)
+{
+	const void *h;
+
+	memset(f, 0, sizeof(*f));
+	f->id = sqlite3_column_int64(st, 0);
+	sq_copy_text(f->kind, sizeof(f->kind), st, 1);
+	f->venue_id = sqlite3_column_int64(st, 2);
+	sq_copy_text(f->name, sizeof(f->name), st, 3);
+	sq_copy_text(f->media_type, sizeof(f->media_type), st, 4);
+	f->size = sqlite3_column_int64(st, 5);
+	h = sqlite3_column_blob(st, 6);
+	if (h != NULL && sqlite3_column_bytes(st, 6) == (int)sizeof(f->hash))
+		memcpy(f->hash, h, sizeof(f->hash));
+}
+
+#define FILE_COLUMNS "SELECT f.id, f.kind, coalesce(f.venue_id, 0), f.name," \
+	" f.media_type, length(f.content), f.hash, f.content" \
+	" FROM settlement_file f "
+
+int
+store_batch_files(struct store *s, int64_t batch_id,
+    int (*fn)(void *ctx, const struct store_batch_file *f), void *ctx,
+    struct pn_error *err)
+{
+	struct store_batch_file f;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* length() of a blob reads no content. */
+	if (sq_prepare(s, "SELECT f.id, f.kind, coalesce(f.venue_id, 0),"
+	    " f.name, f.media_type, length(f.content), f.hash"
+	    " FROM settlement_file f WHERE f.batch_id = ?"
+	    " ORDER BY f.kind = 'statement', f.name", &st,
+	    "preparing the files", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		file_row(st, &f);
+		if (fn(ctx, &f) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		sq_error(s, rc, "listing the files", err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One file found by where (two parameters: ?1 integer, ?2 text). */
+static int
+file_fetch(struct store *s, const char *where, int64_t a, const char *b,
+    struct store_batch_file *info, void **data, size_t *len,
+    struct pn_error *err)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	(void)snprintf(sql, sizeof(sql), "%s%s", FILE_COLUMNS, where);
+	if (sq_prepare(s, sql, &st, "preparing a file", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int n = sqlite3_column_bytes(st, 7);
+
+		file_row(st, info);
+		if ((*data = malloc(n > 0 ? (size_t)n : 1)) == NULL) {
+			sqlite3_finalize(st);
+			return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		}
+		if (n > 0)
+			memcpy(*data, sqlite3_column_blob(st, 7), (size_t)n);
+		*len = (size_t)n;
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a file", err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_batch_file_get(struct store *s, int64_t batch_id, const char *name,
+    struct store_batch_file *info, void **data, size_t *len,
+    struct pn_error *err)
+{
+	return file_fetch(s, "WHERE f.batch_id = ?1 AND f.name = ?2", batch_id,
+	    name, info, data, len, err);
+}
+
+int
+store_venue_statement_get(struct store *s, int64_t venue_id,
+    const char *reference, struct store_batch_file *info, void **data,
+    size_t *len, struct pn_error *err)
+{
+	return file_fetch(s, "JOIN settlement_batch b ON b.id = f.batch_id"
+	    " WHERE f.venue_id = ?1 AND b.reference = ?2"
+	    " AND f.kind = 'statement' AND b.status IN ('approved', 'paid')",
+	    venue_id, reference, info, data, len, err);
+}

@@ -1,0 +1,395 @@
+# test_settle.sh -- a full settlement cycle with the real binaries: booklets
+# issued, terminals enrolled at three venues, vouchers redeemed across two
+# months (some offline), a dispute, October and November drafted, approved
+# by a second accountant, exported (both pain.001 versions checked against
+# the ISO schemas), paid; four-eyes, drafting twice and at once, rejection,
+# carry-over, and bad input, each refused with nothing written.
+#
+# Dates come from faketime (libfaketime): every program of one step runs
+# with the same offset from the real clock, so the server, the terminals
+# and passnum-admin agree on a day in October, November or December 2026.
+. "$(dirname "$0")/lib.sh"
+
+D="$OUT/data"
+CFG="$D/passnumd.ini"
+DB="$D/passnum.db"
+XSD="$(cd "$(dirname "$0")/../data/sepa" && pwd)"
+SIRET1=21440143800012
+SIRET2=35600000000001
+SIRET3=44234567800019
+q() { sqlite3 "$DB" "$1"; }
+# ASan refuses to start when libfaketime is preloaded ahead of it unless told.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+# at DATE: from now on, programs run as if it were DATE (UTC).
+FT_OFF=0
+at() { FT_OFF=$(( $(date -u -d "$1" +%s) - $(date +%s) )); }
+# The library itself rather than the faketime wrapper, so that the
+# process started (and stopped) is the program.
+FTLIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
+ft() {
+	if [ "$FT_OFF" -ge 0 ]; then f="+${FT_OFF}"; else f="${FT_OFF}"; fi
+	env LD_PRELOAD="$FTLIB" FAKETIME="$f" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    "$@"
+}
+# Started by env itself, not through ft (a function run in the background
+# is a subshell), so that $! is passnumd.
+start() {
+	if [ "$FT_OFF" -ge 0 ]; then f="+${FT_OFF}"; else f="${FT_OFF}"; fi
+	env LD_PRELOAD="$FTLIB" FAKETIME="$f" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    "$BUILD/bin/passnumd" --config "$CFG" >"$OUT/server.log" 2>&1 &
+	PID=$!
+	i=0
+	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
+			sed 's/^/#   /' "$OUT/server.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+	URL=$(sed -n 's/.*listening on \(https*:[^ ]*\)\/$/\1/p' \
+	    "$OUT/server.log")
+}
+stop() { passnumd_stop; }
+trap stop EXIT
+admin() { run ft "$ADMIN" "$@" --config "$CFG"; }
+term() {
+	dir=$1
+	shift
+	run ft "$TERMINAL" "$@" --data "$dir"
+}
+# said STATUS TEXT DESCRIPTION: the last run exited STATUS with TEXT.
+said() {
+	if [ "$status" -eq "$1" ] &&
+	    cat "$OUT/stdout" "$OUT/stderr" | grep -qF -- "$2"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		echo "# wanted status $1 and '$2'; got status $status:"
+		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
+	fi
+}
+# code B N: the text of voucher N (1-10) of booklet B (1-3).
+code() {
+	grep -o '"code":"PN1:[^"]*"' "$OUT/booklet$1.json" | sed -n "$2p" |
+	    sed 's/"code":"//; s/"$//'
+}
+# session T: open a 90-minute session at terminal dir T; its id prefix in $S.
+session() {
+	term "$1" session open --theme 2 --duration 90
+	S=$(sed -n 's/^séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
+}
+redeem() { term "$1" redeem "$(code "$2" "$3")" --session "$S"; }
+add_venue() {
+	ft "$ADMIN" venue add --config "$CFG" --name "$1" --siret "$2" \
+	    --address "2 place de la Mairie" --commune "$4" --iban "$3" \
+	    --bic AGRIFRPP --contact "accueil" --accredited-from 2026-01-01 \
+	    >/dev/null
+}
+snapshot() {
+	q "SELECT (SELECT count(*) FROM settlement_batch) || '/' ||
+	    (SELECT count(*) FROM settlement_line) || '/' ||
+	    (SELECT count(*) FROM settlement_item) || '/' ||
+	    (SELECT count(*) FROM settlement_file) || '/' ||
+	    (SELECT count(*) FROM dispute) || '/' ||
+	    (SELECT group_concat(status) FROM settlement_batch) || '/' ||
+	    (SELECT count(*) FROM voucher WHERE status = 'settled') || '/' ||
+	    (SELECT count(*) FROM audit_log)"
+}
+# refused DESC NAME -- ARGS: passnum-admin ARGS exits 1 naming error NAME,
+# and the settlement tables and audit log are as they were.
+refused() {
+	desc=$1 name=$2
+	shift 3
+	before=$(snapshot)
+	admin "$@"
+	after=$(snapshot)
+	if [ "$status" -eq 1 ] && grep -qF "$name" "$OUT/stderr" &&
+	    [ "$before" = "$after" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "# status $status, wanted 1 naming $name; $before -> $after"
+		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
+	fi
+}
+batch_of() { q "SELECT reference FROM settlement_batch WHERE period = '$1' AND status <> 'rejected'"; }
+
+# --- September: the programme, three venues, two accountants -----------------
+at "2026-09-20 08:00:00"
+ft "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
+TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
+add_venue "Médiathèque de l'Île" $SIRET1 FR7630006000011234567890189 "Rezé"
+add_venue "Espace numérique Bouguenais" $SIRET2 \
+    "FR35 1005 7190 0300 0200 0300 190" "Bouguenais"
+add_venue "Tiers-lieu Saint-Herblain" $SIRET3 FR1420041010050500013M02606 \
+    "Saint-Herblain"
+for u in alice bob; do
+	ft "$ADMIN" user add --config "$CFG" --login $u --name "$u" \
+	    --role accountant >/dev/null
+done
+admin programme rules --id 1 --commission-bp 250 --budget-line "65-6574 Pass numérique"
+said 0 "commission 2.50 %" "programme rules: 2.5 % commission, a budget line"
+cat >>"$CFG" <<'EOF'
+
+[settlement]
+debtor_name = Département de Loire-Atlantique
+debtor_iban = FR76 3000 1007 9412 3456 7890 185
+debtor_bic = BDFEFRPPCCT
+EOF
+
+# --- October: booklets, terminals, sessions, one venue offline ---------------
+at "2026-10-05 08:00:00"
+check "passnumd starts on 5 October" start
+sed -i "s/^port = 0$/port = ${URL##*:}/" "$CFG"
+for b in 1 2 3; do
+	curl -s -o "$OUT/booklet$b.json" -H "Authorization: Bearer $TOKEN" \
+	    --data-binary "{\"programme\": 1, \"beneficiary\": {\"ref\": \"S-$b\",
+	    \"pathway\": \"rsa\", \"age_band\": \"26-44\", \"commune\": \"Rezé\"}}" \
+	    "$URL/api/v1/booklets"
+done
+check "three booklets: vouchers 1 to 30" test "$(q 'SELECT count(*) FROM voucher')" = 30
+for i in 1 2 3; do
+	eval "SIRET=\$SIRET$i"
+	C=$(ft "$ADMIN" terminal code --config "$CFG" --siret "$SIRET" 2>/dev/null)
+	term "$OUT/t$i" enrol --server "$URL" --code "$C"
+	said 0 "enrolled" "terminal $i enrolled at venue $i"
+done
+session "$OUT/t1"
+for n in 1 2 3; do redeem "$OUT/t1" 1 $n; done
+said 0 "ACCEPTÉ" "venue 1 redeems vouchers 1-3 online"
+session "$OUT/t2"
+for n in 1 2; do redeem "$OUT/t2" 2 $n; done
+said 0 "ACCEPTÉ" "venue 2 redeems vouchers 11-12 online"
+session "$OUT/t3"
+stop
+for n in 1 2; do redeem "$OUT/t3" 3 $n; done
+said 3 "ACCEPTÉ HORS LIGNE" "venue 3, offline, takes vouchers 21-22"
+at "2026-10-06 08:00:00"
+start
+term "$OUT/t3" sync
+said 0 "2 accepté(s)" "the next day, venue 3 syncs: both accepted"
+at "2026-10-20 12:00:00"
+stop
+start
+term "$OUT/t1" sync
+session "$OUT/t1"
+for n in 4 5; do redeem "$OUT/t1" 1 $n; done
+said 0 "ACCEPTÉ" "20 October: venue 1 redeems vouchers 4-5"
+check "9 accepted redemptions in October" \
+    test "$(q "SELECT count(*) FROM redemption WHERE outcome = 'accepted'")" = 9
+
+# --- 10 November: October is settled ------------------------------------------
+at "2026-11-10 09:00:00"
+stop
+start
+refused "a period that has not ended: 2026-11 on 10 November" \
+    PERIOD_NOT_ENDED -- settle draft --period 2026-11 --as alice
+refused "an impossible period: 2026-13" BAD_PERIOD -- \
+    settle draft --period 2026-13 --as alice
+refused "a quarter when periods are months" BAD_PERIOD -- \
+    settle draft --period 2026-T3 --as alice
+refused "a caseworker may not draft" "not an accountant" -- \
+    settle draft --period 2026-10 --as caseworker
+admin settle draft --period 2026-10 --as alice
+said 0 "batch PN-2026-10-01" "alice drafts October: PN-2026-10-01"
+said 0 "3 line(s), 9 voucher(s), 87,75" \
+    "3 lines, 9 vouchers, 87,75 € (10 € less 2.5 % each)"
+admin settle draft --period 2026-10 --as bob
+said 0 "has a batch already" "drafting October again returns the same batch"
+check "still one batch, 9 items" test "$(q 'SELECT count(*) FROM settlement_batch')/$(q 'SELECT count(*) FROM settlement_item')" = "1/9"
+refused "the drafter cannot approve (four-eyes)" SAME_APPROVER -- \
+    settle approve --batch PN-2026-10-01 --as alice
+refused "a draft cannot be marked paid" BATCH_WRONG_STATE -- \
+    settle paid --batch PN-2026-10-01 --as alice --bank-ref VIR1 \
+    --date 2026-11-10
+refused "an unknown batch" BATCH_NOT_FOUND -- \
+    settle approve --batch PN-2026-10-09 --as bob
+admin settle approve --batch PN-2026-10-01 --as bob --sepa 03
+said 0 "approved by bob" "bob approves October, pain.001.001.03"
+refused "approving twice" BATCH_WRONG_STATE -- \
+    settle approve --batch PN-2026-10-01 --as bob
+check "5 files stored: payment, mandates, 3 statements" \
+    test "$(q 'SELECT count(*) FROM settlement_file')" = 5
+check "one settle.file audit row per file, with its hash" test "$(q "SELECT
+    count(*) FROM audit_log WHERE action = 'settle.file' AND detail LIKE
+    '%\"blake2b\":\"________________________________________________________________\"%'")" = 5
+admin settle export --batch PN-2026-10-01 --out "$OUT/oct"
+said 0 "5 file(s) of PN-2026-10-01" "export writes the five files"
+X03="$OUT/oct/PN-2026-10-01-pain.001.001.03.xml"
+check "the pain.001.001.03 file validates against the ISO schema" \
+    xmllint --noout --schema "$XSD/pain.001.001.03.xsd" "$X03"
+check "NbOfTxs 3 and CtrlSum 87.75 in the group header" sh -c \
+    "grep -q '<NbOfTxs>3</NbOfTxs>' '$X03' && grep -q '<CtrlSum>87.75</CtrlSum>' '$X03'"
+check "accents transliterated: Mediatheque de l'Ile" \
+    grep -q "Mediatheque de l'Ile" "$X03"
+for f in "$OUT"/oct/*; do
+	h=$(b2sum -l 256 "$f" | cut -d' ' -f1)
+	check "$(basename "$f"): its BLAKE2b is the one in the audit log" \
+	    test "$(q "SELECT count(*) FROM audit_log WHERE action =
+	    'settle.file' AND detail LIKE '%$h%'")" = 1
+done
+refused "export refuses to overwrite" "File exists" -- \
+    settle export --batch PN-2026-10-01 --out "$OUT/oct"
+refused "a redemption in a batch cannot be disputed" REDEMPTION_IN_BATCH -- \
+    dispute open --serial 1 --as alice --reason "séance non tenue"
+refused "a payment dated tomorrow" BAD_PAYMENT -- \
+    settle paid --batch PN-2026-10-01 --as alice --bank-ref VIR1 \
+    --date 2026-11-11
+refused "a bank reference with a space" BAD_PAYMENT -- \
+    settle paid --batch PN-2026-10-01 --as alice --bank-ref "VIR 1" \
+    --date 2026-11-10
+admin settle paid --batch PN-2026-10-01 --as alice --bank-ref VIR20261110 \
+    --date 2026-11-10
+said 0 "paid on 2026-11-10" "October marked paid with the bank's reference"
+check "its 9 vouchers are settled" test "$(q "SELECT group_concat(serial)
+    FROM voucher WHERE status = 'settled'")" = "1,2,3,4,5,11,12,21,22"
+refused "a paid batch cannot be rejected" BATCH_WRONG_STATE -- \
+    settle reject --batch PN-2026-10-01 --as bob --reason "erreur"
+refused "a settled redemption cannot be disputed" REDEMPTION_IN_BATCH -- \
+    dispute open --serial 21 --as alice --reason "doute"
+
+# --- November: more sessions, one offline, one dispute ------------------------
+term "$OUT/t1" sync
+session "$OUT/t1"
+for n in 6 7; do redeem "$OUT/t1" 1 $n; done
+said 0 "ACCEPTÉ" "10 November: venue 1 redeems vouchers 6-7"
+term "$OUT/t2" sync
+session "$OUT/t2"
+redeem "$OUT/t2" 2 3
+said 0 "ACCEPTÉ" "venue 2 redeems voucher 13"
+term "$OUT/t3" sync
+session "$OUT/t3"
+stop
+redeem "$OUT/t3" 3 3
+said 3 "ACCEPTÉ HORS LIGNE" "venue 3 takes voucher 23 offline"
+at "2026-11-16 09:00:00"
+start
+term "$OUT/t3" sync
+said 0 "1 accepté(s)" "16 November: venue 3 syncs voucher 23"
+term "$OUT/t2" sync
+session "$OUT/t2"
+for n in 4 5; do redeem "$OUT/t2" 2 $n; done
+said 0 "ACCEPTÉ" "venue 2 redeems vouchers 14-15"
+refused "a dispute without a reason" REASON_REQUIRED -- \
+    dispute open --serial 14 --as alice --reason " "
+refused "a voucher never redeemed" REDEMPTION_NOT_FOUND -- \
+    dispute open --serial 30 --as alice --reason "doute"
+admin dispute open --serial 14 --as alice --reason "le bénéficiaire dit ne pas être venu"
+said 0 "held out of settlement" "alice disputes voucher 14 within the window"
+DISPUTE=$(q "SELECT id FROM dispute")
+refused "a second dispute on the same redemption" DISPUTE_ALREADY_OPEN -- \
+    dispute open --serial 14 --as bob --reason "idem"
+
+# --- 10 December: November drafted twice at once, rejected, redrafted ---------
+at "2026-12-10 09:00:00"
+stop
+start
+refused "the contest window of 10 November's session has closed" \
+    CONTEST_WINDOW_PASSED -- dispute open --serial 6 --as alice --reason "tard"
+ft "$ADMIN" settle draft --config "$CFG" --period 2026-11 --as alice \
+    >"$OUT/d1" 2>&1 &
+p1=$!
+ft "$ADMIN" settle draft --config "$CFG" --period 2026-11 --as admin \
+    >"$OUT/d2" 2>&1 &
+p2=$!
+wait $p1
+s1=$?
+wait $p2
+s2=$?
+check "two accountants draft November at the same time: both succeed" \
+    test "$s1/$s2" = "0/0"
+check "one batch for November, the same reference for both" sh -c \
+    "grep -q 'batch PN-2026-11-01' '$OUT/d1' && grep -q 'batch PN-2026-11-01' '$OUT/d2'"
+check "its 4 items: 6, 7, 13 and 23 (14-15 held by the dispute)" \
+    test "$(q "SELECT group_concat(serial) FROM (SELECT r.serial FROM
+    settlement_item i JOIN redemption r ON r.id = i.redemption_id
+    JOIN settlement_line l ON l.id = i.line_id JOIN settlement_batch b
+    ON b.id = l.batch_id WHERE i.active = 1 AND b.reference =
+    'PN-2026-11-01' ORDER BY r.serial)")" = "6,7,13,23"
+check "no redemption is in two active items" test "$(q "SELECT count(*) FROM
+    (SELECT redemption_id FROM settlement_item WHERE active = 1
+    GROUP BY redemption_id HAVING count(*) > 1)")" = 0
+refused "a reason is needed to reject" REASON_REQUIRED -- \
+    settle reject --batch PN-2026-11-01 --as bob --reason ""
+admin settle reject --batch PN-2026-11-01 --as bob --reason "contestation en cours"
+said 0 "rejected by bob" "bob rejects the November draft"
+admin dispute resolve --id "$DISPUTE" --as bob --dismiss "présence confirmée par le lieu"
+said 0 "dismissed" "the dispute is dismissed: 14 is payable again"
+sed -i 's/^debtor_bic = BDFEFRPPCCT$/debtor_bic = BDFEFRPPCCT\nminimum_cents = 1000/' "$CFG"
+admin settle draft --period 2026-11 --as alice
+said 0 "batch PN-2026-11-02" "November drafted again: PN-2026-11-02"
+said 0 "2 line(s), 5 voucher(s), 48,75" \
+    "the rejected lines come back: 5 vouchers of venues 1 and 2"
+said 0 "1 venue(s) carried over" "venue 3 (9,75 € under the 10 € minimum) is carried over"
+check "voucher 23 stays in the pool for a later period" test "$(q "SELECT
+    count(*) FROM settlement_item i JOIN redemption r ON r.id =
+    i.redemption_id WHERE r.serial = 23 AND i.active = 1")" = 0
+
+# An IBAN that fails mod-97 on a line stops the payment file: nothing approved.
+GOOD=$(q "SELECT iban FROM settlement_line l JOIN settlement_batch b ON b.id =
+    l.batch_id WHERE b.reference = 'PN-2026-11-02' AND l.siret = '$SIRET1'")
+q "UPDATE settlement_line SET iban = 'FR7630006000011234567890188' WHERE
+    siret = '$SIRET1' AND batch_id = (SELECT id FROM settlement_batch WHERE
+    reference = 'PN-2026-11-02')"
+refused "an invalid IBAN refuses the payment file, naming the venue" \
+    "EXPORT_REFUSED" -- settle approve --batch PN-2026-11-02 --as bob
+check "and the message names the venue" grep -q "Médiathèque\|Mediatheque\|$SIRET1" "$OUT/stderr"
+q "UPDATE settlement_line SET iban = '$GOOD' WHERE siret = '$SIRET1' AND
+    batch_id = (SELECT id FROM settlement_batch WHERE reference = 'PN-2026-11-02')"
+admin settle approve --batch PN-2026-11-02 --as bob
+said 0 "pain.001.001.09" "bob approves November in pain.001.001.09"
+admin settle export --batch PN-2026-11-02 --out "$OUT/nov"
+X09="$OUT/nov/PN-2026-11-02-pain.001.001.09.xml"
+check "the pain.001.001.09 file validates against the ISO schema" \
+    xmllint --noout --schema "$XSD/pain.001.001.09.xsd" "$X09"
+check "NbOfTxs 2 and CtrlSum 48.75" sh -c \
+    "grep -q '<NbOfTxs>2</NbOfTxs>' '$X09' && grep -q '<CtrlSum>48.75</CtrlSum>' '$X09'"
+check "the execution date is Friday 11 December 2026 (a business day)" \
+    grep -q "<Dt>2026-12-11</Dt>" "$X09"
+# Every creditor IBAN passes mod-97, computed here independently.
+ibans_ok() {
+	grep -q "<IBAN>" "$1" || return 1
+	for iban in $(sed -n 's/.*<IBAN>\([A-Z0-9]*\)<\/IBAN>.*/\1/p' "$1"); do
+		python3 -c "import sys; s=sys.argv[1]; s=s[4:]+s[:4]; \
+sys.exit(int(''.join(str(int(c,36)) for c in s)) % 97 != 1)" "$iban" ||
+		    return 1
+	done
+}
+check "every IBAN in the file passes mod-97" ibans_ok "$X09"
+CSV="$OUT/nov/PN-2026-11-02-mandats.csv"
+check "the mandate list sums to 48,75 (decimal comma, ';')" test "$(tail -n +2 "$CSV" |
+    awk -F';' '{ gsub(/\r/, ""); split($5, a, ","); c += a[1] * 100 + a[2] } END { print c }')" = 4875
+check "and carries the budget line" grep -q "65-6574 Pass numérique" "$CSV"
+# Each statement lists exactly its venue's vouchers of the batch.
+for i in 1 2; do
+	eval "SIRET=\$SIRET$i"
+	pdftotext -layout "$OUT/nov/PN-2026-11-02-releve-$SIRET.pdf" "$OUT/st$i.txt"
+	want=$(q "SELECT group_concat(r.serial, ' ') FROM (SELECT r.serial FROM
+	    settlement_item i JOIN settlement_line l ON l.id = i.line_id
+	    JOIN settlement_batch b ON b.id = l.batch_id JOIN redemption r
+	    ON r.id = i.redemption_id WHERE b.reference = 'PN-2026-11-02' AND
+	    l.siret = '$SIRET' ORDER BY r.serial) r")
+	# Printed serials: 12 digits in groups of four, then a check digit.
+	found=$(grep -oE '^ +[0-9]{4} [0-9]{4} [0-9]{4} [0-9] ' "$OUT/st$i.txt" |
+	    awk '{ print ($1 $2 $3) + 0 }' | sort -n | tr '\n' ' ')
+	check "statement of venue $i lists its vouchers ($want)" \
+	    test -n "$want" -a "${found% }" = "$want"
+	check "statement of venue $i names the batch" grep -q "PN-2026-11-02" "$OUT/st$i.txt"
+done
+check "venue 3, carried over, has no statement in this batch" \
+    test ! -e "$OUT/nov/PN-2026-11-02-releve-$SIRET3.pdf"
+admin settle paid --batch PN-2026-11-02 --as alice --bank-ref VIR20261210 \
+    --date 2026-12-10
+said 0 "paid on 2026-12-10" "November marked paid"
+check "14 vouchers settled, 1 (voucher 23) redeemed and waiting" test \
+    "$(q "SELECT count(*) FROM voucher WHERE status = 'settled'")/$(q "SELECT
+    group_concat(serial) FROM voucher WHERE status = 'redeemed'")" = "14/23"
+admin settle list
+said 0 "PN-2026-11-01	2026-11	rejected" "settle list shows every batch"
+admin audit
+said 0 "ok" "passnum-admin audit passes after the whole cycle"
+expect 2 "expected draft, list" "settle without a subcommand: usage error" -- \
+    "$ADMIN" settle
+done_testing
