@@ -62,6 +62,22 @@ const struct http_route http_routes[] = {
 	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
 	{ "GET",  "/compta/bilan.csv",		ui_report_csv,
 	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
+	{ "GET",  "/lieu/releves",		ui_venue_statements, VENUE_PAGES, PAGE },
+	{ "GET",  "/lieu/releves/{}.pdf",	ui_venue_statement_pdf, VENUE_PAGES, PAGE },
+
+	/* The accounting pages: settlement batches and disputes, for
+	 * accountants and admins standing in for them. */
+#define ACCOUNTING (ROLE_ACCOUNTANT | ROLE_ADMIN)
+	{ "GET",  "/compta",			ui_compta,		ACCOUNTING, PAGE },
+	{ "POST", "/compta/lots",		ui_compta_draft,	ACCOUNTING, PAGE },
+	{ "GET",  "/compta/lots/{}",		ui_compta_batch,	ACCOUNTING, PAGE },
+	{ "POST", "/compta/lots/{}/approuver",	ui_compta_approve,	ACCOUNTING, PAGE },
+	{ "POST", "/compta/lots/{}/payer",	ui_compta_paid,		ACCOUNTING, PAGE },
+	{ "POST", "/compta/lots/{}/rejeter",	ui_compta_reject,	ACCOUNTING, PAGE },
+	{ "GET",  "/compta/lots/{}/fichiers/{}", ui_compta_file,	ACCOUNTING, PAGE },
+	{ "GET",  "/compta/contestations",	ui_compta_disputes,	ACCOUNTING, PAGE },
+	{ "POST", "/compta/contestations",	ui_compta_dispute_open,	ACCOUNTING, PAGE },
+	{ "POST", "/compta/contestations/{}",	ui_compta_dispute_resolve, ACCOUNTING, PAGE },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -116,4 +116,48 @@ enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/confl
 enum MHD_Result ui_report(struct http_request *req);		/* GET /compta/bilan */
 enum MHD_Result ui_report_csv(struct http_request *req);	/* GET /compta/bilan.csv */
 
+/* --- The accounting pages (settlement) and the venues' statements ------- */
+
+/*
+ * The alert above a form refused with code: its French message and, when
+ * there is one, the detail the refusal gave (detail may be NULL or "").
+ */
+void ui_compta_alert(struct html *h, enum err_code code, const char *detail);
+
+/*
+ * The attributes of the control id: aria-invalid when invalid, and
+ * aria-describedby naming its hint (NULL: none) and, when invalid, its
+ * message "id-error" (put by ui_compta_field_error()).
+ */
+void ui_compta_field_attrs(struct html *h, const char *id, const char *hint,
+    bool invalid);
+
+/* The message "id-error" of the control id, when invalid. */
+void ui_compta_field_error(struct html *h, const char *id, bool invalid,
+    const char *message);
+
+/* The period's French name, or its text when it no longer parses. */
+void ui_compta_period_label(struct http_request *req, const char *text,
+    char *buf, size_t len);
+
+/* ui_compta.c */
+enum MHD_Result ui_compta(struct http_request *req);		/* GET /compta */
+enum MHD_Result ui_compta_draft(struct http_request *req);	/* POST /compta/lots */
+
+/* ui_compta_batch.c */
+enum MHD_Result ui_compta_batch(struct http_request *req);	/* GET /compta/lots/{ref} */
+enum MHD_Result ui_compta_approve(struct http_request *req);	/* POST /compta/lots/{ref}/approuver */
+enum MHD_Result ui_compta_paid(struct http_request *req);	/* POST /compta/lots/{ref}/payer */
+enum MHD_Result ui_compta_reject(struct http_request *req);	/* POST /compta/lots/{ref}/rejeter */
+enum MHD_Result ui_compta_file(struct http_request *req);	/* GET /compta/lots/{ref}/fichiers/{id} */
+
+/* ui_compta_disputes.c */
+enum MHD_Result ui_compta_disputes(struct http_request *req);	/* GET /compta/contestations */
+enum MHD_Result ui_compta_dispute_open(struct http_request *req);	/* POST /compta/contestations */
+enum MHD_Result ui_compta_dispute_resolve(struct http_request *req);	/* POST /compta/contestations/{id} */
+
+/* ui_venue_statements.c */
+enum MHD_Result ui_venue_statements(struct http_request *req);	/* GET /lieu/releves */
+enum MHD_Result ui_venue_statement_pdf(struct http_request *req);	/* GET /lieu/releves/{ref}.pdf */
+
 #endif

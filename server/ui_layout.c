@@ -38,6 +38,8 @@ static const char stylesheet[] =
 "background:#00477f;color:#fff;text-decoration:none;cursor:pointer}"
 ".secondary{background:#fff;color:#00477f}"
 ".danger{background:#a3001b;border-color:#a3001b;color:#fff}"
+"button:disabled{background:#e6e6e6;border-color:#767676;color:#3a3a3a;"
+"cursor:not-allowed}code.hash{overflow-wrap:anywhere}"
 "header button{margin:0;background:#fff;color:#00477f;padding:.3rem .8rem}"
 ".panel{background:#fff;border:1px solid #ccc;border-radius:6px;"
 "padding:1rem;margin:1rem 0}"
@@ -106,13 +108,17 @@ ui_stylesheet(struct http_request *req)
 const char *
 ui_home_path(const struct store_principal *who)
 {
-	return who != NULL && who->role == ROLE_VENUE ? "/lieu" : "/accueil";
+	if (who != NULL && who->role == ROLE_VENUE)
+		return "/lieu";
+	if (who != NULL && who->role == ROLE_ACCOUNTANT)
+		return "/compta";
+	return "/accueil";
 }
 
 /*
  * A public route: the visitor is looked up here only to send a venue user
- * to the venue's pages; anyone else goes to /accueil, which asks for a
- * login or refuses as it must.
+ * to the venue's pages and an accountant to the accounting pages; anyone
+ * else goes to /accueil, which asks for a login or refuses as it must.
  */
 enum MHD_Result
 ui_root(struct http_request *req)
@@ -122,9 +128,9 @@ ui_root(struct http_request *req)
 	char detail[128];
 	bool has;
 
-	if (auth_check(req, ROLE_VENUE, &who, &sess, &has, detail,
-	    sizeof(detail)) == AUTH_OK)
-		return http_redirect(req, "/lieu");
+	if (auth_check(req, ROLE_VENUE | ROLE_ACCOUNTANT, &who, &sess, &has,
+	    detail, sizeof(detail)) == AUTH_OK)
+		return http_redirect(req, ui_home_path(&who));
 	return http_redirect(req, "/accueil");
 }
 
@@ -162,12 +168,14 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			html_put(h, "<a href=\"/lieu\">Séances et "
 			    "remboursements</a><a href=\"/lieu/conflits\">"
 			    "Conflits</a>");
-		else
+		else if (who->role != ROLE_ACCOUNTANT)
 			html_put(h, "<a href=\"/carnets/nouveau\">Nouveau "
 			    "carnet</a><a href=\"/recherche\">Rechercher un "
 			    "chèque</a>");
 		if (who->role == ROLE_ADMIN)
 			html_put(h, "<a href=\"/lieu\">Lieux partenaires</a>");
+		if (who->role == ROLE_ACCOUNTANT || who->role == ROLE_ADMIN)
+			html_put(h, "<a href=\"/compta\">Règlements</a>");
 		html_put(h, "<span>%s</span>", who->name[0] != '\0' ?
 		    who->name : who->login);
 		if (http_request_session(req) != NULL) {

@@ -119,6 +119,9 @@ ui_venue_home(struct http_request *req)
 	    "des chèques acceptés aux séances qui commencent ce mois-ci ; le "
 	    "Département le rembourse après validation des séances. Un "
 	    "chèque en conflit n’est pas compté.</p>");
+	ui_venue_href(&uv, "/lieu/releves", NULL, href, sizeof(href));
+	html_put(&h, "<p><a href=\"%s\">Relevés de règlement</a> : ce que "
+	    "chaque virement du Département a payé.</p>", href);
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucune séance ce mois-ci.</p>");
 	else

@@ -17,6 +17,11 @@
 // its session SESSION and its conflicts go through the same checks and
 // axe-core.
 //
+// With ACCOUNTANT-LOGIN ACCOUNTANT-PASSWORD after those, an accountant
+// then logs in, lands on /compta, drafts the previous period's batch
+// through the form "Préparer le lot", and /compta, the batch's page and
+// /compta/contestations go through the same checks and axe-core.
+//
 // Prints TAP (tests/run.sh counts it); screenshots and axe results go to
 // OUTDIR. CHROMIUM overrides the browser (default /usr/bin/chromium).
 import { createRequire } from 'node:module';
@@ -31,7 +36,8 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
 const [URL_, PASSWORD, OUTDIR, VENUE_LOGIN, VENUE_PASSWORD, VENUE_MONTH,
-    VENUE_SESSION] = process.argv.slice(2);
+    VENUE_SESSION, ACCOUNTANT_LOGIN, ACCOUNTANT_PASSWORD] =
+    process.argv.slice(2);
 if (!URL_ || !PASSWORD || !OUTDIR) {
 	console.error('usage: node pages.test.mjs URL PASSWORD OUTDIR');
 	process.exit(2);
@@ -461,7 +467,9 @@ try {
 		    ['venue month', `/lieu?mois=${VENUE_MONTH}`,
 			'Séances et remboursements'],
 		    ['venue session', `/lieu/sessions/${VENUE_SESSION}`, null],
-		    ['venue conflicts', '/lieu/conflits', 'Chèques en conflit']]) {
+		    ['venue conflicts', '/lieu/conflits', 'Chèques en conflit'],
+		    ['venue statements', '/lieu/releves',
+			'Relevés de règlement']]) {
 			const resp = await page.goto(`${BASE}${path}`);
 			ok(resp.status() === 200, `${label}: GET ${path}: 200`);
 			if (h1)
@@ -472,6 +480,61 @@ try {
 			await axePage.goto(`${BASE}${path}`);
 			await axe(axePage, label);
 		}
+	}
+
+	if (ACCOUNTANT_LOGIN) {
+		step = 'accounting pages';
+		await page.getByRole('button', { name: 'Se déconnecter' })
+		    .click();
+		await page.waitForURL(/\/connexion/);
+		await page.getByLabel('Identifiant')
+		    .pressSequentially(ACCOUNTANT_LOGIN);
+		await page.getByLabel('Mot de passe')
+		    .pressSequentially(ACCOUNTANT_PASSWORD);
+		await page.getByLabel('Mot de passe').press('Enter');
+		await page.waitForURL(/\/compta$/);
+		ok(true, 'an accountant logging in lands on /compta');
+		await heading(page, 'Règlements', 'accounting');
+		await noSideScroll(page, 'accounting');
+		await screenshot(page, 'compta');
+		await skipLink(page, 'accounting');
+		await axeContext.clearCookies();
+		await axeContext.addCookies(await context.cookies());
+		await axePage.goto(`${BASE}/compta`);
+		await axe(axePage, 'accounting');
+
+		step = 'drafting a batch';
+		const period = await page.getByLabel('Période').inputValue();
+		ok(/^\d{4}-(\d{2}|T\d)$/.test(period),
+		    `accounting: the period field holds the previous period (${period})`);
+		await page.getByRole('button', { name: 'Préparer le lot' }).click();
+		await page.waitForURL(/\/compta\/lots\/[^/?]+\?prepare=1$/);
+		const batchPath = new URL(page.url()).pathname;
+		await heading(page, `Lot ${batchPath.split('/')[3]}`, 'batch');
+		ok(await page.getByRole('status').getByText('Le lot est préparé')
+		    .isVisible(), 'batch: "Le lot est préparé" is announced');
+		const approve = page.getByRole('button', { name: 'Approuver le lot' });
+		ok(await approve.isDisabled(),
+		    'batch: its drafter finds "Approuver le lot" disabled');
+		ok(await page.getByText('un autre comptable doit approuver')
+		    .isVisible(), 'batch: and is told why');
+		await noSideScroll(page, 'batch');
+		await screenshot(page, 'lot');
+		await skipLink(page, 'batch');
+		await axePage.goto(`${BASE}${batchPath}`);
+		await axe(axePage, 'batch');
+
+		step = 'disputes page';
+		await page.getByRole('link', { name: 'Retour aux règlements' })
+		    .click();
+		await page.getByRole('main').getByRole('link',
+		    { name: 'Contestations' }).click();
+		await page.waitForURL(/\/compta\/contestations$/);
+		await heading(page, 'Contestations', 'disputes');
+		await noSideScroll(page, 'disputes');
+		await screenshot(page, 'contestations');
+		await axePage.goto(`${BASE}/compta/contestations`);
+		await axe(axePage, 'disputes');
 	}
 
 	step = 'console and CSP';

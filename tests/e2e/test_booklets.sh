@@ -211,6 +211,24 @@ matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
 # The funder's report: accounting's and the admin's.
 matrix GET /compta/bilan "" 303 403 403 200 200
 matrix GET /compta/bilan.csv "" 303 403 403 200 200
+# The settlement pages: a venue's statements, and the accountants' pages
+# (admins too). No batch exists here: its pages and actions are 404, a
+# malformed period or serial 400.
+matrix GET /lieu/releves "" 303 403 200 403 200
+matrix GET "/lieu/releves/1.pdf?lieu=1" "" 303 403 404 403 404
+matrix GET /compta "" 303 403 403 200 200
+matrix POST /compta/lots "periode=2026-13" 303 403 403 400 400
+matrix GET /compta/lots/1 "" 303 403 403 404 404
+matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404
+matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-01-05" \
+    303 403 403 404 404
+matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404
+matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404
+matrix GET /compta/contestations "" 303 403 403 200 200
+matrix POST /compta/contestations "cheque=1&motif=matrice" \
+    303 403 403 400 400
+matrix POST /compta/contestations/1 "decision=lever&note=matrice" \
+    303 403 403 404 404
 check "the cancelling routes cancelled what they were given" test \
     "$(sqlite3 "$D/passnum.db" "SELECT
     (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +

@@ -2,8 +2,11 @@
 # booklet through the form and its confirmation, see its QR codes, cancel a
 # voucher, search it, fetch the PDF, log out; then a venue user's month,
 # session and conflicts pages; keyboard use, phone width, no console error
-# or CSP violation, and axe-core's WCAG 2.1 AA rules on nine pages. The checks are in tests/browser/pages.test.mjs (Node, playwright-core
-# driving Debian's /usr/bin/chromium); screenshots go to $OUT/screens.
+# or CSP violation, and axe-core's WCAG 2.1 AA rules on nine pages; then an
+# accountant drafting a batch through its form, /compta, the batch's page and
+# the disputes under the same checks. The checks are in
+# tests/browser/pages.test.mjs (Node, playwright-core driving Debian's
+# /usr/bin/chromium); screenshots go to $OUT/screens.
 #
 # The npm packages pinned in tests/browser/package-lock.json are installed
 # here, with "npm ci", when node_modules is missing or older than the lock.
@@ -74,12 +77,36 @@ sqlite3 "$D/passnum.db" "INSERT INTO terminal (id, venue_id, public_key,
     (3, randomblob(16), 2, 1, 1, 1, $NOW, 2, zeroblob(64), 'conflict', 2,
      1000, $NOW, '{}')"
 check "passnumd starts" passnumd_start "$D/passnumd.ini"
+# An accountant, and a voucher of a real booklet redeemed at venue 1 forty
+# days ago (its contest window long passed), for the accounting pages to
+# draft the previous period's batch.
+printf 'compta-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
+    --login compta1 --name "Alice Martin" --role accountant >/dev/null
+TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
+curl -s -o "$OUT/booklet.json" -H "Authorization: Bearer $TOKEN" \
+    --data-binary '{"programme": 1, "beneficiary": {"ref": "NAV-COMPTA",
+    "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \
+    "$URL/api/v1/booklets"
+# Its third voucher: serials 1 and 2 are the rows above's.
+S=$(grep -o '"serial":[0-9]*' "$OUT/booklet.json" | sed -n 3p | cut -d: -f2)
+OLD=$((NOW - 40 * 86400))
+sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO training_session
+    (id, uid, venue_id, terminal_id, theme, starts_at, duration_minutes,
+    declared_at) VALUES (3, randomblob(16), 1, 1, 'e-mail', $OLD, 60, $OLD);
+    INSERT INTO redemption (id, redemption_id, serial, session_id,
+    terminal_id, venue_id, terminal_time, counter, record_signature,
+    outcome, winner_id, value, received_at, answer) VALUES (4,
+    randomblob(16), $S, 3, 1, 1, $OLD, 3, zeroblob(64), 'accepted', NULL,
+    1000, $OLD, '{}');
+    UPDATE voucher SET status = 'redeemed' WHERE serial = $S"
+check "a voucher of a booklet ($S) redeemed forty days ago" \
+    test "$(sqlite3 "$D/passnum.db" "SELECT status FROM voucher WHERE serial = '$S'")" = redeemed
 
 # The Node script prints its own TAP lines, numbered from 1; renumber them
 # after ours so that the whole log is one TAP stream.
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
-    >"$OUT/browser.tap" 2>&1
+    compta1 compta-password-1 >"$OUT/browser.tap" 2>&1
 node_status=$?
 while IFS= read -r line; do
 	case $line in
