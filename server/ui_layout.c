@@ -175,7 +175,10 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 		if (who->role == ROLE_ADMIN)
 			html_put(h, "<a href=\"/lieu\">Lieux partenaires</a>");
 		if (who->role == ROLE_ACCOUNTANT || who->role == ROLE_ADMIN)
-			html_put(h, "<a href=\"/compta\">Règlements</a>");
+			html_put(h, "<a href=\"/compta\">Règlements</a>"
+			    "<a href=\"/compta/contestations\">Contestations"
+			    "</a><a href=\"/compta/bilan\">Bilan du "
+			    "programme</a>");
 		html_put(h, "<span>%s</span>", who->name[0] != '\0' ?
 		    who->name : who->login);
 		if (http_request_session(req) != NULL) {
