@@ -26,6 +26,7 @@ libxml2-utils
 libhpdf-dev
 poppler-utils
 faketime
+time
 fonts-dejavu-core
 chromium
 nodejs
