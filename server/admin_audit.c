@@ -10,10 +10,13 @@
  * (issued = outstanding + redeemed + cancelled + expired, settled among
  * the redeemed) and equal to its committed amount, the money checks of
  * store_sqlite_money.c (redemptions, deny list, settlement), the signing
- * keys' certificates, and every voucher's signature (audit_money.c).
- * docs/server.md lists the checks. Exit 0 only when everything holds.
- * Read-only, on one snapshot: safe while passnumd runs.
+ * keys' certificates, and every voucher's signature (audit_money.c),
+ * the last on its own connection and threads while the others run.
+ * docs/store.md lists the checks. Exit 0 only when everything holds.
+ * Read-only, the money checks on one snapshot: safe while passnumd runs.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,73 +116,120 @@ programme_line(void *ctx, const struct store_money_programme *p)
 	return 0;
 }
 
-/* The master key, the keys' certificates, every voucher's signature. */
-static int
-signatures(struct store *s, const struct config *cfg, const char *master)
-{
-	static struct audit_signature_report sig;
-	static struct audit_master m;
-	static struct rows r;
-	struct audit_keys *keys;
+/*
+ * The signing keys and the signature pass. The pass runs on its own
+ * connection and thread beside the other checks: they use one CPU at a
+ * time, the pass every CPU, and together they keep all of them busy.
+ */
+struct sig_pass {
+	struct store *s;		/* the pass's own connection */
+	struct audit_master m;
+	int master_rc;			/* of audit_master_key() */
+	struct pn_error master_err;
+	struct audit_keys *keys;	/* NULL: they could not be read */
+	struct pn_error keys_err;
+	struct rows key_rows;
+	int64_t key_problems;
+	size_t n_keys;
+	struct audit_signature_report report;
 	struct pn_error err;
-	int64_t problems;
-	size_t n_keys, i;
+	int rc;				/* of audit_signatures() */
+	pthread_t tid;
+	bool started;			/* tid runs the pass */
+};
+
+static void *
+sig_pass_run(void *arg)
+{
+	struct sig_pass *p = arg;
+
+	p->rc = audit_signatures(p->s, p->keys, 0, &p->report, &p->err);
+	return NULL;
+}
+
+/* Read the keys and start the pass; sig_pass_finish() reports. */
+static void
+sig_pass_start(struct sig_pass *p, const struct config *cfg,
+    const char *master)
+{
+	p->rc = -1;
+	p->master_rc = audit_master_key(master, cfg->keys.trust_bundle, &p->m,
+	    &p->master_err);
+	if ((p->s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
+	    &p->keys_err)) == NULL)
+		return;
+	if ((p->keys = audit_keys_load(p->s, &p->m, keep_row, &p->key_rows,
+	    &p->key_problems, &p->n_keys, &p->keys_err)) == NULL)
+		return;
+	if (pthread_create(&p->tid, NULL, sig_pass_run, p) == 0)
+		p->started = true;
+	else
+		(void)sig_pass_run(p);	/* no thread: here, then */
+}
+
+/* Wait for the pass; print the keys' and the signatures' lines. 1 on FAIL. */
+static int
+sig_pass_finish(struct sig_pass *p)
+{
+	const struct audit_signature_report *r = &p->report;
 	int failed = 0;
+	size_t i;
 
-	if (audit_master_key(master, cfg->keys.trust_bundle, &m, &err) != 0) {
+	if (p->started)
+		(void)pthread_join(p->tid, NULL);
+	if (p->master_rc != 0) {
 		printf("FAIL signing keys: no master key to check them with: "
-		    "%s\n", err.message);
+		    "%s\n", p->master_err.message);
 		failed = 1;
-	} else if (!m.have) {
+	} else if (!p->m.have) {
 		printf("FAIL signing keys: their certificates cannot be "
-		    "checked: %s\n", m.source);
+		    "checked: %s\n", p->m.source);
 		failed = 1;
 	}
-	r.n = 0;
-	if ((keys = audit_keys_load(s, &m, keep_row, &r, &problems, &n_keys,
-	    &err)) == NULL) {
-		printf("FAIL signing keys: %s\n", err.message);
+	if (p->keys == NULL) {
+		printf("FAIL signing keys: %s\n", p->keys_err.message);
+		store_close(p->s);
 		return 1;
 	}
-	if (m.have && problems == 0)
+	if (p->m.have && p->key_problems == 0)
 		printf("ok   signing keys: %zu recorded, each certificate "
-		    "signed by %s\n", n_keys, m.source);
-	else if (problems > 0) {
+		    "signed by %s\n", p->n_keys, p->m.source);
+	else if (p->key_problems > 0) {
 		printf("FAIL signing keys: %zu recorded, certificates checked "
-		    "against %s -- broken by %lld %s:\n", n_keys, m.source,
-		    (long long)problems, problems == 1 ? "key" : "keys");
-		print_rows(&r, problems);
+		    "against %s -- broken by %lld %s:\n", p->n_keys,
+		    p->m.source, (long long)p->key_problems,
+		    p->key_problems == 1 ? "key" : "keys");
+		print_rows(&p->key_rows, p->key_problems);
 		failed = 1;
 	}
-
-	if (audit_signatures(s, keys, 0, &sig, &err) != 0) {
-		printf("FAIL signatures: %s\n", err.message);
-		audit_keys_free(keys);
+	audit_keys_free(p->keys);
+	store_close(p->s);
+	if (p->rc != 0) {
+		printf("FAIL signatures: %s\n", p->err.message);
 		return 1;
 	}
-	audit_keys_free(keys);
-	if (sig.failed == 0) {
+	if (r->failed == 0) {
 		printf("ok   signatures: %llu vouchers verified, each under its "
 		    "key and inside its key's certificate (%u threads, %.1f "
-		    "s)\n", (unsigned long long)sig.vouchers, sig.threads,
-		    sig.seconds);
+		    "s)\n", (unsigned long long)r->vouchers, r->threads,
+		    r->seconds);
 		return failed;
 	}
 	printf("FAIL signatures: %llu of %llu vouchers do not verify under "
 	    "their key or lie outside its certificate (%u threads, %.1f s):\n",
-	    (unsigned long long)sig.failed, (unsigned long long)sig.vouchers,
-	    sig.threads, sig.seconds);
-	for (i = 0; i < sig.n_shown; i++)
-		printf("     %s\n", sig.shown[i].text);
-	if (sig.failed > sig.n_shown)
+	    (unsigned long long)r->failed, (unsigned long long)r->vouchers,
+	    r->threads, r->seconds);
+	for (i = 0; i < r->n_shown; i++)
+		printf("     %s\n", r->shown[i].text);
+	if (r->failed > r->n_shown)
 		printf("     ... and %llu more\n",
-		    (unsigned long long)(sig.failed - sig.n_shown));
+		    (unsigned long long)(r->failed - r->n_shown));
 	return 1;
 }
 
-/* Everything about money, on one snapshot of the database. */
+/* The money checks, on one snapshot of the database. */
 static int
-money(struct store *s, const struct config *cfg, const char *master)
+money(struct store *s)
 {
 	static struct rows r;
 	struct pn_error err;
@@ -205,7 +255,6 @@ money(struct store *s, const struct config *cfg, const char *master)
 			failed |= report(store_money_check_name(i), &r,
 			    problems);
 	}
-	failed |= signatures(s, cfg, master);
 	store_money_end(s);
 	return failed;
 }
@@ -214,6 +263,7 @@ int
 admin_audit(int argc, char **argv)
 {
 	static struct config cfg;
+	static struct sig_pass pass;
 	const char *config = NULL, *master = NULL;
 	const struct admin_opt opts[] = {
 		{ "config", &config, true },
@@ -231,6 +281,7 @@ admin_audit(int argc, char **argv)
 		return rc;
 	if ((s = admin_open_config(CMD, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
+	sig_pass_start(&pass, &cfg, master);
 	if (store_integrity_check(s, &err) != 0) {
 		printf("FAIL database integrity: %s\n", err.message);
 		failed = 1;
@@ -255,7 +306,8 @@ admin_audit(int argc, char **argv)
 	} else
 		printf("ok   booklets whole, programme amounts equal to their "
 		    "vouchers\n");
-	failed |= money(s, &cfg, master);
+	failed |= money(s);
+	failed |= sig_pass_finish(&pass);
 	store_close(s);
 	if (failed)
 		printf("audit: FAILED, see the lines marked FAIL\n");
