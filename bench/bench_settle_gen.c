@@ -73,7 +73,7 @@ make_siret(unsigned n, char out[PN_SIRET_LEN + 1])
 
 	(void)snprintf(out, PN_SIRET_LEN + 1, "4410%09u0", n);
 	for (i = 0; i < 13; i++) {
-		/* From the right, every second digit is doubled: the check is 14th. */
+		/* From the right, every second digit doubled (check: 14th). */
 		d = out[12 - i] - '0';
 		if (i % 2 == 0 && (d *= 2) > 9)
 			d -= 9;
@@ -112,8 +112,8 @@ make_iban(unsigned bank, unsigned branch, unsigned long long account,
 	    3ULL * (account % 100000000000ULL)) % 97);
 	if (snprintf(bban, sizeof(bban), "%05u%05u%011llu%02u", bank, branch,
 	    account % 100000000000ULL, key) != 23)
-		bench_fatalx(PROG, "%s: bank %u or branch %u too long", __func__,
-		    bank, branch);
+		bench_fatalx(PROG, "%s: bank %u or branch %u too long",
+		    __func__, bank, branch);
 	/* F = 15, R = 27. */
 	(void)snprintf(num, sizeof(num), "%s152700", bban);
 	(void)snprintf(iban, sizeof(iban), "FR%02u%s", 98 - mod97(num), bban);
@@ -123,7 +123,7 @@ make_iban(unsigned bank, unsigned branch, unsigned long long account,
 		    __func__, out);
 }
 
-/* out (len bytes) from a tag and a number: unique ids that need no randomness. */
+/* len bytes from a tag and a number: unique ids without randomness. */
 static void
 derive(uint8_t *out, size_t len, const char *tag, uint64_t n)
 {
@@ -135,7 +135,7 @@ derive(uint8_t *out, size_t len, const char *tag, uint64_t n)
 	crypto_generichash_final(&h, out, len);
 }
 
-/* --- The audit chain, as store_sqlite_audit.c makes it ---------------------- */
+/* --- The audit chain, as store_sqlite_audit.c makes it -------------------- */
 
 struct chain {
 	sqlite3_stmt *insert;
@@ -188,7 +188,7 @@ chain_append(struct chain *c, int64_t at, const char *actor,
 	memcpy(c->prev, hash, 32);
 }
 
-/* --- What the generator makes ------------------------------------------------ */
+/* --- What the generator makes --------------------------------------------- */
 
 struct gen {
 	const char *dir;
@@ -263,7 +263,7 @@ voucher_of(const struct gen *g, uint64_t s, struct pn_voucher *v)
 	v->expires_at = (uint32_t)exp;
 }
 
-/* --- Signing on every CPU, RING ranges ahead of the inserts ------------------ */
+/* --- Signing on every CPU, RING ranges ahead of the inserts --------------- */
 
 struct signer {
 	const struct gen *g;
@@ -283,7 +283,8 @@ sign_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&sg->mu);
-		while (sg->next < sg->n_ranges && sg->next >= sg->consumed + RING)
+		while (sg->next < sg->n_ranges &&
+		    sg->next >= sg->consumed + RING)
 			pthread_cond_wait(&sg->cv, &sg->mu);
 		if (sg->next >= sg->n_ranges) {
 			pthread_mutex_unlock(&sg->mu);
@@ -298,8 +299,8 @@ sign_worker(void *arg)
 		for (s = first; s <= last; s++) {
 			voucher_of(sg->g, s, &v);
 			if (pn_voucher_sign(&v, sg->g->key) != 0)
-				bench_fatalx(PROG, "signing voucher %llu failed",
-				    (unsigned long long)s);
+				bench_fatalx(PROG, "signing voucher %llu "
+				    "failed", (unsigned long long)s);
 			memcpy(sg->sigs[(r % RING) * RANGE + (s - first)],
 			    v.signature, PN_SIGNATURE_SIZE);
 		}
@@ -310,7 +311,7 @@ sign_worker(void *arg)
 	}
 }
 
-/* --- The rows ------------------------------------------------------------------- */
+/* --- The rows ------------------------------------------------------------- */
 
 static void
 venues(struct gen *g)
@@ -347,7 +348,7 @@ venues(struct gen *g)
 		sqlite3_bind_text(v, 8, "02 40 00 00 00", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(v, 9, from);
 		step(g, v, "inserting a venue");
-		/* A device key nobody holds: these terminals never sign here. */
+		/* A device key nobody holds: these terminals never sign. */
 		derive(pk, sizeof(pk), "terminal", i);
 		sqlite3_bind_int64(t, 1, i);
 		sqlite3_bind_blob(t, 2, pk, 32, SQLITE_TRANSIENT);
@@ -386,7 +387,8 @@ vouchers(struct gen *g)
 	    " age_band, commune, created_at)"
 	    " VALUES (?1, ?2, 'rsa', '26-44', 'Nantes', ?3)");
 	bk = prepare(g, "INSERT INTO booklet (id, programme_id, beneficiary_id,"
-	    " agency_id, issued_by, issued_at) VALUES (?1, ?2, ?1, ?3, ?4, ?5)");
+	    " agency_id, issued_by, issued_at)"
+	    " VALUES (?1, ?2, ?1, ?3, ?4, ?5)");
 	vo = prepare(g, "INSERT INTO voucher (serial, booklet_id, programme_id,"
 	    " kid, value, issued_at, expires_at, signature, status)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -406,7 +408,8 @@ vouchers(struct gen *g)
 			if ((s - 1) % PER_BOOKLET == 0) {
 				derive(ref, sizeof(ref), "beneficiary", b);
 				sqlite3_bind_int64(ben, 1, (int64_t)b);
-				sqlite3_bind_blob(ben, 2, ref, 32, SQLITE_STATIC);
+				sqlite3_bind_blob(ben, 2, ref, 32,
+				    SQLITE_STATIC);
 				sqlite3_bind_int64(ben, 3, v.issued_at);
 				step(g, ben, "inserting a beneficiary");
 				sqlite3_bind_int64(bk, 1, (int64_t)b);
@@ -461,7 +464,7 @@ vouchers(struct gen *g)
 	free(sg.sigs);
 }
 
-/* Session j: at venue j mod VENUES, on days 2 to 21 of the month, 9:00-15:00 UTC. */
+/* Session j: venue j mod VENUES, days 2 to 21 of the month, 9-15 h UTC. */
 static int64_t
 session_start(const struct gen *g, uint64_t j)
 {
@@ -563,7 +566,7 @@ set_totals(struct gen *g)
 	sqlite3_finalize(st);
 }
 
-/* --- Keys, the store's own rows, the configuration ----------------------------- */
+/* --- Keys, the store's own rows, the configuration ------------------------ */
 
 static void
 path_of(const struct gen *g, const char *name, char *out, size_t len)
@@ -661,7 +664,8 @@ store_rows(struct gen *g, int64_t now)
 	    "bench", &g->agency, &err) != 0)
 		bench_fatalx(PROG, "%s", err.message);
 	memset(&p, 0, sizeof(p));
-	(void)snprintf(p.name, sizeof(p.name), "Pass numérique (banc d'essai)");
+	(void)snprintf(p.name, sizeof(p.name), "Pass numérique "
+	    "(banc d'essai)");
 	p.face_value = FACE_VALUE;
 	p.per_booklet = PER_BOOKLET;
 	(void)snprintf(p.validity, sizeof(p.validity), "year-end+31");
@@ -707,7 +711,7 @@ write_config(struct gen *g)
 		bench_fatalx(PROG, "%s: cannot write", path);
 }
 
-/* --- The baseline ---------------------------------------------------------------- */
+/* --- The baseline --------------------------------------------------------- */
 
 struct verify_ctx {
 	uint8_t pk[32], msg[44], sig[64];
@@ -744,7 +748,7 @@ baseline(double seconds)
 	return 0;
 }
 
-/* --- Arguments --------------------------------------------------------------------- */
+/* --- Arguments ------------------------------------------------------------ */
 
 static uint64_t
 number(const char *opt, const char *text, uint64_t max)
@@ -797,8 +801,8 @@ main(int argc, char **argv)
 			g.n_redeemed = number(argv[i], argv[i + 1], 100000000);
 			redeemed_set = true;
 		} else if (strcmp(argv[i], "--month") == 0) {
-			if (sscanf(argv[i + 1], "%4d-%2d", &year, &month) != 2 ||
-			    strlen(argv[i + 1]) != 7)
+			if (strlen(argv[i + 1]) != 7 || sscanf(argv[i + 1],
+			    "%4d-%2d", &year, &month) != 2)
 				bench_fatalx(PROG, "--month: expected YYYY-MM");
 		} else if (strcmp(argv[i], "--commission-bp") == 0)
 			g.commission_bp = (unsigned)number(argv[i], argv[i + 1],
@@ -844,7 +848,8 @@ main(int argc, char **argv)
 		    strerror(errno));
 	path_of(&g, "passnum.db", g.db_path, sizeof(g.db_path));
 	if (stat(g.db_path, &st) == 0)
-		bench_fatalx(PROG, "%s exists: give a new directory", g.db_path);
+		bench_fatalx(PROG, "%s exists: give a new directory",
+		    g.db_path);
 
 	t0 = bench_now();
 	keys(&g, now);

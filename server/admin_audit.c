@@ -209,9 +209,9 @@ sig_pass_finish(struct sig_pass *p)
 		return 1;
 	}
 	if (r->failed == 0) {
-		printf("ok   signatures: %llu vouchers verified, each under its "
-		    "key and inside its key's certificate (%u threads, %.1f "
-		    "s)\n", (unsigned long long)r->vouchers, r->threads,
+		printf("ok   signatures: %llu vouchers verified, each under "
+		    "its key and inside its key's certificate (%u threads, "
+		    "%.1f s)\n", (unsigned long long)r->vouchers, r->threads,
 		    r->seconds);
 		return failed;
 	}

@@ -25,7 +25,7 @@
 #include "passnum/voucher.h"
 #include "audit_money.h"
 
-/* --- The master key ---------------------------------------------------------- */
+/* --- The master key ------------------------------------------------------- */
 
 int
 audit_master_key(const char *master_path, const char *bundle_path,
@@ -51,8 +51,8 @@ audit_master_key(const char *master_path, const char *bundle_path,
 		pn_trust_free(t);
 		m->have = true;
 		(void)snprintf(m->source, sizeof(m->source), "the master key "
-		    "named by the trust bundle %s, which it signed (not pinned: "
-		    "--master FILE pins it)", bundle_path);
+		    "named by the trust bundle %s, which it signed (not "
+		    "pinned: --master PUB pins it)", bundle_path);
 		return 0;
 	}
 	(void)snprintf(m->source, sizeof(m->source), "no master key: neither "
@@ -60,7 +60,7 @@ audit_master_key(const char *master_path, const char *bundle_path,
 	return 0;
 }
 
-/* --- The signing keys -------------------------------------------------------- */
+/* --- The signing keys ----------------------------------------------------- */
 
 struct audit_key {
 	uint8_t pk[32];			/* signing_key.public_key */
@@ -146,8 +146,8 @@ key_row(void *ctx, const struct store_key_record *r)
 		k->has_cert = true;
 		if (l->master->have && !pn_cert_verify(&k->cert,
 		    l->master->pk))
-			key_problem(l, "key %lld: its certificate is not signed "
-			    "by the master key", (long long)r->kid);
+			key_problem(l, "key %lld: its certificate is not "
+			    "signed by the master key", (long long)r->kid);
 	}
 	return 0;
 }
@@ -191,7 +191,7 @@ audit_keys_free(struct audit_keys *k)
 	free(k);
 }
 
-/* --- One voucher --------------------------------------------------------------- */
+/* --- One voucher ---------------------------------------------------------- */
 
 /*
  * 0 when r's signature verifies under its key and it lies inside the
@@ -219,7 +219,7 @@ check_voucher(const struct audit_keys *keys,
 		    "recorded, or not usable", serial, r->v.kid);
 		return 1;
 	}
-	/* The signed message: the domain tag, then the record's first 28 bytes. */
+	/* The signed message: the domain tag, the record's first 28 bytes. */
 	pn_voucher_pack(&r->v, raw);
 	memcpy(msg, PN_VOUCHER_TAG, PN_VOUCHER_TAG_LEN);
 	memcpy(msg + PN_VOUCHER_TAG_LEN, raw, PN_VOUCHER_SIGNED_SIZE);
@@ -267,7 +267,7 @@ keep_failure(struct audit_failure *list, size_t *n,
 	list[i] = *f;
 }
 
-/* --- The pass: a reader, workers, a bounded set of chunks ------------------- */
+/* --- The pass: a reader, workers, a bounded set of chunks ----------------- */
 
 struct chunk {
 	size_t n;
@@ -438,7 +438,7 @@ audit_signatures(struct store *s, const struct audit_keys *k,
 		p.closed = true;
 		pthread_cond_broadcast(&p.work_cv);
 		pthread_mutex_unlock(&p.mu);
-		/* Workers leave once the queue is empty: every chunk is spare. */
+		/* Workers leave when the queue is empty: all chunks spare. */
 		for (i = 0; i < started; i++)
 			(void)pthread_join(tid[i], NULL);
 		out->threads = started;

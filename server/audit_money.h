@@ -18,7 +18,7 @@
 
 #define AUDIT_SHOWN		20	/* rows listed under a check, at most */
 #define AUDIT_PROBLEM_MAX	256	/* one row, in words */
-#define AUDIT_CHUNK_ROWS	4096	/* vouchers handed to a worker at once */
+#define AUDIT_CHUNK_ROWS	4096	/* vouchers a worker takes at once */
 #define AUDIT_THREADS_MAX	64
 
 /* The master public key, and where it was found, in words. */

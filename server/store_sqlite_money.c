@@ -1,4 +1,4 @@
-/* store_sqlite_money.c -- the money audit's reads: conservation, redemptions, settlement, vouchers and keys.
+/* store_sqlite_money.c -- the money audit's reads: conservation, redemptions, settlement, signatures.
  *
  * passnum-admin audit (admin_audit.c) runs each check of the table below
  * and prints its rows; docs/server.md lists them. Every query is read-only
@@ -68,9 +68,9 @@ money(sqlite3_stmt *st, int col, char buf[PN_MONEY_TEXT_MAX])
 	return buf;
 }
 
-#define I(col) ((long long)sqlite3_column_int64(st, (col)))
+#define I64(col) ((long long)sqlite3_column_int64(st, (col)))
 
-/* Append a formatted text to buf; a long problem is cut, its start names the row. */
+/* Append to buf; a long problem is cut, its start names the row. */
 static void
 vappend(char *buf, size_t len, const char *sep, const char *fmt, va_list ap)
 {
@@ -132,20 +132,23 @@ say_vouchers(sqlite3_stmt *st, char *buf, size_t len)
 {
 	const char *status = text(st, 1);
 
-	if (strcmp(status, "issued") != 0 && strcmp(status, "redeemed") != 0 &&
-	    strcmp(status, "settled") != 0 && strcmp(status, "cancelled") != 0 &&
+	if (strcmp(status, "issued") != 0 &&
+	    strcmp(status, "redeemed") != 0 &&
+	    strcmp(status, "settled") != 0 &&
+	    strcmp(status, "cancelled") != 0 &&
 	    strcmp(status, "expired") != 0)
 		add(buf, len, "voucher %lld: status '%.32s' is none of issued, "
-		    "redeemed, settled, cancelled, expired", I(0), status);
-	else if (I(3) == 0)
+		    "redeemed, settled, cancelled, expired", I64(0), status);
+	else if (I64(3) == 0)
 		add(buf, len, "voucher %lld: its booklet %lld does not exist",
-		    I(0), I(6));
-	else if (I(2) != I(4))
+		    I64(0), I64(6));
+	else if (I64(2) != I64(4))
 		add(buf, len, "voucher %lld: programme %lld, but its booklet "
-		    "%lld is of programme %lld", I(0), I(2), I(3), I(4));
+		    "%lld is of programme %lld", I64(0), I64(2), I64(3),
+		    I64(4));
 	else
-		add(buf, len, "voucher %lld: still issued, but its booklet %lld "
-		    "is cancelled", I(0), I(3));
+		add(buf, len, "voucher %lld: still issued, but its booklet "
+		    "%lld is cancelled", I64(0), I64(3));
 }
 
 /* The count of accepted redemptions goes by redemption_once: see "twice". */
@@ -158,12 +161,12 @@ static const char sql_redeemed_once[] =
 static void
 say_redeemed_once(sqlite3_stmt *st, char *buf, size_t len)
 {
-	if (I(2) == 0)
+	if (I64(2) == 0)
 		add(buf, len, "voucher %lld: status %s but no accepted "
-		    "redemption", I(0), text(st, 1));
+		    "redemption", I64(0), text(st, 1));
 	else
 		add(buf, len, "voucher %lld: status %s but %lld accepted "
-		    "redemptions", I(0), text(st, 1), I(2));
+		    "redemptions", I64(0), text(st, 1), I64(2));
 }
 
 static const char sql_accepted_status[] =
@@ -177,11 +180,12 @@ static void
 say_accepted_status(sqlite3_stmt *st, char *buf, size_t len)
 {
 	if (text(st, 2)[0] == '\0')
-		add(buf, len, "redemption %lld: accepted, but voucher %lld does "
-		    "not exist", I(0), I(1));
+		add(buf, len, "redemption %lld: accepted, but voucher %lld "
+		    "does not exist", I64(0), I64(1));
 	else
 		add(buf, len, "redemption %lld of voucher %lld: accepted, but "
-		    "the voucher's status is %.32s", I(0), I(1), text(st, 2));
+		    "the voucher's status is %.32s", I64(0), I64(1),
+		    text(st, 2));
 }
 
 static const char sql_redemption_value[] =
@@ -195,7 +199,7 @@ say_redemption_value(sqlite3_stmt *st, char *buf, size_t len)
 	char a[PN_MONEY_TEXT_MAX], b[PN_MONEY_TEXT_MAX];
 
 	add(buf, len, "redemption %lld of voucher %lld: value %s, the "
-	    "voucher's %s", I(0), I(1), money(st, 2, a), money(st, 3, b));
+	    "voucher's %s", I64(0), I64(1), money(st, 2, a), money(st, 3, b));
 }
 
 /* NOT INDEXED: the partial unique index redemption_once is what is checked. */
@@ -208,12 +212,12 @@ static void
 say_twice(sqlite3_stmt *st, char *buf, size_t len)
 {
 	add(buf, len, "voucher %lld: redeemed %lld times (accepted "
-	    "redemptions %s)", I(0), I(1), text(st, 2));
+	    "redemptions %s)", I64(0), I64(1), text(st, 2));
 }
 
 static const char sql_conflicts[] =
-	"SELECT c.id, c.serial, coalesce(c.winner_id, 0), coalesce(w.serial, 0),"
-	" coalesce(w.outcome, '')"
+	"SELECT c.id, c.serial, coalesce(c.winner_id, 0),"
+	" coalesce(w.serial, 0), coalesce(w.outcome, '')"
 	" FROM redemption c LEFT JOIN redemption w ON w.id = c.winner_id"
 	" WHERE c.outcome = 'conflict' AND (w.id IS NULL"
 	"  OR w.outcome <> 'accepted' OR w.serial <> c.serial)"
@@ -223,13 +227,14 @@ static void
 say_conflicts(sqlite3_stmt *st, char *buf, size_t len)
 {
 	if (text(st, 4)[0] == '\0')
-		add(buf, len, "redemption %lld of voucher %lld: a conflict whose "
-		    "winner %lld does not exist", I(0), I(1), I(2));
+		add(buf, len, "redemption %lld of voucher %lld: a conflict "
+		    "whose winner %lld does not exist", I64(0), I64(1),
+		    I64(2));
 	else
-		add(buf, len, "redemption %lld of voucher %lld: a conflict whose "
-		    "winner %lld is not the accepted redemption of that "
-		    "voucher (it is %.16s, of voucher %lld)", I(0), I(1), I(2),
-		    text(st, 4), I(3));
+		add(buf, len, "redemption %lld of voucher %lld: a conflict "
+		    "whose winner %lld is not the accepted redemption of that "
+		    "voucher (it is %.16s, of voucher %lld)", I64(0), I64(1),
+		    I64(2), text(st, 4), I64(3));
 }
 
 static const char sql_venues[] =
@@ -245,8 +250,8 @@ static void
 say_venues(sqlite3_stmt *st, char *buf, size_t len)
 {
 	add(buf, len, "redemption %lld of voucher %lld: for venue %lld, but "
-	    "its session is venue %lld's and its terminal venue %lld's", I(0),
-	    I(1), I(2), I(3), I(4));
+	    "its session is venue %lld's and its terminal venue %lld's", I64(0),
+	    I64(1), I64(2), I64(3), I64(4));
 }
 
 static const char sql_denylist[] =
@@ -261,16 +266,17 @@ static void
 say_denylist(sqlite3_stmt *st, char *buf, size_t len)
 {
 	add(buf, len, "voucher %lld: %s, but not on the deny list as such",
-	    I(0), text(st, 1));
+	    I64(0), text(st, 1));
 }
 
 #define UPHELD \
-	"EXISTS (SELECT 1 FROM dispute d WHERE d.redemption_id = i.redemption_id" \
-	" AND d.resolution = 'upheld')"
+	"EXISTS (SELECT 1 FROM dispute d" \
+	" WHERE d.redemption_id = i.redemption_id AND d.resolution = 'upheld')"
 
 static const char sql_items[] =
 	"SELECT i.redemption_id, coalesce(r.serial, 0), i.line_id, b.reference,"
-	" i.active, coalesce(r.outcome, ''), l.venue_id, coalesce(r.venue_id, 0),"
+	" i.active, coalesce(r.outcome, ''), l.venue_id,"
+	" coalesce(r.venue_id, 0),"
 	" b.status, l.carried_over, " UPHELD
 	" FROM settlement_item i JOIN settlement_line l ON l.id = i.line_id"
 	" JOIN settlement_batch b ON b.id = l.batch_id"
@@ -285,8 +291,8 @@ static void
 say_items(sqlite3_stmt *st, char *buf, size_t len)
 {
 	add(buf, len, "item of redemption %lld (voucher %lld) in line %lld of "
-	    "batch %.40s:", I(0), I(1), I(2), text(st, 3));
-	if (I(4) == 0) {
+	    "batch %.40s:", I64(0), I64(1), I64(2), text(st, 3));
+	if (I64(4) == 0) {
 		part(buf, len, "inactive, but the batch is %.16s, not rejected",
 		    text(st, 8));
 		return;
@@ -296,14 +302,14 @@ say_items(sqlite3_stmt *st, char *buf, size_t len)
 	else if (strcmp(text(st, 5), "accepted") != 0)
 		part(buf, len, "the redemption is a %.16s, not accepted",
 		    text(st, 5));
-	if (text(st, 5)[0] != '\0' && I(6) != I(7))
+	if (text(st, 5)[0] != '\0' && I64(6) != I64(7))
 		part(buf, len, "the redemption is venue %lld's, the line venue "
-		    "%lld's", I(7), I(6));
+		    "%lld's", I64(7), I64(6));
 	if (strcmp(text(st, 8), "rejected") == 0)
 		part(buf, len, "active in a rejected batch");
-	if (I(9) != 0)
+	if (I64(9) != 0)
 		part(buf, len, "active in a line carried over");
-	if (I(10) != 0)
+	if (I64(10) != 0)
 		part(buf, len, "a dispute of the redemption was upheld");
 }
 
@@ -317,7 +323,7 @@ static void
 say_items_once(sqlite3_stmt *st, char *buf, size_t len)
 {
 	add(buf, len, "redemption %lld: in %lld active settlement items "
-	    "(lines %s)", I(0), I(1), text(st, 2));
+	    "(lines %s)", I64(0), I64(1), text(st, 2));
 }
 
 /*
@@ -349,21 +355,22 @@ say_lines(sqlite3_stmt *st, char *buf, size_t len)
 {
 	char a[PN_MONEY_TEXT_MAX], b[PN_MONEY_TEXT_MAX];
 
-	add(buf, len, "line %lld (venue %lld) of batch %.40s:", I(0), I(1),
+	add(buf, len, "line %lld (venue %lld) of batch %.40s:", I64(0), I64(1),
 	    text(st, 2));
-	if (I(3) != 0 && I(5) > 0)
-		part(buf, len, "carried over, but has %lld items", I(5));
-	if (I(3) == 0 && I(4) != I(5))
-		part(buf, len, "%lld vouchers, but %lld items", I(4), I(5));
-	if (I(3) == 0 && I(6) != I(7))
-		part(buf, len, "%lld sessions, its items' %lld", I(6), I(7));
-	if (I(3) == 0 && I(8) != I(9))
+	if (I64(3) != 0 && I64(5) > 0)
+		part(buf, len, "carried over, but has %lld items", I64(5));
+	if (I64(3) == 0 && I64(4) != I64(5))
+		part(buf, len, "%lld vouchers, but %lld items", I64(4), I64(5));
+	if (I64(3) == 0 && I64(6) != I64(7))
+		part(buf, len, "%lld sessions, its items' %lld", I64(6),
+		    I64(7));
+	if (I64(3) == 0 && I64(8) != I64(9))
 		part(buf, len, "gross %s, but its items add up to %s",
 		    money(st, 8, a), money(st, 9, b));
-	if (I(3) == 0 && I(10) != I(11))
+	if (I64(3) == 0 && I64(10) != I64(11))
 		part(buf, len, "commission %s, but its items add up to %s",
 		    money(st, 10, a), money(st, 11, b));
-	if (I(12) != I(13))
+	if (I64(12) != I64(13))
 		part(buf, len, "amount %s, but gross less commission is %s",
 		    money(st, 12, a), money(st, 13, b));
 }
@@ -373,9 +380,11 @@ say_lines(sqlite3_stmt *st, char *buf, size_t len)
 	" WHERE l.batch_id = b.id AND l.carried_over = 0)"
 
 static const char sql_batches[] =
-	"SELECT b.reference, b.status, b.n_lines, " PAID_LINES("count(*)") " AS nl,"
+	"SELECT b.reference, b.status,"
+	" b.n_lines, " PAID_LINES("count(*)") " AS nl,"
 	" b.n_vouchers, " PAID_LINES("coalesce(sum(l.vouchers), 0)") " AS nv,"
-	" b.total_cents, " PAID_LINES("coalesce(sum(l.amount_cents), 0)") " AS tc,"
+	" b.total_cents,"
+	" " PAID_LINES("coalesce(sum(l.amount_cents), 0)") " AS tc,"
 	" b.status IN ('approved', 'paid') AND (b.approved_by IS NULL"
 	"  OR b.approved_by = b.drafted_by) AS one_person"
 	" FROM settlement_batch b WHERE b.status <> 'rejected'"
@@ -389,15 +398,16 @@ say_batches(sqlite3_stmt *st, char *buf, size_t len)
 	char a[PN_MONEY_TEXT_MAX], b[PN_MONEY_TEXT_MAX];
 
 	add(buf, len, "batch %.40s (%.16s):", text(st, 0), text(st, 1));
-	if (I(2) != I(3))
-		part(buf, len, "%lld lines, but %lld lines paid", I(2), I(3));
-	if (I(4) != I(5))
+	if (I64(2) != I64(3))
+		part(buf, len, "%lld lines, but %lld lines paid", I64(2),
+		    I64(3));
+	if (I64(4) != I64(5))
 		part(buf, len, "%lld vouchers, but its lines paid hold %lld",
-		    I(4), I(5));
-	if (I(6) != I(7))
+		    I64(4), I64(5));
+	if (I64(6) != I64(7))
 		part(buf, len, "total %s, but its lines paid add up to %s",
 		    money(st, 6, a), money(st, 7, b));
-	if (I(8) != 0)
+	if (I64(8) != 0)
 		part(buf, len, "not approved by a second person");
 }
 
@@ -426,15 +436,15 @@ static const char sql_settled[] =
 static void
 say_settled(sqlite3_stmt *st, char *buf, size_t len)
 {
-	if (I(1) == 2)
+	if (I64(1) == 2)
 		add(buf, len, "voucher %lld: in paid batch %.40s, but its "
-		    "status is %.32s", I(0), text(st, 2), text(st, 4));
+		    "status is %.32s", I64(0), text(st, 2), text(st, 4));
 	else if (text(st, 2)[0] == '\0')
 		add(buf, len, "voucher %lld: status settled, but its "
-		    "redemption is in no batch", I(0));
+		    "redemption is in no batch", I64(0));
 	else
 		add(buf, len, "voucher %lld: status settled, but batch %.40s, "
-		    "which holds its redemption, is %.16s, not paid", I(0),
+		    "which holds its redemption, is %.16s, not paid", I64(0),
 		    text(st, 2), text(st, 3));
 }
 
@@ -450,11 +460,11 @@ say_item_values(sqlite3_stmt *st, char *buf, size_t len)
 	char a[PN_MONEY_TEXT_MAX], b[PN_MONEY_TEXT_MAX];
 
 	add(buf, len, "voucher %lld (redemption %lld, line %lld): settled for "
-	    "%s, but the voucher's value is %s", I(0), I(1), I(2),
+	    "%s, but the voucher's value is %s", I64(0), I64(1), I64(2),
 	    money(st, 3, a), money(st, 4, b));
 }
 
-/* Round half up: value > 0 and the rate >= 0, so the division truncates down. */
+/* Round half up: value > 0 and rate >= 0, so division truncates down. */
 static const char sql_commissions[] =
 	"SELECT r.serial, i.redemption_id, i.line_id, i.commission,"
 	" p.id, p.commission_bp, i.value,"
@@ -471,8 +481,8 @@ say_commissions(sqlite3_stmt *st, char *buf, size_t len)
 
 	add(buf, len, "voucher %lld (redemption %lld, line %lld): commission "
 	    "%s, but programme %lld's %lld basis points of %s, rounded half "
-	    "up, are %s", I(0), I(1), I(2), money(st, 3, a), I(4), I(5),
-	    money(st, 6, b), money(st, 7, c));
+	    "up, are %s", I64(0), I64(1), I64(2), money(st, 3, a), I64(4),
+	    I64(5), money(st, 6, b), money(st, 7, c));
 }
 
 static const char sql_files[] =
@@ -598,9 +608,9 @@ store_money_check(struct store *s, int check,
 	return 0;
 }
 
-#undef I
+#undef I64
 
-/* --- Conservation: each programme's vouchers, all and by status ------------ */
+/* --- Conservation: each programme's vouchers, all and by status -------- */
 
 static const char sql_programmes[] =
 	"SELECT p.id, p.name, p.committed, coalesce(a.n, 0), coalesce(a.c, 0),"
@@ -657,7 +667,7 @@ store_money_programmes(struct store *s,
 	return 0;
 }
 
-/* --- Vouchers and keys, for their signatures --------------------------------- */
+/* --- Vouchers and keys, for their signatures --------------------------- */
 
 /* Column col is an integer from lo to hi. */
 static bool

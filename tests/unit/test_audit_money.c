@@ -260,7 +260,8 @@ test_tampered_vouchers_named(void **state)
 	write_vouchers(f->db, f->key, 1, N_VOUCHERS, 1, ISSUED_AT);
 	raw_exec(f->db, "UPDATE voucher SET value = 1200 WHERE serial = 9999;"
 	    "UPDATE voucher SET signature = zeroblob(64) WHERE serial = 5000;"
-	    "UPDATE voucher SET expires_at = expires_at + 1 WHERE serial = 77;");
+	    "UPDATE voucher SET expires_at = expires_at + 1"
+	    " WHERE serial = 77;");
 	k = keys_of(f, 0, &seen);
 	pass(f, k, 2, &r);
 	assert_int_equal(r.vouchers, N_VOUCHERS);
