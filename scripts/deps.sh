@@ -27,6 +27,7 @@ libhpdf-dev
 libxml2-dev
 poppler-utils
 faketime
+time
 fonts-dejavu-core
 chromium
 nodejs

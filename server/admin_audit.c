@@ -1,32 +1,287 @@
 /* admin_audit.c -- passnum-admin audit and backup: the database's soundness and copies.
  *
- *   audit --config FILE
+ *   audit --config FILE [--master PUB]
  *   backup --config FILE --out FILE
  *
- * Checks, and reports in plain words: SQLite's integrity check, the audit
- * log's hash chain, every booklet whole (as many vouchers as its programme
- * says), and each programme's committed amount equal to the face value of
- * its vouchers. Exit 0 only when everything holds. Safe while passnumd runs.
+ * Checks, and reports in plain words, one line "ok   ..." or "FAIL ..." per
+ * check, a failure followed by the rows that break it (AUDIT_SHOWN at
+ * most): SQLite's integrity check, the audit log's hash chain, every
+ * booklet whole, each programme's vouchers conserved in count and in cents
+ * (issued = outstanding + redeemed + cancelled + expired, settled among
+ * the redeemed) and equal to its committed amount, the money checks of
+ * store_sqlite_money.c (redemptions, deny list, settlement), the signing
+ * keys' certificates, and every voucher's signature (audit_money.c),
+ * the last on its own connection and threads while the others run.
+ * docs/store.md lists the checks. Exit 0 only when everything holds.
+ * Read-only, the money checks on one snapshot: safe while passnumd runs.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "passnum/money.h"
 #include "admin.h"
+#include "audit_money.h"
+#include "config.h"
 #include "store.h"
+
+#define CMD "audit"
+
+/* The first rows of a failing check, kept until its count is known. */
+struct rows {
+	size_t n;
+	char text[AUDIT_SHOWN][AUDIT_PROBLEM_MAX];
+};
+
+static int
+keep_row(void *ctx, const char *problem)
+{
+	struct rows *r = ctx;
+
+	if (r->n == AUDIT_SHOWN)
+		return 1;	/* enough to show; the store keeps counting */
+	/* A longer row is cut: its start names what is wrong. */
+	(void)snprintf(r->text[r->n++], AUDIT_PROBLEM_MAX, "%s", problem);
+	return 0;
+}
+
+/* The rows under a FAIL line, then how many more there were. */
+static void
+print_rows(const struct rows *r, int64_t problems)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		printf("     %s\n", r->text[i]);
+	if (problems > (int64_t)r->n)
+		printf("     ... and %lld more\n",
+		    (long long)(problems - (int64_t)r->n));
+}
+
+/* "ok   name" or "FAIL name -- broken by N rows:" and the rows. 1 on FAIL. */
+static int
+report(const char *name, const struct rows *r, int64_t problems)
+{
+	if (problems == 0) {
+		printf("ok   %s\n", name);
+		return 0;
+	}
+	printf("FAIL %s -- broken by %lld %s:\n", name, (long long)problems,
+	    problems == 1 ? "row" : "rows");
+	print_rows(r, problems);
+	return 1;
+}
+
+/* One programme's conservation, in count and in cents. */
+static int
+programme_line(void *ctx, const struct store_money_programme *p)
+{
+	char all[PN_MONEY_TEXT_MAX], sum[PN_MONEY_TEXT_MAX];
+	char m[STORE_MONEY_STATUSES][PN_MONEY_TEXT_MAX], red[PN_MONEY_TEXT_MAX];
+	char committed[PN_MONEY_TEXT_MAX];
+	int *failed = ctx;
+	int64_t n = 0, c = 0;
+	int i;
+	bool ok;
+
+	for (i = 0; i < STORE_MONEY_STATUSES; i++) {
+		n += p->n[i];
+		c += p->c[i];
+		pn_money_format(p->c[i], m[i]);
+	}
+	ok = n == p->count && c == p->cents && p->cents == p->committed;
+	pn_money_format(p->cents, all);
+	pn_money_format(c, sum);
+	pn_money_format(p->c[STORE_MONEY_REDEEMED] + p->c[STORE_MONEY_SETTLED],
+	    red);
+	pn_money_format(p->committed, committed);
+	printf("%s programme %lld '%s': %lld vouchers issued for %s %s "
+	    "%lld outstanding (%s) + %lld redeemed (%s; of them %lld settled, "
+	    "%s) + %lld cancelled (%s) + %lld expired (%s)", ok ? "ok  " :
+	    "FAIL", (long long)p->id, p->name, (long long)p->count, all,
+	    n == p->count && c == p->cents ? "=" : "but",
+	    (long long)p->n[STORE_MONEY_ISSUED], m[STORE_MONEY_ISSUED],
+	    (long long)(p->n[STORE_MONEY_REDEEMED] + p->n[STORE_MONEY_SETTLED]),
+	    red, (long long)p->n[STORE_MONEY_SETTLED], m[STORE_MONEY_SETTLED],
+	    (long long)p->n[STORE_MONEY_CANCELLED], m[STORE_MONEY_CANCELLED],
+	    (long long)p->n[STORE_MONEY_EXPIRED], m[STORE_MONEY_EXPIRED]);
+	if (n != p->count || c != p->cents)
+		printf(", %lld vouchers for %s in all (see the vouchers' "
+		    "statuses below)", (long long)n, sum);
+	printf("; committed %s%s\n", committed, p->cents == p->committed ? "" :
+	    ", not the vouchers' face value");
+	if (!ok)
+		*failed = 1;
+	return 0;
+}
+
+/*
+ * The signing keys and the signature pass. The pass runs on its own
+ * connection and thread beside the other checks: they use one CPU at a
+ * time, the pass every CPU, and together they keep all of them busy.
+ */
+struct sig_pass {
+	struct store *s;		/* the pass's own connection */
+	struct audit_master m;
+	int master_rc;			/* of audit_master_key() */
+	struct pn_error master_err;
+	struct audit_keys *keys;	/* NULL: they could not be read */
+	struct pn_error keys_err;
+	struct rows key_rows;
+	int64_t key_problems;
+	size_t n_keys;
+	struct audit_signature_report report;
+	struct pn_error err;
+	int rc;				/* of audit_signatures() */
+	pthread_t tid;
+	bool started;			/* tid runs the pass */
+};
+
+static void *
+sig_pass_run(void *arg)
+{
+	struct sig_pass *p = arg;
+
+	p->rc = audit_signatures(p->s, p->keys, 0, &p->report, &p->err);
+	return NULL;
+}
+
+/* Read the keys and start the pass; sig_pass_finish() reports. */
+static void
+sig_pass_start(struct sig_pass *p, const struct config *cfg,
+    const char *master)
+{
+	p->rc = -1;
+	p->master_rc = audit_master_key(master, cfg->keys.trust_bundle, &p->m,
+	    &p->master_err);
+	if ((p->s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
+	    &p->keys_err)) == NULL)
+		return;
+	if ((p->keys = audit_keys_load(p->s, &p->m, keep_row, &p->key_rows,
+	    &p->key_problems, &p->n_keys, &p->keys_err)) == NULL)
+		return;
+	if (pthread_create(&p->tid, NULL, sig_pass_run, p) == 0)
+		p->started = true;
+	else
+		(void)sig_pass_run(p);	/* no thread: here, then */
+}
+
+/* Wait for the pass; print the keys' and the signatures' lines. 1 on FAIL. */
+static int
+sig_pass_finish(struct sig_pass *p)
+{
+	const struct audit_signature_report *r = &p->report;
+	int failed = 0;
+	size_t i;
+
+	if (p->started)
+		(void)pthread_join(p->tid, NULL);
+	if (p->master_rc != 0) {
+		printf("FAIL signing keys: no master key to check them with: "
+		    "%s\n", p->master_err.message);
+		failed = 1;
+	} else if (!p->m.have) {
+		printf("FAIL signing keys: their certificates cannot be "
+		    "checked: %s\n", p->m.source);
+		failed = 1;
+	}
+	if (p->keys == NULL) {
+		printf("FAIL signing keys: %s\n", p->keys_err.message);
+		store_close(p->s);
+		return 1;
+	}
+	if (p->m.have && p->key_problems == 0)
+		printf("ok   signing keys: %zu recorded, each certificate "
+		    "signed by %s\n", p->n_keys, p->m.source);
+	else if (p->key_problems > 0) {
+		printf("FAIL signing keys: %zu recorded, certificates checked "
+		    "against %s -- broken by %lld %s:\n", p->n_keys,
+		    p->m.source, (long long)p->key_problems,
+		    p->key_problems == 1 ? "key" : "keys");
+		print_rows(&p->key_rows, p->key_problems);
+		failed = 1;
+	}
+	audit_keys_free(p->keys);
+	store_close(p->s);
+	if (p->rc != 0) {
+		printf("FAIL signatures: %s\n", p->err.message);
+		return 1;
+	}
+	if (r->failed == 0) {
+		printf("ok   signatures: %llu vouchers verified, each under "
+		    "its key and inside its key's certificate (%u threads, "
+		    "%.1f s)\n", (unsigned long long)r->vouchers, r->threads,
+		    r->seconds);
+		return failed;
+	}
+	printf("FAIL signatures: %llu of %llu vouchers do not verify under "
+	    "their key or lie outside its certificate (%u threads, %.1f s):\n",
+	    (unsigned long long)r->failed, (unsigned long long)r->vouchers,
+	    r->threads, r->seconds);
+	for (i = 0; i < r->n_shown; i++)
+		printf("     %s\n", r->shown[i].text);
+	if (r->failed > r->n_shown)
+		printf("     ... and %llu more\n",
+		    (unsigned long long)(r->failed - r->n_shown));
+	return 1;
+}
+
+/* The money checks, on one snapshot of the database. */
+static int
+money(struct store *s)
+{
+	static struct rows r;
+	struct pn_error err;
+	int64_t problems;
+	int failed = 0, i;
+
+	if (store_money_begin(s, &err) != 0) {
+		printf("FAIL money: %s\n", err.message);
+		return 1;
+	}
+	if (store_money_programmes(s, programme_line, &failed, &err) != 0) {
+		printf("FAIL programmes: %s\n", err.message);
+		failed = 1;
+	}
+	for (i = 0; i < store_money_checks(); i++) {
+		r.n = 0;
+		if (store_money_check(s, i, keep_row, &r, &problems, &err) !=
+		    0) {
+			printf("FAIL %s: %s\n", store_money_check_name(i),
+			    err.message);
+			failed = 1;
+		} else
+			failed |= report(store_money_check_name(i), &r,
+			    problems);
+	}
+	store_money_end(s);
+	return failed;
+}
 
 int
 admin_audit(int argc, char **argv)
 {
+	static struct config cfg;
+	static struct sig_pass pass;
+	const char *config = NULL, *master = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ "master", &master, false },
+		{ NULL, NULL, false },
+	};
 	struct pn_error err;
 	struct store *s;
 	uint64_t rows;
 	int64_t bad_id, problems;
 	int failed = 0, rc;
 
-	if (argc != 3 || strcmp(argv[1], "--config") != 0)
-		return admin_usage_error("audit", "usage: audit --config FILE");
-	if ((s = admin_open_store("audit", argv[2])) == NULL)
+	if ((rc = admin_getopt(CMD, "audit --config FILE [--master PUB]",
+	    argc, argv, opts)) != 0)
+		return rc;
+	if ((s = admin_open_config(CMD, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
+	sig_pass_start(&pass, &cfg, master);
 	if (store_integrity_check(s, &err) != 0) {
 		printf("FAIL database integrity: %s\n", err.message);
 		failed = 1;
@@ -51,7 +306,13 @@ admin_audit(int argc, char **argv)
 	} else
 		printf("ok   booklets whole, programme amounts equal to their "
 		    "vouchers\n");
+	failed |= money(s);
+	failed |= sig_pass_finish(&pass);
 	store_close(s);
+	if (failed)
+		printf("audit: FAILED, see the lines marked FAIL\n");
+	else
+		printf("audit: everything holds\n");
 	return failed ? ADMIN_EXIT_FAIL : ADMIN_EXIT_OK;
 }
 

@@ -64,7 +64,7 @@ static const struct {
 	  "keys rotate --config FILE --master DIR [--sign-days N] "
 	  "[--verify-days N]" },
 	{ "audit", admin_audit,
-	  "audit --config FILE" },
+	  "audit --config FILE [--master PUB]" },
 	{ "backup", admin_backup,
 	  "backup --config FILE --out FILE" },
 	{ "report", admin_report,

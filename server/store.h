@@ -1013,4 +1013,82 @@ int store_report_funder(struct store *s, int64_t programme_id,
     int (*fn)(void *ctx, const struct store_report_row *r), void *ctx,
     struct pn_error *err);
 
+/* --- Money audit (store_sqlite_money.c) -------------------------------- */
+
+/*
+ * The reads of passnum-admin audit's money checks (docs/server.md, "The
+ * audit"). They change nothing: between store_money_begin() and
+ * store_money_end() they all read one snapshot of the database, so that
+ * a redemption committed meanwhile by passnumd cannot make two checks
+ * disagree.
+ */
+int store_money_begin(struct store *s, struct pn_error *err);
+void store_money_end(struct store *s);
+
+/* Vouchers by status, as store_money_programmes() counts them. */
+enum store_money_status {
+	STORE_MONEY_ISSUED,		/* outstanding */
+	STORE_MONEY_REDEEMED,
+	STORE_MONEY_SETTLED,
+	STORE_MONEY_CANCELLED,
+	STORE_MONEY_EXPIRED,
+	STORE_MONEY_STATUSES
+};
+
+/* A programme's vouchers, all of them and by status, in count and cents. */
+struct store_money_programme {
+	int64_t id;
+	char name[128];
+	int64_t committed;		/* cents, the programme's own ledger */
+	int64_t count, cents;		/* every voucher of the programme */
+	int64_t n[STORE_MONEY_STATUSES], c[STORE_MONEY_STATUSES];
+};
+
+/* Each programme in id order, through fn (non-zero stops). 0 or -1. */
+int store_money_programmes(struct store *s,
+    int (*fn)(void *ctx, const struct store_money_programme *p), void *ctx,
+    struct pn_error *err);
+
+/*
+ * The money checks, numbered 0 .. store_money_checks() - 1. Each has a
+ * sentence saying what holds when it passes ("each accepted redemption
+ * has its voucher's value"), and finds the rows where it does not, each
+ * described in plain words ("redemption 7 of voucher 123: value 12,00 €,
+ * the voucher's 10,00 €"). store_money_check() hands every such row to fn
+ * (non-zero stops) and counts them in *problems. 0 or -1.
+ */
+int store_money_checks(void);
+const char *store_money_check_name(int check);
+int store_money_check(struct store *s, int check,
+    int (*fn)(void *ctx, const char *problem), void *ctx, int64_t *problems,
+    struct pn_error *err);
+
+/* A voucher as its 92-byte record carries it, read back from its row. */
+struct store_voucher_record {
+	struct pn_voucher v;
+	bool fits;			/* false: a column does not fit its field */
+};
+
+/*
+ * Every voucher in serial order, in one pass of one statement, through fn
+ * (non-zero stops). 0 or -1.
+ */
+int store_money_vouchers(struct store *s,
+    int (*fn)(void *ctx, const struct store_voucher_record *r), void *ctx,
+    struct pn_error *err);
+
+/* A signing key as recorded: its public key and certificate, undecoded. */
+struct store_key_record {
+	int64_t kid;
+	const uint8_t *public_key;	/* pk_len bytes, valid during the call */
+	size_t pk_len;
+	const uint8_t *cert;		/* cert_len bytes, valid during the call */
+	size_t cert_len;
+};
+
+/* Each recorded signing key in kid order, through fn (non-zero stops). */
+int store_money_keys(struct store *s,
+    int (*fn)(void *ctx, const struct store_key_record *k), void *ctx,
+    struct pn_error *err);
+
 #endif

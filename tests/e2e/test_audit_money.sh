@@ -1,0 +1,317 @@
+# test_audit_money.sh -- passnum-admin audit checks the money: a small world
+# made through passnumd (booklets, redemptions online, a conflict, a
+# cancelled booklet, vouchers expired, settlement rows written by SQL)
+# passes; then each tampering, made with sqlite3 on a copy of the
+# database, makes the audit fail and name the row.
+. "$(dirname "$0")/lib.sh"
+
+D="$OUT/data"
+CFG="$D/passnumd.ini"
+DB="$D/passnum.db"
+SIGN="$BUILD/tools/pn-termsign"
+SIRET_A=21440143800012		# Médiathèque de Rezé
+SIRET_B=35600000000001		# a La Poste establishment
+PID=
+trap '[ -n "$PID" ] && kill -9 $PID 2>/dev/null' EXIT
+
+q() { sqlite3 "$DB" "$1"; }
+# Amounts as pn_money_format() writes them: a no-break space before the euro sign.
+EUR=$(printf '\302\240\342\202\254')
+hex16() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# An ASan build under faketime: libfaketime is preloaded before ASan's
+# runtime, which ASan would otherwise refuse.
+faketime_admin() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    faketime "$@"
+}
+
+# tcall KEY TERMINAL METHOD PATH BODYFILE: a request signed by a terminal.
+tcall() {
+	"$SIGN" headers "$1" "$2" "$3" "$4" "$5" >"$OUT/h"
+	code=$(curl -s -o "$OUT/body" -w '%{http_code}' -X "$3" \
+	    -H @"$OUT/h" --data-binary @"$5" "$URL$4")
+}
+
+# enrol SIRET KEYFILE: a terminal of that venue; its id in $TERM_ID.
+enrol() {
+	c=$("$ADMIN" terminal code --config "$CFG" --siret "$1" 2>/dev/null)
+	pk=$("$SIGN" keygen "$2")
+	curl -s -o "$OUT/body" --data-binary \
+	    "{\"code\":\"$c\",\"public_key\":\"$pk\",\"label\":\"poste\"}" \
+	    "$URL/api/v1/terminals/enrol"
+	TERM_ID=$(sed -n 's/^{"terminal":\([0-9]*\),.*/\1/p' "$OUT/body")
+}
+
+# session KEY TERMINAL UID: a session starting now.
+session() {
+	printf '{"session":"%s","theme":"démarches en ligne","starts_at":%s,"duration_minutes":120}' \
+	    "$3" "$(date +%s)" >"$OUT/session.json"
+	tcall "$1" "$2" POST /api/v1/sessions "$OUT/session.json"
+}
+
+# redeem KEY TERMINAL SESSION SERIAL: redeem that voucher online.
+redeem() {
+	v=$(awk -F'\t' -v s="$4" '$1 == s { print $2 }' "$OUT/codes")
+	"$SIGN" record "$1" "$2" "$3" "$v" >"$OUT/rec.json"
+	tcall "$1" "$2" POST /api/v1/redemptions "$OUT/rec.json"
+}
+
+# issue REF: a booklet for a new person; its vouchers added to $OUT/codes.
+issue() {
+	curl -s -H "Authorization: Bearer $TOKEN" --data-binary \
+	    '{"programme": 1, "beneficiary": {"ref": "'"$1"'", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \
+	    "$URL/api/v1/booklets" |
+	    grep -o '"serial":[0-9]*,"printed":"[^"]*","code":"PN1:[^"]*"' |
+	    sed 's/"serial":\([0-9]*\),"printed":"[^"]*","code":"\([^"]*\)"/\1\t\2/' \
+	    >>"$OUT/codes"
+}
+
+# --- The world ----------------------------------------------------------------
+"$ADMIN" init --data "$D" --demo --port 0 >/dev/null
+TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
+venue_add "$CFG" $SIRET_A "Médiathèque de Rezé"
+venue_add "$CFG" $SIRET_B "Bureau de poste de Nantes"
+check "passnumd starts" passnumd_start "$CFG"
+: >"$OUT/codes"
+for ref in M-1 M-2 M-3 M-4; do issue "$ref"; done
+check "four booklets: vouchers 1 to 40" test "$(wc -l <"$OUT/codes")" = 40
+enrol $SIRET_A "$OUT/ta.key"; TA=$TERM_ID
+enrol $SIRET_B "$OUT/tb.key"; TB=$TERM_ID
+SA=$(hex16) SB=$(hex16)
+session "$OUT/ta.key" "$TA" "$SA"
+session "$OUT/tb.key" "$TB" "$SB"
+ok_redeemed=0
+for serial in 1 2 3 4 5 6 7; do
+	redeem "$OUT/ta.key" "$TA" "$SA" $serial
+	[ "$code" = 200 ] && ok_redeemed=$((ok_redeemed + 1))
+done
+for serial in 11 12 13; do
+	redeem "$OUT/tb.key" "$TB" "$SB" $serial
+	[ "$code" = 200 ] && ok_redeemed=$((ok_redeemed + 1))
+done
+check "ten vouchers redeemed at two venues" test $ok_redeemed = 10
+redeem "$OUT/tb.key" "$TB" "$SB" 1
+check "voucher 1 again, at the other venue: a conflict (409)" test "$code" = 409
+curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" \
+    --data-binary '{"reason": "carnet perdu"}' "$URL/api/v1/booklets/3/cancel"
+check "booklet 3 cancelled: vouchers 21 to 30" test "$(q "SELECT count(*)
+    FROM voucher WHERE status = 'cancelled'")" = 10
+expect 0 "voucher(s) expired" "expire, in March 2028: the outstanding ones" -- \
+    faketime_admin '2028-03-01 12:00:00' "$ADMIN" expire --config "$CFG"
+check "20 vouchers expired" test "$(q "SELECT count(*) FROM voucher
+    WHERE status = 'expired'")" = 20
+issue M-5
+check "a fifth booklet stays outstanding: vouchers 41 to 50" test \
+    "$(q "SELECT count(*) FROM voucher WHERE status = 'issued'")" = 10
+expect 0 "audit: everything holds" "audit passes while passnumd runs" -- \
+    "$ADMIN" audit --config "$CFG"
+check "it shows the programme's vouchers conserved" grep -qF \
+    "ok   programme 1 'Pass numérique 2026': 50 vouchers issued for 500,00${EUR} = 10 outstanding (100,00${EUR}) + 10 redeemed (100,00${EUR}; of them 0 settled, 0,00${EUR}) + 10 cancelled (100,00${EUR}) + 20 expired (200,00${EUR}); committed 500,00${EUR}" \
+    "$OUT/stdout"
+check "and 50 vouchers verified" grep -q "^ok   signatures: 50 vouchers verified" "$OUT/stdout"
+check "and the keys certified by the bundle's master key" grep -q \
+    "^ok   signing keys: 1 recorded, each certificate signed by the master key named by the trust bundle" \
+    "$OUT/stdout"
+passnumd_stop
+
+# --- Settlement rows, written by SQL --------------------------------------------
+# A commission of 1.25 %: 12.5 cents on a 10,00 € voucher, rounded up to 13.
+# Batch PN-2026-10-01 is paid: venue 1's vouchers 1 to 3 (vouchers 4 to 6
+# were carried over in it); PN-2026-11-01 is a draft: venue 2's 11 and 12.
+rid() { q "SELECT id FROM redemption WHERE serial = $1 AND outcome = 'accepted'"; }
+R1=$(rid 1) R2=$(rid 2) R3=$(rid 3) R11=$(rid 11) R12=$(rid 12)
+SESS_A=$(q "SELECT id FROM training_session WHERE venue_id = 1")
+SESS_B=$(q "SELECT id FROM training_session WHERE venue_id = 2")
+printf 'SEPA file of PN-2026-10-01\n' >"$OUT/sepa.xml"
+HASH=$(b2sum -l 256 "$OUT/sepa.xml" | cut -d' ' -f1)
+q "UPDATE programme SET commission_bp = 125;
+INSERT INTO settlement_batch (id, reference, period, period_start, period_end,
+  status, drafted_by, drafted_at, n_lines, n_vouchers, total_cents,
+  approved_by, approved_at, paid_at)
+  VALUES (1, 'PN-2026-10-01', '2026-10', 1790805600, 1793487600, 'paid', 2,
+  1793500000, 1, 3, 2961, 1, 1793600000, 1793700000),
+  (2, 'PN-2026-11-01', '2026-11', 1793487600, 1796079600, 'draft', 2,
+  1796100000, 1, 2, 1974, NULL, NULL, NULL);
+INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
+  sessions, vouchers, gross_cents, commission_cents, amount_cents, carried_over)
+  VALUES (1, 1, 1, 'Médiathèque de Rezé', '$SIRET_A', 'FR7630006000011234567890189',
+  'AGRIFRPP', 1, 3, 3000, 39, 2961, 0),
+  (2, 1, 2, 'Bureau de poste de Nantes', '$SIRET_B', 'FR7630006000011234567890189',
+  'AGRIFRPP', 1, 3, 3000, 39, 2961, 1),
+  (3, 2, 2, 'Bureau de poste de Nantes', '$SIRET_B', 'FR7630006000011234567890189',
+  'AGRIFRPP', 1, 2, 2000, 26, 1974, 0);
+INSERT INTO settlement_item (line_id, redemption_id, value, commission) VALUES
+  (1, $R1, 1000, 13), (1, $R2, 1000, 13), (1, $R3, 1000, 13),
+  (3, $R11, 1000, 13), (3, $R12, 1000, 13);
+UPDATE voucher SET status = 'settled' WHERE serial IN (1, 2, 3);
+INSERT INTO settlement_batch (id, reference, period, period_start, period_end,
+  status, drafted_by, drafted_at, n_lines, n_vouchers, total_cents,
+  reject_reason, rejected_by, rejected_at)
+  VALUES (4, 'PN-2026-08-01', '2026-08', 1785535200, 1788213600, 'rejected',
+  2, 1788300000, 1, 1, 987, 'mauvais mois', 1, 1788400000);
+INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
+  sessions, vouchers, gross_cents, commission_cents, amount_cents, carried_over)
+  VALUES (5, 4, 1, 'Médiathèque de Rezé', '$SIRET_A', 'FR7630006000011234567890189',
+  'AGRIFRPP', 1, 1, 1000, 13, 987, 0);
+INSERT INTO settlement_item (line_id, redemption_id, value, commission, active)
+  VALUES (5, $(rid 4), 1000, 13, 0);
+INSERT INTO settlement_file (batch_id, kind, name, media_type, content, hash,
+  created_at) VALUES (1, 'sepa', 'PN-2026-10-01.xml', 'application/xml',
+  readfile('$OUT/sepa.xml'), X'$HASH', 1793600000);"
+expect 0 "audit: everything holds" "audit passes with a paid batch, a draft and a rejected one" -- \
+    "$ADMIN" audit --config "$CFG"
+check "three vouchers settled among the ten redeemed" grep -qF \
+    "10 redeemed (100,00${EUR}; of them 3 settled, 30,00${EUR})" "$OUT/stdout"
+expect 0 "given by --master" "audit --master pins the master key" -- \
+    "$ADMIN" audit --config "$CFG" --master "$D/keys/master"
+"$ADMIN" keygen master --out "$OUT/rogue" >/dev/null
+expect 1 "key 1: its certificate is not signed by the master key" \
+    "audit --master with another master key: the key is not certified" -- \
+    "$ADMIN" audit --config "$CFG" --master "$OUT/rogue"
+expect 2 "usage" "audit without --config: usage error" -- "$ADMIN" audit
+
+# --- Tampering, each on a fresh copy ---------------------------------------------
+# tampered DESCRIPTION TEXT SQL: on a copy of the database changed by SQL,
+# the audit exits 1 and its output holds TEXT.
+n_copy=0
+tampered() {
+	n_copy=$((n_copy + 1))
+	t="$OUT/t$n_copy"
+	mkdir -p "$t"
+	sqlite3 "$DB" ".backup '$t/passnum.db'"
+	printf '[store]\npath = passnum.db\n\n[keys]\ntrust_bundle = %s\n' \
+	    "$D/keys/trust.bundle" >"$t/passnumd.ini"
+	if ! sqlite3 "$t/passnum.db" "$3" >"$OUT/sql.err" 2>&1; then
+		not_ok "$1: the tampering itself failed"
+		sed 's/^/#   /' "$OUT/sql.err"
+		return
+	fi
+	expect 1 "$2" "$1" -- "$ADMIN" audit --config "$t/passnumd.ini"
+}
+
+tampered "(a) a voucher's value changed: its signature no longer verifies" \
+    "voucher 41: signature does not verify under key 1" \
+    "UPDATE voucher SET value = 2000 WHERE serial = 41"
+check "and the programme's committed amount differs from its vouchers" \
+    grep -qF "committed 500,00${EUR}, not the vouchers' face value" "$OUT/stdout"
+tampered "(b) a redemption's value changed" \
+    "of voucher 5: value 15,00${EUR}, the voucher's 10,00${EUR}" \
+    "UPDATE redemption SET value = 1500 WHERE serial = 5 AND outcome = 'accepted'"
+tampered "(c) an accepted redemption deleted" \
+    "voucher 6: status redeemed but no accepted redemption" \
+    "DELETE FROM redemption WHERE serial = 6"
+tampered "(d) an audit row's detail edited" \
+    "audit row 3: hash does not match its content" \
+    "UPDATE audit_log SET detail = '{}' WHERE id = 3"
+tampered "(e) a voucher's status flipped from issued to redeemed" \
+    "voucher 42: status redeemed but no accepted redemption" \
+    "UPDATE voucher SET status = 'redeemed' WHERE serial = 42"
+check "and it is not on the deny list" grep -qF \
+    "voucher 42: redeemed, but not on the deny list as such" "$OUT/stdout"
+SIG=$(q "SELECT hex(signature) FROM voucher WHERE serial = 43")
+FLIP=$(printf '%s' "$SIG" | cut -c1 | tr '0-9A-F' '123456789ABCDEF0')$(printf '%s' "$SIG" | cut -c2-)
+tampered "(f) a byte of a voucher's signature changed" \
+    "voucher 43: signature does not verify under key 1" \
+    "UPDATE voucher SET signature = X'$FLIP' WHERE serial = 43"
+check "saying 1 of 50 vouchers do not verify" grep -q \
+    "^FAIL signatures: 1 of 50 vouchers do not verify" "$OUT/stdout"
+tampered "(g) a line whose amount differs from its items" \
+    "line 4 (venue 1) of batch PN-2026-09-01: 1 vouchers, but 2 items; gross 10,00${EUR}, but its items add up to 20,00${EUR}" \
+    "INSERT INTO settlement_batch (id, reference, period, period_start,
+      period_end, drafted_by, drafted_at, n_lines, n_vouchers, total_cents)
+      VALUES (3, 'PN-2026-09-01', '2026-09', 1788213600, 1790805600, 2,
+      1790900000, 1, 1, 987);
+    INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban,
+      bic, sessions, vouchers, gross_cents, commission_cents, amount_cents)
+      VALUES (4, 3, 1, 'Médiathèque de Rezé', '$SIRET_A',
+      'FR7630006000011234567890189', 'AGRIFRPP', 1, 1, 1000, 13, 987);
+    INSERT INTO settlement_item (line_id, redemption_id, value, commission)
+      VALUES (4, $(rid 4), 1000, 13), (4, $(rid 5), 1000, 13);"
+CONFLICT=$(q "SELECT id FROM redemption WHERE outcome = 'conflict'")
+tampered "(h) an item pointing at a conflict redemption" \
+    "item of redemption $CONFLICT (voucher 1) in line 3 of batch PN-2026-11-01: the redemption is a conflict, not accepted" \
+    "INSERT INTO settlement_item (line_id, redemption_id, value, commission)
+      VALUES (3, $CONFLICT, 1000, 13)"
+check "and the line no longer adds up to its items" grep -qF \
+    "line 3 (venue 2) of batch PN-2026-11-01: 2 vouchers, but 3 items" "$OUT/stdout"
+tampered "a line's amount that is not gross less commission (checks off)" \
+    "line 1 (venue 1) of batch PN-2026-10-01: amount 30,00${EUR}, but gross less commission is 29,61${EUR}" \
+    "PRAGMA ignore_check_constraints = 1;
+    UPDATE settlement_line SET amount_cents = 3000 WHERE id = 1"
+check "and batch PN-2026-10-01 no longer adds up to it" grep -qF \
+    "batch PN-2026-10-01 (paid): total 29,61${EUR}, but its lines paid add up to 30,00${EUR}" \
+    "$OUT/stdout"
+tampered "an item of a rejected batch made active again" \
+    "item of redemption $(rid 4) (voucher 4) in line 5 of batch PN-2026-08-01: active in a rejected batch" \
+    "UPDATE settlement_item SET active = 1 WHERE line_id = 5"
+tampered "an item whose redemption's dispute was upheld" \
+    "item of redemption $R12 (voucher 12) in line 3 of batch PN-2026-11-01: a dispute of the redemption was upheld" \
+    "INSERT INTO dispute (redemption_id, reason, opened_by, opened_at,
+      resolution, resolved_by, resolved_at)
+      VALUES ($R12, 'séance non tenue', 1, 1796000000, 'upheld', 2, 1796050000)"
+tampered "a settled voucher whose redemption is in no paid batch" \
+    "voucher 4: status settled, but its redemption is in no batch" \
+    "UPDATE voucher SET status = 'settled' WHERE serial = 4"
+tampered "a voucher in a paid batch that is not settled" \
+    "voucher 2: in paid batch PN-2026-10-01, but its status is redeemed" \
+    "UPDATE voucher SET status = 'redeemed' WHERE serial = 2"
+tampered "a voucher settled whose batch is a draft" \
+    "voucher 11: status settled, but batch PN-2026-11-01, which holds its redemption, is draft, not paid" \
+    "UPDATE voucher SET status = 'settled' WHERE serial = 11"
+tampered "an item's value changed" \
+    "voucher 12 (redemption $R12, line 3): settled for 12,00${EUR}, but the voucher's value is 10,00${EUR}" \
+    "UPDATE settlement_item SET value = 1200 WHERE redemption_id = $R12"
+tampered "an item's commission not rounded half up" \
+    "voucher 3 (redemption $R3, line 1): commission 0,12${EUR}, but programme 1's 125 basis points of 10,00${EUR}, rounded half up, are 0,13${EUR}" \
+    "UPDATE settlement_item SET commission = 12 WHERE redemption_id = $R3"
+tampered "a payment file changed after approval" \
+    "file PN-2026-10-01.xml of batch PN-2026-10-01: its content no longer has the hash stored at approval" \
+    "UPDATE settlement_file SET content = CAST('SEPA file, other IBAN' AS BLOB)"
+tampered "a batch approved by its drafter (checks off)" \
+    "batch PN-2026-10-01 (paid): not approved by a second person" \
+    "PRAGMA ignore_check_constraints = 1;
+    UPDATE settlement_batch SET approved_by = 2 WHERE id = 1"
+tampered "a redemption settled twice, the unique index dropped" \
+    "redemption $R11: in 2 active settlement items (lines 1, 3)" \
+    "DROP INDEX settlement_item_once;
+    INSERT INTO settlement_item (line_id, redemption_id, value, commission)
+      VALUES (1, $R11, 1000, 13)"
+tampered "a serial redeemed twice, the unique index dropped" \
+    "voucher 7: redeemed 2 times (accepted redemptions" \
+    "DROP INDEX redemption_once;
+    INSERT INTO redemption (redemption_id, serial, session_id, terminal_id,
+      venue_id, terminal_time, counter, record_signature, outcome, value,
+      received_at, answer)
+      SELECT randomblob(16), serial, session_id, terminal_id, venue_id,
+      terminal_time, counter + 1, record_signature, outcome, value,
+      received_at, answer FROM redemption WHERE serial = 7"
+tampered "a redemption moved to another venue" \
+    "of voucher 13: for venue 1, but its session is venue 2's and its terminal venue 2's" \
+    "UPDATE redemption SET venue_id = 1 WHERE serial = 13"
+tampered "a status none of the five (checks off)" \
+    "voucher 44: status 'lost' is none of issued, redeemed, settled, cancelled, expired" \
+    "PRAGMA ignore_check_constraints = 1;
+    UPDATE voucher SET status = 'lost' WHERE serial = 44"
+check "and the programme's vouchers no longer add up" grep -qF \
+    "FAIL programme 1 'Pass numérique 2026': 50 vouchers issued for 500,00${EUR} but 9 outstanding" \
+    "$OUT/stdout"
+tampered "a cancelled voucher taken off the deny list" \
+    "voucher 25: cancelled, but not on the deny list as such" \
+    "DELETE FROM deny_event WHERE serial = 25"
+tampered "many vouchers changed: 20 named, then how many more" \
+    "... and 5 more" \
+    "UPDATE voucher SET value = 999 WHERE status IN ('expired', 'issued')
+      AND serial < 46"
+check "the first 20 are named in serial order" sh -c \
+    "grep -A1 '^FAIL signatures: 25 of 50' '$OUT/stdout' | grep -q 'voucher 8: signature'"
+"$ADMIN" keygen signing --master "$OUT/rogue" --kid 1 --valid-from 2026-01-01 \
+    --sign-until 2027-06-01 --verify-until 2027-12-31 --out "$OUT/rogue1" >/dev/null
+ROGUE=$(od -An -tx1 -v "$OUT/rogue1/signing-00001.cert" | tr -d ' \n')
+tampered "key 1 replaced by a key another master certified" \
+    "key 1: its certificate is not signed by the master key" \
+    "UPDATE signing_key SET cert = X'$ROGUE',
+      public_key = substr(X'$ROGUE', 11, 32) WHERE kid = 1"
+check "and every voucher then fails under the other public key" grep -q \
+    "^FAIL signatures: 50 of 50 vouchers do not verify" "$OUT/stdout"
+done_testing
