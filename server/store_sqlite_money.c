@@ -464,6 +464,24 @@ say_item_values(sqlite3_stmt *st, char *buf, size_t len)
 	    money(st, 3, a), money(st, 4, b));
 }
 
+/* The copies an item keeps so that statements need no redemption. */
+static const char sql_item_copies[] =
+	"SELECT r.serial, i.redemption_id, i.line_id, i.serial, i.session_id,"
+	" r.session_id, i.programme_id, v.programme_id"
+	" FROM settlement_item i JOIN redemption r ON r.id = i.redemption_id"
+	" JOIN voucher v ON v.serial = r.serial"
+	" WHERE i.serial <> r.serial OR i.session_id <> r.session_id"
+	" OR i.programme_id <> v.programme_id ORDER BY r.serial";
+
+static void
+say_item_copies(sqlite3_stmt *st, char *buf, size_t len)
+{
+	add(buf, len, "voucher %lld (redemption %lld, line %lld): the item "
+	    "says voucher %lld, session %lld, programme %lld, but the "
+	    "redemption is of session %lld and the voucher of programme %lld",
+	    I64(0), I64(1), I64(2), I64(3), I64(4), I64(6), I64(5), I64(7));
+}
+
 /* Round half up: value > 0 and rate >= 0, so division truncates down. */
 static const char sql_commissions[] =
 	"SELECT r.serial, i.redemption_id, i.line_id, i.commission,"
@@ -552,6 +570,8 @@ static const struct money_check {
 	  "batch", sql_settled, say_settled, NULL },
 	{ "settlement items: each is settled for its voucher's value",
 	  sql_item_values, say_item_values, NULL },
+	{ "settlement items: each names its redemption's voucher, session "
+	  "and programme", sql_item_copies, say_item_copies, NULL },
 	{ "settlement items: each commission is its programme's rate of the "
 	  "value, rounded half up", sql_commissions, say_commissions, NULL },
 	{ "settlement files: each still has the hash stored at approval",

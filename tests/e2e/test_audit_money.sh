@@ -141,9 +141,26 @@ INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
   'AGRIFRPP', 1, 3, 3000, 39, 2961, 1),
   (3, 2, 2, 'Bureau de poste de Nantes', '$SIRET_B', 'FR7630006000011234567890189',
   'AGRIFRPP', 1, 2, 2000, 26, 1974, 0);
-INSERT INTO settlement_item (line_id, redemption_id, value, commission) VALUES
-  (1, $R1, 1000, 13), (1, $R2, 1000, 13), (1, $R3, 1000, 13),
-  (3, $R11, 1000, 13), (3, $R12, 1000, 13);
+INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R1;
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R2;
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R3;
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R11;
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R12;
 UPDATE voucher SET status = 'settled' WHERE serial IN (1, 2, 3);
 INSERT INTO settlement_batch (id, reference, period, period_start, period_end,
   status, drafted_by, drafted_at, n_lines, n_vouchers, total_cents,
@@ -154,8 +171,10 @@ INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
   sessions, vouchers, gross_cents, commission_cents, amount_cents, carried_over)
   VALUES (5, 4, 1, 'Médiathèque de Rezé', '$SIRET_A', 'FR7630006000011234567890189',
   'AGRIFRPP', 1, 1, 1000, 13, 987, 0);
-INSERT INTO settlement_item (line_id, redemption_id, value, commission, active)
-  VALUES (5, $(rid 4), 1000, 13, 0);
+INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 5, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 0
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $(rid 4);
 INSERT INTO settlement_file (batch_id, kind, name, media_type, content, hash,
   created_at) VALUES (1, 'sepa', 'PN-2026-10-01.xml', 'application/xml',
   readfile('$OUT/sepa.xml'), X'$HASH', 1793600000);"
@@ -226,13 +245,21 @@ tampered "(g) a line whose amount differs from its items" \
       bic, sessions, vouchers, gross_cents, commission_cents, amount_cents)
       VALUES (4, 3, 1, 'Médiathèque de Rezé', '$SIRET_A',
       'FR7630006000011234567890189', 'AGRIFRPP', 1, 1, 1000, 13, 987);
-    INSERT INTO settlement_item (line_id, redemption_id, value, commission)
-      VALUES (4, $(rid 4), 1000, 13), (4, $(rid 5), 1000, 13);"
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 4, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $(rid 4);
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 4, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $(rid 5);"
 CONFLICT=$(q "SELECT id FROM redemption WHERE outcome = 'conflict'")
 tampered "(h) an item pointing at a conflict redemption" \
     "item of redemption $CONFLICT (voucher 1) in line 3 of batch PN-2026-11-01: the redemption is a conflict, not accepted" \
-    "INSERT INTO settlement_item (line_id, redemption_id, value, commission)
-      VALUES (3, $CONFLICT, 1000, 13)"
+    "INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $CONFLICT"
 check "and the line no longer adds up to its items" grep -qF \
     "line 3 (venue 2) of batch PN-2026-11-01: 2 vouchers, but 3 items" "$OUT/stdout"
 tampered "a line's amount that is not gross less commission (checks off)" \
@@ -272,11 +299,16 @@ tampered "a batch approved by its drafter (checks off)" \
     "batch PN-2026-10-01 (paid): not approved by a second person" \
     "PRAGMA ignore_check_constraints = 1;
     UPDATE settlement_batch SET approved_by = 2 WHERE id = 1"
+tampered "an item naming another voucher than its redemption's" \
+    "the item says voucher 2, session" \
+    "UPDATE settlement_item SET serial = 2 WHERE redemption_id = $R1"
 tampered "a redemption settled twice, the unique index dropped" \
     "redemption $R11: in 2 active settlement items (lines 1, 3)" \
     "DROP INDEX settlement_item_once;
-    INSERT INTO settlement_item (line_id, redemption_id, value, commission)
-      VALUES (1, $R11, 1000, 13)"
+    INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R11"
 tampered "a serial redeemed twice, the unique index dropped" \
     "voucher 7: redeemed 2 times (accepted redemptions" \
     "DROP INDEX redemption_once;
