@@ -210,6 +210,15 @@ int sq_audit_json(struct store *s, int64_t now, const char *actor,
  */
 int sq_settle_memory(struct store *s, bool on, struct pn_error *err);
 
+/*
+ * Run an UPDATE of one row whose parameters are ?1 id, ?2 t1, ?3 t2 (left
+ * NULL when t2 is), ?4 user_id and ?5 now, as many as sql names (a state
+ * change: who and when). The number of rows changed, or -1 with err.
+ */
+int sq_update_row(struct store *s, const char *sql, int64_t id,
+    const char *t1, const char *t2, int64_t user_id, int64_t now,
+    const char *what, struct pn_error *err);
+
 /* Run sql (no parameters, no rows; several statements allowed). 0 or -1. */
 int sq_exec(struct store *s, const char *sql, const char *what,
     struct pn_error *err);

@@ -150,28 +150,17 @@ store_dispute_resolve(struct store *s, int64_t id, bool uphold,
     struct pn_error *err)
 {
 	const char *resolution = uphold ? "upheld" : "dismissed";
-	sqlite3_stmt *st;
 	int rc;
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	if (sq_prepare(s, "UPDATE dispute SET resolution = ?2,"
+	rc = sq_update_row(s, "UPDATE dispute SET resolution = ?2,"
 	    " resolution_note = ?3, resolved_by = ?4, resolved_at = ?5"
-	    " WHERE id = ?1 AND resolution IS NULL", &st,
-	    "preparing the resolution", err) != 0)
+	    " WHERE id = ?1 AND resolution IS NULL", id, resolution, note,
+	    user_id, now, "closing the dispute", err);
+	if (rc < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, resolution, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, note, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, user_id);
-	sqlite3_bind_int64(st, 5, now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sq_error(s, rc, "closing the dispute", err);
-		goto fail;
-	}
-	if (sqlite3_changes64(s->db) != 1) {
+	if (rc != 1) {
 		sq_rollback(s);
 		pn_error_set(err, PN_E_ARG, "no open dispute %lld",
 		    (long long)id);

@@ -227,6 +227,33 @@ run2(struct store *s, const char *sql, int64_t a, int64_t b,
 	return rc == SQLITE_DONE ? 0 : sq_error(s, rc, what, err);
 }
 
+int
+sq_update_row(struct store *s, const char *sql, int64_t id, const char *t1,
+    const char *t2, int64_t user_id, int64_t now, const char *what,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, n;
+
+	if (sq_prepare(s, sql, &st, what, err) != 0)
+		return -1;
+	n = sqlite3_bind_parameter_count(st);
+	sqlite3_bind_int64(st, 1, id);
+	if (n >= 2)
+		sqlite3_bind_text(st, 2, t1, -1, SQLITE_TRANSIENT);
+	if (n >= 3 && t2 != NULL)
+		sqlite3_bind_text(st, 3, t2, -1, SQLITE_TRANSIENT);
+	if (n >= 4)
+		sqlite3_bind_int64(st, 4, user_id);
+	if (n >= 5)
+		sqlite3_bind_int64(st, 5, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_error(s, rc, what, err);
+	return (int)sqlite3_changes64(s->db);
+}
+
 /* Insert the batch row of a new draft into *id. */
 static int
 batch_insert(struct store *s, const char *period, int64_t start, int64_t end,
@@ -463,37 +490,25 @@ store_batch_paid(struct store *s, int64_t batch_id, int64_t user_id,
     const char *actor, struct pn_error *err)
 {
 	struct store_batch b;
-	sqlite3_stmt *st;
 	int64_t settled;
 	int rc;
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	if (sq_prepare(s, "UPDATE settlement_batch SET status = 'paid',"
+	rc = sq_update_row(s, "UPDATE settlement_batch SET status = 'paid',"
 	    " paid_reference = ?2, paid_on = ?3, paid_by = ?4, paid_at = ?5"
-	    " WHERE id = ?1 AND status = 'approved'", &st,
-	    "preparing the payment", err) != 0)
+	    " WHERE id = ?1 AND status = 'approved'", batch_id, bank_reference,
+	    paid_on, user_id, now, "recording the payment", err);
+	if (rc < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, batch_id);
-	sqlite3_bind_text(st, 2, bank_reference, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, paid_on, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, user_id);
-	sqlite3_bind_int64(st, 5, now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sq_error(s, rc, "recording the payment", err);
-		goto fail;
-	}
-	if (sqlite3_changes64(s->db) != 1) {
+	if (rc != 1) {
 		rc = wrong_state(s, batch_id, "an approved batch", err);
 		sq_rollback(s);
 		return rc;
 	}
 	if (run2(s, "UPDATE voucher SET status = 'settled' WHERE status ="
-	    " 'redeemed' AND serial IN (SELECT r.serial FROM settlement_item i"
+	    " 'redeemed' AND serial IN (SELECT i.serial FROM settlement_item i"
 	    " JOIN settlement_line l ON l.id = i.line_id"
-	    " JOIN redemption r ON r.id = i.redemption_id"
 	    " WHERE l.batch_id = ?1 AND i.active = 1)", batch_id, 0,
 	    "marking the vouchers settled", err) != 0)
 		goto fail;
@@ -524,27 +539,17 @@ store_batch_reject(struct store *s, int64_t batch_id, int64_t user_id,
     const char *reason, int64_t now, const char *actor, struct pn_error *err)
 {
 	struct store_batch b;
-	sqlite3_stmt *st;
 	int rc;
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	if (sq_prepare(s, "UPDATE settlement_batch SET status = 'rejected',"
-	    " reject_reason = ?2, rejected_by = ?3, rejected_at = ?4"
-	    " WHERE id = ?1 AND status IN ('draft', 'approved')", &st,
-	    "preparing the rejection", err) != 0)
+	rc = sq_update_row(s, "UPDATE settlement_batch SET status = 'rejected',"
+	    " reject_reason = ?2, rejected_by = ?4, rejected_at = ?5"
+	    " WHERE id = ?1 AND status IN ('draft', 'approved')", batch_id,
+	    reason, NULL, user_id, now, "rejecting the batch", err);
+	if (rc < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, batch_id);
-	sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, user_id);
-	sqlite3_bind_int64(st, 4, now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sq_error(s, rc, "rejecting the batch", err);
-		goto fail;
-	}
-	if (sqlite3_changes64(s->db) != 1) {
+	if (rc != 1) {
 		rc = wrong_state(s, batch_id, "a draft or an approved batch",
 		    err);
 		sq_rollback(s);
