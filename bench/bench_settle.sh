@@ -101,13 +101,27 @@ cfg="$work/passnumd.ini"
 if timed draft "$admin" settle draft --config "$cfg" --period "$month" --as alice; then
 	ref=$(grep -o "PN-$month-[0-9]*" "$tmp/draft.out" | head -n 1)
 	echo "  settle draft $month (alice): $secs s, peak $peak_mb MB, batch ${ref:-?}"
+	draft_secs=$secs draft_mb=$peak_mb
 else
 	echo "  settle draft $month failed:"
 	sed 's/^/    /' "$tmp/draft.out" | head -10
 	exit 1
 fi
 if timed approve "$admin" settle approve --config "$cfg" --batch "$ref" --as bob; then
-	echo "  settle approve $ref (bob): $secs s, peak $peak_mb MB"
+	echo "  settle approve $ref (bob): $secs s, peak $peak_mb MB (the payment file, the mandate list and $(grep -c 'releve-' "$tmp/approve.out") statements)"
+	both=$(calc "$draft_secs + $secs" 2)
+	per_million=$(calc "$both * 1000000 / $n" 1)
+	peak=$draft_mb
+	[ "$peak_mb" != "?" ] && [ "$draft_mb" != "?" ] &&
+	    [ "$peak_mb" -gt "$draft_mb" ] && peak=$peak_mb
+	if [ "$(calc "$per_million <= 10" 0)" = 1 ] && [ "$peak" != "?" ] &&
+	    [ "$peak" -le 200 ]; then
+		verdict=ok
+	else
+		verdict=MISSED
+		rc=1
+	fi
+	echo "  draft + approval (export) per million redemptions: $per_million s, peak $peak MB (targets <= 10 s, <= 200 MB)  $verdict"
 else
 	echo "  settle approve $ref failed:"
 	sed 's/^/    /' "$tmp/approve.out" | head -10
