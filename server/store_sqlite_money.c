@@ -482,14 +482,16 @@ say_item_copies(sqlite3_stmt *st, char *buf, size_t len)
 	    I64(0), I64(1), I64(2), I64(3), I64(4), I64(6), I64(5), I64(7));
 }
 
-/* Round half up: value > 0 and rate >= 0, so division truncates down. */
+/*
+ * At the rate the item was drafted at (the programme may change its rate
+ * later). Round half up: value > 0 and rate >= 0, so division truncates
+ * down.
+ */
 static const char sql_commissions[] =
 	"SELECT r.serial, i.redemption_id, i.line_id, i.commission,"
-	" p.id, p.commission_bp, i.value,"
-	" (i.value * p.commission_bp + 5000) / 10000 AS want"
+	" i.commission_bp, i.value,"
+	" (i.value * i.commission_bp + 5000) / 10000 AS want"
 	" FROM settlement_item i JOIN redemption r ON r.id = i.redemption_id"
-	" JOIN voucher v ON v.serial = r.serial"
-	" JOIN programme p ON p.id = v.programme_id"
 	" WHERE i.active = 1 AND i.commission <> want ORDER BY r.serial";
 
 static void
@@ -498,9 +500,9 @@ say_commissions(sqlite3_stmt *st, char *buf, size_t len)
 	char a[PN_MONEY_TEXT_MAX], b[PN_MONEY_TEXT_MAX], c[PN_MONEY_TEXT_MAX];
 
 	add(buf, len, "voucher %lld (redemption %lld, line %lld): commission "
-	    "%s, but programme %lld's %lld basis points of %s, rounded half "
-	    "up, are %s", I64(0), I64(1), I64(2), money(st, 3, a), I64(4),
-	    I64(5), money(st, 6, b), money(st, 7, c));
+	    "%s, but the %lld basis points it was drafted at, of %s, rounded "
+	    "half up, are %s", I64(0), I64(1), I64(2), money(st, 3, a),
+	    I64(4), money(st, 5, b), money(st, 6, c));
 }
 
 static const char sql_files[] =
@@ -572,8 +574,9 @@ static const struct money_check {
 	  sql_item_values, say_item_values, NULL },
 	{ "settlement items: each names its redemption's voucher, session "
 	  "and programme", sql_item_copies, say_item_copies, NULL },
-	{ "settlement items: each commission is its programme's rate of the "
-	  "value, rounded half up", sql_commissions, say_commissions, NULL },
+	{ "settlement items: each commission is the rate it was drafted at of "
+	  "the value, rounded half up", sql_commissions, say_commissions,
+	  NULL },
 	{ "settlement files: each still has the hash stored at approval",
 	  sql_files, say_files, file_changed },
 };

@@ -337,6 +337,8 @@ const char *const store_migrations[] = {
 	 * copies the audit checks (not foreign keys: a draft writes a
 	 * million items, and each key is a lookup): statements and exports
 	 * read a line's items in order without touching the redemptions.
+	 * It keeps the commission rate it was drafted at, which the
+	 * programme may change later.
 	 */
 	"CREATE TABLE settlement_item ("
 	"  line_id INTEGER NOT NULL REFERENCES settlement_line (id),"
@@ -346,6 +348,8 @@ const char *const store_migrations[] = {
 	"  programme_id INTEGER NOT NULL,"
 	"  value INTEGER NOT NULL CHECK (value > 0),"
 	"  commission INTEGER NOT NULL CHECK (commission BETWEEN 0 AND value),"
+	"  commission_bp INTEGER NOT NULL"
+	"    CHECK (commission_bp BETWEEN 0 AND 10000),"
 	"  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
 	"  PRIMARY KEY (line_id, redemption_id)"
 	") STRICT, WITHOUT ROWID;"

@@ -143,9 +143,9 @@ audit_json(struct store *s, int64_t now, const char *actor,
  */
 static const char pool_sql[] =
 	"INSERT INTO temp.settle_pool (venue_id, session_id, redemption_id,"
-	"  serial, programme_id, value, commission)"
+	"  serial, programme_id, value, commission, commission_bp)"
 	" SELECT r.venue_id, r.session_id, r.id, r.serial, v.programme_id,"
-	"  r.value, (r.value * p.commission_bp + 5000) / 10000"
+	"  r.value, (r.value * p.commission_bp + 5000) / 10000, p.commission_bp"
 	" FROM redemption r"
 	" JOIN training_session t ON t.id = r.session_id"
 	" JOIN voucher v ON v.serial = r.serial"
@@ -185,7 +185,7 @@ pool_fill(struct store *s, int64_t end, const struct store_settle_rules *r,
 	    " venue_id INTEGER NOT NULL, session_id INTEGER NOT NULL,"
 	    " redemption_id INTEGER NOT NULL, serial INTEGER NOT NULL,"
 	    " programme_id INTEGER NOT NULL, value INTEGER NOT NULL,"
-	    " commission INTEGER NOT NULL,"
+	    " commission INTEGER NOT NULL, commission_bp INTEGER NOT NULL,"
 	    " PRIMARY KEY (venue_id, session_id, redemption_id)) WITHOUT ROWID;"
 	    "CREATE TEMP TABLE IF NOT EXISTS settle_held ("
 	    " session_id INTEGER PRIMARY KEY);"
@@ -311,9 +311,10 @@ lines_and_items(struct store *s, int64_t batch_id, int64_t minimum,
 	    " GROUP BY p.venue_id ORDER BY p.venue_id", batch_id, minimum,
 	    "writing the lines", err) != 0 ||
 	    run2(s, "INSERT INTO settlement_item (line_id, redemption_id,"
-	    " serial, session_id, programme_id, value, commission)"
+	    " serial, session_id, programme_id, value, commission,"
+	    " commission_bp)"
 	    " SELECT l.id, p.redemption_id, p.serial, p.session_id,"
-	    "  p.programme_id, p.value, p.commission"
+	    "  p.programme_id, p.value, p.commission, p.commission_bp"
 	    " FROM temp.settle_pool p JOIN settlement_line l"
 	    "  ON l.batch_id = ?1 AND l.venue_id = p.venue_id"
 	    " WHERE l.carried_over = 0", batch_id, 0,

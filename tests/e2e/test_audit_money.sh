@@ -142,24 +142,24 @@ INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
   (3, 2, 2, 'Bureau de poste de Nantes', '$SIRET_B', 'FR7630006000011234567890189',
   'AGRIFRPP', 1, 2, 2000, 26, 1974, 0);
 INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R1;
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R2;
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R3;
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R11;
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R12;
 UPDATE voucher SET status = 'settled' WHERE serial IN (1, 2, 3);
 INSERT INTO settlement_batch (id, reference, period, period_start, period_end,
@@ -172,8 +172,8 @@ INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
   VALUES (5, 4, 1, 'Médiathèque de Rezé', '$SIRET_A', 'FR7630006000011234567890189',
   'AGRIFRPP', 1, 1, 1000, 13, 987, 0);
 INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 5, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 0
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 5, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 0, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $(rid 4);
 INSERT INTO settlement_file (batch_id, kind, name, media_type, content, hash,
   created_at) VALUES (1, 'sepa', 'PN-2026-10-01.xml', 'application/xml',
@@ -246,19 +246,19 @@ tampered "(g) a line whose amount differs from its items" \
       VALUES (4, 3, 1, 'Médiathèque de Rezé', '$SIRET_A',
       'FR7630006000011234567890189', 'AGRIFRPP', 1, 1, 1000, 13, 987);
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 4, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 4, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $(rid 4);
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 4, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 4, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $(rid 5);"
 CONFLICT=$(q "SELECT id FROM redemption WHERE outcome = 'conflict'")
 tampered "(h) an item pointing at a conflict redemption" \
     "item of redemption $CONFLICT (voucher 1) in line 3 of batch PN-2026-11-01: the redemption is a conflict, not accepted" \
     "INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 3, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $CONFLICT"
 check "and the line no longer adds up to its items" grep -qF \
     "line 3 (venue 2) of batch PN-2026-11-01: 2 vouchers, but 3 items" "$OUT/stdout"
@@ -290,7 +290,7 @@ tampered "an item's value changed" \
     "voucher 12 (redemption $R12, line 3): settled for 12,00${EUR}, but the voucher's value is 10,00${EUR}" \
     "UPDATE settlement_item SET value = 1200 WHERE redemption_id = $R12"
 tampered "an item's commission not rounded half up" \
-    "voucher 3 (redemption $R3, line 1): commission 0,12${EUR}, but programme 1's 125 basis points of 10,00${EUR}, rounded half up, are 0,13${EUR}" \
+    "voucher 3 (redemption $R3, line 1): commission 0,12${EUR}, but the 125 basis points it was drafted at, of 10,00${EUR}, rounded half up, are 0,13${EUR}" \
     "UPDATE settlement_item SET commission = 12 WHERE redemption_id = $R3"
 tampered "a payment file changed after approval" \
     "file PN-2026-10-01.xml of batch PN-2026-10-01: its content no longer has the hash stored at approval" \
@@ -306,8 +306,8 @@ tampered "a redemption settled twice, the unique index dropped" \
     "redemption $R11: in 2 active settlement items (lines 1, 3)" \
     "DROP INDEX settlement_item_once;
     INSERT INTO settlement_item (line_id, redemption_id, serial,
-      session_id, programme_id, value, commission, active)
-      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 1, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 1, 125
       FROM redemption r JOIN voucher v ON v.serial = r.serial WHERE r.id = $R11"
 tampered "a serial redeemed twice, the unique index dropped" \
     "voucher 7: redeemed 2 times (accepted redemptions" \

@@ -389,7 +389,12 @@ check "14 vouchers settled, 1 (voucher 23) redeemed and waiting" test \
 admin settle list
 said 0 "PN-2026-11-01	2026-11	rejected" "settle list shows every batch"
 admin audit
-said 0 "ok" "passnum-admin audit passes after the whole cycle"
+said 0 "everything holds" "passnum-admin audit passes after the whole cycle"
+admin programme rules --id 1 --commission-bp 500 --budget-line "65-6574 Pass numérique"
+said 0 "commission 5.00 %" "the programme's rate changes to 5 % for later drafts"
+admin audit
+said 0 "everything holds" \
+    "the audit still passes: items keep the rate they were drafted at"
 expect 2 "expected draft, list" "settle without a subcommand: usage error" -- \
     "$ADMIN" settle
 done_testing
