@@ -334,15 +334,16 @@ const char *const store_migrations[] = {
 	") STRICT;"
 	/*
 	 * An item repeats its redemption's serial, session and programme,
-	 * copies the audit checks (not foreign keys: a draft writes a
-	 * million items, and each key is a lookup): statements and exports
-	 * read a line's items in order without touching the redemptions.
+	 * copies the audit checks, as it checks that the redemption exists
+	 * (no foreign keys: a draft writes a million items, and each key is
+	 * a lookup in a large table): statements and exports read a line's
+	 * items in order without touching the redemptions.
 	 * It keeps the commission rate it was drafted at, which the
 	 * programme may change later.
 	 */
 	"CREATE TABLE settlement_item ("
 	"  line_id INTEGER NOT NULL REFERENCES settlement_line (id),"
-	"  redemption_id INTEGER NOT NULL REFERENCES redemption (id),"
+	"  redemption_id INTEGER NOT NULL,"
 	"  serial INTEGER NOT NULL,"
 	"  session_id INTEGER NOT NULL,"
 	"  programme_id INTEGER NOT NULL,"

@@ -158,7 +158,9 @@ static const char pool_sql[] =
 	"  AND NOT EXISTS (SELECT 1 FROM settlement_item i"
 	"   WHERE i.redemption_id = r.id AND i.active = 1)"
 	"  AND NOT EXISTS (SELECT 1 FROM dispute d"
-	"   WHERE d.redemption_id = r.id AND d.resolution = 'upheld')";
+	"   WHERE d.redemption_id = r.id AND d.resolution = 'upheld')"
+	/* Sorted once rather than inserted out of order. */
+	" ORDER BY r.venue_id, r.session_id, r.id";
 
 /*
  * A draft or an approval reads a month of redemptions at once: a larger
