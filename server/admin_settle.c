@@ -360,9 +360,54 @@ struct export_ctx {
 	struct store *s;
 	int64_t batch_id;
 	const char *dir;
-	unsigned written;
+	char **written;		/* the names written so far */
+	unsigned n_written;
 	int failed;
 };
+
+/* Remember name as written, or say that it cannot be. 0 or -1. */
+static int
+export_written(struct export_ctx *e, const char *name)
+{
+	char **grown = realloc(e->written, (e->n_written + 1) *
+	    sizeof(*e->written));
+
+	if (grown == NULL)
+		return -1;
+	e->written = grown;
+	if ((e->written[e->n_written] = strdup(name)) == NULL)
+		return -1;
+	e->n_written++;
+	return 0;
+}
+
+/*
+ * After a failure, remove what this export wrote: a payment file without
+ * the statements that go with it, or beside a file that was refused, is
+ * not to be sent anywhere.
+ */
+static void
+export_undo(struct export_ctx *e)
+{
+	char path[4096];
+	unsigned i;
+
+	for (i = 0; i < e->n_written; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", e->dir,
+		    e->written[i]) < sizeof(path))
+			(void)unlink(path);
+	}
+}
+
+static void
+export_free(struct export_ctx *e)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n_written; i++)
+		free(e->written[i]);
+	free(e->written);
+}
 
 static int
 export_one(void *ctx, const struct store_batch_file *f)
@@ -377,7 +422,7 @@ export_one(void *ctx, const struct store_batch_file *f)
 
 	if (rc != 0) {
 		fprintf(stderr, "passnum-admin settle export: %s: %s\n",
-		    f->name, rc < 0 ? err.message : "vanished");
+		    f->name, rc == 1 ? "vanished" : err.message);
 		e->failed = 1;
 		return 1;
 	}
@@ -389,7 +434,11 @@ export_one(void *ctx, const struct store_batch_file *f)
 		return 1;
 	}
 	free(data);
-	e->written++;
+	if (export_written(e, f->name) != 0) {
+		fprintf(stderr, "passnum-admin settle export: out of memory\n");
+		e->failed = 1;
+		return 1;
+	}
 	return 0;
 }
 
@@ -431,12 +480,23 @@ settle_export_cmd(int argc, char **argv)
 	e.s = s;
 	e.batch_id = b.id;
 	e.dir = out;
-	if (store_batch_files(s, b.id, export_one, &e, &err) != 0)
+	if (store_batch_files(s, b.id, export_one, &e, &err) != 0) {
+		export_undo(&e);
+		export_free(&e);
 		return admin_store_fail(cmd, &err, s);
+	}
 	store_close(s);
-	if (e.failed)
+	if (e.failed) {
+		export_undo(&e);
+		fprintf(stderr, "passnum-admin %s: nothing exported: the %u "
+		    "file(s) written before the failure were removed\n", cmd,
+		    e.n_written);
+		export_free(&e);
 		return ADMIN_EXIT_FAIL;
-	printf("%u file(s) of %s written to %s\n", e.written, b.reference, out);
+	}
+	printf("%u file(s) of %s written to %s\n", e.n_written, b.reference,
+	    out);
+	export_free(&e);
 	return ADMIN_EXIT_OK;
 }
 

@@ -77,6 +77,7 @@ struct doc {
 	HPDF_Page page;
 	HPDF_Font font;		/* the page's current font and size */
 	double size;
+	bool in_text;		/* a text object (BT) is open on the page */
 	unsigned pages;
 	double y;		/* top of the free space on the page */
 	HPDF_UNICODE winansi[256];	/* the character of each byte */
@@ -167,12 +168,33 @@ text_width(HPDF_Font font, double size, const char *s, size_t n)
 	return (double)tw.width * size / 1000.0;
 }
 
-/* Draw s (WinAnsi) with its baseline starting at (x, y). */
+/*
+ * Close the open text object, if any: before drawing a path, which PDF
+ * does not allow inside one, and before leaving the page.
+ */
+static void
+text_end(struct doc *d)
+{
+	if (d->in_text) {
+		HPDF_Page_EndText(d->page);
+		d->in_text = false;
+	}
+}
+
+/*
+ * Draw s (WinAnsi) with its baseline starting at (x, y). Consecutive
+ * texts share one text object: a statement is mostly rows of text, and
+ * a text object per cell made its pages half as long again to write
+ * and to compress.
+ */
 static void
 text_at(struct doc *d, HPDF_Font font, double size, double x, double y,
     const char *s)
 {
-	HPDF_Page_BeginText(d->page);
+	if (!d->in_text) {
+		HPDF_Page_BeginText(d->page);
+		d->in_text = true;
+	}
 	/* The font stays set across text objects: set it when it changes. */
 	if (font != d->font || size != d->size) {
 		HPDF_Page_SetFontAndSize(d->page, font, (HPDF_REAL)size);
@@ -180,7 +202,6 @@ text_at(struct doc *d, HPDF_Font font, double size, double x, double y,
 		d->size = size;
 	}
 	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)y, s);
-	HPDF_Page_EndText(d->page);
 }
 
 /* Draw s (WinAnsi) with its baseline ending at (right, y). */
@@ -290,6 +311,7 @@ lines_at(struct doc *d, HPDF_Font font, double size, double leading,
 static void
 band(struct doc *d, double y, double h, double grey)
 {
+	text_end(d);
 	HPDF_Page_SetGrayFill(d->page, (HPDF_REAL)grey);
 	HPDF_Page_Rectangle(d->page, (HPDF_REAL)LEFT, (HPDF_REAL)(y - h),
 	    (HPDF_REAL)WIDTH, (HPDF_REAL)h);
@@ -301,6 +323,7 @@ band(struct doc *d, double y, double h, double grey)
 static void
 rule(struct doc *d, double y, double x0, double x1, double width, double grey)
 {
+	text_end(d);
 	HPDF_Page_SetGrayStroke(d->page, (HPDF_REAL)grey);
 	HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)width);
 	HPDF_Page_MoveTo(d->page, (HPDF_REAL)x0, (HPDF_REAL)y);
@@ -466,6 +489,8 @@ draw_identity(struct doc *d)
 static int
 new_page(struct doc *d)
 {
+	if (d->page != NULL)
+		text_end(d);
 	if ((d->page = HPDF_AddPage(d->pdf)) == NULL)
 		return -1;
 	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
@@ -603,6 +628,7 @@ draw_footers(struct doc *d)
 		HPDF_Page_SetGrayFill(d->page, 0.35f);
 		utf8_right(d, d->regular, 8, RIGHT, FOOTER_Y, line);
 		HPDF_Page_SetGrayFill(d->page, 0);
+		text_end(d);
 	}
 }
 
@@ -793,6 +819,7 @@ statement_pdf_render(const struct statement *st, unsigned char **out,
 			goto fail;
 	if (draw_totals(&d, vouchers) != 0)
 		goto fail;
+	text_end(&d);
 	draw_footers(&d);
 	if (save(&d, out, len) != 0)
 		goto fail;

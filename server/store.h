@@ -892,7 +892,9 @@ int store_batch_files(struct store *s, int64_t batch_id,
 
 /*
  * The content of file name of batch_id: 0 with *data (malloc'd) and
- * *len and *info; 1 when there is none; -1.
+ * *len and *info; 1 when there is none; ERR_FILE_ALTERED (err says
+ * which) when its content no longer has the hash stored at approval;
+ * -1.
  */
 int store_batch_file_get(struct store *s, int64_t batch_id, const char *name,
     struct store_batch_file *info, void **data, size_t *len,
@@ -900,7 +902,7 @@ int store_batch_file_get(struct store *s, int64_t batch_id, const char *name,
 
 /*
  * The statement file of venue_id in the batch reference, for the venue's
- * pages: 0 (as store_batch_file_get), 1 when there is none, -1.
+ * pages: as store_batch_file_get.
  */
 int store_venue_statement_get(struct store *s, int64_t venue_id,
     const char *reference, struct store_batch_file *info, void **data,

@@ -533,6 +533,52 @@ say_files(sqlite3_stmt *st, char *buf, size_t len)
 	    "the hash stored at approval", text(st, 0), text(st, 1));
 }
 
+/*
+ * Approval writes a settle.file row into the audit log for every file,
+ * with its name, size and hash (store_batch_file_put). The hash chain
+ * keeps those rows as written, so a file edited in the database along
+ * with its hash column, or a file deleted, no longer agrees with them.
+ * The log is read once, not once per file.
+ */
+static const char sql_files_recorded[] =
+	"WITH recorded AS MATERIALIZED ("
+	"  SELECT a.id AS audit_id,"
+	"   CAST(substr(a.object, 7) AS INTEGER) AS batch_id,"
+	"   json_extract(a.detail, '$.name') AS name,"
+	"   json_extract(a.detail, '$.blake2b') AS blake2b,"
+	"   json_extract(a.detail, '$.bytes') AS bytes"
+	"  FROM audit_log a WHERE a.action = 'settle.file'"
+	"   AND a.object LIKE 'batch:%' AND json_valid(a.detail))"
+	" SELECT f.name, b.reference, lower(hex(f.hash)), length(f.content),"
+	"  r.audit_id, r.blake2b, r.bytes"
+	" FROM settlement_file f JOIN settlement_batch b ON b.id = f.batch_id"
+	" LEFT JOIN recorded r ON r.batch_id = f.batch_id AND r.name = f.name"
+	" WHERE r.audit_id IS NULL OR r.blake2b IS NOT lower(hex(f.hash))"
+	"  OR r.bytes IS NOT length(f.content)"
+	" UNION ALL"
+	" SELECT r.name, coalesce(b.reference, 'id ' || r.batch_id), NULL,"
+	"  NULL, r.audit_id, r.blake2b, r.bytes"
+	" FROM recorded r LEFT JOIN settlement_batch b ON b.id = r.batch_id"
+	" WHERE NOT EXISTS (SELECT 1 FROM settlement_file f"
+	"  WHERE f.batch_id = r.batch_id AND f.name = r.name)";
+
+static void
+say_files_recorded(sqlite3_stmt *st, char *buf, size_t len)
+{
+	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+		add(buf, len, "file %.128s of batch %.40s: audit row %lld "
+		    "records it at approval, but it is no longer stored",
+		    text(st, 0), text(st, 1), I64(4));
+	else if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+		add(buf, len, "file %.128s of batch %.40s: no settle.file row "
+		    "of the audit log records it", text(st, 0), text(st, 1));
+	else
+		add(buf, len, "file %.128s of batch %.40s: stored with hash "
+		    "%.64s (%lld bytes), but audit row %lld recorded %.64s "
+		    "(%lld bytes) at approval", text(st, 0), text(st, 1),
+		    text(st, 2), I64(3), I64(4), text(st, 5), I64(6));
+}
+
 static const struct money_check {
 	const char *name;		/* what holds when no row is found */
 	const char *sql;		/* the rows where it does not */
@@ -579,6 +625,9 @@ static const struct money_check {
 	  NULL },
 	{ "settlement files: each still has the hash stored at approval",
 	  sql_files, say_files, file_changed },
+	{ "settlement files: each is the one the audit log recorded at "
+	  "approval (name, size and hash), and each one it recorded is still "
+	  "stored", sql_files_recorded, say_files_recorded, NULL },
 };
 
 #define N_CHECKS ((int)(sizeof(checks) / sizeof(checks[0])))

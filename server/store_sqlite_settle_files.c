@@ -473,6 +473,20 @@ store_batch_files(struct store *s, int64_t batch_id,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Whether data is still the file approval stored: a payment file edited
+ * in the database must not reach the bank, nor a statement a venue.
+ */
+static bool
+file_intact(const struct store_batch_file *info, const void *data,
+    size_t len)
+{
+	uint8_t h[sizeof(info->hash)];
+
+	crypto_generichash(h, sizeof(h), data, len, NULL, 0);
+	return sodium_memcmp(h, info->hash, sizeof(h)) == 0;
+}
+
 /* One file found by where (two parameters: ?1 integer, ?2 text). */
 static int
 file_fetch(struct store *s, const char *where, int64_t a, const char *b,
@@ -505,6 +519,15 @@ file_fetch(struct store *s, const char *where, int64_t a, const char *b,
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "reading a file", err);
 	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW && !file_intact(info, *data, *len)) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		return pn_error_set(err, PN_E_IO, "file %s: its content no "
+		    "longer has the BLAKE2b hash stored at approval; it is not "
+		    "handed out (passnum-admin audit names what changed)",
+		    info->name), ERR_FILE_ALTERED;
+	}
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 

@@ -655,6 +655,8 @@ ui_compta_file(struct http_request *req)
 	if (ff.name[0] == '\0' || (res = store_batch_file_get(s, b.id,
 	    ff.name, &info, &data, &len, &err)) == 1)
 		return ui_error_page(req, ERR_NOT_FOUND, "no such file");
+	if (res == ERR_FILE_ALTERED)
+		return ui_error_page(req, ERR_FILE_ALTERED, err.message);
 	if (res != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (!plain_name(info.name)) {

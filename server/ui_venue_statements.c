@@ -115,6 +115,8 @@ ui_venue_statement_pdf(struct http_request *req)
 	    &info, &data, &len, &err)) == 1)
 		return ui_error_page(req, ERR_BATCH_NOT_FOUND,
 		    "no statement of this venue in that batch");
+	if (res == ERR_FILE_ALTERED)
+		return ui_error_page(req, ERR_FILE_ALTERED, err.message);
 	if (res != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	/* A reference the store holds ("PN-2026-11-01"): nothing to quote. */

@@ -178,8 +178,29 @@ INSERT INTO settlement_item (line_id, redemption_id, serial,
 INSERT INTO settlement_file (batch_id, kind, name, media_type, content, hash,
   created_at) VALUES (1, 'sepa', 'PN-2026-10-01.xml', 'application/xml',
   readfile('$OUT/sepa.xml'), X'$HASH', 1793600000);"
+# audit_append ACTION OBJECT DETAIL AT: the row approval would have written,
+# chained as store_audit_append() chains it (docs/store.md): BLAKE2b-256 of
+# prev_hash || id || at (8 bytes, big-endian) || for actor, action, object
+# and detail: length (4 bytes, big-endian) || bytes.
+hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F; }
+audit_append() {
+	last=$(q "SELECT id || ' ' || hex(hash) FROM audit_log ORDER BY id DESC LIMIT 1")
+	id=$((${last%% *} + 1))
+	h=${last#* }$(printf '%016X%016X' "$id" "$4")
+	for field in admin "$1" "$2" "$3"; do
+		h=$h$(printf '%08X' "$(printf '%s' "$field" | wc -c)")$(hex "$field")
+	done
+	chain=$(printf '%s' "$h" | basenc --base16 -d | b2sum -l 256 | cut -d' ' -f1)
+	q "INSERT INTO audit_log (id, at, actor, action, object, detail, prev_hash, hash)
+	  VALUES ($id, $4, 'admin', '$1', '$2', '$3', X'${last#* }', X'$chain')"
+}
+audit_append settle.file batch:1 \
+    "{\"blake2b\":\"$HASH\",\"bytes\":$(wc -c <"$OUT/sepa.xml"),\"kind\":\"sepa\",\"name\":\"PN-2026-10-01.xml\"}" \
+    1793600000
 expect 0 "audit: everything holds" "audit passes with a paid batch, a draft and a rejected one" -- \
     "$ADMIN" audit --config "$CFG"
+check "its file is the one the audit log recorded" grep -q \
+    "^ok   settlement files: each is the one the audit log recorded" "$OUT/stdout"
 check "three vouchers settled among the ten redeemed" grep -qF \
     "10 redeemed (100,00${EUR}; of them 3 settled, 30,00${EUR})" "$OUT/stdout"
 expect 0 "given by --master" "audit --master pins the master key" -- \
@@ -295,6 +316,21 @@ tampered "an item's commission not rounded half up" \
 tampered "a payment file changed after approval" \
     "file PN-2026-10-01.xml of batch PN-2026-10-01: its content no longer has the hash stored at approval" \
     "UPDATE settlement_file SET content = CAST('SEPA file, other IBAN' AS BLOB)"
+NEW_HASH=$(printf 'SEPA file, other IBAN' | b2sum -l 256 | cut -d' ' -f1)
+tampered "a payment file changed after approval, its hash column too" \
+    "file PN-2026-10-01.xml of batch PN-2026-10-01: stored with hash $NEW_HASH (21 bytes), but audit row" \
+    "UPDATE settlement_file SET content = CAST('SEPA file, other IBAN' AS BLOB),
+      hash = X'$NEW_HASH'"
+tampered "a payment file deleted after approval" \
+    "file PN-2026-10-01.xml of batch PN-2026-10-01: audit row" \
+    "DELETE FROM settlement_file"
+check "saying it is no longer stored" grep -qF "records it at approval, but it is no longer stored" \
+    "$OUT/stdout"
+tampered "a file slipped into a batch after approval" \
+    "file extra.xml of batch PN-2026-10-01: no settle.file row of the audit log records it" \
+    "INSERT INTO settlement_file (batch_id, kind, name, media_type, content,
+      hash, created_at) SELECT batch_id, 'mandates', 'extra.xml', media_type,
+      content, hash, created_at FROM settlement_file"
 tampered "a batch approved by its drafter (checks off)" \
     "batch PN-2026-10-01 (paid): not approved by a second person" \
     "PRAGMA ignore_check_constraints = 1;

@@ -561,6 +561,21 @@ get "/lieu/releves/$REF2.pdf?lieu=1" "$JD"
 is "and fetches it" "$code" 200
 get "/lieu/releves/$REF2.pdf?lieu=2" "$JD"
 is "but not as venue B's" "$code" 404
+# A statement that no longer has the hash stored at approval is handed
+# out to no one; once it has it again, it is.
+FID=$(q "SELECT f.id FROM settlement_file f JOIN settlement_batch b
+    ON b.id = f.batch_id WHERE b.reference = '$REF2' AND f.venue_id = 1")
+KEPT=$(q "SELECT hex(hash) FROM settlement_file WHERE id = $FID")
+q "UPDATE settlement_file SET hash = zeroblob(32) WHERE id = $FID"
+get "/lieu/releves/$REF2.pdf?lieu=1" "$JD"
+page_is "a statement changed after approval: 500, in plain words" 500 \
+    "ce fichier a été modifié depuis l"
+check "nothing of it sent" sh -c "! grep -qF '%PDF' '$OUT/page.html'"
+get "/compta/lots/$REF2/fichiers/$FID" "$JD"
+page_is "nor from the batch's page" 500 "ce fichier a été modifié depuis l"
+q "UPDATE settlement_file SET hash = X'$KEPT' WHERE id = $FID"
+get "/lieu/releves/$REF2.pdf?lieu=1" "$JD"
+is "with its hash back, it is handed out again" "$code" 200
 get /compta "$JD"
 page_is "an admin opens /compta, linked from the menu" 200 \
     "<h1>Règlements</h1>" '<a href="/compta">Règlements</a>'

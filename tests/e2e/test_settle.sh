@@ -395,6 +395,20 @@ said 0 "commission 5.00 %" "the programme's rate changes to 5 % for later drafts
 admin audit
 said 0 "everything holds" \
     "the audit still passes: items keep the rate they were drafted at"
+
+# A file edited in the database after approval is handed out to no one.
+STMT1=PN-2026-11-02-releve-$SIRET1.pdf
+q "UPDATE settlement_file SET content = CAST('relevé retouché' AS BLOB)
+    WHERE name = '$STMT1'"
+refused "export refuses a statement changed after approval" \
+    "$STMT1: its content no longer has the BLAKE2b hash stored at approval" -- \
+    settle export --batch PN-2026-11-02 --out "$OUT/nov-again"
+check "and removes the files it had written before it" \
+    test -z "$(ls -A "$OUT/nov-again")"
+check "saying so" grep -qF "nothing exported" "$OUT/stderr"
+admin audit
+said 1 "file $STMT1 of batch PN-2026-11-02: its content no longer has the hash stored at approval" \
+    "the audit names the statement changed"
 expect 2 "expected draft, list" "settle without a subcommand: usage error" -- \
     "$ADMIN" settle
 done_testing
