@@ -12,7 +12,9 @@
 #     all the CPUs, so that the audit's time has something to be compared to;
 #   - when this build has "passnum-admin settle": settle draft of last month
 #     by alice, settle approve by bob (four eyes), then the audit again, now
-#     over every settlement item.
+#     over every settlement item; beside them, the baseline of SQLite alone
+#     copying the accepted redemptions into a table (bench_settle_gen
+#     --copy-baseline).
 # BENCH_KEEP_DB=DIR keeps the generated data in DIR and reuses it when DIR
 # already holds it (settlement then runs on a copy, so DIR stays as made).
 # Exits 1 when the audit takes more than 60 s per million vouchers.
@@ -98,6 +100,11 @@ if [ -n "${BENCH_KEEP_DB:-}" ]; then
 	cp -r "$data" "$work"
 fi
 cfg="$work/passnumd.ini"
+# The settlement's baseline, measured in the same run: SQLite alone reading
+# the accepted redemptions and writing each once, the least a draft does.
+set -- $("$gen" --copy-baseline "$work/passnum.db" | sed -n 's/^raw-copy-s //p')
+copy_secs=$1
+echo "  baseline: SQLite copies the $2 accepted redemptions into a table in $copy_secs s"
 if timed draft "$admin" settle draft --config "$cfg" --period "$month" --as alice; then
 	ref=$(grep -o "PN-$month-[0-9]*" "$tmp/draft.out" | head -n 1)
 	echo "  settle draft $month (alice): $secs s, peak $peak_mb MB, batch ${ref:-?}"
@@ -121,7 +128,7 @@ if timed approve "$admin" settle approve --config "$cfg" --batch "$ref" --as bob
 		verdict=MISSED
 		rc=1
 	fi
-	echo "  draft + approval (export) per million redemptions: $per_million s, peak $peak MB (targets <= 10 s, <= 200 MB)  $verdict"
+	echo "  draft + approval (export) per million redemptions: $per_million s, peak $peak MB, $(calc "$both / $copy_secs" 1) times the baseline copy (targets <= 10 s, <= 200 MB)  $verdict"
 else
 	echo "  settle approve $ref failed:"
 	sed 's/^/    /' "$tmp/approve.out" | head -10

@@ -3,6 +3,7 @@
  *   bench_settle_gen DIR [--vouchers N] [--redemptions N] [--month YYYY-MM]
  *                        [--commission-bp N] [--threads N]
  *   bench_settle_gen --verify-baseline SECONDS
+ *   bench_settle_gen --copy-baseline DB
  *
  * Makes DIR (new or empty): keys (a master key, signing key 1 certified by
  * it, the trust bundle), passnum.db created through the store (migrations,
@@ -24,6 +25,11 @@
  *
  * --verify-baseline times raw crypto_sign_verify_detached on one thread
  * and prints "raw-verify-per-s RATE", the baseline of bench_settle.sh.
+ *
+ * --copy-baseline times SQLite alone doing the least a draft must do: read
+ * every accepted redemption of DB and write each once into a table (in
+ * memory, with the page cache a draft has), best of three; it prints
+ * "raw-copy-s SECONDS ROWS", the baseline of the settlement's figures.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -748,6 +754,44 @@ baseline(double seconds)
 	return 0;
 }
 
+static int
+copy_baseline(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	double best = 0, t0, t;
+	int64_t rows = 0;
+	char *msg = NULL;
+	int i;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		bench_fatalx(PROG, "%s: %s", path, sqlite3_errmsg(db));
+	if (sqlite3_exec(db, "PRAGMA cache_size = -65536;"
+	    "PRAGMA temp_store = MEMORY;", NULL, NULL, &msg) != SQLITE_OK)
+		bench_fatalx(PROG, "%s: %s", path, msg);
+	for (i = 0; i < 3; i++) {
+		t0 = bench_now();
+		if (sqlite3_exec(db, "DROP TABLE IF EXISTS temp.copy;"
+		    "CREATE TEMP TABLE copy AS SELECT id, serial, session_id,"
+		    " venue_id, value FROM redemption"
+		    " WHERE outcome = 'accepted';", NULL, NULL, &msg) !=
+		    SQLITE_OK)
+			bench_fatalx(PROG, "%s: %s", path, msg);
+		t = bench_now() - t0;
+		if (i == 0 || t < best)
+			best = t;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.copy", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		bench_fatalx(PROG, "%s: %s", path, sqlite3_errmsg(db));
+	rows = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	printf("raw-copy-s %.2f %lld\n", best, (long long)rows);
+	return 0;
+}
+
 /* --- Arguments ------------------------------------------------------------ */
 
 static uint64_t
@@ -770,7 +814,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: %s DIR [--vouchers N] [--redemptions N] "
 	    "[--month YYYY-MM] [--commission-bp N] [--threads N]\n"
-	    "       %s --verify-baseline SECONDS\n", PROG, PROG);
+	    "       %s --verify-baseline SECONDS\n"
+	    "       %s --copy-baseline DB\n", PROG, PROG, PROG);
 	return 2;
 }
 
@@ -789,6 +834,8 @@ main(int argc, char **argv)
 		bench_fatalx(PROG, "pn_init: no secure random source");
 	if (argc == 3 && strcmp(argv[1], "--verify-baseline") == 0)
 		return baseline(atof(argv[2]) > 0 ? atof(argv[2]) : 1);
+	if (argc == 3 && strcmp(argv[1], "--copy-baseline") == 0)
+		return copy_baseline(argv[2]);
 	if (argc < 2 || argv[1][0] == '-')
 		return usage();
 	g.dir = argv[1];

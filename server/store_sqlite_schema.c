@@ -369,6 +369,14 @@ const char *const store_migrations[] = {
 	"  UNIQUE (batch_id, name)"
 	") STRICT;"
 	"CREATE INDEX training_session_starts ON training_session (starts_at);",
+
+	/*
+	 * 8 -> 9: the vouchers redeemed and not yet paid. A draft starts from
+	 * them: without this index it read every redemption ever accepted,
+	 * a month more of history at every draft.
+	 */
+	"CREATE INDEX voucher_redeemed ON voucher (serial)"
+	"  WHERE status = 'redeemed';",
 };
 
 const int store_migrations_count =

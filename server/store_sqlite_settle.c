@@ -152,7 +152,11 @@ static const char pool_sql[] =
 	" JOIN programme p ON p.id = v.programme_id"
 	" WHERE r.outcome = 'accepted' AND t.starts_at < ?1"
 	"  AND t.starts_at + t.duration_minutes * 60 + ?2 <= ?3"
-	/* Settled (paid) vouchers first, without probing the items. */
+	/*
+	 * Paid vouchers are settled: starting from the redeemed ones
+	 * (index voucher_redeemed), a draft reads what is not yet paid,
+	 * not every redemption ever accepted.
+	 */
 	"  AND v.status = 'redeemed'"
 	"  AND r.session_id NOT IN (SELECT session_id FROM temp.settle_held)"
 	"  AND NOT EXISTS (SELECT 1 FROM settlement_item i"
@@ -592,11 +596,14 @@ store_settle_pending(struct store *s, int64_t end,
 	    "  (h.session_id IS NULL AND t.starts_at + t.duration_minutes * 60"
 	    "   + ?2 > ?3) AS waiting,"
 	    "  (h.session_id IS NOT NULL) AS held"
-	    " FROM redemption r JOIN training_session t ON t.id = r.session_id"
+	    /* Not yet paid: from the vouchers redeemed (voucher_redeemed). */
+	    " FROM voucher v JOIN redemption r ON r.serial = v.serial"
+	    " JOIN training_session t ON t.id = r.session_id"
 	    " LEFT JOIN (SELECT DISTINCT r2.session_id FROM dispute d"
 	    "  JOIN redemption r2 ON r2.id = d.redemption_id"
 	    "  WHERE d.resolution IS NULL) h ON h.session_id = r.session_id"
-	    " WHERE r.outcome = 'accepted' AND t.starts_at < ?1"
+	    " WHERE v.status = 'redeemed' AND r.outcome = 'accepted'"
+	    "  AND t.starts_at < ?1"
 	    "  AND NOT EXISTS (SELECT 1 FROM settlement_item i"
 	    "   WHERE i.redemption_id = r.id AND i.active = 1)"
 	    "  AND NOT EXISTS (SELECT 1 FROM dispute d"
