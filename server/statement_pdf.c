@@ -184,7 +184,7 @@ text_end(struct doc *d)
 /*
  * Draw s (WinAnsi) with its baseline starting at (x, y). Consecutive
  * texts share one text object: a statement is mostly rows of text, and
- * a text object per cell made its pages half as long again to write
+ * a text object per cell made its pages a third longer to write
  * and to compress.
  */
 static void
