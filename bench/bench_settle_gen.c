@@ -2,8 +2,6 @@
  *
  *   bench_settle_gen DIR [--vouchers N] [--redemptions N] [--month YYYY-MM]
  *                        [--commission-bp N] [--threads N]
- *   bench_settle_gen --verify-baseline SECONDS
- *   bench_settle_gen --copy-baseline DB
  *
  * Makes DIR (new or empty): keys (a master key, signing key 1 certified by
  * it, the trust bundle), passnum.db created through the store (migrations,
@@ -22,14 +20,7 @@
  * and redemption. Writes DIR/passnumd.ini ([store], [keys], [settlement]
  * with a valid debtor IBAN and BIC) and DIR/bench-credentials.txt, and
  * prints how long it took. passnum-admin audit passes on the result.
- *
- * --verify-baseline times raw crypto_sign_verify_detached on one thread
- * and prints "raw-verify-per-s RATE", the baseline of bench_settle.sh.
- *
- * --copy-baseline times SQLite alone doing the least a draft must do: read
- * every accepted redemption of DB and write each once into a table (in
- * memory, with the page cache a draft has), best of three; it prints
- * "raw-copy-s SECONDS ROWS", the baseline of the settlement's figures.
+ * bench_settle_baseline measures what its figures are compared with.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -719,79 +710,6 @@ write_config(struct gen *g)
 
 /* --- The baseline --------------------------------------------------------- */
 
-struct verify_ctx {
-	uint8_t pk[32], msg[44], sig[64];
-};
-
-static int
-op_verify(void *arg)
-{
-	struct verify_ctx *c = arg;
-
-	return crypto_sign_verify_detached(c->sig, c->msg, sizeof(c->msg),
-	    c->pk) == 0 ? 0 : -1;
-}
-
-static int
-baseline(double seconds)
-{
-	struct verify_ctx c;
-	uint8_t sk[64];
-	double best = 0, rate;
-	int i;
-
-	crypto_sign_keypair(c.pk, sk);
-	randombytes_buf(c.msg, sizeof(c.msg));
-	crypto_sign_detached(c.sig, NULL, c.msg, sizeof(c.msg), sk);
-	/* Best of 5 slices: a shared machine only ever slows a slice down. */
-	for (i = 0; i < 5; i++) {
-		if ((rate = bench_run(op_verify, &c, seconds / 5)) < 0)
-			bench_fatalx(PROG, "raw verification failed");
-		if (rate > best)
-			best = rate;
-	}
-	printf("raw-verify-per-s %.0f\n", best);
-	return 0;
-}
-
-static int
-copy_baseline(const char *path)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	double best = 0, t0, t;
-	int64_t rows = 0;
-	char *msg = NULL;
-	int i;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
-		bench_fatalx(PROG, "%s: %s", path, sqlite3_errmsg(db));
-	if (sqlite3_exec(db, "PRAGMA cache_size = -65536;"
-	    "PRAGMA temp_store = MEMORY;", NULL, NULL, &msg) != SQLITE_OK)
-		bench_fatalx(PROG, "%s: %s", path, msg);
-	for (i = 0; i < 3; i++) {
-		t0 = bench_now();
-		if (sqlite3_exec(db, "DROP TABLE IF EXISTS temp.copy;"
-		    "CREATE TEMP TABLE copy AS SELECT id, serial, session_id,"
-		    " venue_id, value FROM redemption"
-		    " WHERE outcome = 'accepted';", NULL, NULL, &msg) !=
-		    SQLITE_OK)
-			bench_fatalx(PROG, "%s: %s", path, msg);
-		t = bench_now() - t0;
-		if (i == 0 || t < best)
-			best = t;
-	}
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.copy", -1, &st,
-	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-		bench_fatalx(PROG, "%s: %s", path, sqlite3_errmsg(db));
-	rows = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	printf("raw-copy-s %.2f %lld\n", best, (long long)rows);
-	return 0;
-}
-
 /* --- Arguments ------------------------------------------------------------ */
 
 static uint64_t
@@ -813,9 +731,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: %s DIR [--vouchers N] [--redemptions N] "
-	    "[--month YYYY-MM] [--commission-bp N] [--threads N]\n"
-	    "       %s --verify-baseline SECONDS\n"
-	    "       %s --copy-baseline DB\n", PROG, PROG, PROG);
+	    "[--month YYYY-MM] [--commission-bp N] [--threads N]\n", PROG);
 	return 2;
 }
 
@@ -832,10 +748,6 @@ main(int argc, char **argv)
 
 	if (pn_init() != 0)
 		bench_fatalx(PROG, "pn_init: no secure random source");
-	if (argc == 3 && strcmp(argv[1], "--verify-baseline") == 0)
-		return baseline(atof(argv[2]) > 0 ? atof(argv[2]) : 1);
-	if (argc == 3 && strcmp(argv[1], "--copy-baseline") == 0)
-		return copy_baseline(argv[2]);
 	if (argc < 2 || argv[1][0] == '-')
 		return usage();
 	g.dir = argv[1];
