@@ -113,6 +113,18 @@ static const struct key_spec config_keys[] = {
 	    100000 },
 	{ "redemption", "max_batch_body", KIND_SIZE,
 	    FIELD(redemption.max_batch_body), 65536, 268435456 },
+	{ "redemption", "key_failures_terminal", KIND_UINT,
+	    FIELD(redemption.key_failures_terminal), 1, 100 },
+	{ "redemption", "key_failures_venue", KIND_UINT,
+	    FIELD(redemption.key_failures_venue), 1, 1000 },
+	{ "redemption", "key_failure_window", KIND_UINT,
+	    FIELD(redemption.key_failure_window), 60, 90 * 86400 },
+	{ "redemption", "session_tolerance", KIND_UINT,
+	    FIELD(redemption.session_tolerance), 0, 86400 },
+	{ "redemption", "clock_tolerance", KIND_UINT,
+	    FIELD(redemption.clock_tolerance), 0, 3600 },
+	{ "redemption", "late_sync", KIND_UINT,
+	    FIELD(redemption.late_sync), 3600, 90 * 86400 },
 	{ "settlement", "contest_days", KIND_UINT,
 	    FIELD(settlement.contest_days), 0, 90 },
 	{ "settlement", "period", KIND_PERIOD, FIELD(settlement.period), 0, 0 },
@@ -837,6 +849,12 @@ config_defaults(struct config *c)
 	c->redemption.offline_grace = 7 * 86400;
 	c->redemption.max_batch = 10000;
 	c->redemption.max_batch_body = 16u << 20;
+	c->redemption.key_failures_terminal = 5;
+	c->redemption.key_failures_venue = 10;
+	c->redemption.key_failure_window = 86400;
+	c->redemption.session_tolerance = 900;
+	c->redemption.clock_tolerance = 300;
+	c->redemption.late_sync = 86400;
 	c->settlement.contest_days = 7;
 	c->settlement.period = CONFIG_PERIOD_MONTH;
 	c->settlement.minimum_cents = 0;

@@ -60,6 +60,12 @@ struct config_redemption {
 	unsigned offline_grace;		/* seconds an offline record may be judged at its own time; 604800 */
 	unsigned max_batch;		/* records in one batch; 10000 */
 	size_t max_batch_body;		/* bytes of a batch request; 16777216 */
+	unsigned key_failures_terminal;	/* wrong control keys that suspend a terminal; 5 */
+	unsigned key_failures_venue;	/* ... of all a venue's terminals; 10 */
+	unsigned key_failure_window;	/* seconds over which they are counted; 86400 */
+	unsigned session_tolerance;	/* seconds an online session may start before it is declared; 900 */
+	unsigned clock_tolerance;	/* seconds a terminal's clock may be behind the server's; 300 */
+	unsigned late_sync;		/* seconds after which a record is flagged as synced late; 86400 */
 };
 
 /* Settlement: paying the venues for validated sessions. */

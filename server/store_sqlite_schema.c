@@ -377,6 +377,52 @@ const char *const store_migrations[] = {
 	 */
 	"CREATE INDEX voucher_redeemed ON voucher (serial)"
 	"  WHERE status = 'redeemed';",
+
+	/*
+	 * 9 -> 10: closing the money path to a dishonest venue.
+	 * - A voucher typed by hand comes with its control key; each wrong
+	 *   key is a control_key_failure row, counted per terminal and per
+	 *   venue, and past a limit the terminal is suspended pending review
+	 *   (suspended_at) until an admin resumes it.
+	 * - The server's own view of when a terminal talks to it: seen_at
+	 *   (its latest signed exchange), contact_since (when the current
+	 *   run of exchanges began) and seen_before (its latest exchange
+	 *   before that run). Sessions and offline records cannot be dated
+	 *   before seen_before.
+	 * - A programme's rule: at most max_per_session vouchers of one
+	 *   booklet in one session.
+	 * - redemption.flags: what an approver should look at (bits:
+	 *   1 outside its session's hours, 2 synced late, 4 typed by hand).
+	 * - An approver acknowledges a batch's alerts (alerts_acknowledged:
+	 *   how many there were) and may hold one venue's line out of a
+	 *   draft (held_at): its items are made inactive, its redemptions
+	 *   wait for the next draft.
+	 */
+	"ALTER TABLE terminal ADD COLUMN suspended_at INTEGER;"
+	"ALTER TABLE terminal ADD COLUMN suspend_reason TEXT;"
+	"ALTER TABLE terminal ADD COLUMN seen_at INTEGER;"
+	"ALTER TABLE terminal ADD COLUMN contact_since INTEGER;"
+	"ALTER TABLE terminal ADD COLUMN seen_before INTEGER;"
+	"CREATE TABLE control_key_failure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
+	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
+	"  serial INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX control_key_failure_terminal"
+	"  ON control_key_failure (terminal_id, at);"
+	"CREATE INDEX control_key_failure_venue"
+	"  ON control_key_failure (venue_id, at);"
+	"ALTER TABLE programme ADD COLUMN max_per_session INTEGER NOT NULL"
+	"  DEFAULT 1 CHECK (max_per_session BETWEEN 1 AND 100);"
+	"ALTER TABLE redemption ADD COLUMN flags INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (flags BETWEEN 0 AND 7);"
+	"ALTER TABLE settlement_batch ADD COLUMN alerts_acknowledged INTEGER;"
+	"ALTER TABLE settlement_line ADD COLUMN held_at INTEGER;"
+	"ALTER TABLE settlement_line ADD COLUMN held_by INTEGER"
+	"  REFERENCES user (id);"
+	"ALTER TABLE settlement_line ADD COLUMN hold_reason TEXT;",
 };
 
 const int store_migrations_count =

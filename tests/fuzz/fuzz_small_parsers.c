@@ -1,6 +1,6 @@
 /* fuzz_small_parsers.c -- libFuzzer target: Base45, printed serials, dates,
- * numbers, settlement periods, key files, certificates, and SIRET, IBAN
- * and BIC.
+ * numbers, settlement periods, key files, certificates, SIRET, IBAN and
+ * BIC, and control keys with the typed voucher text.
  *
  * The first byte chooses the parser; each round-trips what it accepts.
  */
@@ -12,6 +12,7 @@
 #include "passnum/bankid.h"
 #include "passnum/base45.h"
 #include "passnum/cert.h"
+#include "passnum/controlkey.h"
 #include "passnum/keys.h"
 #include "passnum/parse.h"
 #include "passnum/passnum.h"
@@ -154,13 +155,42 @@ fuzz_bankid(const uint8_t *data, size_t size)
 	free(s);
 }
 
+/*
+ * Control keys and typed voucher texts: what is accepted is canonical, and
+ * formats back to text that parses to the same.
+ */
+static void
+fuzz_control_key(const uint8_t *data, size_t size)
+{
+	char *s = cstring(data, size);
+	char key[PN_CONTROL_KEY_SIZE], again[PN_CONTROL_KEY_SIZE];
+	char text[PN_CONTROL_KEY_TEXT_MAX], typed[PN_TYPED_TEXT_MAX], bad;
+	uint64_t serial, serial2;
+
+	if (pn_control_key_parse(s, key, &bad) == PN_CONTROL_KEY_OK) {
+		pn_control_key_format(key, text);
+		if (pn_control_key_parse(text, again, NULL) !=
+		    PN_CONTROL_KEY_OK || !pn_control_key_equal(key, again))
+			abort();
+	}
+	if (pn_typed_voucher_parse((const char *)data, size, &serial,
+	    key) == 0) {
+		pn_typed_voucher_format(serial, key, typed);
+		if (strlen(typed) != size || memcmp(typed, data, size) != 0 ||
+		    pn_typed_voucher_parse(typed, size, &serial2, again) != 0 ||
+		    serial2 != serial)
+			abort();
+	}
+	free(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
 	pn_init();
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		fuzz_base45(data + 1, size - 1);
 		break;
@@ -175,6 +205,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 4:
 		fuzz_bankid(data + 1, size - 1);
+		break;
+	case 5:
+		fuzz_control_key(data + 1, size - 1);
 		break;
 	}
 	return 0;
