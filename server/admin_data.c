@@ -238,10 +238,10 @@ print_programme(void *ctx, const struct store_programme *p)
 	pn_money_format(p->budget, budget);
 	pn_money_format(p->committed, used);
 	printf("%lld\t%s\t%u x %s\t%s\tbudget %s, issued %s\t%s\t"
-	    "commission %u.%02u %%\tbudget line '%s'\n",
+	    "commission %u.%02u %%\tbudget line '%s'\t%u per session\n",
 	    (long long)p->id, p->name, p->per_booklet, face, p->validity,
 	    budget, used, p->territory, p->commission_bp / 100,
-	    p->commission_bp % 100, p->budget_line);
+	    p->commission_bp % 100, p->budget_line, p->max_per_session);
 	return 0;
 }
 
@@ -262,22 +262,29 @@ programme_list(int argc, char **argv)
 	return ADMIN_EXIT_OK;
 }
 
-/* The settlement rules of a programme: commission and budget line. */
+/*
+ * A programme's rules: the commission and budget line of its payments,
+ * and the vouchers of one booklet a session may take. Each is changed
+ * when given; at least one must be.
+ */
 static int
 programme_rules(int argc, char **argv)
 {
 	const char *cmd = "programme rules", *config = NULL, *id = NULL,
-	    *commission = NULL, *line = NULL;
+	    *commission = NULL, *line = NULL, *per_session = NULL;
 	const struct admin_opt opts[] = {
 		{ "config", &config, true }, { "id", &id, true },
-		{ "commission-bp", &commission, true },
-		{ "budget-line", &line, true }, { NULL, NULL, false },
+		{ "commission-bp", &commission, false },
+		{ "budget-line", &line, false },
+		{ "max-per-session", &per_session, false },
+		{ NULL, NULL, false },
 	};
 	const char *usage = "programme rules --config FILE --id N "
-	    "--commission-bp N --budget-line TEXT";
+	    "[--commission-bp N] [--budget-line TEXT] [--max-per-session N]";
+	struct store_programme p;
 	struct pn_error err;
 	struct store *s;
-	uint64_t pid, bp;
+	uint64_t pid, bp = 0, max = 0;
 	const char *c;
 	int rc;
 
@@ -285,19 +292,27 @@ programme_rules(int argc, char **argv)
 		return rc;
 	if (pn_parse_u64(id, INT64_MAX, &pid) != 0)
 		return admin_usage_error(cmd, "--id: a programme's number");
-	if (pn_parse_u64(commission, 10000, &bp) != 0)
+	if (commission == NULL && line == NULL && per_session == NULL)
+		return admin_usage_error(cmd, "give --commission-bp, "
+		    "--budget-line or --max-per-session");
+	if (commission != NULL && pn_parse_u64(commission, 10000, &bp) != 0)
 		return admin_usage_error(cmd, "--commission-bp: 0 to 10000 "
 		    "(hundredths of a percent: 250 is 2.5 %%)");
-	if (strlen(line) > 64)
+	if (per_session != NULL && (pn_parse_u64(per_session, 100, &max) != 0
+	    || max == 0))
+		return admin_usage_error(cmd, "--max-per-session: 1 to 100 "
+		    "vouchers of one booklet in one session");
+	if (line != NULL && strlen(line) > 64)
 		return admin_usage_error(cmd, "--budget-line: at most 64 bytes");
-	for (c = line; *c != '\0'; c++)
+	for (c = line; c != NULL && *c != '\0'; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ';')
 			return admin_usage_error(cmd, "--budget-line: no "
 			    "control characters or ';'");
 	if ((s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	rc = store_programme_set_rules(s, (int64_t)pid, (unsigned)bp, line,
-	    (int64_t)time(NULL), ADMIN_ACTOR, &err);
+	rc = store_programme_set_rules(s, (int64_t)pid,
+	    commission != NULL ? (int)bp : -1, line, (unsigned)max,
+	    (int64_t)time(NULL), ADMIN_ACTOR, &p, &err);
 	if (rc < 0)
 		return admin_store_fail(cmd, &err, s);
 	store_close(s);
@@ -305,8 +320,10 @@ programme_rules(int argc, char **argv)
 		fprintf(stderr, "passnum-admin %s: no programme %s\n", cmd, id);
 		return ADMIN_EXIT_FAIL;
 	}
-	printf("programme %s: commission %u.%02u %%, budget line '%s'\n", id,
-	    (unsigned)bp / 100, (unsigned)bp % 100, line);
+	printf("programme %s: commission %u.%02u %%, budget line '%s', at most "
+	    "%u voucher(s) of one booklet per session\n", id,
+	    p.commission_bp / 100, p.commission_bp % 100, p.budget_line,
+	    p.max_per_session);
 	return ADMIN_EXIT_OK;
 }
 

@@ -28,8 +28,8 @@ static const struct {
 	  "programme add --config FILE --name NAME --face-value CENTS "
 	  "--per-booklet N --validity RULE --territory T --budget CENTS "
 	  "[--max-booklets N] | programme list --config FILE"
-	  " | programme rules --config FILE --id N --commission-bp N"
-	  " --budget-line TEXT" },
+	  " | programme rules --config FILE --id N [--commission-bp N]"
+	  " [--budget-line TEXT] [--max-per-session N]" },
 	{ "user", admin_user,
 	  "user add --config FILE --login L --name NAME --role ROLE [--agency ID]"
 	  " | user disable|enable|passwd --config FILE --login L"
@@ -43,7 +43,8 @@ static const struct {
 	{ "terminal", admin_terminal,
 	  "terminal code --config FILE --siret SIRET"
 	  " | terminal list --config FILE"
-	  " | terminal revoke --config FILE --id N --reason TEXT" },
+	  " | terminal revoke --config FILE --id N --reason TEXT"
+	  " | terminal resume --config FILE --id N --note TEXT" },
 	{ "expire", admin_expire,
 	  "expire --config FILE" },
 	{ "settle", admin_settle,

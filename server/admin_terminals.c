@@ -3,6 +3,7 @@
  *   terminal code --config FILE --siret SIRET
  *   terminal list --config FILE
  *   terminal revoke --config FILE --id N --reason TEXT
+ *   terminal resume --config FILE --id N --note TEXT
  *
  * A code is printed once and stored only as a hash: whoever holds it for
  * the next 24 hours can enrol one terminal for that venue, so it is given
@@ -105,13 +106,18 @@ print_terminal(void *ctx, const struct store_terminal *t)
 	pn_time_format(t->enrolled_at, enrolled);
 	if (t->revoked_at != 0)
 		pn_time_format(t->revoked_at, revoked);
+	if (t->revoked_at == 0 && t->suspended_at != 0)
+		pn_time_format(t->suspended_at, revoked);
 	printf("%lld\t%s\t%s\t%s\t%s\t%s%s%s\n", (long long)t->id,
 	    t->venue_siret, t->venue_name, t->label, enrolled,
-	    t->revoked_at != 0 ? "revoked " : "active",
-	    t->revoked_at != 0 ? revoked : "",
-	    t->revoked_at != 0 ? ": " : "");
+	    t->revoked_at != 0 ? "revoked " : t->suspended_at != 0 ?
+	    "suspended " : "active",
+	    t->revoked_at != 0 || t->suspended_at != 0 ? revoked : "",
+	    t->revoked_at != 0 || t->suspended_at != 0 ? ": " : "");
 	if (t->revoked_at != 0)
 		printf("\t%s\n", t->revoke_reason);
+	else if (t->suspended_at != 0)
+		printf("\t%s\n", t->suspend_reason);
 	return 0;
 }
 
@@ -188,6 +194,58 @@ terminal_revoke(int argc, char **argv)
 	}
 }
 
+/* Lift a suspension pending review, once the venue has been heard. */
+static int
+terminal_resume(int argc, char **argv)
+{
+	const char *cmd = "terminal resume", *config = NULL, *id = NULL;
+	const char *note = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ "id", &id, true },
+		{ "note", &note, true },
+		{ NULL, NULL, false },
+	};
+	char why[512];
+	struct pn_error err;
+	struct store *s;
+	uint64_t n;
+	int rc;
+
+	if ((rc = admin_getopt(cmd, "terminal resume --config FILE --id N "
+	    "--note TEXT", argc, argv, opts)) != 0)
+		return rc;
+	if (pn_parse_u64(id, INT64_MAX, &n) != 0 || n == 0)
+		return admin_usage_error(cmd, "--id: a terminal number (terminal "
+		    "list shows them), got '%s'", id);
+	if ((rc = admin_text_option(cmd, "--note", note, 500, why,
+	    sizeof(why))) != 0)
+		return rc;
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	rc = store_terminal_resume(s, (int64_t)n, why, (int64_t)time(NULL),
+	    ADMIN_ACTOR, &err);
+	store_close(s);
+	switch (rc) {
+	case 0:
+		printf("terminal %llu resumed: its requests are accepted again; "
+		    "one more wrong control key within the window suspends it "
+		    "again\n", (unsigned long long)n);
+		return ADMIN_EXIT_OK;
+	case 1:
+		fprintf(stderr, "passnum-admin %s: no terminal %llu\n", cmd,
+		    (unsigned long long)n);
+		return ADMIN_EXIT_FAIL;
+	case 2:
+		fprintf(stderr, "passnum-admin %s: terminal %llu is not "
+		    "suspended\n", cmd, (unsigned long long)n);
+		return ADMIN_EXIT_FAIL;
+	default:
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+		return ADMIN_EXIT_FAIL;
+	}
+}
+
 int
 admin_terminal(int argc, char **argv)
 {
@@ -199,5 +257,8 @@ admin_terminal(int argc, char **argv)
 		return terminal_list(argc - 1, argv + 1);
 	if (strcmp(sub, "revoke") == 0)
 		return terminal_revoke(argc - 1, argv + 1);
-	return admin_usage_error("terminal", "expected code, list or revoke");
+	if (strcmp(sub, "resume") == 0)
+		return terminal_resume(argc - 1, argv + 1);
+	return admin_usage_error("terminal", "expected code, list, revoke or "
+	    "resume");
 }

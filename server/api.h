@@ -51,7 +51,6 @@ enum MHD_Result api_denylist(struct http_request *req);
 enum MHD_Result api_terminal_enrol(struct http_request *req);
 enum MHD_Result api_terminal_info(struct http_request *req);
 enum MHD_Result api_themes(struct http_request *req);
-enum MHD_Result api_terminal_voucher(struct http_request *req);
 
 /* api_training.c */
 enum MHD_Result api_training_declare(struct http_request *req);

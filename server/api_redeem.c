@@ -17,19 +17,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "passnum/controlkey.h"
 #include "passnum/receipt.h"
 #include "passnum/redemption.h"
 #include "passnum/request.h"
 #include "passnum/serial.h"
 #include "passnum/voucher.h"
 #include "api.h"
+#include "honest_time.h"
 #include "keyring.h"
 #include "worker.h"
 
 /* A record and what was decided of it before the store. */
 struct judged {
 	struct pn_redemption rec;
-	struct pn_voucher v;
+	struct pn_voucher v;		/* typed: its serial, until the store */
+	bool typed;			/* serial and control key */
+	char key[PN_CONTROL_KEY_SIZE];
+	int64_t at;			/* judged at this time */
+	int flags;			/* STORE_FLAG_* known before the store */
 	char *accepted;			/* its answer if accepted, rendered */
 	enum err_code refusal;		/* 0: passed to the store */
 	int reason;			/* the verifier's, or -1 */
@@ -44,6 +50,8 @@ struct judging {
 	int64_t now;
 	bool offline;			/* a batch: records made earlier */
 	unsigned grace;			/* [redemption] offline_grace */
+	int64_t earliest;		/* offline: no record dated before */
+	unsigned late_sync;		/* [redemption] late_sync */
 	struct judged *recs;
 	size_t from, to;		/* the share of one thread */
 };
@@ -103,6 +111,27 @@ render_accepted(const struct judging *g, struct judged *j)
 	j->accepted = render_answer((void *)g->key, &d, &err);
 }
 
+/*
+ * A typed record, "PNK1:<serial>:<key>": only its serial and key are
+ * known here; the store compares the key with the voucher's own. 0, or -1
+ * when refused.
+ */
+static int
+judge_typed(struct judged *j)
+{
+	const char *text = j->rec.voucher;
+
+	if (pn_typed_voucher_parse(text, strlen(text), &j->v.serial,
+	    j->key) != 0) {
+		refuse(j, ERR_VOUCHER_UNREADABLE, -1, "a typed voucher is "
+		    "PNK1:<serial>:<the 8 characters of its control key>");
+		return -1;
+	}
+	j->typed = true;
+	j->flags |= STORE_FLAG_TYPED;
+	return 0;
+}
+
 static void
 judge(const struct judging *g, struct judged *j)
 {
@@ -123,12 +152,30 @@ judge(const struct judging *g, struct judged *j)
 		return;
 	}
 	/*
-	 * A record made offline is judged at its own time when that is
-	 * recent enough: a voucher taken on its last day is still paid.
+	 * A record made offline cannot be dated before the terminal's
+	 * previous exchange with the server (honest_time.h); it is judged
+	 * at its own time when that is recent enough: a voucher taken on
+	 * its last day is still paid.
 	 */
+	if (g->offline && r->terminal_time < g->earliest) {
+		(void)snprintf(j->detail, sizeof(j->detail), "terminal_time "
+		    "%lld is before %lld, the terminal's previous exchange "
+		    "less the clock tolerance", (long long)r->terminal_time,
+		    (long long)g->earliest);
+		j->refusal = ERR_RECORD_BACKDATED;
+		j->reason = -1;
+		return;
+	}
 	if (g->offline && r->terminal_time < g->now &&
 	    r->terminal_time >= g->now - (int64_t)g->grace)
 		at = r->terminal_time;
+	if (g->offline && g->now - r->terminal_time > (int64_t)g->late_sync)
+		j->flags |= STORE_FLAG_LATE_SYNC;
+	j->at = at;
+	if (pn_typed_voucher_is(r->voucher, strlen(r->voucher))) {
+		(void)judge_typed(j);
+		return;	/* no answer rendered: its value is not known yet */
+	}
 	why = pn_voucher_from_text(r->voucher, strlen(r->voucher), &j->v);
 	if (why == PN_R_OK)
 		why = pn_voucher_verify_issued(&j->v, g->trust, at);
@@ -326,6 +373,21 @@ store_refusal(int result, const char **detail)
 	case STORE_REDEEM_EXPIRED:
 		*detail = "the voucher is past its expiry and tolerance";
 		return ERR_VOUCHER_EXPIRED;
+	case STORE_REDEEM_BAD_KEY:
+		*detail = "no voucher of this serial has this control key";
+		return ERR_BAD_CONTROL_KEY;
+	case STORE_REDEEM_SUSPENDED:
+		*detail = "the terminal was suspended by an earlier record of "
+		    "this request";
+		return ERR_TERMINAL_SUSPENDED;
+	case STORE_REDEEM_BOOKLET_LIMIT:
+		*detail = "as many vouchers of this booklet as the programme's "
+		    "max_per_session are accepted in this session already";
+		return ERR_BOOKLET_SESSION_LIMIT;
+	case STORE_REDEEM_OUTSIDE_HOURS:
+		*detail = "now is outside the session's hours, from one hour "
+		    "before its start to one hour after its end";
+		return ERR_OUTSIDE_SESSION_HOURS;
 	default:
 		*detail = "the store gave no decision";
 		return ERR_INTERNAL;
@@ -336,6 +398,21 @@ store_refusal(int result, const char **detail)
  * A refusal as the JSON object of an error; in a batch's results it also
  * carries the status the record would have had alone.
  */
+/* What a record refused by the store says: its code, reason and detail. */
+static enum err_code
+store_refusal_of(const struct store_redeem_record *out, int *reason,
+    const char **detail)
+{
+	*reason = -1;
+	if (out->result == STORE_REDEEM_REFUSED) {
+		*reason = out->reason;
+		*detail = pn_reason_message((enum pn_reason)out->reason,
+		    PN_LANG_EN);
+		return reason_code((enum pn_reason)out->reason);
+	}
+	return store_refusal(out->result, detail);
+}
+
 static json_t *
 refusal_json(enum err_code code, int reason, const char *detail,
     bool with_status)
@@ -365,11 +442,22 @@ hand_over(struct judged *recs, struct store_redeem_record *out, size_t from,
 		out[i].session_uid = recs[i].rec.session;
 		out[i].record_signature = recs[i].rec.signature;
 		out[i].voucher = &recs[i].v;
+		out[i].typed = recs[i].typed;
+		memcpy(out[i].key, recs[i].key, sizeof(out[i].key));
+		out[i].at = recs[i].at;
+		out[i].flags = recs[i].flags;
 		out[i].answer = recs[i].accepted;
 		recs[i].accepted = NULL;	/* the store's now */
 		out[i].terminal_time = recs[i].rec.terminal_time;
 		out[i].counter = recs[i].rec.counter;
 	}
+}
+
+/* The checks of a typed voucher read from the store (store_redeem_rules). */
+static int
+typed_check(void *ctx, const struct pn_voucher *v, int64_t at)
+{
+	return (int)pn_voucher_verify_issued(v, ctx, at);
 }
 
 /*
@@ -384,6 +472,9 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	const struct store_nonce *nonce;
 	const struct store_terminal *t = http_request_terminal(req, &nonce);
 	const struct keyring *k = keyring_current();
+	const struct config_redemption *cfg =
+	    &http_request_config(req)->redemption;
+	struct store_redeem_rules rules;
 	struct part_judging pj;
 	struct judging g;
 	struct pn_error err;
@@ -404,8 +495,20 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	g.now = (int64_t)time(NULL);
 	g.key = k->signing;
 	g.offline = offline;
-	g.grace = http_request_config(req)->redemption.offline_grace;
+	g.grace = cfg->offline_grace;
+	g.earliest = honest_earliest_record(t, g.now, cfg);
+	g.late_sync = cfg->late_sync;
 	g.recs = recs;
+	memset(&rules, 0, sizeof(rules));
+	rules.now = g.now;
+	rules.offline = offline;
+	rules.key_window = cfg->key_failure_window;
+	rules.key_limit_terminal = cfg->key_failures_terminal;
+	rules.key_limit_venue = cfg->key_failures_venue;
+	rules.answer = render_answer;
+	rules.answer_ctx = (void *)k->signing;
+	rules.check = typed_check;
+	rules.check_ctx = (void *)k->trust;
 	if ((s = worker_store(&err)) == NULL) {
 		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
@@ -425,8 +528,7 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 		if (to < n)
 			judge_start(&pj, &g, to, next);
 		stored = store_redeem(s, t, from == 0 ? nonce : NULL,
-		    out + from, to - from, g.now, render_answer, k->signing,
-		    &err);
+		    out + from, to - from, &rules, &err);
 		if (to < n) {
 			judge_wait(&pj);
 			hand_over(recs, out, to, next);
@@ -452,7 +554,8 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 	 * tells which, and this rare case can afford it.
 	 */
 	for (i = 0; i < n; i++)
-		if (!out[i].refused && out[i].result == STORE_REDEEM_UNKNOWN &&
+		if (!out[i].refused && !out[i].typed &&
+		    out[i].result == STORE_REDEEM_UNKNOWN &&
 		    pn_voucher_verify(&recs[i].v, k->trust, NULL, g.now) ==
 		    PN_R_SIGNATURE)
 			out[i].result = STORE_REDEEM_MISMATCH;
@@ -468,6 +571,7 @@ api_redeem(struct http_request *req)
 	enum MHD_Result rc;
 	const char *detail;
 	enum err_code code;
+	int reason;
 	json_t *doc;
 
 	if ((doc = api_body_object(req, &rc)) == NULL)
@@ -487,9 +591,9 @@ api_redeem(struct http_request *req)
 		rc = http_reply_json(req, err_lookup(j->refusal)->status,
 		    refusal_json(j->refusal, j->reason, j->detail, false));
 	} else if (out.answer == NULL) {
-		code = store_refusal(out.result, &detail);
+		code = store_refusal_of(&out, &reason, &detail);
 		rc = http_reply_json(req, err_lookup(code)->status,
-		    refusal_json(code, -1, detail, false));
+		    refusal_json(code, reason, detail, false));
 	} else {
 		rc = http_reply_text(req, out.result == STORE_REDEEM_ACCEPTED ?
 		    200 : 409, "application/json", out.answer,
@@ -516,7 +620,7 @@ write_results(FILE *f, const struct judged *recs,
 	enum err_code code;
 	json_t *doc;
 	size_t i;
-	int rc = 0;
+	int rc = 0, reason;
 
 	fputs("{\"results\":[", f);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -532,8 +636,8 @@ write_results(FILE *f, const struct judged *recs,
 			doc = refusal_json(recs[i].refusal, recs[i].reason,
 			    recs[i].detail, true);
 		else {
-			code = store_refusal(out[i].result, &detail);
-			doc = refusal_json(code, -1, detail, true);
+			code = store_refusal_of(&out[i], &reason, &detail);
+			doc = refusal_json(code, reason, detail, true);
 		}
 		rc = doc != NULL ? json_dumpf(doc, f, JSON_COMPACT) : -1;
 		json_decref(doc);

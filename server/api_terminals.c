@@ -1,13 +1,11 @@
-/* api_terminals.c -- enrolment, what a terminal is told of itself, themes, typed serials. */
+/* api_terminals.c -- enrolment, what a terminal is told of itself, themes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "passnum/parse.h"
 #include "passnum/request.h"
 #include "api.h"
-#include "booklet.h"
 #include "enrol_code.h"
 #include "worker.h"
 
@@ -131,48 +129,4 @@ api_themes(struct http_request *req)
 {
 	return http_reply_json(req, 200, json_pack("{s:o}", "themes",
 	    themes_json(http_request_config(req))));
-}
-
-enum MHD_Result
-api_terminal_voucher(struct http_request *req)
-{
-	const char *param = http_request_param(req, 0);
-	struct store_voucher_info info;
-	struct booklet_codes codes;
-	char actor[32], object[48], detail[48];
-	struct pn_error err;
-	struct store *s;
-	uint64_t serial;
-	int rc;
-
-	if (pn_parse_u64(param, INT64_MAX, &serial) != 0)
-		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "'%s' is "
-		    "not a serial number", param);
-	if ((s = worker_store(&err)) == NULL ||
-	    (rc = store_voucher_get(s, serial, 0, &info, &err)) < 0)
-		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
-		    err.message);
-	if (rc == 1)
-		return http_reply_error(req, ERR_VOUCHER_NOT_FOUND, "no "
-		    "voucher %llu", (unsigned long long)serial);
-	/*
-	 * Serials are consecutive: a terminal that asks for many it was never
-	 * shown could redeem vouchers it never saw. Every look-up is in the
-	 * audit log, by terminal, for the accounting service to see; no code
-	 * leaves without that trace.
-	 */
-	(void)snprintf(actor, sizeof(actor), "terminal:%lld",
-	    (long long)http_request_terminal(req, NULL)->id);
-	(void)snprintf(object, sizeof(object), "voucher:%llu",
-	    (unsigned long long)serial);
-	(void)snprintf(detail, sizeof(detail), "{\"status\":\"%s\"}",
-	    info.v.status);
-	if (store_audit_append(s, (int64_t)time(NULL), actor,
-	    "terminal.lookup", object, detail, &err) != 0)
-		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
-		    err.message);
-	/* The stored fields and signature make the printed text again. */
-	voucher_codes(info.programme_id, &info.v, &codes);
-	return http_reply_json(req, 200, json_pack("{s:I, s:s}", "serial",
-	    (json_int_t)serial, "voucher", codes.text));
 }

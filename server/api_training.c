@@ -4,6 +4,7 @@
 
 #include "passnum/request.h"
 #include "api.h"
+#include "honest_time.h"
 #include "worker.h"
 
 #define SESSIONS_LISTED 50
@@ -83,10 +84,13 @@ api_training_declare(struct http_request *req)
 {
 	const struct store_nonce *nonce;
 	const struct store_terminal *t = http_request_terminal(req, &nonce);
+	const struct config_redemption *cfg =
+	    &http_request_config(req)->redemption;
 	struct store_training in, out;
 	struct pn_error err;
 	struct store *s;
 	enum MHD_Result rc;
+	int64_t now = (int64_t)time(NULL), earliest;
 	json_t *doc;
 	int res;
 
@@ -94,8 +98,9 @@ api_training_declare(struct http_request *req)
 		return rc;
 	if (read_session(req, doc, &in, &rc) != 0)
 		goto done;
+	earliest = honest_earliest_session(t, now, cfg);
 	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_training_declare(s, t, &in, nonce, (int64_t)time(NULL),
+	    (res = store_training_declare(s, t, &in, nonce, now, earliest,
 	    &out, &err)) < 0) {
 		rc = err.code == PN_E_EXISTS ?
 		    http_reply_error(req, ERR_REPLAYED_NONCE, "this nonce was "
@@ -108,6 +113,14 @@ api_training_declare(struct http_request *req)
 		rc = http_reply_error(req, ERR_SESSION_MISMATCH, "session %s "
 		    "was declared with another theme, start or duration",
 		    json_string_value(json_object_get(doc, "session")));
+	else if (res == 3)
+		rc = http_reply_error(req, ERR_SESSION_BACKDATED, "starts_at "
+		    "%lld is before %lld: within %u s of the declaration, or, "
+		    "opened offline, after the terminal's previous exchange "
+		    "(%lld) less %u s and within %u s", (long long)in.starts_at,
+		    (long long)earliest, cfg->session_tolerance,
+		    (long long)honest_previous_exchange(t, now),
+		    cfg->clock_tolerance, cfg->offline_grace);
 	else
 		rc = http_reply_json(req, res == 0 ? 201 : 200,
 		    training_json(&out));

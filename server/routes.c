@@ -31,7 +31,6 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/terminals/enrol",	api_terminal_enrol,	0, 0 },
 	{ "GET",  "/api/v1/themes",		api_themes,		0, 0 },
 	{ "GET",  "/api/v1/terminal",		api_terminal_info,	0, SIGNED },
-	{ "GET",  "/api/v1/terminal/vouchers/{}", api_terminal_voucher, 0, SIGNED },
 	{ "POST", "/api/v1/sessions",		api_training_declare,	0, SIGNED },
 	{ "GET",  "/api/v1/sessions",		api_training_list,	0, SIGNED },
 	{ "POST", "/api/v1/redemptions",	api_redeem,		0, SIGNED },

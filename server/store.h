@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "passnum/controlkey.h"
 #include "passnum/error.h"
 #include "passnum/voucher.h"
 #include "settlement.h"
@@ -121,6 +122,7 @@ struct store_programme {
 	char venues[2048];		/* partner venues, one per line */
 	unsigned commission_bp;		/* kept on settlement, 1/10000 of face value */
 	char budget_line[SETTLE_BUDGET_MAX];	/* on the mandate list; "" */
+	unsigned max_per_session;	/* vouchers of one booklet in one session */
 };
 
 int store_programme_add(struct store *s, const struct store_programme *p,
@@ -579,6 +581,17 @@ struct store_terminal {
 	int64_t enrolled_at;
 	int64_t revoked_at;		/* 0: not revoked */
 	char revoke_reason[512];
+	int64_t suspended_at;		/* 0: not suspended pending review */
+	char suspend_reason[512];
+	/*
+	 * The server's own view of when the terminal talks to it, as read
+	 * before the request at hand: its latest signed exchange, when the
+	 * run of exchanges it belongs to began, and the latest exchange
+	 * before that run (0: none). honest_time.h reads them.
+	 */
+	int64_t seen_at;
+	int64_t contact_since;
+	int64_t seen_before;
 };
 
 /*
@@ -601,6 +614,15 @@ int store_terminal_get(struct store *s, int64_t id, struct store_terminal *out,
 int store_terminal_each(struct store *s,
     int (*fn)(void *ctx, const struct store_terminal *t), void *ctx,
     struct pn_error *err);
+
+/*
+ * Lift the suspension of terminal id (pending review after wrong control
+ * keys), with an audit row "terminal.resume" naming why it was suspended
+ * and note. Its failures stay counted: one more wrong key within the
+ * window suspends it again. 0, 1 no such terminal, 2 not suspended, -1.
+ */
+int store_terminal_resume(struct store *s, int64_t id, const char *note,
+    int64_t now, const char *actor, struct pn_error *err);
 
 /*
  * Revoke a terminal with a reason and an audit row "terminal.revoke".
@@ -641,11 +663,13 @@ struct store_training {
  * with the request's nonce (PN_E_EXISTS in err when the nonce was used:
  * a replay) and an audit row "session.declare". The same uid again with
  * the same content is not an error: 1 and *out as stored. The same uid
- * with other content: 2 and *out as stored. 0 and *out when new; -1.
+ * with other content: 2 and *out as stored. A new session starting
+ * before earliest (honest_earliest_session): 3, nothing written. 0 and
+ * *out when new; -1.
  */
 int store_training_declare(struct store *s, const struct store_terminal *t,
     const struct store_training *in, const struct store_nonce *nonce,
-    int64_t now,
+    int64_t now, int64_t earliest,
     struct store_training *out, struct pn_error *err);
 
 /* The venue's latest sessions, newest first, at most limit, through fn. */
@@ -689,8 +713,18 @@ enum store_redeem_result {
 	STORE_REDEEM_UNKNOWN,		/* no such voucher */
 	STORE_REDEEM_MISMATCH,		/* not the voucher issued under its serial */
 	STORE_REDEEM_CANCELLED,		/* the voucher was cancelled */
-	STORE_REDEEM_EXPIRED		/* the voucher is marked expired */
+	STORE_REDEEM_EXPIRED,		/* the voucher is marked expired */
+	STORE_REDEEM_BAD_KEY,		/* typed: no such serial, or not its key */
+	STORE_REDEEM_SUSPENDED,		/* the terminal was suspended meanwhile */
+	STORE_REDEEM_BOOKLET_LIMIT,	/* its booklet's share of the session is taken */
+	STORE_REDEEM_OUTSIDE_HOURS,	/* online, outside its session's hours */
+	STORE_REDEEM_REFUSED		/* typed: refused by the rules' check (reason) */
 };
+
+/* Bits of redemption.flags: what an approver should look at. */
+#define STORE_FLAG_OUTSIDE_HOURS	1	/* offline, outside its session's hours */
+#define STORE_FLAG_LATE_SYNC		2	/* arrived long after it was taken */
+#define STORE_FLAG_TYPED		4	/* typed: serial and control key */
 
 /*
  * Renders the answer of a decision (the signed JSON text the terminal
@@ -700,13 +734,45 @@ enum store_redeem_result {
 typedef char *(*store_answer_fn)(void *ctx, const struct store_decision *d,
     struct pn_error *err);
 
+/* What records are judged by in the store, besides the data. */
+struct store_redeem_rules {
+	int64_t now;
+	bool offline;			/* a batch: records made earlier */
+	/*
+	 * Wrong control keys counted over key_window seconds: at
+	 * key_limit_terminal for the terminal, or key_limit_venue for all
+	 * its venue's, the terminal is suspended pending review.
+	 */
+	int64_t key_window;
+	unsigned key_limit_terminal, key_limit_venue;
+	/* The answer of a decision, rendered in the transaction. */
+	store_answer_fn answer;
+	void *answer_ctx;
+	/*
+	 * The checks a typed voucher, once read from the store, must pass at
+	 * time at, as a scanned one passes them before: a pn_reason (0, OK).
+	 */
+	int (*check)(void *ctx, const struct pn_voucher *v, int64_t at);
+	void *check_ctx;
+};
+
 struct store_redeem_record {
 	const uint8_t *redemption_id;	/* 16 bytes */
 	const uint8_t *session_uid;	/* 16 bytes */
 	const uint8_t *record_signature;	/* 64 bytes */
-	const struct pn_voucher *voucher;	/* decoded, fields checked */
+	/*
+	 * Decoded, fields checked; for a typed record only its serial, and
+	 * the store fills the rest from the voucher issued under that serial
+	 * once the control key matches.
+	 */
+	struct pn_voucher *voucher;
+	bool typed;			/* serial and control key, typed by hand */
+	char key[PN_CONTROL_KEY_SIZE];	/* typed: the key, canonical */
 	int64_t terminal_time;
+	int64_t at;			/* the time the record is judged at */
 	uint64_t counter;
+	int flags;			/* STORE_FLAG_*, the store may add some */
+	int reason;			/* out, for STORE_REDEEM_REFUSED: the check's */
 	bool refused;			/* refused before the store: skipped */
 	/*
 	 * In: the answer to send if the record is accepted, rendered
@@ -732,14 +798,23 @@ struct store_redeem_record {
  * serial), its serial added to the deny list, with an audit row
  * "redeem"; a voucher already redeemed gets this record stored as a
  * conflict naming the winner, with an audit row "redeem.conflict". answer
- * renders what is stored and sent. Returns 0 once the transaction is
+ * renders what is stored and sent.
+ * A typed record's key is compared in constant time with the key of the
+ * voucher issued under its serial; a serial never issued or a wrong key
+ * is STORE_REDEEM_BAD_KEY, a control_key_failure row and an audit row
+ * "redeem.bad_key", and past the rules' limits the terminal is suspended
+ * (audit row "terminal.suspend"; the batch's later records get
+ * STORE_REDEEM_SUSPENDED). A record online outside its session's hours
+ * is refused, offline it is flagged. A voucher whose booklet has already
+ * paid for its programme's max_per_session vouchers of the session is
+ * STORE_REDEEM_BOOKLET_LIMIT. Returns 0 once the transaction is
  * durable (each record's result set); 1 when the nonce was used before (a
  * replayed request: nothing judged, nothing written); -1 with err when it
  * failed.
  */
 int store_redeem(struct store *s, const struct store_terminal *t,
     const struct store_nonce *nonce, struct store_redeem_record *recs, size_t n,
-    int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err);
+    const struct store_redeem_rules *rules, struct pn_error *err);
 
 /* --- Settlement (store_sqlite_settle.c) -------------------------------- */
 
@@ -792,14 +867,17 @@ struct store_batch_line {
 };
 
 /*
- * A programme's settlement rules: the commission kept (basis points of
- * the face value, 0-10000) and the budget line of its payments (0-64
- * bytes), with an audit row "programme.rules". 0, 1 when there is no
- * such programme, -1.
+ * A programme's rules: the commission kept on settlement (basis points
+ * of the face value, 0-10000), the budget line of its payments (0-64
+ * bytes) and the vouchers of one booklet a session may take (1-100).
+ * Each is changed when given (commission_bp >= 0, budget_line not NULL,
+ * max_per_session > 0), with an audit row "programme.rules"; *out is the
+ * programme as it then is. 0, 1 when there is no such programme, -1.
  */
 int store_programme_set_rules(struct store *s, int64_t id,
-    unsigned commission_bp, const char *budget_line, int64_t now,
-    const char *actor, struct pn_error *err);
+    int commission_bp, const char *budget_line, unsigned max_per_session,
+    int64_t now, const char *actor, struct store_programme *out,
+    struct pn_error *err);
 
 /* What a draft is made with. */
 struct store_settle_rules {

@@ -73,11 +73,13 @@ static const struct {
 	{ offsetof(struct store, programme_get),
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
 	  " budget, committed, max_booklets, instructions, venues,"
-	  " commission_bp, budget_line FROM programme WHERE id = ?1" },
+	  " commission_bp, budget_line, max_per_session FROM programme"
+	  " WHERE id = ?1" },
 	{ offsetof(struct store, programme_all),
 	  "SELECT id, name, face_value, per_booklet, validity, territory,"
 	  " budget, committed, max_booklets, instructions, venues,"
-	  " commission_bp, budget_line FROM programme ORDER BY id" },
+	  " commission_bp, budget_line, max_per_session FROM programme"
+	  " ORDER BY id" },
 	/* A venue_id that names no venue fails the foreign key. */
 	{ offsetof(struct store, user_insert),
 	  "INSERT INTO user (login, display_name, role, agency_id,"
@@ -302,7 +304,10 @@ static const struct {
 	"SELECT t.id, t.venue_id, v.name, v.siret, v.status," \
 	" v.accredited_from, coalesce(v.accredited_until, 0), t.public_key," \
 	" t.label, t.enrolled_at, coalesce(t.revoked_at, 0)," \
-	" coalesce(t.revoke_reason, '') FROM terminal t" \
+	" coalesce(t.revoke_reason, ''), coalesce(t.suspended_at, 0)," \
+	" coalesce(t.suspend_reason, ''), coalesce(t.seen_at, 0)," \
+	" coalesce(t.contact_since, 0), coalesce(t.seen_before, 0)" \
+	" FROM terminal t" \
 	" JOIN venue v ON v.id = t.venue_id"
 	{ offsetof(struct store, enrol_code_insert),
 	  "INSERT INTO enrol_code (venue_id, code_hash, created_at, expires_at)"
@@ -328,6 +333,19 @@ static const struct {
 	  " VALUES (?1, ?2, ?3)" },
 	{ offsetof(struct store, nonce_forget),
 	  "DELETE FROM terminal_nonce WHERE at < ?1" },
+	/*
+	 * A run of contact: a request more than ?3 s after the previous one,
+	 * or ?4 s after the run began, starts a new one, and the latest
+	 * exchange before it is kept (honest_time.h says the same in C).
+	 */
+	{ offsetof(struct store, terminal_seen),
+	  "UPDATE terminal SET"
+	  " seen_before = CASE WHEN seen_at IS NULL OR ?2 - seen_at > ?3"
+	  "  OR ?2 - contact_since > ?4 THEN seen_at ELSE seen_before END,"
+	  " contact_since = CASE WHEN seen_at IS NULL OR ?2 - seen_at > ?3"
+	  "  OR ?2 - contact_since > ?4 THEN ?2 ELSE contact_since END,"
+	  " seen_at = max(coalesce(seen_at, 0), ?2)"
+	  " WHERE id = ?1" },
 #define TRAINING_SELECT \
 	"SELECT id, uid, venue_id, terminal_id, theme, starts_at," \
 	" duration_minutes, declared_at FROM training_session"
@@ -359,8 +377,35 @@ static const struct {
 	{ offsetof(struct store, redemption_insert),
 	  "INSERT INTO redemption (redemption_id, serial, session_id,"
 	  " terminal_id, venue_id, terminal_time, counter, record_signature,"
-	  " outcome, winner_id, value, received_at, answer)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" },
+	  " outcome, winner_id, value, received_at, answer, flags)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	  " ?14)" },
+	{ offsetof(struct store, voucher_by_serial),
+	  "SELECT kid, programme_id, value, issued_at, expires_at, signature"
+	  " FROM voucher WHERE serial = ?1" },
+	/*
+	 * Through the booklet's few vouchers (voucher_booklet) and the
+	 * accepted redemption of each (redemption_once), not through the
+	 * session's redemptions, which may be thousands.
+	 */
+	{ offsetof(struct store, booklet_in_session),
+	  "SELECT p.max_per_session, (SELECT count(*) FROM voucher o"
+	  "  JOIN redemption r ON r.serial = o.serial AND r.outcome = 'accepted'"
+	  "  WHERE o.booklet_id = v.booklet_id AND o.serial <> v.serial"
+	  "  AND r.session_id = ?2)"
+	  " FROM voucher v JOIN programme p ON p.id = v.programme_id"
+	  " WHERE v.serial = ?1" },
+	{ offsetof(struct store, key_failure_insert),
+	  "INSERT INTO control_key_failure (at, terminal_id, venue_id, serial)"
+	  " VALUES (?1, ?2, ?3, ?4)" },
+	{ offsetof(struct store, key_failure_count),
+	  "SELECT (SELECT count(*) FROM control_key_failure"
+	  "  WHERE terminal_id = ?1 AND at > ?3),"
+	  " (SELECT count(*) FROM control_key_failure"
+	  "  WHERE venue_id = ?2 AND at > ?3)" },
+	{ offsetof(struct store, terminal_suspend),
+	  "UPDATE terminal SET suspended_at = ?2, suspend_reason = ?3"
+	  " WHERE id = ?1 AND suspended_at IS NULL" },
 	{ offsetof(struct store, deny_redeemed),
 	  "INSERT OR IGNORE INTO deny_event (serial, reason, at)"
 	  " VALUES (?1, 2, ?2)" },

@@ -113,6 +113,12 @@ struct store {
 	sqlite3_stmt *terminal_revoke;		/* store_terminal_revoke */
 	sqlite3_stmt *nonce_insert;		/* signed state changes */
 	sqlite3_stmt *nonce_forget;		/* ... once out of the window */
+	sqlite3_stmt *terminal_seen;		/* ... and its contact times */
+	sqlite3_stmt *voucher_by_serial;	/* a typed voucher */
+	sqlite3_stmt *booklet_in_session;	/* vouchers of its booklet there */
+	sqlite3_stmt *key_failure_insert;	/* a wrong control key */
+	sqlite3_stmt *key_failure_count;	/* ... of a terminal, of its venue */
+	sqlite3_stmt *terminal_suspend;		/* ... too many of them */
 
 	/* store_sqlite_training.c */
 	sqlite3_stmt *training_insert;		/* store_training_declare */

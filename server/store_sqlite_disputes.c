@@ -28,7 +28,7 @@ dispute_audit(struct store *s, int64_t now, const char *actor,
 struct target {
 	int64_t redemption_id;
 	bool accepted;
-	int64_t session_end;
+	int64_t window_from;	/* the session's end, or the arrival if later */
 	bool in_batch;
 	bool disputed;
 };
@@ -42,7 +42,7 @@ target_find(struct store *s, uint64_t serial, struct target *t,
 	int rc;
 
 	if (sq_prepare(s, "SELECT r.id, r.outcome = 'accepted',"
-	    " t.starts_at + t.duration_minutes * 60,"
+	    " max(t.starts_at + t.duration_minutes * 60, r.received_at),"
 	    " EXISTS (SELECT 1 FROM settlement_item i"
 	    "  WHERE i.redemption_id = r.id AND i.active = 1),"
 	    " EXISTS (SELECT 1 FROM dispute d"
@@ -56,7 +56,7 @@ target_find(struct store *s, uint64_t serial, struct target *t,
 	if (rc == SQLITE_ROW) {
 		t->redemption_id = sqlite3_column_int64(st, 0);
 		t->accepted = sqlite3_column_int(st, 1) != 0;
-		t->session_end = sqlite3_column_int64(st, 2);
+		t->window_from = sqlite3_column_int64(st, 2);
 		t->in_batch = sqlite3_column_int(st, 3) != 0;
 		t->disputed = sqlite3_column_int(st, 4) != 0;
 	} else if (rc != SQLITE_DONE)
@@ -86,10 +86,10 @@ target_refusal(const struct target *t, uint64_t serial,
 		    "already open", (unsigned long long)serial);
 		return ERR_DISPUTE_ALREADY_OPEN;
 	}
-	if (t->session_end + contest_seconds <= now) {
+	if (t->window_from + contest_seconds <= now) {
 		pn_error_set(err, PN_E_ARG, "voucher %llu: the contest window "
 		    "closed %lld second(s) ago", (unsigned long long)serial,
-		    (long long)(now - t->session_end - contest_seconds));
+		    (long long)(now - t->window_from - contest_seconds));
 		return ERR_CONTEST_WINDOW_PASSED;
 	}
 	return 0;

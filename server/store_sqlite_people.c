@@ -134,6 +134,7 @@ programme_row(sqlite3_stmt *st, struct store_programme *p)
 	sq_copy_text(p->instructions, sizeof(p->instructions), st, 9);
 	sq_copy_text(p->venues, sizeof(p->venues), st, 10);
 	p->commission_bp = (unsigned)sqlite3_column_int64(st, 11);
+	p->max_per_session = (unsigned)sqlite3_column_int64(st, 13);
 	sq_copy_text(p->budget_line, sizeof(p->budget_line), st, 12);
 }
 

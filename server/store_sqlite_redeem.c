@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "passnum/controlkey.h"
 #include "passnum/request.h"
+#include "honest_time.h"
 #include "store_sqlite.h"
 
 struct redeem_job {
@@ -21,9 +23,8 @@ struct redeem_job {
 	const struct store_nonce *nonce;
 	struct store_redeem_record *recs;
 	size_t n;
-	int64_t now;
-	store_answer_fn answer;
-	void *ctx;
+	const struct store_redeem_rules *rules;
+	bool suspended;			/* the terminal, during this job */
 };
 
 /*
@@ -145,20 +146,158 @@ not_taken(struct store *s, struct store_redeem_record *r,
 	return 0;
 }
 
-/* Judge and write one record. 0 (r->result set) or -1. */
+/*
+ * A wrong control key: recorded and counted, and past the limits the
+ * terminal is suspended pending review. 0 (r->result set) or -1.
+ */
 static int
-redeem_one(struct store *s, const struct redeem_job *j,
+key_failure(struct store *s, struct redeem_job *j,
     struct store_redeem_record *r, struct pn_error *err)
 {
+	const struct store_redeem_rules *rules = j->rules;
+	const struct store_terminal *t = j->t;
+	sqlite3_stmt *st = s->key_failure_count;
+	char actor[32], detail[160], reason[256];
+	int64_t by_terminal, by_venue;
+	int rc;
+
+	r->result = STORE_REDEEM_BAD_KEY;
+	sqlite3_bind_int64(s->key_failure_insert, 1, rules->now);
+	sqlite3_bind_int64(s->key_failure_insert, 2, t->id);
+	sqlite3_bind_int64(s->key_failure_insert, 3, t->venue_id);
+	sqlite3_bind_int64(s->key_failure_insert, 4,
+	    (int64_t)r->voucher->serial);
+	if (sq_step_done(s, s->key_failure_insert, "recording a wrong "
+	    "control key", err) != 0)
+		return -1;
+	(void)snprintf(actor, sizeof(actor), "terminal:%lld",
+	    (long long)t->id);
+	(void)snprintf(detail, sizeof(detail), "{\"serial\":%llu,"
+	    "\"venue\":%lld}", (unsigned long long)r->voucher->serial,
+	    (long long)t->venue_id);
+	if (store_audit_append(s, rules->now, actor, "redeem.bad_key", actor,
+	    detail, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->id);
+	sqlite3_bind_int64(st, 2, t->venue_id);
+	sqlite3_bind_int64(st, 3, rules->now - rules->key_window);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sq_done(st);
+		return sq_error(s, rc, "counting wrong control keys", err);
+	}
+	by_terminal = sqlite3_column_int64(st, 0);
+	by_venue = sqlite3_column_int64(st, 1);
+	sq_done(st);
+	if (by_terminal < (int64_t)rules->key_limit_terminal &&
+	    by_venue < (int64_t)rules->key_limit_venue)
+		return 0;
+	(void)snprintf(reason, sizeof(reason), "%lld clé(s) de contrôle "
+	    "erronée(s) à ce poste et %lld pour le lieu en %lld h",
+	    (long long)by_terminal, (long long)by_venue,
+	    (long long)(rules->key_window / 3600));
+	st = s->terminal_suspend;
+	sqlite3_bind_int64(st, 1, t->id);
+	sqlite3_bind_int64(st, 2, rules->now);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
+	if (sq_step_done(s, st, "suspending the terminal", err) != 0)
+		return -1;
+	j->suspended = true;
+	if (sqlite3_changes(s->db) == 0)
+		return 0;	/* suspended already, by an earlier job */
+	(void)snprintf(detail, sizeof(detail), "{\"venue\":%lld,"
+	    "\"failures_terminal\":%lld,\"failures_venue\":%lld}",
+	    (long long)t->venue_id, (long long)by_terminal,
+	    (long long)by_venue);
+	return store_audit_append(s, rules->now, actor, "terminal.suspend",
+	    actor, detail, err);
+}
+
+/*
+ * A typed record: the voucher issued under its serial, when the key is
+ * its key, fills r->voucher and must pass the checks a scanned voucher
+ * passes. 0 when it did (go on), 1 when r->result says why not, -1.
+ */
+static int
+typed_voucher(struct store *s, struct redeem_job *j,
+    struct store_redeem_record *r, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->voucher_by_serial;
+	struct pn_voucher *v = r->voucher;
+	char key[PN_CONTROL_KEY_SIZE];
+	bool match = false;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, (int64_t)v->serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 5) == 64) {
+		v->format = PN_VOUCHER_FORMAT;
+		v->kid = (uint16_t)sqlite3_column_int64(st, 0);
+		v->programme = (uint32_t)sqlite3_column_int64(st, 1);
+		v->value_cents = (uint32_t)sqlite3_column_int64(st, 2);
+		v->issued_at = sqlite3_column_int64(st, 3);
+		v->expires_at = sqlite3_column_int64(st, 4);
+		memcpy(v->signature, sqlite3_column_blob(st, 5), 64);
+		pn_control_key(v->signature, key);
+		match = pn_control_key_equal(key, r->key);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_done(st);
+		return sq_error(s, rc, "reading a typed voucher", err);
+	}
+	sq_done(st);
+	/* No such serial and a wrong key look the same to the one typing. */
+	if (!match)
+		return key_failure(s, j, r, err) != 0 ? -1 : 1;
+	if ((r->reason = j->rules->check(j->rules->check_ctx, v, r->at)) != 0) {
+		r->result = STORE_REDEEM_REFUSED;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The programme's max_per_session vouchers of one booklet in one session.
+ * 0 when this one may join them, 1 when not (r->result set), -1.
+ */
+static int
+booklet_share(struct store *s, struct store_redeem_record *r,
+    int64_t session_id, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->booklet_in_session;
+	int rc, over = 0;
+
+	sqlite3_bind_int64(st, 1, (int64_t)r->voucher->serial);
+	sqlite3_bind_int64(st, 2, session_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		over = sqlite3_column_int64(st, 1) >=
+		    sqlite3_column_int64(st, 0);
+	sq_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_error(s, rc, "counting the booklet's vouchers", err);
+	if (over)
+		r->result = STORE_REDEEM_BOOKLET_LIMIT;
+	return over;	/* no such voucher: the take below says so */
+}
+
+/* Judge and write one record. 0 (r->result set) or -1. */
+static int
+redeem_one(struct store *s, struct redeem_job *j,
+    struct store_redeem_record *r, struct pn_error *err)
+{
+	const struct store_redeem_rules *rules = j->rules;
 	sqlite3_stmt *ins = s->redemption_insert;
 	struct store_decision d;
 	struct store_training session;
-	int64_t winner_row = 0;
+	int64_t winner_row = 0, now = rules->now;
 	char object[64], detail[160], actor[32];
 	int rc;
 
 	if ((rc = stored_answer(s, j->t, r, err)) != 0)
 		return rc < 0 ? -1 : 0;
+	if (j->suspended) {
+		r->result = STORE_REDEEM_SUSPENDED;
+		return 0;
+	}
 	rc = sq_training_by_uid(s, r->session_uid, &session, err);
 	if (rc < 0)
 		return -1;
@@ -166,10 +305,27 @@ redeem_one(struct store *s, const struct redeem_job *j,
 		r->result = STORE_REDEEM_NO_SESSION;
 		return 0;
 	}
+	if (r->typed && (rc = typed_voucher(s, j, r, err)) != 0)
+		return rc < 0 ? -1 : 0;
+	/*
+	 * Taken at the session: online it must be now, within its hours;
+	 * offline the terminal's word is all there is, and what falls
+	 * outside is flagged for the approver.
+	 */
+	if (!honest_in_session_hours(rules->offline ? r->terminal_time : now,
+	    session.starts_at, session.duration_minutes)) {
+		if (!rules->offline) {
+			r->result = STORE_REDEEM_OUTSIDE_HOURS;
+			return 0;
+		}
+		r->flags |= STORE_FLAG_OUTSIDE_HOURS;
+	}
+	if ((rc = booklet_share(s, r, session.id, err)) != 0)
+		return rc < 0 ? -1 : 0;
 	memset(&d, 0, sizeof(d));
 	memcpy(d.redemption_id, r->redemption_id, 16);
 	d.serial = r->voucher->serial;
-	d.decided_at = j->now;
+	d.decided_at = now;
 	d.venue_id = j->t->venue_id;
 	bind_voucher(s->voucher_take, r->voucher);
 	if (sq_step_done(s, s->voucher_take, "taking the voucher", err) != 0)
@@ -182,7 +338,7 @@ redeem_one(struct store *s, const struct redeem_job *j,
 		d.winner_venue_id = j->t->venue_id;
 		(void)snprintf(d.winner_venue_name, sizeof(d.winner_venue_name),
 		    "%s", j->t->venue_name);
-		d.winner_at = j->now;
+		d.winner_at = now;
 		r->result = STORE_REDEEM_ACCEPTED;
 	} else {
 		if (not_taken(s, r, &d, &winner_row, err) != 0)
@@ -193,7 +349,8 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	if (d.outcome != STORE_REDEEM_ACCEPTED || r->answer == NULL) {
 		/* Not the answer rendered beforehand: render it now. */
 		free(r->answer);
-		if ((r->answer = j->answer(j->ctx, &d, err)) == NULL)
+		if ((r->answer = rules->answer(rules->answer_ctx, &d, err)) ==
+		    NULL)
 			return -1;
 	}
 	sqlite3_bind_blob(ins, 1, r->redemption_id, 16, SQLITE_STATIC);
@@ -211,8 +368,9 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	else
 		sqlite3_bind_null(ins, 10);
 	sqlite3_bind_int64(ins, 11, d.value);
-	sqlite3_bind_int64(ins, 12, j->now);
+	sqlite3_bind_int64(ins, 12, now);
 	sqlite3_bind_text(ins, 13, r->answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 14, r->flags);
 	if (sq_step_done(s, ins, "recording the redemption", err) != 0)
 		return -1;
 	(void)snprintf(object, sizeof(object), "voucher:%llu",
@@ -225,14 +383,14 @@ redeem_one(struct store *s, const struct redeem_job *j,
 	if (d.outcome == STORE_REDEEM_ACCEPTED) {
 		sqlite3_bind_int64(s->deny_redeemed, 1,
 		    (int64_t)r->voucher->serial);
-		sqlite3_bind_int64(s->deny_redeemed, 2, j->now);
+		sqlite3_bind_int64(s->deny_redeemed, 2, now);
 		if (sq_step_done(s, s->deny_redeemed, "adding to the deny list",
 		    err) != 0)
 			return -1;
 	}
 	(void)snprintf(actor, sizeof(actor), "terminal:%lld",
 	    (long long)j->t->id);
-	return store_audit_append(s, j->now, actor, d.outcome ==
+	return store_audit_append(s, now, actor, d.outcome ==
 	    STORE_REDEEM_ACCEPTED ? "redeem" : "redeem.conflict", object,
 	    detail, err);
 }
@@ -258,7 +416,8 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 
 	*kept = false;
 	if (j->nonce != NULL &&
-	    (rc = sq_nonce_use(s, j->t->id, j->nonce, j->now, err)) != 0) {
+	    (rc = sq_nonce_use(s, j->t->id, j->nonce, j->rules->now,
+	    err)) != 0) {
 		forget_answers(j->recs, j->n);
 		return rc;	/* 1: a replay, nothing to keep */
 	}
@@ -283,10 +442,10 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 int
 store_redeem(struct store *s, const struct store_terminal *t,
     const struct store_nonce *nonce, struct store_redeem_record *recs,
-    size_t n,
-    int64_t now, store_answer_fn answer, void *ctx, struct pn_error *err)
+    size_t n, const struct store_redeem_rules *rules, struct pn_error *err)
 {
-	struct redeem_job job = { t, nonce, recs, n, now, answer, ctx };
+	struct redeem_job job = { t, nonce, recs, n, rules,
+	    t->suspended_at != 0 };
 	int rc = sq_group_run(s, redeem_job_run, &job, err);
 
 	if (rc < 0)

@@ -151,7 +151,13 @@ static const char pool_sql[] =
 	" JOIN voucher v ON v.serial = r.serial"
 	" JOIN programme p ON p.id = v.programme_id"
 	" WHERE r.outcome = 'accepted' AND t.starts_at < ?1"
-	"  AND t.starts_at + t.duration_minutes * 60 + ?2 <= ?3"
+	/*
+	 * The contest window runs from the session's end or the record's
+	 * arrival, whichever is later: a record synced late is disputable
+	 * for the whole window.
+	 */
+	"  AND max(t.starts_at + t.duration_minutes * 60, r.received_at)"
+	"   + ?2 <= ?3"
 	/*
 	 * Paid vouchers are settled: starting from the redeemed ones
 	 * (index voucher_redeemed), a draft reads what is not yet paid,
@@ -591,10 +597,11 @@ store_settle_pending(struct store *s, int64_t end,
 	    " coalesce(sum(ok), 0), coalesce(sum(ok * value), 0),"
 	    " coalesce(sum(waiting), 0), coalesce(sum(held), 0) FROM ("
 	    " SELECT r.value,"
-	    "  (h.session_id IS NULL AND t.starts_at + t.duration_minutes * 60"
-	    "   + ?2 <= ?3) AS ok,"
-	    "  (h.session_id IS NULL AND t.starts_at + t.duration_minutes * 60"
-	    "   + ?2 > ?3) AS waiting,"
+	    "  (h.session_id IS NULL AND max(t.starts_at"
+	    "   + t.duration_minutes * 60, r.received_at) + ?2 <= ?3) AS ok,"
+	    "  (h.session_id IS NULL AND max(t.starts_at"
+	    "   + t.duration_minutes * 60, r.received_at) + ?2 > ?3)"
+	    "   AS waiting,"
 	    "  (h.session_id IS NOT NULL) AS held"
 	    /* Not yet paid: from the vouchers redeemed (voucher_redeemed). */
 	    " FROM voucher v JOIN redemption r ON r.serial = v.serial"
@@ -653,9 +660,9 @@ store_venue_statements(struct store *s, int64_t venue_id,
 }
 
 int
-store_programme_set_rules(struct store *s, int64_t id, unsigned commission_bp,
-    const char *budget_line, int64_t now, const char *actor,
-    struct pn_error *err)
+store_programme_set_rules(struct store *s, int64_t id, int commission_bp,
+    const char *budget_line, unsigned max_per_session, int64_t now,
+    const char *actor, struct store_programme *out, struct pn_error *err)
 {
 	char object[40];
 	sqlite3_stmt *st;
@@ -663,13 +670,19 @@ store_programme_set_rules(struct store *s, int64_t id, unsigned commission_bp,
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	if (sq_prepare(s, "UPDATE programme SET commission_bp = ?2,"
-	    " budget_line = ?3 WHERE id = ?1", &st, "preparing the rules",
-	    err) != 0)
+	if (sq_prepare(s, "UPDATE programme SET"
+	    " commission_bp = coalesce(?2, commission_bp),"
+	    " budget_line = coalesce(?3, budget_line),"
+	    " max_per_session = coalesce(?4, max_per_session) WHERE id = ?1",
+	    &st, "preparing the rules", err) != 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, commission_bp);
-	sqlite3_bind_text(st, 3, budget_line, -1, SQLITE_TRANSIENT);
+	if (commission_bp >= 0)
+		sqlite3_bind_int64(st, 2, commission_bp);
+	if (budget_line != NULL)
+		sqlite3_bind_text(st, 3, budget_line, -1, SQLITE_TRANSIENT);
+	if (max_per_session > 0)
+		sqlite3_bind_int64(st, 4, max_per_session);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -680,10 +693,13 @@ store_programme_set_rules(struct store *s, int64_t id, unsigned commission_bp,
 		sq_rollback(s);
 		return 1;
 	}
+	if (store_programme_get(s, id, out, err) != 0)
+		goto fail;
 	(void)snprintf(object, sizeof(object), "programme:%lld", (long long)id);
 	if (sq_audit_json(s, now, actor, "programme.rules", object, json_pack(
-	    "{s:i, s:s}", "commission_bp", (int)commission_bp, "budget_line",
-	    budget_line), err) != 0 || sq_commit(s, err) != 0)
+	    "{s:i, s:s, s:i}", "commission_bp", (int)out->commission_bp,
+	    "budget_line", out->budget_line, "max_per_session",
+	    (int)out->max_per_session), err) != 0 || sq_commit(s, err) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "passnum/request.h"
+#include "honest_time.h"
 #include "store_sqlite.h"
 
 int
@@ -56,6 +59,11 @@ terminal_row(sqlite3_stmt *st, struct store_terminal *t)
 	t->enrolled_at = sqlite3_column_int64(st, 9);
 	t->revoked_at = sqlite3_column_int64(st, 10);
 	sq_copy_text(t->revoke_reason, sizeof(t->revoke_reason), st, 11);
+	t->suspended_at = sqlite3_column_int64(st, 12);
+	sq_copy_text(t->suspend_reason, sizeof(t->suspend_reason), st, 13);
+	t->seen_at = sqlite3_column_int64(st, 14);
+	t->contact_since = sqlite3_column_int64(st, 15);
+	t->seen_before = sqlite3_column_int64(st, 16);
 }
 
 int
@@ -191,6 +199,47 @@ store_terminal_revoke(struct store *s, int64_t id, const char *reason,
 	return 0;
 }
 
+int
+store_terminal_resume(struct store *s, int64_t id, const char *note,
+    int64_t now, const char *actor, struct pn_error *err)
+{
+	struct store_terminal t;
+	char object[64];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	rc = store_terminal_get(s, id, &t, err);
+	if (rc == 0 && t.suspended_at == 0)
+		rc = 2;
+	if (rc != 0) {
+		sq_rollback(s);
+		return rc;
+	}
+	if (sq_prepare(s, "UPDATE terminal SET suspended_at = NULL,"
+	    " suspend_reason = NULL WHERE id = ?1", &st, "preparing the "
+	    "resumption", err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "resuming the terminal", err);
+		goto fail;
+	}
+	(void)snprintf(object, sizeof(object), "terminal:%lld", (long long)id);
+	if (sq_audit_json(s, now, actor, "terminal.resume", object, json_pack(
+	    "{s:I, s:s, s:s}", "venue", (json_int_t)t.venue_id,
+	    "suspended_for", t.suspend_reason, "note", note), err) != 0 ||
+	    sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
 /* Forget nonces once a minute at most: older ones are refused by their time anyway. */
 #define NONCE_FORGET_EVERY 60
 
@@ -216,11 +265,17 @@ sq_nonce_use(struct store *s, int64_t terminal,
 	sqlite3_bind_blob(st, 3, nonce->bytes, 16, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sq_done(st);
-	if (rc == SQLITE_DONE)
-		return 0;
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return 1;
-	return sq_error(s, rc, "recording the nonce", err);
+	if (rc != SQLITE_DONE)
+		return sq_error(s, rc, "recording the nonce", err);
+	/* Every signed request passes here once: the terminal was seen. */
+	st = s->terminal_seen;
+	sqlite3_bind_int64(st, 1, terminal);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, HONEST_CONTACT_GAP);
+	sqlite3_bind_int64(st, 4, HONEST_CONTACT_MAX);
+	return sq_step_done(s, st, "recording the terminal's contact", err);
 }
 
 struct nonce_job {

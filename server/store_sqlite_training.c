@@ -50,7 +50,7 @@ same_session(const struct store_training *a, const struct store_training *b)
 int
 store_training_declare(struct store *s, const struct store_terminal *t,
     const struct store_training *in, const struct store_nonce *nonce,
-    int64_t now,
+    int64_t now, int64_t earliest,
     struct store_training *out, struct pn_error *err)
 {
 	sqlite3_stmt *ins = s->training_insert;
@@ -77,9 +77,10 @@ store_training_declare(struct store *s, const struct store_terminal *t,
 		}
 		return rc;
 	}
-	if (rc < 0) {
+	if (rc < 0 || in->starts_at < earliest) {
+		/* Backdated: not even the nonce is kept. */
 		sq_rollback(s);
-		return -1;
+		return rc < 0 ? -1 : 3;
 	}
 	sqlite3_bind_blob(ins, 1, in->uid, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(ins, 2, t->venue_id);

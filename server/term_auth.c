@@ -78,6 +78,9 @@ term_auth(struct http_request *req, struct store_terminal *t,
 		    "this method, path, time, nonce and body");
 	if (t->revoked_at != 0)
 		return refuse(req, rc, ERR_TERMINAL_REVOKED, t->revoke_reason);
+	if (t->suspended_at != 0)
+		return refuse(req, rc, ERR_TERMINAL_SUSPENDED,
+		    t->suspend_reason);
 	if (!venue_allowed(t, now))
 		return refuse(req, rc, ERR_VENUE_NOT_ALLOWED,
 		    strcmp(t->venue_status, "active") != 0 ? "the venue is "
