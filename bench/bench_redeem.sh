@@ -35,6 +35,9 @@ programme=$("$admin" programme add --config "$cfg" --name bench \
     --face-value 1000 --per-booklet 50 --validity year-end+31 \
     --territory bench --budget 1000000000000 |
     sed -n 's/^programme \([0-9]*\):.*/\1/p')
+# Booklets of 50 go whole to one session: the rule allows it.
+"$admin" programme rules --config "$cfg" --id "$programme" \
+    --max-per-session 50 >/dev/null
 sed -i "s/^threads = .*/threads = $threads/" "$cfg"
 "$admin" venue add --config "$cfg" --name "Médiathèque de Rezé" \
     --siret 21440143800012 --address "1 rue de la République" \

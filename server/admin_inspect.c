@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "passnum/controlkey.h"
 #include "passnum/codeinput.h"
 #include "passnum/money.h"
 #include "passnum/serial.h"
@@ -31,7 +32,10 @@ print_fields(const struct pn_voucher *v)
 	char serial[PN_SERIAL_TEXT_MAX], amount[PN_MONEY_TEXT_MAX];
 	char issued[PN_TIME_TEXT_MAX], expires[PN_TIME_TEXT_MAX];
 	char sig[2 * PN_SIGNATURE_SIZE + 1];
+	char key[PN_CONTROL_KEY_SIZE], printed[PN_CONTROL_KEY_TEXT_MAX];
 
+	pn_control_key(v->signature, key);
+	pn_control_key_format(key, printed);
 	pn_serial_format(v->serial, serial);
 	pn_money_format(v->value_cents, amount);
 	pn_time_format(v->issued_at, issued);
@@ -46,6 +50,7 @@ print_fields(const struct pn_voucher *v)
 	printf("issued at         %s (%u)\n", issued, v->issued_at);
 	printf("expires at        %s (%u)\n", expires, v->expires_at);
 	printf("signature         %s\n", sig);
+	printf("control key       %s\n", printed);
 }
 
 int

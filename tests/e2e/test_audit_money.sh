@@ -69,6 +69,8 @@ issue() {
 
 # --- The world ----------------------------------------------------------------
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
+# Whole booklets are redeemed in one session below.
+"$ADMIN" programme rules --config "$CFG" --id 1 --max-per-session 10 >/dev/null
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
 venue_add "$CFG" $SIRET_A "Médiathèque de Rezé"
 venue_add "$CFG" $SIRET_B "Bureau de poste de Nantes"

@@ -214,6 +214,8 @@ printed() {
 # --- Set-up, 1 October 2026 ------------------------------------------------------
 at '2026-10-01 09:00:00'
 adm init --data "$D" --demo --port 0 >/dev/null
+# Several vouchers of one booklet are redeemed in one session below.
+adm programme rules --config "$CFG" --id 1 --max-per-session 10 >/dev/null
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
 PW_CW=$(sed -n 's/^caseworker password: //p' "$D/demo-credentials.txt")
 PW_AD=$(sed -n 's/^admin password: //p' "$D/demo-credentials.txt")

@@ -63,6 +63,8 @@ page_has() { grep -qF -- "$1" "$OUT/body"; }
 
 # --- Set-up: two agencies, an admin outside them, an accountant ----------------
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
+# Whole booklets are redeemed in one session below.
+"$ADMIN" programme rules --config "$CFG" --id 1 --max-per-session 10 >/dev/null
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
 AG2=$("$ADMIN" agency add --config "$CFG" --name "Espace Rezé" --kind partner \
     --commune Rezé | sed -n 's/^agency \([0-9]*\):.*/\1/p')

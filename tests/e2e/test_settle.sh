@@ -129,7 +129,8 @@ for u in alice bob; do
 	ft "$ADMIN" user add --config "$CFG" --login $u --name "$u" \
 	    --role accountant >/dev/null
 done
-admin programme rules --id 1 --commission-bp 250 --budget-line "65-6574 Pass numérique"
+admin programme rules --id 1 --commission-bp 250 --budget-line "65-6574 Pass numérique" \
+    --max-per-session 10
 said 0 "commission 2.50 %" "programme rules: 2.5 % commission, a budget line"
 cat >>"$CFG" <<'EOF'
 
