@@ -173,7 +173,6 @@ matrix POST "/api/v1/vouchers/$S3/cancel" '{"reason": "matrice WHO"}' \
 matrix GET /api/v1/themes "" 200 200 200 200 200
 matrix POST /api/v1/terminals/enrol "{}" 400 400 400 400 400
 matrix GET /api/v1/terminal "" 401 401 401 401 401
-matrix GET "/api/v1/terminal/vouchers/$SERIAL" "" 401 401 401 401 401
 matrix POST /api/v1/sessions "{}" 401 401 401 401 401
 matrix GET /api/v1/sessions "" 401 401 401 401 401
 matrix POST /api/v1/redemptions "{}" 401 401 401 401 401

@@ -57,6 +57,8 @@ add_venue() {
 }
 
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
+# Several vouchers of one booklet are taken in one session below.
+"$ADMIN" programme rules --config "$CFG" --id 1 --max-per-session 10 >/dev/null
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
 add_venue "Médiathèque de Rezé" $SIRET1 FR7630006000011234567890189
 add_venue "Espace numérique Bouguenais" $SIRET2 \
