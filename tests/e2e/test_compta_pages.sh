@@ -243,7 +243,9 @@ check "two accountants and two venue users" test \
 # Venue A: session A1 on 10 October (vouchers 1-3), A2 on 30 October
 # (voucher 5). Venue B: B1 on 10 October (voucher 4), B2 on 30 October
 # (voucher 6, to be disputed).
-at '2026-10-10 10:00:00'
+# Each day's sessions are declared when they start, and the vouchers taken
+# during them, as a terminal online does.
+at '2026-10-10 08:00:00'
 check "passnumd starts on 10 October 2026" start
 : >"$OUT/codes"
 curl -s -H "Authorization: Bearer $TOKEN" --data-binary '{"programme": 1,
@@ -268,7 +270,7 @@ redeem "$KB" "$TB" "$B1" 4 || r=1
 check "vouchers 1-3 accepted at venue A, 4 at venue B" test $r = 0
 stop
 
-at '2026-10-30 10:00:00'
+at '2026-10-30 08:00:00'
 check "passnumd starts again on 30 October" start
 session "$KA" "$TA" "$A2" '2026-10-30 08:00' 60
 session "$KB" "$TB" "$B2" '2026-10-30 08:00' 60
