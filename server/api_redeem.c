@@ -10,6 +10,12 @@
  * keeps the signed answer rendered here. The answer a record gets if it
  * is accepted is rendered and signed beforehand, with the records'
  * signatures, on two threads: most of the work of a batch.
+ *
+ * A voucher typed by hand comes as "PNK1:<serial>:<control key>": the
+ * store reads the voucher issued under that serial and compares keys
+ * (store_sqlite_redeem.c); its answer is rendered there, once its value
+ * is known. An offline record cannot be dated before the terminal's
+ * previous exchange (honest_time.h).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -113,10 +119,9 @@ render_accepted(const struct judging *g, struct judged *j)
 
 /*
  * A typed record, "PNK1:<serial>:<key>": only its serial and key are
- * known here; the store compares the key with the voucher's own. 0, or -1
- * when refused.
+ * known here; the store compares the key with the voucher's own.
  */
-static int
+static void
 judge_typed(struct judged *j)
 {
 	const char *text = j->rec.voucher;
@@ -125,11 +130,10 @@ judge_typed(struct judged *j)
 	    j->key) != 0) {
 		refuse(j, ERR_VOUCHER_UNREADABLE, -1, "a typed voucher is "
 		    "PNK1:<serial>:<the 8 characters of its control key>");
-		return -1;
+		return;
 	}
 	j->typed = true;
 	j->flags |= STORE_FLAG_TYPED;
-	return 0;
 }
 
 static void
@@ -173,7 +177,7 @@ judge(const struct judging *g, struct judged *j)
 		j->flags |= STORE_FLAG_LATE_SYNC;
 	j->at = at;
 	if (pn_typed_voucher_is(r->voucher, strlen(r->voucher))) {
-		(void)judge_typed(j);
+		judge_typed(j);
 		return;	/* no answer rendered: its value is not known yet */
 	}
 	why = pn_voucher_from_text(r->voucher, strlen(r->voucher), &j->v);
@@ -394,10 +398,6 @@ store_refusal(int result, const char **detail)
 	}
 }
 
-/*
- * A refusal as the JSON object of an error; in a batch's results it also
- * carries the status the record would have had alone.
- */
 /* What a record refused by the store says: its code, reason and detail. */
 static enum err_code
 store_refusal_of(const struct store_redeem_record *out, int *reason,
@@ -413,6 +413,10 @@ store_refusal_of(const struct store_redeem_record *out, int *reason,
 	return store_refusal(out->result, detail);
 }
 
+/*
+ * A refusal as the JSON object of an error; in a batch's results it also
+ * carries the status the record would have had alone.
+ */
 static json_t *
 refusal_json(enum err_code code, int reason, const char *detail,
     bool with_status)
