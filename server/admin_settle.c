@@ -34,30 +34,6 @@
 
 /* Declared in admin.h. */
 int
-admin_settler(const char *cmd, struct store *s, const char *login,
-    struct store_principal *who)
-{
-	struct store_credentials c;
-	struct pn_error err;
-	int rc = store_user_credentials(s, login, &c, &err);
-
-	if (rc < 0)
-		return admin_store_fail(cmd, &err, NULL);
-	if (rc == 1 || c.disabled) {
-		fprintf(stderr, "passnum-admin %s: --as '%s': no active user "
-		    "of that login\n", cmd, login);
-		return ADMIN_EXIT_FAIL;
-	}
-	if (settle_may_act(&c.who, &err) != ERR_NONE) {
-		fprintf(stderr, "passnum-admin %s: --as: %s\n", cmd, err.message);
-		return ADMIN_EXIT_FAIL;
-	}
-	*who = c.who;
-	return 0;
-}
-
-/* Declared in admin.h. */
-int
 admin_settle_refused(const char *cmd, int code, const struct pn_error *err)
 {
 	const struct err_info *e = err_lookup((enum err_code)code);
@@ -156,7 +132,7 @@ settle_draft_cmd(int argc, char **argv)
 		return r;
 	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+	if ((r = admin_person(cmd, s, &cfg, as, &who)) != 0) {
 		store_close(s);
 		return r;
 	}
@@ -292,7 +268,7 @@ settle_act_cmd(int argc, char **argv)
 	}
 	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+	if ((r = admin_person(cmd, s, &cfg, as, &who)) != 0) {
 		store_close(s);
 		return r;
 	}
