@@ -82,22 +82,23 @@ read_line(int fd, char *buf, size_t max)
 
 /*
  * Ask for login's password on stderr and read it from the controlling
- * terminal without echo, as read_line() reads. The terminal's settings
- * come back however the reading ends; a signal that ends it is raised
- * again once they have, with buf wiped.
+ * terminal without echo, as read_line() reads: 0 or 1 as it returns, or
+ * -1 when the echo cannot be turned off (nothing is read then). The
+ * terminal's settings come back however the reading ends; a signal that
+ * ends it is raised again once they have, with buf wiped.
  */
 static int
 read_tty(const char *login, char *buf, size_t max)
 {
 	struct sigaction sa, old[N_STOP_SIGNALS];
 	struct termios saved, quiet;
-	int fd, rc, sig;
+	int fd, rc = -1, sig, saved_errno;
 	size_t i;
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
 		fd = STDIN_FILENO;
 	if (tcgetattr(fd, &saved) != 0) {
-		rc = read_line(fd, buf, max);
+		saved_errno = errno;
 		goto done;
 	}
 	/* Without SA_RESTART, so that read() returns to restore the echo. */
@@ -110,14 +111,16 @@ read_tty(const char *login, char *buf, size_t max)
 		if (old[i].sa_handler == SIG_IGN)	/* nohup: still ignored */
 			(void)sigaction(stop_signals[i], &old[i], NULL);
 	}
-	fprintf(stderr, "Mot de passe de %s : ", login);
-	fflush(stderr);
 	quiet = saved;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	(void)tcsetattr(fd, TCSAFLUSH, &quiet);
-	rc = read_line(fd, buf, max);
-	(void)tcsetattr(fd, TCSAFLUSH, &saved);
-	fputc('\n', stderr);	/* the end of line the terminal did not echo */
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
+		fprintf(stderr, "Mot de passe de %s : ", login);
+		fflush(stderr);
+		rc = read_line(fd, buf, max);
+		(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		fputc('\n', stderr);	/* the end of line not echoed */
+	}
+	saved_errno = errno;	/* for the caller's message when rc is -1 */
 	sig = caught;
 	for (i = 0; i < N_STOP_SIGNALS; i++)
 		(void)sigaction(stop_signals[i], &old[i], NULL);
@@ -129,6 +132,7 @@ read_tty(const char *login, char *buf, size_t max)
 done:
 	if (fd != STDIN_FILENO)
 		(void)close(fd);
+	errno = saved_errno;
 	return rc;
 }
 
@@ -167,12 +171,20 @@ admin_person(const char *cmd, struct store *s, const struct config *cfg,
 		    "password\n", cmd);
 		return ADMIN_EXIT_FAIL;
 	}
+	if ((res = isatty(STDIN_FILENO) ? read_tty(login, password,
+	    PASSWORD_MAX) : read_line(STDIN_FILENO, password,
+	    PASSWORD_MAX)) < 0) {
+		sodium_free(password);
+		fprintf(stderr, "passnum-admin %s: cannot turn off the "
+		    "terminal's echo to read the password: %s\n", cmd,
+		    strerror(errno));
+		return ADMIN_EXIT_FAIL;
+	}
 	/*
 	 * A line too long or unreadable is checked as an empty password:
 	 * refused and counted, like a wrong one or none.
 	 */
-	if ((isatty(STDIN_FILENO) ? read_tty(login, password, PASSWORD_MAX) :
-	    read_line(STDIN_FILENO, password, PASSWORD_MAX)) != 0)
+	if (res != 0)
 		password[0] = '\0';
 	res = session_password_check(s, &cfg->session, login, password,
 	    PERSON_ADDRESS, now, who, &wait, &err);

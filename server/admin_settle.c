@@ -11,9 +11,10 @@
  *   dispute resolve --config FILE --id N --as LOGIN --uphold|--dismiss TEXT
  *   dispute list    --config FILE
  *
- * --as names the accountant or admin acting, as on the accounting pages:
- * four-eyes compares these users, and the audit log names them. The date
- * is the machine's clock; no option moves it.
+ * --as names the accountant or admin acting, who gives their password
+ * (admin_person.c), as on the accounting pages: four-eyes compares these
+ * users, and the audit log names them. The date is the machine's clock;
+ * no option moves it.
  */
 #include <errno.h>
 #include <fcntl.h>
