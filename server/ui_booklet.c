@@ -71,8 +71,8 @@ put_voucher(struct html *h, struct http_request *req,
 	html_put(h, "<li class=\"voucher\">");
 	if (open)
 		put_qr(h, c.text, c.printed);
-	html_put(h, "<p class=\"serial\">%s</p><p>Clé de contrôle : <strong "
-	    "class=\"serial\">%s</strong></p><dl><dt>Valeur</dt><dd>%s</dd>"
+	html_put(h, "<p class=\"serial\">%s</p><p>Clé de contrôle : "
+	    "<strong>%s</strong></p><dl><dt>Valeur</dt><dd>%s</dd>"
 	    "<dt>Valable jusqu’au</dt><dd>%s</dd><dt>État</dt>"
 	    "<dd class=\"status-%s\">%s</dd></dl>", c.printed, c.control_key,
 	    value, expires, v->status, ui_status_label(v->status));

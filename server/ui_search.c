@@ -40,7 +40,7 @@ put_voucher(struct html *h, const struct store_voucher_info *info)
 	pn_time_format_paris_date(info->v.issued_at, issued);
 	pn_time_format_paris_date(info->v.expires_at, expires);
 	html_put(h, "<h2>Chèque %s</h2><dl class=\"panel\">"
-	    "<dt>Clé de contrôle</dt><dd class=\"serial\">%s</dd>"
+	    "<dt>Clé de contrôle</dt><dd><strong>%s</strong></dd>"
 	    "<dt>État</dt><dd class=\"status-%s\">%s</dd>"
 	    "<dt>Valeur</dt><dd>%s</dd><dt>Émis le</dt><dd>%s</dd>"
 	    "<dt>Valable jusqu’au</dt><dd>%s</dd>"

@@ -403,7 +403,7 @@ keyed=0
 while IFS= read -r card; do
 	pr=$(echo "$card" | sed -n 's/.*<p class="serial">\([^<]*\)<.*/\1/p')
 	key=$(echo "$card" | sed -n \
-	    's/.*<\/p><p>Clé de contrôle : <strong class="serial">\([^<]*\)<.*/\1/p')
+	    's/.*<\/p><p>Clé de contrôle : <strong>\([^<]*\)<.*/\1/p')
 	want=$(awk -F '\t' -v p="$pr" '$1 == p { print $2 }' "$OUT/keys")
 	[ -n "$key" ] && [ "$key" = "$want" ] && keyed=$((keyed + 1))
 done <"$OUT/cards"
@@ -489,7 +489,7 @@ check "the printed serial of voucher $S1: 200" test "$code" = 200
 check "its details" has "<h2>Chèque $P1</h2>"
 KEY1=$(awk -F '\t' -v p="$P1" '$1 == p { print $2 }' "$OUT/keys")
 check "its control key, as the API gives it ($KEY1)" test -n "$KEY1" -a -n \
-    "$(grep -F "<dt>Clé de contrôle</dt><dd class=\"serial\">$KEY1</dd>" \
+    "$(grep -F "<dt>Clé de contrôle</dt><dd><strong>$KEY1</strong></dd>" \
     "$OUT/page.html")"
 check "cancelled" has '<dd class="status-cancelled">Annulé</dd>'
 check "with the reason, escaped" has "<dt>Motif</dt><dd>$REASON_ESC</dd>"
