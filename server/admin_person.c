@@ -154,7 +154,6 @@ admin_person(const char *cmd, struct store *s, const struct config *cfg,
     const char *login, struct store_principal *who)
 {
 	const struct err_info *e = err_lookup(ERR_CLI_AUTH_FAILED);
-	const int64_t now = (int64_t)time(NULL);
 	struct pn_error err;
 	unsigned wait = 0;
 	char *password;
@@ -162,7 +161,7 @@ admin_person(const char *cmd, struct store *s, const struct config *cfg,
 
 	/* Refused before asking: a throttled person types nothing in vain. */
 	if ((res = session_throttled(s, &cfg->session, login, PERSON_ADDRESS,
-	    now, &wait, &err)) < 0)
+	    (int64_t)time(NULL), &wait, &err)) < 0)
 		return admin_store_fail(cmd, &err, NULL);
 	if (res == SESSION_THROTTLED)
 		return throttled(cmd, login, wait);
@@ -186,8 +185,9 @@ admin_person(const char *cmd, struct store *s, const struct config *cfg,
 	 */
 	if (res != 0)
 		password[0] = '\0';
+	/* The time after typing: a failure is recorded when it happened. */
 	res = session_password_check(s, &cfg->session, login, password,
-	    PERSON_ADDRESS, now, who, &wait, &err);
+	    PERSON_ADDRESS, (int64_t)time(NULL), who, &wait, &err);
 	sodium_memzero(password, PASSWORD_MAX + 1);
 	sodium_free(password);
 	if (res < 0)
