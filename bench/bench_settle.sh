@@ -106,7 +106,13 @@ cfg="$work/passnumd.ini"
 set -- $("$baseline" --copy "$work/passnum.db" | sed -n 's/^raw-copy-s //p')
 copy_secs=$1
 echo "  baseline: SQLite copies the $2 accepted redemptions into a table in $copy_secs s"
-if timed draft "$admin" settle draft --config "$cfg" --period "$month" --as alice; then
+# settle asks the person --as names for their password, on standard input.
+password_of() { sed -n "s/^$1 password: //p" "$work/bench-credentials.txt"; }
+if timed draft "$admin" settle draft --config "$cfg" --period "$month" \
+    --as alice <<EOF
+$(password_of alice)
+EOF
+then
 	ref=$(grep -o "PN-$month-[0-9]*" "$tmp/draft.out" | head -n 1)
 	echo "  settle draft $month (alice): $secs s, peak $peak_mb MB, batch ${ref:-?}"
 	draft_secs=$secs draft_mb=$peak_mb
@@ -115,7 +121,11 @@ else
 	sed 's/^/    /' "$tmp/draft.out" | head -10
 	exit 1
 fi
-if timed approve "$admin" settle approve --config "$cfg" --batch "$ref" --as bob; then
+if timed approve "$admin" settle approve --config "$cfg" --batch "$ref" \
+    --as bob <<EOF
+$(password_of bob)
+EOF
+then
 	echo "  settle approve $ref (bob): $secs s, peak $peak_mb MB (the payment file, the mandate list and $(grep -c 'releve-' "$tmp/approve.out") statements)"
 	both=$(calc "$draft_secs + $secs" 2)
 	per_million=$(calc "$both * 1000000 / $n" 1)

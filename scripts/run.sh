@@ -84,7 +84,11 @@ Settlement: log in as "comptable" with the password $accountant_password,
 open "Règlements" and prepare last month's batch once sessions are past
 their 7-day contest window; a second person ("admin", password
 $admin_password) approves it, which makes the SEPA file, the mandate list
-and the venues' statements (docs/settlement.md).
+and the venues' statements (docs/settlement.md). The same from a shell
+asks the password of the person --as names:
+
+  $admin settle draft --config $data/passnumd.ini --period YYYY-MM --as comptable
+  $admin settle approve --config $data/passnumd.ini --batch PN-YYYY-MM-01 --as admin
 
 Health and metrics: http://127.0.0.1:$port/healthz  http://127.0.0.1:$port/metrics
 Stop with Ctrl-C.

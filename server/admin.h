@@ -60,11 +60,18 @@ int admin_token_issue(struct store *s, const char *login, const char *label,
     char *token, struct pn_error *err);
 
 /*
- * The user --as names for settle and dispute: an active accountant or
- * admin (admin_settle.c). 0 and *who, or an exit status, said on stderr.
+ * The person --as names for settle and dispute, authenticated
+ * (admin_person.c): their password is read from the controlling terminal
+ * without echo when standard input is one ("Mot de passe de LOGIN : " on
+ * stderr), else as one line of standard input, and checked as the login
+ * page checks it, throttle and all, failures recorded from the address
+ * "cli". Then every audit row written through s says "via": "cli". 0 and
+ * *who, or an exit status (ADMIN_EXIT_FAIL: wrong or missing password,
+ * unknown or disabled person, too many failures), said on stderr. Whether
+ * the person may act is the operation's to check.
  */
-int admin_settler(const char *cmd, struct store *s, const char *login,
-    struct store_principal *who);
+int admin_person(const char *cmd, struct store *s, const struct config *cfg,
+    const char *login, struct store_principal *who);
 
 /* Print a settlement refusal (enum err_code code, err's detail); the exit status. */
 int admin_settle_refused(const char *cmd, int code,

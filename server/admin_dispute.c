@@ -89,7 +89,7 @@ admin_dispute(int argc, char **argv)
 		store_close(s);
 		return ADMIN_EXIT_OK;
 	}
-	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+	if ((r = admin_person(cmd, s, &cfg, as, &who)) != 0) {
 		store_close(s);
 		return r;
 	}

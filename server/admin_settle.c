@@ -11,9 +11,10 @@
  *   dispute resolve --config FILE --id N --as LOGIN --uphold|--dismiss TEXT
  *   dispute list    --config FILE
  *
- * --as names the accountant or admin acting, as on the accounting pages:
- * four-eyes compares these users, and the audit log names them. The date
- * is the machine's clock; no option moves it.
+ * --as names the accountant or admin acting, who gives their password
+ * (admin_person.c), as on the accounting pages: four-eyes compares these
+ * users, and the audit log names them. The date is the machine's clock;
+ * no option moves it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,30 +32,6 @@
 #include "passnum/timefmt.h"
 #include "admin.h"
 #include "settle.h"
-
-/* Declared in admin.h. */
-int
-admin_settler(const char *cmd, struct store *s, const char *login,
-    struct store_principal *who)
-{
-	struct store_credentials c;
-	struct pn_error err;
-	int rc = store_user_credentials(s, login, &c, &err);
-
-	if (rc < 0)
-		return admin_store_fail(cmd, &err, NULL);
-	if (rc == 1 || c.disabled) {
-		fprintf(stderr, "passnum-admin %s: --as '%s': no active user "
-		    "of that login\n", cmd, login);
-		return ADMIN_EXIT_FAIL;
-	}
-	if (settle_may_act(&c.who, &err) != ERR_NONE) {
-		fprintf(stderr, "passnum-admin %s: --as: %s\n", cmd, err.message);
-		return ADMIN_EXIT_FAIL;
-	}
-	*who = c.who;
-	return 0;
-}
 
 /* Declared in admin.h. */
 int
@@ -156,7 +133,7 @@ settle_draft_cmd(int argc, char **argv)
 		return r;
 	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+	if ((r = admin_person(cmd, s, &cfg, as, &who)) != 0) {
 		store_close(s);
 		return r;
 	}
@@ -292,7 +269,7 @@ settle_act_cmd(int argc, char **argv)
 	}
 	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if ((r = admin_settler(cmd, s, as, &who)) != 0) {
+	if ((r = admin_person(cmd, s, &cfg, as, &who)) != 0) {
 		store_close(s);
 		return r;
 	}

@@ -1,7 +1,7 @@
 /* api_booklets.c -- POST /api/v1/booklets (issue) and GET /api/v1/booklets/{id}.
  *
  * Parse and validate the body, call the store, render the booklet with the
- * text form and printed serial of each voucher.
+ * text form, printed serial and control key of each voucher.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +23,15 @@ voucher_json(const struct store_booklet *b, const struct store_voucher *sv)
 
 	booklet_codes(b, sv, &c);
 	pn_time_format(sv->expires_at, expires);
-	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s}",
+	/*
+	 * The key after the code, not between it and the serial: scripts
+	 * read "serial", "printed" and "code" as consecutive members.
+	 */
+	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}",
 	    "serial", (json_int_t)sv->serial, "printed", c.printed, "code",
-	    c.text, "value_cents", (json_int_t)sv->value, "expires_at",
-	    expires, "status", sv->status);
+	    c.text, "control_key", c.control_key, "value_cents",
+	    (json_int_t)sv->value, "expires_at", expires, "status",
+	    sv->status);
 }
 
 static json_t *

@@ -1,4 +1,4 @@
-/* booklet.c -- a stored booklet's vouchers as text and printed serials. */
+/* booklet.c -- a stored booklet's vouchers as text, printed serials and control keys. */
 #include <string.h>
 
 #include "booklet.h"
@@ -15,6 +15,7 @@ voucher_codes(int64_t programme_id, const struct store_voucher *sv,
     struct booklet_codes *out)
 {
 	struct pn_voucher v;
+	char key[PN_CONTROL_KEY_SIZE];
 
 	memset(&v, 0, sizeof(v));
 	v.format = PN_VOUCHER_FORMAT;
@@ -27,4 +28,6 @@ voucher_codes(int64_t programme_id, const struct store_voucher *sv,
 	memcpy(v.signature, sv->signature, sizeof(v.signature));
 	pn_voucher_to_text(&v, out->text);
 	pn_serial_format(sv->serial, out->printed);
+	pn_control_key(sv->signature, key);
+	pn_control_key_format(key, out->control_key);
 }

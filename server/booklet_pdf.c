@@ -46,13 +46,19 @@
  * Inside a card: the QR code in the top right corner (its quiet zone is
  * the white space that scanners need, so it may come close to the cut
  * line), the words in the column on its left, the serial along the
- * bottom.
+ * bottom and the control key under it: what a venue types when the code
+ * does not scan. Baselines are from the card's bottom edge.
  */
 #define CARD_PAD	10.0
 #define QR_SIDE		(BOOKLET_PDF_QR_MM * PT_PER_MM)
 #define QR_INSET	6.0
 #define COLUMN_W	(CARD_W - CARD_PAD - QR_SIDE - QR_INSET - 6.0)
+#define SERIAL_SIZE	16.0
+#define SERIAL_Y	(CARD_PAD + 24.0)
+#define KEY_SIZE	14.0	/* as legible as the serial, in 9 characters */
+#define KEY_Y		(CARD_PAD + 6.0)
 
+#define KEY_LABEL	"Clé de contrôle : "
 #define LINE_BYTES	2048	/* the longest line drawn, in bytes */
 #define ELLIPSIS	"\xe2\x80\xa6"	/* U+2026, ends a line cut short */
 
@@ -275,8 +281,20 @@ has_words(const char *text)
 }
 
 /*
+ * What a venue types when a code does not scan, on every cover: the
+ * programme's instructions are the Département's words and may not say
+ * it. The serial alone proves nothing (serials are consecutive); with the
+ * key, that the paper was in hand.
+ */
+#define COVER_TYPED	"Si le code QR ne se lit pas, le lieu de formation saisit " \
+	"le numéro du chèque (N°) et sa clé de contrôle (8 caractères), " \
+	"imprimés en bas du chèque. Ne les communiquez qu’au lieu de " \
+	"formation : ils valent le chèque."
+
+/*
  * The cover, at the top of page 1: programme, booklet number and date of
- * issue, how the vouchers are used, where. 0, or -1 on error.
+ * issue, how the vouchers are used, what to type when a code does not
+ * scan, where. 0, or -1 on error.
  */
 static int
 draw_cover(struct doc *d, const struct store_booklet *b,
@@ -296,6 +314,9 @@ draw_cover(struct doc *d, const struct store_booklet *b,
 	d->y -= 8;
 	if (has_words(p->instructions) &&
 	    cover_lines(d, d->regular, 10, 13.5, NULL, p->instructions) != 0)
+		return -1;
+	d->y -= 4;
+	if (cover_lines(d, d->regular, 10, 13.5, NULL, COVER_TYPED) != 0)
 		return -1;
 	if (has_words(p->venues)) {
 		d->y -= 8;
@@ -358,15 +379,16 @@ draw_qr(struct doc *d, const char *text, double x, double y, double side,
  * A stamp "ANNULÉ" across the card whose bottom left corner is (x, y),
  * between its words and its serial, and in place of the QR code what to
  * do with the voucher. The stamp is upright, as text extractors and
- * screen readers read it.
+ * screen readers read it; its box starts just above the serial's capitals.
  */
 static void
 draw_cancelled(struct doc *d, double x, double y)
 {
 	static const char mark[] = "ANNULÉ";
-	const double size = 36, pad = 8;
+	const double size = 30, pad = 7;
 	double w = text_width(d->bold, size, mark, strlen(mark));
-	double sx = x + (CARD_W - w) / 2, sy = y + 48;
+	double sx = x + (CARD_W - w) / 2;
+	double sy = y + SERIAL_Y + SERIAL_SIZE + pad + 0.2 * size;
 	double qx = x + CARD_W - QR_INSET - QR_SIDE;
 
 	HPDF_Page_SetRGBFill(d->page, 0.75f, 0.1f, 0.1f);
@@ -413,8 +435,10 @@ draw_cut_lines(struct doc *d, double x, double y)
 
 /*
  * One voucher's card, bottom left corner at (x, y): programme, what the
- * voucher is, its value and last day, its printed serial, its QR code or,
- * when it is no longer outstanding, "ANNULÉ". 0, or -1 with err.
+ * voucher is, its value and last day, its printed serial, its QR code and
+ * control key or, when it is no longer outstanding, "ANNULÉ" and neither:
+ * the key proves the paper was in hand as the code does, and a reprint
+ * must not put a dead voucher back in someone's hands. 0, or -1 with err.
  */
 static int
 draw_card(struct doc *d, const struct store_booklet *b,
@@ -437,16 +461,20 @@ draw_card(struct doc *d, const struct store_booklet *b,
 	(void)snprintf(line, sizeof(line), "Valable jusqu’au %s", date);
 	(void)card_lines(d, d->regular, 8, 10, left, top, COLUMN_W, 2, line);
 
-	text_at(d->page, d->regular, 8, left, y + CARD_PAD + 6, "N°");
+	text_at(d->page, d->regular, 8, left, y + SERIAL_Y, "N°");
 	w = text_width(d->regular, 8, "N° ", strlen("N° "));
-	text_at(d->page, d->bold, 16, left + w, y + CARD_PAD + 6,
+	text_at(d->page, d->bold, SERIAL_SIZE, left + w, y + SERIAL_Y,
 	    codes->printed);
 	(void)snprintf(line, sizeof(line), "Carnet n° %lld", (long long)b->id);
 	w = text_width(d->regular, 7, line, strlen(line));
-	text_at(d->page, d->regular, 7, x + CARD_W - CARD_PAD - w,
-	    y + CARD_PAD + 6, line);
+	text_at(d->page, d->regular, 7, x + CARD_W - CARD_PAD - w, y + KEY_Y,
+	    line);
 
 	if (strcmp(sv->status, "issued") == 0) {
+		text_at(d->page, d->regular, 8, left, y + KEY_Y, KEY_LABEL);
+		w = text_width(d->regular, 8, KEY_LABEL, strlen(KEY_LABEL));
+		text_at(d->page, d->bold, KEY_SIZE, left + w, y + KEY_Y,
+		    codes->control_key);
 		if (draw_qr(d, codes->text, x + CARD_W - QR_INSET - QR_SIDE,
 		    y + CARD_H - QR_INSET - QR_SIDE, QR_SIDE, err) != 0)
 			return -1;

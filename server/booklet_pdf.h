@@ -36,13 +36,15 @@ struct booklet_pdf_fonts {
 /*
  * Render booklet b of programme p as a PDF document: page 1 opens with a
  * cover (programme, booklet number and date of issue, the programme's
- * instructions, its partner venues), then each voucher is a card of a
- * 2-column grid with dashed cut lines, 8 cards to a full page, each page
- * numbered "page X / Y". codes holds the text form and printed serial of
- * each of b's vouchers, in order (booklet_codes()).
+ * instructions, what a venue types when a code does not scan, its partner
+ * venues), then each voucher is a card of a 2-column grid with dashed cut
+ * lines, 8 cards to a full page, each page numbered "page X / Y". codes
+ * holds the text form, printed serial and control key of each of b's
+ * vouchers, in order (booklet_codes()).
  *
- * A voucher still outstanding (status "issued") gets its QR code; any
- * other (cancelled) is printed without it and marked "ANNULÉ" across the
+ * A voucher still outstanding (status "issued") gets its QR code and its
+ * control key ("Clé de contrôle : K7QM-4XRT") under its serial; any other
+ * (cancelled) is printed without either and marked "ANNULÉ" across the
  * card, so that a reprint cannot put a dead voucher back in someone's
  * hands.
  *

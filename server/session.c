@@ -75,21 +75,16 @@ wait_for(int64_t oldest, int64_t now, unsigned window)
 }
 
 int
-session_login(struct store *s, const struct config_session *cfg,
-    const char *login, const char *password, const char *address,
-    int64_t now, char cookie[SESSION_TOKEN_MAX], struct store_session *out,
+session_throttled(struct store *s, const struct config_session *cfg,
+    const char *login, const char *address, int64_t now,
     unsigned *retry_after, struct pn_error *err)
 {
-	struct store_credentials cred;
-	uint8_t hash[STORE_HASH_SIZE];
 	unsigned by_login, by_address;
-	int64_t oldest_login, oldest_address, since;
-	int found;
-	bool ok;
+	int64_t oldest_login, oldest_address;
 
-	since = now - (int64_t)cfg->failure_window;
-	if (store_login_failures(s, login, address, since, &by_login,
-	    &by_address, &oldest_login, &oldest_address, err) != 0)
+	if (store_login_failures(s, login, address,
+	    now - (int64_t)cfg->failure_window, &by_login, &by_address,
+	    &oldest_login, &oldest_address, err) != 0)
 		return -1;
 	if (by_login >= cfg->max_failures_per_login) {
 		*retry_after = wait_for(oldest_login, now, cfg->failure_window);
@@ -100,6 +95,22 @@ session_login(struct store *s, const struct config_session *cfg,
 		    cfg->failure_window);
 		return SESSION_THROTTLED;
 	}
+	return 0;
+}
+
+int
+session_password_check(struct store *s, const struct config_session *cfg,
+    const char *login, const char *password, const char *address,
+    int64_t now, struct store_principal *who, unsigned *retry_after,
+    struct pn_error *err)
+{
+	struct store_credentials cred;
+	int found;
+	bool ok;
+
+	if ((found = session_throttled(s, cfg, login, address, now,
+	    retry_after, err)) != 0)
+		return found;
 	if ((found = store_user_credentials(s, login, &cred, err)) < 0)
 		return -1;
 	if (found == 0)
@@ -115,13 +126,30 @@ session_login(struct store *s, const struct config_session *cfg,
 	}
 	sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
 	if (!ok) {
-		if (store_login_failed(s, login, address, now, since,
-		    err) != 0)
+		if (store_login_failed(s, login, address, now,
+		    now - (int64_t)cfg->failure_window, err) != 0)
 			return -1;
 		return SESSION_BAD_CREDENTIALS;
 	}
+	*who = cred.who;
+	return SESSION_LOGGED_IN;
+}
+
+int
+session_login(struct store *s, const struct config_session *cfg,
+    const char *login, const char *password, const char *address,
+    int64_t now, char cookie[SESSION_TOKEN_MAX], struct store_session *out,
+    unsigned *retry_after, struct pn_error *err)
+{
+	uint8_t hash[STORE_HASH_SIZE];
+	struct store_principal who;
+	int rc;
+
+	if ((rc = session_password_check(s, cfg, login, password, address,
+	    now, &who, retry_after, err)) != SESSION_LOGGED_IN)
+		return rc;
 	memset(out, 0, sizeof(*out));
-	out->who = cred.who;
+	out->who = who;
 	out->created_at = out->last_seen = now;
 	session_token_new(cookie);
 	session_token_new(out->csrf);

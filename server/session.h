@@ -26,12 +26,31 @@ enum session_login {
 };
 
 /*
+ * Whether login or address has too many failures in the window: 0 when
+ * not, SESSION_THROTTLED with *retry_after seconds, or -1 with err.
+ */
+int session_throttled(struct store *s, const struct config_session *cfg,
+    const char *login, const char *address, int64_t now,
+    unsigned *retry_after, struct pn_error *err);
+
+/*
  * Check login and password for a request from address: refused while the
  * login or the address has too many recent failures (even with the right
  * password), else verified with Argon2id (an unknown login costs the same
- * time as a known one). A failure is recorded; a success opens a session:
- * its cookie value goes to cookie, the rest to *out. Returns an enum
- * session_login, or -1 with err when the store fails.
+ * time as a known one); a disabled user is refused. A failure is
+ * recorded. Returns SESSION_LOGGED_IN with *who, another enum
+ * session_login, or -1 with err when the store fails. Opens no session:
+ * passnum-admin checks the person --as names with it (address "cli").
+ */
+int session_password_check(struct store *s, const struct config_session *cfg,
+    const char *login, const char *password, const char *address,
+    int64_t now, struct store_principal *who, unsigned *retry_after,
+    struct pn_error *err);
+
+/*
+ * session_password_check(), and on success a session: its cookie value
+ * goes to cookie, the rest to *out. Returns an enum session_login, or -1
+ * with err when the store fails.
  */
 int session_login(struct store *s, const struct config_session *cfg,
     const char *login, const char *password, const char *address,

@@ -76,6 +76,16 @@ int store_audit_append(struct store *s, int64_t at, const char *actor,
     struct pn_error *err);
 
 /*
+ * From now on, every audit row appended through s also says where its
+ * action came from: "via": via joins a detail that is a JSON object, and
+ * an empty detail becomes {"via": via}; other details are kept as they
+ * are. passnum-admin sets "cli" once it has authenticated the person --as
+ * names, so that the log tells the command line from the web pages, which
+ * never set it. via is kept, not copied (a string constant); NULL stops.
+ */
+void store_audit_via(struct store *s, const char *via);
+
+/*
  * Recompute the audit chain from the first row. Returns 0 when it holds
  * (*rows = number of rows), 1 when it is broken (*bad_id = the first row
  * whose hash or link does not match, err says which, *rows = the rows
@@ -369,6 +379,13 @@ int store_login_failures(struct store *s, const char *login,
  */
 int store_login_failed(struct store *s, const char *login,
     const char *address, int64_t now, int64_t forget_before,
+    struct pn_error *err);
+
+/*
+ * Forget the failed logins of login, which has just given its password
+ * (store_session_create() does so for a session). 0, or -1.
+ */
+int store_login_failures_clear(struct store *s, const char *login,
     struct pn_error *err);
 
 struct store_session {

@@ -19,6 +19,7 @@ struct store {
 	bool holds_write_lock;		/* sq_begin() took the process's lock */
 	char *path;			/* for error messages */
 	unsigned busy_timeout_ms;	/* as opened, for the group connection */
+	const char *audit_via;		/* store_audit_via(); NULL: none */
 
 	/* store_audit_append: its own transaction when the caller has none. */
 	sqlite3_stmt *begin;
@@ -96,7 +97,8 @@ struct store {
 	sqlite3_stmt *failures_count;		/* store_login_failures */
 	sqlite3_stmt *failure_insert;		/* store_login_failed */
 	sqlite3_stmt *failures_forget;		/* store_login_failed */
-	sqlite3_stmt *failures_clear;		/* store_session_create */
+	/* store_session_create, store_login_failures_clear */
+	sqlite3_stmt *failures_clear;
 	sqlite3_stmt *session_insert;		/* store_session_create */
 	sqlite3_stmt *sessions_forget;		/* store_session_create */
 	sqlite3_stmt *session_lookup;		/* store_session_lookup */

@@ -8,8 +8,10 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "store_sqlite.h"
@@ -66,8 +68,9 @@ audit_hash(uint8_t out[STORE_HASH_SIZE],
 	return 0;
 }
 
-int
-store_audit_append(struct store *s, int64_t at, const char *actor,
+/* The row of store_audit_append(), detail as it is to be written. */
+static int
+audit_append(struct store *s, int64_t at, const char *actor,
     const char *action, const char *object, const char *detail,
     struct pn_error *err)
 {
@@ -166,6 +169,61 @@ fail:	/* err set. Roll back only a transaction this call opened. */
 	if (own)
 		sq_rollback(s);
 	return -1;
+}
+
+/*
+ * detail with "via" added, for store_audit_via(): a JSON object gains the
+ * member (its members sorted, as sq_audit_json() writes them) and an empty
+ * detail becomes {"via": ...}, in *out (the caller frees it); any other
+ * text is kept as it is (*out NULL). 0, or -1 when memory runs out.
+ */
+static int
+detail_with_via(const char *detail, const char *via, char **out)
+{
+	json_t *o;
+
+	*out = NULL;
+	if (detail[0] == '\0') {
+		if ((o = json_object()) == NULL)
+			return -1;
+	} else if ((o = json_loads(detail, 0, NULL)) == NULL)
+		return 0;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	if (json_object_set_new(o, "via", json_string(via)) != 0 ||
+	    (*out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		json_decref(o);
+		return -1;
+	}
+	json_decref(o);
+	return 0;
+}
+
+int
+store_audit_append(struct store *s, int64_t at, const char *actor,
+    const char *action, const char *object, const char *detail,
+    struct pn_error *err)
+{
+	char *marked = NULL;
+	int rc;
+
+	assert(s != NULL);
+	if (s->audit_via != NULL && detail != NULL &&
+	    detail_with_via(detail, s->audit_via, &marked) != 0)
+		return pn_error_set(err, PN_E_NOMEM, "%s: audit row: out of "
+		    "memory", s->path);
+	rc = audit_append(s, at, actor, action, object,
+	    marked != NULL ? marked : detail, err);
+	free(marked);
+	return rc;
+}
+
+void
+store_audit_via(struct store *s, const char *via)
+{
+	s->audit_via = via;
 }
 
 /* Record a break of the chain at row id; returns 1. */

@@ -97,6 +97,21 @@ fail:
 }
 
 int
+store_login_failures_clear(struct store *s, const char *login,
+    struct pn_error *err)
+{
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_text(s->failures_clear, 1, login, -1, SQLITE_STATIC);
+	if (sq_step_done(s, s->failures_clear, "clearing failed logins",
+	    err) != 0 || sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
 store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
     const char *csrf, const struct store_principal *who, const char *address,
     int64_t now, int64_t forget_before, struct pn_error *err)

@@ -1,4 +1,4 @@
-/* ui_booklet.c -- a booklet's page (its vouchers and their QR codes), and cancelling.
+/* ui_booklet.c -- a booklet's page (its vouchers, their QR codes and control keys), and cancelling.
  *
  *   GET  /carnets/{id}
  *   POST /carnets/{id}/annuler	every outstanding voucher of the booklet
@@ -71,10 +71,11 @@ put_voucher(struct html *h, struct http_request *req,
 	html_put(h, "<li class=\"voucher\">");
 	if (open)
 		put_qr(h, c.text, c.printed);
-	html_put(h, "<p class=\"serial\">%s</p><dl><dt>Valeur</dt><dd>%s</dd>"
+	html_put(h, "<p class=\"serial\">%s</p><p>Clé de contrôle : "
+	    "<strong>%s</strong></p><dl><dt>Valeur</dt><dd>%s</dd>"
 	    "<dt>Valable jusqu’au</dt><dd>%s</dd><dt>État</dt>"
-	    "<dd class=\"status-%s\">%s</dd></dl>", c.printed, value, expires,
-	    v->status, ui_status_label(v->status));
+	    "<dd class=\"status-%s\">%s</dd></dl>", c.printed, c.control_key,
+	    value, expires, v->status, ui_status_label(v->status));
 	if (open) {
 		(void)snprintf(action, sizeof(action), "/cheques/%llu/annuler",
 		    (unsigned long long)v->serial);

@@ -1,8 +1,9 @@
-/* ui_search.c -- GET /recherche: find a voucher by the serial printed on it. */
+/* ui_search.c -- GET /recherche: find a voucher by the serial printed on it, and see its control key. */
 #include <stdio.h>
 
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
+#include "booklet.h"
 #include "issue.h"
 #include "store.h"
 #include "ui.h"
@@ -22,24 +23,31 @@ put_form(struct html *h, const char *typed, bool invalid)
 	    invalid ? " aria-invalid=\"true\"" : "", typed != NULL ? typed : "");
 }
 
+/*
+ * The voucher found: its printed serial and control key as on the paper
+ * (the key lets support check what a venue typed), where it stands.
+ */
 static void
 put_voucher(struct html *h, const struct store_voucher_info *info)
 {
-	char printed[PN_SERIAL_TEXT_MAX], value[PN_MONEY_TEXT_MAX];
+	struct booklet_codes c;
+	char value[PN_MONEY_TEXT_MAX];
 	char issued[PN_TIME_TEXT_MAX], expires[PN_TIME_TEXT_MAX];
 	char cancelled[PN_TIME_TEXT_MAX];
 
-	pn_serial_format(info->v.serial, printed);
+	voucher_codes(info->programme_id, &info->v, &c);
 	pn_money_format(info->v.value, value);
 	pn_time_format_paris_date(info->v.issued_at, issued);
 	pn_time_format_paris_date(info->v.expires_at, expires);
 	html_put(h, "<h2>Chèque %s</h2><dl class=\"panel\">"
+	    "<dt>Clé de contrôle</dt><dd><strong>%s</strong></dd>"
 	    "<dt>État</dt><dd class=\"status-%s\">%s</dd>"
 	    "<dt>Valeur</dt><dd>%s</dd><dt>Émis le</dt><dd>%s</dd>"
 	    "<dt>Valable jusqu’au</dt><dd>%s</dd>"
 	    "<dt>Carnet</dt><dd><a href=\"/carnets/%L\">Carnet n° %L</a></dd>",
-	    printed, info->v.status, ui_status_label(info->v.status), value,
-	    issued, expires, info->booklet_id, info->booklet_id);
+	    c.printed, c.control_key, info->v.status,
+	    ui_status_label(info->v.status), value, issued, expires,
+	    info->booklet_id, info->booklet_id);
 	if (info->cancelled_at != 0) {
 		pn_time_format_paris_date(info->cancelled_at, cancelled);
 		html_put(h, "<dt>Annulé le</dt><dd>%s</dd><dt>Motif</dt>"

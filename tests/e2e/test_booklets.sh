@@ -73,6 +73,18 @@ check "GET the booklet: 200" test "$code" = 200
 check "with the same vouchers" test \
     "$(grep -o '"code":"[^"]*"' "$OUT/body")" = \
     "$(grep -o '"code":"[^"]*"' "$OUT/booklet.json")"
+# keys_of FILE: the control keys of a booklet's JSON, one a line.
+keys_of() { grep -o '"control_key":"[^"]*"' "$1" | sed 's/.*:"//; s/"$//'; }
+check "each voucher comes with a control key XXXX-XXXX of the alphabet" \
+    test "$(keys_of "$OUT/booklet.json" |
+    grep -cx '[2-9A-HJKMNP-Z]\{4\}-[2-9A-HJKMNP-Z]\{4\}')" = 10
+check "10 different keys" \
+    test "$(keys_of "$OUT/booklet.json" | sort -u | wc -l)" = 10
+check "the same keys when the booklet is read again" \
+    test "$(keys_of "$OUT/body")" = "$(keys_of "$OUT/booklet.json")"
+check "each right after its voucher's code" test "$(grep -o \
+    '"code":"PN1:[^"]*","control_key":"[^"]*"' "$OUT/booklet.json" |
+    wc -l)" = 10
 get "$TOKEN" /api/v1/booklets/99999
 check "an unknown booklet: 404 code 3006" grep -q '"code":3006' "$OUT/body"
 get "$TOKEN" /api/v1/booklets/abc

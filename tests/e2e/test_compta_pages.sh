@@ -430,6 +430,10 @@ get "$(location)" "$JB"
 page_is "approved by compta2, its files listed" 200 \
     "Le lot est approuvé" "<dd>approuvé</dd>" "par compta2, le 12/11/2026" \
     "<dd>pain.001.001.09</dd>" ">Les 3 fichiers du lot</caption>"
+check "its audit rows, written for the pages, name no command line" \
+    test "$(q "SELECT count(*) FROM audit_log WHERE action IN
+    ('settle.approve', 'settle.file')")/$(q "SELECT count(*) FROM audit_log
+    WHERE detail LIKE '%\"via\"%'")" = "4/0"
 page_is "now to be marked paid or rejected, labelled" 200 \
     '<label for="reference">Référence bancaire' '<label for="date">Date du paiement' \
     '<label for="motif">Motif du rejet</label>'

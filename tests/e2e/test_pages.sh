@@ -392,6 +392,24 @@ check "each is the code of the voucher printed on its card ($matched)" \
 check "all 10 verify offline against the trust bundle ($verified)" \
     test "$verified" = 10
 
+# The control key beside each serial is the one the API gives that voucher
+# (tests/unit/test_booklet_pdf.c ties the API's key to the signature).
+grep -o '"printed":"[^"]*","code":"[^"]*","control_key":"[^"]*"' \
+    "$OUT/booklet.json" |
+    sed 's/^"printed":"\([^"]*\)",.*"control_key":"\([^"]*\)"$/\1	\2/' \
+    >"$OUT/keys"
+check "the API gives 10 control keys" test "$(wc -l <"$OUT/keys")" = 10
+keyed=0
+while IFS= read -r card; do
+	pr=$(echo "$card" | sed -n 's/.*<p class="serial">\([^<]*\)<.*/\1/p')
+	key=$(echo "$card" | sed -n \
+	    's/.*<\/p><p>Clé de contrôle : <strong>\([^<]*\)<.*/\1/p')
+	want=$(awk -F '\t' -v p="$pr" '$1 == p { print $2 }' "$OUT/keys")
+	[ -n "$key" ] && [ "$key" = "$want" ] && keyed=$((keyed + 1))
+done <"$OUT/cards"
+check "each card shows, under its serial, the API's control key ($keyed)" \
+    test "$keyed" = 10
+
 # --- Cancelling a voucher -----------------------------------------------------
 S1=$(grep -o '"serial":[0-9]*' "$OUT/booklet.json" | sed -n '3s/.*://p')
 P1=$(printed "$S1")
@@ -469,6 +487,10 @@ check "GET /recherche: the form (200)" test "$code" = 200
 get "/recherche?numero=$(echo "$P1" | tr ' ' '+')" "$JAR"
 check "the printed serial of voucher $S1: 200" test "$code" = 200
 check "its details" has "<h2>Chèque $P1</h2>"
+KEY1=$(awk -F '\t' -v p="$P1" '$1 == p { print $2 }' "$OUT/keys")
+check "its control key, as the API gives it ($KEY1)" test -n "$KEY1" -a -n \
+    "$(grep -F "<dt>Clé de contrôle</dt><dd><strong>$KEY1</strong></dd>" \
+    "$OUT/page.html")"
 check "cancelled" has '<dd class="status-cancelled">Annulé</dd>'
 check "with the reason, escaped" has "<dt>Motif</dt><dd>$REASON_ESC</dd>"
 check "and a link to its booklet" has "<a href=\"/carnets/$ID\">Carnet n° $ID</a>"

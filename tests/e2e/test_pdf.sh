@@ -98,6 +98,17 @@ for p in $(grep -o '"printed":"[^"]*"' "$OUT/booklet.json" | \
 	    printed_ok=$((printed_ok + 1))
 done
 check "every printed serial is on the page" test "$printed_ok" = 10
+# keys_of JSON: the control keys of a booklet, one a line.
+keys_of() { grep -o '"control_key":"[^"]*"' "$1" | sed 's/.*:"//; s/"$//'; }
+keys_ok=0
+for k in $(keys_of "$OUT/booklet.json"); do
+	grep -qF "$k" "$OUT/scan10/text" && keys_ok=$((keys_ok + 1))
+done
+check "so is every control key the API gives ($keys_ok)" test "$keys_ok" = 10
+check "each under its label" \
+    test "$(grep -c "Clé de contrôle :" "$OUT/scan10/text")" = 10
+check "the cover says to type the serial and the key when a code does not scan" \
+    grep -q "le numéro du chèque (N°) et sa clé de contrôle" "$OUT/scan10/text"
 check "with the voucher's last day" \
     grep -q "Valable jusqu’au [0-3][0-9]/[01][0-9]/20[0-9][0-9]" "$OUT/scan10/text"
 check "and the pages are numbered" grep -q "page 1 / " "$OUT/scan10/text"
@@ -142,6 +153,11 @@ check "none of them voucher 3's" test -n "$CODE3" -a \
 check "all 9 verify" test "$(verified "$OUT/scan9/codes")" = 9
 check "the cancelled card says ANNULÉ" \
     test "$(grep -c "ANNULÉ" "$OUT/scan9/text")" = 1
+KEY3=$(grep -o '"serial":3,[^}]*' "$OUT/booklet.json" | \
+    sed 's/.*"control_key":"//; s/".*//')
+check "without its control key; the 9 others keep theirs" test -n "$KEY3" -a \
+    "$(grep -cF "$KEY3" "$OUT/scan9/text")" = 0 -a \
+    "$(grep -c "Clé de contrôle :" "$OUT/scan9/text")" = 9
 
 # The largest booklet: 50 vouchers over several pages.
 "$ADMIN" programme add --config "$D/passnumd.ini" --name "Pass numérique 50" \

@@ -53,7 +53,32 @@ start() {
 }
 stop() { passnumd_stop; }
 trap stop EXIT
-admin() { run ft "$ADMIN" "$@" --config "$CFG"; }
+# password_of LOGIN: the password of a user of this test, the demo's from
+# its credentials file.
+password_of() {
+	case $1 in
+	admin|caseworker)
+		sed -n "s/^$1 password: //p" "$D/demo-credentials.txt" ;;
+	*)	echo "$1-password-1" ;;
+	esac
+}
+# as_of ARGS: the login that follows --as in ARGS, if any.
+as_of() {
+	while [ $# -gt 1 ]; do
+		[ "$1" = --as ] && echo "$2" && return
+		shift
+	done
+}
+# passnum-admin asks the person --as names for their password: given on
+# standard input.
+admin() {
+	as=$(as_of "$@")
+	if [ -n "$as" ]; then
+		run ft "$ADMIN" "$@" --config "$CFG" <<<"$(password_of "$as")"
+	else
+		run ft "$ADMIN" "$@" --config "$CFG"
+	fi
+}
 term() {
 	dir=$1
 	shift
@@ -115,6 +140,29 @@ refused() {
 	fi
 }
 batch_of() { q "SELECT reference FROM settlement_batch WHERE period = '$1' AND status <> 'rejected'"; }
+# cli_fails LOGIN: the failed logins of LOGIN recorded from the command line.
+cli_fails() { q "SELECT count(*) FROM login_failure WHERE login = '$1' AND address = 'cli'"; }
+# as_refused DESC TEXT N -- ARGS: passnum-admin ARGS, on the standard input
+# this function is given, exits 1 saying TEXT; the settlement tables are as
+# they were, and the audit log gained N rows, all failed logins "from cli".
+as_refused() {
+	desc=$1 text=$2 n=$3
+	shift 4
+	before=$(snapshot)
+	failed=$(q "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND detail = 'from cli'")
+	run ft "$ADMIN" "$@" --config "$CFG"
+	after=$(snapshot)
+	failed=$(( $(q "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND detail = 'from cli'") - failed ))
+	if [ "$status" -eq 1 ] && grep -qF -- "$text" "$OUT/stderr" &&
+	    [ "${before%/*}" = "${after%/*}" ] && [ "$failed" = "$n" ] &&
+	    [ $(( ${after##*/} - ${before##*/} )) = "$n" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "# status $status, wanted 1 saying '$text' and $n failed login(s); $before -> $after, $failed from cli"
+		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
+	fi
+}
 
 # --- September: the programme, three venues, two accountants -----------------
 at "2026-09-20 08:00:00"
@@ -126,8 +174,8 @@ add_venue "Espace numérique Bouguenais" $SIRET2 \
 add_venue "Tiers-lieu Saint-Herblain" $SIRET3 FR1420041010050500013M02606 \
     "Saint-Herblain"
 for u in alice bob; do
-	ft "$ADMIN" user add --config "$CFG" --login $u --name "$u" \
-	    --role accountant >/dev/null
+	password_of $u | ft "$ADMIN" user add --config "$CFG" --login $u \
+	    --name "$u" --role accountant >/dev/null
 done
 admin programme rules --id 1 --commission-bp 250 --budget-line "65-6574 Pass numérique" \
     --max-per-session 10
@@ -207,8 +255,48 @@ refused "a draft cannot be marked paid" BATCH_WRONG_STATE -- \
     --date 2026-11-10
 refused "an unknown batch" BATCH_NOT_FOUND -- \
     settle approve --batch PN-2026-10-09 --as bob
+
+# Four-eyes on the command line: naming bob is not enough to act as bob.
+AUTH_FAILED="mot de passe absent ou erroné pour la personne nommée par --as"
+as_refused "approving --as bob with nothing on standard input: refused (2006), counted" \
+    "$AUTH_FAILED" 1 -- settle approve --batch PN-2026-10-01 --as bob </dev/null
+as_refused "with an empty line: refused, counted" "$AUTH_FAILED" 1 -- \
+    settle approve --batch PN-2026-10-01 --as bob <<<""
+as_refused "with a wrong password: refused, counted" "CLI_AUTH_FAILED" 1 -- \
+    settle approve --batch PN-2026-10-01 --as bob <<<"alice-password-1"
+check "as failed logins of bob from the address cli" test "$(cli_fails bob)" = 3
+printf 'claire-password-1\n' | ft "$ADMIN" user add --config "$CFG" \
+    --login claire --name claire --role accountant >/dev/null
+fails=0
+for i in 1 2 3 4 5; do
+	run ft "$ADMIN" settle approve --batch PN-2026-10-01 --as claire \
+	    --config "$CFG" <<<"claire-password-$((i + 1))"
+	[ "$status" = 1 ] && fails=$((fails + 1))
+done
+check "5 wrong passwords for claire, each refused" \
+    test "$fails/$(cli_fails claire)" = "5/5"
+as_refused "then her right one is refused as on the web: throttled (2004), not counted" \
+    "LOGIN_THROTTLED" 0 -- settle approve --batch PN-2026-10-01 --as claire \
+    <<<"claire-password-1"
+check "the batch is still a draft" \
+    test "$(q "SELECT status FROM settlement_batch")" = draft
+check "the login page refuses her too: 429" test "$(curl -s -o /dev/null \
+    -w '%{http_code}' -H 'Content-Type: application/json' --data-binary \
+    '{"login": "claire", "password": "claire-password-1"}' \
+    "$URL/api/v1/login")" = 429
+ft "$ADMIN" user disable --config "$CFG" --login caseworker >/dev/null
+as_refused "a disabled person's right password: refused, counted" \
+    "$AUTH_FAILED" 1 -- settle draft --period 2026-10 --as caseworker \
+    <<<"$(password_of caseworker)"
+ft "$ADMIN" user enable --config "$CFG" --login caseworker >/dev/null
+audit_rows=$(q "SELECT count(*) FROM audit_log")
 admin settle approve --batch PN-2026-10-01 --as bob --sepa 03
 said 0 "approved by bob" "bob approves October, pain.001.001.03"
+check "with his password, which forgets his failures" test "$(cli_fails bob)" = 0
+check "the approval's 6 audit rows say it came from the command line" \
+    test "$(q "SELECT count(*) FROM audit_log WHERE id > $audit_rows AND
+    actor = 'bob' AND json_extract(detail, '$.via') = 'cli'")/$(q "SELECT
+    count(*) FROM audit_log WHERE id > $audit_rows")" = "6/6"
 refused "approving twice" BATCH_WRONG_STATE -- \
     settle approve --batch PN-2026-10-01 --as bob
 check "5 files stored: payment, mandates, 3 statements" \
@@ -277,6 +365,18 @@ refused "a dispute without a reason" REASON_REQUIRED -- \
     dispute open --serial 14 --as alice --reason " "
 refused "a voucher never redeemed" REDEMPTION_NOT_FOUND -- \
     dispute open --serial 30 --as alice --reason "doute"
+as_refused "a dispute opened --as alice with a wrong password: refused, nothing written" \
+    "$AUTH_FAILED" 1 -- dispute open --serial 14 --as alice \
+    --reason "le bénéficiaire dit ne pas être venu" <<<"bob-password-1"
+# At a terminal the password is asked for, and not echoed; given right, the
+# refusal is the operation's.
+printf 'expect Mot de passe de alice :\nsend alice-password-1\n' >"$OUT/tty.script"
+run ft python3 "$(dirname "$0")/pty_dialogue.py" "$OUT/tty.script" \
+    "$OUT/tty.out" -- "$ADMIN" dispute open --serial 30 --as alice \
+    --reason "doute" --config "$CFG"
+check "at a terminal: asked for alice's password, not echoed, accepted" \
+    test "$status/$(grep -c alice-password-1 "$OUT/tty.out")/$(grep -c \
+    REDEMPTION_NOT_FOUND "$OUT/tty.out")" = "1/0/1"
 admin dispute open --serial 14 --as alice --reason "le bénéficiaire dit ne pas être venu"
 said 0 "held out of settlement" "alice disputes voucher 14 within the window"
 DISPUTE=$(q "SELECT id FROM dispute")
@@ -290,10 +390,10 @@ start
 refused "the contest window of 10 November's session has closed" \
     CONTEST_WINDOW_PASSED -- dispute open --serial 6 --as alice --reason "tard"
 ft "$ADMIN" settle draft --config "$CFG" --period 2026-11 --as alice \
-    >"$OUT/d1" 2>&1 &
+    <<<"$(password_of alice)" >"$OUT/d1" 2>&1 &
 p1=$!
 ft "$ADMIN" settle draft --config "$CFG" --period 2026-11 --as admin \
-    >"$OUT/d2" 2>&1 &
+    <<<"$(password_of admin)" >"$OUT/d2" 2>&1 &
 p2=$!
 wait $p1
 s1=$?

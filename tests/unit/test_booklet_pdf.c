@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "passnum/controlkey.h"
 #include "passnum/qr.h"
 #include "passnum/reason.h"
 #include "booklet.h"
@@ -298,6 +299,7 @@ test_booklet_of_10(void **state)
 	static char scanned[65536], text[65536];
 	uint8_t *pdf, *again;
 	size_t len, len2;
+	unsigned i;
 
 	booklet_fill(fx, 10);
 	pdf = render(fx, &len);
@@ -329,10 +331,50 @@ test_booklet_of_10(void **state)
 	    strstr(text, "10,00 €") != NULL);
 	assert_non_null(strstr(text, fx->codes[0].printed));
 	assert_non_null(strstr(text, fx->codes[9].printed));
+	/*
+	 * Each card's control key, and the cover says what to type.
+	 * pdftotext puts the key, in a larger font, apart from its label.
+	 */
+	assert_int_equal(count(text, "Clé de contrôle :"), 10);
+	for (i = 0; i < 10; i++)
+		if (strstr(text, fx->codes[i].control_key) == NULL)
+			fail_msg("voucher %u: its key %s is not in the text",
+			    i + 1, fx->codes[i].control_key);
+	assert_non_null(strstr(text, "le numéro du chèque (N°) et sa clé "
+	    "de contrôle"));
 	assert_non_null(strstr(text, "page 1 / 2"));
 	assert_non_null(strstr(text, "page 2 / 2"));
 	assert_null(strstr(text, "ANNULÉ"));
 	free(pdf);
+}
+
+/*
+ * The control key that booklet_codes() gives each voucher (the one the
+ * pages, the API and the PDF show) is pn_control_key() of the signature
+ * in the voucher's own PN1: code, printed "XXXX-XXXX"; no two vouchers of
+ * the booklet share one.
+ */
+static void
+test_control_keys(void **state)
+{
+	struct fixture *fx = *state;
+	char key[PN_CONTROL_KEY_SIZE], text[PN_CONTROL_KEY_TEXT_MAX];
+	struct pn_voucher v;
+	unsigned i, j;
+
+	booklet_fill(fx, STORE_BOOKLET_MAX);
+	for (i = 0; i < STORE_BOOKLET_MAX; i++) {
+		assert_int_equal(pn_voucher_from_text(fx->codes[i].text,
+		    strlen(fx->codes[i].text), &v), PN_R_OK);
+		assert_int_equal(v.serial, SERIAL_BASE + 1 + i);
+		pn_control_key(v.signature, key);
+		pn_control_key_format(key, text);
+		assert_string_equal(fx->codes[i].control_key, text);
+		assert_int_equal(strlen(text), 9);
+		assert_int_equal(text[4], '-');
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(fx->codes[j].control_key, text);
+	}
 }
 
 /*
@@ -394,6 +436,11 @@ test_cancelled(void **state)
 	assert_int_equal(count(text, "ANNULÉ"), 2);
 	/* The cancelled card still says which voucher it was. */
 	assert_non_null(strstr(text, fx->codes[2].printed));
+	/* Not its control key, worth the voucher as its code is. */
+	assert_int_equal(count(text, "Clé de contrôle :"), 8);
+	assert_null(strstr(text, fx->codes[2].control_key));
+	assert_null(strstr(text, fx->codes[9].control_key));
+	assert_non_null(strstr(text, fx->codes[3].control_key));
 	free(pdf);
 }
 
@@ -576,6 +623,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_booklet_of_10),
+		cmocka_unit_test(test_control_keys),
 		cmocka_unit_test(test_qr_size),
 		cmocka_unit_test(test_cancelled),
 		cmocka_unit_test(test_booklet_of_50),

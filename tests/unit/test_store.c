@@ -551,6 +551,48 @@ test_audit_rehashed_row(void **state)
 	store_close(s);
 }
 
+/*
+ * store_audit_via(): once set, a JSON object detail gains "via" (members
+ * sorted), an empty one becomes {"via": ...}, other text stays as it is;
+ * NULL stops it. The rows chain and verify as any others.
+ */
+static void
+test_audit_via(void **state)
+{
+	static const char *const in[] = {
+		"{\"b\":1,\"a\":2}", "{\"vouchers\":3}", "", "from cli",
+		"{\"z\":\"é\",\"a\":[1]}", "{\"x\":1}",
+	};
+	static const char *const want[] = {
+		"{\"b\":1,\"a\":2}", "{\"via\":\"cli\",\"vouchers\":3}",
+		"{\"via\":\"cli\"}", "from cli",
+		"{\"a\":[1],\"via\":\"cli\",\"z\":\"é\"}", "{\"x\":1}",
+	};
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->db);
+	struct pn_error err;
+	char sql[64], got[128];
+	uint64_t rows = 0;
+	int64_t bad_id = -1;
+	unsigned i;
+
+	for (i = 0; i < 6; i++) {
+		if (i == 1)
+			store_audit_via(s, "cli");
+		else if (i == 5)
+			store_audit_via(s, NULL);
+		assert_int_equal(store_audit_append(s, 1767225600 + i, "bob",
+		    "settle.approve", "batch:1", in[i], &err), 0);
+		snprintf(sql, sizeof(sql), "SELECT detail FROM audit_log "
+		    "WHERE id = %u", i + 1);
+		raw_text(f->db, sql, got, sizeof(got));
+		assert_string_equal(got, want[i]);
+	}
+	assert_int_equal(store_audit_verify(s, &rows, &bad_id, &err), 0);
+	assert_int_equal(rows, 6);
+	store_close(s);
+}
+
 static void
 test_audit_null_refused(void **state)
 {
@@ -1126,6 +1168,7 @@ main(void)
 		T(test_audit_deleted_rows),
 		T(test_audit_tampered_prev_hash),
 		T(test_audit_rehashed_row),
+		T(test_audit_via),
 		T(test_audit_null_refused),
 		T(test_audit_failed_append_rolls_back),
 		T(test_audit_hash_known_answer),

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "passnum/base45.h"
+#include "passnum/controlkey.h"
 #include "passnum/denylist.h"
 #include "passnum/reason.h"
 
@@ -443,7 +444,8 @@ test_worked_example(void **state)
 	struct fixture *f = *state;
 	struct pn_voucher v;
 	uint8_t raw[PN_VOUCHER_SIZE];
-	char text[PN_VOUCHER_TEXT_LEN + 1];
+	char text[PN_VOUCHER_TEXT_LEN + 1], key[PN_CONTROL_KEY_SIZE];
+	char printed[PN_CONTROL_KEY_TEXT_MAX], typed[PN_TYPED_TEXT_MAX];
 
 	memset(&v, 0, sizeof(v));
 	v.programme = 7;
@@ -460,6 +462,12 @@ test_worked_example(void **state)
 	pn_voucher_to_text(&v, text);
 	assert_string_equal(text, want_text);
 	assert_int_equal(sizeof(want_text) - 1, PN_VOUCHER_TEXT_LEN);
+	/* Its control key, and the record text of the voucher typed. */
+	pn_control_key(v.signature, key);
+	pn_control_key_format(key, printed);
+	pn_typed_voucher_format(v.serial, key, typed);
+	assert_string_equal(printed, "V4AC-3BDZ");
+	assert_string_equal(typed, "PNK1:123456:V4AC3BDZ");
 }
 
 int
