@@ -139,7 +139,8 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 # test_terminal_journal compiles the terminal modules it tests in (the
 # unit-test rule links only the server's and the library's archives).
 $(BUILD)/tests/test_terminal_journal: terminal/journal.c terminal/journal.h \
-    terminal/config.c terminal/config.h terminal/verdict.c terminal/verdict.h
+    terminal/config.c terminal/config.h terminal/verdict.c terminal/verdict.h \
+    terminal/typed.c terminal/typed.h
 
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
@@ -167,8 +168,10 @@ build/fuzz/%: tests/fuzz/%.c tests/fixtures.h $(LIB_SRC) $(wildcard include/pass
 # otherwise takes lib/).
 build/fuzz/fuzz_config: server/config.c server/config.h
 build/fuzz/fuzz_form: server/form.c server/form.h
-# fuzz_journal compiles the terminal's journal loader in the same way.
+# fuzz_journal and fuzz_typed_entry compile their terminal module in the
+# same way.
 build/fuzz/fuzz_journal: terminal/journal.c terminal/journal.h
+build/fuzz/fuzz_typed_entry: terminal/typed.c terminal/typed.h
 # fuzz_epc_text compiles the SEPA text and business day modules in.
 build/fuzz/fuzz_epc_text: server/epc_text.c server/epc_text.h \
     server/business_day.c server/business_day.h

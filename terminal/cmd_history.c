@@ -23,9 +23,13 @@ print_record(const struct journal_record *rec, void *arg)
 	    strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm) == 0)
 		(void)snprintf(when, sizeof(when), "?");
 	pn_serial_format(rec->serial, serial);
-	pn_money_format(rec->value_cents, amount);
-	printf("%6llu  %s  %s  %s  ", (unsigned long long)rec->r.counter, when,
-	    serial, amount);
+	/* A typed voucher's value is known once the server answered. */
+	if (rec->has_value)
+		pn_money_format(rec->value_cents, amount);
+	else
+		(void)snprintf(amount, sizeof(amount), "? €");
+	printf("%6llu  %s  %s%s  %s  ", (unsigned long long)rec->r.counter,
+	    when, serial, rec->typed ? " (tapé)" : "", amount);
 	switch (rec->state) {
 	case JOURNAL_PENDING:
 		printf("EN ATTENTE%s\n", rec->offline ? " (pris hors ligne)" :

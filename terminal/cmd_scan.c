@@ -4,9 +4,12 @@
  *
  * Codes come one per line on standard input (a USB scanner is a keyboard
  * that types the code and Enter), from the QR codes of a PNG image, or
- * from a camera through libzbar. A printed serial may be typed instead.
- * Pending records are sent when the server answers again: after a code,
- * and while idle, with a delay that doubles after each failure.
+ * from a camera through libzbar. A printed serial may be typed instead,
+ * with the control key printed beside it on the same line, or on the next
+ * one when asked ("Clé de contrôle : "). Pending records are sent when
+ * the server answers again: after a code, and while idle, with a delay
+ * that doubles after each failure. When the server says this terminal is
+ * suspended, the desk closes (TERM_EXIT_SUSPENDED).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include "sessions.h"
 #include "sync.h"
 #include "terminal.h"
+#include "typed.h"
 
 #define BACKOFF_MIN 5		/* seconds before the first retry */
 #define BACKOFF_MAX 300		/* at most this long between retries */
@@ -37,6 +41,7 @@ struct desk {
 	size_t accepted;
 	size_t refused;
 	int last_exit;
+	bool suspended;		/* the server suspended this terminal: stop */
 };
 
 /* A prompt, shown only to a person typing (not to a pipe). */
@@ -80,22 +85,40 @@ auto_sync(struct desk *d, bool force)
 	if (out == SYNC_FAILED)
 		fprintf(stderr, "passnum-terminal: synchronisation : %s\n",
 		    err.message);
+	if (out == SYNC_SUSPENDED) {
+		printf("POSTE SUSPENDU — %s\a\n", verdict_suspended_text);
+		d->suspended = true;
+	}
 	fflush(stdout);
 }
 
-static int
-handle(const char *code, size_t len, void *arg)
+/* One code, with its control key typed apart or NULL. */
+static void
+judge(struct desk *d, const char *code, size_t len, const char *key)
 {
-	struct desk *d = arg;
 	struct verdict v;
 
-	d->last_exit = redeem_take(d->t, code, len, &d->session, &v);
+	d->last_exit = redeem_take(d->t, code, len, key, &d->session, &v);
 	verdict_print(stdout, &v, d->colour);
 	if (v.kind == VERDICT_ACCEPTED || v.kind == VERDICT_OFFLINE)
 		d->accepted++;
 	else
 		d->refused++;
+	if (d->last_exit == TERM_EXIT_SUSPENDED) {
+		d->suspended = true;
+		return;
+	}
 	auto_sync(d, false);
+}
+
+/* A code from an image or a camera: a typed serial's key cannot follow. */
+static int
+handle(const char *code, size_t len, void *arg)
+{
+	struct desk *d = arg;
+
+	if (!d->suspended)
+		judge(d, code, len, NULL);
 	return 0;
 }
 
@@ -166,6 +189,11 @@ open_new(struct desk *d)
 		fprintf(stderr, "passnum-terminal: %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
+	if (rc == 3) {
+		printf("POSTE SUSPENDU — %s\a\n", verdict_suspended_text);
+		d->suspended = true;
+		return TERM_EXIT_SUSPENDED;
+	}
 	if (rc == 2)
 		fprintf(stderr, "passnum-terminal: %s\n", err.message);
 	printf("séance ouverte : ");
@@ -231,12 +259,25 @@ scan_image(struct desk *d, const char *path)
 static void
 handle_line(struct desk *d, const char *line, size_t len, bool *quit)
 {
+	char key[PN_CODE_INPUT_MAX];
+	struct typed_entry te;
+
 	if (strcmp(line, "q") == 0 || strcmp(line, "Q") == 0) {
 		*quit = true;
 		return;
 	}
-	if (len > 0)
-		(void)handle(line, len, d);
+	if (len == 0)
+		return;
+	/* A serial typed alone: its control key comes on the next line. */
+	typed_entry_parse(line, len, NULL, &te);
+	if (te.kind == TYPED_NO_KEY) {
+		if (!ask(d, "Clé de contrôle : ", key, sizeof(key)))
+			key[0] = '\0';
+		judge(d, line, len, key);
+	} else
+		judge(d, line, len, NULL);
+	if (d->suspended)
+		*quit = true;
 }
 
 static int
@@ -252,9 +293,9 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 
 	while (!quit) {
 		say(d, cam != NULL ? "Présentez un chèque à la caméra "
-		    "(ou tapez son numéro ; q pour quitter) : " :
-		    "Scannez un chèque (ou tapez son numéro ; q pour quitter) "
-		    ": ");
+		    "(ou tapez son numéro et sa clé de contrôle ; q pour "
+		    "quitter) : " : "Scannez un chèque (ou tapez son numéro "
+		    "et sa clé de contrôle ; q pour quitter) : ");
 		for (;;) {
 			if (cam != NULL) {
 				got = qr_camera_next(cam, 200, code,
@@ -266,6 +307,7 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 				}
 				if (got == 1) {
 					(void)handle(code, len, d);
+					quit = d->suspended;
 					break;
 				}
 				wait = 0;
@@ -294,9 +336,13 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 				break;
 			}
 			auto_sync(d, false);
+			if (d->suspended) {
+				quit = true;
+				break;
+			}
 		}
 	}
-	return TERM_EXIT_OK;
+	return d->suspended ? TERM_EXIT_SUSPENDED : TERM_EXIT_OK;
 }
 
 int
@@ -348,6 +394,12 @@ term_scan(int argc, char **argv)
 	if (sync_run(&t, NULL, &err) == SYNC_UNREACHABLE)
 		printf("HORS LIGNE — serveur injoignable : les chèques seront "
 		    "confirmés à la synchronisation\n");
+	/* Said now, or remembered from before and not lifted since. */
+	if (t.suspended_at != 0) {
+		printf("POSTE SUSPENDU — %s\a\n", verdict_suspended_text);
+		rc = TERM_EXIT_SUSPENDED;
+		goto out;
+	}
 	if (term_deny_stale(&t))
 		printf("ATTENTION — liste des chèques annulés trop ancienne : "
 		    "aucun chèque ne peut être accepté hors ligne\n");
@@ -369,8 +421,11 @@ term_scan(int argc, char **argv)
 		goto out;
 	}
 	rc = scan_loop(&d, cam);
-	auto_sync(&d, true);
+	if (!d.suspended)
+		auto_sync(&d, true);
 	printf("fin : %zu accepté(s), %zu refusé(s)\n", d.accepted, d.refused);
+	if (d.suspended)
+		rc = TERM_EXIT_SUSPENDED;
 out:
 	qr_camera_close(cam);
 	term_close(&t);

@@ -12,6 +12,7 @@
 #include "passnum/timefmt.h"
 #include "sessions.h"
 #include "terminal.h"
+#include "verdict.h"
 
 #define SESSION_USAGE "usage: passnum-terminal session open --theme T " \
 	"[--start TIME] [--duration MIN] [--data DIR]\n" \
@@ -92,7 +93,12 @@ session_open(int argc, char **argv)
 		return TERM_EXIT_USAGE;
 	}
 	rc = sessions_open(&t, theme, start, (int)minutes, &s, &err);
-	if (rc < 0 || rc == 2) {
+	if (rc == 3) {
+		printf("séance gardée sur le poste, non déclarée : ");
+		sessions_print(stdout, &s, 0);
+		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
+		rc = TERM_EXIT_SUSPENDED;
+	} else if (rc < 0 || rc == 2) {
 		fprintf(stderr, "passnum-terminal session: %s\n", err.message);
 		rc = rc < 0 ? TERM_EXIT_SETUP : TERM_EXIT_SERVER;
 	} else {
@@ -154,8 +160,13 @@ session_list(int argc, char **argv)
 		fprintf(stderr, "passnum-terminal: %s\n", err.message);
 	else if (w.n == 0)
 		printf("aucune séance\n");
+	rc = rc != 0 ? TERM_EXIT_SETUP : TERM_EXIT_OK;
+	if (rc == 0 && t.suspended_at != 0) {
+		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
+		rc = TERM_EXIT_SUSPENDED;
+	}
 	term_close(&t);
-	return rc != 0 ? TERM_EXIT_SETUP : TERM_EXIT_OK;
+	return rc;
 }
 
 int

@@ -5,7 +5,9 @@
 #include <time.h>
 
 #include "context.h"
+#include "passnum/timefmt.h"
 #include "terminal.h"
+#include "verdict.h"
 
 /* "il y a 3 h 05 min" for a number of seconds. */
 static void
@@ -58,7 +60,11 @@ term_status(int argc, char **argv)
 	if (!reachable) {
 		http_reply_message(&rep, msg, sizeof(msg));
 		printf("serveur : %s — injoignable (%s)\n", t.cfg.server, msg);
+	} else if (term_note_suspended(&t, rep.status, rep.json)) {
+		printf("serveur : %s — joignable, mais ce poste est "
+		    "SUSPENDU\n", t.cfg.server);
 	} else if (rep.status == 200) {
+		term_note_active(&t);
 		state = json_string_value(json_object_get(rep.json, "status"));
 		printf("serveur : %s — joignable, terminal %s\n", t.cfg.server,
 		    state != NULL ? state : "?");
@@ -90,6 +96,14 @@ term_status(int argc, char **argv)
 		    sizeof(age));
 		printf("dernière synchronisation complète : %s\n", age);
 	}
+	/* Said by the server now, or remembered from its last word. */
+	if (t.suspended_at != 0) {
+		pn_time_format_fr_date(t.suspended_at, age);
+		printf("POSTE SUSPENDU (constaté le %s) — %s\n", age,
+		    verdict_suspended_text);
+		rc = TERM_EXIT_SUSPENDED;
+	} else
+		rc = reachable ? TERM_EXIT_OK : TERM_EXIT_NETWORK;
 	term_close(&t);
-	return reachable ? TERM_EXIT_OK : TERM_EXIT_NETWORK;
+	return rc;
 }

@@ -3,7 +3,8 @@
  *   sync [--retries N] [--data DIR]
  *
  * When the server cannot be reached, tries again up to N times (default
- * 3) after 1, 2, 4... seconds.
+ * 3) after 1, 2, 4... seconds. When it says this terminal is suspended,
+ * stops there and says so (TERM_EXIT_SUSPENDED): the records stay pending.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "sync.h"
 #include "terminal.h"
+#include "verdict.h"
 
 int
 term_sync(int argc, char **argv)
@@ -71,7 +73,11 @@ term_sync(int argc, char **argv)
 	printf("%zu envoyé(s) : %zu accepté(s), %zu déjà utilisé(s) "
 	    "ailleurs, %zu refusé(s) ; %zu en attente\n", st.sent, st.accepted,
 	    st.conflicts, st.refused, st.pending);
-	if (out == SYNC_UNREACHABLE) {
+	if (out == SYNC_SUSPENDED || (out == SYNC_UNREACHABLE &&
+	    t.suspended_at != 0)) {
+		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
+		rc = TERM_EXIT_SUSPENDED;
+	} else if (out == SYNC_UNREACHABLE) {
 		fprintf(stderr, "passnum-terminal sync: server unreachable: "
 		    "%s\n", err.message);
 		rc = TERM_EXIT_NETWORK;

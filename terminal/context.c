@@ -9,6 +9,7 @@
 #include "context.h"
 #include "devkey.h"
 #include "passnum/keys.h"
+#include "server_codes.h"
 #include "terminal.h"
 
 /* Past this many stored increments, the next refresh fetches a full list. */
@@ -48,7 +49,9 @@ term_open(struct term *t, const char *data_opt, struct pn_error *err)
 	    t->cfg.connect_timeout, t->cfg.request_timeout, err)) == NULL)
 		goto fail;
 	http_client_identity(t->http, t->cfg.terminal, t->sk);
-	if (term_load_trust(t, err) != 0 || term_load_deny(t, err) != 0)
+	if (term_load_trust(t, err) != 0 || term_load_deny(t, err) != 0 ||
+	    journal_meta_get(t->journal, META_SUSPENDED_AT, &t->suspended_at,
+	    err) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -102,6 +105,60 @@ term_load_trust(struct term *t, struct pn_error *err)
 	pn_trust_free(t->trust);
 	t->trust = tr;
 	return 0;
+}
+
+bool
+term_note_suspended(struct term *t, long status, const json_t *answer)
+{
+	struct pn_error err;
+	json_t *code = json_object_get(answer, "code");
+
+	if (status != 403 || !json_is_integer(code) ||
+	    json_integer_value(code) != SERVER_CODE_SUSPENDED)
+		return false;
+	t->suspended_at = (int64_t)time(NULL);
+	if (journal_meta_set(t->journal, META_SUSPENDED_AT, t->suspended_at,
+	    &err) != 0)
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+	return true;
+}
+
+void
+term_note_active(struct term *t)
+{
+	struct pn_error err;
+
+	if (t->suspended_at == 0)
+		return;
+	t->suspended_at = 0;
+	if (journal_meta_set(t->journal, META_SUSPENDED_AT, 0, &err) != 0)
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+}
+
+int
+term_confirm_active(struct term *t)
+{
+	struct http_reply rep;
+	int rc;
+
+	if (t->suspended_at == 0)
+		return 0;
+	if (http_request(t->http, "GET", "/api/v1/terminal", NULL, 0, true,
+	    1u << 16, &rep) != 0 || http_reply_unreachable(&rep))
+		rc = 1;
+	else if (term_note_suspended(t, rep.status, rep.json))
+		rc = 2;
+	else {
+		/*
+		 * Only a success lifts it; any other answer (a wrong clock,
+		 * a revoked terminal) leaves the suspension remembered.
+		 */
+		if (rep.status == 200)
+			term_note_active(t);
+		rc = t->suspended_at == 0 ? 0 : 2;
+	}
+	http_reply_free(&rep);
+	return rc;
 }
 
 struct deny_load {
@@ -243,7 +300,8 @@ again:
 		return 1;
 	}
 	/* The server lost numbers we hold (restored backup): start over. */
-	if (rep.status == 400 && http_reply_code(&rep) == 3010 && !full) {
+	if (rep.status == 400 && http_reply_code(&rep) ==
+	    SERVER_CODE_DENYLIST_SINCE && !full) {
 		http_reply_free(&rep);
 		full = true;
 		since = 0;

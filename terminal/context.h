@@ -17,6 +17,7 @@
 #define META_DENY_FRESH_AT	"deny_fresh_at"		/* deny list proved current */
 #define META_TRUST_CHECKED_AT	"trust_checked_at"	/* bundle last fetched */
 #define META_LAST_SYNC_AT	"last_sync_at"		/* last sync with no error */
+#define META_SUSPENDED_AT	"suspended_at"		/* the server said: suspended */
 
 struct term {
 	char dir[TERM_PATH_MAX];
@@ -35,6 +36,13 @@ struct term {
 	 * waiting for a connection timeout; a successful sync clears it.
 	 */
 	int64_t offline_until;
+	/*
+	 * When the server last answered that this terminal is suspended
+	 * (SERVER_CODE_SUSPENDED), kept in the journal until a signed request
+	 * succeeds again; 0 when not. While set, no voucher is taken, offline
+	 * included.
+	 */
+	int64_t suspended_at;
 };
 
 /* How long a failed redemption request keeps a process offline, in seconds. */
@@ -53,6 +61,24 @@ void term_close(struct term *t);
 
 /* Load the trust bundle file, pinned to the config's master key. */
 int term_load_trust(struct term *t, struct pn_error *err);
+
+/*
+ * True when an answer (status and JSON body, of a request or of one
+ * result of a batch) says this terminal is suspended; then it is
+ * remembered (t->suspended_at and the journal).
+ */
+bool term_note_suspended(struct term *t, long status, const json_t *answer);
+
+/* A signed request succeeded: the terminal is not suspended, or no longer. */
+void term_note_active(struct term *t);
+
+/*
+ * When the terminal is remembered suspended, ask the server whether it
+ * still is (GET /api/v1/terminal): 0 active (then forgotten), 1 the
+ * server cannot be reached, 2 still suspended. Without a remembered
+ * suspension, 0 without asking.
+ */
+int term_confirm_active(struct term *t);
 
 /* Rebuild the deny list from the journal's documents. */
 int term_load_deny(struct term *t, struct pn_error *err);

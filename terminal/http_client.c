@@ -231,6 +231,8 @@ http_request(struct http_client *c, const char *method, const char *route,
 	CURLcode cc;
 	CURL *e = c->curl;
 	json_error_t jerr;
+	curl_off_t pretransfer = 0;
+	long request_size = 0;
 
 	memset(reply, 0, sizeof(*reply));
 	/* The path as sent: the base URL's path, then the route. */
@@ -273,6 +275,16 @@ http_request(struct http_client *c, const char *method, const char *route,
 	if (strcmp(method, "GET") == 0)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	else {
+		/*
+		 * On a reused connection that died before any answer,
+		 * libcurl sends the request again by itself, on a new one,
+		 * with the same signed headers: the server would refuse that
+		 * nonce as replayed (4006) after taking the first, and a
+		 * record it accepted would come back refused. A new
+		 * connection for each request that changes state is never
+		 * retried so; the terminal retries itself, signed afresh.
+		 */
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body != NULL ? body : "");
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -280,6 +292,15 @@ http_request(struct http_client *c, const char *method, const char *route,
 	}
 	cc = curl_easy_perform(e);
 	curl_slist_free_all(h);
+	/*
+	 * libcurl counts the request bytes it wrote (headers and body), and
+	 * times the moment just before it starts writing them; both are
+	 * reset for each transfer. Either one set: the request may be there.
+	 */
+	if (curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_size) !=
+	    CURLE_OK || curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T,
+	    &pretransfer) != CURLE_OK || request_size != 0 || pretransfer != 0)
+		reply->sent = true;
 	if (cc != CURLE_OK) {
 		(void)snprintf(reply->error, sizeof(reply->error), "%.200s: %s",
 		    c->origin, s.overflow ? "answer too large" :

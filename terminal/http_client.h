@@ -18,6 +18,12 @@ struct http_reply {
 	size_t len;
 	json_t *json;		/* the body parsed, when it is JSON; or NULL */
 	char error[320];	/* why no answer came, when status is 0 */
+	/*
+	 * False only when not one byte of the request was written: the
+	 * server cannot have received it (no connection, a failed TLS
+	 * handshake). True as soon as some of it left, answered or not.
+	 */
+	bool sent;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "passnum/controlkey.h"
 #include "passnum/request.h"
 
 struct journal {
@@ -21,7 +22,16 @@ struct journal {
 	char path[512];
 };
 
-static const char schema[] =
+/*
+ * The schema, as forward migrations: migrations[i] takes a journal from
+ * version i to i + 1 (PRAGMA user_version), inside one BEGIN IMMEDIATE
+ * transaction, so that a journal is at one version or the next, never in
+ * between. A new journal runs them all. An entry that has shipped is never
+ * edited: a change of schema is a new entry at the end, and
+ * JOURNAL_SCHEMA_VERSION (journal.h) is their number.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: sessions, records, deny-list documents, named integers. */
 	"CREATE TABLE session ("
 	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
 	"  theme TEXT NOT NULL CHECK (length(theme) BETWEEN 1 AND 200),"
@@ -66,7 +76,50 @@ static const char schema[] =
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL"
-	") STRICT;";
+	") STRICT;",
+
+	/*
+	 * 1 -> 2: vouchers typed by hand (serial and control key, the text
+	 * "PNK1:<serial>:<KEY>"). Their value is known only from the server's
+	 * receipt, and their expiry not at all: value_cents and expires_at
+	 * may be NULL. SQLite cannot drop a NOT NULL, so the table is made
+	 * again and its rows copied, as its documentation describes ("Making
+	 * Other Kinds Of Table Schema Changes"); foreign keys are off during
+	 * the copy (migrate()). The guard on serials is made again with it.
+	 */
+	"CREATE TABLE record_v2 ("
+	"  counter INTEGER PRIMARY KEY CHECK (counter >= 1),"
+	"  redemption_id BLOB NOT NULL UNIQUE CHECK (length(redemption_id) = 16),"
+	"  session BLOB NOT NULL REFERENCES session (id),"
+	"  terminal INTEGER NOT NULL CHECK (terminal >= 1),"
+	"  terminal_time INTEGER NOT NULL,"
+	"  voucher TEXT NOT NULL CHECK (length(voucher) BETWEEN 1 AND 512),"
+	"  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+	"  serial INTEGER NOT NULL CHECK (serial >= 0),"
+	"  value_cents INTEGER CHECK (value_cents >= 0),"
+	"  expires_at INTEGER,"
+	"  state TEXT NOT NULL"
+	"    CHECK (state IN ('pending', 'accepted', 'conflict', 'refused')),"
+	"  offline INTEGER NOT NULL CHECK (offline IN (0, 1)),"
+	"  http_status INTEGER NOT NULL DEFAULT 0,"
+	"  code INTEGER NOT NULL DEFAULT 0,"
+	"  message TEXT NOT NULL DEFAULT '',"
+	"  receipt TEXT NOT NULL DEFAULT '',"
+	"  decided_at INTEGER NOT NULL DEFAULT 0,"
+	"  winner_venue TEXT NOT NULL DEFAULT '',"
+	"  winner_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"INSERT INTO record_v2 SELECT counter, redemption_id, session, "
+	"  terminal, terminal_time, voucher, signature, serial, value_cents, "
+	"  expires_at, state, offline, http_status, code, message, receipt, "
+	"  decided_at, winner_venue, winner_at, updated_at FROM record;"
+	"DROP TABLE record;"
+	"ALTER TABLE record_v2 RENAME TO record;"
+	"CREATE UNIQUE INDEX record_one_per_serial ON record (serial)"
+	"  WHERE state <> 'refused';"
+	"CREATE INDEX record_pending ON record (counter) WHERE state = 'pending';",
+};
 
 #define RECORD_COLUMNS "counter, redemption_id, session, terminal, " \
 	"terminal_time, voucher, signature, serial, value_cents, expires_at, " \
@@ -132,27 +185,54 @@ user_version(struct journal *j, int *v, struct pn_error *err)
 	return rc == SQLITE_ROW ? 0 : db_error(j, err, "user_version");
 }
 
-static int
-create_schema(struct journal *j, struct pn_error *err)
-{
-	char sql[64];
-	int v;
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+    JOURNAL_SCHEMA_VERSION, "one migration per schema version");
 
-	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+/*
+ * Bring the journal to JOURNAL_SCHEMA_VERSION. Foreign keys are off while
+ * a table is made again (the pragma cannot change inside a transaction),
+ * as SQLite's documentation asks; the copied rows are those the table
+ * held, checked again by the loader when read.
+ */
+static int
+migrate(struct journal *j, struct pn_error *err)
+{
+	struct pn_error e;
+	char sql[64];
+	int v, rc = -1;
+
+	if (exec(j, "PRAGMA foreign_keys = OFF", err) != 0)
 		return -1;
-	/* Another process may have made it while we waited for the lock. */
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		goto out;
+	/* Another process may have done it while we waited for the lock. */
 	if (user_version(j, &v, err) != 0)
 		goto fail;
-	if (v == 0) {
+	if (v >= 0 && v < JOURNAL_SCHEMA_VERSION) {
+		for (; v < JOURNAL_SCHEMA_VERSION; v++)
+			if (exec(j, migrations[v], err) != 0) {
+				(void)snprintf(sql, sizeof(sql), "journal "
+				    "migration %d -> %d", v, v + 1);
+				pn_error_prefix(err, sql);
+				goto fail;
+			}
 		(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		    JOURNAL_SCHEMA_VERSION);
-		if (exec(j, schema, err) != 0 || exec(j, sql, err) != 0)
+		if (exec(j, sql, err) != 0)
 			goto fail;
 	}
-	return exec(j, "COMMIT", err);
+	if (exec(j, "COMMIT", err) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
 fail:
 	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+out:
+	if (exec(j, "PRAGMA foreign_keys = ON", &e) != 0 && rc == 0) {
+		*err = e;
+		rc = -1;
+	}
+	return rc;
 }
 
 struct journal *
@@ -195,8 +275,9 @@ journal_open(const char *path, bool create, struct pn_error *err)
 	    exec(j, "PRAGMA cache_size = -256", err) != 0 ||
 	    user_version(j, &v, err) != 0)
 		goto fail;
-	if (v == 0 && create) {
-		if (create_schema(j, err) != 0 || user_version(j, &v, err) != 0)
+	/* A new journal (when asked for), or an older one: made current. */
+	if ((v == 0 && create) || (v > 0 && v < JOURNAL_SCHEMA_VERSION)) {
+		if (migrate(j, err) != 0 || user_version(j, &v, err) != 0)
 			goto fail;
 	}
 	if (v != JOURNAL_SCHEMA_VERSION) {
@@ -236,6 +317,16 @@ col_int(sqlite3_stmt *st, int i, int64_t min, int64_t max, int64_t *out,
 		    sqlite3_column_name(st, i), (long long)v);
 	*out = (int64_t)v;
 	return 0;
+}
+
+/* An integer as col_int(), or NULL: *present says which. */
+static int
+col_int_or_null(sqlite3_stmt *st, int i, int64_t min, int64_t max,
+    int64_t *out, bool *present, struct pn_error *err)
+{
+	*present = sqlite3_column_type(st, i) != SQLITE_NULL;
+	*out = 0;
+	return *present ? col_int(st, i, min, max, out, err) : 0;
 }
 
 static int
@@ -284,9 +375,11 @@ static int
 record_from_row(sqlite3_stmt *st, struct journal_record *rec,
     struct pn_error *err)
 {
-	char state[16];
+	char state[16], key[PN_CONTROL_KEY_SIZE];
 	int64_t counter, terminal, at, serial, value, expires, offline;
 	int64_t status, code, decided, winner_at, updated;
+	uint64_t typed_serial;
+	bool has_expiry;
 	size_t i;
 
 	memset(rec, 0, sizeof(*rec));
@@ -300,8 +393,10 @@ record_from_row(sqlite3_stmt *st, struct journal_record *rec,
 	    col_blob(st, 6, rec->r.signature, sizeof(rec->r.signature),
 	    err) != 0 ||
 	    col_int(st, 7, 0, INT64_MAX, &serial, err) != 0 ||
-	    col_int(st, 8, 0, UINT32_MAX, &value, err) != 0 ||
-	    col_int(st, 9, 0, UINT32_MAX, &expires, err) != 0 ||
+	    col_int_or_null(st, 8, 0, UINT32_MAX, &value, &rec->has_value,
+	    err) != 0 ||
+	    col_int_or_null(st, 9, 0, UINT32_MAX, &expires, &has_expiry,
+	    err) != 0 ||
 	    col_text(st, 10, state, sizeof(state), 1, err) != 0 ||
 	    col_int(st, 11, 0, 1, &offline, err) != 0 ||
 	    col_int(st, 12, 0, 599, &status, err) != 0 ||
@@ -326,6 +421,31 @@ record_from_row(sqlite3_stmt *st, struct journal_record *rec,
 	    rec->receipt[0] == '\0') {
 		pn_error_set(err, PN_E_FORMAT, "receipt: missing for a %s "
 		    "record", state);
+		goto fail;
+	}
+	/*
+	 * A typed text must read, and name the serial the guard holds. Only
+	 * a typed record may lack its expiry, and its value until answered;
+	 * it is never taken offline.
+	 */
+	rec->typed = pn_typed_voucher_is(rec->r.voucher,
+	    strlen(rec->r.voucher));
+	if (rec->typed && (pn_typed_voucher_parse(rec->r.voucher,
+	    strlen(rec->r.voucher), &typed_serial, key) != 0 ||
+	    typed_serial != (uint64_t)serial)) {
+		pn_error_set(err, PN_E_FORMAT, "voucher: a typed text that "
+		    "does not read or names another serial");
+		goto fail;
+	}
+	if (!rec->typed && (!rec->has_value || !has_expiry)) {
+		pn_error_set(err, PN_E_FORMAT, "value_cents, expires_at: "
+		    "missing for a scanned voucher");
+		goto fail;
+	}
+	if (rec->typed && (offline != 0 || (!rec->has_value &&
+	    (i == JOURNAL_ACCEPTED || i == JOURNAL_CONFLICT)))) {
+		pn_error_set(err, PN_E_FORMAT, "a typed record taken offline, "
+		    "or answered without its value");
 		goto fail;
 	}
 	rec->state = (enum journal_state)i;
@@ -443,6 +563,11 @@ journal_record_add(struct journal *j, struct journal_record *rec,
 	int64_t next = 1;
 	int rc;
 
+	rec->typed = pn_typed_voucher_is(rec->r.voucher,
+	    strlen(rec->r.voucher));
+	if (!rec->typed && !rec->has_value)
+		return pn_error_set(err, PN_E_ARG, "a scanned record without "
+		    "its value");
 	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
 		return -1;
 	/* Inside the write lock: no other process can take the serial now. */
@@ -481,8 +606,14 @@ journal_record_add(struct journal *j, struct journal_record *rec,
 	sqlite3_bind_blob(st, 7, rec->r.signature, sizeof(rec->r.signature),
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)rec->serial);
-	sqlite3_bind_int64(st, 9, rec->value_cents);
-	sqlite3_bind_int64(st, 10, rec->expires_at);
+	if (rec->has_value)
+		sqlite3_bind_int64(st, 9, rec->value_cents);
+	else
+		sqlite3_bind_null(st, 9);
+	if (!rec->typed)
+		sqlite3_bind_int64(st, 10, rec->expires_at);
+	else
+		sqlite3_bind_null(st, 10);
 	sqlite3_bind_int64(st, 11, rec->updated_at);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(j, err, "write record");
@@ -508,8 +639,8 @@ journal_record_update(struct journal *j, const struct journal_record *rec,
 
 	if (prepare(j, "UPDATE record SET state = ?, offline = ?, "
 	    "http_status = ?, code = ?, message = ?, receipt = ?, "
-	    "decided_at = ?, winner_venue = ?, winner_at = ?, updated_at = ? "
-	    "WHERE counter = ?", &st, err) != 0)
+	    "decided_at = ?, winner_venue = ?, winner_at = ?, updated_at = ?, "
+	    "value_cents = ? WHERE counter = ?", &st, err) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, journal_state_name(rec->state), -1,
 	    SQLITE_STATIC);
@@ -522,7 +653,11 @@ journal_record_update(struct journal *j, const struct journal_record *rec,
 	sqlite3_bind_text(st, 8, rec->winner_venue, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, rec->winner_at);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)time(NULL));
-	sqlite3_bind_int64(st, 11, (sqlite3_int64)rec->r.counter);
+	if (rec->has_value)
+		sqlite3_bind_int64(st, 11, rec->value_cents);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)rec->r.counter);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -534,15 +669,57 @@ journal_record_update(struct journal *j, const struct journal_record *rec,
 }
 
 int
-journal_pending_each(struct journal *j, size_t limit, journal_record_cb cb,
-    void *arg, struct pn_error *err)
+journal_record_withdraw(struct journal *j, struct journal_record *rec,
+    struct pn_error *err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
-	if (prepare(j, "SELECT " RECORD_COLUMNS " FROM record "
-	    "WHERE state = 'pending' ORDER BY counter LIMIT ?", &st, err) != 0)
+	if (prepare(j, "UPDATE record SET state = 'refused', http_status = ?, "
+	    "code = ?, message = ?, updated_at = ? "
+	    "WHERE counter = ? AND state = 'pending'", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int(st, 1, rec->http_status);
+	sqlite3_bind_int(st, 2, rec->code);
+	sqlite3_bind_text(st, 3, rec->message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)rec->r.counter);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(j, err, "withdraw record");
+	if (sqlite3_changes(j->db) != 1)
+		return 1;
+	rec->state = JOURNAL_REFUSED;
+	return 0;
+}
+
+int
+journal_pending_each(struct journal *j, enum journal_kind kind, size_t limit,
+    journal_record_cb cb, void *arg, struct pn_error *err)
+{
+	/* A typed record's text starts with PN_TYPED_PREFIX (?2). */
+	static const char *const sql[] = {
+		[JOURNAL_ANY] = "SELECT " RECORD_COLUMNS " FROM record "
+		    "WHERE state = 'pending' ORDER BY counter LIMIT ?1",
+		[JOURNAL_SCANNED] = "SELECT " RECORD_COLUMNS " FROM record "
+		    "WHERE state = 'pending' AND "
+		    "substr(voucher, 1, length(?2)) <> ?2 "
+		    "ORDER BY counter LIMIT ?1",
+		[JOURNAL_TYPED] = "SELECT " RECORD_COLUMNS " FROM record "
+		    "WHERE state = 'pending' AND "
+		    "substr(voucher, 1, length(?2)) = ?2 "
+		    "ORDER BY counter LIMIT ?1",
+	};
+	sqlite3_stmt *st;
+
+	if ((unsigned)kind >= sizeof(sql) / sizeof(sql[0]))
+		return pn_error_set(err, PN_E_ARG, "pending records: bad kind");
+	if (prepare(j, sql[kind], &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
+	if (kind != JOURNAL_ANY)
+		sqlite3_bind_text(st, 2, PN_TYPED_PREFIX, -1, SQLITE_STATIC);
 	return walk_records(j, st, cb, arg, err);
 }
 

@@ -6,6 +6,12 @@
  * until the server's signed answer is verified and stored. A serial can be
  * held by at most one record that is not "refused" (a unique index), so
  * the same voucher cannot be taken twice at this terminal.
+ *
+ * A voucher typed by hand (serial and control key) is a record like any
+ * other, whose voucher text is "PNK1:<serial>:<KEY>"; its value is
+ * unknown until the server's receipt gives it, its expiry for good. It is
+ * never taken offline (the terminal cannot check a key): redeem.c says
+ * when such a record is kept pending and when it is withdrawn.
  */
 #ifndef PN_TERM_JOURNAL_H
 #define PN_TERM_JOURNAL_H
@@ -18,7 +24,7 @@
 #include "passnum/receipt.h"
 #include "passnum/redemption.h"
 
-#define JOURNAL_SCHEMA_VERSION	1
+#define JOURNAL_SCHEMA_VERSION	2
 #define JOURNAL_THEME_MAX	200
 #define JOURNAL_MESSAGE_MAX	300
 
@@ -32,8 +38,10 @@ enum journal_state {
 struct journal_record {
 	struct pn_redemption r;		/* as signed; r.counter numbers it */
 	uint64_t serial;
+	bool typed;			/* r.voucher is "PNK1:..." (read only) */
+	bool has_value;			/* value_cents is known */
 	uint32_t value_cents;
-	int64_t expires_at;
+	int64_t expires_at;		/* 0 when unknown (typed) */
 	enum journal_state state;
 	bool offline;			/* taken while the server was away */
 	int http_status;		/* 0 while never answered */
@@ -77,8 +85,22 @@ void journal_close(struct journal *j);
 int journal_record_add(struct journal *j, struct journal_record *rec,
     const uint8_t *sk, struct pn_error *err);
 
-/* Store an answer (state and answer fields) of the record rec->r.counter. */
+/*
+ * Store an answer (state, answer fields, and the value once known) of the
+ * record rec->r.counter.
+ */
 int journal_record_update(struct journal *j, const struct journal_record *rec,
+    struct pn_error *err);
+
+/*
+ * Store rec's refusal (http_status, code, message) on the record
+ * rec->r.counter only while it is still pending, for a record that the
+ * server never judged and that must never be sent: one that never left
+ * this machine, or that the server turned away with the terminal
+ * suspended. Returns 0 when withdrawn, 1 when the record was no longer
+ * pending (another process stored an answer first), -1 with err.
+ */
+int journal_record_withdraw(struct journal *j, struct journal_record *rec,
     struct pn_error *err);
 
 /* The record that is not refused holding serial: 1 found, 0 none, -1. */
@@ -87,13 +109,20 @@ int journal_record_by_serial(struct journal *j, uint64_t serial,
 
 typedef int (*journal_record_cb)(const struct journal_record *rec, void *arg);
 
+/* Which pending records a walk takes. */
+enum journal_kind {
+	JOURNAL_ANY,		/* every one */
+	JOURNAL_SCANNED,	/* scanned codes: sent in batches */
+	JOURNAL_TYPED		/* typed serials and keys: sent one by one */
+};
+
 /*
- * Call cb for each pending record in counter order, at most limit of them
- * (0: all), or for the limit latest records of any state, newest first.
- * A callback's non-zero result stops the walk and is returned.
+ * Call cb for each pending record of kind in counter order, at most limit
+ * of them (0: all), or for the limit latest records of any state, newest
+ * first. A callback's non-zero result stops the walk and is returned.
  */
-int journal_pending_each(struct journal *j, size_t limit, journal_record_cb cb,
-    void *arg, struct pn_error *err);
+int journal_pending_each(struct journal *j, enum journal_kind kind,
+    size_t limit, journal_record_cb cb, void *arg, struct pn_error *err);
 int journal_history_each(struct journal *j, size_t limit, journal_record_cb cb,
     void *arg, struct pn_error *err);
 

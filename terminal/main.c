@@ -15,7 +15,7 @@ static const struct {
 	  "[--master PUB]" },
 	{ "scan", term_scan,
 	  "scan [--session ID] [--image FILE | --camera /dev/videoN]" },
-	{ "redeem", term_redeem, "redeem CODE [--session ID]" },
+	{ "redeem", term_redeem, "redeem CODE [--key KEY] [--session ID]" },
 	{ "verify", term_verify,
 	  "verify CODE [--bundle FILE [--master PUB] [--denylist FILE]...] "
 	  "[--at TIME]" },
@@ -37,10 +37,12 @@ usage(FILE *out)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %s\n", commands[i].summary);
 	fprintf(out, "\nCODE is the scanned text (quote it: it may hold "
-	    "spaces and $ %% *), a printed\nserial typed by hand "
-	    "(\"0000 0012 3456 7\", looked up online), or - to read one\n"
-	    "line from standard input. --data DIR names the data directory "
-	    "(default\n$XDG_DATA_HOME/passnum-terminal, else "
+	    "spaces and $ %% *), a printed\nserial typed by hand with the "
+	    "control key printed beside it\n(\"0000 0012 3456 7 K7QM-4XRT\", "
+	    "or the serial and --key K7QM-4XRT; judged by the\nserver, online "
+	    "only), or - to read one line from standard input. --data DIR\n"
+	    "names the data directory (default "
+	    "$XDG_DATA_HOME/passnum-terminal, else\n"
 	    "~/.local/share/passnum-terminal).\n\n"
 	    "Exit codes:\n"
 	    "  0  accepted by the server (verify: valid; other commands: "
@@ -51,10 +53,18 @@ usage(FILE *out)
 	    "not declared yet)\n"
 	    "  4  refused by the server: already used elsewhere, or a refusal "
 	    "code\n"
-	    "  5  the server is needed and cannot be reached\n"
+	    "  5  the server is needed and cannot be reached (a typed "
+	    "voucher: not kept,\n"
+	    "     or kept pending when its answer was lost)\n"
 	    "  6  no enrolled terminal in the data dir\n"
 	    "  7  offline, and the deny list is too old to accept offline\n"
-	    "  10 unreadable code, 11 unknown or revoked key, 12 forged,\n"
+	    "  8  this terminal is suspended (too many wrong control keys, "
+	    "code 4009):\n"
+	    "     nothing is taken or synced until the Département "
+	    "reactivates it\n"
+	    "  10 unreadable code, or a typed serial or key missing or "
+	    "mistyped,\n"
+	    "  11 unknown or revoked key, 12 forged,\n"
 	    "  13 expired or not yet valid, 14 wrong programme,\n"
 	    "  15 cancelled or already used (deny list, or this terminal's "
 	    "journal)\n"

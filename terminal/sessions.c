@@ -50,6 +50,14 @@ sessions_fetch(struct term *t, struct pn_error *err)
 		http_reply_free(&rep);
 		return 1;
 	}
+	if (term_note_suspended(t, rep.status, rep.json)) {
+		pn_error_set(err, PN_E_IO, "sessions: this terminal is "
+		    "suspended");
+		http_reply_free(&rep);
+		return -1;
+	}
+	if (rep.status == 200)
+		term_note_active(t);
 	list = json_object_get(rep.json, "sessions");
 	if (rep.status != 200 || !json_is_array(list)) {
 		http_reply_message(&rep, msg, sizeof(msg));
@@ -129,11 +137,14 @@ sessions_open(struct term *t, const char *theme, int64_t starts_at,
 	out->here = true;
 	if (journal_session_put(t->journal, out, err) != 0)
 		return -1;
+	/* Remembered suspended: not declared until the server lifts it. */
+	if (term_confirm_active(t) != 0)
+		return 3;
 	rc = sync_declare_session(t, out, err);
 	if (rc == 0)
 		out->declared = true;
 	/* Kept either way: a refusal is the server's word, not a local fault. */
-	return rc < 0 ? 2 : rc;
+	return rc < 0 ? 2 : rc == 2 ? 3 : rc;
 }
 
 void

@@ -27,7 +27,8 @@ int sessions_find(struct term *t, const char *prefix,
  * declared to the server when it answers (else at the next sync).
  * theme must be one of the configured themes. Returns 0 (declared),
  * 1 (kept for later: the server is away), 2 (kept, but the server
- * refused it: err says why), or -1 with err when nothing was stored.
+ * refused it: err says why), 3 (kept, not declared: the terminal is
+ * suspended), or -1 with err when nothing was stored.
  */
 int sessions_open(struct term *t, const char *theme, int64_t starts_at,
     int duration_minutes, struct journal_session *out, struct pn_error *err);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "passnum/request.h"
+#include "server_codes.h"
 #include "sync.h"
 
 /* Answers to a batch of SYNC_CHUNK_MAX records stay well below this. */
@@ -60,7 +61,9 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 	const char *text;
 	int code = answer_code(answer);
 
-	if (status == 200 || (status == 409 && code == 4020)) {
+	if (term_note_suspended(t, status, answer))
+		return 2;
+	if (status == 200 || (status == 409 && code == SERVER_CODE_CONFLICT)) {
 		text = json_string_value(json_object_get(answer, "receipt"));
 		if (text == NULL || strlen(text) >= sizeof(rec->receipt)) {
 			pn_error_set(err, PN_E_FORMAT, "answer without a "
@@ -80,6 +83,11 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 			pn_error_set(err, PN_E_FORMAT, "receipt: names another "
 			    "record, voucher, venue or outcome");
 			return 1;
+		}
+		/* A typed voucher's value is known from the receipt only. */
+		if (!rec->has_value) {
+			rec->value_cents = r.value_cents;
+			rec->has_value = true;
 		}
 		rec->state = status == 200 ? JOURNAL_ACCEPTED : JOURNAL_CONFLICT;
 		rec->http_status = (int)status;
@@ -107,6 +115,48 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 	}
 	pn_error_set(err, PN_E_FORMAT, "unexpected answer HTTP %ld", status);
 	return 1;
+}
+
+enum sync_post
+sync_post_record(struct term *t, struct journal_record *rec,
+    struct pn_error *err)
+{
+	struct http_reply rep;
+	char *body, msg[400];
+	json_t *j;
+	int rc;
+
+	j = pn_redemption_to_json(&rec->r);
+	body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (body == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return SYNC_POST_ERROR;
+	}
+	rc = http_request(t->http, "POST", "/api/v1/redemptions", body,
+	    strlen(body), true, 1u << 20, &rep);
+	free(body);
+	if (rc != 0 || http_reply_unreachable(&rep)) {
+		http_reply_message(&rep, msg, sizeof(msg));
+		pn_error_set(err, PN_E_IO, "%s", msg);
+		rc = rep.sent ? SYNC_POST_NO_ANSWER : SYNC_POST_NOT_SENT;
+		http_reply_free(&rep);
+		return (enum sync_post)rc;
+	}
+	if (rep.status == 200)
+		term_note_active(t);
+	rc = sync_apply_answer(t, rec, rep.status, rep.json, err);
+	http_reply_free(&rep);
+	switch (rc) {
+	case 0:
+		return SYNC_POST_ANSWERED;
+	case 1:
+		return SYNC_POST_UNUSABLE;
+	case 2:
+		return SYNC_POST_SUSPENDED;
+	default:
+		return SYNC_POST_ERROR;
+	}
 }
 
 int
@@ -137,7 +187,12 @@ sync_declare_session(struct term *t, const struct journal_session *s,
 	}
 	if (rep.status == 200 || rep.status == 201) {
 		http_reply_free(&rep);
+		term_note_active(t);
 		return journal_session_declared(t->journal, s->id, err);
+	}
+	if (term_note_suspended(t, rep.status, rep.json)) {
+		http_reply_free(&rep);
+		return 2;
 	}
 	http_reply_message(&rep, msg, sizeof(msg));
 	pn_error_set(err, PN_E_IO, "session %s: %s", id, msg);
@@ -150,6 +205,7 @@ struct declare_walk {
 	struct sync_stats *st;
 	struct pn_error *err;
 	bool unreachable;
+	bool suspended;
 };
 
 static int
@@ -162,6 +218,10 @@ declare_one(const struct journal_session *s, void *arg)
 	if (rc == 1) {
 		w->unreachable = true;
 		*w->err = e;
+		return 1;
+	}
+	if (rc == 2) {
+		w->suspended = true;
 		return 1;
 	}
 	if (rc == 0)
@@ -189,7 +249,22 @@ collect(const struct journal_record *rec, void *arg)
 	return 0;
 }
 
-/* Send b's records; 0 all answered, 1 unreachable, 2 too large, -1 error. */
+/* One answered record in the tally. */
+static void
+count(struct sync_stats *st, const struct journal_record *rec)
+{
+	if (rec->state == JOURNAL_ACCEPTED)
+		st->accepted++;
+	else if (rec->state == JOURNAL_CONFLICT)
+		st->conflicts++;
+	else
+		st->refused++;
+}
+
+/*
+ * Send b's records; 0 all answered, 1 unreachable, 2 too large, 3 the
+ * terminal is suspended (the results that came are applied), -1 error.
+ */
 static int
 send_batch(struct term *t, struct batch *b, struct sync_stats *st,
     struct pn_error *err)
@@ -226,6 +301,10 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 		http_reply_free(&rep);
 		return 2;
 	}
+	if (term_note_suspended(t, rep.status, rep.json)) {
+		http_reply_free(&rep);
+		return 3;
+	}
 	results = json_object_get(rep.json, "results");
 	if (rep.status != 200 || !json_is_array(results) ||
 	    json_array_size(results) != b->n) {
@@ -234,6 +313,7 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 		    "the answer does not hold one result per record" : msg);
 		goto out;
 	}
+	term_note_active(t);
 	st->sent += b->n;
 	rc = 0;
 	json_array_foreach(results, i, res) {
@@ -253,24 +333,65 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 			rc = -1;
 			goto out;
 		}
+		if (a == 2) {
+			/* Taken offline, and not judged: it waits, pending. */
+			rc = 3;
+			continue;
+		}
 		if (a == 1) {
 			fprintf(stderr, "passnum-terminal: record %llu stays "
 			    "pending: %s\n",
 			    (unsigned long long)b->recs[i].r.counter, e.message);
-			rc = -1;
+			if (rc != 3)
+				rc = -1;
 			*err = e;
 			continue;
 		}
-		if (b->recs[i].state == JOURNAL_ACCEPTED)
-			st->accepted++;
-		else if (b->recs[i].state == JOURNAL_CONFLICT)
-			st->conflicts++;
-		else
-			st->refused++;
+		count(st, &b->recs[i]);
 	}
 out:
 	http_reply_free(&rep);
 	return rc;
+}
+
+/*
+ * The typed records left pending (their answer was lost, or a crash came
+ * between the journal and the network), one by one through the route that
+ * judges online: the same redemption_id, which the server answers with
+ * the answer it stored if it had the record. b is scratch space.
+ */
+static enum sync_outcome
+send_typed(struct term *t, struct batch *b, struct sync_stats *st,
+    struct pn_error *err)
+{
+	size_t i;
+
+	for (;;) {
+		b->n = 0;
+		if (journal_pending_each(t->journal, JOURNAL_TYPED, b->cap,
+		    collect, b, err) < 0)
+			return SYNC_FAILED;
+		if (b->n == 0)
+			return SYNC_DONE;
+		for (i = 0; i < b->n; i++) {
+			switch (sync_post_record(t, &b->recs[i], err)) {
+			case SYNC_POST_ANSWERED:
+				st->sent++;
+				count(st, &b->recs[i]);
+				break;
+			case SYNC_POST_NOT_SENT:
+			case SYNC_POST_NO_ANSWER:
+				return SYNC_UNREACHABLE;
+			case SYNC_POST_SUSPENDED:
+				return SYNC_SUSPENDED;
+			case SYNC_POST_UNUSABLE:
+				pn_error_prefix(err, "typed record");
+				return SYNC_FAILED;
+			case SYNC_POST_ERROR:
+				return SYNC_FAILED;
+			}
+		}
+	}
 }
 
 enum sync_outcome
@@ -288,6 +409,13 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	if (st == NULL)
 		st = &local;
 	memset(st, 0, sizeof(*st));
+	/* Remembered suspended: nothing is sent until the server lifts it. */
+	if ((rc = term_confirm_active(t)) != 0) {
+		if (rc == 1)
+			pn_error_set(err, PN_E_IO, "server unreachable");
+		out = rc == 1 ? SYNC_UNREACHABLE : SYNC_SUSPENDED;
+		goto done;
+	}
 	if ((rc = term_refresh_trust(t, err)) == 0)
 		rc = term_refresh_deny(t, err);
 	if (rc != 0) {
@@ -298,27 +426,30 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	if (journal_session_each(t->journal, 0, true, declare_one, &w,
 	    err) < 0)
 		goto done;
-	if (w.unreachable) {
-		out = SYNC_UNREACHABLE;
+	if (w.unreachable || w.suspended) {
+		out = w.unreachable ? SYNC_UNREACHABLE : SYNC_SUSPENDED;
 		goto done;
 	}
 	chunk = t->cfg.max_batch < SYNC_CHUNK_MAX ? t->cfg.max_batch :
 	    SYNC_CHUNK_MAX;
 	if ((b.recs = calloc(chunk, sizeof(*b.recs))) == NULL) {
 		pn_error_set(err, PN_E_NOMEM, "out of memory");
-		return SYNC_FAILED;
+		goto done;
 	}
 	b.cap = chunk;
+	if ((out = send_typed(t, &b, st, err)) != SYNC_DONE)
+		goto done;
+	out = SYNC_FAILED;
 	for (;;) {
 		b.n = 0;
-		if (journal_pending_each(t->journal, b.cap, collect, &b,
-		    err) < 0)
+		if (journal_pending_each(t->journal, JOURNAL_SCANNED, b.cap,
+		    collect, &b, err) < 0)
 			goto done;
 		if (b.n == 0)
 			break;
 		rc = send_batch(t, &b, st, err);
-		if (rc == 1) {
-			out = SYNC_UNREACHABLE;
+		if (rc == 1 || rc == 3) {
+			out = rc == 1 ? SYNC_UNREACHABLE : SYNC_SUSPENDED;
 			goto done;
 		}
 		if (rc == 2) {

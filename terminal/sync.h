@@ -16,7 +16,18 @@
 enum sync_outcome {
 	SYNC_DONE,		/* nothing left pending */
 	SYNC_UNREACHABLE,	/* the server is away; records stay pending */
-	SYNC_FAILED		/* an answer could not be used; see err */
+	SYNC_FAILED,		/* an answer could not be used; see err */
+	SYNC_SUSPENDED		/* the server suspended this terminal; records stay pending */
+};
+
+/* What became of one record posted alone (sync_post_record()). */
+enum sync_post {
+	SYNC_POST_ANSWERED,	/* the answer is stored: rec->state says which */
+	SYNC_POST_NOT_SENT,	/* not one byte left: the server cannot have it */
+	SYNC_POST_NO_ANSWER,	/* it may have arrived; no answer, or a 5xx */
+	SYNC_POST_UNUSABLE,	/* an answer that cannot be used (err); still pending */
+	SYNC_POST_SUSPENDED,	/* the terminal is suspended: nothing was judged */
+	SYNC_POST_ERROR		/* journal or memory (err) */
 };
 
 struct sync_stats {
@@ -32,20 +43,36 @@ struct sync_stats {
  * Apply the server's answer to one record: status and its JSON object
  * (a single answer, or one result of a batch). An acceptance or a
  * conflict needs a receipt that verifies against the trust bundle and
- * names this record; any other 4xx is a refusal, stored with its code.
+ * names this record; its value fills a typed record's. A suspended
+ * terminal's answer is remembered and not stored. Any other 4xx is a
+ * refusal, stored with its code and the server's French message.
  * Returns 0 when stored (rec updated), 1 when the answer cannot be used
- * and the record stays pending (err says why), -1 on a journal error.
+ * and the record stays pending (err says why), 2 when the terminal is
+ * suspended (the record as it was), -1 on a journal error.
  */
 int sync_apply_answer(struct term *t, struct journal_record *rec, long status,
     const json_t *answer, struct pn_error *err);
 
-/* Declare one session to the server: 0 declared, 1 unreachable, -1 refused (err). */
+/*
+ * POST one record to /api/v1/redemptions and apply the answer. A typed
+ * record is only ever sent so, never in a batch. err says why for every
+ * outcome but SYNC_POST_ANSWERED and SYNC_POST_SUSPENDED.
+ */
+enum sync_post sync_post_record(struct term *t, struct journal_record *rec,
+    struct pn_error *err);
+
+/*
+ * Declare one session to the server: 0 declared, 1 unreachable, 2 the
+ * terminal is suspended, -1 refused (err, with the server's message).
+ */
 int sync_declare_session(struct term *t, const struct journal_session *s,
     struct pn_error *err);
 
 /*
  * Refresh the trust bundle and deny list, declare undeclared sessions,
- * then send every pending record in batches. st may be NULL.
+ * then send every pending record: typed ones one by one, scanned ones in
+ * batches. A terminal remembered suspended asks first whether it still
+ * is. st may be NULL.
  */
 enum sync_outcome sync_run(struct term *t, struct sync_stats *st,
     struct pn_error *err);

@@ -9,8 +9,14 @@
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
 #include "passnum/voucher.h"
+#include "server_codes.h"
 #include "terminal.h"
 #include "verdict.h"
+
+const char verdict_suspended_text[] = "ce poste est suspendu en attente de "
+    "vérification : trop de clés de contrôle erronées y ont été tapées. Le "
+    "Département doit le réactiver ; d'ici là, aucun chèque ne peut y être "
+    "encaissé, ni en ligne ni hors ligne. Contactez le Département";
 
 void
 verdict_set(struct verdict *v, enum verdict_kind kind, int exit_code,
@@ -53,6 +59,13 @@ verdict_from_reason(struct verdict *out, enum pn_reason r,
 		    pn_reason_message(r, PN_LANG_FR));
 	verdict_set(out, VERDICT_REFUSED, code, "REFUSÉ — %s — chèque %s "
 	    "(motif %d)", why, serial, (int)r);
+}
+
+void
+verdict_suspended(struct verdict *out)
+{
+	verdict_set(out, VERDICT_REFUSED, TERM_EXIT_SUSPENDED, "REFUSÉ — %s "
+	    "(code %d)", verdict_suspended_text, SERVER_CODE_SUSPENDED);
 }
 
 bool

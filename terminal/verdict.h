@@ -34,6 +34,15 @@ void verdict_set(struct verdict *v, enum verdict_kind kind, int exit_code,
 void verdict_from_reason(struct verdict *out, enum pn_reason r,
     const struct pn_voucher *v);
 
+/*
+ * This terminal is suspended (server_codes.h, SERVER_CODE_SUSPENDED): the
+ * French explanation, and the verdict for a voucher presented meanwhile
+ * (exit code TERM_EXIT_SUSPENDED). Told by the terminal itself, because
+ * it must be told offline too.
+ */
+extern const char verdict_suspended_text[];
+void verdict_suspended(struct verdict *out);
+
 /* True when out is a terminal and NO_COLOR is not set (no-color.org). */
 bool verdict_colour_wanted(FILE *out);
 

@@ -1,4 +1,4 @@
-/* test_terminal_journal.c -- the terminal's journal, config file and verdict lines, without a server.
+/* test_terminal_journal.c -- the terminal's journal, config file, typed entries and verdict lines, without a server.
  *
  * The unit-test rule links the server's and the library's archives only,
  * so the terminal modules under test are compiled in here, as the fuzz
@@ -19,6 +19,7 @@
 
 #include "../../terminal/config.c"
 #include "../../terminal/journal.c"
+#include "../../terminal/typed.c"
 #include "../../terminal/verdict.c"
 #include "passnum/passnum.h"
 
@@ -80,8 +81,22 @@ make_record(struct journal_record *rec, uint64_t serial)
 	(void)snprintf(rec->r.voucher, sizeof(rec->r.voucher), "PN1:TEST%llu",
 	    (unsigned long long)serial);
 	rec->serial = serial;
+	rec->has_value = true;
 	rec->value_cents = 1000;
 	rec->expires_at = 1798761599;
+}
+
+/* A voucher typed by hand: its text, no value, no expiry. */
+static void
+make_typed(struct journal_record *rec, uint64_t serial, const char *key)
+{
+	memset(rec, 0, sizeof(*rec));
+	randombytes_buf(rec->r.id, sizeof(rec->r.id));
+	rec->r.terminal = 7;
+	memset(rec->r.session, 0xab, sizeof(rec->r.session));
+	rec->r.terminal_time = 1795000200;
+	pn_typed_voucher_format(serial, key, rec->r.voucher);
+	rec->serial = serial;
 }
 
 static int
@@ -141,6 +156,238 @@ test_journal_records(void **state)
 	assert_int_equal(journal_history_each(j, 2, count_cb, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(journal_pending_count(j, &err), 1);
+	journal_close(j);
+}
+
+static int
+keep_serial(const struct journal_record *rec, void *arg)
+{
+	uint64_t *serials = arg;
+
+	serials[serials[0] + 1] = rec->serial;
+	serials[0]++;
+	return 0;
+}
+
+static void
+test_journal_typed_records(void **state)
+{
+	uint8_t pk[32], sk[64];
+	struct journal_record rec, held;
+	struct pn_error err;
+	struct journal *j = fresh_journal("typed.sqlite");
+	uint64_t serials[8];
+
+	(void)state;
+	crypto_sign_keypair(pk, sk);
+	add_session(j, 0xab);
+	/* Stored before its value is known; signed over the typed text. */
+	make_typed(&rec, 43, "K7QM4XRT");
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), 0);
+	assert_true(rec.typed);
+	assert_true(pn_redemption_verify(&rec.r, pk));
+	assert_int_equal(journal_record_by_serial(j, 43, &held, &err), 1);
+	assert_true(held.typed);
+	assert_false(held.has_value);
+	assert_int_equal(held.expires_at, 0);
+	assert_string_equal(held.r.voucher, "PNK1:43:K7QM4XRT");
+
+	/* The guard on serials holds across the two kinds, both ways. */
+	make_record(&held, 43);
+	assert_int_equal(journal_record_add(j, &held, sk, &err), 1);
+	assert_true(held.typed);
+	make_record(&held, 44);
+	assert_int_equal(journal_record_add(j, &held, sk, &err), 0);
+	make_typed(&held, 44, "23456789");
+	assert_int_equal(journal_record_add(j, &held, sk, &err), 1);
+	assert_false(held.typed);
+
+	/* Sync sends typed ones alone, scanned ones in batches. */
+	serials[0] = 0;
+	assert_int_equal(journal_pending_each(j, JOURNAL_TYPED, 0, keep_serial,
+	    serials, &err), 0);
+	assert_int_equal(serials[0], 1);
+	assert_int_equal(serials[1], 43);
+	serials[0] = 0;
+	assert_int_equal(journal_pending_each(j, JOURNAL_SCANNED, 0,
+	    keep_serial, serials, &err), 0);
+	assert_int_equal(serials[0], 1);
+	assert_int_equal(serials[1], 44);
+	serials[0] = 0;
+	assert_int_equal(journal_pending_each(j, JOURNAL_ANY, 0, keep_serial,
+	    serials, &err), 0);
+	assert_int_equal(serials[0], 2);
+
+	/* The receipt's value fills it when the answer comes. */
+	rec.state = JOURNAL_ACCEPTED;
+	rec.has_value = true;
+	rec.value_cents = 1000;
+	(void)snprintf(rec.receipt, sizeof(rec.receipt), "AQID");
+	assert_int_equal(journal_record_update(j, &rec, &err), 0);
+	assert_int_equal(journal_record_by_serial(j, 43, &held, &err), 1);
+	assert_true(held.has_value);
+	assert_int_equal(held.value_cents, 1000);
+	assert_int_equal(held.state, JOURNAL_ACCEPTED);
+
+	/* Never sent: withdrawn while pending, and then never again. */
+	make_typed(&rec, 45, "ABCDEFGH");
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), 0);
+	rec.http_status = 0;
+	(void)snprintf(rec.message, sizeof(rec.message), "non envoyé");
+	assert_int_equal(journal_record_withdraw(j, &rec, &err), 0);
+	assert_int_equal(rec.state, JOURNAL_REFUSED);
+	assert_int_equal(journal_record_withdraw(j, &rec, &err), 1);
+	assert_int_equal(journal_record_by_serial(j, 45, &held, &err), 0);
+	assert_int_equal(journal_pending_count(j, &err), 1);
+	/* An answer stored first is not overwritten by a withdrawal. */
+	make_typed(&rec, 46, "ABCDEFGH");
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), 0);
+	rec.state = JOURNAL_ACCEPTED;
+	rec.has_value = true;
+	(void)snprintf(rec.receipt, sizeof(rec.receipt), "AQID");
+	assert_int_equal(journal_record_update(j, &rec, &err), 0);
+	assert_int_equal(journal_record_withdraw(j, &rec, &err), 1);
+	assert_int_equal(journal_record_by_serial(j, 46, &held, &err), 1);
+	assert_int_equal(held.state, JOURNAL_ACCEPTED);
+
+	/* A scanned record must come with its value. */
+	make_record(&rec, 47);
+	rec.has_value = false;
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), -1);
+	journal_close(j);
+}
+
+/* Rows a typed record may not hold: each one refused by the loader. */
+static void
+test_journal_typed_damaged(void **state)
+{
+	static const struct {
+		const char *values;
+		const char *why;
+	} rows[] = {
+		/* The text names another serial than the guard holds. */
+		{ "'PNK1:9:K7QM4XRT', 10, NULL, NULL, 'pending', 0",
+		    "names another serial" },
+		/* Not a typed text that reads. */
+		{ "'PNK1:10:K7QM4XR', 10, NULL, NULL, 'pending', 0",
+		    "does not read" },
+		/* A scanned voucher without its value. */
+		{ "'PN1:X', 10, NULL, 0, 'pending', 0", "missing for a scanned" },
+		/* Taken offline. */
+		{ "'PNK1:10:K7QM4XRT', 10, NULL, NULL, 'pending', 1",
+		    "taken offline" },
+		/* Accepted, without the receipt's value. */
+		{ "'PNK1:10:K7QM4XRT', 10, NULL, NULL, 'accepted', 0",
+		    "without its value" },
+	};
+	char sql[512], name[32];
+	struct pn_error err;
+	struct journal *j;
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		(void)snprintf(name, sizeof(name), "typed-bad-%zu.sqlite", i);
+		j = fresh_journal(name);
+		add_session(j, 0xab);
+		(void)snprintf(sql, sizeof(sql), "PRAGMA foreign_keys = OFF;"
+		    "INSERT INTO record (counter, "
+		    "redemption_id, session, terminal, terminal_time, "
+		    "signature, voucher, serial, value_cents, expires_at, "
+		    "state, offline, receipt, updated_at) VALUES (3, "
+		    "zeroblob(16), zeroblob(16), 7, 0, zeroblob(64), %s, 'AQID', "
+		    "0)", rows[i].values);
+		assert_int_equal(sqlite3_exec(j->db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+		n = 0;
+		assert_int_equal(journal_history_each(j, 0, count_cb, &n,
+		    &err), -1);
+		assert_int_equal(n, 0);
+		assert_non_null(strstr(err.message, "journal record 3"));
+		if (strstr(err.message, rows[i].why) == NULL)
+			fail_msg("'%s' does not say '%s'", err.message,
+			    rows[i].why);
+		journal_close(j);
+	}
+}
+
+/*
+ * A journal of schema 1, as the previous terminal wrote it (migrations[0]
+ * is that schema, never edited), opened by this one: migrated to the
+ * current schema in place, its records kept and still guarded.
+ */
+static void
+test_journal_migration(void **state)
+{
+	uint8_t pk[32], sk[64];
+	struct journal_record rec, held;
+	char path[128];
+	struct pn_error err;
+	struct journal *j;
+	sqlite3 *db;
+	int n = 0;
+
+	(void)state;
+	crypto_sign_keypair(pk, sk);
+	(void)snprintf(path, sizeof(path), "%s/v1.sqlite", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, migrations[0], NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1;"
+	    "INSERT INTO session VALUES (zeroblob(16), 'démarches', 1795000000,"
+	    " 120, 1, 1, 0);"
+	    "INSERT INTO record (counter, redemption_id, session, terminal, "
+	    "terminal_time, voucher, signature, serial, value_cents, "
+	    "expires_at, state, offline, updated_at) VALUES "
+	    "(1, randomblob(16), zeroblob(16), 7, 1, 'PN1:A', zeroblob(64), 41,"
+	    " 1000, 1798761599, 'pending', 1, 0),"
+	    "(2, randomblob(16), zeroblob(16), 7, 2, 'PN1:B', zeroblob(64), 42,"
+	    " 500, 1798761599, 'refused', 0, 0);"
+	    "INSERT INTO meta VALUES ('deny_fresh_at', 1795000000);", NULL,
+	    NULL, NULL), SQLITE_OK);
+	/* schema 1 could not hold a record without its value. */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO record (counter, "
+	    "redemption_id, session, terminal, terminal_time, voucher, "
+	    "signature, serial, value_cents, expires_at, state, offline, "
+	    "updated_at) VALUES (3, randomblob(16), zeroblob(16), 7, 3, "
+	    "'PNK1:43:K7QM4XRT', zeroblob(64), 43, NULL, NULL, 'pending', 0, "
+	    "0)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_non_null(j = journal_open(path, false, &err));
+	assert_int_equal(user_version(j, &n, &err), 0);
+	assert_int_equal(n, JOURNAL_SCHEMA_VERSION);
+	n = 0;
+	assert_int_equal(journal_history_each(j, 0, count_cb, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(journal_record_by_serial(j, 41, &held, &err), 1);
+	assert_true(held.has_value);
+	assert_int_equal(held.value_cents, 1000);
+	assert_int_equal(held.expires_at, 1798761599);
+	assert_true(held.offline);
+	assert_int_equal(journal_meta_get(j, "deny_fresh_at", &held.decided_at,
+	    &err), 0);
+	assert_int_equal(held.decided_at, 1795000000);
+	/* The guard was made again with the table. */
+	make_record(&rec, 41);
+	memset(rec.r.session, 0, sizeof(rec.r.session));
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), 1);
+	make_typed(&rec, 43, "K7QM4XRT");
+	memset(rec.r.session, 0, sizeof(rec.r.session));
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), 0);
+	assert_int_equal(rec.r.counter, 3);
+	assert_int_equal(journal_pending_count(j, &err), 2);
+	/* Foreign keys are on again after the migration. */
+	memset(rec.r.session, 0x11, sizeof(rec.r.session));
+	make_typed(&rec, 48, "K7QM4XRT");
+	memset(rec.r.session, 0x11, sizeof(rec.r.session));
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), -1);
+	journal_close(j);
+
+	/* Opened again: nothing more to do. */
+	assert_non_null(j = journal_open(path, false, &err));
+	assert_int_equal(journal_pending_count(j, &err), 2);
 	journal_close(j);
 }
 
@@ -216,6 +463,89 @@ test_journal_version(void **state)
 	assert_non_null(strstr(err.message, "schema version 9"));
 	(void)snprintf(path, sizeof(path), "%s/missing.sqlite", dir);
 	assert_null(journal_open(path, false, &err));
+}
+
+/* Each way a person types a serial and its key, and what is read. */
+static void
+test_typed_entry(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *key;
+		enum typed_kind kind;
+		uint64_t serial;
+		const char *canonical;
+		int status;		/* of the serial or the key */
+	} cases[] = {
+		{ "PN1:ABC", NULL, TYPED_NOT, 0, NULL, 0 },
+		{ "HELLO", NULL, TYPED_NOT, 0, NULL, 0 },
+		{ "", NULL, TYPED_NOT, 0, NULL, 0 },
+		{ "0000 0000 0001 3", NULL, TYPED_NO_KEY, 1, NULL, 0 },
+		{ "  0000000000013", NULL, TYPED_NO_KEY, 1, NULL, 0 },
+		{ "0000 0000 0001 3 K7QM-4XRT", NULL, TYPED_FULL, 1,
+		    "K7QM4XRT", 0 },
+		{ "0000-0000-0001-3-k7qm-4xrt", NULL, TYPED_FULL, 1,
+		    "K7QM4XRT", 0 },
+		{ "0000000000013K7QM4XRT", NULL, TYPED_FULL, 1, "K7QM4XRT", 0 },
+		/* A key of digits only, and one starting with digits. */
+		{ "0000 0000 0001 3 2345 6789", NULL, TYPED_FULL, 1,
+		    "23456789", 0 },
+		{ "0000 0000 0001 3 23QM-4XRT", NULL, TYPED_FULL, 1,
+		    "23QM4XRT", 0 },
+		{ "0000 0000 0001 3", "K7QM 4XRT", TYPED_FULL, 1, "K7QM4XRT",
+		    0 },
+		/* The key's faults, named as such. */
+		{ "0000 0000 0001 3 K7QM-4XR", NULL, TYPED_BAD_KEY, 1, NULL,
+		    PN_CONTROL_KEY_LENGTH },
+		{ "0000 0000 0001 3 K7QO-4XRT", NULL, TYPED_BAD_KEY, 1, NULL,
+		    PN_CONTROL_KEY_BAD_CHAR },
+		{ "0000 0000 0001 3 0K7Q-M4XR", NULL, TYPED_BAD_KEY, 1, NULL,
+		    PN_CONTROL_KEY_BAD_CHAR },
+		{ "0000 0000 0001 3 2345 6780", NULL, TYPED_BAD_KEY, 1, NULL,
+		    PN_CONTROL_KEY_BAD_CHAR },
+		{ "0000 0000 0001 3 K7QM-4XRTZ", NULL, TYPED_BAD_KEY, 1, NULL,
+		    PN_CONTROL_KEY_LENGTH },
+		{ "0000 0000 0001 3", "", TYPED_BAD_KEY, 1, NULL,
+		    PN_CONTROL_KEY_EMPTY },
+		/* The serial's faults. */
+		{ "0000 0000 0001 4", NULL, TYPED_BAD_SERIAL, 0, NULL,
+		    PN_SERIAL_CHECK },
+		{ "0000 0000 0001 4 K7QM-4XRT", NULL, TYPED_BAD_SERIAL, 0,
+		    NULL, PN_SERIAL_CHECK },
+		{ "0000 0000 0001 34", NULL, TYPED_BAD_SERIAL, 0, NULL,
+		    PN_SERIAL_LENGTH },
+		{ "0000 0000 0001 3 K7QM-4XRT", "K7QM-4XRT", TYPED_BAD_SERIAL,
+		    0, NULL, PN_SERIAL_BAD_CHAR },
+		{ "12AB", NULL, TYPED_BAD_SERIAL, 0, NULL, PN_SERIAL_EMPTY },
+	};
+	char long_text[TYPED_ENTRY_MAX + 8];
+	struct typed_entry te;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		typed_entry_parse(cases[i].text, strlen(cases[i].text),
+		    cases[i].key, &te);
+		if (te.kind != cases[i].kind)
+			fail_msg("'%s': kind %d, %d expected", cases[i].text,
+			    (int)te.kind, (int)cases[i].kind);
+		if (te.kind != TYPED_NOT && te.kind != TYPED_BAD_SERIAL)
+			assert_int_equal(te.serial, cases[i].serial);
+		if (te.kind == TYPED_FULL)
+			assert_string_equal(te.key, cases[i].canonical);
+		if (te.kind == TYPED_BAD_KEY)
+			assert_int_equal(te.key_status, cases[i].status);
+		if (te.kind == TYPED_BAD_SERIAL)
+			assert_int_equal(te.serial_status, cases[i].status);
+	}
+	/* A NUL byte inside: scanned, and unreadable there. */
+	typed_entry_parse("0000 0000 0001 3\0K7QM", 21, NULL, &te);
+	assert_int_equal(te.kind, TYPED_NOT);
+	memset(long_text, '1', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	typed_entry_parse(long_text, strlen(long_text), NULL, &te);
+	assert_int_equal(te.kind, TYPED_BAD_SERIAL);
+	assert_int_equal(te.serial_status, PN_SERIAL_LENGTH);
 }
 
 static const char good_config[] =
@@ -304,6 +634,13 @@ test_verdict_lines(void **state)
 	assert_int_equal(out.exit_code, 10);
 	assert_null(strstr(out.text, "0000 0012 3456"));
 	assert_non_null(strstr(out.text, "tapez le numéro imprimé"));
+	/* A suspended terminal: its own exit code, the code to quote. */
+	verdict_suspended(&out);
+	assert_int_equal(out.kind, VERDICT_REFUSED);
+	assert_int_equal(out.exit_code, TERM_EXIT_SUSPENDED);
+	assert_non_null(strstr(out.text, "REFUSÉ — ce poste est suspendu"));
+	assert_non_null(strstr(out.text, "Le Département doit le réactiver"));
+	assert_non_null(strstr(out.text, "(code 4009)"));
 }
 
 int
@@ -311,9 +648,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_journal_records),
+		cmocka_unit_test(test_journal_typed_records),
+		cmocka_unit_test(test_journal_typed_damaged),
+		cmocka_unit_test(test_journal_migration),
 		cmocka_unit_test(test_journal_damaged_row),
 		cmocka_unit_test(test_journal_sessions),
 		cmocka_unit_test(test_journal_version),
+		cmocka_unit_test(test_typed_entry),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_verdict_lines),
 	};
