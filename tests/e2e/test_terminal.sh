@@ -102,9 +102,6 @@ TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
 add_venue "Médiathèque de Rezé" $SIRET1 FR7630006000011234567890189
 add_venue "Espace numérique Bouguenais" $SIRET2 \
     "FR35 1005 7190 0300 0200 0300 190"
-# The scenario takes many vouchers of one booklet in one session; the
-# programme's limit per booklet and session (schema 10) is raised for it.
-sqlite3 "$DB" "UPDATE programme SET max_per_session = 100"
 check "passnumd starts" start
 # Restarts must find the server where the terminals were told it is.
 sed -i "s/^port = 0$/port = $PORT/" "$CFG"
