@@ -41,6 +41,7 @@ struct judged {
 	bool typed;			/* serial and control key */
 	char key[PN_CONTROL_KEY_SIZE];
 	int64_t at;			/* judged at this time */
+	bool backdated;			/* before the terminal's previous exchange */
 	int flags;			/* STORE_FLAG_* known before the store */
 	char *accepted;			/* its answer if accepted, rendered */
 	enum err_code refusal;		/* 0: passed to the store */
@@ -161,15 +162,7 @@ judge(const struct judging *g, struct judged *j)
 	 * at its own time when that is recent enough: a voucher taken on
 	 * its last day is still paid.
 	 */
-	if (g->offline && r->terminal_time < g->earliest) {
-		(void)snprintf(j->detail, sizeof(j->detail), "terminal_time "
-		    "%lld is before %lld, the terminal's previous exchange "
-		    "less the clock tolerance", (long long)r->terminal_time,
-		    (long long)g->earliest);
-		j->refusal = ERR_RECORD_BACKDATED;
-		j->reason = -1;
-		return;
-	}
+	j->backdated = g->offline && r->terminal_time < g->earliest;
 	if (g->offline && r->terminal_time < g->now &&
 	    r->terminal_time >= g->now - (int64_t)g->grace)
 		at = r->terminal_time;
@@ -177,7 +170,15 @@ judge(const struct judging *g, struct judged *j)
 		j->flags |= STORE_FLAG_LATE_SYNC;
 	j->at = at;
 	if (pn_typed_voucher_is(r->voucher, strlen(r->voucher))) {
-		judge_typed(j);
+		/*
+		 * Online only: the terminal cannot check a key, and a batch
+		 * would be judged at the terminal's time.
+		 */
+		if (g->offline)
+			refuse(j, ERR_TYPED_ONLINE_ONLY, -1, "a typed voucher "
+			    "is sent alone to POST /api/v1/redemptions");
+		else
+			judge_typed(j);
 		return;	/* no answer rendered: its value is not known yet */
 	}
 	why = pn_voucher_from_text(r->voucher, strlen(r->voucher), &j->v);
@@ -388,6 +389,10 @@ store_refusal(int result, const char **detail)
 		*detail = "as many vouchers of this booklet as the programme's "
 		    "max_per_session are accepted in this session already";
 		return ERR_BOOKLET_SESSION_LIMIT;
+	case STORE_REDEEM_BACKDATED:
+		*detail = "terminal_time is before the terminal's previous "
+		    "exchange with the server, less the clock tolerance";
+		return ERR_RECORD_BACKDATED;
 	case STORE_REDEEM_OUTSIDE_HOURS:
 		*detail = "now is outside the session's hours, from one hour "
 		    "before its start to one hour after its end";
@@ -450,6 +455,7 @@ hand_over(struct judged *recs, struct store_redeem_record *out, size_t from,
 		memcpy(out[i].key, recs[i].key, sizeof(out[i].key));
 		out[i].at = recs[i].at;
 		out[i].flags = recs[i].flags;
+		out[i].backdated = recs[i].backdated;
 		out[i].answer = recs[i].accepted;
 		recs[i].accepted = NULL;	/* the store's now */
 		out[i].terminal_time = recs[i].rec.terminal_time;

@@ -735,7 +735,8 @@ enum store_redeem_result {
 	STORE_REDEEM_SUSPENDED,		/* the terminal was suspended meanwhile */
 	STORE_REDEEM_BOOKLET_LIMIT,	/* its booklet's share of the session is taken */
 	STORE_REDEEM_OUTSIDE_HOURS,	/* online, outside its session's hours */
-	STORE_REDEEM_REFUSED		/* typed: refused by the rules' check (reason) */
+	STORE_REDEEM_REFUSED,		/* typed: refused by the rules' check (reason) */
+	STORE_REDEEM_BACKDATED		/* offline, dated before the previous exchange */
 };
 
 /* Bits of redemption.flags: what an approver should look at. */
@@ -790,6 +791,11 @@ struct store_redeem_record {
 	uint64_t counter;
 	int flags;			/* STORE_FLAG_*, the store may add some */
 	int reason;			/* out, for STORE_REDEEM_REFUSED: the check's */
+	/*
+	 * Dated before the terminal's previous exchange: refused, unless it
+	 * is a record stored already (its answer is sent again).
+	 */
+	bool backdated;
 	bool refused;			/* refused before the store: skipped */
 	/*
 	 * In: the answer to send if the record is accepted, rendered

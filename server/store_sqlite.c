@@ -396,8 +396,9 @@ static const struct {
 	  " FROM voucher v JOIN programme p ON p.id = v.programme_id"
 	  " WHERE v.serial = ?1" },
 	{ offsetof(struct store, key_failure_insert),
-	  "INSERT INTO control_key_failure (at, terminal_id, venue_id, serial)"
-	  " VALUES (?1, ?2, ?3, ?4)" },
+	  "INSERT INTO control_key_failure (at, terminal_id, venue_id, serial,"
+	  " redemption_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+	  " ON CONFLICT (redemption_id) DO NOTHING" },
 	{ offsetof(struct store, key_failure_count),
 	  "SELECT (SELECT count(*) FROM control_key_failure"
 	  "  WHERE terminal_id = ?1 AND at > ?3),"

@@ -167,9 +167,13 @@ key_failure(struct store *s, struct redeem_job *j,
 	sqlite3_bind_int64(s->key_failure_insert, 3, t->venue_id);
 	sqlite3_bind_int64(s->key_failure_insert, 4,
 	    (int64_t)r->voucher->serial);
+	sqlite3_bind_blob(s->key_failure_insert, 5, r->redemption_id, 16,
+	    SQLITE_STATIC);
 	if (sq_step_done(s, s->key_failure_insert, "recording a wrong "
 	    "control key", err) != 0)
 		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 0;	/* the same record again: counted once */
 	(void)snprintf(actor, sizeof(actor), "terminal:%lld",
 	    (long long)t->id);
 	(void)snprintf(detail, sizeof(detail), "{\"serial\":%llu,"
@@ -296,6 +300,11 @@ redeem_one(struct store *s, struct redeem_job *j,
 		return rc < 0 ? -1 : 0;
 	if (j->suspended) {
 		r->result = STORE_REDEEM_SUSPENDED;
+		return 0;
+	}
+	/* After the stored answer: a retry of a record taken is answered. */
+	if (r->backdated) {
+		r->result = STORE_REDEEM_BACKDATED;
 		return 0;
 	}
 	rc = sq_training_by_uid(s, r->session_uid, &session, err);

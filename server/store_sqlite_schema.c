@@ -408,7 +408,9 @@ const char *const store_migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
 	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
-	"  serial INTEGER NOT NULL"
+	"  serial INTEGER NOT NULL,"
+	/* A record sent again after a lost answer counts once. */
+	"  redemption_id BLOB NOT NULL UNIQUE CHECK (length(redemption_id) = 16)"
 	") STRICT;"
 	"CREATE INDEX control_key_failure_terminal"
 	"  ON control_key_failure (terminal_id, at);"

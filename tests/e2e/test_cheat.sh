@@ -4,8 +4,8 @@
 # window. Each attempt is made as the attacker would, with the real server.
 #
 # pn-termsign plays the terminals' device keys; libfaketime moves the clock
-# of every program (as in test_settle.sh): 25 November 2026, then 1, 2 and 4
-# December.
+# of every program (as in test_settle.sh): 25 and 26 November 2026, then 1, 2
+# and 4 December.
 . "$(dirname "$0")/lib.sh"
 
 D="$OUT/data"
@@ -186,7 +186,9 @@ check "each declares a session starting now: 201" test "$code" = 201
 # The look-up that handed any voucher's text to any terminal is gone.
 tcall "$KB1" $TB1 GET /api/v1/terminal/vouchers/13
 answered "GET /api/v1/terminal/vouchers/13: no such route" 404 1001
-# With guessed control keys: one record a serial, 1 to 1000, in one batch.
+# With guessed control keys, one record a serial, 1 to 1000: first in one
+# batch, where typed vouchers are not judged at all, then one request a
+# serial, as the terminal sends a typed voucher.
 awk 'BEGIN { a = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; srand(7);
     for (s = 1; s <= 1000; s++) { k = "";
 	for (i = 0; i < 8; i++) k = k substr(a, int(rand() * 31) + 1, 1);
@@ -197,14 +199,23 @@ while read -r g; do
 done <"$OUT/guesses" >"$OUT/records"
 batch "$KB1" $TB1 "$OUT/records"
 check "the batch of 1,000 guesses is answered: 200" test "$code" = 200
-check "1,000 results" test "$(sed -n '$=' "$OUT/results")" = 1000
-check "none accepted" test "$(grep -c '"outcome":"accepted"' "$OUT/results")" = 0
+check "each refused unjudged: typed vouchers go online, alone (4029)" test \
+    "$(grep -c '"code":4029,.*"status":422' "$OUT/results")" = 1000
+check "nothing counted yet" test "$(q "SELECT count(*) FROM control_key_failure")" = 0
+: >"$OUT/answers"
+while read -r g; do
+	redeem "$KB1" $TB1 "$SB1" "$g"
+	printf '%s %s\n' "$code" "$(grep -o '"code":[0-9]*' "$OUT/body")" \
+	    >>"$OUT/answers"
+done <"$OUT/guesses"
+check "1,000 answers" test "$(sed -n '$=' "$OUT/answers")" = 1000
+check "none accepted" test "$(grep -c '^200' "$OUT/answers")" = 0
 check "the first 5: wrong serial or control key (422, 4024)" test \
-    "$(head -5 "$OUT/results" | grep -c '"code":4024,.*"status":422')" = 5
+    "$(head -5 "$OUT/answers" | grep -c '^422 "code":4024$')" = 5
 check "the 995 after: the terminal is suspended (403, 4009)" test \
-    "$(tail -n 995 "$OUT/results" | grep -c '"code":4009,.*"status":403')" = 995
-check "in French: numéro ou clé de contrôle erronés" \
-    grep -qF "numéro ou clé de contrôle erronés" "$OUT/results"
+    "$(tail -n 995 "$OUT/answers" | grep -c '^403 "code":4009$')" = 995
+check "in French: ce poste est suspendu" grep -qF "ce poste est suspendu" \
+    "$OUT/body"
 check "no voucher changed hands" test "$(redeemed)" = 0
 check "5 wrong keys recorded, by terminal and venue" test "$(q "SELECT
     count(*) || ' ' || group_concat(DISTINCT terminal_id) || ' ' ||
@@ -256,6 +267,15 @@ answered "typed again: already used (409, 4020)" 409 4020
 redeem "$KA" $TA "$SA" "$(typed 13 "$K3")"
 answered "voucher 13 with voucher 3's key: 422, 4024" 422 4024
 check "in French" grep -qF "numéro ou clé de contrôle erronés" "$OUT/body"
+tcall "$KA" $TA POST /api/v1/redemptions "$OUT/record.json"
+answered "the same record sent again (a lost answer): 422, 4024" 422 4024
+check "... and counted once" test "$(q "SELECT count(*) FROM
+    control_key_failure WHERE terminal_id = $TA")" = 1
+record "$KA" $TA "$SA" "$(typed 4 "$(key 4)")" >"$OUT/records"
+batch "$KA" $TA "$OUT/records"
+check "a typed voucher in a batch: 422, 4029, not judged" sh -c "
+    grep -qF '\"code\":4029,' '$OUT/results' &&
+    [ \"\$(sqlite3 '$DB' 'SELECT status FROM voucher WHERE serial = 4')\" = issued ]"
 redeem "$KA" $TA "$SA" "$(typed 999999 "$K3")"
 answered "a serial never issued looks the same: 422, 4024" 422 4024
 redeem "$KA" $TA "$SA" "PNK1:13:K7QM"
@@ -310,9 +330,13 @@ answered "a session started an hour ago, the terminal online: 422, 4026" 422 402
 check "nothing written" test "$(q "SELECT count(*) FROM training_session")" = "$before"
 session "$KA" $TA "$(hex16)" $(( $(now) - 600 ))
 check "one started 10 minutes ago (within the tolerance): 201" test "$code" = 201
-# Terminal C talks to the server today, then goes offline.
+stop
+
+# Terminal C talks to the server on 26 November, then goes offline.
+at "2026-11-26 10:00:00"
+check "passnumd starts (26 November)" start
 tcall "$KC" $TC GET /api/v1/terminal
-check "terminal C's last exchange: 25 November" test "$code" = 200
+check "terminal C's last exchange: 26 November" test "$code" = 200
 stop
 
 # --- 1 December: terminal C comes back after three days offline -------------------
@@ -321,15 +345,15 @@ check "passnumd starts (1 December)" start
 SC=$(hex16)
 session "$KC" $TC "$SC" "$(date -u -d '2026-11-28 10:00' +%s)" 90
 check "a session opened offline on 28 November: 201" test "$code" = 201
-session "$KC" $TC "$(hex16)" "$(date -u -d '2026-11-24 10:00' +%s)" 90
-answered "one dated 24 November, before its last exchange: 422, 4026" 422 4026
+session "$KC" $TC "$(hex16)" "$(date -u -d '2026-11-25 14:00' +%s)" 90
+answered "one dated 25 November, before its last exchange: 422, 4026" 422 4026
 check "in French" grep -qF "séance datée trop loin dans le passé" "$OUT/body"
 T28=$(date -u -d '2026-11-28 10:30' +%s)
 {
 	record "$KC" $TC "$SC" "$(voucher 41)" --time "$T28"; echo
 	record "$KC" $TC "$SC" "$(voucher 51)" --time $((T28 + 8 * 3600)); echo
 	record "$KC" $TC "$SC" "$(voucher 61)" \
-	    --time "$(date -u -d '2026-11-24 11:00' +%s)"; echo
+	    --time "$(date -u -d '2026-11-25 14:30' +%s)"; echo
 } >"$OUT/records"
 batch "$KC" $TC "$OUT/records"
 check "the offline records: 200" test "$code" = 200
@@ -343,6 +367,19 @@ check "voucher 61, dated before the last exchange: 422, 4027" sh -c \
 check "41 is flagged synced late; 51 synced late and outside the hours" test \
     "$(q "SELECT group_concat(flags, ' ') FROM (SELECT flags FROM redemption
     WHERE serial IN (41, 51) ORDER BY serial)")" = "2 3"
+cp "$OUT/records" "$OUT/records.first"
+cp "$OUT/results" "$OUT/results.first"
+# Ten minutes later (its contact times set back in the database), the
+# terminal sends the same records again, its first answer lost: those
+# stored get their answers, dated before its previous exchange or not.
+q "UPDATE terminal SET seen_at = seen_at - 600, contact_since =
+    contact_since - 600 WHERE id = $TC"
+batch "$KC" $TC "$OUT/records.first"
+check "the same records again: the stored answers, byte for byte" sh -c "
+    sed -n 1,2p '$OUT/results.first' >'$OUT/a' && sed -n 1,2p '$OUT/results' >'$OUT/b' &&
+    cmp -s '$OUT/a' '$OUT/b'"
+check "the third is still refused (4027)" sh -c \
+    "sed -n 3p '$OUT/results' | grep -qF '\"code\":4027,'"
 redeem "$KC" $TC "$SC" "$(voucher 71)"
 answered "online now, in the session of 28 November: 422, 4028" 422 4028
 check "in French" grep -qF "en dehors des heures de la séance" "$OUT/body"
