@@ -206,7 +206,8 @@ refused "a draft cannot be marked paid" BATCH_WRONG_STATE -- \
     --date 2026-11-10
 refused "an unknown batch" BATCH_NOT_FOUND -- \
     settle approve --batch PN-2026-10-09 --as bob
-admin settle approve --batch PN-2026-10-01 --as bob --sepa 03
+admin settle approve --batch PN-2026-10-01 --as bob --sepa 03 \
+    --acknowledge-alerts
 said 0 "approved by bob" "bob approves October, pain.001.001.03"
 refused "approving twice" BATCH_WRONG_STATE -- \
     settle approve --batch PN-2026-10-01 --as bob
@@ -334,11 +335,12 @@ q "UPDATE settlement_line SET iban = 'FR7630006000011234567890188' WHERE
     siret = '$SIRET1' AND batch_id = (SELECT id FROM settlement_batch WHERE
     reference = 'PN-2026-11-02')"
 refused "an invalid IBAN refuses the payment file, naming the venue" \
-    "EXPORT_REFUSED" -- settle approve --batch PN-2026-11-02 --as bob
+    "EXPORT_REFUSED" -- settle approve --batch PN-2026-11-02 --as bob \
+    --acknowledge-alerts
 check "and the message names the venue" grep -q "Médiathèque\|Mediatheque\|$SIRET1" "$OUT/stderr"
 q "UPDATE settlement_line SET iban = '$GOOD' WHERE siret = '$SIRET1' AND
     batch_id = (SELECT id FROM settlement_batch WHERE reference = 'PN-2026-11-02')"
-admin settle approve --batch PN-2026-11-02 --as bob
+admin settle approve --batch PN-2026-11-02 --as bob --acknowledge-alerts
 said 0 "pain.001.001.09" "bob approves November in pain.001.001.09"
 admin settle export --batch PN-2026-11-02 --out "$OUT/nov"
 X09="$OUT/nov/PN-2026-11-02-pain.001.001.09.xml"
