@@ -129,14 +129,14 @@ terminal_words(const struct store_suspended_terminal *t, char *buf,
 /* (b): one alert naming the venue's suspended terminals, as many as fit. */
 static int
 add_suspended(struct anomaly_list *l, const struct store_line_signals *v,
-    const struct suspended *su)
+    const struct store_suspended_terminal *t, size_t n_t)
 {
 	struct anomaly *a;
 	char one[ANOMALY_TEXT_MAX];
 	size_t i, n = 0, shown = 0, used;
 
-	for (i = 0; i < su->n; i++)
-		if (su->t[i].venue_id == v->venue_id)
+	for (i = 0; i < n_t; i++)
+		if (t[i].venue_id == v->venue_id)
 			n++;
 	if (n == 0)
 		return 0;
@@ -145,10 +145,10 @@ add_suspended(struct anomaly_list *l, const struct store_line_signals *v,
 	    "d’examen :", n, pl((int64_t)n, "terminal suspendu",
 	    "terminaux suspendus"))) == NULL)
 		return -1;
-	for (i = 0; i < su->n; i++) {
-		if (su->t[i].venue_id != v->venue_id)
+	for (i = 0; i < n_t; i++) {
+		if (t[i].venue_id != v->venue_id)
 			continue;
-		terminal_words(&su->t[i], one, sizeof(one));
+		terminal_words(&t[i], one, sizeof(one));
 		used = strlen(a->text);
 		/* Whole or not at all: a cut could split a character. */
 		if (used + strlen(one) + 40 >= sizeof(a->text))
@@ -200,20 +200,12 @@ commune_alert(const struct store_line_signals *v)
 	    v->vouchers * ANOMALY_COMMUNE_SHARE_NUM;
 }
 
-struct gather {
-	struct anomaly_list *out;
-	const struct suspended *su;
-	char since[PN_TIME_TEXT_MAX];	/* the period's first day, in Paris */
-	bool nomem;
-};
-
-/* Each kind of alert of one venue, in the order of enum anomaly_kind. */
-static int
-venue_alerts(void *ctx, const struct store_line_signals *v)
+int
+anomalies_of_line(const struct store_line_signals *v,
+    const struct store_suspended_terminal *t, size_t n_t, int64_t since,
+    struct anomaly_list *l)
 {
-	struct gather *g = ctx;
-	struct anomaly_list *l = g->out;
-	char avg[32];
+	char avg[32], from[PN_TIME_TEXT_MAX];
 	int64_t n;
 
 #define ADD(kind, count, ...) do {					\
@@ -222,11 +214,12 @@ venue_alerts(void *ctx, const struct store_line_signals *v)
 		goto nomem;						\
 } while (0)
 
+	pn_time_format_paris_date(since, from);
 	if ((n = v->key_failures) >= ANOMALY_KEY_FAILURES_MIN)
 		ADD(ANOMALY_KEY_FAILURES, n, "%lld %s sur ses terminaux depuis "
 		    "le %s", (long long)n, pl(n, "clé de contrôle erronée "
-		    "saisie", "clés de contrôle erronées saisies"), g->since);
-	if (add_suspended(l, v, g->su) != 0)
+		    "saisie", "clés de contrôle erronées saisies"), from);
+	if (add_suspended(l, v, t, n_t) != 0)
 		goto nomem;
 	if ((n = v->outside_hours) > 0)
 		ADD(ANOMALY_OUTSIDE_HOURS, n, "%lld %s en dehors des horaires "
@@ -271,8 +264,26 @@ venue_alerts(void *ctx, const struct store_line_signals *v)
 #undef ADD
 	return 0;
 nomem:
-	g->nomem = true;
-	return 1;
+	return -1;
+}
+
+struct gather {
+	struct anomaly_list *out;
+	const struct suspended *su;
+	int64_t since;
+	bool nomem;
+};
+
+static int
+venue_alerts(void *ctx, const struct store_line_signals *v)
+{
+	struct gather *g = ctx;
+
+	if (anomalies_of_line(v, g->su->t, g->su->n, g->since, g->out) != 0) {
+		g->nomem = true;
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -287,7 +298,7 @@ anomalies_of_batch(struct store *s, const struct store_batch *b,
 	memset(&g, 0, sizeof(g));
 	g.out = out;
 	g.su = &su;
-	pn_time_format_paris_date(b->period_start, g.since);
+	g.since = b->period_start;
 	rc = store_terminals_suspended(s, 0, b->id, keep_suspended, &su, err);
 	if (rc == 0 && !su.nomem)
 		rc = store_batch_signals(s, b->id, b->period_start, now,

@@ -76,6 +76,17 @@ struct anomaly_list {
 int anomalies_of_batch(struct store *s, const struct store_batch *b,
     int64_t now, struct anomaly_list *out, struct pn_error *err);
 
+/*
+ * The rules alone, for one paid line: the alerts of its facts v and of
+ * the suspended terminals among t (n_t of them; other venues' are
+ * skipped), failed keys counted since the Unix time since, appended to
+ * out by kind. No store, no clock. 0, or -1 when memory runs out (out
+ * then holds what was appended before).
+ */
+int anomalies_of_line(const struct store_line_signals *v,
+    const struct store_suspended_terminal *t, size_t n_t, int64_t since,
+    struct anomaly_list *out);
+
 /* Free what the list holds and empty it; NULL accepted. */
 void anomaly_list_free(struct anomaly_list *l);
 
