@@ -105,14 +105,15 @@ put_hold_form(struct lines *ls, const struct store_batch_line *l)
 	(void)snprintf(id, sizeof(id), "retenue-%lld", (long long)l->id);
 	(void)snprintf(hint, sizeof(hint), "retenue-%lld-hint",
 	    (long long)l->id);
-	html_put(h, "<li><details%R><summary>Retenir %s (SIRET %s)</summary>",
-	    mine ? " open" : "", l->name, l->siret);
+	/* The form holds the disclosure: closed, the form is its summary. */
+	html_put(h, "<li><form method=\"post\" "
+	    "action=\"/compta/lots/%s/retenir\"><details%R><summary>Retenir "
+	    "%s (SIRET %s)</summary>", ls->b->reference, mine ? " open" : "",
+	    l->name, l->siret);
 	if (mine) {
 		ui_compta_alert(h, x->code, x->detail);
 		ls->hold_shown = true;
 	}
-	html_put(h, "<form method=\"post\" action=\"/compta/lots/%s/retenir\">",
-	    ls->b->reference);
 	ui_csrf_field(h, ls->req);
 	html_put(h, "<input type=\"hidden\" name=\"lieu\" value=\"%s\">"
 	    "<label for=\"%s\">Motif de la retenue<span class=\"hint\" "
@@ -125,8 +126,9 @@ put_hold_form(struct lines *ls, const struct store_batch_line *l)
 	    "maxlength=\"%d\" autocomplete=\"off\"", id, REASON_MAX);
 	ui_compta_field_attrs(h, id, hint, bad);
 	html_put(h, " value=\"%s\"><button type=\"submit\" "
-	    "class=\"secondary\">Retenir ce lieu hors du lot</button></form>"
-	    "</details></li>", mine && x->reason != NULL ? x->reason : "");
+	    "class=\"secondary\">Retenir ce lieu hors du lot</button>"
+	    "</details></form></li>", mine && x->reason != NULL ? x->reason :
+	    "");
 }
 
 /* A line held out: what it was drafted with, and why it was held. */

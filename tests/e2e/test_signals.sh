@@ -434,7 +434,7 @@ post /compta/lots/$NOV/retenir "$JB" "csrf=wrong" "lieu=$SIRET_X" "motif=essai"
 is "without the session's CSRF token: 403" "$code" 403
 post /compta/lots/$NOV/retenir "$JB" "lieu=$SIRET_X" "motif= "
 page_is "without a reason: 400, at that line's form, opened" 400 \
-    "indiquez un motif (1 à 500 caractères)" "<li><details open><summary>Retenir Tiers-lieu"
+    "indiquez un motif (1 à 500 caractères)" "<details open><summary>Retenir Tiers-lieu"
 unchanged "none of those wrote anything" "$before"
 refused "holding a venue the batch does not pay" LINE_NOT_FOUND -- \
     settle hold --batch $NOV --venue 35600000000001 --reason "essai" --as bob
