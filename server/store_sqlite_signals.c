@@ -26,8 +26,11 @@
  *   its programme's max_per_session, and the vouchers whose beneficiary
  *   lives in another commune than the venue's (names compared as typed,
  *   ignoring ASCII case and outer spaces).
+ * per_line: the sessions by line, each session's declaration read once.
  * history: each venue's previous paid lines of approved or paid batches
  *   older than this one, newest first, numbered.
+ * Every grouping is materialized, and each joins the next by its line:
+ * never a scan of one per row of another.
  */
 static const char signals_sql[] =
 	"WITH paid AS MATERIALIZED ("
@@ -57,6 +60,14 @@ static const char signals_sql[] =
 	"  JOIN programme pr ON pr.id = b.programme_id"
 	"  JOIN beneficiary be ON be.id = b.beneficiary_id"
 	"  GROUP BY g.line_id, g.session_id),"
+	" per_line AS MATERIALIZED ("
+	"  SELECT s.line_id, sum(s.outside) AS outside, sum(s.late) AS late,"
+	"   sum(t.declared_at > t.starts_at + t.duration_minutes * 60)"
+	"    AS declared_late,"
+	"   sum(s.over) AS over, max(s.most) AS most, min(s.allowed) AS allowed,"
+	"   sum(s.other) AS other"
+	"  FROM sessions s JOIN training_session t ON t.id = s.session_id"
+	"  GROUP BY s.line_id),"
 	" history AS ("
 	"  SELECT h.venue_id, h.vouchers, row_number() OVER (PARTITION BY"
 	"   h.venue_id ORDER BY h.batch_id DESC) AS k"
@@ -64,22 +75,19 @@ static const char signals_sql[] =
 	"  WHERE hb.status IN ('approved', 'paid') AND hb.id < ?1"
 	"   AND h.carried_over = 0 AND h.held_at IS NULL"
 	"   AND h.venue_id IN (SELECT venue_id FROM paid)),"
-	" past AS ("
+	" past AS MATERIALIZED ("
 	"  SELECT venue_id, count(*) AS n, sum(vouchers) AS v FROM history"
 	"  WHERE k <= ?4 GROUP BY venue_id)"
 	" SELECT p.line_id, p.venue_id, p.name, p.siret, p.commune, p.vouchers,"
 	"  (SELECT count(*) FROM control_key_failure k"
 	"   WHERE k.venue_id = p.venue_id AND k.at >= ?2 AND k.at <= ?3),"
-	"  coalesce(sum(s.outside), 0), coalesce(sum(s.late), 0),"
-	"  coalesce(sum(t.declared_at > t.starts_at + t.duration_minutes * 60),"
-	"   0),"
-	"  coalesce(sum(s.over), 0), coalesce(max(s.most), 0),"
-	"  coalesce(min(s.allowed), 0), coalesce(sum(s.other), 0),"
+	"  coalesce(a.outside, 0), coalesce(a.late, 0),"
+	"  coalesce(a.declared_late, 0), coalesce(a.over, 0),"
+	"  coalesce(a.most, 0), coalesce(a.allowed, 0), coalesce(a.other, 0),"
 	"  coalesce(h.n, 0), coalesce(h.v, 0)"
-	" FROM paid p LEFT JOIN sessions s ON s.line_id = p.line_id"
-	" LEFT JOIN training_session t ON t.id = s.session_id"
+	" FROM paid p LEFT JOIN per_line a ON a.line_id = p.line_id"
 	" LEFT JOIN past h ON h.venue_id = p.venue_id"
-	" GROUP BY p.line_id ORDER BY p.name, p.line_id";
+	" ORDER BY p.name, p.line_id";
 
 int
 store_batch_signals(struct store *s, int64_t batch_id, int64_t since,

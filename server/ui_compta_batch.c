@@ -6,7 +6,8 @@
  * beforehand; a batch with alerts also needs the box acknowledging them,
  * which sends how many the page showed), one venue's line can be held out
  * of it with a reason, or it can be rejected with a reason. A held line
- * stays on the page, "Retenue : motif", and is not paid. An approved batch has its files
+ * stays on the page, "Retenue : motif", and is not paid. An approved
+ * batch has its files
  * (payment file, mandate list, one statement per venue), downloadable
  * exactly as stored, and can be marked paid or rejected. A paid or
  * rejected batch is read-only. Every action is a POST with the session's
