@@ -133,7 +133,7 @@ add_suspended(struct anomaly_list *l, const struct store_line_signals *v,
 {
 	struct anomaly *a;
 	char one[ANOMALY_TEXT_MAX];
-	size_t i, n = 0, shown = 0, used;
+	size_t i, n = 0, shown = 0, used, need;
 
 	for (i = 0; i < n_t; i++)
 		if (t[i].venue_id == v->venue_id)
@@ -150,11 +150,16 @@ add_suspended(struct anomaly_list *l, const struct store_line_signals *v,
 			continue;
 		terminal_words(&t[i], one, sizeof(one));
 		used = strlen(a->text);
-		/* Whole or not at all: a cut could split a character. */
-		if (used + strlen(one) + 40 >= sizeof(a->text))
+		need = strlen(one);
+		/* Whole or not at all, room left for " ; et N autre(s)". */
+		if (used + need + 40 >= sizeof(a->text))
 			break;
-		(void)snprintf(a->text + used, sizeof(a->text) - used, "%s %s",
-		    shown == 0 ? "" : " ;", one);
+		if (shown > 0) {
+			memcpy(a->text + used, " ;", 2);
+			used += 2;
+		}
+		a->text[used++] = ' ';
+		memcpy(a->text + used, one, need + 1);
 		shown++;
 	}
 	if (shown < n) {
