@@ -89,13 +89,50 @@ static const char signals_sql[] =
 	" LEFT JOIN past h ON h.venue_id = p.venue_id"
 	" ORDER BY p.name, p.line_id";
 
+/* The caller's function and context, for sq_each_row(). */
+struct visit {
+	union {
+		int (*line)(void *ctx, const struct store_line_signals *l);
+		int (*terminal)(void *ctx,
+		    const struct store_suspended_terminal *t);
+	} fn;
+	void *ctx;
+};
+
+static int
+signals_row(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	struct visit *v = arg;
+	struct store_line_signals l;
+
+	(void)err;
+	memset(&l, 0, sizeof(l));
+	l.line_id = sqlite3_column_int64(st, 0);
+	l.venue_id = sqlite3_column_int64(st, 1);
+	sq_copy_text(l.name, sizeof(l.name), st, 2);
+	sq_copy_text(l.siret, sizeof(l.siret), st, 3);
+	sq_copy_text(l.commune, sizeof(l.commune), st, 4);
+	l.vouchers = sqlite3_column_int64(st, 5);
+	l.key_failures = sqlite3_column_int64(st, 6);
+	l.outside_hours = sqlite3_column_int64(st, 7);
+	l.late_sync = sqlite3_column_int64(st, 8);
+	l.declared_late = sqlite3_column_int64(st, 9);
+	l.over_limit = sqlite3_column_int64(st, 10);
+	l.over_most = sqlite3_column_int64(st, 11);
+	l.over_allowed = sqlite3_column_int64(st, 12);
+	l.other_commune = sqlite3_column_int64(st, 13);
+	l.history_lines = sqlite3_column_int64(st, 14);
+	l.history_vouchers = sqlite3_column_int64(st, 15);
+	return v->fn.line(v->ctx, &l) != 0;
+}
+
 int
 store_batch_signals(struct store *s, int64_t batch_id, int64_t since,
     int64_t now, unsigned history,
     int (*fn)(void *ctx, const struct store_line_signals *l), void *ctx,
     struct pn_error *err)
 {
-	struct store_line_signals l;
+	struct visit v = { .fn.line = fn, .ctx = ctx };
 	sqlite3_stmt *st;
 	int rc;
 
@@ -106,33 +143,10 @@ store_batch_signals(struct store *s, int64_t batch_id, int64_t since,
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, history);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&l, 0, sizeof(l));
-		l.line_id = sqlite3_column_int64(st, 0);
-		l.venue_id = sqlite3_column_int64(st, 1);
-		sq_copy_text(l.name, sizeof(l.name), st, 2);
-		sq_copy_text(l.siret, sizeof(l.siret), st, 3);
-		sq_copy_text(l.commune, sizeof(l.commune), st, 4);
-		l.vouchers = sqlite3_column_int64(st, 5);
-		l.key_failures = sqlite3_column_int64(st, 6);
-		l.outside_hours = sqlite3_column_int64(st, 7);
-		l.late_sync = sqlite3_column_int64(st, 8);
-		l.declared_late = sqlite3_column_int64(st, 9);
-		l.over_limit = sqlite3_column_int64(st, 10);
-		l.over_most = sqlite3_column_int64(st, 11);
-		l.over_allowed = sqlite3_column_int64(st, 12);
-		l.other_commune = sqlite3_column_int64(st, 13);
-		l.history_lines = sqlite3_column_int64(st, 14);
-		l.history_vouchers = sqlite3_column_int64(st, 15);
-		if (fn(ctx, &l) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		sq_error(s, rc, "reading the batch's signals", err);
+	rc = sq_each_row(s, st, "reading the batch's signals", signals_row, &v,
+	    err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /*
@@ -158,13 +172,32 @@ utf8_whole(char *text)
 		text[i - 1] = '\0';
 }
 
+static int
+suspended_row(sqlite3_stmt *st, void *arg, struct pn_error *err)
+{
+	struct visit *v = arg;
+	struct store_suspended_terminal t;
+
+	(void)err;
+	memset(&t, 0, sizeof(t));
+	t.id = sqlite3_column_int64(st, 0);
+	t.venue_id = sqlite3_column_int64(st, 1);
+	sq_copy_text(t.venue_name, sizeof(t.venue_name), st, 2);
+	sq_copy_text(t.siret, sizeof(t.siret), st, 3);
+	sq_copy_text(t.label, sizeof(t.label), st, 4);
+	t.suspended_at = sqlite3_column_int64(st, 5);
+	sq_copy_text(t.reason, sizeof(t.reason), st, 6);
+	utf8_whole(t.reason);
+	return v->fn.terminal(v->ctx, &t) != 0;
+}
+
 int
 store_terminals_suspended(struct store *s, int64_t venue_id,
     int64_t batch_id,
     int (*fn)(void *ctx, const struct store_suspended_terminal *t), void *ctx,
     struct pn_error *err)
 {
-	struct store_suspended_terminal t;
+	struct visit v = { .fn.terminal = fn, .ctx = ctx };
 	sqlite3_stmt *st;
 	int rc;
 
@@ -182,23 +215,8 @@ store_terminals_suspended(struct store *s, int64_t venue_id,
 		return -1;
 	sqlite3_bind_int64(st, 1, venue_id);
 	sqlite3_bind_int64(st, 2, batch_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&t, 0, sizeof(t));
-		t.id = sqlite3_column_int64(st, 0);
-		t.venue_id = sqlite3_column_int64(st, 1);
-		sq_copy_text(t.venue_name, sizeof(t.venue_name), st, 2);
-		sq_copy_text(t.siret, sizeof(t.siret), st, 3);
-		sq_copy_text(t.label, sizeof(t.label), st, 4);
-		t.suspended_at = sqlite3_column_int64(st, 5);
-		sq_copy_text(t.reason, sizeof(t.reason), st, 6);
-		utf8_whole(t.reason);
-		if (fn(ctx, &t) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		sq_error(s, rc, "listing the suspended terminals", err);
+	rc = sq_each_row(s, st, "listing the suspended terminals",
+	    suspended_row, &v, err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
