@@ -11,7 +11,8 @@
 #     on one thread, and what verifying every voucher costs at that rate on
 #     all the CPUs, so that the audit's time has something to be compared to;
 #   - when this build has "passnum-admin settle": settle draft of last month
-#     by alice, settle approve by bob (four eyes), then the audit again, now
+#     by alice, settle show (its alerts), settle approve by bob (four eyes,
+#     acknowledging the alerts), then the audit again, now
 #     over every settlement item; beside them, the baseline of SQLite alone
 #     copying the accepted redemptions into a table (bench_settle_baseline
 #     --copy).
@@ -121,8 +122,18 @@ else
 	sed 's/^/    /' "$tmp/draft.out" | head -10
 	exit 1
 fi
+# The draft's alerts, as its page and "settle show" compute them: one pass
+# over its items. The generated sessions hold 5 vouchers of one booklet, so
+# that every venue has at least one alert: approval acknowledges them.
+if timed show "$admin" settle show --config "$cfg" --batch "$ref"; then
+	echo "  settle show $ref (lines, and the alerts of the draft): $secs s, peak $peak_mb MB, $(sed -n 's/^\([0-9]*\) alertes\{0,1\} sur ce lot.*/\1/p' "$tmp/show.out") alert(s)"
+else
+	echo "  settle show $ref failed:"
+	sed 's/^/    /' "$tmp/show.out" | head -10
+	rc=1
+fi
 if timed approve "$admin" settle approve --config "$cfg" --batch "$ref" \
-    --as bob <<EOF
+    --as bob --acknowledge-alerts <<EOF
 $(password_of bob)
 EOF
 then

@@ -93,6 +93,14 @@ struct admin_opt {
 int admin_getopt(const char *cmd, const char *usage, int argc, char **argv,
     const struct admin_opt *opts);
 
+/*
+ * Take the option "--name", which has no value, out of argv (argv[0] is
+ * the subcommand's name) before admin_getopt() reads the others: true
+ * when it was there, *argc and argv then without it. The value after any
+ * other option is left alone, even one that reads "--name".
+ */
+bool admin_take_flag(int *argc, char **argv, const char *name);
+
 /* Print "passnum-admin CMD: message" on stderr; returns ADMIN_EXIT_USAGE. */
 int admin_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -14,14 +14,19 @@
  * the last on its own connection and threads while the others run.
  * docs/store.md lists the checks. Exit 0 only when everything holds.
  * Read-only, the money checks on one snapshot: safe while passnumd runs.
+ * Each draft batch's alerts (anomalies.h) follow the money checks, in
+ * French, as "note" lines: signals for its approver, not failures.
  */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "passnum/money.h"
 #include "admin.h"
+#include "anomalies.h"
 #include "audit_money.h"
 #include "config.h"
 #include "store.h"
@@ -227,6 +232,86 @@ sig_pass_finish(struct sig_pass *p)
 	return 1;
 }
 
+/* The draft batches, newest first. */
+struct drafts {
+	struct store_batch *b;
+	size_t n, cap;
+	bool nomem;
+};
+
+static int
+keep_draft(void *ctx, const struct store_batch *b)
+{
+	struct drafts *d = ctx;
+	struct store_batch *p;
+
+	if (strcmp(b->status, "draft") != 0)
+		return 0;
+	if (d->n == d->cap) {
+		size_t cap = d->cap == 0 ? 4 : d->cap * 2;
+
+		if ((p = realloc(d->b, cap * sizeof(*p))) == NULL) {
+			d->nomem = true;
+			return 1;
+		}
+		d->b = p;
+		d->cap = cap;
+	}
+	d->b[d->n++] = *b;
+	return 0;
+}
+
+/*
+ * Each draft's alerts, by venue: what its approver must acknowledge.
+ * Not a check: they change nothing to the verdict. 1 only when they
+ * cannot be read.
+ */
+static int
+draft_alerts(struct store *s)
+{
+	struct drafts d = { NULL, 0, 0, false };
+	struct anomaly_list l = { NULL, 0, 0 };
+	struct pn_error err;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, j;
+	int failed = 0;
+
+	/* A draft of each period at most: the latest batches hold them. */
+	if (store_batch_each(s, 1000, keep_draft, &d, &err) != 0 || d.nomem) {
+		printf("FAIL alerts of the draft batches: %s\n", d.nomem ?
+		    "out of memory" : err.message);
+		free(d.b);
+		return 1;
+	}
+	for (i = 0; i < d.n && failed == 0; i++) {
+		const struct store_batch *b = &d.b[i];
+
+		if (anomalies_of_batch(s, b, now, &l, &err) != 0) {
+			printf("FAIL alerts of batch %s: %s\n", b->reference,
+			    err.message);
+			failed = 1;
+			break;
+		}
+		if (l.n == 0)
+			printf("note lot %s (brouillon) : aucune alerte\n",
+			    b->reference);
+		else
+			printf("note lot %s (brouillon) : %zu %s à lire avant "
+			    "de l’approuver\n", b->reference, l.n, l.n == 1 ?
+			    "alerte" : "alertes");
+		for (j = 0; j < l.n; j++) {
+			if (j == 0 || l.a[j].venue_id != l.a[j - 1].venue_id)
+				printf("     %s (SIRET %s)\n",
+				    l.a[j].venue_name, l.a[j].siret);
+			printf("       - %s : %s\n",
+			    anomaly_kind_title(l.a[j].kind), l.a[j].text);
+		}
+	}
+	anomaly_list_free(&l);
+	free(d.b);
+	return failed;
+}
+
 /* The money checks, on one snapshot of the database. */
 static int
 money(struct store *s)
@@ -255,6 +340,7 @@ money(struct store *s)
 			failed |= report(store_money_check_name(i), &r,
 			    problems);
 	}
+	failed |= draft_alerts(s);
 	store_money_end(s);
 	return failed;
 }

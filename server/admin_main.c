@@ -51,6 +51,9 @@ static const struct {
 	  "settle draft --config FILE --period P --as LOGIN"
 	  " | settle list|show --config FILE [--batch REF]"
 	  " | settle approve --config FILE --batch REF --as LOGIN [--sepa 09|03]"
+	  " [--acknowledge-alerts]"
+	  " | settle hold --config FILE --batch REF --venue SIRET --reason TEXT"
+	  " --as LOGIN"
 	  " | settle export --config FILE --batch REF --out DIR"
 	  " | settle paid --config FILE --batch REF --as LOGIN --bank-ref R"
 	  " --date YYYY-MM-DD"
@@ -127,6 +130,32 @@ admin_getopt(const char *cmd, const char *usage, int argc, char **argv,
 	if (optind != argc)
 		return admin_usage_error(cmd, "usage: %s", usage);
 	return 0;
+}
+
+/* Declared in admin.h. */
+bool
+admin_take_flag(int *argc, char **argv, const char *name)
+{
+	bool found = false;
+	int i, j;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--", 2) != 0 || strcmp(a + 2, name) != 0) {
+			/* "--opt value": the value is not an option. */
+			if (strncmp(a, "--", 2) == 0 && strchr(a, '=') == NULL &&
+			    a[2] != '\0')
+				i++;
+			continue;
+		}
+		for (j = i; j + 1 < *argc; j++)
+			argv[j] = argv[j + 1];
+		argv[--*argc] = NULL;
+		found = true;
+		i--;
+	}
+	return found;
 }
 
 /* Declared in admin.h. */

@@ -4,6 +4,9 @@
  *   settle list    --config FILE
  *   settle show    --config FILE --batch REF
  *   settle approve --config FILE --batch REF --as LOGIN [--sepa 09|03]
+ *                  [--acknowledge-alerts]
+ *   settle hold    --config FILE --batch REF --venue SIRET --reason TEXT
+ *                  --as LOGIN
  *   settle export  --config FILE --batch REF --out DIR
  *   settle paid    --config FILE --batch REF --as LOGIN --bank-ref R --date D
  *   settle reject  --config FILE --batch REF --as LOGIN --reason TEXT
@@ -14,7 +17,9 @@
  * --as names the accountant or admin acting, who gives their password
  * (admin_person.c), as on the accounting pages: four-eyes compares these
  * users, and the audit log names them. The date is the machine's clock;
- * no option moves it.
+ * no option moves it. A draft's alerts (anomalies.h) are printed in
+ * French by "settle show"; approving a batch that has some needs
+ * --acknowledge-alerts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +36,7 @@
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
 #include "admin.h"
+#include "anomalies.h"
 #include "settle.h"
 
 /* Declared in admin.h. */
@@ -53,8 +59,11 @@ print_batch(const struct store_batch *b)
 	pn_time_format(b->drafted_at, when);
 	printf("batch %s  period %s  %s\n", b->reference, b->period, b->status);
 	printf("  %lld line(s), %lld voucher(s), %s; %lld venue(s) carried "
-	    "over\n", (long long)b->n_lines, (long long)b->n_vouchers, money,
+	    "over", (long long)b->n_lines, (long long)b->n_vouchers, money,
 	    (long long)b->n_carried);
+	if (b->n_held > 0)
+		printf("; %lld held out", (long long)b->n_held);
+	printf("\n");
 	printf("  drafted by %s at %s\n", b->drafted_by_login, when);
 	if (b->approved_at != 0) {
 		pn_time_format(b->approved_at, when);
@@ -62,6 +71,9 @@ print_batch(const struct store_batch *b)
 		    "pain.001.001.%02u\n", b->approved_by_login, when,
 		    b->msg_id, b->execution_date, b->sepa_version);
 	}
+	if (b->alerts_acknowledged > 0)
+		printf("  alertes reconnues à l’approbation : %lld\n",
+		    (long long)b->alerts_acknowledged);
 	if (b->paid_at != 0)
 		printf("  paid on %s, bank reference %s\n", b->paid_on,
 		    b->paid_reference);
@@ -77,11 +89,47 @@ print_line(void *ctx, const struct store_batch_line *l)
 {
 	char money[PN_MONEY_TEXT_MAX];
 
+	char when[PN_TIME_TEXT_MAX];
+
 	(void)ctx;
 	pn_money_format(l->amount_cents, money);
-	printf("  %s %s\t%s\t%lld session(s)\t%lld voucher(s)\t%s\t%s\n",
-	    l->carried_over ? "carried" : "line   ", l->siret, l->iban,
-	    (long long)l->sessions, (long long)l->vouchers, money, l->name);
+	printf("  %s %s\t%s\t%lld session(s)\t%lld voucher(s)\t%s\t%s",
+	    l->carried_over ? "carried" : l->held ? "held   " : "line   ",
+	    l->siret, l->iban, (long long)l->sessions, (long long)l->vouchers,
+	    money, l->name);
+	if (l->held) {
+		pn_time_format_paris(l->held_at, when);
+		printf("\tRetenue : %s (par %s, le %s)", l->hold_reason,
+		    l->held_by_login, when);
+	}
+	printf("\n");
+	return 0;
+}
+
+/* A draft's alerts, by venue, in French (anomalies.h). 0 or -1. */
+static int
+print_alerts(struct store *s, const struct store_batch *b, int64_t now,
+    struct pn_error *err)
+{
+	struct anomaly_list l = { NULL, 0, 0 };
+	size_t i;
+
+	if (anomalies_of_batch(s, b, now, &l, err) != 0)
+		return -1;
+	if (l.n == 0)
+		printf("aucune alerte sur ce lot\n");
+	else
+		printf("%zu %s sur ce lot, à lire avant de l’approuver "
+		    "(settle approve ... --acknowledge-alerts) :\n", l.n,
+		    l.n == 1 ? "alerte" : "alertes");
+	for (i = 0; i < l.n; i++) {
+		if (i == 0 || l.a[i].venue_id != l.a[i - 1].venue_id)
+			printf("  %s (SIRET %s)\n", l.a[i].venue_name,
+			    l.a[i].siret);
+		printf("    - %s : %s\n", anomaly_kind_title(l.a[i].kind),
+		    l.a[i].text);
+	}
+	anomaly_list_free(&l);
 	return 0;
 }
 
@@ -188,7 +236,9 @@ settle_show_cmd(int argc, char **argv)
 		return r;
 	print_batch(&b);
 	if (store_batch_lines(s, b.id, print_line, NULL, &err) != 0 ||
-	    store_batch_files(s, b.id, print_file, NULL, &err) != 0)
+	    store_batch_files(s, b.id, print_file, NULL, &err) != 0 ||
+	    (strcmp(b.status, "draft") == 0 && print_alerts(s, &b,
+	    (int64_t)time(NULL), &err) != 0))
 		return admin_store_fail(cmd, &err, s);
 	store_close(s);
 	return ADMIN_EXIT_OK;
@@ -217,15 +267,19 @@ settle_list_cmd(int argc, char **argv)
 }
 
 /*
- * The actions on one batch by one user: approve, paid, reject. Each has
- * its own options; they share opening, finding the user, and reporting.
+ * The actions on one batch by one user: approve, hold, paid, reject. Each
+ * has its own options; they share opening, finding the user, and
+ * reporting.
  */
 static int
 settle_act_cmd(int argc, char **argv)
 {
 	const char *action = argv[0];
 	const char *config = NULL, *ref = NULL, *as = NULL, *sepa = NULL,
-	    *bank_ref = NULL, *date = NULL, *reason = NULL;
+	    *bank_ref = NULL, *date = NULL, *reason = NULL, *venue = NULL;
+	/* The only option without a value, taken out before the others. */
+	bool acknowledge = strcmp(action, "approve") == 0 &&
+	    admin_take_flag(&argc, argv, "acknowledge-alerts");
 	struct admin_opt opts[6] = {
 		{ "config", &config, true }, { "batch", &ref, true },
 		{ "as", &as, true },
@@ -245,7 +299,13 @@ settle_act_cmd(int argc, char **argv)
 	if (strcmp(action, "approve") == 0) {
 		opts[3] = (struct admin_opt){ "sepa", &sepa, false };
 		(void)snprintf(usage, sizeof(usage), "settle approve --config "
-		    "FILE --batch REF --as LOGIN [--sepa 09|03]");
+		    "FILE --batch REF --as LOGIN [--sepa 09|03] "
+		    "[--acknowledge-alerts]");
+	} else if (strcmp(action, "hold") == 0) {
+		opts[3] = (struct admin_opt){ "venue", &venue, true };
+		opts[4] = (struct admin_opt){ "reason", &reason, true };
+		(void)snprintf(usage, sizeof(usage), "settle hold --config "
+		    "FILE --batch REF --venue SIRET --reason TEXT --as LOGIN");
 	} else if (strcmp(action, "paid") == 0) {
 		opts[3] = (struct admin_opt){ "bank-ref", &bank_ref, true };
 		opts[4] = (struct admin_opt){ "date", &date, true };
@@ -274,7 +334,10 @@ settle_act_cmd(int argc, char **argv)
 		return r;
 	}
 	if (strcmp(action, "approve") == 0)
-		rc = settle_approve(s, &cfg, &who, ref, version, now, &b, &err);
+		rc = settle_approve(s, &cfg, &who, ref, version, acknowledge ?
+		    SETTLE_ACK_ANY : SETTLE_ACK_NONE, now, &b, &err);
+	else if (strcmp(action, "hold") == 0)
+		rc = settle_hold(s, &who, ref, venue, reason, now, &err);
 	else if (strcmp(action, "paid") == 0)
 		rc = settle_mark_paid(s, &who, ref, bank_ref, date, now, &err);
 	else
@@ -287,6 +350,9 @@ settle_act_cmd(int argc, char **argv)
 		    admin_settle_refused(cmd, rc, &err);
 	}
 	print_batch(&b);
+	if (strcmp(action, "hold") == 0 &&
+	    store_batch_lines(s, b.id, print_line, NULL, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
 	if (strcmp(action, "approve") == 0 &&
 	    store_batch_files(s, b.id, print_file, NULL, &err) != 0)
 		return admin_store_fail(cmd, &err, s);
@@ -489,12 +555,12 @@ admin_settle(int argc, char **argv)
 			return settle_list_cmd(argc - 1, argv + 1);
 		if (strcmp(sub, "show") == 0)
 			return settle_show_cmd(argc - 1, argv + 1);
-		if (strcmp(sub, "approve") == 0 || strcmp(sub, "paid") == 0 ||
-		    strcmp(sub, "reject") == 0)
+		if (strcmp(sub, "approve") == 0 || strcmp(sub, "hold") == 0 ||
+		    strcmp(sub, "paid") == 0 || strcmp(sub, "reject") == 0)
 			return settle_act_cmd(argc - 1, argv + 1);
 		if (strcmp(sub, "export") == 0)
 			return settle_export_cmd(argc - 1, argv + 1);
 	}
 	return admin_usage_error("settle", "expected draft, list, show, "
-	    "approve, export, paid or reject");
+	    "approve, hold, export, paid or reject");
 }

@@ -73,6 +73,7 @@ const struct http_route http_routes[] = {
 	{ "POST", "/compta/lots/{}/approuver",	ui_compta_approve,	ACCOUNTING, PAGE },
 	{ "POST", "/compta/lots/{}/payer",	ui_compta_paid,		ACCOUNTING, PAGE },
 	{ "POST", "/compta/lots/{}/rejeter",	ui_compta_reject,	ACCOUNTING, PAGE },
+	{ "POST", "/compta/lots/{}/retenir",	ui_compta_hold,		ACCOUNTING, PAGE },
 	{ "GET",  "/compta/lots/{}/fichiers/{}", ui_compta_file,	ACCOUNTING, PAGE },
 	{ "GET",  "/compta/contestations",	ui_compta_disputes,	ACCOUNTING, PAGE },
 	{ "POST", "/compta/contestations",	ui_compta_dispute_open,	ACCOUNTING, PAGE },

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "passnum/timefmt.h"
+#include "passnum/bankid.h"
+#include "anomalies.h"
 #include "business_day.h"
 #include "settle.h"
 #include "statement_batch.h"
@@ -197,7 +199,7 @@ collect_line(void *ctx, const struct store_batch_line *l)
 	struct line_ids *li = ctx;
 	struct line_ref *p;
 
-	if (l->carried_over)
+	if (l->carried_over || l->held)
 		return 0;
 	if (li->n == li->cap) {
 		li->cap = li->cap == 0 ? 64 : li->cap * 2;
@@ -339,15 +341,46 @@ export_header(const struct config *cfg, const struct store_batch *b,
 	    cfg->settlement.debtor_bic);
 }
 
+/*
+ * The alerts of b, counted in the approval's transaction, against what
+ * its approver acknowledged: ERR_NONE with *alerts, or the refusal.
+ */
+static enum err_code
+alerts_check(struct store *s, const struct store_batch *b,
+    int64_t acknowledged, int64_t now, int64_t *alerts, struct pn_error *err)
+{
+	struct anomaly_list l = { NULL, 0, 0 };
+	int64_t n;
+
+	if (anomalies_of_batch(s, b, now, &l, err) != 0)
+		return ERR_INTERNAL;
+	n = (int64_t)l.n;
+	anomaly_list_free(&l);
+	*alerts = n;
+	if (n == 0 || acknowledged == SETTLE_ACK_ANY || acknowledged == n)
+		return ERR_NONE;
+	if (acknowledged == SETTLE_ACK_NONE)
+		pn_error_set(err, PN_E_ARG, "batch %s has %lld alert(s): read "
+		    "them (settle show, or its page), then approve with "
+		    "--acknowledge-alerts or the box on its page", b->reference,
+		    (long long)n);
+	else
+		pn_error_set(err, PN_E_ARG, "batch %s has %lld alert(s) now, "
+		    "not the %lld acknowledged: read them again", b->reference,
+		    (long long)n, (long long)acknowledged);
+	return ERR_ALERTS_NOT_ACKNOWLEDGED;
+}
+
 enum err_code
 settle_approve(struct store *s, const struct config *cfg,
     const struct store_principal *who, const char *reference,
-    unsigned sepa_version, int64_t now, struct store_batch *out,
-    struct pn_error *err)
+    unsigned sepa_version, int64_t acknowledged, int64_t now,
+    struct store_batch *out, struct pn_error *err)
 {
 	struct line_ids li = { NULL, 0, 0 };
 	struct settle_export x;
 	struct store_batch b;
+	int64_t alerts = 0;
 	enum err_code rc;
 
 	if ((rc = settle_may_act(who, err)) != ERR_NONE)
@@ -367,6 +400,11 @@ settle_approve(struct store *s, const struct config *cfg,
 	if ((rc = from_store(store_batch_approve_begin(s, b.id, who->user_id,
 	    err))) != ERR_NONE)
 		return rc;
+	if ((rc = alerts_check(s, &b, acknowledged, now, &alerts, err)) !=
+	    ERR_NONE) {
+		store_batch_approve_abort(s);
+		return rc;
+	}
 	if (store_batch_export(s, b.id, &x, err) != 0) {
 		store_batch_approve_abort(s);
 		return ERR_INTERNAL;
@@ -382,7 +420,7 @@ settle_approve(struct store *s, const struct config *cfg,
 	    who->login, err)) == ERR_NONE)
 		rc = put_statements(s, &b, &x, &li, now, who->login, err);
 	if (rc == ERR_NONE && store_batch_approve_commit(s, b.id, who->user_id,
-	    x.msg_id, x.execution_date, sepa_version, now, who->login,
+	    x.msg_id, x.execution_date, sepa_version, alerts, now, who->login,
 	    err) != 0)
 		rc = ERR_INTERNAL;
 	else if (rc != ERR_NONE)
@@ -452,6 +490,31 @@ settle_reject(struct store *s, const struct store_principal *who,
 		return rc;
 	return from_store(store_batch_reject(s, b.id, who->user_id, reason,
 	    now, who->login, err));
+}
+
+enum err_code
+settle_hold(struct store *s, const struct store_principal *who,
+    const char *reference, const char *siret, const char *reason,
+    int64_t now, struct pn_error *err)
+{
+	char canonical[PN_SIRET_LEN + 1];
+	struct store_batch b;
+	enum err_code rc;
+
+	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
+	    (rc = check_text(reason, 500, ERR_REASON_REQUIRED, "reason",
+	    err)) != ERR_NONE)
+		return rc;
+	if (siret == NULL || pn_siret_parse(siret, canonical) != PN_ID_OK) {
+		pn_error_set(err, PN_E_ARG, "SIRET '%.40s': expected the 14 "
+		    "digits of a venue's SIRET", siret != NULL ? siret : "");
+		return ERR_LINE_NOT_FOUND;
+	}
+	if ((rc = from_store(store_batch_get(s, reference, &b, err))) !=
+	    ERR_NONE)
+		return rc;
+	return from_store(store_batch_hold(s, b.id, canonical, who->user_id,
+	    reason, now, who->login, NULL, err));
 }
 
 enum err_code

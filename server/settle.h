@@ -59,16 +59,37 @@ enum err_code settle_draft(struct store *s, const struct config *cfg,
     const struct store_principal *who, const char *period_text, int64_t now,
     struct store_batch *out, bool *existing, struct pn_error *err);
 
+/* What an approver acknowledged of a batch's alerts (anomalies.h). */
+#define SETTLE_ACK_NONE	0	/* nothing: a batch with alerts is refused */
+#define SETTLE_ACK_ANY	(-1)	/* all of them, however many (--acknowledge-alerts) */
+
 /*
  * Approve the draft reference by who (never its drafter): makes the
  * payment file (sepa_version 9 or 3; 0 takes the configuration's), the
- * mandate list and every venue's statement, stores them with their hashes
- * in the audit log, and freezes the batch, all in one transaction.
+ * mandate list and every paid venue's statement (no line carried over or
+ * held), stores them with their hashes in the audit log, and freezes the
+ * batch, all in one transaction. A batch with alerts, counted inside that
+ * transaction, needs them acknowledged: acknowledged is their number as
+ * its approver saw them (a page sends what it showed), or SETTLE_ACK_ANY;
+ * otherwise ERR_ALERTS_NOT_ACKNOWLEDGED and nothing is written. The batch
+ * keeps the number acknowledged (out->alerts_acknowledged), and so does
+ * the audit row "settle.approve".
  */
 enum err_code settle_approve(struct store *s, const struct config *cfg,
     const struct store_principal *who, const char *reference,
-    unsigned sepa_version, int64_t now, struct store_batch *out,
-    struct pn_error *err);
+    unsigned sepa_version, int64_t acknowledged, int64_t now,
+    struct store_batch *out, struct pn_error *err);
+
+/*
+ * Hold the line of the venue of SIRET siret (spaces allowed) out of the
+ * draft reference, for reason (1-500 characters): it is not paid by this
+ * batch, and its vouchers wait for the next draft (store_batch_hold()).
+ * ERR_REASON_REQUIRED, ERR_BATCH_WRONG_STATE, ERR_LINE_NOT_FOUND,
+ * ERR_LAST_LINE_HELD (reject the batch instead).
+ */
+enum err_code settle_hold(struct store *s, const struct store_principal *who,
+    const char *reference, const char *siret, const char *reason,
+    int64_t now, struct pn_error *err);
 
 /* The bank executed the transfers: reference (1-35) and date YYYY-MM-DD. */
 enum err_code settle_mark_paid(struct store *s,

@@ -875,6 +875,8 @@ struct store_batch {
 	char reject_reason[501];
 	char rejected_by_login[64];
 	int64_t rejected_at;
+	int64_t n_held;			/* lines held out of the batch */
+	int64_t alerts_acknowledged;	/* at approval; 0: none recorded */
 };
 
 struct store_batch_line {
@@ -887,6 +889,10 @@ struct store_batch_line {
 	int64_t sessions, vouchers;
 	int64_t gross_cents, commission_cents, amount_cents;
 	bool carried_over;
+	bool held;			/* held out of the batch: not paid */
+	int64_t held_at;		/* when held, 0 otherwise */
+	char held_by_login[64];
+	char hold_reason[501];
 };
 
 /*
@@ -932,13 +938,17 @@ int store_batch_each(struct store *s, unsigned limit,
     int (*fn)(void *ctx, const struct store_batch *b), void *ctx,
     struct pn_error *err);
 
-/* The lines of a batch by venue name, carried over last, through fn. */
+/*
+ * The lines of a batch by venue name (paid, then held, then carried
+ * over), through fn.
+ */
 int store_batch_lines(struct store *s, int64_t batch_id,
     int (*fn)(void *ctx, const struct store_batch_line *l), void *ctx,
     struct pn_error *err);
 
 /*
- * The paid lines of a batch, with their budget parts, for the exports:
+ * The paid lines of a batch (neither carried over nor held), with their
+ * budget parts, for the exports:
  * fills x but for msg_id, created_at, execution_date and debtor. Free
  * with store_settle_export_free(). 0 or -1.
  */
@@ -960,8 +970,10 @@ void store_statement_free(struct statement *st);
  * ERR_BATCH_WRONG_STATE; approved_by not its drafter: ERR_SAME_APPROVER),
  * put each file (stored with its BLAKE2b-256 hash and an audit row
  * "settle.file" naming it and its hash), then commit (the batch becomes
- * approved, with an audit row "settle.approve"), or abort (nothing
- * written). The export and statement reads above work in between.
+ * approved with the number of alerts its approver acknowledged, 0 for
+ * none, and an audit row "settle.approve" that carries it), or abort
+ * (nothing written). The export, statement and signal reads work in
+ * between.
  */
 int store_batch_approve_begin(struct store *s, int64_t batch_id,
     int64_t approved_by, struct pn_error *err);
@@ -971,7 +983,7 @@ int store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
     struct pn_error *err);
 int store_batch_approve_commit(struct store *s, int64_t batch_id,
     int64_t approved_by, const char *msg_id, const char *execution_date,
-    unsigned sepa_version, int64_t now, const char *actor,
+    unsigned sepa_version, int64_t alerts, int64_t now, const char *actor,
     struct pn_error *err);
 void store_batch_approve_abort(struct store *s);
 
@@ -1031,6 +1043,21 @@ int store_batch_paid(struct store *s, int64_t batch_id, int64_t user_id,
 int store_batch_reject(struct store *s, int64_t batch_id, int64_t user_id,
     const char *reason, int64_t now, const char *actor, struct pn_error *err);
 
+/*
+ * Hold the line of the venue whose SIRET is siret out of draft batch_id,
+ * by user_id for reason, in one transaction: the line keeps what it was
+ * drafted with and records who held it, when and why; its items become
+ * inactive, so that its redemptions wait for the next draft; the batch's
+ * lines, vouchers and total are added up again without it; audit row
+ * "settle.hold". 0 with *line_id; ERR_BATCH_WRONG_STATE (not a draft),
+ * ERR_LINE_NOT_FOUND (no line of that venue, or one carried over or held
+ * already), ERR_LAST_LINE_HELD (the only line left to pay: reject the
+ * batch instead); or -1. Nothing is written on a refusal.
+ */
+int store_batch_hold(struct store *s, int64_t batch_id, const char *siret,
+    int64_t user_id, const char *reason, int64_t now, const char *actor,
+    int64_t *line_id, struct pn_error *err);
+
 /* What is waiting to be settled up to end, as of now. */
 struct store_settle_pending {
 	int64_t validated, validated_cents;	/* payable now */
@@ -1040,6 +1067,63 @@ struct store_settle_pending {
 int store_settle_pending(struct store *s, int64_t end,
     const struct store_settle_rules *rules, int64_t now,
     struct store_settle_pending *out, struct pn_error *err);
+
+/* --- Signals before approval (store_sqlite_signals.c) ------------------- */
+
+/*
+ * The facts anomalies.c turns into a batch's alerts, for one paid line
+ * (neither carried over nor held) and its active items. Counts only: the
+ * thresholds and the words are anomalies.c's.
+ */
+struct store_line_signals {
+	int64_t line_id, venue_id;
+	char name[SETTLE_NAME_MAX];	/* as frozen on the line */
+	char siret[PN_SIRET_LEN + 1];
+	char commune[128];		/* the venue's, as recorded now */
+	int64_t vouchers;		/* the line's */
+	int64_t key_failures;		/* wrong control keys at the venue, since .. now */
+	int64_t outside_hours;		/* items whose redemption has flag 1 */
+	int64_t late_sync;		/* ... flag 2 */
+	int64_t declared_late;		/* sessions declared after their end */
+	int64_t over_limit;		/* sessions where a booklet exceeds max_per_session */
+	int64_t over_most;		/* most vouchers of one booklet in such a session */
+	int64_t over_allowed;		/* the lowest max_per_session so exceeded */
+	int64_t other_commune;		/* items of beneficiaries of another commune */
+	int64_t history_lines;		/* the venue's previous paid lines, up to history */
+	int64_t history_vouchers;	/* their vouchers */
+};
+
+/*
+ * The signals of each paid line of batch_id, by venue name, through fn
+ * (non-zero stops): control key failures counted from since to now; the
+ * venue's history taken from its latest (at most history) lines neither
+ * carried over nor held of approved or paid batches older than this one.
+ * One statement, so one snapshot. 0 or -1.
+ */
+int store_batch_signals(struct store *s, int64_t batch_id, int64_t since,
+    int64_t now, unsigned history,
+    int (*fn)(void *ctx, const struct store_line_signals *l), void *ctx,
+    struct pn_error *err);
+
+/* A terminal suspended pending review (and not revoked). */
+struct store_suspended_terminal {
+	int64_t id, venue_id;
+	char venue_name[SETTLE_NAME_MAX];
+	char siret[PN_SIRET_LEN + 1];
+	char label[65];
+	int64_t suspended_at;
+	char reason[501];		/* "" when none was recorded */
+};
+
+/*
+ * The suspended terminals, by venue name then date, through fn (non-zero
+ * stops): of venue_id when not 0, and of the venues paid by batch_id (a
+ * line neither carried over nor held) when not 0; else all. 0 or -1.
+ */
+int store_terminals_suspended(struct store *s, int64_t venue_id,
+    int64_t batch_id,
+    int (*fn)(void *ctx, const struct store_suspended_terminal *t), void *ctx,
+    struct pn_error *err);
 
 /* --- Disputes (store_sqlite_settle.c) ----------------------------------- */
 

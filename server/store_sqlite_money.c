@@ -273,18 +273,22 @@ say_denylist(sqlite3_stmt *st, char *buf, size_t len)
 	"EXISTS (SELECT 1 FROM dispute d" \
 	" WHERE d.redemption_id = i.redemption_id AND d.resolution = 'upheld')"
 
+/*
+ * Inactive items belong to a rejected batch or to a line held out of its
+ * batch: both returned their redemptions to the pool.
+ */
 static const char sql_items[] =
 	"SELECT i.redemption_id, coalesce(r.serial, 0), i.line_id, b.reference,"
 	" i.active, coalesce(r.outcome, ''), l.venue_id,"
 	" coalesce(r.venue_id, 0),"
-	" b.status, l.carried_over, " UPHELD
+	" b.status, l.carried_over, " UPHELD ", l.held_at IS NOT NULL"
 	" FROM settlement_item i JOIN settlement_line l ON l.id = i.line_id"
 	" JOIN settlement_batch b ON b.id = l.batch_id"
 	" LEFT JOIN redemption r ON r.id = i.redemption_id"
 	" WHERE (i.active = 1 AND (r.id IS NULL OR r.outcome <> 'accepted'"
 	"  OR r.venue_id <> l.venue_id OR b.status = 'rejected'"
-	"  OR l.carried_over = 1 OR " UPHELD "))"
-	" OR (i.active = 0 AND b.status <> 'rejected')"
+	"  OR l.carried_over = 1 OR l.held_at IS NOT NULL OR " UPHELD "))"
+	" OR (i.active = 0 AND b.status <> 'rejected' AND l.held_at IS NULL)"
 	" ORDER BY i.redemption_id, i.line_id";
 
 static void
@@ -293,8 +297,8 @@ say_items(sqlite3_stmt *st, char *buf, size_t len)
 	add(buf, len, "item of redemption %lld (voucher %lld) in line %lld of "
 	    "batch %.40s:", I64(0), I64(1), I64(2), text(st, 3));
 	if (I64(4) == 0) {
-		part(buf, len, "inactive, but the batch is %.16s, not rejected",
-		    text(st, 8));
+		part(buf, len, "inactive, but the batch is %.16s, not rejected, "
+		    "and the line is not held", text(st, 8));
 		return;
 	}
 	if (text(st, 5)[0] == '\0')
@@ -309,6 +313,8 @@ say_items(sqlite3_stmt *st, char *buf, size_t len)
 		part(buf, len, "active in a rejected batch");
 	if (I64(9) != 0)
 		part(buf, len, "active in a line carried over");
+	if (I64(11) != 0)
+		part(buf, len, "active in a line held out of the batch");
 	if (I64(10) != 0)
 		part(buf, len, "a dispute of the redemption was upheld");
 }
@@ -327,8 +333,9 @@ say_items_once(sqlite3_stmt *st, char *buf, size_t len)
 }
 
 /*
- * A line's items: the active ones, or for a rejected batch all of them
- * (inactive since the rejection, as they were drafted).
+ * A line's items: the active ones, or for a rejected batch or a line held
+ * out all of them (inactive since the rejection or the hold, as they were
+ * drafted: a held line keeps what it was drafted with).
  */
 static const char sql_lines[] =
 	"SELECT l.id, l.venue_id, b.reference, l.carried_over,"
@@ -339,7 +346,7 @@ static const char sql_lines[] =
 	" l.amount_cents, l.gross_cents - l.commission_cents"
 	" FROM settlement_line l JOIN settlement_batch b ON b.id = l.batch_id"
 	" LEFT JOIN settlement_item i ON i.line_id = l.id"
-	"  AND (i.active = 1 OR b.status = 'rejected')"
+	"  AND (i.active = 1 OR b.status = 'rejected' OR l.held_at IS NOT NULL)"
 	" LEFT JOIN redemption r ON r.id = i.redemption_id"
 	" GROUP BY l.id"
 	" HAVING l.amount_cents <> l.gross_cents - l.commission_cents"
@@ -375,9 +382,10 @@ say_lines(sqlite3_stmt *st, char *buf, size_t len)
 		    money(st, 12, a), money(st, 13, b));
 }
 
+/* Neither carried over nor held out: what the batch pays. */
 #define PAID_LINES(what) \
 	"(SELECT " what " FROM settlement_line l" \
-	" WHERE l.batch_id = b.id AND l.carried_over = 0)"
+	" WHERE l.batch_id = b.id AND l.carried_over = 0 AND l.held_at IS NULL)"
 
 static const char sql_batches[] =
 	"SELECT b.reference, b.status,"
@@ -579,6 +587,65 @@ say_files_recorded(sqlite3_stmt *st, char *buf, size_t len)
 		    text(st, 2), I64(3), I64(4), text(st, 5), I64(6));
 }
 
+/*
+ * A hold (store_batch_hold()) happens to a draft, is made by someone for
+ * a reason, and writes a settle.hold row into the audit log naming the
+ * line; a held line is paid by no statement. The log, whose chain keeps
+ * its rows as written, is read once: a line marked held by hand, or a
+ * held line put back by hand, no longer agrees with it.
+ */
+static const char sql_holds[] =
+	"WITH holds AS MATERIALIZED ("
+	"  SELECT a.id AS audit_id,"
+	"   CAST(substr(a.object, 7) AS INTEGER) AS batch_id,"
+	"   json_extract(a.detail, '$.line') AS line_id"
+	"  FROM audit_log a WHERE a.action = 'settle.hold'"
+	"   AND a.object LIKE 'batch:%' AND json_valid(a.detail))"
+	" SELECT l.id, l.venue_id, b.reference, 1 AS held,"
+	"  (l.held_by IS NULL OR l.hold_reason IS NULL"
+	"   OR trim(l.hold_reason) = '') AS incomplete,"
+	"  l.carried_over,"
+	"  (l.held_at < b.drafted_at OR (b.approved_at IS NOT NULL"
+	"   AND l.held_at > b.approved_at)) AS not_draft,"
+	"  EXISTS (SELECT 1 FROM settlement_file f WHERE f.batch_id = l.batch_id"
+	"   AND f.kind = 'statement' AND f.venue_id = l.venue_id) AS stated,"
+	"  (SELECT min(h.audit_id) FROM holds h WHERE h.line_id = l.id"
+	"   AND h.batch_id = l.batch_id) AS audit_id"
+	" FROM settlement_line l JOIN settlement_batch b ON b.id = l.batch_id"
+	" WHERE l.held_at IS NOT NULL AND (incomplete OR l.carried_over = 1"
+	"  OR not_draft OR stated OR audit_id IS NULL)"
+	" UNION ALL"
+	" SELECT h.line_id, coalesce(l.venue_id, 0),"
+	"  coalesce(b.reference, 'id ' || h.batch_id), 0, 0, 0, 0, 0, h.audit_id"
+	" FROM holds h LEFT JOIN settlement_line l ON l.id = h.line_id"
+	"  AND l.batch_id = h.batch_id"
+	" LEFT JOIN settlement_batch b ON b.id = h.batch_id"
+	" WHERE l.held_at IS NULL"
+	" ORDER BY 1";
+
+static void
+say_holds(sqlite3_stmt *st, char *buf, size_t len)
+{
+	if (I64(3) == 0) {
+		add(buf, len, "line %lld of batch %.40s: audit row %lld records "
+		    "it held out of the batch, but it is not held", I64(0),
+		    text(st, 2), I64(8));
+		return;
+	}
+	add(buf, len, "line %lld (venue %lld) of batch %.40s, held:", I64(0),
+	    I64(1), text(st, 2));
+	if (I64(4) != 0)
+		part(buf, len, "who held it, or why, is not recorded");
+	if (I64(5) != 0)
+		part(buf, len, "carried over");
+	if (I64(6) != 0)
+		part(buf, len, "held while the batch was not a draft");
+	if (I64(7) != 0)
+		part(buf, len, "its venue has a statement in the batch");
+	if (sqlite3_column_type(st, 8) == SQLITE_NULL)
+		part(buf, len, "no settle.hold row of the audit log records it");
+}
+
 static const struct money_check {
 	const char *name;		/* what holds when no row is found */
 	const char *sql;		/* the rows where it does not */
@@ -604,16 +671,21 @@ static const struct money_check {
 	  sql_denylist, say_denylist, NULL },
 	{ "settlement items: each active one is of an accepted redemption of "
 	  "its line's venue, in a line paid of a batch not rejected, with no "
-	  "upheld dispute; inactive ones are in rejected batches", sql_items,
-	  say_items, NULL },
+	  "upheld dispute; inactive ones are in rejected batches or held "
+	  "lines", sql_items, say_items, NULL },
 	{ "settlement items: no redemption in two active items (counted "
 	  "without the unique index)", sql_items_once, say_items_once, NULL },
 	{ "settlement lines: each adds up to its items (vouchers, sessions, "
 	  "gross, commission) and pays gross less commission; lines carried "
 	  "over have no items", sql_lines, say_lines, NULL },
+	{ "held lines: each held out of a draft, by someone, for a reason, "
+	  "as a settle.hold row of the audit log records, with no statement; "
+	  "each line that log holds out is still held", sql_holds, say_holds,
+	  NULL },
 	{ "settlement batches: each not rejected adds up to its lines paid "
-	  "(lines, vouchers, total), approved or paid ones approved by a "
-	  "second person", sql_batches, say_batches, NULL },
+	  "(lines, vouchers, total; none carried over or held), approved or "
+	  "paid ones approved by a second person", sql_batches, say_batches,
+	  NULL },
 	{ "settled vouchers: exactly those whose redemption is in a paid "
 	  "batch", sql_settled, say_settled, NULL },
 	{ "settlement items: each is settled for its voucher's value",

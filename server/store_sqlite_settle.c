@@ -29,7 +29,10 @@
 	" coalesce(b.reject_reason, ''), coalesce(ur.login, '')," \
 	" coalesce(b.rejected_at, 0)," \
 	" (SELECT count(*) FROM settlement_line c" \
-	"  WHERE c.batch_id = b.id AND c.carried_over = 1)" \
+	"  WHERE c.batch_id = b.id AND c.carried_over = 1)," \
+	" (SELECT count(*) FROM settlement_line c" \
+	"  WHERE c.batch_id = b.id AND c.held_at IS NOT NULL)," \
+	" coalesce(b.alerts_acknowledged, 0)" \
 	" FROM settlement_batch b JOIN user ud ON ud.id = b.drafted_by" \
 	" LEFT JOIN user ua ON ua.id = b.approved_by" \
 	" LEFT JOIN user ur ON ur.id = b.rejected_by "
@@ -65,6 +68,8 @@ batch_row(sqlite3_stmt *st, struct store_batch *b)
 	    22);
 	b->rejected_at = sqlite3_column_int64(st, 23);
 	b->n_carried = sqlite3_column_int64(st, 24);
+	b->n_held = sqlite3_column_int64(st, 25);
+	b->alerts_acknowledged = sqlite3_column_int64(st, 26);
 }
 
 /*
@@ -307,6 +312,21 @@ batch_insert(struct store *s, const char *period, int64_t start, int64_t end,
 	return 0;
 }
 
+/*
+ * A batch's lines, vouchers and total: those of its lines paid, neither
+ * carried over nor held (?1: the batch). After a draft and after a hold.
+ */
+static const char add_up_sql[] =
+	"UPDATE settlement_batch SET"
+	" n_lines = (SELECT count(*) FROM settlement_line"
+	"  WHERE batch_id = ?1 AND carried_over = 0 AND held_at IS NULL),"
+	" n_vouchers = (SELECT coalesce(sum(vouchers), 0) FROM settlement_line"
+	"  WHERE batch_id = ?1 AND carried_over = 0 AND held_at IS NULL),"
+	" total_cents = (SELECT coalesce(sum(amount_cents), 0) FROM"
+	"  settlement_line"
+	"  WHERE batch_id = ?1 AND carried_over = 0 AND held_at IS NULL)"
+	" WHERE id = ?1";
+
 /* Lines from the pool (venue data frozen as it is now), then items. */
 static int
 lines_and_items(struct store *s, int64_t batch_id, int64_t minimum,
@@ -331,14 +351,7 @@ lines_and_items(struct store *s, int64_t batch_id, int64_t minimum,
 	    "  ON l.batch_id = ?1 AND l.venue_id = p.venue_id"
 	    " WHERE l.carried_over = 0", batch_id, 0,
 	    "writing the items", err) != 0 ||
-	    run2(s, "UPDATE settlement_batch SET"
-	    " n_lines = (SELECT count(*) FROM settlement_line"
-	    "  WHERE batch_id = ?1 AND carried_over = 0),"
-	    " n_vouchers = (SELECT coalesce(sum(vouchers), 0) FROM"
-	    "  settlement_line WHERE batch_id = ?1 AND carried_over = 0),"
-	    " total_cents = (SELECT coalesce(sum(amount_cents), 0) FROM"
-	    "  settlement_line WHERE batch_id = ?1 AND carried_over = 0)"
-	    " WHERE id = ?1", batch_id, 0, "adding up the batch", err) != 0 ?
+	    run2(s, add_up_sql, batch_id, 0, "adding up the batch", err) != 0 ?
 	    -1 : 0;
 }
 
@@ -450,11 +463,14 @@ store_batch_lines(struct store *s, int64_t batch_id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sq_prepare(s, "SELECT id, venue_id, name, siret, iban, bic,"
-	    " sessions, vouchers, gross_cents, commission_cents, amount_cents,"
-	    " carried_over FROM settlement_line WHERE batch_id = ?"
-	    " ORDER BY carried_over, name, id", &st, "preparing the lines",
-	    err) != 0)
+	if (sq_prepare(s, "SELECT l.id, l.venue_id, l.name, l.siret, l.iban,"
+	    " l.bic, l.sessions, l.vouchers, l.gross_cents, l.commission_cents,"
+	    " l.amount_cents, l.carried_over, coalesce(l.held_at, 0),"
+	    " coalesce(u.login, ''), coalesce(l.hold_reason, '')"
+	    " FROM settlement_line l LEFT JOIN user u ON u.id = l.held_by"
+	    " WHERE l.batch_id = ?"
+	    " ORDER BY l.carried_over, l.held_at IS NOT NULL, l.name, l.id",
+	    &st, "preparing the lines", err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, batch_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -471,6 +487,10 @@ store_batch_lines(struct store *s, int64_t batch_id,
 		l.commission_cents = sqlite3_column_int64(st, 9);
 		l.amount_cents = sqlite3_column_int64(st, 10);
 		l.carried_over = sqlite3_column_int(st, 11) != 0;
+		l.held_at = sqlite3_column_int64(st, 12);
+		l.held = l.held_at != 0;
+		sq_copy_text(l.held_by_login, sizeof(l.held_by_login), st, 13);
+		sq_copy_text(l.hold_reason, sizeof(l.hold_reason), st, 14);
 		if (fn(ctx, &l) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -578,6 +598,135 @@ store_batch_reject(struct store *s, int64_t batch_id, int64_t user_id,
 	    "vouchers", (json_int_t)b.n_vouchers), err) != 0 ||
 	    sq_commit(s, err) != 0)
 		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+/* The line of siret in batch_id, as a hold needs it. */
+struct hold_line {
+	int64_t id, venue_id, vouchers, cents;
+	bool carried_over, held;
+	int64_t left;			/* lines of the batch still to pay */
+};
+
+/* Find it: 0, 1 when the batch has no line of that SIRET, -1. */
+static int
+hold_line_find(struct store *s, int64_t batch_id, const char *siret,
+    struct hold_line *out, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (sq_prepare(s, "SELECT id, venue_id, vouchers, amount_cents,"
+	    " carried_over, held_at IS NOT NULL,"
+	    " (SELECT count(*) FROM settlement_line o WHERE o.batch_id = ?1"
+	    "  AND o.carried_over = 0 AND o.held_at IS NULL)"
+	    " FROM settlement_line WHERE batch_id = ?1 AND siret = ?2",
+	    &st, "preparing the line to hold", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	sqlite3_bind_text(st, 2, siret, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->venue_id = sqlite3_column_int64(st, 1);
+		out->vouchers = sqlite3_column_int64(st, 2);
+		out->cents = sqlite3_column_int64(st, 3);
+		out->carried_over = sqlite3_column_int(st, 4) != 0;
+		out->held = sqlite3_column_int(st, 5) != 0;
+		out->left = sqlite3_column_int64(st, 6);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "finding the line to hold", err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Why the line l of siret in b cannot be held, or ERR_NONE when it can. */
+static int
+hold_refusal(const struct store_batch *b, const char *siret, int found,
+    const struct hold_line *l, struct pn_error *err)
+{
+	if (strcmp(b->status, "draft") != 0)
+		return pn_error_set(err, PN_E_ARG, "batch %s is %s; a line is "
+		    "held out of a draft only", b->reference, b->status),
+		    ERR_BATCH_WRONG_STATE;
+	if (found == 1)
+		return pn_error_set(err, PN_E_ARG, "batch %s has no line of "
+		    "SIRET %s", b->reference, siret), ERR_LINE_NOT_FOUND;
+	if (l->carried_over)
+		return pn_error_set(err, PN_E_ARG, "the line of SIRET %s is "
+		    "carried over (under the minimum): batch %s pays it nothing",
+		    siret, b->reference), ERR_LINE_NOT_FOUND;
+	if (l->held)
+		return pn_error_set(err, PN_E_ARG, "the line of SIRET %s is "
+		    "held out of batch %s already", siret, b->reference),
+		    ERR_LINE_NOT_FOUND;
+	if (l->left <= 1)
+		return pn_error_set(err, PN_E_ARG, "the line of SIRET %s is "
+		    "the only one batch %s still pays: reject the batch "
+		    "instead", siret, b->reference), ERR_LAST_LINE_HELD;
+	return ERR_NONE;
+}
+
+int
+store_batch_hold(struct store *s, int64_t batch_id, const char *siret,
+    int64_t user_id, const char *reason, int64_t now, const char *actor,
+    int64_t *line_id, struct pn_error *err)
+{
+	struct hold_line l;
+	struct store_batch b;
+	int rc, found;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	if ((rc = batch_find(s, "WHERE b.id = ?", NULL, batch_id, &b,
+	    err)) != 0) {
+		sq_rollback(s);
+		if (rc == 1)
+			return pn_error_set(err, PN_E_ARG, "no settlement batch "
+			    "%lld", (long long)batch_id), ERR_BATCH_NOT_FOUND;
+		return -1;
+	}
+	if ((found = hold_line_find(s, batch_id, siret, &l, err)) < 0)
+		goto fail;
+	if ((rc = hold_refusal(&b, siret, found, &l, err)) != ERR_NONE) {
+		sq_rollback(s);
+		return rc;
+	}
+	/* The line keeps what it was drafted with: the record of the hold. */
+	if ((rc = sq_update_row(s, "UPDATE settlement_line SET held_at = ?5,"
+	    " held_by = ?4, hold_reason = ?2 WHERE id = ?1 AND held_at IS NULL",
+	    l.id, reason, NULL, user_id, now, "holding the line", err)) < 0)
+		goto fail;
+	if (rc != 1) {
+		pn_error_set(err, PN_E_ARG, "line %lld changed meanwhile",
+		    (long long)l.id);
+		goto fail;
+	}
+	/* Inactive, kept for the record: the redemptions are free again. */
+	if (run2(s, "UPDATE settlement_item SET active = 0 WHERE line_id = ?1"
+	    " AND active = 1", l.id, 0, "returning the line's redemptions to "
+	    "the pool", err) != 0)
+		goto fail;
+	if (sqlite3_changes64(s->db) != l.vouchers) {
+		pn_error_set(err, PN_E_ARG, "line %lld: %lld voucher(s) but "
+		    "%lld active item(s); run passnum-admin audit",
+		    (long long)l.id, (long long)l.vouchers,
+		    (long long)sqlite3_changes64(s->db));
+		goto fail;
+	}
+	if (run2(s, add_up_sql, batch_id, 0, "adding up the batch", err) != 0 ||
+	    audit_json(s, now, actor, "settle.hold", batch_id, json_pack(
+	    "{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "reference", b.reference,
+	    "siret", siret, "venue", (json_int_t)l.venue_id,
+	    "line", (json_int_t)l.id, "vouchers", (json_int_t)l.vouchers,
+	    "cents", (json_int_t)l.cents, "reason", reason), err) != 0 ||
+	    sq_commit(s, err) != 0)
+		goto fail;
+	if (line_id != NULL)
+		*line_id = l.id;
 	return 0;
 fail:
 	sq_rollback(s);

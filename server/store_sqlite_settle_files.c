@@ -58,7 +58,8 @@ export_parts(struct store *s, int64_t batch_id, const int64_t *line_ids,
 	    " sum(i.value - i.commission) FROM settlement_item i"
 	    " JOIN settlement_line l ON l.id = i.line_id"
 	    " JOIN programme p ON p.id = i.programme_id"
-	    " WHERE l.batch_id = ? AND l.carried_over = 0"
+	    " WHERE l.batch_id = ? AND l.carried_over = 0 AND l.held_at IS NULL"
+	    " AND i.active = 1"
 	    " GROUP BY i.line_id, p.budget_line ORDER BY i.line_id, p.budget_line",
 	    &st, "preparing the budget parts", err) != 0)
 		return -1;
@@ -105,7 +106,7 @@ store_batch_export(struct store *s, int64_t batch_id, struct settle_export *x,
 	    " l.commission_cents, l.amount_cents, l.venue_id"
 	    " FROM settlement_batch b"
 	    " LEFT JOIN settlement_line l ON l.batch_id = b.id"
-	    "  AND l.carried_over = 0"
+	    "  AND l.carried_over = 0 AND l.held_at IS NULL"
 	    " WHERE b.id = ? ORDER BY l.id", &st, "preparing the export",
 	    err) != 0)
 		return -1;
@@ -369,16 +370,16 @@ store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
 int
 store_batch_approve_commit(struct store *s, int64_t batch_id,
     int64_t approved_by, const char *msg_id, const char *execution_date,
-    unsigned sepa_version, int64_t now, const char *actor,
+    unsigned sepa_version, int64_t alerts, int64_t now, const char *actor,
     struct pn_error *err)
 {
-	char object[40], detail[256];
+	char object[40], detail[288];
 	sqlite3_stmt *st;
 	int rc;
 
 	if (sq_prepare(s, "UPDATE settlement_batch SET status = 'approved',"
 	    " approved_by = ?2, approved_at = ?3, msg_id = ?4,"
-	    " execution_date = ?5, sepa_version = ?6"
+	    " execution_date = ?5, sepa_version = ?6, alerts_acknowledged = ?7"
 	    " WHERE id = ?1 AND status = 'draft'", &st,
 	    "preparing the approval", err) != 0)
 		goto fail;
@@ -388,6 +389,8 @@ store_batch_approve_commit(struct store *s, int64_t batch_id,
 	sqlite3_bind_text(st, 4, msg_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, execution_date, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, (int)sepa_version);
+	if (alerts > 0)		/* NULL when there was none to acknowledge */
+		sqlite3_bind_int64(st, 7, alerts);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -401,8 +404,9 @@ store_batch_approve_commit(struct store *s, int64_t batch_id,
 	}
 	(void)snprintf(object, sizeof(object), "batch:%lld",
 	    (long long)batch_id);
-	(void)snprintf(detail, sizeof(detail), "{\"execution_date\":\"%s\","
-	    "\"msg_id\":\"%s\",\"sepa\":\"pain.001.001.%02u\"}",
+	(void)snprintf(detail, sizeof(detail), "{\"alerts\":%lld,"
+	    "\"execution_date\":\"%s\",\"msg_id\":\"%s\","
+	    "\"sepa\":\"pain.001.001.%02u\"}", (long long)alerts,
 	    execution_date, msg_id, sepa_version);
 	if (store_audit_append(s, now, actor, "settle.approve", object, detail,
 	    err) != 0 || sq_commit(s, err) != 0)

@@ -140,6 +140,14 @@ void ui_compta_field_error(struct html *h, const char *id, bool invalid,
 void ui_compta_period_label(struct http_request *req, const char *text,
     char *buf, size_t len);
 
+/*
+ * An alert box listing the terminals suspended pending review (venue,
+ * terminal, date, reason), when there are some: for accountants and
+ * admins. 0, or -1 with err when the store fails.
+ */
+int ui_suspended_terminals(struct html *h, struct store *s,
+    struct pn_error *err);
+
 /* ui_compta.c */
 enum MHD_Result ui_compta(struct http_request *req);		/* GET /compta */
 enum MHD_Result ui_compta_draft(struct http_request *req);	/* POST /compta/lots */
@@ -149,6 +157,7 @@ enum MHD_Result ui_compta_batch(struct http_request *req);	/* GET /compta/lots/{
 enum MHD_Result ui_compta_approve(struct http_request *req);	/* POST /compta/lots/{ref}/approuver */
 enum MHD_Result ui_compta_paid(struct http_request *req);	/* POST /compta/lots/{ref}/payer */
 enum MHD_Result ui_compta_reject(struct http_request *req);	/* POST /compta/lots/{ref}/rejeter */
+enum MHD_Result ui_compta_hold(struct http_request *req);	/* POST /compta/lots/{ref}/retenir */
 enum MHD_Result ui_compta_file(struct http_request *req);	/* GET /compta/lots/{ref}/fichiers/{id} */
 
 /* ui_compta_disputes.c */

@@ -8,6 +8,9 @@
  * everything; a refusal comes back to this page with its French message,
  * at the period field, and nothing is written. The clock is the server's.
  *
+ * Terminals suspended pending review are listed above everything else
+ * (ui_suspended_terminals(), which an admin's home page shows too).
+ *
  * This file also holds what the accounting pages share (ui.h).
  */
 #include <stdio.h>
@@ -72,6 +75,58 @@ ui_compta_period_label(struct http_request *req, const char *text, char *buf,
 		(void)snprintf(buf, len, "%s", p.label);
 	else
 		(void)snprintf(buf, len, "%s", text);
+}
+
+struct suspended_rows {
+	struct html html;
+	unsigned n;
+};
+
+static int
+suspended_row(void *ctx, const struct store_suspended_terminal *t)
+{
+	struct suspended_rows *r = ctx;
+	char when[PN_TIME_TEXT_MAX];
+
+	pn_time_format_paris(t->suspended_at, when);
+	html_put(&r->html, "<tr><th scope=\"row\">%s <span class=\"hint\">"
+	    "SIRET %s</span></th><td>%s</td><td>%s</td><td>%s</td></tr>",
+	    t->venue_name, t->siret, t->label, when,
+	    t->reason[0] != '\0' ? t->reason : "non précisé");
+	r->n++;
+	return 0;
+}
+
+int
+ui_suspended_terminals(struct html *h, struct store *s,
+    struct pn_error *err)
+{
+	struct suspended_rows r = { .n = 0 };
+	int rc;
+
+	html_init(&r.html);
+	if ((rc = store_terminals_suspended(s, 0, 0, suspended_row, &r,
+	    err)) == 0 && r.n > 0) {
+		html_put(h, "<section class=\"alert\" "
+		    "aria-labelledby=\"suspendus\"><h2 id=\"suspendus\">"
+		    "Terminaux suspendus (%u)</h2><p>Trop de clés de contrôle "
+		    "erronées, ou une décision d’un administrateur : ces "
+		    "terminaux ne peuvent plus accepter de chèques jusqu’à ce "
+		    "qu’un administrateur les examine et les réactive. Les lots "
+		    "qui paient ces lieux le signalent dans leurs alertes."
+		    "</p><div class=\"scroll\" tabindex=\"0\" "
+		    "role=\"region\" aria-labelledby=\"suspendus-liste\">"
+		    "<table><caption id=\"suspendus-liste\">Les terminaux "
+		    "suspendus, par lieu</caption><thead><tr>"
+		    "<th scope=\"col\">Lieu</th><th scope=\"col\">Terminal</th>"
+		    "<th scope=\"col\">Suspendu le</th>"
+		    "<th scope=\"col\">Motif</th></tr></thead>"
+		    "<tbody>%R</tbody></table></div></section>", r.n,
+		    r.html.failed ? "" : r.html.buf);
+		h->failed |= r.html.failed;
+	}
+	html_free(&r.html);
+	return rc;
 }
 
 /* The rules of a draft, from the configuration. */
@@ -150,6 +205,11 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	ui_begin(&h, req, "Règlements");
 	if (bad)
 		ui_compta_alert(&h, code, detail);
+	if (ui_suspended_terminals(&h, s, &err) != 0) {
+		html_free(&h);
+		html_free(&rows.html);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
 	html_put(&h, "<p><a href=\"/compta/contestations\">Contestations"
 	    "</a></p><h2>En attente de règlement</h2><p>Les chèques pas "
 	    "encore réglés des séances commencées avant la fin de la période "

@@ -1,8 +1,13 @@
-/* ui_compta_batch.c -- GET /compta/lots/{ref}: one settlement batch, its lines, its files, and what can be done to it.
+/* ui_compta_batch.c -- GET /compta/lots/{ref}: one settlement batch, its lines, its alerts, its files, and what can be done to it.
  *
- * A draft can be approved (by another accountant than its drafter: the
+ * A draft shows its alerts (anomalies.h), by venue, before anything else.
+ * It can be approved (by another accountant than its drafter: the
  * four-eyes rule, which settle_approve() enforces; the page only says it
- * beforehand) or rejected with a reason. An approved batch has its files
+ * beforehand; a batch with alerts also needs the box acknowledging them,
+ * which sends how many the page showed), one venue's line can be held out
+ * of it with a reason, or it can be rejected with a reason. A held line
+ * stays on the page, "Retenue : motif", and is not paid. An approved
+ * batch has its files
  * (payment file, mandate list, one statement per venue), downloadable
  * exactly as stored, and can be marked paid or rejected. A paid or
  * rejected batch is read-only. Every action is a POST with the session's
@@ -19,6 +24,7 @@
 #include "passnum/parse.h"
 #include "passnum/request.h"
 #include "passnum/timefmt.h"
+#include "anomalies.h"
 #include "form.h"
 #include "settle.h"
 #include "store.h"
@@ -33,7 +39,8 @@ enum action {
 	ACT_NONE,
 	ACT_APPROVE,
 	ACT_PAID,
-	ACT_REJECT
+	ACT_REJECT,
+	ACT_HOLD
 };
 
 /* What was sent with a refused action, to fill its form again. */
@@ -46,6 +53,8 @@ struct sent {
 	const char *bank_reference;
 	const char *paid_on;
 	const char *reason;
+	const char *alerts;		/* the box's value: the alerts shown */
+	const char *siret;		/* the line a hold was asked for */
 };
 
 /* The sums of a table of lines. */
@@ -56,8 +65,12 @@ struct sums {
 };
 
 struct lines {
-	struct html paid, carried;
-	struct sums paid_sums, carried_sums;
+	struct html paid, carried, held, holds;
+	struct sums paid_sums, carried_sums, held_sums;
+	struct http_request *req;
+	const struct store_batch *b;
+	const struct sent *x;
+	bool hold_shown;		/* x's hold refusal is at its line's form */
 };
 
 static void
@@ -76,6 +89,64 @@ add_sums(struct sums *t, const struct store_batch_line *l)
 	t->n++;
 }
 
+/*
+ * The form holding line l out of the draft: a disclosure per line, open
+ * when a hold of that line was just refused, its message at the field.
+ */
+static void
+put_hold_form(struct lines *ls, const struct store_batch_line *l)
+{
+	struct html *h = &ls->holds;
+	const struct sent *x = ls->x;
+	bool mine = x->action == ACT_HOLD && x->siret != NULL &&
+	    strcmp(x->siret, l->siret) == 0;
+	bool bad = mine && x->code == ERR_REASON_REQUIRED;
+	char id[32], hint[40];
+
+	(void)snprintf(id, sizeof(id), "retenue-%lld", (long long)l->id);
+	(void)snprintf(hint, sizeof(hint), "retenue-%lld-hint",
+	    (long long)l->id);
+	/* The form holds the disclosure: closed, the form is its summary. */
+	html_put(h, "<li><form method=\"post\" "
+	    "action=\"/compta/lots/%s/retenir\"><details%R><summary>Retenir "
+	    "%s (SIRET %s)</summary>", ls->b->reference, mine ? " open" : "",
+	    l->name, l->siret);
+	if (mine) {
+		ui_compta_alert(h, x->code, x->detail);
+		ls->hold_shown = true;
+	}
+	ui_csrf_field(h, ls->req);
+	html_put(h, "<input type=\"hidden\" name=\"lieu\" value=\"%s\">"
+	    "<label for=\"%s\">Motif de la retenue<span class=\"hint\" "
+	    "id=\"%s\">Ce lieu ne sera pas payé par ce lot ; ses %L "
+	    "chèque(s) attendront le prochain lot préparé.</span></label>",
+	    l->siret, id, hint, l->vouchers);
+	ui_compta_field_error(h, id, bad, "Indiquez le motif de la retenue "
+	    "(1 à 500 caractères).");
+	html_put(h, "<input id=\"%s\" name=\"motif\" type=\"text\" required "
+	    "maxlength=\"%d\" autocomplete=\"off\"", id, REASON_MAX);
+	ui_compta_field_attrs(h, id, hint, bad);
+	html_put(h, " value=\"%s\"><button type=\"submit\" "
+	    "class=\"secondary\">Retenir ce lieu hors du lot</button>"
+	    "</details></form></li>", mine && x->reason != NULL ? x->reason :
+	    "");
+}
+
+/* A line held out: what it was drafted with, and why it was held. */
+static void
+put_held_row(struct lines *ls, const struct store_batch_line *l)
+{
+	char amount[PN_MONEY_TEXT_MAX], when[PN_TIME_TEXT_MAX];
+
+	pn_money_format(l->amount_cents, amount);
+	pn_time_format_paris(l->held_at, when);
+	html_put(&ls->held, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%L"
+	    "</td><td>%L</td><td>%s</td><td>Retenue : %s (par %s, le %s)</td>"
+	    "</tr>", l->name, l->siret, l->sessions, l->vouchers, amount,
+	    l->hold_reason, l->held_by_login, when);
+	add_sums(&ls->held_sums, l);
+}
+
 static int
 line_row(void *ctx, const struct store_batch_line *l)
 {
@@ -83,6 +154,12 @@ line_row(void *ctx, const struct store_batch_line *l)
 	char iban[PN_IBAN_TEXT_MAX], gross[PN_MONEY_TEXT_MAX];
 	char commission[PN_MONEY_TEXT_MAX], amount[PN_MONEY_TEXT_MAX];
 
+	if (l->held) {
+		put_held_row(ls, l);
+		return 0;
+	}
+	if (!l->carried_over && strcmp(ls->b->status, "draft") == 0)
+		put_hold_form(ls, l);
 	pn_iban_format(l->iban, iban);
 	pn_money_format(l->gross_cents, gross);
 	pn_money_format(l->commission_cents, commission);
@@ -186,9 +263,16 @@ put_header(struct html *h, struct http_request *req,
 	if (b->n_carried > 0)
 		html_put(h, "<dt>Reportés</dt><dd>%L lieu(x) sous le minimum"
 		    "</dd>", b->n_carried);
+	if (b->n_held > 0)
+		html_put(h, "<dt>Retenus</dt><dd>%L lieu(x) retenu(s) hors du "
+		    "lot</dd>", b->n_held);
 	put_by(h, "Préparé", b->drafted_by_login, b->drafted_at);
 	if (b->approved_by != 0) {
 		put_by(h, "Approuvé", b->approved_by_login, b->approved_at);
+		if (b->alerts_acknowledged > 0)
+			html_put(h, "<dt>Alertes reconnues</dt><dd>%L, par "
+			    "l’approbateur, à l’approbation</dd>",
+			    b->alerts_acknowledged);
 		html_put(h, "<dt>Date d’exécution demandée</dt><dd>%s</dd>"
 		    "<dt>Identifiant du message (MsgId)</dt><dd>%s</dd>"
 		    "<dt>Format du virement</dt><dd>pain.001.001.%R</dd>",
@@ -213,9 +297,36 @@ is_bad(const struct sent *x, enum action a, const char *field)
 	return x->action == a && x->bad != NULL && strcmp(x->bad, field) == 0;
 }
 
+/*
+ * The box acknowledging the n alerts shown above: its value is n, so that
+ * alerts that appear meanwhile are not acknowledged unseen.
+ */
+static void
+put_acknowledge(struct html *h, size_t n, const struct sent *x)
+{
+	bool bad = is_bad(x, ACT_APPROVE, "alertes-lues");
+
+	html_put(h, "<p>Ce lot a des alertes (plus haut) : lisez-les, retenez "
+	    "si besoin la ligne d’un lieu, puis confirmez.</p>");
+	ui_compta_field_error(h, "alertes-lues", bad, "Cochez cette case "
+	    "après avoir lu les alertes du lot (elles ont pu changer : "
+	    "relisez-les).");
+	html_put(h, "<div class=\"choice\"><input type=\"checkbox\" "
+	    "id=\"alertes-lues\" name=\"alertes\" value=\"%u\" required",
+	    (unsigned)n);
+	ui_compta_field_attrs(h, "alertes-lues", NULL, bad);
+	if (n == 1)
+		html_put(h, "><label for=\"alertes-lues\">J’ai pris "
+		    "connaissance de l’alerte de ce lot</label></div>");
+	else
+		html_put(h, "><label for=\"alertes-lues\">J’ai pris "
+		    "connaissance des %u alertes de ce lot</label></div>",
+		    (unsigned)n);
+}
+
 static void
 put_approve(struct html *h, struct http_request *req,
-    const struct store_batch *b, const struct sent *x)
+    const struct store_batch *b, size_t alerts, const struct sent *x)
 {
 	const struct store_principal *who = http_request_principal(req);
 	const struct config *cfg = http_request_config(req);
@@ -241,6 +352,8 @@ put_approve(struct html *h, struct http_request *req,
 	    "bancaires)</label></div></fieldset>",
 	    strcmp(v, "3") != 0 ? " checked" : "",
 	    strcmp(v, "3") == 0 ? " checked" : "");
+	if (alerts > 0)
+		put_acknowledge(h, alerts, x);
 	if (same)
 		html_put(h, "<p id=\"approve-why\" class=\"hint\">Vous avez "
 		    "préparé ce lot : un autre comptable doit approuver "
@@ -331,6 +444,8 @@ notice_of(struct http_request *req)
 		  "sont remboursés." },
 		{ "rejete", "Le lot est rejeté : ses chèques reviendront dans "
 		  "le prochain lot." },
+		{ "retenu", "La ligne du lieu est retenue hors du lot : ses "
+		  "chèques reviendront dans le prochain lot préparé." },
 	};
 	size_t i;
 
@@ -369,10 +484,82 @@ load(struct http_request *req, struct store **s, struct store_batch *b,
 	return 0;
 }
 
+/*
+ * A draft's alerts, by venue, in the words of anomalies.c: what its
+ * approver acknowledges with the box of the approval form.
+ */
+static void
+put_alerts(struct html *h, const struct anomaly_list *l)
+{
+	size_t i;
+
+	if (l->n == 0) {
+		html_put(h, "<h2 id=\"alertes\">Alertes</h2><p>Aucune alerte "
+		    "sur ce lot.</p>");
+		return;
+	}
+	html_put(h, "<h2 id=\"alertes\">Alertes à lire avant d’approuver "
+	    "(%u)</h2><p>Ces signaux ne prouvent pas une fraude : ils "
+	    "disent où regarder avant que l’argent parte. Le guide du "
+	    "service comptable (docs/settlement.md) dit ce que chacun veut "
+	    "dire et quoi vérifier. Un lieu douteux peut être retenu hors du "
+	    "lot (plus bas) : ses chèques attendront le lot suivant.</p>",
+	    (unsigned)l->n);
+	for (i = 0; i < l->n; i++) {
+		const struct anomaly *a = &l->a[i];
+
+		if (i == 0 || a->venue_id != l->a[i - 1].venue_id)
+			html_put(h, "%R<h3>%s <span class=\"hint\">SIRET %s"
+			    "</span></h3><ul>", i == 0 ? "" : "</ul>",
+			    a->venue_name, a->siret);
+		html_put(h, "<li><strong>%s</strong> : %s.</li>",
+		    anomaly_kind_title(a->kind), a->text);
+	}
+	html_put(h, "</ul>");
+}
+
+/* The forms holding a line out of a draft, and a refusal not shown at one. */
+static void
+put_holds(struct html *h, const struct lines *ls, const struct sent *x)
+{
+	bool refused = x->action == ACT_HOLD && x->code != ERR_NONE;
+
+	html_put(h, "<h2>Retenir un lieu hors du lot</h2>");
+	if (refused && (!ls->hold_shown || ls->paid_sums.n <= 1))
+		ui_compta_alert(h, x->code, x->detail);
+	if (ls->paid_sums.n <= 1) {
+		html_put(h, "<p>Il ne reste qu’un lieu à payer dans ce lot : "
+		    "pour ne pas le payer, rejetez plutôt le lot.</p>");
+		return;
+	}
+	html_put(h, "<p>Un lieu retenu n’est pas payé par ce lot : sa ligne "
+	    "reste affichée, avec le motif, et ses chèques reviennent dans "
+	    "le prochain lot préparé. Le reste du lot peut être approuvé.</p>"
+	    "<ul>%R</ul>", ls->holds.failed ? "" : ls->holds.buf);
+}
+
+/* The lines held out of the batch, with their reason. */
+static void
+put_held(struct html *h, const struct lines *ls)
+{
+	html_put(h, "<h2>Retenus hors du lot</h2><p>Ces lieux ne sont pas "
+	    "payés par ce lot : leurs chèques reviennent dans le prochain lot "
+	    "préparé.</p><div class=\"scroll\" tabindex=\"0\" "
+	    "role=\"region\" aria-labelledby=\"retenus\"><table>"
+	    "<caption id=\"retenus\">Les lieux retenus, dans l’ordre des "
+	    "noms (%u)</caption><thead><tr><th scope=\"col\">Lieu</th>"
+	    "<th scope=\"col\">SIRET</th><th scope=\"col\">Séances</th>"
+	    "<th scope=\"col\">Chèques</th><th scope=\"col\">Montant</th>"
+	    "<th scope=\"col\">Retenue</th></tr></thead><tbody>%R</tbody>"
+	    "</table></div>", ls->held_sums.n,
+	    ls->held.failed ? "" : ls->held.buf);
+}
+
 /* The batch's page, with a refusal x (action ACT_NONE: none) at its form. */
 static enum MHD_Result
 show(struct http_request *req, const struct sent *x)
 {
+	struct anomaly_list alerts = { NULL, 0, 0 };
 	struct lines ls;
 	struct files fs;
 	struct store_batch b;
@@ -382,17 +569,26 @@ show(struct http_request *req, const struct sent *x)
 	enum MHD_Result rc;
 	const char *notice;
 	char title[16 + SETTLE_REF_MAX];
+	bool draft;
 
 	if (load(req, &s, &b, &rc) != 0)
 		return rc;
+	draft = strcmp(b.status, "draft") == 0;
 	memset(&ls, 0, sizeof(ls));
 	html_init(&ls.paid);
 	html_init(&ls.carried);
+	html_init(&ls.held);
+	html_init(&ls.holds);
+	ls.req = req;
+	ls.b = &b;
+	ls.x = x;
 	fs.reference = b.reference;
 	fs.n = 0;
 	html_init(&fs.html);
 	if (store_batch_lines(s, b.id, line_row, &ls, &err) != 0 ||
-	    store_batch_files(s, b.id, file_row, &fs, &err) != 0) {
+	    store_batch_files(s, b.id, file_row, &fs, &err) != 0 ||
+	    (draft && anomalies_of_batch(s, &b, (int64_t)time(NULL), &alerts,
+	    &err) != 0)) {
 		rc = ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 		goto done;
 	}
@@ -403,7 +599,12 @@ show(struct http_request *req, const struct sent *x)
 	if (x->action == ACT_NONE && (notice = notice_of(req)) != NULL)
 		html_put(&h, "<div class=\"alert ok\" role=\"status\"><p>%s</p>"
 		    "</div>", notice);
+	/* A hold refused because the batch is no longer a draft. */
+	if (x->action == ACT_HOLD && !draft)
+		ui_compta_alert(&h, x->code, x->detail);
 	put_header(&h, req, &b);
+	if (draft)
+		put_alerts(&h, &alerts);
 
 	html_put(&h, "<h2>Lieux payés</h2>");
 	if (ls.paid_sums.n == 0)
@@ -411,6 +612,10 @@ show(struct http_request *req, const struct sent *x)
 	else
 		put_lines(&h, "payes", "Un virement par lieu, dans l’ordre "
 		    "des noms", &ls.paid, &ls.paid_sums);
+	if (draft && ls.paid_sums.n > 0)
+		put_holds(&h, &ls, x);
+	if (ls.held_sums.n > 0)
+		put_held(&h, &ls);
 	if (ls.carried_sums.n > 0) {
 		html_put(&h, "<h2>Reportés à la période suivante (sous le "
 		    "minimum)</h2><p>Le Département doit à ces lieux moins "
@@ -440,22 +645,26 @@ show(struct http_request *req, const struct sent *x)
 		    "<tbody>%R</tbody></table></div>", fs.n,
 		    fs.html.failed ? "" : fs.html.buf);
 	}
-	if (strcmp(b.status, "draft") == 0) {
-		put_approve(&h, req, &b, x);
+	if (draft) {
+		put_approve(&h, req, &b, alerts.n, x);
 		put_reject(&h, req, &b, x);
 	} else if (strcmp(b.status, "approved") == 0) {
 		put_paid(&h, req, &b, x);
 		put_reject(&h, req, &b, x);
-	} else if (x->action != ACT_NONE) {
+	} else if (x->action != ACT_NONE && x->action != ACT_HOLD) {
 		/* Acted on by someone else meanwhile: say so at the top. */
 		ui_compta_alert(&h, x->code, x->detail);
 	}
-	h.failed |= ls.paid.failed || ls.carried.failed || fs.html.failed;
+	h.failed |= ls.paid.failed || ls.carried.failed || ls.held.failed ||
+	    ls.holds.failed || fs.html.failed;
 	rc = ui_end(&h, req, x->action == ACT_NONE ? 200 :
 	    err_lookup(x->code)->status);
 done:
+	anomaly_list_free(&alerts);
 	html_free(&ls.paid);
 	html_free(&ls.carried);
+	html_free(&ls.held);
+	html_free(&ls.holds);
 	html_free(&fs.html);
 	return rc;
 }
@@ -513,8 +722,13 @@ ui_compta_approve(struct http_request *req)
 	struct pn_error err;
 	struct store *s;
 	unsigned version = 0;
+	uint64_t ack;
 
 	x.sepa = field(req, "sepa");
+	x.alerts = field(req, "alertes");
+	/* Not ticked, or not a count: no alert acknowledged. */
+	if (x.alerts == NULL || pn_parse_u64(x.alerts, INT32_MAX, &ack) != 0)
+		ack = SETTLE_ACK_NONE;
 	if (x.sepa != NULL && strcmp(x.sepa, "9") == 0)
 		version = SEPA_PAIN_001_001_09;
 	else if (x.sepa != NULL && strcmp(x.sepa, "3") == 0)
@@ -528,9 +742,30 @@ ui_compta_approve(struct http_request *req)
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	x.code = settle_approve(s, http_request_config(req),
-	    http_request_principal(req), ref, version, (int64_t)time(NULL), &b,
-	    &err);
+	    http_request_principal(req), ref, version, (int64_t)ack,
+	    (int64_t)time(NULL), &b, &err);
+	if (x.code == ERR_ALERTS_NOT_ACKNOWLEDGED)
+		x.bad = "alertes-lues";
 	return acted(req, &x, ref, "approuve=1", &err);
+}
+
+enum MHD_Result
+ui_compta_hold(struct http_request *req)
+{
+	struct sent x = { .action = ACT_HOLD };
+	const char *ref = route_ref(req);
+	struct pn_error err;
+	struct store *s;
+
+	x.siret = field(req, "lieu");
+	x.reason = field(req, "motif");
+	pn_error_clear(&err);
+	if ((s = worker_store(&err)) == NULL)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	x.code = settle_hold(s, http_request_principal(req), ref,
+	    x.siret != NULL ? x.siret : "", x.reason != NULL ? x.reason : "",
+	    (int64_t)time(NULL), &err);
+	return acted(req, &x, ref, "retenu=1", &err);
 }
 
 /*

@@ -1,4 +1,4 @@
-/* ui_home.c -- GET /accueil: the caseworker's recent booklets and what to do next. */
+/* ui_home.c -- GET /accueil: the caseworker's recent booklets and what to do next; for an admin, suspended terminals first. */
 #include "passnum/timefmt.h"
 #include "store.h"
 #include "ui.h"
@@ -45,6 +45,13 @@ ui_home(struct http_request *req)
 	}
 	html_init(&h);
 	ui_begin(&h, req, "Accueil");
+	/* An admin sees the terminals suspended pending review first. */
+	if ((who->role & ROLE_ADMIN) != 0 &&
+	    ui_suspended_terminals(&h, s, &err) != 0) {
+		html_free(&h);
+		html_free(&rows.html);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
 	html_put(&h, "<p><a class=\"button\" href=\"/carnets/nouveau\">Nouveau "
 	    "carnet</a><a class=\"button secondary\" href=\"/recherche\">"
 	    "Rechercher un chèque</a></p><h2>Vos derniers carnets</h2>");

@@ -2,7 +2,8 @@
  *
  * The month is that of Paris (?mois=2026-11, the current one by default);
  * a session counts in the month in which it starts, and the amount due is
- * the value of the vouchers accepted at those sessions.
+ * the value of the vouchers accepted at those sessions. A terminal of the
+ * venue suspended pending review is said first: why, and whom to ask.
  */
 #include <stdio.h>
 #include <time.h>
@@ -35,6 +36,26 @@ session_row(void *ctx, const struct store_venue_session *t)
 	    "<td>%s</td><td>%u</td><td>%s</td><td>%u</td></tr>", href, when,
 	    t->theme, duration, t->accepted, amount, t->conflicts);
 	r->n++;
+	return 0;
+}
+
+/* A banner per suspended terminal of the venue. */
+static int
+suspended_banner(void *ctx, const struct store_suspended_terminal *t)
+{
+	struct html *h = ctx;
+	char when[PN_TIME_TEXT_MAX];
+
+	pn_time_format_paris(t->suspended_at, when);
+	html_put(h, "<div class=\"alert\" role=\"alert\"><p><strong>Votre "
+	    "terminal « %s » est suspendu</strong> depuis le %s. Motif : %s."
+	    "</p><p>Il ne peut plus accepter de chèques tant qu’un "
+	    "administrateur du Département n’a pas examiné la situation et ne "
+	    "l’a pas réactivé. Les chèques acceptés avant la suspension "
+	    "restent dus. Pour comprendre ce qui s’est passé et faire "
+	    "réactiver le terminal, contactez le Département : le service "
+	    "qui suit les lieux partenaires.</p></div>", t->label, when,
+	    t->reason[0] != '\0' ? t->reason : "non précisé");
 	return 0;
 }
 
@@ -104,6 +125,12 @@ ui_venue_home(struct http_request *req)
 	pn_money_format(m.amount, amount);
 	html_init(&h);
 	ui_begin(&h, req, "Séances et remboursements");
+	if (store_terminals_suspended(s, uv.v.id, 0, suspended_banner, &h,
+	    &err) != 0) {
+		html_free(&h);
+		html_free(&rows.html);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
 	ui_venue_banner(&h, &uv);
 	html_put(&h, "<h2>Mois de %s</h2>", label);
 	put_chooser(&h, &uv, year, month);

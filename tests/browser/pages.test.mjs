@@ -480,6 +480,10 @@ try {
 			await axePage.goto(`${BASE}${path}`);
 			await axe(axePage, label);
 		}
+		await page.goto(`${BASE}/lieu`);
+		ok(await page.getByRole('alert')
+		    .getByText('Votre terminal « Accueil » est suspendu')
+		    .isVisible(), 'venue: /lieu says its terminal is suspended');
 	}
 
 	if (ACCOUNTANT_LOGIN) {
@@ -495,6 +499,9 @@ try {
 		await page.waitForURL(/\/compta$/);
 		ok(true, 'an accountant logging in lands on /compta');
 		await heading(page, 'Règlements', 'accounting');
+		ok(await page.getByRole('heading',
+		    { name: 'Terminaux suspendus (1)' }).isVisible(),
+		    'accounting: the suspended terminal is in a box');
 		await noSideScroll(page, 'accounting');
 		await screenshot(page, 'compta');
 		await skipLink(page, 'accounting');
@@ -518,11 +525,25 @@ try {
 		    'batch: its drafter finds "Approuver le lot" disabled');
 		ok(await page.getByText('un autre comptable doit approuver')
 		    .isVisible(), 'batch: and is told why');
+		ok(await page.getByRole('heading',
+		    { name: 'Alertes à lire avant d’approuver (1)' }).isVisible(),
+		    'batch: its alert is listed under a heading');
+		ok(await page.getByLabel('J’ai pris connaissance de l’alerte de '
+		    + 'ce lot').isVisible(),
+		    'batch: the box acknowledging it is labelled');
 		await noSideScroll(page, 'batch');
 		await screenshot(page, 'lot');
 		await skipLink(page, 'batch');
 		await axePage.goto(`${BASE}${batchPath}`);
+		// With a hold form open, so that axe sees it too.
+		await axePage.locator('details summary').first().click();
 		await axe(axePage, 'batch');
+		const hold = page.locator('details summary').first();
+		await hold.focus();
+		await page.keyboard.press('Enter');
+		ok(await page.getByLabel('Motif de la retenue').first().isVisible(),
+		    'batch: a line\'s hold form opens from the keyboard, its '
+		    + 'reason labelled');
 
 		step = 'disputes page';
 		await page.getByRole('link', { name: 'Retour aux règlements' })

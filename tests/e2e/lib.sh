@@ -101,3 +101,23 @@ passnumd_stop() {
 	fi
 	PID=
 }
+
+# password_of LOGIN: the password of a user of the test: the demo's, from
+# its credentials file in $D; the others' are LOGIN-password-1 by the
+# tests' convention.
+password_of() {
+	case $1 in
+	admin|caseworker)
+		sed -n "s/^$1 password: //p" "$D/demo-credentials.txt" ;;
+	*)	echo "$1-password-1" ;;
+	esac
+}
+
+# as_of ARGS: the login that follows --as in ARGS, if any (passnum-admin
+# then asks for that person's password).
+as_of() {
+	while [ $# -gt 1 ]; do
+		[ "$1" = --as ] && echo "$2" && return
+		shift
+	done
+}

@@ -384,4 +384,55 @@ tampered "key 1 replaced by a key another master certified" \
       public_key = substr(X'$ROGUE', 11, 32) WHERE kid = 1"
 check "and every voucher then fails under the other public key" grep -q \
     "^FAIL signatures: 50 of 50 vouchers do not verify" "$OUT/stdout"
+
+# --- A line held out of the draft, then tampered with ---------------------------------
+# Venue 1's vouchers 4 and 5 in line 6 of the draft PN-2026-11-01, held out
+# of it as store_batch_hold() holds a line: its items inactive, the batch's
+# totals without it, and the settle.hold row of the audit log.
+R4=$(rid 4) R5=$(rid 5)
+q "INSERT INTO settlement_line (id, batch_id, venue_id, name, siret, iban, bic,
+  sessions, vouchers, gross_cents, commission_cents, amount_cents, carried_over,
+  held_at, held_by, hold_reason)
+  VALUES (6, 2, 1, 'Médiathèque de Rezé', '$SIRET_A', 'FR7630006000011234567890189',
+  'AGRIFRPP', 1, 2, 2000, 26, 1974, 0, 1796150000, 1, 'séance à vérifier');
+INSERT INTO settlement_item (line_id, redemption_id, serial,
+      session_id, programme_id, value, commission, active, commission_bp)
+      SELECT 6, r.id, r.serial, r.session_id, v.programme_id, 1000, 13, 0, 125
+      FROM redemption r JOIN voucher v ON v.serial = r.serial
+      WHERE r.id IN ($R4, $R5);"
+audit_append settle.hold batch:2 \
+    "{\"cents\":1974,\"line\":6,\"reason\":\"séance à vérifier\",\"reference\":\"PN-2026-11-01\",\"siret\":\"$SIRET_A\",\"venue\":1,\"vouchers\":2}" \
+    1796150000
+expect 0 "audit: everything holds" "audit passes with a line held out of the draft" -- \
+    "$ADMIN" audit --config "$CFG"
+check "its check says so" grep -q "^ok   held lines: each held out of a draft" "$OUT/stdout"
+tampered "a held line's items made active again" \
+    "item of redemption $R4 (voucher 4) in line 6 of batch PN-2026-11-01: active in a line held out of the batch" \
+    "UPDATE settlement_item SET active = 1 WHERE line_id = 6"
+tampered "a line marked held by hand, the batch's totals made to agree" \
+    "line 3 (venue 2) of batch PN-2026-11-01, held: no settle.hold row of the audit log records it" \
+    "UPDATE settlement_line SET held_at = 1796160000, held_by = 1,
+      hold_reason = 'pas payé' WHERE id = 3;
+    UPDATE settlement_item SET active = 0 WHERE line_id = 3;
+    UPDATE settlement_batch SET n_lines = 0, n_vouchers = 0, total_cents = 0
+      WHERE id = 2"
+tampered "a held line put back by hand, its items and the totals with it" \
+    "line 6 of batch PN-2026-11-01: audit row" \
+    "UPDATE settlement_line SET held_at = NULL, held_by = NULL,
+      hold_reason = NULL WHERE id = 6;
+    UPDATE settlement_item SET active = 1 WHERE line_id = 6;
+    UPDATE settlement_batch SET n_lines = 2, n_vouchers = 4, total_cents = 3948
+      WHERE id = 2"
+check "saying the log holds it out, but it is not held" grep -qF \
+    "records it held out of the batch, but it is not held" "$OUT/stdout"
+tampered "a line of the paid batch held after its approval" \
+    "line 1 (venue 1) of batch PN-2026-10-01, held: held while the batch was not a draft; no settle.hold row of the audit log records it" \
+    "UPDATE settlement_line SET held_at = 1793650000, held_by = 1,
+      hold_reason = 'après coup' WHERE id = 1;
+    UPDATE settlement_item SET active = 0 WHERE line_id = 1;
+    UPDATE settlement_batch SET n_lines = 0, n_vouchers = 0, total_cents = 0
+      WHERE id = 1"
+tampered "a held line whose reason was erased" \
+    "line 6 (venue 1) of batch PN-2026-11-01, held: who held it, or why, is not recorded" \
+    "UPDATE settlement_line SET hold_reason = NULL WHERE id = 6"
 done_testing

@@ -234,6 +234,8 @@ matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404
 matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-01-05" \
     303 403 403 404 404
 matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404
+matrix POST /compta/lots/1/retenir "lieu=21440143800012&motif=matrice+WHO" \
+    303 403 403 404 404
 matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404
 matrix GET /compta/contestations "" 303 403 403 200 200
 matrix POST /compta/contestations "cheque=1&motif=matrice" \

@@ -423,7 +423,7 @@ post "/compta/lots/$REF2/approuver" "$JA" "sepa=9"
 page_is "A, who drafted it, approving: 403, the four-eyes message" 403 \
     "le lot doit être approuvé par une autre personne que celle qui l&#39;a préparé"
 unchanged "nothing written" "$before"
-post "/compta/lots/$REF2/approuver" "$JB" "sepa=9"
+post "/compta/lots/$REF2/approuver" "$JB" "sepa=9" "alertes=2"
 check "B approves: 303" test "$code" = 303 -a \
     "$(location)" = "/compta/lots/$REF2?approuve=1"
 get "$(location)" "$JB"

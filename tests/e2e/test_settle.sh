@@ -53,22 +53,6 @@ start() {
 }
 stop() { passnumd_stop; }
 trap stop EXIT
-# password_of LOGIN: the password of a user of this test, the demo's from
-# its credentials file.
-password_of() {
-	case $1 in
-	admin|caseworker)
-		sed -n "s/^$1 password: //p" "$D/demo-credentials.txt" ;;
-	*)	echo "$1-password-1" ;;
-	esac
-}
-# as_of ARGS: the login that follows --as in ARGS, if any.
-as_of() {
-	while [ $# -gt 1 ]; do
-		[ "$1" = --as ] && echo "$2" && return
-		shift
-	done
-}
 # passnum-admin asks the person --as names for their password: given on
 # standard input.
 admin() {
@@ -290,7 +274,8 @@ as_refused "a disabled person's right password: refused, counted" \
     <<<"$(password_of caseworker)"
 ft "$ADMIN" user enable --config "$CFG" --login caseworker >/dev/null
 audit_rows=$(q "SELECT count(*) FROM audit_log")
-admin settle approve --batch PN-2026-10-01 --as bob --sepa 03
+admin settle approve --batch PN-2026-10-01 --as bob --sepa 03 \
+    --acknowledge-alerts
 said 0 "approved by bob" "bob approves October, pain.001.001.03"
 check "with his password, which forgets his failures" test "$(cli_fails bob)" = 0
 check "the approval's 6 audit rows say it came from the command line" \
@@ -435,11 +420,12 @@ q "UPDATE settlement_line SET iban = 'FR7630006000011234567890188' WHERE
     siret = '$SIRET1' AND batch_id = (SELECT id FROM settlement_batch WHERE
     reference = 'PN-2026-11-02')"
 refused "an invalid IBAN refuses the payment file, naming the venue" \
-    "EXPORT_REFUSED" -- settle approve --batch PN-2026-11-02 --as bob
+    "EXPORT_REFUSED" -- settle approve --batch PN-2026-11-02 --as bob \
+    --acknowledge-alerts
 check "and the message names the venue" grep -q "Médiathèque\|Mediatheque\|$SIRET1" "$OUT/stderr"
 q "UPDATE settlement_line SET iban = '$GOOD' WHERE siret = '$SIRET1' AND
     batch_id = (SELECT id FROM settlement_batch WHERE reference = 'PN-2026-11-02')"
-admin settle approve --batch PN-2026-11-02 --as bob
+admin settle approve --batch PN-2026-11-02 --as bob --acknowledge-alerts
 said 0 "pain.001.001.09" "bob approves November in pain.001.001.09"
 admin settle export --batch PN-2026-11-02 --out "$OUT/nov"
 X09="$OUT/nov/PN-2026-11-02-pain.001.001.09.xml"
