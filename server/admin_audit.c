@@ -15,7 +15,8 @@
  * docs/store.md lists the checks. Exit 0 only when everything holds.
  * Read-only, the money checks on one snapshot: safe while passnumd runs.
  * Each draft batch's alerts (anomalies.h) follow the money checks, in
- * French, as "note" lines: signals for its approver, not failures.
+ * French, as "note" lines: signals for its approver, not failures; so do
+ * the terminals suspended pending review.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 
 #include "passnum/money.h"
+#include "passnum/timefmt.h"
 #include "admin.h"
 #include "anomalies.h"
 #include "audit_money.h"
@@ -312,6 +314,38 @@ draft_alerts(struct store *s)
 	return failed;
 }
 
+static int
+suspended_note(void *ctx, const struct store_suspended_terminal *t)
+{
+	char when[PN_TIME_TEXT_MAX];
+
+	(void)ctx;
+	pn_time_format_paris(t->suspended_at, when);
+	printf("note terminal %lld de %s (SIRET %s), « %s », suspendu le %s "
+	    "en attente d’examen : %s\n", (long long)t->id, t->venue_name,
+	    t->siret, t->label, when, t->reason[0] != '\0' ? t->reason :
+	    "motif non enregistré");
+	return 0;
+}
+
+/*
+ * Terminals suspended pending review, whatever batch their venue is in:
+ * a signal for the Département, not a failure. 1 only when they cannot
+ * be read.
+ */
+static int
+suspended_terminals(struct store *s)
+{
+	struct pn_error err;
+
+	if (store_terminals_suspended(s, 0, 0, suspended_note, NULL,
+	    &err) != 0) {
+		printf("FAIL suspended terminals: %s\n", err.message);
+		return 1;
+	}
+	return 0;
+}
+
 /* The money checks, on one snapshot of the database. */
 static int
 money(struct store *s)
@@ -341,6 +375,7 @@ money(struct store *s)
 			    problems);
 	}
 	failed |= draft_alerts(s);
+	failed |= suspended_terminals(s);
 	store_money_end(s);
 	return failed;
 }

@@ -250,6 +250,17 @@ check "the venue's limit suspends its second terminal too" test "$(q "SELECT
 redeem "$KB2" $TB2 "$SB2" "$(typed 22 "$(key 22)")"
 answered "then even the right key is refused: the terminal is suspended" 403 4009
 check "still no voucher changed hands" test "$(redeemed)" = 0
+# What the Département sees: the accounting page, the audit.
+ATOKEN=$(ft "$ADMIN" token create --config "$CFG" --login alice)
+code=$(curl -s -o "$OUT/page.html" -w '%{http_code}' \
+    -H "Authorization: Bearer $ATOKEN" "$URL/compta")
+check "the accounting page lists the two suspended terminals" sh -c "
+    [ $code = 200 ] && grep -qF 'Terminaux suspendus (2)' '$OUT/page.html' &&
+    [ \$(grep -o 'Atelier du Coin' '$OUT/page.html' | wc -l) -ge 2 ]"
+expect 0 "note terminal $TB1 de Atelier du Coin (SIRET $SIRET_B)" \
+    "passnum-admin audit names each suspended terminal, and holds" -- \
+    ft "$ADMIN" audit --config "$CFG"
+check "with its reason" grep -qF "suspendu le" "$OUT/stdout"
 
 # --- 2. The honest venue: serial and key, read on the paper --------------------
 K3=$(key 3)
