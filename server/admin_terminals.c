@@ -144,107 +144,79 @@ terminal_list(int argc, char **argv)
 	return ADMIN_EXIT_OK;
 }
 
+/* A change of one terminal's state, with the text that says why. */
+struct terminal_change {
+	const char *cmd;		/* "terminal revoke" */
+	const char *text_option;	/* "reason", without the dashes */
+	int (*apply)(struct store *s, int64_t id, const char *text,
+	    int64_t now, const char *actor, struct pn_error *err);
+	const char *done;		/* printed with the terminal's number */
+	const char *unchanged;		/* when it is in that state already */
+};
+
 static int
-terminal_revoke(int argc, char **argv)
+terminal_change(const struct terminal_change *c, int argc, char **argv)
 {
-	const char *cmd = "terminal revoke", *config = NULL, *id = NULL;
-	const char *reason = NULL;
+	const char *config = NULL, *id = NULL, *text = NULL;
 	const struct admin_opt opts[] = {
 		{ "config", &config, true },
 		{ "id", &id, true },
-		{ "reason", &reason, true },
+		{ c->text_option, &text, true },
 		{ NULL, NULL, false },
 	};
-	char why[512];
+	char usage[128], option[32], why[512];
 	struct pn_error err;
 	struct store *s;
 	uint64_t n;
 	int rc;
 
-	if ((rc = admin_getopt(cmd, "terminal revoke --config FILE --id N "
-	    "--reason TEXT", argc, argv, opts)) != 0)
+	(void)snprintf(usage, sizeof(usage), "%s --config FILE --id N --%s "
+	    "TEXT", c->cmd, c->text_option);
+	(void)snprintf(option, sizeof(option), "--%s", c->text_option);
+	if ((rc = admin_getopt(c->cmd, usage, argc, argv, opts)) != 0)
 		return rc;
 	if (pn_parse_u64(id, INT64_MAX, &n) != 0 || n == 0)
-		return admin_usage_error(cmd, "--id: a terminal number (terminal "
-		    "list shows them), got '%s'", id);
-	if ((rc = admin_text_option(cmd, "--reason", reason, 500, why,
+		return admin_usage_error(c->cmd, "--id: a terminal number "
+		    "(terminal list shows them), got '%s'", id);
+	if ((rc = admin_text_option(c->cmd, option, text, 500, why,
 	    sizeof(why))) != 0)
 		return rc;
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if ((s = admin_open_store(c->cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	rc = store_terminal_revoke(s, (int64_t)n, why, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &err);
+	rc = c->apply(s, (int64_t)n, why, (int64_t)time(NULL), ADMIN_ACTOR,
+	    &err);
 	store_close(s);
 	switch (rc) {
 	case 0:
-		printf("terminal %llu revoked: its requests are refused from "
-		    "now on\n", (unsigned long long)n);
+		printf("terminal %llu %s\n", (unsigned long long)n, c->done);
 		return ADMIN_EXIT_OK;
 	case 1:
-		fprintf(stderr, "passnum-admin %s: no terminal %llu\n", cmd,
+		fprintf(stderr, "passnum-admin %s: no terminal %llu\n", c->cmd,
 		    (unsigned long long)n);
 		return ADMIN_EXIT_FAIL;
 	case 2:
-		fprintf(stderr, "passnum-admin %s: terminal %llu is already "
-		    "revoked\n", cmd, (unsigned long long)n);
+		fprintf(stderr, "passnum-admin %s: terminal %llu %s\n", c->cmd,
+		    (unsigned long long)n, c->unchanged);
 		return ADMIN_EXIT_FAIL;
 	default:
-		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+		fprintf(stderr, "passnum-admin %s: %s\n", c->cmd, err.message);
 		return ADMIN_EXIT_FAIL;
 	}
 }
+
+static const struct terminal_change terminal_revoke = {
+	"terminal revoke", "reason", store_terminal_revoke,
+	"revoked: its requests are refused from now on",
+	"is already revoked"
+};
 
 /* Lift a suspension pending review, once the venue has been heard. */
-static int
-terminal_resume(int argc, char **argv)
-{
-	const char *cmd = "terminal resume", *config = NULL, *id = NULL;
-	const char *note = NULL;
-	const struct admin_opt opts[] = {
-		{ "config", &config, true },
-		{ "id", &id, true },
-		{ "note", &note, true },
-		{ NULL, NULL, false },
-	};
-	char why[512];
-	struct pn_error err;
-	struct store *s;
-	uint64_t n;
-	int rc;
-
-	if ((rc = admin_getopt(cmd, "terminal resume --config FILE --id N "
-	    "--note TEXT", argc, argv, opts)) != 0)
-		return rc;
-	if (pn_parse_u64(id, INT64_MAX, &n) != 0 || n == 0)
-		return admin_usage_error(cmd, "--id: a terminal number (terminal "
-		    "list shows them), got '%s'", id);
-	if ((rc = admin_text_option(cmd, "--note", note, 500, why,
-	    sizeof(why))) != 0)
-		return rc;
-	if ((s = admin_open_store(cmd, config)) == NULL)
-		return ADMIN_EXIT_FAIL;
-	rc = store_terminal_resume(s, (int64_t)n, why, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &err);
-	store_close(s);
-	switch (rc) {
-	case 0:
-		printf("terminal %llu resumed: its requests are accepted again; "
-		    "one more wrong control key within the window suspends it "
-		    "again\n", (unsigned long long)n);
-		return ADMIN_EXIT_OK;
-	case 1:
-		fprintf(stderr, "passnum-admin %s: no terminal %llu\n", cmd,
-		    (unsigned long long)n);
-		return ADMIN_EXIT_FAIL;
-	case 2:
-		fprintf(stderr, "passnum-admin %s: terminal %llu is not "
-		    "suspended\n", cmd, (unsigned long long)n);
-		return ADMIN_EXIT_FAIL;
-	default:
-		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
-		return ADMIN_EXIT_FAIL;
-	}
-}
+static const struct terminal_change terminal_resume = {
+	"terminal resume", "note", store_terminal_resume,
+	"resumed: its requests are accepted again; one more wrong control "
+	"key within the window suspends it again",
+	"is not suspended"
+};
 
 int
 admin_terminal(int argc, char **argv)
@@ -256,9 +228,9 @@ admin_terminal(int argc, char **argv)
 	if (strcmp(sub, "list") == 0)
 		return terminal_list(argc - 1, argv + 1);
 	if (strcmp(sub, "revoke") == 0)
-		return terminal_revoke(argc - 1, argv + 1);
+		return terminal_change(&terminal_revoke, argc - 1, argv + 1);
 	if (strcmp(sub, "resume") == 0)
-		return terminal_resume(argc - 1, argv + 1);
+		return terminal_change(&terminal_resume, argc - 1, argv + 1);
 	return admin_usage_error("terminal", "expected code, list, revoke or "
 	    "resume");
 }

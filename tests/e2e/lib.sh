@@ -43,6 +43,19 @@ expect() {
 	fi
 }
 
+# said STATUS TEXT DESCRIPTION: the last run exited STATUS with TEXT in its
+# output (stdout or stderr).
+said() {
+	if [ "$status" -eq "$1" ] &&
+	    cat "$OUT/stdout" "$OUT/stderr" | grep -qF -- "$2"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		echo "# wanted status $1 and '$2'; got status $status:"
+		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
+	fi
+}
+
 # check DESCRIPTION CMD...: passes when CMD succeeds.
 check() {
 	desc=$1

@@ -18,36 +18,10 @@ PW_ALICE="alice-mot-de-passe-2026"
 PW_BOB="bob-mot-de-passe-2026"
 
 q() { sqlite3 "$DB" "$1"; }
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-
-# at DATE: from now on, programs run as if it were DATE (UTC).
-FT_OFF=0
-at() { FT_OFF=$(( $(date -u -d "$1" +%s) - $(date +%s) )); }
-FTLIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
-ft() {
-	if [ "$FT_OFF" -ge 0 ]; then f="+${FT_OFF}"; else f="${FT_OFF}"; fi
-	env LD_PRELOAD="$FTLIB" FAKETIME="$f" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    "$@"
-}
+. "$(dirname "$0")/faketime.sh"
 # The time programs see now, in Unix seconds.
 now() { echo $(( $(date +%s) + FT_OFF )); }
-start() {
-	if [ "$FT_OFF" -ge 0 ]; then f="+${FT_OFF}"; else f="${FT_OFF}"; fi
-	env LD_PRELOAD="$FTLIB" FAKETIME="$f" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    "$BUILD/bin/passnumd" --config "$CFG" >"$OUT/server.log" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/#   /' "$OUT/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's/.*listening on \(https*:[^ ]*\)\/$/\1/p' \
-	    "$OUT/server.log")
-}
+start() { ft_start "$CFG" "$OUT/server.log"; }
 stop() { passnumd_stop; }
 trap stop EXIT
 admin() { run ft "$ADMIN" "$@" --config "$CFG"; }

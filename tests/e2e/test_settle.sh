@@ -18,39 +18,8 @@ SIRET1=21440143800012
 SIRET2=35600000000001
 SIRET3=44234567800019
 q() { sqlite3 "$DB" "$1"; }
-# ASan refuses to start when libfaketime is preloaded ahead of it unless told.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-
-# at DATE: from now on, programs run as if it were DATE (UTC).
-FT_OFF=0
-at() { FT_OFF=$(( $(date -u -d "$1" +%s) - $(date +%s) )); }
-# The library itself rather than the faketime wrapper, so that the
-# process started (and stopped) is the program.
-FTLIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
-ft() {
-	if [ "$FT_OFF" -ge 0 ]; then f="+${FT_OFF}"; else f="${FT_OFF}"; fi
-	env LD_PRELOAD="$FTLIB" FAKETIME="$f" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    "$@"
-}
-# Started by env itself, not through ft (a function run in the background
-# is a subshell), so that $! is passnumd.
-start() {
-	if [ "$FT_OFF" -ge 0 ]; then f="+${FT_OFF}"; else f="${FT_OFF}"; fi
-	env LD_PRELOAD="$FTLIB" FAKETIME="$f" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    "$BUILD/bin/passnumd" --config "$CFG" >"$OUT/server.log" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$OUT/server.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/#   /' "$OUT/server.log"
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's/.*listening on \(https*:[^ ]*\)\/$/\1/p' \
-	    "$OUT/server.log")
-}
+. "$(dirname "$0")/faketime.sh"
+start() { ft_start "$CFG" "$OUT/server.log"; }
 stop() { passnumd_stop; }
 trap stop EXIT
 # passnum-admin asks the person --as names for their password: given on
@@ -67,17 +36,6 @@ term() {
 	dir=$1
 	shift
 	run ft "$TERMINAL" "$@" --data "$dir"
-}
-# said STATUS TEXT DESCRIPTION: the last run exited STATUS with TEXT.
-said() {
-	if [ "$status" -eq "$1" ] &&
-	    cat "$OUT/stdout" "$OUT/stderr" | grep -qF -- "$2"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		echo "# wanted status $1 and '$2'; got status $status:"
-		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
-	fi
 }
 # code B N: the text of voucher N (1-10) of booklet B (1-3).
 code() {

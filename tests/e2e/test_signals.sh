@@ -25,43 +25,15 @@ DB="$D/passnum.db"
 SIRET_H=21440143800012		# Médiathèque de Rezé, honest
 SIRET_X=44234567800019		# Tiers-lieu Saint-Herblain, not
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 EUR=$(printf '\302\240€')
 
-FTLIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
-if [ -z "$FTLIB" ]; then
-	not_ok "libfaketime is installed (Debian package faketime)"
-	done_testing
-	exit 1
-fi
-# at DATE: from now on, programs run as if it were DATE (UTC), the clock
-# running on from there.
-FT_OFF=0
-at() { FT_OFF=$(( $(date -u -d "$1" +%s) - $(date +%s) )); }
-ftoff() { if [ "$FT_OFF" -ge 0 ]; then echo "+${FT_OFF}"; else echo "${FT_OFF}"; fi; }
-ft() {
-	env LD_PRELOAD="$FTLIB" FAKETIME="$(ftoff)" \
-	    FAKETIME_DONT_FAKE_MONOTONIC=1 "$@"
-}
+. "$(dirname "$0")/faketime.sh"
 # start: passnumd at the current offset, its log in $OUT/server-N.log.
 n_starts=0
 start() {
 	n_starts=$((n_starts + 1))
 	LOG="$OUT/server-$n_starts.log"
-	env LD_PRELOAD="$FTLIB" FAKETIME="$(ftoff)" \
-	    FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    "$BUILD/bin/passnumd" --config "$CFG" >"$LOG" 2>&1 &
-	PID=$!
-	i=0
-	while ! grep -q "listening on" "$LOG" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
-			sed 's/^/#   /' "$LOG"
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$(sed -n 's/.*listening on \(https*:[^ ]*\)\/$/\1/p' "$LOG")
+	ft_start "$CFG" "$LOG"
 }
 restart() { passnumd_stop; start; }
 trap passnumd_stop EXIT
@@ -79,16 +51,6 @@ term() {
 	dir=$1
 	shift
 	run ft "$TERMINAL" "$@" --data "$dir"
-}
-said() {
-	if [ "$status" -eq "$1" ] &&
-	    cat "$OUT/stdout" "$OUT/stderr" | grep -qF -- "$2"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		echo "# wanted status $1 and '$2'; got status $status:"
-		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
-	fi
 }
 # says TEXT...: the last run's output holds every TEXT.
 says() {

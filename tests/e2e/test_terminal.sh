@@ -69,17 +69,6 @@ served() {
 pending() {
 	sqlite3 "$1/journal.sqlite" "SELECT count(*) FROM record WHERE state = 'pending'${2:+ AND voucher LIKE 'PNK1:%'}"
 }
-# said STATUS TEXT DESCRIPTION: the last run exited STATUS with TEXT.
-said() {
-	if [ "$status" -eq "$1" ] &&
-	    cat "$OUT/stdout" "$OUT/stderr" | grep -qF -- "$2"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		echo "# wanted status $1 and '$2'; got status $status:"
-		sed 's/^/#   /' "$OUT/stdout" "$OUT/stderr"
-	fi
-}
 accepted_at_server() {
 	sqlite3 "$DB" "SELECT count(*) FROM redemption WHERE serial = $1 AND outcome = 'accepted'"
 }
