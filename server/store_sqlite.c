@@ -386,13 +386,15 @@ static const struct {
 	/*
 	 * Through the booklet's few vouchers (voucher_booklet) and the
 	 * accepted redemption of each (redemption_once), not through the
-	 * session's redemptions, which may be thousands.
+	 * session's redemptions, which may be thousands; and not at all when
+	 * the rule allows a whole booklet in a session.
 	 */
 	{ offsetof(struct store, booklet_in_session),
-	  "SELECT p.max_per_session, (SELECT count(*) FROM voucher o"
+	  "SELECT p.max_per_session, CASE WHEN p.max_per_session"
+	  "  < p.per_booklet THEN (SELECT count(*) FROM voucher o"
 	  "  JOIN redemption r ON r.serial = o.serial AND r.outcome = 'accepted'"
 	  "  WHERE o.booklet_id = v.booklet_id AND o.serial <> v.serial"
-	  "  AND r.session_id = ?2)"
+	  "  AND r.session_id = ?2) ELSE 0 END"
 	  " FROM voucher v JOIN programme p ON p.id = v.programme_id"
 	  " WHERE v.serial = ?1" },
 	{ offsetof(struct store, key_failure_insert),
