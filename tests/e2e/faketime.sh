@@ -28,6 +28,9 @@ ft() {
 # Started by env itself, not through ft (a function run in the background
 # is a subshell), so that $! is passnumd.
 ft_start() {
+	# Emptied here, not by the background job's redirection: the wait
+	# below must not read a previous run's "listening on" and its port.
+	: >"$2"
 	env LD_PRELOAD="$FTLIB" FAKETIME="$(ftoff)" \
 	    FAKETIME_DONT_FAKE_MONOTONIC=1 \
 	    "$BUILD/bin/passnumd" --config "$1" >"$2" 2>&1 &

@@ -78,6 +78,9 @@ venue_add() {
 # until it listens; sets PID, URL (scheme://127.0.0.1:PORT) and PORT.
 PID=
 passnumd_start() {
+	# Emptied here, not by the background job's redirection: the wait
+	# below must not read a previous run's "listening on" and its port.
+	: >"$OUT/server.log"
 	"$BUILD/bin/passnumd" --config "$1" >"$OUT/server.log" 2>&1 &
 	PID=$!
 	i=0
