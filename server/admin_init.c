@@ -289,7 +289,7 @@ admin_init(int argc, char **argv)
 	store_close(s);
 	s = NULL;
 	(void)rmdir(dir);	/* an empty target is replaced */
-	if (chmod(tmp, 0755) != 0 || rename(tmp, dir) != 0) {
+	if (chmod(tmp, 0700) != 0 || rename(tmp, dir) != 0) {
 		pn_error_set(&err, PN_E_IO, "%s: cannot move the set-up into "
 		    "place: %s", dir, strerror(errno));
 		goto fail;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "passnum/passnum.h"
 #include "passnum/timefmt.h"
@@ -204,6 +205,12 @@ main(int argc, char **argv)
 		printf("passnum-admin %s\n", PN_VERSION);
 		return ADMIN_EXIT_OK;
 	}
+	/*
+	 * Databases, backups and settlement exports are the operator's
+	 * alone, whatever the caller's umask; public files (certificates,
+	 * bundles) are given their mode explicitly.
+	 */
+	umask(077);
 	if (pn_init() != 0) {
 		fprintf(stderr, "passnum-admin: cannot initialise libsodium\n");
 		return ADMIN_EXIT_FAIL;

@@ -360,7 +360,7 @@ settle_act_cmd(int argc, char **argv)
 	return ADMIN_EXIT_OK;
 }
 
-/* Write data to dir/name, created anew (0644). 0 or -1 with errno. */
+/* Write data to dir/name, created anew (0600). 0 or -1 with errno. */
 static int
 write_new_file(const char *dir, const char *name, const void *data,
     size_t len)
@@ -375,7 +375,7 @@ write_new_file(const char *dir, const char *name, const void *data,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) <
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
 	    0)
 		return -1;
 	while (off < len) {
@@ -513,7 +513,7 @@ settle_export_cmd(int argc, char **argv)
 		    b.status);
 		return ADMIN_EXIT_FAIL;
 	}
-	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(out, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "passnum-admin %s: %s: %s\n", cmd, out,
 		    strerror(errno));
 		store_close(s);

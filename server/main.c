@@ -2,8 +2,8 @@
  *
  *   passnumd --config FILE
  *
- * Reads the configuration, refuses a signing key readable by others and a
- * database another passnumd holds, migrates the database, serves until
+ * Reads the configuration, refuses a data directory or a signing key
+ * readable by others and a database another passnumd holds, migrates the database, serves until
  * SIGTERM or SIGINT, then lets requests in flight finish and stops.
  */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,7 +56,44 @@ warn_missing_fonts(void)
 }
 
 /*
- * Checks that stop start-up: the keys the server will rely on (a signing
+ * The directory holding the database must be the server's alone: the
+ * database, its WAL and its backups hold every beneficiary's booklets and
+ * every venue's IBAN. 0 when it is, -1 after a message naming the fix.
+ */
+static int
+data_dir_check(const char *db_path)
+{
+	char dir[4096];
+	char *slash;
+	struct stat st;
+
+	if (snprintf(dir, sizeof(dir), "%s", db_path) >= (int)sizeof(dir)) {
+		fprintf(stderr, "passnumd: %s: path too long\n", db_path);
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) != 0) {
+		fprintf(stderr, "passnumd: %s: data directory: %s\n", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		fprintf(stderr, "passnumd: %s: the data directory is open to "
+		    "group or others (mode %04o); refusing to start: it holds "
+		    "the database. Fix: chmod 700 %s\n", dir,
+		    (unsigned)(st.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Checks that stop start-up: the data directory's mode, the keys the server will rely on (a signing
  * key readable by others is refused), the instance lock, the migrations,
  * and the signing key recorded in the database, which vouchers refer to by
  * kid (passnum-admin init and keys rotate record theirs; a key made by hand
@@ -68,6 +106,8 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	struct store *s;
 	bool added;
 
+	if (data_dir_check(cfg->store.path) != 0)
+		return -1;
 	if (keyring_load(keys, cfg, &err) != 0) {
 		fprintf(stderr, "passnumd: %s\n", err.message);
 		return -1;
@@ -120,6 +160,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* What the server creates (database, WAL, exports) is its alone. */
+	umask(077);
 	if (pn_init() != 0) {
 		fprintf(stderr, "passnumd: cannot initialise libsodium\n");
 		return 1;

@@ -817,6 +817,22 @@ harden(sqlite3 *db, const char *path, unsigned busy_timeout_ms,
  * passnumd does not read those counts, so they are turned off, before
  * SQLite is first used (later, sqlite3_config() refuses, harmlessly).
  */
+int
+sq_create_private(const char *path, struct pn_error *err)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0 && errno != EEXIST)
+		return pn_error_set(err, PN_E_IO, "%s: cannot create: %s", path,
+		    strerror(errno));
+	if (fd >= 0 && close(fd) != 0)
+		return pn_error_set(err, PN_E_IO, "%s: cannot create: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
 static void
 sqlite_setup(void)
 {
@@ -849,6 +865,13 @@ store_open(const char *path, unsigned busy_timeout_ms, struct pn_error *err)
 #ifdef SQLITE_OPEN_EXRESCODE
 	flags |= SQLITE_OPEN_EXRESCODE;
 #endif
+	/*
+	 * A new database is created here, 0600 whatever the umask: SQLite
+	 * would make it 0644 less the umask, and gives its WAL and shared
+	 * memory files the database's mode.
+	 */
+	if (strcmp(path, ":memory:") != 0 && sq_create_private(path, err) != 0)
+		goto fail;
 	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		db_error(s->db, path, rc, "cannot open the database", err);

@@ -151,6 +151,12 @@ struct store {
 extern const char *const store_migrations[];
 extern const int store_migrations_count;
 
+/*
+ * Create path as an empty file of mode 0600 unless it exists (an empty file
+ * is an empty SQLite database). 0, or -1 with err set.
+ */
+int sq_create_private(const char *path, struct pn_error *err);
+
 /* Record "PATH: WHAT: sqlite's message" for a call that returned rc; -1. */
 int sq_error(struct store *s, int rc, const char *what, struct pn_error *err);
 

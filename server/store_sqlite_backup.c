@@ -35,6 +35,9 @@ store_backup(struct store *s, const char *path, struct pn_error *err)
 	if (snprintf(tmp, sizeof(tmp), "%s.partial", path) >= (int)sizeof(tmp))
 		return pn_error_set(err, PN_E_ARG, "%s: path too long", path);
 	(void)unlink(tmp);
+	/* The copy is as private as the database (0600), whatever the umask. */
+	if (sq_create_private(tmp, err) != 0)
+		return -1;
 	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK) {
 		pn_error_set(err, PN_E_IO, "%s: %s", tmp, sqlite3_errstr(rc));

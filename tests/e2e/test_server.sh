@@ -23,7 +23,7 @@ conn_timeout = 5
 [store]
 path = data/passnum.db
 INI
-mkdir -p "$OUT/data"
+mkdir -m 700 -p "$OUT/data"
 
 check "passnumd starts on a free loopback port" start "$OUT/passnumd.ini"
 check "it migrated the database" test -f "$OUT/data/passnum.db"

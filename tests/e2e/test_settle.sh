@@ -247,8 +247,15 @@ check "5 files stored: payment, mandates, 3 statements" \
 check "one settle.file audit row per file, with its hash" test "$(q "SELECT
     count(*) FROM audit_log WHERE action = 'settle.file' AND detail LIKE
     '%\"blake2b\":\"________________________________________________________________\"%'")" = 5
+# Under umask 000 the exported files are still the operator's alone.
+umask 000
 admin settle export --batch PN-2026-10-01 --out "$OUT/oct"
+umask 022
 said 0 "5 file(s) of PN-2026-10-01" "export writes the five files"
+check "under umask 000, the export directory is 0700" \
+    test "$(stat -c %a "$OUT/oct")" = 700
+check "under umask 000, every exported file is 0600" \
+    test "$(stat -c %a "$OUT"/oct/* | sort -u)" = 600
 X03="$OUT/oct/PN-2026-10-01-pain.001.001.03.xml"
 check "the pain.001.001.03 file validates against the ISO schema" \
     xmllint --noout --schema "$XSD/pain.001.001.03.xsd" "$X03"
@@ -386,6 +393,8 @@ q "UPDATE settlement_line SET iban = '$GOOD' WHERE siret = '$SIRET1' AND
 admin settle approve --batch PN-2026-11-02 --as bob --acknowledge-alerts
 said 0 "pain.001.001.09" "bob approves November in pain.001.001.09"
 admin settle export --batch PN-2026-11-02 --out "$OUT/nov"
+check "under umask 022, every exported file is 0600" \
+    test "$(stat -c %a "$OUT"/nov/* | sort -u)" = 600
 X09="$OUT/nov/PN-2026-11-02-pain.001.001.09.xml"
 check "the pain.001.001.09 file validates against the ISO schema" \
     xmllint --noout --schema "$XSD/pain.001.001.09.xsd" "$X09"
