@@ -7,11 +7,22 @@
 #   make deps    install the Debian packages the project needs
 #   make docs    regenerate docs/errors.md from server/errors.def
 #   make certs   a development CA and server certificate in certs/dev
+#   make install the programs, man pages and systemd units (PREFIX, DESTDIR)
+#   make deb     the Debian package, in build/deb (scripts/deb.sh)
 #
 # Builds go to $(BUILD): build/release by default, build/asan with SAN=1.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/passnum
+LIBEXECDIR ?= $(PREFIX)/libexec/passnum
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# What the systemd units name: the configuration and the data directory.
+SYSCONFDIR ?= /etc
+STATEDIR ?= /var/lib/passnum
+DEB_OUT ?= build/deb
 BUILD   ?= build/release
 SAN     ?=
 CC      ?= cc
@@ -79,7 +90,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all test run bench fuzz install clean deps deps-check build-tests \
-        fuzz-build tools docs certs
+        fuzz-build tools docs certs deb
 
 all: $(PASSNUMD) $(ADMIN_BIN) $(TERM_BIN)
 
@@ -201,10 +212,37 @@ bench: deps-check
 fuzz: deps-check fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
+MAN_SRC := $(wildcard docs/man/*.[18])
+UNIT_IN := $(wildcard dist/systemd/*.service.in)
+TIMERS  := $(wildcard dist/systemd/*.timer)
+# The units and the failure script name the directories chosen here.
+SUBST   := sed -e 's|@bindir@|$(BINDIR)|g' -e 's|@libexecdir@|$(LIBEXECDIR)|g' \
+           -e 's|@sysconfdir@|$(SYSCONFDIR)|g' -e 's|@statedir@|$(STATEDIR)|g' \
+           -e 's|@docdir@|$(DOCDIR)|g'
+
+# The three programs, their man pages (gzipped), the systemd units and
+# the documentation. The configuration and the data directory are the
+# package's (debian/) or the administrator's: docs/install.md.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/passnum
-	install -m 0755 $(ADMIN_BIN) $(TERM_BIN) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/passnum/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(PASSNUMD) $(ADMIN_BIN) $(TERM_BIN) $(DESTDIR)$(BINDIR)/
+	for m in $(MAN_SRC); do \
+	    s=$${m##*.}; gzip -9n <$$m >$(DESTDIR)$(MANDIR)/man$$s/$${m##*/}.gz && \
+	    chmod 0644 $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}.gz || exit 1; done
+	for u in $(UNIT_IN); do n=$${u##*/}; \
+	    $(SUBST) $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${n%.in} && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${n%.in} || exit 1; done
+	install -m 0644 $(TIMERS) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(SUBST) dist/systemd/report-failure.in >$(DESTDIR)$(LIBEXECDIR)/report-failure
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/report-failure
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+
+# The Debian package (debian/), built with dpkg-buildpackage in a copy of
+# the sources under $(DEB_OUT), where the .deb is written.
+deb:
+	scripts/deb.sh $(DEB_OUT)
 
 clean:
 	rm -rf build

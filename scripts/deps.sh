@@ -34,6 +34,11 @@ nodejs
 npm
 clang
 libclang-rt-14-dev
+debhelper
+dpkg-dev
+lintian
+man-db
+groff-base
 "
 
 # A package counts as there when installed, or provided by an installed one
