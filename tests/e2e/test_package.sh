@@ -106,6 +106,34 @@ check "the timers' services are not started at install" \
     test -z "$(grep -E "(enable|start) .*passnum-(expire|audit)\.service" \
     "$OUT/ctl/postinst")"
 
+# postinst run as dpkg would at a first install ("configure" with no old
+# version), every command that would change the machine replaced by a stub
+# that logs its arguments: the user, the directory, the units.
+S="$OUT/stubs"
+mkdir -p "$S"
+for c in adduser install deb-systemd-helper deb-systemd-invoke systemctl; do
+	printf '#!/bin/sh\necho "%s $*" >>"%s/calls"\n' "$c" "$OUT" >"$S/$c"
+done
+printf '#!/bin/sh\n[ -e "%s/user-exists" ]\n' "$OUT" >"$S/getent"
+chmod 755 "$S"/*
+: >"$OUT/calls"
+PATH="$S:$PATH" sh "$OUT/ctl/postinst" configure "" >"$OUT/postinst.out" 2>&1
+check "postinst configure succeeds (stubbed)" test $? -eq 0
+check "a first install adds the system user passnum" \
+    grep -q '^adduser --system --group --home /var/lib/passnum .* passnum$' "$OUT/calls"
+if [ ! -d /var/lib/passnum ]; then
+	check "and makes /var/lib/passnum 0700 for it" grep -qx \
+	    'install -d -m 0700 -o passnum -g passnum /var/lib/passnum' "$OUT/calls"
+fi
+check "and enables passnumd and both timers" test "$(grep -c \
+    '^deb-systemd-helper enable passnum\(d.service\|-expire.timer\|-audit.timer\)$' \
+    "$OUT/calls")" = 3
+: >"$OUT/calls"
+touch "$OUT/user-exists"
+PATH="$S:$PATH" sh "$OUT/ctl/postinst" configure 0.1.0 >"$OUT/postinst.out" 2>&1
+check "an upgrade, the user there, adds no user" sh -c \
+    "! grep -q '^adduser' '$OUT/calls'"
+
 U="$OUT/root/lib/systemd/system"
 check "passnumd waits for passnum-admin init (ConditionPathExists)" \
     grep -qx "ConditionPathExists=/var/lib/passnum/passnum.db" "$U/passnumd.service"
