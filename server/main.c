@@ -3,8 +3,9 @@
  *   passnumd --config FILE
  *
  * Reads the configuration, refuses a data directory or a signing key
- * readable by others and a database another passnumd holds, migrates the database, serves until
- * SIGTERM or SIGINT, then lets requests in flight finish and stops.
+ * readable by others and a database another passnumd holds, migrates the
+ * database, serves until SIGTERM or SIGINT, then lets requests in flight
+ * finish and stops.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -93,11 +94,12 @@ data_dir_check(const char *db_path)
 }
 
 /*
- * Checks that stop start-up: the data directory's mode, the keys the server will rely on (a signing
- * key readable by others is refused), the instance lock, the migrations,
- * and the signing key recorded in the database, which vouchers refer to by
- * kid (passnum-admin init and keys rotate record theirs; a key made by hand
- * with keygen signing is recorded here).
+ * Checks that stop start-up: the data directory's mode, the keys the
+ * server will rely on (a signing key readable by others is refused), the
+ * instance lock, the migrations, and the signing key recorded in the
+ * database, which vouchers refer to by kid (passnum-admin init and keys
+ * rotate record theirs; a key made by hand with keygen signing is recorded
+ * here).
  */
 static int
 preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
