@@ -27,6 +27,7 @@ int admin_keys(int argc, char **argv);		/* keys: admin_keys*.c */
 int admin_init(int argc, char **argv);
 int admin_audit(int argc, char **argv);
 int admin_backup(int argc, char **argv);
+int admin_restore(int argc, char **argv);	/* admin_restore.c */
 int admin_settle(int argc, char **argv);	/* admin_settle.c */
 int admin_dispute(int argc, char **argv);	/* admin_dispute.c */
 int admin_report(int argc, char **argv);	/* admin_report.c */

@@ -75,6 +75,8 @@ static const struct {
 	  "audit --config FILE [--master PUB]" },
 	{ "backup", admin_backup,
 	  "backup --config FILE --out FILE" },
+	{ "restore", admin_restore,
+	  "restore --config FILE --from BACKUP (passnumd stopped)" },
 	{ "report", admin_report,
 	  "report funder --config FILE [--programme ID] [--out FILE]" },
 };
