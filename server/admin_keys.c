@@ -37,9 +37,7 @@
 
 #define CMD "keys rotate"
 #define DAY 86400LL
-#define SIGN_DAYS 366
-#define VERIFY_DAYS (366 + 62)
-#define DAYS_MAX 3660
+#define DAYS_MAX ADMIN_KEYS_DAYS_MAX
 
 /* Everything a rotation reads, checks and makes before it writes. */
 struct rotation {
@@ -186,6 +184,37 @@ admin_keys_config_switch(struct config_file *f, const char *source,
 	return config_file_set(f, "keys", "signing_key", new_value, err);
 }
 
+unsigned
+admin_keys_max_kid(const struct pn_trust *t)
+{
+	unsigned max = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_certs; i++)
+		if (t->certs[i].kid > max)
+			max = t->certs[i].kid;
+	for (i = 0; i < t->n_revoked; i++)
+		if (t->revoked[i] > max)
+			max = t->revoked[i];
+	return max;
+}
+
+int
+admin_keys_parse_days(const char *cmd, const char *sign, const char *verify,
+    uint64_t *sign_days, uint64_t *verify_days)
+{
+	*sign_days = ADMIN_KEYS_SIGN_DAYS;
+	*verify_days = ADMIN_KEYS_VERIFY_DAYS;
+	if ((sign != NULL && (pn_parse_u64(sign, ADMIN_KEYS_DAYS_MAX,
+	    sign_days) != 0 || *sign_days == 0)) || (verify != NULL &&
+	    (pn_parse_u64(verify, ADMIN_KEYS_DAYS_MAX, verify_days) != 0 ||
+	    *verify_days == 0)))
+		return admin_usage_error(cmd, "--sign-days and --verify-days: "
+		    "1 to %d days (--verify-days counts from the end of "
+		    "signing)", ADMIN_KEYS_DAYS_MAX);
+	return 0;
+}
+
 /*
  * The next kid: above floor, every kid the database records, the key
  * directory holds, and the bundle certifies or revokes, since a kid is
@@ -198,18 +227,12 @@ admin_keys_next_kid(unsigned floor, const struct pn_trust *recorded,
 {
 	struct dirent *de;
 	unsigned max = floor, k;
-	size_t i;
 	DIR *d;
 
-	for (i = 0; i < recorded->n_certs; i++)
-		if (recorded->certs[i].kid > max)
-			max = recorded->certs[i].kid;
-	for (i = 0; i < held->n_certs; i++)
-		if (held->certs[i].kid > max)
-			max = held->certs[i].kid;
-	for (i = 0; i < held->n_revoked; i++)
-		if (held->revoked[i] > max)
-			max = held->revoked[i];
+	if ((k = admin_keys_max_kid(recorded)) > max)
+		max = k;
+	if ((k = admin_keys_max_kid(held)) > max)
+		max = k;
 	if ((d = opendir(key_dir)) == NULL)
 		return pn_error_set(err, PN_E_IO, "%s: cannot read the key "
 		    "directory: %s", key_dir, strerror(errno));
@@ -566,19 +589,16 @@ keys_rotate(int argc, char **argv)
 		{ "verify-days", &verify, false },
 		{ NULL, NULL, false },
 	};
-	uint64_t sign_days = SIGN_DAYS, verify_days = VERIFY_DAYS;
+	uint64_t sign_days, verify_days;
 	struct pn_error err;
 	int rc;
 
 	if ((rc = admin_getopt(CMD, "keys rotate --config FILE --master DIR "
 	    "[--sign-days N] [--verify-days N]", argc, argv, opts)) != 0)
 		return rc;
-	if ((sign != NULL && (pn_parse_u64(sign, DAYS_MAX, &sign_days) != 0 ||
-	    sign_days == 0)) || (verify != NULL && (pn_parse_u64(verify,
-	    DAYS_MAX, &verify_days) != 0 || verify_days == 0)))
-		return admin_usage_error(CMD, "--sign-days and --verify-days: "
-		    "1 to %d days (--verify-days counts from the end of "
-		    "signing)", DAYS_MAX);
+	if ((rc = admin_keys_parse_days(CMD, sign, verify, &sign_days,
+	    &verify_days)) != 0)
+		return rc;
 	memset(&r, 0, sizeof(r));
 	r.now = (int64_t)time(NULL);
 	pn_error_clear(&err);

@@ -8,6 +8,16 @@
 
 #include "config.h"
 
+/*
+ * A new key's windows: it signs for ADMIN_KEYS_SIGN_DAYS from now and its
+ * vouchers verify ADMIN_KEYS_VERIFY_DAYS longer (a voucher issued on the
+ * last signing day under "year-end+31" lives 366 + 31 days; a month more
+ * is margin): the windows passnum-admin init gives the first key.
+ */
+#define ADMIN_KEYS_SIGN_DAYS	366
+#define ADMIN_KEYS_VERIFY_DAYS	(366 + 62)
+#define ADMIN_KEYS_DAYS_MAX	3660
+
 struct config_file;
 struct pn_cert;
 struct pn_error;
@@ -34,6 +44,16 @@ int admin_keys_check_writable(const char *path, bool is_dir,
 /* The keys the database records, as a set under master_pk; NULL, err. */
 struct pn_trust *admin_keys_recorded(struct store *s,
     const uint8_t master_pk[32], struct pn_error *err);
+
+/* The largest kid t certifies or revokes; 0 when none. */
+unsigned admin_keys_max_kid(const struct pn_trust *t);
+
+/*
+ * --sign-days and --verify-days (NULL: the defaults above), 1 to
+ * ADMIN_KEYS_DAYS_MAX each. 0, or the usage error's exit status.
+ */
+int admin_keys_parse_days(const char *cmd, const char *sign,
+    const char *verify, uint64_t *sign_days, uint64_t *verify_days);
 
 /* The next kid, above floor and every kid known anywhere (never reused). */
 int admin_keys_next_kid(unsigned floor, const struct pn_trust *recorded,

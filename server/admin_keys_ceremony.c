@@ -41,9 +41,6 @@
 #include "store.h"
 
 #define DAY 86400LL
-#define SIGN_DAYS 366
-#define VERIFY_DAYS (366 + 62)
-#define DAYS_MAX 3660
 #define PENDING_FILE "pending.request"
 #define BUNDLE_FILE "trust.bundle"
 
@@ -217,7 +214,7 @@ keys_prepare(int argc, char **argv)
 		{ "verify-days", &verify, false },
 		{ NULL, NULL, false },
 	};
-	uint64_t sign_days = SIGN_DAYS, verify_days = VERIFY_DAYS;
+	uint64_t sign_days, verify_days;
 	struct pn_signing_key *key = NULL;
 	struct pn_trust *recorded = NULL;
 	struct pn_keyreq req;
@@ -230,12 +227,9 @@ keys_prepare(int argc, char **argv)
 	if ((rc = admin_getopt(cmd, "keys prepare --config FILE [--sign-days "
 	    "N] [--verify-days N] --out REQ", argc, argv, opts)) != 0)
 		return rc;
-	if ((sign != NULL && (pn_parse_u64(sign, DAYS_MAX, &sign_days) != 0 ||
-	    sign_days == 0)) || (verify != NULL && (pn_parse_u64(verify,
-	    DAYS_MAX, &verify_days) != 0 || verify_days == 0)))
-		return admin_usage_error(cmd, "--sign-days and --verify-days: "
-		    "1 to %d days (--verify-days counts from the end of "
-		    "signing)", DAYS_MAX);
+	if ((rc = admin_keys_parse_days(cmd, sign, verify, &sign_days,
+	    &verify_days)) != 0)
+		return rc;
 	memset(&sv, 0, sizeof(sv));
 	memset(&req, 0, sizeof(req));
 	pn_error_clear(&err);
@@ -361,22 +355,6 @@ done:
 	return rc;
 }
 
-/* The largest kid a bundle certifies or revokes. */
-static unsigned
-max_kid(const struct pn_trust *t)
-{
-	unsigned max = 0;
-	size_t i;
-
-	for (i = 0; i < t->n_certs; i++)
-		if (t->certs[i].kid > max)
-			max = t->certs[i].kid;
-	for (i = 0; i < t->n_revoked; i++)
-		if (t->revoked[i] > max)
-			max = t->revoked[i];
-	return max;
-}
-
 /*
  * Offline: check the request with the master key alone, sign the
  * certificate (or the revocation) and the next bundle into CERTDIR.
@@ -452,7 +430,7 @@ keys_certify(int argc, char **argv)
 		if (pn_trust_revoke(next, req.kid, &err) != 0)
 			goto done;
 	} else {
-		if (req.kid <= max_kid(held)) {
+		if (req.kid <= admin_keys_max_kid(held)) {
 			pn_error_set(&err, PN_E_ARG, "%s: kid %u was used "
 			    "already: a kid is never reused", request, req.kid);
 			goto done;
