@@ -123,6 +123,22 @@ record_cert(void *ctx, const struct pn_cert *c)
 	return rec->failed;
 }
 
+int
+admin_keys_check_owner(const char *cmd, const char *key_path,
+    struct pn_error *err)
+{
+	struct stat st;
+
+	if (stat(key_path, &st) != 0)
+		return pn_error_set(err, PN_E_IO, "%s: %s", key_path,
+		    strerror(errno));
+	if (st.st_uid != geteuid())
+		return pn_error_set(err, PN_E_PERM, "%s belongs to uid %u: run "
+		    "%s as that user, the one passnumd runs as, so that it can "
+		    "read the new key", key_path, (unsigned)st.st_uid, cmd);
+	return 0;
+}
+
 /* The directory of the signing key file key_path ("." when none). */
 int
 admin_keys_dir(const char *key_path, char out[CONFIG_PATH_MAX],
@@ -361,7 +377,6 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
 {
 	const struct config_keys *k = &r->cfg.keys;
 	char cert_path[CONFIG_PATH_MAX + 8], name[64];
-	struct stat st;
 	uint16_t kid = 0;
 	size_t i;
 
@@ -389,19 +404,8 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
 	    err) != 0 ||
 	    pn_cert_load(cert_path, r->master->pk, &r->current, err) != 0)
 		return -1;
-	/*
-	 * passnumd must be able to read the new private key (0600): write it
-	 * as the user who owns the current one, the one passnumd runs as.
-	 */
-	if (stat(k->signing_key, &st) != 0)
-		return pn_error_set(err, PN_E_IO, "%s: %s", k->signing_key,
-		    strerror(errno));
-	if (st.st_uid != geteuid())
-		return pn_error_set(err, PN_E_PERM, "%s belongs to uid %u: run "
-		    "keys rotate as that user, the one passnumd runs as, so "
-		    "that it can read the new key", k->signing_key,
-		    (unsigned)st.st_uid);
-	if (admin_keys_dir(k->signing_key, r->key_dir, sizeof(r->key_dir),
+	if (admin_keys_check_owner(CMD, k->signing_key, err) != 0 ||
+	    admin_keys_dir(k->signing_key, r->key_dir, sizeof(r->key_dir),
 	    err) != 0 || admin_keys_check_writable(r->key_dir, true, err) != 0 ||
 	    admin_keys_check_writable(k->trust_bundle, false, err) != 0 ||
 	    admin_keys_check_writable(r->cfg.source, false, err) != 0)

@@ -29,6 +29,14 @@ struct store;
 struct pn_master_key *admin_master_load(const char *path,
     struct pn_error *err);
 
+/*
+ * passnumd must be able to read a new private key (0600): it is written
+ * as the user who owns the current one, key_path, the one passnumd runs
+ * as. 0, or -1 with err naming that user when it is another.
+ */
+int admin_keys_check_owner(const char *cmd, const char *key_path,
+    struct pn_error *err);
+
 /* The directory of a signing key file, "." when the path has none. */
 int admin_keys_dir(const char *key_path, char out[CONFIG_PATH_MAX],
     size_t len, struct pn_error *err);

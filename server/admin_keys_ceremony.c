@@ -237,6 +237,7 @@ keys_prepare(int argc, char **argv)
 	key_path[0] = '\0';
 	if (server_open(cmd, config, &sv, &err) != 0 ||
 	    no_pending(&sv, &err) != 0 ||
+	    admin_keys_check_owner(cmd, sv.cfg.keys.signing_key, &err) != 0 ||
 	    admin_keys_check_writable(out, false, &err) != 0 ||
 	    (recorded = admin_keys_recorded(sv.s, sv.held->master_pk,
 	    &err)) == NULL ||
