@@ -336,6 +336,25 @@ admin_keys_cert_path(const char *key_path, char *out, size_t len,
 }
 
 int
+admin_keys_next_cert(struct store *s, const struct pn_cert *current,
+    uint16_t kid, int64_t now, uint64_t sign_days, uint64_t verify_days,
+    struct pn_cert *c, struct pn_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->kid = kid;
+	c->valid_from = now;
+	c->sign_until = now + (int64_t)sign_days * DAY;
+	c->verify_until = c->sign_until + (int64_t)verify_days * DAY;
+	/* The new key takes over the current key's programmes. */
+	c->all_programmes = current->all_programmes;
+	c->n_programmes = current->n_programmes;
+	memcpy(c->programmes, current->programmes, sizeof(c->programmes));
+	if (pn_cert_check_fields(c, err) != 0)
+		return -1;
+	return admin_keys_check_windows(s, c, err);
+}
+
+int
 admin_keys_check_windows(struct store *s, const struct pn_cert *c,
     struct pn_error *err)
 {
@@ -416,19 +435,8 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
 	    r->held, r->key_dir, &kid, err) != 0)
 		return -1;
 
-	memset(&r->cert, 0, sizeof(r->cert));
-	r->cert.kid = kid;
-	r->cert.valid_from = r->now;
-	r->cert.sign_until = r->now + (int64_t)sign_days * DAY;
-	r->cert.verify_until = r->cert.sign_until + (int64_t)verify_days * DAY;
-	/* The new key takes over the current key's programmes. */
-	r->cert.all_programmes = r->current.all_programmes;
-	r->cert.n_programmes = r->current.n_programmes;
-	memcpy(r->cert.programmes, r->current.programmes,
-	    sizeof(r->cert.programmes));
-	if (pn_cert_check_fields(&r->cert, err) != 0)
-		return -1;
-	if (admin_keys_check_windows(r->s, &r->cert, err) != 0)
+	if (admin_keys_next_cert(r->s, &r->current, kid, r->now, sign_days,
+	    verify_days, &r->cert, err) != 0)
 		return -1;
 
 	/* The new name in the configuration, in the directory as written. */

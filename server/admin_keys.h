@@ -68,6 +68,16 @@ int admin_keys_next_kid(unsigned floor, const struct pn_trust *recorded,
     const struct pn_trust *held, const char *key_dir, uint16_t *kid,
     struct pn_error *err);
 
+/*
+ * The certificate of the next key kid (its public key left to fill): it
+ * signs from now for sign_days, its vouchers verify verify_days longer,
+ * for the current key's programmes; its fields and the programmes'
+ * windows checked (admin_keys_check_windows). 0, or -1 with err.
+ */
+int admin_keys_next_cert(struct store *s, const struct pn_cert *current,
+    uint16_t kid, int64_t now, uint64_t sign_days, uint64_t verify_days,
+    struct pn_cert *c, struct pn_error *err);
+
 /* Refuse windows that would let a programme's vouchers outlive the key's. */
 int admin_keys_check_windows(struct store *s, const struct pn_cert *c,
     struct pn_error *err);

@@ -40,7 +40,6 @@
 #include "config_file.h"
 #include "store.h"
 
-#define DAY 86400LL
 #define PENDING_FILE "pending.request"
 #define BUNDLE_FILE "trust.bundle"
 
@@ -247,18 +246,8 @@ keys_prepare(int argc, char **argv)
 	req.kind = PN_KEYREQ_CERTIFY;
 	req.kid = kid;
 	req.created = now;
-	req.cert.kid = kid;
-	req.cert.valid_from = now;
-	req.cert.sign_until = now + (int64_t)sign_days * DAY;
-	req.cert.verify_until = req.cert.sign_until +
-	    (int64_t)verify_days * DAY;
-	/* The new key takes over the current key's programmes. */
-	req.cert.all_programmes = sv.current.all_programmes;
-	req.cert.n_programmes = sv.current.n_programmes;
-	memcpy(req.cert.programmes, sv.current.programmes,
-	    sizeof(req.cert.programmes));
-	if (pn_cert_check_fields(&req.cert, &err) != 0 ||
-	    admin_keys_check_windows(sv.s, &req.cert, &err) != 0 ||
+	if (admin_keys_next_cert(sv.s, &sv.current, kid, now, sign_days,
+	    verify_days, &req.cert, &err) != 0 ||
 	    pn_signing_key_filename(kid, name, sizeof(name)) != 0 ||
 	    snprintf(key_path, sizeof(key_path), "%s/%s", sv.key_dir, name) >=
 	    (int)sizeof(key_path) ||
