@@ -19,6 +19,7 @@
 #define PN_TAG_CERT	"PASSNUM-KEYCERT1"
 #define PN_TAG_TRUST	"PASSNUM-TRUSTBN1"
 #define PN_TAG_DENYLIST	"PASSNUM-DENYLST1"
+#define PN_TAG_KEYREQ	"PASSNUM-KEYREQ01"
 
 /*
  * Sign tag || msg with the 64-byte secret key sk. Returns 0, or -1 when

@@ -23,10 +23,11 @@ int admin_terminal(int argc, char **argv);	/* admin_terminals.c */
 int admin_expire(int argc, char **argv);	/* admin_expire.c */
 int admin_data(int argc, char **argv);		/* agency, programme, token */
 int admin_user(int argc, char **argv);
-int admin_keys(int argc, char **argv);		/* keys rotate */
+int admin_keys(int argc, char **argv);		/* keys: admin_keys*.c */
 int admin_init(int argc, char **argv);
 int admin_audit(int argc, char **argv);
 int admin_backup(int argc, char **argv);
+int admin_restore(int argc, char **argv);	/* admin_restore.c */
 int admin_settle(int argc, char **argv);	/* admin_settle.c */
 int admin_dispute(int argc, char **argv);	/* admin_dispute.c */
 int admin_report(int argc, char **argv);	/* admin_report.c */

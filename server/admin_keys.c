@@ -29,6 +29,7 @@
 #include "passnum/timefmt.h"
 #include "passnum/trust.h"
 #include "admin.h"
+#include "admin_keys.h"
 #include "config.h"
 #include "config_file.h"
 #include "store.h"
@@ -36,9 +37,7 @@
 
 #define CMD "keys rotate"
 #define DAY 86400LL
-#define SIGN_DAYS 366
-#define VERIFY_DAYS (366 + 62)
-#define DAYS_MAX 3660
+#define DAYS_MAX ADMIN_KEYS_DAYS_MAX
 
 /* Everything a rotation reads, checks and makes before it writes. */
 struct rotation {
@@ -67,8 +66,8 @@ say_error(const char *what, const struct pn_error *err)
 }
 
 /* --master takes the master key's directory, or its master.key file. */
-static struct pn_master_key *
-master_load(const char *path, struct pn_error *err)
+struct pn_master_key *
+admin_master_load(const char *path, struct pn_error *err)
 {
 	char copy[CONFIG_PATH_MAX], file[CONFIG_PATH_MAX];
 	struct stat st;
@@ -124,30 +123,135 @@ record_cert(void *ctx, const struct pn_cert *c)
 	return rec->failed;
 }
 
+int
+admin_keys_check_owner(const char *cmd, const char *key_path,
+    struct pn_error *err)
+{
+	struct stat st;
+
+	if (stat(key_path, &st) != 0)
+		return pn_error_set(err, PN_E_IO, "%s: %s", key_path,
+		    strerror(errno));
+	if (st.st_uid != geteuid())
+		return pn_error_set(err, PN_E_PERM, "%s belongs to uid %u: run "
+		    "%s as that user, the one passnumd runs as, so that it can "
+		    "read the new key", key_path, (unsigned)st.st_uid, cmd);
+	return 0;
+}
+
+/* The directory of the signing key file key_path ("." when none). */
+int
+admin_keys_dir(const char *key_path, char out[CONFIG_PATH_MAX],
+    size_t len, struct pn_error *err)
+{
+	char *slash;
+
+	if (snprintf(out, len, "%s", key_path) >= (int)len)
+		return pn_error_set(err, PN_E_ARG, "%s: path too long",
+		    key_path);
+	if ((slash = strrchr(out, '/')) != NULL)
+		*(slash == out ? slash + 1 : slash) = '\0';
+	else
+		(void)snprintf(out, len, ".");
+	return 0;
+}
+
+struct pn_trust *
+admin_keys_recorded(struct store *s, const uint8_t master_pk[32],
+    struct pn_error *err)
+{
+	struct recorded rec;
+
+	if ((rec.set = pn_trust_new(master_pk, 0, 0)) == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	rec.err = err;
+	rec.failed = false;
+	if (store_signing_key_each(s, record_cert, &rec, err) != 0 ||
+	    rec.failed) {
+		pn_trust_free(rec.set);
+		return NULL;
+	}
+	return rec.set;
+}
+
+int
+admin_keys_config_switch(struct config_file *f, const char *source,
+    uint16_t kid, char old_value[CONFIG_PATH_MAX],
+    char new_value[CONFIG_PATH_MAX], struct pn_error *err)
+{
+	char name[64];
+	const char *slash;
+	size_t n;
+
+	if (config_file_read(f, source, err) != 0)
+		return -1;
+	if (config_file_get(f, "keys", "signing_key", old_value,
+	    CONFIG_PATH_MAX, err) != 0)
+		return pn_error_set(err, PN_E_ARG, "%s: no [keys] signing_key "
+		    "line to change", source);
+	slash = strrchr(old_value, '/');
+	n = slash != NULL ? (size_t)(slash - old_value) + 1 : 0;
+	if (pn_signing_key_filename(kid, name, sizeof(name)) != 0 ||
+	    snprintf(new_value, CONFIG_PATH_MAX, "%.*s%s", (int)n,
+	    old_value, name) >= CONFIG_PATH_MAX)
+		return pn_error_set(err, PN_E_ARG, "%s: path too long", source);
+	return config_file_set(f, "keys", "signing_key", new_value, err);
+}
+
+unsigned
+admin_keys_max_kid(const struct pn_trust *t)
+{
+	unsigned max = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_certs; i++)
+		if (t->certs[i].kid > max)
+			max = t->certs[i].kid;
+	for (i = 0; i < t->n_revoked; i++)
+		if (t->revoked[i] > max)
+			max = t->revoked[i];
+	return max;
+}
+
+int
+admin_keys_parse_days(const char *cmd, const char *sign, const char *verify,
+    uint64_t *sign_days, uint64_t *verify_days)
+{
+	*sign_days = ADMIN_KEYS_SIGN_DAYS;
+	*verify_days = ADMIN_KEYS_VERIFY_DAYS;
+	if ((sign != NULL && (pn_parse_u64(sign, ADMIN_KEYS_DAYS_MAX,
+	    sign_days) != 0 || *sign_days == 0)) || (verify != NULL &&
+	    (pn_parse_u64(verify, ADMIN_KEYS_DAYS_MAX, verify_days) != 0 ||
+	    *verify_days == 0)))
+		return admin_usage_error(cmd, "--sign-days and --verify-days: "
+		    "1 to %d days (--verify-days counts from the end of "
+		    "signing)", ADMIN_KEYS_DAYS_MAX);
+	return 0;
+}
+
 /*
- * The next kid: above every kid the database records, the key directory
- * holds, and the bundle certifies or revokes, since a kid is never reused.
+ * The next kid: above floor, every kid the database records, the key
+ * directory holds, and the bundle certifies or revokes, since a kid is
+ * never reused.
  */
-static int
-next_kid(struct rotation *r, uint16_t *kid, struct pn_error *err)
+int
+admin_keys_next_kid(unsigned floor, const struct pn_trust *recorded,
+    const struct pn_trust *held, const char *key_dir, uint16_t *kid,
+    struct pn_error *err)
 {
 	struct dirent *de;
-	unsigned max = r->current.kid, k;
-	size_t i;
+	unsigned max = floor, k;
 	DIR *d;
 
-	for (i = 0; i < r->recorded->n_certs; i++)
-		if (r->recorded->certs[i].kid > max)
-			max = r->recorded->certs[i].kid;
-	for (i = 0; i < r->held->n_certs; i++)
-		if (r->held->certs[i].kid > max)
-			max = r->held->certs[i].kid;
-	for (i = 0; i < r->held->n_revoked; i++)
-		if (r->held->revoked[i] > max)
-			max = r->held->revoked[i];
-	if ((d = opendir(r->key_dir)) == NULL)
+	if ((k = admin_keys_max_kid(recorded)) > max)
+		max = k;
+	if ((k = admin_keys_max_kid(held)) > max)
+		max = k;
+	if ((d = opendir(key_dir)) == NULL)
 		return pn_error_set(err, PN_E_IO, "%s: cannot read the key "
-		    "directory: %s", r->key_dir, strerror(errno));
+		    "directory: %s", key_dir, strerror(errno));
 	while ((de = readdir(d)) != NULL)
 		if ((k = kid_of_name(de->d_name)) > max)
 			max = k;
@@ -197,8 +301,8 @@ check_programme(void *ctx, const struct store_programme *p)
  * Add c to the next bundle unless it is there already, revoked, or no
  * longer verifying (then said when note is true: terminals had it).
  */
-static int
-bundle_keep(struct pn_trust *t, const struct pn_cert *c, int64_t now,
+int
+admin_keys_bundle_keep(struct pn_trust *t, const struct pn_cert *c, int64_t now,
     bool note, struct pn_error *err)
 {
 	if (pn_trust_find(t, c->kid) != NULL || pn_trust_is_revoked(t, c->kid))
@@ -217,8 +321,8 @@ bundle_keep(struct pn_trust *t, const struct pn_cert *c, int64_t now,
 }
 
 /* The certificate file beside a signing key file (".key" -> ".cert"). */
-static int
-cert_path_of(const char *key_path, char *out, size_t len,
+int
+admin_keys_cert_path(const char *key_path, char *out, size_t len,
     struct pn_error *err)
 {
 	size_t n = strlen(key_path);
@@ -231,9 +335,43 @@ cert_path_of(const char *key_path, char *out, size_t len,
 	return 0;
 }
 
+int
+admin_keys_next_cert(struct store *s, const struct pn_cert *current,
+    uint16_t kid, int64_t now, uint64_t sign_days, uint64_t verify_days,
+    struct pn_cert *c, struct pn_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->kid = kid;
+	c->valid_from = now;
+	c->sign_until = now + (int64_t)sign_days * DAY;
+	c->verify_until = c->sign_until + (int64_t)verify_days * DAY;
+	/* The new key takes over the current key's programmes. */
+	c->all_programmes = current->all_programmes;
+	c->n_programmes = current->n_programmes;
+	memcpy(c->programmes, current->programmes, sizeof(c->programmes));
+	if (pn_cert_check_fields(c, err) != 0)
+		return -1;
+	return admin_keys_check_windows(s, c, err);
+}
+
+int
+admin_keys_check_windows(struct store *s, const struct pn_cert *c,
+    struct pn_error *err)
+{
+	struct window_check w;
+
+	w.cert = c;
+	w.problem[0] = '\0';
+	if (store_programme_each(s, check_programme, &w, err) != 0)
+		return -1;
+	if (w.problem[0] != '\0')
+		return pn_error_set(err, PN_E_ARG, "%s", w.problem);
+	return 0;
+}
+
 /* Every directory written to must be writable before anything is. */
-static int
-check_writable(const char *path, bool is_dir, struct pn_error *err)
+int
+admin_keys_check_writable(const char *path, bool is_dir, struct pn_error *err)
 {
 	char copy[CONFIG_PATH_MAX];
 	const char *dir = path;
@@ -257,19 +395,16 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
     uint64_t verify_days, struct pn_error *err)
 {
 	const struct config_keys *k = &r->cfg.keys;
-	struct window_check w;
-	struct recorded rec;
-	char cert_path[CONFIG_PATH_MAX + 8], name[64], *slash;
-	struct stat st;
+	char cert_path[CONFIG_PATH_MAX + 8], name[64];
 	uint16_t kid = 0;
-	size_t i, n;
+	size_t i;
 
 	if (k->signing_key[0] == '\0' || k->trust_bundle[0] == '\0')
 		return pn_error_set(err, PN_E_ARG, "%s: [keys] signing_key and "
 		    "trust_bundle must be set: rotation replaces the current "
 		    "key and bundle (docs/keys.md, first set-up)",
 		    r->cfg.source);
-	if ((r->master = master_load(master_dir, err)) == NULL)
+	if ((r->master = admin_master_load(master_dir, err)) == NULL)
 		return -1;
 	/* Pinned to this master key: the wrong --master stops here. */
 	if ((r->held = pn_trust_load(k->trust_bundle, r->master->pk, 0,
@@ -284,61 +419,25 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
 		return pn_error_set(err, PN_E_ARG, "%s: bundle number %llu is "
 		    "the last one possible", k->trust_bundle,
 		    (unsigned long long)r->held->seq);
-	if (cert_path_of(k->signing_key, cert_path, sizeof(cert_path),
+	if (admin_keys_cert_path(k->signing_key, cert_path, sizeof(cert_path),
 	    err) != 0 ||
 	    pn_cert_load(cert_path, r->master->pk, &r->current, err) != 0)
 		return -1;
-	/*
-	 * passnumd must be able to read the new private key (0600): write it
-	 * as the user who owns the current one, the one passnumd runs as.
-	 */
-	if (stat(k->signing_key, &st) != 0)
-		return pn_error_set(err, PN_E_IO, "%s: %s", k->signing_key,
-		    strerror(errno));
-	if (st.st_uid != geteuid())
-		return pn_error_set(err, PN_E_PERM, "%s belongs to uid %u: run "
-		    "keys rotate as that user, the one passnumd runs as, so "
-		    "that it can read the new key", k->signing_key,
-		    (unsigned)st.st_uid);
-	if (snprintf(r->key_dir, sizeof(r->key_dir), "%s", k->signing_key) >=
-	    (int)sizeof(r->key_dir))
-		return pn_error_set(err, PN_E_ARG, "path too long");
-	if ((slash = strrchr(r->key_dir, '/')) != NULL)
-		*(slash == r->key_dir ? slash + 1 : slash) = '\0';
-	else
-		(void)snprintf(r->key_dir, sizeof(r->key_dir), ".");
-	if (check_writable(r->key_dir, true, err) != 0 ||
-	    check_writable(k->trust_bundle, false, err) != 0 ||
-	    check_writable(r->cfg.source, false, err) != 0)
+	if (admin_keys_check_owner(CMD, k->signing_key, err) != 0 ||
+	    admin_keys_dir(k->signing_key, r->key_dir, sizeof(r->key_dir),
+	    err) != 0 || admin_keys_check_writable(r->key_dir, true, err) != 0 ||
+	    admin_keys_check_writable(k->trust_bundle, false, err) != 0 ||
+	    admin_keys_check_writable(r->cfg.source, false, err) != 0)
 		return -1;
 
-	if ((rec.set = r->recorded = pn_trust_new(r->master->pk, 0, 0)) ==
-	    NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
-	rec.err = err;
-	rec.failed = false;
-	if (store_signing_key_each(r->s, record_cert, &rec, err) != 0 ||
-	    rec.failed || next_kid(r, &kid, err) != 0)
+	if ((r->recorded = admin_keys_recorded(r->s, r->master->pk, err)) ==
+	    NULL || admin_keys_next_kid(r->current.kid, r->recorded,
+	    r->held, r->key_dir, &kid, err) != 0)
 		return -1;
 
-	memset(&r->cert, 0, sizeof(r->cert));
-	r->cert.kid = kid;
-	r->cert.valid_from = r->now;
-	r->cert.sign_until = r->now + (int64_t)sign_days * DAY;
-	r->cert.verify_until = r->cert.sign_until + (int64_t)verify_days * DAY;
-	/* The new key takes over the current key's programmes. */
-	r->cert.all_programmes = r->current.all_programmes;
-	r->cert.n_programmes = r->current.n_programmes;
-	memcpy(r->cert.programmes, r->current.programmes,
-	    sizeof(r->cert.programmes));
-	if (pn_cert_check_fields(&r->cert, err) != 0)
+	if (admin_keys_next_cert(r->s, &r->current, kid, r->now, sign_days,
+	    verify_days, &r->cert, err) != 0)
 		return -1;
-	w.cert = &r->cert;
-	w.problem[0] = '\0';
-	if (store_programme_each(r->s, check_programme, &w, err) != 0)
-		return -1;
-	if (w.problem[0] != '\0')
-		return pn_error_set(err, PN_E_ARG, "%s", w.problem);
 
 	/* The new name in the configuration, in the directory as written. */
 	if (pn_signing_key_filename(kid, name, sizeof(name)) != 0 ||
@@ -349,19 +448,8 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
 	    name) >= (int)sizeof(r->cert_path))
 		return pn_error_set(err, PN_E_ARG, "%s: path too long",
 		    r->key_dir);
-	if (config_file_read(&r->file, r->cfg.source, err) != 0)
-		return -1;
-	if (config_file_get(&r->file, "keys", "signing_key", r->old_value,
-	    sizeof(r->old_value), err) != 0)
-		return pn_error_set(err, PN_E_ARG, "%s: no [keys] signing_key "
-		    "line to change", r->cfg.source);
-	slash = strrchr(r->old_value, '/');
-	n = slash != NULL ? (size_t)(slash - r->old_value) + 1 : 0;
-	(void)pn_signing_key_filename(kid, name, sizeof(name));
-	if (snprintf(r->new_value, sizeof(r->new_value), "%.*s%s", (int)n,
-	    r->old_value, name) >= (int)sizeof(r->new_value) ||
-	    config_file_set(&r->file, "keys", "signing_key", r->new_value,
-	    err) != 0)
+	if (admin_keys_config_switch(&r->file, r->cfg.source, kid,
+	    r->old_value, r->new_value, err) != 0)
 		return -1;
 
 	if ((r->key = pn_signing_key_generate(kid, err)) == NULL)
@@ -377,11 +465,11 @@ prepare(struct rotation *r, const char *master_dir, uint64_t sign_days,
 		if (pn_trust_revoke(r->bundle, r->held->revoked[i], err) != 0)
 			return -1;
 	for (i = 0; i < r->held->n_certs; i++)
-		if (bundle_keep(r->bundle, &r->held->certs[i], r->now, true,
+		if (admin_keys_bundle_keep(r->bundle, &r->held->certs[i], r->now, true,
 		    err) != 0)
 			return -1;
 	for (i = 0; i < r->recorded->n_certs; i++)
-		if (bundle_keep(r->bundle, &r->recorded->certs[i], r->now, false,
+		if (admin_keys_bundle_keep(r->bundle, &r->recorded->certs[i], r->now, false,
 		    err) != 0)
 			return -1;
 	if (pn_trust_add_cert(r->bundle, &r->cert, err) != 0 ||
@@ -513,19 +601,16 @@ keys_rotate(int argc, char **argv)
 		{ "verify-days", &verify, false },
 		{ NULL, NULL, false },
 	};
-	uint64_t sign_days = SIGN_DAYS, verify_days = VERIFY_DAYS;
+	uint64_t sign_days, verify_days;
 	struct pn_error err;
 	int rc;
 
 	if ((rc = admin_getopt(CMD, "keys rotate --config FILE --master DIR "
 	    "[--sign-days N] [--verify-days N]", argc, argv, opts)) != 0)
 		return rc;
-	if ((sign != NULL && (pn_parse_u64(sign, DAYS_MAX, &sign_days) != 0 ||
-	    sign_days == 0)) || (verify != NULL && (pn_parse_u64(verify,
-	    DAYS_MAX, &verify_days) != 0 || verify_days == 0)))
-		return admin_usage_error(CMD, "--sign-days and --verify-days: "
-		    "1 to %d days (--verify-days counts from the end of "
-		    "signing)", DAYS_MAX);
+	if ((rc = admin_keys_parse_days(CMD, sign, verify, &sign_days,
+	    &verify_days)) != 0)
+		return rc;
 	memset(&r, 0, sizeof(r));
 	r.now = (int64_t)time(NULL);
 	pn_error_clear(&err);
@@ -544,7 +629,12 @@ keys_rotate(int argc, char **argv)
 int
 admin_keys(int argc, char **argv)
 {
+	int rc;
+
 	if (argc >= 2 && strcmp(argv[1], "rotate") == 0)
 		return keys_rotate(argc - 1, argv + 1);
-	return admin_usage_error("keys", "expected 'rotate'");
+	if (argc >= 2 && (rc = admin_keys_ceremony(argc - 1, argv + 1)) >= 0)
+		return rc;
+	return admin_usage_error("keys", "expected 'prepare', "
+	    "'prepare-revoke', 'certify', 'install' or 'rotate'");
 }

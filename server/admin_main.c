@@ -66,12 +66,18 @@ static const struct {
 	{ "token", admin_data,
 	  "token create --config FILE --login L [--label TEXT]" },
 	{ "keys", admin_keys,
-	  "keys rotate --config FILE --master DIR [--sign-days N] "
+	  "keys prepare --config FILE [--sign-days N] [--verify-days N] "
+	  "--out REQ | keys prepare-revoke --config FILE --kid N --out REQ"
+	  " | keys certify --master DIR --request REQ --out CERTDIR"
+	  " | keys install --config FILE --from CERTDIR"
+	  " | keys rotate --config FILE --master DIR [--sign-days N] "
 	  "[--verify-days N]" },
 	{ "audit", admin_audit,
 	  "audit --config FILE [--master PUB]" },
 	{ "backup", admin_backup,
 	  "backup --config FILE --out FILE" },
+	{ "restore", admin_restore,
+	  "restore --config FILE --from BACKUP (passnumd stopped)" },
 	{ "report", admin_report,
 	  "report funder --config FILE [--programme ID] [--out FILE]" },
 };

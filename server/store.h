@@ -59,6 +59,20 @@ void store_unlock_instance(int fd);
  */
 int store_backup(struct store *s, const char *path, struct pn_error *err);
 
+/*
+ * Restore, in two steps, with the instance lock held (no passnumd on db).
+ * store_restore_copy() copies the database file backup (opened read-only)
+ * into the new file path, as store_backup() does: one step, checked,
+ * synced, renamed. The caller then checks that copy (store_open(),
+ * integrity, audit chain) and closes it. store_restore_swap() moves db and
+ * its -wal and -shm files to aside (which must not exist), then restored
+ * (and its -wal, -shm if any) to db. 0, or -1 with err.
+ */
+int store_restore_copy(const char *backup, const char *path,
+    struct pn_error *err);
+int store_restore_swap(const char *db, const char *restored,
+    const char *aside, struct pn_error *err);
+
 /* PRAGMA integrity_check says "ok". */
 int store_integrity_check(struct store *s, struct pn_error *err);
 

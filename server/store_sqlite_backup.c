@@ -20,8 +20,12 @@ sync_file(const char *path)
 	return rc;
 }
 
-int
-store_backup(struct store *s, const char *path, struct pn_error *err)
+/*
+ * Copy the database src into a new file path, in one step, through
+ * path.partial: checked (integrity_check), synced, then renamed.
+ */
+static int
+copy_database(sqlite3 *src, const char *path, struct pn_error *err)
 {
 	char tmp[4096];
 	sqlite3 *dst = NULL;
@@ -44,7 +48,7 @@ store_backup(struct store *s, const char *path, struct pn_error *err)
 		goto fail;
 	}
 	/* All pages in one step: one snapshot, however busy the server. */
-	if ((b = sqlite3_backup_init(dst, "main", s->db, "main")) == NULL) {
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
 		pn_error_set(err, PN_E_IO, "%s: %s", tmp, sqlite3_errmsg(dst));
 		goto fail;
 	}
@@ -80,4 +84,72 @@ fail:
 		sqlite3_close(dst);
 	(void)unlink(tmp);
 	return -1;
+}
+
+int
+store_backup(struct store *s, const char *path, struct pn_error *err)
+{
+	return copy_database(s->db, path, err);
+}
+
+int
+store_restore_copy(const char *backup, const char *path,
+    struct pn_error *err)
+{
+	sqlite3 *src = NULL;
+	int rc;
+
+	/* Read-only and immutable: the backup file is never changed. */
+	if (access(backup, R_OK) != 0)
+		return pn_error_set(err, PN_E_IO, "%s: %s", backup,
+		    strerror(errno));
+	if ((rc = sqlite3_open_v2(backup, &src, SQLITE_OPEN_READONLY,
+	    NULL)) != SQLITE_OK) {
+		pn_error_set(err, PN_E_IO, "%s: %s", backup,
+		    sqlite3_errstr(rc));
+		sqlite3_close(src);
+		return -1;
+	}
+	rc = copy_database(src, path, err);
+	if (rc != 0)
+		pn_error_prefix(err, backup);
+	sqlite3_close(src);
+	return rc;
+}
+
+/* Rename from + suffix to to + suffix when it exists. */
+static int
+move_file(const char *from, const char *to, const char *suffix,
+    struct pn_error *err)
+{
+	char a[4096], b[4096];
+
+	if (snprintf(a, sizeof(a), "%s%s", from, suffix) >= (int)sizeof(a) ||
+	    snprintf(b, sizeof(b), "%s%s", to, suffix) >= (int)sizeof(b))
+		return pn_error_set(err, PN_E_ARG, "%s: path too long", from);
+	if (rename(a, b) != 0 && errno != ENOENT)
+		return pn_error_set(err, PN_E_IO, "%s -> %s: %s", a, b,
+		    strerror(errno));
+	return 0;
+}
+
+int
+store_restore_swap(const char *db, const char *restored, const char *aside,
+    struct pn_error *err)
+{
+	static const char *const parts[] = { "", "-wal", "-shm" };
+	size_t i;
+
+	if (access(aside, F_OK) == 0)
+		return pn_error_set(err, PN_E_EXISTS, "%s: already exists; "
+		    "refusing to overwrite it", aside);
+	/* The old database and its WAL together: they are one state. */
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (move_file(db, aside, parts[i], err) != 0)
+			return -1;
+	if (move_file(restored, db, "-wal", err) != 0 ||
+	    move_file(restored, db, "-shm", err) != 0 ||
+	    move_file(restored, db, "", err) != 0)
+		return -1;
+	return 0;
 }

@@ -301,6 +301,16 @@ http_request(struct http_client *c, const char *method, const char *route,
 	    CURLE_OK || curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T,
 	    &pretransfer) != CURLE_OK || request_size != 0 || pretransfer != 0)
 		reply->sent = true;
+	if (cc == CURLE_PEER_FAILED_VERIFICATION) {
+		/* Read by venues: in French, and saying what to do. */
+		(void)snprintf(reply->error, sizeof(reply->error), "%.100s : "
+		    "certificat du serveur refusé (autorité non reconnue par "
+		    "ce terminal) : rien n'a été envoyé, prévenez le "
+		    "Département", c->origin);
+		reply->cert_refused = true;
+		free(s.buf);
+		return -1;
+	}
 	if (cc != CURLE_OK) {
 		(void)snprintf(reply->error, sizeof(reply->error), "%.200s: %s",
 		    c->origin, s.overflow ? "answer too large" :

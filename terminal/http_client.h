@@ -24,6 +24,11 @@ struct http_reply {
 	 * handshake). True as soon as some of it left, answered or not.
 	 */
 	bool sent;
+	/*
+	 * The server's TLS certificate was refused (not signed by the CA this
+	 * terminal trusts, or not for this address): error says so in French.
+	 */
+	bool cert_refused;
 };
 
 /*

@@ -245,6 +245,9 @@ send_scanned(struct term *t, struct journal_record *rec,
 		return answered(t, rec, out);
 	case SYNC_POST_NOT_SENT:
 	case SYNC_POST_NO_ANSWER:
+		/* Said: a server that is not the one trusted is not "away". */
+		if (err.code == PN_E_UNTRUSTED)
+			fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		t->offline_until = (int64_t)time(NULL) + TERM_OFFLINE_HOLD;
 		return take_offline(t, rec, out);
 	case SYNC_POST_UNUSABLE:

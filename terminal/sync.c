@@ -138,7 +138,9 @@ sync_post_record(struct term *t, struct journal_record *rec,
 	free(body);
 	if (rc != 0 || http_reply_unreachable(&rep)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "%s", msg);
+		/* PN_E_UNTRUSTED: not the server this terminal trusts. */
+		pn_error_set(err, rep.cert_refused ? PN_E_UNTRUSTED : PN_E_IO,
+		    "%s", msg);
 		rc = rep.sent ? SYNC_POST_NO_ANSWER : SYNC_POST_NOT_SENT;
 		http_reply_free(&rep);
 		return (enum sync_post)rc;

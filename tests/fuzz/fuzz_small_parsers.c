@@ -1,5 +1,5 @@
 /* fuzz_small_parsers.c -- libFuzzer target: Base45, printed serials, dates,
- * numbers, settlement periods, key files, certificates, SIRET, IBAN and
+ * numbers, settlement periods, key files, certificates, key requests, SIRET, IBAN and
  * BIC, and control keys with the typed voucher text.
  *
  * The first byte chooses the parser; each round-trips what it accepts.
@@ -13,6 +13,7 @@
 #include "passnum/base45.h"
 #include "passnum/cert.h"
 #include "passnum/controlkey.h"
+#include "passnum/keyreq.h"
 #include "passnum/keys.h"
 #include "passnum/parse.h"
 #include "passnum/passnum.h"
@@ -101,8 +102,18 @@ fuzz_keys(const uint8_t *data, size_t size)
 	struct pn_cert c;
 	size_t used;
 
+	struct pn_keyreq req;
+	static const uint8_t pk[32];
+
 	pn_master_key_free(pn_master_key_parse(data, size, NULL));
 	pn_signing_key_free(pn_signing_key_parse(data, size, NULL));
+	/* A key request: what parses must have a bundle of the length said. */
+	if (pn_keyreq_decode(data, size, &req, NULL) == 0) {
+		if (req.bundle_len >= size || req.bundle == NULL)
+			abort();
+		(void)pn_keyreq_verify(&req, pk);
+	}
+	pn_keyreq_clear(&req);
 	if (pn_cert_decode(data, size, &used, &c, NULL) == 0) {
 		uint8_t back[PN_CERT_MAX_SIZE];
 

@@ -5,6 +5,27 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "passnum/keyreq.h"
+
+/* The whole file at path, malloc'd. */
+static int
+read_whole(const char *path, uint8_t **buf, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	long n;
+
+	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 || (*buf = malloc((size_t)n)) == NULL ||
+	    fread(*buf, 1, (size_t)n, fp) != (size_t)n) {
+		if (fp != NULL)
+			fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	*len = (size_t)n;
+	return 0;
+}
+
 struct fixture {
 	struct pn_master_key *master;
 	struct pn_signing_key *k1, *k2;
@@ -283,6 +304,87 @@ test_files(void **state)
 	pn_trust_free(t);
 }
 
+/*
+ * A key request (the offline ceremony): it round-trips, its signature
+ * covers every byte, and it carries the bundle unchanged.
+ */
+static void
+test_keyreq(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_trust *t = bundle(f, 3);
+	struct pn_keyreq req, back, rev;
+	struct pn_error err;
+	uint8_t *buf = NULL;
+	char path[] = "/tmp/test_keyreq_XXXXXX";
+	size_t len = 0, i;
+	int fd;
+
+	memset(&req, 0, sizeof(req));
+	req.kind = PN_KEYREQ_CERTIFY;
+	req.signer = 1;
+	req.kid = 2;
+	req.created = T_2026;
+	req.cert = f->c2;
+	memset(req.cert.signature, 0, 64);
+	assert_int_equal(pn_trust_encode(t, &req.bundle, &req.bundle_len,
+	    &err), 0);
+	/* Only the key the request names may sign it. */
+	assert_int_equal(pn_keyreq_sign(&req, f->k2, &err), -1);
+	assert_int_equal(pn_keyreq_sign(&req, f->k1, &err), 0);
+	assert_true(pn_keyreq_verify(&req, f->k1->pk));
+	assert_false(pn_keyreq_verify(&req, f->k2->pk));
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(pn_keyreq_save(&req, path, &err), 0);
+	assert_int_equal(pn_keyreq_save(&req, path, &err), -1);	/* kept */
+	assert_int_equal(pn_keyreq_load(path, &back, &err), 0);
+	assert_int_equal(back.kind, PN_KEYREQ_CERTIFY);
+	assert_int_equal(back.kid, 2);
+	assert_int_equal(back.cert.n_programmes, 3);
+	assert_memory_equal(back.cert.pk, f->c2.pk, 32);
+	assert_int_equal(back.bundle_len, req.bundle_len);
+	assert_memory_equal(back.bundle, req.bundle, req.bundle_len);
+	assert_true(pn_keyreq_verify(&back, f->k1->pk));
+	pn_keyreq_clear(&back);
+
+	/* Every byte changed either breaks the parse or the signature. */
+	assert_int_equal(read_whole(path, &buf, &len), 0);
+	for (i = 0; i < len; i++) {
+		buf[i] ^= 0x01;
+		if (pn_keyreq_decode(buf, len, &back, &err) == 0)
+			assert_false(pn_keyreq_verify(&back, f->k1->pk));
+		pn_keyreq_clear(&back);
+		buf[i] ^= 0x01;
+	}
+	/* Truncated anywhere, or with a byte more: refused. */
+	for (i = 0; i < len; i += 7)
+		assert_int_equal(pn_keyreq_decode(buf, i, &back, &err), -1);
+	assert_int_equal(pn_keyreq_decode(buf, len - 1, &back, &err), -1);
+	free(buf);
+	unlink(path);
+
+	/* A revocation carries no certificate. */
+	memset(&rev, 0, sizeof(rev));
+	rev.kind = PN_KEYREQ_REVOKE;
+	rev.signer = 1;
+	rev.kid = 2;
+	rev.bundle = req.bundle;
+	rev.bundle_len = req.bundle_len;
+	assert_int_equal(pn_keyreq_sign(&rev, f->k1, &err), 0);
+	assert_int_equal(pn_keyreq_save(&rev, path, &err), 0);
+	assert_int_equal(pn_keyreq_load(path, &back, &err), 0);
+	assert_int_equal(back.kind, PN_KEYREQ_REVOKE);
+	assert_true(pn_keyreq_verify(&back, f->k1->pk));
+	pn_keyreq_clear(&back);
+	unlink(path);
+	pn_keyreq_clear(&req);
+	pn_trust_free(t);
+}
+
 int
 main(void)
 {
@@ -294,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_bundle_sequence),
 		cmocka_unit_test(test_bundle_tampering),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_keyreq),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
