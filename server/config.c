@@ -156,7 +156,7 @@ static const char *const config_sections[] = {
 };
 
 #define SECTIONS_EXPECTED \
-	"[server], [store], [keys], [session], [redemption] or [settlement]"
+	"[server], [store], [keys], [session], [redemption], [settlement] or [log]"
 
 static const struct {
 	const char *text;
