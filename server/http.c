@@ -802,9 +802,15 @@ on_upload(struct http_request *req, const char *data, size_t size)
 
 		while (cap < req->body_len + size + 1)
 			cap *= 2;
-		/* Held bytes are bounded per address and in all. */
+		/* Never more than the largest body allowed, and its NUL. */
+		if (cap > req->max_body + 1)
+			cap = req->max_body + 1;
+		/*
+		 * Held bytes (the buffer less its NUL) are bounded per
+		 * address and in all.
+		 */
 		if (req->ip_key == NULL || ip_hold(req->srv, req->ip_key,
-		    (long long)(cap - req->body_cap)) != 0) {
+		    (long long)(cap - 1) - (long long)req->held) != 0) {
 			req->has_pending = true;
 			req->pending = ERR_SERVER_BUSY;
 			(void)snprintf(req->pending_detail,
@@ -815,7 +821,7 @@ on_upload(struct http_request *req, const char *data, size_t size)
 			req->body_len += size;
 			return MHD_YES;
 		}
-		req->held = cap;
+		req->held = cap - 1;
 		if ((grown = realloc(req->body, cap)) == NULL)
 			return MHD_NO;
 		req->body = grown;
