@@ -1067,6 +1067,23 @@ read_pem(const char *path, char *err, size_t errlen)
 	return buf;
 }
 
+/* libmicrohttpd's own messages, as lines of the log at level warn. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char text[512], quoted[600];
+	size_t n;
+
+	(void)cls;
+	if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
+		return;
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	log_line(LOG_WARN, "src=libmicrohttpd msg=%s",
+	    log_quote(text, quoted, sizeof(quoted)));
+}
+
 static void
 free_server(struct http_server *srv)
 {
@@ -1134,6 +1151,8 @@ http_start(const struct config *cfg, char *err, size_t errlen)
 	}
 	srv->daemon = MHD_start_daemon(flags, cs->port, NULL, NULL,
 	    on_request, srv,
+	    /* First, so that every message of libmicrohttpd goes there. */
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cs->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cs->max_connections,
