@@ -137,6 +137,18 @@ client_key(struct MHD_Connection *c, uint8_t key[17])
 	return 0;
 }
 
+/* The index of key in srv->ips, or srv->n_ips; ip_lock is held. */
+static size_t
+ip_find(const struct http_server *srv, const uint8_t key[17])
+{
+	size_t i;
+
+	for (i = 0; i < srv->n_ips; i++)
+		if (memcmp(srv->ips[i].key, key, 17) == 0)
+			break;
+	return i;
+}
+
 /* Add delta to the count of key; returns the new count. */
 static unsigned
 ip_add(struct http_server *srv, const uint8_t key[17], int delta)
@@ -145,9 +157,7 @@ ip_add(struct http_server *srv, const uint8_t key[17], int delta)
 	size_t i;
 
 	pthread_mutex_lock(&srv->ip_lock);
-	for (i = 0; i < srv->n_ips; i++)
-		if (memcmp(srv->ips[i].key, key, 17) == 0)
-			break;
+	i = ip_find(srv, key);
 	if (i == srv->n_ips && delta > 0) {
 		if (srv->n_ips == srv->cap_ips) {
 			size_t cap = srv->cap_ips ? 2 * srv->cap_ips : 64;
@@ -192,10 +202,7 @@ ip_hold(struct http_server *srv, const uint8_t key[17], long long n)
 	size_t i;
 
 	pthread_mutex_lock(&srv->ip_lock);
-	for (i = 0; i < srv->n_ips; i++)
-		if (memcmp(srv->ips[i].key, key, 17) == 0)
-			break;
-	if (i == srv->n_ips)
+	if ((i = ip_find(srv, key)) == srv->n_ips)
 		rc = -1;	/* the connection's entry is always there */
 	else if (n >= 0) {
 		if (srv->ips[i].bytes + (size_t)n > cs->max_in_flight_per_ip ||
@@ -258,9 +265,8 @@ ip_current(struct http_server *srv, struct MHD_Connection *c)
 	if (ci == NULL || ci->socket_context == NULL)
 		return 0;
 	pthread_mutex_lock(&srv->ip_lock);
-	for (i = 0; i < srv->n_ips; i++)
-		if (memcmp(srv->ips[i].key, ci->socket_context, 17) == 0)
-			count = srv->ips[i].count;
+	if ((i = ip_find(srv, ci->socket_context)) < srv->n_ips)
+		count = srv->ips[i].count;
 	pthread_mutex_unlock(&srv->ip_lock);
 	return count;
 }
@@ -991,7 +997,7 @@ static void
 log_request(const struct http_request *req, enum MHD_RequestTerminationCode toe)
 {
 	const char *role = "-";
-	char code[24] = "";
+	char code[24] = "", method[40];
 
 	if (!log_enabled(LOG_INFO))
 		return;
@@ -1003,7 +1009,9 @@ log_request(const struct http_request *req, enum MHD_RequestTerminationCode toe)
 		(void)snprintf(code, sizeof(code), " code=%d",
 		    (int)err_lookup(req->code)->code);
 	log_line(LOG_INFO, "req=%s method=%s route=%s status=%u ms=%.1f "
-	    "role=%s addr=%s%s%s", req->id, req->method,
+	    "role=%s addr=%s%s%s", req->id,
+	    /* A method is a token, but the client chose it. */
+	    log_quote(req->method, method, sizeof(method)),
 	    http_request_route(req), req->status,
 	    seconds_since(&req->start) * 1000.0, role,
 	    http_request_address(req), code,
