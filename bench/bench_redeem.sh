@@ -15,6 +15,9 @@
 # waits for the group commit that holds its redemption, so a commit can
 # hold at most as many redemptions as there are threads, and with 64
 # terminals sending at once 4 threads would leave 60 of them queued.
+#
+# BENCH_LOG_LEVEL sets passnumd's [log] level (default info: a line per
+# request); error leaves the request lines out, to measure their cost.
 set -eu
 build=$1
 conns=${BENCH_CONNECTIONS:-64}
@@ -22,6 +25,7 @@ online=${BENCH_REDEMPTIONS:-20000}
 batch=${BENCH_BATCH:-10000}
 seconds=${BENCH_SECONDS:-10}
 threads=${BENCH_THREADS:-64}
+log_level=${BENCH_LOG_LEVEL:-info}
 dir=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
@@ -39,6 +43,7 @@ programme=$("$admin" programme add --config "$cfg" --name bench \
 "$admin" programme rules --config "$cfg" --id "$programme" \
     --max-per-session 50 >/dev/null
 sed -i "s/^threads = .*/threads = $threads/" "$cfg"
+printf '\n[log]\nlevel = %s\n' "$log_level" >>"$cfg"
 "$admin" venue add --config "$cfg" --name "Médiathèque de Rezé" \
     --siret 21440143800012 --address "1 rue de la République" \
     --commune Rezé --iban FR7630006000011234567890189 --bic AGRIFRPP \

@@ -87,6 +87,12 @@ static const struct key_spec config_keys[] = {
 	    FIELD(server.max_conn_per_ip), 1, 65536 },
 	{ "server", "conn_timeout", KIND_UINT, FIELD(server.conn_timeout), 1,
 	    3600 },
+	{ "server", "header_timeout", KIND_UINT, FIELD(server.header_timeout),
+	    1, 3600 },
+	{ "server", "max_in_flight_per_ip", KIND_SIZE,
+	    FIELD(server.max_in_flight_per_ip), 65536, 4294967296ull },
+	{ "server", "max_in_flight", KIND_SIZE, FIELD(server.max_in_flight),
+	    65536, 68719476736ull },
 	{ "store", "path", KIND_PATH, FIELD(store.path), 0, 0 },
 	{ "store", "busy_timeout_ms", KIND_UINT, FIELD(store.busy_timeout_ms),
 	    0, 600000 },
@@ -140,16 +146,17 @@ static const struct key_spec config_keys[] = {
 	    FIELD(settlement.debtor_iban), 0, 0 },
 	{ "settlement", "debtor_bic", KIND_BIC, FIELD(settlement.debtor_bic),
 	    0, 0 },
+	{ "log", "level", KIND_NAME, FIELD(log.level), 0, 0 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"server", "store", "keys", "session", "redemption", "settlement"
+	"server", "store", "keys", "session", "redemption", "settlement", "log"
 };
 
 #define SECTIONS_EXPECTED \
-	"[server], [store], [keys], [session], [redemption] or [settlement]"
+	"[server], [store], [keys], [session], [redemption], [settlement] or [log]"
 
 static const struct {
 	const char *text;
@@ -733,6 +740,26 @@ check_whole(struct parse *p)
 		    "and no %s", set, unset, what, unset);
 		return -1;
 	}
+	if (strcmp(c->log.level, "debug") != 0 &&
+	    strcmp(c->log.level, "info") != 0 &&
+	    strcmp(c->log.level, "warn") != 0 &&
+	    strcmp(c->log.level, "error") != 0) {
+		shown(what, c->log.level);
+		fail_at(p, line_of_key(p, "log", "level"), "[log] level: "
+		    "expected debug, info, warn or error, got '%s'", what);
+		return -1;
+	}
+	if (c->server.max_in_flight_per_ip < c->redemption.max_batch_body ||
+	    c->server.max_in_flight < c->server.max_in_flight_per_ip) {
+		fail_at(p, line_of_key(p, "server", c->server.max_in_flight <
+		    c->server.max_in_flight_per_ip ? "max_in_flight" :
+		    "max_in_flight_per_ip"), "[server] max_in_flight_per_ip: "
+		    "expected at least [redemption] max_batch_body (%zu) and "
+		    "at most max_in_flight (%zu), got %zu",
+		    c->redemption.max_batch_body, c->server.max_in_flight,
+		    c->server.max_in_flight_per_ip);
+		return -1;
+	}
 	tls = c->server.tls_cert[0] != '\0';
 	if (!tls && !c->server.allow_remote_http &&
 	    !is_loopback(c->server.listen)) {
@@ -837,6 +864,10 @@ config_defaults(struct config *c)
 	c->server.max_connections = 512;
 	c->server.max_conn_per_ip = 64;
 	c->server.conn_timeout = 30;
+	c->server.header_timeout = 10;
+	c->server.max_in_flight_per_ip = 32u << 20;
+	c->server.max_in_flight = 128u << 20;
+	(void)snprintf(c->log.level, sizeof(c->log.level), "info");
 	(void)snprintf(c->store.path, sizeof(c->store.path), "%s",
 	    "passnum.db");
 	c->store.busy_timeout_ms = 5000;

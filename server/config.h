@@ -28,6 +28,14 @@ struct config_server {
 	unsigned max_connections;	/* at once, in all; 512 */
 	unsigned max_conn_per_ip;	/* at once, per client address; 64 */
 	unsigned conn_timeout;		/* seconds of idleness; 30 */
+	unsigned header_timeout;	/* seconds of idleness before the headers are in; 10 */
+	size_t max_in_flight_per_ip;	/* body bytes held for one address; 33554432 */
+	size_t max_in_flight;		/* body bytes held in all; 134217728 */
+};
+
+/* The server's log on stderr. */
+struct config_log {
+	char level[8];			/* debug, info, warn or error; info */
 };
 
 struct config_store {
@@ -93,6 +101,7 @@ struct config {
 	struct config_session session;
 	struct config_redemption redemption;
 	struct config_settlement settlement;
+	struct config_log log;
 };
 
 /* Fill c with the defaults. */

@@ -18,20 +18,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "passnum/request.h"
 #include "auth.h"
 #include "form.h"
 #include "http.h"
+#include "log.h"
 #include "metrics.h"
 #include "session.h"
 #include "store.h"
 #include "term_auth.h"
 #include "ui.h"
 
-/* Client addresses and how many connections each has open. */
+/*
+ * Client addresses, how many connections each has open and how many bytes
+ * of request bodies the server holds for it.
+ */
 struct ip_count {
 	uint8_t key[17];	/* family byte, then 4 or 16 address bytes */
 	unsigned count;
+	size_t bytes;
 };
+
+/*
+ * A signed route's headers are checked before a body larger than this is
+ * accepted (term_auth_early()): an unknown terminal cannot make the server
+ * hold megabytes.
+ */
+#define HTTP_EARLY_CHECK_BODY 4096
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -40,6 +53,7 @@ struct http_server {
 	pthread_mutex_t ip_lock;
 	struct ip_count *ips;		/* live addresses, unordered */
 	size_t n_ips, cap_ips;
+	size_t bytes;			/* body bytes held, all addresses */
 	const char **route_names;	/* for metrics; last is "other" */
 };
 
@@ -53,6 +67,12 @@ struct http_request {
 	size_t body_len, body_cap;
 	enum err_code pending;		/* a limit was breached: answer this */
 	bool has_pending;
+	char pending_detail[160];
+	const uint8_t *ip_key;		/* the connection's address, or NULL */
+	size_t held;			/* body bytes counted against it */
+	char id[17];			/* random, hex: X-Request-Id and the log */
+	enum err_code code;		/* the error answered, if any */
+	bool has_code;
 	bool replied;
 	unsigned status;
 	size_t route;			/* index into http_routes, or "other" */
@@ -117,6 +137,18 @@ client_key(struct MHD_Connection *c, uint8_t key[17])
 	return 0;
 }
 
+/* The index of key in srv->ips, or srv->n_ips; ip_lock is held. */
+static size_t
+ip_find(const struct http_server *srv, const uint8_t key[17])
+{
+	size_t i;
+
+	for (i = 0; i < srv->n_ips; i++)
+		if (memcmp(srv->ips[i].key, key, 17) == 0)
+			break;
+	return i;
+}
+
 /* Add delta to the count of key; returns the new count. */
 static unsigned
 ip_add(struct http_server *srv, const uint8_t key[17], int delta)
@@ -125,9 +157,7 @@ ip_add(struct http_server *srv, const uint8_t key[17], int delta)
 	size_t i;
 
 	pthread_mutex_lock(&srv->ip_lock);
-	for (i = 0; i < srv->n_ips; i++)
-		if (memcmp(srv->ips[i].key, key, 17) == 0)
-			break;
+	i = ip_find(srv, key);
 	if (i == srv->n_ips && delta > 0) {
 		if (srv->n_ips == srv->cap_ips) {
 			size_t cap = srv->cap_ips ? 2 * srv->cap_ips : 64;
@@ -143,6 +173,7 @@ ip_add(struct http_server *srv, const uint8_t key[17], int delta)
 		}
 		memcpy(srv->ips[i].key, key, 17);
 		srv->ips[i].count = 0;
+		srv->ips[i].bytes = 0;
 		srv->n_ips++;
 	}
 	if (i < srv->n_ips) {
@@ -151,13 +182,51 @@ ip_add(struct http_server *srv, const uint8_t key[17], int delta)
 		else if (srv->ips[i].count > 0)
 			srv->ips[i].count--;
 		count = srv->ips[i].count;
-		if (count == 0)
+		if (count == 0 && srv->ips[i].bytes == 0)
 			srv->ips[i] = srv->ips[--srv->n_ips];
 	}
 	pthread_mutex_unlock(&srv->ip_lock);
 	return count;
 }
 
+/*
+ * Count n more body bytes held for key (release them when n is negative).
+ * Returns 0, or -1 without counting when the address or the server would
+ * hold more than max_in_flight_per_ip or max_in_flight bytes.
+ */
+static int
+ip_hold(struct http_server *srv, const uint8_t key[17], long long n)
+{
+	const struct config_server *cs = &srv->cfg->server;
+	int rc = 0;
+	size_t i;
+
+	pthread_mutex_lock(&srv->ip_lock);
+	if ((i = ip_find(srv, key)) == srv->n_ips)
+		rc = -1;	/* the connection's entry is always there */
+	else if (n >= 0) {
+		if (srv->ips[i].bytes + (size_t)n > cs->max_in_flight_per_ip ||
+		    srv->bytes + (size_t)n > cs->max_in_flight)
+			rc = -1;
+		else {
+			srv->ips[i].bytes += (size_t)n;
+			srv->bytes += (size_t)n;
+		}
+	} else {
+		srv->ips[i].bytes -= (size_t)-n;
+		srv->bytes -= (size_t)-n;
+		if (srv->ips[i].count == 0 && srv->ips[i].bytes == 0)
+			srv->ips[i] = srv->ips[--srv->n_ips];
+	}
+	pthread_mutex_unlock(&srv->ip_lock);
+	return rc;
+}
+
+/*
+ * A new connection is counted against its address, and must send a
+ * request's headers within header_timeout seconds of silence (the
+ * connection's idle timeout until its first request is in).
+ */
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
@@ -166,6 +235,8 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	uint8_t *key;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		(void)MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+		    srv->cfg->server.header_timeout);
 		if ((key = malloc(17)) == NULL)
 			return;
 		if (client_key(c, key) != 0) {
@@ -194,9 +265,8 @@ ip_current(struct http_server *srv, struct MHD_Connection *c)
 	if (ci == NULL || ci->socket_context == NULL)
 		return 0;
 	pthread_mutex_lock(&srv->ip_lock);
-	for (i = 0; i < srv->n_ips; i++)
-		if (memcmp(srv->ips[i].key, ci->socket_context, 17) == 0)
-			count = srv->ips[i].count;
+	if ((i = ip_find(srv, ci->socket_context)) < srv->n_ips)
+		count = srv->ips[i].count;
 	pthread_mutex_unlock(&srv->ip_lock);
 	return count;
 }
@@ -217,6 +287,7 @@ send_response(struct http_request *req, struct MHD_Response *resp,
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    content_type);
 	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	(void)MHD_add_response_header(resp, "X-Request-Id", req->id);
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 	    "no-store");
 	if (req->srv->cfg->server.tls_cert[0] != '\0')
@@ -341,6 +412,38 @@ http_reply_json(struct http_request *req, unsigned status, json_t *body)
 	return rc;
 }
 
+void
+http_note_error(struct http_request *req, enum err_code code, char *detail,
+    size_t size)
+{
+	const struct err_info *e = err_lookup(code);
+	char quoted[600];
+
+	req->code = code;
+	req->has_code = true;
+	if (e->status < 500)
+		return;
+	/* The cause is for the administrator, not for the client. */
+	log_line(LOG_ERROR, "req=%s route=%s code=%d msg=%s", req->id,
+	    http_request_route(req), (int)e->code,
+	    log_quote(detail, quoted, sizeof(quoted)));
+	(void)snprintf(detail, size, "the cause is in the server log under "
+	    "req=%s", req->id);
+}
+
+const char *
+http_request_id(const struct http_request *req)
+{
+	return req->id;
+}
+
+const char *
+http_request_route(const struct http_request *req)
+{
+	return req->route < http_routes_count ? http_routes[req->route].path :
+	    "other";
+}
+
 /* An error reply; close asks the client to go away (limits). */
 static enum MHD_Result
 reply_error(struct http_request *req, enum err_code code, bool close,
@@ -352,10 +455,13 @@ reply_error(struct http_request *req, enum err_code code, bool close,
 	json_t *body;
 	enum MHD_Result rc;
 
+	if (req->replied)
+		return MHD_YES;
 	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
 		detail[0] = '\0';
-	body = json_pack("{s:i, s:s, s:s}", "code", (int)e->code, "error",
-	    e->fr, "detail", detail);
+	http_note_error(req, code, detail, sizeof(detail));
+	body = json_pack("{s:i, s:s, s:s, s:s}", "code", (int)e->code, "error",
+	    e->fr, "detail", detail, "request_id", req->id);
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (text == NULL)
@@ -565,15 +671,82 @@ route_max_body(struct http_request *req)
 	return cfg->server.max_body;
 }
 
+/* Counts the Content-Length headers of a request, noting if they differ. */
+struct length_count {
+	const char *first;
+	unsigned n;
+	bool differ;
+};
+
+static enum MHD_Result
+count_length(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct length_count *lc = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return MHD_YES;
+	if (lc->n++ == 0)
+		lc->first = value;
+	else if (value == NULL || lc->first == NULL ||
+	    strcmp(value, lc->first) != 0)
+		lc->differ = true;
+	return MHD_YES;
+}
+
+/*
+ * The signed route that req asks for, when its body may be larger than
+ * HTTP_EARLY_CHECK_BODY (declared so, or of unknown length), or NULL.
+ */
+static const struct http_route *
+signed_route_large_body(struct http_request *req, const char *cl)
+{
+	struct http_request scratch;
+	size_t i;
+
+	if (cl != NULL && strtoull(cl, NULL, 10) <= HTTP_EARLY_CHECK_BODY)
+		return NULL;
+	if (cl == NULL && http_request_header(req,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) == NULL)
+		return NULL;
+	for (i = 0; i < http_routes_count; i++) {
+		scratch.n_params = 0;
+		if ((http_routes[i].flags & HTTP_SIGNED) &&
+		    strcmp(http_routes[i].method, req->method) == 0 &&
+		    path_matches(http_routes[i].path, req->url, &scratch)) {
+			req->route = i;
+			return &http_routes[i];
+		}
+	}
+	return NULL;
+}
+
 static enum MHD_Result
 on_headers(struct http_request *req)
 {
 	const struct config_server *cs = &req->srv->cfg->server;
+	const union MHD_ConnectionInfo *ci;
+	struct length_count lc = { NULL, 0, false };
 	const char *cl;
 	unsigned open;
 	char *end;
 	unsigned long long declared;
+	enum MHD_Result rc;
 	size_t n;
+
+	/* Headers in: the idle timeout is the ordinary one again. */
+	(void)MHD_set_connection_option(req->conn,
+	    MHD_CONNECTION_OPTION_TIMEOUT, cs->conn_timeout);
+	ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL)
+		req->ip_key = ci->socket_context;
+	(void)MHD_get_connection_values(req->conn, MHD_HEADER_KIND,
+	    count_length, &lc);
+	if (lc.differ)
+		return reply_limit(req, ERR_CONFLICTING_CONTENT_LENGTH, "%u "
+		    "Content-Length headers with different values", lc.n);
 
 	req->max_body = route_max_body(req);
 	if ((n = url_length(req)) > cs->max_url)
@@ -592,6 +765,9 @@ on_headers(struct http_request *req)
 			    "has %llu bytes; at most %zu are accepted",
 			    declared, req->max_body);
 	}
+	if (signed_route_large_body(req, cl) != NULL &&
+	    term_auth_early(req, &rc) != 0)
+		return rc;
 	return MHD_YES;
 }
 
@@ -613,11 +789,16 @@ on_upload(struct http_request *req, const char *data, size_t size)
 	if (elapsed > cs->conn_timeout) {
 		req->has_pending = true;
 		req->pending = ERR_REQUEST_TIMEOUT;
+		(void)snprintf(req->pending_detail, sizeof(req->pending_detail),
+		    "the request took more than %u s to arrive",
+		    cs->conn_timeout);
 		return MHD_YES;
 	}
 	if (size > req->max_body - req->body_len) {
 		req->has_pending = true;
 		req->pending = ERR_BODY_TOO_LARGE;
+		(void)snprintf(req->pending_detail, sizeof(req->pending_detail),
+		    "the body has more than %zu bytes", req->max_body);
 		req->body_len += size;
 		return MHD_YES;
 	}
@@ -627,6 +808,26 @@ on_upload(struct http_request *req, const char *data, size_t size)
 
 		while (cap < req->body_len + size + 1)
 			cap *= 2;
+		/* Never more than the largest body allowed, and its NUL. */
+		if (cap > req->max_body + 1)
+			cap = req->max_body + 1;
+		/*
+		 * Held bytes (the buffer less its NUL) are bounded per
+		 * address and in all.
+		 */
+		if (req->ip_key == NULL || ip_hold(req->srv, req->ip_key,
+		    (long long)(cap - 1) - (long long)req->held) != 0) {
+			req->has_pending = true;
+			req->pending = ERR_SERVER_BUSY;
+			(void)snprintf(req->pending_detail,
+			    sizeof(req->pending_detail), "the server holds "
+			    "too many request bytes from this address (at "
+			    "most %zu) or in all (at most %zu)",
+			    cs->max_in_flight_per_ip, cs->max_in_flight);
+			req->body_len += size;
+			return MHD_YES;
+		}
+		req->held = cap - 1;
 		if ((grown = realloc(req->body, cap)) == NULL)
 			return MHD_NO;
 		req->body = grown;
@@ -719,20 +920,14 @@ authenticate(struct http_request *req, const struct http_route *route,
 static enum MHD_Result
 dispatch(struct http_request *req)
 {
-	const struct config_server *cs = &req->srv->cfg->server;
 	const struct http_route *route;
 	enum MHD_Result rc;
 	bool path_known = false;
 	size_t i;
 
-	if (req->has_pending) {
-		if (req->pending == ERR_REQUEST_TIMEOUT)
-			return reply_limit(req, ERR_REQUEST_TIMEOUT, "the "
-			    "request took more than %u s to arrive",
-			    cs->conn_timeout);
-		return reply_limit(req, ERR_BODY_TOO_LARGE, "the body has "
-		    "more than %zu bytes", req->max_body);
-	}
+	if (req->has_pending)
+		return reply_limit(req, req->pending, "%s",
+		    req->pending_detail);
 	for (i = 0; i < http_routes_count; i++) {
 		route = &http_routes[i];
 		if (!path_matches(route->path, req->url, req))
@@ -778,6 +973,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		req->url = url;
 		req->method = method;
 		req->route = http_routes_count;	/* "other" until routed */
+		{
+			char nonce[PN_NONCE_HEX];
+
+			pn_nonce_new(nonce);
+			memcpy(req->id, nonce, sizeof(req->id) - 1);
+		}
 		*con_cls = req;
 		return on_headers(req);
 	}
@@ -791,6 +992,33 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	return dispatch(req);
 }
 
+/* The request's line in the log: never its URL, body or credentials. */
+static void
+log_request(const struct http_request *req, enum MHD_RequestTerminationCode toe)
+{
+	const char *role = "-";
+	char code[24] = "", method[40];
+
+	if (!log_enabled(LOG_INFO))
+		return;
+	if (req->signed_ok)
+		role = "terminal";
+	else if (req->authenticated)
+		role = store_role_name(req->who.role);
+	if (req->has_code)
+		(void)snprintf(code, sizeof(code), " code=%d",
+		    (int)err_lookup(req->code)->code);
+	log_line(LOG_INFO, "req=%s method=%s route=%s status=%u ms=%.1f "
+	    "role=%s addr=%s%s%s", req->id,
+	    /* A method is a token, but the client chose it. */
+	    log_quote(req->method, method, sizeof(method)),
+	    http_request_route(req), req->status,
+	    seconds_since(&req->start) * 1000.0, role,
+	    http_request_address(req), code,
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+	    " end=aborted");
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -798,7 +1026,6 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_request *req = *con_cls;
 
 	(void)cls;
-	(void)c;
 	if (req == NULL)
 		return;
 	/* A request dropped before any answer counts as a timeout. */
@@ -807,6 +1034,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (req->replied || req->status != 0)
 		metrics_request((unsigned)req->route, req->status,
 		    seconds_since(&req->start));
+	log_request(req, toe);
+	if (req->held > 0 && req->ip_key != NULL)
+		(void)ip_hold(req->srv, req->ip_key, -(long long)req->held);
+	/* The next request on this connection has header_timeout again. */
+	(void)MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+	    req->srv->cfg->server.header_timeout);
 	form_free(&req->form);
 	free(req->body);
 	free(req);
@@ -840,6 +1073,23 @@ read_pem(const char *path, char *err, size_t errlen)
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+/* libmicrohttpd's own messages, as lines of the log at level warn. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char text[512], quoted[600];
+	size_t n;
+
+	(void)cls;
+	if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
+		return;
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	log_line(LOG_WARN, "src=libmicrohttpd msg=%s",
+	    log_quote(text, quoted, sizeof(quoted)));
 }
 
 static void
@@ -909,10 +1159,23 @@ http_start(const struct config *cfg, char *err, size_t errlen)
 	}
 	srv->daemon = MHD_start_daemon(flags, cs->port, NULL, NULL,
 	    on_request, srv,
+	    /* First, so that every message of libmicrohttpd goes there. */
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cs->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cs->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cs->conn_timeout,
+	    /*
+	     * Counted when accepted, before a byte is read: the connection
+	     * after max_conn_per_ip is still answered 429 (on_headers), so
+	     * that its client knows why; any further one is closed at once.
+	     */
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)cs->max_conn_per_ip + 1,
+	    /* Headers and URL fit in it; bodies are copied out (on_upload). */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, cs->max_url + (size_t)32768,
+	    /* Refuse what RFC 9112 says a server must not accept. */
+	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    /* Without TLS the list ends here and the key option is unread. */

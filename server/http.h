@@ -80,6 +80,24 @@ const char *http_request_cookie(const struct http_request *req,
 /* The client's address as text ("127.0.0.1", "::1"; "unknown"). */
 const char *http_request_address(const struct http_request *req);
 
+/*
+ * The request's id: 16 random hex digits, sent in X-Request-Id, shown on
+ * error pages and written on each of its lines in the log.
+ */
+const char *http_request_id(const struct http_request *req);
+
+/* The pattern of the route taken ("/api/v1/booklets/{}"), or "other". */
+const char *http_request_route(const struct http_request *req);
+
+/*
+ * Note that req is answered with error code (for its line in the log).
+ * For a server fault (status 500 and above) detail, the cause, is logged
+ * at level error and replaced (size bytes) by a pointer to the log: the
+ * database path or SQLite's text never reach the client.
+ */
+void http_note_error(struct http_request *req, enum err_code code,
+    char *detail, size_t size);
+
 /* The server speaks HTTPS (cookies are then marked Secure). */
 bool http_request_tls(const struct http_request *req);
 

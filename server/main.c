@@ -23,6 +23,7 @@
 #include "config.h"
 #include "http.h"
 #include "keyring.h"
+#include "log.h"
 #include "store.h"
 #include "worker.h"
 
@@ -174,6 +175,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "passnumd: %s\n", err);
 		return 1;
 	}
+	{
+		enum log_level level = LOG_INFO;
+
+		(void)log_level_parse(cfg.log.level, &level);	/* checked */
+		log_set_level(level);
+	}
 	if (preflight(&cfg, &keys, &lock_fd) != 0 ||
 	    worker_init(&cfg, &perr) != 0) {
 		keyring_free(&keys);
@@ -200,14 +207,20 @@ main(int argc, char **argv)
 	    strchr(cfg.server.listen, ':') != NULL ? "]" : "",
 	    (unsigned)http_port(srv));
 	fflush(stdout);
+	log_line(LOG_INFO, "msg=started version=%s port=%u threads=%u "
+	    "log_level=%s", PN_VERSION, (unsigned)http_port(srv),
+	    cfg.server.threads, cfg.log.level);
 	if (sigwait(&stop, &sig) != 0)
 		sig = SIGTERM;
 	printf("passnumd: %s received, finishing requests in flight\n",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fflush(stdout);
+	log_line(LOG_INFO, "msg=stopping signal=%s grace_s=%u",
+	    sig == SIGINT ? "SIGINT" : "SIGTERM", GRACE_SECONDS);
 	http_stop(srv, GRACE_SECONDS);
 	keyring_free(&keys);
 	store_unlock_instance(lock_fd);
 	printf("passnumd: stopped\n");
+	log_line(LOG_INFO, "msg=stopped");
 	return 0;
 }

@@ -24,21 +24,23 @@ refuse(struct http_request *req, enum MHD_Result *rc, enum err_code code,
 	return -1;
 }
 
-int
-term_auth(struct http_request *req, struct store_terminal *t,
-    struct store_nonce *nonce, enum MHD_Result *rc)
+/*
+ * The checks that need no body: the headers well formed, the time within
+ * the window, the terminal known. Fills *t, *nonce, sig and *at. Returns
+ * 0, or -1 after answering.
+ */
+static int
+check_headers(struct http_request *req, struct store_terminal *t,
+    struct store_nonce *nonce, uint8_t sig[64], enum MHD_Result *rc)
 {
 	const char *id_text = http_request_header(req, PN_HDR_TERMINAL);
 	const char *time_text = http_request_header(req, PN_HDR_TIME);
 	const char *nonce_text = http_request_header(req, PN_HDR_NONCE);
 	const char *sig_text = http_request_header(req, PN_HDR_SIGNATURE);
-	const char *body;
-	uint8_t sig[64];
 	uint64_t id, at;
 	int64_t now = (int64_t)time(NULL);
 	struct pn_error err;
 	struct store *s;
-	size_t len;
 	int found;
 
 	if (id_text == NULL || time_text == NULL || nonce_text == NULL ||
@@ -49,7 +51,7 @@ term_auth(struct http_request *req, struct store_terminal *t,
 	if (pn_parse_u64(id_text, INT64_MAX, &id) != 0 || id == 0 ||
 	    pn_parse_u64(time_text, INT64_MAX, &at) != 0 ||
 	    !pn_hex_decode(nonce_text, nonce->bytes, PN_NONCE_SIZE) ||
-	    !pn_hex_decode(sig_text, sig, sizeof(sig)))
+	    !pn_hex_decode(sig_text, sig, 64))
 		return refuse(req, rc, ERR_BAD_SIGNED_HEADERS, "terminal "
 		    "number and time in decimal, nonce 32 and signature 128 "
 		    "lowercase hex digits expected");
@@ -70,23 +72,71 @@ term_auth(struct http_request *req, struct store_terminal *t,
 	if (found == 1)
 		return refuse(req, rc, ERR_UNKNOWN_TERMINAL, "no terminal of "
 		    "that number is enrolled");
-	body = http_request_body(req, &len);
-	if (!pn_request_verify(sig, t->public_key, http_request_method(req),
-	    http_request_url(req), (int64_t)at, nonce_text, body, len))
-		return refuse(req, rc, ERR_BAD_REQUEST_SIGNATURE, "the "
-		    "signature does not verify under the terminal's key for "
-		    "this method, path, time, nonce and body");
+	return 0;
+}
+
+/*
+ * The terminal may act now: not revoked or suspended, of a venue active
+ * and accredited today. reasons: the reasons recorded are given (the
+ * request is signed by the terminal); otherwise only the refusal.
+ */
+static int
+check_standing(struct http_request *req, const struct store_terminal *t,
+    bool reasons, enum MHD_Result *rc)
+{
 	if (t->revoked_at != 0)
-		return refuse(req, rc, ERR_TERMINAL_REVOKED, t->revoke_reason);
+		return refuse(req, rc, ERR_TERMINAL_REVOKED, reasons ?
+		    t->revoke_reason : "the terminal is revoked");
 	if (t->suspended_at != 0)
-		return refuse(req, rc, ERR_TERMINAL_SUSPENDED,
-		    t->suspend_reason);
-	if (!venue_allowed(t, now))
+		return refuse(req, rc, ERR_TERMINAL_SUSPENDED, reasons ?
+		    t->suspend_reason : "the terminal is suspended");
+	if (!venue_allowed(t, (int64_t)time(NULL)))
 		return refuse(req, rc, ERR_VENUE_NOT_ALLOWED,
 		    strcmp(t->venue_status, "active") != 0 ? "the venue is "
 		    "suspended" : "the venue is not accredited today");
+	return 0;
+}
+
+int
+term_auth_early(struct http_request *req, enum MHD_Result *rc)
+{
+	struct store_terminal t;
+	struct store_nonce nonce;
+	uint8_t sig[64];
+
+	if (check_headers(req, &t, &nonce, sig, rc) != 0)
+		return -1;
+	return check_standing(req, &t, false, rc);
+}
+
+int
+term_auth(struct http_request *req, struct store_terminal *t,
+    struct store_nonce *nonce, enum MHD_Result *rc)
+{
+	const char *nonce_text = http_request_header(req, PN_HDR_NONCE);
+	const char *body;
+	uint8_t sig[64];
+	int64_t now = (int64_t)time(NULL);
+	struct pn_error err;
+	struct store *s;
+	size_t len;
+	int found;
+
+	if (check_headers(req, t, nonce, sig, rc) != 0)
+		return -1;
+	body = http_request_body(req, &len);
+	if (!pn_request_verify(sig, t->public_key, http_request_method(req),
+	    http_request_url(req), nonce->at, nonce_text, body, len))
+		return refuse(req, rc, ERR_BAD_REQUEST_SIGNATURE, "the "
+		    "signature does not verify under the terminal's key for "
+		    "this method, path, time, nonce and body");
+	if (check_standing(req, t, true, rc) != 0)
+		return -1;
 	if (strcmp(http_request_method(req), "GET") == 0) {
-		found = store_nonce_use(s, t->id, nonce, now, &err);
+		if ((s = worker_store(&err)) == NULL)
+			found = -1;
+		else
+			found = store_nonce_use(s, t->id, nonce, now, &err);
 		if (found < 0) {
 			*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE,
 			    "%s", err.message);

@@ -23,4 +23,13 @@
 int term_auth(struct http_request *req, struct store_terminal *t,
     struct store_nonce *nonce, enum MHD_Result *rc);
 
+/*
+ * The checks of term_auth() that need no body (the headers, the clock, a
+ * known terminal, not revoked or suspended, its venue allowed), made when
+ * a signed route's headers are in and its body may be large: a request
+ * that would be refused anyway is answered before its body is read.
+ * Returns 0, or -1 after answering.
+ */
+int term_auth_early(struct http_request *req, enum MHD_Result *rc);
+
 #endif

@@ -6,6 +6,7 @@
  * Security-Policy set in http.c forbids it.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "passnum/parse.h"
@@ -215,12 +216,19 @@ ui_error_page(struct http_request *req, enum err_code code,
 	const struct store_principal *who = http_request_principal(req);
 	const struct store_session *sess = http_request_session(req);
 	struct html h;
+	char cause[512];
 
-	(void)detail;	/* English, for programs; the page says it in French */
+	/* English, for programs and the log; the page says it in French. */
+	(void)snprintf(cause, sizeof(cause), "%s", detail != NULL ? detail :
+	    "");
+	http_note_error(req, code, cause, sizeof(cause));
 	html_init(&h);
 	ui_begin(&h, req, "Action impossible");
 	html_put(&h, "<div class=\"alert\" role=\"alert\"><p>%s</p></div>"
+	    "<p>Référence de la requête, à donner à l’assistance : "
+	    "<code>%s</code></p>"
 	    "<p><a href=\"%s\">Retour à l’accueil</a></p>", e->fr,
+	    http_request_id(req),
 	    /* Refused by its role, a session still tells whose home it is. */
 	    ui_home_path(who != NULL ? who : sess != NULL ? &sess->who : NULL));
 	return ui_end(&h, req, e->status);
