@@ -364,29 +364,50 @@ int store_user_credentials(struct store *s, const char *login,
     struct store_credentials *out, struct pn_error *err);
 
 /*
- * Failed logins since Unix time since: *by_login for that login,
- * *by_address from that address, and the oldest of each (0 when none),
- * from which the caller tells when throttling ends.
+ * Failed logins are counted per (login, address) and per address. login is
+ * NULL for a login that names no user: what was typed is never stored.
  */
+struct store_login_counts {
+	unsigned pair;			/* failures of (login, address) */
+	int64_t pair_latest;		/* the latest of them, 0 when none */
+	unsigned address;		/* failures from address, any login */
+	int64_t address_oldest;		/* the oldest of them, 0 when none */
+};
+
+/* The failed logins since Unix time since, into *out. 0, or -1. */
 int store_login_failures(struct store *s, const char *login,
-    const char *address, int64_t since, unsigned *by_login,
-    unsigned *by_address, int64_t *oldest_login, int64_t *oldest_address,
+    const char *address, int64_t since, struct store_login_counts *out,
     struct pn_error *err);
 
 /*
- * Record a failed login (and an audit row "login.fail"), forgetting the
- * failures older than forget_before, in one transaction.
+ * One attempt to log in, in one write transaction: forgets the failures
+ * at or before since, counts the others into *out, asks refuse(ctx, out)
+ * and, unless it returns true, records a failure for the attempt about to
+ * be made; store_login_failures_clear() removes it when the password turns
+ * out right. Parallel attempts thus never get past a limit: each one is
+ * counted before the next is checked. Returns 0 when recorded, 1 when
+ * refused (nothing written), -1 on error.
+ */
+int store_login_attempt(struct store *s, const char *login,
+    const char *address, int64_t now, int64_t since,
+    bool (*refuse)(void *ctx, const struct store_login_counts *c),
+    void *ctx, struct store_login_counts *out, struct pn_error *err);
+
+/*
+ * The audit row "login.fail" of an attempt that store_login_attempt()
+ * recorded and whose password was wrong: its object is the login, or
+ * "unknown" when login is NULL. 0, or -1.
  */
 int store_login_failed(struct store *s, const char *login,
-    const char *address, int64_t now, int64_t forget_before,
-    struct pn_error *err);
+    const char *address, int64_t now, struct pn_error *err);
 
 /*
- * Forget the failed logins of login, which has just given its password
- * (store_session_create() does so for a session). 0, or -1.
+ * Forget the failed logins of login from address, which has just given
+ * its password there (and so the attempt store_login_attempt() recorded).
+ * Failures from other addresses stay. 0, or -1.
  */
 int store_login_failures_clear(struct store *s, const char *login,
-    struct pn_error *err);
+    const char *address, struct pn_error *err);
 
 struct store_session {
 	int64_t id;
@@ -397,7 +418,7 @@ struct store_session {
 
 /*
  * Open a session for who, stored under hash (of its cookie) with its form
- * token csrf: clears the login's failures and writes the audit row
+ * token csrf: clears the failures of (login, address) and writes the audit row
  * "login", in one transaction. Sessions idle since before forget_before
  * are deleted on the way.
  */

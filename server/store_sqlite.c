@@ -97,11 +97,12 @@ static const struct {
 	  "SELECT id, role, coalesce(agency_id, 0), coalesce(venue_id, 0),"
 	  " login, display_name, password_hash, disabled"
 	  " FROM user WHERE login = ?1" },
+	/* ?1 is NULL for an unknown login: "IS" matches it. */
 	{ offsetof(struct store, failures_count),
 	  "SELECT (SELECT count(*) FROM login_failure"
-	  "         WHERE login = ?1 AND at > ?3),"
-	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
-	  "         WHERE login = ?1 AND at > ?3),"
+	  "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
+	  "       (SELECT coalesce(max(at), 0) FROM login_failure"
+	  "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
 	  "       (SELECT count(*) FROM login_failure"
 	  "         WHERE address = ?2 AND at > ?3),"
 	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
@@ -111,7 +112,7 @@ static const struct {
 	{ offsetof(struct store, failures_forget),
 	  "DELETE FROM login_failure WHERE at <= ?1" },
 	{ offsetof(struct store, failures_clear),
-	  "DELETE FROM login_failure WHERE login = ?1" },
+	  "DELETE FROM login_failure WHERE login = ?1 AND address = ?2" },
 	{ offsetof(struct store, session_insert),
 	  "INSERT INTO web_session (token_hash, csrf_token, user_id,"
 	  " created_at, last_seen, address) VALUES (?1, ?2, ?3, ?4, ?4, ?5)" },

@@ -94,11 +94,11 @@ struct store {
 
 	/* store_sqlite_sessions.c */
 	sqlite3_stmt *user_credentials;		/* store_user_credentials */
-	sqlite3_stmt *failures_count;		/* store_login_failures */
-	sqlite3_stmt *failure_insert;		/* store_login_failed */
-	sqlite3_stmt *failures_forget;		/* store_login_failed */
-	/* store_session_create, store_login_failures_clear */
-	sqlite3_stmt *failures_clear;
+	/* store_login_failures, store_login_attempt */
+	sqlite3_stmt *failures_count;
+	sqlite3_stmt *failure_insert;		/* store_login_attempt */
+	sqlite3_stmt *failures_forget;		/* store_login_attempt */
+	sqlite3_stmt *failures_clear;		/* store_login_failures_clear */
 	sqlite3_stmt *session_insert;		/* store_session_create */
 	sqlite3_stmt *sessions_forget;		/* store_session_create */
 	sqlite3_stmt *session_lookup;		/* store_session_lookup */
