@@ -167,14 +167,44 @@ struct store_principal {
 	char name[128];			/* display name, for pages */
 };
 
-/* Record an API token by its hash (the token itself is never stored). */
+/*
+ * Record an API token by its hash (the token itself is never stored),
+ * refused from Unix time expires_at on, with an audit row "token.create".
+ */
 int store_token_add(struct store *s, const char *login,
     const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
-    const char *actor, int64_t *id, struct pn_error *err);
+    int64_t expires_at, const char *actor, int64_t *id,
+    struct pn_error *err);
 
-/* 0 and *who for a live token of an enabled user, 1 when none, -1 error. */
+/*
+ * 0 and *who for a token of an enabled user, neither revoked nor expired
+ * at Unix time now; 1 when none, -1 on error.
+ */
 int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
-    struct store_principal *who, struct pn_error *err);
+    int64_t now, struct store_principal *who, struct pn_error *err);
+
+/*
+ * Revoke token id, with an audit row "token.revoke", in one transaction.
+ * 0, 1 when there is no such token, 2 when it already is revoked, -1.
+ */
+int store_token_revoke(struct store *s, int64_t id, int64_t now,
+    const char *actor, struct pn_error *err);
+
+/* An API token, as passnum-admin token list shows it (never its value). */
+struct store_token {
+	int64_t id;
+	char login[64];
+	char label[128];
+	int64_t created_at;
+	int64_t expires_at;		/* 0: never (none are made so now) */
+	bool revoked;
+	int64_t revoked_at;		/* 0: unknown or not revoked */
+};
+
+/* Calls fn for each token (of login, or all when NULL) in id order. */
+int store_token_each(struct store *s, const char *login,
+    int (*fn)(void *ctx, const struct store_token *t), void *ctx,
+    struct pn_error *err);
 
 /* A user account, as passnum-admin user list shows it. */
 struct store_user {
@@ -199,23 +229,25 @@ int store_user_each(struct store *s,
  * Disable login's account, or enable it again, with an audit row
  * ("user.disable", "user.enable") in the same transaction. Disabling also
  * deletes the user's browser sessions, so that a stolen session dies with
- * the account; its API tokens stop working as well (store_token_lookup()
- * checks the flag). *sessions, when not NULL, counts the sessions deleted.
+ * the account, and revokes its API tokens (enabling it again does not
+ * bring them back). *sessions and *tokens, when not NULL, count the
+ * sessions deleted and the tokens revoked.
  * Returns 0, 1 when there is no such user, 2 when the account already is
  * in that state (nothing written), -1 on error.
  */
 int store_user_set_disabled(struct store *s, const char *login,
     bool disabled, int64_t now, const char *actor, unsigned *sessions,
-    struct pn_error *err);
+    unsigned *tokens, struct pn_error *err);
 
 /*
- * Replace login's password hash and delete the user's browser sessions,
- * with an audit row ("user.passwd"), in one transaction. *sessions as
- * above. Returns 0, 1 when there is no such user, -1 on error.
+ * Replace login's password hash, delete the user's browser sessions and
+ * revoke its API tokens, with an audit row ("user.passwd"), in one
+ * transaction. *sessions and *tokens as above. Returns 0, 1 when there is
+ * no such user, -1 on error.
  */
 int store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
-    unsigned *sessions, struct pn_error *err);
+    unsigned *sessions, unsigned *tokens, struct pn_error *err);
 
 /* --- Partner venues (store_sqlite_venues.c) ----------------------------- */
 

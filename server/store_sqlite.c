@@ -86,13 +86,28 @@ static const struct {
 	  " password_hash, created_at, venue_id)"
 	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 	{ offsetof(struct store, token_insert),
-	  "INSERT INTO api_token (user_id, token_hash, label, created_at)"
-	  " SELECT id, ?1, ?2, ?3 FROM user WHERE login = ?4" },
+	  "INSERT INTO api_token (user_id, token_hash, label, created_at,"
+	  " expires_at) SELECT id, ?1, ?2, ?3, ?5 FROM user WHERE login = ?4" },
 	{ offsetof(struct store, token_lookup),
 	  "SELECT u.id, u.role, coalesce(u.agency_id, 0),"
 	  " coalesce(u.venue_id, 0), u.login, u.display_name"
 	  " FROM api_token t JOIN user u ON u.id = t.user_id"
-	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0" },
+	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0"
+	  " AND (t.expires_at IS NULL OR t.expires_at > ?2)" },
+	{ offsetof(struct store, token_revoke),
+	  "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+	  " WHERE id = ?1 AND revoked = 0" },
+	{ offsetof(struct store, token_exists),
+	  "SELECT t.id, u.login, t.label FROM api_token t"
+	  " JOIN user u ON u.id = t.user_id WHERE t.id = ?1" },
+	{ offsetof(struct store, token_all),
+	  "SELECT t.id, u.login, t.label, t.created_at,"
+	  " coalesce(t.expires_at, 0), t.revoked, coalesce(t.revoked_at, 0)"
+	  " FROM api_token t JOIN user u ON u.id = t.user_id"
+	  " WHERE ?1 IS NULL OR u.login = ?1 ORDER BY t.id" },
+	{ offsetof(struct store, tokens_revoke_user),
+	  "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+	  " WHERE user_id = ?1 AND revoked = 0" },
 	{ offsetof(struct store, user_credentials),
 	  "SELECT id, role, coalesce(agency_id, 0), coalesce(venue_id, 0),"
 	  " login, display_name, password_hash, disabled"

@@ -44,6 +44,10 @@ struct store {
 	sqlite3_stmt *user_insert;	/* store_user_add */
 	sqlite3_stmt *token_insert;	/* store_token_add */
 	sqlite3_stmt *token_lookup;	/* store_token_lookup */
+	sqlite3_stmt *token_revoke;	/* store_token_revoke */
+	sqlite3_stmt *token_exists;	/* store_token_revoke */
+	sqlite3_stmt *token_all;	/* store_token_each */
+	sqlite3_stmt *tokens_revoke_user;	/* store_user_set_* */
 	sqlite3_stmt *key_insert;	/* store_signing_key_add */
 	sqlite3_stmt *key_get;		/* store_signing_key_register */
 	sqlite3_stmt *key_all;		/* store_signing_key_each */

@@ -6,6 +6,7 @@
 # address) and per address, so the real user, from 127.0.0.1, must still
 # get in.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/faketime.sh"
 
 D="$OUT/data"
 
@@ -94,5 +95,68 @@ is "the failure is counted, login NULL" \
     "$(sql "SELECT count(*) FROM login_failure WHERE login IS NULL AND address = '127.0.0.4'")" 1
 is "the audit log says an unknown login failed" \
     "$(sql "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND object = 'unknown' AND detail = 'from 127.0.0.4'")" 1
+
+# --- API tokens: expiry, revocation, password change, disable ---
+# bearer TOKEN: GET a booklet that does not exist; 404 means the token was
+# taken, 401 that it was refused.
+bearer() {
+	code=$(curl -s -o "$OUT/body" -w '%{http_code}' \
+	    -H "Authorization: Bearer $1" "$URL/api/v1/booklets/999")
+}
+T1=$("$ADMIN" token create --config "$CONF" --login caseworker \
+    --label script --days 30 2>"$OUT/stderr")
+check "token create --days 30 says when it expires, on stderr" \
+    grep -q "the token expires $(date -u -d '+30 days' +%Y-%m-%d)" "$OUT/stderr"
+bearer "$T1"
+is "the new token is taken" "$code" 404
+T2=$("$ADMIN" token create --config "$CONF" --login caseworker 2>"$OUT/stderr")
+check "without --days a token lives 365 days" \
+    grep -q "expires $(date -u -d '+365 days' +%Y-%m-%d)" "$OUT/stderr"
+# Made 2 days ago for 1 day: expired yesterday. Made 2 days ago for 3 days:
+# still live.
+at "$(date -u -d '-2 days' '+%Y-%m-%d %H:%M:%S')"
+T_OLD=$(ft "$ADMIN" token create --config "$CONF" --login caseworker \
+    --label old --days 1 2>/dev/null)
+T_LIVE=$(ft "$ADMIN" token create --config "$CONF" --login caseworker \
+    --label live --days 3 2>/dev/null)
+bearer "$T_OLD"
+is "a token past its expiry is refused: 401" "$code" 401
+check "saying so" grep -q "expired" "$OUT/body"
+bearer "$T_LIVE"
+is "one before its expiry is taken" "$code" 404
+expect 0 "caseworker${TAB:=	}old" "token list shows the tokens" -- \
+    "$ADMIN" token list --config "$CONF" --login caseworker
+check "the expired one as expired" grep -q "${TAB}old${TAB}.*${TAB}expired$" "$OUT/stdout"
+check "the others as live" test "$(grep -c "${TAB}live$" "$OUT/stdout")" = 4
+check "and never a token's text" eval '! grep -q "pn_" "$OUT/stdout"'
+ID1=$(sqlite3 "$D/passnum.db" "SELECT id FROM api_token WHERE label = 'script'")
+expect 0 "token $ID1 revoked" "token revoke --id $ID1" -- \
+    "$ADMIN" token revoke --config "$CONF" --id "$ID1"
+bearer "$T1"
+is "the revoked token is refused at once: 401" "$code" 401
+expect 0 "already revoked" "revoking it again says so" -- \
+    "$ADMIN" token revoke --config "$CONF" --id "$ID1"
+expect 1 "no token 999" "an unknown token is named" -- \
+    "$ADMIN" token revoke --config "$CONF" --id 999
+is "every create and revoke is in the audit log" \
+    "$(sqlite3 "$D/passnum.db" "SELECT count(*) FROM audit_log WHERE action = 'token.create'")/$(sqlite3 "$D/passnum.db" "SELECT count(*) FROM audit_log WHERE action = 'token.revoke' AND object = 'token:$ID1'")" \
+    "5/1"
+check "never the token itself" eval '! sqlite3 "$D/passnum.db" .dump | grep -q -e "$T1" -e "$T2"'
+printf 'un nouveau mot de passe\n' | "$ADMIN" user passwd --config "$CONF" \
+    --login caseworker >"$OUT/stdout"
+check "user passwd says it revoked the 4 tokens not yet revoked (demo, T2, old, live)" \
+    grep -q "4 API token(s) revoked" "$OUT/stdout"
+bearer "$T2"
+is "after a password change the old tokens are refused: 401" "$code" 401
+bearer "$T_LIVE"
+is "all of them" "$code" 401
+T3=$("$ADMIN" token create --config "$CONF" --login caseworker 2>/dev/null)
+bearer "$T3"
+is "a token made after the change is taken" "$code" 404
+"$ADMIN" user disable --config "$CONF" --login caseworker >"$OUT/stdout"
+"$ADMIN" user enable --config "$CONF" --login caseworker >/dev/null
+bearer "$T3"
+is "after user disable (and enable), the token is refused: 401" "$code" 401
+check "user disable said it revoked it" grep -q "1 API token(s) revoked" "$OUT/stdout"
 
 done_testing
