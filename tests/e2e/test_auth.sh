@@ -159,4 +159,36 @@ bearer "$T3"
 is "after user disable (and enable), the token is refused: 401" "$code" 401
 check "user disable said it revoked it" grep -q "1 API token(s) revoked" "$OUT/stdout"
 
+# --- /metrics: loopback by default, else the metrics token ---
+mcode() { # ADDRESS [CURL-ARGS...]
+	a=$1
+	shift
+	code=$(curl -s -o "$OUT/body" -w '%{http_code}' --interface "$a" "$@" \
+	    "$URL/metrics")
+}
+mcode 127.0.0.1
+is "GET /metrics from 127.0.0.1 (allowed by default): 200" "$code" 200
+mcode 127.0.0.2
+is "from 127.0.0.2, not in [metrics] allow: 403" "$code" 403
+check "with the project's JSON error, code 2007" \
+    grep -q '"code":2007' "$OUT/body"
+mcode 127.0.0.2 -H "Authorization: Bearer $T3"
+is "an API token is not the metrics token: 403" "$code" 403
+passnumd_stop
+MTOKEN=metrics-token-0123456789abcdef
+(umask 077; printf '%s\n' "$MTOKEN" >"$D/metrics.token")
+printf '\n[metrics]\nallow = 127.0.0.5, ::1\ntoken_file = %s\n' \
+    "$D/metrics.token" >>"$CONF"
+check "passnumd starts with [metrics] allow = 127.0.0.5, ::1 and a token_file" \
+    passnumd_start "$CONF"
+mcode 127.0.0.5
+is "from 127.0.0.5, now allowed: 200" "$code" 200
+mcode 127.0.0.1
+is "from 127.0.0.1, no longer in the list: 403" "$code" 403
+mcode 127.0.0.2 -H "Authorization: Bearer $MTOKEN"
+is "from elsewhere with the metrics token: 200" "$code" 200
+check "the Prometheus text" grep -q "^passnum_" "$OUT/body"
+mcode 127.0.0.2 -H "Authorization: Bearer ${MTOKEN}x"
+is "with a wrong token: 403" "$code" 403
+
 done_testing
