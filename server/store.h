@@ -500,13 +500,23 @@ int store_signing_key_each(struct store *s,
 
 struct store_booklet_request {
 	int64_t programme_id;
-	uint8_t ref_hash[STORE_HASH_SIZE];	/* keyed hash of the file reference */
+	uint8_t ref_hash[STORE_HASH_SIZE];	/* keyed hash of the normal form */
 	const char *pathway;		/* "rsa", "revenu-jeunes", "other" */
 	const char *age_band;		/* "16-25", "26-44", "45-64", "65+" */
 	const char *commune;
 	const char *reason;		/* why another booklet; NULL: none */
 	const struct store_principal *by;
 };
+
+/*
+ * A beneficiary recorded under typed (the keyed hash of a reference as
+ * typed, as before schema 11) is moved to normal (the hash of its normal
+ * form), unless one is already there; in its own transaction, so that
+ * the move stays even when the booklet is then refused. 0, or -1.
+ */
+int store_beneficiary_rekey(struct store *s,
+    const uint8_t normal[STORE_HASH_SIZE], const uint8_t typed[STORE_HASH_SIZE],
+    struct pn_error *err);
 
 struct store_voucher {
 	uint64_t serial;

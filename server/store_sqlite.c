@@ -174,6 +174,10 @@ static const struct {
 	  " ON CONFLICT (ref_hash) DO UPDATE SET pathway = excluded.pathway,"
 	  " age_band = excluded.age_band, commune = excluded.commune"
 	  " RETURNING id" },
+	/* A beneficiary hashed as typed (before schema 11), once. */
+	{ offsetof(struct store, beneficiary_rekey),
+	  "UPDATE beneficiary SET ref_hash = ?1 WHERE ref_hash = ?2"
+	  " AND NOT EXISTS (SELECT 1 FROM beneficiary WHERE ref_hash = ?1)" },
 	{ offsetof(struct store, booklet_count),
 	  "SELECT count(*) FROM booklet WHERE beneficiary_id = ?1"
 	  " AND programme_id = ?2 AND status = 'issued'" },

@@ -59,6 +59,7 @@ struct store {
 
 	/* store_sqlite_booklets.c */
 	sqlite3_stmt *beneficiary_upsert;	/* store_booklet_issue */
+	sqlite3_stmt *beneficiary_rekey;	/* store_booklet_issue */
 	sqlite3_stmt *booklet_count;		/* store_booklet_issue */
 	sqlite3_stmt *programme_commit;		/* store_booklet_issue */
 	sqlite3_stmt *serial_next;		/* store_booklet_issue */

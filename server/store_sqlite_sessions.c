@@ -48,7 +48,18 @@ store_user_credentials(struct store *s, const char *login,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-/* Binds login (NULL: an unknown login), address and since to failures_count. */
+/* Binds ?1 to login (NULL for a login that names no user), ?2 to address. */
+static void
+bind_login_address(sqlite3_stmt *st, const char *login, const char *address)
+{
+	if (login != NULL)
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+}
+
+/* The failures of (login, address) and of address since since, into *out. */
 static int
 count_failures(struct store *s, const char *login, const char *address,
     int64_t since, struct store_login_counts *out, struct pn_error *err)
@@ -56,11 +67,7 @@ count_failures(struct store *s, const char *login, const char *address,
 	sqlite3_stmt *st = s->failures_count;
 	int rc;
 
-	if (login != NULL)
-		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 1);
-	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	bind_login_address(st, login, address);
 	sqlite3_bind_int64(st, 3, since);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -100,11 +107,7 @@ store_login_attempt(struct store *s, const char *login, const char *address,
 		sq_rollback(s);		/* nothing worth a write */
 		return 1;
 	}
-	if (login != NULL)
-		sqlite3_bind_text(ins, 1, login, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(ins, 1);
-	sqlite3_bind_text(ins, 2, address, -1, SQLITE_STATIC);
+	bind_login_address(ins, login, address);
 	sqlite3_bind_int64(ins, 3, now);
 	if (sq_step_done(s, ins, "recording a login attempt", err) != 0 ||
 	    sq_commit(s, err) != 0)
