@@ -56,9 +56,15 @@ int admin_user_create(struct store *s, const char *login, const char *name,
 /* A random password of len - 1 unambiguous characters. */
 void admin_password_new(char *buf, size_t len);
 
-/* Make an API token for login; its text goes to token (64 bytes). */
+/* Days an API token lives unless token create --days says otherwise. */
+#define ADMIN_TOKEN_DAYS 365
+
+/*
+ * Make an API token for login, living days days; its text goes to token
+ * (64 bytes), its end (Unix time) to *expires_at.
+ */
 int admin_token_issue(struct store *s, const char *login, const char *label,
-    char *token, struct pn_error *err);
+    unsigned days, char *token, int64_t *expires_at, struct pn_error *err);
 
 /*
  * The person --as names for settle and dispute, authenticated

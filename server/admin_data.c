@@ -4,7 +4,9 @@
  *   programme add --config FILE --name NAME --face-value CENTS --per-booklet N
  *       --validity RULE --territory T --budget CENTS [--max-booklets N]
  *   programme list --config FILE
- *   token create --config FILE --login L [--label TEXT]
+ *   token create --config FILE --login L [--label TEXT] [--days N]
+ *   token list --config FILE [--login L]
+ *   token revoke --config FILE --id N
  *
  * The users are in admin_users.c.
  */
@@ -14,8 +16,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "passnum/money.h"
 #include "passnum/parse.h"
+#include "passnum/timefmt.h"
 #include "admin.h"
 #include "auth.h"
 #include "config.h"
@@ -329,14 +334,15 @@ programme_rules(int argc, char **argv)
 
 int
 admin_token_issue(struct store *s, const char *login, const char *label,
-    char *token, struct pn_error *err)
+    unsigned days, char *token, int64_t *expires_at, struct pn_error *err)
 {
 	uint8_t hash[STORE_HASH_SIZE];
-	int64_t id;
+	int64_t id, now = (int64_t)time(NULL);
 
 	if (auth_token_new(token, hash) != 0)
 		return pn_error_set(err, PN_E_CRYPTO, "cannot make a token");
-	return store_token_add(s, login, hash, label, (int64_t)time(NULL),
+	*expires_at = now + (int64_t)days * 86400;
+	return store_token_add(s, login, hash, label, now, *expires_at,
 	    ADMIN_ACTOR, &id, err);
 }
 
@@ -347,13 +353,16 @@ token_create(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "login", required_argument, NULL, 'l' },
 		{ "label", required_argument, NULL, 'b' },
+		{ "days", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = "token create", *config = NULL, *login = NULL;
-	const char *label = "api";
-	char token[AUTH_TOKEN_TEXT_MAX];
+	const char *label = "api", *days_text = NULL;
+	char token[AUTH_TOKEN_TEXT_MAX], until[PN_TIME_TEXT_MAX];
+	uint64_t days = ADMIN_TOKEN_DAYS;
 	struct pn_error err;
 	struct store *s;
+	int64_t expires_at;
 	int c;
 
 	optind = 0;
@@ -362,19 +371,122 @@ token_create(int argc, char **argv)
 		case 'c': config = optarg; break;
 		case 'l': login = optarg; break;
 		case 'b': label = optarg; break;
+		case 'd': days_text = optarg; break;
 		default: return ADMIN_EXIT_USAGE;
 		}
 	}
 	if (login == NULL || optind != argc)
 		return admin_usage_error(cmd, "usage: token create --config "
-		    "FILE --login L [--label TEXT]");
+		    "FILE --login L [--label TEXT] [--days N]");
+	if (days_text != NULL && (pn_parse_u64(days_text, 3650, &days) != 0 ||
+	    days == 0))
+		return admin_usage_error(cmd, "--days: a number of days from 1 "
+		    "to 3650");
 	if ((s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if (admin_token_issue(s, login, label, token, &err) != 0)
+	if (admin_token_issue(s, login, label, (unsigned)days, token,
+	    &expires_at, &err) != 0)
 		return admin_store_fail(cmd, &err, s);
 	/* The token is shown once: the store keeps only its hash. */
 	printf("%s\n", token);
+	sodium_memzero(token, sizeof(token));
+	/* On stderr: scripts take the token alone from stdout. */
+	pn_time_format(expires_at, until);
+	fprintf(stderr, "passnum-admin %s: the token expires %s (in %u "
+	    "day(s)); passnum-admin token list shows it\n", cmd, until,
+	    (unsigned)days);
 	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+/* One line a token: id, login, label, created, expires, state. */
+static int
+print_token(void *ctx, const struct store_token *t)
+{
+	char created[PN_TIME_TEXT_MAX], expires[PN_TIME_TEXT_MAX];
+	char revoked[PN_TIME_TEXT_MAX];
+	const int64_t *now = ctx;
+
+	pn_time_format(t->created_at, created);
+	if (t->expires_at != 0)
+		pn_time_format(t->expires_at, expires);
+	else
+		(void)snprintf(expires, sizeof(expires), "never");
+	printf("%lld\t%s\t%s\t%s\t%s\t", (long long)t->id, t->login,
+	    t->label, created, expires);
+	if (t->revoked) {
+		if (t->revoked_at != 0) {
+			pn_time_format(t->revoked_at, revoked);
+			printf("revoked %s\n", revoked);
+		} else
+			printf("revoked\n");
+	} else if (t->expires_at != 0 && t->expires_at <= *now)
+		printf("expired\n");
+	else
+		printf("live\n");
+	return 0;
+}
+
+static int
+token_list(int argc, char **argv)
+{
+	const char *cmd = "token list", *config = NULL, *login = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ "login", &login, false },
+		{ NULL, NULL, false },
+	};
+	struct pn_error err;
+	struct store *s;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	if ((rc = admin_getopt(cmd, "token list --config FILE [--login L]",
+	    argc, argv, opts)) != 0)
+		return rc;
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	printf("id\tlogin\tlabel\tcreated\texpires\tstate\n");
+	if (store_token_each(s, login, print_token, &now, &err) != 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	return ADMIN_EXIT_OK;
+}
+
+static int
+token_revoke(int argc, char **argv)
+{
+	const char *cmd = "token revoke", *config = NULL, *id_text = NULL;
+	const struct admin_opt opts[] = {
+		{ "config", &config, true },
+		{ "id", &id_text, true },
+		{ NULL, NULL, false },
+	};
+	struct pn_error err;
+	struct store *s;
+	uint64_t id;
+	int rc;
+
+	if ((rc = admin_getopt(cmd, "token revoke --config FILE --id N",
+	    argc, argv, opts)) != 0)
+		return rc;
+	if (pn_parse_u64(id_text, INT64_MAX, &id) != 0)
+		return admin_usage_error(cmd, "--id: a token's number, as "
+		    "token list shows it");
+	if ((s = admin_open_store(cmd, config)) == NULL)
+		return ADMIN_EXIT_FAIL;
+	rc = store_token_revoke(s, (int64_t)id, (int64_t)time(NULL),
+	    ADMIN_ACTOR, &err);
+	if (rc < 0)
+		return admin_store_fail(cmd, &err, s);
+	store_close(s);
+	if (rc == 1) {
+		fprintf(stderr, "passnum-admin %s: no token %llu (passnum-admin "
+		    "token list shows them)\n", cmd, (unsigned long long)id);
+		return ADMIN_EXIT_FAIL;
+	}
+	printf(rc == 2 ? "token %llu is already revoked\n" :
+	    "token %llu revoked\n", (unsigned long long)id);
 	return ADMIN_EXIT_OK;
 }
 
@@ -398,5 +510,11 @@ admin_data(int argc, char **argv)
 	if (argc >= 2 && strcmp(what, "token") == 0 &&
 	    strcmp(argv[1], "create") == 0)
 		return token_create(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "token") == 0 &&
+	    strcmp(argv[1], "list") == 0)
+		return token_list(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(what, "token") == 0 &&
+	    strcmp(argv[1], "revoke") == 0)
+		return token_revoke(argc - 1, argv + 1);
 	return admin_usage_error(what, "unknown subcommand");
 }

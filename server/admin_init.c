@@ -130,6 +130,7 @@ make_demo(const struct paths *p, const char *shown_creds, struct store *s,
 {
 	struct store_programme prog;
 	char pw_case[17], pw_admin[17], token[AUTH_TOKEN_TEXT_MAX];
+	int64_t token_expires;
 	int64_t agency, programme;
 	FILE *f;
 
@@ -164,7 +165,8 @@ make_demo(const struct paths *p, const char *shown_creds, struct store *s,
 	    ROLE_CASEWORKER, agency, 0, pw_case, err) != 0 ||
 	    admin_user_create(s, "admin", "Administrateur", ROLE_ADMIN, 0, 0,
 	    pw_admin, err) != 0 ||
-	    admin_token_issue(s, "caseworker", "demo", token, err) != 0)
+	    admin_token_issue(s, "caseworker", "demo", ADMIN_TOKEN_DAYS, token,
+	    &token_expires, err) != 0)
 		return -1;
 	umask(077);
 	if ((f = fopen(p->creds, "wx")) == NULL)

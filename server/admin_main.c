@@ -64,7 +64,9 @@ static const struct {
 	  " | dispute resolve --config FILE --id N --as LOGIN"
 	  " (--uphold NOTE | --dismiss NOTE) | dispute list --config FILE" },
 	{ "token", admin_data,
-	  "token create --config FILE --login L [--label TEXT]" },
+	  "token create --config FILE --login L [--label TEXT] [--days N]"
+	  " | token list --config FILE [--login L]"
+	  " | token revoke --config FILE --id N" },
 	{ "keys", admin_keys,
 	  "keys prepare --config FILE [--sign-days N] [--verify-days N] "
 	  "--out REQ | keys prepare-revoke --config FILE --kid N --out REQ"

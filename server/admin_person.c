@@ -199,7 +199,7 @@ admin_person(const char *cmd, struct store *s, const struct config *cfg,
 		    login, e->fr, (int)e->code, e->name);
 		return ADMIN_EXIT_FAIL;
 	}
-	if (store_login_failures_clear(s, login, &err) != 0)
+	if (store_login_failures_clear(s, login, PERSON_ADDRESS, &err) != 0)
 		return admin_store_fail(cmd, &err, NULL);
 	store_audit_via(s, PERSON_VIA);
 	return 0;

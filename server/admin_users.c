@@ -10,8 +10,8 @@
  *   user list --config FILE
  *
  * Disabling an account or changing its password ends its browser
- * sessions at once, in the same transaction; a disabled account's API
- * tokens are refused from the next request on.
+ * sessions and revokes its API tokens at once, in the same transaction
+ * (enabling it again brings no token back: make new ones).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +201,7 @@ user_add(int argc, char **argv)
 /* After a change to login's account: say what happened, or why not. */
 static int
 user_report(const char *cmd, const char *login, int rc, const char *done,
-    unsigned sessions, const struct pn_error *err)
+    unsigned sessions, unsigned tokens, const struct pn_error *err)
 {
 	if (rc < 0) {
 		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err->message);
@@ -216,8 +216,8 @@ user_report(const char *cmd, const char *login, int rc, const char *done,
 		printf("user %s is already %s\n", login, done);
 		return ADMIN_EXIT_OK;
 	}
-	printf("user %s %s; %u browser session(s) ended\n", login, done,
-	    sessions);
+	printf("user %s %s; %u browser session(s) ended, %u API token(s) "
+	    "revoked\n", login, done, sessions, tokens);
 	return ADMIN_EXIT_OK;
 }
 
@@ -235,7 +235,7 @@ user_set_disabled(int argc, char **argv, bool disabled)
 	char usage[64];
 	struct pn_error err;
 	struct store *s;
-	unsigned sessions = 0;
+	unsigned sessions = 0, tokens = 0;
 	int rc;
 
 	(void)snprintf(usage, sizeof(usage), "%s --config FILE --login L",
@@ -245,13 +245,10 @@ user_set_disabled(int argc, char **argv, bool disabled)
 	if ((s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
 	rc = store_user_set_disabled(s, login, disabled, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &sessions, &err);
+	    ADMIN_ACTOR, &sessions, &tokens, &err);
 	store_close(s);
-	rc = user_report(cmd, login, rc, disabled ? "disabled" : "enabled",
-	    sessions, &err);
-	if (rc == ADMIN_EXIT_OK && disabled)
-		printf("its API tokens are refused until user enable\n");
-	return rc;
+	return user_report(cmd, login, rc, disabled ? "disabled" : "enabled",
+	    sessions, tokens, &err);
 }
 
 static int
@@ -266,7 +263,7 @@ user_passwd(int argc, char **argv)
 	char password[128], hash[crypto_pwhash_STRBYTES];
 	struct pn_error err;
 	struct store *s;
-	unsigned sessions = 0;
+	unsigned sessions = 0, tokens = 0;
 	int rc;
 
 	if ((rc = admin_getopt(cmd, "user passwd --config FILE --login L "
@@ -285,10 +282,10 @@ user_passwd(int argc, char **argv)
 	if (rc != 0)
 		return admin_store_fail(cmd, &err, s);
 	rc = store_user_set_password(s, login, hash, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &sessions, &err);
+	    ADMIN_ACTOR, &sessions, &tokens, &err);
 	store_close(s);
 	return user_report(cmd, login, rc, "has a new password", sessions,
-	    &err);
+	    tokens, &err);
 }
 
 /* One line a user: login, name, role, agency or venue ("-": none), state. */

@@ -1,8 +1,10 @@
 /* api_health.c -- GET /healthz and GET /metrics, for the operator's monitoring. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api.h"
+#include "keyring.h"
 #include "metrics.h"
 #include "worker.h"
 
@@ -20,6 +22,23 @@ api_healthz(struct http_request *req)
 	    "ok", "schema", store_schema_version(s)));
 }
 
+/*
+ * /metrics tells how busy the server is and which routes fail: only for
+ * the addresses of [metrics] allow (loopback by default), or with the
+ * token of [metrics] token_file.
+ */
+static bool
+metrics_may_read(struct http_request *req)
+{
+	const char *h = http_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (metrics_address_allowed(http_request_config(req)->metrics.allow,
+	    http_request_address(req)))
+		return true;
+	return h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
+	    keyring_metrics_token_ok(keyring_current(), h + 7);
+}
+
 enum MHD_Result
 api_metrics(struct http_request *req)
 {
@@ -27,9 +46,14 @@ api_metrics(struct http_request *req)
 	enum MHD_Result rc;
 	char *text = NULL;
 	size_t len = 0, n;
-	FILE *out = open_memstream(&text, &len);
+	FILE *out;
 
-	if (out == NULL)
+	if (!metrics_may_read(req))
+		return http_reply_error(req, ERR_METRICS_FORBIDDEN, "%s may not "
+		    "read /metrics: add it to [metrics] allow, or send "
+		    "'Authorization: Bearer' with the token of [metrics] "
+		    "token_file", http_request_address(req));
+	if ((out = open_memstream(&text, &len)) == NULL)
 		return http_reply_error(req, ERR_INTERNAL, "out of memory");
 	names = http_route_names(req, &n);
 	metrics_write(out, names, n);

@@ -84,11 +84,12 @@ auth_check(struct http_request *req, unsigned allowed,
 			return AUTH_NONE;
 		}
 		auth_token_hash(h + 7, hash);
-		if ((rc = store_token_lookup(s, hash, who, &err)) < 0)
+		if ((rc = store_token_lookup(s, hash, (int64_t)time(NULL), who,
+		    &err)) < 0)
 			goto store_failed;
 		if (rc == 1) {
-			(void)snprintf(detail, detail_len, "unknown or revoked "
-			    "token");
+			(void)snprintf(detail, detail_len, "unknown, revoked "
+			    "or expired token");
 			return AUTH_NONE;
 		}
 	} else {

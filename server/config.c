@@ -43,6 +43,7 @@
 
 enum key_kind {
 	KIND_ADDRESS,		/* numeric IPv4 or IPv6 address */
+	KIND_ADDRESS_LIST,	/* numeric addresses separated by commas */
 	KIND_U16,		/* decimal number into a uint16_t */
 	KIND_UINT,		/* decimal number into an unsigned */
 	KIND_SIZE,		/* decimal number into a size_t */
@@ -131,6 +132,9 @@ static const struct key_spec config_keys[] = {
 	    FIELD(redemption.clock_tolerance), 0, 3600 },
 	{ "redemption", "late_sync", KIND_UINT,
 	    FIELD(redemption.late_sync), 3600, 90 * 86400 },
+	{ "metrics", "allow", KIND_ADDRESS_LIST, FIELD(metrics.allow), 0, 0 },
+	{ "metrics", "token_file", KIND_PATH_OR_NONE, FIELD(metrics.token_file),
+	    0, 0 },
 	{ "settlement", "contest_days", KIND_UINT,
 	    FIELD(settlement.contest_days), 0, 90 },
 	{ "settlement", "period", KIND_PERIOD, FIELD(settlement.period), 0, 0 },
@@ -152,11 +156,13 @@ static const struct key_spec config_keys[] = {
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"server", "store", "keys", "session", "redemption", "settlement", "log"
+	"server", "store", "keys", "session", "metrics", "redemption",
+	"settlement", "log"
 };
 
 #define SECTIONS_EXPECTED \
-	"[server], [store], [keys], [session], [redemption], [settlement] or [log]"
+	"[server], [store], [keys], [session], [metrics], [redemption], " \
+	"[settlement] or [log]"
 
 static const struct {
 	const char *text;
@@ -561,6 +567,53 @@ bank_id_set(struct parse *p, const struct key_spec *k, const char *value,
 	return 0;
 }
 
+/*
+ * Check a list of numeric addresses separated by commas (spaces around
+ * them allowed; empty: none) and store it as "a,b,c". Returns 0 or -1.
+ */
+static int
+address_list_set(struct parse *p, const struct key_spec *k, const char *value,
+    char *field)
+{
+	char item[64], what[SHOWN_SIZE];
+	const char *s = value, *e;
+	size_t used = 0, n;
+
+	shown(what, value);
+	field[0] = '\0';
+	while (*s != '\0') {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (e = s; *e != '\0' && *e != ',' && *e != ' ' &&
+		    *e != '\t'; e++)
+			;
+		n = (size_t)(e - s);
+		if (n == 0 || n >= sizeof(item))
+			goto bad;
+		memcpy(item, s, n);
+		item[n] = '\0';
+		if (!is_address(item) || used + n + 2 > k->size)
+			goto bad;
+		if (used > 0)
+			field[used++] = ',';
+		memcpy(field + used, item, n + 1);
+		used += n;
+		s = e;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			goto bad;
+	}
+	return 0;
+bad:
+	fail_at(p, p->lineno, "[%s] %s: expected numeric IPv4 or IPv6 "
+	    "addresses separated by commas, such as 127.0.0.1, ::1, got '%s'",
+	    k->section, k->name, what);
+	return -1;
+}
+
 /* Check value against k and store it in p->c. Returns 0 or -1. */
 static int
 key_set(struct parse *p, const struct key_spec *k, const char *value)
@@ -582,6 +635,8 @@ key_set(struct parse *p, const struct key_spec *k, const char *value)
 		}
 		memcpy(field, value, strlen(value) + 1);
 		return 0;
+	case KIND_ADDRESS_LIST:
+		return address_list_set(p, k, value, field);
 	case KIND_U16:
 	case KIND_UINT:
 	case KIND_SIZE:
@@ -876,6 +931,8 @@ config_defaults(struct config *c)
 	c->session.max_failures_per_login = 5;
 	c->session.max_failures_per_address = 30;
 	c->session.failure_window = 900;
+	(void)snprintf(c->metrics.allow, sizeof(c->metrics.allow),
+	    "127.0.0.1,::1");
 	config_default_themes(&c->redemption);
 	c->redemption.offline_grace = 7 * 86400;
 	c->redemption.max_batch = 10000;

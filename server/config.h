@@ -93,12 +93,18 @@ struct config_settlement {
 	char debtor_bic[12];		/* canonical; "": approval refused */
 };
 
+struct config_metrics {
+	char allow[512];		/* "a,b": who may read /metrics; "127.0.0.1,::1" */
+	char token_file[CONFIG_PATH_MAX];	/* a bearer token for it; empty: none */
+};
+
 struct config {
 	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
 	struct config_server server;
 	struct config_store store;
 	struct config_keys keys;
 	struct config_session session;
+	struct config_metrics metrics;
 	struct config_redemption redemption;
 	struct config_settlement settlement;
 	struct config_log log;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "beneficiary_ref.h"
 #include "issue.h"
 #include "keyring.h"
 #include "metrics.h"
@@ -111,6 +112,8 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
     struct store_booklet *b, struct issue_refusal *why)
 {
 	const struct keyring *k = keyring_current();
+	char ref[ISSUE_REF_MAX * 4 + 1];
+	uint8_t typed[STORE_HASH_SIZE];
 	struct store_booklet_request r;
 	struct pn_error err;
 	struct store *s;
@@ -121,17 +124,30 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
 		    "signing_key and ref_secret must be configured");
 	if (issue_check(in, why) != 0)
 		return -1;
+	if (beneficiary_ref_normalise(in->ref, ref, sizeof(ref)) != 0)
+		return refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary.ref:"
+		    " the caseworker's file reference needs a letter or a "
+		    "digit");
 	memset(&r, 0, sizeof(r));
 	r.programme_id = in->programme;
-	keyring_ref_hash(k, in->ref, r.ref_hash);
+	keyring_ref_hash(k, ref, r.ref_hash);
 	r.pathway = in->pathway;
 	r.age_band = in->age_band;
 	r.commune = in->commune;
 	r.reason = in->reason != NULL && in->reason[0] != '\0' ? in->reason :
 	    NULL;
 	r.by = who;
-	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_booklet_issue(s, &r, k->signing, &k->cert,
+	if ((s = worker_store(&err)) == NULL)
+		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
+		    err.message);
+	/* A reference issued before schema 11 was hashed as typed. */
+	if (strcmp(ref, in->ref) != 0) {
+		keyring_ref_hash(k, in->ref, typed);
+		if (store_beneficiary_rekey(s, r.ref_hash, typed, &err) != 0)
+			return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
+			    err.message);
+	}
+	if ((res = store_booklet_issue(s, &r, k->signing, &k->cert,
 	    (int64_t)time(NULL), b, &err)) < 0)
 		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
 		    err.message);

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "fileio.h"
 #include "passnum/keys.h"
 #include "passnum/trust.h"
 #include "keyring.h"
@@ -32,6 +33,45 @@ load_signing(struct keyring *k, const char *key_path, struct pn_error *err)
 		    "%u does not match the signing key %s", cert_path,
 		    k->cert.kid, key_path);
 	return 0;
+}
+
+/*
+ * The token of [metrics] token_file: its first line (at least 16
+ * characters), kept as its BLAKE2b-256 hash.
+ */
+static int
+load_metrics_token(struct keyring *k, const char *path, struct pn_error *err)
+{
+	uint8_t *text;
+	size_t len, n;
+
+	if (pn_file_read_secret(path, 1024, &text, &len, err) != 0)
+		return -1;
+	for (n = 0; n < len && text[n] != '\n' && text[n] != '\r'; n++)
+		;
+	if (n < 16) {
+		sodium_free(text);
+		return pn_error_set(err, PN_E_FORMAT, "%s: [metrics] token_file "
+		    "holds a token of at least 16 characters on its first line",
+		    path);
+	}
+	crypto_generichash(k->metrics_token, STORE_HASH_SIZE, text, n, NULL, 0);
+	k->has_metrics_token = true;
+	sodium_memzero(text, len);
+	sodium_free(text);
+	return 0;
+}
+
+bool
+keyring_metrics_token_ok(const struct keyring *k, const char *given)
+{
+	uint8_t hash[STORE_HASH_SIZE];
+
+	if (k == NULL || !k->has_metrics_token || given == NULL)
+		return false;
+	crypto_generichash(hash, STORE_HASH_SIZE, (const uint8_t *)given,
+	    strlen(given), NULL, 0);
+	return sodium_memcmp(hash, k->metrics_token, STORE_HASH_SIZE) == 0;
 }
 
 int
@@ -66,6 +106,9 @@ keyring_load(struct keyring *k, const struct config *cfg,
 	}
 	if (cfg->keys.ref_secret[0] != '\0' && (k->ref_secret =
 	    pn_secret_file_read(cfg->keys.ref_secret, 32, err)) == NULL)
+		goto fail;
+	if (cfg->metrics.token_file[0] != '\0' &&
+	    load_metrics_token(k, cfg->metrics.token_file, err) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -2,6 +2,7 @@
 #ifndef PN_KEYRING_H
 #define PN_KEYRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@ struct keyring {
 	size_t bundle_len;
 	struct pn_trust *trust;		/* the bundle, decoded; NULL: none */
 	uint8_t *ref_secret;		/* 32 bytes, guarded memory; NULL: none */
+	bool has_metrics_token;		/* [metrics] token_file was given */
+	uint8_t metrics_token[STORE_HASH_SIZE];	/* BLAKE2b-256 of its token */
 };
 
 /*
@@ -33,6 +36,12 @@ void keyring_free(struct keyring *k);
 /* The keyring of the running server (set once at start-up). */
 const struct keyring *keyring_current(void);
 void keyring_set_current(const struct keyring *k);
+
+/*
+ * Whether given (the text after "Bearer ", or NULL) is the token of
+ * [metrics] token_file, compared in constant time.
+ */
+bool keyring_metrics_token_ok(const struct keyring *k, const char *given);
 
 /* Keyed BLAKE2b-256 of a caseworker's file reference. */
 void keyring_ref_hash(const struct keyring *k, const char *ref,

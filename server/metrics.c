@@ -1,5 +1,8 @@
 /* metrics.c -- request counters and latency histogram, exported as Prometheus text. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "metrics.h"
 
@@ -103,4 +106,44 @@ metrics_write(FILE *out, const char *const *route_names, size_t n_routes)
 	    "# TYPE passnum_vouchers_issued_total counter\n"
 	    "passnum_vouchers_issued_total %llu\n",
 	    (unsigned long long)atomic_load(&vouchers_issued));
+}
+
+/* address as 16 bytes of IPv6, an IPv4 one mapped (::ffff:a.b.c.d). */
+static bool
+address_bytes(const char *address, uint8_t out[16])
+{
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET6, address, out) == 1)
+		return true;
+	if (inet_pton(AF_INET, address, &a4) != 1)
+		return false;
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, &a4, 4);
+	return true;
+}
+
+bool
+metrics_address_allowed(const char *allow, const char *address)
+{
+	uint8_t peer[16], each[16];
+	char item[64];
+	const char *s, *e;
+	size_t n;
+
+	if (allow == NULL || address == NULL || !address_bytes(address, peer))
+		return false;
+	for (s = allow; *s != '\0'; s = *e == ',' ? e + 1 : e) {
+		for (e = s; *e != '\0' && *e != ','; e++)
+			;
+		n = (size_t)(e - s);
+		if (n == 0 || n >= sizeof(item))
+			continue;
+		memcpy(item, s, n);
+		item[n] = '\0';
+		if (address_bytes(item, each) && memcmp(peer, each, 16) == 0)
+			return true;
+	}
+	return false;
 }

@@ -6,6 +6,7 @@
 #ifndef PN_METRICS_H
 #define PN_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,13 @@ void metrics_vouchers_issued(uint64_t n);
  * them are listed.
  */
 void metrics_write(FILE *out, const char *const *route_names, size_t n_routes);
+
+/*
+ * Whether address (numeric, as the server sees its peer) is one of allow,
+ * numeric addresses separated by commas ([metrics] allow), compared as
+ * addresses (an IPv4 address also matches its IPv4-mapped IPv6 form).
+ */
+bool metrics_address_allowed(const char *allow, const char *address);
 
 #define METRICS_ROUTES_MAX 64
 

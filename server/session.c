@@ -1,4 +1,14 @@
-/* session.c -- password logins with throttling, and browser sessions. */
+/* session.c -- password logins with throttling, and browser sessions.
+ *
+ * Throttling cannot be turned against a user: failures are counted per
+ * (login, address) and per address, never per login alone, so that an
+ * outsider's wrong passwords hold back the outsider's address and not the
+ * user's own. Past max_failures_per_login failures of one (login,
+ * address), that pair waits 60 s after its latest failure, then 120, 240...
+ * (doubling with each new failure) up to failure_window; past max_failures_per_address failures from one
+ * address (any logins), that address waits until the oldest leaves the
+ * window.
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,27 +84,78 @@ wait_for(int64_t oldest, int64_t now, unsigned window)
 	return left < 1 ? 1 : (unsigned)left;
 }
 
+unsigned
+session_throttle_wait(const struct config_session *cfg,
+    const struct store_login_counts *c, int64_t now)
+{
+	unsigned over, delay;
+	int64_t until;
+
+	if (c->address >= cfg->max_failures_per_address)
+		return wait_for(c->address_oldest, now, cfg->failure_window);
+	if (c->pair < cfg->max_failures_per_login)
+		return 0;
+	/* 60 s at the limit, doubling with each failure past it, capped. */
+	over = c->pair - cfg->max_failures_per_login;
+	delay = over >= 20 ? cfg->failure_window : 60u << over;
+	if (delay > cfg->failure_window)
+		delay = cfg->failure_window;
+	until = c->pair_latest + (int64_t)delay;
+	return until > now ? (unsigned)(until - now) : 0;
+}
+
+struct refusal {
+	const struct config_session *cfg;
+	int64_t now;
+	unsigned wait;
+};
+
+/* store_login_attempt()'s question: refuse this attempt? */
+static bool
+refuse_attempt(void *ctx, const struct store_login_counts *c)
+{
+	struct refusal *r = ctx;
+
+	r->wait = session_throttle_wait(r->cfg, c, r->now);
+	return r->wait > 0;
+}
+
+/*
+ * The login as the throttle stores it: itself when it names a user, NULL
+ * when not, so that a password typed in the login field is never stored.
+ * *cred is read on the way. 0, or -1 with err.
+ */
+static int
+stored_login(struct store *s, const char *login, struct store_credentials *cred,
+    const char **key, bool *found, struct pn_error *err)
+{
+	int rc;
+
+	if ((rc = store_user_credentials(s, login, cred, err)) < 0)
+		return -1;
+	*found = rc == 0;
+	*key = *found ? login : NULL;
+	return 0;
+}
+
 int
 session_throttled(struct store *s, const struct config_session *cfg,
     const char *login, const char *address, int64_t now,
     unsigned *retry_after, struct pn_error *err)
 {
-	unsigned by_login, by_address;
-	int64_t oldest_login, oldest_address;
+	struct store_credentials cred;
+	struct store_login_counts c;
+	const char *key;
+	bool found;
 
-	if (store_login_failures(s, login, address,
-	    now - (int64_t)cfg->failure_window, &by_login, &by_address,
-	    &oldest_login, &oldest_address, err) != 0)
+	if (stored_login(s, login, &cred, &key, &found, err) != 0)
 		return -1;
-	if (by_login >= cfg->max_failures_per_login) {
-		*retry_after = wait_for(oldest_login, now, cfg->failure_window);
+	sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
+	if (store_login_failures(s, key, address,
+	    now - (int64_t)cfg->failure_window, &c, err) != 0)
+		return -1;
+	if ((*retry_after = session_throttle_wait(cfg, &c, now)) > 0)
 		return SESSION_THROTTLED;
-	}
-	if (by_address >= cfg->max_failures_per_address) {
-		*retry_after = wait_for(oldest_address, now,
-		    cfg->failure_window);
-		return SESSION_THROTTLED;
-	}
 	return 0;
 }
 
@@ -105,15 +166,33 @@ session_password_check(struct store *s, const struct config_session *cfg,
     struct pn_error *err)
 {
 	struct store_credentials cred;
-	int found;
-	bool ok;
+	struct store_login_counts c;
+	struct refusal r = { cfg, now, 0 };
+	const char *key;
+	bool found, ok;
+	int rc;
 
-	if ((found = session_throttled(s, cfg, login, address, now,
-	    retry_after, err)) != 0)
-		return found;
-	if ((found = store_user_credentials(s, login, &cred, err)) < 0)
+	if (stored_login(s, login, &cred, &key, &found, err) != 0)
 		return -1;
-	if (found == 0)
+	/* A read first: an attempt held back costs no write. */
+	if (store_login_failures(s, key, address,
+	    now - (int64_t)cfg->failure_window, &c, err) != 0)
+		goto fail;
+	if ((*retry_after = session_throttle_wait(cfg, &c, now)) > 0) {
+		sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
+		return SESSION_THROTTLED;
+	}
+	/* Counted as a failure now, forgotten by the caller if right. */
+	if ((rc = store_login_attempt(s, key, address, now,
+	    now - (int64_t)cfg->failure_window, refuse_attempt, &r, &c,
+	    err)) != 0) {
+		sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
+		if (rc < 0)
+			return -1;
+		*retry_after = r.wait;
+		return SESSION_THROTTLED;
+	}
+	if (found)
 		ok = crypto_pwhash_str_verify(cred.password_hash, password,
 		    strlen(password)) == 0 && !cred.disabled;
 	else {
@@ -126,13 +205,15 @@ session_password_check(struct store *s, const struct config_session *cfg,
 	}
 	sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
 	if (!ok) {
-		if (store_login_failed(s, login, address, now,
-		    now - (int64_t)cfg->failure_window, err) != 0)
+		if (store_login_failed(s, key, address, now, err) != 0)
 			return -1;
 		return SESSION_BAD_CREDENTIALS;
 	}
 	*who = cred.who;
 	return SESSION_LOGGED_IN;
+fail:
+	sodium_memzero(cred.password_hash, sizeof(cred.password_hash));
+	return -1;
 }
 
 int

@@ -26,8 +26,17 @@ enum session_login {
 };
 
 /*
- * Whether login or address has too many failures in the window: 0 when
- * not, SESSION_THROTTLED with *retry_after seconds, or -1 with err.
+ * Seconds the next attempt of a (login, address) with counts *c must
+ * wait, 0 when it may go on (a pure function: the rule of session.c's
+ * header comment).
+ */
+unsigned session_throttle_wait(const struct config_session *cfg,
+    const struct store_login_counts *c, int64_t now);
+
+/*
+ * Whether login from address, or address, has too many failures in the
+ * window: 0 when not, SESSION_THROTTLED with *retry_after seconds, or -1
+ * with err. Writes nothing.
  */
 int session_throttled(struct store *s, const struct config_session *cfg,
     const char *login, const char *address, int64_t now,
@@ -35,12 +44,16 @@ int session_throttled(struct store *s, const struct config_session *cfg,
 
 /*
  * Check login and password for a request from address: refused while the
- * login or the address has too many recent failures (even with the right
- * password), else verified with Argon2id (an unknown login costs the same
- * time as a known one); a disabled user is refused. A failure is
- * recorded. Returns SESSION_LOGGED_IN with *who, another enum
- * session_login, or -1 with err when the store fails. Opens no session:
- * passnum-admin checks the person --as names with it (address "cli").
+ * (login, address) or the address has too many recent failures (even with
+ * the right password), else verified with Argon2id (an unknown login costs
+ * the same time as a known one); a disabled user is refused. The attempt
+ * is counted as a failure before the password is verified, in the
+ * transaction that checks the throttle; on success the caller forgets the
+ * failures of (login, address) (store_session_create() does, or
+ * store_login_failures_clear()). An unknown login is stored as NULL.
+ * Returns SESSION_LOGGED_IN with *who, another enum session_login, or -1
+ * with err when the store fails. Opens no session: passnum-admin checks
+ * the person --as names with it (address "cli").
  */
 int session_password_check(struct store *s, const struct config_session *cfg,
     const char *login, const char *password, const char *address,

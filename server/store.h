@@ -181,14 +181,44 @@ struct store_principal {
 	char name[128];			/* display name, for pages */
 };
 
-/* Record an API token by its hash (the token itself is never stored). */
+/*
+ * Record an API token by its hash (the token itself is never stored),
+ * refused from Unix time expires_at on, with an audit row "token.create".
+ */
 int store_token_add(struct store *s, const char *login,
     const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
-    const char *actor, int64_t *id, struct pn_error *err);
+    int64_t expires_at, const char *actor, int64_t *id,
+    struct pn_error *err);
 
-/* 0 and *who for a live token of an enabled user, 1 when none, -1 error. */
+/*
+ * 0 and *who for a token of an enabled user, neither revoked nor expired
+ * at Unix time now; 1 when none, -1 on error.
+ */
 int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
-    struct store_principal *who, struct pn_error *err);
+    int64_t now, struct store_principal *who, struct pn_error *err);
+
+/*
+ * Revoke token id, with an audit row "token.revoke", in one transaction.
+ * 0, 1 when there is no such token, 2 when it already is revoked, -1.
+ */
+int store_token_revoke(struct store *s, int64_t id, int64_t now,
+    const char *actor, struct pn_error *err);
+
+/* An API token, as passnum-admin token list shows it (never its value). */
+struct store_token {
+	int64_t id;
+	char login[64];
+	char label[128];
+	int64_t created_at;
+	int64_t expires_at;		/* 0: never (none are made so now) */
+	bool revoked;
+	int64_t revoked_at;		/* 0: unknown or not revoked */
+};
+
+/* Calls fn for each token (of login, or all when NULL) in id order. */
+int store_token_each(struct store *s, const char *login,
+    int (*fn)(void *ctx, const struct store_token *t), void *ctx,
+    struct pn_error *err);
 
 /* A user account, as passnum-admin user list shows it. */
 struct store_user {
@@ -213,23 +243,25 @@ int store_user_each(struct store *s,
  * Disable login's account, or enable it again, with an audit row
  * ("user.disable", "user.enable") in the same transaction. Disabling also
  * deletes the user's browser sessions, so that a stolen session dies with
- * the account; its API tokens stop working as well (store_token_lookup()
- * checks the flag). *sessions, when not NULL, counts the sessions deleted.
+ * the account, and revokes its API tokens (enabling it again does not
+ * bring them back). *sessions and *tokens, when not NULL, count the
+ * sessions deleted and the tokens revoked.
  * Returns 0, 1 when there is no such user, 2 when the account already is
  * in that state (nothing written), -1 on error.
  */
 int store_user_set_disabled(struct store *s, const char *login,
     bool disabled, int64_t now, const char *actor, unsigned *sessions,
-    struct pn_error *err);
+    unsigned *tokens, struct pn_error *err);
 
 /*
- * Replace login's password hash and delete the user's browser sessions,
- * with an audit row ("user.passwd"), in one transaction. *sessions as
- * above. Returns 0, 1 when there is no such user, -1 on error.
+ * Replace login's password hash, delete the user's browser sessions and
+ * revoke its API tokens, with an audit row ("user.passwd"), in one
+ * transaction. *sessions and *tokens as above. Returns 0, 1 when there is
+ * no such user, -1 on error.
  */
 int store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
-    unsigned *sessions, struct pn_error *err);
+    unsigned *sessions, unsigned *tokens, struct pn_error *err);
 
 /* --- Partner venues (store_sqlite_venues.c) ----------------------------- */
 
@@ -378,29 +410,50 @@ int store_user_credentials(struct store *s, const char *login,
     struct store_credentials *out, struct pn_error *err);
 
 /*
- * Failed logins since Unix time since: *by_login for that login,
- * *by_address from that address, and the oldest of each (0 when none),
- * from which the caller tells when throttling ends.
+ * Failed logins are counted per (login, address) and per address. login is
+ * NULL for a login that names no user: what was typed is never stored.
  */
+struct store_login_counts {
+	unsigned pair;			/* failures of (login, address) */
+	int64_t pair_latest;		/* the latest of them, 0 when none */
+	unsigned address;		/* failures from address, any login */
+	int64_t address_oldest;		/* the oldest of them, 0 when none */
+};
+
+/* The failed logins since Unix time since, into *out. 0, or -1. */
 int store_login_failures(struct store *s, const char *login,
-    const char *address, int64_t since, unsigned *by_login,
-    unsigned *by_address, int64_t *oldest_login, int64_t *oldest_address,
+    const char *address, int64_t since, struct store_login_counts *out,
     struct pn_error *err);
 
 /*
- * Record a failed login (and an audit row "login.fail"), forgetting the
- * failures older than forget_before, in one transaction.
+ * One attempt to log in, in one write transaction: forgets the failures
+ * at or before since, counts the others into *out, asks refuse(ctx, out)
+ * and, unless it returns true, records a failure for the attempt about to
+ * be made; store_login_failures_clear() removes it when the password turns
+ * out right. Parallel attempts thus never get past a limit: each one is
+ * counted before the next is checked. Returns 0 when recorded, 1 when
+ * refused (nothing written), -1 on error.
+ */
+int store_login_attempt(struct store *s, const char *login,
+    const char *address, int64_t now, int64_t since,
+    bool (*refuse)(void *ctx, const struct store_login_counts *c),
+    void *ctx, struct store_login_counts *out, struct pn_error *err);
+
+/*
+ * The audit row "login.fail" of an attempt that store_login_attempt()
+ * recorded and whose password was wrong: its object is the login, or
+ * "unknown" when login is NULL. 0, or -1.
  */
 int store_login_failed(struct store *s, const char *login,
-    const char *address, int64_t now, int64_t forget_before,
-    struct pn_error *err);
+    const char *address, int64_t now, struct pn_error *err);
 
 /*
- * Forget the failed logins of login, which has just given its password
- * (store_session_create() does so for a session). 0, or -1.
+ * Forget the failed logins of login from address, which has just given
+ * its password there (and so the attempt store_login_attempt() recorded).
+ * Failures from other addresses stay. 0, or -1.
  */
 int store_login_failures_clear(struct store *s, const char *login,
-    struct pn_error *err);
+    const char *address, struct pn_error *err);
 
 struct store_session {
 	int64_t id;
@@ -411,7 +464,7 @@ struct store_session {
 
 /*
  * Open a session for who, stored under hash (of its cookie) with its form
- * token csrf: clears the login's failures and writes the audit row
+ * token csrf: clears the failures of (login, address) and writes the audit row
  * "login", in one transaction. Sessions idle since before forget_before
  * are deleted on the way.
  */
@@ -461,13 +514,23 @@ int store_signing_key_each(struct store *s,
 
 struct store_booklet_request {
 	int64_t programme_id;
-	uint8_t ref_hash[STORE_HASH_SIZE];	/* keyed hash of the file reference */
+	uint8_t ref_hash[STORE_HASH_SIZE];	/* keyed hash of the normal form */
 	const char *pathway;		/* "rsa", "revenu-jeunes", "other" */
 	const char *age_band;		/* "16-25", "26-44", "45-64", "65+" */
 	const char *commune;
 	const char *reason;		/* why another booklet; NULL: none */
 	const struct store_principal *by;
 };
+
+/*
+ * A beneficiary recorded under typed (the keyed hash of a reference as
+ * typed, as before schema 11) is moved to normal (the hash of its normal
+ * form), unless one is already there; in its own transaction, so that
+ * the move stays even when the booklet is then refused. 0, or -1.
+ */
+int store_beneficiary_rekey(struct store *s,
+    const uint8_t normal[STORE_HASH_SIZE], const uint8_t typed[STORE_HASH_SIZE],
+    struct pn_error *err);
 
 struct store_voucher {
 	uint64_t serial;

@@ -86,22 +86,38 @@ static const struct {
 	  " password_hash, created_at, venue_id)"
 	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 	{ offsetof(struct store, token_insert),
-	  "INSERT INTO api_token (user_id, token_hash, label, created_at)"
-	  " SELECT id, ?1, ?2, ?3 FROM user WHERE login = ?4" },
+	  "INSERT INTO api_token (user_id, token_hash, label, created_at,"
+	  " expires_at) SELECT id, ?1, ?2, ?3, ?5 FROM user WHERE login = ?4" },
 	{ offsetof(struct store, token_lookup),
 	  "SELECT u.id, u.role, coalesce(u.agency_id, 0),"
 	  " coalesce(u.venue_id, 0), u.login, u.display_name"
 	  " FROM api_token t JOIN user u ON u.id = t.user_id"
-	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0" },
+	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0"
+	  " AND (t.expires_at IS NULL OR t.expires_at > ?2)" },
+	{ offsetof(struct store, token_revoke),
+	  "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+	  " WHERE id = ?1 AND revoked = 0" },
+	{ offsetof(struct store, token_exists),
+	  "SELECT t.id, u.login, t.label FROM api_token t"
+	  " JOIN user u ON u.id = t.user_id WHERE t.id = ?1" },
+	{ offsetof(struct store, token_all),
+	  "SELECT t.id, u.login, t.label, t.created_at,"
+	  " coalesce(t.expires_at, 0), t.revoked, coalesce(t.revoked_at, 0)"
+	  " FROM api_token t JOIN user u ON u.id = t.user_id"
+	  " WHERE ?1 IS NULL OR u.login = ?1 ORDER BY t.id" },
+	{ offsetof(struct store, tokens_revoke_user),
+	  "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+	  " WHERE user_id = ?1 AND revoked = 0" },
 	{ offsetof(struct store, user_credentials),
 	  "SELECT id, role, coalesce(agency_id, 0), coalesce(venue_id, 0),"
 	  " login, display_name, password_hash, disabled"
 	  " FROM user WHERE login = ?1" },
+	/* ?1 is NULL for an unknown login: "IS" matches it. */
 	{ offsetof(struct store, failures_count),
 	  "SELECT (SELECT count(*) FROM login_failure"
-	  "         WHERE login = ?1 AND at > ?3),"
-	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
-	  "         WHERE login = ?1 AND at > ?3),"
+	  "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
+	  "       (SELECT coalesce(max(at), 0) FROM login_failure"
+	  "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
 	  "       (SELECT count(*) FROM login_failure"
 	  "         WHERE address = ?2 AND at > ?3),"
 	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
@@ -111,7 +127,7 @@ static const struct {
 	{ offsetof(struct store, failures_forget),
 	  "DELETE FROM login_failure WHERE at <= ?1" },
 	{ offsetof(struct store, failures_clear),
-	  "DELETE FROM login_failure WHERE login = ?1" },
+	  "DELETE FROM login_failure WHERE login = ?1 AND address = ?2" },
 	{ offsetof(struct store, session_insert),
 	  "INSERT INTO web_session (token_hash, csrf_token, user_id,"
 	  " created_at, last_seen, address) VALUES (?1, ?2, ?3, ?4, ?4, ?5)" },
@@ -158,6 +174,10 @@ static const struct {
 	  " ON CONFLICT (ref_hash) DO UPDATE SET pathway = excluded.pathway,"
 	  " age_band = excluded.age_band, commune = excluded.commune"
 	  " RETURNING id" },
+	/* A beneficiary hashed as typed (before schema 11), once. */
+	{ offsetof(struct store, beneficiary_rekey),
+	  "UPDATE beneficiary SET ref_hash = ?1 WHERE ref_hash = ?2"
+	  " AND NOT EXISTS (SELECT 1 FROM beneficiary WHERE ref_hash = ?1)" },
 	{ offsetof(struct store, booklet_count),
 	  "SELECT count(*) FROM booklet WHERE beneficiary_id = ?1"
 	  " AND programme_id = ?2 AND status = 'issued'" },

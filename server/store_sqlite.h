@@ -44,6 +44,10 @@ struct store {
 	sqlite3_stmt *user_insert;	/* store_user_add */
 	sqlite3_stmt *token_insert;	/* store_token_add */
 	sqlite3_stmt *token_lookup;	/* store_token_lookup */
+	sqlite3_stmt *token_revoke;	/* store_token_revoke */
+	sqlite3_stmt *token_exists;	/* store_token_revoke */
+	sqlite3_stmt *token_all;	/* store_token_each */
+	sqlite3_stmt *tokens_revoke_user;	/* store_user_set_* */
 	sqlite3_stmt *key_insert;	/* store_signing_key_add */
 	sqlite3_stmt *key_get;		/* store_signing_key_register */
 	sqlite3_stmt *key_all;		/* store_signing_key_each */
@@ -55,6 +59,7 @@ struct store {
 
 	/* store_sqlite_booklets.c */
 	sqlite3_stmt *beneficiary_upsert;	/* store_booklet_issue */
+	sqlite3_stmt *beneficiary_rekey;	/* store_booklet_issue */
 	sqlite3_stmt *booklet_count;		/* store_booklet_issue */
 	sqlite3_stmt *programme_commit;		/* store_booklet_issue */
 	sqlite3_stmt *serial_next;		/* store_booklet_issue */
@@ -94,11 +99,11 @@ struct store {
 
 	/* store_sqlite_sessions.c */
 	sqlite3_stmt *user_credentials;		/* store_user_credentials */
-	sqlite3_stmt *failures_count;		/* store_login_failures */
-	sqlite3_stmt *failure_insert;		/* store_login_failed */
-	sqlite3_stmt *failures_forget;		/* store_login_failed */
-	/* store_session_create, store_login_failures_clear */
-	sqlite3_stmt *failures_clear;
+	/* store_login_failures, store_login_attempt */
+	sqlite3_stmt *failures_count;
+	sqlite3_stmt *failure_insert;		/* store_login_attempt */
+	sqlite3_stmt *failures_forget;		/* store_login_attempt */
+	sqlite3_stmt *failures_clear;		/* store_login_failures_clear */
 	sqlite3_stmt *session_insert;		/* store_session_create */
 	sqlite3_stmt *sessions_forget;		/* store_session_create */
 	sqlite3_stmt *session_lookup;		/* store_session_lookup */

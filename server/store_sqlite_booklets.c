@@ -41,6 +41,25 @@ beneficiary_id(struct store *s, const struct store_booklet_request *r,
 	return id;
 }
 
+int
+store_beneficiary_rekey(struct store *s, const uint8_t normal[STORE_HASH_SIZE],
+    const uint8_t typed[STORE_HASH_SIZE], struct pn_error *err)
+{
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_blob(s->beneficiary_rekey, 1, normal, STORE_HASH_SIZE,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(s->beneficiary_rekey, 2, typed, STORE_HASH_SIZE,
+	    SQLITE_STATIC);
+	if (sq_step_done(s, s->beneficiary_rekey, "moving a beneficiary to "
+	    "the normal form of its reference", err) != 0 ||
+	    sq_commit(s, err) != 0) {
+		sq_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
 static int64_t
 count_booklets(struct store *s, int64_t beneficiary, int64_t programme,
     struct pn_error *err)

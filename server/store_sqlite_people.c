@@ -284,15 +284,18 @@ store_user_each(struct store *s,
  */
 static int
 user_change(struct store *s, const char *login, sqlite3_stmt *update,
-    int unless_disabled, const char *action, int64_t now, const char *actor,
-    unsigned *sessions, struct pn_error *err)
+    int unless_disabled, bool revoke_tokens, const char *action, int64_t now,
+    const char *actor, unsigned *sessions, unsigned *tokens,
+    struct pn_error *err)
 {
 	char object[64], detail[256];
 	int64_t id = 0;
-	int rc, disabled = 0, ended;
+	int rc, disabled = 0, ended, revoked = 0;
 
 	if (sessions != NULL)
 		*sessions = 0;
+	if (tokens != NULL)
+		*tokens = 0;
 	if (sq_begin(s, err) != 0) {
 		sq_done(update);
 		return -1;
@@ -319,15 +322,26 @@ user_change(struct store *s, const char *login, sqlite3_stmt *update,
 	    err) != 0)
 		goto fail;
 	ended = sqlite3_changes(s->db);
+	/* And whoever holds a token made under the old password. */
+	if (revoke_tokens) {
+		sqlite3_bind_int64(s->tokens_revoke_user, 1, id);
+		sqlite3_bind_int64(s->tokens_revoke_user, 2, now);
+		if (sq_step_done(s, s->tokens_revoke_user, "revoking the "
+		    "user's tokens", err) != 0)
+			goto fail;
+		revoked = sqlite3_changes(s->db);
+	}
 	(void)snprintf(object, sizeof(object), "user:%lld", (long long)id);
 	/* A very long login is cut in the detail; the object names the row. */
 	(void)snprintf(detail, sizeof(detail), "user '%s', %d browser "
-	    "session(s) ended", login, ended);
+	    "session(s) ended, %d API token(s) revoked", login, ended, revoked);
 	if (store_audit_append(s, now, actor, action, object, detail, err) != 0 ||
 	    sq_commit(s, err) != 0)
 		goto fail;
 	if (sessions != NULL)
 		*sessions = (unsigned)ended;
+	if (tokens != NULL)
+		*tokens = (unsigned)revoked;
 	return 0;
 fail:
 	sq_rollback(s);
@@ -336,30 +350,31 @@ fail:
 
 int
 store_user_set_disabled(struct store *s, const char *login, bool disabled,
-    int64_t now, const char *actor, unsigned *sessions, struct pn_error *err)
+    int64_t now, const char *actor, unsigned *sessions, unsigned *tokens,
+    struct pn_error *err)
 {
 	sqlite3_bind_int64(s->user_set_disabled, 2, disabled ? 1 : 0);
 	return user_change(s, login, s->user_set_disabled, disabled ? 1 : 0,
-	    disabled ? "user.disable" : "user.enable", now, actor, sessions,
-	    err);
+	    disabled, disabled ? "user.disable" : "user.enable", now, actor,
+	    sessions, tokens, err);
 }
 
 int
 store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
-    unsigned *sessions, struct pn_error *err)
+    unsigned *sessions, unsigned *tokens, struct pn_error *err)
 {
 	sqlite3_bind_text(s->user_set_password, 2, password_hash, -1,
 	    SQLITE_STATIC);
 	/* -1: the flag never equals it, so there is always a change. */
-	return user_change(s, login, s->user_set_password, -1, "user.passwd",
-	    now, actor, sessions, err);
+	return user_change(s, login, s->user_set_password, -1, true,
+	    "user.passwd", now, actor, sessions, tokens, err);
 }
 
 int
 store_token_add(struct store *s, const char *login,
     const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
-    const char *actor, int64_t *id, struct pn_error *err)
+    int64_t expires_at, const char *actor, int64_t *id, struct pn_error *err)
 {
 	sqlite3_stmt *st = s->token_insert;
 	char what[200];
@@ -368,6 +383,7 @@ store_token_add(struct store *s, const char *login,
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_text(st, 4, login, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, expires_at);
 	(void)snprintf(what, sizeof(what), "token '%s' of user '%s'", label,
 	    login);
 	return sq_insert_audited(s, st, what, now, actor, "token.create", "token",
@@ -376,12 +392,13 @@ store_token_add(struct store *s, const char *login,
 
 int
 store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
-    struct store_principal *who, struct pn_error *err)
+    int64_t now, struct store_principal *who, struct pn_error *err)
 {
 	sqlite3_stmt *st = s->token_lookup;
 	int rc;
 
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		sq_principal_row(st, 0, who);
@@ -389,6 +406,80 @@ store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 		sq_error(s, rc, "checking a token", err);
 	sq_done(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_token_revoke(struct store *s, int64_t id, int64_t now,
+    const char *actor, struct pn_error *err)
+{
+	char object[32], detail[256], login[64], label[128];
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s->token_exists, 1, id);
+	rc = sqlite3_step(s->token_exists);
+	if (rc == SQLITE_ROW) {
+		sq_copy_text(login, sizeof(login), s->token_exists, 1);
+		sq_copy_text(label, sizeof(label), s->token_exists, 2);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "finding a token", err);
+	sq_done(s->token_exists);
+	if (rc != SQLITE_ROW) {
+		sq_rollback(s);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	sqlite3_bind_int64(s->token_revoke, 1, id);
+	sqlite3_bind_int64(s->token_revoke, 2, now);
+	if (sq_step_done(s, s->token_revoke, "revoking a token", err) != 0)
+		goto fail;
+	if (sqlite3_changes(s->db) == 0) {
+		sq_rollback(s);
+		return 2;
+	}
+	(void)snprintf(object, sizeof(object), "token:%lld", (long long)id);
+	(void)snprintf(detail, sizeof(detail), "token '%s' of user '%s'",
+	    label, login);
+	if (store_audit_append(s, now, actor, "token.revoke", object, detail,
+	    err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+int
+store_token_each(struct store *s, const char *login,
+    int (*fn)(void *ctx, const struct store_token *t), void *ctx,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = s->token_all;
+	struct store_token t;
+	int rc;
+
+	if (login != NULL)
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof(t));
+		t.id = sqlite3_column_int64(st, 0);
+		sq_copy_text(t.login, sizeof(t.login), st, 1);
+		sq_copy_text(t.label, sizeof(t.label), st, 2);
+		t.created_at = sqlite3_column_int64(st, 3);
+		t.expires_at = sqlite3_column_int64(st, 4);
+		t.revoked = sqlite3_column_int64(st, 5) != 0;
+		t.revoked_at = sqlite3_column_int64(st, 6);
+		if (fn(ctx, &t) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		sq_error(s, rc, "listing tokens", err);
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

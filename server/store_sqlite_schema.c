@@ -425,6 +425,31 @@ const char *const store_migrations[] = {
 	"ALTER TABLE settlement_line ADD COLUMN held_by INTEGER"
 	"  REFERENCES user (id);"
 	"ALTER TABLE settlement_line ADD COLUMN hold_reason TEXT;",
+
+	/*
+	 * 10 -> 11: logins that cannot be turned against users, tokens that
+	 * end.
+	 * - login_failure is made again: failures are counted per (login,
+	 *   address) and per address, and an unknown login is stored as NULL
+	 *   so that a password typed in the login field never lands in the
+	 *   database. The old rows (at most failure_window old, and holding
+	 *   such typed text) are dropped.
+	 * - api_token.expires_at (a token is refused from then on) and
+	 *   revoked_at. The tokens made before get a year from the upgrade.
+	 */
+	"DROP TABLE login_failure;"
+	"CREATE TABLE login_failure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT,"
+	"  address TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX login_failure_pair ON login_failure (login, address, at);"
+	"CREATE INDEX login_failure_address ON login_failure (address, at);"
+	"ALTER TABLE api_token ADD COLUMN expires_at INTEGER;"
+	"ALTER TABLE api_token ADD COLUMN revoked_at INTEGER;"
+	"UPDATE api_token SET expires_at ="
+	"  CAST(strftime('%s', 'now') AS INTEGER) + 365 * 86400;",
 };
 
 const int store_migrations_count =

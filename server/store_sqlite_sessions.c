@@ -2,7 +2,10 @@
  *
  * A session is stored under the BLAKE2b hash of its cookie, like API
  * tokens: a copy of the database opens no session. Failed logins are rows
- * counted over a sliding window; old rows are forgotten as new ones come.
+ * counted over a sliding window, per (login, address) and per address;
+ * old rows are forgotten as new ones come. An attempt is recorded as a
+ * failure before its password is checked (and forgotten when right), in
+ * the transaction that counts: parallel attempts cannot overtake the count.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,23 +48,33 @@ store_user_credentials(struct store *s, const char *login,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-int
-store_login_failures(struct store *s, const char *login, const char *address,
-    int64_t since, unsigned *by_login, unsigned *by_address,
-    int64_t *oldest_login, int64_t *oldest_address, struct pn_error *err)
+/* Binds ?1 to login (NULL for a login that names no user), ?2 to address. */
+static void
+bind_login_address(sqlite3_stmt *st, const char *login, const char *address)
+{
+	if (login != NULL)
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+}
+
+/* The failures of (login, address) and of address since since, into *out. */
+static int
+count_failures(struct store *s, const char *login, const char *address,
+    int64_t since, struct store_login_counts *out, struct pn_error *err)
 {
 	sqlite3_stmt *st = s->failures_count;
 	int rc;
 
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	bind_login_address(st, login, address);
 	sqlite3_bind_int64(st, 3, since);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*by_login = (unsigned)sqlite3_column_int64(st, 0);
-		*oldest_login = sqlite3_column_int64(st, 1);
-		*by_address = (unsigned)sqlite3_column_int64(st, 2);
-		*oldest_address = sqlite3_column_int64(st, 3);
+		out->pair = (unsigned)sqlite3_column_int64(st, 0);
+		out->pair_latest = sqlite3_column_int64(st, 1);
+		out->address = (unsigned)sqlite3_column_int64(st, 2);
+		out->address_oldest = sqlite3_column_int64(st, 3);
 	} else
 		sq_error(s, rc, "counting failed logins", err);
 	sq_done(st);
@@ -69,26 +82,35 @@ store_login_failures(struct store *s, const char *login, const char *address,
 }
 
 int
-store_login_failed(struct store *s, const char *login, const char *address,
-    int64_t now, int64_t forget_before, struct pn_error *err)
+store_login_failures(struct store *s, const char *login, const char *address,
+    int64_t since, struct store_login_counts *out, struct pn_error *err)
 {
-	char detail[256];
+	return count_failures(s, login, address, since, out, err);
+}
+
+int
+store_login_attempt(struct store *s, const char *login, const char *address,
+    int64_t now, int64_t since,
+    bool (*refuse)(void *ctx, const struct store_login_counts *c),
+    void *ctx, struct store_login_counts *out, struct pn_error *err)
+{
+	sqlite3_stmt *ins = s->failure_insert;
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s->failures_forget, 1, forget_before);
+	sqlite3_bind_int64(s->failures_forget, 1, since);
 	if (sq_step_done(s, s->failures_forget, "forgetting old failures",
+	    err) != 0 || count_failures(s, login, address, since, out,
 	    err) != 0)
 		goto fail;
-	sqlite3_bind_text(s->failure_insert, 1, login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->failure_insert, 2, address, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s->failure_insert, 3, now);
-	if (sq_step_done(s, s->failure_insert, "recording a failed login",
-	    err) != 0)
-		goto fail;
-	(void)snprintf(detail, sizeof(detail), "from %s", address);
-	if (store_audit_append(s, now, "anonymous", "login.fail", login,
-	    detail, err) != 0 || sq_commit(s, err) != 0)
+	if (refuse(ctx, out)) {
+		sq_rollback(s);		/* nothing worth a write */
+		return 1;
+	}
+	bind_login_address(ins, login, address);
+	sqlite3_bind_int64(ins, 3, now);
+	if (sq_step_done(s, ins, "recording a login attempt", err) != 0 ||
+	    sq_commit(s, err) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -97,12 +119,25 @@ fail:
 }
 
 int
+store_login_failed(struct store *s, const char *login, const char *address,
+    int64_t now, struct pn_error *err)
+{
+	char detail[256];
+
+	(void)snprintf(detail, sizeof(detail), "from %s", address);
+	/* store_audit_append() runs its own transaction outside of one. */
+	return store_audit_append(s, now, "anonymous", "login.fail",
+	    login != NULL ? login : "unknown", detail, err);
+}
+
+int
 store_login_failures_clear(struct store *s, const char *login,
-    struct pn_error *err)
+    const char *address, struct pn_error *err)
 {
 	if (sq_begin(s, err) != 0)
 		return -1;
 	sqlite3_bind_text(s->failures_clear, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->failures_clear, 2, address, -1, SQLITE_STATIC);
 	if (sq_step_done(s, s->failures_clear, "clearing failed logins",
 	    err) != 0 || sq_commit(s, err) != 0) {
 		sq_rollback(s);
@@ -125,6 +160,7 @@ store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	    err) != 0)
 		goto fail;
 	sqlite3_bind_text(s->failures_clear, 1, who->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->failures_clear, 2, address, -1, SQLITE_STATIC);
 	if (sq_step_done(s, s->failures_clear, "clearing failed logins",
 	    err) != 0)
 		goto fail;

@@ -63,7 +63,7 @@ check "the caseworker's token issues a booklet: 201" test "$code" = 201
 sqlite3 "$D/passnum.db" "INSERT INTO web_session (token_hash, csrf_token,
     user_id, created_at, last_seen, address) SELECT randomblob(32), 'x', id,
     0, 0, '127.0.0.1' FROM user WHERE login = 'caseworker'"
-expect 0 "user caseworker disabled; 1 browser session(s) ended" \
+expect 0 "user caseworker disabled; 1 browser session(s) ended, 1 API token(s) revoked" \
     "user disable ends the caseworker's browser session" -- \
     "$ADMIN" user disable --config "$CFG" --login caseworker
 check "no session of the caseworker is left" test "$(sqlite3 "$D/passnum.db" \
@@ -75,10 +75,15 @@ check "a disabled user's API token gets 401" test "$code" = 401
 expect 0 "user caseworker is already disabled" "disabling twice says so" -- \
     "$ADMIN" user disable --config "$CFG" --login caseworker
 check "and writes no second audit row" test "$(audit_count user.disable)" = 1
+check "user disable revoked the caseworker's token" test "$(sqlite3 \
+    "$D/passnum.db" "SELECT revoked FROM api_token WHERE id = 1")" = 1
 expect 0 "user caseworker enabled" "user enable" -- \
     "$ADMIN" user enable --config "$CFG" --login caseworker
 issue U-2
-check "enabled again, the same token issues a booklet: 201" test "$code" = 201
+check "enabled again, the old token stays revoked: 401" test "$code" = 401
+TOKEN=$("$ADMIN" token create --config "$CFG" --login caseworker 2>/dev/null)
+issue U-2
+check "a new token issues a booklet: 201" test "$code" = 201
 
 before=$(hash_of caseworker)
 expect 2 "at least 12 characters" "user passwd refuses an 11-character password" -- \
@@ -89,7 +94,7 @@ expect 2 "at least 12 characters" "12 bytes of UTF-8 are not 12 characters" -- \
 sqlite3 "$D/passnum.db" "INSERT INTO web_session (token_hash, csrf_token,
     user_id, created_at, last_seen, address) SELECT randomblob(32), 'x', id,
     0, 0, '127.0.0.1' FROM user WHERE login = 'caseworker'"
-expect 0 "user caseworker has a new password; 1 browser session(s) ended" \
+expect 0 "user caseworker has a new password; 1 browser session(s) ended, 1 API token(s) revoked" \
     "user passwd takes a good password from standard input" -- \
     sh -c "printf 'un mot de passe assez long\n' | '$ADMIN' user passwd --config '$CFG' --login caseworker"
 check "the stored hash changed" test "$(hash_of caseworker)" != "$before"
@@ -100,7 +105,10 @@ check "the caseworker's session ended" test "$(sqlite3 "$D/passnum.db" \
 expect 0 "password for caseworker: " "with nothing on standard input, user passwd makes one" -- \
     sh -c "'$ADMIN' user passwd --config '$CFG' --login caseworker </dev/null"
 issue U-3
-check "a new password leaves API tokens working: 201" test "$code" = 201
+check "a new password revokes the API tokens made before: 401" test "$code" = 401
+TOKEN=$("$ADMIN" token create --config "$CFG" --login caseworker 2>/dev/null)
+issue U-3
+check "a token made after it works: 201" test "$code" = 201
 expect 2 "at least 12 characters" "user add takes the same rule" -- \
     sh -c "printf 'mot-de-pass\n' | '$ADMIN' user add --config '$CFG' --login v2 --name V --role venue --venue 21440143800012"
 for sub in disable enable passwd; do

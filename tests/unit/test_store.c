@@ -278,7 +278,7 @@ test_open_creates_wal_and_latest(void **state)
 	assert_int_equal(stat(f->db, &st), -1);
 	s = open_ok(f->db);
 	assert_int_equal(stat(f->db, &st), 0);
-	assert_int_equal(store_schema_latest(), 10);
+	assert_int_equal(store_schema_latest(), 11);
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 
 	/* Seen from another connection: WAL, the version, strict tables. */
@@ -839,9 +839,9 @@ store_with_users(const char *path, uint8_t alice_token[32],
 	    "hash-a", 100, "test", &id, &err) != 0 ||
 	    store_user_add(s, "bob", "Bob B", ROLE_ADMIN, 0, 0, "hash-b", 100,
 	    "test", &id, &err) != 0 ||
-	    store_token_add(s, "alice", alice_token, "api", 100, "test", &id,
-	    &err) != 0 ||
-	    store_token_add(s, "bob", bob_token, "api", 100, "test", &id,
+	    store_token_add(s, "alice", alice_token, "api", 100, 1000, "test",
+	    &id, &err) != 0 ||
+	    store_token_add(s, "bob", bob_token, "api", 100, 1000, "test", &id,
 	    &err) != 0)
 		fail_msg("setting up users: %s", err.message);
 	/* Two browser sessions of alice (user 1), one of bob (user 2). */
@@ -865,8 +865,9 @@ assert_chain_holds(struct store *s)
 }
 
 /*
- * Disabling ends the user's browser sessions and API tokens, and only
- * theirs; enabling gives the tokens back; each change is audited once.
+ * Disabling ends the user's browser sessions and revokes its API tokens,
+ * and only theirs; enabling gives no token back; each change is audited
+ * once.
  */
 static void
 test_user_disable_enable(void **state)
@@ -876,40 +877,52 @@ test_user_disable_enable(void **state)
 	struct store_principal who;
 	struct pn_error err;
 	struct store *s = store_with_users(f->db, alice, bob);
-	unsigned ended = 99;
+	unsigned ended = 99, revoked = 99;
 
-	assert_int_equal(store_token_lookup(s, alice, &who, &err), 0);
+	assert_int_equal(store_token_lookup(s, alice, 150, &who, &err), 0);
 	assert_string_equal(who.login, "alice");
 	assert_int_equal(store_user_set_disabled(s, "alice", true, 200,
-	    "admin-cli", &ended, &err), 0);
+	    "admin-cli", &ended, &revoked, &err), 0);
 	assert_int_equal(ended, 2);
+	assert_int_equal(revoked, 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
 	    " WHERE user_id = 1"), 0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
 	    " WHERE user_id = 2"), 1);
-	assert_int_equal(store_token_lookup(s, alice, &who, &err), 1);
-	assert_int_equal(store_token_lookup(s, bob, &who, &err), 0);
+	assert_int_equal(store_token_lookup(s, alice, 200, &who, &err), 1);
+	assert_int_equal(store_token_lookup(s, bob, 200, &who, &err), 0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'user.disable' AND object = 'user:1'"
 	    " AND actor = 'admin-cli' AND at = 200"), 1);
 
 	/* Already disabled: nothing to do, nothing written. */
 	assert_int_equal(store_user_set_disabled(s, "alice", true, 201,
-	    "admin-cli", &ended, &err), 2);
+	    "admin-cli", &ended, NULL, &err), 2);
 	assert_int_equal(ended, 0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'user.disable'"), 1);
 
 	assert_int_equal(store_user_set_disabled(s, "alice", false, 202,
-	    "admin-cli", NULL, &err), 0);
-	assert_int_equal(store_token_lookup(s, alice, &who, &err), 0);
+	    "admin-cli", NULL, NULL, &err), 0);
+	assert_int_equal(store_token_lookup(s, alice, 202, &who, &err), 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'user.enable'"), 1);
 	assert_int_equal(store_user_set_disabled(s, "alice", false, 203,
-	    "admin-cli", NULL, &err), 2);
+	    "admin-cli", NULL, NULL, &err), 2);
 
 	assert_int_equal(store_user_set_disabled(s, "nobody", true, 204,
-	    "admin-cli", &ended, &err), 1);
+	    "admin-cli", &ended, NULL, &err), 1);
+
+	/* bob's token: live until its expiry (1000), then refused. */
+	assert_int_equal(store_token_lookup(s, bob, 999, &who, &err), 0);
+	assert_int_equal(store_token_lookup(s, bob, 1000, &who, &err), 1);
+	/* Revoked: refused at once, audited; a second revoke does nothing. */
+	assert_int_equal(store_token_revoke(s, 2, 300, "admin-cli", &err), 0);
+	assert_int_equal(store_token_lookup(s, bob, 300, &who, &err), 1);
+	assert_int_equal(store_token_revoke(s, 2, 301, "admin-cli", &err), 2);
+	assert_int_equal(store_token_revoke(s, 9, 301, "admin-cli", &err), 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
+	    " WHERE action = 'token.revoke' AND object = 'token:2'"), 1);
 	assert_chain_holds(s);
 	store_close(s);
 }
@@ -924,10 +937,11 @@ test_user_set_password(void **state)
 	struct pn_error err;
 	struct store *s = store_with_users(f->db, alice, bob);
 	char hash[64];
-	unsigned ended = 0;
+	unsigned ended = 0, revoked = 0;
 
 	assert_int_equal(store_user_set_password(s, "bob", "hash-b2", 300,
-	    "admin-cli", &ended, &err), 0);
+	    "admin-cli", &ended, &revoked, &err), 0);
+	assert_int_equal(revoked, 1);
 	assert_int_equal(ended, 1);
 	raw_text(f->db, "SELECT password_hash FROM user WHERE login = 'bob'",
 	    hash, sizeof(hash));
@@ -939,12 +953,13 @@ test_user_set_password(void **state)
 	    " WHERE user_id = 2"), 0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM web_session"
 	    " WHERE user_id = 1"), 2);
-	/* API tokens are not passwords: they stay until revoked. */
-	assert_int_equal(store_token_lookup(s, bob, &who, &err), 0);
+	/* The tokens made under the old password die with it. */
+	assert_int_equal(store_token_lookup(s, bob, 300, &who, &err), 1);
+	assert_int_equal(store_token_lookup(s, alice, 300, &who, &err), 0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'user.passwd' AND object = 'user:2'"), 1);
 	assert_int_equal(store_user_set_password(s, "carol", "x", 301,
-	    "admin-cli", &ended, &err), 1);
+	    "admin-cli", &ended, NULL, &err), 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'user.passwd'"), 1);
 	assert_chain_holds(s);
@@ -997,7 +1012,7 @@ test_user_each(void **state)
 	assert_int_equal(store_user_add(s, "aaron", "Aaron", ROLE_VENUE, 0, 1,
 	    "h", 100, "test", &id, &err), 0);
 	assert_int_equal(store_user_set_disabled(s, "bob", true, 200, "test",
-	    NULL, &err), 0);
+	    NULL, NULL, &err), 0);
 	assert_int_equal(store_user_each(s, collect_user, out, &err), 0);
 	assert_string_equal(out, "aaron|Aaron|venue|0||1|21440143800012|"
 	    "Médiathèque|0;"

@@ -429,9 +429,9 @@ test_principal_venue(void **state)
 	    1, "h", 100, "test", &id, &err), 0);
 	assert_int_equal(store_user_add(f->s, "root", "Admin", ROLE_ADMIN, 0,
 	    0, "h", 100, "test", &id, &err), 0);
-	assert_int_equal(store_token_add(f->s, "rezé", token, "t", 100, "test",
-	    &id, &err), 0);
-	assert_int_equal(store_token_lookup(f->s, token, &who, &err), 0);
+	assert_int_equal(store_token_add(f->s, "rezé", token, "t", 100, 1000,
+	    "test", &id, &err), 0);
+	assert_int_equal(store_token_lookup(f->s, token, 100, &who, &err), 0);
 	assert_int_equal(who.role, ROLE_VENUE);
 	assert_int_equal(who.venue_id, 1);
 	assert_string_equal(who.login, "rezé");
