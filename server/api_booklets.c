@@ -83,6 +83,7 @@ api_booklet_issue(struct http_request *req)
 	in.age_band = json_string_value(json_object_get(ben, "age_band"));
 	in.commune = json_string_value(json_object_get(ben, "commune"));
 	in.reason = json_string_value(reason);
+	in.idem_key = http_request_header(req, "Idempotency-Key");
 	if ((b = malloc(sizeof(*b))) == NULL) {
 		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");
 		goto done;

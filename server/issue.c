@@ -79,6 +79,41 @@ refuse(struct issue_refusal *why, enum err_code code, const char *field,
 	return -1;
 }
 
+/* 1 to ISSUE_IDEM_KEY_MAX printable ASCII characters. */
+static bool
+idem_key_valid(const char *key)
+{
+	size_t n = strlen(key), i;
+
+	if (n == 0 || n > ISSUE_IDEM_KEY_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * The keyed hash of everything in asks for, one field a line (no field
+ * holds a control character): what an idempotency key is bound to.
+ * 0, or -1 when it does not fit (it always does after issue_check()).
+ */
+static int
+request_hash(const struct keyring *k, const struct issue_input *in,
+    uint8_t out[STORE_HASH_SIZE])
+{
+	char text[ISSUE_REF_MAX + ISSUE_COMMUNE_MAX + ISSUE_REASON_MAX + 128];
+	int n;
+
+	n = snprintf(text, sizeof(text), "issue\n%lld\n%s\n%s\n%s\n%s\n%s",
+	    (long long)in->programme, in->ref, in->pathway, in->age_band,
+	    in->commune, in->reason != NULL ? in->reason : "");
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return -1;
+	keyring_ref_hash(k, text, out);
+	return 0;
+}
+
 int
 issue_check(const struct issue_input *in, struct issue_refusal *why)
 {
@@ -104,6 +139,10 @@ issue_check(const struct issue_input *in, struct issue_refusal *why)
 	    !plain_text(in->reason, ISSUE_REASON_MAX))
 		return refuse(why, ERR_INVALID_FIELD, "reason", "reason: 1 to "
 		    "%d characters", ISSUE_REASON_MAX);
+	if (in->idem_key != NULL && !idem_key_valid(in->idem_key))
+		return refuse(why, ERR_INVALID_FIELD, "idempotency_key",
+		    "Idempotency-Key: 1 to %d printable ASCII characters",
+		    ISSUE_IDEM_KEY_MAX);
 	return 0;
 }
 
@@ -137,6 +176,10 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
 	r.reason = in->reason != NULL && in->reason[0] != '\0' ? in->reason :
 	    NULL;
 	r.by = who;
+	r.idem_key = in->idem_key;
+	if (r.idem_key != NULL && request_hash(k, in, r.request_hash) != 0)
+		return refuse(why, ERR_INVALID_FIELD, NULL, "the request is "
+		    "too long");
 	if ((s = worker_store(&err)) == NULL)
 		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
 		    err.message);
@@ -155,6 +198,12 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
 	case STORE_ISSUED:
 		metrics_vouchers_issued(b->n);
 		return 0;
+	case STORE_REPLAYED:
+		return 0;
+	case STORE_KEY_REUSED:
+		return refuse(why, ERR_IDEMPOTENCY_KEY_REUSED, NULL,
+		    "Idempotency-Key '%s' was used with another request",
+		    in->idem_key);
 	case STORE_NO_PROGRAMME:
 		return refuse(why, ERR_UNKNOWN_PROGRAMME, "programme",
 		    "programme %lld", (long long)in->programme);

@@ -17,6 +17,7 @@
 #define ISSUE_REF_MAX 64
 #define ISSUE_COMMUNE_MAX 64
 #define ISSUE_REASON_MAX 500
+#define ISSUE_IDEM_KEY_MAX 64
 
 /* What a caseworker enters: strings as received, NULL when absent. */
 struct issue_input {
@@ -26,6 +27,7 @@ struct issue_input {
 	const char *age_band;		/* "16-25", "26-44", "45-64", "65+" */
 	const char *commune;
 	const char *reason;		/* why another booklet; NULL or "": none */
+	const char *idem_key;		/* Idempotency-Key; NULL: none */
 };
 
 /* Why a booklet was not issued. */
@@ -46,7 +48,10 @@ extern const size_t issue_pathways_count, issue_age_bands_count;
 
 /*
  * Check in, then issue its booklet for who with the running server's keys
- * into *b. Returns 0, or -1 with *why filled (nothing was issued).
+ * into *b. Returns 0, or -1 with *why filled (nothing was issued). With
+ * in->idem_key, a key who sent before with the same input gives back the
+ * booklet it issued (0, nothing written); with another input,
+ * ERR_IDEMPOTENCY_KEY_REUSED.
  */
 int issue_booklet(const struct issue_input *in,
     const struct store_principal *who, struct store_booklet *b,

@@ -520,6 +520,14 @@ struct store_booklet_request {
 	const char *commune;
 	const char *reason;		/* why another booklet; NULL: none */
 	const struct store_principal *by;
+	/*
+	 * The client's Idempotency-Key (NULL: none) and the hash of what
+	 * was asked for: a key seen before from the same user answers its
+	 * booklet again (STORE_REPLAYED) or, with another hash,
+	 * STORE_KEY_REUSED, without writing anything.
+	 */
+	const char *idem_key;
+	uint8_t request_hash[STORE_HASH_SIZE];
 };
 
 /*
@@ -559,7 +567,9 @@ enum store_issue {
 	STORE_NO_PROGRAMME,		/* no such programme */
 	STORE_OVER_BUDGET,		/* would exceed the programme's budget */
 	STORE_HAS_BOOKLET,		/* limit per person reached, no reason */
-	STORE_KEY_OUT_OF_WINDOW		/* now is outside the key's window */
+	STORE_KEY_OUT_OF_WINDOW,	/* now is outside the key's window */
+	STORE_REPLAYED,			/* idem_key's booklet, read back */
+	STORE_KEY_REUSED		/* idem_key was used for another request */
 };
 
 /*
@@ -567,7 +577,8 @@ enum store_issue {
  * per-person limit, take the next serials, sign each voucher with key
  * (whose certificate cert gives the signing window), insert booklet and
  * vouchers, add to the programme's committed amount, append an audit row.
- * Returns an enum store_issue (out filled for STORE_ISSUED), or -1 with
+ * Returns an enum store_issue (out filled for STORE_ISSUED and
+ * STORE_REPLAYED), or -1 with
  * err when the database fails (nothing written).
  */
 int store_booklet_issue(struct store *s, const struct store_booklet_request *r,

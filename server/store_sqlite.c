@@ -197,6 +197,12 @@ static const struct {
 	  "INSERT INTO voucher (serial, booklet_id, programme_id, kid, value,"
 	  " issued_at, expires_at, signature)"
 	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	{ offsetof(struct store, idem_find),
+	  "SELECT booklet_id, request_hash FROM booklet_idempotency"
+	  " WHERE user_id = ?1 AND key = ?2" },
+	{ offsetof(struct store, idem_insert),
+	  "INSERT INTO booklet_idempotency (user_id, key, request_hash,"
+	  " booklet_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
 	{ offsetof(struct store, booklet_get),
 	  "SELECT b.id, b.programme_id, p.name, b.issued_at, b.issued_by,"
 	  " coalesce(b.agency_id, 0), b.status"

@@ -66,6 +66,8 @@ struct store {
 	sqlite3_stmt *serial_advance;		/* store_booklet_issue */
 	sqlite3_stmt *booklet_insert;		/* store_booklet_issue */
 	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
+	sqlite3_stmt *idem_find;		/* store_booklet_issue */
+	sqlite3_stmt *idem_insert;		/* store_booklet_issue */
 	sqlite3_stmt *booklet_get;		/* store_booklet_get */
 	sqlite3_stmt *booklet_vouchers;		/* store_booklet_get */
 	sqlite3_stmt *booklet_recent;		/* store_booklet_recent */

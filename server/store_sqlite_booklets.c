@@ -100,6 +100,47 @@ take_serials(struct store *s, unsigned n, struct pn_error *err)
 }
 
 /*
+ * The booklet of r's idempotency key, if the same user sent it before:
+ * STORE_REPLAYED with out read back, STORE_KEY_REUSED when the request
+ * differed, STORE_ISSUED when the key is new (go on), or -1 with err.
+ * Runs inside the issuing transaction, after the requests of the same
+ * group that came first, so that five copies sent at once issue one.
+ */
+static int
+idem_lookup(struct store *s, const struct store_booklet_request *r,
+    struct store_booklet *out, struct pn_error *err)
+{
+	sqlite3_stmt *st = s->idem_find;
+	int64_t booklet = 0;
+	bool same = false;
+	const void *h;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, r->by->user_id);
+	sqlite3_bind_text(st, 2, r->idem_key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		booklet = sqlite3_column_int64(st, 0);
+		h = sqlite3_column_blob(st, 1);
+		same = h != NULL && sqlite3_column_bytes(st, 1) ==
+		    STORE_HASH_SIZE && memcmp(h, r->request_hash,
+		    STORE_HASH_SIZE) == 0;
+	} else if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "reading an idempotency key", err);
+		sq_done(st);
+		return -1;
+	}
+	sq_done(st);
+	if (booklet == 0)
+		return STORE_ISSUED;
+	if (!same)
+		return STORE_KEY_REUSED;
+	if ((rc = store_booklet_get(s, booklet, out, err)) != 0)
+		return rc < 0 ? -1 : pn_error_set(err, PN_E_FORMAT, "booklet "
+		    "%lld of an idempotency key is missing", (long long)booklet);
+	return STORE_REPLAYED;
+}
+
+/*
  * Everything between BEGIN and COMMIT. Returns an enum store_issue, or -1
  * with err; the caller rolls back unless STORE_ISSUED.
  */
@@ -117,6 +158,9 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	unsigned i;
 	int rc;
 
+	if (r->idem_key != NULL &&
+	    (rc = idem_lookup(s, r, out, err)) != STORE_ISSUED)
+		return rc;
 	if ((rc = store_programme_get(s, r->programme_id, &p, err)) != 0)
 		return rc < 0 ? -1 : STORE_NO_PROGRAMME;
 	if (validity_parse(p.validity, &rule) != 0)
@@ -169,6 +213,18 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	out->issued_by = r->by->user_id;
 	out->agency_id = r->by->agency_id;
 	(void)snprintf(out->status, sizeof(out->status), "issued");
+	if (r->idem_key != NULL) {
+		sqlite3_bind_int64(s->idem_insert, 1, r->by->user_id);
+		sqlite3_bind_text(s->idem_insert, 2, r->idem_key, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(s->idem_insert, 3, r->request_hash,
+		    STORE_HASH_SIZE, SQLITE_STATIC);
+		sqlite3_bind_int64(s->idem_insert, 4, out->id);
+		sqlite3_bind_int64(s->idem_insert, 5, now);
+		if (sq_step_done(s, s->idem_insert, "recording the "
+		    "idempotency key", err))
+			return -1;
+	}
 	for (i = 0; i < p.per_booklet; i++) {
 		struct store_voucher *sv = &out->vouchers[i];
 

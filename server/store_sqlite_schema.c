@@ -450,6 +450,23 @@ const char *const store_migrations[] = {
 	"ALTER TABLE api_token ADD COLUMN revoked_at INTEGER;"
 	"UPDATE api_token SET expires_at ="
 	"  CAST(strftime('%s', 'now') AS INTEGER) + 365 * 86400;",
+
+	/*
+	 * 11 -> 12: booklet_idempotency, the Idempotency-Key of each
+	 * booklet issued with one, per user, with the hash of the request
+	 * it came with: written in the booklet's transaction, so that a
+	 * request sent again after a lost answer (a crash between commit
+	 * and reply, a double click) gets the same booklet, not a second
+	 * one nor the per-person limit.
+	 */
+	"CREATE TABLE booklet_idempotency ("
+	"  user_id INTEGER NOT NULL REFERENCES user (id),"
+	"  key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 64),"
+	"  request_hash BLOB NOT NULL CHECK (length(request_hash) = 32),"
+	"  booklet_id INTEGER NOT NULL REFERENCES booklet (id),"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, key)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 const int store_migrations_count =

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "passnum/parse.h"
 #include "form.h"
 #include "issue.h"
@@ -102,6 +104,7 @@ read_entry(const struct form *f, struct entry *e)
 	e->in.reason = form_get(f, "reason");
 	if (e->in.reason != NULL && e->in.reason[0] == '\0')
 		e->in.reason = NULL;
+	e->in.idem_key = form_get(f, "idempotency_key");
 }
 
 /* aria attributes and the message under a field that holds the error. */
@@ -261,12 +264,23 @@ put_hidden(struct html *h, const struct issue_input *in)
 	    in->reason != NULL ? in->reason : "");
 }
 
+/*
+ * The confirmation carries an idempotency key made when it is shown: a
+ * second click on "Confirmer", or the form sent again after a lost
+ * answer, finds the booklet the first one issued instead of issuing
+ * another (or being refused by the limit per person).
+ */
 static enum MHD_Result
 show_confirmation(struct http_request *req, const struct store_programme *p,
     const struct issue_input *in)
 {
 	char value[PN_MONEY_TEXT_MAX], total[PN_MONEY_TEXT_MAX];
+	unsigned char raw[16];
+	char key[sizeof(raw) * 2 + 1];
 	struct html h;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(key, sizeof(key), raw, sizeof(raw));
 
 	pn_money_format(p->face_value, value);
 	pn_money_format(p->face_value * p->per_booklet, total);
@@ -289,6 +303,8 @@ show_confirmation(struct http_request *req, const struct store_programme *p,
 	html_put(&h, "</dl><form method=\"post\" action=\"/carnets/nouveau\">");
 	ui_csrf_field(&h, req);
 	put_hidden(&h, in);
+	html_put(&h, "<input type=\"hidden\" name=\"idempotency_key\" "
+	    "value=\"%s\">", key);
 	html_put(&h, "<button type=\"submit\" name=\"action\" "
 	    "value=\"confirmer\">Confirmer et créer le carnet</button>"
 	    "<button type=\"submit\" name=\"action\" value=\"modifier\" "
