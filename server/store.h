@@ -37,6 +37,17 @@ struct store *store_open(const char *path, unsigned busy_timeout_ms,
 /* Finalize the statements and close. NULL is accepted. */
 void store_close(struct store *s);
 
+/*
+ * At shutdown, once no request runs: close the group-commit connections
+ * (store_sqlite_group.c), then copy every page of the WAL into the
+ * database and truncate the WAL to zero bytes, on a connection of its own
+ * that it closes, so that the database file alone holds every committed
+ * transaction. Returns 0, or -1 with err (the data stays safe in the WAL,
+ * which SQLite replays at the next open).
+ */
+int store_shutdown(const char *path, unsigned busy_timeout_ms,
+    struct pn_error *err);
+
 /* The schema version (PRAGMA user_version) of the open database; -1 on error. */
 int store_schema_version(struct store *s);
 

@@ -935,6 +935,30 @@ store_close(struct store *s)
 }
 
 int
+store_shutdown(const char *path, unsigned busy_timeout_ms,
+    struct pn_error *err)
+{
+	struct store *s;
+	int rc, wal_frames = 0, copied = 0;
+
+	sq_group_close_all();
+	if ((s = store_open(path, busy_timeout_ms, err)) == NULL)
+		return -1;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    &wal_frames, &copied);
+	if (rc != SQLITE_OK) {
+		pn_error_set(err, PN_E_IO, "%s: checkpoint of the WAL at "
+		    "shutdown: %s (%d of %d frames copied)", path,
+		    sqlite3_errmsg(s->db), copied, wal_frames);
+		store_close(s);
+		return -1;
+	}
+	/* The last connection closed: SQLite deletes the empty WAL. */
+	store_close(s);
+	return 0;
+}
+
+int
 store_schema_version(struct store *s)
 {
 	int rc, version = -1;

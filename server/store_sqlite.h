@@ -268,6 +268,9 @@ typedef int (*sq_group_fn)(struct store *s, void *arg, bool *kept,
 int sq_group_run(struct store *s, sq_group_fn fn, void *arg,
     struct pn_error *err);
 
+/* Close the group-commit connections; no group may be running. */
+void sq_group_close_all(void);
+
 /* The training session of uid, inside the caller's transaction: 0, 1 none, -1. */
 int sq_training_by_uid(struct store *s, const uint8_t uid[16],
     struct store_training *out, struct pn_error *err);
