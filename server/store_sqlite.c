@@ -53,6 +53,10 @@ static const struct {
 	{ offsetof(struct store, commit), "COMMIT" },
 	{ offsetof(struct store, rollback), "ROLLBACK" },
 	{ offsetof(struct store, user_version), "PRAGMA user_version" },
+	{ offsetof(struct store, health_probe),
+	  "INSERT INTO meta (key, value)"
+	  " VALUES ('health_probe', ?1 || ' ' || hex(zeroblob(?2)))"
+	  " ON CONFLICT (key) DO UPDATE SET value = excluded.value" },
 	{ offsetof(struct store, integrity), "PRAGMA integrity_check" },
 	{ offsetof(struct store, audit_last),
 	  "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1" },
@@ -499,8 +503,12 @@ static int
 db_error(sqlite3 *db, const char *path, int rc, const char *what,
     struct pn_error *err)
 {
-	return pn_error_set(err, code_of(rc), "%s: %s: %s", path, what,
+	char why[PN_ERROR_MESSAGE_MAX];
+
+	(void)snprintf(why, sizeof(why), "%s: %s: %s", path, what,
 	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	sq_health_failed(rc, why);
+	return pn_error_set(err, code_of(rc), "%s", why);
 }
 
 /* Make st ready for its next use: on every path, after every use. */
@@ -608,6 +616,7 @@ sq_begin(struct store *s, struct pn_error *err)
 		return -1;
 	}
 	s->holds_write_lock = true;
+	s->changes_at_begin = sqlite3_total_changes64(s->db);
 	return 0;
 }
 
@@ -617,6 +626,9 @@ sq_commit(struct store *s, struct pn_error *err)
 	/* On failure the lock stays held for the caller's sq_rollback(). */
 	if (stmt_run(s, s->commit, "COMMIT", err) != 0)
 		return -1;
+	/* Only a transaction that wrote vouches for the disk. */
+	if (sqlite3_total_changes64(s->db) != s->changes_at_begin)
+		sq_health_committed();
 	s->holds_write_lock = false;
 	pthread_mutex_unlock(&write_lock);
 	return 0;
