@@ -8,7 +8,17 @@
 #include "metrics.h"
 #include "worker.h"
 
-/* Healthy when this worker's database connection answers. */
+/*
+ * A write that committed this recently vouches for the database; after
+ * that, /healthz makes a small write of its own (docs/server.md,
+ * "Monitoring").
+ */
+#define HEALTH_WRITE_FRESH_S	30
+
+/*
+ * Healthy when this worker's database connection answers and the
+ * database can be written: a full disk or a read-only database is not ok.
+ */
 enum MHD_Result
 api_healthz(struct http_request *req)
 {
@@ -18,6 +28,9 @@ api_healthz(struct http_request *req)
 	if (s == NULL)
 		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
+	if (store_write_health(s, HEALTH_WRITE_FRESH_S, &err) != 0)
+		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "the "
+		    "database cannot be written: %s", err.message);
 	return http_reply_json(req, 200, json_pack("{s:s, s:i}", "status",
 	    "ok", "schema", store_schema_version(s)));
 }

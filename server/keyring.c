@@ -36,6 +36,50 @@ load_signing(struct keyring *k, const char *key_path, struct pn_error *err)
 }
 
 /*
+ * Check the signing key's certificate (k->cert, read from the ".cert" beside
+ * key_path) against the bundle k->trust, itself verified under its master
+ * key: the certificate must be signed by that master key, and the bundle
+ * must list this kid with a certificate identical to the file's. The file
+ * is not trusted on its own: an edited sign_until would let the server sign
+ * vouchers that terminals refuse. Returns 0, or -1 with err naming the
+ * certificate file and what is wrong.
+ */
+static int
+check_signing_cert(const struct keyring *k, const char *key_path,
+    const char *bundle_path, struct pn_error *err)
+{
+	uint8_t mine[PN_CERT_MAX_SIZE], listed[PN_CERT_MAX_SIZE];
+	const struct pn_cert *in_bundle;
+	char cert_path[CONFIG_PATH_MAX];
+	size_t n = strlen(key_path), mine_len, listed_len;
+
+	/* load_signing() checked the name ends in ".key" and fits. */
+	memcpy(cert_path, key_path, n - 4);
+	memcpy(cert_path + n - 4, ".cert", 6);
+	if (!pn_cert_verify(&k->cert, k->trust->master_pk))
+		return pn_error_set(err, PN_E_SIGNATURE, "%s: certificate of "
+		    "kid %u is not signed by the master key of the trust "
+		    "bundle %s (edited, or made by another master key); "
+		    "refusing to sign with it", cert_path, k->cert.kid,
+		    bundle_path);
+	if ((in_bundle = pn_trust_find(k->trust, k->signing->kid)) == NULL)
+		return pn_error_set(err, PN_E_UNTRUSTED, "%s: the bundle does "
+		    "not certify signing key %u: terminals would refuse its "
+		    "vouchers", bundle_path, k->signing->kid);
+	mine_len = pn_cert_encode(&k->cert, mine, sizeof(mine));
+	listed_len = pn_cert_encode(in_bundle, listed, sizeof(listed));
+	if (mine_len == 0 || mine_len != listed_len ||
+	    memcmp(mine, listed, mine_len) != 0)
+		return pn_error_set(err, PN_E_UNTRUSTED, "%s: certificate of "
+		    "kid %u differs from the one the trust bundle %s lists "
+		    "for this kid", cert_path, k->cert.kid, bundle_path);
+	if (pn_trust_is_revoked(k->trust, k->signing->kid))
+		return pn_error_set(err, PN_E_UNTRUSTED, "%s: the trust bundle "
+		    "revokes signing key %u", bundle_path, k->signing->kid);
+	return 0;
+}
+
+/*
  * The token of [metrics] token_file: its first line (at least 16
  * characters), kept as its BLAKE2b-256 hash.
  */
@@ -93,16 +137,16 @@ keyring_load(struct keyring *k, const struct config *cfg,
 			pn_trust_free(t);
 			goto fail;
 		}
-		if (k->signing != NULL && pn_trust_find(t, k->signing->kid) ==
-		    NULL) {
-			pn_error_set(err, PN_E_UNTRUSTED, "%s: the bundle does "
-			    "not certify signing key %u: terminals would "
-			    "refuse its vouchers", cfg->keys.trust_bundle,
-			    k->signing->kid);
-			pn_trust_free(t);
-			goto fail;
-		}
 		k->trust = t;
+		if (k->signing != NULL && check_signing_cert(k,
+		    cfg->keys.signing_key, cfg->keys.trust_bundle, err) != 0)
+			goto fail;
+	} else if (k->signing != NULL) {
+		pn_error_set(err, PN_E_UNTRUSTED, "%s: no [keys] trust_bundle "
+		    "is configured, so the certificate of this signing key "
+		    "cannot be checked against the master key",
+		    cfg->keys.signing_key);
+		goto fail;
 	}
 	if (cfg->keys.ref_secret[0] != '\0' && (k->ref_secret =
 	    pn_secret_file_read(cfg->keys.ref_secret, 32, err)) == NULL)

@@ -218,6 +218,15 @@ main(int argc, char **argv)
 	log_line(LOG_INFO, "msg=stopping signal=%s grace_s=%u",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM", GRACE_SECONDS);
 	http_stop(srv, GRACE_SECONDS);
+	/* No request runs now: the database file alone takes the WAL. */
+	if (store_shutdown(cfg.store.path, cfg.store.busy_timeout_ms,
+	    &perr) != 0) {
+		char quoted[600];
+
+		log_line(LOG_ERROR, "msg=%s", log_quote(perr.message, quoted,
+		    sizeof(quoted)));
+	} else
+		log_line(LOG_INFO, "msg=checkpointed");
 	keyring_free(&keys);
 	store_unlock_instance(lock_fd);
 	printf("passnumd: stopped\n");

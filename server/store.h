@@ -37,6 +37,29 @@ struct store *store_open(const char *path, unsigned busy_timeout_ms,
 /* Finalize the statements and close. NULL is accepted. */
 void store_close(struct store *s);
 
+/*
+ * At shutdown, once no request runs: close the group-commit connections
+ * (store_sqlite_group.c), then copy every page of the WAL into the
+ * database and truncate the WAL to zero bytes, on a connection of its own
+ * that it closes, so that the database file alone holds every committed
+ * transaction. Returns 0, or -1 with err (the data stays safe in the WAL,
+ * which SQLite replays at the next open).
+ */
+int store_shutdown(const char *path, unsigned busy_timeout_ms,
+    struct pn_error *err);
+
+/*
+ * Whether the database can be written, cheaply (store_sqlite_health.c):
+ * -1 at once, with err quoting it, when a storage failure (disk full, I/O
+ * error, read-only...) came within the last fresh_s seconds and no write
+ * committed since; 0 at once when a transaction wrote and committed
+ * within the last fresh_s seconds with no such failure after it;
+ * otherwise one 64 KiB write on s (the row 'health_probe' of meta) in a
+ * transaction of its own: 0 when it commits, else -1 with err.
+ */
+int store_write_health(struct store *s, unsigned fresh_s,
+    struct pn_error *err);
+
 /* The schema version (PRAGMA user_version) of the open database; -1 on error. */
 int store_schema_version(struct store *s);
 

@@ -53,6 +53,10 @@ static const struct {
 	{ offsetof(struct store, commit), "COMMIT" },
 	{ offsetof(struct store, rollback), "ROLLBACK" },
 	{ offsetof(struct store, user_version), "PRAGMA user_version" },
+	{ offsetof(struct store, health_probe),
+	  "INSERT INTO meta (key, value)"
+	  " VALUES ('health_probe', ?1 || ' ' || hex(zeroblob(?2)))"
+	  " ON CONFLICT (key) DO UPDATE SET value = excluded.value" },
 	{ offsetof(struct store, integrity), "PRAGMA integrity_check" },
 	{ offsetof(struct store, audit_last),
 	  "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1" },
@@ -505,8 +509,12 @@ static int
 db_error(sqlite3 *db, const char *path, int rc, const char *what,
     struct pn_error *err)
 {
-	return pn_error_set(err, code_of(rc), "%s: %s: %s", path, what,
+	char why[PN_ERROR_MESSAGE_MAX];
+
+	(void)snprintf(why, sizeof(why), "%s: %s: %s", path, what,
 	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	sq_health_failed(rc, why);
+	return pn_error_set(err, code_of(rc), "%s", why);
 }
 
 /* Make st ready for its next use: on every path, after every use. */
@@ -614,6 +622,7 @@ sq_begin(struct store *s, struct pn_error *err)
 		return -1;
 	}
 	s->holds_write_lock = true;
+	s->changes_at_begin = sqlite3_total_changes64(s->db);
 	return 0;
 }
 
@@ -623,6 +632,9 @@ sq_commit(struct store *s, struct pn_error *err)
 	/* On failure the lock stays held for the caller's sq_rollback(). */
 	if (stmt_run(s, s->commit, "COMMIT", err) != 0)
 		return -1;
+	/* Only a transaction that wrote vouches for the disk. */
+	if (sqlite3_total_changes64(s->db) != s->changes_at_begin)
+		sq_health_committed();
 	s->holds_write_lock = false;
 	pthread_mutex_unlock(&write_lock);
 	return 0;
@@ -938,6 +950,30 @@ store_close(struct store *s)
 	(void)sqlite3_close(s->db);
 	free(s->path);
 	free(s);
+}
+
+int
+store_shutdown(const char *path, unsigned busy_timeout_ms,
+    struct pn_error *err)
+{
+	struct store *s;
+	int rc, wal_frames = 0, copied = 0;
+
+	sq_group_close_all();
+	if ((s = store_open(path, busy_timeout_ms, err)) == NULL)
+		return -1;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    &wal_frames, &copied);
+	if (rc != SQLITE_OK) {
+		pn_error_set(err, PN_E_IO, "%s: checkpoint of the WAL at "
+		    "shutdown: %s (%d of %d frames copied)", path,
+		    sqlite3_errmsg(s->db), copied, wal_frames);
+		store_close(s);
+		return -1;
+	}
+	/* The last connection closed: SQLite deletes the empty WAL. */
+	store_close(s);
+	return 0;
 }
 
 int

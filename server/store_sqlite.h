@@ -17,6 +17,7 @@
 struct store {
 	sqlite3 *db;
 	bool holds_write_lock;		/* sq_begin() took the process's lock */
+	sqlite3_int64 changes_at_begin;	/* sqlite3_total_changes64() then */
 	char *path;			/* for error messages */
 	unsigned busy_timeout_ms;	/* as opened, for the group connection */
 	const char *audit_via;		/* store_audit_via(); NULL: none */
@@ -27,6 +28,8 @@ struct store {
 	sqlite3_stmt *rollback;
 	/* store_schema_version */
 	sqlite3_stmt *user_version;
+	/* store_write_health: the probe's write. */
+	sqlite3_stmt *health_probe;
 	/* store_integrity_check */
 	sqlite3_stmt *integrity;
 	/* store_audit_append: the row to chain to. */
@@ -269,6 +272,18 @@ typedef int (*sq_group_fn)(struct store *s, void *arg, bool *kept,
  */
 int sq_group_run(struct store *s, sq_group_fn fn, void *arg,
     struct pn_error *err);
+
+/*
+ * Remember the outcome of a write for store_write_health()
+ * (store_sqlite_health.c): a transaction committed (ok), or a call that
+ * failed with rc; only failures that say the database cannot be written
+ * or read (disk full, I/O error, read-only, corrupt...) count.
+ */
+void sq_health_committed(void);
+void sq_health_failed(int rc, const char *why);
+
+/* Close the group-commit connections; no group may be running. */
+void sq_group_close_all(void);
 
 /* The training session of uid, inside the caller's transaction: 0, 1 none, -1. */
 int sq_training_by_uid(struct store *s, const uint8_t uid[16],

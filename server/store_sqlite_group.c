@@ -194,3 +194,18 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 	pthread_cond_destroy(&job.wake);
 	return job.result;
 }
+
+void
+sq_group_close_all(void)
+{
+	struct group_queue *q;
+
+	pthread_mutex_lock(&queue_lock);
+	while ((q = queues) != NULL) {
+		queues = q->next;
+		store_close(q->conn);
+		free(q->path);
+		free(q);
+	}
+	pthread_mutex_unlock(&queue_lock);
+}

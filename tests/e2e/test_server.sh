@@ -114,7 +114,51 @@ printf '\n[keys]\nsigning_key = keys/signing-00001.key\n' >>"$OUT/keyed.ini"
 expect 1 "accessible to others" "a signing key readable by others is refused" -- \
     "$PASSNUMD" --config "$OUT/keyed.ini"
 chmod 600 "$OUT/keys/signing-00001.key"
-check "with mode 0600 the server starts" start "$OUT/keyed.ini"
+expect 1 "no [keys] trust_bundle" "a signing key without a trust bundle to check its certificate against is refused" -- \
+    "$PASSNUMD" --config "$OUT/keyed.ini"
+"$ADMIN" bundle --master "$OUT/keys/master" --certs "$OUT/keys" --seq 1 \
+    --out "$OUT/keys/trust.bundle" --at 2026-06-01 >/dev/null 2>&1
+printf 'trust_bundle = keys/trust.bundle\n' >>"$OUT/keyed.ini"
+check "with mode 0600 and its bundle the server starts" start "$OUT/keyed.ini"
+stop
+
+# The certificate beside the key is checked against the bundle's master key.
+CERT="$OUT/keys/signing-00001.cert"
+cp "$CERT" "$OUT/good.cert"
+cp "$OUT/keys/signing-00001.key" "$OUT/good.key"
+# sign_until is 8 bytes (big-endian) at offset 8+2+32+8 = 50: flip a bit of
+# its second lowest byte, 256 seconds, so the dates stay in order.
+b=$(od -An -tu1 -j56 -N1 "$CERT" | tr -d ' ')
+printf "\\$(printf %03o $((b ^ 1)))" |
+    dd of="$CERT" bs=1 seek=56 conv=notrunc 2>/dev/null
+check "the edited certificate differs from the signed one" \
+    sh -c "! cmp -s '$CERT' '$OUT/good.cert'"
+expect 1 "signing-00001.cert: certificate of kid 1 is not signed by the master key" \
+    "an edited sign_until is refused, naming the certificate" -- \
+    "$PASSNUMD" --config "$OUT/keyed.ini"
+# A certificate of another key, renamed to kid 1's file.
+"$ADMIN" keygen signing --master "$OUT/keys/master" --kid 2 \
+    --valid-from 2026-01-01 --sign-until 2027-01-01 --verify-until 2027-03-01 \
+    --out "$OUT/other" >/dev/null
+cp "$OUT/other/signing-00002.cert" "$CERT"
+expect 1 "signing-00001.cert: certificate of kid 2 does not match the signing key" \
+    "the certificate of another key is refused" -- \
+    "$PASSNUMD" --config "$OUT/keyed.ini"
+# The same key certified by another master key.
+"$ADMIN" keygen master --out "$OUT/master2" >/dev/null
+mkdir -p "$OUT/req"
+"$ADMIN" keygen signing --master "$OUT/master2" --kid 1 \
+    --valid-from 2026-01-01 --sign-until 2027-01-01 --verify-until 2027-03-01 \
+    --out "$OUT/req" >/dev/null
+cp "$OUT/req/signing-00001.key" "$OUT/keys/signing-00001.key"
+cp "$OUT/req/signing-00001.cert" "$CERT"
+chmod 600 "$OUT/keys/signing-00001.key"
+expect 1 "not signed by the master key of the trust bundle" \
+    "a certificate signed by another master key is refused" -- \
+    "$PASSNUMD" --config "$OUT/keyed.ini"
+cp "$OUT/good.key" "$OUT/keys/signing-00001.key"
+cp "$OUT/good.cert" "$CERT"
+check "the untouched certificate and its key start" start "$OUT/keyed.ini"
 stop
 
 # HTTPS with the development CA of certs/.
