@@ -18,8 +18,13 @@
 
 #include <sodium.h>
 
+#include <jansson.h>
+
 #include "passnum/cert.h"
+#include "passnum/controlkey.h"
 #include "passnum/keys.h"
+#include "passnum/receipt.h"
+#include "passnum/redemption.h"
 #include "passnum/timefmt.h"
 #include "passnum/trust.h"
 #include "passnum/voucher.h"
@@ -453,5 +458,120 @@ release:
 			free(p.spare[i]);
 	free(p.spare);
 	free(p.work);
+	return rc;
+}
+
+/* --- Redemptions: the terminals' records and the server's answers -------- */
+
+/* The flag of redemption.flags marking a voucher typed by hand (schema 10). */
+#define REDEMPTION_TYPED 4
+
+struct redemption_pass {
+	const struct audit_keys *keys;
+	struct audit_redemption_report *out;
+};
+
+static const uint8_t *
+recorded_pk(const void *ctx, uint16_t kid)
+{
+	const struct audit_keys *k = ctx;
+
+	return k->by_kid[kid] != NULL ? k->by_kid[kid]->pk : NULL;
+}
+
+static void
+redemption_failure(struct audit_redemption_report *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+redemption_failure(struct audit_redemption_report *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->failed++;
+	if (out->n_shown == AUDIT_SHOWN)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(out->shown[out->n_shown].text,
+	    sizeof(out->shown[0].text), fmt, ap);
+	va_end(ap);
+	out->n_shown++;
+}
+
+/*
+ * The record the terminal signed, rebuilt from r: the voucher's text as
+ * the terminal sent it (the QR code's, or "PNK1:<serial>:<KEY>" when
+ * typed), verified under the terminal's enrolled key; then the receipt
+ * in the stored answer, verified under the recorded signing key it names
+ * and checked to be this redemption's.
+ */
+static int
+take_redemption(void *ctx, const struct store_redemption_record *r)
+{
+	struct redemption_pass *p = ctx;
+	struct pn_redemption rec;
+	struct pn_receipt rc;
+	struct pn_error err;
+	char key[PN_CONTROL_KEY_SIZE];
+	unsigned long long serial = (unsigned long long)r->voucher.v.serial;
+	json_t *answer, *receipt;
+
+	p->out->redemptions++;
+	if (!r->fits || !r->voucher.fits) {
+		redemption_failure(p->out, "redemption %lld of voucher %llu: a "
+		    "column does not fit the record (ids, key, signature, "
+		    "times or voucher out of range)", (long long)r->id, serial);
+		return 0;
+	}
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.id, r->redemption_id, sizeof(rec.id));
+	rec.terminal = (uint64_t)r->terminal;
+	memcpy(rec.session, r->session_uid, sizeof(rec.session));
+	rec.terminal_time = r->terminal_time;
+	rec.counter = (uint64_t)r->counter;
+	memcpy(rec.signature, r->record_signature, sizeof(rec.signature));
+	if (r->flags & REDEMPTION_TYPED) {
+		pn_control_key(r->voucher.v.signature, key);
+		pn_typed_voucher_format(r->voucher.v.serial, key, rec.voucher);
+	} else
+		pn_voucher_to_text(&r->voucher.v, rec.voucher);
+	if (!pn_redemption_verify(&rec, r->terminal_pk))
+		redemption_failure(p->out, "redemption %lld of voucher %llu: "
+		    "the terminal's signature does not verify (terminal %lld, "
+		    "%s)", (long long)r->id, serial, (long long)r->terminal,
+		    r->flags & REDEMPTION_TYPED ? "typed" : "scanned");
+
+	answer = json_loads(r->answer, 0, NULL);
+	receipt = json_object_get(answer, "receipt");
+	if (!json_is_string(receipt))
+		redemption_failure(p->out, "redemption %lld of voucher %llu: "
+		    "the stored answer holds no receipt", (long long)r->id,
+		    serial);
+	else if (pn_receipt_check(json_string_value(receipt), recorded_pk,
+	    p->keys, &rc, &err) != 0)
+		redemption_failure(p->out, "redemption %lld of voucher %llu: "
+		    "the stored answer's receipt does not verify (%s)",
+		    (long long)r->id, serial, err.message);
+	else if (sodium_memcmp(rc.redemption_id, r->redemption_id, 16) != 0 ||
+	    rc.serial != r->voucher.v.serial)
+		redemption_failure(p->out, "redemption %lld of voucher %llu: "
+		    "the stored answer's receipt is another redemption's",
+		    (long long)r->id, serial);
+	json_decref(answer);
+	return 0;
+}
+
+int
+audit_redemptions(struct store *s, const struct audit_keys *k,
+    struct audit_redemption_report *out, struct pn_error *err)
+{
+	struct redemption_pass p = { .keys = k, .out = out };
+	double start = seconds_now();
+	int rc;
+
+	assert(s != NULL && k != NULL && out != NULL);
+	memset(out, 0, sizeof(*out));
+	rc = store_money_redemptions(s, take_redemption, &p, err);
+	out->seconds = seconds_now() - start;
 	return rc;
 }
