@@ -154,7 +154,7 @@ sig_pass_run(void *arg)
 	struct sig_pass *p = arg;
 
 	p->rc = audit_signatures(p->s, p->keys, 0, &p->report, &p->err);
-	p->red_rc = audit_redemptions(p->s, p->keys, &p->red, &p->red_err);
+	p->red_rc = audit_redemptions(p->s, p->keys, 0, &p->red, &p->red_err);
 	return NULL;
 }
 
@@ -205,14 +205,16 @@ redemptions_print(const struct sig_pass *p)
 	if (r->failed == 0) {
 		printf("ok   redemptions: %llu records verified under their "
 		    "terminal's key, each stored answer's receipt under its "
-		    "signing key (%.1f s)\n",
-		    (unsigned long long)r->redemptions, r->seconds);
+		    "signing key (%u threads, %.1f s)\n",
+		    (unsigned long long)r->redemptions, r->threads,
+		    r->seconds);
 		return 0;
 	}
 	printf("FAIL redemptions: %llu %s among %llu records and their "
-	    "stored answers (%.1f s):\n", (unsigned long long)r->failed,
+	    "stored answers (%u threads, %.1f s):\n",
+	    (unsigned long long)r->failed,
 	    r->failed == 1 ? "failure" : "failures",
-	    (unsigned long long)r->redemptions, r->seconds);
+	    (unsigned long long)r->redemptions, r->threads, r->seconds);
 	print_failures(r->shown, r->n_shown, r->failed);
 	return 1;
 }

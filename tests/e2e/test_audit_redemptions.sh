@@ -61,7 +61,7 @@ passnumd_stop
 expect 0 "audit: everything holds" "the untouched data passes" -- \
     "$ADMIN" audit --config "$CFG"
 check "its 5 records and answers verified (scanned, typed, conflicts)" grep -q \
-    "^ok   redemptions: 5 records verified under their terminal's key, each stored answer's receipt under its signing key" \
+    "^ok   redemptions: 5 records verified under their terminal's key, each stored answer's receipt under its signing key (" \
     "$OUT/stdout"
 
 # flip HEX: its first hex digit changed.
