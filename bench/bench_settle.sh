@@ -77,7 +77,7 @@ else
 	verdict="FAILED"
 	rc=1
 fi
-sig=$(sed -n 's/.*(\([0-9]*\) threads, \([0-9.]*\) s)$/\2 s on \1 threads/p' "$tmp/audit.out")
+sig=$(sed -n '/ signatures: /s/.*(\([0-9]*\) threads, \([0-9.]*\) s)$/\2 s on \1 threads/p' "$tmp/audit.out")
 ratio=$(calc "$secs / $base_all" 2)
 echo "  audit: $secs s, peak $peak_mb MB ($verdict); signatures $sig; ratio to the raw baseline on $cpus CPUs $ratio"
 if [ "$verdict" = FAILED ]; then

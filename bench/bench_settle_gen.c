@@ -41,6 +41,8 @@
 #include "passnum/cert.h"
 #include "passnum/keys.h"
 #include "passnum/passnum.h"
+#include "passnum/receipt.h"
+#include "passnum/redemption.h"
 #include "passnum/timefmt.h"
 #include "passnum/trust.h"
 #include "passnum/voucher.h"
@@ -200,6 +202,7 @@ struct gen {
 	struct pn_master_key *master;
 	struct pn_signing_key *key;
 	struct pn_cert cert;
+	uint8_t (*term_sk)[64];		/* terminal i's secret key: [i - 1] */
 	sqlite3 *db;
 	struct chain chain;
 	int64_t agency, programme, caseworker;
@@ -320,9 +323,12 @@ venues(struct gen *g)
 	    "CCBPFRPP", "SOGEFRPP", "PSSTFRPPNTE", "CEPAFRPP444" };
 	sqlite3_stmt *v, *t;
 	char siret[PN_SIRET_LEN + 1], iban[PN_IBAN_MAX + 1], name[64];
-	uint8_t pk[32];
+	uint8_t pk[32], seed[crypto_sign_SEEDBYTES];
 	int64_t from = g->issue_start - 365 * DAY_S;
 	unsigned i;
+
+	if ((g->term_sk = calloc(VENUES, sizeof(*g->term_sk))) == NULL)
+		bench_fatalx(PROG, "out of memory");
 
 	v = prepare(g, "INSERT INTO venue (id, name, siret, address, commune,"
 	    " iban, bic, contact, accredited_from, created_at)"
@@ -345,8 +351,9 @@ venues(struct gen *g)
 		sqlite3_bind_text(v, 8, "02 40 00 00 00", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(v, 9, from);
 		step(g, v, "inserting a venue");
-		/* A device key nobody holds: these terminals never sign. */
-		derive(pk, sizeof(pk), "terminal", i);
+		/* A device key from a derived seed: its records are signed. */
+		derive(seed, sizeof(seed), "terminal", i);
+		crypto_sign_seed_keypair(pk, g->term_sk[i - 1], seed);
 		sqlite3_bind_int64(t, 1, i);
 		sqlite3_bind_blob(t, 2, pk, 32, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(t, 3, from + DAY_S);
@@ -473,22 +480,31 @@ session_start(const struct gen *g, uint64_t j)
 static void
 redemptions(struct gen *g)
 {
-	sqlite3_stmt *se, *re, *de;
+	sqlite3_stmt *se, *re, *de, *vo;
 	uint64_t i, j;
 	int64_t venue, start = 0, at;
-	uint8_t uid[16], rid[16], zero[64];
+	uint8_t uid[16], rid[16];
 	char object[48], detail[160], actor[32];
-
-	memset(zero, 0, sizeof(zero));
+	char text[PN_RECEIPT_TEXT_MAX], answer[PN_RECEIPT_TEXT_MAX + 32];
+	struct pn_redemption rec;
+	struct pn_receipt rc;
+	struct pn_voucher v;
+	struct pn_error err;
 	se = prepare(g, "INSERT INTO training_session (id, uid, venue_id,"
 	    " terminal_id, theme, starts_at, duration_minutes, declared_at)"
 	    " VALUES (?1, ?2, ?3, ?3, 'démarches en ligne', ?4, 120, ?4)");
-	/* The record's signature: these terminals' keys are nobody's. */
+	/*
+	 * Each record signed by its terminal over the voucher's text, and
+	 * its answer a receipt signed by the signing key, as passnumd
+	 * stores them: passnum-admin audit verifies both.
+	 */
 	re = prepare(g, "INSERT INTO redemption (id, redemption_id, serial,"
 	    " session_id, terminal_id, venue_id, terminal_time, counter,"
 	    " record_signature, outcome, value, received_at, answer)"
 	    " VALUES (?1, ?2, ?1, ?3, ?4, ?4, ?5, ?1, ?6, 'accepted', ?7, ?8,"
-	    " '{\"bench\":true}')");
+	    " ?9)");
+	vo = prepare(g, "SELECT programme_id, kid, value, issued_at,"
+	    " expires_at, signature FROM voucher WHERE serial = ?1");
 	de = prepare(g, "INSERT INTO deny_event (serial, reason, at)"
 	    " VALUES (?1, 2, ?2)");
 	sql(g, "BEGIN");
@@ -517,9 +533,49 @@ redemptions(struct gen *g)
 		sqlite3_bind_int64(re, 3, (int64_t)j + 1);
 		sqlite3_bind_int64(re, 4, venue);
 		sqlite3_bind_int64(re, 5, at - 5);
-		sqlite3_bind_blob(re, 6, zero, 64, SQLITE_STATIC);
+		memset(&v, 0, sizeof(v));
+		v.format = PN_VOUCHER_FORMAT;
+		v.serial = i + 1;
+		sqlite3_bind_int64(vo, 1, (int64_t)i + 1);
+		if (sqlite3_step(vo) != SQLITE_ROW ||
+		    sqlite3_column_bytes(vo, 5) != 64)
+			bench_fatalx(PROG, "voucher %llu: not found",
+			    (unsigned long long)i + 1);
+		v.programme = (uint32_t)sqlite3_column_int64(vo, 0);
+		v.kid = (uint16_t)sqlite3_column_int64(vo, 1);
+		v.value_cents = (uint32_t)sqlite3_column_int64(vo, 2);
+		v.issued_at = (uint32_t)sqlite3_column_int64(vo, 3);
+		v.expires_at = (uint32_t)sqlite3_column_int64(vo, 4);
+		memcpy(v.signature, sqlite3_column_blob(vo, 5), 64);
+		sqlite3_reset(vo);
+		memset(&rec, 0, sizeof(rec));
+		memcpy(rec.id, rid, sizeof(rec.id));
+		rec.terminal = (uint64_t)venue;
+		memcpy(rec.session, uid, sizeof(rec.session));
+		rec.terminal_time = at - 5;
+		rec.counter = i + 1;
+		pn_voucher_to_text(&v, rec.voucher);
+		if (pn_redemption_sign(&rec, g->term_sk[venue - 1]) != 0)
+			bench_fatalx(PROG, "signing a record failed");
+		memset(&rc, 0, sizeof(rc));
+		memcpy(rc.redemption_id, rid, sizeof(rc.redemption_id));
+		rc.serial = i + 1;
+		rc.outcome = PN_RECEIPT_ACCEPTED;
+		rc.value_cents = FACE_VALUE;
+		rc.decided_at = at;
+		rc.venue = (uint64_t)venue;
+		memcpy(rc.winner_id, rid, sizeof(rc.winner_id));
+		rc.winner_venue = (uint64_t)venue;
+		rc.winner_at = at;
+		if (pn_receipt_sign(&rc, g->key, &err) != 0)
+			bench_fatalx(PROG, "receipt: %s", err.message);
+		pn_receipt_to_text(&rc, text);
+		(void)snprintf(answer, sizeof(answer), "{\"receipt\":\"%s\"}",
+		    text);
+		sqlite3_bind_blob(re, 6, rec.signature, 64, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(re, 7, FACE_VALUE);
 		sqlite3_bind_int64(re, 8, at);
+		sqlite3_bind_text(re, 9, answer, -1, SQLITE_TRANSIENT);
 		step(g, re, "inserting a redemption");
 		sqlite3_bind_int64(de, 1, (int64_t)i + 1);
 		sqlite3_bind_int64(de, 2, at);
@@ -542,6 +598,7 @@ redemptions(struct gen *g)
 	sqlite3_finalize(se);
 	sqlite3_finalize(re);
 	sqlite3_finalize(de);
+	sqlite3_finalize(vo);
 }
 
 /* The programme's commission and committed amount, the next serial. */
@@ -850,6 +907,9 @@ main(int argc, char **argv)
 	    (unsigned long long)((g.n_redeemed + PER_SESSION - 1) /
 	    PER_SESSION), VENUES, bench_now() - t_sign, bench_now() - t0);
 	pn_signing_key_free(g.key);
+	if (g.term_sk != NULL)
+		sodium_memzero(g.term_sk, VENUES * sizeof(*g.term_sk));
+	free(g.term_sk);
 	pn_master_key_free(g.master);
 	return 0;
 }

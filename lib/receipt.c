@@ -62,19 +62,18 @@ pn_receipt_to_text(const struct pn_receipt *r, char out[PN_RECEIPT_TEXT_MAX])
 	    sodium_base64_VARIANT_ORIGINAL);
 }
 
-int
-pn_receipt_from_text(const char *text, const struct pn_trust *trust,
-    struct pn_receipt *r, struct pn_error *err)
+/* Decode text into r, its bytes into doc (*len of them). 0, or -1. */
+static int
+decode(const char *text, struct pn_receipt *r,
+    uint8_t doc[PN_RECEIPT_MAX_SIZE], size_t *lenp, struct pn_error *err)
 {
-	uint8_t doc[PN_RECEIPT_MAX_SIZE];
 	const uint8_t *p;
-	const struct pn_cert *c;
 	struct pn_reader rd;
 	size_t len, name;
 
 	memset(r, 0, sizeof(*r));
-	if (sodium_base642bin(doc, sizeof(doc), text, strlen(text), NULL, &len,
-	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+	if (sodium_base642bin(doc, PN_RECEIPT_MAX_SIZE, text, strlen(text),
+	    NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		return pn_error_set(err, PN_E_FORMAT, "receipt: not Base64, or "
 		    "longer than %d bytes", PN_RECEIPT_MAX_SIZE);
 	pn_reader_init(&rd, doc, len);
@@ -107,6 +106,20 @@ pn_receipt_from_text(const char *text, const struct pn_trust *trust,
 	    r->outcome != PN_RECEIPT_CONFLICT)
 		return pn_error_set(err, PN_E_FORMAT, "receipt: unknown "
 		    "outcome %u", r->outcome);
+	*lenp = len;
+	return 0;
+}
+
+int
+pn_receipt_from_text(const char *text, const struct pn_trust *trust,
+    struct pn_receipt *r, struct pn_error *err)
+{
+	uint8_t doc[PN_RECEIPT_MAX_SIZE];
+	const struct pn_cert *c;
+	size_t len;
+
+	if (decode(text, r, doc, &len, err) != 0)
+		return -1;
 	if (pn_trust_is_revoked(trust, r->kid))
 		return pn_error_set(err, PN_E_UNTRUSTED, "receipt signed by "
 		    "revoked key %u", r->kid);
@@ -120,5 +133,26 @@ pn_receipt_from_text(const char *text, const struct pn_trust *trust,
 	    len - 64))
 		return pn_error_set(err, PN_E_SIGNATURE, "receipt: signature "
 		    "does not verify");
+	return 0;
+}
+
+int
+pn_receipt_check(const char *text,
+    const uint8_t *(*pk_of)(const void *ctx, uint16_t kid), const void *ctx,
+    struct pn_receipt *r, struct pn_error *err)
+{
+	uint8_t doc[PN_RECEIPT_MAX_SIZE];
+	const uint8_t *pk;
+	size_t len;
+
+	if (decode(text, r, doc, &len, err) != 0)
+		return -1;
+	if ((pk = pk_of(ctx, r->kid)) == NULL)
+		return pn_error_set(err, PN_E_UNTRUSTED, "receipt signed by "
+		    "key %u, which is not recorded", r->kid);
+	if (!pn_verify_tagged(r->signature, pk, PN_RECEIPT_TAG, doc,
+	    len - 64))
+		return pn_error_set(err, PN_E_SIGNATURE, "receipt: signature "
+		    "does not verify under key %u", r->kid);
 	return 0;
 }

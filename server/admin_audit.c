@@ -141,6 +141,9 @@ struct sig_pass {
 	struct audit_signature_report report;
 	struct pn_error err;
 	int rc;				/* of audit_signatures() */
+	struct audit_redemption_report red;
+	struct pn_error red_err;
+	int red_rc;			/* of audit_redemptions() */
 	pthread_t tid;
 	bool started;			/* tid runs the pass */
 };
@@ -151,6 +154,7 @@ sig_pass_run(void *arg)
 	struct sig_pass *p = arg;
 
 	p->rc = audit_signatures(p->s, p->keys, 0, &p->report, &p->err);
+	p->red_rc = audit_redemptions(p->s, p->keys, 0, &p->red, &p->red_err);
 	return NULL;
 }
 
@@ -160,6 +164,7 @@ sig_pass_start(struct sig_pass *p, const struct config *cfg,
     const char *master)
 {
 	p->rc = -1;
+	p->red_rc = -1;
 	p->master_rc = audit_master_key(master, cfg->keys.trust_bundle, &p->m,
 	    &p->master_err);
 	if ((p->s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
@@ -174,13 +179,52 @@ sig_pass_start(struct sig_pass *p, const struct config *cfg,
 		(void)sig_pass_run(p);	/* no thread: here, then */
 }
 
+/* The failures shown under a FAIL line, and how many more there are. */
+static void
+print_failures(const struct audit_failure *shown, size_t n, uint64_t failed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("     %s\n", shown[i].text);
+	if (failed > n)
+		printf("     ... and %llu more\n",
+		    (unsigned long long)(failed - n));
+}
+
+/* The redemptions' line: their records and answers. 1 on FAIL. */
+static int
+redemptions_print(const struct sig_pass *p)
+{
+	const struct audit_redemption_report *r = &p->red;
+
+	if (p->red_rc != 0) {
+		printf("FAIL redemptions: %s\n", p->red_err.message);
+		return 1;
+	}
+	if (r->failed == 0) {
+		printf("ok   redemptions: %llu records verified under their "
+		    "terminal's key, each stored answer's receipt under its "
+		    "signing key (%u threads, %.1f s)\n",
+		    (unsigned long long)r->redemptions, r->threads,
+		    r->seconds);
+		return 0;
+	}
+	printf("FAIL redemptions: %llu %s among %llu records and their "
+	    "stored answers (%u threads, %.1f s):\n",
+	    (unsigned long long)r->failed,
+	    r->failed == 1 ? "failure" : "failures",
+	    (unsigned long long)r->redemptions, r->threads, r->seconds);
+	print_failures(r->shown, r->n_shown, r->failed);
+	return 1;
+}
+
 /* Wait for the pass; print the keys' and the signatures' lines. 1 on FAIL. */
 static int
 sig_pass_finish(struct sig_pass *p)
 {
 	const struct audit_signature_report *r = &p->report;
 	int failed = 0;
-	size_t i;
 
 	if (p->started)
 		(void)pthread_join(p->tid, NULL);
@@ -211,6 +255,7 @@ sig_pass_finish(struct sig_pass *p)
 	}
 	audit_keys_free(p->keys);
 	store_close(p->s);
+	failed |= redemptions_print(p);
 	if (p->rc != 0) {
 		printf("FAIL signatures: %s\n", p->err.message);
 		return 1;
@@ -226,11 +271,7 @@ sig_pass_finish(struct sig_pass *p)
 	    "their key or lie outside its certificate (%u threads, %.1f s):\n",
 	    (unsigned long long)r->failed, (unsigned long long)r->vouchers,
 	    r->threads, r->seconds);
-	for (i = 0; i < r->n_shown; i++)
-		printf("     %s\n", r->shown[i].text);
-	if (r->failed > r->n_shown)
-		printf("     ... and %llu more\n",
-		    (unsigned long long)(r->failed - r->n_shown));
+	print_failures(r->shown, r->n_shown, r->failed);
 	return 1;
 }
 

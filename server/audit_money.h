@@ -80,4 +80,27 @@ int audit_signatures(struct store *s, const struct audit_keys *k,
     unsigned threads, struct audit_signature_report *out,
     struct pn_error *err);
 
+/* The redemptions' pass: its failures in id order, the first AUDIT_SHOWN. */
+struct audit_redemption_report {
+	uint64_t redemptions;		/* read */
+	uint64_t failed;		/* failures (a row may fail twice) */
+	unsigned threads;		/* workers that verified */
+	double seconds;
+	size_t n_shown;
+	struct audit_failure shown[AUDIT_SHOWN];	/* by 2 x id */
+};
+
+/*
+ * Rebuild each redemption's signed record from its row (the voucher's
+ * text from the voucher row: its QR text, or PNK1:<serial>:<KEY> when
+ * flags mark it typed; the session's uid; the terminal's number) and
+ * verify it under the terminal's enrolled key; decode the receipt of its
+ * stored answer and verify it under the recorded key of its kid. Read in
+ * id order by one thread, verified by threads workers (0: one per online
+ * CPU) as audit_signatures() does. 0 with *out filled, or -1 with err.
+ */
+int audit_redemptions(struct store *s, const struct audit_keys *k,
+    unsigned threads, struct audit_redemption_report *out,
+    struct pn_error *err);
+
 #endif

@@ -1375,6 +1375,34 @@ int store_money_vouchers(struct store *s,
     int (*fn)(void *ctx, const struct store_voucher_record *r), void *ctx,
     struct pn_error *err);
 
+/*
+ * A redemption as the audit re-verifies it: the fields of the record the
+ * terminal signed, the terminal's enrolled key, the voucher it names (to
+ * rebuild the text the terminal sent) and the server's stored answer.
+ */
+struct store_redemption_record {
+	int64_t id;			/* redemption.id */
+	uint8_t redemption_id[16];
+	int64_t terminal;
+	uint8_t terminal_pk[32];
+	uint8_t session_uid[16];
+	int64_t terminal_time;
+	int64_t counter;
+	uint8_t record_signature[64];
+	int64_t flags;			/* & 4: the voucher was typed */
+	struct store_voucher_record voucher;
+	const char *answer;		/* JSON, valid during the call */
+	bool fits;			/* false: a column out of its range */
+};
+
+/*
+ * Every redemption in id order, joined to its terminal, session and
+ * voucher, through fn (non-zero stops). 0 or -1.
+ */
+int store_money_redemptions(struct store *s,
+    int (*fn)(void *ctx, const struct store_redemption_record *r), void *ctx,
+    struct pn_error *err);
+
 /* A signing key as recorded: its public key and certificate, undecoded. */
 struct store_key_record {
 	int64_t kid;

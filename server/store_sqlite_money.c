@@ -869,6 +869,79 @@ store_money_vouchers(struct store *s,
 	return 0;
 }
 
+/* Column col is a blob of exactly n bytes: copied to out. */
+static bool
+blob_of(sqlite3_stmt *st, int col, void *out, size_t n)
+{
+	const void *b = sqlite3_column_blob(st, col);
+
+	if (b == NULL || (size_t)sqlite3_column_bytes(st, col) != n)
+		return false;
+	memcpy(out, b, n);
+	return true;
+}
+
+int
+store_money_redemptions(struct store *s,
+    int (*fn)(void *ctx, const struct store_redemption_record *r), void *ctx,
+    struct pn_error *err)
+{
+	struct store_redemption_record r;
+	struct pn_voucher *v;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	assert(s != NULL);
+	if (prepare(s, "SELECT r.id, r.redemption_id, r.terminal_id,"
+	    " t.public_key, ts.uid, r.terminal_time, r.counter,"
+	    " r.record_signature, r.flags, r.answer, v.serial, v.programme_id,"
+	    " v.kid, v.value, v.issued_at, v.expires_at, v.signature"
+	    " FROM redemption r JOIN terminal t ON t.id = r.terminal_id"
+	    " JOIN training_session ts ON ts.id = r.session_id"
+	    " JOIN voucher v ON v.serial = r.serial ORDER BY r.id", &st,
+	    err) != 0)
+		return -1;
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.terminal = sqlite3_column_int64(st, 2);
+		r.terminal_time = sqlite3_column_int64(st, 5);
+		r.counter = sqlite3_column_int64(st, 6);
+		r.flags = sqlite3_column_int64(st, 8);
+		r.answer = (const char *)sqlite3_column_text(st, 9);
+		v = &r.voucher.v;
+		v->format = PN_VOUCHER_FORMAT;
+		v->serial = (uint64_t)sqlite3_column_int64(st, 10);
+		v->programme = (uint32_t)sqlite3_column_int64(st, 11);
+		v->kid = (uint16_t)sqlite3_column_int64(st, 12);
+		v->value_cents = (uint32_t)sqlite3_column_int64(st, 13);
+		v->issued_at = (uint32_t)sqlite3_column_int64(st, 14);
+		v->expires_at = (uint32_t)sqlite3_column_int64(st, 15);
+		r.voucher.fits = in_range(st, 10, 1, INT64_MAX) &&
+		    in_range(st, 11, 0, UINT32_MAX) &&
+		    in_range(st, 12, 1, UINT16_MAX) &&
+		    in_range(st, 13, 1, UINT32_MAX) &&
+		    in_range(st, 14, 0, UINT32_MAX) &&
+		    in_range(st, 15, 0, UINT32_MAX) &&
+		    blob_of(st, 16, v->signature, PN_SIGNATURE_SIZE);
+		r.fits = blob_of(st, 1, r.redemption_id, 16) &&
+		    blob_of(st, 3, r.terminal_pk, 32) &&
+		    blob_of(st, 4, r.session_uid, 16) &&
+		    blob_of(st, 7, r.record_signature, 64) &&
+		    in_range(st, 2, 1, INT64_MAX) &&
+		    in_range(st, 5, 0, INT64_MAX) &&
+		    in_range(st, 6, 0, INT64_MAX) && r.answer != NULL;
+		stop = fn(ctx, &r);
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		sq_error(s, rc, "reading the redemptions", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int
 store_money_keys(struct store *s,
     int (*fn)(void *ctx, const struct store_key_record *k), void *ctx,

@@ -118,6 +118,7 @@ term_enrol(int argc, char **argv)
 	struct http_reply rep;
 	struct pn_error err;
 	struct term t;
+	struct journal *jl;
 	struct stat sb;
 	uint8_t pk[32], *sk;
 	json_t *j;
@@ -237,6 +238,15 @@ term_enrol(int argc, char **argv)
 		    "clock is %lld s away from the server's; set it right, or "
 		    "requests will be refused\n", (long long)skew);
 	cfg.enrolled_at = (int64_t)time(NULL);
+	/*
+	 * The journal is made here and only here, before the config that
+	 * marks the terminal enrolled: from then on, every command refuses
+	 * a missing or empty journal rather than making it again.
+	 */
+	if (term_path(path, sizeof(path), dir, TERM_JOURNAL_FILE, &err) != 0 ||
+	    (jl = journal_open(path, true, &err)) == NULL)
+		return setup_error(&err);
+	journal_close(jl);
 	if (term_path(path, sizeof(path), dir, TERM_CONFIG_FILE, &err) != 0 ||
 	    term_config_save(path, &cfg, &err) != 0)
 		return setup_error(&err);

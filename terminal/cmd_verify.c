@@ -48,6 +48,8 @@ verify_enrolled(const char *code, size_t len, const char *data, int64_t at)
 			return usage_error("--bundle FILE is required when no "
 			    "terminal is enrolled");
 		fprintf(stderr, "passnum-terminal verify: %s\n", err.message);
+		if (rc == TERM_EXIT_JOURNAL_LOST)
+			return rc;
 		printf("ERREUR — clés du terminal inutilisables : vérification "
 		    "impossible\n");
 		return TERM_EXIT_SETUP;

@@ -35,11 +35,27 @@ term_open(struct term *t, const char *data_opt, struct pn_error *err)
 		    "(run passnum-terminal enrol first)", t->dir);
 		return TERM_EXIT_NOT_ENROLLED;
 	}
-	if (term_config_load(path, &t->cfg, err) != 0 ||
+	/*
+	 * The journal is made at enrolment only. Enrolled, a missing or
+	 * empty one means records may be lost: made again silently, sync
+	 * would report nothing to send and the loss would go unseen.
+	 */
+	if (term_path(path, sizeof(path), t->dir, TERM_JOURNAL_FILE, err) != 0)
+		return TERM_EXIT_SETUP;
+	switch (journal_lost(path, err)) {
+	case 0:
+		break;
+	case 1:
+		term_journal_lost_error(path, err);
+		return TERM_EXIT_JOURNAL_LOST;
+	default:
+		return TERM_EXIT_SETUP;
+	}
+	if ((t->journal = journal_open(path, false, err)) == NULL ||
+	    term_path(path, sizeof(path), t->dir, TERM_CONFIG_FILE, err) != 0 ||
+	    term_config_load(path, &t->cfg, err) != 0 ||
 	    term_path(path, sizeof(path), t->dir, TERM_KEY_FILE, err) != 0 ||
-	    (t->sk = term_devkey_load(path, t->pk, err)) == NULL ||
-	    term_path(path, sizeof(path), t->dir, TERM_JOURNAL_FILE, err) != 0 ||
-	    (t->journal = journal_open(path, true, err)) == NULL)
+	    (t->sk = term_devkey_load(path, t->pk, err)) == NULL)
 		goto fail;
 	ca[0] = '\0';
 	if (t->cfg.ca_file[0] != '\0' &&

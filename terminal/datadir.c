@@ -79,3 +79,14 @@ term_data_dir_create(const char *dir, struct pn_error *err)
 		    strerror(errno));
 	return 0;
 }
+
+int
+term_journal_lost_error(const char *path, struct pn_error *err)
+{
+	/* The path last: a long one is cut, the advice is not. */
+	return pn_error_set(err, PN_E_IO, "journal absent ou vide alors que "
+	    "ce poste est inscrit : des encaissements hors ligne ont pu être "
+	    "perdus ; ne réinscrivez pas le poste, restaurez le fichier "
+	    "journal depuis une sauvegarde (poste arrêté) ou prévenez le "
+	    "Département ; fichier : %s", path);
+}

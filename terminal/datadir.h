@@ -27,4 +27,12 @@ int term_path(char *buf, size_t len, const char *dir, const char *name,
 /* Create dir and its parents, the last one with mode 0700. */
 int term_data_dir_create(const char *dir, struct pn_error *err);
 
+/*
+ * Set err to the venue's message (in French) for an enrolled terminal
+ * whose journal at path is missing or empty: the cause, and the way
+ * back (restore the file, or call the Département; never enrol again).
+ * Returns -1.
+ */
+int term_journal_lost_error(const char *path, struct pn_error *err);
+
 #endif

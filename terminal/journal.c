@@ -6,9 +6,11 @@
  * ranges) before it is used, because the file is outside input: a disk
  * fault or a person with a text editor can put anything there.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -289,6 +291,43 @@ journal_open(const char *path, bool create, struct pn_error *err)
 fail:
 	journal_close(j);
 	return NULL;
+}
+
+int
+journal_lost(const char *path, struct pn_error *err)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc = -1;
+
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return 1;
+		return pn_error_set(err, PN_E_IO, "%s: %s", path,
+		    strerror(errno));
+	}
+	/* A WAL journal's data may sit in journal.sqlite-wal: SQLite asked. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		pn_error_set(err, PN_E_IO, "%s: %s", path, db != NULL ?
+		    sqlite3_errmsg(db) : "cannot open");
+		goto out;
+	}
+	(void)sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	(void)sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	(void)sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
+	    &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		pn_error_set(err, PN_E_IO, "%s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = sqlite3_column_int64(st, 0) == 0 ? 1 : 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
 }
 
 void

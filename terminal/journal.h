@@ -73,6 +73,16 @@ struct journal;
 struct journal *journal_open(const char *path, bool create,
     struct pn_error *err);
 
+/*
+ * Whether the journal at path is lost: 1 when the file is missing, or
+ * holds no schema at all (a zero-length file, or one SQLite sees as
+ * empty); 0 when it holds a schema (of any version: journal_open() judges
+ * that); -1 with err when it cannot be read. Nothing is created or
+ * written: an enrolled terminal's journal is made at enrolment only, and
+ * one that vanished must be restored, not silently made again.
+ */
+int journal_lost(const char *path, struct pn_error *err);
+
 /* Close; NULL is accepted. */
 void journal_close(struct journal *j);
 

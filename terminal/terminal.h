@@ -16,6 +16,7 @@
 #define TERM_EXIT_NOT_ENROLLED	6	/* no enrolled terminal in the data dir */
 #define TERM_EXIT_STALE		7	/* offline, and the deny list is too old */
 #define TERM_EXIT_SUSPENDED	8	/* the server suspended this terminal (4009) */
+#define TERM_EXIT_JOURNAL_LOST	9	/* enrolled, but the journal is missing or empty */
 
 /* Each takes the arguments after its own name (argv[0] is the name). */
 int term_verify(int argc, char **argv);

@@ -72,4 +72,14 @@ void pn_receipt_to_text(const struct pn_receipt *r,
 int pn_receipt_from_text(const char *text, const struct pn_trust *trust,
     struct pn_receipt *r, struct pn_error *err);
 
+/*
+ * Decode a receipt's Base64 text and verify its signature under the public
+ * key pk_of(ctx, kid) gives for the kid it names (NULL: no such key), with
+ * no trust bundle: passnum-admin audit checks stored answers against the
+ * keys the server recorded. 0, or -1 with err.
+ */
+int pn_receipt_check(const char *text,
+    const uint8_t *(*pk_of)(const void *ctx, uint16_t kid), const void *ctx,
+    struct pn_receipt *r, struct pn_error *err);
+
 #endif

@@ -107,6 +107,51 @@ call() {
 	    ${4:+--data-binary "$4"} "$URL$2")
 }
 
+# tcall KEY TERMINAL METHOD PATH BODYFILE: a request signed by a terminal
+# (its key made by pn-termsign keygen); status in $code, body in $OUT/body.
+tcall() {
+	"$BUILD/tools/pn-termsign" headers "$1" "$2" "$3" "$4" "$5" >"$OUT/h"
+	code=$(curl -s -o "$OUT/body" -w '%{http_code}' -X "$3" \
+	    -H @"$OUT/h" --data-binary @"$5" "$URL$4")
+}
+
+# api_enrol SIRET KEYFILE: a terminal of that venue enrolled through the
+# API with a new key kept in KEYFILE; its id in $TERM_ID.
+api_enrol() {
+	c=$("$ADMIN" terminal code --config "$CFG" --siret "$1" 2>/dev/null)
+	pk=$("$BUILD/tools/pn-termsign" keygen "$2")
+	curl -s -o "$OUT/body" --data-binary \
+	    "{\"code\":\"$c\",\"public_key\":\"$pk\",\"label\":\"poste\"}" \
+	    "$URL/api/v1/terminals/enrol"
+	TERM_ID=$(sed -n 's/^{"terminal":\([0-9]*\),.*/\1/p' "$OUT/body")
+}
+
+# api_session KEY TERMINAL UID: a session starting now, declared by it.
+api_session() {
+	printf '{"session":"%s","theme":"démarches en ligne","starts_at":%s,"duration_minutes":120}' \
+	    "$3" "$(date +%s)" >"$OUT/session.json"
+	tcall "$1" "$2" POST /api/v1/sessions "$OUT/session.json"
+}
+
+# tampered DESCRIPTION TEXT SQL: on a copy of the database changed by SQL,
+# the audit exits 1 and its output holds TEXT. The database is $DB, the
+# trust bundle $D/keys/trust.bundle; each copy in its own $OUT/tN.
+n_copy=0
+tampered() {
+	n_copy=$((n_copy + 1))
+	t="$OUT/t$n_copy"
+	mkdir -p "$t"
+	sqlite3 "$DB" ".backup '$t/passnum.db'"
+	printf '[store]\npath = passnum.db\n\n[keys]\ntrust_bundle = %s\n' \
+	    "$D/keys/trust.bundle" >"$t/passnumd.ini"
+	if ! sqlite3 "$t/passnum.db" "$3" >"$OUT/sql.err" 2>&1; then
+		not_ok "$1: the tampering itself failed"
+		sed 's/^/#   /' "$OUT/sql.err"
+		return
+	fi
+	expect 1 "$2" "$1" -- "$ADMIN" audit --config "$t/passnumd.ini"
+}
+
 # passnumd_stop: SIGTERM and wait; its exit status in $status.
 passnumd_stop() {
 	status=0

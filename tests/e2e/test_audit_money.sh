@@ -26,30 +26,6 @@ faketime_admin() {
 	    faketime "$@"
 }
 
-# tcall KEY TERMINAL METHOD PATH BODYFILE: a request signed by a terminal.
-tcall() {
-	"$SIGN" headers "$1" "$2" "$3" "$4" "$5" >"$OUT/h"
-	code=$(curl -s -o "$OUT/body" -w '%{http_code}' -X "$3" \
-	    -H @"$OUT/h" --data-binary @"$5" "$URL$4")
-}
-
-# enrol SIRET KEYFILE: a terminal of that venue; its id in $TERM_ID.
-enrol() {
-	c=$("$ADMIN" terminal code --config "$CFG" --siret "$1" 2>/dev/null)
-	pk=$("$SIGN" keygen "$2")
-	curl -s -o "$OUT/body" --data-binary \
-	    "{\"code\":\"$c\",\"public_key\":\"$pk\",\"label\":\"poste\"}" \
-	    "$URL/api/v1/terminals/enrol"
-	TERM_ID=$(sed -n 's/^{"terminal":\([0-9]*\),.*/\1/p' "$OUT/body")
-}
-
-# session KEY TERMINAL UID: a session starting now.
-session() {
-	printf '{"session":"%s","theme":"démarches en ligne","starts_at":%s,"duration_minutes":120}' \
-	    "$3" "$(date +%s)" >"$OUT/session.json"
-	tcall "$1" "$2" POST /api/v1/sessions "$OUT/session.json"
-}
-
 # redeem KEY TERMINAL SESSION SERIAL: redeem that voucher online.
 redeem() {
 	v=$(awk -F'\t' -v s="$4" '$1 == s { print $2 }' "$OUT/codes")
@@ -78,11 +54,11 @@ check "passnumd starts" passnumd_start "$CFG"
 : >"$OUT/codes"
 for ref in M-1 M-2 M-3 M-4; do issue "$ref"; done
 check "four booklets: vouchers 1 to 40" test "$(wc -l <"$OUT/codes")" = 40
-enrol $SIRET_A "$OUT/ta.key"; TA=$TERM_ID
-enrol $SIRET_B "$OUT/tb.key"; TB=$TERM_ID
+api_enrol $SIRET_A "$OUT/ta.key"; TA=$TERM_ID
+api_enrol $SIRET_B "$OUT/tb.key"; TB=$TERM_ID
 SA=$(hex16) SB=$(hex16)
-session "$OUT/ta.key" "$TA" "$SA"
-session "$OUT/tb.key" "$TB" "$SB"
+api_session "$OUT/ta.key" "$TA" "$SA"
+api_session "$OUT/tb.key" "$TB" "$SB"
 ok_redeemed=0
 for serial in 1 2 3 4 5 6 7; do
 	redeem "$OUT/ta.key" "$TA" "$SA" $serial
@@ -214,23 +190,6 @@ expect 1 "key 1: its certificate is not signed by the master key" \
 expect 2 "usage" "audit without --config: usage error" -- "$ADMIN" audit
 
 # --- Tampering, each on a fresh copy ---------------------------------------------
-# tampered DESCRIPTION TEXT SQL: on a copy of the database changed by SQL,
-# the audit exits 1 and its output holds TEXT.
-n_copy=0
-tampered() {
-	n_copy=$((n_copy + 1))
-	t="$OUT/t$n_copy"
-	mkdir -p "$t"
-	sqlite3 "$DB" ".backup '$t/passnum.db'"
-	printf '[store]\npath = passnum.db\n\n[keys]\ntrust_bundle = %s\n' \
-	    "$D/keys/trust.bundle" >"$t/passnumd.ini"
-	if ! sqlite3 "$t/passnum.db" "$3" >"$OUT/sql.err" 2>&1; then
-		not_ok "$1: the tampering itself failed"
-		sed 's/^/#   /' "$OUT/sql.err"
-		return
-	fi
-	expect 1 "$2" "$1" -- "$ADMIN" audit --config "$t/passnumd.ini"
-}
 
 tampered "(a) a voucher's value changed: its signature no longer verifies" \
     "voucher 41: signature does not verify under key 1" \

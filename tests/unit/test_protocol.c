@@ -303,6 +303,53 @@ test_receipt(void **state)
 	assert_non_null(strstr(err.message, "outside the validity"));
 }
 
+/* The audit's key lookup: the one recorded key, by its kid. */
+static const uint8_t *
+one_key(const void *ctx, uint16_t kid)
+{
+	const struct pn_signing_key *key = ctx;
+
+	return kid == key->kid ? key->pk : NULL;
+}
+
+/*
+ * pn_receipt_check(): verified under the recorded key of its kid, with
+ * no trust bundle; any byte changed, or a kid not recorded, refused.
+ */
+static void
+test_receipt_check(void **state)
+{
+	struct keys *k = *state;
+	struct pn_receipt r = receipt(), back;
+	char text[PN_RECEIPT_TEXT_MAX], bad[PN_RECEIPT_TEXT_MAX];
+	unsigned char raw[PN_RECEIPT_MAX_SIZE];
+	struct pn_error err;
+	size_t len, i;
+
+	assert_int_equal(pn_receipt_sign(&r, k->key, &err), 0);
+	pn_receipt_to_text(&r, text);
+	assert_int_equal(pn_receipt_check(text, one_key, k->key, &back, &err),
+	    0);
+	assert_memory_equal(&r, &back, sizeof(r));
+	assert_int_equal(sodium_base642bin(raw, sizeof(raw), text,
+	    strlen(text), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	for (i = 0; i < len; i++) {
+		raw[i] ^= 0x01;
+		sodium_bin2base64(bad, sizeof(bad), raw, len,
+		    sodium_base64_VARIANT_ORIGINAL);
+		assert_int_equal(pn_receipt_check(bad, one_key, k->key, &back,
+		    &err), -1);
+		raw[i] ^= 0x01;
+	}
+	/* Under another key than the one it names. */
+	assert_int_equal(pn_receipt_check(text, one_key, k->other, &back,
+	    &err), -1);
+	if (k->other->kid == k->key->kid)
+		assert_non_null(strstr(err.message, "does not verify"));
+	else
+		assert_non_null(strstr(err.message, "not recorded"));
+}
+
 /*
  * The issuer's check without the signature: every other check of
  * pn_voucher_verify(), in the same order.
@@ -341,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_record_json_errors),
 		cmocka_unit_test(test_receipt),
+		cmocka_unit_test(test_receipt_check),
 		cmocka_unit_test(test_verify_issued),
 	};
 

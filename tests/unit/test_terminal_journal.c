@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -465,6 +466,32 @@ test_journal_version(void **state)
 	assert_null(journal_open(path, false, &err));
 }
 
+/* A missing or zero-length journal is lost; one with a schema is not. */
+static void
+test_journal_lost(void **state)
+{
+	char path[128];
+	struct pn_error err;
+	struct journal *j;
+	struct stat sb;
+	FILE *f;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/lost.sqlite", dir);
+	assert_int_equal(journal_lost(path, &err), 1);
+	assert_int_equal(stat(path, &sb), -1);
+	assert_non_null(f = fopen(path, "w"));
+	(void)fclose(f);
+	assert_int_equal(journal_lost(path, &err), 1);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_null(journal_open(path, false, &err));
+	assert_int_equal(journal_lost(path, &err), 1);
+	assert_non_null(j = journal_open(path, true, &err));
+	journal_close(j);
+	assert_int_equal(journal_lost(path, &err), 0);
+}
+
 /* Each way a person types a serial and its key, and what is read. */
 static void
 test_typed_entry(void **state)
@@ -654,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_journal_damaged_row),
 		cmocka_unit_test(test_journal_sessions),
 		cmocka_unit_test(test_journal_version),
+		cmocka_unit_test(test_journal_lost),
 		cmocka_unit_test(test_typed_entry),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_verdict_lines),
