@@ -47,6 +47,9 @@ enum MHD_Result api_logout(struct http_request *req);
 /* api_denylist.c */
 enum MHD_Result api_denylist(struct http_request *req);
 
+/* api_checkpoint.c */
+enum MHD_Result api_checkpoint(struct http_request *req);
+
 /* api_terminals.c */
 enum MHD_Result api_terminal_enrol(struct http_request *req);
 enum MHD_Result api_terminal_info(struct http_request *req);

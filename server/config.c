@@ -151,18 +151,22 @@ static const struct key_spec config_keys[] = {
 	{ "settlement", "debtor_bic", KIND_BIC, FIELD(settlement.debtor_bic),
 	    0, 0 },
 	{ "log", "level", KIND_NAME, FIELD(log.level), 0, 0 },
+	{ "checkpoint", "interval", KIND_UINT, FIELD(checkpoint.interval), 0,
+	    86400 },
+	{ "checkpoint", "copy", KIND_PATH_OR_NONE, FIELD(checkpoint.copy), 0,
+	    0 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
 	"server", "store", "keys", "session", "metrics", "redemption",
-	"settlement", "log"
+	"settlement", "log", "checkpoint"
 };
 
 #define SECTIONS_EXPECTED \
 	"[server], [store], [keys], [session], [metrics], [redemption], " \
-	"[settlement] or [log]"
+	"[settlement], [log] or [checkpoint]"
 
 static const struct {
 	const char *text;
@@ -923,6 +927,7 @@ config_defaults(struct config *c)
 	c->server.max_in_flight_per_ip = 32u << 20;
 	c->server.max_in_flight = 128u << 20;
 	(void)snprintf(c->log.level, sizeof(c->log.level), "info");
+	c->checkpoint.interval = 900;
 	(void)snprintf(c->store.path, sizeof(c->store.path), "%s",
 	    "passnum.db");
 	c->store.busy_timeout_ms = 5000;

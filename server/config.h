@@ -98,6 +98,12 @@ struct config_metrics {
 	char token_file[CONFIG_PATH_MAX];	/* a bearer token for it; empty: none */
 };
 
+/* Signed checkpoints of the store's state, kept outside the database. */
+struct config_checkpoint {
+	unsigned interval;		/* seconds between two; 0: at start and stop only; 900 */
+	char copy[CONFIG_PATH_MAX];	/* a second history file (another disk); empty: none */
+};
+
 struct config {
 	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
 	struct config_server server;
@@ -108,6 +114,7 @@ struct config {
 	struct config_redemption redemption;
 	struct config_settlement settlement;
 	struct config_log log;
+	struct config_checkpoint checkpoint;
 };
 
 /* Fill c with the defaults. */

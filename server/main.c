@@ -8,6 +8,7 @@
  * finish and stops.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,8 +19,11 @@
 
 #include <libxml/parser.h>
 
+#include "passnum/keys.h"
 #include "passnum/passnum.h"
+#include "passnum/timefmt.h"
 #include "booklet_pdf.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "http.h"
 #include "keyring.h"
@@ -94,6 +98,59 @@ data_dir_check(const char *db_path)
 	return 0;
 }
 
+/* The history of checkpoints beside the database (checkpoint.h). */
+static char history_path[4200];
+
+/* A checkpoint's public key: the server's own signing key, or the bundle's. */
+static const uint8_t *
+keyring_pk(const void *ctx, uint16_t kid)
+{
+	const struct keyring *k = ctx;
+	const struct pn_cert *c;
+
+	if (k->signing != NULL && k->signing->kid == kid)
+		return k->signing->pk;
+	if (k->trust != NULL && (c = pn_trust_find(k->trust, kid)) != NULL)
+		return c->pk;
+	return NULL;
+}
+
+/*
+ * Refuse a database that is missing, empty or new while the history holds
+ * checkpoints of the one that was: starting would serve an empty database
+ * (serials from 1 again, redemptions forgotten) as if nothing happened.
+ * when says what the database is ("missing"...). 0, or -1 after a message.
+ */
+static int
+database_lost(const char *db_path, const char *when)
+{
+	char line[PN_CHECKPOINT_TEXT_MAX + 64], at[PN_TIME_TEXT_MAX];
+	struct pn_checkpoint c;
+	struct pn_error err;
+	int rc;
+
+	if ((rc = checkpoint_file_last(history_path, line, sizeof(line),
+	    &err)) < 0) {
+		fprintf(stderr, "passnumd: %s\n", err.message);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	if (pn_checkpoint_parse(line, strlen(line), &c, &err) != 0)
+		memset(&c, 0, sizeof(c));
+	pn_time_format(c.at, at);
+	fprintf(stderr, "passnumd: %s is %s, but %s holds checkpoints of the "
+	    "database that was there (the last, number %" PRIu64 ", made %s): "
+	    "the database was lost. Refusing to start on it. Restore the "
+	    "latest backup (passnum-admin restore --config FILE --from "
+	    "BACKUP) and start again; docs/checkpoints.md says what to do "
+	    "next\n", db_path, when, history_path, c.seq, at);
+	log_line(LOG_ERROR, "msg=\"database lost: refusing to start\" "
+	    "database=%s state=%s last_checkpoint=%" PRIu64, db_path, when,
+	    c.seq);
+	return -1;
+}
+
 /*
  * Checks that stop start-up: the data directory's mode, the keys the
  * server will rely on (a signing key readable by others is refused), the
@@ -105,9 +162,14 @@ data_dir_check(const char *db_path)
 static int
 preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 {
+	char line[PN_CHECKPOINT_TEXT_MAX];
 	struct pn_error err;
 	struct store *s;
+	struct stat st;
+	uint64_t audit_rows;
+	int64_t bad_id;
 	bool added;
+	int rc;
 
 	if (data_dir_check(cfg->store.path) != 0)
 		return -1;
@@ -119,10 +181,40 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 		fprintf(stderr, "passnumd: %s\n", err.message);
 		return -1;
 	}
+	if (checkpoint_history_path(cfg->store.path, history_path,
+	    sizeof(history_path)) != 0) {
+		fprintf(stderr, "passnumd: %s: path too long\n",
+		    cfg->store.path);
+		return -1;
+	}
+	if (stat(cfg->store.path, &st) != 0) {
+		if (errno == ENOENT &&
+		    database_lost(cfg->store.path, "missing") != 0)
+			return -1;
+	} else if (st.st_size == 0 &&
+	    database_lost(cfg->store.path, "empty") != 0)
+		return -1;
 	/* Open once here so that migrations run before any request. */
 	if ((s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
 	    &err)) == NULL) {
 		fprintf(stderr, "passnumd: %s\n", err.message);
+		return -1;
+	}
+	/*
+	 * A database with neither checkpoints nor audit rows was made anew
+	 * (by a command run on a missing one). An old backup put back has
+	 * its audit rows: it starts, and the comparison below raises the
+	 * alarm for what it lacks.
+	 */
+	if ((rc = store_checkpoint_last(s, line, sizeof(line), &err)) == 1 &&
+	    (rc = store_audit_verify(s, &audit_rows, &bad_id, &err)) >= 0 &&
+	    audit_rows == 0 && database_lost(cfg->store.path, "a new, empty "
+	    "database") != 0)
+		rc = -2;
+	if (rc < 0) {
+		if (rc == -1)
+			fprintf(stderr, "passnumd: %s\n", err.message);
+		store_close(s);
 		return -1;
 	}
 	if (keys->signing != NULL && store_signing_key_register(s, &keys->cert,
@@ -134,9 +226,62 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	if (keys->signing != NULL && added)
 		printf("passnumd: signing key %u recorded in the database\n",
 		    keys->cert.kid);
+	if (checkpoint_at_start(s, keys->signing, history_path,
+	    cfg->checkpoint.copy, keyring_pk, keys, (int64_t)time(NULL),
+	    &err) != 0) {
+		fprintf(stderr, "passnumd: checkpoint: %s\n", err.message);
+		store_close(s);
+		return -1;
+	}
 	store_close(s);
 	warn_missing_fonts();
 	return 0;
+}
+
+/*
+ * Make a checkpoint if the state changed since the last, on a connection
+ * of its own; a failure is logged (the server goes on: the next one will
+ * chain to the last that was written).
+ */
+static void
+checkpoint_now(const struct config *cfg, const struct keyring *keys)
+{
+	struct pn_error err;
+	struct store *s;
+	char q[PN_ERROR_MESSAGE_MAX + 8];
+	bool made;
+
+	if (keys->signing == NULL)
+		return;
+	if ((s = store_open(cfg->store.path, cfg->store.busy_timeout_ms,
+	    &err)) == NULL || checkpoint_make(s, keys->signing, history_path,
+	    cfg->checkpoint.copy, (int64_t)time(NULL), false, &made, NULL,
+	    &err) != 0)
+		log_line(LOG_ERROR, "msg=\"checkpoint failed\" error=%s",
+		    log_quote(err.message, q, sizeof(q)));
+	store_close(s);
+}
+
+/*
+ * Wait for SIGTERM or SIGINT, making a checkpoint every [checkpoint]
+ * interval seconds meanwhile (0: none). The signal received.
+ */
+static int
+wait_for_stop(const sigset_t *stop, const struct config *cfg,
+    const struct keyring *keys)
+{
+	struct timespec every = { (time_t)cfg->checkpoint.interval, 0 };
+	int sig;
+
+	for (;;) {
+		if (cfg->checkpoint.interval == 0)
+			return sigwait(stop, &sig) == 0 ? sig : SIGTERM;
+		sig = sigtimedwait(stop, NULL, &every);
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		if (sig < 0 && errno == EAGAIN)
+			checkpoint_now(cfg, keys);
+	}
 }
 
 int
@@ -210,14 +355,15 @@ main(int argc, char **argv)
 	log_line(LOG_INFO, "msg=started version=%s port=%u threads=%u "
 	    "log_level=%s", PN_VERSION, (unsigned)http_port(srv),
 	    cfg.server.threads, cfg.log.level);
-	if (sigwait(&stop, &sig) != 0)
-		sig = SIGTERM;
+	sig = wait_for_stop(&stop, &cfg, &keys);
 	printf("passnumd: %s received, finishing requests in flight\n",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fflush(stdout);
 	log_line(LOG_INFO, "msg=stopping signal=%s grace_s=%u",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM", GRACE_SECONDS);
 	http_stop(srv, GRACE_SECONDS);
+	/* What the last requests changed is anchored before the end. */
+	checkpoint_now(&cfg, &keys);
 	/* No request runs now: the database file alone takes the WAL. */
 	if (store_shutdown(cfg.store.path, cfg.store.busy_timeout_ms,
 	    &perr) != 0) {

@@ -17,6 +17,7 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/metrics",			api_metrics,		0, 0 },
 	{ "GET",  "/api/v1/trust",		api_trust,		0, 0 },
 	{ "GET",  "/api/v1/denylist",		api_denylist,		0, 0 },
+	{ "GET",  "/api/v1/checkpoint",		api_checkpoint,		0, 0 },
 	{ "POST", "/api/v1/login",		api_login,		0, 0 },
 	{ "POST", "/api/v1/logout",		api_logout,	ANYONE_LOGGED_IN, 0 },
 	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF, 0 },

@@ -1417,4 +1417,94 @@ int store_money_keys(struct store *s,
     int (*fn)(void *ctx, const struct store_key_record *k), void *ctx,
     struct pn_error *err);
 
+/* --- Checkpoints and integrity alarms (store_sqlite_checkpoint.c) ------ */
+
+struct pn_checkpoint;
+
+/*
+ * The text of the last checkpoint the database holds, NUL-terminated:
+ * 0, 1 when it holds none, -1 with err.
+ */
+int store_checkpoint_last(struct store *s, char *text, size_t len,
+    struct pn_error *err);
+
+/*
+ * Begin a write transaction and fill c's state: the audit log's last row
+ * and its hash, the serial counter, and the accepted redemptions with
+ * their running hash, folded on from the database's last checkpoint.
+ * *changed is false when that state is the last checkpoint's. The caller
+ * sets seq, at and prev, signs, then calls store_checkpoint_commit() or
+ * store_checkpoint_abort(). 0, or -1 with err (nothing open).
+ */
+int store_checkpoint_begin(struct store *s, struct pn_checkpoint *c,
+    bool *changed, struct pn_error *err);
+/* Insert the signed checkpoint (its text) and commit. 0, or -1 (rolled back). */
+int store_checkpoint_commit(struct store *s, const struct pn_checkpoint *c,
+    const char *text, struct pn_error *err);
+void store_checkpoint_abort(struct store *s);
+
+/* What the database lacks, compared with one checkpoint (bits). */
+enum store_checkpoint_finding {
+	CPF_AUDIT_CUT = 1,		/* no audit row at audit_last */
+	CPF_AUDIT_CHANGED = 2,		/* that row's hash differs */
+	CPF_SERIAL_BEHIND = 4,		/* the serial counter went back */
+	CPF_REDEEMED_FEWER = 8,		/* fewer accepted redemptions */
+	CPF_REDEEMED_CHANGED = 16,	/* as many, but not the same */
+	CPF_NOT_IN_DB = 32,		/* the database never had it: younger */
+	CPF_DIFFERS_IN_DB = 64		/* the database has another of that seq */
+};
+
+/* One checkpoint to compare with the database, and what was found. */
+struct store_checkpoint_check {
+	const struct pn_checkpoint *c;	/* given */
+	const char *text;		/* given: its text */
+	unsigned findings;		/* enum store_checkpoint_finding bits */
+	int64_t db_audit_last;		/* the database's last audit row */
+	uint64_t db_next_serial;
+	uint64_t db_redeemed;		/* accepted, up to c->redeemed_last */
+};
+
+/*
+ * Compare the database with n checkpoints in one pass over its accepted
+ * redemptions, in a read transaction; v may be in any order. 0 (findings
+ * set, 0 when the database holds everything each one says), or -1.
+ */
+int store_checkpoint_verify(struct store *s, struct store_checkpoint_check *v,
+    size_t n, struct pn_error *err);
+
+#define STORE_ALARM_KIND_MAX	40
+#define STORE_ALARM_DETAIL_MAX	1024
+#define STORE_ALARM_NOTE_MAX	500
+
+/* Something the server noticed its database lost, or got back. */
+struct store_alarm {
+	int64_t id;
+	int64_t at;
+	char kind[STORE_ALARM_KIND_MAX + 1];	/* e.g. "checkpoint_gap" */
+	char detail[STORE_ALARM_DETAIL_MAX + 1];	/* in words */
+	int64_t acknowledged_at;		/* 0: open */
+	char acknowledged_by[64];			/* the actor */
+	char note[STORE_ALARM_NOTE_MAX + 1];
+};
+
+/*
+ * Record an alarm, with its audit row "integrity.alarm", inside the
+ * transaction a store function has open, else in its own. *id (NULL
+ * allowed) gets its id. 0, or -1 with err.
+ */
+int store_alarm_add(struct store *s, int64_t now, const char *kind,
+    const char *detail, int64_t *id, struct pn_error *err);
+
+/* Alarms, newest first (only the open ones with open_only), through fn. */
+int store_alarm_each(struct store *s, bool open_only, unsigned limit,
+    int (*fn)(void *ctx, const struct store_alarm *a), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Acknowledge an open alarm with a note (audit row "integrity.ack"). 0,
+ * 1 when there is no such open alarm, -1 with err.
+ */
+int store_alarm_ack(struct store *s, int64_t id, const char *note,
+    const char *actor, int64_t now, struct pn_error *err);
+
 #endif

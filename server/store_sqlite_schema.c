@@ -467,6 +467,31 @@ const char *const store_migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (user_id, key)"
 	") STRICT, WITHOUT ROWID;",
+
+	/*
+	 * 12 -> 13: checkpoint, the signed summaries of the store's state
+	 * that the server also writes outside the database
+	 * (docs/checkpoints.md), so that the next one continues the chain
+	 * and its running hash; integrity_alarm, what the server noticed
+	 * that its database lost or that was brought back (a database
+	 * younger than its checkpoints, a receipt resent by a terminal),
+	 * open until an administrator acknowledges it.
+	 */
+	"CREATE TABLE checkpoint ("
+	"  seq INTEGER PRIMARY KEY CHECK (seq > 0),"
+	"  at INTEGER NOT NULL,"
+	"  text TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE integrity_alarm ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 40),"
+	"  detail TEXT NOT NULL,"
+	"  acknowledged_at INTEGER,"
+	"  acknowledged_by TEXT,"
+	"  note TEXT"
+	") STRICT;"
+	"CREATE INDEX integrity_alarm_open ON integrity_alarm (acknowledged_at);",
 };
 
 const int store_migrations_count =
