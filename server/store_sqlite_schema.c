@@ -475,7 +475,8 @@ const char *const store_migrations[] = {
 	 * and its running hash; integrity_alarm, what the server noticed
 	 * that its database lost or that was brought back (a database
 	 * younger than its checkpoints, a receipt resent by a terminal),
-	 * open until an administrator acknowledges it.
+	 * open until an administrator acknowledges it; redemption_restored,
+	 * the redemptions put back from a terminal's receipt.
 	 */
 	"CREATE TABLE checkpoint ("
 	"  seq INTEGER PRIMARY KEY CHECK (seq > 0),"
@@ -491,7 +492,13 @@ const char *const store_migrations[] = {
 	"  acknowledged_by TEXT,"
 	"  note TEXT"
 	") STRICT;"
-	"CREATE INDEX integrity_alarm_open ON integrity_alarm (acknowledged_at);",
+	"CREATE INDEX integrity_alarm_open ON integrity_alarm (acknowledged_at);"
+	"CREATE TABLE redemption_restored ("
+	"  redemption_id INTEGER PRIMARY KEY REFERENCES redemption (id),"
+	"  alarm_id INTEGER NOT NULL REFERENCES integrity_alarm (id),"
+	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
+	"  restored_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 const int store_migrations_count =
