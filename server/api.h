@@ -63,4 +63,7 @@ enum MHD_Result api_training_list(struct http_request *req);
 enum MHD_Result api_redeem(struct http_request *req);
 enum MHD_Result api_redeem_batch(struct http_request *req);
 
+/* api_receipts.c */
+enum MHD_Result api_terminal_receipts(struct http_request *req);
+
 #endif

@@ -37,6 +37,8 @@ const struct http_route http_routes[] = {
 	{ "POST", "/api/v1/redemptions",	api_redeem,		0, SIGNED },
 	{ "POST", "/api/v1/redemptions/batch",	api_redeem_batch,	0,
 	  SIGNED | HTTP_LARGE_BODY },
+	{ "POST", "/api/v1/terminal/receipts",	api_terminal_receipts,	0,
+	  SIGNED | HTTP_LARGE_BODY },
 
 	/* The caseworker pages (French HTML). */
 	{ "GET",  "/",				ui_root,		0, PAGE },

@@ -1507,4 +1507,131 @@ int store_alarm_each(struct store *s, bool open_only, unsigned limit,
 int store_alarm_ack(struct store *s, int64_t id, const char *note,
     const char *actor, int64_t now, struct pn_error *err);
 
+/* --- Receipts resent by terminals (store_sqlite_restore.c) ------------- */
+
+/*
+ * A terminal resends, with each redemption the server accepted, the
+ * server's receipt for it, so that the server can say whether its
+ * database still holds it, and put it back when it does not (a damaged
+ * WAL, a restore from an older backup). The caller has verified each
+ * item before the store sees it: the record's signature under the
+ * terminal's enrolled key, naming that terminal; the receipt's under a
+ * key of the server, an accepted receipt naming the record's
+ * redemption_id, its voucher's serial and the terminal's venue. Only
+ * such a receipt can put a redemption back, for the terminal's own
+ * venue, and once: the second time it is known.
+ */
+enum store_receipt_status {
+	STORE_RECEIPT_KNOWN = 0,	/* the redemption is there, accepted */
+	STORE_RECEIPT_RESTORED,		/* it was lost, and is written back */
+	STORE_RECEIPT_CONFLICT,		/* lost, and another accepted
+					   redemption holds the voucher now */
+	STORE_RECEIPT_UNRESTORABLE,	/* lost, and the voucher cannot take
+					   it back (why) */
+	STORE_RECEIPT_ID_REUSED,	/* refused: its id is stored with
+					   another voucher or terminal */
+	STORE_RECEIPT_OTHER_SESSION,	/* refused: its session is another
+					   venue's */
+	STORE_RECEIPT_NO_SESSION	/* refused: its session is lost too,
+					   and the item gave none to make it
+					   again */
+};
+
+/* Why a lost redemption cannot be put back (STORE_RECEIPT_UNRESTORABLE). */
+enum store_unrestorable {
+	STORE_UNRESTORABLE_NO_VOUCHER = 1,	/* no voucher of its serial:
+						   issued in the lost part */
+	STORE_UNRESTORABLE_OTHER_VOUCHER,	/* another voucher (or value)
+						   under its serial */
+	STORE_UNRESTORABLE_CANCELLED,		/* cancelled since */
+	STORE_UNRESTORABLE_EXPIRED		/* marked expired since */
+};
+
+struct store_receipt {
+	/* In: the record, as signed by the terminal. */
+	const uint8_t *redemption_id;	/* 16 bytes */
+	const uint8_t *session_uid;	/* 16 bytes */
+	const uint8_t *record_signature;	/* 64 bytes */
+	int64_t terminal_time;
+	uint64_t counter;
+	uint64_t serial;
+	/*
+	 * The voucher the record names: a scanned one decoded (compared
+	 * byte for byte with the one issued under serial), or, typed by
+	 * hand, its control key (compared with that voucher's): one of the
+	 * two, the other NULL.
+	 */
+	const struct pn_voucher *voucher;
+	const char *key;		/* canonical, PN_CONTROL_KEY_SIZE */
+	/* In: the receipt. */
+	int64_t value;			/* cents */
+	int64_t decided_at;		/* when the server accepted it */
+	/* The record's session, to make again if it is lost; NULL: none. */
+	const struct store_training *session;
+	/* The answer stored with a redemption put back (JSON, its receipt). */
+	const char *answer;
+	bool refused;			/* refused before the store: skipped */
+	/* Out. */
+	int status;			/* enum store_receipt_status */
+	int why;			/* enum store_unrestorable, or 0 */
+	int64_t row_id;			/* the redemption row: known, restored */
+	int64_t alarm_id;		/* the alarm raised now, 0 when none */
+	bool session_made;		/* its session was made again */
+	char alarm[STORE_ALARM_DETAIL_MAX + 1];	/* the alarm's words, "" */
+};
+
+/* What an item found, for the words of its alarm. */
+struct store_receipt_event {
+	const struct store_terminal *t;	/* the terminal resending it */
+	const struct store_receipt *r;	/* status and why set */
+	char voucher_status[16];	/* the voucher's, before; "" none */
+	/* For a conflict: the accepted redemption holding the voucher. */
+	uint8_t winner_id[16];
+	int64_t winner_venue_id;
+	char winner_venue_name[256];
+	int64_t winner_terminal_id;
+	int64_t winner_at;		/* when it was accepted */
+};
+
+/*
+ * The words of an alarm (in French: it is read by the Département), into
+ * out: rendered inside the transaction, as an answer is, since only the
+ * store knows what it found. Same event, same words: the store raises a
+ * conflict or an unrestorable alarm once, however often the terminal
+ * resends the receipt.
+ */
+typedef void (*store_receipt_words_fn)(void *ctx,
+    const struct store_receipt_event *e, char *out, size_t len);
+
+/*
+ * Check n items resent by terminal t in one request, whose nonce is
+ * recorded first, in one transaction (a group commit). For each item not
+ * refused: a redemption stored under its id, accepted, of its serial and
+ * terminal, is STORE_RECEIPT_KNOWN. Otherwise it was lost, and:
+ * - no voucher of its serial, another voucher under it (the one issued
+ *   differs from the record's, or its value from the receipt's), or one
+ *   cancelled or marked expired since: STORE_RECEIPT_UNRESTORABLE and an
+ *   alarm "receipt_unrestorable";
+ * - another accepted redemption holds the voucher (redeemed again after
+ *   the loss): STORE_RECEIPT_CONFLICT and an alarm "receipt_conflict"
+ *   naming both; nothing is written, so that the voucher stays redeemed
+ *   once;
+ * - else it is put back: its session made again from the item when it
+ *   is lost too (audit row "session.restore"), the voucher moved from
+ *   "issued" to "redeemed" (one already "redeemed" or "settled" with no
+ *   accepted redemption stays as it is), the redemption written as
+ *   accepted with the receipt's value and decided_at as its received_at
+ *   and the item's answer, its serial on the deny list, an alarm
+ *   "receipt_restored", a row of redemption_restored and an audit row
+ *   "redeem.restore": STORE_RECEIPT_RESTORED.
+ * An alarm of the same kind and words raised before is not raised again
+ * (alarm_id 0, alarm still set). Returns 0 once durable, each item's
+ * status set; 1 when the nonce was used before (nothing done); -1 with
+ * err (nothing written).
+ */
+int store_receipts_check(struct store *s, const struct store_terminal *t,
+    const struct store_nonce *nonce, struct store_receipt *items, size_t n,
+    int64_t now, store_receipt_words_fn words, void *words_ctx,
+    struct pn_error *err);
+
 #endif
