@@ -22,6 +22,37 @@ age_text(int64_t s, char *buf, size_t len)
 		    (long long)(s / 3600), (long long)(s % 3600 / 60));
 }
 
+/*
+ * The receipts this terminal holds, and the server's latest checkpoint:
+ * "reçus : 20 encaissement(s) accepté(s), 15 à faire confirmer par le
+ * serveur ; son dernier point de contrôle : n° 12 du 07/12/2026 10:04".
+ */
+static void
+receipts_line(const struct term *t)
+{
+	struct journal_checkpoint c;
+	struct pn_error err;
+	int64_t accepted, unanchored;
+	char when[PN_TIME_TEXT_MAX];
+	int rc;
+
+	if (journal_anchor_counts(t->journal, &accepted, &unanchored,
+	    &err) != 0 ||
+	    (rc = journal_checkpoint_latest(t->journal, &c, &err)) < 0) {
+		printf("reçus : illisibles (%s)\n", err.message);
+		return;
+	}
+	printf("reçus : %lld encaissement(s) accepté(s), %lld à faire "
+	    "confirmer par le serveur", (long long)accepted,
+	    (long long)unanchored);
+	if (rc == 1) {
+		pn_time_format_paris(c.at, when);
+		printf(" ; son dernier point de contrôle : n° %llu du %s\n",
+		    (unsigned long long)c.seq, when);
+	} else
+		printf(" ; aucun point de contrôle du serveur reçu\n");
+}
+
 int
 term_status(int argc, char **argv)
 {
@@ -76,6 +107,7 @@ term_status(int argc, char **argv)
 	http_reply_free(&rep);
 	pending = journal_pending_count(t.journal, &err);
 	printf("enregistrements en attente : %lld\n", (long long)pending);
+	receipts_line(&t);
 	if (t.trust != NULL) {
 		age_text(now - t.trust->issued_at, age, sizeof(age));
 		printf("clés (trust bundle) : n° %llu, signées %s\n",

@@ -5,8 +5,13 @@
  * When the server cannot be reached, tries again up to N times (default
  * 3) after 1, 2, 4... seconds. When it says this terminal is suspended,
  * stops there and says so (TERM_EXIT_SUSPENDED): the records stay pending.
+ * Then the receipts the server has not confirmed go back to it
+ * (anchor.h): what it had lost and what it could not take back is said
+ * loudly, and a receipt in conflict or that cannot be put back makes the
+ * exit code TERM_EXIT_RECEIPTS.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,6 +19,40 @@
 #include "sync.h"
 #include "terminal.h"
 #include "verdict.h"
+
+/*
+ * What the receipts step found, in French. True when a receipt came back
+ * in conflict or cannot be put back: the Département must settle it.
+ */
+static bool
+say_receipts(const struct anchor_stats *r)
+{
+	if (r->server_lost)
+		printf("ATTENTION — %s : tous les reçus de ce poste lui sont "
+		    "renvoyés\n", r->lost);
+	if (r->sent > 0)
+		printf("reçus renvoyés au serveur : %zu, dont %zu confirmé(s)\n",
+		    r->sent, r->confirmed);
+	if (r->restored > 0)
+		printf("ATTENTION — %zu encaissement(s) perdus par le serveur "
+		    "ont été rétablis à partir des reçus de ce poste : le "
+		    "Département est prévenu\n", r->restored);
+	if (r->conflicts > 0)
+		printf("ATTENTION — %zu encaissement(s) perdus par le serveur "
+		    "n'ont pas été rétablis : le chèque a été encaissé de "
+		    "nouveau depuis ; le Département est prévenu\n",
+		    r->conflicts);
+	if (r->unrestorable > 0)
+		printf("ATTENTION — %zu encaissement(s) perdus par le serveur "
+		    "ne peuvent pas être rétablis (le chèque lui est inconnu, "
+		    "ou a changé depuis) : le Département est prévenu\n",
+		    r->unrestorable);
+	if (r->refused > 0)
+		printf("REÇUS REFUSÉS — %zu reçu(s) refusé(s) par le serveur "
+		    "(détail ci-dessus) : prévenez le Département\n",
+		    r->refused);
+	return r->conflicts > 0 || r->unrestorable > 0;
+}
 
 int
 term_sync(int argc, char **argv)
@@ -30,6 +69,7 @@ term_sync(int argc, char **argv)
 	enum sync_outcome out;
 	long retries = 3, i;
 	unsigned delay = 1;
+	bool lost;
 	char *end;
 	int c, rc;
 
@@ -73,6 +113,7 @@ term_sync(int argc, char **argv)
 	printf("%zu envoyé(s) : %zu accepté(s), %zu déjà utilisé(s) "
 	    "ailleurs, %zu refusé(s) ; %zu en attente\n", st.sent, st.accepted,
 	    st.conflicts, st.refused, st.pending);
+	lost = say_receipts(&st.receipts);
 	if (out == SYNC_SUSPENDED || (out == SYNC_UNREACHABLE &&
 	    t.suspended_at != 0)) {
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
@@ -84,9 +125,11 @@ term_sync(int argc, char **argv)
 	} else if (out == SYNC_FAILED) {
 		fprintf(stderr, "passnum-terminal sync: %s\n", err.message);
 		rc = TERM_EXIT_SERVER;
-	} else
-		rc = st.conflicts > 0 || st.refused > 0 ? TERM_EXIT_SERVER :
-		    TERM_EXIT_OK;
+	} else if (lost)
+		rc = TERM_EXIT_RECEIPTS;
+	else
+		rc = st.conflicts > 0 || st.refused > 0 ||
+		    st.receipts.refused > 0 ? TERM_EXIT_SERVER : TERM_EXIT_OK;
 	term_close(&t);
 	return rc;
 }

@@ -121,6 +121,30 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX record_one_per_serial ON record (serial)"
 	"  WHERE state <> 'refused';"
 	"CREATE INDEX record_pending ON record (counter) WHERE state = 'pending';",
+
+	/*
+	 * 2 -> 3: receipts anchored to the server's checkpoints (anchor.h).
+	 * confirmed_at is the server's time when it last confirmed that it
+	 * holds an accepted record (0: never); anchored, that a checkpoint
+	 * this terminal holds is dated after it, so that the record is in
+	 * it and need not be sent again. checkpoint holds the server's
+	 * signed checkpoints as received (the latest last), a few of them.
+	 * The records of a journal made before are neither: their receipts
+	 * are sent at the next sync.
+	 */
+	"ALTER TABLE record ADD COLUMN confirmed_at INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (confirmed_at >= 0);"
+	"ALTER TABLE record ADD COLUMN anchored INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (anchored IN (0, 1));"
+	"CREATE INDEX record_unanchored ON record (counter)"
+	"  WHERE state = 'accepted' AND anchored = 0;"
+	"CREATE TABLE checkpoint ("
+	"  n INTEGER PRIMARY KEY,"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  at INTEGER NOT NULL CHECK (at >= 0),"
+	"  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 511),"
+	"  received_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 #define RECORD_COLUMNS "counter, redemption_id, session, terminal, " \
@@ -996,4 +1020,256 @@ journal_meta_set(struct journal *j, const char *key, int64_t value,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(j, err, "write meta");
+}
+
+/* --- receipts and the server's checkpoints (schema 3, anchor.h) ----------- */
+
+/*
+ * Kept apart from the functions above: the record columns they read are
+ * RECORD_COLUMNS, which these do not change; confirmed_at and anchored are
+ * read and written here only.
+ */
+
+static int
+checkpoint_from_row(sqlite3_stmt *st, struct journal_checkpoint *c,
+    struct pn_error *err)
+{
+	int64_t seq;
+
+	memset(c, 0, sizeof(*c));
+	if (col_int(st, 0, 1, INT64_MAX, &c->n, err) != 0 ||
+	    col_int(st, 1, 1, INT64_MAX, &seq, err) != 0 ||
+	    col_int(st, 2, 0, INT64_MAX, &c->at, err) != 0 ||
+	    col_text(st, 3, c->text, sizeof(c->text), 1, err) != 0 ||
+	    col_int(st, 4, 0, INT64_MAX, &c->received_at, err) != 0) {
+		pn_error_prefix(err, "journal checkpoint");
+		return -1;
+	}
+	c->seq = (uint64_t)seq;
+	return 0;
+}
+
+int
+journal_checkpoint_latest(struct journal *j, struct journal_checkpoint *out,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "SELECT n, seq, at, text, received_at FROM checkpoint "
+	    "ORDER BY n DESC LIMIT 1", &st, err) != 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = checkpoint_from_row(st, out, err) == 0 ? 1 : -1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_error(j, err, "read checkpoint");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Run sql with one integer parameter; *changes (NULL: not asked) the rows changed. */
+static int
+exec_int(struct journal *j, const char *sql, int64_t a, int *changes,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, sql, &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(j, err, "write checkpoint");
+	if (changes != NULL)
+		*changes = sqlite3_changes(j->db);
+	return 0;
+}
+
+int
+journal_checkpoint_add(struct journal *j, const struct journal_checkpoint *c,
+    bool lost, struct pn_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (c->seq < 1 || c->seq > INT64_MAX || c->at < 0 ||
+	    c->text[0] == '\0' || strlen(c->text) >= sizeof(c->text))
+		return pn_error_set(err, PN_E_ARG, "checkpoint: bad fields");
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (prepare(j, "INSERT INTO checkpoint (seq, at, text, received_at) "
+	    "VALUES (?, ?, ?, ?)", &st, err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)c->seq);
+	sqlite3_bind_int64(st, 2, c->at);
+	sqlite3_bind_text(st, 3, c->text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(j, err, "write checkpoint");
+		goto fail;
+	}
+	/* The latest JOURNAL_CHECKPOINTS_KEPT only. */
+	if (exec_int(j, "DELETE FROM checkpoint WHERE n <= "
+	    "(SELECT max(n) FROM checkpoint) - ?", JOURNAL_CHECKPOINTS_KEPT,
+	    NULL, err) != 0)
+		goto fail;
+	/*
+	 * The server lost data: what it confirmed, and the checkpoints that
+	 * anchored it, may be gone with it. The checkpoints held stay, as
+	 * evidence; a record is anchored again only by one dated after its
+	 * next confirmation.
+	 */
+	if (lost && exec(j, "UPDATE record SET confirmed_at = 0, anchored = 0 "
+	    "WHERE confirmed_at <> 0 OR anchored <> 0", err) != 0)
+		goto fail;
+	if (exec(j, "COMMIT", err) != 0)
+		goto fail;
+	return 0;
+fail:
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+journal_accepted_each(struct journal *j, bool unanchored, uint64_t after,
+    size_t limit, journal_record_cb cb, void *arg, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(j, unanchored ?
+	    "SELECT " RECORD_COLUMNS " FROM record WHERE state = 'accepted' "
+	    "AND anchored = 0 AND counter > ? ORDER BY counter LIMIT ?" :
+	    "SELECT " RECORD_COLUMNS " FROM record WHERE state = 'accepted' "
+	    "AND counter > ? ORDER BY counter LIMIT ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, after > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)after);
+	sqlite3_bind_int64(st, 2, limit == 0 ? -1 : (sqlite3_int64)limit);
+	return walk_records(j, st, cb, arg, err);
+}
+
+/* How many records are anchored, inside the caller's transaction. */
+static int
+anchored_count(struct journal *j, int64_t *n, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "SELECT count(*) FROM record WHERE anchored = 1", &st,
+	    err) != 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(j, err, "count records");
+}
+
+int
+journal_records_confirm(struct journal *j, const uint64_t *counters,
+    size_t n, int64_t at, bool restored, size_t *anchored,
+    struct pn_error *err)
+{
+	/*
+	 * Known: anchored when a checkpoint held falls between the previous
+	 * confirmation and this one (the values on the right are the row's
+	 * before the update). Restored: it was absent until now, so its
+	 * anchoring starts over from this confirmation.
+	 */
+	static const char *const sql[] = {
+		"UPDATE record SET anchored = CASE WHEN anchored = 1 OR "
+		"(confirmed_at > 0 AND EXISTS (SELECT 1 FROM checkpoint c "
+		"WHERE c.at > record.confirmed_at AND c.at < ?1)) THEN 1 "
+		"ELSE 0 END, confirmed_at = max(confirmed_at, ?1) "
+		"WHERE counter = ?2 AND state = 'accepted'",
+		"UPDATE record SET anchored = 0, confirmed_at = ?1 "
+		"WHERE counter = ?2 AND state = 'accepted'",
+	};
+	sqlite3_stmt *st = NULL;
+	int64_t before = 0, after = 0;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	if (n == 0) {
+		if (anchored != NULL)
+			*anchored = 0;
+		return 0;
+	}
+	if (at <= 0)
+		return pn_error_set(err, PN_E_ARG, "confirmation: bad time");
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (anchored_count(j, &before, err) != 0 ||
+	    prepare(j, sql[restored ? 1 : 0], &st, err) != 0)
+		goto fail;
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, at);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)counters[i]);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(j, err, "confirm records");
+		goto fail;
+	}
+	if (anchored_count(j, &after, err) != 0 || exec(j, "COMMIT", err) != 0)
+		goto fail;
+	if (anchored != NULL)
+		*anchored = after > before ? (size_t)(after - before) : 0;
+	return 0;
+fail:
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+journal_record_anchor(struct journal *j, uint64_t counter,
+    int64_t *confirmed_at, bool *anchored, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t a = 0;
+	int rc;
+
+	if (prepare(j, "SELECT confirmed_at, anchored FROM record "
+	    "WHERE counter = ?", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)counter);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = col_int(st, 0, 0, INT64_MAX, confirmed_at, err) == 0 &&
+		    col_int(st, 1, 0, 1, &a, err) == 0 ? 0 : -1;
+	else if (rc == SQLITE_DONE)
+		rc = 1;
+	else
+		rc = db_error(j, err, "read record");
+	sqlite3_finalize(st);
+	*anchored = a != 0;
+	return rc;
+}
+
+int
+journal_anchor_counts(struct journal *j, int64_t *accepted,
+    int64_t *unanchored, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(j, "SELECT count(*), coalesce(sum(anchored = 0), 0) "
+	    "FROM record WHERE state = 'accepted'", &st, err) != 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*accepted = sqlite3_column_int64(st, 0);
+		*unanchored = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_error(j, err, "count records");
 }

@@ -20,11 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "passnum/checkpoint.h"
 #include "passnum/error.h"
 #include "passnum/receipt.h"
 #include "passnum/redemption.h"
 
-#define JOURNAL_SCHEMA_VERSION	2
+#define JOURNAL_SCHEMA_VERSION	3
 #define JOURNAL_THEME_MAX	200
 #define JOURNAL_MESSAGE_MAX	300
 
@@ -183,5 +184,64 @@ int journal_meta_set(struct journal *j, const char *key, int64_t value,
 
 /* "pending", "accepted", "conflict", "refused". */
 const char *journal_state_name(enum journal_state s);
+
+/* --- Receipts and the server's checkpoints (schema 3, anchor.h) ---------- */
+
+/* Checkpoints kept, the latest ones: the others are of no more use. */
+#define JOURNAL_CHECKPOINTS_KEPT	100
+
+/* A signed checkpoint of the server, as this terminal received it. */
+struct journal_checkpoint {
+	int64_t n;			/* the order received: the latest is largest */
+	uint64_t seq;
+	int64_t at;			/* the server's clock when it was made */
+	char text[PN_CHECKPOINT_TEXT_MAX];
+	int64_t received_at;		/* this terminal's clock */
+};
+
+/* The checkpoint received last: 1 found, 0 none held, -1 with err. */
+int journal_checkpoint_latest(struct journal *j, struct journal_checkpoint *out,
+    struct pn_error *err);
+
+/*
+ * Keep c (verified by the caller) as the latest checkpoint, in one
+ * transaction: only the latest JOURNAL_CHECKPOINTS_KEPT stay; with lost
+ * (the server no longer holds what the previous one said), every
+ * record's confirmation and anchoring is forgotten, so that all receipts
+ * are sent again. 0 or -1.
+ */
+int journal_checkpoint_add(struct journal *j, const struct journal_checkpoint *c,
+    bool lost, struct pn_error *err);
+
+/*
+ * Call cb for each accepted record (only those not anchored, with
+ * unanchored) whose counter is above after, in counter order, at most
+ * limit of them (0: all). A callback's non-zero result stops the walk and
+ * is returned.
+ */
+int journal_accepted_each(struct journal *j, bool unanchored, uint64_t after,
+    size_t limit, journal_record_cb cb, void *arg, struct pn_error *err);
+
+/*
+ * The server confirmed, at its time at, that it holds the accepted
+ * records of these n counters, in one transaction: each is anchored when
+ * it was known (not restored) and a checkpoint held is dated after its
+ * previous confirmation and before this one (the record was in the
+ * server's database throughout, so that checkpoint includes it); then its
+ * confirmed_at becomes at (never moved back for a known one). A restored
+ * record was absent until at: its anchoring starts over. *anchored (NULL:
+ * not asked) counts the records anchored now. 0 or -1.
+ */
+int journal_records_confirm(struct journal *j, const uint64_t *counters,
+    size_t n, int64_t at, bool restored, size_t *anchored,
+    struct pn_error *err);
+
+/* A record's confirmation and anchoring: 0, 1 no such record, -1. */
+int journal_record_anchor(struct journal *j, uint64_t counter,
+    int64_t *confirmed_at, bool *anchored, struct pn_error *err);
+
+/* How many records are accepted, and how many of them not anchored. 0 or -1. */
+int journal_anchor_counts(struct journal *j, int64_t *accepted,
+    int64_t *unanchored, struct pn_error *err);
 
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "sync", term_sync, "sync [--retries N]" },
 	{ "status", term_status, "status" },
 	{ "history", term_history, "history [--limit N]" },
+	{ "receipts", term_receipts, "receipts" },
 	{ "session", term_session,
 	  "session open --theme T [--start TIME] [--duration MIN]\n"
 	  "  session list" },
@@ -73,6 +74,11 @@ usage(FILE *out)
 	    "  13 expired or not yet valid, 14 wrong programme,\n"
 	    "  15 cancelled or already used (deny list, or this terminal's "
 	    "journal)\n"
+	    "  18 sync: redemptions the server lost, sent back from this "
+	    "terminal's receipts,\n"
+	    "     cannot be put back (taken again since, or unknown to it): "
+	    "the Département\n"
+	    "     is warned by an alarm; see docs/terminal.md\n"
 	    "See docs/terminal.md.\n");
 }
 

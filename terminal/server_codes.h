@@ -7,6 +7,8 @@
 #ifndef PN_TERM_SERVER_CODES_H
 #define PN_TERM_SERVER_CODES_H
 
+/* GET /api/v1/checkpoint (503): the server has made no checkpoint yet. */
+#define SERVER_CODE_NO_CHECKPOINT	3014
 /* GET /api/v1/denylist: the server lost numbers we hold; fetch a full list. */
 #define SERVER_CODE_DENYLIST_SINCE	3010
 /*

@@ -467,6 +467,12 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 		if (rc != 0)
 			goto done;
 	}
+	/* Nothing pending: the receipts the server has not confirmed. */
+	if ((rc = anchor_run(t, &st->receipts, err)) != 0) {
+		out = rc == 1 ? SYNC_UNREACHABLE : rc == 2 ? SYNC_SUSPENDED :
+		    SYNC_FAILED;
+		goto done;
+	}
 	out = SYNC_DONE;
 	(void)journal_meta_set(t->journal, META_LAST_SYNC_AT,
 	    (int64_t)time(NULL), err);

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "anchor.h"
 #include "context.h"
 #include "journal.h"
 
@@ -37,6 +38,7 @@ struct sync_stats {
 	size_t refused;
 	size_t pending;		/* left pending at the end */
 	size_t sessions;	/* sessions declared */
+	struct anchor_stats receipts;	/* receipts sent back (anchor.h) */
 };
 
 /*
@@ -71,8 +73,9 @@ int sync_declare_session(struct term *t, const struct journal_session *s,
 /*
  * Refresh the trust bundle and deny list, declare undeclared sessions,
  * then send every pending record: typed ones one by one, scanned ones in
- * batches. A terminal remembered suspended asks first whether it still
- * is. st may be NULL.
+ * batches; then keep the server's checkpoint and send back the receipts
+ * it has not confirmed (anchor_run()). A terminal remembered suspended
+ * asks first whether it still is. st may be NULL.
  */
 enum sync_outcome sync_run(struct term *t, struct sync_stats *st,
     struct pn_error *err);

@@ -17,6 +17,9 @@
 #define TERM_EXIT_STALE		7	/* offline, and the deny list is too old */
 #define TERM_EXIT_SUSPENDED	8	/* the server suspended this terminal (4009) */
 #define TERM_EXIT_JOURNAL_LOST	9	/* enrolled, but the journal is missing or empty */
+/* 10..15: the local verdict's classes (enum pn_reason_class). */
+#define TERM_EXIT_RECEIPTS	18	/* sync: redemptions the server lost cannot be
+					   put back (in conflict, or unrestorable) */
 
 /* Each takes the arguments after its own name (argv[0] is the name). */
 int term_verify(int argc, char **argv);
@@ -27,5 +30,6 @@ int term_sync(int argc, char **argv);
 int term_status(int argc, char **argv);
 int term_history(int argc, char **argv);
 int term_session(int argc, char **argv);
+int term_receipts(int argc, char **argv);
 
 #endif
