@@ -147,6 +147,10 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	$(CC) $(CPPFLAGS) -Iserver -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
+# test_terminal_anchor compiles the comparison of checkpoints in, as
+# test_terminal_journal below does its modules.
+$(BUILD)/tests/test_terminal_anchor: terminal/anchor_compare.c terminal/anchor.h
+
 # test_terminal_journal compiles the terminal modules it tests in (the
 # unit-test rule links only the server's and the library's archives).
 $(BUILD)/tests/test_terminal_journal: terminal/journal.c terminal/journal.h \

@@ -591,7 +591,10 @@ CREATE TABLE deny_doc (n INTEGER PRIMARY KEY, doc BLOB NOT NULL) STRICT;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
 ATTACH '$T1/journal.sqlite' AS t1;
 INSERT INTO session SELECT * FROM t1.session;
-INSERT INTO record SELECT * FROM t1.record WHERE voucher NOT LIKE 'PNK1:%';
+INSERT INTO record SELECT counter, redemption_id, session, terminal,
+  terminal_time, voucher, signature, serial, value_cents, expires_at, state,
+  offline, http_status, code, message, receipt, decided_at, winner_venue,
+  winner_at, updated_at FROM t1.record WHERE voucher NOT LIKE 'PNK1:%';
 INSERT INTO deny_doc SELECT * FROM t1.deny_doc;
 INSERT INTO meta SELECT * FROM t1.meta;
 PRAGMA user_version = 1;
@@ -602,9 +605,10 @@ check "an old-format journal is made, with terminal 1's scanned records" \
 term "$T5" history --limit 0
 said 0 "$EUR  ACCEPTÉ" "this binary opens it: history"
 check "... every record still there" test "$(wc -l <"$OUT/stdout")" = "$OLD"
-check "... migrated to schema 2, value and expiry now nullable" test \
-    "$(sqlite3 "$T5/journal.sqlite" "PRAGMA user_version; SELECT count(*) FROM pragma_table_info('record') WHERE name IN ('value_cents', 'expires_at') AND \"notnull\" = 0")" = "2
-2"
+check "... migrated to schema 3, value and expiry now nullable, receipts to confirm" test \
+    "$(sqlite3 "$T5/journal.sqlite" "PRAGMA user_version; SELECT count(*) FROM pragma_table_info('record') WHERE name IN ('value_cents', 'expires_at') AND \"notnull\" = 0; SELECT count(*) FROM record WHERE confirmed_at = 0 AND anchored = 0")" = "3
+2
+$OLD"
 term "$T5" redeem "$(voucher 1)" --session "$S1"
 said 15 "chèque déjà utilisé le $TODAY à Médiathèque de Rezé" \
     "... and its guard on serials still holds"

@@ -323,10 +323,12 @@ test_journal_migration(void **state)
 {
 	uint8_t pk[32], sk[64];
 	struct journal_record rec, held;
+	struct journal_checkpoint cp;
 	char path[128];
 	struct pn_error err;
 	struct journal *j;
 	sqlite3 *db;
+	bool anchored;
 	int n = 0;
 
 	(void)state;
@@ -367,6 +369,12 @@ test_journal_migration(void **state)
 	assert_int_equal(held.value_cents, 1000);
 	assert_int_equal(held.expires_at, 1798761599);
 	assert_true(held.offline);
+	/* Schema 3: never confirmed, not anchored; no checkpoint held. */
+	assert_int_equal(journal_record_anchor(j, 1, &held.winner_at, &anchored,
+	    &err), 0);
+	assert_int_equal(held.winner_at, 0);
+	assert_false(anchored);
+	assert_int_equal(journal_checkpoint_latest(j, &cp, &err), 0);
 	assert_int_equal(journal_meta_get(j, "deny_fresh_at", &held.decided_at,
 	    &err), 0);
 	assert_int_equal(held.decided_at, 1795000000);
@@ -389,6 +397,151 @@ test_journal_migration(void **state)
 	/* Opened again: nothing more to do. */
 	assert_non_null(j = journal_open(path, false, &err));
 	assert_int_equal(journal_pending_count(j, &err), 2);
+	journal_close(j);
+}
+
+/* Accepted records 1..n (serials 61..), each with a receipt. */
+static void
+accepted_records(struct journal *j, const uint8_t *sk, int n)
+{
+	struct journal_record rec;
+	struct pn_error err;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		make_record(&rec, 61 + (uint64_t)i);
+		assert_int_equal(journal_record_add(j, &rec, sk, &err), 0);
+		rec.state = JOURNAL_ACCEPTED;
+		rec.http_status = 200;
+		(void)snprintf(rec.receipt, sizeof(rec.receipt), "R%d", i);
+		assert_int_equal(journal_record_update(j, &rec, &err), 0);
+	}
+}
+
+static void
+checkpoint_at(struct journal *j, uint64_t seq, int64_t at, bool lost)
+{
+	struct journal_checkpoint c;
+	struct pn_error err;
+
+	memset(&c, 0, sizeof(c));
+	c.seq = seq;
+	c.at = at;
+	(void)snprintf(c.text, sizeof(c.text), "PNC1 seq=%llu at=%lld",
+	    (unsigned long long)seq, (long long)at);
+	assert_int_equal(journal_checkpoint_add(j, &c, lost, &err), 0);
+}
+
+static bool
+anchored_rec(struct journal *j, uint64_t counter, int64_t *confirmed)
+{
+	struct pn_error err;
+	bool a;
+
+	assert_int_equal(journal_record_anchor(j, counter, confirmed, &a,
+	    &err), 0);
+	return a;
+}
+
+/*
+ * Receipts and checkpoints (schema 3): a record is anchored by a
+ * checkpoint held between two confirmations that found it known; one
+ * merely later than a confirmation is not enough, nor is a restore; a
+ * loss forgets every confirmation.
+ */
+static void
+test_journal_receipts(void **state)
+{
+	uint8_t pk[32], sk[64];
+	struct journal_checkpoint c;
+	struct journal_record rec;
+	struct pn_error err;
+	struct journal *j = fresh_journal("receipts.sqlite");
+	uint64_t one[] = { 1 }, two[] = { 1, 2 }, three[] = { 3 };
+	int64_t confirmed, accepted, unanchored;
+	size_t anchored;
+	int n, i;
+
+	(void)state;
+	crypto_sign_keypair(pk, sk);
+	add_session(j, 0xab);
+	accepted_records(j, sk, 3);
+	make_record(&rec, 90);
+	assert_int_equal(journal_record_add(j, &rec, sk, &err), 0);
+	assert_int_equal(journal_checkpoint_latest(j, &c, &err), 0);
+	n = 0;
+	assert_int_equal(journal_accepted_each(j, true, 0, 0, count_cb, &n,
+	    &err), 0);
+	assert_int_equal(n, 3);	/* the pending one is not sent */
+	n = 0;
+	assert_int_equal(journal_accepted_each(j, true, 1, 1, count_cb, &n,
+	    &err), 0);
+	assert_int_equal(n, 1);	/* after counter 1, one at most */
+
+	/* Confirmed, then a checkpoint: not anchored by it alone. */
+	assert_int_equal(journal_records_confirm(j, two, 2, 1000, false,
+	    &anchored, &err), 0);
+	assert_int_equal(anchored, 0);
+	checkpoint_at(j, 5, 1500, false);
+	assert_false(anchored_rec(j, 1, &confirmed));
+	assert_int_equal(confirmed, 1000);
+	/* Known again after it: anchored. Record 3, first confirmed now: not. */
+	assert_int_equal(journal_records_confirm(j, one, 1, 2000, false,
+	    &anchored, &err), 0);
+	assert_int_equal(anchored, 1);
+	assert_true(anchored_rec(j, 1, &confirmed));
+	assert_int_equal(confirmed, 2000);
+	assert_int_equal(journal_records_confirm(j, three, 1, 2000, false,
+	    &anchored, &err), 0);
+	assert_int_equal(anchored, 0);
+	/* Restored after the checkpoint: it was gone then, not anchored. */
+	assert_int_equal(journal_records_confirm(j, &two[1], 1, 2100, true,
+	    NULL, &err), 0);
+	assert_false(anchored_rec(j, 2, &confirmed));
+	assert_int_equal(confirmed, 2100);
+	/* A checkpoint dated the second of a confirmation anchors nothing. */
+	checkpoint_at(j, 6, 2100, false);
+	assert_int_equal(journal_records_confirm(j, &two[1], 1, 2200, false,
+	    &anchored, &err), 0);
+	assert_int_equal(anchored, 0);
+	n = 0;
+	assert_int_equal(journal_accepted_each(j, true, 0, 0, count_cb, &n,
+	    &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(journal_anchor_counts(j, &accepted, &unanchored,
+	    &err), 0);
+	assert_int_equal(accepted, 3);
+	assert_int_equal(unanchored, 2);
+	assert_int_equal(journal_checkpoint_latest(j, &c, &err), 1);
+	assert_int_equal(c.seq, 6);
+	assert_int_equal(c.at, 2100);
+
+	/* The server lost data: every confirmation forgotten. */
+	checkpoint_at(j, 4, 2300, true);
+	assert_false(anchored_rec(j, 1, &confirmed));
+	assert_int_equal(confirmed, 0);
+	assert_int_equal(journal_anchor_counts(j, &accepted, &unanchored,
+	    &err), 0);
+	assert_int_equal(unanchored, 3);
+	assert_int_equal(journal_checkpoint_latest(j, &c, &err), 1);
+	assert_int_equal(c.seq, 4);	/* the one received last */
+
+	/* Only the latest JOURNAL_CHECKPOINTS_KEPT are kept. */
+	for (i = 0; i < JOURNAL_CHECKPOINTS_KEPT + 5; i++)
+		checkpoint_at(j, 10 + (uint64_t)i, 3000 + i, false);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(j->db, "SELECT count(*), "
+		    "min(seq) FROM checkpoint", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0),
+		    JOURNAL_CHECKPOINTS_KEPT);
+		assert_int_equal(sqlite3_column_int(st, 1), 15);
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(journal_records_confirm(j, one, 1, 0, false, NULL,
+	    &err), -1);
 	journal_close(j);
 }
 
@@ -678,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_journal_typed_records),
 		cmocka_unit_test(test_journal_typed_damaged),
 		cmocka_unit_test(test_journal_migration),
+		cmocka_unit_test(test_journal_receipts),
 		cmocka_unit_test(test_journal_damaged_row),
 		cmocka_unit_test(test_journal_sessions),
 		cmocka_unit_test(test_journal_version),
