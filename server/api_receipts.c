@@ -41,7 +41,6 @@
 
 /* Receipts in one request, at most: the terminal sends them in chunks. */
 #define RECEIPTS_MAX 200
-#define THEME_MAX_BYTES 520	/* 128 characters of UTF-8, at most */
 #define DURATION_MAX 600
 
 /* One item of the request, as read and judged before the store. */
@@ -93,8 +92,9 @@ read_session(const json_t *o, struct store_training *t)
 	    !json_is_integer(minutes) || json_integer_value(minutes) < 1 ||
 	    json_integer_value(minutes) > DURATION_MAX)
 		return -1;
+	/* Fewer bytes than the schema's 128 characters: it fits the table. */
 	len = json_string_length(json_object_get(o, "theme"));
-	if (len == 0 || len >= sizeof(t->theme) || len > THEME_MAX_BYTES ||
+	if (len == 0 || len >= sizeof(t->theme) ||
 	    memchr(theme, '\0', len) != NULL)
 		return -1;
 	memcpy(t->theme, theme, len + 1);
@@ -211,9 +211,9 @@ judge(struct http_request *req, const struct store_terminal *t,
 	if (json_string_length(receipt) >= sizeof(it->receipt_text) ||
 	    pn_receipt_from_text(json_string_value(receipt), trust,
 	    &it->receipt, &err) != 0) {
-		refuse(it, ERR_RECEIPT_FORGED, "receipt: %s",
+		refuse(it, ERR_RECEIPT_FORGED, "%s",
 		    json_string_length(receipt) >= sizeof(it->receipt_text) ?
-		    "longer than any receipt" : err.message);
+		    "receipt: longer than any receipt" : err.message);
 		warn_receipt(req, t, it);
 		return 0;
 	}
