@@ -335,6 +335,8 @@ checkpoint_at_start(struct store *s, const struct pn_signing_key *key,
 	struct pn_checkpoint c;
 	struct pn_error e2;
 	bool gap = false, made;
+
+	memset(&v, 0, sizeof(v));
 	int rc;
 
 	if ((rc = checkpoint_file_last(history, line, sizeof(line), err)) < 0)
@@ -363,6 +365,10 @@ checkpoint_at_start(struct store *s, const struct pn_signing_key *key,
 		    err) != 0)
 			return -1;
 	}
+	/* Serials printed before the loss are never issued again. */
+	if (rc == 1 && (v.findings & CPF_SERIAL_BEHIND) != 0 &&
+	    store_serial_advance(s, c.next_serial, now, err) != 0)
+		return -1;
 	if (key == NULL) {
 		log_line(LOG_WARN, "msg=\"no signing key: no checkpoints are "
 		    "made\"");

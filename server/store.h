@@ -1454,6 +1454,14 @@ int store_checkpoint_each(struct store *s,
 int store_redemption_find(struct store *s, const uint8_t redemption_id[16],
     uint64_t *serial, bool *accepted, struct pn_error *err);
 
+/*
+ * Move the serial counter forward to next when it is below (a database
+ * that went back would issue again serials already printed), with the
+ * audit row "store.serial_advance". 0, or -1 with err.
+ */
+int store_serial_advance(struct store *s, uint64_t next, int64_t now,
+    struct pn_error *err);
+
 /* What the database lacks, compared with one checkpoint (bits). */
 enum store_checkpoint_finding {
 	CPF_AUDIT_CUT = 1,		/* no audit row at audit_last */

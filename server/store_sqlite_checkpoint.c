@@ -248,6 +248,41 @@ store_redemption_find(struct store *s, const uint8_t redemption_id[16],
 	    err);
 }
 
+int
+store_serial_advance(struct store *s, uint64_t next, int64_t now,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t was;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	if (one_integer(s, "SELECT next FROM serial_counter WHERE id = 1",
+	    "serial counter", &was, err) != 0)
+		goto fail;
+	if ((uint64_t)was >= next)
+		return sq_commit(s, err) == 0 ? 0 : (sq_rollback(s), -1);
+	if (sq_prepare(s, "UPDATE serial_counter SET next = ?1 WHERE id = 1",
+	    &st, "serial counter: advance", err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)next);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "serial counter: advance", err);
+		goto fail;
+	}
+	if (sq_audit_json(s, now, "passnumd", "store.serial_advance",
+	    "serial_counter", json_pack("{s:I, s:I}", "from", (json_int_t)was,
+	    "to", (json_int_t)next), err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
 /* Order of the checks by redeemed_last, for the one pass. */
 static int
 by_redeemed_last(const void *a, const void *b)

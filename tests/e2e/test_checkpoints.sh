@@ -83,6 +83,8 @@ sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 for i in 6 7 8 9 10; do
 	term "$T1" redeem "$(voucher 1 $i)" --session "$S1"
 done
+call POST /api/v1/booklets "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "CP-3", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}'
+check "a third booklet is issued (serials 21 to 30)" grep -q '"serial":30' "$OUT/body"
 run "$ADMIN" checkpoint --config "$CFG"
 said 0 "PNC1 seq=" "passnum-admin checkpoint makes one now"
 check "... it counts ten redemptions" \
@@ -93,7 +95,7 @@ sqlite3 "$J" "SELECT receipt FROM record WHERE state = 'accepted'" \
 check "the terminal holds ten receipts" test "$(wc -l <"$OUT/receipts.txt")" = 10
 
 # --- The WAL lost after acknowledged redemptions ---------------------------
-kill -9 "$PID"
+kill -9 "$PID" 2>/dev/null
 wait "$PID" 2>/dev/null
 PID=
 rm -f "$DB-wal" "$DB-shm"
@@ -106,6 +108,13 @@ check "... recorded, in French, naming the five missing" test \
     "$(sqlite3 "$DB" "SELECT count(*) FROM integrity_alarm WHERE kind = 'checkpoint_gap' AND detail LIKE '%5 encaissement(s) accepté(s) manquent (5 au lieu de 10)%' AND acknowledged_at IS NULL")" = 1
 check "... the chain goes on from the history, not the database" \
     test "$(last_seq "$H")" -gt "$(sqlite3 "$DB" "SELECT max(seq) FROM checkpoint WHERE seq < (SELECT max(seq) FROM checkpoint)")"
+check "... the serial counter is moved past the lost booklet's serials" \
+    test "$(sqlite3 "$DB" "SELECT next FROM serial_counter")" = 31
+check "... with an audit row" test "$(sqlite3 "$DB" "SELECT count(*) FROM
+    audit_log WHERE action = 'store.serial_advance'")" = 1
+call POST /api/v1/booklets "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "CP-4", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}'
+check "... a new booklet never reuses a printed serial" \
+    grep -q '"serial":31,' "$OUT/body"
 run "$ADMIN" alarm list --config "$CFG"
 said 0 "checkpoint_gap" "alarm list shows the open alarm"
 run "$ADMIN" audit --config "$CFG"
