@@ -98,6 +98,23 @@ check "the terminal holds ten receipts" test "$(wc -l <"$OUT/receipts.txt")" = 1
 kill -9 "$PID" 2>/dev/null
 wait "$PID" 2>/dev/null
 PID=
+# The WAL truncated, or a byte of its header flipped, instead of deleted:
+# on copies, audited with the history beside them.
+for fault in truncated flipped; do
+	c="$OUT/$fault"
+	mkdir -p "$c"
+	cp "$DB" "$DB-wal" "$H" "$c/"
+	case $fault in
+	truncated) truncate -s $(($(stat -c %s "$c/passnum.db-wal") / 2)) \
+	    "$c/passnum.db-wal" ;;
+	flipped) printf '\377' | dd of="$c/passnum.db-wal" bs=1 seek=17 \
+	    conv=notrunc 2>/dev/null ;;
+	esac
+	printf '[store]\npath = passnum.db\n' >"$c/passnumd.ini"
+	run "$ADMIN" audit --config "$c/passnumd.ini"
+	said 1 "FAIL checkpoints: the database holds less than" \
+	    "a $fault WAL: audit names the checkpoints the database lost"
+done
 rm -f "$DB-wal" "$DB-shm"
 check "the lost WAL took five acknowledged redemptions" test "$(redeemed)" = 5
 check "passnumd starts on the older database" passnumd_start "$CFG"
