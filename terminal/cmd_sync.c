@@ -113,11 +113,15 @@ term_sync(int argc, char **argv)
 	rc = sync_exit_code(&t, out, &st);
 	if (rc == TERM_EXIT_SUSPENDED)
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
-	else if (out == SYNC_CLOCK)
+	else if (out == SYNC_CLOCK && st.pending > 0)
 		printf("HORLOGES EN DÉSACCORD — %s. %zu enregistrement(s) "
 		    "gardé(s) en attente : rien n'a été refusé, ils seront "
 		    "envoyés quand les horloges s'accorderont\n", err.message,
 		    st.pending);
+	else if (out == SYNC_CLOCK)
+		printf("HORLOGES EN DÉSACCORD — %s. Rien n'est en attente ; "
+		    "tant que les horloges ne s'accordent pas, le serveur ne "
+		    "prendra rien de ce poste\n", err.message);
 	else if (out == SYNC_UNREACHABLE)
 		fprintf(stderr, "passnum-terminal sync: server unreachable: "
 		    "%s\n", err.message);

@@ -107,6 +107,8 @@ load_clock(struct term *t, struct pn_error *err)
 	int64_t wall, ticks, boot, server;
 
 	t->boot = skew_boot_id();
+	/* Written at close; during a run, only once it is this old. */
+	t->clock_ref_saved = skew_ticks();
 	if (journal_meta_get(t->journal, META_CLOCK_WALL, &wall, err) != 0 ||
 	    journal_meta_get(t->journal, META_CLOCK_TICKS, &ticks, err) != 0 ||
 	    journal_meta_get(t->journal, META_CLOCK_BOOT, &boot, err) != 0 ||
@@ -118,7 +120,6 @@ load_clock(struct term *t, struct pn_error *err)
 	t->clock_ref.ticks = ticks;
 	t->clock_ref.boot = (uint64_t)boot;
 	t->clock_ref.server = server;
-	t->clock_ref_saved = ticks;
 	return 0;
 }
 
