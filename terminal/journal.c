@@ -1048,5 +1048,9 @@ journal_meta_set_many(struct journal *j, const char *const *keys,
 			(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	return n > 1 ? exec(j, "COMMIT", err) : 0;
+	if (n > 1 && exec(j, "COMMIT", err) != 0) {
+		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
