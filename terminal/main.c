@@ -73,6 +73,11 @@ usage(FILE *out)
 	    "  13 expired or not yet valid, 14 wrong programme,\n"
 	    "  15 cancelled or already used (deny list, or this terminal's "
 	    "journal)\n"
+	    "  16 this clock and the server's are more than 5 minutes apart "
+	    "(code 4005):\n"
+	    "     records and sessions kept pending; the terminal says which "
+	    "clock seems off\n"
+	    "  17 sync: the server refused a session declaration\n"
 	    "See docs/terminal.md.\n");
 }
 
