@@ -157,6 +157,8 @@ $(BUILD)/tests/test_terminal_journal: terminal/journal.c terminal/journal.h \
     terminal/config.c terminal/config.h terminal/verdict.c terminal/verdict.h \
     terminal/typed.c terminal/typed.h
 
+$(BUILD)/tests/test_terminal_skew: terminal/skew.c terminal/skew.h
+
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
 $(BUILD)/tools/gen-errors-md: server/gen_errors_md.c server/errors.c server/errors.h server/errors.def

@@ -31,6 +31,8 @@ int admin_restore(int argc, char **argv);	/* admin_restore.c */
 int admin_settle(int argc, char **argv);	/* admin_settle.c */
 int admin_dispute(int argc, char **argv);	/* admin_dispute.c */
 int admin_report(int argc, char **argv);	/* admin_report.c */
+int admin_checkpoint(int argc, char **argv);	/* admin_checkpoint.c */
+int admin_alarm(int argc, char **argv);		/* admin_checkpoint.c */
 
 struct store;
 struct config;

@@ -29,7 +29,9 @@
 #include "passnum/timefmt.h"
 #include "admin.h"
 #include "anomalies.h"
+#include "audit_integrity.h"
 #include "audit_money.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "store.h"
 
@@ -426,20 +428,24 @@ admin_audit(int argc, char **argv)
 {
 	static struct config cfg;
 	static struct sig_pass pass;
-	const char *config = NULL, *master = NULL;
+	const char *config = NULL, *master = NULL, *checkpoints = NULL;
+	const char *receipts = NULL;
 	const struct admin_opt opts[] = {
 		{ "config", &config, true },
 		{ "master", &master, false },
+		{ "checkpoints", &checkpoints, false },
+		{ "receipts", &receipts, false },
 		{ NULL, NULL, false },
 	};
+	char history[4200];
 	struct pn_error err;
 	struct store *s;
 	uint64_t rows;
 	int64_t bad_id, problems;
 	int failed = 0, rc;
 
-	if ((rc = admin_getopt(CMD, "audit --config FILE [--master PUB]",
-	    argc, argv, opts)) != 0)
+	if ((rc = admin_getopt(CMD, "audit --config FILE [--master PUB] "
+	    "[--checkpoints FILE] [--receipts FILE]", argc, argv, opts)) != 0)
 		return rc;
 	if ((s = admin_open_config(CMD, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
@@ -469,6 +475,15 @@ admin_audit(int argc, char **argv)
 		printf("ok   booklets whole, programme amounts equal to their "
 		    "vouchers\n");
 	failed |= money(s);
+	if (checkpoint_history_path(cfg.store.path, history,
+	    sizeof(history)) != 0) {
+		printf("FAIL checkpoints: %s: path too long\n", cfg.store.path);
+		failed = 1;
+	} else
+		failed |= audit_checkpoints(s, history, checkpoints);
+	if (receipts != NULL)
+		failed |= audit_receipts(s, receipts);
+	failed |= audit_alarms(s);
 	failed |= sig_pass_finish(&pass);
 	store_close(s);
 	if (failed)

@@ -75,7 +75,13 @@ static const struct {
 	  " | keys rotate --config FILE --master DIR [--sign-days N] "
 	  "[--verify-days N]" },
 	{ "audit", admin_audit,
-	  "audit --config FILE [--master PUB]" },
+	  "audit --config FILE [--master PUB] [--checkpoints FILE] "
+	  "[--receipts FILE]" },
+	{ "checkpoint", admin_checkpoint,
+	  "checkpoint --config FILE" },
+	{ "alarm", admin_alarm,
+	  "alarm list --config FILE [--all]"
+	  " | alarm ack --config FILE --id N --as LOGIN --note TEXT" },
 	{ "backup", admin_backup,
 	  "backup --config FILE --out FILE" },
 	{ "restore", admin_restore,

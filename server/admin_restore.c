@@ -19,10 +19,41 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "store.h"
 
 #define CMD "restore"
+
+/*
+ * Say what the restored database lacks, compared with the last checkpoint
+ * of the history beside it: what was acknowledged after the backup was
+ * taken. passnumd raises the alarm at start (checkpoint_at_start()).
+ */
+static void
+say_gap(struct store *s, const char *db_path)
+{
+	char history[4200], line[PN_CHECKPOINT_TEXT_MAX + 64], words[1024];
+	struct store_checkpoint_check v;
+	struct pn_checkpoint c;
+	struct pn_error err;
+
+	if (checkpoint_history_path(db_path, history, sizeof(history)) != 0 ||
+	    checkpoint_file_last(history, line, sizeof(line), &err) != 1 ||
+	    pn_checkpoint_parse(line, strlen(line), &c, &err) != 0)
+		return;
+	memset(&v, 0, sizeof(v));
+	v.c = &c;
+	v.text = line;
+	if (store_checkpoint_verify(s, &v, 1, &err) != 0 || v.findings == 0)
+		return;
+	checkpoint_findings_en(&v, words, sizeof(words));
+	printf("the backup is older than the last checkpoint of %s: %s\n"
+	    "passnumd will raise an integrity alarm at start; each terminal "
+	    "sends back, at its next sync, the redemptions it holds receipts "
+	    "for; acknowledge the alarm once this is dealt with (passnum-admin "
+	    "alarm ack)\n", history, words);
+}
 
 /* Open path, check its integrity and its audit chain; *rows on success. */
 static int
@@ -113,6 +144,7 @@ admin_restore(int argc, char **argv)
 		store_close(s);
 		goto done;
 	}
+	say_gap(s, cfg.store.path);
 	store_close(s);
 	printf("%s restored into %s; start passnumd\n", from, cfg.store.path);
 	rc = ADMIN_EXIT_OK;

@@ -579,10 +579,10 @@ struct red_row {
 	char receipt_text[PN_RECEIPT_TEXT_MAX];
 };
 
-static const uint8_t *
-recorded_pk(const void *ctx, uint16_t kid)
+const uint8_t *
+audit_keys_pk(const void *keys, uint16_t kid)
 {
-	const struct audit_keys *k = ctx;
+	const struct audit_keys *k = keys;
 
 	return k->by_kid[kid] != NULL ? k->by_kid[kid]->pk : NULL;
 }
@@ -672,7 +672,7 @@ check_redemption_row(const struct audit_keys *keys, const void *row,
 		(void)snprintf(f[n++].text, sizeof(f[0].text), "redemption "
 		    "%lld of voucher %llu: the stored answer's receipt is "
 		    "longer than any receipt", id, serial);
-	else if (pn_receipt_check(w->receipt_text, recorded_pk, keys, &rc,
+	else if (pn_receipt_check(w->receipt_text, audit_keys_pk, keys, &rc,
 	    &err) != 0)
 		(void)snprintf(f[n++].text, sizeof(f[0].text), "redemption "
 		    "%lld of voucher %llu: the stored answer's receipt does not "

@@ -53,6 +53,9 @@ struct audit_keys *audit_keys_load(struct store *s,
     size_t *n_keys, struct pn_error *err);
 void audit_keys_free(struct audit_keys *k);
 
+/* The recorded public key of kid (keys is a struct audit_keys); NULL: none. */
+const uint8_t *audit_keys_pk(const void *keys, uint16_t kid);
+
 /* A voucher that did not verify. */
 struct audit_failure {
 	uint64_t serial;

@@ -68,33 +68,49 @@ checkpoint_file_each(const char *path,
 	return 0;
 }
 
-struct last_line {
-	char *text;
-	size_t len;
-	int found;
-};
-
-static int
-keep_last(void *ctx, const char *line, unsigned lineno)
-{
-	struct last_line *l = ctx;
-
-	(void)lineno;
-	(void)snprintf(l->text, l->len, "%s", line);
-	l->found = 1;
-	return 0;
-}
-
 int
 checkpoint_file_last(const char *path, char *text, size_t len,
     struct pn_error *err)
 {
-	struct last_line l = { text, len, 0 };
+	char tail[4 * LINE_MAX_READ + 1];
+	char *end, *start;
+	struct stat st;
+	off_t from;
+	ssize_t n;
+	int fd;
 
 	text[0] = '\0';
-	if (checkpoint_file_each(path, keep_last, &l, err) != 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return pn_error_set(err, PN_E_IO, "%s: %s", path,
+		    strerror(errno));
+	}
+	/* The history grows for years: read its tail only. */
+	if (fstat(fd, &st) != 0) {
+		pn_error_set(err, PN_E_IO, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
-	return l.found;
+	}
+	from = st.st_size > (off_t)(sizeof(tail) - 1) ?
+	    st.st_size - (off_t)(sizeof(tail) - 1) : 0;
+	if ((n = pread(fd, tail, sizeof(tail) - 1, from)) < 0) {
+		pn_error_set(err, PN_E_IO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	tail[n] = '\0';
+	/* The last non-empty line: strip line ends, then look back for one. */
+	end = tail + strlen(tail);
+	while (end > tail && (end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	if (end == tail)
+		return 0;
+	for (start = end; start > tail && start[-1] != '\n'; start--)
+		;
+	(void)snprintf(text, len, "%s", start);
+	return 1;
 }
 
 /* Append line and a newline to fd, then sync. 0, or -1 with errno. */
@@ -335,6 +351,8 @@ checkpoint_at_start(struct store *s, const struct pn_signing_key *key,
 	struct pn_checkpoint c;
 	struct pn_error e2;
 	bool gap = false, made;
+
+	memset(&v, 0, sizeof(v));
 	int rc;
 
 	if ((rc = checkpoint_file_last(history, line, sizeof(line), err)) < 0)
@@ -363,6 +381,10 @@ checkpoint_at_start(struct store *s, const struct pn_signing_key *key,
 		    err) != 0)
 			return -1;
 	}
+	/* Serials printed before the loss are never issued again. */
+	if (rc == 1 && (v.findings & CPF_SERIAL_BEHIND) != 0 &&
+	    store_serial_advance(s, c.next_serial, now, err) != 0)
+		return -1;
 	if (key == NULL) {
 		log_line(LOG_WARN, "msg=\"no signing key: no checkpoints are "
 		    "made\"");

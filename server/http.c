@@ -444,10 +444,13 @@ http_request_route(const struct http_request *req)
 	    "other";
 }
 
-/* An error reply; close asks the client to go away (limits). */
+/*
+ * An error reply; close asks the client to go away (limits). fields, a
+ * JSON object or NULL, adds members (reference stolen).
+ */
 static enum MHD_Result
 reply_error(struct http_request *req, enum err_code code, bool close,
-    const char *fmt, va_list ap)
+    json_t *fields, const char *fmt, va_list ap)
 {
 	const struct err_info *e = err_lookup(code);
 	char detail[512];
@@ -455,13 +458,22 @@ reply_error(struct http_request *req, enum err_code code, bool close,
 	json_t *body;
 	enum MHD_Result rc;
 
-	if (req->replied)
+	if (req->replied) {
+		json_decref(fields);
 		return MHD_YES;
+	}
 	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
 		detail[0] = '\0';
 	http_note_error(req, code, detail, sizeof(detail));
 	body = json_pack("{s:i, s:s, s:s, s:s}", "code", (int)e->code, "error",
 	    e->fr, "detail", detail, "request_id", req->id);
+	/* The members above stay as they are: fields only adds. */
+	if (body != NULL && json_is_object(fields) &&
+	    json_object_update_missing(body, fields) != 0) {
+		json_decref(body);
+		body = NULL;
+	}
+	json_decref(fields);
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (text == NULL)
@@ -480,7 +492,20 @@ http_reply_error(struct http_request *req, enum err_code code,
 	va_list ap;
 
 	va_start(ap, fmt);
-	rc = reply_error(req, code, false, fmt, ap);
+	rc = reply_error(req, code, false, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+enum MHD_Result
+http_reply_error_with(struct http_request *req, enum err_code code,
+    json_t *fields, const char *fmt, ...)
+{
+	enum MHD_Result rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = reply_error(req, code, false, fields, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -496,7 +521,7 @@ reply_limit(struct http_request *req, enum err_code code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	rc = reply_error(req, code, true, fmt, ap);
+	rc = reply_error(req, code, true, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }

@@ -163,6 +163,15 @@ enum MHD_Result http_reply_json(struct http_request *req, unsigned status,
 enum MHD_Result http_reply_error(struct http_request *req, enum err_code code,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * As http_reply_error(), with the members of fields (a JSON object, or
+ * NULL; reference stolen) added to the body beside code, error, detail
+ * and request_id, which they cannot replace.
+ */
+enum MHD_Result http_reply_error_with(struct http_request *req,
+    enum err_code code, json_t *fields, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Reply with text of len bytes (copied) and a content type. */
 enum MHD_Result http_reply_text(struct http_request *req, unsigned status,
     const char *content_type, const char *text, size_t len);

@@ -1443,6 +1443,25 @@ int store_checkpoint_commit(struct store *s, const struct pn_checkpoint *c,
     const char *text, struct pn_error *err);
 void store_checkpoint_abort(struct store *s);
 
+/* Each checkpoint the database holds, in seq order, through fn (non-zero stops). */
+int store_checkpoint_each(struct store *s,
+    int (*fn)(void *ctx, const char *text), void *ctx, struct pn_error *err);
+
+/*
+ * The redemption recorded under redemption_id: 0 with *serial and
+ * *accepted (its outcome), 1 when there is none, -1 with err.
+ */
+int store_redemption_find(struct store *s, const uint8_t redemption_id[16],
+    uint64_t *serial, bool *accepted, struct pn_error *err);
+
+/*
+ * Move the serial counter forward to next when it is below (a database
+ * that went back would issue again serials already printed), with the
+ * audit row "store.serial_advance". 0, or -1 with err.
+ */
+int store_serial_advance(struct store *s, uint64_t next, int64_t now,
+    struct pn_error *err);
+
 /* What the database lacks, compared with one checkpoint (bits). */
 enum store_checkpoint_finding {
 	CPF_AUDIT_CUT = 1,		/* no audit row at audit_last */
@@ -1501,11 +1520,11 @@ int store_alarm_each(struct store *s, bool open_only, unsigned limit,
     struct pn_error *err);
 
 /*
- * Acknowledge an open alarm with a note (audit row "integrity.ack"). 0,
- * 1 when there is no such open alarm, -1 with err.
+ * Acknowledge an open alarm with a note, by login (audit row
+ * "integrity.ack" by actor). 0, 1 when there is no such open alarm, -1.
  */
 int store_alarm_ack(struct store *s, int64_t id, const char *note,
-    const char *actor, int64_t now, struct pn_error *err);
+    const char *actor, const char *login, int64_t now, struct pn_error *err);
 
 /* --- Receipts resent by terminals (store_sqlite_restore.c) ------------- */
 

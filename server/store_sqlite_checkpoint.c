@@ -206,6 +206,83 @@ store_checkpoint_abort(struct store *s)
 	sq_rollback(s);
 }
 
+int
+store_checkpoint_each(struct store *s,
+    int (*fn)(void *ctx, const char *text), void *ctx, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, "SELECT text FROM checkpoint ORDER BY seq", &st,
+	    "checkpoint: each", err) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_error(s, rc, "checkpoint: each", err);
+}
+
+int
+store_redemption_find(struct store *s, const uint8_t redemption_id[16],
+    uint64_t *serial, bool *accepted, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, "SELECT serial, outcome = 'accepted' FROM redemption"
+	    " WHERE redemption_id = ?1", &st, "redemption: find", err) != 0)
+		return -1;
+	sqlite3_bind_blob(st, 1, redemption_id, 16, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*serial = (uint64_t)sqlite3_column_int64(st, 0);
+		*accepted = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : sq_error(s, rc, "redemption: find",
+	    err);
+}
+
+int
+store_serial_advance(struct store *s, uint64_t next, int64_t now,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t was;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	if (one_integer(s, "SELECT next FROM serial_counter WHERE id = 1",
+	    "serial counter", &was, err) != 0)
+		goto fail;
+	if ((uint64_t)was >= next)
+		return sq_commit(s, err) == 0 ? 0 : (sq_rollback(s), -1);
+	if (sq_prepare(s, "UPDATE serial_counter SET next = ?1 WHERE id = 1",
+	    &st, "serial counter: advance", err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)next);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "serial counter: advance", err);
+		goto fail;
+	}
+	if (sq_audit_json(s, now, "passnumd", "store.serial_advance",
+	    "serial_counter", json_pack("{s:I, s:I}", "from", (json_int_t)was,
+	    "to", (json_int_t)next), err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
 /* Order of the checks by redeemed_last, for the one pass. */
 static int
 by_redeemed_last(const void *a, const void *b)
@@ -422,7 +499,7 @@ store_alarm_each(struct store *s, bool open_only, unsigned limit,
 
 int
 store_alarm_ack(struct store *s, int64_t id, const char *note,
-    const char *actor, int64_t now, struct pn_error *err)
+    const char *actor, const char *login, int64_t now, struct pn_error *err)
 {
 	char object[40];
 	sqlite3_stmt *st;
@@ -437,7 +514,7 @@ store_alarm_ack(struct store *s, int64_t id, const char *note,
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);

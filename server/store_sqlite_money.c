@@ -646,6 +646,35 @@ say_holds(sqlite3_stmt *st, char *buf, size_t len)
 		part(buf, len, "no settle.hold row of the audit log records it");
 }
 
+/*
+ * Approving and paying a batch each append an audit row naming it
+ * (settle.approve, settle.paid), in the same transaction as the change.
+ * A batch approved or paid without its row had that row cut from the log
+ * (the chain cannot show rows cut from its end) or its status set by
+ * hand.
+ */
+static const char sql_batch_rows[] =
+	"WITH rows AS MATERIALIZED ("
+	"  SELECT a.action, CAST(substr(a.object, 7) AS INTEGER) AS batch_id"
+	"  FROM audit_log a WHERE a.action IN ('settle.approve', 'settle.paid')"
+	"   AND a.object LIKE 'batch:%')"
+	" SELECT b.reference, b.status,"
+	"  EXISTS (SELECT 1 FROM rows r WHERE r.batch_id = b.id"
+	"   AND r.action = 'settle.approve') AS approved_row,"
+	"  EXISTS (SELECT 1 FROM rows r WHERE r.batch_id = b.id"
+	"   AND r.action = 'settle.paid') AS paid_row"
+	" FROM settlement_batch b"
+	" WHERE (b.status IN ('approved', 'paid') AND NOT approved_row)"
+	"  OR (b.status = 'paid' AND NOT paid_row)";
+
+static void
+say_batch_rows(sqlite3_stmt *st, char *buf, size_t len)
+{
+	add(buf, len, "batch %.40s is %.16s, but the audit log has no %s row "
+	    "for it", text(st, 0), text(st, 1), I64(2) == 0 ?
+	    "settle.approve" : "settle.paid");
+}
+
 static const struct money_check {
 	const char *name;		/* what holds when no row is found */
 	const char *sql;		/* the rows where it does not */
@@ -700,6 +729,9 @@ static const struct money_check {
 	{ "settlement files: each is the one the audit log recorded at "
 	  "approval (name, size and hash), and each one it recorded is still "
 	  "stored", sql_files_recorded, say_files_recorded, NULL },
+	{ "settlement batches: each approved or paid one has its "
+	  "settle.approve row in the audit log, each paid one its "
+	  "settle.paid row", sql_batch_rows, say_batch_rows, NULL },
 };
 
 #define N_CHECKS ((int)(sizeof(checks) / sizeof(checks[0])))

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "passnum/parse.h"
 #include "term_auth.h"
 #include "worker.h"
@@ -21,6 +22,31 @@ refuse(struct http_request *req, enum MHD_Result *rc, enum err_code code,
     const char *detail)
 {
 	*rc = http_reply_error(req, code, "%s", detail);
+	return -1;
+}
+
+/*
+ * The request's time is outside the window. The server knows its own
+ * clock and the terminal's claim, not which of the two is wrong: the
+ * answer says so neutrally, with both times (server_time, request_time)
+ * for the terminal to judge against the answers it saw before
+ * (docs/terminal.md, "Clocks"). Logged at warn: a server whose clock
+ * jumped shows here first, as every terminal at once. The terminal's
+ * number is as claimed, not yet verified. Returns -1 after answering.
+ */
+static int
+refuse_time(struct http_request *req, uint64_t terminal, int64_t at,
+    int64_t now, enum MHD_Result *rc)
+{
+	log_line(LOG_WARN, "req=%s msg=clock_skew terminal=%llu "
+	    "request_time=%lld server_time=%lld skew_s=%lld",
+	    http_request_id(req), (unsigned long long)terminal, (long long)at,
+	    (long long)now, (long long)(at - now));
+	*rc = http_reply_error_with(req, ERR_STALE_REQUEST,
+	    json_pack("{s:I, s:I}", "server_time", (json_int_t)now,
+	    "request_time", (json_int_t)at), "request time %lld, server time "
+	    "%lld: more than %d s apart", (long long)at, (long long)now,
+	    PN_REQUEST_WINDOW);
 	return -1;
 }
 
@@ -57,12 +83,8 @@ check_headers(struct http_request *req, struct store_terminal *t,
 		    "lowercase hex digits expected");
 	nonce->at = (int64_t)at;
 	if ((int64_t)at < now - PN_REQUEST_WINDOW ||
-	    (int64_t)at > now + PN_REQUEST_WINDOW) {
-		*rc = http_reply_error(req, ERR_STALE_REQUEST, "request time "
-		    "%llu, server time %lld: more than %d s apart",
-		    (unsigned long long)at, (long long)now, PN_REQUEST_WINDOW);
-		return -1;
-	}
+	    (int64_t)at > now + PN_REQUEST_WINDOW)
+		return refuse_time(req, id, (int64_t)at, now, rc);
 	if ((s = worker_store(&err)) == NULL ||
 	    (found = store_terminal_get(s, (int64_t)id, t, &err)) < 0) {
 		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",

@@ -148,6 +148,14 @@ void ui_compta_period_label(struct http_request *req, const char *text,
 int ui_suspended_terminals(struct html *h, struct store *s,
     struct pn_error *err);
 
+/*
+ * ui_alarms.c: an alert box listing the open integrity alarms (number,
+ * date, nature, detail), when there are some: for accountants and
+ * admins. 0, or -1 with err when the store fails.
+ */
+int ui_integrity_alarms(struct html *h, struct store *s,
+    struct pn_error *err);
+
 /* ui_compta.c */
 enum MHD_Result ui_compta(struct http_request *req);		/* GET /compta */
 enum MHD_Result ui_compta_draft(struct http_request *req);	/* POST /compta/lots */

@@ -205,7 +205,8 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	ui_begin(&h, req, "Règlements");
 	if (bad)
 		ui_compta_alert(&h, code, detail);
-	if (ui_suspended_terminals(&h, s, &err) != 0) {
+	if (ui_integrity_alarms(&h, s, &err) != 0 ||
+	    ui_suspended_terminals(&h, s, &err) != 0) {
 		html_free(&h);
 		html_free(&rows.html);
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);

@@ -1,4 +1,4 @@
-/* ui_home.c -- GET /accueil: the caseworker's recent booklets and what to do next; for an admin, suspended terminals first. */
+/* ui_home.c -- GET /accueil: the caseworker's recent booklets and what to do next; for an admin, open integrity alarms and suspended terminals first. */
 #include "passnum/timefmt.h"
 #include "store.h"
 #include "ui.h"
@@ -45,9 +45,10 @@ ui_home(struct http_request *req)
 	}
 	html_init(&h);
 	ui_begin(&h, req, "Accueil");
-	/* An admin sees the terminals suspended pending review first. */
+	/* An admin sees the open alarms and suspended terminals first. */
 	if ((who->role & ROLE_ADMIN) != 0 &&
-	    ui_suspended_terminals(&h, s, &err) != 0) {
+	    (ui_integrity_alarms(&h, s, &err) != 0 ||
+	    ui_suspended_terminals(&h, s, &err) != 0)) {
 		html_free(&h);
 		html_free(&rows.html);
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);

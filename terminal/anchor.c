@@ -184,7 +184,8 @@ say(const struct journal_record *rec, const char *what, const json_t *res)
 /*
  * Send c's receipts and take the answer: 0 answered, 1 the server cannot
  * be reached, 2 this terminal is suspended, 3 a server without this
- * route, -1 with err.
+ * route, 4 the server refused the request's time (4005: nothing judged,
+ * t->clock_refused says which clock seems off), -1 with err.
  */
 static int
 send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
@@ -226,6 +227,11 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 	rc = -1;
 	if (term_note_suspended(t, rep.status, rep.json)) {
 		rc = 2;
+		goto out;
+	}
+	if (term_note_clock(t, &rep)) {
+		pn_error_set(err, PN_E_IO, "%s", t->clock_refused);
+		rc = 4;
 		goto out;
 	}
 	if (rep.status == 404) {
@@ -323,7 +329,8 @@ anchor_run(struct term *t, struct anchor_stats *st, struct pn_error *err)
 				/* A server from before receipts were sent back. */
 				st->unsupported = true;
 				rc = 0;
-			}
+			} else if (rc == 4)
+				rc = 3;
 			break;
 		}
 		after = c.recs[c.n - 1].r.counter;

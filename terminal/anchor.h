@@ -75,8 +75,9 @@ int anchor_compare(const struct pn_checkpoint *held, const char *held_text,
  * a conflict, a loss that cannot be repaired or a refusal are printed on
  * standard output as they come, in French. Returns 0 when done (st says
  * what happened), 1 when the server cannot be reached, 2 when it says
- * this terminal is suspended, -1 with err (a checkpoint or an answer that
- * does not hold, the journal).
+ * this terminal is suspended, 3 when it refused the request's time (the
+ * clocks disagree: t->clock_refused), -1 with err (a checkpoint or an
+ * answer that does not hold, the journal).
  */
 int anchor_run(struct term *t, struct anchor_stats *st, struct pn_error *err);
 

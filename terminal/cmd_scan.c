@@ -42,6 +42,7 @@ struct desk {
 	size_t refused;
 	int last_exit;
 	bool suspended;		/* the server suspended this terminal: stop */
+	bool clock_said;	/* the clocks' disagreement was said since the last sync that went through */
 };
 
 /* A prompt, shown only to a person typing (not to a pipe). */
@@ -71,6 +72,7 @@ auto_sync(struct desk *d, bool force)
 		d->backoff = BACKOFF_MIN;
 		d->next_sync = 0;
 		d->t->offline_until = 0;
+		d->clock_said = false;
 	} else {
 		d->next_sync = now + d->backoff;
 		d->backoff = d->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
@@ -85,6 +87,15 @@ auto_sync(struct desk *d, bool force)
 	if (out == SYNC_FAILED)
 		fprintf(stderr, "passnum-terminal: synchronisation : %s\n",
 		    err.message);
+	if (st.sessions_refused > 0)
+		printf("\a  → SÉANCE REFUSÉE — %s\n", st.session_refusal);
+	/* Once, not at every retry: each voucher's verdict says it too. */
+	if (out == SYNC_CLOCK && !d->clock_said) {
+		printf("HORLOGES EN DÉSACCORD — %s. %zu chèque(s) gardé(s) sur "
+		    "le poste, envoyé(s) quand les horloges s'accorderont\n",
+		    err.message, st.pending);
+		d->clock_said = true;
+	}
 	if (out == SYNC_SUSPENDED) {
 		printf("POSTE SUSPENDU — %s\a\n", verdict_suspended_text);
 		d->suspended = true;
@@ -147,7 +158,8 @@ menu_add(const struct journal_session *s, void *arg)
 {
 	struct menu *m = arg;
 
-	if (m->n < 9)
+	/* A session the server refused takes no voucher. */
+	if (m->n < 9 && s->refused_code == 0)
 		m->s[m->n++] = *s;
 	return 0;
 }
@@ -196,6 +208,9 @@ open_new(struct desk *d)
 	}
 	if (rc == 2)
 		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+	if (rc == 4)
+		printf("HORLOGES EN DÉSACCORD — %s. La séance sera déclarée "
+		    "quand les horloges s'accorderont\n", d->t->clock_refused);
 	printf("séance ouverte : ");
 	sessions_print(stdout, &d->session, 0);
 	return 0;
@@ -391,9 +406,20 @@ term_scan(int argc, char **argv)
 	printf("passnum-terminal — %s, terminal %llu\n", t.cfg.venue_name,
 	    (unsigned long long)t.cfg.terminal);
 	/* Bring keys and pending records up to date before the first code. */
-	if (sync_run(&t, NULL, &err) == SYNC_UNREACHABLE)
+	switch (sync_run(&t, NULL, &err)) {
+	case SYNC_UNREACHABLE:
 		printf("HORS LIGNE — serveur injoignable : les chèques seront "
 		    "confirmés à la synchronisation\n");
+		break;
+	case SYNC_CLOCK:
+		printf("HORLOGES EN DÉSACCORD — %s. Les chèques sont vérifiés "
+		    "sur le poste et gardés : ils seront envoyés quand les "
+		    "horloges s'accorderont\n", err.message);
+		d.clock_said = true;
+		break;
+	default:
+		break;
+	}
 	/* Said now, or remembered from before and not lifted since. */
 	if (t.suspended_at != 0) {
 		printf("POSTE SUSPENDU — %s\a\n", verdict_suspended_text);

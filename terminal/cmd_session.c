@@ -98,6 +98,13 @@ session_open(int argc, char **argv)
 		sessions_print(stdout, &s, 0);
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
 		rc = TERM_EXIT_SUSPENDED;
+	} else if (rc == 4) {
+		printf("séance gardée sur le poste, non déclarée : ");
+		sessions_print(stdout, &s, 0);
+		printf("HORLOGES EN DÉSACCORD — %s. La séance sera déclarée à "
+		    "la synchronisation, quand les horloges s'accorderont\n",
+		    t.clock_refused);
+		rc = TERM_EXIT_CLOCK;
 	} else if (rc < 0 || rc == 2) {
 		fprintf(stderr, "passnum-terminal session: %s\n", err.message);
 		rc = rc < 0 ? TERM_EXIT_SETUP : TERM_EXIT_SERVER;

@@ -23,6 +23,38 @@ age_text(int64_t s, char *buf, size_t len)
 }
 
 /*
+ * The clocks as the latest answer showed them: "horloge : ce poste
+ * 10:45:12, serveur 10:45:11 (1 s d'écart)", or why they disagree and
+ * which one seems off. False when they disagree.
+ */
+static bool
+clock_line(const struct term *t)
+{
+	char why[SKEW_TEXT_MAX], mine[16], theirs[16], apart[32];
+	time_t a = (time_t)t->clock_last.wall, b = (time_t)t->clock_last.server;
+	struct tm ta, tb;
+
+	if (t->clock_refused[0] != '\0') {
+		printf("HORLOGES EN DÉSACCORD — %s\n", t->clock_refused);
+		return false;
+	}
+	if (term_clock_disagrees(t, why, sizeof(why))) {
+		printf("HORLOGES EN DÉSACCORD — %s\n", why);
+		return false;
+	}
+	if (t->clock_last.wall == 0 || localtime_r(&a, &ta) == NULL ||
+	    localtime_r(&b, &tb) == NULL ||
+	    strftime(mine, sizeof(mine), "%H:%M:%S", &ta) == 0 ||
+	    strftime(theirs, sizeof(theirs), "%H:%M:%S", &tb) == 0)
+		return true;
+	skew_duration_text(t->clock_last.server - t->clock_last.wall, apart,
+	    sizeof(apart));
+	printf("horloge : ce poste %s, serveur %s (%s d'écart, 5 min au "
+	    "plus)\n", mine, theirs, apart);
+	return true;
+}
+
+/*
  * The receipts this terminal holds, and the server's latest checkpoint:
  * "reçus : 20 encaissement(s) accepté(s), 15 à faire confirmer par le
  * serveur ; son dernier point de contrôle : n° 12 du 07/12/2026 10:04".
@@ -67,6 +99,7 @@ term_status(int argc, char **argv)
 	int64_t pending, last_sync, now = (int64_t)time(NULL);
 	char age[64], msg[400];
 	int c, rc, reachable;
+	bool clock = true;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -94,6 +127,9 @@ term_status(int argc, char **argv)
 	} else if (term_note_suspended(&t, rep.status, rep.json)) {
 		printf("serveur : %s — joignable, mais ce poste est "
 		    "SUSPENDU\n", t.cfg.server);
+	} else if (term_note_clock(&t, &rep)) {
+		printf("serveur : %s — joignable, mais il refuse l'heure de ce "
+		    "poste\n", t.cfg.server);
 	} else if (rep.status == 200) {
 		term_note_active(&t);
 		state = json_string_value(json_object_get(rep.json, "status"));
@@ -105,6 +141,7 @@ term_status(int argc, char **argv)
 		    "%s\n", t.cfg.server, msg);
 	}
 	http_reply_free(&rep);
+	clock = clock_line(&t);
 	pending = journal_pending_count(t.journal, &err);
 	printf("enregistrements en attente : %lld\n", (long long)pending);
 	receipts_line(&t);
@@ -134,8 +171,10 @@ term_status(int argc, char **argv)
 		printf("POSTE SUSPENDU (constaté le %s) — %s\n", age,
 		    verdict_suspended_text);
 		rc = TERM_EXIT_SUSPENDED;
-	} else
-		rc = reachable ? TERM_EXIT_OK : TERM_EXIT_NETWORK;
+	} else if (!reachable)
+		rc = TERM_EXIT_NETWORK;
+	else
+		rc = clock ? TERM_EXIT_OK : TERM_EXIT_CLOCK;
 	term_close(&t);
 	return rc;
 }

@@ -5,13 +5,15 @@
  * When the server cannot be reached, tries again up to N times (default
  * 3) after 1, 2, 4... seconds. When it says this terminal is suspended,
  * stops there and says so (TERM_EXIT_SUSPENDED): the records stay pending.
+ * So they do when the clocks disagree (TERM_EXIT_CLOCK), saying which
+ * one seems off. A refused session declaration or record is named in a
+ * line of its own and makes the exit code non-zero (sync_exit_code()).
  * Then the receipts the server has not confirmed go back to it
  * (anchor.h): what it had lost and what it could not take back is said
  * loudly, and a receipt in conflict or that cannot be put back makes the
  * exit code TERM_EXIT_RECEIPTS.
  */
 #include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -20,11 +22,8 @@
 #include "terminal.h"
 #include "verdict.h"
 
-/*
- * What the receipts step found, in French. True when a receipt came back
- * in conflict or cannot be put back: the Département must settle it.
- */
-static bool
+/* What the receipts step found, in French (sync_exit_code() judges it). */
+static void
 say_receipts(const struct anchor_stats *r)
 {
 	if (r->server_lost)
@@ -51,7 +50,34 @@ say_receipts(const struct anchor_stats *r)
 		printf("REÇUS REFUSÉS — %zu reçu(s) refusé(s) par le serveur "
 		    "(détail ci-dessus) : prévenez le Département\n",
 		    r->refused);
-	return r->conflicts > 0 || r->unrestorable > 0;
+}
+
+/*
+ * The exit code of a sync, the first that applies: suspended (8); the
+ * clocks disagree, records kept (16); the server away (5); an answer
+ * that could not be used (4); a session declaration refused (17); a
+ * receipt the server lost that cannot be put back (18); a record or a
+ * receipt refused, or a record conflicting (4); else 0.
+ */
+static int
+sync_exit_code(const struct term *t, enum sync_outcome out,
+    const struct sync_stats *st)
+{
+	if (out == SYNC_SUSPENDED || (out == SYNC_UNREACHABLE &&
+	    t->suspended_at != 0))
+		return TERM_EXIT_SUSPENDED;
+	if (out == SYNC_CLOCK)
+		return TERM_EXIT_CLOCK;
+	if (out == SYNC_UNREACHABLE)
+		return TERM_EXIT_NETWORK;
+	if (out == SYNC_FAILED)
+		return TERM_EXIT_SERVER;
+	if (st->sessions_refused > 0)
+		return TERM_EXIT_SESSION_REFUSED;
+	if (st->receipts.conflicts > 0 || st->receipts.unrestorable > 0)
+		return TERM_EXIT_RECEIPTS;
+	return st->conflicts > 0 || st->refused > 0 ||
+	    st->receipts.refused > 0 ? TERM_EXIT_SERVER : TERM_EXIT_OK;
 }
 
 int
@@ -69,7 +95,6 @@ term_sync(int argc, char **argv)
 	enum sync_outcome out;
 	long retries = 3, i;
 	unsigned delay = 1;
-	bool lost;
 	char *end;
 	int c, rc;
 
@@ -113,23 +138,33 @@ term_sync(int argc, char **argv)
 	printf("%zu envoyé(s) : %zu accepté(s), %zu déjà utilisé(s) "
 	    "ailleurs, %zu refusé(s) ; %zu en attente\n", st.sent, st.accepted,
 	    st.conflicts, st.refused, st.pending);
-	lost = say_receipts(&st.receipts);
-	if (out == SYNC_SUSPENDED || (out == SYNC_UNREACHABLE &&
-	    t.suspended_at != 0)) {
+	say_receipts(&st.receipts);
+	/* What was refused, one line each, before the reason to stop. */
+	if (st.sessions_refused > 0)
+		printf("SÉANCE REFUSÉE — %zu séance(s) refusée(s) par le "
+		    "serveur, qui ne seront plus déclarées : %s\n",
+		    st.sessions_refused, st.session_refusal);
+	if (st.refused > 0 || st.conflicts > 0)
+		printf("REFUSÉ — %zu chèque(s) refusé(s) et %zu déjà utilisé(s) "
+		    "ailleurs : le détail est dans passnum-terminal history\n",
+		    st.refused, st.conflicts);
+	rc = sync_exit_code(&t, out, &st);
+	if (rc == TERM_EXIT_SUSPENDED)
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
-		rc = TERM_EXIT_SUSPENDED;
-	} else if (out == SYNC_UNREACHABLE) {
+	else if (out == SYNC_CLOCK && st.pending > 0)
+		printf("HORLOGES EN DÉSACCORD — %s. %zu enregistrement(s) "
+		    "gardé(s) en attente : rien n'a été refusé, ils seront "
+		    "envoyés quand les horloges s'accorderont\n", err.message,
+		    st.pending);
+	else if (out == SYNC_CLOCK)
+		printf("HORLOGES EN DÉSACCORD — %s. Rien n'est en attente ; "
+		    "tant que les horloges ne s'accordent pas, le serveur ne "
+		    "prendra rien de ce poste\n", err.message);
+	else if (out == SYNC_UNREACHABLE)
 		fprintf(stderr, "passnum-terminal sync: server unreachable: "
 		    "%s\n", err.message);
-		rc = TERM_EXIT_NETWORK;
-	} else if (out == SYNC_FAILED) {
+	else if (out == SYNC_FAILED)
 		fprintf(stderr, "passnum-terminal sync: %s\n", err.message);
-		rc = TERM_EXIT_SERVER;
-	} else if (lost)
-		rc = TERM_EXIT_RECEIPTS;
-	else
-		rc = st.conflicts > 0 || st.refused > 0 ||
-		    st.receipts.refused > 0 ? TERM_EXIT_SERVER : TERM_EXIT_OK;
 	term_close(&t);
 	return rc;
 }

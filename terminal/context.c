@@ -20,6 +20,140 @@
  */
 #define DENY_PRUNE_MARGIN (7 * 86400)
 
+/* Past this many seconds of ticks, a changed reference is written at once. */
+#define CLOCK_SAVE_EVERY 300
+
+/*
+ * The sample of an answer: its Date, or for a 4005 refusal without one
+ * the server_time of its body. False when it gives no server time.
+ */
+static bool
+answer_sample(const struct term *t, const struct http_reply *r,
+    struct skew_sample *s)
+{
+	json_t *v = json_object_get(r->json, "server_time");
+
+	memset(s, 0, sizeof(*s));
+	s->wall = r->received_wall;
+	s->ticks = r->received_ticks;
+	s->boot = t->boot;
+	s->server = r->server_date;
+	if (s->server == 0 && json_is_integer(v) && json_integer_value(v) > 0)
+		s->server = (int64_t)json_integer_value(v);
+	return s->server != 0 && s->wall != 0;
+}
+
+static bool
+is_clock_refusal(const struct http_reply *r)
+{
+	return r->status == 401 && http_reply_code(r) == SERVER_CODE_STALE;
+}
+
+/* http_client_observe(): every answer of the server, for its clock. */
+static void
+clock_seen(void *arg, const struct http_reply *r)
+{
+	struct term *t = arg;
+	struct skew_sample s;
+	struct pn_error err;
+
+	if (!answer_sample(t, r, &s))
+		return;
+	t->clock_last = s;
+	/*
+	 * A reference only from answers where both clocks agree; never from
+	 * a refusal of the time, even one that looks within the window here
+	 * (the server's check and this one differ by the request's transit).
+	 */
+	if (!skew_agrees(&s) || is_clock_refusal(r))
+		return;
+	t->clock_ref = s;
+	t->clock_ref_dirty = true;
+	/* A long scan keeps it current for the other commands. */
+	if (s.ticks - t->clock_ref_saved >= CLOCK_SAVE_EVERY &&
+	    term_save_clock(t, &err) != 0)
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+}
+
+int
+term_save_clock(struct term *t, struct pn_error *err)
+{
+	static const char *const keys[] = {
+		META_CLOCK_WALL, META_CLOCK_TICKS, META_CLOCK_BOOT,
+		META_CLOCK_SERVER
+	};
+	int64_t values[4];
+
+	if (!t->clock_ref_dirty || t->journal == NULL)
+		return 0;
+	values[0] = t->clock_ref.wall;
+	values[1] = t->clock_ref.ticks;
+	values[2] = (int64_t)t->clock_ref.boot;
+	values[3] = t->clock_ref.server;
+	if (journal_meta_set_many(t->journal, keys, values, 4, err) != 0)
+		return -1;
+	t->clock_ref_dirty = false;
+	t->clock_ref_saved = t->clock_ref.ticks;
+	return 0;
+}
+
+/*
+ * The reference kept by an earlier command. Without this boot's id there
+ * is no telling whether its ticks count from this boot: none is taken.
+ */
+static int
+load_clock(struct term *t, struct pn_error *err)
+{
+	int64_t wall, ticks, boot, server;
+
+	t->boot = skew_boot_id();
+	/* Written at close; during a run, only once it is this old. */
+	t->clock_ref_saved = skew_ticks();
+	if (journal_meta_get(t->journal, META_CLOCK_WALL, &wall, err) != 0 ||
+	    journal_meta_get(t->journal, META_CLOCK_TICKS, &ticks, err) != 0 ||
+	    journal_meta_get(t->journal, META_CLOCK_BOOT, &boot, err) != 0 ||
+	    journal_meta_get(t->journal, META_CLOCK_SERVER, &server, err) != 0)
+		return -1;
+	if (t->boot == 0 || wall <= 0 || server <= 0 || ticks < 0 || boot <= 0)
+		return 0;
+	t->clock_ref.wall = wall;
+	t->clock_ref.ticks = ticks;
+	t->clock_ref.boot = (uint64_t)boot;
+	t->clock_ref.server = server;
+	return 0;
+}
+
+bool
+term_note_clock(struct term *t, const struct http_reply *r)
+{
+	struct skew_judgement j;
+	struct skew_sample s;
+
+	if (!is_clock_refusal(r))
+		return false;
+	if (!answer_sample(t, r, &s)) {
+		/* No time of the server's at all: its message, as it is. */
+		http_reply_message(r, t->clock_refused,
+		    sizeof(t->clock_refused));
+		return true;
+	}
+	skew_judge(&t->clock_ref, &s, &j);
+	skew_describe(&s, &j, t->clock_refused, sizeof(t->clock_refused));
+	return true;
+}
+
+bool
+term_clock_disagrees(const struct term *t, char *buf, size_t len)
+{
+	struct skew_judgement j;
+
+	if (t->clock_last.wall == 0 || skew_agrees(&t->clock_last))
+		return false;
+	skew_judge(&t->clock_ref, &t->clock_last, &j);
+	skew_describe(&t->clock_last, &j, buf, len);
+	return true;
+}
+
 int
 term_open(struct term *t, const char *data_opt, struct pn_error *err)
 {
@@ -65,6 +199,9 @@ term_open(struct term *t, const char *data_opt, struct pn_error *err)
 	    t->cfg.connect_timeout, t->cfg.request_timeout, err)) == NULL)
 		goto fail;
 	http_client_identity(t->http, t->cfg.terminal, t->sk);
+	if (load_clock(t, err) != 0)
+		goto fail;
+	http_client_observe(t->http, clock_seen, t);
 	if (term_load_trust(t, err) != 0 || term_load_deny(t, err) != 0 ||
 	    journal_meta_get(t->journal, META_SUSPENDED_AT, &t->suspended_at,
 	    err) != 0)
@@ -78,6 +215,10 @@ fail:
 void
 term_close(struct term *t)
 {
+	struct pn_error err;
+
+	if (term_save_clock(t, &err) != 0)
+		fprintf(stderr, "passnum-terminal: %s\n", err.message);
 	http_client_free(t->http);
 	pn_trust_free(t->trust);
 	pn_denylist_free(t->deny);

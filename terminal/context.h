@@ -12,12 +12,18 @@
 #include "passnum/denylist.h"
 #include "passnum/error.h"
 #include "passnum/trust.h"
+#include "skew.h"
 
 /* Names of the journal's meta values. */
 #define META_DENY_FRESH_AT	"deny_fresh_at"		/* deny list proved current */
 #define META_TRUST_CHECKED_AT	"trust_checked_at"	/* bundle last fetched */
 #define META_LAST_SYNC_AT	"last_sync_at"		/* last sync with no error */
 #define META_SUSPENDED_AT	"suspended_at"		/* the server said: suspended */
+/* The clocks' reference (skew.h): the latest answer when both agreed. */
+#define META_CLOCK_WALL		"clock_ref_wall"	/* this machine's clock */
+#define META_CLOCK_TICKS	"clock_ref_ticks"	/* its ticks since boot */
+#define META_CLOCK_BOOT		"clock_ref_boot"	/* which boot */
+#define META_CLOCK_SERVER	"clock_ref_server"	/* the server's Date */
 
 struct term {
 	char dir[TERM_PATH_MAX];
@@ -43,6 +49,23 @@ struct term {
 	 * included.
 	 */
 	int64_t suspended_at;
+	/*
+	 * The clocks (skew.h), noted from every answer of the server: this
+	 * boot's id; the reference, the latest answer where the server's
+	 * clock and this one agreed, read from the journal at open and
+	 * written back when it changed (clock_ref_dirty; clock_ref_saved
+	 * are the ticks when it last was); and the latest answer.
+	 */
+	uint64_t boot;
+	struct skew_sample clock_ref;
+	bool clock_ref_dirty;
+	int64_t clock_ref_saved;
+	struct skew_sample clock_last;
+	/*
+	 * When the server refused a request's time (4005) in this process:
+	 * which clock seems off and what to do, in French; "" otherwise.
+	 */
+	char clock_refused[SKEW_TEXT_MAX];
 };
 
 /* How long a failed redemption request keeps a process offline, in seconds. */
@@ -56,7 +79,10 @@ struct term {
  */
 int term_open(struct term *t, const char *data_opt, struct pn_error *err);
 
-/* Free everything term_open() made; safe on a zeroed or half-open struct. */
+/*
+ * Free everything term_open() made; safe on a zeroed or half-open struct.
+ * The clocks' reference is written back first when it changed.
+ */
 void term_close(struct term *t);
 
 /* Load the trust bundle file, pinned to the config's master key. */
@@ -68,6 +94,23 @@ int term_load_trust(struct term *t, struct pn_error *err);
  * remembered (t->suspended_at and the journal).
  */
 bool term_note_suspended(struct term *t, long status, const json_t *answer);
+
+/*
+ * True when the answer is the server's refusal of the request's time
+ * (SERVER_CODE_STALE): nothing was judged. Which clock seems off is
+ * judged against the reference and explained in t->clock_refused.
+ */
+bool term_note_clock(struct term *t, const struct http_reply *r);
+
+/*
+ * True when the latest answer of the server showed its clock more than
+ * SKEW_WINDOW from this one's, refused or not: the explanation in buf
+ * (SKEW_TEXT_MAX bytes).
+ */
+bool term_clock_disagrees(const struct term *t, char *buf, size_t len);
+
+/* Write the clocks' reference to the journal when it changed: 0, or -1. */
+int term_save_clock(struct term *t, struct pn_error *err);
 
 /* A signed request succeeded: the terminal is not suspended, or no longer. */
 void term_note_active(struct term *t);

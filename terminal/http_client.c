@@ -14,6 +14,7 @@
 
 #include "http_client.h"
 #include "passnum/request.h"
+#include "skew.h"
 
 struct http_client {
 	CURL *curl;
@@ -24,6 +25,8 @@ struct http_client {
 	long request_timeout;
 	uint64_t terminal;
 	const uint8_t *sk;	/* not owned */
+	http_answer_cb on_answer;
+	void *on_answer_arg;
 };
 
 struct sink {
@@ -149,6 +152,13 @@ http_client_free(struct http_client *c)
 }
 
 void
+http_client_observe(struct http_client *c, http_answer_cb cb, void *arg)
+{
+	c->on_answer = cb;
+	c->on_answer_arg = arg;
+}
+
+void
 http_client_identity(struct http_client *c, uint64_t terminal,
     const uint8_t *sk)
 {
@@ -179,6 +189,29 @@ sink_write(char *data, size_t size, size_t n, void *arg)
 	memcpy(s->buf + s->len, data, len);
 	s->len += len;
 	s->buf[s->len] = '\0';
+	return len;
+}
+
+/*
+ * libcurl's header callback: keep the server's clock from "Date:" (RFC
+ * 9110's IMF-fixdate, which curl_getdate() reads). Other headers pass.
+ */
+static size_t
+header_seen(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_reply *reply = arg;
+	size_t len = size * n;
+	char value[128];
+	time_t at;
+
+	if (len > 5 && len < sizeof(value) + 5 &&
+	    strncasecmp(data, "Date:", 5) == 0) {
+		memcpy(value, data + 5, len - 5);
+		value[len - 5] = '\0';
+		value[strcspn(value, "\r\n")] = '\0';
+		at = curl_getdate(value, NULL);
+		reply->server_date = at > 0 ? (int64_t)at : 0;
+	}
 	return len;
 }
 
@@ -272,6 +305,8 @@ http_request(struct http_client *c, const char *method, const char *route,
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_seen);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, reply);
 	if (strcmp(method, "GET") == 0)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	else {
@@ -291,6 +326,8 @@ http_request(struct http_client *c, const char *method, const char *route,
 		    (curl_off_t)(body != NULL ? body_len : 0));
 	}
 	cc = curl_easy_perform(e);
+	reply->received_wall = (int64_t)time(NULL);
+	reply->received_ticks = skew_ticks();
 	curl_slist_free_all(h);
 	/*
 	 * libcurl counts the request bytes it wrote (headers and body), and
@@ -326,6 +363,8 @@ http_request(struct http_client *c, const char *method, const char *route,
 	reply->len = s.len;
 	if (strncasecmp(ctype, "application/json", 16) == 0 && s.len > 0)
 		reply->json = json_loadb((const char *)s.buf, s.len, 0, &jerr);
+	if (c->on_answer != NULL && reply->status != 0)
+		c->on_answer(c->on_answer_arg, reply);
 	return 0;
 }
 

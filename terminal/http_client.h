@@ -29,7 +29,18 @@ struct http_reply {
 	 * terminal trusts, or not for this address): error says so in French.
 	 */
 	bool cert_refused;
+	/*
+	 * When an answer came: the server's clock from its Date header (0
+	 * when it sent none or it did not read), and this machine's wall
+	 * clock and ticks (skew.h) when the answer was in.
+	 */
+	int64_t server_date;
+	int64_t received_wall;
+	int64_t received_ticks;
 };
+
+/* Called with every answer that came (status not 0), before it is returned. */
+typedef void (*http_answer_cb)(void *arg, const struct http_reply *r);
 
 /*
  * A client for the server at base_url (http:// only for a loopback host),
@@ -40,6 +51,9 @@ struct http_client *http_client_new(const char *base_url, const char *ca_file,
     long connect_timeout, long request_timeout, struct pn_error *err);
 
 void http_client_free(struct http_client *c);
+
+/* Have cb(arg, reply) called with every answer from now on (NULL: none). */
+void http_client_observe(struct http_client *c, http_answer_cb cb, void *arg);
 
 /* Sign later requests as terminal number with the device key sk (64 bytes, not copied). */
 void http_client_identity(struct http_client *c, uint64_t terminal,

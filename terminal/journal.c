@@ -154,6 +154,16 @@ static const char *const migrations[] = {
 
 #define SESSION_COLUMNS "id, theme, starts_at, duration_minutes, declared, here"
 
+/*
+ * A session the server refused for good is marked by a meta row named
+ * SESSION_REFUSED_KEY and its id in lower-case hex, holding the server's
+ * code: no column of the session table, so that the schema stays as it
+ * is. Read back as a seventh column after SESSION_COLUMNS.
+ */
+#define SESSION_REFUSED_KEY "session_refused:"
+#define SESSION_SELECT SESSION_COLUMNS ", (SELECT value FROM meta " \
+	"WHERE key = '" SESSION_REFUSED_KEY "' || lower(hex(session.id)))"
+
 static const char *const state_names[] = {
 	"pending", "accepted", "conflict", "refused"
 };
@@ -540,7 +550,8 @@ static int
 session_from_row(sqlite3_stmt *st, struct journal_session *s,
     struct pn_error *err)
 {
-	int64_t starts, duration, declared, here;
+	int64_t starts, duration, declared, here, refused;
+	bool is_refused;
 
 	memset(s, 0, sizeof(*s));
 	if (col_blob(st, 0, s->id, sizeof(s->id), err) != 0 ||
@@ -548,7 +559,9 @@ session_from_row(sqlite3_stmt *st, struct journal_session *s,
 	    col_int(st, 2, 0, INT64_MAX, &starts, err) != 0 ||
 	    col_int(st, 3, 1, 600, &duration, err) != 0 ||
 	    col_int(st, 4, 0, 1, &declared, err) != 0 ||
-	    col_int(st, 5, 0, 1, &here, err) != 0) {
+	    col_int(st, 5, 0, 1, &here, err) != 0 ||
+	    col_int_or_null(st, 6, 1, 99999, &refused, &is_refused,
+	    err) != 0) {
 		pn_error_prefix(err, "journal session");
 		return -1;
 	}
@@ -556,6 +569,7 @@ session_from_row(sqlite3_stmt *st, struct journal_session *s,
 	s->duration_minutes = (int)duration;
 	s->declared = declared != 0;
 	s->here = here != 0;
+	s->refused_code = is_refused ? (int)refused : 0;
 	return 0;
 }
 
@@ -859,6 +873,20 @@ journal_session_declared(struct journal *j,
 }
 
 int
+journal_session_refuse(struct journal *j,
+    const uint8_t id[PN_SESSION_ID_SIZE], int code, struct pn_error *err)
+{
+	char key[sizeof(SESSION_REFUSED_KEY) + 2 * PN_SESSION_ID_SIZE];
+
+	if (code <= 0 || code > 99999)
+		return pn_error_set(err, PN_E_ARG, "session refusal: bad code");
+	memcpy(key, SESSION_REFUSED_KEY, sizeof(SESSION_REFUSED_KEY) - 1);
+	pn_hex_encode(id, PN_SESSION_ID_SIZE,
+	    key + sizeof(SESSION_REFUSED_KEY) - 1);
+	return journal_meta_set(j, key, code, err);
+}
+
+int
 journal_session_find(struct journal *j, const char *prefix,
     struct journal_session *out, struct pn_error *err)
 {
@@ -873,7 +901,7 @@ journal_session_find(struct journal *j, const char *prefix,
 		    (prefix[i] >= 'a' && prefix[i] <= 'f')))
 			return 0;
 	/* hex(id) is upper case in SQLite; the prefix is bound, not spliced. */
-	if (prepare(j, "SELECT " SESSION_COLUMNS " FROM session "
+	if (prepare(j, "SELECT " SESSION_SELECT " FROM session "
 	    "WHERE substr(lower(hex(id)), 1, ?) = ? LIMIT 2", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int(st, 1, (int)n);
@@ -898,10 +926,13 @@ journal_session_each(struct journal *j, size_t limit, bool undeclared,
 	sqlite3_stmt *st;
 	int rc = 0, step;
 
+	/* Undeclared: still to declare, so not refused for good. */
 	if (prepare(j, undeclared ?
-	    "SELECT " SESSION_COLUMNS " FROM session WHERE declared = 0 "
+	    "SELECT " SESSION_SELECT " FROM session WHERE declared = 0 "
+	    "AND NOT EXISTS (SELECT 1 FROM meta WHERE key = '"
+	    SESSION_REFUSED_KEY "' || lower(hex(session.id))) "
 	    "ORDER BY starts_at DESC, created_at DESC LIMIT ?" :
-	    "SELECT " SESSION_COLUMNS " FROM session "
+	    "SELECT " SESSION_SELECT " FROM session "
 	    "ORDER BY starts_at DESC, created_at DESC LIMIT ?", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
@@ -1008,18 +1039,44 @@ int
 journal_meta_set(struct journal *j, const char *key, int64_t value,
     struct pn_error *err)
 {
+	return journal_meta_set_many(j, &key, &value, 1, err);
+}
+
+int
+journal_meta_set_many(struct journal *j, const char *const *keys,
+    const int64_t *values, size_t n, struct pn_error *err)
+{
 	sqlite3_stmt *st;
-	int rc;
+	size_t i;
+	int rc = SQLITE_DONE;
 
 	if (prepare(j, "INSERT INTO meta (key, value) VALUES (?, ?) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st,
 	    err) != 0)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, value);
-	rc = sqlite3_step(st);
+	/* One value: its own statement is its transaction. */
+	if (n > 1 && exec(j, "BEGIN IMMEDIATE", err) != 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, values[i]);
+		rc = sqlite3_step(st);
+	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(j, err, "write meta");
+	if (rc != SQLITE_DONE) {
+		db_error(j, err, "write meta");
+		if (n > 1)
+			(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (n > 1 && exec(j, "COMMIT", err) != 0) {
+		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* --- receipts and the server's checkpoints (schema 3, anchor.h) ----------- */

@@ -62,6 +62,7 @@ struct journal_session {
 	int duration_minutes;
 	bool declared;			/* the server has it */
 	bool here;			/* opened at this terminal */
+	int refused_code;		/* refused for good by the server: its code; 0 */
 };
 
 struct journal;
@@ -150,6 +151,14 @@ int journal_session_declared(struct journal *j,
     const uint8_t id[PN_SESSION_ID_SIZE], struct pn_error *err);
 
 /*
+ * Mark a session refused for good by the server, with its code (a meta
+ * row: journal.c): journal_session_each() with undeclared leaves it out
+ * from then on, so that sync stops declaring it. 0, or -1.
+ */
+int journal_session_refuse(struct journal *j,
+    const uint8_t id[PN_SESSION_ID_SIZE], int code, struct pn_error *err);
+
+/*
  * The session whose id starts with the hex digits of prefix (4 to 32).
  * Returns 1 found, 0 none, 2 more than one, -1 error.
  */
@@ -158,7 +167,10 @@ int journal_session_find(struct journal *j, const char *prefix,
 
 typedef int (*journal_session_cb)(const struct journal_session *s, void *arg);
 
-/* Sessions newest first (limit 0: all); only undeclared ones if asked. */
+/*
+ * Sessions newest first (limit 0: all); only those still to declare
+ * (undeclared, and not refused for good) if asked.
+ */
 int journal_session_each(struct journal *j, size_t limit, bool undeclared,
     journal_session_cb cb, void *arg, struct pn_error *err);
 
@@ -181,6 +193,9 @@ int journal_meta_get(struct journal *j, const char *key, int64_t *value,
     struct pn_error *err);
 int journal_meta_set(struct journal *j, const char *key, int64_t value,
     struct pn_error *err);
+/* Set n named integers in one transaction: all of them, or none. */
+int journal_meta_set_many(struct journal *j, const char *const *keys,
+    const int64_t *values, size_t n, struct pn_error *err);
 
 /* "pending", "accepted", "conflict", "refused". */
 const char *journal_state_name(enum journal_state s);

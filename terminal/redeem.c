@@ -112,9 +112,52 @@ take_offline(struct term *t, struct journal_record *rec, struct verdict *out)
 }
 
 /*
+ * The server refused the request's time (4005): it judged nothing. A
+ * scanned voucher checked here is kept as when the server is away,
+ * pending, to be sent once the clocks agree; the verdict says which
+ * clock seems off (t->clock_refused).
+ */
+static int
+take_offline_clock(struct term *t, struct journal_record *rec,
+    struct verdict *out)
+{
+	char amount[PN_MONEY_TEXT_MAX], serial[PN_SERIAL_TEXT_MAX];
+	struct pn_error err;
+
+	rec->offline = true;
+	if (journal_record_update(t->journal, rec, &err) != 0) {
+		verdict_set(out, VERDICT_ERROR, TERM_EXIT_SETUP, "ERREUR — "
+		    "journal : %s", err.message);
+		return out->exit_code;
+	}
+	pn_money_format(rec->value_cents, amount);
+	pn_serial_format(rec->serial, serial);
+	verdict_set(out, VERDICT_OFFLINE, TERM_EXIT_OFFLINE, "ACCEPTÉ HORS LIGNE "
+	    "— %s — chèque %s — gardé sur le poste, il sera envoyé quand les "
+	    "horloges s'accorderont : %s", amount, serial, t->clock_refused);
+	return out->exit_code;
+}
+
+/* A typed voucher when the clocks disagree: nothing is kept. */
+static int
+typed_clock(const struct term *t, const struct typed_entry *te,
+    struct verdict *out)
+{
+	char serial[PN_SERIAL_TEXT_MAX];
+
+	pn_serial_format(te->serial, serial);
+	verdict_set(out, VERDICT_REFUSED, TERM_EXIT_CLOCK, "REFUSÉ — %s. Un "
+	    "chèque tapé à la main ne se vérifie qu'en ligne : rien n'a été "
+	    "gardé ; scannez son QR code — chèque %s", t->clock_refused,
+	    serial);
+	return out->exit_code;
+}
+
+/*
  * Declare the record's session first when the server does not have it:
  * 0 declared (or refused: said, and its records get their refusal),
- * 1 the server is away, 2 the terminal is suspended.
+ * 1 the server is away, 2 the terminal is suspended, 3 the server
+ * refused the request's time (the session stays to declare).
  */
 static int
 declare_first(struct term *t, struct journal_session *session)
@@ -239,6 +282,8 @@ send_scanned(struct term *t, struct journal_record *rec,
 		return take_offline(t, rec, out);
 	case 2:
 		return suspended(t, rec, out);
+	case 3:
+		return take_offline_clock(t, rec, out);
 	}
 	switch (sync_post_record(t, rec, &err)) {
 	case SYNC_POST_ANSWERED:
@@ -254,6 +299,8 @@ send_scanned(struct term *t, struct journal_record *rec,
 		return unusable(&err, out);
 	case SYNC_POST_SUSPENDED:
 		return suspended(t, rec, out);
+	case SYNC_POST_CLOCK:
+		return take_offline_clock(t, rec, out);
 	case SYNC_POST_ERROR:
 		break;
 	}
@@ -376,6 +423,9 @@ redeem_typed(struct term *t, const struct typed_entry *te,
 	case 2:
 		verdict_suspended(out);
 		goto out;
+	case 3:
+		typed_clock(t, te, out);
+		goto out;
 	}
 	record_start(t, session, rec);
 	pn_typed_voucher_format(te->serial, te->key, rec->r.voucher);
@@ -406,6 +456,14 @@ redeem_typed(struct term *t, const struct typed_entry *te,
 		break;
 	case SYNC_POST_SUSPENDED:
 		suspended(t, rec, out);
+		break;
+	case SYNC_POST_CLOCK:
+		/* Refused before anything was judged: the server has nothing. */
+		if (withdraw(t, rec, 401, SERVER_CODE_STALE, "non envoyé : "
+		    "l'heure du poste et celle du serveur diffèrent de plus "
+		    "de 5 minutes (un chèque tapé ne se vérifie qu'en ligne)",
+		    out) == 0)
+			typed_clock(t, te, out);
 		break;
 	case SYNC_POST_ERROR:
 		journal_failed(&err, out);

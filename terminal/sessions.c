@@ -56,6 +56,12 @@ sessions_fetch(struct term *t, struct pn_error *err)
 		http_reply_free(&rep);
 		return -1;
 	}
+	if (term_note_clock(t, &rep)) {
+		pn_error_set(err, PN_E_IO, "séances du serveur : %s",
+		    t->clock_refused);
+		http_reply_free(&rep);
+		return -1;
+	}
 	if (rep.status == 200)
 		term_note_active(t);
 	list = json_object_get(rep.json, "sessions");
@@ -88,6 +94,14 @@ sessions_find(struct term *t, const char *prefix, struct journal_session *out)
 	rc = journal_session_find(t->journal, prefix, out, &err);
 	if (rc == 0 && sessions_fetch(t, &err) == 0)
 		rc = journal_session_find(t->journal, prefix, out, &err);
+	/* Its vouchers would all come back refused (4012): none is taken. */
+	if (rc == 1 && out->refused_code != 0) {
+		fprintf(stderr, "passnum-terminal : --session %s : séance "
+		    "refusée par le serveur (code %d) : ouvrez-en une autre "
+		    "(passnum-terminal session open)\n", prefix,
+		    out->refused_code);
+		return TERM_EXIT_SERVER;
+	}
 	if (rc == 1)
 		return 0;
 	if (rc < 0)
@@ -144,7 +158,7 @@ sessions_open(struct term *t, const char *theme, int64_t starts_at,
 	if (rc == 0)
 		out->declared = true;
 	/* Kept either way: a refusal is the server's word, not a local fault. */
-	return rc < 0 ? 2 : rc == 2 ? 3 : rc;
+	return rc < 0 ? 2 : rc == 2 ? 3 : rc == 3 ? 4 : rc;
 }
 
 void
@@ -163,7 +177,8 @@ sessions_print(FILE *out, const struct journal_session *s, int number)
 		fprintf(out, "%3d) ", number);
 	fprintf(out, "%s  %s  %3d min  %s  [%s%s]\n", id, when,
 	    s->duration_minutes, s->theme,
-	    s->declared ? "déclarée" : "à déclarer",
+	    s->declared ? "déclarée" : s->refused_code != 0 ?
+	    "refusée par le serveur" : "à déclarer",
 	    s->here ? ", ouverte ici" : "");
 }
 
@@ -185,7 +200,8 @@ pick_current(const struct journal_session *s, void *arg)
 {
 	struct current *c = arg;
 
-	if (sessions_is_current(s, c->now) && c->n++ == 0)
+	if (s->refused_code == 0 && sessions_is_current(s, c->now) &&
+	    c->n++ == 0)
 		c->s = *s;
 	return 0;
 }

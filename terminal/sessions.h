@@ -17,7 +17,8 @@ int sessions_fetch(struct term *t, struct pn_error *err);
 /*
  * Find the session named by prefix (4 to 32 hex digits of its id) in the
  * journal, or, failing that, in the server's list. 0 found, or an exit
- * code with a message on stderr.
+ * code with a message on stderr (a session the server refused for good
+ * is not taken: TERM_EXIT_SERVER).
  */
 int sessions_find(struct term *t, const char *prefix,
     struct journal_session *out);
@@ -28,7 +29,9 @@ int sessions_find(struct term *t, const char *prefix,
  * theme must be one of the configured themes. Returns 0 (declared),
  * 1 (kept for later: the server is away), 2 (kept, but the server
  * refused it: err says why), 3 (kept, not declared: the terminal is
- * suspended), or -1 with err when nothing was stored.
+ * suspended), 4 (kept for later: the server refused the request's time,
+ * t->clock_refused says which clock seems off), or -1 with err when
+ * nothing was stored.
  */
 int sessions_open(struct term *t, const char *theme, int64_t starts_at,
     int duration_minutes, struct journal_session *out, struct pn_error *err);
@@ -44,7 +47,8 @@ bool sessions_is_current(const struct journal_session *s, int64_t now);
 
 /*
  * The session to use: the one prefix names, or without prefix the only
- * session in progress. 0, or an exit code with a message on stderr.
+ * session in progress that the server did not refuse. 0, or an exit code
+ * with a message on stderr.
  */
 int sessions_pick(struct term *t, const char *prefix,
     struct journal_session *out);

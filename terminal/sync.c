@@ -63,6 +63,9 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 
 	if (term_note_suspended(t, status, answer))
 		return 2;
+	/* Not a judgement of the voucher: the clocks disagree. */
+	if (status == 401 && code == SERVER_CODE_STALE)
+		return 3;
 	if (status == 200 || (status == 409 && code == SERVER_CODE_CONFLICT)) {
 		text = json_string_value(json_object_get(answer, "receipt"));
 		if (text == NULL || strlen(text) >= sizeof(rec->receipt)) {
@@ -147,6 +150,11 @@ sync_post_record(struct term *t, struct journal_record *rec,
 	}
 	if (rep.status == 200)
 		term_note_active(t);
+	if (term_note_clock(t, &rep)) {
+		pn_error_set(err, PN_E_IO, "%s", t->clock_refused);
+		http_reply_free(&rep);
+		return SYNC_POST_CLOCK;
+	}
 	rc = sync_apply_answer(t, rec, rep.status, rep.json, err);
 	http_reply_free(&rep);
 	switch (rc) {
@@ -156,9 +164,22 @@ sync_post_record(struct term *t, struct journal_record *rec,
 		return SYNC_POST_UNUSABLE;
 	case 2:
 		return SYNC_POST_SUSPENDED;
+	case 3:
+		pn_error_set(err, PN_E_IO, "%s", t->clock_refused);
+		return SYNC_POST_CLOCK;
 	default:
 		return SYNC_POST_ERROR;
 	}
+}
+
+/* The refusals of a session itself, which declaring it again cannot change. */
+static bool
+session_refused_for_good(int code)
+{
+	return code == SERVER_CODE_INVALID_FIELD ||
+	    code == SERVER_CODE_UNKNOWN_THEME ||
+	    code == SERVER_CODE_SESSION_MISMATCH ||
+	    code == SERVER_CODE_SESSION_BACKDATED;
 }
 
 int
@@ -168,7 +189,7 @@ sync_declare_session(struct term *t, const struct journal_session *s,
 	char id[2 * PN_SESSION_ID_SIZE + 1], msg[400], *body;
 	struct http_reply rep;
 	json_t *j;
-	int rc;
+	int rc, code;
 
 	pn_hex_encode(s->id, sizeof(s->id), id);
 	j = json_pack("{s:s, s:s, s:I, s:i}", "session", id, "theme", s->theme,
@@ -196,9 +217,19 @@ sync_declare_session(struct term *t, const struct journal_session *s,
 		http_reply_free(&rep);
 		return 2;
 	}
+	if (term_note_clock(t, &rep)) {
+		pn_error_set(err, PN_E_IO, "%s", t->clock_refused);
+		http_reply_free(&rep);
+		return 3;
+	}
 	http_reply_message(&rep, msg, sizeof(msg));
-	pn_error_set(err, PN_E_IO, "session %s: %s", id, msg);
+	code = http_reply_code(&rep);
 	http_reply_free(&rep);
+	if (session_refused_for_good(code) &&
+	    journal_session_refuse(t->journal, s->id, code, err) != 0)
+		return -1;
+	pn_error_set(err, PN_E_IO, "séance %.8s… refusée par le serveur : %s",
+	    id, msg);
 	return -1;
 }
 
@@ -208,6 +239,7 @@ struct declare_walk {
 	struct pn_error *err;
 	bool unreachable;
 	bool suspended;
+	bool clock;
 };
 
 static int
@@ -226,11 +258,20 @@ declare_one(const struct journal_session *s, void *arg)
 		w->suspended = true;
 		return 1;
 	}
-	if (rc == 0)
+	if (rc == 3) {
+		w->clock = true;
+		*w->err = e;
+		return 1;
+	}
+	if (rc == 0) {
 		w->st->sessions++;
-	else
-		/* Said, and the walk goes on: its records get their 4012. */
-		fprintf(stderr, "passnum-terminal: %s\n", e.message);
+		return 0;
+	}
+	/* Said, and the walk goes on: its records get their 4012. */
+	fprintf(stderr, "passnum-terminal : %s\n", e.message);
+	if (w->st->sessions_refused++ == 0)
+		(void)snprintf(w->st->session_refusal,
+		    sizeof(w->st->session_refusal), "%s", e.message);
 	return 0;
 }
 
@@ -265,7 +306,8 @@ count(struct sync_stats *st, const struct journal_record *rec)
 
 /*
  * Send b's records; 0 all answered, 1 unreachable, 2 too large, 3 the
- * terminal is suspended (the results that came are applied), -1 error.
+ * terminal is suspended (the results that came are applied), 4 the
+ * server refused the request's time (all stay pending), -1 error.
  */
 static int
 send_batch(struct term *t, struct batch *b, struct sync_stats *st,
@@ -307,6 +349,11 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 		http_reply_free(&rep);
 		return 3;
 	}
+	if (term_note_clock(t, &rep)) {
+		pn_error_set(err, PN_E_IO, "%s", t->clock_refused);
+		http_reply_free(&rep);
+		return 4;
+	}
 	results = json_object_get(rep.json, "results");
 	if (rep.status != 200 || !json_is_array(results) ||
 	    json_array_size(results) != b->n) {
@@ -338,6 +385,12 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 		if (a == 2) {
 			/* Taken offline, and not judged: it waits, pending. */
 			rc = 3;
+			continue;
+		}
+		if (a == 3) {
+			/* Not judged either: it waits for the clocks. */
+			if (rc == 0)
+				rc = 4;
 			continue;
 		}
 		if (a == 1) {
@@ -386,6 +439,8 @@ send_typed(struct term *t, struct batch *b, struct sync_stats *st,
 				return SYNC_UNREACHABLE;
 			case SYNC_POST_SUSPENDED:
 				return SYNC_SUSPENDED;
+			case SYNC_POST_CLOCK:
+				return SYNC_CLOCK;
 			case SYNC_POST_UNUSABLE:
 				pn_error_prefix(err, "typed record");
 				return SYNC_FAILED;
@@ -399,6 +454,7 @@ send_typed(struct term *t, struct batch *b, struct sync_stats *st,
 enum sync_outcome
 sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 {
+	char why[SKEW_TEXT_MAX];
 	struct sync_stats local;
 	struct pn_error counted;
 	struct declare_walk w;
@@ -428,8 +484,9 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	if (journal_session_each(t->journal, 0, true, declare_one, &w,
 	    err) < 0)
 		goto done;
-	if (w.unreachable || w.suspended) {
-		out = w.unreachable ? SYNC_UNREACHABLE : SYNC_SUSPENDED;
+	if (w.unreachable || w.suspended || w.clock) {
+		out = w.unreachable ? SYNC_UNREACHABLE : w.suspended ?
+		    SYNC_SUSPENDED : SYNC_CLOCK;
 		goto done;
 	}
 	chunk = t->cfg.max_batch < SYNC_CHUNK_MAX ? t->cfg.max_batch :
@@ -450,8 +507,9 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 		if (b.n == 0)
 			break;
 		rc = send_batch(t, &b, st, err);
-		if (rc == 1 || rc == 3) {
-			out = rc == 1 ? SYNC_UNREACHABLE : SYNC_SUSPENDED;
+		if (rc == 1 || rc == 3 || rc == 4) {
+			out = rc == 1 ? SYNC_UNREACHABLE : rc == 3 ?
+			    SYNC_SUSPENDED : SYNC_CLOCK;
 			goto done;
 		}
 		if (rc == 2) {
@@ -467,10 +525,21 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 		if (rc != 0)
 			goto done;
 	}
+	/*
+	 * Nothing was refused for its time, yet the server's answers show
+	 * its clock more than the window away (nothing needed signing, or
+	 * the server judged at the window's very edge): said all the same,
+	 * as the next signed request would be refused.
+	 */
+	if (term_clock_disagrees(t, why, sizeof(why))) {
+		pn_error_set(err, PN_E_IO, "%s", why);
+		out = SYNC_CLOCK;
+		goto done;
+	}
 	/* Nothing pending: the receipts the server has not confirmed. */
 	if ((rc = anchor_run(t, &st->receipts, err)) != 0) {
 		out = rc == 1 ? SYNC_UNREACHABLE : rc == 2 ? SYNC_SUSPENDED :
-		    SYNC_FAILED;
+		    rc == 3 ? SYNC_CLOCK : SYNC_FAILED;
 		goto done;
 	}
 	out = SYNC_DONE;

@@ -18,6 +18,9 @@
 #define TERM_EXIT_SUSPENDED	8	/* the server suspended this terminal (4009) */
 #define TERM_EXIT_JOURNAL_LOST	9	/* enrolled, but the journal is missing or empty */
 /* 10..15: the local verdict's classes (enum pn_reason_class). */
+#define TERM_EXIT_CLOCK		16	/* this clock and the server's disagree (4005):
+					   records or sessions kept for later */
+#define TERM_EXIT_SESSION_REFUSED 17	/* sync: the server refused a session declaration */
 #define TERM_EXIT_RECEIPTS	18	/* sync: redemptions the server lost cannot be
 					   put back (in conflict, or unrestorable) */
 

@@ -502,6 +502,9 @@ try {
 		ok(await page.getByRole('heading',
 		    { name: 'Terminaux suspendus (1)' }).isVisible(),
 		    'accounting: the suspended terminal is in a box');
+		ok(await page.getByRole('heading',
+		    { name: 'Alertes d’intégrité (1)' }).isVisible(),
+		    'accounting: the open integrity alarm is in a box');
 		await noSideScroll(page, 'accounting');
 		await screenshot(page, 'compta');
 		await skipLink(page, 'accounting');

@@ -175,6 +175,8 @@ audit_append() {
 audit_append settle.file batch:1 \
     "{\"blake2b\":\"$HASH\",\"bytes\":$(wc -c <"$OUT/sepa.xml"),\"kind\":\"sepa\",\"name\":\"PN-2026-10-01.xml\"}" \
     1793600000
+audit_append settle.approve batch:1 '{"alerts":0}' 1793600000
+audit_append settle.paid batch:1 '{}' 1793700000
 expect 0 "audit: everything holds" "audit passes with a paid batch, a draft and a rejected one" -- \
     "$ADMIN" audit --config "$CFG"
 check "its file is the one the audit log recorded" grep -q \
@@ -188,6 +190,14 @@ expect 1 "key 1: its certificate is not signed by the master key" \
     "audit --master with another master key: the key is not certified" -- \
     "$ADMIN" audit --config "$CFG" --master "$OUT/rogue"
 expect 2 "usage" "audit without --config: usage error" -- "$ADMIN" audit
+tampered "the settle.paid row cut from the end of the audit log" \
+    "batch PN-2026-10-01 is paid, but the audit log has no settle.paid row" \
+    "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)
+       AND action = 'settle.paid'"
+tampered "the approval and payment rows cut from the end of the audit log" \
+    "batch PN-2026-10-01 is paid, but the audit log has no settle.approve row" \
+    "DELETE FROM audit_log WHERE id >= (SELECT max(id) - 1 FROM audit_log)
+       AND action IN ('settle.approve', 'settle.paid')"
 
 # --- Tampering, each on a fresh copy ---------------------------------------------
 

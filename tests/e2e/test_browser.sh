@@ -104,7 +104,8 @@ check "a voucher of a booklet ($S) redeemed forty days ago" \
     test "$(sqlite3 "$D/passnum.db" "SELECT status FROM voucher WHERE serial = '$S'")" = redeemed
 # Another at venue 2, so that the batch has two lines to hold one of; and
 # venue 1's terminal suspended pending review, so that the batch has an
-# alert to acknowledge, /compta a box and /lieu a banner. Written by hand:
+# alert to acknowledge, /compta a box and /lieu a banner; and an open
+# integrity alarm, so that /compta shows its box too. Written by hand:
 # the suspension after too many wrong control keys is not merged yet.
 S4=$(grep -o '"serial":[0-9]*' "$OUT/booklet.json" | sed -n 4p | cut -d: -f2)
 sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO training_session
@@ -117,7 +118,11 @@ sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO training_session
     1000, $OLD, '{}');
     UPDATE voucher SET status = 'redeemed' WHERE serial = $S4;
     UPDATE terminal SET suspended_at = $NOW,
-    suspend_reason = 'trop de clés de contrôle erronées' WHERE id = 1"
+    suspend_reason = 'trop de clés de contrôle erronées' WHERE id = 1;
+    INSERT INTO integrity_alarm (at, kind, detail) VALUES ($NOW,
+    'checkpoint_gap', 'La base de données contient moins que le point de
+    contrôle n° 3 : 5 encaissement(s) accepté(s) manquent (5 au lieu de
+    10).')"
 check "another ($S4) at venue 2; venue 1's terminal suspended" \
     test "$(sqlite3 "$D/passnum.db" "SELECT count(*) FROM terminal WHERE suspended_at IS NOT NULL")" = 1
 

@@ -15,7 +15,8 @@
 # each with its alarm, audit row and log line, money checks holding; a
 # second sync puts nothing back. Terminal 2's receipt is in conflict:
 # alarm once, exit 18 at each sync. passnum-terminal receipts prints the
-# receipts.
+# receipts, which passnum-admin audit --receipts checks against the
+# database, before and after.
 . "$(dirname "$0")/lib.sh"
 
 D="$OUT/data"
@@ -204,6 +205,14 @@ check "... nothing is written" test "$(accepted)" = 6
 check "... no alarm for either" test \
     "$(q "SELECT count(*) FROM integrity_alarm WHERE kind LIKE 'receipt_%'")" = 0
 
+# What an auditor sees with terminal 1's receipts (passnum-admin audit).
+term "$T1" receipts
+cp "$OUT/stdout" "$OUT/receipts.txt"
+run "$ADMIN" audit --config "$CFG" --receipts "$OUT/receipts.txt"
+check "the audit with terminal 1's receipts finds the 15 missing" grep -q \
+    "^FAIL receipts: 15 of the 20 accepted receipts in .* are missing from the database" \
+    "$OUT/stdout"
+
 # --- Terminal 1's sync puts the 15 back -------------------------------------
 term "$T1" sync
 said 0 "$RESTORED" "sync: the 15 lost redemptions are restored, said loudly"
@@ -271,6 +280,11 @@ said 0 "$(j1 "SELECT receipt FROM record WHERE counter = 1")" \
 check "... one line each, Base64" test \
     "$(grep -c '^[A-Za-z0-9+/]*=*$' "$OUT/stdout")" = 20
 check "... the very receipts the server signed" test "$(sed -n 20p "$OUT/stdout")" = "$R20"
+cp "$OUT/stdout" "$OUT/receipts.txt"
+run "$ADMIN" audit --config "$CFG" --receipts "$OUT/receipts.txt"
+check "... which the audit finds all in the database now" grep -q \
+    "^ok   receipts: the 20 accepted receipts of .* (20 read) are all in the database" \
+    "$OUT/stdout"
 term "$T1" receipts extra
 said 2 "usage: passnum-terminal receipts" "receipts takes no argument"
 

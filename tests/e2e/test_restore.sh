@@ -116,9 +116,19 @@ check "with its 400 redemptions" \
     test "$(q "$D/$ASIDE" "SELECT count(*) FROM redemption")" = 400
 check "audit row store.restore" test "$(q "$DB" \
     "SELECT count(*) FROM audit_log WHERE action = 'store.restore'")" = 1
-expect 0 "" "passnum-admin audit passes on the restored database" -- \
+check "restore says the backup is older than the last checkpoint" grep -q \
+    "the backup is older than the last checkpoint of $D/checkpoints.log" \
+    "$OUT/stdout"
+expect 1 "accepted redemption(s) missing" \
+    "passnum-admin audit names what the backup lacks" -- \
     "$ADMIN" audit --config "$CFG"
 check "passnumd starts on it" start
+check "... raising an integrity alarm" test "$(q "$DB" "SELECT count(*)
+    FROM integrity_alarm WHERE kind = 'checkpoint_gap'")" = 1
+"$ADMIN" alarm ack --config "$CFG" --id 1 --as admin \
+    --note "sauvegarde remise en place" <<<"$(password_of admin)" >/dev/null
+expect 0 "" "once the alarm is acknowledged, the audit passes" -- \
+    "$ADMIN" audit --config "$CFG"
 code=$(curl -s -o "$OUT/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
     --data-binary '{"programme": 1, "beneficiary": {"ref": "R-after", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \
     "$URL/api/v1/booklets")

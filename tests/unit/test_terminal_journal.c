@@ -601,6 +601,67 @@ test_journal_sessions(void **state)
 	journal_close(j);
 }
 
+/* journal_session_each() callback: count the sessions. */
+static int
+count_session(const struct journal_session *s, void *arg)
+{
+	(void)s;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+sessions_to_declare(struct journal *j)
+{
+	struct pn_error err;
+	int n = 0;
+
+	assert_int_equal(journal_session_each(j, 0, true, count_session, &n,
+	    &err), 0);
+	return n;
+}
+
+/*
+ * A session the server refused for good: left out of the sessions to
+ * declare, read back with its code; a meta row, the schema unchanged.
+ */
+static void
+test_journal_session_refused(void **state)
+{
+	struct journal *j = fresh_journal("refused.sqlite");
+	static const char *const keys[] = { "a", "b", "c" };
+	const int64_t values[] = { 1, -2, 3 };
+	struct journal_session s;
+	struct pn_error err;
+	int64_t v;
+	int n;
+
+	(void)state;
+	add_session(j, 0xcd);
+	assert_int_equal(sessions_to_declare(j), 1);
+	assert_int_equal(journal_session_find(j, "cdcd", &s, &err), 1);
+	assert_int_equal(s.refused_code, 0);
+	assert_int_equal(journal_session_refuse(j, s.id, 4026, &err), 0);
+	assert_int_equal(sessions_to_declare(j), 0);
+	assert_int_equal(journal_session_find(j, "cdcd", &s, &err), 1);
+	assert_int_equal(s.refused_code, 4026);
+	assert_false(s.declared);
+	assert_int_equal(journal_meta_get(j, "session_refused:"
+	    "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", &v, &err), 0);
+	assert_int_equal(v, 4026);
+	assert_int_equal(journal_session_refuse(j, s.id, 0, &err), -1);
+	/* Several named integers at once, read back one by one. */
+	assert_int_equal(journal_meta_set_many(j, keys, values, 3, &err), 0);
+	assert_int_equal(journal_meta_get(j, "b", &v, &err), 0);
+	assert_int_equal(v, -2);
+	assert_int_equal(journal_meta_get(j, "c", &v, &err), 0);
+	assert_int_equal(v, 3);
+	/* The schema is as it was. */
+	assert_int_equal(user_version(j, &n, &err), 0);
+	assert_int_equal(n, JOURNAL_SCHEMA_VERSION);
+	journal_close(j);
+}
+
 static void
 test_journal_version(void **state)
 {
@@ -834,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_journal_receipts),
 		cmocka_unit_test(test_journal_damaged_row),
 		cmocka_unit_test(test_journal_sessions),
+		cmocka_unit_test(test_journal_session_refused),
 		cmocka_unit_test(test_journal_version),
 		cmocka_unit_test(test_journal_lost),
 		cmocka_unit_test(test_typed_entry),
