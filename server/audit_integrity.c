@@ -38,7 +38,8 @@ ignore_problem(void *ctx, const char *problem)
 struct held {
 	struct pn_checkpoint c;
 	char text[PN_CHECKPOINT_TEXT_MAX];
-	char source[64];		/* "database", "history line 12" */
+	const char *label;		/* "the database", or a file's */
+	unsigned lineno;		/* in that file; 0: the database */
 };
 
 struct gather {
@@ -51,9 +52,22 @@ struct gather {
 	bool nomem;
 };
 
-static int
-take(struct gather *g, const char *text, const char *source)
+/* Where v came from, in words, into buf. */
+static const char *
+source_of(const struct held *v, char *buf, size_t len)
 {
+	if (v->lineno == 0)
+		return v->label;
+	(void)snprintf(buf, len, "%s line %u", v->label, v->lineno);
+	return buf;
+}
+
+static int
+take(struct gather *g, const char *text, const char *label,
+    unsigned lineno)
+{
+	struct held here = { .label = label, .lineno = lineno };
+	char source[4200], other[4200];
 	struct pn_checkpoint c;
 	struct pn_error err;
 	size_t i;
@@ -61,7 +75,8 @@ take(struct gather *g, const char *text, const char *source)
 	if (pn_checkpoint_check(text, strlen(text), audit_keys_pk, g->keys, &c,
 	    &err) != 0) {
 		if (g->bad++ < AUDIT_SHOWN)
-			printf("FAIL checkpoint in %s: %s\n", source,
+			printf("FAIL checkpoint in %s: %s\n",
+			    source_of(&here, source, sizeof(source)),
 			    err.message);
 		return 0;
 	}
@@ -72,7 +87,9 @@ take(struct gather *g, const char *text, const char *source)
 				printf("FAIL checkpoint %" PRIu64 ": %s and %s "
 				    "hold two different ones (the database "
 				    "went back, and the server signed on from "
-				    "there)\n", c.seq, g->v[i].source, source);
+				    "there)\n", c.seq, source_of(&g->v[i], other,
+				    sizeof(other)), source_of(&here, source,
+				    sizeof(source)));
 			return 0;
 		}
 	if (g->n == g->cap) {
@@ -88,8 +105,8 @@ take(struct gather *g, const char *text, const char *source)
 	}
 	g->v[g->n].c = c;
 	(void)snprintf(g->v[g->n].text, sizeof(g->v[g->n].text), "%s", text);
-	(void)snprintf(g->v[g->n].source, sizeof(g->v[g->n].source), "%s",
-	    source);
+	g->v[g->n].label = label;
+	g->v[g->n].lineno = lineno;
 	g->n++;
 	return 0;
 }
@@ -97,17 +114,15 @@ take(struct gather *g, const char *text, const char *source)
 static int
 from_db(void *ctx, const char *text)
 {
-	return take(ctx, text, "the database");
+	return take(ctx, text, "the database", 0);
 }
 
 static int
 from_file(void *ctx, const char *line, unsigned lineno)
 {
 	struct gather *g = ctx;
-	char source[64];
 
-	(void)snprintf(source, sizeof(source), "%s line %u", g->label, lineno);
-	return take(g, line, source);
+	return take(g, line, g->label, lineno);
 }
 
 /* The time of the latest acknowledged checkpoint_gap alarm (0: none). */
@@ -129,7 +144,7 @@ audit_checkpoints(struct store *s, const char *history, const char *given)
 	struct store_checkpoint_check *checks = NULL;
 	struct gather g;
 	struct pn_error err;
-	char words[1024], when[PN_TIME_TEXT_MAX];
+	char words[1024], when[PN_TIME_TEXT_MAX], source[4200];
 	int64_t problems, acked = 0;
 	size_t n_keys, i, failed = 0, known = 0;
 	uint64_t last = 0;
@@ -180,9 +195,10 @@ audit_checkpoints(struct store *s, const char *history, const char *given)
 			if (known++ < AUDIT_SHOWN)
 				printf("note %s (from %s; a gap acknowledged "
 				    "with its alarm)\n", words,
-				    g.v[i].source);
+				    source_of(&g.v[i], source, sizeof(source)));
 		} else if (failed++ < AUDIT_SHOWN)
-			printf("FAIL %s (from %s)\n", words, g.v[i].source);
+			printf("FAIL %s (from %s)\n", words,
+			    source_of(&g.v[i], source, sizeof(source)));
 	}
 	if (failed > AUDIT_SHOWN)
 		printf("     ... and %zu more checkpoints\n",

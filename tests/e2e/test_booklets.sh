@@ -166,6 +166,7 @@ matrix GET /healthz "" 200 200 200 200 200
 matrix GET /metrics "" 200 200 200 200 200
 matrix GET /api/v1/trust "" 200 200 200 200 200
 matrix GET /api/v1/denylist "" 200 200 200 200 200
+matrix GET /api/v1/checkpoint "" 200 200 200 200 200
 # Public; "{}" lacks login and password (and is not sent as JSON): 400.
 matrix POST /api/v1/login "{}" 400 400 400 400 400
 # A token is not a session: nothing to log out.
@@ -189,6 +190,7 @@ matrix POST /api/v1/sessions "{}" 401 401 401 401 401
 matrix GET /api/v1/sessions "" 401 401 401 401 401
 matrix POST /api/v1/redemptions "{}" 401 401 401 401 401
 matrix POST /api/v1/redemptions/batch "{}" 401 401 401 401 401
+matrix POST /api/v1/terminal/receipts "{}" 401 401 401 401 401
 # The pages: tokens act there too (no CSRF token needed); without any
 # credentials a page sends to /connexion (303).
 matrix GET / "" 303 303 303 303 303
