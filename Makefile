@@ -213,7 +213,8 @@ bench: deps-check
 	    build/release/bench/bench_report || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; \
-	    bench/bench_settle.sh build/release || rc=1; exit $$rc
+	    bench/bench_settle.sh build/release || rc=1; \
+	    bench/bench_settle_load.sh build/release || rc=1; exit $$rc
 
 fuzz: deps-check fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)

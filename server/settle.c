@@ -212,6 +212,67 @@ collect_line(void *ctx, const struct store_batch_line *l)
 	return 0;
 }
 
+/*
+ * The files of an approval, made from its snapshot before any is stored:
+ * the payment file, the mandate list, then a statement per paid line, in
+ * the order they are stored in.
+ */
+struct approval_file {
+	const char *kind;		/* sepa, mandates, statement */
+	int64_t venue_id;		/* 0 but for a statement */
+	char name[128];
+	const char *media_type;
+	unsigned char *data;		/* owned */
+	size_t len;
+};
+struct approval_files {
+	struct approval_file *f;
+	size_t n, cap;
+};
+
+static void
+approval_files_free(struct approval_files *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		free(fs->f[i].data);
+	free(fs->f);
+	fs->f = NULL;
+	fs->n = fs->cap = 0;
+}
+
+/*
+ * Append a file to fs, taking data over (freed on failure too). 0, or -1
+ * with err.
+ */
+static int
+approval_file_add(struct approval_files *fs, const char *kind,
+    int64_t venue_id, const char *name, const char *media_type,
+    unsigned char *data, size_t len, struct pn_error *err)
+{
+	struct approval_file *p;
+
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap == 0 ? 64 : fs->cap * 2;
+
+		if ((p = realloc(fs->f, cap * sizeof(*p))) == NULL) {
+			free(data);
+			return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		}
+		fs->f = p;
+		fs->cap = cap;
+	}
+	p = &fs->f[fs->n++];
+	p->kind = kind;
+	p->venue_id = venue_id;
+	(void)snprintf(p->name, sizeof(p->name), "%s", name);
+	p->media_type = media_type;
+	p->data = data;
+	p->len = len;
+	return 0;
+}
+
 /* What the statements of a batch need while they are read and kept. */
 struct statements_ctx {
 	struct store *s;
@@ -219,7 +280,7 @@ struct statements_ctx {
 	const struct settle_export *x;
 	const struct line_ids *li;
 	int64_t now;
-	const char *actor;
+	struct approval_files *files;
 };
 
 static int
@@ -245,22 +306,25 @@ statement_keep(void *ctx, size_t i, const struct statement *st,
     const unsigned char *pdf, size_t len, struct pn_error *err)
 {
 	struct statements_ctx *c = ctx;
+	unsigned char *copy;
 	char name[128];
 
 	(void)snprintf(name, sizeof(name), "%s-releve-%s.pdf",
 	    c->b->reference, st->venue_siret);
-	return store_batch_file_put(c->s, c->b->id, "statement",
-	    c->li->ids[i].venue_id, name, "application/pdf", pdf, len, c->now,
-	    c->actor, err);
+	if ((copy = malloc(len > 0 ? len : 1)) == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+	memcpy(copy, pdf, len);
+	return approval_file_add(c->files, "statement",
+	    c->li->ids[i].venue_id, name, "application/pdf", copy, len, err);
 }
 
-/* Each paid line's statement, rendered on every CPU and stored in order. */
+/* Each paid line's statement, rendered on every CPU, kept in order. */
 static enum err_code
-put_statements(struct store *s, const struct store_batch *b,
+make_statements(struct store *s, const struct store_batch *b,
     const struct settle_export *x, const struct line_ids *li, int64_t now,
-    const char *actor, struct pn_error *err)
+    struct approval_files *files, struct pn_error *err)
 {
-	struct statements_ctx c = { s, b, x, li, now, actor };
+	struct statements_ctx c = { s, b, x, li, now, files };
 	const struct statement_batch_io io = {
 		statement_read, statement_keep, store_statement_free, &c,
 	};
@@ -272,34 +336,51 @@ put_statements(struct store *s, const struct store_batch *b,
 	    ERR_EXPORT_REFUSED : ERR_INTERNAL;
 }
 
-/* The payment file and the mandate list of x, stored. */
+/* The payment file and the mandate list of x, kept. */
 static enum err_code
-put_payment_files(struct store *s, const struct store_batch *b,
-    const struct settle_export *x, unsigned version, int64_t now,
-    const char *actor, struct pn_error *err)
+make_payment_files(const struct store_batch *b, const struct settle_export *x,
+    unsigned version, struct approval_files *files, struct pn_error *err)
 {
 	char name[128];
 	char *data;
 	size_t len;
-	int rc;
 
 	if (sepa_write(x, version == 3 ? SEPA_PAIN_001_001_03 :
 	    SEPA_PAIN_001_001_09, &data, &len, err) != 0)
 		return ERR_EXPORT_REFUSED;
 	(void)snprintf(name, sizeof(name), "%s-pain.001.001.%02u.xml",
 	    b->reference, version);
-	rc = store_batch_file_put(s, b->id, "sepa", 0, name, "application/xml",
-	    data, len, now, actor, err);
-	free(data);
-	if (rc != 0)
+	if (approval_file_add(files, "sepa", 0, name, "application/xml",
+	    (unsigned char *)data, len, err) != 0)
 		return ERR_INTERNAL;
 	if (mandate_csv_write(x, &data, &len, err) != 0)
 		return ERR_EXPORT_REFUSED;
 	(void)snprintf(name, sizeof(name), "%s-mandats.csv", b->reference);
-	rc = store_batch_file_put(s, b->id, "mandates", 0, name,
-	    "text/csv; charset=utf-8", data, len, now, actor, err);
-	free(data);
-	return rc != 0 ? ERR_INTERNAL : ERR_NONE;
+	return approval_file_add(files, "mandates", 0, name,
+	    "text/csv; charset=utf-8", (unsigned char *)data, len, err) != 0 ?
+	    ERR_INTERNAL : ERR_NONE;
+}
+
+/*
+ * Store files in the approval's write transaction (which the caller
+ * commits or aborts): each with its hash and its "settle.file" row.
+ */
+static enum err_code
+put_files(struct store *s, const struct store_batch *b,
+    const struct approval_files *files, int64_t now, const char *actor,
+    struct pn_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < files->n; i++) {
+		const struct approval_file *f = &files->f[i];
+
+		if (store_batch_file_put(s, b->id, f->kind, f->venue_id,
+		    f->name, f->media_type, f->data, f->len, now, actor,
+		    err) != 0)
+			return ERR_INTERNAL;
+	}
+	return ERR_NONE;
 }
 
 /* What the exports need beyond the store's lines. */
@@ -371,13 +452,22 @@ alerts_check(struct store *s, const struct store_batch *b,
 	return ERR_ALERTS_NOT_ACKNOWLEDGED;
 }
 
+/*
+ * Approval reads a snapshot (store_batch_approve_begin()), counts the
+ * alerts and makes every file from it with no write lock held, so that
+ * redemptions go on meanwhile; then a short write transaction
+ * (store_batch_approve_write()) checks that the batch is still the draft
+ * the files were made from, stores them and approves it.
+ */
 enum err_code
 settle_approve(struct store *s, const struct config *cfg,
     const struct store_principal *who, const char *reference,
     unsigned sepa_version, int64_t acknowledged, int64_t now,
     struct store_batch *out, struct pn_error *err)
 {
+	struct approval_files files = { NULL, 0, 0 };
 	struct line_ids li = { NULL, 0, 0 };
+	struct store_batch_stamp stamp;
 	struct settle_export x;
 	struct store_batch b;
 	int64_t alerts = 0;
@@ -398,7 +488,7 @@ settle_approve(struct store *s, const struct config *cfg,
 	    ERR_NONE)
 		return rc;
 	if ((rc = from_store(store_batch_approve_begin(s, b.id, who->user_id,
-	    err))) != ERR_NONE)
+	    &stamp, err))) != ERR_NONE)
 		return rc;
 	if ((rc = alerts_check(s, &b, acknowledged, now, &alerts, err)) !=
 	    ERR_NONE) {
@@ -416,15 +506,23 @@ settle_approve(struct store *s, const struct config *cfg,
 			pn_error_set(err, PN_E_NOMEM, "listing the lines of %s",
 			    b.reference);
 		rc = ERR_INTERNAL;
-	} else if ((rc = put_payment_files(s, &b, &x, sepa_version, now,
-	    who->login, err)) == ERR_NONE)
-		rc = put_statements(s, &b, &x, &li, now, who->login, err);
-	if (rc == ERR_NONE && store_batch_approve_commit(s, b.id, who->user_id,
-	    x.msg_id, x.execution_date, sepa_version, alerts, now, who->login,
-	    err) != 0)
-		rc = ERR_INTERNAL;
-	else if (rc != ERR_NONE)
+	} else if ((rc = make_payment_files(&b, &x, sepa_version, &files,
+	    err)) == ERR_NONE)
+		rc = make_statements(s, &b, &x, &li, now, &files, err);
+	if (rc != ERR_NONE)
 		store_batch_approve_abort(s);
+	else if ((rc = from_store(store_batch_approve_write(s, b.id,
+	    who->user_id, &stamp, err))) == ERR_NONE) {
+		/* The write lock is held from here to the commit. */
+		if ((rc = put_files(s, &b, &files, now, who->login, err)) !=
+		    ERR_NONE)
+			store_batch_approve_abort(s);
+		else if (store_batch_approve_commit(s, b.id, who->user_id,
+		    x.msg_id, x.execution_date, sepa_version, alerts, now,
+		    who->login, err) != 0)
+			rc = ERR_INTERNAL;
+	}
+	approval_files_free(&files);
 	free(li.ids);
 	store_settle_export_free(&x);
 	if (rc == ERR_NONE && out != NULL)

@@ -1077,17 +1077,39 @@ int store_batch_statement(struct store *s, int64_t line_id,
 void store_statement_free(struct statement *st);
 
 /*
- * Approval, in one transaction: begin (the batch must be a draft:
- * ERR_BATCH_WRONG_STATE; approved_by not its drafter: ERR_SAME_APPROVER),
- * put each file (stored with its BLAKE2b-256 hash and an audit row
- * "settle.file" naming it and its hash), then commit (the batch becomes
- * approved with the number of alerts its approver acknowledged, 0 for
- * none, and an audit row "settle.approve" that carries it), or abort
- * (nothing written). The export, statement and signal reads work in
- * between.
+ * What an approval made its files from, checked again before they are
+ * stored: the batch's totals and its lines (ids, held or not, amounts).
+ */
+struct store_batch_stamp {
+	int64_t n_lines, n_vouchers, total_cents;
+	uint8_t lines[STORE_HASH_SIZE];	/* BLAKE2b-256 of the lines */
+};
+
+/*
+ * Approval, in two transactions, so that the files are made with no
+ * write lock held (redemptions go on meanwhile):
+ * - begin opens a read transaction, one snapshot of the database: the
+ *   batch must be a draft (ERR_BATCH_WRONG_STATE), approved_by not its
+ *   drafter (ERR_SAME_APPROVER); *stamp gets what it is made of. The
+ *   export, statement and signal reads work on that snapshot after it.
+ * - write ends the snapshot and opens the write transaction: the batch
+ *   must still be a draft, not drafted by approved_by, and still have
+ *   *stamp (a line held meanwhile, a rejection or another approval:
+ *   ERR_BATCH_WRONG_STATE, and nothing is written).
+ * - then put each file (stored with its BLAKE2b-256 hash and an audit row
+ *   "settle.file" naming it and its hash), then commit (the batch becomes
+ *   approved with the number of alerts its approver acknowledged, 0 for
+ *   none, and an audit row "settle.approve" that carries it).
+ * After a refusal or error of begin or write nothing is left open; after
+ * begin or write succeeded, abort instead of commit ends it with nothing
+ * written.
  */
 int store_batch_approve_begin(struct store *s, int64_t batch_id,
-    int64_t approved_by, struct pn_error *err);
+    int64_t approved_by, struct store_batch_stamp *stamp,
+    struct pn_error *err);
+int store_batch_approve_write(struct store *s, int64_t batch_id,
+    int64_t approved_by, const struct store_batch_stamp *stamp,
+    struct pn_error *err);
 int store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
     int64_t venue_id, const char *name, const char *media_type,
     const void *data, size_t len, int64_t now, const char *actor,

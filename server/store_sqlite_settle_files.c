@@ -1,9 +1,12 @@
 /* store_sqlite_settle_files.c -- approving a batch: what its files are made of, and the files.
  *
- * Approval is one transaction: begin checks the state and four-eyes, the
- * reads below gather the frozen lines and statements, each file is put
- * with its BLAKE2b-256 hash and an audit row, and commit freezes the
- * batch. Abort leaves nothing behind.
+ * Approval reads in one transaction and writes in another: begin checks
+ * the state and four-eyes on a snapshot (a read transaction, no write
+ * lock) and stamps the batch, the reads below gather the frozen lines and
+ * statements from that snapshot while settle.c makes the files; write
+ * then takes the write lock, checks the state, four-eyes and stamp again,
+ * each file is put with its BLAKE2b-256 hash and an audit row, and commit
+ * freezes the batch. Abort leaves nothing behind.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,67 +265,159 @@ fail:
 	return -1;
 }
 
-/* Begin, and check the batch's state and four-eyes. */
+/*
+ * In the transaction open on s, whether batch_id may be approved by
+ * approved_by: 0 with its reference, ERR_BATCH_NOT_FOUND,
+ * ERR_BATCH_WRONG_STATE, ERR_SAME_APPROVER, or -1. Leaves the
+ * transaction open.
+ */
 static int
 approve_check(struct store *s, int64_t batch_id, int64_t approved_by,
-    struct pn_error *err)
+    char reference[SETTLE_REF_MAX], struct pn_error *err)
 {
-	char status[STORE_STATUS_MAX], reference[SETTLE_REF_MAX];
+	char status[STORE_STATUS_MAX];
 	int64_t drafted_by = 0;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sq_begin(s, err) != 0)
-		return -1;
 	if (sq_prepare(s, "SELECT status, drafted_by, reference FROM"
 	    " settlement_batch WHERE id = ?", &st, "preparing the approval",
 	    err) != 0)
-		goto fail;
+		return -1;
 	sqlite3_bind_int64(st, 1, batch_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		sq_copy_text(status, sizeof(status), st, 0);
 		drafted_by = sqlite3_column_int64(st, 1);
-		sq_copy_text(reference, sizeof(reference), st, 2);
+		sq_copy_text(reference, SETTLE_REF_MAX, st, 2);
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "reading the batch", err);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE) {
-		sq_rollback(s);
-		pn_error_set(err, PN_E_ARG, "no settlement batch %lld",
-		    (long long)batch_id);
-		return ERR_BATCH_NOT_FOUND;
-	}
+	if (rc == SQLITE_DONE)
+		return pn_error_set(err, PN_E_ARG, "no settlement batch %lld",
+		    (long long)batch_id), ERR_BATCH_NOT_FOUND;
 	if (rc != SQLITE_ROW)
-		goto fail;
-	if (strcmp(status, "draft") != 0) {
-		sq_rollback(s);
-		pn_error_set(err, PN_E_ARG, "batch %s is %s; this needs a "
-		    "draft", reference, status);
-		return ERR_BATCH_WRONG_STATE;
-	}
-	if (drafted_by == approved_by) {
-		sq_rollback(s);
-		pn_error_set(err, PN_E_ARG, "batch %s was drafted by the same "
-		    "user: another accountant must approve it", reference);
-		return ERR_SAME_APPROVER;
-	}
+		return -1;
+	if (strcmp(status, "draft") != 0)
+		return pn_error_set(err, PN_E_ARG, "batch %s is %s; this needs "
+		    "a draft", reference, status), ERR_BATCH_WRONG_STATE;
+	if (drafted_by == approved_by)
+		return pn_error_set(err, PN_E_ARG, "batch %s was drafted by the "
+		    "same user: another accountant must approve it", reference),
+		    ERR_SAME_APPROVER;
 	return 0;
-fail:
-	sq_rollback(s);
-	return -1;
+}
+
+/*
+ * The stamp of batch_id as the transaction open on s sees it: its totals
+ * and a hash of its lines, in order of id, each as its id, venue, carried
+ * over, held_at (0 when not held), vouchers and amount. A hold changes
+ * held_at and the totals; a rejection or an approval, the status, which
+ * approve_check() reads. At most a line per venue: cheap. 0 or -1.
+ */
+static int
+batch_stamp(struct store *s, int64_t batch_id, struct store_batch_stamp *out,
+    struct pn_error *err)
+{
+	crypto_generichash_state h;
+	sqlite3_stmt *st;
+	int64_t row[6];
+	int rc, i;
+
+	memset(out, 0, sizeof(*out));
+	if (sq_prepare(s, "SELECT n_lines, n_vouchers, total_cents FROM"
+	    " settlement_batch WHERE id = ?", &st, "preparing the batch's "
+	    "stamp", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->n_lines = sqlite3_column_int64(st, 0);
+		out->n_vouchers = sqlite3_column_int64(st, 1);
+		out->total_cents = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return pn_error_set(err, PN_E_ARG, "no settlement batch %lld",
+		    (long long)batch_id);
+	if (rc != SQLITE_ROW)
+		return sq_error(s, rc, "reading the batch's stamp", err);
+	if (sq_prepare(s, "SELECT id, venue_id, carried_over,"
+	    " coalesce(held_at, 0), vouchers, amount_cents FROM settlement_line"
+	    " WHERE batch_id = ? ORDER BY id", &st, "preparing the batch's "
+	    "stamp", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	crypto_generichash_init(&h, NULL, 0, sizeof(out->lines));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 6; i++)
+			row[i] = sqlite3_column_int64(st, i);
+		crypto_generichash_update(&h, (const unsigned char *)row,
+		    sizeof(row));
+	}
+	sqlite3_finalize(st);
+	crypto_generichash_final(&h, out->lines, sizeof(out->lines));
+	if (rc != SQLITE_DONE)
+		return sq_error(s, rc, "reading the batch's lines", err);
+	return 0;
 }
 
 int
 store_batch_approve_begin(struct store *s, int64_t batch_id,
-    int64_t approved_by, struct pn_error *err)
+    int64_t approved_by, struct store_batch_stamp *stamp,
+    struct pn_error *err)
 {
+	char reference[SETTLE_REF_MAX];
 	int rc;
 
 	if (sq_settle_memory(s, true, err) != 0)
 		return -1;
-	if ((rc = approve_check(s, batch_id, approved_by, err)) != 0)
+	/* Deferred: the snapshot is taken by the first read, held to write. */
+	if (sq_step_done(s, s->read_begin, "BEGIN (approval's snapshot)",
+	    err) != 0) {
 		(void)sq_settle_memory(s, false, NULL);
+		return -1;
+	}
+	if ((rc = approve_check(s, batch_id, approved_by, reference,
+	    err)) == 0 && batch_stamp(s, batch_id, stamp, err) != 0)
+		rc = -1;
+	if (rc != 0)
+		store_batch_approve_abort(s);
+	return rc;
+}
+
+int
+store_batch_approve_write(struct store *s, int64_t batch_id,
+    int64_t approved_by, const struct store_batch_stamp *stamp,
+    struct pn_error *err)
+{
+	struct store_batch_stamp now;
+	char reference[SETTLE_REF_MAX];
+	int rc;
+
+	/* The snapshot cannot become a writer once others wrote: end it. */
+	sq_rollback(s);
+	if (sq_begin(s, err) != 0) {
+		(void)sq_settle_memory(s, false, NULL);
+		return -1;
+	}
+	if ((rc = approve_check(s, batch_id, approved_by, reference,
+	    err)) == 0) {
+		if (batch_stamp(s, batch_id, &now, err) != 0)
+			rc = -1;
+		else if (now.n_lines != stamp->n_lines ||
+		    now.n_vouchers != stamp->n_vouchers ||
+		    now.total_cents != stamp->total_cents ||
+		    sodium_memcmp(now.lines, stamp->lines,
+		    sizeof(now.lines)) != 0) {
+			pn_error_set(err, PN_E_ARG, "batch %s changed while "
+			    "its files were made (a line held meanwhile): "
+			    "nothing is approved; read it again, then approve it",
+			    reference);
+			rc = ERR_BATCH_WRONG_STATE;
+		}
+	}
+	if (rc != 0)
+		store_batch_approve_abort(s);
 	return rc;
 }
 

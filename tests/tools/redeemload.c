@@ -2,6 +2,7 @@
  *
  *   pn-redeemload --url http://127.0.0.1:PORT --key SKFILE --terminal N
  *       --session HEX --codes FILE [--connections C] [--out FILE] [--batch]
+ *       [--rate R] [--times FILE]
  *
  * Every code of FILE (one voucher text a line) becomes a signed record,
  * sent as its own signed POST /api/v1/redemptions over C keep-alive
@@ -13,6 +14,14 @@
  * one summary line: count, seconds, rate, p50 and p99 in ms, and the
  * count of each status. Exit 0 when every request got an answer, 1 when
  * one failed at the transport level, 2 on wrong arguments.
+ *
+ * With --rate, the load is open: request i is due R times a second from
+ * the start (i / R s), whatever the answers to the others, and its
+ * latency counts from when it was due, so that a server stalled for a
+ * while is seen in every request that came due meanwhile, not only in the
+ * one each connection had in flight. --times gets one line per request:
+ * "DUE_MS LATENCY_MS STATUS", DUE_MS the Unix time in milliseconds it was
+ * due (or sent, without --rate), for a caller that picks a time window.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,6 +50,7 @@ struct request {
 	char what[40];			/* outcome, or error code */
 	char *body;			/* the answer's body (--batch) */
 	double ms;
+	double sent;			/* Unix time, ms: due, or sent */
 };
 
 struct load {
@@ -49,6 +59,9 @@ struct load {
 	size_t n;
 	atomic_size_t next;
 	atomic_uint failures;
+	double rate;			/* requests a second; 0: closed loop */
+	double start;			/* now_ms() at the start */
+	double start_unix;		/* the same instant, Unix time in ms */
 };
 
 static int
@@ -56,7 +69,8 @@ usage(const char *why)
 {
 	fprintf(stderr, "pn-redeemload: %s\nusage: pn-redeemload --url "
 	    "http://127.0.0.1:PORT --key SKFILE --terminal N --session HEX "
-	    "--codes FILE [--connections C] [--out FILE] [--batch]\n", why);
+	    "--codes FILE [--connections C] [--out FILE] [--batch] [--rate R] "
+	    "[--times FILE]\n", why);
 	return 2;
 }
 
@@ -67,6 +81,29 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double
+unix_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Sleep until now_ms() reaches t. */
+static void
+sleep_until(double t)
+{
+	double wait = t - now_ms();
+	struct timespec ts;
+
+	if (wait <= 0)
+		return;
+	ts.tv_sec = (time_t)(wait / 1e3);
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec * 1e3) * 1e6);
+	(void)nanosleep(&ts, NULL);
 }
 
 /* Build a signed request of body (taken over) to path. */
@@ -200,7 +237,13 @@ worker(void *arg)
 			atomic_fetch_add(&l->failures, 1);
 			continue;
 		}
-		t0 = now_ms();
+		if (l->rate > 0) {
+			/* Due at its time, late or not: the wait counts. */
+			t0 = l->start + (double)i * 1e3 / l->rate;
+			sleep_until(t0);
+		} else
+			t0 = now_ms();
+		r->sent = l->start_unix + (t0 - l->start);
 		if (exchange(fd, r, &buf, &cap) != 0) {
 			atomic_fetch_add(&l->failures, 1);
 			close(fd);
@@ -227,7 +270,7 @@ int
 main(int argc, char **argv)
 {
 	const char *url = NULL, *key = NULL, *session_hex = NULL, *codes = NULL;
-	const char *out = NULL;
+	const char *out = NULL, *times = NULL;
 	unsigned conns = 1, n_200 = 0, n_409 = 0, n_other = 0;
 	uint64_t terminal = 0, port;
 	uint8_t sk[64], session[16];
@@ -263,12 +306,17 @@ main(int argc, char **argv)
 			conns = (unsigned)strtoul(v, NULL, 10);
 		else if (strcmp(argv[i], "--out") == 0)
 			out = v;
+		else if (strcmp(argv[i], "--times") == 0)
+			times = v;
+		else if (strcmp(argv[i], "--rate") == 0)
+			l.rate = strtod(v, NULL);
 		else
 			return usage(argv[i]);
 		i++;
 	}
 	if (url == NULL || key == NULL || terminal == 0 || session_hex == NULL ||
-	    codes == NULL || conns == 0 || conns > 1024 || pn_init() != 0)
+	    codes == NULL || conns == 0 || conns > 1024 || l.rate < 0 ||
+	    pn_init() != 0)
 		return usage("missing or wrong options");
 	if (sscanf(url, "http://%63[0-9.]:%llu", host,
 	    (unsigned long long *)&port) != 2 || port > 65535)
@@ -346,6 +394,8 @@ main(int argc, char **argv)
 		if ((th = calloc(conns, sizeof(*th))) == NULL)
 			return 1;
 		t0 = now_ms();
+		l.start = t0;
+		l.start_unix = unix_ms();
 		for (i = 0; i < conns; i++)
 			if (pthread_create(&th[i], NULL, worker, &l) != 0)
 				return 1;
@@ -373,6 +423,12 @@ main(int argc, char **argv)
 				fprintf(f, "%zu %u %s %s\n", i,
 				    l.reqs[i].status, l.reqs[i].id,
 				    l.reqs[i].what[0] ? l.reqs[i].what : "-");
+			fclose(f);
+		}
+		if (times != NULL && (f = fopen(times, "w")) != NULL) {
+			for (i = 0; i < l.n; i++)
+				fprintf(f, "%.3f %.3f %u\n", l.reqs[i].sent,
+				    l.reqs[i].ms, l.reqs[i].status);
 			fclose(f);
 		}
 		printf("requests %zu records %zu seconds %.3f rate %.1f "
