@@ -365,6 +365,8 @@ status_name(int status)
 		return "conflict";
 	case STORE_RECEIPT_UNRESTORABLE:
 		return "unrestorable";
+	case STORE_RECEIPT_CLOSED:
+		return "closed";
 	default:
 		return "refused";
 	}
@@ -408,6 +410,15 @@ result_json(const struct item *it, const struct store_receipt *r)
 	    status_name(r->status));
 	if (o == NULL)
 		return NULL;
+	if (r->status == STORE_RECEIPT_CLOSED) {
+		char closed[STORE_ALARM_DETAIL_MAX + 160];
+
+		(void)snprintf(closed, sizeof(closed), "traité par le "
+		    "Département (alerte n° %lld close) : ce poste ne renverra "
+		    "plus ce reçu. %s", (long long)r->alarm_id, r->alarm);
+		json_object_set_new(o, "message", json_string(closed));
+		return o;
+	}
 	json_object_set_new(o, "message", json_string(
 	    r->status == STORE_RECEIPT_KNOWN ? "encaissement connu du serveur" :
 	    r->alarm));

@@ -1569,6 +1569,10 @@ enum store_receipt_status {
 					   redemption holds the voucher now */
 	STORE_RECEIPT_UNRESTORABLE,	/* lost, and the voucher cannot take
 					   it back (why) */
+	STORE_RECEIPT_CLOSED,		/* a conflict or an unrestorable one
+					   whose alarm (alarm_id) an
+					   administrator acknowledged: dealt
+					   with, not to be sent again */
 	STORE_RECEIPT_ID_REUSED,	/* refused: its id is stored with
 					   another voucher or terminal */
 	STORE_RECEIPT_OTHER_SESSION,	/* refused: its session is another

@@ -167,8 +167,10 @@ winner(struct store *s, uint64_t serial, struct store_receipt_event *e,
 
 /*
  * The alarm of kind for e, in the caller's words. With once, an alarm of
- * the same kind and words raised before (open or acknowledged) is not
- * raised again. 0 or -1.
+ * the same kind and words raised before is not raised again; when an
+ * administrator has acknowledged it, the receipt is STORE_RECEIPT_CLOSED
+ * (alarm_id that alarm): the Département dealt with it, and the terminal
+ * stops sending it. 0 or -1.
  */
 static int
 raise_alarm(struct store *s, struct restore_job *j,
@@ -181,13 +183,19 @@ raise_alarm(struct store *s, struct restore_job *j,
 	r->alarm[0] = '\0';
 	j->words(j->words_ctx, e, r->alarm, sizeof(r->alarm));
 	if (once) {
-		if (sq_prepare(s, "SELECT 1 FROM integrity_alarm"
-		    " WHERE kind = ?1 AND detail = ?2 LIMIT 1", &st,
+		if (sq_prepare(s, "SELECT id, acknowledged_at IS NOT NULL"
+		    " FROM integrity_alarm WHERE kind = ?1 AND detail = ?2"
+		    " ORDER BY id DESC LIMIT 1", &st,
 		    "receipts: finding the alarm", err) != 0)
 			return -1;
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, r->alarm, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			r->alarm_id = sqlite3_column_int64(st, 0);
+			if (sqlite3_column_int(st, 1) != 0)
+				r->status = STORE_RECEIPT_CLOSED;
+		}
 		sqlite3_finalize(st);
 		if (rc == SQLITE_ROW)
 			return 0;

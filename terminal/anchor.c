@@ -195,9 +195,9 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 	json_t *arr, *root, *results, *res, *item;
 	const char *id, *status;
 	char hex[2 * PN_REDEMPTION_ID_SIZE + 1], msg[400], *body;
-	uint64_t *known = NULL, *restored = NULL;
+	uint64_t *known = NULL, *restored = NULL, *closed = NULL;
 	json_int_t at;
-	size_t i, nk = 0, nr = 0, anchored = 0;
+	size_t i, nk = 0, nr = 0, nc = 0, anchored = 0;
 	int rc = -1;
 
 	if ((arr = json_array()) == NULL)
@@ -250,7 +250,8 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 	}
 	term_note_active(t);
 	if ((known = calloc(c->n, sizeof(*known))) == NULL ||
-	    (restored = calloc(c->n, sizeof(*restored))) == NULL) {
+	    (restored = calloc(c->n, sizeof(*restored))) == NULL ||
+	    (closed = calloc(c->n, sizeof(*closed))) == NULL) {
 		pn_error_set(err, PN_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -280,6 +281,10 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 		} else if (strcmp(status, "unrestorable") == 0) {
 			st->unrestorable++;
 			say(rec, "NON RÉTABLI", res);
+		} else if (strcmp(status, "closed") == 0) {
+			closed[nc++] = rec->r.counter;
+			st->closed++;
+			say(rec, "TRAITÉ", res);
 		} else if (strcmp(status, "refused") == 0) {
 			st->refused++;
 			say(rec, "REFUSÉ", res);
@@ -291,13 +296,15 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 	}
 	if (journal_records_confirm(t->journal, known, nk, (int64_t)at, false,
 	    &anchored, err) != 0 || journal_records_confirm(t->journal,
-	    restored, nr, (int64_t)at, true, NULL, err) != 0)
+	    restored, nr, (int64_t)at, true, NULL, err) != 0 ||
+	    journal_records_close(t->journal, closed, nc, err) != 0)
 		goto out;
 	st->anchored += anchored;
 	rc = 0;
 out:
 	free(known);
 	free(restored);
+	free(closed);
 	http_reply_free(&rep);
 	return rc;
 }

@@ -56,6 +56,8 @@ struct anchor_stats {
 	size_t restored;		/* lost by the server, put back */
 	size_t conflicts;		/* lost, and taken again since */
 	size_t unrestorable;		/* lost, and cannot be put back */
+	size_t closed;			/* one of those two, which the
+					   Département has dealt with */
 	size_t refused;			/* refused by the server */
 	size_t anchored;		/* records anchored by this sync */
 };

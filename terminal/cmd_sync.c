@@ -46,6 +46,10 @@ say_receipts(const struct anchor_stats *r)
 		    "ne peuvent pas être rétablis (le chèque lui est inconnu, "
 		    "ou a changé depuis) : le Département est prévenu\n",
 		    r->unrestorable);
+	if (r->closed > 0)
+		printf("%zu reçu(s) d'encaissements perdus, déjà traité(s) par "
+		    "le Département : ce poste ne les renverra plus\n",
+		    r->closed);
 	if (r->refused > 0)
 		printf("REÇUS REFUSÉS — %zu reçu(s) refusé(s) par le serveur "
 		    "(détail ci-dessus) : prévenez le Département\n",

@@ -1288,6 +1288,39 @@ fail:
 }
 
 int
+journal_records_close(struct journal *j, const uint64_t *counters,
+    size_t n, struct pn_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	if (n == 0)
+		return 0;
+	if (exec(j, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (prepare(j, "UPDATE record SET anchored = 1 WHERE counter = ?1 "
+	    "AND state = 'accepted'", &st, err) != 0)
+		goto fail;
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)counters[i]);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(j, err, "close records");
+		goto fail;
+	}
+	if (exec(j, "COMMIT", err) != 0)
+		goto fail;
+	return 0;
+fail:
+	(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
 journal_record_anchor(struct journal *j, uint64_t counter,
     int64_t *confirmed_at, bool *anchored, struct pn_error *err)
 {

@@ -251,6 +251,14 @@ int journal_records_confirm(struct journal *j, const uint64_t *counters,
     size_t n, int64_t at, bool restored, size_t *anchored,
     struct pn_error *err);
 
+/*
+ * The server says the Département dealt with these accepted records'
+ * receipts (a conflict or a loss it acknowledged): anchored, so that
+ * they are not sent again. 0 or -1.
+ */
+int journal_records_close(struct journal *j, const uint64_t *counters,
+    size_t n, struct pn_error *err);
+
 /* A record's confirmation and anchoring: 0, 1 no such record, -1. */
 int journal_record_anchor(struct journal *j, uint64_t counter,
     int64_t *confirmed_at, bool *anchored, struct pn_error *err);

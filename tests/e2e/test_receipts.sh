@@ -272,6 +272,24 @@ check "... with an error line in the log" grep -q \
 term "$T2" sync
 said 18 "n'ont pas été rétablis" "a second sync says it again: exit 18"
 check "... without a second alarm" test "$(alarms receipt_conflict)" = 1
+# The Département deals with it: once the alarm is acknowledged, the
+# terminal is told so, stops sending the receipt, and sync is clean again.
+AL=$(q "SELECT id FROM integrity_alarm WHERE kind = 'receipt_conflict'")
+"$ADMIN" alarm ack --config "$CFG" --id "$AL" --as admin \
+    --note "payé deux fois : récupéré auprès du lieu" \
+    <<<"$(password_of admin)" >/dev/null
+term "$T2" sync
+said 0 "déjà traité(s) par le Département : ce poste ne les renverra plus" \
+    "the conflict acknowledged: the next sync says it was dealt with, exit 0"
+check "... naming the alarm" grep -q "TRAITÉ — chèque n° $(serial 1 3) .*alerte n° $AL close" \
+    "$OUT/stdout"
+check "... the record is anchored in terminal 2's journal" test "$(sqlite3 \
+    "$T2/journal.sqlite" "SELECT count(*) FROM record WHERE state = 'accepted' AND anchored = 0")" = 0
+term "$T2" sync
+said 0 "" "a later sync exits 0"
+check "... and sends that receipt no more" sh -c "! grep -q 'TRAITÉ\|CONFLIT' '$OUT/stdout'"
+check "... still one conflict alarm, acknowledged" test "$(q "SELECT count(*) FROM
+    integrity_alarm WHERE kind = 'receipt_conflict' AND acknowledged_at IS NOT NULL")" = 1
 
 # --- passnum-terminal receipts ----------------------------------------------
 term "$T1" receipts

@@ -424,23 +424,35 @@ static void
 test_conflict_once(void **state)
 {
 	struct fixture *f = *state;
+	struct pn_error err;
 	struct item it;
+	int64_t first;
 
 	/* Voucher 2 was redeemed again at venue 2 after the loss. */
 	item_of(f, &it, 2, 0x12);
 	assert_int_equal(check(f, &f->t1, &it, 1), 0);
 	assert_int_equal(it.r.status, STORE_RECEIPT_CONFLICT);
 	assert_true(it.r.alarm_id > 0);
+	first = it.r.alarm_id;
 	assert_non_null(strstr(it.r.alarm, "winner 2"));
 	assert_int_equal(alarms(f, "receipt_conflict"), 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM redemption"), 2);
-	/* Said again, not raised again. */
+	/* Said again, not raised again: the same alarm. */
 	item_of(f, &it, 2, 0x12);
 	assert_int_equal(check(f, &f->t1, &it, 1), 0);
 	assert_int_equal(it.r.status, STORE_RECEIPT_CONFLICT);
-	assert_int_equal(it.r.alarm_id, 0);
+	assert_int_equal(it.r.alarm_id, first);
 	assert_non_null(strstr(it.r.alarm, "winner 2"));
 	assert_int_equal(alarms(f, "receipt_conflict"), 1);
+	/* Acknowledged by an administrator: closed, nothing written. */
+	assert_int_equal(store_alarm_ack(f->s, first, "réglé", "user:1",
+	    "admin", 2000000000, &err), 0);
+	item_of(f, &it, 2, 0x12);
+	assert_int_equal(check(f, &f->t1, &it, 1), 0);
+	assert_int_equal(it.r.status, STORE_RECEIPT_CLOSED);
+	assert_int_equal(it.r.alarm_id, first);
+	assert_int_equal(alarms(f, "receipt_conflict"), 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM redemption"), 2);
 	money_holds(f);
 }
 
