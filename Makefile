@@ -5,7 +5,7 @@
 #   make bench   benchmarks, with their raw baselines measured in the same run
 #   make fuzz    each fuzz target for FUZZ_SECONDS (default 60)
 #   make deps    install the Debian packages the project needs
-#   make docs    regenerate docs/errors.md from server/errors.def
+#   make docs    regenerate docs/errors.md from include/passnum/errors.def
 #   make certs   a development CA and server certificate in certs/dev
 #   make install the programs, man pages and systemd units (PREFIX, DESTDIR)
 #   make deb     the Debian package, in build/deb (scripts/deb.sh)
@@ -101,7 +101,7 @@ deps:
 deps-check:
 	@scripts/deps.sh check 2>/dev/null || scripts/deps.sh install
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h server/*.def terminal/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h include/passnum/*.def terminal/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -132,7 +132,7 @@ $(TERM_BIN): $(TERM_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS) $(TERM_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h server/errors.def $(SRV_A) $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h include/passnum/errors.def $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iserver -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \
@@ -161,7 +161,7 @@ $(BUILD)/tests/test_terminal_skew: terminal/skew.c terminal/skew.h
 
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
-$(BUILD)/tools/gen-errors-md: server/gen_errors_md.c server/errors.c server/errors.h server/errors.def
+$(BUILD)/tools/gen-errors-md: server/gen_errors_md.c server/errors.c server/errors.h include/passnum/errors.def
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ server/gen_errors_md.c server/errors.c
 

@@ -10,7 +10,7 @@
 
 #include "passnum/cert.h"
 #include "passnum/keys.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "sign.h"
 #include "wire.h"
 

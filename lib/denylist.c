@@ -12,7 +12,7 @@
 #include "passnum/denylist.h"
 #include "passnum/keys.h"
 #include "passnum/trust.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "sign.h"
 #include "wire.h"
 

@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "fileio.h"
+#include "passnum/fileio.h"
 
 /* Read exactly len bytes from fd into buf. Returns 0, or -1 with errno. */
 static int

@@ -12,7 +12,7 @@
 
 #include "passnum/keyreq.h"
 #include "passnum/keys.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "sign.h"
 #include "wire.h"
 

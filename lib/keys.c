@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 #include "passnum/keys.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "wire.h"
 
 #define MAGIC_LEN	8

@@ -13,7 +13,7 @@
 
 #include "passnum/keys.h"
 #include "passnum/trust.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "sign.h"
 #include "wire.h"
 

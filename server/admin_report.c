@@ -15,7 +15,7 @@
 
 #include "passnum/parse.h"
 #include "admin.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "report.h"
 #include "report_csv.h"
 #include "store.h"

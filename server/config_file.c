@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "config.h"
 #include "config_file.h"
 

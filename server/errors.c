@@ -5,7 +5,7 @@
 
 static const struct err_info table[] = {
 #define ERR(num, name, status, fr, en) { ERR_##name, #name, status, fr, en },
-#include "errors.def"
+#include "passnum/errors.def"
 #undef ERR
 };
 
@@ -28,7 +28,7 @@ err_write_markdown(FILE *out)
 	size_t i;
 
 	fprintf(out, "# Error codes\n\n"
-	    "Generated from `server/errors.def` by `make docs`; do not edit.\n\n"
+	    "Generated from `include/passnum/errors.def` by `make docs`; do not edit.\n\n"
 	    "Every error reply of `passnumd` is a JSON object\n"
 	    "`{\"code\": N, \"error\": \"message\", \"detail\": \"...\"}` with the "
 	    "HTTP status below.\n`error` is the French message; `detail` says "

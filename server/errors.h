@@ -7,7 +7,7 @@
 enum err_code {
 	ERR_NONE = 0,		/* no error: done */
 #define ERR(num, name, status, fr, en) ERR_##name = num,
-#include "errors.def"
+#include "passnum/errors.def"
 #undef ERR
 };
 

@@ -4,7 +4,7 @@
 
 #include <sodium.h>
 
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "passnum/keys.h"
 #include "passnum/trust.h"
 #include "keyring.h"

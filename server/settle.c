@@ -137,8 +137,8 @@ check_text(const char *text, size_t max, enum err_code code, const char *what,
 	return ERR_NONE;
 }
 
-static void
-rules_of(const struct config *cfg, struct store_settle_rules *r)
+void
+settle_rules_of(const struct config *cfg, struct store_settle_rules *r)
 {
 	r->contest_seconds = (int64_t)cfg->settlement.contest_days * 86400;
 	r->minimum_cents = (int64_t)cfg->settlement.minimum_cents;
@@ -165,7 +165,7 @@ settle_draft(struct store *s, const struct config *cfg,
 		    "draft it after that", p.text, end);
 		return ERR_PERIOD_NOT_ENDED;
 	}
-	rules_of(cfg, &rules);
+	settle_rules_of(cfg, &rules);
 	return from_store(store_settle_draft(s, p.text, p.start, p.end, &rules,
 	    who->user_id, who->login, now, out, existing, err));
 }

@@ -38,6 +38,13 @@ struct settle_period {
 enum err_code settle_period_parse(const char *text, enum config_period kind,
     struct settle_period *out, struct pn_error *err);
 
+/*
+ * The rules of a draft, from the configuration ([settlement]
+ * contest_days and minimum_cents): one place for the pages, the command
+ * and the draft itself.
+ */
+void settle_rules_of(const struct config *cfg, struct store_settle_rules *r);
+
 /* The period before the one holding t, of the configured kind. */
 void settle_period_before(int64_t t, enum config_period kind,
     struct settle_period *out);

@@ -129,14 +129,6 @@ ui_suspended_terminals(struct html *h, struct store *s,
 	return rc;
 }
 
-/* The rules of a draft, from the configuration. */
-static void
-rules_of(const struct config *cfg, struct store_settle_rules *rules)
-{
-	rules->contest_seconds = (int64_t)cfg->settlement.contest_days * 86400;
-	rules->minimum_cents = cfg->settlement.minimum_cents;
-}
-
 struct rows {
 	struct html html;
 	struct http_request *req;
@@ -192,7 +184,7 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	bool bad = code != ERR_NONE;
 
 	settle_period_before(now, cfg->settlement.period, &prev);
-	rules_of(cfg, &rules);
+	settle_rules_of(cfg, &rules);
 	html_init(&rows.html);
 	if ((s = worker_store(&err)) == NULL ||
 	    store_settle_pending(s, prev.end, &rules, now, &pend, &err) != 0 ||

@@ -18,7 +18,8 @@
 
 #include "context.h"
 #include "devkey.h"
-#include "fileio.h"
+#include "passnum/codes.h"
+#include "passnum/fileio.h"
 #include "passnum/keys.h"
 #include "passnum/request.h"
 #include "terminal.h"
@@ -221,7 +222,7 @@ term_enrol(int argc, char **argv)
 	if (rep.status != 201) {
 		http_reply_message(&rep, msg, sizeof(msg));
 		fprintf(stderr, "passnum-terminal enrol: refused: %s\n%s", msg,
-		    http_reply_code(&rep) == 4001 ? "The code is unknown, "
+		    http_reply_code(&rep) == PN_SERVER_ENROL_CODE ? "The code is unknown, "
 		    "already used or expired: ask the Département for a new "
 		    "one.\n" : "");
 		http_reply_free(&rep);

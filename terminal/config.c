@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 #include "passnum/request.h"
 
 #define CONFIG_MAX_FILE (256u << 10)

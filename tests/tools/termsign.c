@@ -21,7 +21,7 @@
 #include "passnum/passnum.h"
 #include "passnum/redemption.h"
 #include "passnum/request.h"
-#include "fileio.h"
+#include "passnum/fileio.h"
 
 /* A request body to sign: a batch of 10,000 records fits. */
 #define BODY_MAX (64u << 20)

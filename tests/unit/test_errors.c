@@ -13,7 +13,7 @@
 
 static const enum err_code all[] = {
 #define ERR(num, name, status, fr, en) ERR_##name,
-#include "errors.def"
+#include "passnum/errors.def"
 #undef ERR
 };
 #define NALL (sizeof(all) / sizeof(all[0]))

@@ -1,7 +1,7 @@
 /* fileio.h -- reading files whole and writing them atomically.
  *
- * Internal to passnum's own code (lib/, and server/ for files that are not
- * keys), not part of the API in include/passnum/. A file written here is
+ * Shared by lib/, the server and the terminal (configuration files, the
+ * terminal's device key, exports). A file written here is
  * either absent or complete: the data goes to a temporary file in the same
  * directory, is synced, and is then linked or renamed into place.
  */
