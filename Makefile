@@ -132,7 +132,7 @@ $(TERM_BIN): $(TERM_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(PKG_LIBS) $(TERM_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkeys.h tests/fixtures*.h include/passnum/errors.def $(SRV_A) $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/fixtures*.h include/passnum/errors.def $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iserver -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \

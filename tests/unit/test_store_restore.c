@@ -21,90 +21,30 @@
 
 #include "passnum/controlkey.h"
 #include "passnum/passnum.h"
-#include "fixtures.h"
-#include "store.h"
+#include "store_world.h"
 
-#define BUSY_MS	10000
 #define NOW	(T_2026 + 100 * DAY)	/* inside the fixed key's window */
 #define TAKEN	(NOW - 3600)		/* when the lost redemptions were accepted */
 
 struct fixture {
-	char dir[256];
-	char db[300];
+	struct store_world w;		/* what follows points into it */
+	const char *db;
 	struct store *s;
 	struct pn_signing_key *key;
-	struct store_booklet b;
+	struct store_booklet *b;
 	struct store_terminal t1, t2;	/* venue 1, venue 2 */
 	uint8_t s1[16], s2[16];		/* a session of each venue */
 	unsigned nonce;			/* the last nonce used */
 };
 
-static void
-raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_busy_timeout(db, BUSY_MS), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
-/* The integer the query gives (one row, one column). */
-static long long
-raw_int(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	long long v;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
-static void
-venue(struct store *s, const char *name, const char *siret)
-{
-	struct store_venue v;
-	struct pn_error err;
-	int64_t id;
-
-	memset(&v, 0, sizeof(v));
-	snprintf(v.name, sizeof(v.name), "%s", name);
-	snprintf(v.siret, sizeof(v.siret), "%s", siret);
-	snprintf(v.commune, sizeof(v.commune), "Rezé");
-	snprintf(v.iban, sizeof(v.iban), "FR7630006000011234567890189");
-	snprintf(v.bic, sizeof(v.bic), "AGRIFRPP");
-	v.accredited_from = 1000;
-	if (store_venue_add(s, &v, 100, "test", &id, &err) != 0)
-		fail_msg("venue %s: %s", name, err.message);
-}
+#define raw_exec store_world_exec
+#define raw_int store_world_int
 
 /* Voucher i of the booklet, as a terminal decodes it. */
 static struct pn_voucher
 voucher(const struct fixture *f, unsigned i)
 {
-	const struct store_voucher *sv = &f->b.vouchers[i];
-	struct pn_voucher v;
-
-	memset(&v, 0, sizeof(v));
-	v.format = PN_VOUCHER_FORMAT;
-	v.kid = sv->kid;
-	v.programme = (uint32_t)f->b.programme_id;
-	v.serial = sv->serial;
-	v.value_cents = (uint32_t)sv->value;
-	v.issued_at = (uint32_t)sv->issued_at;
-	v.expires_at = (uint32_t)sv->expires_at;
-	memcpy(v.signature, sv->signature, sizeof(v.signature));
-	return v;
+	return store_world_voucher(&f->w, i);
 }
 
 /*
@@ -118,70 +58,22 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
-	struct pn_master_key *master;
-	struct store_booklet_request r;
-	struct store_programme p;
-	struct store_principal who;
-	struct pn_cert cert;
 	struct pn_error err;
 	char sql[2048];
-	int64_t prog, uid;
 
 	assert_non_null(f);
-	assert_int_equal(pn_init(), 0);
-	snprintf(f->dir, sizeof(f->dir), "%s/pn-restore-XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/passnum.db", f->dir);
-	if ((f->s = store_open(f->db, BUSY_MS, &err)) == NULL)
-		fail_msg("%s", err.message);
-	master = fx_master_with(FX_MASTER_SEED);
-	f->key = fx_signing(1);
-	assert_true(master != NULL && f->key != NULL);
-	assert_int_equal(fx_cert(&cert, master, f->key, 0, NULL, &err), 0);
-	pn_master_key_free(master);
-	assert_int_equal(store_signing_key_add(f->s, &cert, NOW, "test", &err),
-	    0);
-	memset(&p, 0, sizeof(p));
-	snprintf(p.name, sizeof(p.name), "Pass numérique");
-	p.face_value = 1000;
-	p.per_booklet = 10;
-	snprintf(p.validity, sizeof(p.validity), "year-end+31");
-	snprintf(p.territory, sizeof(p.territory), "Loire-Atlantique");
-	p.budget = 1000000;
-	p.max_booklets = 9;
-	p.max_per_session = 10;
-	assert_int_equal(store_programme_add(f->s, &p, NOW, "test", &prog,
-	    &err), 0);
-	assert_int_equal(store_user_add(f->s, "cw", "Camille", ROLE_CASEWORKER,
-	    0, 0, "x", NOW, "test", &uid, &err), 0);
-	memset(&who, 0, sizeof(who));
-	who.user_id = uid;
-	who.role = ROLE_CASEWORKER;
-	snprintf(who.login, sizeof(who.login), "cw");
-	memset(&r, 0, sizeof(r));
-	r.programme_id = prog;
-	r.pathway = "rsa";
-	r.age_band = "26-44";
-	r.commune = "Rezé";
-	r.by = &who;
-	assert_int_equal(store_booklet_issue(f->s, &r, f->key, &cert, NOW,
-	    &f->b, &err), STORE_ISSUED);
-	venue(f->s, "Médiathèque de Rezé", "21440143800012");
-	venue(f->s, "Espace Nantes", "35600000000001");
+	store_world_open(&f->w, "restore", NOW, TAKEN - 600, 120);
+	f->db = f->w.db;
+	f->s = f->w.s;
+	f->key = f->w.key;
+	f->b = &f->w.b;
+	f->t1 = f->w.t1;
+	f->t2 = f->w.t2;
 	memset(f->s1, 0x51, sizeof(f->s1));
 	memset(f->s2, 0x52, sizeof(f->s2));
 	snprintf(sql, sizeof(sql),
-	    "INSERT INTO terminal (id, venue_id, public_key, label,"
-	    " enrolled_at) VALUES (1, 1, randomblob(32), 'Accueil', 100),"
-	    " (2, 2, randomblob(32), 'Poste 1', 100);"
-	    "INSERT INTO training_session (id, uid, venue_id, terminal_id,"
-	    " theme, starts_at, duration_minutes, declared_at) VALUES"
-	    " (1, x'51515151515151515151515151515151', 1, 1, 'démarches',"
-	    " %lld, 120, %lld),"
-	    " (2, x'52525252525252525252525252525252', 2, 2, 'e-mail',"
-	    " %lld, 60, %lld);"
+	    "UPDATE training_session SET starts_at = %lld, declared_at = %lld,"
+	    " duration_minutes = 60 WHERE id = 2;"
 	    "UPDATE voucher SET status = 'redeemed' WHERE serial IN (%llu, %llu);"
 	    "INSERT INTO redemption (redemption_id, serial, session_id,"
 	    " terminal_id, venue_id, terminal_time, counter, record_signature,"
@@ -192,20 +84,17 @@ setup(void **state)
 	    "  zeroblob(64), 'accepted', 1000, %lld, '{}');"
 	    "INSERT INTO deny_event (serial, reason, at) VALUES (%llu, 2, %lld),"
 	    " (%llu, 2, %lld);",
-	    (long long)TAKEN - 600, (long long)TAKEN - 600,
 	    (long long)TAKEN, (long long)TAKEN,
-	    (unsigned long long)f->b.vouchers[0].serial,
-	    (unsigned long long)f->b.vouchers[2].serial,
-	    (unsigned long long)f->b.vouchers[0].serial, (long long)TAKEN,
-	    (long long)TAKEN, (unsigned long long)f->b.vouchers[2].serial,
+	    (unsigned long long)f->b->vouchers[0].serial,
+	    (unsigned long long)f->b->vouchers[2].serial,
+	    (unsigned long long)f->b->vouchers[0].serial, (long long)TAKEN,
+	    (long long)TAKEN, (unsigned long long)f->b->vouchers[2].serial,
 	    (long long)NOW - 60, (long long)NOW - 60,
-	    (unsigned long long)f->b.vouchers[0].serial, (long long)TAKEN,
-	    (unsigned long long)f->b.vouchers[2].serial, (long long)NOW - 60);
+	    (unsigned long long)f->b->vouchers[0].serial, (long long)TAKEN,
+	    (unsigned long long)f->b->vouchers[2].serial, (long long)NOW - 60);
 	raw_exec(f->db, sql);
-	assert_int_equal(store_voucher_cancel(f->s, f->b.vouchers[5].serial, 0,
-	    "perdu", &who, NOW, &err), 0);
-	assert_int_equal(store_terminal_get(f->s, 1, &f->t1, &err), 0);
-	assert_int_equal(store_terminal_get(f->s, 2, &f->t2, &err), 0);
+	assert_int_equal(store_voucher_cancel(f->s, f->b->vouchers[5].serial, 0,
+	    "perdu", &f->w.who, NOW, &err), 0);
 	*state = f;
 	return 0;
 }
@@ -214,12 +103,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[512];
 
-	store_close(f->s);
-	pn_signing_key_free(f->key);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	store_world_close(&f->w);
 	free(f);
 	return 0;
 }
