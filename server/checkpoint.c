@@ -257,6 +257,7 @@ checkpoint_findings_fr(const struct store_checkpoint_check *v, char *out,
 	const struct pn_checkpoint *c = v->c;
 	char when[PN_TIME_TEXT_MAX];
 	unsigned f = v->findings;
+	size_t n;
 
 	out[0] = '\0';
 	if (f == 0)
@@ -288,9 +289,12 @@ checkpoint_findings_fr(const struct store_checkpoint_check *v, char *out,
 	if (f & CPF_DIFFERS_IN_DB)
 		add(out, len, " la base garde un autre point de contrôle sous "
 		    "ce numéro ;");
-	/* The last ";" becomes a full stop. */
-	if (strlen(out) >= 2 && strcmp(out + strlen(out) - 2, " ;") == 0)
-		strcpy(out + strlen(out) - 2, ".");
+	/* The last " ;" becomes a full stop. */
+	n = strlen(out);
+	if (n >= 2 && out[n - 2] == ' ' && out[n - 1] == ';') {
+		out[n - 2] = '.';
+		out[n - 1] = '\0';
+	}
 	add(out, len, " Les postes des lieux renverront au prochain "
 	    "échange les encaissements dont ils ont le reçu ; les autres "
 	    "sont à reprendre depuis la dernière sauvegarde.");

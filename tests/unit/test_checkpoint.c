@@ -355,6 +355,30 @@ test_verify(void **state)
 	    CPF_NOT_IN_DB);
 }
 
+/* The findings in French: each named, the list ended by a full stop. */
+static void
+test_findings_words(void **state)
+{
+	struct store_checkpoint_check v;
+	struct pn_checkpoint c;
+	char words[1024];
+
+	(void)state;
+	sample(&c);
+	memset(&v, 0, sizeof(v));
+	v.c = &c;
+	v.findings = CPF_REDEEMED_FEWER | CPF_NOT_IN_DB;
+	v.db_redeemed = 150;
+	checkpoint_findings_fr(&v, words, sizeof(words));
+	assert_non_null(strstr(words, "50 encaissement(s) accepté(s) manquent "
+	    "(150 au lieu de 200) ;"));
+	assert_non_null(strstr(words, "plus ancienne que lui. Les postes"));
+	assert_null(strstr(words, " ;."));
+	v.findings = 0;
+	checkpoint_findings_fr(&v, words, sizeof(words));
+	assert_string_equal(words, "");
+}
+
 static int
 count_open(void *ctx, const struct store_alarm *a)
 {
@@ -399,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_tampered),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_findings_words),
 		cmocka_unit_test_setup_teardown(test_make_and_chain, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
