@@ -471,26 +471,18 @@ typed_check(void *ctx, const struct pn_voucher *v, int64_t at)
 }
 
 /*
- * Judge n records of the request and pass those that can be redeemed to
- * the store. Returns 0 with out[i] filled for every record, or -1 once
+ * Make ready to judge the records of req: g and rules from the running
+ * server's keys and configuration, at this time. Returns 0, or -1 once
  * answered (*rc).
  */
 static int
-redeem_records(struct http_request *req, struct judged *recs, size_t n,
-    bool offline, struct store_redeem_record *out, enum MHD_Result *rc)
+redeem_setup(struct http_request *req, struct judged *recs, bool offline,
+    struct judging *g, struct store_redeem_rules *rules, enum MHD_Result *rc)
 {
-	const struct store_nonce *nonce;
-	const struct store_terminal *t = http_request_terminal(req, &nonce);
+	const struct store_terminal *t = http_request_terminal(req, NULL);
 	const struct keyring *k = keyring_current();
 	const struct config_redemption *cfg =
 	    &http_request_config(req)->redemption;
-	struct store_redeem_rules rules;
-	struct part_judging pj;
-	struct judging g;
-	struct pn_error err;
-	struct store *s;
-	size_t i, from, to, next;
-	int stored;
 
 	if (k == NULL || k->trust == NULL || k->signing == NULL) {
 		*rc = http_reply_error(req, k == NULL || k->signing == NULL ?
@@ -499,26 +491,87 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 		    "and sign redemptions");
 		return -1;
 	}
-	memset(&g, 0, sizeof(g));
-	g.t = t;
-	g.trust = k->trust;
-	g.now = (int64_t)time(NULL);
-	g.key = k->signing;
-	g.offline = offline;
-	g.grace = cfg->offline_grace;
-	g.earliest = honest_earliest_record(t, g.now, cfg);
-	g.late_sync = cfg->late_sync;
-	g.recs = recs;
-	memset(&rules, 0, sizeof(rules));
-	rules.now = g.now;
-	rules.offline = offline;
-	rules.key_window = cfg->key_failure_window;
-	rules.key_limit_terminal = cfg->key_failures_terminal;
-	rules.key_limit_venue = cfg->key_failures_venue;
-	rules.answer = render_answer;
-	rules.answer_ctx = (void *)k->signing;
-	rules.check = typed_check;
-	rules.check_ctx = (void *)k->trust;
+	memset(g, 0, sizeof(*g));
+	g->t = t;
+	g->trust = k->trust;
+	g->now = (int64_t)time(NULL);
+	g->key = k->signing;
+	g->offline = offline;
+	g->grace = cfg->offline_grace;
+	g->earliest = honest_earliest_record(t, g->now, cfg);
+	g->late_sync = cfg->late_sync;
+	g->recs = recs;
+	memset(rules, 0, sizeof(*rules));
+	rules->now = g->now;
+	rules->offline = offline;
+	rules->key_window = cfg->key_failure_window;
+	rules->key_limit_terminal = cfg->key_failures_terminal;
+	rules->key_limit_venue = cfg->key_failures_venue;
+	rules->answer = render_answer;
+	rules->answer_ctx = (void *)k->signing;
+	rules->check = typed_check;
+	rules->check_ctx = (void *)k->trust;
+	return 0;
+}
+
+/*
+ * What the store said of n records (stored: what store_redeem returned).
+ * Returns 0 with out[i] final for every record, or -1 once answered (*rc):
+ * the store failed, or the request was a replay.
+ */
+static int
+redeem_stored(struct http_request *req, const struct judging *g, int stored,
+    const struct pn_error *err, struct store_redeem_record *out, size_t n,
+    enum MHD_Result *rc)
+{
+	size_t i;
+
+	if (stored < 0) {
+		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err->message);
+		return -1;
+	}
+	if (stored == 1) {
+		*rc = http_reply_error(req, ERR_REPLAYED_NONCE, "this nonce was "
+		    "used before; nothing was done");
+		return -1;
+	}
+	/*
+	 * A serial the server never issued: a forgery, unless the voucher is
+	 * well signed (another server's, or a lost database): the signature
+	 * tells which, and this rare case can afford it.
+	 */
+	for (i = 0; i < n; i++)
+		if (!out[i].refused && !out[i].typed &&
+		    out[i].result == STORE_REDEEM_UNKNOWN &&
+		    pn_voucher_verify(&g->recs[i].v, g->trust, NULL, g->now) ==
+		    PN_R_SIGNATURE)
+			out[i].result = STORE_REDEEM_MISMATCH;
+	return 0;
+}
+
+/*
+ * Judge the n records of a batch and pass those that can be redeemed to
+ * the store, part by part; the calling thread waits for each part's
+ * commit. Returns 0 with out[i] filled for every record, or -1 once
+ * answered (*rc).
+ */
+static int
+redeem_records(struct http_request *req, struct judged *recs, size_t n,
+    struct store_redeem_record *out, enum MHD_Result *rc)
+{
+	const struct store_nonce *nonce;
+	const struct store_terminal *t = http_request_terminal(req, &nonce);
+	struct store_redeem_rules rules;
+	struct part_judging pj;
+	struct judging g;
+	struct pn_error err;
+	struct store *s;
+	size_t from, to, next;
+	int stored;
+
+	if (redeem_setup(req, recs, true, &g, &rules, rc) != 0)
+		return -1;
 	if ((s = worker_store(&err)) == NULL) {
 		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
@@ -548,72 +601,105 @@ redeem_records(struct http_request *req, struct judged *recs, size_t n,
 		from = to;
 		to = next;
 	} while (from < n);
-	if (stored < 0) {
-		*rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
-		    err.message);
-		return -1;
+	return redeem_stored(req, &g, stored, &err, out, n, rc);
+}
+
+/*
+ * One online redemption, from its judging to its answer. Its write is
+ * queued to the committer and the request suspended meanwhile: its
+ * thread serves other requests, and a commit holds as many redemptions as
+ * arrived while the previous one was being made durable.
+ */
+struct redeem_call {
+	json_t *doc;
+	struct judged j;
+	struct store_redeem_record out;
+	struct judging g;
+	struct store_redeem_rules rules;
+	struct store_write *w;		/* queued; NULL once ended */
+	struct pn_error err;
+};
+
+static void
+redeem_call_free(void *arg)
+{
+	struct redeem_call *c = arg;
+
+	if (c->w != NULL)
+		(void)store_write_end(c->w, NULL);
+	free(c->j.accepted);
+	free(c->out.answer);
+	json_decref(c->doc);
+	free(c);
+}
+
+static void
+resume_request(void *req)
+{
+	http_resume(req);
+}
+
+/* The answer to one redemption, once its commit is made. */
+static enum MHD_Result
+api_redeem_answer(struct http_request *req)
+{
+	struct redeem_call *c = http_request_kept(req);
+	struct store_redeem_record *out = &c->out;
+	enum MHD_Result rc;
+	const char *detail;
+	enum err_code code;
+	int reason, stored;
+
+	stored = c->w != NULL ? store_write_end(c->w, &c->err) : -1;
+	c->w = NULL;
+	if (redeem_stored(req, &c->g, stored, &c->err, out, 1, &rc) != 0)
+		return rc;
+	if (c->j.refusal != 0)
+		return http_reply_json(req, err_lookup(c->j.refusal)->status,
+		    refusal_json(c->j.refusal, c->j.reason, c->j.detail,
+		    false));
+	if (out->answer == NULL) {
+		code = store_refusal_of(out, &reason, &detail);
+		return http_reply_json(req, err_lookup(code)->status,
+		    refusal_json(code, reason, detail, false));
 	}
-	if (stored == 1) {
-		*rc = http_reply_error(req, ERR_REPLAYED_NONCE, "this nonce was "
-		    "used before; nothing was done");
-		return -1;
-	}
-	/*
-	 * A serial the server never issued: a forgery, unless the voucher is
-	 * well signed (another server's, or a lost database): the signature
-	 * tells which, and this rare case can afford it.
-	 */
-	for (i = 0; i < n; i++)
-		if (!out[i].refused && !out[i].typed &&
-		    out[i].result == STORE_REDEEM_UNKNOWN &&
-		    pn_voucher_verify(&recs[i].v, k->trust, NULL, g.now) ==
-		    PN_R_SIGNATURE)
-			out[i].result = STORE_REDEEM_MISMATCH;
-	return 0;
+	return http_reply_text(req, out->result == STORE_REDEEM_ACCEPTED ?
+	    200 : 409, "application/json", out->answer, strlen(out->answer));
 }
 
 enum MHD_Result
 api_redeem(struct http_request *req)
 {
-	struct store_redeem_record out;
-	struct judged *j;
-	struct pn_error err;
+	const struct store_nonce *nonce;
+	const struct store_terminal *t = http_request_terminal(req, &nonce);
+	struct redeem_call *c;
 	enum MHD_Result rc;
-	const char *detail;
-	enum err_code code;
-	int reason;
-	json_t *doc;
+	struct store *s;
 
-	if ((doc = api_body_object(req, &rc)) == NULL)
-		return rc;
-	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		json_decref(doc);
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return http_reply_error(req, ERR_INTERNAL, "out of memory");
-	}
-	if (pn_redemption_from_json(doc, &j->rec, &err) != 0) {
-		rc = http_reply_error(req, ERR_INVALID_FIELD, "%s",
-		    err.message);
-		goto done;
-	}
-	if (redeem_records(req, j, 1, false, &out, &rc) != 0)
-		goto done;
-	if (j->refusal != 0) {
-		rc = http_reply_json(req, err_lookup(j->refusal)->status,
-		    refusal_json(j->refusal, j->reason, j->detail, false));
-	} else if (out.answer == NULL) {
-		code = store_refusal_of(&out, &reason, &detail);
-		rc = http_reply_json(req, err_lookup(code)->status,
-		    refusal_json(code, reason, detail, false));
-	} else {
-		rc = http_reply_text(req, out.result == STORE_REDEEM_ACCEPTED ?
-		    200 : 409, "application/json", out.answer,
-		    strlen(out.answer));
-		free(out.answer);
-	}
-done:
-	free(j->accepted);
-	free(j);
-	json_decref(doc);
+	http_request_keep(req, c, redeem_call_free);
+	if ((c->doc = api_body_object(req, &rc)) == NULL)
+		return rc;
+	if (pn_redemption_from_json(c->doc, &c->j.rec, &c->err) != 0)
+		return http_reply_error(req, ERR_INVALID_FIELD, "%s",
+		    c->err.message);
+	if (redeem_setup(req, &c->j, false, &c->g, &c->rules, &rc) != 0)
+		return rc;
+	/*
+	 * A record refused here goes to the store all the same: its nonce is
+	 * recorded, as the terminal's contact (honest_time.h).
+	 */
+	judge_now(&c->g, 0, 1);
+	if ((s = worker_store(&c->err)) == NULL)
+		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    c->err.message);
+	hand_over(&c->j, &c->out, 0, 1);
+	rc = http_suspend(req, api_redeem_answer);
+	c->w = store_redeem_submit(s, t, nonce, &c->out, 1, &c->rules,
+	    resume_request, req, &c->err);
+	if (c->w == NULL)
+		http_resume(req);	/* answered with c->err */
 	return rc;
 }
 
@@ -692,7 +778,7 @@ api_redeem_batch(struct http_request *req)
 		if (pn_redemption_from_json(json_array_get(list, i),
 		    &recs[i].rec, &err) != 0)
 			refuse(&recs[i], ERR_INVALID_FIELD, -1, err.message);
-	if (redeem_records(req, recs, n, true, out, &rc) != 0)
+	if (redeem_records(req, recs, n, out, &rc) != 0)
 		goto done;
 	if ((f = open_memstream(&text, &len)) == NULL) {
 		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");

@@ -55,6 +55,7 @@ struct http_server {
 	size_t n_ips, cap_ips;
 	size_t bytes;			/* body bytes held, all addresses */
 	const char **route_names;	/* for metrics; last is "other" */
+	unsigned suspended;		/* suspended, not yet run again (atomic) */
 };
 
 struct http_request {
@@ -96,6 +97,9 @@ struct http_request {
 		char value[256];
 	} extra[HTTP_EXTRA_HEADERS];	/* http_add_header() */
 	unsigned n_extra;
+	http_handler then;		/* http_suspend(): answers on resume */
+	void *state;			/* http_request_keep() */
+	void (*state_free)(void *state);
 };
 
 static bool path_matches(const char *pattern, const char *url,
@@ -1012,9 +1016,59 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return rc;
 	}
+	if (req->then != NULL) {
+		/* Resumed: the write it waited for is decided. */
+		http_handler then = req->then;
+
+		req->then = NULL;
+		__atomic_sub_fetch(&req->srv->suspended, 1, __ATOMIC_SEQ_CST);
+		return then(req);
+	}
 	if (req->replied)
 		return MHD_YES;
 	return dispatch(req);
+}
+
+/* --- Requests waiting for a write ------------------------------------------ */
+
+/*
+ * The connection is suspended before the write is queued, so that the
+ * committer cannot resume it first; libmicrohttpd then leaves it aside
+ * (no timeout, no call) until it is resumed, and calls the access handler
+ * again on one of the pool's threads, which calls then.
+ */
+enum MHD_Result
+http_suspend(struct http_request *req, http_handler then)
+{
+	req->then = then;
+	__atomic_add_fetch(&req->srv->suspended, 1, __ATOMIC_SEQ_CST);
+	MHD_suspend_connection(req->conn);
+	return MHD_YES;
+}
+
+/*
+ * The request stays counted until it runs again (or ends), not until
+ * resumed: the daemon must outlive a connection resumed and not yet back
+ * in its hands.
+ */
+void
+http_resume(struct http_request *req)
+{
+	MHD_resume_connection(req->conn);
+}
+
+void
+http_request_keep(struct http_request *req, void *state,
+    void (*state_free)(void *state))
+{
+	req->state = state;
+	req->state_free = state_free;
+}
+
+void *
+http_request_kept(const struct http_request *req)
+{
+	return req->state;
 }
 
 /* The request's line in the log: never its URL, body or credentials. */
@@ -1065,6 +1119,10 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	/* The next request on this connection has header_timeout again. */
 	(void)MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
 	    req->srv->cfg->server.header_timeout);
+	if (req->then != NULL)	/* ended while waiting: never ran again */
+		__atomic_sub_fetch(&req->srv->suspended, 1, __ATOMIC_SEQ_CST);
+	if (req->state_free != NULL)
+		req->state_free(req->state);
 	form_free(&req->form);
 	free(req->body);
 	free(req);
@@ -1139,7 +1197,7 @@ http_start(const struct config *cfg, char *err, size_t errlen)
 	socklen_t sslen;
 	/* ITC: MHD_quiesce_daemon() needs it with internal threads. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	size_t i;
 
 	if (srv == NULL) {
@@ -1256,6 +1314,13 @@ http_stop(struct http_server *srv, unsigned grace_seconds)
 			break;
 		(void)nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 	}
+	/*
+	 * A request waiting for its commit is resumed by the committer, which
+	 * always answers (the commit is bounded by the busy timeout): the
+	 * daemon must still be there then.
+	 */
+	while (__atomic_load_n(&srv->suspended, __ATOMIC_SEQ_CST) > 0)
+		(void)nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	MHD_stop_daemon(srv->daemon);
 	if (fd >= 0)
 		close(fd);

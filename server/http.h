@@ -191,6 +191,24 @@ enum MHD_Result http_reply_document(struct http_request *req, unsigned status,
  */
 const char *const *http_route_names(const struct http_request *req, size_t *n);
 
+/*
+ * Answer req later: its connection is suspended and its thread goes on
+ * with other connections until http_resume(req) is called (from any
+ * thread, once); then then(req) is called on one of the pool's threads to
+ * answer. Call it last in a handler, returning what it returns, and
+ * before handing req to whatever will resume it.
+ */
+enum MHD_Result http_suspend(struct http_request *req, http_handler then);
+void http_resume(struct http_request *req);
+
+/*
+ * Keep state with req, for the handler that answers after a suspension;
+ * state_free(state) is called when the request ends, answered or not.
+ */
+void http_request_keep(struct http_request *req, void *state,
+    void (*state_free)(void *state));
+void *http_request_kept(const struct http_request *req);
+
 struct http_server;
 
 /*

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "store.h"
 
 /* The statuses passnumd answers with; anything else counts as "other". */
 static const unsigned statuses[] = {
@@ -61,7 +62,7 @@ metrics_vouchers_issued(uint64_t n)
 void
 metrics_write(FILE *out, const char *const *route_names, size_t n_routes)
 {
-	uint64_t cumulative = 0;
+	uint64_t cumulative = 0, groups, jobs;
 	size_t r, s, b;
 
 	fprintf(out, "# HELP passnum_http_requests_total HTTP requests "
@@ -106,6 +107,16 @@ metrics_write(FILE *out, const char *const *route_names, size_t n_routes)
 	    "# TYPE passnum_vouchers_issued_total counter\n"
 	    "passnum_vouchers_issued_total %llu\n",
 	    (unsigned long long)atomic_load(&vouchers_issued));
+	store_commit_counts(&groups, &jobs);
+	fprintf(out, "# HELP passnum_commits_total Group commits (durable "
+	    "transactions) since the server started.\n"
+	    "# TYPE passnum_commits_total counter\n"
+	    "passnum_commits_total %llu\n"
+	    "# HELP passnum_commit_writes_total Writes (redemptions, "
+	    "booklets, nonces...) those commits held.\n"
+	    "# TYPE passnum_commit_writes_total counter\n"
+	    "passnum_commit_writes_total %llu\n",
+	    (unsigned long long)groups, (unsigned long long)jobs);
 }
 
 /* address as 16 bytes of IPv6, an IPv4 one mapped (::ffff:a.b.c.d). */

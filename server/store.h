@@ -950,6 +950,37 @@ int store_redeem(struct store *s, const struct store_terminal *t,
     const struct store_nonce *nonce, struct store_redeem_record *recs, size_t n,
     const struct store_redeem_rules *rules, struct pn_error *err);
 
+/*
+ * A write queued without waiting for its commit: done(ctx) is called
+ * once, on the committer's thread, when its outcome is known (never
+ * before the commit that holds it); then store_write_end() gives that
+ * outcome. The caller's thread is free meanwhile: an HTTP request is
+ * suspended rather than holding its thread.
+ */
+struct store_write;
+typedef void (*store_write_done)(void *ctx);
+
+/*
+ * store_redeem(), queued: what t, nonce, recs and rules point to must
+ * live until store_write_end(), which returns what store_redeem() would
+ * have. NULL with err when it cannot be queued (done is then never
+ * called, and the answers of recs are freed).
+ */
+struct store_write *store_redeem_submit(struct store *s,
+    const struct store_terminal *t, const struct store_nonce *nonce,
+    struct store_redeem_record *recs, size_t n,
+    const struct store_redeem_rules *rules, store_write_done done, void *ctx,
+    struct pn_error *err);
+
+/* The outcome of w, as its synchronous form returns it; w is freed. */
+int store_write_end(struct store_write *w, struct pn_error *err);
+
+/*
+ * How many group commits the committers ran since the process started,
+ * and how many writes they held (for /metrics: writes per commit).
+ */
+void store_commit_counts(uint64_t *groups, uint64_t *jobs);
+
 /* --- Settlement (store_sqlite_settle.c) -------------------------------- */
 
 /*

@@ -7,6 +7,7 @@
 #ifndef PN_STORE_SQLITE_H
 #define PN_STORE_SQLITE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -266,9 +267,66 @@ typedef int (*sq_group_fn)(struct store *s, void *arg, bool *kept,
     struct pn_error *err);
 
 /*
- * Run fn(arg) in the next group commit (store_sqlite_group.c) and return
- * its result once the group's transaction is durable; -1 with err when it
- * failed or the commit did.
+ * A write queued to the committer (store_sqlite_group.c). Its result is
+ * what fn returned, or -1 with *err when fn, or the commit that held it,
+ * failed; it is known once done(ctx) is called, on the committer's
+ * thread, after the commit.
+ */
+struct sq_job {
+	sq_group_fn fn;
+	void *arg;
+	struct pn_error *err;
+	int result;
+	bool kept;			/* its writes are in the transaction */
+	void (*done)(void *ctx);	/* NULL: a thread waits (sq_group_run) */
+	void *ctx;
+	bool finished;			/* ... and is woken on wake */
+	pthread_cond_t *wake;
+	struct sq_job *next;
+};
+
+void sq_job_init(struct sq_job *j, sq_group_fn fn, void *arg,
+    struct pn_error *err, void (*done)(void *ctx), void *ctx);
+
+/*
+ * Queue j for the next group commit, without waiting. Returns 0: done(ctx)
+ * will be called once, and j must live until then; or -1 with *j->err
+ * (done is never called).
+ */
+int sq_group_submit(struct store *s, struct sq_job *j);
+
+/*
+ * A write queued by a store_*_submit() function: the job, its error, and
+ * the job's own argument, allocated with it (arg_size bytes at arg).
+ * end, when not NULL, is called by store_write_end() with the result,
+ * for what the kind does once its outcome is read.
+ */
+struct store_write {
+	struct sq_job job;
+	struct pn_error err;
+	void (*end)(void *arg, int result);
+	max_align_t arg[];
+};
+
+/*
+ * A store_write for fn with arg_size bytes of argument (zeroed, at
+ * w->arg), to be told through done(ctx); NULL with err when out of memory.
+ */
+struct store_write *sq_write_new(size_t arg_size, sq_group_fn fn,
+    void (*end)(void *arg, int result), store_write_done done, void *ctx,
+    struct pn_error *err);
+
+/*
+ * Queue w. Returns 0 (w is the caller's again once told), or -1 with err
+ * and w freed.
+ */
+int sq_write_submit(struct store *s, struct store_write *w,
+    struct pn_error *err);
+
+/*
+ * Run fn(arg) in the next group commit and return its result once the
+ * group's transaction is durable; -1 with err when it failed or the
+ * commit did. The calling thread waits.
  */
 int sq_group_run(struct store *s, sq_group_fn fn, void *arg,
     struct pn_error *err);
@@ -282,7 +340,10 @@ int sq_group_run(struct store *s, sq_group_fn fn, void *arg,
 void sq_health_committed(void);
 void sq_health_failed(int rc, const char *why);
 
-/* Close the group-commit connections; no group may be running. */
+/*
+ * Let every committer finish its queue, end its thread and close its
+ * connection. Nothing may be queued after.
+ */
 void sq_group_close_all(void);
 
 /* The training session of uid, inside the caller's transaction: 0, 1 none, -1. */

@@ -1,19 +1,21 @@
-/* store_sqlite_group.c -- group commit: writes asked for at the same moment share one fsync.
+/* store_sqlite_group.c -- the committer: writes queued from any thread share one transaction and one fsync.
  *
  * One durable commit (an fsync) costs more than issuing a booklet or
- * redeeming a voucher, so such writes share a transaction: each request
- * joins one queue; the first thread to find no group running becomes its
- * leader, takes every queued job, runs each inside its own savepoint (a
- * refused job is undone alone), commits once, and wakes the others with
- * their results. No job is answered before the commit that holds it, and
- * a failed commit fails every job it held.
+ * redeeming a voucher, so such writes share a transaction. Each database
+ * has one committer thread and one queue: a write is queued as a job (from
+ * any thread, which need not wait), the committer takes every queued job,
+ * runs each inside its own savepoint (a refused job is undone alone),
+ * commits once, and then tells each job its result: a waiting thread is
+ * woken, an HTTP request is resumed (sq_job.done). No job is told before
+ * the commit that holds it, and a failed commit fails exactly the jobs it
+ * held. While one group commits, the next one queues: the number of jobs
+ * in a group depends on what arrives, not on how many threads wait.
  *
- * Groups run on one connection of their own per database, whichever
- * thread leads: a connection that another has written to since its last
- * transaction starts with an empty page cache, so a leader on its own
- * connection would read back every page it touches; the group's
- * connection, which made all the recent writes, finds them in its cache.
+ * The committer runs on a connection of its own, which made all the
+ * recent writes and so finds the pages they touched in its cache; another
+ * connection would start each transaction with an empty one.
  */
+#define _GNU_SOURCE		/* pthread_setname_np */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -22,80 +24,63 @@
 
 #include "store_sqlite.h"
 
-struct group_job {
-	sq_group_fn fn;
-	void *arg;
-	struct pn_error *err;
-	int result;
-	bool kept;			/* its writes are in the transaction */
-	bool done;
-	pthread_cond_t wake;		/* done, or to lead the next group */
-	struct group_job *next;
-};
+/*
+ * At most this many jobs in one transaction: enough for every terminal of
+ * a large Département sending at once, few enough that the first of them
+ * does not wait on the last.
+ */
+#define GROUP_MAX 128
 
-#define GROUP_MAX 64
-
-/* The queue and the connection of one database (by path). */
+/* The queue, committer and connection of one database (by path). */
 struct group_queue {
 	char *path;
-	struct store *conn;		/* opened by the first leader */
+	unsigned busy_timeout_ms;
+	struct store *conn;		/* the committer's, opened by it */
 	dev_t dev;			/* ... on this file */
 	ino_t ino;
-	struct group_job *head, *tail;
-	bool running;
+	struct sq_job *head, *tail;
+	pthread_cond_t work;		/* a job queued, or stop */
+	pthread_t thread;
+	bool started;
+	bool stop;			/* finish the queue, then end */
 	struct group_queue *next;
 };
 
+/* Guards every queue, its jobs' links and the waiters' flags. */
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct group_queue *queues;
 
-/* The queue of s's database, made on first use; NULL when out of memory. */
-static struct group_queue *
-queue_of(const struct store *s)
-{
-	struct group_queue *q;
-
-	for (q = queues; q != NULL; q = q->next)
-		if (strcmp(q->path, s->path) == 0)
-			return q;
-	if ((q = calloc(1, sizeof(*q))) == NULL ||
-	    (q->path = strdup(s->path)) == NULL) {
-		free(q);
-		return NULL;
-	}
-	q->next = queues;
-	queues = q;
-	return q;
-}
+/* Groups run and the jobs they held, since the process started. */
+static uint64_t groups_run, jobs_run;
 
 /*
- * The connection the groups of q run on, opened by its first leader; the
- * leader's own (s) when it cannot be opened, which is correct, only
- * slower.
+ * The connection the groups of q run on, opened anew when the database
+ * file under q's path is another one (made anew) than the one it has
+ * open; NULL with err when it cannot be opened.
  */
 static struct store *
-group_conn(struct group_queue *q, struct store *s)
+group_conn(struct group_queue *q, struct pn_error *err)
 {
-	struct pn_error err;
 	struct stat st;
 
-	/* A database made anew under the same path is another file. */
 	if (q->conn != NULL && (stat(q->path, &st) != 0 ||
 	    st.st_dev != q->dev || st.st_ino != q->ino)) {
 		store_close(q->conn);
 		q->conn = NULL;
 	}
 	if (q->conn == NULL &&
-	    (q->conn = store_open(q->path, s->busy_timeout_ms, &err)) != NULL) {
+	    (q->conn = store_open(q->path, q->busy_timeout_ms, err)) != NULL) {
 		if (stat(q->path, &st) == 0) {
 			q->dev = st.st_dev;
 			q->ino = st.st_ino;
 		} else {
+			pn_error_set(err, PN_E_IO, "%s: the database is gone",
+			    q->path);
 			store_close(q->conn);
 			q->conn = NULL;
 		}
 	}
-	return q->conn != NULL ? q->conn : s;
+	return q->conn;
 }
 
 static int
@@ -104,22 +89,30 @@ savepoint(struct store *s, sqlite3_stmt *st, struct pn_error *err)
 	return sq_step_done(s, st, "savepoint", err);
 }
 
+static void
+fail_all(struct sq_job **jobs, size_t n, const struct pn_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*jobs[i]->err = *err;
+		jobs[i]->result = -1;
+	}
+}
+
 /* Run the jobs of one group on s, in one transaction. */
 static void
-run_group(struct store *s, struct group_job **jobs, size_t n)
+run_group(struct store *s, struct sq_job **jobs, size_t n)
 {
 	struct pn_error err;
 	size_t i;
 
 	if (sq_begin(s, &err) != 0) {
-		for (i = 0; i < n; i++) {
-			*jobs[i]->err = err;
-			jobs[i]->result = -1;
-		}
+		fail_all(jobs, n, &err);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		struct group_job *j = jobs[i];
+		struct sq_job *j = jobs[i];
 
 		if (savepoint(s, s->savepoint, j->err) != 0) {
 			j->result = -1;
@@ -142,37 +135,45 @@ run_group(struct store *s, struct group_job **jobs, size_t n)
 }
 
 /*
- * Each waiting thread sleeps on its own condition and is woken only when
- * its job is done, or when it heads the queue as a group ends (it leads
- * the next one): waking every waiting thread at each commit would cost
- * more than the commit.
+ * Tell the jobs of a group their results. A job with done is the caller's
+ * again as soon as done is called (it may be freed by then); a waiting
+ * thread is woken on its own condition: waking every waiter at each
+ * commit would cost more than the commit.
  */
-int
-sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
+static void
+tell(struct sq_job **jobs, size_t n)
 {
-	struct group_job job = { fn, arg, err, -1, false, false,
-	    PTHREAD_COND_INITIALIZER, NULL };
-	struct group_job *group[GROUP_MAX];
-	struct group_queue *q;
-	size_t n;
+	size_t i;
 
-	pthread_mutex_lock(&queue_lock);
-	if ((q = queue_of(s)) == NULL) {
-		pthread_mutex_unlock(&queue_lock);
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
-	}
-	if (q->tail != NULL)
-		q->tail->next = &job;
-	else
-		q->head = &job;
-	q->tail = &job;
-	while (!job.done) {
-		if (q->running) {
-			pthread_cond_wait(&job.wake, &queue_lock);
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->done != NULL) {
+			jobs[i]->done(jobs[i]->ctx);
 			continue;
 		}
-		/* Lead a group of everything queued, ours included. */
-		q->running = true;
+		pthread_mutex_lock(&queue_lock);
+		jobs[i]->finished = true;
+		pthread_cond_signal(jobs[i]->wake);
+		pthread_mutex_unlock(&queue_lock);
+	}
+}
+
+static void *
+committer(void *arg)
+{
+	struct group_queue *q = arg;
+	struct sq_job *group[GROUP_MAX];
+	struct pn_error err;
+	struct store *s;
+	size_t n;
+
+	/* So that top and perf show it apart from the HTTP threads. */
+	(void)pthread_setname_np(pthread_self(), "pn-committer");
+	pthread_mutex_lock(&queue_lock);
+	for (;;) {
+		while (q->head == NULL && !q->stop)
+			pthread_cond_wait(&q->work, &queue_lock);
+		if (q->head == NULL)
+			break;		/* stopped, and nothing left */
 		for (n = 0; n < GROUP_MAX && q->head != NULL; n++) {
 			group[n] = q->head;
 			q->head = q->head->next;
@@ -180,18 +181,113 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 		if (q->head == NULL)
 			q->tail = NULL;
 		pthread_mutex_unlock(&queue_lock);
-		run_group(group_conn(q, s), group, n);
+		if ((s = group_conn(q, &err)) != NULL)
+			run_group(s, group, n);
+		else
+			fail_all(group, n, &err);
+		__atomic_add_fetch(&groups_run, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&jobs_run, n, __ATOMIC_RELAXED);
+		tell(group, n);
 		pthread_mutex_lock(&queue_lock);
-		while (n > 0) {
-			group[--n]->done = true;
-			pthread_cond_signal(&group[n]->wake);
-		}
-		q->running = false;
-		if (q->head != NULL)
-			pthread_cond_signal(&q->head->wake);
 	}
 	pthread_mutex_unlock(&queue_lock);
-	pthread_cond_destroy(&job.wake);
+	return NULL;
+}
+
+/* The queue of s's database, made and its committer started on first use. */
+static struct group_queue *
+queue_of(const struct store *s, struct pn_error *err)
+{
+	struct group_queue *q;
+
+	for (q = queues; q != NULL; q = q->next)
+		if (strcmp(q->path, s->path) == 0)
+			return q;
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->path = strdup(s->path)) == NULL) {
+		free(q);
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	q->busy_timeout_ms = s->busy_timeout_ms;
+	pthread_cond_init(&q->work, NULL);
+	if (pthread_create(&q->thread, NULL, committer, q) != 0) {
+		pthread_cond_destroy(&q->work);
+		free(q->path);
+		free(q);
+		pn_error_set(err, PN_E_NOMEM, "cannot start the committer "
+		    "thread");
+		return NULL;
+	}
+	q->started = true;
+	q->next = queues;
+	queues = q;
+	return q;
+}
+
+void
+sq_job_init(struct sq_job *j, sq_group_fn fn, void *arg, struct pn_error *err,
+    void (*done)(void *ctx), void *ctx)
+{
+	memset(j, 0, sizeof(*j));
+	j->fn = fn;
+	j->arg = arg;
+	j->err = err;
+	j->result = -1;
+	j->done = done;
+	j->ctx = ctx;
+}
+
+/* Queue j, under queue_lock. Returns 0, or -1 with *j->err. */
+static int
+enqueue(struct store *s, struct sq_job *j)
+{
+	struct group_queue *q;
+
+	if ((q = queue_of(s, j->err)) == NULL)
+		return -1;
+	if (q->stop)
+		return pn_error_set(j->err, PN_E_IO, "%s: the database is "
+		    "closing", s->path);
+	j->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	pthread_cond_signal(&q->work);
+	return 0;
+}
+
+int
+sq_group_submit(struct store *s, struct sq_job *j)
+{
+	int rc;
+
+	pthread_mutex_lock(&queue_lock);
+	rc = enqueue(s, j);
+	pthread_mutex_unlock(&queue_lock);
+	return rc;
+}
+
+int
+sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
+{
+	pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+	struct sq_job job;
+
+	sq_job_init(&job, fn, arg, err, NULL, NULL);
+	job.wake = &wake;
+	pthread_mutex_lock(&queue_lock);
+	if (enqueue(s, &job) != 0) {
+		pthread_mutex_unlock(&queue_lock);
+		pthread_cond_destroy(&wake);
+		return -1;
+	}
+	while (!job.finished)
+		pthread_cond_wait(&wake, &queue_lock);
+	pthread_mutex_unlock(&queue_lock);
+	pthread_cond_destroy(&wake);
 	return job.result;
 }
 
@@ -200,12 +296,70 @@ sq_group_close_all(void)
 {
 	struct group_queue *q;
 
+	/* Each committer finishes what is queued, then ends. */
+	pthread_mutex_lock(&queue_lock);
+	for (q = queues; q != NULL; q = q->next) {
+		q->stop = true;
+		pthread_cond_signal(&q->work);
+	}
+	pthread_mutex_unlock(&queue_lock);
+	for (q = queues; q != NULL; q = q->next)
+		if (q->started)
+			(void)pthread_join(q->thread, NULL);
 	pthread_mutex_lock(&queue_lock);
 	while ((q = queues) != NULL) {
 		queues = q->next;
 		store_close(q->conn);
+		pthread_cond_destroy(&q->work);
 		free(q->path);
 		free(q);
 	}
 	pthread_mutex_unlock(&queue_lock);
+}
+
+struct store_write *
+sq_write_new(size_t arg_size, sq_group_fn fn,
+    void (*end)(void *arg, int result), store_write_done done, void *ctx,
+    struct pn_error *err)
+{
+	struct store_write *w = calloc(1, sizeof(*w) + arg_size);
+
+	if (w == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	sq_job_init(&w->job, fn, w->arg, &w->err, done, ctx);
+	w->end = end;
+	return w;
+}
+
+int
+sq_write_submit(struct store *s, struct store_write *w, struct pn_error *err)
+{
+	if (sq_group_submit(s, &w->job) != 0) {
+		*err = w->err;
+		free(w);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_write_end(struct store_write *w, struct pn_error *err)
+{
+	int result = w->job.result;
+
+	if (result < 0 && err != NULL)
+		*err = w->err;
+	if (w->end != NULL)
+		w->end(w->arg, result);
+	free(w);
+	return result;
+}
+
+void
+store_commit_counts(uint64_t *groups, uint64_t *jobs)
+{
+	*groups = __atomic_load_n(&groups_run, __ATOMIC_RELAXED);
+	*jobs = __atomic_load_n(&jobs_run, __ATOMIC_RELAXED);
 }

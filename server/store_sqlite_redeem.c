@@ -448,6 +448,39 @@ redeem_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 	return 0;
 }
 
+static void
+redeem_end(void *arg, int result)
+{
+	struct redeem_job *j = arg;
+
+	if (result < 0)
+		forget_answers(j->recs, j->n);
+}
+
+struct store_write *
+store_redeem_submit(struct store *s, const struct store_terminal *t,
+    const struct store_nonce *nonce, struct store_redeem_record *recs,
+    size_t n, const struct store_redeem_rules *rules, store_write_done done,
+    void *ctx, struct pn_error *err)
+{
+	struct store_write *w = sq_write_new(sizeof(struct redeem_job),
+	    redeem_job_run, redeem_end, done, ctx, err);
+	struct redeem_job *j;
+
+	if (w == NULL) {
+		forget_answers(recs, n);
+		return NULL;
+	}
+	j = (struct redeem_job *)w->arg;
+	*j = (struct redeem_job){ t, nonce, recs, n, rules,
+	    t->suspended_at != 0 };
+	if (sq_write_submit(s, w, err) != 0) {
+		forget_answers(recs, n);
+		return NULL;
+	}
+	return w;
+}
+
 int
 store_redeem(struct store *s, const struct store_terminal *t,
     const struct store_nonce *nonce, struct store_redeem_record *recs,

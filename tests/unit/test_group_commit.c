@@ -3,7 +3,10 @@
  * Through store_nonce_use(), the smallest job of the group commit: replays
  * refused, many threads at once each answered for their own write, and a
  * database made anew under the same path written to, not the old file
- * the group's connection had open. Then the enrolment codes' form.
+ * the group's connection had open. Then the committer's queue itself
+ * (sq_group_submit): one thread queues many writes without waiting, each
+ * is told once, only after the commit that holds it, a failing write
+ * fails alone, and they share few commits. Then the enrolment codes' form.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 #include "passnum/passnum.h"
 #include "enrol_code.h"
 #include "store.h"
+#include "store_sqlite.h"
 
 #define BUSY_MS 5000
 #define THREADS 8
@@ -188,6 +192,120 @@ test_new_file_same_path(void **state)
 	store_close(s);
 }
 
+#define QUEUED 300
+#define FAILING 7		/* the job that fails */
+
+struct queued {
+	struct sq_job job;
+	struct pn_error err;
+	unsigned n;
+	int told;			/* times done was called */
+	int durable;			/* its row, seen from another connection */
+	struct queue_test *t;
+};
+
+struct queue_test {
+	sqlite3 *reader;		/* used only in done, on the committer */
+	pthread_mutex_t mu;
+	pthread_cond_t all_told;
+	unsigned told;
+	struct queued jobs[QUEUED];
+};
+
+static int
+insert_row(struct store *s, void *arg, bool *kept, struct pn_error *err)
+{
+	struct queued *q = arg;
+	char sql[128];
+
+	if (q->n == FAILING)
+		return pn_error_set(err, PN_E_ARG, "job %u fails", q->n);
+	snprintf(sql, sizeof(sql), "INSERT INTO queued(n) VALUES (%u)", q->n);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return pn_error_set(err, PN_E_IO, "%s", sqlite3_errmsg(s->db));
+	*kept = true;
+	return 0;
+}
+
+/* Told: its row must already be committed, for another connection. */
+static void
+told(void *ctx)
+{
+	struct queued *q = ctx;
+	sqlite3_stmt *st;
+
+	q->told++;
+	if (sqlite3_prepare_v2(q->t->reader,
+	    "SELECT count(*) FROM queued WHERE n = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int(st, 1, (int)q->n);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			q->durable = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	pthread_mutex_lock(&q->t->mu);
+	if (++q->t->told == QUEUED)
+		pthread_cond_signal(&q->t->all_told);
+	pthread_mutex_unlock(&q->t->mu);
+}
+
+static void
+test_submit_without_waiting(void **state)
+{
+	struct fixture *f = *state;
+	struct queue_test *t = calloc(1, sizeof(*t));
+	struct pn_error err;
+	struct store *s = store_open(f->db, BUSY_MS, &err);
+	uint64_t groups0, jobs0, groups1, jobs1;
+	unsigned i;
+
+	assert_non_null(t);
+	assert_non_null(s);
+	assert_int_equal(sqlite3_exec(s->db, "CREATE TABLE queued(n INTEGER)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(f->db, &t->reader,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL), SQLITE_OK);
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->all_told, NULL);
+	store_commit_counts(&groups0, &jobs0);
+	for (i = 0; i < QUEUED; i++) {
+		t->jobs[i].n = i;
+		t->jobs[i].t = t;
+		sq_job_init(&t->jobs[i].job, insert_row, &t->jobs[i],
+		    &t->jobs[i].err, told, &t->jobs[i]);
+		assert_int_equal(sq_group_submit(s, &t->jobs[i].job), 0);
+	}
+	pthread_mutex_lock(&t->mu);
+	while (t->told < QUEUED)
+		pthread_cond_wait(&t->all_told, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+	store_commit_counts(&groups1, &jobs1);
+	for (i = 0; i < QUEUED; i++) {
+		assert_int_equal(t->jobs[i].told, 1);
+		if (i == FAILING) {
+			assert_int_equal(t->jobs[i].job.result, -1);
+			assert_string_equal(t->jobs[i].err.message,
+			    "job 7 fails");
+			assert_int_equal(t->jobs[i].durable, 0);
+		} else {
+			assert_int_equal(t->jobs[i].job.result, 0);
+			assert_int_equal(t->jobs[i].durable, 1);
+		}
+	}
+	/*
+	 * One thread that does not wait shares commits: the old group
+	 * commit, where each thread led or waited for its own write, made
+	 * one commit per write here.
+	 */
+	assert_int_equal(jobs1 - jobs0, QUEUED);
+	assert_true((groups1 - groups0) * 2 <= QUEUED);
+	sqlite3_close(t->reader);
+	pthread_cond_destroy(&t->all_told);
+	pthread_mutex_destroy(&t->mu);
+	free(t);
+	store_close(s);
+}
+
 static bool
 in_alphabet(char c)
 {
@@ -241,6 +359,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_file_same_path, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_submit_without_waiting,
+		    setup, teardown),
 		cmocka_unit_test(test_enrol_codes),
 	};
 
