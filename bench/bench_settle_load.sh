@@ -5,7 +5,7 @@
 #
 # Generates a month (bench_settle_gen: BENCH_SETTLE_VOUCHERS vouchers,
 # default 1,000,000, redeemed last month at 2,000 venues), drafts it, then
-# starts passnumd on it ([server] threads = 64, as bench_redeem.sh) with a
+# starts passnumd on it (its default 4 threads) with a
 # venue, a terminal, a session and fresh vouchers of its own, and in the
 # same run sends signed POST /api/v1/redemptions at a steady rate
 # (pn-redeemload --rate: an open load, each request timed from when it was
@@ -69,7 +69,6 @@ programme=$("$admin" programme add --config "$cfg" --name "charge" \
     --contact bench --accredited-from 2020-01-01 >/dev/null
 code=$("$admin" terminal code --config "$cfg" --siret 21440143800012 2>/dev/null)
 token=$("$admin" token create --config "$cfg" --login camille 2>/dev/null)
-sed -i "s/^port = 0$/port = 0\nthreads = 64/" "$cfg"
 "$build/bin/passnumd" --config "$cfg" >"$tmp/log" 2>&1 &
 pid=$!
 i=0
@@ -100,7 +99,7 @@ cat "$tmp"/booklets/*.json | grep -o '"code":"PN1:[^"]*"' |
     { echo "bench_settle_load: could not issue the vouchers"; exit 2; }
 head -n "$per_run" "$tmp/codes" >"$tmp/base.codes"
 sed -n "$((per_run + 1)),$((2 * per_run))p" "$tmp/codes" >"$tmp/load.codes"
-echo "  $(nproc) CPUs; load: $rate redemptions/s for $seconds s at 64 connections, passnumd with 64 threads"
+echo "  $(nproc) CPUs; load: $rate redemptions/s for $seconds s at 64 connections, passnumd with 4 threads"
 
 # load NAME: the steady load of NAME.codes; its times in NAME.times.
 load() {

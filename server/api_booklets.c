@@ -51,50 +51,86 @@ booklet_json(const struct store_booklet *b)
 	return doc;
 }
 
+/*
+ * A booklet asked for through the API, from its request to its answer:
+ * the request is suspended while the booklet waits for its commit, so
+ * that the thread signs the next one meanwhile.
+ */
+struct booklet_call {
+	json_t *doc;			/* in's strings point into it */
+	struct issue_input in;
+	struct issue_call call;
+	struct store_booklet b;
+	bool queued;			/* else refused before the store: why */
+	struct issue_refusal why;
+};
+
+static void
+booklet_call_free(void *arg)
+{
+	struct booklet_call *c = arg;
+
+	if (c->queued && c->call.w != NULL)
+		(void)store_write_end(c->call.w, NULL);
+	json_decref(c->doc);
+	free(c);
+}
+
+static void
+resume_request(void *req)
+{
+	http_resume(req);
+}
+
+/* The answer to a booklet, once its commit is made. */
+static enum MHD_Result
+api_booklet_issued(struct http_request *req)
+{
+	struct booklet_call *c = http_request_kept(req);
+
+	if (!c->queued || issue_booklet_end(&c->call, &c->b, &c->why) != 0)
+		return http_reply_error(req, c->why.code, "%s", c->why.detail);
+	return http_reply_json(req, 201, booklet_json(&c->b));
+}
+
 enum MHD_Result
 api_booklet_issue(struct http_request *req)
 {
-	struct issue_input in;
-	struct issue_refusal why;
-	struct store_booklet *b;
-	json_t *doc, *ben, *prog, *reason;
+	struct issue_input *in;
+	struct booklet_call *c;
+	json_t *ben, *prog, *reason;
 	enum MHD_Result rc;
 
-	if ((doc = api_body_object(req, &rc)) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return http_reply_error(req, ERR_INTERNAL, "out of memory");
+	http_request_keep(req, c, booklet_call_free);
+	if ((c->doc = api_body_object(req, &rc)) == NULL)
 		return rc;
-	memset(&in, 0, sizeof(in));
-	prog = json_object_get(doc, "programme");
-	ben = json_object_get(doc, "beneficiary");
-	reason = json_object_get(doc, "reason");
-	in.programme = json_is_integer(prog) ? json_integer_value(prog) : 0;
-	if (!json_is_object(ben)) {
-		rc = http_reply_error(req, ERR_INVALID_FIELD, "beneficiary: an "
-		    "object {ref, pathway, age_band, commune} is expected");
-		goto done;
-	}
+	in = &c->in;
+	prog = json_object_get(c->doc, "programme");
+	ben = json_object_get(c->doc, "beneficiary");
+	reason = json_object_get(c->doc, "reason");
+	in->programme = json_is_integer(prog) ? json_integer_value(prog) : 0;
+	if (!json_is_object(ben))
+		return http_reply_error(req, ERR_INVALID_FIELD, "beneficiary: "
+		    "an object {ref, pathway, age_band, commune} is expected");
 	if (reason != NULL && !json_is_null(reason) && (!json_is_string(reason)
-	    || json_string_value(reason)[0] == '\0')) {
-		rc = http_reply_error(req, ERR_INVALID_FIELD, "reason: 1 to %d "
-		    "characters", ISSUE_REASON_MAX);
-		goto done;
-	}
-	in.ref = json_string_value(json_object_get(ben, "ref"));
-	in.pathway = json_string_value(json_object_get(ben, "pathway"));
-	in.age_band = json_string_value(json_object_get(ben, "age_band"));
-	in.commune = json_string_value(json_object_get(ben, "commune"));
-	in.reason = json_string_value(reason);
-	in.idem_key = http_request_header(req, "Idempotency-Key");
-	if ((b = malloc(sizeof(*b))) == NULL) {
-		rc = http_reply_error(req, ERR_INTERNAL, "out of memory");
-		goto done;
-	}
-	if (issue_booklet(&in, http_request_principal(req), b, &why) != 0)
-		rc = http_reply_error(req, why.code, "%s", why.detail);
+	    || json_string_value(reason)[0] == '\0'))
+		return http_reply_error(req, ERR_INVALID_FIELD, "reason: 1 to "
+		    "%d characters", ISSUE_REASON_MAX);
+	in->ref = json_string_value(json_object_get(ben, "ref"));
+	in->pathway = json_string_value(json_object_get(ben, "pathway"));
+	in->age_band = json_string_value(json_object_get(ben, "age_band"));
+	in->commune = json_string_value(json_object_get(ben, "commune"));
+	in->reason = json_string_value(reason);
+	in->idem_key = http_request_header(req, "Idempotency-Key");
+	/* Suspended first: the committer may resume it before we return. */
+	rc = http_suspend(req, api_booklet_issued);
+	if (issue_booklet_queue(&c->call, in, http_request_principal(req),
+	    &c->b, resume_request, req, &c->why) != 0)
+		http_resume(req);	/* refused: answered on resume */
 	else
-		rc = http_reply_json(req, 201, booklet_json(b));
-	free(b);
-done:
-	json_decref(doc);
+		c->queued = true;
 	return rc;
 }
 

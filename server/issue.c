@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "beneficiary_ref.h"
+#include "booklet_sign.h"
 #include "issue.h"
 #include "keyring.h"
 #include "metrics.h"
@@ -146,17 +147,21 @@ issue_check(const struct issue_input *in, struct issue_refusal *why)
 	return 0;
 }
 
-int
-issue_booklet(const struct issue_input *in, const struct store_principal *who,
-    struct store_booklet *b, struct issue_refusal *why)
+/*
+ * Everything before the store: check in, hash the reference, move a
+ * beneficiary hashed as typed, sign the vouchers. Fills c and *s; 0, or -1
+ * with *why.
+ */
+static int
+issue_prepare(struct issue_call *c, const struct issue_input *in,
+    const struct store_principal *who, struct store **s,
+    struct issue_refusal *why)
 {
 	const struct keyring *k = keyring_current();
 	char ref[ISSUE_REF_MAX * 4 + 1];
 	uint8_t typed[STORE_HASH_SIZE];
-	struct store_booklet_request r;
+	struct store_booklet_request *r = &c->r;
 	struct pn_error err;
-	struct store *s;
-	int res;
 
 	if (k == NULL || k->signing == NULL || k->ref_secret == NULL)
 		return refuse(why, ERR_NO_SIGNING_KEY, NULL, "[keys] "
@@ -167,33 +172,48 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
 		return refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary.ref:"
 		    " the caseworker's file reference needs a letter or a "
 		    "digit");
-	memset(&r, 0, sizeof(r));
-	r.programme_id = in->programme;
-	keyring_ref_hash(k, ref, r.ref_hash);
-	r.pathway = in->pathway;
-	r.age_band = in->age_band;
-	r.commune = in->commune;
-	r.reason = in->reason != NULL && in->reason[0] != '\0' ? in->reason :
+	memset(r, 0, sizeof(*r));
+	c->programme = in->programme;
+	c->idem_key = in->idem_key;
+	c->key = k->signing;
+	c->cert = &k->cert;
+	r->programme_id = in->programme;
+	keyring_ref_hash(k, ref, r->ref_hash);
+	r->pathway = in->pathway;
+	r->age_band = in->age_band;
+	r->commune = in->commune;
+	r->reason = in->reason != NULL && in->reason[0] != '\0' ? in->reason :
 	    NULL;
-	r.by = who;
-	r.idem_key = in->idem_key;
-	if (r.idem_key != NULL && request_hash(k, in, r.request_hash) != 0)
+	r->by = who;
+	r->idem_key = in->idem_key;
+	if (r->idem_key != NULL && request_hash(k, in, r->request_hash) != 0)
 		return refuse(why, ERR_INVALID_FIELD, NULL, "the request is "
 		    "too long");
-	if ((s = worker_store(&err)) == NULL)
+	if ((*s = worker_store(&err)) == NULL)
 		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
 		    err.message);
 	/* A reference issued before schema 11 was hashed as typed. */
 	if (strcmp(ref, in->ref) != 0) {
 		keyring_ref_hash(k, in->ref, typed);
-		if (store_beneficiary_rekey(s, r.ref_hash, typed, &err) != 0)
+		if (store_beneficiary_rekey(*s, r->ref_hash, typed, &err) != 0)
 			return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
 			    err.message);
 	}
-	if ((res = store_booklet_issue(s, &r, k->signing, &k->cert,
-	    (int64_t)time(NULL), b, &err)) < 0)
+	c->now = (int64_t)time(NULL);
+	if (booklet_sign(*s, c->key, c->cert, r->programme_id, c->now,
+	    c->vouchers, &r->n_presigned) == 0)
+		r->presigned = c->vouchers;
+	return 0;
+}
+
+/* What the store answered (res, err) for c: 0 (issued), or -1 with *why. */
+static int
+issue_outcome(const struct issue_call *c, int res, const struct pn_error *err,
+    const struct store_booklet *b, struct issue_refusal *why)
+{
+	if (res < 0)
 		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
-		    err.message);
+		    err->message);
 	switch (res) {
 	case STORE_ISSUED:
 		metrics_vouchers_issued(b->n);
@@ -203,13 +223,13 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
 	case STORE_KEY_REUSED:
 		return refuse(why, ERR_IDEMPOTENCY_KEY_REUSED, NULL,
 		    "Idempotency-Key '%s' was used with another request",
-		    in->idem_key);
+		    c->idem_key);
 	case STORE_NO_PROGRAMME:
 		return refuse(why, ERR_UNKNOWN_PROGRAMME, "programme",
-		    "programme %lld", (long long)in->programme);
+		    "programme %lld", (long long)c->programme);
 	case STORE_OVER_BUDGET:
 		return refuse(why, ERR_BUDGET_EXHAUSTED, "programme",
-		    "programme %lld", (long long)in->programme);
+		    "programme %lld", (long long)c->programme);
 	case STORE_HAS_BOOKLET:
 		return refuse(why, ERR_ALREADY_HAS_BOOKLET, "reason", "give "
 		    "\"reason\" to issue another booklet");
@@ -217,6 +237,51 @@ issue_booklet(const struct issue_input *in, const struct store_principal *who,
 		return refuse(why, ERR_NO_SIGNING_KEY, NULL, "the signing "
 		    "key's window does not include now");
 	}
+}
+
+int
+issue_booklet(const struct issue_input *in, const struct store_principal *who,
+    struct store_booklet *b, struct issue_refusal *why)
+{
+	struct issue_call c;
+	struct pn_error err;
+	struct store *s;
+	int res;
+
+	if (issue_prepare(&c, in, who, &s, why) != 0)
+		return -1;
+	res = store_booklet_issue(s, &c.r, c.key, c.cert, c.now, b, &err);
+	return issue_outcome(&c, res, &err, b, why);
+}
+
+int
+issue_booklet_queue(struct issue_call *c, const struct issue_input *in,
+    const struct store_principal *who, struct store_booklet *b,
+    store_write_done done, void *ctx, struct issue_refusal *why)
+{
+	struct pn_error err;
+	struct store *s;
+
+	c->w = NULL;
+	if (issue_prepare(c, in, who, &s, why) != 0)
+		return -1;
+	c->w = store_booklet_issue_submit(s, &c->r, c->key, c->cert, c->now,
+	    b, done, ctx, &err);
+	if (c->w == NULL)
+		return refuse(why, ERR_STORE_UNAVAILABLE, NULL, "%s",
+		    err.message);
+	return 0;
+}
+
+int
+issue_booklet_end(struct issue_call *c, const struct store_booklet *b,
+    struct issue_refusal *why)
+{
+	struct pn_error err;
+	int res = store_write_end(c->w, &err);
+
+	c->w = NULL;
+	return issue_outcome(c, res, &err, b, why);
 }
 
 int

@@ -58,6 +58,36 @@ int issue_booklet(const struct issue_input *in,
     struct issue_refusal *why);
 
 /*
+ * A booklet on its way to the store without a thread waiting for it: what
+ * the store reads until the booklet's commit. Opaque to callers.
+ */
+struct issue_call {
+	struct store_booklet_request r;
+	struct pn_voucher vouchers[STORE_BOOKLET_MAX];	/* signed before */
+	const struct pn_signing_key *key;
+	const struct pn_cert *cert;
+	int64_t now;
+	int64_t programme;
+	const char *idem_key;
+	struct store_write *w;		/* queued; NULL once ended */
+};
+
+/*
+ * As issue_booklet(), but the write is queued (store_write.h) and this
+ * returns at once: 0, then done(ctx) is called once the booklet's commit
+ * is made, and issue_booklet_end() gives the outcome into *b; or -1 with
+ * *why, nothing queued (done is never called). c, in's strings, who and b
+ * must live until issue_booklet_end().
+ */
+int issue_booklet_queue(struct issue_call *c, const struct issue_input *in,
+    const struct store_principal *who, struct store_booklet *b,
+    store_write_done done, void *ctx, struct issue_refusal *why);
+
+/* The outcome of a queued booklet: 0 (*b issued), or -1 with *why. */
+int issue_booklet_end(struct issue_call *c, const struct store_booklet *b,
+    struct issue_refusal *why);
+
+/*
  * Check in only, as issue_booklet() would: 0, or -1 with *why. The pages
  * use it before asking the caseworker to confirm.
  */

@@ -551,7 +551,32 @@ struct store_booklet_request {
 	 */
 	const char *idem_key;
 	uint8_t request_hash[STORE_HASH_SIZE];
+	/*
+	 * The booklet's vouchers signed beforehand, on the caller's thread,
+	 * on serials it reserved (store_serials_reserve()); NULL: none. The
+	 * store issues them when they are exactly what the programme gives
+	 * now (its number of vouchers, value, expiry at now, the key's kid)
+	 * and their serials are still free; otherwise it gives the serials
+	 * back and signs in the transaction, as without them.
+	 */
+	const struct pn_voucher *presigned;
+	unsigned n_presigned;
 };
+
+/*
+ * Reserve n consecutive serials (*first..*first + n - 1) for vouchers
+ * signed before their booklet's transaction, so that signing, the bulk of
+ * issuing, runs on every thread rather than inside the one transaction.
+ * Serials given back (a booklet refused) are reserved again first, so
+ * refusals leave no gap. The counter moves when a booklet is issued with
+ * them; a reservation lost with the process leaves no trace. Returns 0,
+ * or -1 with err.
+ */
+int store_serials_reserve(struct store *s, unsigned n, uint64_t *first,
+    struct pn_error *err);
+
+/* Give back a reservation that was not passed to store_booklet_issue(). */
+void store_serials_release(struct store *s, uint64_t first, unsigned n);
 
 /*
  * A beneficiary recorded under typed (the keyed hash of a reference as
@@ -607,6 +632,26 @@ enum store_issue {
 int store_booklet_issue(struct store *s, const struct store_booklet_request *r,
     const struct pn_signing_key *key, const struct pn_cert *cert,
     int64_t now, struct store_booklet *out, struct pn_error *err);
+
+/*
+ * A write queued without waiting for its commit: done(ctx) is called
+ * once, on the committer's thread, when its outcome is known (never
+ * before the commit that holds it); then store_write_end() gives that
+ * outcome. The caller's thread is free meanwhile: an HTTP request is
+ * suspended rather than holding its thread.
+ */
+struct store_write;
+typedef void (*store_write_done)(void *ctx);
+
+/*
+ * store_booklet_issue(), queued (store_write_end() below): r and what it
+ * points to, key, cert and out must live until store_write_end(). NULL
+ * with err when it cannot be queued (done is then never called).
+ */
+struct store_write *store_booklet_issue_submit(struct store *s,
+    const struct store_booklet_request *r, const struct pn_signing_key *key,
+    const struct pn_cert *cert, int64_t now, struct store_booklet *out,
+    store_write_done done, void *ctx, struct pn_error *err);
 
 /*
  * Check that every booklet holds as many vouchers as its programme's
@@ -949,16 +994,6 @@ struct store_redeem_record {
 int store_redeem(struct store *s, const struct store_terminal *t,
     const struct store_nonce *nonce, struct store_redeem_record *recs, size_t n,
     const struct store_redeem_rules *rules, struct pn_error *err);
-
-/*
- * A write queued without waiting for its commit: done(ctx) is called
- * once, on the committer's thread, when its outcome is known (never
- * before the commit that holds it); then store_write_end() gives that
- * outcome. The caller's thread is free meanwhile: an HTTP request is
- * suspended rather than holding its thread.
- */
-struct store_write;
-typedef void (*store_write_done)(void *ctx);
 
 /*
  * store_redeem(), queued: what t, nonce, recs and rules point to must

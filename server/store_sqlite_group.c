@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store_sqlite.h"
 
@@ -43,6 +44,11 @@ struct group_queue {
 	pthread_t thread;
 	bool started;
 	bool stop;			/* finish the queue, then end */
+	/* The checkpointer (below): its thread, and a WAL to copy back. */
+	pthread_t checkpointer;
+	bool checkpointer_started;
+	bool wal_full;
+	pthread_cond_t wal_cond;
 	struct group_queue *next;
 };
 
@@ -52,6 +58,89 @@ static struct group_queue *queues;
 
 /* Groups run and the jobs they held, since the process started. */
 static uint64_t groups_run, jobs_run;
+
+/*
+ * The committer's busy handler: another process (passnum-admin approving
+ * a month, say) holds the write lock. SQLite's own handler sleeps longer
+ * and longer (up to 100 ms a try), so every redemption queued meanwhile
+ * would wait up to 100 ms more once the lock is free; polling every
+ * millisecond takes the lock back at once, for as long as the busy
+ * timeout allows.
+ */
+static int
+poll_busy(void *arg, int tries)
+{
+	const struct group_queue *q = arg;
+
+	if ((unsigned)tries >= q->busy_timeout_ms)
+		return 0;
+	(void)nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	return 1;
+}
+
+/*
+ * WAL frames after which the checkpointer copies the WAL back into the
+ * database: SQLite's own default for its automatic checkpoint.
+ */
+#define WAL_CHECKPOINT_FRAMES 1000
+
+/*
+ * The checkpointer copies the WAL back into the database on a thread and
+ * connection of its own. SQLite would otherwise do it itself at the end of
+ * the commit that crossed the threshold, on the committer, which would
+ * hold every queued write for the time of copying 4 MB and syncing the
+ * database file: the slowest commits of a busy server. A passive
+ * checkpoint takes no lock that writers need.
+ */
+static void *
+checkpointer(void *arg)
+{
+	struct group_queue *q = arg;
+	sqlite3 *db = NULL;
+
+	(void)pthread_setname_np(pthread_self(), "pn-checkpoint");
+	pthread_mutex_lock(&queue_lock);
+	for (;;) {
+		while (!q->wal_full && !q->stop)
+			pthread_cond_wait(&q->wal_cond, &queue_lock);
+		if (q->stop)
+			break;
+		q->wal_full = false;
+		pthread_mutex_unlock(&queue_lock);
+		if (db == NULL && sqlite3_open_v2(q->path, &db,
+		    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+		    SQLITE_OK) {
+			sqlite3_close(db);
+			db = NULL;
+		}
+		if (db != NULL) {
+			(void)sqlite3_busy_timeout(db, (int)q->busy_timeout_ms);
+			(void)sqlite3_wal_checkpoint_v2(db, NULL,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		}
+		pthread_mutex_lock(&queue_lock);
+	}
+	pthread_mutex_unlock(&queue_lock);
+	sqlite3_close(db);
+	return NULL;
+}
+
+/* After each commit of the committer: wake the checkpointer when due. */
+static int
+wal_written(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct group_queue *q = arg;
+
+	(void)db;
+	(void)name;
+	if (frames >= WAL_CHECKPOINT_FRAMES) {
+		pthread_mutex_lock(&queue_lock);
+		q->wal_full = true;
+		pthread_cond_signal(&q->wal_cond);
+		pthread_mutex_unlock(&queue_lock);
+	}
+	return SQLITE_OK;
+}
 
 /*
  * The connection the groups of q run on, opened anew when the database
@@ -70,6 +159,10 @@ group_conn(struct group_queue *q, struct pn_error *err)
 	}
 	if (q->conn == NULL &&
 	    (q->conn = store_open(q->path, q->busy_timeout_ms, err)) != NULL) {
+		(void)sqlite3_busy_handler(q->conn->db, poll_busy, q);
+		/* Replaces SQLite's automatic checkpoint on this connection. */
+		if (q->checkpointer_started)
+			(void)sqlite3_wal_hook(q->conn->db, wal_written, q);
 		if (stat(q->path, &st) == 0) {
 			q->dev = st.st_dev;
 			q->ino = st.st_ino;
@@ -211,8 +304,20 @@ queue_of(const struct store *s, struct pn_error *err)
 	}
 	q->busy_timeout_ms = s->busy_timeout_ms;
 	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->wal_cond, NULL);
+	/* Without its own thread, SQLite checkpoints on the committer. */
+	q->checkpointer_started = pthread_create(&q->checkpointer, NULL,
+	    checkpointer, q) == 0;
 	if (pthread_create(&q->thread, NULL, committer, q) != 0) {
+		if (q->checkpointer_started) {
+			q->stop = true;
+			pthread_cond_signal(&q->wal_cond);
+			pthread_mutex_unlock(&queue_lock);
+			(void)pthread_join(q->checkpointer, NULL);
+			pthread_mutex_lock(&queue_lock);
+		}
 		pthread_cond_destroy(&q->work);
+		pthread_cond_destroy(&q->wal_cond);
 		free(q->path);
 		free(q);
 		pn_error_set(err, PN_E_NOMEM, "cannot start the committer "
@@ -301,16 +406,21 @@ sq_group_close_all(void)
 	for (q = queues; q != NULL; q = q->next) {
 		q->stop = true;
 		pthread_cond_signal(&q->work);
+		pthread_cond_signal(&q->wal_cond);
 	}
 	pthread_mutex_unlock(&queue_lock);
-	for (q = queues; q != NULL; q = q->next)
+	for (q = queues; q != NULL; q = q->next) {
 		if (q->started)
 			(void)pthread_join(q->thread, NULL);
+		if (q->checkpointer_started)
+			(void)pthread_join(q->checkpointer, NULL);
+	}
 	pthread_mutex_lock(&queue_lock);
 	while ((q = queues) != NULL) {
 		queues = q->next;
 		store_close(q->conn);
 		pthread_cond_destroy(&q->work);
+		pthread_cond_destroy(&q->wal_cond);
 		free(q->path);
 		free(q);
 	}
