@@ -33,8 +33,11 @@ PORT    ?= 8080
 PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0
 TEST_PKGS := cmocka
 # The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
-# and cameras).
+# and cameras). libzbar, and libpng for the terminal, are loaded with
+# dlopen(3) only when an image or a camera is read (terminal/qrdecode.c):
+# their headers are compiled in, their libraries not linked.
 TERM_PKGS := libcurl zbar
+TERM_LINK_PKGS := libcurl
 # libharu (the printed booklet) has no pkg-config file.
 SRV_LIBS  := -lhpdf
 
@@ -57,7 +60,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 TERM_CFLAGS = $(shell pkg-config --cflags $(TERM_PKGS))
-TERM_LIBS   = $(shell pkg-config --libs $(TERM_PKGS))
+TERM_LIBS   = $(shell pkg-config --libs $(TERM_LINK_PKGS))
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 
