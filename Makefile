@@ -33,8 +33,11 @@ PORT    ?= 8080
 PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0
 TEST_PKGS := cmocka
 # The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
-# and cameras).
+# and cameras). libzbar, and libpng for the terminal, are loaded with
+# dlopen(3) only when an image or a camera is read (terminal/qrdecode.c):
+# their headers are compiled in, their libraries not linked.
 TERM_PKGS := libcurl zbar
+TERM_LINK_PKGS := libcurl
 # libharu (the printed booklet) has no pkg-config file.
 SRV_LIBS  := -lhpdf
 
@@ -57,7 +60,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 TERM_CFLAGS = $(shell pkg-config --cflags $(TERM_PKGS))
-TERM_LIBS   = $(shell pkg-config --libs $(TERM_PKGS))
+TERM_LIBS   = $(shell pkg-config --libs $(TERM_LINK_PKGS))
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 
@@ -147,6 +150,13 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	$(CC) $(CPPFLAGS) -Iserver -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
+# bench_terminal_floor is linked as the terminal is, with libcurl
+# (bench_terminal_rss.sh's baseline), not with the server's libraries.
+$(BUILD)/bench/bench_terminal_floor: bench/bench_terminal_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(TERM_CFLAGS) $(CFLAGS) $(LDFLAGS) \
+	    -Wl,--as-needed -o $@ $< $(PKG_LIBS) $(TERM_LIBS)
+
 # test_terminal_anchor compiles the comparison of checkpoints in, as
 # test_terminal_journal below does its modules.
 $(BUILD)/tests/test_terminal_anchor: terminal/anchor_compare.c terminal/anchor.h
@@ -214,7 +224,8 @@ bench: deps-check
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; \
 	    bench/bench_settle.sh build/release || rc=1; \
-	    bench/bench_settle_load.sh build/release || rc=1; exit $$rc
+	    bench/bench_settle_load.sh build/release || rc=1; \
+	    bench/bench_terminal_rss.sh build/release || rc=1; exit $$rc
 
 fuzz: deps-check fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)

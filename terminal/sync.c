@@ -536,7 +536,13 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 		out = SYNC_CLOCK;
 		goto done;
 	}
-	/* Nothing pending: the receipts the server has not confirmed. */
+	/*
+	 * Nothing pending: the receipts the server has not confirmed. The
+	 * records' buffer is not needed there: freed first, not to add to
+	 * the receipts' own.
+	 */
+	free(b.recs);
+	b.recs = NULL;
 	if ((rc = anchor_run(t, &st->receipts, err)) != 0) {
 		out = rc == 1 ? SYNC_UNREACHABLE : rc == 2 ? SYNC_SUSPENDED :
 		    rc == 3 ? SYNC_CLOCK : SYNC_FAILED;

@@ -7,7 +7,8 @@ SCRIPT holds one step a line:
     expect TEXT    wait (10 s at most) until TEXT appears in the output
     send TEXT      type TEXT and Enter, as a keyboard-wedge scanner does
     rss            write the program's peak resident memory and its
-                   anonymous part ("VmHWM RssAnon", kB) to TRANSCRIPT.rss
+                   anonymous part ("VmHWM RssAnon", kB) to TRANSCRIPT.rss,
+                   and its memory map (/proc/PID/maps) to TRANSCRIPT.maps
     eof            close the input (Ctrl-D)
 
 The whole output goes to TRANSCRIPT. Exits with the program's status, or
@@ -70,6 +71,9 @@ def main():
             with open(transcript + ".rss", "w") as r:
                 r.write("%s %s\n" % (mem.get("VmHWM", "0"),
                                      mem.get("RssAnon", "0")))
+            with open("/proc/%d/maps" % pid) as src, \
+                    open(transcript + ".maps", "w") as dst:
+                dst.write(src.read())
         elif verb == "eof":
             os.write(fd, b"\x04")
     if status == 99:

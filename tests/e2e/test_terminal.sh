@@ -482,11 +482,14 @@ check "scan in a pseudo-terminal: session chosen, codes judged, q quits" \
 check "the verdicts are coloured on a terminal" grep -q "$(printf '\033')\[1;30;42m" "$OUT/scan.out"
 check "a refusal rings the bell" grep -q "$(printf '\a')" "$OUT/scan.out"
 # Most of the resident set is the shared libraries' pages (libcurl's OpenSSL,
-# GnuTLS through LDAP, Kerberos; zbar's X11 and D-Bus): shared with other
-# processes and reclaimable. What the terminal itself holds is the
-# anonymous part, and that is what must stay small.
+# GnuTLS through LDAP and RTMP, Kerberos, libssh2; SQLite; libc): shared
+# with other processes and reclaimable. What the terminal itself holds is
+# the anonymous part, and that is what must stay small.
+# bench/bench_terminal_rss.sh measures the peak and what makes it up.
 read -r HWM ANON <"$OUT/scan.out.rss" || { HWM=999999; ANON=999999; }
 echo "# scan peak RSS: $HWM kB, of which anonymous $ANON kB"
+check "scan from a keyboard loads no image library (libzbar, libpng)" sh -c \
+    "test -s '$OUT/scan.out.maps' && ! grep -q 'libzbar\|libpng\|libX11' '$OUT/scan.out.maps'"
 if ldd "$TERMINAL" | grep -q libasan; then
 	ok "scan's own memory: not measured under AddressSanitizer # SKIP"
 else
@@ -539,6 +542,9 @@ said 0 "ACCEPTÉ — $EUR — chèque $(printed 10)" \
 "$QRPNG" "HELLO" "$OUT/hello.png"
 term "$T1" scan --session "$S1" --image "$OUT/hello.png"
 said 10 "ne commence pas par PN1" "a QR code that is not a voucher is refused"
+printf 'not a PNG\n' >"$OUT/text.png"
+term "$T1" scan --session "$S1" --image "$OUT/text.png"
+said 1 "$OUT/text.png" "an image libpng cannot read: exit 1, naming it"
 
 term "$T1" history --limit 3
 check "history --limit 3 shows 3 records" test "$(wc -l <"$OUT/stdout")" = 3
