@@ -12,6 +12,7 @@
 #include "api.h"
 #include "booklet.h"
 #include "issue.h"
+#include "scope.h"
 #include "store.h"
 #include "worker.h"
 
@@ -154,8 +155,7 @@ api_booklet_load(struct http_request *req, struct store_booklet *b,
 		    err.message);
 		return -1;
 	}
-	if (res == 1 || (who->role == ROLE_CASEWORKER &&
-	    b->agency_id != who->agency_id)) {
+	if (res == 1 || !scope_sees(who, b->agency_id)) {
 		/* Another agency's booklet is "not found", not "forbidden". */
 		*rc = http_reply_error(req, ERR_BOOKLET_NOT_FOUND, "booklet "
 		    "%llu", (unsigned long long)id);

@@ -12,6 +12,7 @@
 #include "passnum/timefmt.h"
 #include "api.h"
 #include "issue.h"
+#include "scope.h"
 #include "store.h"
 #include "worker.h"
 
@@ -78,7 +79,7 @@ reply_voucher(struct http_request *req, uint64_t serial)
 	int res;
 
 	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_voucher_get(s, serial, issue_scope(who), &info, &err)) < 0)
+	    (res = store_voucher_get(s, serial, scope_agency(who), &info, &err)) < 0)
 		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
 	if (res == 1)

@@ -11,6 +11,7 @@
 #include "issue.h"
 #include "keyring.h"
 #include "metrics.h"
+#include "scope.h"
 #include "worker.h"
 
 const struct issue_choice issue_pathways[] = {
@@ -307,10 +308,10 @@ issue_cancel(bool booklet, uint64_t id, const char *reason,
 	if ((s = worker_store(&err)) == NULL)
 		res = -1;
 	else if (booklet)
-		res = store_booklet_cancel(s, (int64_t)id, issue_scope(who),
+		res = store_booklet_cancel(s, (int64_t)id, scope_agency(who),
 		    reason, who, (int64_t)time(NULL), n, &err);
 	else {
-		res = store_voucher_cancel(s, id, issue_scope(who), reason, who,
+		res = store_voucher_cancel(s, id, scope_agency(who), reason, who,
 		    (int64_t)time(NULL), &err);
 		*n = res == 0;
 	}
@@ -324,10 +325,4 @@ issue_cancel(bool booklet, uint64_t id, const char *reason,
 		return refuse(why, ERR_NOT_CANCELLABLE, NULL, "%s %llu: nothing "
 		    "left to cancel", noun, (unsigned long long)id);
 	return 0;
-}
-
-int64_t
-issue_scope(const struct store_principal *who)
-{
-	return who->role == ROLE_ADMIN ? 0 : who->agency_id;
 }

@@ -103,7 +103,4 @@ int issue_cancel(bool booklet, uint64_t id, const char *reason,
     const struct store_principal *who, unsigned *n,
     struct issue_refusal *why);
 
-/* A caseworker's scope: their agency (0 for an admin: every agency). */
-int64_t issue_scope(const struct store_principal *who);
-
 #endif

@@ -17,6 +17,7 @@
 #include "booklet.h"
 #include "form.h"
 #include "issue.h"
+#include "scope.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -108,8 +109,7 @@ load(struct http_request *req, uint64_t id, struct store_booklet *b,
 		*rc = ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 		return -1;
 	}
-	if (res == 1 || (issue_scope(who) != 0 &&
-	    b->agency_id != issue_scope(who))) {
+	if (res == 1 || !scope_sees(who, b->agency_id)) {
 		*rc = ui_error_page(req, ERR_BOOKLET_NOT_FOUND, "no such booklet");
 		return -1;
 	}
@@ -242,7 +242,7 @@ ui_voucher_cancel(struct http_request *req)
 		return ui_error_page(req, ERR_VOUCHER_NOT_FOUND, "not a number");
 	/* The voucher's booklet, to come back to its page. */
 	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_voucher_get(s, serial, issue_scope(who), &info,
+	    (res = store_voucher_get(s, serial, scope_agency(who), &info,
 	    &err)) < 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (res == 1)

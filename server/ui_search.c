@@ -5,6 +5,7 @@
 #include "passnum/timefmt.h"
 #include "booklet.h"
 #include "issue.h"
+#include "scope.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -85,7 +86,7 @@ ui_search(struct http_request *req)
 		return ui_end(&h, req, 400);
 	}
 	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_voucher_get(s, serial, issue_scope(who), &info,
+	    (res = store_voucher_get(s, serial, scope_agency(who), &info,
 	    &err)) < 0) {
 		html_free(&h);
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
