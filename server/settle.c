@@ -217,16 +217,8 @@ collect_line(void *ctx, const struct store_batch_line *l)
  * the payment file, the mandate list, then a statement per paid line, in
  * the order they are stored in.
  */
-struct approval_file {
-	const char *kind;		/* sepa, mandates, statement */
-	int64_t venue_id;		/* 0 but for a statement */
-	char name[128];
-	const char *media_type;
-	unsigned char *data;		/* owned */
-	size_t len;
-};
 struct approval_files {
-	struct approval_file *f;
+	struct store_file_in *f;	/* each owns its data */
 	size_t n, cap;
 };
 
@@ -251,7 +243,7 @@ approval_file_add(struct approval_files *fs, const char *kind,
     int64_t venue_id, const char *name, const char *media_type,
     unsigned char *data, size_t len, struct pn_error *err)
 {
-	struct approval_file *p;
+	struct store_file_in *p;
 
 	if (fs->n == fs->cap) {
 		size_t cap = fs->cap == 0 ? 64 : fs->cap * 2;
@@ -361,28 +353,6 @@ make_payment_files(const struct store_batch *b, const struct settle_export *x,
 	    ERR_INTERNAL : ERR_NONE;
 }
 
-/*
- * Store files in the approval's write transaction (which the caller
- * commits or aborts): each with its hash and its "settle.file" row.
- */
-static enum err_code
-put_files(struct store *s, const struct store_batch *b,
-    const struct approval_files *files, int64_t now, const char *actor,
-    struct pn_error *err)
-{
-	size_t i;
-
-	for (i = 0; i < files->n; i++) {
-		const struct approval_file *f = &files->f[i];
-
-		if (store_batch_file_put(s, b->id, f->kind, f->venue_id,
-		    f->name, f->media_type, f->data, f->len, now, actor,
-		    err) != 0)
-			return ERR_INTERNAL;
-	}
-	return ERR_NONE;
-}
-
 /* What the exports need beyond the store's lines. */
 static void
 export_header(const struct config *cfg, const struct store_batch *b,
@@ -455,9 +425,11 @@ alerts_check(struct store *s, const struct store_batch *b,
 /*
  * Approval reads a snapshot (store_batch_approve_begin()), counts the
  * alerts and makes every file from it with no write lock held, so that
- * redemptions go on meanwhile; then a short write transaction
- * (store_batch_approve_write()) checks that the batch is still the draft
- * the files were made from, stores them and approves it.
+ * redemptions go on meanwhile; stores the files as staged, in short
+ * transactions between which redemptions write (store_batch_files_stage());
+ * then a short write transaction (store_batch_approve_write()) checks that
+ * the batch is still the draft the files were made from, makes the staged
+ * files the batch's and approves it.
  */
 enum err_code
 settle_approve(struct store *s, const struct config *cfg,
@@ -511,17 +483,24 @@ settle_approve(struct store *s, const struct config *cfg,
 		rc = make_statements(s, &b, &x, &li, now, &files, err);
 	if (rc != ERR_NONE)
 		store_batch_approve_abort(s);
+	else if ((rc = from_store(store_batch_files_stage(s, b.id,
+	    who->user_id, files.f, files.n, err))) != ERR_NONE)
+		store_batch_approve_abort(s);
 	else if ((rc = from_store(store_batch_approve_write(s, b.id,
 	    who->user_id, &stamp, err))) == ERR_NONE) {
 		/* The write lock is held from here to the commit. */
-		if ((rc = put_files(s, &b, &files, now, who->login, err)) !=
-		    ERR_NONE)
+		if (store_batch_files_publish(s, b.id, files.f, files.n, now,
+		    who->login, err) != 0) {
+			rc = ERR_INTERNAL;
 			store_batch_approve_abort(s);
-		else if (store_batch_approve_commit(s, b.id, who->user_id,
+		} else if (store_batch_approve_commit(s, b.id, who->user_id,
 		    x.msg_id, x.execution_date, sepa_version, alerts, now,
 		    who->login, err) != 0)
 			rc = ERR_INTERNAL;
 	}
+	/* Refused or failed once its files were staged: none is kept. */
+	if (rc != ERR_NONE && files.n > 0)
+		store_batch_files_unstage(s, b.id);
 	approval_files_free(&files);
 	free(li.ids);
 	store_settle_export_free(&x);

@@ -1162,13 +1162,14 @@ struct store_batch_stamp {
  *   must still be a draft, not drafted by approved_by, and still have
  *   *stamp (a line held meanwhile, a rejection or another approval:
  *   ERR_BATCH_WRONG_STATE, and nothing is written).
- * - then put each file (stored with its BLAKE2b-256 hash and an audit row
- *   "settle.file" naming it and its hash), then commit (the batch becomes
- *   approved with the number of alerts its approver acknowledged, 0 for
- *   none, and an audit row "settle.approve" that carries it).
+ * - then publish the files staged before write (below): they become the
+ *   batch's, each with an audit row "settle.file" naming it, its size and
+ *   its hash; then commit (the batch becomes approved with the number of
+ *   alerts its approver acknowledged, 0 for none, and an audit row
+ *   "settle.approve" that carries it).
  * After a refusal or error of begin or write nothing is left open; after
  * begin or write succeeded, abort instead of commit ends it with nothing
- * written.
+ * written (and removes what was staged).
  */
 int store_batch_approve_begin(struct store *s, int64_t batch_id,
     int64_t approved_by, struct store_batch_stamp *stamp,
@@ -1176,15 +1177,53 @@ int store_batch_approve_begin(struct store *s, int64_t batch_id,
 int store_batch_approve_write(struct store *s, int64_t batch_id,
     int64_t approved_by, const struct store_batch_stamp *stamp,
     struct pn_error *err);
-int store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
-    int64_t venue_id, const char *name, const char *media_type,
-    const void *data, size_t len, int64_t now, const char *actor,
+
+/* A file an approval made, to store. */
+struct store_file_in {
+	const char *kind;		/* sepa, mandates, statement */
+	int64_t venue_id;		/* 0 but for a statement */
+	char name[128];
+	const char *media_type;
+	unsigned char *data;
+	size_t len;
+	uint8_t hash[STORE_HASH_SIZE];	/* BLAKE2b-256, set when staged */
+};
+
+/*
+ * Between begin and write: end begin's snapshot and store the n files as
+ * staged, in write transactions of about 256 KiB each, so that the writes
+ * of others (redemptions) take the lock in between rather than wait for
+ * tens of megabytes of statements; staged files are no batch's for any
+ * reader. Files staged by an earlier attempt at this batch are removed
+ * first. Refused as write would be when the batch is no longer a draft
+ * or approved_by drafted it (ERR_BATCH_WRONG_STATE, ERR_SAME_APPROVER:
+ * nothing staged). Sets each file's hash. 0, or -1 with err (what was
+ * staged is removed by store_batch_files_unstage() or the next attempt).
+ */
+int store_batch_files_stage(struct store *s, int64_t batch_id,
+    int64_t approved_by, struct store_file_in *files, size_t n,
     struct pn_error *err);
+
+/*
+ * In write's transaction: the n files staged become the batch's, each
+ * with its audit row. -1 with err when the staged files are not those n
+ * (another attempt at the batch staged meanwhile): abort then.
+ */
+int store_batch_files_publish(struct store *s, int64_t batch_id,
+    const struct store_file_in *files, size_t n, int64_t now,
+    const char *actor, struct pn_error *err);
 int store_batch_approve_commit(struct store *s, int64_t batch_id,
     int64_t approved_by, const char *msg_id, const char *execution_date,
     unsigned sepa_version, int64_t alerts, int64_t now, const char *actor,
     struct pn_error *err);
 void store_batch_approve_abort(struct store *s);
+
+/*
+ * After an approval that staged its files and then failed or was refused:
+ * remove them, in a transaction of its own (best effort: the next attempt
+ * removes them too, and no reader sees staged files).
+ */
+void store_batch_files_unstage(struct store *s, int64_t batch_id);
 
 /* A stored file of a batch: name, kind, venue (0), size, hash. */
 struct store_batch_file {

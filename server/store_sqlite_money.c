@@ -516,7 +516,7 @@ say_commissions(sqlite3_stmt *st, char *buf, size_t len)
 static const char sql_files[] =
 	"SELECT f.name, b.reference, f.content, f.hash"
 	" FROM settlement_file f JOIN settlement_batch b ON b.id = f.batch_id"
-	" ORDER BY f.id";
+	" WHERE f.staged = 0 ORDER BY f.id";
 
 /* A file is a problem when the BLAKE2b-256 of its content is not its hash. */
 static bool
@@ -543,7 +543,9 @@ say_files(sqlite3_stmt *st, char *buf, size_t len)
 
 /*
  * Approval writes a settle.file row into the audit log for every file,
- * with its name, size and hash (store_batch_file_put). The hash chain
+ * with its name, size and hash (store_batch_files_publish). Files staged
+ * for an approval not yet made (store_batch_files_stage) are no batch's
+ * and are not read. The hash chain
  * keeps those rows as written, so a file edited in the database along
  * with its hash column, or a file deleted, no longer agrees with them.
  * The log is read once, not once per file.
@@ -561,14 +563,16 @@ static const char sql_files_recorded[] =
 	"  r.audit_id, r.blake2b, r.bytes"
 	" FROM settlement_file f JOIN settlement_batch b ON b.id = f.batch_id"
 	" LEFT JOIN recorded r ON r.batch_id = f.batch_id AND r.name = f.name"
-	" WHERE r.audit_id IS NULL OR r.blake2b IS NOT lower(hex(f.hash))"
-	"  OR r.bytes IS NOT length(f.content)"
+	" WHERE f.staged = 0 AND (r.audit_id IS NULL"
+	"  OR r.blake2b IS NOT lower(hex(f.hash))"
+	"  OR r.bytes IS NOT length(f.content))"
 	" UNION ALL"
 	" SELECT r.name, coalesce(b.reference, 'id ' || r.batch_id), NULL,"
 	"  NULL, r.audit_id, r.blake2b, r.bytes"
 	" FROM recorded r LEFT JOIN settlement_batch b ON b.id = r.batch_id"
 	" WHERE NOT EXISTS (SELECT 1 FROM settlement_file f"
-	"  WHERE f.batch_id = r.batch_id AND f.name = r.name)";
+	"  WHERE f.batch_id = r.batch_id AND f.name = r.name"
+	"  AND f.staged = 0)";
 
 static void
 say_files_recorded(sqlite3_stmt *st, char *buf, size_t len)
@@ -608,7 +612,8 @@ static const char sql_holds[] =
 	"  (l.held_at < b.drafted_at OR (b.approved_at IS NOT NULL"
 	"   AND l.held_at > b.approved_at)) AS not_draft,"
 	"  EXISTS (SELECT 1 FROM settlement_file f WHERE f.batch_id = l.batch_id"
-	"   AND f.kind = 'statement' AND f.venue_id = l.venue_id) AS stated,"
+	"   AND f.kind = 'statement' AND f.venue_id = l.venue_id"
+	"   AND f.staged = 0) AS stated,"
 	"  (SELECT min(h.audit_id) FROM holds h WHERE h.line_id = l.id"
 	"   AND h.batch_id = l.batch_id) AS audit_id"
 	" FROM settlement_line l JOIN settlement_batch b ON b.id = l.batch_id"

@@ -421,45 +421,166 @@ store_batch_approve_write(struct store *s, int64_t batch_id,
 	return rc;
 }
 
-int
-store_batch_file_put(struct store *s, int64_t batch_id, const char *kind,
-    int64_t venue_id, const char *name, const char *media_type,
-    const void *data, size_t len, int64_t now, const char *actor,
-    struct pn_error *err)
+/* Remove the files staged for batch_id, inside the caller's transaction. */
+static int
+unstage(struct store *s, int64_t batch_id, struct pn_error *err)
 {
-	uint8_t hash[32];
-	char hex[65], object[40], detail[384];
 	sqlite3_stmt *st;
 	int rc;
 
-	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	if (sq_prepare(s, "INSERT INTO settlement_file (batch_id, kind,"
-	    " venue_id, name, media_type, content, hash, created_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, "preparing a file",
+	if (sq_prepare(s, "DELETE FROM settlement_file WHERE batch_id = ?"
+	    " AND staged = 1", &st, "preparing to remove staged files",
 	    err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, batch_id);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	if (venue_id > 0)
-		sqlite3_bind_int64(st, 3, venue_id);
-	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, media_type, -1, SQLITE_STATIC);
-	sqlite3_bind_blob64(st, 6, data, len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 7, hash, sizeof(hash), SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 :
+	    sq_error(s, rc, "removing staged files", err);
+}
+
+/* Bytes of files staged in one transaction, at most (one file at least). */
+#define STAGE_BYTES (256 * 1024)
+
+int
+store_batch_files_stage(struct store *s, int64_t batch_id,
+    int64_t approved_by, struct store_file_in *files, size_t n,
+    struct pn_error *err)
+{
+	char reference[SETTLE_REF_MAX];
+	sqlite3_stmt *st = NULL;
+	size_t i = 0, bytes;
+	int rc;
+
+	/* The snapshot cannot become a writer once others wrote: end it. */
+	sq_rollback(s);
+	if (sq_prepare(s, "INSERT INTO settlement_file (batch_id, kind,"
+	    " venue_id, name, media_type, content, hash, created_at, staged)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)", &st, "preparing a file",
+	    err) != 0)
+		return -1;
+	if (sq_begin(s, err) != 0)
+		goto fail;
+	/* Refused as write would be: approved meanwhile, four-eyes... */
+	if ((rc = approve_check(s, batch_id, approved_by, reference,
+	    err)) != 0) {
+		sq_rollback(s);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	if (unstage(s, batch_id, err) != 0)
+		goto fail;
+	while (i < n) {
+		if (i > 0 && sq_begin(s, err) != 0)
+			goto fail;
+		for (bytes = 0; i < n && (bytes == 0 ||
+		    bytes + files[i].len <= STAGE_BYTES); i++) {
+			struct store_file_in *f = &files[i];
+
+			crypto_generichash(f->hash, sizeof(f->hash), f->data,
+			    f->len, NULL, 0);
+			sqlite3_bind_int64(st, 1, batch_id);
+			sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
+			if (f->venue_id > 0)
+				sqlite3_bind_int64(st, 3, f->venue_id);
+			else
+				sqlite3_bind_null(st, 3);
+			sqlite3_bind_text(st, 4, f->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, f->media_type, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_blob64(st, 6, f->data, f->len,
+			    SQLITE_STATIC);
+			sqlite3_bind_blob(st, 7, f->hash, sizeof(f->hash),
+			    SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			if (rc != SQLITE_DONE) {
+				sq_error(s, rc, "staging a file", err);
+				goto fail;
+			}
+			bytes += f->len;
+		}
+		if (sq_commit(s, err) != 0)
+			goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sq_rollback(s);
+	sqlite3_finalize(st);
+	return -1;
+}
+
+int
+store_batch_files_publish(struct store *s, int64_t batch_id,
+    const struct store_file_in *files, size_t n, int64_t now,
+    const char *actor, struct pn_error *err)
+{
+	char hex[2 * STORE_HASH_SIZE + 1], object[40], detail[384];
+	sqlite3_stmt *st;
+	sqlite3_int64 changed;
+	size_t i;
+	int rc;
+
+	/*
+	 * The staged files must be these, byte for byte: another attempt at
+	 * the same batch may have replaced them meanwhile.
+	 */
+	if (sq_prepare(s, "SELECT hash FROM settlement_file WHERE batch_id = ?1"
+	    " AND name = ?2 AND staged = 1", &st, "preparing to check the "
+	    "staged files", err) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const void *h;
+
+		sqlite3_bind_int64(st, 1, batch_id);
+		sqlite3_bind_text(st, 2, files[i].name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		h = rc == SQLITE_ROW ? sqlite3_column_blob(st, 0) : NULL;
+		rc = rc == SQLITE_DONE || (rc == SQLITE_ROW && (h == NULL ||
+		    sqlite3_column_bytes(st, 0) != STORE_HASH_SIZE ||
+		    memcmp(h, files[i].hash, STORE_HASH_SIZE) != 0)) ? 1 :
+		    rc == SQLITE_ROW ? 0 : rc;
+		sqlite3_reset(st);
+		if (rc != 0) {
+			sqlite3_finalize(st);
+			return rc == 1 ? pn_error_set(err, PN_E_ARG, "batch "
+			    "%lld: file %s is not the one staged by this "
+			    "approval (another approval of it ran meanwhile)",
+			    (long long)batch_id, files[i].name) :
+			    sq_error(s, rc, "checking the staged files", err);
+		}
+	}
+	sqlite3_finalize(st);
+	if (sq_prepare(s, "UPDATE settlement_file SET staged = 0, created_at ="
+	    " ?2 WHERE batch_id = ?1 AND staged = 1", &st, "preparing to "
+	    "publish the files", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return sq_error(s, rc, "storing a file", err);
-	/* Names are made by settle.c from references and SIRETs: no quoting. */
+		return sq_error(s, rc, "publishing the files", err);
+	if ((changed = sqlite3_changes64(s->db)) != (sqlite3_int64)n)
+		return pn_error_set(err, PN_E_ARG, "batch %lld: %lld files "
+		    "staged, %zu made: another approval of it ran meanwhile",
+		    (long long)batch_id, (long long)changed, n);
 	(void)snprintf(object, sizeof(object), "batch:%lld",
 	    (long long)batch_id);
-	(void)snprintf(detail, sizeof(detail), "{\"blake2b\":\"%s\","
-	    "\"bytes\":%zu,\"kind\":\"%s\",\"name\":\"%s\"}", hex, len, kind,
-	    name);
-	return store_audit_append(s, now, actor, "settle.file", object, detail,
-	    err);
+	for (i = 0; i < n; i++) {
+		sodium_bin2hex(hex, sizeof(hex), files[i].hash,
+		    sizeof(files[i].hash));
+		/* Names are made by settle.c from references and SIRETs. */
+		(void)snprintf(detail, sizeof(detail), "{\"blake2b\":\"%s\","
+		    "\"bytes\":%zu,\"kind\":\"%s\",\"name\":\"%s\"}", hex,
+		    files[i].len, files[i].kind, files[i].name);
+		if (store_audit_append(s, now, actor, "settle.file", object,
+		    detail, err) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 int
@@ -521,6 +642,18 @@ store_batch_approve_abort(struct store *s)
 	(void)sq_settle_memory(s, false, NULL);
 }
 
+void
+store_batch_files_unstage(struct store *s, int64_t batch_id)
+{
+	struct pn_error err;
+
+	sq_rollback(s);
+	if (sq_begin(s, &err) != 0)
+		return;
+	if (unstage(s, batch_id, &err) != 0 || sq_commit(s, &err) != 0)
+		sq_rollback(s);
+}
+
 static void
 file_row(sqlite3_stmt *st, struct store_batch_file *f)
 {
@@ -554,7 +687,7 @@ store_batch_files(struct store *s, int64_t batch_id,
 	/* length() of a blob reads no content. */
 	if (sq_prepare(s, "SELECT f.id, f.kind, coalesce(f.venue_id, 0),"
 	    " f.name, f.media_type, length(f.content), f.hash"
-	    " FROM settlement_file f WHERE f.batch_id = ?"
+	    " FROM settlement_file f WHERE f.batch_id = ? AND f.staged = 0"
 	    " ORDER BY f.kind = 'statement', f.name", &st,
 	    "preparing the files", err) != 0)
 		return -1;
@@ -635,7 +768,8 @@ store_batch_file_get(struct store *s, int64_t batch_id, const char *name,
     struct store_batch_file *info, void **data, size_t *len,
     struct pn_error *err)
 {
-	return file_fetch(s, "WHERE f.batch_id = ?1 AND f.name = ?2", batch_id,
+	return file_fetch(s, "WHERE f.batch_id = ?1 AND f.name = ?2"
+	    " AND f.staged = 0", batch_id,
 	    name, info, data, len, err);
 }
 
@@ -646,6 +780,7 @@ store_venue_statement_get(struct store *s, int64_t venue_id,
 {
 	return file_fetch(s, "JOIN settlement_batch b ON b.id = f.batch_id"
 	    " WHERE f.venue_id = ?1 AND b.reference = ?2"
-	    " AND f.kind = 'statement' AND b.status IN ('approved', 'paid')",
+	    " AND f.kind = 'statement' AND f.staged = 0"
+	    " AND b.status IN ('approved', 'paid')",
 	    venue_id, reference, info, data, len, err);
 }

@@ -1,10 +1,12 @@
 /* test_settle_approve.c -- approval's two transactions, raced by another connection between them.
  *
  * Approval reads a snapshot (store_batch_approve_begin), makes its files
- * with no write lock, then checks again and writes
- * (store_batch_approve_write). Each test puts a second store connection's
- * action between the two, as a second accountant would: a hold, a
- * rejection, another approval. The batch is made with raw SQL on its own
+ * with no write lock, stages them in short transactions
+ * (store_batch_files_stage), then checks again and writes
+ * (store_batch_approve_write), where the staged files become the batch's
+ * (store_batch_files_publish). Each test puts a second store connection's
+ * action between them, as a second accountant would: a hold, a
+ * rejection, another approval, other files staged. The batch is made with raw SQL on its own
  * connection (a draft of two paid lines with one item each), as the
  * tables hold it after store_settle_draft().
  */
@@ -136,18 +138,49 @@ teardown(void **state)
 	return 0;
 }
 
-/* Put the batch's two files and approve it, on s, in its write transaction. */
+/* The batch's two files, as settle.c makes them. */
 static void
-put_and_commit(struct store *s, int64_t batch, int64_t by, const char *actor)
+make_files(struct store_file_in fs[2])
+{
+	memset(fs, 0, 2 * sizeof(*fs));
+	fs[0].kind = "sepa";
+	snprintf(fs[0].name, sizeof(fs[0].name),
+	    "PN-2026-11-01-pain.001.001.09.xml");
+	fs[0].media_type = "application/xml";
+	fs[0].data = (unsigned char *)"<x/>";
+	fs[0].len = 4;
+	fs[1].kind = "mandates";
+	snprintf(fs[1].name, sizeof(fs[1].name), "PN-2026-11-01-mandats.csv");
+	fs[1].media_type = "text/csv; charset=utf-8";
+	fs[1].data = (unsigned char *)"a;b\r\n";
+	fs[1].len = 5;
+}
+
+/*
+ * What settle_approve() does between begin and publish: stage the files
+ * on s (fs), then open the write. The result of whichever refused.
+ */
+static int
+stage_and_write(struct store *s, struct store_file_in fs[2], int64_t batch,
+    int64_t by, const struct store_batch_stamp *stamp, struct pn_error *err)
+{
+	int rc;
+
+	make_files(fs);
+	if ((rc = store_batch_files_stage(s, batch, by, fs, 2, err)) != 0)
+		return rc;
+	return store_batch_approve_write(s, batch, by, stamp, err);
+}
+
+/* Publish the staged files and approve, in the write transaction. */
+static void
+publish_and_commit(struct store *s, const struct store_file_in fs[2],
+    int64_t batch, int64_t by, const char *actor)
 {
 	struct pn_error err;
 
-	assert_int_equal(store_batch_file_put(s, batch, "sepa", 0,
-	    "PN-2026-11-01-pain.001.001.09.xml", "application/xml", "<x/>", 4,
-	    NOW, actor, &err), 0);
-	assert_int_equal(store_batch_file_put(s, batch, "mandates", 0,
-	    "PN-2026-11-01-mandats.csv", "text/csv; charset=utf-8", "a;b\r\n",
-	    5, NOW, actor, &err), 0);
+	assert_int_equal(store_batch_files_publish(s, batch, fs, 2, NOW, actor,
+	    &err), 0);
 	assert_int_equal(store_batch_approve_commit(s, batch, by,
 	    "PN-2026-11-01-20261210091500", "2026-12-14", 9, 0, NOW, actor,
 	    &err), 0);
@@ -170,7 +203,7 @@ static void
 assert_written(const struct fixture *f, int64_t files, int64_t approvals)
 {
 	assert_int_equal(raw_count(f->db,
-	    "SELECT count(*) FROM settlement_file"), files);
+	    "SELECT count(*) FROM settlement_file WHERE staged = 0"), files);
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'settle.file'"), files);
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM audit_log"
@@ -184,15 +217,16 @@ test_alone(void **state)
 {
 	struct fixture *f = *state;
 	struct store_batch_stamp stamp;
+	struct store_file_in fs[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
 	assert_int_equal(stamp.n_lines, 2);
 	assert_int_equal(stamp.total_cents, 2000);
-	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB,
 	    &stamp, &err), 0);
-	put_and_commit(f->a, f->batch, BOB, "bob");
+	publish_and_commit(f->a, fs, f->batch, BOB, "bob");
 	assert_written(f, 2, 1);
 	assert_chain(f->b);
 }
@@ -204,6 +238,7 @@ test_snapshot_leaves_writes_free(void **state)
 	struct fixture *f = *state;
 	struct store_batch_stamp stamp;
 	struct store_batch b;
+	struct store_file_in fs[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
@@ -213,9 +248,9 @@ test_snapshot_leaves_writes_free(void **state)
 	/* The snapshot still reads the batch as it was. */
 	assert_int_equal(store_batch_get(f->a, "PN-2026-11-01", &b, &err), 0);
 	assert_string_equal(b.status, "draft");
-	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB,
 	    &stamp, &err), 0);
-	put_and_commit(f->a, f->batch, BOB, "bob");
+	publish_and_commit(f->a, fs, f->batch, BOB, "bob");
 	assert_written(f, 2, 1);
 }
 
@@ -225,19 +260,25 @@ test_two_approvers(void **state)
 {
 	struct fixture *f = *state;
 	struct store_batch_stamp sa, sb;
+	struct store_file_in fa[2], fb[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &sa,
 	    &err), 0);
 	assert_int_equal(store_batch_approve_begin(f->b, f->batch, CHLOE, &sb,
 	    &err), 0);
-	assert_int_equal(store_batch_approve_write(f->b, f->batch, CHLOE, &sb,
-	    &err), 0);
-	put_and_commit(f->b, f->batch, CHLOE, "chloe");
+	assert_int_equal(stage_and_write(f->b, fb, f->batch, CHLOE,
+	    &sb, &err), 0);
+	publish_and_commit(f->b, fb, f->batch, CHLOE, "chloe");
+	/* Refused before anything is staged, as at the write. */
+	assert_int_equal(stage_and_write(f->a, fa, f->batch, BOB, &sa, &err),
+	    ERR_BATCH_WRONG_STATE);
+	assert_non_null(strstr(err.message, "is approved"));
 	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB, &sa,
 	    &err), ERR_BATCH_WRONG_STATE);
-	assert_non_null(strstr(err.message, "is approved"));
 	store_batch_approve_abort(f->a);	/* harmless: nothing is open */
+	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
+	    " settlement_file WHERE staged = 1"), 0);
 	assert_written(f, 2, 1);
 	assert_int_equal(raw_count(f->db, "SELECT approved_by FROM"
 	    " settlement_batch WHERE id = 1"), CHLOE);
@@ -253,26 +294,33 @@ test_hold_meanwhile(void **state)
 {
 	struct fixture *f = *state;
 	struct store_batch_stamp stamp;
+	struct store_file_in fs[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
 	assert_int_equal(store_batch_hold(f->b, f->batch, "44234567800019",
 	    CHLOE, "séances à vérifier", NOW, "chloe", NULL, &err), 0);
-	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
-	    &stamp, &err), ERR_BATCH_WRONG_STATE);
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB, &stamp,
+	    &err), ERR_BATCH_WRONG_STATE);
 	assert_non_null(strstr(err.message, "changed while its files were "
 	    "made"));
 	assert_written(f, 0, 0);
+	/* Staged and never the batch's: settle.c removes them. */
+	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
+	    " settlement_file WHERE staged = 1"), 2);
+	store_batch_files_unstage(f->a, f->batch);
+	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
+	    " settlement_file"), 0);
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
 	    " settlement_batch WHERE status = 'draft'"), 1);
 	/* Read again, the batch is approved without the held line. */
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
 	assert_int_equal(stamp.n_lines, 1);
-	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB,
 	    &stamp, &err), 0);
-	put_and_commit(f->a, f->batch, BOB, "bob");
+	publish_and_commit(f->a, fs, f->batch, BOB, "bob");
 	assert_written(f, 2, 1);
 }
 
@@ -282,16 +330,19 @@ test_rejected_meanwhile(void **state)
 {
 	struct fixture *f = *state;
 	struct store_batch_stamp stamp;
+	struct store_file_in fs[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
 	assert_int_equal(store_batch_reject(f->b, f->batch, CHLOE,
 	    "IBAN à corriger", NOW, "chloe", &err), 0);
-	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
-	    &stamp, &err), ERR_BATCH_WRONG_STATE);
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB, &stamp,
+	    &err), ERR_BATCH_WRONG_STATE);
 	assert_non_null(strstr(err.message, "is rejected"));
 	assert_written(f, 0, 0);
+	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
+	    " settlement_file"), 0);
 }
 
 /* The checks of begin stay: four-eyes, state, a batch that exists. */
@@ -300,6 +351,7 @@ test_begin_refusals(void **state)
 {
 	struct fixture *f = *state;
 	struct store_batch_stamp stamp;
+	struct store_file_in fs[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, ALICE,
@@ -312,6 +364,8 @@ test_begin_refusals(void **state)
 	/* Four-eyes is checked again at the write. */
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, ALICE, &stamp,
+	    &err), ERR_SAME_APPROVER);
 	assert_int_equal(store_batch_approve_write(f->a, f->batch, ALICE,
 	    &stamp, &err), ERR_SAME_APPROVER);
 	assert_written(f, 0, 0);
@@ -323,19 +377,102 @@ test_abort_after_write(void **state)
 {
 	struct fixture *f = *state;
 	struct store_batch_stamp stamp;
+	struct store_file_in fs[2];
 	struct pn_error err;
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
-	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
-	    &stamp, &err), 0);
-	assert_int_equal(store_batch_file_put(f->a, f->batch, "sepa", 0,
-	    "PN-2026-11-01-pain.001.001.09.xml", "application/xml", "<x/>", 4,
-	    NOW, "bob", &err), 0);
+	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB, &stamp,
+	    &err), 0);
+	assert_int_equal(store_batch_files_publish(f->a, f->batch, fs, 2, NOW,
+	    "bob", &err), 0);
 	store_batch_approve_abort(f->a);
 	assert_written(f, 0, 0);
 	assert_int_equal(store_audit_append(f->b, NOW, "test", "test.write",
 	    "x", "", &err), 0);
+	store_batch_files_unstage(f->a, f->batch);
+	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
+	    " settlement_file"), 0);
+}
+
+static int
+count_file(void *ctx, const struct store_batch_file *file)
+{
+	(void)file;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/*
+ * Staged files are no batch's: not listed, not served, and the lock is
+ * free while they wait for the write (another connection writes).
+ */
+static void
+test_staged_are_invisible(void **state)
+{
+	struct fixture *f = *state;
+	struct store_batch_stamp stamp;
+	struct store_file_in fs[2];
+	struct store_batch_file info;
+	struct pn_error err;
+	void *data;
+	size_t len;
+	int listed = 0;
+
+	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
+	    &err), 0);
+	make_files(fs);
+	assert_int_equal(store_batch_files_stage(f->a, f->batch, BOB, fs, 2,
+	    &err), 0);
+	assert_int_equal(store_audit_append(f->b, NOW, "test", "test.write",
+	    "x", "", &err), 0);
+	assert_int_equal(store_batch_files(f->b, f->batch, count_file, &listed,
+	    &err), 0);
+	assert_int_equal(listed, 0);
+	assert_int_equal(store_batch_file_get(f->b, f->batch,
+	    "PN-2026-11-01-mandats.csv", &info, &data, &len, &err), 1);
+	free(data);
+	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB,
+	    &stamp, &err), 0);
+	publish_and_commit(f->a, fs, f->batch, BOB, "bob");
+	assert_int_equal(store_batch_files(f->b, f->batch, count_file, &listed,
+	    &err), 0);
+	assert_int_equal(listed, 2);
+	assert_written(f, 2, 1);
+	assert_chain(f->b);
+}
+
+/*
+ * Another attempt at the batch staged other files after this one: this
+ * one publishes nothing rather than record, in its audit rows, hashes
+ * that are not those of the files stored.
+ */
+static void
+test_staged_replaced_meanwhile(void **state)
+{
+	struct fixture *f = *state;
+	struct store_batch_stamp sa, sb;
+	struct store_file_in fa[2], fb[2];
+	struct pn_error err;
+
+	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &sa,
+	    &err), 0);
+	make_files(fa);
+	assert_int_equal(store_batch_files_stage(f->a, f->batch, BOB, fa, 2,
+	    &err), 0);
+	assert_int_equal(store_batch_approve_begin(f->b, f->batch, CHLOE, &sb,
+	    &err), 0);
+	make_files(fb);
+	fb[0].data = (unsigned char *)"<y/>";
+	assert_int_equal(store_batch_files_stage(f->b, f->batch, CHLOE, fb, 2,
+	    &err), 0);
+	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB, &sa,
+	    &err), 0);
+	assert_int_equal(store_batch_files_publish(f->a, f->batch, fa, 2, NOW,
+	    "bob", &err), -1);
+	assert_non_null(strstr(err.message, "is not the one staged"));
+	store_batch_approve_abort(f->a);
+	assert_written(f, 0, 0);
 }
 
 int
@@ -355,6 +492,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_abort_after_write, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_staged_are_invisible, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_staged_replaced_meanwhile,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
