@@ -484,7 +484,7 @@ settle_approve(struct store *s, const struct config *cfg,
 	if (rc != ERR_NONE)
 		store_batch_approve_abort(s);
 	else if ((rc = from_store(store_batch_files_stage(s, b.id,
-	    who->user_id, files.f, files.n, err))) != ERR_NONE)
+	    who->user_id, files.f, files.n, now, err))) != ERR_NONE)
 		store_batch_approve_abort(s);
 	else if ((rc = from_store(store_batch_approve_write(s, b.id,
 	    who->user_id, &stamp, err))) == ERR_NONE) {

@@ -1190,24 +1190,26 @@ struct store_file_in {
 };
 
 /*
- * Between begin and write: end begin's snapshot and store the n files as
+ * Between begin and write: end begin's snapshot and store the n files,
  * staged, in write transactions of about 256 KiB each, so that the writes
  * of others (redemptions) take the lock in between rather than wait for
- * tens of megabytes of statements; staged files are no batch's for any
- * reader. Files staged by an earlier attempt at this batch are removed
- * first. Refused as write would be when the batch is no longer a draft
+ * tens of megabytes of statements. Files of a batch that is not approved
+ * (or paid) are no one's for any reader: they become the batch's with its
+ * approval, not with a write of their rows. Files staged by an earlier
+ * attempt at this batch are removed first. Refused as write would be when the batch is no longer a draft
  * or approved_by drafted it (ERR_BATCH_WRONG_STATE, ERR_SAME_APPROVER:
  * nothing staged). Sets each file's hash. 0, or -1 with err (what was
  * staged is removed by store_batch_files_unstage() or the next attempt).
  */
 int store_batch_files_stage(struct store *s, int64_t batch_id,
-    int64_t approved_by, struct store_file_in *files, size_t n,
+    int64_t approved_by, struct store_file_in *files, size_t n, int64_t now,
     struct pn_error *err);
 
 /*
- * In write's transaction: the n files staged become the batch's, each
- * with its audit row. -1 with err when the staged files are not those n
- * (another attempt at the batch staged meanwhile): abort then.
+ * In write's transaction: check that the batch's staged files are these
+ * n, byte for byte, and write each one's audit row; the approval's commit
+ * makes them the batch's. -1 with err when they are not (another attempt
+ * at the batch staged meanwhile): abort then.
  */
 int store_batch_files_publish(struct store *s, int64_t batch_id,
     const struct store_file_in *files, size_t n, int64_t now,
@@ -1220,8 +1222,9 @@ void store_batch_approve_abort(struct store *s);
 
 /*
  * After an approval that staged its files and then failed or was refused:
- * remove them, in a transaction of its own (best effort: the next attempt
- * removes them too, and no reader sees staged files).
+ * remove them if the batch is still a draft (or was rejected), in a
+ * transaction of its own (best effort: the next attempt removes them
+ * too, and no reader sees them).
  */
 void store_batch_files_unstage(struct store *s, int64_t batch_id);
 

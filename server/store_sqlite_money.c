@@ -516,7 +516,7 @@ say_commissions(sqlite3_stmt *st, char *buf, size_t len)
 static const char sql_files[] =
 	"SELECT f.name, b.reference, f.content, f.hash"
 	" FROM settlement_file f JOIN settlement_batch b ON b.id = f.batch_id"
-	" WHERE f.staged = 0 ORDER BY f.id";
+	" ORDER BY f.id";
 
 /* A file is a problem when the BLAKE2b-256 of its content is not its hash. */
 static bool
@@ -543,9 +543,10 @@ say_files(sqlite3_stmt *st, char *buf, size_t len)
 
 /*
  * Approval writes a settle.file row into the audit log for every file,
- * with its name, size and hash (store_batch_files_publish). Files staged
- * for an approval not yet made (store_batch_files_stage) are no batch's
- * and are not read. The hash chain
+ * with its name, size and hash (store_batch_files_publish). Files of a
+ * draft were staged by an approval not yet made (store_batch_files_stage)
+ * and are no one's: only an approved or paid batch's are read. Their
+ * content is checked against their hash all the same. The hash chain
  * keeps those rows as written, so a file edited in the database along
  * with its hash column, or a file deleted, no longer agrees with them.
  * The log is read once, not once per file.
@@ -563,7 +564,7 @@ static const char sql_files_recorded[] =
 	"  r.audit_id, r.blake2b, r.bytes"
 	" FROM settlement_file f JOIN settlement_batch b ON b.id = f.batch_id"
 	" LEFT JOIN recorded r ON r.batch_id = f.batch_id AND r.name = f.name"
-	" WHERE f.staged = 0 AND (r.audit_id IS NULL"
+	" WHERE b.status IN ('approved', 'paid') AND (r.audit_id IS NULL"
 	"  OR r.blake2b IS NOT lower(hex(f.hash))"
 	"  OR r.bytes IS NOT length(f.content))"
 	" UNION ALL"
@@ -571,8 +572,7 @@ static const char sql_files_recorded[] =
 	"  NULL, r.audit_id, r.blake2b, r.bytes"
 	" FROM recorded r LEFT JOIN settlement_batch b ON b.id = r.batch_id"
 	" WHERE NOT EXISTS (SELECT 1 FROM settlement_file f"
-	"  WHERE f.batch_id = r.batch_id AND f.name = r.name"
-	"  AND f.staged = 0)";
+	"  WHERE f.batch_id = r.batch_id AND f.name = r.name)";
 
 static void
 say_files_recorded(sqlite3_stmt *st, char *buf, size_t len)
@@ -613,7 +613,7 @@ static const char sql_holds[] =
 	"   AND l.held_at > b.approved_at)) AS not_draft,"
 	"  EXISTS (SELECT 1 FROM settlement_file f WHERE f.batch_id = l.batch_id"
 	"   AND f.kind = 'statement' AND f.venue_id = l.venue_id"
-	"   AND f.staged = 0) AS stated,"
+	"   AND b.status IN ('approved', 'paid')) AS stated,"
 	"  (SELECT min(h.audit_id) FROM holds h WHERE h.line_id = l.id"
 	"   AND h.batch_id = l.batch_id) AS audit_id"
 	" FROM settlement_line l JOIN settlement_batch b ON b.id = l.batch_id"

@@ -499,14 +499,6 @@ const char *const store_migrations[] = {
 	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
 	"  restored_at INTEGER NOT NULL"
 	") STRICT;",
-
-	/*
-	 * 13 -> 14: an approval's files are stored before the approval, in
-	 * short transactions, as staged (1): no reader sees them until the
-	 * approval's own transaction makes them the batch's (0).
-	 */
-	"ALTER TABLE settlement_file ADD COLUMN staged INTEGER NOT NULL"
-	"  DEFAULT 0 CHECK (staged IN (0, 1));",
 };
 
 const int store_migrations_count =

@@ -791,8 +791,7 @@ store_venue_statements(struct store *s, int64_t venue_id,
 
 	if (sq_prepare(s, BATCH_COLUMNS "WHERE b.status IN ('approved', 'paid')"
 	    " AND EXISTS (SELECT 1 FROM settlement_file f WHERE f.batch_id ="
-	    " b.id AND f.kind = 'statement' AND f.venue_id = ? AND"
-	    " f.staged = 0)"
+	    " b.id AND f.kind = 'statement' AND f.venue_id = ?)"
 	    " ORDER BY b.id DESC", &st, "preparing the statements", err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, venue_id);

@@ -428,9 +428,10 @@ unstage(struct store *s, int64_t batch_id, struct pn_error *err)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sq_prepare(s, "DELETE FROM settlement_file WHERE batch_id = ?"
-	    " AND staged = 1", &st, "preparing to remove staged files",
-	    err) != 0)
+	if (sq_prepare(s, "DELETE FROM settlement_file WHERE batch_id = ?1"
+	    " AND EXISTS (SELECT 1 FROM settlement_batch WHERE id = ?1"
+	    " AND status IN ('draft', 'rejected'))", &st, "preparing to "
+	    "remove staged files", err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, batch_id);
 	rc = sqlite3_step(st);
@@ -444,7 +445,7 @@ unstage(struct store *s, int64_t batch_id, struct pn_error *err)
 
 int
 store_batch_files_stage(struct store *s, int64_t batch_id,
-    int64_t approved_by, struct store_file_in *files, size_t n,
+    int64_t approved_by, struct store_file_in *files, size_t n, int64_t now,
     struct pn_error *err)
 {
 	char reference[SETTLE_REF_MAX];
@@ -455,8 +456,8 @@ store_batch_files_stage(struct store *s, int64_t batch_id,
 	/* The snapshot cannot become a writer once others wrote: end it. */
 	sq_rollback(s);
 	if (sq_prepare(s, "INSERT INTO settlement_file (batch_id, kind,"
-	    " venue_id, name, media_type, content, hash, created_at, staged)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)", &st, "preparing a file",
+	    " venue_id, name, media_type, content, hash, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, "preparing a file",
 	    err) != 0)
 		return -1;
 	if (sq_begin(s, err) != 0)
@@ -492,6 +493,7 @@ store_batch_files_stage(struct store *s, int64_t batch_id,
 			    SQLITE_STATIC);
 			sqlite3_bind_blob(st, 7, f->hash, sizeof(f->hash),
 			    SQLITE_STATIC);
+			sqlite3_bind_int64(st, 8, now);
 			rc = sqlite3_step(st);
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
@@ -528,7 +530,7 @@ store_batch_files_publish(struct store *s, int64_t batch_id,
 	 * the same batch may have replaced them meanwhile.
 	 */
 	if (sq_prepare(s, "SELECT hash FROM settlement_file WHERE batch_id = ?1"
-	    " AND name = ?2 AND staged = 1", &st, "preparing to check the "
+	    " AND name = ?2", &st, "preparing to check the "
 	    "staged files", err) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -553,17 +555,17 @@ store_batch_files_publish(struct store *s, int64_t batch_id,
 		}
 	}
 	sqlite3_finalize(st);
-	if (sq_prepare(s, "UPDATE settlement_file SET staged = 0, created_at ="
-	    " ?2 WHERE batch_id = ?1 AND staged = 1", &st, "preparing to "
-	    "publish the files", err) != 0)
+	if (sq_prepare(s, "SELECT count(*) FROM settlement_file WHERE"
+	    " batch_id = ?", &st, "preparing to count the staged files",
+	    err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, batch_id);
-	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		changed = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sq_error(s, rc, "publishing the files", err);
-	if ((changed = sqlite3_changes64(s->db)) != (sqlite3_int64)n)
+	if (rc != SQLITE_ROW)
+		return sq_error(s, rc, "counting the staged files", err);
+	if (changed != (sqlite3_int64)n)
 		return pn_error_set(err, PN_E_ARG, "batch %lld: %lld files "
 		    "staged, %zu made: another approval of it ran meanwhile",
 		    (long long)batch_id, (long long)changed, n);
@@ -671,6 +673,12 @@ file_row(sqlite3_stmt *st, struct store_batch_file *f)
 		memcpy(f->hash, h, sizeof(f->hash));
 }
 
+/*
+ * The files of an approved (or paid) batch. Those of a draft are staged
+ * by an approval under way, or left by one that failed: no one's yet.
+ */
+#define FILES_PUBLISHED "b.status IN ('approved', 'paid')"
+
 #define FILE_COLUMNS "SELECT f.id, f.kind, coalesce(f.venue_id, 0), f.name," \
 	" f.media_type, length(f.content), f.hash, f.content" \
 	" FROM settlement_file f "
@@ -687,7 +695,8 @@ store_batch_files(struct store *s, int64_t batch_id,
 	/* length() of a blob reads no content. */
 	if (sq_prepare(s, "SELECT f.id, f.kind, coalesce(f.venue_id, 0),"
 	    " f.name, f.media_type, length(f.content), f.hash"
-	    " FROM settlement_file f WHERE f.batch_id = ? AND f.staged = 0"
+	    " FROM settlement_file f JOIN settlement_batch b ON b.id ="
+	    " f.batch_id WHERE f.batch_id = ? AND " FILES_PUBLISHED
 	    " ORDER BY f.kind = 'statement', f.name", &st,
 	    "preparing the files", err) != 0)
 		return -1;
@@ -768,8 +777,9 @@ store_batch_file_get(struct store *s, int64_t batch_id, const char *name,
     struct store_batch_file *info, void **data, size_t *len,
     struct pn_error *err)
 {
-	return file_fetch(s, "WHERE f.batch_id = ?1 AND f.name = ?2"
-	    " AND f.staged = 0", batch_id,
+	return file_fetch(s, "JOIN settlement_batch b ON b.id = f.batch_id"
+	    " WHERE f.batch_id = ?1 AND f.name = ?2 AND " FILES_PUBLISHED,
+	    batch_id,
 	    name, info, data, len, err);
 }
 
@@ -780,7 +790,6 @@ store_venue_statement_get(struct store *s, int64_t venue_id,
 {
 	return file_fetch(s, "JOIN settlement_batch b ON b.id = f.batch_id"
 	    " WHERE f.venue_id = ?1 AND b.reference = ?2"
-	    " AND f.kind = 'statement' AND f.staged = 0"
-	    " AND b.status IN ('approved', 'paid')",
+	    " AND f.kind = 'statement' AND " FILES_PUBLISHED,
 	    venue_id, reference, info, data, len, err);
 }

@@ -167,7 +167,7 @@ stage_and_write(struct store *s, struct store_file_in fs[2], int64_t batch,
 	int rc;
 
 	make_files(fs);
-	if ((rc = store_batch_files_stage(s, batch, by, fs, 2, err)) != 0)
+	if ((rc = store_batch_files_stage(s, batch, by, fs, 2, NOW, err)) != 0)
 		return rc;
 	return store_batch_approve_write(s, batch, by, stamp, err);
 }
@@ -202,8 +202,9 @@ assert_chain(struct store *s)
 static void
 assert_written(const struct fixture *f, int64_t files, int64_t approvals)
 {
-	assert_int_equal(raw_count(f->db,
-	    "SELECT count(*) FROM settlement_file WHERE staged = 0"), files);
+	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM settlement_file"
+	    " f JOIN settlement_batch b ON b.id = f.batch_id"
+	    " WHERE b.status = 'approved'"), files);
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'settle.file'"), files);
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM audit_log"
@@ -277,8 +278,11 @@ test_two_approvers(void **state)
 	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB, &sa,
 	    &err), ERR_BATCH_WRONG_STATE);
 	store_batch_approve_abort(f->a);	/* harmless: nothing is open */
+	/* The winner's two files, and none of the loser's. */
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
-	    " settlement_file WHERE staged = 1"), 0);
+	    " settlement_file"), 2);
+	/* Its clean-up leaves an approved batch's files alone. */
+	store_batch_files_unstage(f->a, f->batch);
 	assert_written(f, 2, 1);
 	assert_int_equal(raw_count(f->db, "SELECT approved_by FROM"
 	    " settlement_batch WHERE id = 1"), CHLOE);
@@ -308,7 +312,7 @@ test_hold_meanwhile(void **state)
 	assert_written(f, 0, 0);
 	/* Staged and never the batch's: settle.c removes them. */
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
-	    " settlement_file WHERE staged = 1"), 2);
+	    " settlement_file"), 2);
 	store_batch_files_unstage(f->a, f->batch);
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
 	    " settlement_file"), 0);
@@ -423,7 +427,7 @@ test_staged_are_invisible(void **state)
 	    &err), 0);
 	make_files(fs);
 	assert_int_equal(store_batch_files_stage(f->a, f->batch, BOB, fs, 2,
-	    &err), 0);
+	    NOW, &err), 0);
 	assert_int_equal(store_audit_append(f->b, NOW, "test", "test.write",
 	    "x", "", &err), 0);
 	assert_int_equal(store_batch_files(f->b, f->batch, count_file, &listed,
@@ -459,13 +463,13 @@ test_staged_replaced_meanwhile(void **state)
 	    &err), 0);
 	make_files(fa);
 	assert_int_equal(store_batch_files_stage(f->a, f->batch, BOB, fa, 2,
-	    &err), 0);
+	    NOW, &err), 0);
 	assert_int_equal(store_batch_approve_begin(f->b, f->batch, CHLOE, &sb,
 	    &err), 0);
 	make_files(fb);
 	fb[0].data = (unsigned char *)"<y/>";
 	assert_int_equal(store_batch_files_stage(f->b, f->batch, CHLOE, fb, 2,
-	    &err), 0);
+	    NOW, &err), 0);
 	assert_int_equal(store_batch_approve_write(f->a, f->batch, BOB, &sa,
 	    &err), 0);
 	assert_int_equal(store_batch_files_publish(f->a, f->batch, fa, 2, NOW,
