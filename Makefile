@@ -72,11 +72,29 @@ LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_A     := $(BUILD)/libpassnum.a
 
-# The server's modules, shared by passnumd, passnum-admin and the tests.
-SRV_SRC   := $(filter-out server/admin% server/main.c server/gen_%,$(wildcard server/*.c))
+# The server is two programs and the code they share:
+#   server/core/      the domain both programs use (no HTTP, no command line)
+#   server/store/     store.h and its SQLite implementation
+#   server/passnumd/  the daemon: HTTP, routes, API and page adapters
+#   server/admin/     passnum-admin's commands
+# core/ and store/ see only each other's headers (SRV_INC); passnumd/ and
+# admin/ see their own folder besides, never each other's
+# (tests/e2e/test_layout.sh checks the includes and the links).
+SRV_DIRS  := server/core server/store server/passnumd server/admin
+SRV_INC   := -Iserver/core -Iserver/store
+# libserver.a: core/, store/ and passnumd/ but main.c, linked by both
+# programs (an archive: each takes only the members it calls) and by the
+# tests and benchmarks.
+SRV_SRC   := $(filter-out server/core/gen_%,$(wildcard server/core/*.c)) \
+             $(wildcard server/store/*.c) \
+             $(filter-out server/passnumd/main.c,$(wildcard server/passnumd/*.c))
 SRV_A     := $(BUILD)/libserver.a
 PASSNUMD  := $(BUILD)/bin/passnumd
-ADMIN_SRC := $(wildcard server/admin*.c)
+ADMIN_SRC := $(wildcard server/admin/*.c)
+# A file directly in server/ (one added before the split, merged in) is
+# built into nothing: say where it belongs.
+SRV_STRAY := $(wildcard server/*.c server/*.h)
+$(if $(SRV_STRAY),$(warning $(SRV_STRAY): move to server/core, store, passnumd or admin))
 TERM_SRC  := $(wildcard terminal/*.c)
 TERM_OBJ  := $(TERM_SRC:%.c=$(BUILD)/obj/%.o)
 ADMIN_BIN := $(BUILD)/bin/passnum-admin
@@ -104,10 +122,12 @@ deps:
 deps-check:
 	@scripts/deps.sh check 2>/dev/null || scripts/deps.sh install
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h server/*.h include/passnum/*.def terminal/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/passnum/*.h lib/*.h $(SRV_DIRS:%=%/*.h) include/passnum/*.def terminal/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Each server folder finds its own headers and those of core/ and store/.
+$(BUILD)/obj/server/%.o: EXTRA_CFLAGS = $(SRV_INC)
 $(TERM_OBJ): EXTRA_CFLAGS = $(TERM_CFLAGS)
 # The terminal is linked --as-needed: of the server's libraries it needs
 # few, and each one loaded (libmicrohttpd pulls in GnuTLS) costs resident
@@ -123,7 +143,7 @@ $(SRV_A): $(SRV_SRC:%.c=$(BUILD)/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(PASSNUMD): $(BUILD)/obj/server/main.o $(SRV_A) $(LIB_A)
+$(PASSNUMD): $(BUILD)/obj/server/passnumd/main.o $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
@@ -137,7 +157,7 @@ $(TERM_BIN): $(TERM_OBJ) $(LIB_A)
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/fixtures*.h include/passnum/errors.def $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Iserver -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
+	$(CC) $(CPPFLAGS) $(SRV_DIRS:%=-I%) -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \
 	    $(SRV_LIBS) -lpthread
 
@@ -147,7 +167,7 @@ $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Iserver -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(SRV_DIRS:%=-I%) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
 
 # bench_terminal_floor is linked as the terminal is, with libcurl
@@ -171,9 +191,9 @@ $(BUILD)/tests/test_terminal_skew: terminal/skew.c terminal/skew.h
 
 # The error table's documentation is generated (make docs) and checked by
 # tests/unit/test_errors.c, so that it cannot drift from errors.def.
-$(BUILD)/tools/gen-errors-md: server/gen_errors_md.c server/errors.c server/errors.h include/passnum/errors.def
+$(BUILD)/tools/gen-errors-md: server/core/gen_errors_md.c server/core/errors.c server/core/errors.h include/passnum/errors.def
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ server/gen_errors_md.c server/errors.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ server/core/gen_errors_md.c server/core/errors.c
 
 docs: $(BUILD)/tools/gen-errors-md
 	$(BUILD)/tools/gen-errors-md > docs/errors.md
@@ -193,15 +213,15 @@ build/fuzz/%: tests/fuzz/%.c tests/fixtures.h $(LIB_SRC) $(wildcard include/pass
 
 # fuzz_config and fuzz_form compile their server module in (the fuzz rule
 # otherwise takes lib/).
-build/fuzz/fuzz_config: server/config.c server/config.h
-build/fuzz/fuzz_form: server/form.c server/form.h
+build/fuzz/fuzz_config: server/core/config.c server/core/config.h
+build/fuzz/fuzz_form: server/passnumd/form.c server/passnumd/form.h
 # fuzz_journal and fuzz_typed_entry compile their terminal module in the
 # same way.
 build/fuzz/fuzz_journal: terminal/journal.c terminal/journal.h
 build/fuzz/fuzz_typed_entry: terminal/typed.c terminal/typed.h
 # fuzz_epc_text compiles the SEPA text and business day modules in.
-build/fuzz/fuzz_epc_text: server/epc_text.c server/epc_text.h \
-    server/business_day.c server/business_day.h
+build/fuzz/fuzz_epc_text: server/core/epc_text.c server/core/epc_text.h \
+    server/core/business_day.c server/core/business_day.h
 
 fuzz-build: $(FUZZ_BIN)
 

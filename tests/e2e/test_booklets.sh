@@ -127,7 +127,7 @@ ATOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login acc1)
 ADTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login admin)
 # want ROUTE-STATUS-FOR: none caseworker venue accountant admin
 # Each route tested is written to $OUT/tested as "METHOD PATTERN", the path
-# without its query and with numbers as {}, as server/routes.c spells it.
+# without its query and with numbers as {}, as server/passnumd/routes.c spells it.
 : >"$OUT/tested"
 matrix() { # METHOD PATH BODY EXPECTED...
 	method=$1 path=$2 body=$3
@@ -248,20 +248,20 @@ check "the cancelling routes cancelled what they were given" test \
     "$(sqlite3 "$D/passnum.db" "SELECT
     (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +
     (SELECT count(*) FROM voucher WHERE serial IN ($S3, $S5) AND status = 'cancelled')")" = 4
-# Every route of server/routes.c has its line above: a new route without
+# Every route of server/passnumd/routes.c has its line above: a new route without
 # one fails here.
-ROUTES="$(dirname "$0")/../../server/routes.c"
+ROUTES="$(dirname "$0")/../../server/passnumd/routes.c"
 sed -n -E 's/^[[:space:]]*\{ *"([A-Z]+)", *"([^"]+)".*/\1 \2/p' "$ROUTES" |
     sort -u >"$OUT/routes"
 sort -u "$OUT/tested" >"$OUT/tested.sorted"
-check "server/routes.c is read: one route a table line ($(wc -l <"$OUT/routes"))" \
+check "server/passnumd/routes.c is read: one route a table line ($(wc -l <"$OUT/routes"))" \
     test "$(wc -l <"$OUT/routes")" -gt 0 -a "$(wc -l <"$OUT/routes")" = \
     "$(grep -c -E '^[[:space:]]*\{ *"' "$ROUTES")"
 missing=$(comm -23 "$OUT/routes" "$OUT/tested.sorted")
-check "the matrix tests every route of server/routes.c" test -z "$missing"
+check "the matrix tests every route of server/passnumd/routes.c" test -z "$missing"
 [ -z "$missing" ] || echo "$missing" | sed 's/^/# no matrix line for: /'
 stale=$(comm -13 "$OUT/routes" "$OUT/tested.sorted")
-check "and only routes of server/routes.c" test -z "$stale"
+check "and only routes of server/passnumd/routes.c" test -z "$stale"
 [ -z "$stale" ] || echo "$stale" | sed 's/^/# not in routes.c: /'
 
 # Budget: room for exactly 5 booklets, 8 clients at once.

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../server/config.c"
+#include "../../server/core/config.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

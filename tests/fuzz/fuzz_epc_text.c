@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../server/business_day.c"
-#include "../../server/epc_text.c"
+#include "../../server/core/business_day.c"
+#include "../../server/core/epc_text.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../server/form.c"
+#include "../../server/passnumd/form.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

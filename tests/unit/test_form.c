@@ -1,4 +1,4 @@
-/* test_form.c -- application/x-www-form-urlencoded bodies (server/form.c). */
+/* test_form.c -- application/x-www-form-urlencoded bodies (server/passnumd/form.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_html.c -- the HTML buffer whose format escapes by default (server/html.c). */
+/* test_html.c -- the HTML buffer whose format escapes by default (server/passnumd/html.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -22,7 +22,7 @@
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
 #include "admin.h"
-#include "auth.h"
+#include "auth_token.h"
 #include "config.h"
 #include "store.h"
 #include "validity.h"

@@ -43,7 +43,7 @@
 #include "passnum/money.h"
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
-#include "form.h"
+#include "epc_text.h"
 #include "settlement.h"
 
 /* A4 portrait, in points from the bottom left corner. */
@@ -144,7 +144,7 @@ to_winansi(const struct doc *d, const char *s, char *out, size_t cap)
 
 	while (i < n && o + 1 < cap) {
 		k = u[i] < 0x80 ? 1 : u[i] >= 0xf0 ? 4 : u[i] >= 0xe0 ? 3 : 2;
-		if (k > n - i || !form_utf8_valid(s + i, k)) {
+		if (k > n - i || !epc_utf8_valid(s + i, k, NULL)) {
 			out[o++] = '?';
 			i++;
 			continue;

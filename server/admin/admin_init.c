@@ -30,7 +30,7 @@
 #include "passnum/parse.h"
 #include "passnum/trust.h"
 #include "admin.h"
-#include "auth.h"
+#include "auth_token.h"
 #include "store.h"
 
 #define CMD "init"

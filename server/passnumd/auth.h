@@ -6,20 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth_token.h"
 #include "http.h"
 #include "store.h"
-
-#define AUTH_TOKEN_TEXT_MAX 64	/* "pn_" + 43 Base64url characters + NUL */
-
-/*
- * Make a new API token: its text (shown once to the operator) and the
- * hash the store keeps. Returns 0, or -1 when randomness fails.
- */
-int auth_token_new(char text[AUTH_TOKEN_TEXT_MAX],
-    uint8_t hash[STORE_HASH_SIZE]);
-
-/* The hash under which a token's text is stored. */
-void auth_token_hash(const char *text, uint8_t hash[STORE_HASH_SIZE]);
 
 enum auth_outcome {
 	AUTH_OK = 0,

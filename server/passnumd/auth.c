@@ -1,43 +1,16 @@
 /* auth.c -- API tokens and session cookies, checked on every request by hash look-up.
  *
- * A token is "pn_" followed by 32 random bytes in Base64url. The store keeps
- * only its BLAKE2b-256 hash: a cheap look-up per request (no password
- * hashing on the hot path), and a stolen database yields no usable token.
+ * A token (auth_token.c) is found by its hash; a session cookie by
+ * session_check().
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "auth.h"
 #include "form.h"
 #include "session.h"
 #include "worker.h"
-
-#define TOKEN_PREFIX "pn_"
-
-int
-auth_token_new(char text[AUTH_TOKEN_TEXT_MAX], uint8_t hash[STORE_HASH_SIZE])
-{
-	uint8_t raw[32];
-
-	randombytes_buf(raw, sizeof(raw));
-	memcpy(text, TOKEN_PREFIX, 3);
-	if (sodium_bin2base64(text + 3, AUTH_TOKEN_TEXT_MAX - 3, raw,
-	    sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING) == NULL)
-		return -1;
-	sodium_memzero(raw, sizeof(raw));
-	auth_token_hash(text, hash);
-	return 0;
-}
-
-void
-auth_token_hash(const char *text, uint8_t hash[STORE_HASH_SIZE])
-{
-	crypto_generichash(hash, STORE_HASH_SIZE, (const uint8_t *)text,
-	    strlen(text), NULL, 0);
-}
 
 /* The CSRF token a request made with a session cookie sent, or NULL. */
 static const char *
@@ -76,7 +49,7 @@ auth_check(struct http_request *req, unsigned allowed,
 		goto store_failed;
 	if (h != NULL) {
 		if (strncmp(h, "Bearer ", 7) != 0 ||
-		    strncmp(h + 7, TOKEN_PREFIX, 3) != 0 ||
+		    strncmp(h + 7, AUTH_TOKEN_PREFIX, 3) != 0 ||
 		    strlen(h + 7) >= AUTH_TOKEN_TEXT_MAX) {
 			(void)snprintf(detail, detail_len, "send "
 			    "'Authorization: Bearer pn_...' with a token from "
