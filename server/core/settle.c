@@ -4,10 +4,14 @@
  * redemption, four-eyes as a CHECK too); this file checks what a person
  * typed, decides the dates and names, and makes the files at approval.
  */
+#define _GNU_SOURCE		/* gettid */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "passnum/timefmt.h"
 #include "passnum/bankid.h"
@@ -431,8 +435,8 @@ alerts_check(struct store *s, const struct store_batch *b,
  * the batch is still the draft the files were made from, makes the staged
  * files the batch's and approves it.
  */
-enum err_code
-settle_approve(struct store *s, const struct config *cfg,
+static enum err_code
+approve_now(struct store *s, const struct config *cfg,
     const struct store_principal *who, const char *reference,
     unsigned sepa_version, int64_t acknowledged, int64_t now,
     struct store_batch *out, struct pn_error *err)
@@ -507,6 +511,59 @@ settle_approve(struct store *s, const struct config *cfg,
 	if (rc == ERR_NONE && out != NULL)
 		rc = from_store(store_batch_get(s, reference, out, err));
 	return rc;
+}
+
+/* An approval's arguments and outcome, for the thread that makes it. */
+struct approval {
+	struct store *s;
+	const struct config *cfg;
+	const struct store_principal *who;
+	const char *reference;
+	unsigned sepa_version;
+	int64_t acknowledged, now;
+	struct store_batch *out;
+	struct pn_error *err;
+	enum err_code rc;
+};
+
+/*
+ * Approval is background work: a month's 2,000 statements keep both CPUs
+ * busy for seconds, and redemptions, which a venue's volunteer waits for,
+ * must not wait behind them. The approval runs on a thread of its own at
+ * the lowest priority (Linux keeps a nice value per thread, and the
+ * rendering threads it starts inherit it), which ends with it: nothing
+ * stays lowered, since raising a priority again needs a privilege. On an
+ * idle machine it is as fast.
+ */
+#define APPROVAL_NICE 19
+
+static void *
+approval_thread(void *arg)
+{
+	struct approval *a = arg;
+
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), APPROVAL_NICE);
+	a->rc = approve_now(a->s, a->cfg, a->who, a->reference,
+	    a->sepa_version, a->acknowledged, a->now, a->out, a->err);
+	return NULL;
+}
+
+enum err_code
+settle_approve(struct store *s, const struct config *cfg,
+    const struct store_principal *who, const char *reference,
+    unsigned sepa_version, int64_t acknowledged, int64_t now,
+    struct store_batch *out, struct pn_error *err)
+{
+	struct approval a = { s, cfg, who, reference, sepa_version,
+	    acknowledged, now, out, err, ERR_INTERNAL };
+	pthread_t th;
+
+	/* The connection s is used by one thread at a time: this one waits. */
+	if (pthread_create(&th, NULL, approval_thread, &a) != 0)
+		return approve_now(s, cfg, who, reference, sepa_version,
+		    acknowledged, now, out, err);
+	(void)pthread_join(th, NULL);
+	return a.rc;
 }
 
 enum err_code
