@@ -670,6 +670,96 @@ test_approve_rechecks(void **state)
 	assert_money(f);
 }
 
+/* One small file to stage for batch b, named name. */
+static void
+one_file(struct store_file_in *fs, const char *name)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->kind = "sepa";
+	snprintf(fs->name, sizeof(fs->name), "%s", name);
+	fs->media_type = "application/xml";
+	fs->data = (unsigned char *)"<y/>";
+	fs->len = 4;
+}
+
+static long long
+files_of(const struct fixture *f, int64_t batch_id)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM settlement_file"
+	    " WHERE batch_id = %lld", (long long)batch_id);
+	return count(f, sql);
+}
+
+/*
+ * Two approvals of one draft (two accountants, or a form sent twice):
+ * the second wins and the batch is then rejected while the first still
+ * makes its files. The first is refused at its staging and removes what
+ * it staged, as settle_approve() does; the files of the batch approved
+ * and rejected are kept for the record (docs/settlement.md), as the
+ * settle.file rows of the audit log that name them require.
+ */
+static void
+test_refused_approval_keeps_files(void **state)
+{
+	struct fixture *f = *state;
+	struct store_batch_stamp stamp;
+	struct store_file_in fs[1];
+	struct store_batch b;
+	struct pn_error err;
+
+	take_five(f);
+	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
+	    NULL), 0);
+	assert_int_equal(store_batch_approve_begin(f->w.s, b.id, f->bob,
+	    &stamp, &err), 0);
+	assert_int_equal(approve(f, f->s2, &b, f->chloe, "chloe"), 0);
+	assert_int_equal(store_batch_reject(f->s2, b.id, f->alice,
+	    "IBAN à corriger", f->after + DAY, "alice", &err), 0);
+	assert_int_equal(files_of(f, b.id), 2);
+	one_file(fs, "PN-2026-04-01-pain.001.001.09.xml");
+	assert_int_equal(store_batch_files_stage(f->w.s, b.id, f->bob, fs, 1,
+	    f->after + DAY, &err), ERR_BATCH_WRONG_STATE);
+	store_batch_approve_abort(f->w.s);
+	store_batch_files_unstage(f->w.s, b.id);
+	assert_int_equal(files_of(f, b.id), 2);
+	assert_int_equal(audit_rows(f, "settle.file"), 2);
+	assert_money(f);
+}
+
+/*
+ * Files staged for a draft that is rejected before its approval's write
+ * are no one's: the refused approval removes them.
+ */
+static void
+test_staged_files_of_rejected_draft_removed(void **state)
+{
+	struct fixture *f = *state;
+	struct store_batch_stamp stamp;
+	struct store_file_in fs[1];
+	struct store_batch b;
+	struct pn_error err;
+
+	take_five(f);
+	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
+	    NULL), 0);
+	assert_int_equal(store_batch_approve_begin(f->w.s, b.id, f->bob,
+	    &stamp, &err), 0);
+	one_file(fs, "PN-2026-04-01-pain.001.001.09.xml");
+	assert_int_equal(store_batch_files_stage(f->w.s, b.id, f->bob, fs, 1,
+	    f->after, &err), 0);
+	assert_int_equal(files_of(f, b.id), 1);
+	assert_int_equal(store_batch_reject(f->s2, b.id, f->alice, "à refaire",
+	    f->after, "alice", &err), 0);
+	assert_int_equal(write_refused(f->w.s, b.id, f->bob, &stamp, &err),
+	    ERR_BATCH_WRONG_STATE);
+	store_batch_files_unstage(f->w.s, b.id);
+	assert_int_equal(files_of(f, b.id), 0);
+	assert_int_equal(audit_rows(f, "settle.file"), 0);
+	assert_money(f);
+}
+
 /*
  * Paid: the vouchers of the batch become settled, for exactly what was
  * redeemed; a batch is paid once, only once approved, and never rejected
@@ -874,6 +964,8 @@ main(void)
 		T(test_four_eyes),
 		T(test_approve_once),
 		T(test_approve_rechecks),
+		T(test_refused_approval_keeps_files),
+		T(test_staged_files_of_rejected_draft_removed),
 		T(test_paid),
 		T(test_minimum_carried_over),
 		T(test_hold),
