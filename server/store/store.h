@@ -1222,9 +1222,10 @@ void store_batch_approve_abort(struct store *s);
 
 /*
  * After an approval that staged its files and then failed or was refused:
- * remove them if the batch is still a draft (or was rejected), in a
- * transaction of its own (best effort: the next attempt removes them
- * too, and no reader sees them).
+ * remove them if the batch is still a draft (or was rejected before any
+ * approval: one approved meanwhile by someone else, then rejected, keeps
+ * the files that approval published), in a transaction of its own (best
+ * effort: the next attempt removes them too, and no reader sees them).
  */
 void store_batch_files_unstage(struct store *s, int64_t batch_id);
 

@@ -421,7 +421,12 @@ store_batch_approve_write(struct store *s, int64_t batch_id,
 	return rc;
 }
 
-/* Remove the files staged for batch_id, inside the caller's transaction. */
+/*
+ * Remove the files staged for batch_id, inside the caller's transaction:
+ * those of a draft, or of a batch rejected before it was ever approved.
+ * A batch approved and then rejected keeps the files its approval
+ * published, for the record, as its settle.file audit rows name them.
+ */
 static int
 unstage(struct store *s, int64_t batch_id, struct pn_error *err)
 {
@@ -430,8 +435,8 @@ unstage(struct store *s, int64_t batch_id, struct pn_error *err)
 
 	if (sq_prepare(s, "DELETE FROM settlement_file WHERE batch_id = ?1"
 	    " AND EXISTS (SELECT 1 FROM settlement_batch WHERE id = ?1"
-	    " AND status IN ('draft', 'rejected'))", &st, "preparing to "
-	    "remove staged files", err) != 0)
+	    " AND status IN ('draft', 'rejected') AND approved_at IS NULL)",
+	    &st, "preparing to remove staged files", err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, batch_id);
 	rc = sqlite3_step(st);
