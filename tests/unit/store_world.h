@@ -300,6 +300,38 @@ store_world_redeem(struct store_world *w, const struct store_terminal *t,
 	return r.result;
 }
 
+/* Voucher i redeemed online at t, in the session of uid fill, at at: accepted. */
+static inline void
+store_world_take(struct store_world *w, const struct store_terminal *t,
+    unsigned i, uint8_t fill, int64_t at)
+{
+	assert_int_equal(store_world_redeem(w, t, i, fill, at, 0),
+	    STORE_REDEEM_ACCEPTED);
+}
+
+/* The audit rows of action. */
+static inline long long
+store_world_audit_rows(const struct store_world *w, const char *action)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE"
+	    " action = '%s'", action);
+	return store_world_int(w->db, sql);
+}
+
+/* The active settlement items of voucher i (0, or 1 once in a batch). */
+static inline long long
+store_world_active_items(const struct store_world *w, unsigned i)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM settlement_item"
+	    " WHERE serial = %llu AND active = 1",
+	    (unsigned long long)w->b.vouchers[i].serial);
+	return store_world_int(w->db, sql);
+}
+
 /*
  * Draft period p (its text and bounds) on s, as user by named actor, at
  * now: store_settle_draft()'s result (0, or a refusal such as

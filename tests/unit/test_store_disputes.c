@@ -85,36 +85,6 @@ serial(const struct fixture *f, unsigned i)
 }
 
 /* Active settlement items of voucher i. */
-static long long
-active_items(const struct fixture *f, unsigned i)
-{
-	char sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM settlement_item"
-	    " WHERE serial = %llu AND active = 1",
-	    (unsigned long long)serial(f, i));
-	return count(f, sql);
-}
-
-static long long
-audit_rows(const struct fixture *f, const char *action)
-{
-	char sql[128];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE"
-	    " action = '%s'", action);
-	return count(f, sql);
-}
-
-/* Redeem voucher i online at terminal t, in the session of uid fill, at at. */
-static void
-take(struct fixture *f, const struct store_terminal *t, unsigned i,
-    uint8_t fill, int64_t at)
-{
-	assert_int_equal(store_world_redeem(&f->w, t, i, fill, at, 0),
-	    STORE_REDEEM_ACCEPTED);
-}
-
 /*
  * Vouchers 0-1 at venue 1 in session 1, 2-3 at venue 2 in session 2,
  * 4 at venue 1 in session 3 (the next day).
@@ -122,12 +92,12 @@ take(struct fixture *f, const struct store_terminal *t, unsigned i,
 static void
 take_five(struct fixture *f)
 {
-	take(f, &f->w.t1, 0, 0x51, NOW);
-	take(f, &f->w.t1, 1, 0x51, NOW + 60);
-	take(f, &f->w.t2, 2, 0x52, NOW);
-	take(f, &f->w.t2, 3, 0x52, NOW + 60);
+	store_world_take(&f->w, &f->w.t1, 0, 0x51, NOW);
+	store_world_take(&f->w, &f->w.t1, 1, 0x51, NOW + 60);
+	store_world_take(&f->w, &f->w.t2, 2, 0x52, NOW);
+	store_world_take(&f->w, &f->w.t2, 3, 0x52, NOW + 60);
 	store_world_session(&f->w, 3, 0x53, 1, NOW + DAY, 60);
-	take(f, &f->w.t1, 4, 0x53, NOW + DAY + 60);
+	store_world_take(&f->w, &f->w.t1, 4, 0x53, NOW + DAY + 60);
 }
 
 /* Open a dispute on voucher i as alice at at, contest window contest. */
@@ -265,7 +235,7 @@ test_open_refusals(void **state)
 	    ERR_DISPUTE_ALREADY_OPEN);
 	assert_int_equal(count(f, "SELECT count(*) FROM dispute"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), audit + 1);
-	assert_int_equal(audit_rows(f, "dispute.open"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "dispute.open"), 1);
 }
 
 /*
@@ -290,11 +260,11 @@ test_holds_session(void **state)
 	assert_int_equal(draft(f, &f->april, f->after, &b), 0);
 	assert_int_equal(b.n_vouchers, 3);
 	assert_int_equal(b.n_lines, 2);
-	assert_int_equal(active_items(f, 0), 0);
-	assert_int_equal(active_items(f, 1), 0);
-	assert_int_equal(active_items(f, 2), 1);
-	assert_int_equal(active_items(f, 3), 1);
-	assert_int_equal(active_items(f, 4), 1);
+	assert_int_equal(store_world_active_items(&f->w, 0), 0);
+	assert_int_equal(store_world_active_items(&f->w, 1), 0);
+	assert_int_equal(store_world_active_items(&f->w, 2), 1);
+	assert_int_equal(store_world_active_items(&f->w, 3), 1);
+	assert_int_equal(store_world_active_items(&f->w, 4), 1);
 	store_world_money_ok(&f->w);
 }
 
@@ -315,8 +285,8 @@ test_session_held_while_any_open(void **state)
 	assert_int_equal(resolve(f, a, false, OPEN_AT + 60), 0);
 	assert_int_equal(draft(f, &f->april, f->after, &b), 0);
 	assert_int_equal(b.n_vouchers, 3);
-	assert_int_equal(active_items(f, 0), 0);
-	assert_int_equal(active_items(f, 1), 0);
+	assert_int_equal(store_world_active_items(&f->w, 0), 0);
+	assert_int_equal(store_world_active_items(&f->w, 1), 0);
 	store_world_money_ok(&f->w);
 }
 
@@ -356,11 +326,11 @@ test_dismissed(void **state)
 	    ERR_DISPUTE_NOT_FOUND);
 	assert_string_equal(disputes(f, false, 10).d[0].resolution,
 	    "dismissed");
-	assert_int_equal(audit_rows(f, "dispute.resolve"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "dispute.resolve"), 1);
 
 	assert_int_equal(draft(f, &f->april, f->after, &b), 0);
 	assert_int_equal(b.n_vouchers, 5);
-	assert_int_equal(active_items(f, 1), 1);
+	assert_int_equal(store_world_active_items(&f->w, 1), 1);
 	store_world_money_ok(&f->w);
 }
 
@@ -391,13 +361,13 @@ test_upheld(void **state)
 	assert_int_equal(draft(f, &f->april, f->after, &b), 0);
 	assert_int_equal(b.n_vouchers, 4);
 	assert_int_equal(b.total_cents, 4000);
-	assert_int_equal(active_items(f, 0), 1);
-	assert_int_equal(active_items(f, 1), 0);
+	assert_int_equal(store_world_active_items(&f->w, 0), 1);
+	assert_int_equal(store_world_active_items(&f->w, 1), 0);
 	assert_int_equal(store_batch_reject(f->w.s, b.id, f->bob, "à refaire",
 	    f->after, "bob", &err), 0);
 	assert_int_equal(draft(f, &f->april, f->after + 60, &b2), 0);
 	assert_int_equal(b2.n_vouchers, 4);
-	assert_int_equal(active_items(f, 1), 0);
+	assert_int_equal(store_world_active_items(&f->w, 1), 0);
 	assert_int_equal(store_world_approve(f->w.s, &b2, f->bob, "bob",
 	    f->after + DAY), 0);
 	assert_int_equal(store_batch_paid(f->w.s, b2.id, f->alice, "VIR1",
@@ -446,8 +416,8 @@ test_in_batch_refused(void **state)
 
 	/* Another month, drafted and rejected: the window decides. */
 	store_world_session(&f->w, 4, 0x54, 2, f->may.start + DAY, 60);
-	take(f, &f->w.t2, 5, 0x54, f->may.start + DAY + 60);
-	take(f, &f->w.t2, 6, 0x54, f->may.start + DAY + 120);
+	store_world_take(&f->w, &f->w.t2, 5, 0x54, f->may.start + DAY + 60);
+	store_world_take(&f->w, &f->w.t2, 6, 0x54, f->may.start + DAY + 120);
 	assert_int_equal(draft(f, &f->may, f->may.start + 10 * DAY, &b2), 0);
 	assert_int_equal(b2.n_vouchers, 2);
 	assert_int_equal(store_batch_reject(f->w.s, b2.id, f->bob, "erreur",
@@ -474,10 +444,10 @@ test_targets_accepted(void **state)
 	struct disputes ds;
 	char sql[256];
 
-	take(f, &f->w.t1, 0, 0x51, NOW);
+	store_world_take(&f->w, &f->w.t1, 0, 0x51, NOW);
 	assert_int_equal(store_world_redeem(&f->w, &f->w.t2, 0, 0x52, NOW + 60,
 	    0), STORE_REDEEM_CONFLICT);
-	take(f, &f->w.t2, 2, 0x52, NOW + 120);
+	store_world_take(&f->w, &f->w.t2, 2, 0x52, NOW + 120);
 	assert_int_equal(open_at(f, 0, CONTEST, OPEN_AT, NULL), 0);
 	ds = disputes(f, true, 10);
 	assert_int_equal(ds.n, 1);
@@ -489,8 +459,8 @@ test_targets_accepted(void **state)
 	assert_int_equal(draft(f, &f->april, f->after, &b), 0);
 	assert_int_equal(b.n_lines, 1);
 	assert_int_equal(b.n_vouchers, 1);
-	assert_int_equal(active_items(f, 2), 1);
-	assert_int_equal(active_items(f, 0), 0);
+	assert_int_equal(store_world_active_items(&f->w, 2), 1);
+	assert_int_equal(store_world_active_items(&f->w, 0), 0);
 	store_world_money_ok(&f->w);
 }
 

@@ -92,16 +92,6 @@ serial(const struct fixture *f, unsigned i)
 }
 
 /* Active settlement items of voucher i's redemptions. */
-static long long
-active_items(const struct fixture *f, unsigned i)
-{
-	char sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM settlement_item"
-	    " WHERE serial = %llu AND active = 1", serial(f, i));
-	return count(f, sql);
-}
-
 /* Vouchers of the booklet whose status is status. */
 static long long
 vouchers_in(const struct fixture *f, const char *status)
@@ -113,25 +103,6 @@ vouchers_in(const struct fixture *f, const char *status)
 	return count(f, sql);
 }
 
-static long long
-audit_rows(const struct fixture *f, const char *action)
-{
-	char sql[128];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE"
-	    " action = '%s'", action);
-	return count(f, sql);
-}
-
-/* Redeem voucher i online at terminal t, in the session of uid fill, at at. */
-static void
-take(struct fixture *f, const struct store_terminal *t, unsigned i,
-    uint8_t fill, int64_t at)
-{
-	assert_int_equal(store_world_redeem(&f->w, t, i, fill, at, 0),
-	    STORE_REDEEM_ACCEPTED);
-}
-
 /* Vouchers 0-2 at venue 1 (session 1), 3-4 at venue 2 (session 2). */
 static void
 take_five(struct fixture *f)
@@ -139,9 +110,9 @@ take_five(struct fixture *f)
 	unsigned i;
 
 	for (i = 0; i < 3; i++)
-		take(f, &f->w.t1, i, 0x51, NOW);
+		store_world_take(&f->w, &f->w.t1, i, 0x51, NOW);
 	for (i = 3; i < 5; i++)
-		take(f, &f->w.t2, i, 0x52, NOW);
+		store_world_take(&f->w, &f->w.t2, i, 0x52, NOW);
 }
 
 /* Draft period p as user by (alice, bob or chloe) on s at now. */
@@ -301,7 +272,7 @@ test_draft_lines(void **state)
 	    " JOIN settlement_line l ON l.id = i.line_id"
 	    " JOIN redemption r ON r.id = i.redemption_id"
 	    " WHERE r.venue_id = l.venue_id AND r.outcome = 'accepted'"), 5);
-	assert_int_equal(audit_rows(f, "settle.draft"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.draft"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'settle.draft' AND actor = 'alice' AND object = 'batch:1'"
 	    " AND detail LIKE '%\"cents\":4935%' AND detail LIKE"
@@ -333,17 +304,17 @@ test_period_bounds(void **state)
 
 	take_five(f);
 	store_world_session(&f->w, 3, 0x53, 1, may5, 60);
-	take(f, &f->w.t1, 5, 0x53, may5 + 60);
+	store_world_take(&f->w, &f->w.t1, 5, 0x53, may5 + 60);
 	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
 	    NULL), 0);
 	assert_int_equal(b.n_vouchers, 5);
-	assert_int_equal(active_items(f, 5), 0);
+	assert_int_equal(store_world_active_items(&f->w, 5), 0);
 	assert_int_equal(draft(f, f->w.s, &f->may, f->alice, f->after, &m,
 	    NULL), 0);
 	assert_string_equal(m.reference, "PN-2026-05-01");
 	assert_int_equal(m.n_lines, 1);
 	assert_int_equal(m.n_vouchers, 1);
-	assert_int_equal(active_items(f, 5), 1);
+	assert_int_equal(store_world_active_items(&f->w, 5), 1);
 	assert_money(f);
 }
 
@@ -364,7 +335,7 @@ test_contest_window(void **state)
 
 	take_five(f);
 	store_world_session(&f->w, 3, 0x53, 1, start, 60);
-	take(f, &f->w.t1, 5, 0x53, start + 60);
+	store_world_take(&f->w, &f->w.t1, 5, 0x53, start + 60);
 	assert_int_equal(store_settle_pending(f->w.s, f->april.end, &f->rules,
 	    end + CONTEST - 1, &pend, &err), 0);
 	assert_int_equal(pend.validated, 5);
@@ -372,7 +343,7 @@ test_contest_window(void **state)
 	assert_int_equal(draft(f, f->w.s, &f->april, f->alice,
 	    end + CONTEST - 1, &b, NULL), 0);
 	assert_int_equal(b.n_vouchers, 5);
-	assert_int_equal(active_items(f, 5), 0);
+	assert_int_equal(store_world_active_items(&f->w, 5), 0);
 
 	assert_int_equal(store_batch_reject(f->w.s, b.id, f->bob, "trop tôt",
 	    end + CONTEST, "bob", &err), 0);
@@ -384,7 +355,7 @@ test_contest_window(void **state)
 	    &b2, NULL), 0);
 	assert_string_equal(b2.reference, "PN-2026-04-02");
 	assert_int_equal(b2.n_vouchers, 6);
-	assert_int_equal(active_items(f, 5), 1);
+	assert_int_equal(store_world_active_items(&f->w, 5), 1);
 	assert_money(f);
 }
 
@@ -400,7 +371,7 @@ test_late_sync_waits(void **state)
 	struct store_batch b;
 	char sql[256];
 
-	take(f, &f->w.t1, 0, 0x51, NOW);
+	store_world_take(&f->w, &f->w.t1, 0, 0x51, NOW);
 	/* Taken offline in session 1 on 11 April, received on 18 May. */
 	assert_int_equal(store_world_redeem(&f->w, &f->w.t1, 1, 0x51, arrives,
 	    NOW + 60), STORE_REDEEM_ACCEPTED);
@@ -411,13 +382,13 @@ test_late_sync_waits(void **state)
 	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
 	    NULL), 0);
 	assert_int_equal(b.n_vouchers, 1);
-	assert_int_equal(active_items(f, 0), 1);
-	assert_int_equal(active_items(f, 1), 0);
+	assert_int_equal(store_world_active_items(&f->w, 0), 1);
+	assert_int_equal(store_world_active_items(&f->w, 1), 0);
 	/* May's draft, once the window from its arrival has passed, takes it. */
 	assert_int_equal(draft(f, f->w.s, &f->may, f->alice,
 	    arrives + CONTEST, &b, NULL), 0);
 	assert_int_equal(b.n_vouchers, 1);
-	assert_int_equal(active_items(f, 1), 1);
+	assert_int_equal(store_world_active_items(&f->w, 1), 1);
 	assert_money(f);
 }
 
@@ -437,7 +408,7 @@ test_disputed_left_out(void **state)
 
 	take_five(f);
 	store_world_session(&f->w, 3, 0x53, 1, NOW + DAY, 60);
-	take(f, &f->w.t1, 5, 0x53, NOW + DAY + 60);
+	store_world_take(&f->w, &f->w.t1, 5, 0x53, NOW + DAY + 60);
 	assert_int_equal(store_dispute_open(f->w.s, serial(f, 0), "séance non"
 	    " tenue", CONTEST, f->alice, NOW + 2 * DAY, "alice", &id, &err), 0);
 	assert_int_equal(store_settle_pending(f->w.s, f->april.end, &f->rules,
@@ -447,10 +418,10 @@ test_disputed_left_out(void **state)
 	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
 	    NULL), 0);
 	assert_int_equal(b.n_vouchers, 3);
-	assert_int_equal(active_items(f, 0), 0);
-	assert_int_equal(active_items(f, 1), 0);
-	assert_int_equal(active_items(f, 2), 0);
-	assert_int_equal(active_items(f, 5), 1);
+	assert_int_equal(store_world_active_items(&f->w, 0), 0);
+	assert_int_equal(store_world_active_items(&f->w, 1), 0);
+	assert_int_equal(store_world_active_items(&f->w, 2), 0);
+	assert_int_equal(store_world_active_items(&f->w, 5), 1);
 	ls = lines_of(f, b.id);
 	assert_int_equal(ls.n, 2);
 	assert_int_equal(ls.l[1].venue_id, 1);
@@ -483,7 +454,7 @@ test_never_twice(void **state)
 	assert_int_equal(again.drafted_by, f->alice);
 	assert_int_equal(again.total_cents, a.total_cents);
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_item"), 5);
-	assert_int_equal(audit_rows(f, "settle.draft"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.draft"), 1);
 
 	assert_int_equal(draft(f, f->s2, &f->may, f->bob, f->after + 60, &none,
 	    NULL), ERR_NOTHING_TO_SETTLE);
@@ -493,13 +464,13 @@ test_never_twice(void **state)
 	    f->after + 120, "bob", &err), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_item"
 	    " WHERE active = 1"), 0);
-	assert_int_equal(audit_rows(f, "settle.reject"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.reject"), 1);
 	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after + 180,
 	    &b2, NULL), 0);
 	assert_string_equal(b2.reference, "PN-2026-04-02");
 	assert_int_equal(b2.n_vouchers, 5);
 	for (i = 0; i < 5; i++)
-		assert_int_equal(active_items(f, i), 1);
+		assert_int_equal(store_world_active_items(&f->w, i), 1);
 	/* The rejected batch keeps its items, inactive, for the record. */
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_item"), 10);
 	assert_money(f);
@@ -516,7 +487,7 @@ test_conflict_unpaid(void **state)
 	struct store_batch b;
 	struct lines ls;
 
-	take(f, &f->w.t1, 0, 0x51, NOW);
+	store_world_take(&f->w, &f->w.t1, 0, 0x51, NOW);
 	assert_int_equal(store_world_redeem(&f->w, &f->w.t2, 0, 0x52, NOW + 60,
 	    0), STORE_REDEEM_CONFLICT);
 	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
@@ -570,7 +541,7 @@ test_four_eyes(void **state)
 	b = batch(f, "PN-2026-04-01");
 	assert_string_equal(b.status, "draft");
 	assert_int_equal(b.approved_by, 0);
-	assert_int_equal(audit_rows(f, "settle.approve"), 0);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.approve"), 0);
 
 	assert_int_equal(approve(f, f->s2, &b, f->bob, "bob"), 0);
 	b = batch(f, "PN-2026-04-01");
@@ -580,7 +551,7 @@ test_four_eyes(void **state)
 	assert_int_equal(b.sepa_version, 9);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'settle.approve' AND actor = 'bob'"), 1);
-	assert_int_equal(audit_rows(f, "settle.file"), 2);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.file"), 2);
 	assert_money(f);
 }
 
@@ -607,7 +578,7 @@ test_approve_once(void **state)
 	    f->chloe, "à vérifier", f->after, "chloe", NULL, &err),
 	    ERR_BATCH_WRONG_STATE);
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_file"), 2);
-	assert_int_equal(audit_rows(f, "settle.approve"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.approve"), 1);
 	assert_int_equal(batch(f, b.reference).approved_by, f->bob);
 
 	/* Rejected after approval (before payment): never approved again. */
@@ -617,8 +588,8 @@ test_approve_once(void **state)
 	    ERR_BATCH_WRONG_STATE);
 	assert_int_equal(store_batch_reject(f->w.s, b.id, f->alice, "encore",
 	    f->after + DAY, "alice", &err), ERR_BATCH_WRONG_STATE);
-	assert_int_equal(audit_rows(f, "settle.approve"), 1);
-	assert_int_equal(audit_rows(f, "settle.reject"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.approve"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.reject"), 1);
 	assert_money(f);
 }
 
@@ -660,7 +631,7 @@ test_approve_rechecks(void **state)
 	assert_non_null(strstr(err.message, "is rejected"));
 	store_batch_approve_abort(f->w.s);
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_file"), 0);
-	assert_int_equal(audit_rows(f, "settle.approve"), 0);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.approve"), 0);
 	/* Its drafter cannot approve the new one; bob can. */
 	assert_int_equal(approve(f, f->s2, &b2, f->chloe, "chloe"),
 	    ERR_SAME_APPROVER);
@@ -724,7 +695,7 @@ test_refused_approval_keeps_files(void **state)
 	store_batch_approve_abort(f->w.s);
 	store_batch_files_unstage(f->w.s, b.id);
 	assert_int_equal(files_of(f, b.id), 2);
-	assert_int_equal(audit_rows(f, "settle.file"), 2);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.file"), 2);
 	assert_money(f);
 }
 
@@ -756,7 +727,7 @@ test_staged_files_of_rejected_draft_removed(void **state)
 	    ERR_BATCH_WRONG_STATE);
 	store_batch_files_unstage(f->w.s, b.id);
 	assert_int_equal(files_of(f, b.id), 0);
-	assert_int_equal(audit_rows(f, "settle.file"), 0);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.file"), 0);
 	assert_money(f);
 }
 
@@ -814,7 +785,7 @@ test_paid(void **state)
 	    ERR_BATCH_WRONG_STATE);
 	assert_int_equal(store_batch_reject(f->s2, b.id, f->bob, "trop tard",
 	    f->after + 7 * DAY, "bob", &err), ERR_BATCH_WRONG_STATE);
-	assert_int_equal(audit_rows(f, "settle.paid"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.paid"), 1);
 	assert_string_equal(batch(f, "PN-2026-04-01").paid_reference,
 	    "VIR20260527");
 	/* Nothing is left to settle, nor to dispute. */
@@ -844,7 +815,7 @@ test_minimum_carried_over(void **state)
 	    NULL), ERR_NOTHING_TO_SETTLE);
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_batch"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM settlement_line"), 0);
-	assert_int_equal(audit_rows(f, "settle.draft"), 0);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.draft"), 0);
 
 	/* Venue 1 is owed exactly the minimum: paid; venue 2 is under it. */
 	f->rules.minimum_cents = 3000;
@@ -859,14 +830,14 @@ test_minimum_carried_over(void **state)
 	assert_int_equal(ls.l[1].venue_id, 2);	/* carried over: last */
 	assert_true(ls.l[1].carried_over);
 	assert_int_equal(ls.l[1].vouchers, 2);
-	assert_int_equal(active_items(f, 3), 0);
-	assert_int_equal(active_items(f, 4), 0);
+	assert_int_equal(store_world_active_items(&f->w, 3), 0);
+	assert_int_equal(store_world_active_items(&f->w, 4), 0);
 	/* May's draft (no minimum) pays them. */
 	f->rules.minimum_cents = 0;
 	assert_int_equal(draft(f, f->w.s, &f->may, f->alice, f->after, &m,
 	    NULL), 0);
 	assert_int_equal(m.n_vouchers, 2);
-	assert_int_equal(active_items(f, 3), 1);
+	assert_int_equal(store_world_active_items(&f->w, 3), 1);
 	assert_money(f);
 }
 
@@ -900,8 +871,8 @@ test_hold(void **state)
 	assert_int_equal(b.n_held, 1);
 	assert_int_equal(b.n_vouchers, 3);
 	assert_int_equal(b.total_cents, 3000);
-	assert_int_equal(active_items(f, 3), 0);
-	assert_int_equal(audit_rows(f, "settle.hold"), 1);
+	assert_int_equal(store_world_active_items(&f->w, 3), 0);
+	assert_int_equal(store_world_audit_rows(&f->w, "settle.hold"), 1);
 	/* Holding is no approval: alice held, bob approves, alice pays. */
 	assert_int_equal(approve(f, f->s2, &b, f->bob, "bob"), 0);
 	assert_int_equal(store_batch_paid(f->w.s, b.id, f->alice, "VIR3",
@@ -911,8 +882,8 @@ test_hold(void **state)
 	assert_int_equal(draft(f, f->w.s, &f->may, f->alice, f->after + 6 * DAY,
 	    &m, NULL), 0);
 	assert_int_equal(m.n_vouchers, 2);
-	assert_int_equal(active_items(f, 3), 1);
-	assert_int_equal(active_items(f, 4), 1);
+	assert_int_equal(store_world_active_items(&f->w, 3), 1);
+	assert_int_equal(store_world_active_items(&f->w, 4), 1);
 	assert_money(f);
 }
 
