@@ -266,6 +266,50 @@ fail:
 }
 
 /*
+ * An open dispute on a session batch_id pays (on a line not held): one
+ * opened since the draft on a record of that session that the draft did
+ * not take (synced late), since an open dispute holds its whole session
+ * out of payment. Found from the few open disputes, through the indexes
+ * on a session's redemptions and on active items. 0 when none,
+ * ERR_BATCH_SESSION_DISPUTED naming it, or -1.
+ */
+static int
+disputed_session(struct store *s, int64_t batch_id, const char *reference,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t dispute = 0, session = 0;
+	char siret[32] = "";
+	int rc;
+
+	if (sq_prepare(s, "SELECT d.id, r.session_id, l.siret FROM dispute d"
+	    " JOIN redemption r ON r.id = d.redemption_id"
+	    " JOIN redemption o ON o.session_id = r.session_id"
+	    " JOIN settlement_item i ON i.redemption_id = o.id AND i.active = 1"
+	    " JOIN settlement_line l ON l.id = i.line_id"
+	    " WHERE d.resolution IS NULL AND l.batch_id = ?"
+	    " AND l.held_at IS NULL LIMIT 1", &st, "preparing the disputes' "
+	    "check", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dispute = sqlite3_column_int64(st, 0);
+		session = sqlite3_column_int64(st, 1);
+		sq_copy_text(siret, sizeof(siret), st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_error(s, rc, "checking the disputes", err);
+	return pn_error_set(err, PN_E_ARG, "batch %s pays session %lld of "
+	    "venue %s, on which dispute %lld is open (opened since the "
+	    "draft): hold that venue's line (settle hold) or resolve the "
+	    "dispute, then approve", reference, (long long)session, siret,
+	    (long long)dispute), ERR_BATCH_SESSION_DISPUTED;
+}
+
+/*
  * In the transaction open on s, whether batch_id may be approved by
  * approved_by: 0 with its reference, ERR_BATCH_NOT_FOUND,
  * ERR_BATCH_WRONG_STATE, ERR_SAME_APPROVER, or -1. Leaves the
@@ -305,7 +349,7 @@ approve_check(struct store *s, int64_t batch_id, int64_t approved_by,
 		return pn_error_set(err, PN_E_ARG, "batch %s was drafted by the "
 		    "same user: another accountant must approve it", reference),
 		    ERR_SAME_APPROVER;
-	return 0;
+	return disputed_session(s, batch_id, reference, err);
 }
 
 /*

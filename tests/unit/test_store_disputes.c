@@ -482,6 +482,42 @@ test_late_sync_window(void **state)
 	    0);
 }
 
+/*
+ * A record of a drafted session synced late, then disputed: the dispute
+ * holds its whole session out, so the draft, which pays the rest of that
+ * session, is not approved (6022) until the venue's line is held or the
+ * dispute resolved; the other venue is paid all the same.
+ */
+static void
+test_disputed_after_draft(void **state)
+{
+	struct fixture *f = *state;
+	struct store_batch b;
+	struct pn_error err;
+	int64_t id, at = f->after;
+
+	take_five(f);
+	assert_int_equal(draft(f, &f->april, at, &b), 0);
+	assert_int_equal(b.n_vouchers, 5);
+	/* Voucher 5, taken in session 1 on 11 April, arrives on 21 May. */
+	assert_int_equal(store_world_redeem(&f->w, &f->w.t1, 5, 0x51, at + 60,
+	    NOW + 120), STORE_REDEEM_ACCEPTED);
+	assert_int_equal(open_at(f, 5, CONTEST, at + 120, &id), 0);
+	assert_int_equal(store_world_approve(f->w.s, &b, f->bob, "bob",
+	    at + 180), ERR_BATCH_SESSION_DISPUTED);
+	assert_int_equal(store_world_int(f->w.db, "SELECT count(*) FROM"
+	    " settlement_batch WHERE status = 'draft'"), 1);
+	assert_int_equal(store_world_int(f->w.db,
+	    "SELECT count(*) FROM settlement_file"), 0);
+	/* Held, venue 1's line waits; venue 2's is approved. */
+	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143800012",
+	    f->bob, "séance contestée", at + 240, "bob", NULL, &err), 0);
+	assert_int_equal(store_world_approve(f->w.s, &b, f->bob, "bob",
+	    at + 300), 0);
+	assert_int_equal(resolve(f, id, false, at + 360), 0);
+	store_world_money_ok(&f->w);
+}
+
 /* Listed open first, then the latest closed; open only; at most limit. */
 static void
 test_list(void **state)
@@ -524,6 +560,7 @@ main(void)
 		T(test_in_batch_refused),
 		T(test_targets_accepted),
 		T(test_late_sync_window),
+		T(test_disputed_after_draft),
 		T(test_list),
 	};
 #undef T
