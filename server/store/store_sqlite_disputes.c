@@ -31,6 +31,7 @@ struct target {
 	int64_t window_from;	/* the session's end, or the arrival if later */
 	bool in_batch;
 	bool disputed;
+	bool upheld;		/* a dispute of it was upheld */
 };
 
 /* 0 and *t, 1 when serial has no redemption, -1. */
@@ -46,7 +47,9 @@ target_find(struct store *s, uint64_t serial, struct target *t,
 	    " EXISTS (SELECT 1 FROM settlement_item i"
 	    "  WHERE i.redemption_id = r.id AND i.active = 1),"
 	    " EXISTS (SELECT 1 FROM dispute d"
-	    "  WHERE d.redemption_id = r.id AND d.resolution IS NULL)"
+	    "  WHERE d.redemption_id = r.id AND d.resolution IS NULL),"
+	    " EXISTS (SELECT 1 FROM dispute d"
+	    "  WHERE d.redemption_id = r.id AND d.resolution = 'upheld')"
 	    " FROM redemption r JOIN training_session t ON t.id = r.session_id"
 	    " WHERE r.serial = ? ORDER BY r.outcome = 'accepted' DESC LIMIT 1",
 	    &st, "preparing a dispute", err) != 0)
@@ -59,6 +62,7 @@ target_find(struct store *s, uint64_t serial, struct target *t,
 		t->window_from = sqlite3_column_int64(st, 2);
 		t->in_batch = sqlite3_column_int(st, 3) != 0;
 		t->disputed = sqlite3_column_int(st, 4) != 0;
+		t->upheld = sqlite3_column_int(st, 5) != 0;
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "finding the redemption", err);
 	sqlite3_finalize(st);
@@ -85,6 +89,15 @@ target_refusal(const struct target *t, uint64_t serial,
 		pn_error_set(err, PN_E_ARG, "voucher %llu: a dispute is "
 		    "already open", (unsigned long long)serial);
 		return ERR_DISPUTE_ALREADY_OPEN;
+	}
+	/*
+	 * Upheld, the redemption is never paid; another dispute would only
+	 * hold the rest of its session out again, as often as it is opened.
+	 */
+	if (t->upheld) {
+		pn_error_set(err, PN_E_ARG, "voucher %llu: a dispute of its "
+		    "redemption was upheld already", (unsigned long long)serial);
+		return ERR_DISPUTE_UPHELD;
 	}
 	if (t->window_from + contest_seconds <= now) {
 		pn_error_set(err, PN_E_ARG, "voucher %llu: the contest window "

@@ -352,6 +352,13 @@ test_upheld(void **state)
 	assert_int_equal(open_at(f, 1, CONTEST, OPEN_AT, &id), 0);
 	assert_int_equal(resolve(f, id, true, OPEN_AT + 3600), 0);
 	assert_string_equal(disputes(f, false, 10).d[0].resolution, "upheld");
+	/*
+	 * Not again: a second dispute would hold the rest of its session out
+	 * once more, as often as an insider opened one.
+	 */
+	assert_int_equal(open_at(f, 1, CONTEST, OPEN_AT + 7200, NULL),
+	    ERR_DISPUTE_UPHELD);
+	assert_int_equal(store_world_audit_rows(&f->w, "dispute.open"), 1);
 	assert_int_equal(store_settle_pending(f->w.s, f->april.end, &f->rules,
 	    f->after, &pend, &err), 0);
 	assert_int_equal(pend.validated, 4);
