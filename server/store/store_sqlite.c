@@ -949,6 +949,13 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	/*
+	 * A write left open (a caller that failed half-way) is undone, and
+	 * the process's write mutex given back: every later writer of the
+	 * process would otherwise wait for it for ever.
+	 */
+	if (s->holds_write_lock)
+		sq_rollback(s);
 	for (i = 0; i < N_STATEMENTS; i++)
 		sqlite3_finalize(*stmt_slot(s, i));
 	/* Every statement is finalized, so close cannot be busy. */

@@ -8,6 +8,7 @@
  * is told once, only after the commit that holds it, a failing write
  * fails alone, and they share few commits. Then the enrolment codes' form.
  */
+#define _GNU_SOURCE		/* pthread_timedjoin_np */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <pthread.h>
 
@@ -306,6 +308,44 @@ test_submit_without_waiting(void **state)
 	store_close(s);
 }
 
+static void *
+begin_and_commit(void *arg)
+{
+	struct store *s = arg;
+	struct pn_error err;
+
+	if (sq_begin(s, &err) == 0)
+		(void)sq_commit(s, &err);
+	return s;
+}
+
+/*
+ * A connection closed with its write still open (a caller that failed
+ * half-way) gives the process's write mutex back: the next writer goes on
+ * rather than waiting for ever.
+ */
+static void
+test_close_with_write_open(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec deadline;
+	struct pn_error err;
+	struct store *a = store_open(f->db, BUSY_MS, &err), *b;
+	pthread_t th;
+	void *done = NULL;
+
+	assert_non_null(a);
+	assert_int_equal(sq_begin(a, &err), 0);
+	store_close(a);
+	assert_non_null(b = store_open(f->db, BUSY_MS, &err));
+	assert_int_equal(pthread_create(&th, NULL, begin_and_commit, b), 0);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	assert_int_equal(pthread_timedjoin_np(th, &done, &deadline), 0);
+	assert_ptr_equal(done, b);
+	store_close(b);
+}
+
 static bool
 in_alphabet(char c)
 {
@@ -360,6 +400,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_new_file_same_path, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_submit_without_waiting,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_with_write_open,
 		    setup, teardown),
 		cmocka_unit_test(test_enrol_codes),
 	};
