@@ -22,6 +22,7 @@ struct store {
 	char *path;			/* for error messages */
 	unsigned busy_timeout_ms;	/* as opened, for the group connection */
 	const char *audit_via;		/* store_audit_via(); NULL: none */
+	int64_t staging;		/* store_batch_files_stage()'s token */
 
 	/* store_audit_append: its own transaction when the caller has none. */
 	sqlite3_stmt *begin;

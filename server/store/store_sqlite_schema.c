@@ -499,6 +499,13 @@ const char *const store_migrations[] = {
 	"  terminal_id INTEGER NOT NULL REFERENCES terminal (id),"
 	"  restored_at INTEGER NOT NULL"
 	") STRICT;",
+
+	/*
+	 * 13 -> 14: the approval whose files are staged for a batch
+	 * (store_batch_files_stage()): a token of its own, which the
+	 * approval's write finds again before it takes the files.
+	 */
+	"ALTER TABLE settlement_batch ADD COLUMN staging INTEGER;",
 };
 
 const int store_migrations_count =

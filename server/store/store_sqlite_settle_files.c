@@ -489,6 +489,50 @@ unstage(struct store *s, int64_t batch_id, struct pn_error *err)
 	    sq_error(s, rc, "removing staged files", err);
 }
 
+/*
+ * Mark batch_id as staged by the approval on s: a random token, kept on
+ * s, which publish finds again unless another approval of the batch
+ * staged since (and removed these files first).
+ */
+static int
+mark_staging(struct store *s, int64_t batch_id, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	randombytes_buf(&s->staging, sizeof(s->staging));
+	s->staging &= INT64_MAX;
+	if (sq_prepare(s, "UPDATE settlement_batch SET staging = ? WHERE"
+	    " id = ?", &st, "preparing to mark the staging", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, s->staging);
+	sqlite3_bind_int64(st, 2, batch_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 :
+	    sq_error(s, rc, "marking the staging", err);
+}
+
+/* One integer the query gives for batch_id into *v; 0, or -1. */
+static int
+batch_integer(struct store *s, const char *sql, int64_t batch_id,
+    int64_t *v, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, sql, &st, "preparing to check the staged files",
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 :
+	    sq_error(s, rc, "checking the staged files", err);
+}
+
 /* Bytes of files staged in one transaction, at most (one file at least). */
 #define STAGE_BYTES (256 * 1024)
 
@@ -518,7 +562,8 @@ store_batch_files_stage(struct store *s, int64_t batch_id,
 		sqlite3_finalize(st);
 		return rc;
 	}
-	if (unstage(s, batch_id, err) != 0)
+	if (unstage(s, batch_id, err) != 0 ||
+	    mark_staging(s, batch_id, err) != 0)
 		goto fail;
 	while (i < n) {
 		if (i > 0 && sq_begin(s, err) != 0)
@@ -569,55 +614,24 @@ store_batch_files_publish(struct store *s, int64_t batch_id,
     const char *actor, struct pn_error *err)
 {
 	char hex[2 * STORE_HASH_SIZE + 1], object[40], detail[384];
-	sqlite3_stmt *st;
-	sqlite3_int64 changed;
+	int64_t token = 0, staged = 0;
 	size_t i;
-	int rc;
 
 	/*
-	 * The staged files must be these, byte for byte: another attempt at
-	 * the same batch may have replaced them meanwhile.
+	 * The staged files must be this approval's: another attempt at the
+	 * same batch removes them and marks its own token before it stages
+	 * (and a file name is staged once: a mix would have failed there).
+	 * Neither check reads a file: their hashes sit behind their content.
 	 */
-	if (sq_prepare(s, "SELECT hash FROM settlement_file WHERE batch_id = ?1"
-	    " AND name = ?2", &st, "preparing to check the "
-	    "staged files", err) != 0)
+	if (batch_integer(s, "SELECT staging FROM settlement_batch WHERE"
+	    " id = ?", batch_id, &token, err) != 0 ||
+	    batch_integer(s, "SELECT count(*) FROM settlement_file WHERE"
+	    " batch_id = ?", batch_id, &staged, err) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		const void *h;
-
-		sqlite3_bind_int64(st, 1, batch_id);
-		sqlite3_bind_text(st, 2, files[i].name, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		h = rc == SQLITE_ROW ? sqlite3_column_blob(st, 0) : NULL;
-		rc = rc == SQLITE_DONE || (rc == SQLITE_ROW && (h == NULL ||
-		    sqlite3_column_bytes(st, 0) != STORE_HASH_SIZE ||
-		    memcmp(h, files[i].hash, STORE_HASH_SIZE) != 0)) ? 1 :
-		    rc == SQLITE_ROW ? 0 : rc;
-		sqlite3_reset(st);
-		if (rc != 0) {
-			sqlite3_finalize(st);
-			return rc == 1 ? pn_error_set(err, PN_E_ARG, "batch "
-			    "%lld: file %s is not the one staged by this "
-			    "approval (another approval of it ran meanwhile)",
-			    (long long)batch_id, files[i].name) :
-			    sq_error(s, rc, "checking the staged files", err);
-		}
-	}
-	sqlite3_finalize(st);
-	if (sq_prepare(s, "SELECT count(*) FROM settlement_file WHERE"
-	    " batch_id = ?", &st, "preparing to count the staged files",
-	    err) != 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, batch_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		changed = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return sq_error(s, rc, "counting the staged files", err);
-	if (changed != (sqlite3_int64)n)
-		return pn_error_set(err, PN_E_ARG, "batch %lld: %lld files "
-		    "staged, %zu made: another approval of it ran meanwhile",
-		    (long long)batch_id, (long long)changed, n);
+	if (token != s->staging || staged != (int64_t)n)
+		return pn_error_set(err, PN_E_ARG, "batch %lld: the files "
+		    "staged are not the %zu this approval made (another "
+		    "approval of it ran meanwhile)", (long long)batch_id, n);
 	(void)snprintf(object, sizeof(object), "batch:%lld",
 	    (long long)batch_id);
 	for (i = 0; i < n; i++) {

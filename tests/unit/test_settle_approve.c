@@ -474,7 +474,7 @@ test_staged_replaced_meanwhile(void **state)
 	    &err), 0);
 	assert_int_equal(store_batch_files_publish(f->a, f->batch, fa, 2, NOW,
 	    "bob", &err), -1);
-	assert_non_null(strstr(err.message, "is not the one staged"));
+	assert_non_null(strstr(err.message, "are not the 2 this approval made"));
 	store_batch_approve_abort(f->a);
 	assert_written(f, 0, 0);
 }
