@@ -282,11 +282,17 @@ disputed_session(struct store *s, int64_t batch_id, const char *reference,
 	char siret[32] = "";
 	int rc;
 
+	/*
+	 * CROSS JOIN keeps this order: the planner would otherwise start
+	 * from the batch's lines and walk every item of the month (a second
+	 * of write lock for a million) to find the few open disputes.
+	 */
 	if (sq_prepare(s, "SELECT d.id, r.session_id, l.siret FROM dispute d"
-	    " JOIN redemption r ON r.id = d.redemption_id"
-	    " JOIN redemption o ON o.session_id = r.session_id"
-	    " JOIN settlement_item i ON i.redemption_id = o.id AND i.active = 1"
-	    " JOIN settlement_line l ON l.id = i.line_id"
+	    " CROSS JOIN redemption r ON r.id = d.redemption_id"
+	    " CROSS JOIN redemption o ON o.session_id = r.session_id"
+	    " CROSS JOIN settlement_item i ON i.redemption_id = o.id"
+	    " AND i.active = 1"
+	    " CROSS JOIN settlement_line l ON l.id = i.line_id"
 	    " WHERE d.resolution IS NULL AND l.batch_id = ?"
 	    " AND l.held_at IS NULL LIMIT 1", &st, "preparing the disputes' "
 	    "check", err) != 0)
