@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "beneficiary_ref.h"
-#include "booklet_sign.h"
 #include "issue.h"
 #include "keyring.h"
 #include "metrics.h"
@@ -150,8 +149,7 @@ issue_check(const struct issue_input *in, struct issue_refusal *why)
 
 /*
  * Everything before the store: check in, hash the reference, move a
- * beneficiary hashed as typed, sign the vouchers. Fills c and *s; 0, or -1
- * with *why.
+ * beneficiary hashed as typed. Fills c and *s; 0, or -1 with *why.
  */
 static int
 issue_prepare(struct issue_call *c, const struct issue_input *in,
@@ -201,9 +199,6 @@ issue_prepare(struct issue_call *c, const struct issue_input *in,
 			    err.message);
 	}
 	c->now = (int64_t)time(NULL);
-	if (booklet_sign(*s, c->key, c->cert, r->programme_id, c->now,
-	    c->vouchers, &r->n_presigned) == 0)
-		r->presigned = c->vouchers;
 	return 0;
 }
 

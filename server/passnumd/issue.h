@@ -63,7 +63,6 @@ int issue_booklet(const struct issue_input *in,
  */
 struct issue_call {
 	struct store_booklet_request r;
-	struct pn_voucher vouchers[STORE_BOOKLET_MAX];	/* signed before */
 	const struct pn_signing_key *key;
 	const struct pn_cert *cert;
 	int64_t now;

@@ -551,32 +551,8 @@ struct store_booklet_request {
 	 */
 	const char *idem_key;
 	uint8_t request_hash[STORE_HASH_SIZE];
-	/*
-	 * The booklet's vouchers signed beforehand, on the caller's thread,
-	 * on serials it reserved (store_serials_reserve()); NULL: none. The
-	 * store issues them when they are exactly what the programme gives
-	 * now (its number of vouchers, value, expiry at now, the key's kid)
-	 * and their serials are still free; otherwise it gives the serials
-	 * back and signs in the transaction, as without them.
-	 */
-	const struct pn_voucher *presigned;
-	unsigned n_presigned;
 };
 
-/*
- * Reserve n consecutive serials (*first..*first + n - 1) for vouchers
- * signed before their booklet's transaction, so that signing, the bulk of
- * issuing, runs on every thread rather than inside the one transaction.
- * Serials given back (a booklet refused) are reserved again first, so
- * refusals leave no gap. The counter moves when a booklet is issued with
- * them; a reservation lost with the process leaves no trace. Returns 0,
- * or -1 with err.
- */
-int store_serials_reserve(struct store *s, unsigned n, uint64_t *first,
-    struct pn_error *err);
-
-/* Give back a reservation that was not passed to store_booklet_issue(). */
-void store_serials_release(struct store *s, uint64_t first, unsigned n);
 
 /*
  * A beneficiary recorded under typed (the keyed hash of a reference as

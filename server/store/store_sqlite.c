@@ -193,11 +193,6 @@ static const struct {
 	  "SELECT next FROM serial_counter WHERE id = 1" },
 	{ offsetof(struct store, serial_advance),
 	  "UPDATE serial_counter SET next = next + ?1 WHERE id = 1" },
-	/* Serials reserved beforehand (store_serials_reserve()). */
-	{ offsetof(struct store, serial_raise),
-	  "UPDATE serial_counter SET next = max(next, ?1) WHERE id = 1" },
-	{ offsetof(struct store, serials_used),
-	  "SELECT count(*) FROM voucher WHERE serial BETWEEN ?1 AND ?2" },
 	{ offsetof(struct store, booklet_insert),
 	  "INSERT INTO booklet (programme_id, beneficiary_id, agency_id,"
 	  " issued_by, issued_at, override_reason)"

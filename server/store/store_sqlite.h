@@ -69,8 +69,6 @@ struct store {
 	sqlite3_stmt *programme_commit;		/* store_booklet_issue */
 	sqlite3_stmt *serial_next;		/* store_booklet_issue */
 	sqlite3_stmt *serial_advance;		/* store_booklet_issue */
-	sqlite3_stmt *serial_raise;		/* store_booklet_issue */
-	sqlite3_stmt *serials_used;		/* store_booklet_issue */
 	sqlite3_stmt *booklet_insert;		/* store_booklet_issue */
 	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
 	sqlite3_stmt *idem_find;		/* store_booklet_issue */
@@ -342,12 +340,6 @@ int sq_group_run(struct store *s, sq_group_fn fn, void *arg,
  */
 void sq_health_committed(void);
 void sq_health_failed(int rc, const char *why);
-
-/*
- * Give back n serials from first, reserved (store_serials_reserve()) but
- * not issued: the next reservation takes them again.
- */
-void sq_serials_release(const struct store *s, uint64_t first, unsigned n);
 
 /*
  * Let every committer finish its queue, end its thread and close its

@@ -141,70 +141,13 @@ idem_lookup(struct store *s, const struct store_booklet_request *r,
 }
 
 /*
- * Whether r's vouchers signed beforehand are the ones programme p gives
- * now under key: 1, or 0 (the store signs itself), or -1 with err.
- */
-static int
-presigned_fit(struct store *s, const struct store_booklet_request *r,
-    const struct store_programme *p, const struct pn_signing_key *key,
-    int64_t now, int64_t expires, struct pn_error *err)
-{
-	const struct pn_voucher *v = r->presigned;
-	uint64_t first;
-	int64_t used = -1;
-	unsigned i;
-	int rc;
-
-	if (v == NULL || r->n_presigned != p->per_booklet)
-		return 0;
-	first = v[0].serial;
-	for (i = 0; i < r->n_presigned; i++)
-		if (v[i].serial != first + i || v[i].kid != key->kid ||
-		    v[i].programme != (uint32_t)p->id ||
-		    v[i].value_cents != (uint32_t)p->face_value ||
-		    v[i].issued_at != (uint32_t)now ||
-		    v[i].expires_at != (uint32_t)expires)
-			return 0;
-	sqlite3_bind_int64(s->serials_used, 1, (int64_t)first);
-	sqlite3_bind_int64(s->serials_used, 2, (int64_t)(first + i - 1));
-	if ((rc = sqlite3_step(s->serials_used)) == SQLITE_ROW)
-		used = sqlite3_column_int64(s->serials_used, 0);
-	else
-		sq_error(s, rc, "checking reserved serials", err);
-	sq_done(s->serials_used);
-	return used < 0 ? -1 : used == 0;
-}
-
-/*
- * The serials of the booklet: those of its vouchers signed beforehand
- * (fit), the counter raised past them; or taken from the counter. The
- * first, or 0 with err.
- */
-static uint64_t
-booklet_serials(struct store *s, const struct store_booklet_request *r,
-    unsigned n, bool fit, struct pn_error *err)
-{
-	uint64_t first;
-
-	if (!fit)
-		return take_serials(s, n, err);
-	first = r->presigned[0].serial;
-	sqlite3_bind_int64(s->serial_raise, 1, (int64_t)(first + n));
-	if (sq_step_done(s, s->serial_raise, "advancing the serial counter",
-	    err) != 0)
-		return 0;
-	return first;
-}
-
-/*
  * Everything between BEGIN and COMMIT. Returns an enum store_issue, or -1
- * with err; the caller rolls back unless STORE_ISSUED. *fit: the vouchers
- * signed beforehand were issued.
+ * with err; the caller rolls back unless STORE_ISSUED.
  */
 static int
 issue_in_tx(struct store *s, const struct store_booklet_request *r,
     const struct pn_signing_key *key, const struct pn_cert *cert,
-    int64_t now, struct store_booklet *out, bool *fit, struct pn_error *err)
+    int64_t now, struct store_booklet *out, struct pn_error *err)
 {
 	struct store_programme p;
 	struct validity_rule rule;
@@ -242,10 +185,8 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		return -1;
 	if (sqlite3_changes(s->db) != 1)
 		return STORE_OVER_BUDGET;
-	if ((rc = presigned_fit(s, r, &p, key, now, expires, err)) < 0 ||
-	    (first = booklet_serials(s, r, p.per_booklet, rc == 1, err)) == 0)
+	if ((first = take_serials(s, p.per_booklet, err)) == 0)
 		return -1;
-	*fit = rc == 1;
 
 	sqlite3_bind_int64(s->booklet_insert, 1, p.id);
 	sqlite3_bind_int64(s->booklet_insert, 2, ben);
@@ -287,19 +228,14 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	for (i = 0; i < p.per_booklet; i++) {
 		struct store_voucher *sv = &out->vouchers[i];
 
-		if (*fit) {
-			v = r->presigned[i];
-		} else {
-			memset(&v, 0, sizeof(v));
-			v.programme = (uint32_t)p.id;
-			v.serial = first + i;
-			v.value_cents = (uint32_t)p.face_value;
-			v.issued_at = (uint32_t)now;
-			v.expires_at = (uint32_t)expires;
-			if (pn_voucher_sign(&v, key) != 0)
-				return pn_error_set(err, PN_E_CRYPTO,
-				    "signing failed");
-		}
+		memset(&v, 0, sizeof(v));
+		v.programme = (uint32_t)p.id;
+		v.serial = first + i;
+		v.value_cents = (uint32_t)p.face_value;
+		v.issued_at = (uint32_t)now;
+		v.expires_at = (uint32_t)expires;
+		if (pn_voucher_sign(&v, key) != 0)
+			return pn_error_set(err, PN_E_CRYPTO, "signing failed");
 		sv->serial = v.serial;
 		sv->kid = v.kid;
 		sv->value = p.face_value;
@@ -346,15 +282,9 @@ static int
 issue_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 {
 	struct issue_job *j = arg;
-	bool fit = false;
-	int rc = issue_in_tx(s, j->r, j->key, j->cert, j->now, j->out, &fit,
-	    err);
+	int rc = issue_in_tx(s, j->r, j->key, j->cert, j->now, j->out, err);
 
 	*kept = rc == STORE_ISSUED;
-	/* Serials reserved and not issued are reserved again next. */
-	if (j->r->presigned != NULL && !(*kept && fit))
-		sq_serials_release(s, j->r->presigned[0].serial,
-		    j->r->n_presigned);
 	return rc;
 }
 
@@ -511,13 +441,9 @@ store_booklet_issue_submit(struct store *s,
 
 	struct issue_job *j;
 
-	if (w != NULL) {
-		j = (struct issue_job *)w->arg;
-		*j = (struct issue_job){ r, key, cert, now, out };
-		if (sq_write_submit(s, w, err) == 0)
-			return w;
-	}
-	if (r->presigned != NULL)
-		sq_serials_release(s, r->presigned[0].serial, r->n_presigned);
-	return NULL;
+	if (w == NULL)
+		return NULL;
+	j = (struct issue_job *)w->arg;
+	*j = (struct issue_job){ r, key, cert, now, out };
+	return sq_write_submit(s, w, err) == 0 ? w : NULL;
 }
