@@ -115,6 +115,13 @@ checkpointer(void *arg)
 		}
 		if (db != NULL) {
 			(void)sqlite3_busy_timeout(db, (int)q->busy_timeout_ms);
+			/*
+			 * A connection that has read nothing does not know
+			 * the file is in WAL mode yet, and its checkpoint
+			 * would do nothing at all: read the schema first.
+			 */
+			(void)sqlite3_exec(db, "PRAGMA schema_version", NULL,
+			    NULL, NULL);
 			(void)sqlite3_wal_checkpoint_v2(db, NULL,
 			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		}

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
@@ -308,6 +309,51 @@ test_submit_without_waiting(void **state)
 	store_close(s);
 }
 
+static int
+insert_page(struct store *s, void *arg, bool *kept, struct pn_error *err)
+{
+	(void)arg;
+	if (sqlite3_exec(s->db, "INSERT INTO filler(b) VALUES (randomblob(4000))",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		return pn_error_set(err, PN_E_IO, "%s", sqlite3_errmsg(s->db));
+	*kept = true;
+	return 0;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/*
+ * The committer does not checkpoint the WAL itself: past 1,000 frames its
+ * checkpointer thread copies them back into the database file, which
+ * grows while the writes go on; without it the WAL would only grow.
+ */
+static void
+test_wal_copied_back(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_error err;
+	struct store *s = store_open(f->db, BUSY_MS, &err);
+	long long before;
+	unsigned i;
+
+	assert_non_null(s);
+	assert_int_equal(sqlite3_exec(s->db, "CREATE TABLE filler(b BLOB)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	before = file_size(f->db);
+	for (i = 0; i < 1500; i++)
+		assert_int_equal(sq_group_run(s, insert_page, NULL, &err), 0);
+	for (i = 0; i < 100 && file_size(f->db) < before + 1000 * 4096; i++)
+		(void)nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+	assert_true(file_size(f->db) >= before + 1000 * 4096);
+	store_close(s);
+}
+
 static void *
 begin_and_commit(void *arg)
 {
@@ -403,6 +449,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_with_write_open,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_copied_back, setup,
+		    teardown),
 		cmocka_unit_test(test_enrol_codes),
 	};
 
