@@ -55,7 +55,7 @@ booklet_json(const struct store_booklet *b)
 /*
  * A booklet asked for through the API, from its request to its answer:
  * the request is suspended while the booklet waits for its commit, so
- * that the thread signs the next one meanwhile.
+ * that its thread serves other requests meanwhile.
  */
 struct booklet_call {
 	json_t *doc;			/* in's strings point into it */
@@ -75,12 +75,6 @@ booklet_call_free(void *arg)
 		(void)store_write_end(c->call.w, NULL);
 	json_decref(c->doc);
 	free(c);
-}
-
-static void
-resume_request(void *req)
-{
-	http_resume(req);
 }
 
 /* The answer to a booklet, once its commit is made. */
@@ -128,7 +122,7 @@ api_booklet_issue(struct http_request *req)
 	/* Suspended first: the committer may resume it before we return. */
 	rc = http_suspend(req, api_booklet_issued);
 	if (issue_booklet_queue(&c->call, in, http_request_principal(req),
-	    &c->b, resume_request, req, &c->why) != 0)
+	    &c->b, http_resume_cb, req, &c->why) != 0)
 		http_resume(req);	/* refused: answered on resume */
 	else
 		c->queued = true;

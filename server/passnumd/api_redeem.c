@@ -165,12 +165,6 @@ redeem_call_free(void *arg)
 	free(c);
 }
 
-static void
-resume_request(void *req)
-{
-	http_resume(req);
-}
-
 /* The answer to one redemption, once its commit is made. */
 static enum MHD_Result
 api_redeem_answer(struct http_request *req)
@@ -229,7 +223,7 @@ api_redeem(struct http_request *req)
 	redeem_hand_over(&c->j, &c->out, 0, 1);
 	rc = http_suspend(req, api_redeem_answer);
 	c->w = store_redeem_submit(s, t, nonce, &c->out, 1, &c->rules,
-	    resume_request, req, &c->err);
+	    http_resume_cb, req, &c->err);
 	if (c->w == NULL)
 		http_resume(req);	/* answered with c->err */
 	return rc;

@@ -1058,6 +1058,12 @@ http_resume(struct http_request *req)
 }
 
 void
+http_resume_cb(void *req)
+{
+	http_resume(req);
+}
+
+void
 http_request_keep(struct http_request *req, void *state,
     void (*state_free)(void *state))
 {

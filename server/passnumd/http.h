@@ -201,6 +201,9 @@ const char *const *http_route_names(const struct http_request *req, size_t *n);
 enum MHD_Result http_suspend(struct http_request *req, http_handler then);
 void http_resume(struct http_request *req);
 
+/* http_resume(req) in the shape of a completion callback (store_write_done). */
+void http_resume_cb(void *req);
+
 /*
  * Keep state with req, for the handler that answers after a suspension;
  * state_free(state) is called when the request ends, answered or not.

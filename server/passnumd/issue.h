@@ -72,7 +72,7 @@ struct issue_call {
 };
 
 /*
- * As issue_booklet(), but the write is queued (store_write.h) and this
+ * As issue_booklet(), but the write is queued (store_booklet_issue_submit()) and this
  * returns at once: 0, then done(ctx) is called once the booklet's commit
  * is made, and issue_booklet_end() gives the outcome into *b; or -1 with
  * *why, nothing queued (done is never called). c, in's strings, who and b
