@@ -75,18 +75,20 @@ LIB_A     := $(BUILD)/libpassnum.a
 # The server is two programs and the code they share:
 #   server/core/      the domain both programs use (no HTTP, no command line)
 #   server/store/     store.h and its SQLite implementation
+#   server/ops/       the operations: every state change, one module each
+#                     (op.h), called by both programs' adapters
 #   server/passnumd/  the daemon: HTTP, routes, API and page adapters
 #   server/admin/     passnum-admin's commands
-# core/ and store/ see only each other's headers (SRV_INC); passnumd/ and
+# core/, store/ and ops/ see only each other's headers (SRV_INC); passnumd/ and
 # admin/ see their own folder besides, never each other's
 # (tests/e2e/test_layout.sh checks the includes and the links).
-SRV_DIRS  := server/core server/store server/passnumd server/admin
-SRV_INC   := -Iserver/core -Iserver/store
-# libserver.a: core/, store/ and passnumd/ but main.c, linked by both
+SRV_DIRS  := server/core server/store server/ops server/passnumd server/admin
+SRV_INC   := -Iserver/core -Iserver/store -Iserver/ops
+# libserver.a: core/, store/, ops/ and passnumd/ but main.c, linked by both
 # programs (an archive: each takes only the members it calls) and by the
 # tests and benchmarks.
 SRV_SRC   := $(filter-out server/core/gen_%,$(wildcard server/core/*.c)) \
-             $(wildcard server/store/*.c) \
+             $(wildcard server/store/*.c) $(wildcard server/ops/*.c) \
              $(filter-out server/passnumd/main.c,$(wildcard server/passnumd/*.c))
 SRV_A     := $(BUILD)/libserver.a
 PASSNUMD  := $(BUILD)/bin/passnumd
@@ -94,7 +96,7 @@ ADMIN_SRC := $(wildcard server/admin/*.c)
 # A file directly in server/ (one added before the split, merged in) is
 # built into nothing: say where it belongs.
 SRV_STRAY := $(wildcard server/*.c server/*.h)
-$(if $(SRV_STRAY),$(warning $(SRV_STRAY): move to server/core, store, passnumd or admin))
+$(if $(SRV_STRAY),$(warning $(SRV_STRAY): move to server/core, store, ops, passnumd or admin))
 TERM_SRC  := $(wildcard terminal/*.c)
 TERM_OBJ  := $(TERM_SRC:%.c=$(BUILD)/obj/%.o)
 ADMIN_BIN := $(BUILD)/bin/passnum-admin

@@ -132,6 +132,21 @@ void store_audit_via(struct store *s, const char *via);
 int store_audit_verify(struct store *s, uint64_t *rows, int64_t *bad_id,
     struct pn_error *err);
 
+/*
+ * The one runner of state changes (server/ops/op.h): run fn(tx, arg) as
+ * one job of the committer (store_sqlite_group.c), in a savepoint of the
+ * next group's transaction, on the committer's connection tx, whose audit
+ * rows carry s's store_audit_via(). Every store function that writes can
+ * be called on tx: inside a job, its own transaction becomes a savepoint
+ * of the group's, so that several make one change. fn returns 0 to keep
+ * what it wrote, a positive value to undo it (a refusal), or -1 with err.
+ * store_tx() returns that value once the group's commit is durable, or -1
+ * with err when the commit failed (nothing of fn's is then written). The
+ * calling thread waits; busy databases are retried by the committer.
+ */
+typedef int (*store_tx_fn)(struct store *tx, void *arg, struct pn_error *err);
+int store_tx(struct store *s, store_tx_fn fn, void *arg, struct pn_error *err);
+
 /* --- Agencies, programmes, users, tokens, keys (passnum-admin) ---------- */
 
 /* Roles, as bits so that a route can allow several. */

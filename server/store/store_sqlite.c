@@ -616,6 +616,12 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 int
 sq_begin(struct store *s, struct pn_error *err)
 {
+	if (s->in_job) {
+		if (sq_exec(s, "SAVEPOINT nested", "SAVEPOINT", err) != 0)
+			return -1;
+		s->nested++;
+		return 0;
+	}
 	pthread_mutex_lock(&write_lock);
 	if (stmt_run(s, s->begin, "BEGIN IMMEDIATE", err) != 0) {
 		pthread_mutex_unlock(&write_lock);
@@ -629,6 +635,13 @@ sq_begin(struct store *s, struct pn_error *err)
 int
 sq_commit(struct store *s, struct pn_error *err)
 {
+	if (s->nested > 0) {
+		/* On failure the savepoint stays for the caller's sq_rollback(). */
+		if (sq_exec(s, "RELEASE nested", "RELEASE", err) != 0)
+			return -1;
+		s->nested--;
+		return 0;
+	}
 	/* On failure the lock stays held for the caller's sq_rollback(). */
 	if (stmt_run(s, s->commit, "COMMIT", err) != 0)
 		return -1;
@@ -643,6 +656,14 @@ sq_commit(struct store *s, struct pn_error *err)
 void
 sq_rollback(struct store *s)
 {
+	if (s->nested > 0) {
+		(void)sq_exec(s, "ROLLBACK TO nested", "ROLLBACK TO", NULL);
+		(void)sq_exec(s, "RELEASE nested", "RELEASE", NULL);
+		s->nested--;
+		return;
+	}
+	if (s->in_job)
+		return;		/* the job's savepoint decides */
 	rollback_if_open(s);
 	if (s->holds_write_lock) {
 		s->holds_write_lock = false;

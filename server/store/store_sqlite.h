@@ -18,6 +18,8 @@
 struct store {
 	sqlite3 *db;
 	bool holds_write_lock;		/* sq_begin() took the process's lock */
+	bool in_job;			/* the committer runs a job on it */
+	unsigned nested;		/* sq_begin()s inside a job, open */
 	sqlite3_int64 changes_at_begin;	/* sqlite3_total_changes64() then */
 	char *path;			/* for error messages */
 	unsigned busy_timeout_ms;	/* as opened, for the group connection */
@@ -257,6 +259,14 @@ int sq_exec(struct store *s, const char *sql, const char *what,
 int sq_begin(struct store *s, struct pn_error *err);
 int sq_commit(struct store *s, struct pn_error *err);
 void sq_rollback(struct store *s);
+/*
+ * Inside a job of the committer (store_tx(), sq_group_run()), the group's
+ * transaction is already open: sq_begin() opens a savepoint, sq_commit()
+ * releases it and sq_rollback() undoes it, so that every store function
+ * that writes in a transaction of its own can be one step of a larger
+ * one. A sq_rollback() without its sq_begin() (the end of a read) does
+ * nothing there: the job's own savepoint decides.
+ */
 
 /*
  * A job of a group commit: runs inside the group's transaction, in its own

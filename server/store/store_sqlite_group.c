@@ -218,7 +218,12 @@ run_group(struct store *s, struct sq_job **jobs, size_t n)
 			j->result = -1;
 			continue;
 		}
+		s->in_job = true;
 		j->result = j->fn(s, j->arg, &j->kept, j->err);
+		s->in_job = false;
+		/* A step that forgot its sq_commit() or sq_rollback(). */
+		while (s->nested > 0)
+			sq_rollback(s);
 		if (j->result < 0 || !j->kept)
 			(void)savepoint(s, s->savepoint_undo, NULL);
 		(void)savepoint(s, s->savepoint_release, NULL);
@@ -388,6 +393,26 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 	pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 	struct sq_job job;
 
+	/*
+	 * Already a job's step on the committer's own connection: queuing
+	 * would wait for the committer, that is for itself. The write joins
+	 * the job's transaction, in a savepoint of its own.
+	 */
+	if (s->in_job) {
+		bool kept = false;
+		int rc;
+
+		if (sq_begin(s, err) != 0)
+			return -1;
+		rc = fn(s, arg, &kept, err);
+		if (rc < 0 || !kept)
+			sq_rollback(s);
+		else if (sq_commit(s, err) != 0) {
+			sq_rollback(s);
+			rc = -1;
+		}
+		return rc;
+	}
 	sq_job_init(&job, fn, arg, err, NULL, NULL);
 	job.wake = &wake;
 	pthread_mutex_lock(&queue_lock);
@@ -401,6 +426,35 @@ sq_group_run(struct store *s, sq_group_fn fn, void *arg, struct pn_error *err)
 	pthread_mutex_unlock(&queue_lock);
 	pthread_cond_destroy(&wake);
 	return job.result;
+}
+
+/* store_tx()'s job: the caller's function, its argument and its via. */
+struct tx_job {
+	store_tx_fn fn;
+	void *arg;
+	const char *via;
+};
+
+static int
+tx_job_run(struct store *tx, void *arg, bool *kept, struct pn_error *err)
+{
+	struct tx_job *j = arg;
+	const char *via = tx->audit_via;
+	int rc;
+
+	tx->audit_via = j->via;
+	rc = j->fn(tx, j->arg, err);
+	tx->audit_via = via;
+	*kept = rc == 0;
+	return rc;
+}
+
+int
+store_tx(struct store *s, store_tx_fn fn, void *arg, struct pn_error *err)
+{
+	struct tx_job job = { fn, arg, s->audit_via };
+
+	return sq_group_run(s, tx_job_run, &job, err);
 }
 
 void

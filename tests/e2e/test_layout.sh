@@ -1,9 +1,10 @@
 # test_layout.sh -- server/'s folders keep their layers apart.
 #
-# server/core/ (the shared domain) and server/store/ (the SQLite store)
-# include no header of server/passnumd/ or server/admin/, and the two
-# programs include none of each other's; server/ holds nothing but these
-# four folders, and no header name is found twice on the include path
+# server/core/ (the shared domain), server/store/ (the SQLite store) and
+# server/ops/ (the operations) include no header of server/passnumd/ or
+# server/admin/; core/ and store/ none of ops/ (operations sit above
+# them); the two programs include none of each other's; server/ holds
+# nothing but these five folders, and no header name is found twice on the include path
 # (the Makefile searches the folders with -I, so a second "x.h" would
 # shadow the first). Then, on $BUILD's objects: passnum-admin links no
 # function of passnumd/, and passnumd none of admin/.
@@ -11,14 +12,14 @@
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SRV="$TOP/server"
-DIRS="core store passnumd admin"
+DIRS="core store ops passnumd admin"
 
-# Nothing but the four folders in server/: a file merged in from before
+# Nothing but the five folders in server/: a file merged in from before
 # the split (or added since) must be moved to the folder of its role.
 stray=$(find "$SRV" -mindepth 1 -maxdepth 1 \
-    ! \( -type d \( -name core -o -name store -o -name passnumd -o -name admin \) \) |
+    ! \( -type d \( -name core -o -name store -o -name ops -o -name passnumd -o -name admin \) \) |
     sed "s|^$TOP/||")
-check "server/ holds only core/, store/, passnumd/ and admin/" test -z "$stray"
+check "server/ holds only core/, store/, ops/, passnumd/ and admin/" test -z "$stray"
 [ -z "$stray" ] || echo "$stray" | sed 's/^/# move to its folder: /'
 
 # Each header name once among server/'s folders, lib/ and include/.
@@ -57,8 +58,9 @@ layer() {
 	[ -z "$found" ] || printf '%s\n' "$found" | sed 's/^/#   /'
 }
 
-layer core passnumd admin
-layer store passnumd admin
+layer core ops passnumd admin
+layer store ops passnumd admin
+layer ops passnumd admin
 layer passnumd admin
 layer admin passnumd
 
