@@ -11,7 +11,9 @@
 #include "passnum/timefmt.h"
 #include "api.h"
 #include "booklet.h"
-#include "issue.h"
+#include "booklet_issue.h"
+#include "metrics.h"
+#include "op_request.h"
 #include "scope.h"
 #include "store.h"
 #include "worker.h"
@@ -59,11 +61,11 @@ booklet_json(const struct store_booklet *b)
  */
 struct booklet_call {
 	json_t *doc;			/* in's strings point into it */
-	struct issue_input in;
-	struct issue_call call;
-	struct store_booklet b;
+	struct booklet_issue_in in;
+	struct booklet_issue_call call;
+	struct booklet_issue_out out;
 	bool queued;			/* else refused before the store: why */
-	struct issue_refusal why;
+	struct op_refusal why;
 };
 
 static void
@@ -83,17 +85,22 @@ api_booklet_issued(struct http_request *req)
 {
 	struct booklet_call *c = http_request_kept(req);
 
-	if (!c->queued || issue_booklet_end(&c->call, &c->b, &c->why) != 0)
+	if (!c->queued || booklet_issue_end(&c->call, &c->out, &c->why) !=
+	    ERR_NONE)
 		return http_reply_error(req, c->why.code, "%s", c->why.detail);
-	return http_reply_json(req, 201, booklet_json(&c->b));
+	if (!c->out.replayed)
+		metrics_vouchers_issued(c->out.booklet.n);
+	return http_reply_json(req, 201, booklet_json(&c->out.booklet));
 }
 
 enum MHD_Result
 api_booklet_issue(struct http_request *req)
 {
-	struct issue_input *in;
+	struct booklet_issue_in *in;
 	struct booklet_call *c;
 	json_t *ben, *prog, *reason;
+	struct op_ctx cx;
+	struct pn_error err;
 	enum MHD_Result rc;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -112,17 +119,20 @@ api_booklet_issue(struct http_request *req)
 	if (reason != NULL && !json_is_null(reason) && (!json_is_string(reason)
 	    || json_string_value(reason)[0] == '\0'))
 		return http_reply_error(req, ERR_INVALID_FIELD, "reason: 1 to "
-		    "%d characters", ISSUE_REASON_MAX);
+		    "%d characters", BOOKLET_REASON_MAX);
 	in->ref = json_string_value(json_object_get(ben, "ref"));
 	in->pathway = json_string_value(json_object_get(ben, "pathway"));
 	in->age_band = json_string_value(json_object_get(ben, "age_band"));
 	in->commune = json_string_value(json_object_get(ben, "commune"));
 	in->reason = json_string_value(reason);
 	in->idem_key = http_request_header(req, "Idempotency-Key");
+	if (op_request_ctx(req, &cx, &err) != 0)
+		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
 	/* Suspended first: the committer may resume it before we return. */
 	rc = http_suspend(req, api_booklet_issued);
-	if (issue_booklet_queue(&c->call, in, http_request_principal(req),
-	    &c->b, http_resume_cb, req, &c->why) != 0)
+	if (booklet_issue_queue(&c->call, &cx, in, &c->out, http_resume_cb,
+	    req, &c->why) != ERR_NONE)
 		http_resume(req);	/* refused: answered on resume */
 	else
 		c->queued = true;

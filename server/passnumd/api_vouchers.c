@@ -11,9 +11,10 @@
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
 #include "api.h"
-#include "issue.h"
+#include "op_request.h"
 #include "scope.h"
 #include "store.h"
+#include "voucher_cancel.h"
 #include "worker.h"
 
 /* POST .../{id}/cancel with {"reason": "..."}, for a voucher or a booklet. */
@@ -21,7 +22,10 @@ static enum MHD_Result
 cancel(struct http_request *req, bool booklet)
 {
 	const char *param = http_request_param(req, 0), *reason;
-	struct issue_refusal why;
+	struct op_refusal why;
+	struct op_ctx cx;
+	struct pn_error err;
+	enum err_code code;
 	json_error_t jerr;
 	enum MHD_Result rc;
 	size_t len;
@@ -39,8 +43,13 @@ cancel(struct http_request *req, bool booklet)
 		return http_reply_error(req, ERR_MALFORMED_JSON, "line %d, "
 		    "column %d: %s", jerr.line, jerr.column, jerr.text);
 	reason = json_string_value(json_object_get(doc, "reason"));
-	if (issue_cancel(booklet, id, reason, http_request_principal(req), &n,
-	    &why) != 0)
+	if (op_request_ctx(req, &cx, &err) != 0)
+		code = op_failed(&why, ERR_STORE_UNAVAILABLE, &err);
+	else if (booklet)
+		code = booklet_cancel(&cx, id, reason, &n, &why);
+	else
+		code = voucher_cancel(&cx, id, reason, &why);
+	if (code != ERR_NONE)
 		rc = http_reply_error(req, why.code, "%s", why.detail);
 	else if (booklet)
 		rc = http_reply_json(req, 200, json_pack("{s:I, s:s, s:i}",

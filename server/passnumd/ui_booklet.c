@@ -16,7 +16,9 @@
 #include "passnum/timefmt.h"
 #include "booklet.h"
 #include "form.h"
-#include "issue.h"
+#include "booklet_issue.h"
+#include "op_request.h"
+#include "voucher_cancel.h"
 #include "scope.h"
 #include "store.h"
 #include "ui.h"
@@ -54,7 +56,7 @@ put_cancel_form(struct html *h, struct http_request *req, const char *action,
 	    "<textarea id=\"reason-%s\" name=\"reason\" rows=\"2\" required "
 	    "maxlength=\"%d\"></textarea><button type=\"submit\" "
 	    "class=\"danger\">Confirmer l’annulation</button></form></details>",
-	    id, id, ISSUE_REASON_MAX);
+	    id, id, BOOKLET_REASON_MAX);
 }
 
 static void
@@ -198,7 +200,7 @@ form_reason(struct http_request *req)
 /* After a refused cancellation: the booklet's page, saying why. */
 static enum MHD_Result
 refused(struct http_request *req, uint64_t booklet,
-    const struct issue_refusal *why)
+    const struct op_refusal *why)
 {
 	if (why->code == ERR_INVALID_FIELD)
 		return show(req, booklet, "Indiquez le motif de l’annulation "
@@ -213,12 +215,15 @@ enum MHD_Result
 ui_booklet_cancel(struct http_request *req)
 {
 	uint64_t id = ui_param_id(req);
-	struct issue_refusal why;
+	struct op_refusal why;
+	struct pn_error err;
+	struct op_ctx cx;
 	char where[64];
 	unsigned n;
 
-	if (issue_cancel(true, id, form_reason(req),
-	    http_request_principal(req), &n, &why) != 0)
+	if (op_request_ctx(req, &cx, &err) != 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	if (booklet_cancel(&cx, id, form_reason(req), &n, &why) != ERR_NONE)
 		return refused(req, id, &why);
 	(void)snprintf(where, sizeof(where), "/carnets/%llu?annule=1",
 	    (unsigned long long)id);
@@ -231,24 +236,23 @@ ui_voucher_cancel(struct http_request *req)
 	const struct store_principal *who = http_request_principal(req);
 	struct store_voucher_info info;
 	uint64_t serial = ui_param_id(req);
-	struct issue_refusal why;
+	struct op_refusal why;
 	struct pn_error err;
-	struct store *s;
+	struct op_ctx cx;
 	char where[64];
-	unsigned n;
 	int res;
 
 	if (serial == 0)
 		return ui_error_page(req, ERR_VOUCHER_NOT_FOUND, "not a number");
 	/* The voucher's booklet, to come back to its page. */
-	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_voucher_get(s, serial, scope_agency(who), &info,
+	if (op_request_ctx(req, &cx, &err) != 0 ||
+	    (res = store_voucher_get(cx.s, serial, scope_agency(who), &info,
 	    &err)) < 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (res == 1)
 		return ui_error_page(req, ERR_VOUCHER_NOT_FOUND, "no such "
 		    "voucher");
-	if (issue_cancel(false, serial, form_reason(req), who, &n, &why) != 0)
+	if (voucher_cancel(&cx, serial, form_reason(req), &why) != ERR_NONE)
 		return refused(req, (uint64_t)info.booklet_id, &why);
 	(void)snprintf(where, sizeof(where), "/carnets/%lld?annule=1",
 	    (long long)info.booklet_id);

@@ -15,7 +15,9 @@
 
 #include "passnum/parse.h"
 #include "form.h"
-#include "issue.h"
+#include "booklet_issue.h"
+#include "metrics.h"
+#include "op_request.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -81,7 +83,7 @@ field_message(const char *field)
 
 /* What the form holds, as received (NULL: absent). */
 struct entry {
-	struct issue_input in;
+	struct booklet_issue_in in;
 	const char *programme_text;
 };
 
@@ -140,7 +142,7 @@ put_field_attrs(struct html *h, const char *field, const char *hint,
 
 static void
 put_choices(struct html *h, const char *name, const char *legend,
-    const struct issue_choice *set, size_t n, const char *current,
+    const struct booklet_choice *set, size_t n, const char *current,
     const char *bad)
 {
 	size_t i;
@@ -168,7 +170,7 @@ show_form(struct http_request *req, const struct programmes *ps,
     const struct entry *e, const char *bad, const char *alert,
     unsigned status)
 {
-	const struct issue_input *in = &e->in;
+	const struct booklet_issue_in *in = &e->in;
 	struct html h;
 	unsigned i;
 
@@ -210,18 +212,18 @@ show_form(struct http_request *req, const struct programmes *ps,
 	    "carnet.</span></label>");
 	put_field_error(&h, "ref", bad);
 	html_put(&h, "<input id=\"ref\" name=\"ref\" type=\"text\" required "
-	    "maxlength=\"%d\" autocomplete=\"off\"", ISSUE_REF_MAX);
+	    "maxlength=\"%d\" autocomplete=\"off\"", BOOKLET_REF_MAX);
 	put_field_attrs(&h, "ref", "ref-hint", bad);
 	html_put(&h, " value=\"%s\">", in->ref != NULL ? in->ref : "");
-	put_choices(&h, "pathway", "Parcours", issue_pathways,
-	    issue_pathways_count, in->pathway, bad);
-	put_choices(&h, "age_band", "Tranche d’âge", issue_age_bands,
-	    issue_age_bands_count, in->age_band, bad);
+	put_choices(&h, "pathway", "Parcours", booklet_pathways,
+	    booklet_pathways_count, in->pathway, bad);
+	put_choices(&h, "age_band", "Tranche d’âge", booklet_age_bands,
+	    booklet_age_bands_count, in->age_band, bad);
 	html_put(&h, "<label for=\"commune\">Commune de résidence</label>");
 	put_field_error(&h, "commune", bad);
 	html_put(&h, "<input id=\"commune\" name=\"commune\" type=\"text\" "
 	    "required maxlength=\"%d\" autocomplete=\"address-level2\"",
-	    ISSUE_COMMUNE_MAX);
+	    BOOKLET_COMMUNE_MAX);
 	put_field_attrs(&h, "commune", NULL, bad);
 	html_put(&h, " value=\"%s\">", in->commune != NULL ? in->commune :
 	    "");
@@ -231,7 +233,7 @@ show_form(struct http_request *req, const struct programmes *ps,
 	    "</label>");
 	put_field_error(&h, "reason", bad);
 	html_put(&h, "<textarea id=\"reason\" name=\"reason\" rows=\"2\" "
-	    "maxlength=\"%d\"", ISSUE_REASON_MAX);
+	    "maxlength=\"%d\"", BOOKLET_REASON_MAX);
 	put_field_attrs(&h, "reason", "reason-hint", bad);
 	html_put(&h, ">%s</textarea>"
 	    "<button type=\"submit\">Vérifier avant de créer</button>"
@@ -240,7 +242,7 @@ show_form(struct http_request *req, const struct programmes *ps,
 }
 
 static const char *
-choice_label(const struct issue_choice *set, size_t n, const char *value)
+choice_label(const struct booklet_choice *set, size_t n, const char *value)
 {
 	size_t i;
 
@@ -252,7 +254,7 @@ choice_label(const struct issue_choice *set, size_t n, const char *value)
 
 /* Every field again, hidden, so that the next step receives them. */
 static void
-put_hidden(struct html *h, const struct issue_input *in)
+put_hidden(struct html *h, const struct booklet_issue_in *in)
 {
 	html_put(h, "<input type=\"hidden\" name=\"programme\" value=\"%L\">"
 	    "<input type=\"hidden\" name=\"ref\" value=\"%s\">"
@@ -272,7 +274,7 @@ put_hidden(struct html *h, const struct issue_input *in)
  */
 static enum MHD_Result
 show_confirmation(struct http_request *req, const struct store_programme *p,
-    const struct issue_input *in)
+    const struct booklet_issue_in *in)
 {
 	char value[PN_MONEY_TEXT_MAX], total[PN_MONEY_TEXT_MAX];
 	unsigned char raw[16];
@@ -294,8 +296,8 @@ show_confirmation(struct http_request *req, const struct store_programme *p,
 	    "<dt>Parcours</dt><dd>%s</dd>"
 	    "<dt>Tranche d’âge</dt><dd>%s</dd>"
 	    "<dt>Commune</dt><dd>%s</dd>", p->name, p->per_booklet, value,
-	    total, in->ref, choice_label(issue_pathways, issue_pathways_count,
-	    in->pathway), choice_label(issue_age_bands, issue_age_bands_count,
+	    total, in->ref, choice_label(booklet_pathways, booklet_pathways_count,
+	    in->pathway), choice_label(booklet_age_bands, booklet_age_bands_count,
 	    in->age_band), in->commune);
 	if (in->reason != NULL)
 		html_put(&h, "<dt>Motif d’un nouveau carnet</dt><dd>%s</dd>",
@@ -346,9 +348,9 @@ ui_booklet_new_form(struct http_request *req)
 	return rc;
 }
 
-/* The French alert for a refusal by issue_booklet(). */
+/* The French alert for a refusal by booklet_issue(). */
 static const char *
-refusal_alert(const struct issue_refusal *why)
+refusal_alert(const struct op_refusal *why)
 {
 	if (why->code == ERR_ALREADY_HAS_BOOKLET)
 		return "Cette personne a déjà reçu un carnet de ce programme. "
@@ -362,19 +364,27 @@ refusal_alert(const struct issue_refusal *why)
 static enum MHD_Result
 issue(struct http_request *req, struct programmes *ps, const struct entry *e)
 {
-	struct issue_refusal why;
-	struct store_booklet *b = malloc(sizeof(*b));
+	struct op_refusal why;
+	struct booklet_issue_out *out = malloc(sizeof(*out));
+	struct pn_error err;
+	struct op_ctx cx;
+	enum err_code code;
 	char where[64];
-	int res;
 
-	if (b == NULL)
+	if (out == NULL)
 		return ui_error_page(req, ERR_INTERNAL, "out of memory");
-	res = issue_booklet(&e->in, http_request_principal(req), b, &why);
-	if (res == 0)
+	if (op_request_ctx(req, &cx, &err) != 0)
+		code = op_failed(&why, ERR_STORE_UNAVAILABLE, &err);
+	else
+		code = booklet_issue(&cx, &e->in, out, &why);
+	if (code == ERR_NONE) {
 		(void)snprintf(where, sizeof(where), "/carnets/%lld?cree=1",
-		    (long long)b->id);
-	free(b);
-	if (res == 0)
+		    (long long)out->booklet.id);
+		if (!out->replayed)
+			metrics_vouchers_issued(out->booklet.n);
+	}
+	free(out);
+	if (code == ERR_NONE)
 		return http_redirect(req, where);
 	if (why.code == ERR_STORE_UNAVAILABLE || why.code == ERR_INTERNAL)
 		return ui_error_page(req, why.code, why.detail);
@@ -389,7 +399,7 @@ ui_booklet_new(struct http_request *req)
 	const struct form *f = http_request_form(req, NULL);
 	const char *action = f != NULL ? form_get(f, "action") : NULL;
 	const struct store_programme *p;
-	struct issue_refusal why;
+	struct op_refusal why;
 	struct programmes pl, *ps = &pl;
 	struct entry e;
 	enum MHD_Result rc;
@@ -401,7 +411,7 @@ ui_booklet_new(struct http_request *req)
 	read_entry(f, &e);
 	if (action != NULL && strcmp(action, "modifier") == 0)
 		rc = show_form(req, ps, &e, NULL, NULL, 200);
-	else if (issue_check(&e.in, &why) != 0)
+	else if (booklet_issue_check(&e.in, &why) != ERR_NONE)
 		rc = show_form(req, ps, &e, why.field, "Le formulaire contient "
 		    "une erreur : corrigez le champ signalé.", 400);
 	else if ((p = find_programme(ps, e.in.programme)) == NULL)

@@ -4,7 +4,7 @@
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
 #include "booklet.h"
-#include "issue.h"
+#include "booklet_issue.h"
 #include "scope.h"
 #include "store.h"
 #include "ui.h"

@@ -1,0 +1,249 @@
+/* booklet_issue.c -- checking a booklet request and issuing it with the server's keys. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beneficiary_ref.h"
+#include "booklet_issue.h"
+
+const struct booklet_choice booklet_pathways[] = {
+	{ "rsa", "RSA" },
+	{ "revenu-jeunes", "Revenu jeunes" },
+	{ "other", "Autre parcours" },
+};
+const struct booklet_choice booklet_age_bands[] = {
+	{ "16-25", "16 à 25 ans" },
+	{ "26-44", "26 à 44 ans" },
+	{ "45-64", "45 à 64 ans" },
+	{ "65+", "65 ans et plus" },
+};
+const size_t booklet_pathways_count =
+    sizeof(booklet_pathways) / sizeof(booklet_pathways[0]);
+const size_t booklet_age_bands_count =
+    sizeof(booklet_age_bands) / sizeof(booklet_age_bands[0]);
+
+static bool
+one_of(const char *s, const struct booklet_choice *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, set[i].value) == 0)
+			return true;
+	return false;
+}
+
+/* Blank references would all hash alike, as if one person. */
+bool
+booklet_plain_text(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+	bool blank = true;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (iscntrl((unsigned char)s[i]))
+			return false;
+		if (s[i] != ' ')
+			blank = false;
+	}
+	return !blank;
+}
+
+/* 1 to BOOKLET_IDEM_KEY_MAX printable ASCII characters. */
+static bool
+idem_key_valid(const char *key)
+{
+	size_t n = strlen(key), i;
+
+	if (n == 0 || n > BOOKLET_IDEM_KEY_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * The keyed hash of everything in asks for, one field a line (no field
+ * holds a control character): what an idempotency key is bound to.
+ * 0, or -1 when it does not fit (it always does after booklet_issue_check()).
+ */
+static int
+request_hash(const struct keyring *k, const struct booklet_issue_in *in,
+    uint8_t out[STORE_HASH_SIZE])
+{
+	char text[BOOKLET_REF_MAX + BOOKLET_COMMUNE_MAX + BOOKLET_REASON_MAX + 128];
+	int n;
+
+	n = snprintf(text, sizeof(text), "issue\n%lld\n%s\n%s\n%s\n%s\n%s",
+	    (long long)in->programme, in->ref, in->pathway, in->age_band,
+	    in->commune, in->reason != NULL ? in->reason : "");
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return -1;
+	keyring_ref_hash(k, text, out);
+	return 0;
+}
+
+enum err_code
+booklet_issue_check(const struct booklet_issue_in *in, struct op_refusal *why)
+{
+	if (in->programme <= 0)
+		return op_refuse(why, ERR_INVALID_FIELD, "programme", "programme: "
+		    "a positive integer is expected");
+	if (in->ref == NULL || !booklet_plain_text(in->ref, BOOKLET_REF_MAX))
+		return op_refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary.ref:"
+		    " the caseworker's file reference, 1 to %d characters",
+		    BOOKLET_REF_MAX);
+	if (in->pathway == NULL || !one_of(in->pathway, booklet_pathways,
+	    booklet_pathways_count))
+		return op_refuse(why, ERR_INVALID_FIELD, "pathway", "beneficiary."
+		    "pathway: one of rsa, revenu-jeunes, other");
+	if (in->age_band == NULL || !one_of(in->age_band, booklet_age_bands,
+	    booklet_age_bands_count))
+		return op_refuse(why, ERR_INVALID_FIELD, "age_band", "beneficiary."
+		    "age_band: one of 16-25, 26-44, 45-64, 65+");
+	if (in->commune == NULL || !booklet_plain_text(in->commune, BOOKLET_COMMUNE_MAX))
+		return op_refuse(why, ERR_INVALID_FIELD, "commune", "beneficiary."
+		    "commune: 1 to %d characters", BOOKLET_COMMUNE_MAX);
+	if (in->reason != NULL && in->reason[0] != '\0' &&
+	    !booklet_plain_text(in->reason, BOOKLET_REASON_MAX))
+		return op_refuse(why, ERR_INVALID_FIELD, "reason", "reason: 1 to "
+		    "%d characters", BOOKLET_REASON_MAX);
+	if (in->idem_key != NULL && !idem_key_valid(in->idem_key))
+		return op_refuse(why, ERR_INVALID_FIELD, "idempotency_key",
+		    "Idempotency-Key: 1 to %d printable ASCII characters",
+		    BOOKLET_IDEM_KEY_MAX);
+	return ERR_NONE;
+}
+
+/*
+ * Everything before the store: check in, hash the reference, move a
+ * beneficiary hashed as typed. Fills c; ERR_NONE, or the refusal.
+ */
+static enum err_code
+issue_prepare(struct booklet_issue_call *c, const struct op_ctx *cx,
+    const struct booklet_issue_in *in, struct op_refusal *why)
+{
+	const struct keyring *k = cx->keys;
+	char ref[BOOKLET_REF_MAX * 4 + 1];
+	uint8_t typed[STORE_HASH_SIZE];
+	struct store_booklet_request *r = &c->r;
+	struct pn_error err;
+	enum err_code code;
+
+	if (k == NULL || k->signing == NULL || k->ref_secret == NULL)
+		return op_refuse(why, ERR_NO_SIGNING_KEY, NULL, "[keys] "
+		    "signing_key and ref_secret must be configured");
+	if ((code = booklet_issue_check(in, why)) != ERR_NONE)
+		return code;
+	if (beneficiary_ref_normalise(in->ref, ref, sizeof(ref)) != 0)
+		return op_refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary."
+		    "ref: the caseworker's file reference needs a letter or "
+		    "a digit");
+	memset(r, 0, sizeof(*r));
+	c->programme = in->programme;
+	c->idem_key = in->idem_key;
+	c->key = k->signing;
+	c->cert = &k->cert;
+	c->now = cx->now;
+	r->programme_id = in->programme;
+	keyring_ref_hash(k, ref, r->ref_hash);
+	r->pathway = in->pathway;
+	r->age_band = in->age_band;
+	r->commune = in->commune;
+	r->reason = in->reason != NULL && in->reason[0] != '\0' ? in->reason :
+	    NULL;
+	r->by = cx->who;
+	r->idem_key = in->idem_key;
+	if (r->idem_key != NULL && request_hash(k, in, r->request_hash) != 0)
+		return op_refuse(why, ERR_INVALID_FIELD, NULL, "the request is "
+		    "too long");
+	/* A reference issued before schema 11 was hashed as typed. */
+	if (strcmp(ref, in->ref) != 0) {
+		keyring_ref_hash(k, in->ref, typed);
+		if (store_beneficiary_rekey(cx->s, r->ref_hash, typed,
+		    &err) != 0)
+			return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
+	}
+	return ERR_NONE;
+}
+
+/* What the store answered (res, err) for c: ERR_NONE (issued), or the refusal. */
+static enum err_code
+issue_outcome(const struct booklet_issue_call *c, int res,
+    const struct pn_error *err, struct booklet_issue_out *out,
+    struct op_refusal *why)
+{
+	out->replayed = res == STORE_REPLAYED;
+	if (res < 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, err);
+	switch (res) {
+	case STORE_ISSUED:
+	case STORE_REPLAYED:
+		return ERR_NONE;
+	case STORE_KEY_REUSED:
+		return op_refuse(why, ERR_IDEMPOTENCY_KEY_REUSED, NULL,
+		    "Idempotency-Key '%s' was used with another request",
+		    c->idem_key);
+	case STORE_NO_PROGRAMME:
+		return op_refuse(why, ERR_UNKNOWN_PROGRAMME, "programme",
+		    "programme %lld", (long long)c->programme);
+	case STORE_OVER_BUDGET:
+		return op_refuse(why, ERR_BUDGET_EXHAUSTED, "programme",
+		    "programme %lld", (long long)c->programme);
+	case STORE_HAS_BOOKLET:
+		return op_refuse(why, ERR_ALREADY_HAS_BOOKLET, "reason", "give "
+		    "\"reason\" to issue another booklet");
+	default:
+		return op_refuse(why, ERR_NO_SIGNING_KEY, NULL, "the signing "
+		    "key's window does not include now");
+	}
+}
+
+enum err_code
+booklet_issue(const struct op_ctx *cx, const struct booklet_issue_in *in,
+    struct booklet_issue_out *out, struct op_refusal *why)
+{
+	struct booklet_issue_call c;
+	struct pn_error err;
+	enum err_code code;
+	int res;
+
+	if ((code = issue_prepare(&c, cx, in, why)) != ERR_NONE)
+		return code;
+	res = store_booklet_issue(cx->s, &c.r, c.key, c.cert, c.now,
+	    &out->booklet, &err);
+	return issue_outcome(&c, res, &err, out, why);
+}
+
+enum err_code
+booklet_issue_queue(struct booklet_issue_call *c, const struct op_ctx *cx,
+    const struct booklet_issue_in *in, struct booklet_issue_out *out,
+    store_write_done done, void *ctx, struct op_refusal *why)
+{
+	struct pn_error err;
+	enum err_code code;
+
+	c->w = NULL;
+	if ((code = issue_prepare(c, cx, in, why)) != ERR_NONE)
+		return code;
+	c->w = store_booklet_issue_submit(cx->s, &c->r, c->key, c->cert,
+	    c->now, &out->booklet, done, ctx, &err);
+	if (c->w == NULL)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
+	return ERR_NONE;
+}
+
+enum err_code
+booklet_issue_end(struct booklet_issue_call *c, struct booklet_issue_out *out,
+    struct op_refusal *why)
+{
+	struct pn_error err;
+	int res = store_write_end(c->w, &err);
+
+	c->w = NULL;
+	return issue_outcome(c, res, &err, out, why);
+}
