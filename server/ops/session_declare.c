@@ -1,0 +1,93 @@
+/* session_declare.c -- a training session's rules, then its declaration with the request's nonce. */
+#include <stdio.h>
+#include <string.h>
+
+#include "passnum/request.h"
+#include "honest_time.h"
+#include "session_declare.h"
+
+static bool
+theme_known(const struct config *cfg, const char *theme)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->redemption.n_themes; i++)
+		if (strcmp(cfg->redemption.themes[i], theme) == 0)
+			return true;
+	return false;
+}
+
+/* The step's arguments and answer. */
+struct declare {
+	const struct op_ctx *cx;
+	const struct session_declare_in *in;
+	struct store_training session;
+	int64_t earliest;
+	struct session_declare_out *out;
+};
+
+static enum err_code
+declare_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct declare *d = arg;
+	const struct session_declare_in *in = d->in;
+	const struct config_redemption *rules = &d->cx->cfg->redemption;
+	char uid[2 * 16 + 1];
+	struct pn_error err;
+	int res;
+
+	res = store_training_declare(tx, in->terminal, &d->session, in->nonce,
+	    d->cx->now, d->earliest, &d->out->session, &err);
+	if (res < 0 && err.code == PN_E_EXISTS)
+		return op_refuse(why, ERR_REPLAYED_NONCE, NULL, "this nonce "
+		    "was used before; nothing was done");
+	if (res < 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
+	if (res == 2) {
+		pn_hex_encode(in->uid, sizeof(in->uid), uid);
+		return op_refuse(why, ERR_SESSION_MISMATCH, NULL, "session %s "
+		    "was declared with another theme, start or duration", uid);
+	}
+	if (res == 3)
+		return op_refuse(why, ERR_SESSION_BACKDATED, NULL, "starts_at "
+		    "%lld is before %lld: within %u s of the declaration, or, "
+		    "opened offline, after the terminal's previous exchange "
+		    "(%lld) less %u s and within %u s",
+		    (long long)in->starts_at, (long long)d->earliest,
+		    rules->session_tolerance,
+		    (long long)honest_previous_exchange(in->terminal,
+		    d->cx->now), rules->clock_tolerance, rules->offline_grace);
+	d->out->created = res == 0;
+	return ERR_NONE;
+}
+
+enum err_code
+session_declare(const struct op_ctx *cx, const struct session_declare_in *in,
+    struct session_declare_out *out, struct op_refusal *why)
+{
+	struct declare d = { cx, in, { 0 }, 0, out };
+
+	if (in->theme == NULL)
+		return op_refuse(why, ERR_INVALID_FIELD, "theme", "theme: "
+		    "missing");
+	if (!theme_known(cx->cfg, in->theme))
+		return op_refuse(why, ERR_UNKNOWN_THEME, "theme", "'%.128s' is "
+		    "not a theme; GET /api/v1/themes lists them", in->theme);
+	if (in->starts_at <= 0)
+		return op_refuse(why, ERR_INVALID_FIELD, "starts_at",
+		    "starts_at: Unix seconds expected");
+	if (in->duration_minutes < 1 ||
+	    in->duration_minutes > SESSION_DURATION_MAX)
+		return op_refuse(why, ERR_INVALID_FIELD, "duration_minutes",
+		    "duration_minutes: 1 to %d expected",
+		    SESSION_DURATION_MAX);
+	memcpy(d.session.uid, in->uid, sizeof(d.session.uid));
+	(void)snprintf(d.session.theme, sizeof(d.session.theme), "%s",
+	    in->theme);
+	d.session.starts_at = in->starts_at;
+	d.session.duration_minutes = (unsigned)in->duration_minutes;
+	d.earliest = honest_earliest_session(in->terminal, cx->now,
+	    &cx->cfg->redemption);
+	memset(out, 0, sizeof(*out));
+	return op_run(cx, declare_step, &d, ERR_STORE_UNAVAILABLE, why);
+}
