@@ -23,6 +23,7 @@
 #include "config.h"
 #include "enrol_code.h"
 #include "store.h"
+#include "terminal_enrol.h"
 
 /*
  * " --master HEX", the master public key of the configured trust bundle,
@@ -53,14 +54,14 @@ terminal_code(int argc, char **argv)
 		{ "siret", &siret, true },
 		{ NULL, NULL, false },
 	};
-	char canonical[PN_SIRET_LEN + 1], code[ENROL_CODE_TEXT_MAX], msg[200];
-	char name[256], until[PN_TIME_TEXT_MAX], master[80];
-	uint8_t hash[STORE_HASH_SIZE];
+	char canonical[PN_SIRET_LEN + 1], msg[200];
+	char until[PN_TIME_TEXT_MAX], master[80];
+	struct terminal_code_out out;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
 	struct config cfg;
-	int64_t now = (int64_t)time(NULL);
 	enum pn_id_status st;
-	struct pn_error err;
-	struct store *s;
+	enum err_code code;
 	int rc;
 
 	if ((rc = admin_getopt(cmd, "terminal code --config FILE --siret SIRET",
@@ -69,31 +70,29 @@ terminal_code(int argc, char **argv)
 	if ((st = pn_siret_parse(siret, canonical)) != PN_ID_OK)
 		return admin_usage_error(cmd, "%s", pn_id_status_message(st,
 		    "SIRET", msg, sizeof(msg)));
-	if (enrol_code_new(code, hash) != 0) {
-		fprintf(stderr, "passnum-admin %s: no randomness\n", cmd);
+	if ((cx.s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	}
-	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
-		return ADMIN_EXIT_FAIL;
-	rc = store_enrol_code_add(s, canonical, hash, now,
-	    now + STORE_ENROL_CODE_TTL, ADMIN_ACTOR, name, &err);
-	store_close(s);
-	if (rc == 1) {
+	cx.cfg = &cfg;
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = terminal_code_issue(&cx, canonical, &out, &why);
+	store_close(cx.s);
+	if (code == ERR_VENUE_NOT_FOUND) {
 		fprintf(stderr, "passnum-admin %s: no venue with SIRET %s "
 		    "(passnum-admin venue list shows them)\n", cmd, canonical);
 		return ADMIN_EXIT_FAIL;
 	}
-	if (rc != 0) {
-		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
 		return ADMIN_EXIT_FAIL;
 	}
-	pn_time_format(now + STORE_ENROL_CODE_TTL, until);
+	pn_time_format(out.expires_at, until);
 	master_hint(&cfg, master, sizeof(master));
 	/* The code alone on stdout, for scripts; the rest for the operator. */
-	printf("%s\n", code);
+	printf("%s\n", out.code);
 	fprintf(stderr, "enrolment code for %s (SIRET %s), usable once until "
-	    "%s:\n  passnum-terminal enrol --server URL --code %s%s\n", name,
-	    canonical, until, code, master);
+	    "%s:\n  passnum-terminal enrol --server URL --code %s%s\n",
+	    out.venue_name, canonical, until, out.code, master);
 	return ADMIN_EXIT_OK;
 }
 

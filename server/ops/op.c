@@ -4,6 +4,12 @@
 
 #include "op.h"
 
+const char *
+op_actor(const struct op_ctx *cx)
+{
+	return cx->who != NULL ? cx->who->login : cx->actor;
+}
+
 enum err_code
 op_refuse(struct op_refusal *why, enum err_code code, const char *field,
     const char *fmt, ...)

@@ -36,8 +36,10 @@ struct op_ctx {
 	struct store *s;			/* the adapter's connection */
 	const struct config *cfg;		/* the rules ([settlement]...) */
 	const struct keyring *keys;		/* NULL when it signs nothing */
-	const struct store_principal *who;	/* who acts */
+	const struct store_principal *who;	/* who acts; NULL: see actor */
 	int64_t now;				/* when, read once by the adapter */
+	const char *actor;	/* the audit's actor when who is NULL
+				   (passnum-admin without --as) */
 };
 
 /* Why an operation did not do what it was asked: code is what it returned. */
@@ -46,6 +48,9 @@ struct op_refusal {
 	const char *field;	/* the input at fault (ERR_INVALID_FIELD); NULL */
 	char detail[PN_ERROR_MESSAGE_MAX];	/* English, for logs and admins */
 };
+
+/* The audit log's actor of cx: who's login, else cx->actor. */
+const char *op_actor(const struct op_ctx *cx);
 
 /* Fill *why and return code. */
 enum err_code op_refuse(struct op_refusal *why, enum err_code code,

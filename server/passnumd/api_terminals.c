@@ -6,10 +6,8 @@
 
 #include "passnum/request.h"
 #include "api.h"
-#include "enrol_code.h"
-#include "worker.h"
-
-#define LABEL_MAX 64
+#include "op_request.h"
+#include "terminal_enrol.h"
 
 static json_t *
 themes_json(const struct config *cfg)
@@ -45,74 +43,36 @@ terminal_json(struct http_request *req, const struct store_terminal *t)
 	    "server_time", (json_int_t)time(NULL));
 }
 
-/* A label for the operator's list: 1 to 64 bytes of printable text. */
-static bool
-label_ok(const char *label)
-{
-	size_t n = label != NULL ? strlen(label) : 0;
-	size_t i;
-
-	if (n == 0 || n > LABEL_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)label[i] < 0x20 || label[i] == 0x7f)
-			return false;
-	return true;
-}
-
 enum MHD_Result
 api_terminal_enrol(struct http_request *req)
 {
-	uint8_t hash[STORE_HASH_SIZE], pk[32];
-	const char *code, *key, *label;
+	struct terminal_enrol_in in = { 0 };
 	struct store_terminal t;
+	struct op_refusal why;
 	struct pn_error err;
-	struct store *s;
+	struct op_ctx cx;
+	const char *key;
 	enum MHD_Result rc;
 	json_t *doc;
-	int res;
 
 	if ((doc = api_body_object(req, &rc)) == NULL)
 		return rc;
-	code = json_string_value(json_object_get(doc, "code"));
+	in.code = json_string_value(json_object_get(doc, "code"));
 	key = json_string_value(json_object_get(doc, "public_key"));
-	label = json_string_value(json_object_get(doc, "label"));
-	if (code == NULL) {
+	in.label = json_string_value(json_object_get(doc, "label"));
+	if (in.code == NULL)
 		rc = http_reply_error(req, ERR_INVALID_FIELD, "code: missing");
-		goto done;
-	}
-	if (key == NULL || !pn_hex_decode(key, pk, sizeof(pk))) {
+	else if (key == NULL || !pn_hex_decode(key, in.public_key,
+	    sizeof(in.public_key)))
 		rc = http_reply_error(req, ERR_INVALID_FIELD, "public_key: 64 "
 		    "lowercase hex digits expected");
-		goto done;
-	}
-	if (!label_ok(label)) {
-		rc = http_reply_error(req, ERR_INVALID_FIELD, "label: 1 to %d "
-		    "bytes without control characters", LABEL_MAX);
-		goto done;
-	}
-	if (enrol_code_hash(code, hash) != 0) {
-		/* The same answer as for a wrong code: no hint either way. */
-		rc = http_reply_error(req, ERR_ENROL_CODE, "the code is not "
-		    "one that can be used");
-		goto done;
-	}
-	if ((s = worker_store(&err)) == NULL ||
-	    (res = store_terminal_enrol(s, hash, pk, label, (int64_t)time(NULL),
-	    &t, &err)) < 0) {
-		rc = err.code == PN_E_EXISTS ?
-		    http_reply_error(req, ERR_INVALID_FIELD, "public_key: %s",
-		    err.message) :
-		    http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+	else if (op_request_ctx(req, &cx, &err) != 0)
+		rc = http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
 		    err.message);
-		goto done;
-	}
-	if (res == 1)
-		rc = http_reply_error(req, ERR_ENROL_CODE, "the code is not "
-		    "one that can be used");
+	else if (terminal_enrol(&cx, &in, &t, &why) != ERR_NONE)
+		rc = http_reply_error(req, why.code, "%s", why.detail);
 	else
 		rc = http_reply_json(req, 201, terminal_json(req, &t));
-done:
 	json_decref(doc);
 	return rc;
 }
