@@ -434,3 +434,146 @@ redeem_unissued(const struct redeem_judging *g,
 		    PN_R_SIGNATURE)
 			out[i].result = STORE_REDEEM_MISMATCH;
 }
+
+/*
+ * Make ready to judge recs with cx's keys and configuration.
+ * ERR_NONE, or the refusal with *why.
+ */
+static enum err_code
+setup(const struct op_ctx *cx, const struct store_terminal *t,
+    struct redeem_record *recs, bool offline, struct redeem_judging *g,
+    struct store_redeem_rules *rules, struct op_refusal *why)
+{
+	enum err_code code;
+
+	code = redeem_begin(g, rules, t, cx->keys, &cx->cfg->redemption,
+	    offline, recs, cx->now);
+	if (code != ERR_NONE)
+		return op_refuse(why, code, NULL, "[keys] signing_key and "
+		    "trust_bundle must be configured to judge and sign "
+		    "redemptions");
+	return ERR_NONE;
+}
+
+/*
+ * What the store said of n records (stored: what store_redeem returned):
+ * ERR_NONE with out[i] final for every record, or the refusal of the
+ * request (the store failed, or the request was a replay).
+ */
+static enum err_code
+stored_outcome(const struct redeem_judging *g, int stored,
+    const struct pn_error *err, struct store_redeem_record *out, size_t n,
+    struct op_refusal *why)
+{
+	if (stored < 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, err);
+	if (stored == 1)
+		return op_refuse(why, ERR_REPLAYED_NONCE, NULL, "this nonce "
+		    "was used before; nothing was done");
+	redeem_unissued(g, out, n);
+	return ERR_NONE;
+}
+
+enum err_code
+redeem_one_queue(struct redeem_one *c, const struct op_ctx *cx,
+    const struct store_terminal *t, const struct store_nonce *nonce,
+    const struct pn_redemption *rec, store_write_done done, void *ctx,
+    struct op_refusal *why)
+{
+	enum err_code code;
+
+	c->j.rec = *rec;
+	c->w = NULL;
+	if ((code = setup(cx, t, &c->j, false, &c->g, &c->rules, why)) !=
+	    ERR_NONE)
+		return code;
+	redeem_judge(&c->g, 0, 1);
+	redeem_hand_over(&c->j, &c->out, 0, 1);
+	c->w = store_redeem_submit(cx->s, t, nonce, &c->out, 1, &c->rules,
+	    done, ctx, &c->err);
+	if (c->w == NULL)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &c->err);
+	return ERR_NONE;
+}
+
+enum err_code
+redeem_one_end(struct redeem_one *c, struct op_refusal *why)
+{
+	int stored = store_write_end(c->w, &c->err);
+
+	c->w = NULL;
+	return stored_outcome(&c->g, stored, &c->err, &c->out, 1, why);
+}
+
+void
+redeem_one_free(struct redeem_one *c)
+{
+	if (c->w != NULL)
+		(void)store_write_end(c->w, NULL);
+	c->w = NULL;
+	free(c->j.accepted);
+	free(c->out.answer);
+}
+
+enum err_code
+redeem_batch(const struct op_ctx *cx, const struct store_terminal *t,
+    const struct store_nonce *nonce, struct redeem_record *recs, size_t n,
+    struct store_redeem_record *out, struct op_refusal *why)
+{
+	struct store_redeem_rules rules;
+	struct redeem_part pj;
+	struct redeem_judging g;
+	struct pn_error err;
+	size_t from, to, next;
+	enum err_code code;
+	int stored;
+
+	if ((code = setup(cx, t, recs, true, &g, &rules, why)) != ERR_NONE)
+		return code;
+	/*
+	 * Part by part: the next part is judged while the store writes this
+	 * one. The request's nonce goes with the first part, so that a
+	 * replayed request is refused before anything is judged or written.
+	 */
+	to = n < REDEEM_PART_RECORDS ? n : REDEEM_PART_RECORDS;
+	redeem_judge(&g, 0, to);
+	redeem_hand_over(recs, out, 0, to);
+	from = 0;
+	do {
+		next = n - to < REDEEM_PART_RECORDS ? n :
+		    to + REDEEM_PART_RECORDS;
+		if (to < n)
+			redeem_judge_start(&pj, &g, to, next);
+		stored = store_redeem(cx->s, t, from == 0 ? nonce : NULL,
+		    out + from, to - from, &rules, &err);
+		if (to < n) {
+			redeem_judge_wait(&pj);
+			redeem_hand_over(recs, out, to, next);
+		}
+		if (stored != 0)
+			break;
+		from = to;
+		to = next;
+	} while (from < n);
+	return stored_outcome(&g, stored, &err, out, n, why);
+}
+
+enum err_code
+redeem_outcome(const struct redeem_record *j,
+    const struct store_redeem_record *out, const char **answer,
+    bool *accepted, int *reason, const char **detail)
+{
+	*answer = out->answer;
+	*accepted = out->answer != NULL &&
+	    out->result == STORE_REDEEM_ACCEPTED;
+	*reason = -1;
+	*detail = "";
+	if (out->answer != NULL)
+		return ERR_NONE;
+	if (j->refusal != 0) {
+		*reason = j->reason;
+		*detail = j->detail;
+		return j->refusal;
+	}
+	return redeem_refusal_of(out, reason, detail);
+}

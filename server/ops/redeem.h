@@ -1,4 +1,4 @@
-/* redeem.h -- terminal records judged without the database: the rules of redemption before the store.
+/* redeem.h -- the operation "redeem vouchers" (op.h): records judged without the database, then decided by the store.
  *
  * A record is judged here: its form, that the signing terminal made it,
  * its signature, and the voucher's text, key and dates. What passes goes
@@ -31,6 +31,7 @@
 #include "config.h"
 #include "errors.h"
 #include "keyring.h"
+#include "op.h"
 #include "store.h"
 
 /* A record and what was decided of it before the store. */
@@ -117,6 +118,68 @@ void redeem_unissued(const struct redeem_judging *g,
 /* What a record refused by the store says: its code, reason and detail. */
 enum err_code redeem_refusal_of(const struct store_redeem_record *out,
     int *reason, const char **detail);
+
+/*
+ * One online redemption (POST /api/v1/redemptions), from its judging to
+ * its outcome: its write is queued to the committer, and the caller told
+ * through done(ctx) once the commit that holds it is made.
+ */
+struct redeem_one {
+	struct redeem_record j;
+	struct store_redeem_record out;
+	struct redeem_judging g;
+	struct store_redeem_rules rules;
+	struct store_write *w;		/* queued; NULL once ended */
+	struct pn_error err;
+};
+
+/*
+ * Judge rec, made by terminal t (the principal of the signed request,
+ * whose nonce is recorded with it) at cx->now, and queue its write.
+ * ERR_NONE: done(ctx) will be called once, then redeem_one_end(); else
+ * the refusal with *why, nothing queued (ERR_NO_SIGNING_KEY,
+ * ERR_TRUST_UNAVAILABLE, ERR_STORE_UNAVAILABLE). A record refused by the
+ * judging is queued all the same: its nonce is recorded, as the
+ * terminal's contact (honest_time.h). c must live until redeem_one_end()
+ * and be freed with redeem_one_free().
+ */
+enum err_code redeem_one_queue(struct redeem_one *c, const struct op_ctx *cx,
+    const struct store_terminal *t, const struct store_nonce *nonce,
+    const struct pn_redemption *rec, store_write_done done, void *ctx,
+    struct op_refusal *why);
+
+/*
+ * The outcome of c, once done was called: ERR_NONE when the store decided
+ * (c->out: accepted or conflict, with the signed answer c->out.answer,
+ * or the record's refusal: redeem_outcome()); else the refusal of the
+ * request with *why (ERR_REPLAYED_NONCE, ERR_STORE_UNAVAILABLE).
+ */
+enum err_code redeem_one_end(struct redeem_one *c, struct op_refusal *why);
+
+/* Free what c holds (not c), ended or not. */
+void redeem_one_free(struct redeem_one *c);
+
+/*
+ * Redeem the n records of a batch of records made offline by terminal t
+ * (its nonce recorded with the first part), part by part: the next part
+ * is judged while the store writes this one; the calling thread waits.
+ * ERR_NONE with out[i] decided for every record (or recs[i].refusal set),
+ * or the refusal of the whole request with *why. The caller frees each
+ * out[i].answer and recs[i].accepted.
+ */
+enum err_code redeem_batch(const struct op_ctx *cx,
+    const struct store_terminal *t, const struct store_nonce *nonce,
+    struct redeem_record *recs, size_t n, struct store_redeem_record *out,
+    struct op_refusal *why);
+
+/*
+ * What one record came to, whatever decided it: ERR_NONE with the signed
+ * answer (*answer, and *accepted or not); or the refusal's code, with
+ * the verifier's reason (-1: none) and a detail.
+ */
+enum err_code redeem_outcome(const struct redeem_record *j,
+    const struct store_redeem_record *out, const char **answer,
+    bool *accepted, int *reason, const char **detail);
 
 /*
  * The signed answer of a decision (store_answer_fn): a receipt signed by
