@@ -5,6 +5,12 @@
  * a refusal undoes them; a store function that queues its own write
  * (store_tx() inside a step) joins the step instead of waiting for
  * itself; the audit rows say where the change came from.
+ *
+ * Then the operations of caseworkers and terminals, tried as the people
+ * they pay or serve might abuse them: a caseworker cancelling another
+ * agency's vouchers, an idempotency key replayed with another request, a
+ * terminal backdating a session or replaying a request, an enrolment
+ * code used twice or guessed. Each refusal must leave nothing written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,23 +23,42 @@
 #include <cmocka.h>
 
 #include "store_world.h"
+#include "booklet_issue.h"
 #include "op.h"
+#include "session_declare.h"
+#include "terminal_enrol.h"
+#include "voucher_cancel.h"
 
 #define NOW 1775865600		/* 11 April 2026, inside the fixed key's window */
 
 struct fixture {
 	struct store_world w;
 	struct op_ctx cx;
+	struct config cfg;
+	struct keyring keys;
+	uint8_t ref_secret[32];
 };
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct pn_master_key *master;
+	struct pn_error err;
 
 	assert_non_null(f);
 	store_world_open(&f->w, "ops", NOW, NOW - 3600, 120);
+	config_defaults(&f->cfg);
+	master = fx_master_with(FX_MASTER_SEED);
+	assert_int_equal(fx_cert(&f->keys.cert, master, f->w.key, 0, NULL,
+	    &err), 0);
+	pn_master_key_free(master);
+	f->keys.signing = f->w.key;
+	memset(f->ref_secret, 7, sizeof(f->ref_secret));
+	f->keys.ref_secret = f->ref_secret;
 	f->cx.s = f->w.s;
+	f->cx.cfg = &f->cfg;
+	f->cx.keys = &f->keys;
 	f->cx.who = &f->w.who;
 	f->cx.now = NOW;
 	*state = f;
@@ -194,6 +219,253 @@ test_audit_says_where_from(void **state)
 	assert_int_equal(store_world_audit_rows(&f->w, "test.step"), 2);
 }
 
+static long long
+count(const struct fixture *f, const char *sql)
+{
+	return store_world_int(f->w.db, sql);
+}
+
+/* A caseworker of agency, logged in as login. */
+static struct store_principal
+caseworker(struct fixture *f, const char *login, int64_t agency)
+{
+	struct store_principal p;
+	struct pn_error err;
+
+	memset(&p, 0, sizeof(p));
+	if (store_user_add(f->w.s, login, login, ROLE_CASEWORKER, agency, 0,
+	    "x", NOW, "test", &p.user_id, &err) != 0)
+		fail_msg("%s", err.message);
+	p.role = ROLE_CASEWORKER;
+	p.agency_id = agency;
+	snprintf(p.login, sizeof(p.login), "%s", login);
+	return p;
+}
+
+static int64_t
+agency(struct fixture *f, const char *name)
+{
+	struct pn_error err;
+	int64_t id;
+
+	if (store_agency_add(f->w.s, name, "eds", "Nantes", NOW, "test", &id,
+	    &err) != 0)
+		fail_msg("%s", err.message);
+	return id;
+}
+
+static struct booklet_issue_in
+request(const char *ref)
+{
+	struct booklet_issue_in in = { 1, ref, "rsa", "26-44", "Rezé", NULL,
+	    NULL };
+
+	return in;
+}
+
+static void
+test_cancel_within_the_agency_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store_principal cw1 = caseworker(f, "cw1", agency(f, "EDS 1"));
+	struct store_principal cw2 = caseworker(f, "cw2", agency(f, "EDS 2"));
+	struct booklet_issue_in in = request("DOSSIER-1");
+	struct booklet_issue_out out;
+	struct op_refusal why;
+	uint64_t serial;
+	unsigned n;
+
+	f->cx.who = &cw1;
+	assert_int_equal(booklet_issue(&f->cx, &in, &out, &why), ERR_NONE);
+	assert_false(out.replayed);
+	serial = out.booklet.vouchers[0].serial;
+
+	/* Another agency's voucher and booklet do not exist for cw2. */
+	f->cx.who = &cw2;
+	assert_int_equal(voucher_cancel(&f->cx, serial, "perdu", &why),
+	    ERR_VOUCHER_NOT_FOUND);
+	assert_int_equal(booklet_cancel(&f->cx, (uint64_t)out.booklet.id,
+	    "perdu", &n, &why), ERR_BOOKLET_NOT_FOUND);
+	assert_int_equal(n, 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM voucher WHERE"
+	    " status = 'cancelled'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM deny_event"), 0);
+	assert_int_equal(store_world_audit_rows(&f->w, "voucher.cancel"), 0);
+
+	/* Its own, with a reason; once. */
+	f->cx.who = &cw1;
+	assert_int_equal(voucher_cancel(&f->cx, serial, "  ", &why),
+	    ERR_INVALID_FIELD);
+	assert_string_equal(why.field, "reason");
+	assert_int_equal(voucher_cancel(&f->cx, serial, "carnet perdu", &why),
+	    ERR_NONE);
+	assert_int_equal(voucher_cancel(&f->cx, serial, "carnet perdu", &why),
+	    ERR_NOT_CANCELLABLE);
+	assert_int_equal(store_world_audit_rows(&f->w, "voucher.cancel"), 1);
+	assert_int_equal(booklet_cancel(&f->cx, (uint64_t)out.booklet.id,
+	    "carnet perdu", &n, &why), ERR_NONE);
+	assert_int_equal(n, out.booklet.n - 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM deny_event"),
+	    out.booklet.n);
+	assert_int_equal(store_world_audit_rows(&f->w, "booklet.cancel"), 1);
+}
+
+static void
+test_issue_refusals_write_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct booklet_issue_in in = request("DOSSIER-2");
+	struct booklet_issue_out out, again;
+	struct op_refusal why;
+	long long booklets = count(f, "SELECT count(*) FROM booklet");
+	const struct keyring *keys = f->cx.keys;
+
+	f->cx.keys = NULL;
+	assert_int_equal(booklet_issue(&f->cx, &in, &out, &why),
+	    ERR_NO_SIGNING_KEY);
+	f->cx.keys = keys;
+	in.pathway = "rmi";
+	assert_int_equal(booklet_issue(&f->cx, &in, &out, &why),
+	    ERR_INVALID_FIELD);
+	assert_string_equal(why.field, "pathway");
+	assert_int_equal(count(f, "SELECT count(*) FROM booklet"), booklets);
+
+	/* The same key and request: the same booklet, nothing issued twice. */
+	in.pathway = "rsa";
+	in.idem_key = "clé-1";
+	assert_int_equal(booklet_issue(&f->cx, &in, &out, &why),
+	    ERR_INVALID_FIELD);		/* not printable ASCII */
+	assert_string_equal(why.field, "idempotency_key");
+	in.idem_key = "key-1";
+	assert_int_equal(booklet_issue(&f->cx, &in, &out, &why), ERR_NONE);
+	assert_int_equal(booklet_issue(&f->cx, &in, &again, &why), ERR_NONE);
+	assert_true(again.replayed);
+	assert_int_equal(again.booklet.id, out.booklet.id);
+	assert_int_equal(count(f, "SELECT count(*) FROM booklet"),
+	    booklets + 1);
+	/* ... with another request: refused, not another booklet. */
+	in.commune = "Nantes";
+	assert_int_equal(booklet_issue(&f->cx, &in, &again, &why),
+	    ERR_IDEMPOTENCY_KEY_REUSED);
+	assert_int_equal(count(f, "SELECT count(*) FROM booklet"),
+	    booklets + 1);
+}
+
+/* A session of terminal 1 declared at NOW, with a nonce of fill. */
+static struct session_declare_in
+session(const struct fixture *f, struct store_nonce *nonce, uint8_t fill)
+{
+	struct session_declare_in in;
+
+	memset(&in, 0, sizeof(in));
+	memset(nonce, 0, sizeof(*nonce));
+	nonce->at = NOW;
+	memset(nonce->bytes, fill, sizeof(nonce->bytes));
+	in.terminal = &f->w.t1;
+	in.nonce = nonce;
+	memset(in.uid, 0xa5, sizeof(in.uid));
+	in.theme = f->cfg.redemption.themes[0];
+	in.starts_at = NOW - 60;
+	in.duration_minutes = 90;
+	return in;
+}
+
+static void
+test_session_rules_and_replays(void **state)
+{
+	struct fixture *f = *state;
+	struct session_declare_out out;
+	struct store_nonce nonce;
+	struct session_declare_in in = session(f, &nonce, 1);
+	struct op_refusal why;
+	long long sessions = count(f, "SELECT count(*) FROM training_session");
+
+	f->cx.who = NULL;	/* a terminal's route: the terminal is in in */
+	/* In contact for ten minutes, its previous request two minutes ago. */
+	f->w.t1.seen_at = NOW - 60;
+	f->w.t1.contact_since = NOW - 600;
+	f->w.t1.seen_before = NOW - 120;
+	in.theme = "cours de poterie";
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_UNKNOWN_THEME);
+	in = session(f, &nonce, 1);
+	in.duration_minutes = SESSION_DURATION_MAX + 1;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_INVALID_FIELD);
+	assert_string_equal(why.field, "duration_minutes");
+	/* A venue paid per voucher would like yesterday's sessions. */
+	in = session(f, &nonce, 1);
+	in.starts_at = NOW - DAY;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_SESSION_BACKDATED);
+	assert_int_equal(count(f, "SELECT count(*) FROM training_session"),
+	    sessions);
+	assert_int_equal(store_world_audit_rows(&f->w, "session.declare"), 0);
+
+	in = session(f, &nonce, 1);
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why), ERR_NONE);
+	assert_true(out.created);
+	assert_int_equal(out.session.venue_id, 1);
+	/* The same request again is a replay; the same session, not. */
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_REPLAYED_NONCE);
+	in = session(f, &nonce, 2);
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why), ERR_NONE);
+	assert_false(out.created);
+	in = session(f, &nonce, 3);
+	in.duration_minutes = 240;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_SESSION_MISMATCH);
+	assert_int_equal(count(f, "SELECT count(*) FROM training_session"),
+	    sessions + 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "session.declare"), 1);
+}
+
+static void
+test_enrolment_code_once(void **state)
+{
+	struct fixture *f = *state;
+	struct terminal_code_out code;
+	struct terminal_enrol_in in;
+	struct store_terminal t;
+	struct op_refusal why;
+	char wrong[PN_ERROR_MESSAGE_MAX];
+
+	f->cx.who = NULL;
+	f->cx.actor = "admin-cli";
+	assert_int_equal(terminal_code_issue(&f->cx, "12345678200010", &code,
+	    &why), ERR_VENUE_NOT_FOUND);
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	    &why), ERR_NONE);
+	assert_string_equal(code.venue_name, "Médiathèque de Rezé");
+	assert_int_equal(code.expires_at, NOW + STORE_ENROL_CODE_TTL);
+
+	memset(&in, 0, sizeof(in));
+	memset(in.public_key, 0x33, sizeof(in.public_key));
+	in.label = "Accueil\n";
+	in.code = code.code;
+	assert_int_equal(terminal_enrol(&f->cx, &in, &t, &why),
+	    ERR_INVALID_FIELD);
+	assert_string_equal(why.field, "label");
+	/* A guess gets the answer a used code gets: nothing to learn. */
+	in.label = "Accueil 2";
+	in.code = "AAAA-AAAA-AAAA";
+	assert_int_equal(terminal_enrol(&f->cx, &in, &t, &why),
+	    ERR_ENROL_CODE);
+	snprintf(wrong, sizeof(wrong), "%s", why.detail);
+	in.code = code.code;
+	assert_int_equal(terminal_enrol(&f->cx, &in, &t, &why), ERR_NONE);
+	assert_int_equal(t.venue_id, 1);
+	memset(in.public_key, 0x44, sizeof(in.public_key));
+	assert_int_equal(terminal_enrol(&f->cx, &in, &t, &why),
+	    ERR_ENROL_CODE);
+	assert_string_equal(why.detail, wrong);
+	assert_int_equal(count(f, "SELECT count(*) FROM terminal"), 3);
+	assert_int_equal(store_world_audit_rows(&f->w, "terminal.enrol"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'terminal.code' AND actor = 'admin-cli'"), 1);
+}
+
 int
 main(void)
 {
@@ -207,6 +479,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_nested_write_joins_the_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_says_where_from,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_cancel_within_the_agency_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_issue_refusals_write_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_session_rules_and_replays, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enrolment_code_once,
 		    setup, teardown),
 	};
 
