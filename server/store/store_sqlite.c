@@ -2,7 +2,8 @@
  *
  * With store_sqlite_*.c, the only server files that include <sqlite3.h>.
  * docs/store.md explains the choices made here. The audit chain is in
- * store_sqlite_audit.c.
+ * store_sqlite_audit.c. store_open() prepares every query that the store
+ * files of the program declare with SQ_QUERY (store_sqlite.h).
  *
  * Schema versions (PRAGMA user_version); store_migrations[i] goes from i to i+1:
  *
@@ -44,453 +45,28 @@
 #define SCHEMA_LATEST store_migrations_count
 
 
-/* Every statement of struct store, prepared once by store_open(). */
-static const struct {
-	size_t offset;		/* of the sqlite3_stmt * in struct store */
-	const char *sql;
-} statements[] = {
-	{ offsetof(struct store, begin), "BEGIN IMMEDIATE" },
-	{ offsetof(struct store, commit), "COMMIT" },
-	{ offsetof(struct store, rollback), "ROLLBACK" },
-	{ offsetof(struct store, user_version), "PRAGMA user_version" },
-	{ offsetof(struct store, health_probe),
-	  "INSERT INTO meta (key, value)"
-	  " VALUES ('health_probe', ?1 || ' ' || hex(zeroblob(?2)))"
-	  " ON CONFLICT (key) DO UPDATE SET value = excluded.value" },
-	{ offsetof(struct store, integrity), "PRAGMA integrity_check" },
-	{ offsetof(struct store, audit_last),
-	  "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1" },
-	{ offsetof(struct store, audit_insert),
-	  "INSERT INTO audit_log"
-	  " (id, at, actor, action, object, detail, prev_hash, hash)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-	{ offsetof(struct store, audit_walk),
-	  "SELECT id, at, actor, action, object, detail, prev_hash, hash"
-	  " FROM audit_log ORDER BY id" },
+/*
+ * Every query of the program (SQ_QUERY in store_sqlite.h), gathered by the
+ * linker, which names the bounds of a section whose name is an identifier.
+ */
+extern const struct sq_query __start_pn_sq_queries[];
+extern const struct sq_query __stop_pn_sq_queries[];
 
-	{ offsetof(struct store, agency_insert),
-	  "INSERT INTO agency (name, kind, commune) VALUES (?1, ?2, ?3)" },
-	{ offsetof(struct store, programme_insert),
-	  "INSERT INTO programme (name, face_value, per_booklet, validity,"
-	  " territory, budget, max_booklets, created_at, instructions, venues)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
-	{ offsetof(struct store, programme_get),
-	  "SELECT id, name, face_value, per_booklet, validity, territory,"
-	  " budget, committed, max_booklets, instructions, venues,"
-	  " commission_bp, budget_line, max_per_session FROM programme"
-	  " WHERE id = ?1" },
-	{ offsetof(struct store, programme_all),
-	  "SELECT id, name, face_value, per_booklet, validity, territory,"
-	  " budget, committed, max_booklets, instructions, venues,"
-	  " commission_bp, budget_line, max_per_session FROM programme"
-	  " ORDER BY id" },
-	/* A venue_id that names no venue fails the foreign key. */
-	{ offsetof(struct store, user_insert),
-	  "INSERT INTO user (login, display_name, role, agency_id,"
-	  " password_hash, created_at, venue_id)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
-	{ offsetof(struct store, token_insert),
-	  "INSERT INTO api_token (user_id, token_hash, label, created_at,"
-	  " expires_at) SELECT id, ?1, ?2, ?3, ?5 FROM user WHERE login = ?4" },
-	{ offsetof(struct store, token_lookup),
-	  "SELECT u.id, u.role, coalesce(u.agency_id, 0),"
-	  " coalesce(u.venue_id, 0), u.login, u.display_name"
-	  " FROM api_token t JOIN user u ON u.id = t.user_id"
-	  " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0"
-	  " AND (t.expires_at IS NULL OR t.expires_at > ?2)" },
-	{ offsetof(struct store, token_revoke),
-	  "UPDATE api_token SET revoked = 1, revoked_at = ?2"
-	  " WHERE id = ?1 AND revoked = 0" },
-	{ offsetof(struct store, token_exists),
-	  "SELECT t.id, u.login, t.label FROM api_token t"
-	  " JOIN user u ON u.id = t.user_id WHERE t.id = ?1" },
-	{ offsetof(struct store, token_all),
-	  "SELECT t.id, u.login, t.label, t.created_at,"
-	  " coalesce(t.expires_at, 0), t.revoked, coalesce(t.revoked_at, 0)"
-	  " FROM api_token t JOIN user u ON u.id = t.user_id"
-	  " WHERE ?1 IS NULL OR u.login = ?1 ORDER BY t.id" },
-	{ offsetof(struct store, tokens_revoke_user),
-	  "UPDATE api_token SET revoked = 1, revoked_at = ?2"
-	  " WHERE user_id = ?1 AND revoked = 0" },
-	{ offsetof(struct store, user_credentials),
-	  "SELECT id, role, coalesce(agency_id, 0), coalesce(venue_id, 0),"
-	  " login, display_name, password_hash, disabled"
-	  " FROM user WHERE login = ?1" },
-	/* ?1 is NULL for an unknown login: "IS" matches it. */
-	{ offsetof(struct store, failures_count),
-	  "SELECT (SELECT count(*) FROM login_failure"
-	  "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
-	  "       (SELECT coalesce(max(at), 0) FROM login_failure"
-	  "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
-	  "       (SELECT count(*) FROM login_failure"
-	  "         WHERE address = ?2 AND at > ?3),"
-	  "       (SELECT coalesce(min(at), 0) FROM login_failure"
-	  "         WHERE address = ?2 AND at > ?3)" },
-	{ offsetof(struct store, failure_insert),
-	  "INSERT INTO login_failure (login, address, at) VALUES (?1, ?2, ?3)" },
-	{ offsetof(struct store, failures_forget),
-	  "DELETE FROM login_failure WHERE at <= ?1" },
-	{ offsetof(struct store, failures_clear),
-	  "DELETE FROM login_failure WHERE login = ?1 AND address = ?2" },
-	{ offsetof(struct store, session_insert),
-	  "INSERT INTO web_session (token_hash, csrf_token, user_id,"
-	  " created_at, last_seen, address) VALUES (?1, ?2, ?3, ?4, ?4, ?5)" },
-	{ offsetof(struct store, sessions_forget),
-	  "DELETE FROM web_session WHERE last_seen <= ?1" },
-	{ offsetof(struct store, session_lookup),
-	  "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.role,"
-	  " coalesce(u.agency_id, 0), coalesce(u.venue_id, 0), u.login,"
-	  " u.display_name"
-	  " FROM web_session s JOIN user u ON u.id = s.user_id"
-	  " WHERE s.token_hash = ?1 AND u.disabled = 0" },
-	{ offsetof(struct store, session_touch),
-	  "UPDATE web_session SET last_seen = ?2 WHERE id = ?1" },
-	{ offsetof(struct store, session_delete),
-	  "DELETE FROM web_session WHERE id = ?1" },
-	{ offsetof(struct store, key_insert),
-	  "INSERT INTO signing_key (kid, public_key, valid_from, sign_until,"
-	  " verify_until, cert, created_at)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
-	{ offsetof(struct store, key_get),
-	  "SELECT public_key FROM signing_key WHERE kid = ?1" },
-	{ offsetof(struct store, key_all),
-	  "SELECT kid, cert FROM signing_key ORDER BY kid" },
-	{ offsetof(struct store, user_all),
-	  "SELECT u.id, u.login, u.display_name, u.role,"
-	  " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled,"
-	  " coalesce(u.venue_id, 0), coalesce(v.siret, ''),"
-	  " coalesce(v.name, '')"
-	  " FROM user u LEFT JOIN agency a ON a.id = u.agency_id"
-	  " LEFT JOIN venue v ON v.id = u.venue_id"
-	  " ORDER BY u.login" },
-	{ offsetof(struct store, user_find),
-	  "SELECT id, disabled FROM user WHERE login = ?1" },
-	{ offsetof(struct store, user_set_disabled),
-	  "UPDATE user SET disabled = ?2 WHERE id = ?1" },
-	{ offsetof(struct store, user_set_password),
-	  "UPDATE user SET password_hash = ?2 WHERE id = ?1" },
-	{ offsetof(struct store, session_end_user),
-	  "DELETE FROM web_session WHERE user_id = ?1" },
+_Static_assert(sizeof(struct sq_query) == _Alignof(struct sq_query),
+    "a query's alignment would pad the section pn_sq_queries");
 
-	{ offsetof(struct store, beneficiary_upsert),
-	  "INSERT INTO beneficiary (ref_hash, pathway, age_band, commune,"
-	  " created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-	  " ON CONFLICT (ref_hash) DO UPDATE SET pathway = excluded.pathway,"
-	  " age_band = excluded.age_band, commune = excluded.commune"
-	  " RETURNING id" },
-	/* A beneficiary hashed as typed (before schema 11), once. */
-	{ offsetof(struct store, beneficiary_rekey),
-	  "UPDATE beneficiary SET ref_hash = ?1 WHERE ref_hash = ?2"
-	  " AND NOT EXISTS (SELECT 1 FROM beneficiary WHERE ref_hash = ?1)" },
-	{ offsetof(struct store, booklet_count),
-	  "SELECT count(*) FROM booklet WHERE beneficiary_id = ?1"
-	  " AND programme_id = ?2 AND status = 'issued'" },
-	/* The budget check and its update are one statement. */
-	{ offsetof(struct store, programme_commit),
-	  "UPDATE programme SET committed = committed + ?1"
-	  " WHERE id = ?2 AND committed + ?1 <= budget" },
-	{ offsetof(struct store, serial_next),
-	  "SELECT next FROM serial_counter WHERE id = 1" },
-	{ offsetof(struct store, serial_advance),
-	  "UPDATE serial_counter SET next = next + ?1 WHERE id = 1" },
-	{ offsetof(struct store, booklet_insert),
-	  "INSERT INTO booklet (programme_id, beneficiary_id, agency_id,"
-	  " issued_by, issued_at, override_reason)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
-	{ offsetof(struct store, voucher_insert),
-	  "INSERT INTO voucher (serial, booklet_id, programme_id, kid, value,"
-	  " issued_at, expires_at, signature)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-	{ offsetof(struct store, idem_find),
-	  "SELECT booklet_id, request_hash FROM booklet_idempotency"
-	  " WHERE user_id = ?1 AND key = ?2" },
-	{ offsetof(struct store, idem_insert),
-	  "INSERT INTO booklet_idempotency (user_id, key, request_hash,"
-	  " booklet_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
-	{ offsetof(struct store, booklet_get),
-	  "SELECT b.id, b.programme_id, p.name, b.issued_at, b.issued_by,"
-	  " coalesce(b.agency_id, 0), b.status"
-	  " FROM booklet b JOIN programme p ON p.id = b.programme_id"
-	  " WHERE b.id = ?1" },
-	{ offsetof(struct store, booklet_vouchers),
-	  "SELECT serial, kid, value, issued_at, expires_at, signature, status"
-	  " FROM voucher WHERE booklet_id = ?1 ORDER BY serial" },
-	{ offsetof(struct store, venue_insert),
-	  "INSERT INTO venue (name, siret, address, commune, iban, bic,"
-	  " contact, accredited_from, accredited_until, created_at)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
-	{ offsetof(struct store, venue_all),
-	  "SELECT id, name, siret, address, commune, iban, bic, contact,"
-	  " accredited_from, coalesce(accredited_until, 0), status,"
-	  " coalesce(status_reason, '') FROM venue ORDER BY id" },
-	{ offsetof(struct store, venue_find),
-	  "SELECT id, status FROM venue WHERE siret = ?1" },
-	{ offsetof(struct store, venue_set_status),
-	  "UPDATE venue SET status = ?2, status_reason = ?3 WHERE id = ?1" },
-	{ offsetof(struct store, venue_get),
-	  "SELECT id, name, siret, address, commune, iban, bic, contact,"
-	  " accredited_from, coalesce(accredited_until, 0), status,"
-	  " coalesce(status_reason, '') FROM venue WHERE id = ?1" },
-	{ offsetof(struct store, venue_by_siret),
-	  "SELECT id, name, siret, address, commune, iban, bic, contact,"
-	  " accredited_from, coalesce(accredited_until, 0), status,"
-	  " coalesce(status_reason, '') FROM venue WHERE siret = ?1" },
-
-	/*
-	 * The venue pages. A session belongs to the venue of its row; a
-	 * month is the sessions that start in [?2, ?3) (index
-	 * training_session_venue), and their redemptions (redemption_session).
-	 */
-	{ offsetof(struct store, venue_month),
-	  "SELECT count(DISTINCT t.id),"
-	  " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
-	  " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
-	  " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
-	  " FROM training_session t"
-	  " LEFT JOIN redemption r ON r.session_id = t.id"
-	  " WHERE t.venue_id = ?1 AND t.starts_at >= ?2 AND t.starts_at < ?3" },
-	{ offsetof(struct store, venue_sessions),
-	  "SELECT t.id, t.theme, t.starts_at, t.duration_minutes,"
-	  " t.declared_at, t.terminal_id, te.label,"
-	  " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
-	  " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
-	  " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
-	  " FROM training_session t JOIN terminal te ON te.id = t.terminal_id"
-	  " LEFT JOIN redemption r ON r.session_id = t.id"
-	  " WHERE t.venue_id = ?1 AND t.starts_at >= ?2 AND t.starts_at < ?3"
-	  " GROUP BY t.id ORDER BY t.starts_at, t.id" },
-	{ offsetof(struct store, venue_session_get),
-	  "SELECT t.id, t.theme, t.starts_at, t.duration_minutes,"
-	  " t.declared_at, t.terminal_id, te.label,"
-	  " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
-	  " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
-	  " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
-	  " FROM training_session t JOIN terminal te ON te.id = t.terminal_id"
-	  " LEFT JOIN redemption r ON r.session_id = t.id"
-	  " WHERE t.id = ?2 AND t.venue_id = ?1 GROUP BY t.id" },
-	/* The session is looked up with its venue: another's gives no row. */
-	{ offsetof(struct store, venue_session_redemptions),
-	  "SELECT r.id, r.serial, r.value, r.outcome = 'accepted',"
-	  " r.terminal_time, r.received_at, te.label"
-	  " FROM redemption r JOIN terminal te ON te.id = r.terminal_id"
-	  " WHERE r.session_id = (SELECT id FROM training_session"
-	  "  WHERE id = ?2 AND venue_id = ?1)"
-	  " ORDER BY r.terminal_time, r.id" },
-	/* The proof of a conflict: the record that won, and its venue. */
-	{ offsetof(struct store, venue_conflicts),
-	  "SELECT r.id, r.serial, r.value, 0, r.terminal_time, r.received_at,"
-	  " te.label, t.id, t.theme, t.starts_at, wv.id, wv.name,"
-	  " w.terminal_time, w.received_at"
-	  " FROM redemption r JOIN terminal te ON te.id = r.terminal_id"
-	  " JOIN training_session t ON t.id = r.session_id"
-	  " JOIN redemption w ON w.id = r.winner_id"
-	  " JOIN venue wv ON wv.id = w.venue_id"
-	  " WHERE r.venue_id = ?1 AND r.outcome = 'conflict'"
-	  " ORDER BY r.received_at DESC, r.id DESC LIMIT ?2" },
-	{ offsetof(struct store, booklet_recent),
-	  "SELECT b.id, p.name, be.commune, b.issued_at, b.status,"
-	  " count(v.serial), sum(v.status = 'issued'), sum(v.value)"
-	  " FROM booklet b JOIN programme p ON p.id = b.programme_id"
-	  " JOIN beneficiary be ON be.id = b.beneficiary_id"
-	  " JOIN voucher v ON v.booklet_id = b.id"
-	  " WHERE b.id IN (SELECT id FROM booklet WHERE issued_by = ?1"
-	  "  ORDER BY id DESC LIMIT ?2)"
-	  " GROUP BY b.id ORDER BY b.id DESC" },
-	{ offsetof(struct store, voucher_find),
-	  "SELECT v.status, coalesce(b.agency_id, 0), v.booklet_id"
-	  " FROM voucher v JOIN booklet b ON b.id = v.booklet_id"
-	  " WHERE v.serial = ?1" },
-	{ offsetof(struct store, voucher_cancel),
-	  "UPDATE voucher SET status = 'cancelled', cancelled_at = ?2,"
-	  " cancel_reason = ?3 WHERE serial = ?1 AND status = 'issued'" },
-	{ offsetof(struct store, deny_insert),
-	  "INSERT INTO deny_event (serial, reason, at) VALUES (?1, 1, ?2)" },
-	{ offsetof(struct store, booklet_find),
-	  "SELECT status, coalesce(agency_id, 0) FROM booklet WHERE id = ?1" },
-	{ offsetof(struct store, booklet_deny_all),
-	  "INSERT INTO deny_event (serial, reason, at) SELECT serial, 1, ?2"
-	  " FROM voucher WHERE booklet_id = ?1 AND status = 'issued'" },
-	{ offsetof(struct store, booklet_cancel_vouchers),
-	  "UPDATE voucher SET status = 'cancelled', cancelled_at = ?2,"
-	  " cancel_reason = ?3 WHERE booklet_id = ?1 AND status = 'issued'" },
-	{ offsetof(struct store, booklet_cancel),
-	  "UPDATE booklet SET status = 'cancelled', cancel_reason = ?2"
-	  " WHERE id = ?1 AND status = 'issued'" },
-	{ offsetof(struct store, voucher_info),
-	  "SELECT v.serial, v.kid, v.value, v.issued_at, v.expires_at,"
-	  " v.signature, v.status, v.booklet_id, v.programme_id,"
-	  " coalesce(b.agency_id, 0), coalesce(v.cancelled_at, 0),"
-	  " coalesce(v.cancel_reason, '')"
-	  " FROM voucher v JOIN booklet b ON b.id = v.booklet_id"
-	  " WHERE v.serial = ?1" },
-	{ offsetof(struct store, read_begin), "BEGIN DEFERRED" },
-	{ offsetof(struct store, deny_since),
-	  "SELECT d.serial, v.expires_at, d.reason FROM deny_event d"
-	  " JOIN voucher v ON v.serial = d.serial WHERE d.seq > ?1"
-	  " ORDER BY d.serial" },
-	{ offsetof(struct store, deny_last),
-	  "SELECT coalesce(max(seq), ?1) FROM deny_event" },
-#define TERMINAL_SELECT \
-	"SELECT t.id, t.venue_id, v.name, v.siret, v.status," \
-	" v.accredited_from, coalesce(v.accredited_until, 0), t.public_key," \
-	" t.label, t.enrolled_at, coalesce(t.revoked_at, 0)," \
-	" coalesce(t.revoke_reason, ''), coalesce(t.suspended_at, 0)," \
-	" coalesce(t.suspend_reason, ''), coalesce(t.seen_at, 0)," \
-	" coalesce(t.contact_since, 0), coalesce(t.seen_before, 0)" \
-	" FROM terminal t" \
-	" JOIN venue v ON v.id = t.venue_id"
-	{ offsetof(struct store, enrol_code_insert),
-	  "INSERT INTO enrol_code (venue_id, code_hash, created_at, expires_at)"
-	  " VALUES (?1, ?2, ?3, ?4)" },
-	{ offsetof(struct store, enrol_code_find),
-	  "SELECT id, venue_id FROM enrol_code WHERE code_hash = ?1"
-	  " AND used_at IS NULL AND expires_at > ?2" },
-	{ offsetof(struct store, enrol_code_use),
-	  "UPDATE enrol_code SET used_at = ?2, terminal_id = ?3"
-	  " WHERE id = ?1 AND used_at IS NULL" },
-	{ offsetof(struct store, terminal_insert),
-	  "INSERT INTO terminal (venue_id, public_key, label, enrolled_at)"
-	  " VALUES (?1, ?2, ?3, ?4)" },
-	{ offsetof(struct store, terminal_get), TERMINAL_SELECT
-	  " WHERE t.id = ?1" },
-	{ offsetof(struct store, terminal_all), TERMINAL_SELECT
-	  " ORDER BY t.id" },
-	{ offsetof(struct store, terminal_revoke),
-	  "UPDATE terminal SET revoked_at = ?2, revoke_reason = ?3"
-	  " WHERE id = ?1 AND revoked_at IS NULL" },
-	{ offsetof(struct store, nonce_insert),
-	  "INSERT INTO terminal_nonce (at, terminal_id, nonce)"
-	  " VALUES (?1, ?2, ?3)" },
-	{ offsetof(struct store, nonce_forget),
-	  "DELETE FROM terminal_nonce WHERE at < ?1" },
-	/*
-	 * A run of contact: a request more than ?3 s after the previous one,
-	 * or ?4 s after the run began, starts a new one, and the latest
-	 * exchange before it is kept (honest_time.h says the same in C).
-	 */
-	{ offsetof(struct store, terminal_seen),
-	  "UPDATE terminal SET"
-	  " seen_before = CASE WHEN seen_at IS NULL OR ?2 - seen_at > ?3"
-	  "  OR ?2 - contact_since > ?4 THEN seen_at ELSE seen_before END,"
-	  " contact_since = CASE WHEN seen_at IS NULL OR ?2 - seen_at > ?3"
-	  "  OR ?2 - contact_since > ?4 THEN ?2 ELSE contact_since END,"
-	  " seen_at = max(coalesce(seen_at, 0), ?2)"
-	  " WHERE id = ?1" },
-#define TRAINING_SELECT \
-	"SELECT id, uid, venue_id, terminal_id, theme, starts_at," \
-	" duration_minutes, declared_at FROM training_session"
-	{ offsetof(struct store, training_insert),
-	  "INSERT INTO training_session (uid, venue_id, terminal_id, theme,"
-	  " starts_at, duration_minutes, declared_at)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
-	{ offsetof(struct store, training_by_uid), TRAINING_SELECT
-	  " WHERE uid = ?1" },
-	{ offsetof(struct store, training_recent), TRAINING_SELECT
-	  " WHERE venue_id = ?1 ORDER BY starts_at DESC, id DESC LIMIT ?2" },
-	{ offsetof(struct store, redemption_by_id),
-	  "SELECT serial, terminal_id, outcome, answer FROM redemption"
-	  " WHERE redemption_id = ?1" },
-	/* Only the very voucher issued: every signed field and the signature. */
-	{ offsetof(struct store, voucher_take),
-	  "UPDATE voucher SET status = 'redeemed'"
-	  " WHERE serial = ?1 AND status = 'issued' AND kid = ?2"
-	  " AND programme_id = ?3 AND value = ?4 AND issued_at = ?5"
-	  " AND expires_at = ?6 AND signature = ?7" },
-	{ offsetof(struct store, voucher_state),
-	  "SELECT status, value, kid = ?2 AND programme_id = ?3 AND value = ?4"
-	  " AND issued_at = ?5 AND expires_at = ?6 AND signature = ?7"
-	  " FROM voucher WHERE serial = ?1" },
-	{ offsetof(struct store, redemption_winner),
-	  "SELECT r.id, r.redemption_id, r.venue_id, v.name, r.received_at"
-	  " FROM redemption r JOIN venue v ON v.id = r.venue_id"
-	  " WHERE r.serial = ?1 AND r.outcome = 'accepted'" },
-	{ offsetof(struct store, redemption_insert),
-	  "INSERT INTO redemption (redemption_id, serial, session_id,"
-	  " terminal_id, venue_id, terminal_time, counter, record_signature,"
-	  " outcome, winner_id, value, received_at, answer, flags)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	  " ?14)" },
-	{ offsetof(struct store, voucher_by_serial),
-	  "SELECT kid, programme_id, value, issued_at, expires_at, signature"
-	  " FROM voucher WHERE serial = ?1" },
-	/*
-	 * Through the booklet's few vouchers (voucher_booklet) and the
-	 * accepted redemption of each (redemption_once), not through the
-	 * session's redemptions, which may be thousands; and not at all when
-	 * the rule allows a whole booklet in a session.
-	 */
-	{ offsetof(struct store, booklet_in_session),
-	  "SELECT p.max_per_session, CASE WHEN p.max_per_session"
-	  "  < p.per_booklet THEN (SELECT count(*) FROM voucher o"
-	  "  JOIN redemption r ON r.serial = o.serial AND r.outcome = 'accepted'"
-	  "  WHERE o.booklet_id = v.booklet_id AND o.serial <> v.serial"
-	  "  AND r.session_id = ?2) ELSE 0 END"
-	  " FROM voucher v JOIN programme p ON p.id = v.programme_id"
-	  " WHERE v.serial = ?1" },
-	{ offsetof(struct store, key_failure_insert),
-	  "INSERT INTO control_key_failure (at, terminal_id, venue_id, serial,"
-	  " redemption_id) VALUES (?1, ?2, ?3, ?4, ?5)"
-	  " ON CONFLICT (redemption_id) DO NOTHING" },
-	{ offsetof(struct store, key_failure_count),
-	  "SELECT (SELECT count(*) FROM control_key_failure"
-	  "  WHERE terminal_id = ?1 AND at > ?3),"
-	  " (SELECT count(*) FROM control_key_failure"
-	  "  WHERE venue_id = ?2 AND at > ?3)" },
-	{ offsetof(struct store, terminal_suspend),
-	  "UPDATE terminal SET suspended_at = ?2, suspend_reason = ?3"
-	  " WHERE id = ?1 AND suspended_at IS NULL" },
-	{ offsetof(struct store, deny_redeemed),
-	  "INSERT OR IGNORE INTO deny_event (serial, reason, at)"
-	  " VALUES (?1, 2, ?2)" },
-	{ offsetof(struct store, expire_count),
-	  "SELECT count(*), coalesce(sum(value), 0) FROM voucher"
-	  " WHERE status = 'issued' AND expires_at < ?1" },
-	{ offsetof(struct store, expire_mark),
-	  "UPDATE voucher SET status = 'expired'"
-	  " WHERE status = 'issued' AND expires_at < ?1" },
-	{ offsetof(struct store, savepoint), "SAVEPOINT job" },
-	{ offsetof(struct store, savepoint_undo), "ROLLBACK TO job" },
-	{ offsetof(struct store, savepoint_release), "RELEASE job" },
-
-	/*
-	 * The funder's report, in one pass over the vouchers: tallied first
-	 * by booklet (in the order of index voucher_booklet, so no sort),
-	 * then the booklets by programme, agency and commune. A sum over
-	 * no row is NULL: read as 0.
-	 */
-	{ offsetof(struct store, report_funder),
-	  "SELECT b.programme_id, p.name, coalesce(b.agency_id, 0),"
-	  " coalesce(a.name, ''), be.commune,"
-	  " sum(x.o), sum(x.oc), sum(x.r), sum(x.rc), sum(x.s), sum(x.sc),"
-	  " sum(x.e), sum(x.ec), sum(x.c), sum(x.cc)"
-	  " FROM (SELECT booklet_id,"
-	  "  count(*) FILTER (WHERE status = 'issued') AS o,"
-	  "  sum(value) FILTER (WHERE status = 'issued') AS oc,"
-	  "  count(*) FILTER (WHERE status = 'redeemed') AS r,"
-	  "  sum(value) FILTER (WHERE status = 'redeemed') AS rc,"
-	  "  count(*) FILTER (WHERE status = 'settled') AS s,"
-	  "  sum(value) FILTER (WHERE status = 'settled') AS sc,"
-	  "  count(*) FILTER (WHERE status = 'expired') AS e,"
-	  "  sum(value) FILTER (WHERE status = 'expired') AS ec,"
-	  "  count(*) FILTER (WHERE status = 'cancelled') AS c,"
-	  "  sum(value) FILTER (WHERE status = 'cancelled') AS cc"
-	  "  FROM voucher WHERE ?1 = 0 OR programme_id = ?1"
-	  "  GROUP BY booklet_id) x"
-	  " JOIN booklet b ON b.id = x.booklet_id"
-	  " JOIN beneficiary be ON be.id = b.beneficiary_id"
-	  " JOIN programme p ON p.id = b.programme_id"
-	  " LEFT JOIN agency a ON a.id = b.agency_id"
-	  " GROUP BY b.programme_id, b.agency_id, be.commune"
-	  " ORDER BY b.programme_id, b.agency_id, be.commune" },
-};
-
-#define N_STATEMENTS (sizeof(statements) / sizeof(statements[0]))
-
-static sqlite3_stmt **
-stmt_slot(struct store *s, size_t i)
+static size_t
+query_count(void)
 {
-	assert(i < N_STATEMENTS);
-	return (sqlite3_stmt **)(void *)((char *)s + statements[i].offset);
+	return (size_t)(__stop_pn_sq_queries - __start_pn_sq_queries);
+}
+
+sqlite3_stmt *
+sq_stmt(struct store *s, const struct sq_query *q)
+{
+	assert(s != NULL && s->stmts != NULL);
+	assert(q >= __start_pn_sq_queries && q < __stop_pn_sq_queries);
+	return s->stmts[q - __start_pn_sq_queries];
 }
 
 /* The pn_errcode for a failed SQLite call. */
@@ -542,12 +118,14 @@ stmt_run(struct store *s, sqlite3_stmt *st, const char *what,
 	return 0;
 }
 
+SQ_QUERY(q_rollback, "ROLLBACK");
+
 /* Roll back a transaction that may already have been rolled back by SQLite. */
 static void
 rollback_if_open(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
-		(void)stmt_run(s, s->rollback, "ROLLBACK", NULL);
+		(void)stmt_run(s, sq_stmt(s, &q_rollback), "ROLLBACK", NULL);
 }
 
 int
@@ -613,6 +191,14 @@ sq_exec(struct store *s, const char *sql, const char *what,
  */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
+SQ_QUERY(q_begin, "BEGIN IMMEDIATE");
+
+/*
+ * A read snapshot, which takes no lock: store_denylist_since(), the money
+ * audit, a settlement's approval.
+ */
+SQ_QUERY_SHARED(q_read_begin, "BEGIN DEFERRED");
+
 int
 sq_begin(struct store *s, struct pn_error *err)
 {
@@ -623,7 +209,7 @@ sq_begin(struct store *s, struct pn_error *err)
 		return 0;
 	}
 	pthread_mutex_lock(&write_lock);
-	if (stmt_run(s, s->begin, "BEGIN IMMEDIATE", err) != 0) {
+	if (stmt_run(s, sq_stmt(s, &q_begin), "BEGIN IMMEDIATE", err) != 0) {
 		pthread_mutex_unlock(&write_lock);
 		return -1;
 	}
@@ -631,6 +217,8 @@ sq_begin(struct store *s, struct pn_error *err)
 	s->changes_at_begin = sqlite3_total_changes64(s->db);
 	return 0;
 }
+
+SQ_QUERY_SHARED(q_commit, "COMMIT");
 
 int
 sq_commit(struct store *s, struct pn_error *err)
@@ -643,7 +231,7 @@ sq_commit(struct store *s, struct pn_error *err)
 		return 0;
 	}
 	/* On failure the lock stays held for the caller's sq_rollback(). */
-	if (stmt_run(s, s->commit, "COMMIT", err) != 0)
+	if (stmt_run(s, sq_stmt(s, &q_commit), "COMMIT", err) != 0)
 		return -1;
 	/* Only a transaction that wrote vouches for the disk. */
 	if (sqlite3_total_changes64(s->db) != s->changes_at_begin)
@@ -905,8 +493,9 @@ store_open(const char *path, unsigned busy_timeout_ms, struct pn_error *err)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	struct store *s;
+	const char *sql;
 	int flags, rc;
-	size_t i;
+	size_t i, n;
 
 	assert(path != NULL);
 	(void)pthread_once(&once, sqlite_setup);
@@ -941,13 +530,24 @@ store_open(const char *path, unsigned busy_timeout_ms, struct pn_error *err)
 		goto fail;
 	if (migrate(s->db, path, err) != 0)
 		goto fail;
-	for (i = 0; i < N_STATEMENTS; i++) {
-		rc = sqlite3_prepare_v3(s->db, statements[i].sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, stmt_slot(s, i), NULL);
+	n = query_count();
+	if ((s->stmts = calloc(n, sizeof(*s->stmts))) == NULL) {
+		pn_error_set(err, PN_E_NOMEM, "%s: out of memory", path);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		sql = __start_pn_sq_queries[i].sql;
+		/* A hole in the section would be a query without SQL. */
+		if (sql == NULL) {
+			pn_error_set(err, PN_E_FORMAT, "%s: query %zu of "
+			    "%zu has no SQL", path, i, n);
+			goto fail;
+		}
+		rc = sqlite3_prepare_v3(s->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmts[i], NULL);
 		if (rc != SQLITE_OK) {
 			pn_error_set(err, code_of(rc), "%s: cannot prepare "
-			    "\"%s\": %s", path, statements[i].sql,
-			    sqlite3_errmsg(s->db));
+			    "\"%s\": %s", path, sql, sqlite3_errmsg(s->db));
 			goto fail;
 		}
 	}
@@ -972,8 +572,9 @@ store_close(struct store *s)
 	 */
 	if (s->holds_write_lock)
 		sq_rollback(s);
-	for (i = 0; i < N_STATEMENTS; i++)
-		sqlite3_finalize(*stmt_slot(s, i));
+	for (i = 0; s->stmts != NULL && i < query_count(); i++)
+		sqlite3_finalize(s->stmts[i]);
+	free(s->stmts);
 	/* Every statement is finalized, so close cannot be busy. */
 	(void)sqlite3_close(s->db);
 	free(s->path);
@@ -1004,16 +605,19 @@ store_shutdown(const char *path, unsigned busy_timeout_ms,
 	return 0;
 }
 
+SQ_QUERY(q_user_version, "PRAGMA user_version");
+
 int
 store_schema_version(struct store *s)
 {
 	int rc, version = -1;
+	sqlite3_stmt *user_version = sq_stmt(s, &q_user_version);
 
 	assert(s != NULL);
-	rc = sqlite3_step(s->user_version);
+	rc = sqlite3_step(user_version);
 	if (rc == SQLITE_ROW)
-		version = sqlite3_column_int(s->user_version, 0);
-	stmt_done(s->user_version);
+		version = sqlite3_column_int(user_version, 0);
+	stmt_done(user_version);
 	return version;
 }
 
@@ -1067,6 +671,8 @@ store_unlock_instance(int fd)
 		(void)close(fd);
 }
 
+SQ_QUERY(q_integrity, "PRAGMA integrity_check");
+
 int
 store_integrity_check(struct store *s, struct pn_error *err)
 {
@@ -1075,11 +681,12 @@ store_integrity_check(struct store *s, struct pn_error *err)
 	size_t used = 0;
 	int rc, rows = 0, w;
 	bool ok = false;
+	sqlite3_stmt *integrity = sq_stmt(s, &q_integrity);
 
 	assert(s != NULL);
 	found[0] = '\0';
-	while ((rc = sqlite3_step(s->integrity)) == SQLITE_ROW) {
-		t = sqlite3_column_text(s->integrity, 0);
+	while ((rc = sqlite3_step(integrity)) == SQLITE_ROW) {
+		t = sqlite3_column_text(integrity, 0);
 		if (t == NULL)
 			t = (const unsigned char *)"";
 		rows++;
@@ -1095,10 +702,10 @@ store_integrity_check(struct store *s, struct pn_error *err)
 	}
 	if (rc != SQLITE_DONE) {
 		db_error(s->db, s->path, rc, "PRAGMA integrity_check", err);
-		stmt_done(s->integrity);
+		stmt_done(integrity);
 		return -1;
 	}
-	stmt_done(s->integrity);
+	stmt_done(integrity);
 	if (ok && rows == 1)
 		return 0;
 	return pn_error_set(err, PN_E_FORMAT, "%s: integrity check failed "

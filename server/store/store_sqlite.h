@@ -1,8 +1,9 @@
-/* store_sqlite.h -- internal to the SQLite store: the connection and its statements.
+/* store_sqlite.h -- internal to the SQLite store: the connection and its queries.
  *
  * Included only by the store_sqlite*.c files, which alone see <sqlite3.h>.
  * store_sqlite.c opens, migrates and prepares; the other files hold the
- * SQL of one area each, through the statements listed here.
+ * SQL of one area each, each query declared with SQ_QUERY() right above
+ * the function that runs it.
  */
 #ifndef PN_STORE_SQLITE_H
 #define PN_STORE_SQLITE_H
@@ -26,140 +27,48 @@ struct store {
 	const char *audit_via;		/* store_audit_via(); NULL: none */
 	int64_t staging;		/* store_batch_files_stage()'s token */
 
-	/* store_audit_append: its own transaction when the caller has none. */
-	sqlite3_stmt *begin;
-	sqlite3_stmt *commit;
-	sqlite3_stmt *rollback;
-	/* store_schema_version */
-	sqlite3_stmt *user_version;
-	/* store_write_health: the probe's write. */
-	sqlite3_stmt *health_probe;
-	/* store_integrity_check */
-	sqlite3_stmt *integrity;
-	/* store_audit_append: the row to chain to. */
-	sqlite3_stmt *audit_last;
-	/* store_audit_append */
-	sqlite3_stmt *audit_insert;
-	/* store_audit_verify: every row, in chain order. */
-	sqlite3_stmt *audit_walk;
-
-	/* store_sqlite_people.c */
-	sqlite3_stmt *agency_insert;	/* store_agency_add */
-	sqlite3_stmt *programme_insert;	/* store_programme_add */
-	sqlite3_stmt *programme_get;	/* store_programme_get */
-	sqlite3_stmt *programme_all;	/* store_programme_each */
-	sqlite3_stmt *user_insert;	/* store_user_add */
-	sqlite3_stmt *token_insert;	/* store_token_add */
-	sqlite3_stmt *token_lookup;	/* store_token_lookup */
-	sqlite3_stmt *token_revoke;	/* store_token_revoke */
-	sqlite3_stmt *token_exists;	/* store_token_revoke */
-	sqlite3_stmt *token_all;	/* store_token_each */
-	sqlite3_stmt *tokens_revoke_user;	/* store_user_set_* */
-	sqlite3_stmt *key_insert;	/* store_signing_key_add */
-	sqlite3_stmt *key_get;		/* store_signing_key_register */
-	sqlite3_stmt *key_all;		/* store_signing_key_each */
-	sqlite3_stmt *user_all;		/* store_user_each */
-	sqlite3_stmt *user_find;	/* store_user_set_* */
-	sqlite3_stmt *user_set_disabled;	/* store_user_set_disabled */
-	sqlite3_stmt *user_set_password;	/* store_user_set_password */
-	sqlite3_stmt *session_end_user;	/* store_user_set_* */
-
-	/* store_sqlite_booklets.c */
-	sqlite3_stmt *beneficiary_upsert;	/* store_booklet_issue */
-	sqlite3_stmt *beneficiary_rekey;	/* store_booklet_issue */
-	sqlite3_stmt *booklet_count;		/* store_booklet_issue */
-	sqlite3_stmt *programme_commit;		/* store_booklet_issue */
-	sqlite3_stmt *serial_next;		/* store_booklet_issue */
-	sqlite3_stmt *serial_advance;		/* store_booklet_issue */
-	sqlite3_stmt *booklet_insert;		/* store_booklet_issue */
-	sqlite3_stmt *voucher_insert;		/* store_booklet_issue */
-	sqlite3_stmt *idem_find;		/* store_booklet_issue */
-	sqlite3_stmt *idem_insert;		/* store_booklet_issue */
-	sqlite3_stmt *booklet_get;		/* store_booklet_get */
-	sqlite3_stmt *booklet_vouchers;		/* store_booklet_get */
-	sqlite3_stmt *booklet_recent;		/* store_booklet_recent */
-	/* store_sqlite_cancel.c */
-	sqlite3_stmt *voucher_find;		/* store_voucher_cancel */
-	sqlite3_stmt *voucher_cancel;		/* store_voucher_cancel */
-	sqlite3_stmt *deny_insert;		/* store_voucher_cancel */
-	sqlite3_stmt *booklet_find;		/* store_booklet_cancel */
-	sqlite3_stmt *booklet_deny_all;		/* store_booklet_cancel */
-	sqlite3_stmt *booklet_cancel_vouchers;	/* store_booklet_cancel */
-	sqlite3_stmt *booklet_cancel;		/* store_booklet_cancel */
-	sqlite3_stmt *voucher_info;		/* store_voucher_get */
-	sqlite3_stmt *read_begin;		/* store_denylist_since */
-	sqlite3_stmt *deny_since;		/* store_denylist_since */
-	sqlite3_stmt *deny_last;		/* store_denylist_since */
-
-	/* store_sqlite_venues.c */
-	sqlite3_stmt *venue_insert;		/* store_venue_add */
-	sqlite3_stmt *venue_all;		/* store_venue_each */
-	sqlite3_stmt *venue_find;		/* store_venue_set_status */
-	sqlite3_stmt *venue_set_status;		/* store_venue_set_status */
-	sqlite3_stmt *venue_get;		/* store_venue_get */
-	sqlite3_stmt *venue_by_siret;		/* store_venue_by_siret */
-
-	/* store_sqlite_venue_pages.c */
-	sqlite3_stmt *venue_month;		/* store_venue_month */
-	sqlite3_stmt *venue_sessions;		/* store_venue_sessions */
-	sqlite3_stmt *venue_session_get;	/* store_venue_session_get */
-	sqlite3_stmt *venue_session_redemptions; /* store_venue_session_redemptions */
-	sqlite3_stmt *venue_conflicts;		/* store_venue_conflicts */
-
-	/* store_sqlite_sessions.c */
-	sqlite3_stmt *user_credentials;		/* store_user_credentials */
-	/* store_login_failures, store_login_attempt */
-	sqlite3_stmt *failures_count;
-	sqlite3_stmt *failure_insert;		/* store_login_attempt */
-	sqlite3_stmt *failures_forget;		/* store_login_attempt */
-	sqlite3_stmt *failures_clear;		/* store_login_failures_clear */
-	sqlite3_stmt *session_insert;		/* store_session_create */
-	sqlite3_stmt *sessions_forget;		/* store_session_create */
-	sqlite3_stmt *session_lookup;		/* store_session_lookup */
-	sqlite3_stmt *session_touch;		/* store_session_touch */
-	sqlite3_stmt *session_delete;		/* store_session_end */
-
-	/* store_sqlite_terminals.c */
-	sqlite3_stmt *enrol_code_insert;	/* store_enrol_code_add */
-	sqlite3_stmt *enrol_code_find;		/* store_terminal_enrol */
-	sqlite3_stmt *enrol_code_use;		/* store_terminal_enrol */
-	sqlite3_stmt *terminal_insert;		/* store_terminal_enrol */
-	sqlite3_stmt *terminal_get;		/* store_terminal_get */
-	sqlite3_stmt *terminal_all;		/* store_terminal_each */
-	sqlite3_stmt *terminal_revoke;		/* store_terminal_revoke */
-	sqlite3_stmt *nonce_insert;		/* signed state changes */
-	sqlite3_stmt *nonce_forget;		/* ... once out of the window */
-	sqlite3_stmt *terminal_seen;		/* ... and its contact times */
-	sqlite3_stmt *voucher_by_serial;	/* a typed voucher */
-	sqlite3_stmt *booklet_in_session;	/* vouchers of its booklet there */
-	sqlite3_stmt *key_failure_insert;	/* a wrong control key */
-	sqlite3_stmt *key_failure_count;	/* ... of a terminal, of its venue */
-	sqlite3_stmt *terminal_suspend;		/* ... too many of them */
-
-	/* store_sqlite_training.c */
-	sqlite3_stmt *training_insert;		/* store_training_declare */
-	sqlite3_stmt *training_by_uid;		/* store_training_declare, store_redeem */
-	sqlite3_stmt *training_recent;		/* store_training_recent */
-
-	/* store_sqlite_redeem.c */
-	sqlite3_stmt *redemption_by_id;		/* a record sent again */
-	sqlite3_stmt *voucher_take;		/* issued -> redeemed, or nothing */
-	sqlite3_stmt *voucher_state;		/* why it was not taken */
-	sqlite3_stmt *redemption_winner;	/* the accepted record of a serial */
-	sqlite3_stmt *redemption_insert;
-	sqlite3_stmt *deny_redeemed;
-
-	/* store_sqlite_expire.c */
-	sqlite3_stmt *expire_count;		/* store_expire */
-	sqlite3_stmt *expire_mark;		/* store_expire */
-
-	sqlite3_stmt *savepoint;		/* sq_group_run: one per job */
-	sqlite3_stmt *savepoint_undo;		/* ... when it is refused */
-	sqlite3_stmt *savepoint_release;
-
-	/* store_sqlite_report.c */
-	sqlite3_stmt *report_funder;		/* store_report_funder */
+	/* The statement of each query, at its index in pn_sq_queries. */
+	sqlite3_stmt **stmts;
 };
+
+/*
+ * A query of the store, prepared once for each connection by store_open()
+ * (with SQLITE_PREPARE_PERSISTENT) and finalized by store_close().
+ * SQ_QUERY(q_name, "SQL") declares one beside the function that runs it,
+ * which gets its statement with sq_stmt(s, &q_name): adding a query
+ * touches that one file. The linker gathers every query of the program in
+ * the section pn_sq_queries and marks its bounds with __start_ and
+ * __stop_ symbols; a query's statement is the one at its index there. The
+ * section holds nothing but these structs, at their natural alignment, so
+ * that it is an array of them; store_open() checks it.
+ *
+ * "used" keeps every query in the section, even one whose uses the
+ * compiler removed, and AddressSanitizer (GCC's and clang's) adds no
+ * red zone to an object of a section whose name is an identifier. A query
+ * run by several files is declared with SQ_QUERY_SHARED in its main user
+ * and extern below: keep that rare.
+ */
+struct sq_query {
+	const char *sql;
+};
+
+#define SQ_QUERY_SECTION "pn_sq_queries"
+#define SQ_QUERY_SHARED(name, text)					\
+	const struct sq_query name					\
+	__attribute__((used, section(SQ_QUERY_SECTION))) = { text }
+#define SQ_QUERY(name, text) static SQ_QUERY_SHARED(name, text)
+
+/* The statement of q on s's connection. */
+sqlite3_stmt *sq_stmt(struct store *s, const struct sq_query *q);
+
+/* Queries run by more than one file. */
+extern const struct sq_query q_commit;		/* store_sqlite.c */
+extern const struct sq_query q_read_begin;	/* store_sqlite.c */
+extern const struct sq_query q_audit_last;	/* store_sqlite_audit.c */
+extern const struct sq_query q_training_insert;	/* store_sqlite_training.c */
+extern const struct sq_query q_redemption_by_id;	/* store_sqlite_redeem.c */
+extern const struct sq_query q_redemption_insert;	/* ... */
+extern const struct sq_query q_deny_redeemed;	/* ... */
 
 /* The schema's forward migrations (store_sqlite_schema.c). */
 extern const char *const store_migrations[];
@@ -210,7 +119,7 @@ int sq_step_done(struct store *s, sqlite3_stmt *st, const char *what,
 void sq_principal_row(sqlite3_stmt *st, int first,
     struct store_principal *who);
 
-/* Fill v from columns 0..11 of st, in the order of venue_all. */
+/* Fill v from columns 0..11 of st, in the order of q_venue_all. */
 void sq_venue_row(sqlite3_stmt *st, struct store_venue *v);
 
 /* Make st ready for its next use: on every path, after every use. */

@@ -68,6 +68,15 @@ audit_hash(uint8_t out[STORE_HASH_SIZE],
 	return 0;
 }
 
+/* The row to chain to. */
+SQ_QUERY_SHARED(q_audit_last,
+    "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+
+SQ_QUERY(q_audit_insert,
+    "INSERT INTO audit_log"
+    " (id, at, actor, action, object, detail, prev_hash, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+
 /* The row of store_audit_append(), detail as it is to be written. */
 static int
 audit_append(struct store *s, int64_t at, const char *actor,
@@ -104,7 +113,7 @@ audit_append(struct store *s, int64_t at, const char *actor,
 		return -1;
 
 	/* The row to chain to: the last one, or none. */
-	st = s->audit_last;
+	st = sq_stmt(s, &q_audit_last);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -139,7 +148,7 @@ audit_append(struct store *s, int64_t at, const char *actor,
 	}
 
 	/* The strings outlive the step: SQLITE_STATIC, cleared after. */
-	st = s->audit_insert;
+	st = sq_stmt(s, &q_audit_insert);
 	rc = sqlite3_bind_int64(st, 1, id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 2, at);
@@ -247,6 +256,11 @@ audit_broken(struct pn_error *err, int64_t *bad_id, int64_t id,
 	return 1;
 }
 
+/* Every row, in chain order. */
+SQ_QUERY(q_audit_walk,
+    "SELECT id, at, actor, action, object, detail, prev_hash, hash"
+    " FROM audit_log ORDER BY id");
+
 int
 store_audit_verify(struct store *s, uint64_t *rows, int64_t *bad_id,
     struct pn_error *err)
@@ -266,7 +280,7 @@ store_audit_verify(struct store *s, uint64_t *rows, int64_t *bad_id,
 	*rows = 0;
 	*bad_id = 0;
 	memset(prev, 0, sizeof(prev));
-	st = s->audit_walk;
+	st = sq_stmt(s, &q_audit_walk);
 	/* One row at a time: the log may be larger than memory. */
 	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);

@@ -19,12 +19,19 @@
 #include "store_sqlite.h"
 #include "validity.h"
 
+SQ_QUERY(q_beneficiary_upsert,
+    "INSERT INTO beneficiary (ref_hash, pathway, age_band, commune,"
+    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT (ref_hash) DO UPDATE SET pathway = excluded.pathway,"
+    " age_band = excluded.age_band, commune = excluded.commune"
+    " RETURNING id");
+
 /* Find or create the beneficiary of r; their id, or -1 with err. */
 static int64_t
 beneficiary_id(struct store *s, const struct store_booklet_request *r,
     int64_t now, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->beneficiary_upsert;
+	sqlite3_stmt *st = sq_stmt(s, &q_beneficiary_upsert);
 	int64_t id = -1;
 	int rc;
 
@@ -41,17 +48,24 @@ beneficiary_id(struct store *s, const struct store_booklet_request *r,
 	return id;
 }
 
+/* A beneficiary hashed as typed (before schema 11), once. */
+SQ_QUERY(q_beneficiary_rekey,
+    "UPDATE beneficiary SET ref_hash = ?1 WHERE ref_hash = ?2"
+    " AND NOT EXISTS (SELECT 1 FROM beneficiary WHERE ref_hash = ?1)");
+
 int
 store_beneficiary_rekey(struct store *s, const uint8_t normal[STORE_HASH_SIZE],
     const uint8_t typed[STORE_HASH_SIZE], struct pn_error *err)
 {
+	sqlite3_stmt *beneficiary_rekey = sq_stmt(s, &q_beneficiary_rekey);
+
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_blob(s->beneficiary_rekey, 1, normal, STORE_HASH_SIZE,
+	sqlite3_bind_blob(beneficiary_rekey, 1, normal, STORE_HASH_SIZE,
 	    SQLITE_STATIC);
-	sqlite3_bind_blob(s->beneficiary_rekey, 2, typed, STORE_HASH_SIZE,
+	sqlite3_bind_blob(beneficiary_rekey, 2, typed, STORE_HASH_SIZE,
 	    SQLITE_STATIC);
-	if (sq_step_done(s, s->beneficiary_rekey, "moving a beneficiary to "
+	if (sq_step_done(s, beneficiary_rekey, "moving a beneficiary to "
 	    "the normal form of its reference", err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
@@ -60,11 +74,15 @@ store_beneficiary_rekey(struct store *s, const uint8_t normal[STORE_HASH_SIZE],
 	return 0;
 }
 
+SQ_QUERY(q_booklet_count,
+    "SELECT count(*) FROM booklet WHERE beneficiary_id = ?1"
+    " AND programme_id = ?2 AND status = 'issued'");
+
 static int64_t
 count_booklets(struct store *s, int64_t beneficiary, int64_t programme,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->booklet_count;
+	sqlite3_stmt *st = sq_stmt(s, &q_booklet_count);
 	int64_t n = -1;
 	int rc;
 
@@ -78,26 +96,37 @@ count_booklets(struct store *s, int64_t beneficiary, int64_t programme,
 	return n;
 }
 
+SQ_QUERY(q_serial_next, "SELECT next FROM serial_counter WHERE id = 1");
+
+SQ_QUERY(q_serial_advance,
+    "UPDATE serial_counter SET next = next + ?1 WHERE id = 1");
+
 /* Reserve n serials; the first, or 0 with err. */
 static uint64_t
 take_serials(struct store *s, unsigned n, struct pn_error *err)
 {
 	uint64_t first = 0;
 	int rc;
+	sqlite3_stmt *serial_next = sq_stmt(s, &q_serial_next);
+	sqlite3_stmt *serial_advance = sq_stmt(s, &q_serial_advance);
 
-	if ((rc = sqlite3_step(s->serial_next)) == SQLITE_ROW)
-		first = (uint64_t)sqlite3_column_int64(s->serial_next, 0);
+	if ((rc = sqlite3_step(serial_next)) == SQLITE_ROW)
+		first = (uint64_t)sqlite3_column_int64(serial_next, 0);
 	else
 		sq_error(s, rc, "reading the serial counter", err);
-	sq_done(s->serial_next);
+	sq_done(serial_next);
 	if (first == 0)
 		return 0;
-	sqlite3_bind_int64(s->serial_advance, 1, n);
-	if (sq_step_done(s, s->serial_advance, "advancing the serial counter",
+	sqlite3_bind_int64(serial_advance, 1, n);
+	if (sq_step_done(s, serial_advance, "advancing the serial counter",
 	    err) != 0)
 		return 0;
 	return first;
 }
+
+SQ_QUERY(q_idem_find,
+    "SELECT booklet_id, request_hash FROM booklet_idempotency"
+    " WHERE user_id = ?1 AND key = ?2");
 
 /*
  * The booklet of r's idempotency key, if the same user sent it before:
@@ -110,7 +139,7 @@ static int
 idem_lookup(struct store *s, const struct store_booklet_request *r,
     struct store_booklet *out, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->idem_find;
+	sqlite3_stmt *st = sq_stmt(s, &q_idem_find);
 	int64_t booklet = 0;
 	bool same = false;
 	const void *h;
@@ -140,6 +169,25 @@ idem_lookup(struct store *s, const struct store_booklet_request *r,
 	return STORE_REPLAYED;
 }
 
+/* The budget check and its update are one statement. */
+SQ_QUERY(q_programme_commit,
+    "UPDATE programme SET committed = committed + ?1"
+    " WHERE id = ?2 AND committed + ?1 <= budget");
+
+SQ_QUERY(q_booklet_insert,
+    "INSERT INTO booklet (programme_id, beneficiary_id, agency_id,"
+    " issued_by, issued_at, override_reason)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+
+SQ_QUERY(q_idem_insert,
+    "INSERT INTO booklet_idempotency (user_id, key, request_hash,"
+    " booklet_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+
+SQ_QUERY(q_voucher_insert,
+    "INSERT INTO voucher (serial, booklet_id, programme_id, kid, value,"
+    " issued_at, expires_at, signature)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+
 /*
  * Everything between BEGIN and COMMIT. Returns an enum store_issue, or -1
  * with err; the caller rolls back unless STORE_ISSUED.
@@ -157,6 +205,10 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	char detail[512], object[64];
 	unsigned i;
 	int rc;
+	sqlite3_stmt *programme_commit = sq_stmt(s, &q_programme_commit);
+	sqlite3_stmt *booklet_insert = sq_stmt(s, &q_booklet_insert);
+	sqlite3_stmt *voucher_insert = sq_stmt(s, &q_voucher_insert);
+	sqlite3_stmt *idem_insert = sq_stmt(s, &q_idem_insert);
 
 	if (r->idem_key != NULL &&
 	    (rc = idem_lookup(s, r, out, err)) != STORE_ISSUED)
@@ -179,29 +231,29 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		return pn_error_set(err, PN_E_FORMAT, "programme %lld: %u "
 		    "vouchers per booklet", (long long)p.id, p.per_booklet);
 	amount = p.face_value * (int64_t)p.per_booklet;
-	sqlite3_bind_int64(s->programme_commit, 1, amount);
-	sqlite3_bind_int64(s->programme_commit, 2, p.id);
-	if (sq_step_done(s, s->programme_commit, "committing the budget", err))
+	sqlite3_bind_int64(programme_commit, 1, amount);
+	sqlite3_bind_int64(programme_commit, 2, p.id);
+	if (sq_step_done(s, programme_commit, "committing the budget", err))
 		return -1;
 	if (sqlite3_changes(s->db) != 1)
 		return STORE_OVER_BUDGET;
 	if ((first = take_serials(s, p.per_booklet, err)) == 0)
 		return -1;
 
-	sqlite3_bind_int64(s->booklet_insert, 1, p.id);
-	sqlite3_bind_int64(s->booklet_insert, 2, ben);
+	sqlite3_bind_int64(booklet_insert, 1, p.id);
+	sqlite3_bind_int64(booklet_insert, 2, ben);
 	if (r->by->agency_id > 0)
-		sqlite3_bind_int64(s->booklet_insert, 3, r->by->agency_id);
+		sqlite3_bind_int64(booklet_insert, 3, r->by->agency_id);
 	else
-		sqlite3_bind_null(s->booklet_insert, 3);
-	sqlite3_bind_int64(s->booklet_insert, 4, r->by->user_id);
-	sqlite3_bind_int64(s->booklet_insert, 5, now);
+		sqlite3_bind_null(booklet_insert, 3);
+	sqlite3_bind_int64(booklet_insert, 4, r->by->user_id);
+	sqlite3_bind_int64(booklet_insert, 5, now);
 	if (r->reason != NULL)
-		sqlite3_bind_text(s->booklet_insert, 6, r->reason, -1,
+		sqlite3_bind_text(booklet_insert, 6, r->reason, -1,
 		    SQLITE_STATIC);
 	else
-		sqlite3_bind_null(s->booklet_insert, 6);
-	if (sq_step_done(s, s->booklet_insert, "inserting the booklet", err))
+		sqlite3_bind_null(booklet_insert, 6);
+	if (sq_step_done(s, booklet_insert, "inserting the booklet", err))
 		return -1;
 
 	memset(out, 0, sizeof(*out));
@@ -214,14 +266,14 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 	out->agency_id = r->by->agency_id;
 	(void)snprintf(out->status, sizeof(out->status), "issued");
 	if (r->idem_key != NULL) {
-		sqlite3_bind_int64(s->idem_insert, 1, r->by->user_id);
-		sqlite3_bind_text(s->idem_insert, 2, r->idem_key, -1,
+		sqlite3_bind_int64(idem_insert, 1, r->by->user_id);
+		sqlite3_bind_text(idem_insert, 2, r->idem_key, -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_blob(s->idem_insert, 3, r->request_hash,
+		sqlite3_bind_blob(idem_insert, 3, r->request_hash,
 		    STORE_HASH_SIZE, SQLITE_STATIC);
-		sqlite3_bind_int64(s->idem_insert, 4, out->id);
-		sqlite3_bind_int64(s->idem_insert, 5, now);
-		if (sq_step_done(s, s->idem_insert, "recording the "
+		sqlite3_bind_int64(idem_insert, 4, out->id);
+		sqlite3_bind_int64(idem_insert, 5, now);
+		if (sq_step_done(s, idem_insert, "recording the "
 		    "idempotency key", err))
 			return -1;
 	}
@@ -243,16 +295,16 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		sv->expires_at = expires;
 		memcpy(sv->signature, v.signature, 64);
 		(void)snprintf(sv->status, sizeof(sv->status), "issued");
-		sqlite3_bind_int64(s->voucher_insert, 1, (int64_t)v.serial);
-		sqlite3_bind_int64(s->voucher_insert, 2, out->id);
-		sqlite3_bind_int64(s->voucher_insert, 3, p.id);
-		sqlite3_bind_int64(s->voucher_insert, 4, v.kid);
-		sqlite3_bind_int64(s->voucher_insert, 5, p.face_value);
-		sqlite3_bind_int64(s->voucher_insert, 6, now);
-		sqlite3_bind_int64(s->voucher_insert, 7, expires);
-		sqlite3_bind_blob(s->voucher_insert, 8, v.signature, 64,
+		sqlite3_bind_int64(voucher_insert, 1, (int64_t)v.serial);
+		sqlite3_bind_int64(voucher_insert, 2, out->id);
+		sqlite3_bind_int64(voucher_insert, 3, p.id);
+		sqlite3_bind_int64(voucher_insert, 4, v.kid);
+		sqlite3_bind_int64(voucher_insert, 5, p.face_value);
+		sqlite3_bind_int64(voucher_insert, 6, now);
+		sqlite3_bind_int64(voucher_insert, 7, expires);
+		sqlite3_bind_blob(voucher_insert, 8, v.signature, 64,
 		    SQLITE_STATIC);
-		if (sq_step_done(s, s->voucher_insert, "inserting a voucher", err))
+		if (sq_step_done(s, voucher_insert, "inserting a voucher", err))
 			return -1;
 		out->n++;
 	}
@@ -299,11 +351,22 @@ store_booklet_issue(struct store *s, const struct store_booklet_request *r,
 	return sq_group_run(s, issue_job_run, &job, err);
 }
 
+SQ_QUERY(q_booklet_get,
+    "SELECT b.id, b.programme_id, p.name, b.issued_at, b.issued_by,"
+    " coalesce(b.agency_id, 0), b.status"
+    " FROM booklet b JOIN programme p ON p.id = b.programme_id"
+    " WHERE b.id = ?1");
+
+SQ_QUERY(q_booklet_vouchers,
+    "SELECT serial, kid, value, issued_at, expires_at, signature, status"
+    " FROM voucher WHERE booklet_id = ?1 ORDER BY serial");
+
 int
 store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->booklet_get, *vs = s->booklet_vouchers;
+	sqlite3_stmt *st = sq_stmt(s, &q_booklet_get);
+	sqlite3_stmt *vs = sq_stmt(s, &q_booklet_vouchers);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -351,12 +414,22 @@ store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
 	return 0;
 }
 
+SQ_QUERY(q_booklet_recent,
+    "SELECT b.id, p.name, be.commune, b.issued_at, b.status,"
+    " count(v.serial), sum(v.status = 'issued'), sum(v.value)"
+    " FROM booklet b JOIN programme p ON p.id = b.programme_id"
+    " JOIN beneficiary be ON be.id = b.beneficiary_id"
+    " JOIN voucher v ON v.booklet_id = b.id"
+    " WHERE b.id IN (SELECT id FROM booklet WHERE issued_by = ?1"
+    "  ORDER BY id DESC LIMIT ?2)"
+    " GROUP BY b.id ORDER BY b.id DESC");
+
 int
 store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
     int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->booklet_recent;
+	sqlite3_stmt *st = sq_stmt(s, &q_booklet_recent);
 	struct store_booklet_summary b;
 	int rc, stop = 0;
 

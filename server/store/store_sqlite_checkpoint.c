@@ -50,7 +50,7 @@ static int
 audit_head(struct store *s, int64_t *last, uint8_t head[32],
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->audit_last;
+	sqlite3_stmt *st = sq_stmt(s, &q_audit_last);
 	int rc = sqlite3_step(st);
 
 	*last = 0;

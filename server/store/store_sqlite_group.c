@@ -200,6 +200,14 @@ fail_all(struct sq_job **jobs, size_t n, const struct pn_error *err)
 	}
 }
 
+/* One per job of sq_group_run(). */
+SQ_QUERY(q_savepoint, "SAVEPOINT job");
+
+/* ... when it is refused. */
+SQ_QUERY(q_savepoint_undo, "ROLLBACK TO job");
+
+SQ_QUERY(q_savepoint_release, "RELEASE job");
+
 /* Run the jobs of one group on s, in one transaction. */
 static void
 run_group(struct store *s, struct sq_job **jobs, size_t n)
@@ -214,7 +222,7 @@ run_group(struct store *s, struct sq_job **jobs, size_t n)
 	for (i = 0; i < n; i++) {
 		struct sq_job *j = jobs[i];
 
-		if (savepoint(s, s->savepoint, j->err) != 0) {
+		if (savepoint(s, sq_stmt(s, &q_savepoint), j->err) != 0) {
 			j->result = -1;
 			continue;
 		}
@@ -225,8 +233,8 @@ run_group(struct store *s, struct sq_job **jobs, size_t n)
 		while (s->nested > 0)
 			sq_rollback(s);
 		if (j->result < 0 || !j->kept)
-			(void)savepoint(s, s->savepoint_undo, NULL);
-		(void)savepoint(s, s->savepoint_release, NULL);
+			(void)savepoint(s, sq_stmt(s, &q_savepoint_undo), NULL);
+		(void)savepoint(s, sq_stmt(s, &q_savepoint_release), NULL);
 	}
 	if (sq_commit(s, &err) != 0) {
 		sq_rollback(s);

@@ -92,16 +92,24 @@ sq_health_failed(int rc, const char *why)
  */
 #define PROBE_BYTES	65536
 
+/* The probe's write. */
+SQ_QUERY(q_health_probe,
+    "INSERT INTO meta (key, value)"
+    " VALUES ('health_probe', ?1 || ' ' || hex(zeroblob(?2)))"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+
 /* The probe: one row of meta, PROBE_BYTES long, in its own transaction. */
 static int
 probe_write(struct store *s, struct pn_error *err)
 {
+	sqlite3_stmt *health_probe = sq_stmt(s, &q_health_probe);
+
 	if (sq_begin(s, err) != 0)
 		return -1;
-	if (sqlite3_bind_int64(s->health_probe, 1, (sqlite3_int64)time(NULL))
+	if (sqlite3_bind_int64(health_probe, 1, (sqlite3_int64)time(NULL))
 	    != SQLITE_OK ||
-	    sqlite3_bind_int(s->health_probe, 2, PROBE_BYTES / 2) != SQLITE_OK ||
-	    sq_step_done(s, s->health_probe, "health probe write", err) != 0 ||
+	    sqlite3_bind_int(health_probe, 2, PROBE_BYTES / 2) != SQLITE_OK ||
+	    sq_step_done(s, health_probe, "health probe write", err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
 		return -1;

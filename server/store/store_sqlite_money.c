@@ -27,14 +27,16 @@ store_money_begin(struct store *s, struct pn_error *err)
 {
 	assert(s != NULL);
 	/* The snapshot is taken by the first read, and held until the end. */
-	return sq_step_done(s, s->read_begin, "BEGIN (money audit)", err);
+	return sq_step_done(s, sq_stmt(s, &q_read_begin), "BEGIN (money audit)",
+	    err);
 }
 
 void
 store_money_end(struct store *s)
 {
 	if (s != NULL && !sqlite3_get_autocommit(s->db))
-		(void)sq_step_done(s, s->commit, "COMMIT (money audit)", NULL);
+		(void)sq_step_done(s, sq_stmt(s, &q_commit),
+		    "COMMIT (money audit)", NULL);
 }
 
 /* Prepare sql for one audit read; 0, or -1 with err. */

@@ -81,26 +81,35 @@ sq_insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
 	return 0;
 }
 
+SQ_QUERY(q_agency_insert,
+    "INSERT INTO agency (name, kind, commune) VALUES (?1, ?2, ?3)");
+
 int
 store_agency_add(struct store *s, const char *name, const char *kind,
     const char *commune, int64_t now, const char *actor, int64_t *id,
     struct pn_error *err)
 {
 	char what[200];
+	sqlite3_stmt *agency_insert = sq_stmt(s, &q_agency_insert);
 
-	sqlite3_bind_text(s->agency_insert, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->agency_insert, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->agency_insert, 3, commune, -1, SQLITE_STATIC);
+	sqlite3_bind_text(agency_insert, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(agency_insert, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(agency_insert, 3, commune, -1, SQLITE_STATIC);
 	(void)snprintf(what, sizeof(what), "agency '%s'", name);
-	return sq_insert_audited(s, s->agency_insert, what, now, actor,
+	return sq_insert_audited(s, agency_insert, what, now, actor,
 	    "agency.add", "agency", id, err);
 }
+
+SQ_QUERY(q_programme_insert,
+    "INSERT INTO programme (name, face_value, per_booklet, validity,"
+    " territory, budget, max_booklets, created_at, instructions, venues)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 
 int
 store_programme_add(struct store *s, const struct store_programme *p,
     int64_t now, const char *actor, int64_t *id, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->programme_insert;
+	sqlite3_stmt *st = sq_stmt(s, &q_programme_insert);
 	char what[200];
 
 	sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
@@ -118,7 +127,7 @@ store_programme_add(struct store *s, const struct store_programme *p,
 	    "programme", id, err);
 }
 
-/* Fill p from a row of programme_get or programme_all. */
+/* Fill p from a row of q_programme_get or q_programme_all. */
 static void
 programme_row(sqlite3_stmt *st, struct store_programme *p)
 {
@@ -138,19 +147,26 @@ programme_row(sqlite3_stmt *st, struct store_programme *p)
 	sq_copy_text(p->budget_line, sizeof(p->budget_line), st, 12);
 }
 
+SQ_QUERY(q_programme_get,
+    "SELECT id, name, face_value, per_booklet, validity, territory,"
+    " budget, committed, max_booklets, instructions, venues,"
+    " commission_bp, budget_line, max_per_session FROM programme"
+    " WHERE id = ?1");
+
 int
 store_programme_get(struct store *s, int64_t id, struct store_programme *p,
     struct pn_error *err)
 {
 	int rc;
+	sqlite3_stmt *programme_get = sq_stmt(s, &q_programme_get);
 
-	sqlite3_bind_int64(s->programme_get, 1, id);
-	rc = sqlite3_step(s->programme_get);
+	sqlite3_bind_int64(programme_get, 1, id);
+	rc = sqlite3_step(programme_get);
 	if (rc == SQLITE_ROW)
-		programme_row(s->programme_get, p);
+		programme_row(programme_get, p);
 	else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "reading a programme", err);
-	sq_done(s->programme_get);
+	sq_done(programme_get);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
@@ -191,6 +207,12 @@ programme_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	return v->fn.programme(v->ctx, &p) != 0;
 }
 
+SQ_QUERY(q_programme_all,
+    "SELECT id, name, face_value, per_booklet, validity, territory,"
+    " budget, committed, max_booklets, instructions, venues,"
+    " commission_bp, budget_line, max_per_session FROM programme"
+    " ORDER BY id");
+
 int
 store_programme_each(struct store *s,
     int (*fn)(void *ctx, const struct store_programme *p), void *ctx,
@@ -198,9 +220,15 @@ store_programme_each(struct store *s,
 {
 	struct visit v = { .fn.programme = fn, .ctx = ctx };
 
-	return sq_each_row(s, s->programme_all, "listing programmes",
-	    programme_visit, &v, err);
+	return sq_each_row(s, sq_stmt(s, &q_programme_all),
+	    "listing programmes", programme_visit, &v, err);
 }
+
+/* A venue_id that names no venue fails the foreign key. */
+SQ_QUERY(q_user_insert,
+    "INSERT INTO user (login, display_name, role, agency_id,"
+    " password_hash, created_at, venue_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
 int
 store_user_add(struct store *s, const char *login, const char *display_name,
@@ -208,7 +236,7 @@ store_user_add(struct store *s, const char *login, const char *display_name,
     const char *password_hash, int64_t now, const char *actor, int64_t *id,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->user_insert;
+	sqlite3_stmt *st = sq_stmt(s, &q_user_insert);
 	char what[200];
 
 	/*
@@ -237,7 +265,7 @@ store_user_add(struct store *s, const char *login, const char *display_name,
 	    err);
 }
 
-/* Fill u from a row of user_all. */
+/* Fill u from a row of q_user_all. */
 static void
 user_row(sqlite3_stmt *st, struct store_user *u)
 {
@@ -264,6 +292,15 @@ user_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	return v->fn.user(v->ctx, &u) != 0;
 }
 
+SQ_QUERY(q_user_all,
+    "SELECT u.id, u.login, u.display_name, u.role,"
+    " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled,"
+    " coalesce(u.venue_id, 0), coalesce(v.siret, ''),"
+    " coalesce(v.name, '')"
+    " FROM user u LEFT JOIN agency a ON a.id = u.agency_id"
+    " LEFT JOIN venue v ON v.id = u.venue_id"
+    " ORDER BY u.login");
+
 int
 store_user_each(struct store *s,
     int (*fn)(void *ctx, const struct store_user *u), void *ctx,
@@ -271,8 +308,17 @@ store_user_each(struct store *s,
 {
 	struct visit v = { .fn.user = fn, .ctx = ctx };
 
-	return sq_each_row(s, s->user_all, "listing users", user_visit, &v, err);
+	return sq_each_row(s, sq_stmt(s, &q_user_all), "listing users",
+	    user_visit, &v, err);
 }
+
+SQ_QUERY(q_user_find, "SELECT id, disabled FROM user WHERE login = ?1");
+
+SQ_QUERY(q_session_end_user, "DELETE FROM web_session WHERE user_id = ?1");
+
+SQ_QUERY(q_tokens_revoke_user,
+    "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+    " WHERE user_id = ?1 AND revoked = 0");
 
 /*
  * One change to login's account, in one transaction: find the user, apply
@@ -291,6 +337,9 @@ user_change(struct store *s, const char *login, sqlite3_stmt *update,
 	char object[64], detail[256];
 	int64_t id = 0;
 	int rc, disabled = 0, ended, revoked = 0;
+	sqlite3_stmt *tokens_revoke_user = sq_stmt(s, &q_tokens_revoke_user);
+	sqlite3_stmt *user_find = sq_stmt(s, &q_user_find);
+	sqlite3_stmt *session_end_user = sq_stmt(s, &q_session_end_user);
 
 	if (sessions != NULL)
 		*sessions = 0;
@@ -300,14 +349,14 @@ user_change(struct store *s, const char *login, sqlite3_stmt *update,
 		sq_done(update);
 		return -1;
 	}
-	sqlite3_bind_text(s->user_find, 1, login, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s->user_find);
+	sqlite3_bind_text(user_find, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(user_find);
 	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(s->user_find, 0);
-		disabled = sqlite3_column_int64(s->user_find, 1) != 0;
+		id = sqlite3_column_int64(user_find, 0);
+		disabled = sqlite3_column_int64(user_find, 1) != 0;
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "finding a user", err);
-	sq_done(s->user_find);
+	sq_done(user_find);
 	if (rc != SQLITE_ROW || disabled == unless_disabled) {
 		sq_done(update);
 		sq_rollback(s);
@@ -317,16 +366,16 @@ user_change(struct store *s, const char *login, sqlite3_stmt *update,
 	if (sq_step_done(s, update, "updating a user", err) != 0)
 		goto fail;
 	/* Whoever holds a session of the old state loses it now. */
-	sqlite3_bind_int64(s->session_end_user, 1, id);
-	if (sq_step_done(s, s->session_end_user, "ending the user's sessions",
+	sqlite3_bind_int64(session_end_user, 1, id);
+	if (sq_step_done(s, session_end_user, "ending the user's sessions",
 	    err) != 0)
 		goto fail;
 	ended = sqlite3_changes(s->db);
 	/* And whoever holds a token made under the old password. */
 	if (revoke_tokens) {
-		sqlite3_bind_int64(s->tokens_revoke_user, 1, id);
-		sqlite3_bind_int64(s->tokens_revoke_user, 2, now);
-		if (sq_step_done(s, s->tokens_revoke_user, "revoking the "
+		sqlite3_bind_int64(tokens_revoke_user, 1, id);
+		sqlite3_bind_int64(tokens_revoke_user, 2, now);
+		if (sq_step_done(s, tokens_revoke_user, "revoking the "
 		    "user's tokens", err) != 0)
 			goto fail;
 		revoked = sqlite3_changes(s->db);
@@ -348,35 +397,47 @@ fail:
 	return -1;
 }
 
+SQ_QUERY(q_user_set_disabled, "UPDATE user SET disabled = ?2 WHERE id = ?1");
+
 int
 store_user_set_disabled(struct store *s, const char *login, bool disabled,
     int64_t now, const char *actor, unsigned *sessions, unsigned *tokens,
     struct pn_error *err)
 {
-	sqlite3_bind_int64(s->user_set_disabled, 2, disabled ? 1 : 0);
-	return user_change(s, login, s->user_set_disabled, disabled ? 1 : 0,
+	sqlite3_stmt *st = sq_stmt(s, &q_user_set_disabled);
+
+	sqlite3_bind_int64(st, 2, disabled ? 1 : 0);
+	return user_change(s, login, st, disabled ? 1 : 0,
 	    disabled, disabled ? "user.disable" : "user.enable", now, actor,
 	    sessions, tokens, err);
 }
+
+SQ_QUERY(q_user_set_password,
+    "UPDATE user SET password_hash = ?2 WHERE id = ?1");
 
 int
 store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
     unsigned *sessions, unsigned *tokens, struct pn_error *err)
 {
-	sqlite3_bind_text(s->user_set_password, 2, password_hash, -1,
-	    SQLITE_STATIC);
+	sqlite3_stmt *st = sq_stmt(s, &q_user_set_password);
+
+	sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
 	/* -1: the flag never equals it, so there is always a change. */
-	return user_change(s, login, s->user_set_password, -1, true,
+	return user_change(s, login, st, -1, true,
 	    "user.passwd", now, actor, sessions, tokens, err);
 }
+
+SQ_QUERY(q_token_insert,
+    "INSERT INTO api_token (user_id, token_hash, label, created_at,"
+    " expires_at) SELECT id, ?1, ?2, ?3, ?5 FROM user WHERE login = ?4");
 
 int
 store_token_add(struct store *s, const char *login,
     const uint8_t hash[STORE_HASH_SIZE], const char *label, int64_t now,
     int64_t expires_at, const char *actor, int64_t *id, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->token_insert;
+	sqlite3_stmt *st = sq_stmt(s, &q_token_insert);
 	char what[200];
 
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
@@ -390,11 +451,18 @@ store_token_add(struct store *s, const char *login,
 	    id, err);
 }
 
+SQ_QUERY(q_token_lookup,
+    "SELECT u.id, u.role, coalesce(u.agency_id, 0),"
+    " coalesce(u.venue_id, 0), u.login, u.display_name"
+    " FROM api_token t JOIN user u ON u.id = t.user_id"
+    " WHERE t.token_hash = ?1 AND t.revoked = 0 AND u.disabled = 0"
+    " AND (t.expires_at IS NULL OR t.expires_at > ?2)");
+
 int
 store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
     int64_t now, struct store_principal *who, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->token_lookup;
+	sqlite3_stmt *st = sq_stmt(s, &q_token_lookup);
 	int rc;
 
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
@@ -408,30 +476,40 @@ store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+SQ_QUERY(q_token_exists,
+    "SELECT t.id, u.login, t.label FROM api_token t"
+    " JOIN user u ON u.id = t.user_id WHERE t.id = ?1");
+
+SQ_QUERY(q_token_revoke,
+    "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+    " WHERE id = ?1 AND revoked = 0");
+
 int
 store_token_revoke(struct store *s, int64_t id, int64_t now,
     const char *actor, struct pn_error *err)
 {
 	char object[32], detail[256], login[64], label[128];
 	int rc;
+	sqlite3_stmt *token_revoke = sq_stmt(s, &q_token_revoke);
+	sqlite3_stmt *token_exists = sq_stmt(s, &q_token_exists);
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s->token_exists, 1, id);
-	rc = sqlite3_step(s->token_exists);
+	sqlite3_bind_int64(token_exists, 1, id);
+	rc = sqlite3_step(token_exists);
 	if (rc == SQLITE_ROW) {
-		sq_copy_text(login, sizeof(login), s->token_exists, 1);
-		sq_copy_text(label, sizeof(label), s->token_exists, 2);
+		sq_copy_text(login, sizeof(login), token_exists, 1);
+		sq_copy_text(label, sizeof(label), token_exists, 2);
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "finding a token", err);
-	sq_done(s->token_exists);
+	sq_done(token_exists);
 	if (rc != SQLITE_ROW) {
 		sq_rollback(s);
 		return rc == SQLITE_DONE ? 1 : -1;
 	}
-	sqlite3_bind_int64(s->token_revoke, 1, id);
-	sqlite3_bind_int64(s->token_revoke, 2, now);
-	if (sq_step_done(s, s->token_revoke, "revoking a token", err) != 0)
+	sqlite3_bind_int64(token_revoke, 1, id);
+	sqlite3_bind_int64(token_revoke, 2, now);
+	if (sq_step_done(s, token_revoke, "revoking a token", err) != 0)
 		goto fail;
 	if (sqlite3_changes(s->db) == 0) {
 		sq_rollback(s);
@@ -449,12 +527,18 @@ fail:
 	return -1;
 }
 
+SQ_QUERY(q_token_all,
+    "SELECT t.id, u.login, t.label, t.created_at,"
+    " coalesce(t.expires_at, 0), t.revoked, coalesce(t.revoked_at, 0)"
+    " FROM api_token t JOIN user u ON u.id = t.user_id"
+    " WHERE ?1 IS NULL OR u.login = ?1 ORDER BY t.id");
+
 int
 store_token_each(struct store *s, const char *login,
     int (*fn)(void *ctx, const struct store_token *t), void *ctx,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->token_all;
+	sqlite3_stmt *st = sq_stmt(s, &q_token_all);
 	struct store_token t;
 	int rc;
 
@@ -482,11 +566,16 @@ store_token_each(struct store *s, const char *login,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+SQ_QUERY(q_key_insert,
+    "INSERT INTO signing_key (kid, public_key, valid_from, sign_until,"
+    " verify_until, cert, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+
 int
 store_signing_key_add(struct store *s, const struct pn_cert *cert,
     int64_t now, const char *actor, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->key_insert;
+	sqlite3_stmt *st = sq_stmt(s, &q_key_insert);
 	uint8_t enc[PN_CERT_MAX_SIZE];
 	size_t n = pn_cert_encode(cert, enc, sizeof(enc));
 	char what[64];
@@ -505,11 +594,13 @@ store_signing_key_add(struct store *s, const struct pn_cert *cert,
 	    err);
 }
 
+SQ_QUERY(q_key_get, "SELECT public_key FROM signing_key WHERE kid = ?1");
+
 int
 store_signing_key_register(struct store *s, const struct pn_cert *cert,
     int64_t now, const char *actor, bool *added, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->key_get;
+	sqlite3_stmt *st = sq_stmt(s, &q_key_get);
 	bool same = false;
 	int rc;
 
@@ -549,6 +640,8 @@ cert_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	return v->fn.cert(v->ctx, &c) != 0;
 }
 
+SQ_QUERY(q_key_all, "SELECT kid, cert FROM signing_key ORDER BY kid");
+
 int
 store_signing_key_each(struct store *s,
     int (*fn)(void *ctx, const struct pn_cert *c), void *ctx,
@@ -556,6 +649,6 @@ store_signing_key_each(struct store *s,
 {
 	struct visit v = { .fn.cert = fn, .ctx = ctx };
 
-	return sq_each_row(s, s->key_all, "listing signing keys", cert_visit, &v,
-	    err);
+	return sq_each_row(s, sq_stmt(s, &q_key_all), "listing signing keys",
+	    cert_visit, &v, err);
 }

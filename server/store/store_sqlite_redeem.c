@@ -27,6 +27,11 @@ struct redeem_job {
 	bool suspended;			/* the terminal, during this job */
 };
 
+/* A record sent again. */
+SQ_QUERY_SHARED(q_redemption_by_id,
+    "SELECT serial, terminal_id, outcome, answer FROM redemption"
+    " WHERE redemption_id = ?1");
+
 /*
  * A record whose id is stored already: the same voucher from the same
  * terminal gets the stored answer again (a retry after a lost answer);
@@ -37,7 +42,7 @@ static int
 stored_answer(struct store *s, const struct store_terminal *t,
     struct store_redeem_record *r, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->redemption_by_id;
+	sqlite3_stmt *st = sq_stmt(s, &q_redemption_by_id);
 	const char *text;
 	int rc;
 
@@ -85,6 +90,18 @@ bind_voucher(sqlite3_stmt *st, const struct pn_voucher *v)
 	    SQLITE_STATIC);
 }
 
+/* Why it was not taken. */
+SQ_QUERY(q_voucher_state,
+    "SELECT status, value, kid = ?2 AND programme_id = ?3 AND value = ?4"
+    " AND issued_at = ?5 AND expires_at = ?6 AND signature = ?7"
+    " FROM voucher WHERE serial = ?1");
+
+/* The accepted record of a serial. */
+SQ_QUERY(q_redemption_winner,
+    "SELECT r.id, r.redemption_id, r.venue_id, v.name, r.received_at"
+    " FROM redemption r JOIN venue v ON v.id = r.venue_id"
+    " WHERE r.serial = ?1 AND r.outcome = 'accepted'");
+
 /*
  * Why the voucher was not taken: r->result says; for a conflict d names
  * the winner and *winner_row is its row. 0 or -1.
@@ -93,7 +110,8 @@ static int
 not_taken(struct store *s, struct store_redeem_record *r,
     struct store_decision *d, int64_t *winner_row, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->voucher_state, *w = s->redemption_winner;
+	sqlite3_stmt *st = sq_stmt(s, &q_voucher_state);
+	sqlite3_stmt *w = sq_stmt(s, &q_redemption_winner);
 	char status[16];
 	bool same;
 	int rc;
@@ -146,6 +164,24 @@ not_taken(struct store *s, struct store_redeem_record *r,
 	return 0;
 }
 
+/* ... of a terminal, of its venue. */
+SQ_QUERY(q_key_failure_count,
+    "SELECT (SELECT count(*) FROM control_key_failure"
+    "  WHERE terminal_id = ?1 AND at > ?3),"
+    " (SELECT count(*) FROM control_key_failure"
+    "  WHERE venue_id = ?2 AND at > ?3)");
+
+/* A wrong control key. */
+SQ_QUERY(q_key_failure_insert,
+    "INSERT INTO control_key_failure (at, terminal_id, venue_id, serial,"
+    " redemption_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT (redemption_id) DO NOTHING");
+
+/* ... too many of them. */
+SQ_QUERY(q_terminal_suspend,
+    "UPDATE terminal SET suspended_at = ?2, suspend_reason = ?3"
+    " WHERE id = ?1 AND suspended_at IS NULL");
+
 /*
  * A wrong control key: recorded and counted, and past the limits the
  * terminal is suspended pending review. 0 (r->result set) or -1.
@@ -156,20 +192,21 @@ key_failure(struct store *s, struct redeem_job *j,
 {
 	const struct store_redeem_rules *rules = j->rules;
 	const struct store_terminal *t = j->t;
-	sqlite3_stmt *st = s->key_failure_count;
+	sqlite3_stmt *st = sq_stmt(s, &q_key_failure_count);
 	char actor[32], detail[160], reason[256];
 	int64_t by_terminal, by_venue;
 	int rc;
+	sqlite3_stmt *key_failure_insert = sq_stmt(s, &q_key_failure_insert);
 
 	r->result = STORE_REDEEM_BAD_KEY;
-	sqlite3_bind_int64(s->key_failure_insert, 1, rules->now);
-	sqlite3_bind_int64(s->key_failure_insert, 2, t->id);
-	sqlite3_bind_int64(s->key_failure_insert, 3, t->venue_id);
-	sqlite3_bind_int64(s->key_failure_insert, 4,
+	sqlite3_bind_int64(key_failure_insert, 1, rules->now);
+	sqlite3_bind_int64(key_failure_insert, 2, t->id);
+	sqlite3_bind_int64(key_failure_insert, 3, t->venue_id);
+	sqlite3_bind_int64(key_failure_insert, 4,
 	    (int64_t)r->voucher->serial);
-	sqlite3_bind_blob(s->key_failure_insert, 5, r->redemption_id, 16,
+	sqlite3_bind_blob(key_failure_insert, 5, r->redemption_id, 16,
 	    SQLITE_STATIC);
-	if (sq_step_done(s, s->key_failure_insert, "recording a wrong "
+	if (sq_step_done(s, key_failure_insert, "recording a wrong "
 	    "control key", err) != 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
@@ -199,7 +236,7 @@ key_failure(struct store *s, struct redeem_job *j,
 	    "erronée(s) à ce poste et %lld pour le lieu en %lld h",
 	    (long long)by_terminal, (long long)by_venue,
 	    (long long)(rules->key_window / 3600));
-	st = s->terminal_suspend;
+	st = sq_stmt(s, &q_terminal_suspend);
 	sqlite3_bind_int64(st, 1, t->id);
 	sqlite3_bind_int64(st, 2, rules->now);
 	sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
@@ -216,6 +253,11 @@ key_failure(struct store *s, struct redeem_job *j,
 	    actor, detail, err);
 }
 
+/* A typed voucher. */
+SQ_QUERY(q_voucher_by_serial,
+    "SELECT kid, programme_id, value, issued_at, expires_at, signature"
+    " FROM voucher WHERE serial = ?1");
+
 /*
  * A typed record: the voucher issued under its serial, when the key is
  * its key, fills r->voucher and must pass the checks a scanned voucher
@@ -225,7 +267,7 @@ static int
 typed_voucher(struct store *s, struct redeem_job *j,
     struct store_redeem_record *r, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->voucher_by_serial;
+	sqlite3_stmt *st = sq_stmt(s, &q_voucher_by_serial);
 	struct pn_voucher *v = r->voucher;
 	char key[PN_CONTROL_KEY_SIZE];
 	bool match = false;
@@ -259,6 +301,21 @@ typed_voucher(struct store *s, struct redeem_job *j,
 }
 
 /*
+ * Through the booklet's few vouchers (voucher_booklet) and the
+ * accepted redemption of each (redemption_once), not through the
+ * session's redemptions, which may be thousands; and not at all when
+ * the rule allows a whole booklet in a session.
+ */
+SQ_QUERY(q_booklet_in_session,
+    "SELECT p.max_per_session, CASE WHEN p.max_per_session"
+    "  < p.per_booklet THEN (SELECT count(*) FROM voucher o"
+    "  JOIN redemption r ON r.serial = o.serial AND r.outcome = 'accepted'"
+    "  WHERE o.booklet_id = v.booklet_id AND o.serial <> v.serial"
+    "  AND r.session_id = ?2) ELSE 0 END"
+    " FROM voucher v JOIN programme p ON p.id = v.programme_id"
+    " WHERE v.serial = ?1");
+
+/*
  * The programme's max_per_session vouchers of one booklet in one session.
  * 0 when this one may join them, 1 when not (r->result set), -1.
  */
@@ -266,7 +323,7 @@ static int
 booklet_share(struct store *s, struct store_redeem_record *r,
     int64_t session_id, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->booklet_in_session;
+	sqlite3_stmt *st = sq_stmt(s, &q_booklet_in_session);
 	int rc, over = 0;
 
 	sqlite3_bind_int64(st, 1, (int64_t)r->voucher->serial);
@@ -283,18 +340,38 @@ booklet_share(struct store *s, struct store_redeem_record *r,
 	return over;	/* no such voucher: the take below says so */
 }
 
+SQ_QUERY_SHARED(q_redemption_insert,
+    "INSERT INTO redemption (redemption_id, serial, session_id,"
+    " terminal_id, venue_id, terminal_time, counter, record_signature,"
+    " outcome, winner_id, value, received_at, answer, flags)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+    " ?14)");
+
+/* Only the very voucher issued: every signed field and the signature. */
+SQ_QUERY(q_voucher_take,
+    "UPDATE voucher SET status = 'redeemed'"
+    " WHERE serial = ?1 AND status = 'issued' AND kid = ?2"
+    " AND programme_id = ?3 AND value = ?4 AND issued_at = ?5"
+    " AND expires_at = ?6 AND signature = ?7");
+
+SQ_QUERY_SHARED(q_deny_redeemed,
+    "INSERT OR IGNORE INTO deny_event (serial, reason, at)"
+    " VALUES (?1, 2, ?2)");
+
 /* Judge and write one record. 0 (r->result set) or -1. */
 static int
 redeem_one(struct store *s, struct redeem_job *j,
     struct store_redeem_record *r, struct pn_error *err)
 {
 	const struct store_redeem_rules *rules = j->rules;
-	sqlite3_stmt *ins = s->redemption_insert;
+	sqlite3_stmt *ins = sq_stmt(s, &q_redemption_insert);
 	struct store_decision d;
 	struct store_training session;
 	int64_t winner_row = 0, now = rules->now;
 	char object[64], detail[160], actor[32];
 	int rc;
+	sqlite3_stmt *voucher_take = sq_stmt(s, &q_voucher_take);
+	sqlite3_stmt *deny_redeemed = sq_stmt(s, &q_deny_redeemed);
 
 	if ((rc = stored_answer(s, j->t, r, err)) != 0)
 		return rc < 0 ? -1 : 0;
@@ -336,8 +413,8 @@ redeem_one(struct store *s, struct redeem_job *j,
 	d.serial = r->voucher->serial;
 	d.decided_at = now;
 	d.venue_id = j->t->venue_id;
-	bind_voucher(s->voucher_take, r->voucher);
-	if (sq_step_done(s, s->voucher_take, "taking the voucher", err) != 0)
+	bind_voucher(voucher_take, r->voucher);
+	if (sq_step_done(s, voucher_take, "taking the voucher", err) != 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 1) {
 		/* The very voucher issued: its value is the stored one. */
@@ -390,10 +467,10 @@ redeem_one(struct store *s, struct redeem_job *j,
 	    (long long)j->t->venue_id, (long long)j->t->id,
 	    (long long)session.id, winner_row != 0 ? ",\"lost\":true" : "");
 	if (d.outcome == STORE_REDEEM_ACCEPTED) {
-		sqlite3_bind_int64(s->deny_redeemed, 1,
+		sqlite3_bind_int64(deny_redeemed, 1,
 		    (int64_t)r->voucher->serial);
-		sqlite3_bind_int64(s->deny_redeemed, 2, now);
-		if (sq_step_done(s, s->deny_redeemed, "adding to the deny list",
+		sqlite3_bind_int64(deny_redeemed, 2, now);
+		if (sq_step_done(s, deny_redeemed, "adding to the deny list",
 		    err) != 0)
 			return -1;
 	}

@@ -3,7 +3,7 @@
  * A terminal keeps the server's signed receipt of every redemption the
  * server accepted, and sends them back until a checkpoint anchors them
  * (docs/terminal.md). Most are found where they were: one look-up by
- * redemption_id (the statement redemption_by_id, prepared once). One that
+ * redemption_id (q_redemption_by_id, prepared once). One that
  * is not there was lost with part of the database; what can be put back is
  * put back in the same transaction as the request's nonce, with an
  * integrity alarm, a row of redemption_restored and an audit row, and what
@@ -45,7 +45,7 @@ static int
 stored(struct store *s, const struct store_terminal *t,
     struct store_receipt *r, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->redemption_by_id;
+	sqlite3_stmt *st = sq_stmt(s, &q_redemption_by_id);
 	const unsigned char *outcome;
 	int rc;
 
@@ -212,7 +212,7 @@ session_make(struct store *s, struct restore_job *j, struct store_receipt *r,
     struct store_training *out, struct pn_error *err)
 {
 	const struct store_training *in = r->session;
-	sqlite3_stmt *ins = s->training_insert;
+	sqlite3_stmt *ins = sq_stmt(s, &q_training_insert);
 	char object[48], actor[32];
 	int64_t declared = r->decided_at < j->now ? r->decided_at : j->now;
 	int rc;
@@ -256,9 +256,10 @@ put_back(struct store *s, struct restore_job *j, struct store_receipt *r,
     struct store_receipt_event *e, const struct store_training *session,
     struct pn_error *err)
 {
-	sqlite3_stmt *st, *ins = s->redemption_insert;
+	sqlite3_stmt *st, *ins = sq_stmt(s, &q_redemption_insert);
 	char object[48], actor[32];
 	int rc;
+	sqlite3_stmt *deny_redeemed = sq_stmt(s, &q_deny_redeemed);
 
 	if (strcmp(e->voucher_status, "issued") == 0) {
 		if (sq_prepare(s, "UPDATE voucher SET status = 'redeemed'"
@@ -295,9 +296,9 @@ put_back(struct store *s, struct restore_job *j, struct store_receipt *r,
 	    err) != 0)
 		return -1;
 	r->row_id = sqlite3_last_insert_rowid(s->db);
-	sqlite3_bind_int64(s->deny_redeemed, 1, (int64_t)r->serial);
-	sqlite3_bind_int64(s->deny_redeemed, 2, j->now);
-	if (sq_step_done(s, s->deny_redeemed, "receipts: adding to the deny "
+	sqlite3_bind_int64(deny_redeemed, 1, (int64_t)r->serial);
+	sqlite3_bind_int64(deny_redeemed, 2, j->now);
+	if (sq_step_done(s, deny_redeemed, "receipts: adding to the deny "
 	    "list", err) != 0)
 		return -1;
 	r->status = STORE_RECEIPT_RESTORED;

@@ -14,7 +14,7 @@
 
 #include "store_sqlite.h"
 
-/* Declared in store_sqlite.h: token_lookup's row too. */
+/* Declared in store_sqlite.h: q_token_lookup's row too. */
 void
 sq_principal_row(sqlite3_stmt *st, int first, struct store_principal *who)
 {
@@ -27,11 +27,16 @@ sq_principal_row(sqlite3_stmt *st, int first, struct store_principal *who)
 	sq_copy_text(who->name, sizeof(who->name), st, first + 5);
 }
 
+SQ_QUERY(q_user_credentials,
+    "SELECT id, role, coalesce(agency_id, 0), coalesce(venue_id, 0),"
+    " login, display_name, password_hash, disabled"
+    " FROM user WHERE login = ?1");
+
 int
 store_user_credentials(struct store *s, const char *login,
     struct store_credentials *out, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->user_credentials;
+	sqlite3_stmt *st = sq_stmt(s, &q_user_credentials);
 	int rc;
 
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
@@ -59,12 +64,23 @@ bind_login_address(sqlite3_stmt *st, const char *login, const char *address)
 	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
 }
 
+/* ?1 is NULL for an unknown login: "IS" matches it. */
+SQ_QUERY(q_failures_count,
+    "SELECT (SELECT count(*) FROM login_failure"
+    "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
+    "       (SELECT coalesce(max(at), 0) FROM login_failure"
+    "         WHERE login IS ?1 AND address = ?2 AND at > ?3),"
+    "       (SELECT count(*) FROM login_failure"
+    "         WHERE address = ?2 AND at > ?3),"
+    "       (SELECT coalesce(min(at), 0) FROM login_failure"
+    "         WHERE address = ?2 AND at > ?3)");
+
 /* The failures of (login, address) and of address since since, into *out. */
 static int
 count_failures(struct store *s, const char *login, const char *address,
     int64_t since, struct store_login_counts *out, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->failures_count;
+	sqlite3_stmt *st = sq_stmt(s, &q_failures_count);
 	int rc;
 
 	bind_login_address(st, login, address);
@@ -88,18 +104,24 @@ store_login_failures(struct store *s, const char *login, const char *address,
 	return count_failures(s, login, address, since, out, err);
 }
 
+SQ_QUERY(q_failure_insert,
+    "INSERT INTO login_failure (login, address, at) VALUES (?1, ?2, ?3)");
+
+SQ_QUERY(q_failures_forget, "DELETE FROM login_failure WHERE at <= ?1");
+
 int
 store_login_attempt(struct store *s, const char *login, const char *address,
     int64_t now, int64_t since,
     bool (*refuse)(void *ctx, const struct store_login_counts *c),
     void *ctx, struct store_login_counts *out, struct pn_error *err)
 {
-	sqlite3_stmt *ins = s->failure_insert;
+	sqlite3_stmt *ins = sq_stmt(s, &q_failure_insert);
+	sqlite3_stmt *failures_forget = sq_stmt(s, &q_failures_forget);
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s->failures_forget, 1, since);
-	if (sq_step_done(s, s->failures_forget, "forgetting old failures",
+	sqlite3_bind_int64(failures_forget, 1, since);
+	if (sq_step_done(s, failures_forget, "forgetting old failures",
 	    err) != 0 || count_failures(s, login, address, since, out,
 	    err) != 0)
 		goto fail;
@@ -130,15 +152,20 @@ store_login_failed(struct store *s, const char *login, const char *address,
 	    login != NULL ? login : "unknown", detail, err);
 }
 
+SQ_QUERY(q_failures_clear,
+    "DELETE FROM login_failure WHERE login = ?1 AND address = ?2");
+
 int
 store_login_failures_clear(struct store *s, const char *login,
     const char *address, struct pn_error *err)
 {
+	sqlite3_stmt *failures_clear = sq_stmt(s, &q_failures_clear);
+
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_text(s->failures_clear, 1, login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->failures_clear, 2, address, -1, SQLITE_STATIC);
-	if (sq_step_done(s, s->failures_clear, "clearing failed logins",
+	sqlite3_bind_text(failures_clear, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(failures_clear, 2, address, -1, SQLITE_STATIC);
+	if (sq_step_done(s, failures_clear, "clearing failed logins",
 	    err) != 0 || sq_commit(s, err) != 0) {
 		sq_rollback(s);
 		return -1;
@@ -146,31 +173,40 @@ store_login_failures_clear(struct store *s, const char *login,
 	return 0;
 }
 
+SQ_QUERY(q_sessions_forget, "DELETE FROM web_session WHERE last_seen <= ?1");
+
+SQ_QUERY(q_session_insert,
+    "INSERT INTO web_session (token_hash, csrf_token, user_id,"
+    " created_at, last_seen, address) VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
+
 int
 store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
     const char *csrf, const struct store_principal *who, const char *address,
     int64_t now, int64_t forget_before, struct pn_error *err)
 {
 	char actor[32], object[32], detail[128];
+	sqlite3_stmt *failures_clear = sq_stmt(s, &q_failures_clear);
+	sqlite3_stmt *session_insert = sq_stmt(s, &q_session_insert);
+	sqlite3_stmt *sessions_forget = sq_stmt(s, &q_sessions_forget);
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s->sessions_forget, 1, forget_before);
-	if (sq_step_done(s, s->sessions_forget, "forgetting idle sessions",
+	sqlite3_bind_int64(sessions_forget, 1, forget_before);
+	if (sq_step_done(s, sessions_forget, "forgetting idle sessions",
 	    err) != 0)
 		goto fail;
-	sqlite3_bind_text(s->failures_clear, 1, who->login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->failures_clear, 2, address, -1, SQLITE_STATIC);
-	if (sq_step_done(s, s->failures_clear, "clearing failed logins",
+	sqlite3_bind_text(failures_clear, 1, who->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(failures_clear, 2, address, -1, SQLITE_STATIC);
+	if (sq_step_done(s, failures_clear, "clearing failed logins",
 	    err) != 0)
 		goto fail;
-	sqlite3_bind_blob(s->session_insert, 1, hash, STORE_HASH_SIZE,
+	sqlite3_bind_blob(session_insert, 1, hash, STORE_HASH_SIZE,
 	    SQLITE_STATIC);
-	sqlite3_bind_text(s->session_insert, 2, csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s->session_insert, 3, who->user_id);
-	sqlite3_bind_int64(s->session_insert, 4, now);
-	sqlite3_bind_text(s->session_insert, 5, address, -1, SQLITE_STATIC);
-	if (sq_step_done(s, s->session_insert, "opening a session", err) != 0)
+	sqlite3_bind_text(session_insert, 2, csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(session_insert, 3, who->user_id);
+	sqlite3_bind_int64(session_insert, 4, now);
+	sqlite3_bind_text(session_insert, 5, address, -1, SQLITE_STATIC);
+	if (sq_step_done(s, session_insert, "opening a session", err) != 0)
 		goto fail;
 	(void)snprintf(actor, sizeof(actor), "user:%lld",
 	    (long long)who->user_id);
@@ -186,11 +222,18 @@ fail:
 	return -1;
 }
 
+SQ_QUERY(q_session_lookup,
+    "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.role,"
+    " coalesce(u.agency_id, 0), coalesce(u.venue_id, 0), u.login,"
+    " u.display_name"
+    " FROM web_session s JOIN user u ON u.id = s.user_id"
+    " WHERE s.token_hash = ?1 AND u.disabled = 0");
+
 int
 store_session_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
     struct store_session *out, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->session_lookup;
+	sqlite3_stmt *st = sq_stmt(s, &q_session_lookup);
 	int rc;
 
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_SIZE, SQLITE_STATIC);
@@ -208,15 +251,20 @@ store_session_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+SQ_QUERY(q_session_touch,
+    "UPDATE web_session SET last_seen = ?2 WHERE id = ?1");
+
 int
 store_session_touch(struct store *s, int64_t id, int64_t now,
     struct pn_error *err)
 {
+	sqlite3_stmt *session_touch = sq_stmt(s, &q_session_touch);
+
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s->session_touch, 1, id);
-	sqlite3_bind_int64(s->session_touch, 2, now);
-	if (sq_step_done(s, s->session_touch, "updating a session", err) != 0 ||
+	sqlite3_bind_int64(session_touch, 1, id);
+	sqlite3_bind_int64(session_touch, 2, now);
+	if (sq_step_done(s, session_touch, "updating a session", err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
 		return -1;
@@ -224,16 +272,19 @@ store_session_touch(struct store *s, int64_t id, int64_t now,
 	return 0;
 }
 
+SQ_QUERY(q_session_delete, "DELETE FROM web_session WHERE id = ?1");
+
 int
 store_session_end(const struct store_session *sess, struct store *s,
     const char *action, int64_t now, struct pn_error *err)
 {
 	char actor[32], object[32];
+	sqlite3_stmt *session_delete = sq_stmt(s, &q_session_delete);
 
 	if (sq_begin(s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s->session_delete, 1, sess->id);
-	if (sq_step_done(s, s->session_delete, "ending a session", err) != 0)
+	sqlite3_bind_int64(session_delete, 1, sess->id);
+	if (sq_step_done(s, session_delete, "ending a session", err) != 0)
 		goto fail;
 	if (action != NULL) {
 		(void)snprintf(actor, sizeof(actor), "user:%lld",

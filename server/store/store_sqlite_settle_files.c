@@ -422,8 +422,8 @@ store_batch_approve_begin(struct store *s, int64_t batch_id,
 	if (sq_settle_memory(s, true, err) != 0)
 		return -1;
 	/* Deferred: the snapshot is taken by the first read, held to write. */
-	if (sq_step_done(s, s->read_begin, "BEGIN (approval's snapshot)",
-	    err) != 0) {
+	if (sq_step_done(s, sq_stmt(s, &q_read_begin),
+	    "BEGIN (approval's snapshot)", err) != 0) {
 		(void)sq_settle_memory(s, false, NULL);
 		return -1;
 	}

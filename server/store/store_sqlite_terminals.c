@@ -8,12 +8,16 @@
 #include "honest_time.h"
 #include "store_sqlite.h"
 
+SQ_QUERY(q_enrol_code_insert,
+    "INSERT INTO enrol_code (venue_id, code_hash, created_at, expires_at)"
+    " VALUES (?1, ?2, ?3, ?4)");
+
 int
 store_enrol_code_add(struct store *s, const char *siret,
     const uint8_t hash[STORE_HASH_SIZE], int64_t now, int64_t expires_at,
     const char *actor, char venue_name[256], struct pn_error *err)
 {
-	sqlite3_stmt *ins = s->enrol_code_insert;
+	sqlite3_stmt *ins = sq_stmt(s, &q_enrol_code_insert);
 	struct store_venue v;
 	char object[64];
 	int rc;
@@ -66,11 +70,23 @@ terminal_row(sqlite3_stmt *st, struct store_terminal *t)
 	t->seen_before = sqlite3_column_int64(st, 16);
 }
 
+#define TERMINAL_SELECT \
+	"SELECT t.id, t.venue_id, v.name, v.siret, v.status," \
+	" v.accredited_from, coalesce(v.accredited_until, 0), t.public_key," \
+	" t.label, t.enrolled_at, coalesce(t.revoked_at, 0)," \
+	" coalesce(t.revoke_reason, ''), coalesce(t.suspended_at, 0)," \
+	" coalesce(t.suspend_reason, ''), coalesce(t.seen_at, 0)," \
+	" coalesce(t.contact_since, 0), coalesce(t.seen_before, 0)" \
+	" FROM terminal t" \
+	" JOIN venue v ON v.id = t.venue_id"
+
+SQ_QUERY(q_terminal_get, TERMINAL_SELECT " WHERE t.id = ?1");
+
 int
 store_terminal_get(struct store *s, int64_t id, struct store_terminal *out,
     struct pn_error *err)
 {
-	sqlite3_stmt *st = s->terminal_get;
+	sqlite3_stmt *st = sq_stmt(s, &q_terminal_get);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, id);
@@ -83,13 +99,26 @@ store_terminal_get(struct store *s, int64_t id, struct store_terminal *out,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+SQ_QUERY(q_enrol_code_find,
+    "SELECT id, venue_id FROM enrol_code WHERE code_hash = ?1"
+    " AND used_at IS NULL AND expires_at > ?2");
+
+SQ_QUERY(q_enrol_code_use,
+    "UPDATE enrol_code SET used_at = ?2, terminal_id = ?3"
+    " WHERE id = ?1 AND used_at IS NULL");
+
+SQ_QUERY(q_terminal_insert,
+    "INSERT INTO terminal (venue_id, public_key, label, enrolled_at)"
+    " VALUES (?1, ?2, ?3, ?4)");
+
 int
 store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
     const uint8_t public_key[32], const char *label, int64_t now,
     struct store_terminal *out, struct pn_error *err)
 {
-	sqlite3_stmt *find = s->enrol_code_find, *use = s->enrol_code_use;
-	sqlite3_stmt *ins = s->terminal_insert;
+	sqlite3_stmt *find = sq_stmt(s, &q_enrol_code_find);
+	sqlite3_stmt *use = sq_stmt(s, &q_enrol_code_use);
+	sqlite3_stmt *ins = sq_stmt(s, &q_terminal_insert);
 	char object[64], detail[160];
 	int64_t code, venue, id;
 	int rc;
@@ -158,6 +187,8 @@ terminal_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	return visit->fn(visit->ctx, &t) != 0;
 }
 
+SQ_QUERY(q_terminal_all, TERMINAL_SELECT " ORDER BY t.id");
+
 int
 store_terminal_each(struct store *s,
     int (*fn)(void *ctx, const struct store_terminal *t), void *ctx,
@@ -165,9 +196,13 @@ store_terminal_each(struct store *s,
 {
 	struct terminal_visit visit = { fn, ctx };
 
-	return sq_each_row(s, s->terminal_all, "listing terminals",
+	return sq_each_row(s, sq_stmt(s, &q_terminal_all), "listing terminals",
 	    terminal_visit, &visit, err);
 }
+
+SQ_QUERY(q_terminal_revoke,
+    "UPDATE terminal SET revoked_at = ?2, revoke_reason = ?3"
+    " WHERE id = ?1 AND revoked_at IS NULL");
 
 int
 store_terminal_revoke(struct store *s, int64_t id, const char *reason,
@@ -176,6 +211,7 @@ store_terminal_revoke(struct store *s, int64_t id, const char *reason,
 	struct store_terminal t;
 	char object[64];
 	int rc;
+	sqlite3_stmt *terminal_revoke = sq_stmt(s, &q_terminal_revoke);
 
 	if (sq_begin(s, err) != 0)
 		return -1;
@@ -186,11 +222,11 @@ store_terminal_revoke(struct store *s, int64_t id, const char *reason,
 		sq_rollback(s);
 		return rc;
 	}
-	sqlite3_bind_int64(s->terminal_revoke, 1, id);
-	sqlite3_bind_int64(s->terminal_revoke, 2, now);
-	sqlite3_bind_text(s->terminal_revoke, 3, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(terminal_revoke, 1, id);
+	sqlite3_bind_int64(terminal_revoke, 2, now);
+	sqlite3_bind_text(terminal_revoke, 3, reason, -1, SQLITE_STATIC);
 	(void)snprintf(object, sizeof(object), "terminal:%lld", (long long)id);
-	if (sq_step_done(s, s->terminal_revoke, "revoking the terminal",
+	if (sq_step_done(s, terminal_revoke, "revoking the terminal",
 	    err) != 0 || store_audit_append(s, now, actor, "terminal.revoke",
 	    object, reason, err) != 0 || sq_commit(s, err) != 0) {
 		sq_rollback(s);
@@ -243,19 +279,42 @@ fail:
 /* Forget nonces once a minute at most: older ones are refused by their time anyway. */
 #define NONCE_FORGET_EVERY 60
 
+/* A signed state change's nonce. */
+SQ_QUERY(q_nonce_insert,
+    "INSERT INTO terminal_nonce (at, terminal_id, nonce)"
+    " VALUES (?1, ?2, ?3)");
+
+/* ... once out of the window. */
+SQ_QUERY(q_nonce_forget, "DELETE FROM terminal_nonce WHERE at < ?1");
+
+/*
+ * A run of contact: a request more than ?3 s after the previous one,
+ * or ?4 s after the run began, starts a new one, and the latest
+ * exchange before it is kept (honest_time.h says the same in C).
+ */
+SQ_QUERY(q_terminal_seen,
+    "UPDATE terminal SET"
+    " seen_before = CASE WHEN seen_at IS NULL OR ?2 - seen_at > ?3"
+    "  OR ?2 - contact_since > ?4 THEN seen_at ELSE seen_before END,"
+    " contact_since = CASE WHEN seen_at IS NULL OR ?2 - seen_at > ?3"
+    "  OR ?2 - contact_since > ?4 THEN ?2 ELSE contact_since END,"
+    " seen_at = max(coalesce(seen_at, 0), ?2)"
+    " WHERE id = ?1");
+
 int
 sq_nonce_use(struct store *s, int64_t terminal,
     const struct store_nonce *nonce, int64_t now, struct pn_error *err)
 {
 	/* Only writers touch it, and they are serialised by the write lock. */
 	static int64_t last_forget;
-	sqlite3_stmt *st = s->nonce_insert;
+	sqlite3_stmt *st = sq_stmt(s, &q_nonce_insert);
+	sqlite3_stmt *forget = sq_stmt(s, &q_nonce_forget);
 	int rc;
 
 	if (now - last_forget >= NONCE_FORGET_EVERY) {
-		sqlite3_bind_int64(s->nonce_forget, 1,
+		sqlite3_bind_int64(forget, 1,
 		    now - 2 * PN_REQUEST_WINDOW);
-		if (sq_step_done(s, s->nonce_forget, "forgetting old nonces",
+		if (sq_step_done(s, forget, "forgetting old nonces",
 		    err) != 0)
 			return -1;
 		last_forget = now;
@@ -270,7 +329,7 @@ sq_nonce_use(struct store *s, int64_t terminal,
 	if (rc != SQLITE_DONE)
 		return sq_error(s, rc, "recording the nonce", err);
 	/* Every signed request passes here once: the terminal was seen. */
-	st = s->terminal_seen;
+	st = sq_stmt(s, &q_terminal_seen);
 	sqlite3_bind_int64(st, 1, terminal);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, HONEST_CONTACT_GAP);

@@ -21,12 +21,18 @@ training_row(sqlite3_stmt *st, struct store_training *t)
 	t->declared_at = sqlite3_column_int64(st, 7);
 }
 
+#define TRAINING_SELECT \
+	"SELECT id, uid, venue_id, terminal_id, theme, starts_at," \
+	" duration_minutes, declared_at FROM training_session"
+
+SQ_QUERY(q_training_by_uid, TRAINING_SELECT " WHERE uid = ?1");
+
 /* The session of uid, inside the caller's transaction: 0, 1 none, -1. */
 int
 sq_training_by_uid(struct store *s, const uint8_t uid[16],
     struct store_training *out, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->training_by_uid;
+	sqlite3_stmt *st = sq_stmt(s, &q_training_by_uid);
 	int rc;
 
 	sqlite3_bind_blob(st, 1, uid, 16, SQLITE_STATIC);
@@ -47,13 +53,18 @@ same_session(const struct store_training *a, const struct store_training *b)
 	    a->duration_minutes == b->duration_minutes;
 }
 
+SQ_QUERY_SHARED(q_training_insert,
+    "INSERT INTO training_session (uid, venue_id, terminal_id, theme,"
+    " starts_at, duration_minutes, declared_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+
 int
 store_training_declare(struct store *s, const struct store_terminal *t,
     const struct store_training *in, const struct store_nonce *nonce,
     int64_t now, int64_t earliest,
     struct store_training *out, struct pn_error *err)
 {
-	sqlite3_stmt *ins = s->training_insert;
+	sqlite3_stmt *ins = sq_stmt(s, &q_training_insert);
 	struct store_training want = *in;
 	char object[64], detail[256], actor[32];
 	int rc;
@@ -125,15 +136,19 @@ training_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	return visit->fn(visit->ctx, &t) != 0;
 }
 
+SQ_QUERY(q_training_recent, TRAINING_SELECT
+    " WHERE venue_id = ?1 ORDER BY starts_at DESC, id DESC LIMIT ?2");
+
 int
 store_training_recent(struct store *s, int64_t venue_id, unsigned limit,
     int (*fn)(void *ctx, const struct store_training *t), void *ctx,
     struct pn_error *err)
 {
 	struct training_visit visit = { fn, ctx };
+	sqlite3_stmt *training_recent = sq_stmt(s, &q_training_recent);
 
-	sqlite3_bind_int64(s->training_recent, 1, venue_id);
-	sqlite3_bind_int64(s->training_recent, 2, limit);
-	return sq_each_row(s, s->training_recent, "listing sessions",
+	sqlite3_bind_int64(training_recent, 1, venue_id);
+	sqlite3_bind_int64(training_recent, 2, limit);
+	return sq_each_row(s, training_recent, "listing sessions",
 	    training_visit, &visit, err);
 }

@@ -4,11 +4,16 @@
 
 #include "store_sqlite.h"
 
+SQ_QUERY(q_venue_insert,
+    "INSERT INTO venue (name, siret, address, commune, iban, bic,"
+    " contact, accredited_from, accredited_until, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+
 int
 store_venue_add(struct store *s, const struct store_venue *v, int64_t now,
     const char *actor, int64_t *id, struct pn_error *err)
 {
-	sqlite3_stmt *st = s->venue_insert;
+	sqlite3_stmt *st = sq_stmt(s, &q_venue_insert);
 	char what[400];
 
 	sqlite3_bind_text(st, 1, v->name, -1, SQLITE_STATIC);
@@ -67,6 +72,11 @@ venue_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 	return visit->fn(visit->ctx, &v) != 0;
 }
 
+SQ_QUERY(q_venue_all,
+    "SELECT id, name, siret, address, commune, iban, bic, contact,"
+    " accredited_from, coalesce(accredited_until, 0), status,"
+    " coalesce(status_reason, '') FROM venue ORDER BY id");
+
 int
 store_venue_each(struct store *s,
     int (*fn)(void *ctx, const struct store_venue *v), void *ctx,
@@ -74,16 +84,22 @@ store_venue_each(struct store *s,
 {
 	struct venue_visit visit = { fn, ctx };
 
-	return sq_each_row(s, s->venue_all, "listing venues", venue_visit,
-	    &visit, err);
+	return sq_each_row(s, sq_stmt(s, &q_venue_all), "listing venues",
+	    venue_visit, &visit, err);
 }
+
+SQ_QUERY(q_venue_find, "SELECT id, status FROM venue WHERE siret = ?1");
+
+SQ_QUERY(q_venue_set_status,
+    "UPDATE venue SET status = ?2, status_reason = ?3 WHERE id = ?1");
 
 int
 store_venue_set_status(struct store *s, const char *siret, bool suspended,
     const char *reason, int64_t now, const char *actor, struct pn_error *err)
 {
 	const char *status = suspended ? "suspended" : "active";
-	sqlite3_stmt *find = s->venue_find, *set = s->venue_set_status;
+	sqlite3_stmt *find = sq_stmt(s, &q_venue_find);
+	sqlite3_stmt *set = sq_stmt(s, &q_venue_set_status);
 	char object[64], detail[700];
 	int64_t id = 0;
 	bool same = false;
@@ -143,18 +159,32 @@ venue_one(struct store *s, sqlite3_stmt *st, struct store_venue *out,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+SQ_QUERY(q_venue_get,
+    "SELECT id, name, siret, address, commune, iban, bic, contact,"
+    " accredited_from, coalesce(accredited_until, 0), status,"
+    " coalesce(status_reason, '') FROM venue WHERE id = ?1");
+
 int
 store_venue_get(struct store *s, int64_t id, struct store_venue *out,
     struct pn_error *err)
 {
-	sqlite3_bind_int64(s->venue_get, 1, id);
-	return venue_one(s, s->venue_get, out, err);
+	sqlite3_stmt *st = sq_stmt(s, &q_venue_get);
+
+	sqlite3_bind_int64(st, 1, id);
+	return venue_one(s, st, out, err);
 }
+
+SQ_QUERY(q_venue_by_siret,
+    "SELECT id, name, siret, address, commune, iban, bic, contact,"
+    " accredited_from, coalesce(accredited_until, 0), status,"
+    " coalesce(status_reason, '') FROM venue WHERE siret = ?1");
 
 int
 store_venue_by_siret(struct store *s, const char *siret,
     struct store_venue *out, struct pn_error *err)
 {
-	sqlite3_bind_text(s->venue_by_siret, 1, siret, -1, SQLITE_STATIC);
-	return venue_one(s, s->venue_by_siret, out, err);
+	sqlite3_stmt *st = sq_stmt(s, &q_venue_by_siret);
+
+	sqlite3_bind_text(st, 1, siret, -1, SQLITE_STATIC);
+	return venue_one(s, st, out, err);
 }
