@@ -192,6 +192,10 @@ sq_exec(struct store *s, const char *sql, const char *what,
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 SQ_QUERY(q_begin, "BEGIN IMMEDIATE");
+/* sq_begin() inside a committer's job: a savepoint of the group's. */
+SQ_QUERY(q_nested, "SAVEPOINT nested");
+SQ_QUERY(q_nested_release, "RELEASE nested");
+SQ_QUERY(q_nested_undo, "ROLLBACK TO nested");
 
 /*
  * A read snapshot, which takes no lock: store_denylist_since(), the money
@@ -203,7 +207,7 @@ int
 sq_begin(struct store *s, struct pn_error *err)
 {
 	if (s->in_job) {
-		if (sq_exec(s, "SAVEPOINT nested", "SAVEPOINT", err) != 0)
+		if (stmt_run(s, sq_stmt(s, &q_nested), "SAVEPOINT", err) != 0)
 			return -1;
 		s->nested++;
 		return 0;
@@ -225,7 +229,8 @@ sq_commit(struct store *s, struct pn_error *err)
 {
 	if (s->nested > 0) {
 		/* On failure the savepoint stays for the caller's sq_rollback(). */
-		if (sq_exec(s, "RELEASE nested", "RELEASE", err) != 0)
+		if (stmt_run(s, sq_stmt(s, &q_nested_release), "RELEASE",
+		    err) != 0)
 			return -1;
 		s->nested--;
 		return 0;
@@ -245,8 +250,10 @@ void
 sq_rollback(struct store *s)
 {
 	if (s->nested > 0) {
-		(void)sq_exec(s, "ROLLBACK TO nested", "ROLLBACK TO", NULL);
-		(void)sq_exec(s, "RELEASE nested", "RELEASE", NULL);
+		(void)stmt_run(s, sq_stmt(s, &q_nested_undo), "ROLLBACK TO",
+		    NULL);
+		(void)stmt_run(s, sq_stmt(s, &q_nested_release), "RELEASE",
+		    NULL);
 		s->nested--;
 		return;
 	}
