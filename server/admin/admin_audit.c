@@ -390,6 +390,16 @@ suspended_terminals(struct store *s)
 }
 
 /* The money checks, on one snapshot of the database. */
+/* One line per booklet or programme that does not add up, above its FAIL. */
+static void
+print_booklet_problem(void *ctx, const struct store_booklet_problem *p)
+{
+	(void)ctx;
+	printf("     %s %lld: %s %lld, %s %lld\n", p->what, (long long)p->id,
+	    p->expected, (long long)p->expected_n, p->found,
+	    (long long)p->found_n);
+}
+
 static int
 money(struct store *s)
 {
@@ -463,7 +473,8 @@ admin_audit(int argc, char **argv)
 		printf("FAIL audit log: %s\n", err.message);
 		failed = 1;
 	}
-	if (store_check_booklets(s, &problems, &err) != 0) {
+	if (store_check_booklets(s, print_booklet_problem, NULL, &problems,
+	    &err) != 0) {
 		printf("FAIL booklets: %s\n", err.message);
 		failed = 1;
 	} else if (problems > 0) {

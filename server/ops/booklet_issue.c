@@ -23,6 +23,23 @@ const size_t booklet_pathways_count =
 const size_t booklet_age_bands_count =
     sizeof(booklet_age_bands) / sizeof(booklet_age_bands[0]);
 
+static int
+sign_voucher(void *ctx, struct pn_voucher *v)
+{
+	return pn_voucher_sign(v, ctx);
+}
+
+void
+booklet_signer(struct store_signer *sg, const struct pn_signing_key *key,
+    const struct pn_cert *cert)
+{
+	sg->sign = sign_voucher;
+	sg->ctx = (void *)key;
+	sg->valid_from = cert->valid_from;
+	sg->sign_until = cert->sign_until;
+	sg->verify_until = cert->verify_until;
+}
+
 static bool
 one_of(const char *s, const struct booklet_choice *set, size_t n)
 {
@@ -146,8 +163,7 @@ issue_prepare(struct booklet_issue_call *c, const struct op_ctx *cx,
 	memset(r, 0, sizeof(*r));
 	c->programme = in->programme;
 	c->idem_key = in->idem_key;
-	c->key = k->signing;
-	c->cert = &k->cert;
+	booklet_signer(&c->signer, k->signing, &k->cert);
 	c->now = cx->now;
 	r->programme_id = in->programme;
 	keyring_ref_hash(k, ref, r->ref_hash);
@@ -214,7 +230,7 @@ booklet_issue(const struct op_ctx *cx, const struct booklet_issue_in *in,
 
 	if ((code = issue_prepare(&c, cx, in, why)) != ERR_NONE)
 		return code;
-	res = store_booklet_issue(cx->s, &c.r, c.key, c.cert, c.now,
+	res = store_booklet_issue(cx->s, &c.r, &c.signer, c.now,
 	    &out->booklet, &err);
 	return issue_outcome(&c, res, &err, out, why);
 }
@@ -230,8 +246,8 @@ booklet_issue_queue(struct booklet_issue_call *c, const struct op_ctx *cx,
 	c->w = NULL;
 	if ((code = issue_prepare(c, cx, in, why)) != ERR_NONE)
 		return code;
-	c->w = store_booklet_issue_submit(cx->s, &c->r, c->key, c->cert,
-	    c->now, &out->booklet, done, ctx, &err);
+	c->w = store_booklet_issue_submit(cx->s, &c->r, &c->signer, c->now,
+	    &out->booklet, done, ctx, &err);
 	if (c->w == NULL)
 		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
 	return ERR_NONE;

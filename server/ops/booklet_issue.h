@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "passnum/cert.h"
+#include "passnum/keys.h"
 #include "passnum/voucher.h"
 #include "op.h"
 #include "store.h"
@@ -66,8 +68,7 @@ enum err_code booklet_issue(const struct op_ctx *cx,
  */
 struct booklet_issue_call {
 	struct store_booklet_request r;
-	const struct pn_signing_key *key;
-	const struct pn_cert *cert;
+	struct store_signer signer;
 	int64_t now;
 	int64_t programme;
 	const char *idem_key;
@@ -97,6 +98,13 @@ enum err_code booklet_issue_end(struct booklet_issue_call *c,
  */
 enum err_code booklet_issue_check(const struct booklet_issue_in *in,
     struct op_refusal *why);
+
+/*
+ * The signer of the store (store_signer) for key, within the window of
+ * its certificate cert: key and cert must outlive it.
+ */
+void booklet_signer(struct store_signer *sg, const struct pn_signing_key *key,
+    const struct pn_cert *cert);
 
 /*
  * Whether text is 1 to max bytes without control characters, and not

@@ -22,7 +22,6 @@
 
 struct store;
 struct pn_cert;
-struct pn_signing_key;
 
 /*
  * Open (creating if needed) the database at path: WAL, synchronous=FULL,
@@ -612,17 +611,32 @@ enum store_issue {
 };
 
 /*
+ * What signs a booklet's vouchers, given by the caller: the store holds
+ * no key. sign(ctx, v) sets v->kid and v->signature (0, or -1). A voucher
+ * is signed inside its booklet's transaction, once the serials are taken,
+ * so that the serials of the booklets issued stay one unbroken sequence;
+ * the window is that of the key's certificate.
+ */
+struct store_signer {
+	int (*sign)(void *ctx, struct pn_voucher *v);
+	void *ctx;
+	int64_t valid_from;		/* signs from */
+	int64_t sign_until;		/* ... until */
+	int64_t verify_until;		/* no voucher may expire later */
+};
+
+/*
  * Issue a booklet in one transaction: check the programme's budget and the
- * per-person limit, take the next serials, sign each voucher with key
- * (whose certificate cert gives the signing window), insert booklet and
- * vouchers, add to the programme's committed amount, append an audit row.
- * Returns an enum store_issue (out filled for STORE_ISSUED and
- * STORE_REPLAYED), or -1 with
- * err when the database fails (nothing written).
+ * per-person limit, take the next serials, have each voucher signed by
+ * signer (STORE_KEY_OUT_OF_WINDOW when now, or the vouchers' expiry, is
+ * outside its window), insert booklet and vouchers, add to the
+ * programme's committed amount, append an audit row. Returns an enum
+ * store_issue (out filled for STORE_ISSUED and STORE_REPLAYED), or -1
+ * with err when the database fails (nothing written).
  */
 int store_booklet_issue(struct store *s, const struct store_booklet_request *r,
-    const struct pn_signing_key *key, const struct pn_cert *cert,
-    int64_t now, struct store_booklet *out, struct pn_error *err);
+    const struct store_signer *signer, int64_t now, struct store_booklet *out,
+    struct pn_error *err);
 
 /*
  * A write queued without waiting for its commit: done(ctx) is called
@@ -636,22 +650,33 @@ typedef void (*store_write_done)(void *ctx);
 
 /*
  * store_booklet_issue(), queued (store_write_end() below): r and what it
- * points to, key, cert and out must live until store_write_end(). NULL
+ * points to, signer and out must live until store_write_end(). NULL
  * with err when it cannot be queued (done is then never called).
  */
 struct store_write *store_booklet_issue_submit(struct store *s,
-    const struct store_booklet_request *r, const struct pn_signing_key *key,
-    const struct pn_cert *cert, int64_t now, struct store_booklet *out,
-    store_write_done done, void *ctx, struct pn_error *err);
+    const struct store_booklet_request *r, const struct store_signer *signer,
+    int64_t now, struct store_booklet *out, store_write_done done, void *ctx,
+    struct pn_error *err);
+
+/* A booklet or a programme whose counts do not add up. */
+struct store_booklet_problem {
+	const char *what;		/* "booklet", "programme" */
+	int64_t id;
+	const char *expected;		/* "vouchers expected", "cents committed" */
+	int64_t expected_n;
+	const char *found;		/* "found", "vouchers worth" */
+	int64_t found_n;
+};
 
 /*
  * Check that every booklet holds as many vouchers as its programme's
  * per_booklet, and that each programme's committed amount equals the face
- * value of its vouchers. Prints one line per problem on standard output;
- * *problems counts them. Returns 0, or -1 when the database fails.
+ * value of its vouchers. fn(ctx, p) is called for each problem; *problems
+ * counts them. Returns 0, or -1 when the database fails.
  */
-int store_check_booklets(struct store *s, int64_t *problems,
-    struct pn_error *err);
+int store_check_booklets(struct store *s,
+    void (*fn)(void *ctx, const struct store_booklet_problem *p), void *ctx,
+    int64_t *problems, struct pn_error *err);
 
 /*
  * Cancel one outstanding voucher (status "issued"), or every outstanding

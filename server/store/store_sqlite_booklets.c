@@ -13,8 +13,6 @@
 
 #include <sqlite3.h>
 
-#include "passnum/cert.h"
-#include "passnum/keys.h"
 #include "passnum/voucher.h"
 #include "store_sqlite.h"
 #include "validity.h"
@@ -194,8 +192,8 @@ SQ_QUERY(q_voucher_insert,
  */
 static int
 issue_in_tx(struct store *s, const struct store_booklet_request *r,
-    const struct pn_signing_key *key, const struct pn_cert *cert,
-    int64_t now, struct store_booklet *out, struct pn_error *err)
+    const struct store_signer *signer, int64_t now, struct store_booklet *out,
+    struct pn_error *err)
 {
 	struct store_programme p;
 	struct validity_rule rule;
@@ -219,8 +217,8 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		return pn_error_set(err, PN_E_FORMAT, "programme %lld: bad "
 		    "validity rule '%s'", (long long)p.id, p.validity);
 	expires = validity_expiry(&rule, now);
-	if (now < cert->valid_from || now > cert->sign_until ||
-	    expires < 0 || expires > cert->verify_until)
+	if (now < signer->valid_from || now > signer->sign_until ||
+	    expires < 0 || expires > signer->verify_until)
 		return STORE_KEY_OUT_OF_WINDOW;
 	if ((ben = beneficiary_id(s, r, now, err)) < 0 ||
 	    (n = count_booklets(s, ben, p.id, err)) < 0)
@@ -286,7 +284,7 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		v.value_cents = (uint32_t)p.face_value;
 		v.issued_at = (uint32_t)now;
 		v.expires_at = (uint32_t)expires;
-		if (pn_voucher_sign(&v, key) != 0)
+		if (signer->sign(signer->ctx, &v) != 0)
 			return pn_error_set(err, PN_E_CRYPTO, "signing failed");
 		sv->serial = v.serial;
 		sv->kid = v.kid;
@@ -324,8 +322,7 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 /* A booklet to issue, as a job of the group commit. */
 struct issue_job {
 	const struct store_booklet_request *r;
-	const struct pn_signing_key *key;
-	const struct pn_cert *cert;
+	const struct store_signer *signer;
 	int64_t now;
 	struct store_booklet *out;
 };
@@ -334,7 +331,7 @@ static int
 issue_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 {
 	struct issue_job *j = arg;
-	int rc = issue_in_tx(s, j->r, j->key, j->cert, j->now, j->out, err);
+	int rc = issue_in_tx(s, j->r, j->signer, j->now, j->out, err);
 
 	*kept = rc == STORE_ISSUED;
 	return rc;
@@ -343,10 +340,10 @@ issue_job_run(struct store *s, void *arg, bool *kept, struct pn_error *err)
 /* Booklets asked for at the same moment share one commit (store_sqlite_group.c). */
 int
 store_booklet_issue(struct store *s, const struct store_booklet_request *r,
-    const struct pn_signing_key *key, const struct pn_cert *cert,
-    int64_t now, struct store_booklet *out, struct pn_error *err)
+    const struct store_signer *signer, int64_t now, struct store_booklet *out,
+    struct pn_error *err)
 {
-	struct issue_job job = { r, key, cert, now, out };
+	struct issue_job job = { r, signer, now, out };
 
 	return sq_group_run(s, issue_job_run, &job, err);
 }
@@ -461,9 +458,9 @@ store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
  * on every connection.
  */
 static int
-report_rows(struct store *s, const char *sql, const char *what,
-    const char *expected, const char *found, int64_t *problems,
-    struct pn_error *err)
+report_rows(struct store *s, const char *sql, struct store_booklet_problem *p,
+    void (*fn)(void *ctx, const struct store_booklet_problem *p), void *ctx,
+    int64_t *problems, struct pn_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -471,10 +468,10 @@ report_rows(struct store *s, const char *sql, const char *what,
 	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
 		return sq_error(s, rc, "preparing an audit query", err);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		printf("     %s %lld: %s %lld, %s %lld\n", what,
-		    (long long)sqlite3_column_int64(st, 0), expected,
-		    (long long)sqlite3_column_int64(st, 1), found,
-		    (long long)sqlite3_column_int64(st, 2));
+		p->id = sqlite3_column_int64(st, 0);
+		p->expected_n = sqlite3_column_int64(st, 1);
+		p->found_n = sqlite3_column_int64(st, 2);
+		fn(ctx, p);
 		(*problems)++;
 	}
 	if (rc != SQLITE_DONE) {
@@ -487,27 +484,34 @@ report_rows(struct store *s, const char *sql, const char *what,
 }
 
 int
-store_check_booklets(struct store *s, int64_t *problems, struct pn_error *err)
+store_check_booklets(struct store *s,
+    void (*fn)(void *ctx, const struct store_booklet_problem *p), void *ctx,
+    int64_t *problems, struct pn_error *err)
 {
+	struct store_booklet_problem booklet = { "booklet", 0,
+	    "vouchers expected", 0, "found", 0 };
+	struct store_booklet_problem programme = { "programme", 0,
+	    "cents committed", 0, "vouchers worth", 0 };
+
 	*problems = 0;
 	if (report_rows(s, "SELECT b.id, p.per_booklet,"
 	    " (SELECT count(*) FROM voucher v WHERE v.booklet_id = b.id) AS n"
 	    " FROM booklet b JOIN programme p ON p.id = b.programme_id"
 	    " WHERE n != p.per_booklet ORDER BY b.id",
-	    "booklet", "vouchers expected", "found", problems, err) != 0)
+	    &booklet, fn, ctx, problems, err) != 0)
 		return -1;
 	return report_rows(s, "SELECT p.id, p.committed,"
 	    " (SELECT coalesce(sum(v.value), 0) FROM voucher v"
 	    "  WHERE v.programme_id = p.id) AS total"
 	    " FROM programme p WHERE total != p.committed ORDER BY p.id",
-	    "programme", "cents committed", "vouchers worth", problems, err);
+	    &programme, fn, ctx, problems, err);
 }
 
 struct store_write *
 store_booklet_issue_submit(struct store *s,
-    const struct store_booklet_request *r, const struct pn_signing_key *key,
-    const struct pn_cert *cert, int64_t now, struct store_booklet *out,
-    store_write_done done, void *ctx, struct pn_error *err)
+    const struct store_booklet_request *r, const struct store_signer *signer,
+    int64_t now, struct store_booklet *out, store_write_done done, void *ctx,
+    struct pn_error *err)
 {
 	struct store_write *w = sq_write_new(sizeof(struct issue_job),
 	    issue_job_run, NULL, done, ctx, err);
@@ -517,6 +521,6 @@ store_booklet_issue_submit(struct store *s,
 	if (w == NULL)
 		return NULL;
 	j = (struct issue_job *)w->arg;
-	*j = (struct issue_job){ r, key, cert, now, out };
+	*j = (struct issue_job){ r, signer, now, out };
 	return sq_write_submit(s, w, err) == 0 ? w : NULL;
 }

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "passnum/passnum.h"
+#include "booklet_issue.h"
 #include "fixtures.h"
 #include "store.h"
 
@@ -102,6 +103,7 @@ store_world_open(struct store_world *w, const char *name, int64_t now,
 	struct pn_master_key *master;
 	struct store_booklet_request r;
 	struct store_programme p;
+	struct store_signer signer;
 	struct pn_cert cert;
 	struct pn_error err;
 	char sql[1024];
@@ -144,7 +146,8 @@ store_world_open(struct store_world *w, const char *name, int64_t now,
 	r.age_band = "26-44";
 	r.commune = "Rezé";
 	r.by = &w->who;
-	assert_int_equal(store_booklet_issue(w->s, &r, w->key, &cert, now,
+	booklet_signer(&signer, w->key, &cert);
+	assert_int_equal(store_booklet_issue(w->s, &r, &signer, now,
 	    &w->b, &err), STORE_ISSUED);
 	store_world_venue(w->s, "Médiathèque de Rezé", "21440143800012");
 	store_world_venue(w->s, "Espace Nantes", "35600000000001");

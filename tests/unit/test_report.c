@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "booklet_issue.h"
 #include "passnum/passnum.h"
 #include "fixtures.h"
 #include "report.h"
@@ -339,9 +340,11 @@ issue(struct world *w, int i, int64_t prog, const struct store_principal *who,
 {
 	struct store_booklet_request r;
 	static struct store_booklet b;
+	struct store_signer signer;
 	struct pn_error err;
 	int rc;
 
+	booklet_signer(&signer, w->key, &w->cert);
 	memset(&r, 0, sizeof(r));
 	r.programme_id = prog;
 	crypto_generichash(r.ref_hash, sizeof(r.ref_hash),
@@ -350,7 +353,7 @@ issue(struct world *w, int i, int64_t prog, const struct store_principal *who,
 	r.age_band = "26-44";
 	r.commune = commune;
 	r.by = who;
-	rc = store_booklet_issue(w->s, &r, w->key, &w->cert, NOW, &b, &err);
+	rc = store_booklet_issue(w->s, &r, &signer, NOW, &b, &err);
 	if (rc != STORE_ISSUED)
 		fail_msg("issue %d: %d %s", i, rc, rc < 0 ? err.message : "");
 	w->booklets[i] = b.id;
