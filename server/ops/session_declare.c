@@ -24,6 +24,7 @@ struct declare {
 	struct store_training session;
 	int64_t earliest;
 	struct session_declare_out *out;
+	bool otherwise;		/* its uid was declared with another content */
 };
 
 static enum err_code
@@ -32,7 +33,6 @@ declare_step(struct store *tx, void *arg, struct op_refusal *why)
 	struct declare *d = arg;
 	const struct session_declare_in *in = d->in;
 	const struct config_redemption *rules = &d->cx->cfg->redemption;
-	char uid[2 * 16 + 1];
 	struct pn_error err;
 	int res;
 
@@ -43,12 +43,16 @@ declare_step(struct store *tx, void *arg, struct op_refusal *why)
 		    "was used before; nothing was done");
 	if (res < 0)
 		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
-	if (res == 2) {
-		pn_hex_encode(in->uid, sizeof(in->uid), uid);
-		return op_refuse(why, ERR_SESSION_MISMATCH, NULL, "session %s "
-		    "was declared with another theme, start or duration", uid);
+	/*
+	 * Refused, but the request's nonce is kept, as the terminal's
+	 * contact (honest_time.h): the step keeps its writes, and the
+	 * refusal is given once they are committed.
+	 */
+	if (res == STORE_DECLARED_OTHERWISE) {
+		d->otherwise = true;
+		return ERR_NONE;
 	}
-	if (res == 3)
+	if (res == STORE_BACKDATED)
 		return op_refuse(why, ERR_SESSION_BACKDATED, NULL, "starts_at "
 		    "%lld is before %lld: within %u s of the declaration, or, "
 		    "opened offline, after the terminal's previous exchange "
@@ -57,7 +61,7 @@ declare_step(struct store *tx, void *arg, struct op_refusal *why)
 		    rules->session_tolerance,
 		    (long long)honest_previous_exchange(in->terminal,
 		    d->cx->now), rules->clock_tolerance, rules->offline_grace);
-	d->out->created = res == 0;
+	d->out->created = res == STORE_DECLARED;
 	return ERR_NONE;
 }
 
@@ -65,7 +69,9 @@ enum err_code
 session_declare(const struct op_ctx *cx, const struct session_declare_in *in,
     struct session_declare_out *out, struct op_refusal *why)
 {
-	struct declare d = { cx, in, { 0 }, 0, out };
+	struct declare d = { cx, in, { 0 }, 0, out, false };
+	char uid[2 * 16 + 1];
+	enum err_code code;
 
 	if (in->theme == NULL)
 		return op_refuse(why, ERR_INVALID_FIELD, "theme", "theme: "
@@ -89,5 +95,11 @@ session_declare(const struct op_ctx *cx, const struct session_declare_in *in,
 	d.earliest = honest_earliest_session(in->terminal, cx->now,
 	    &cx->cfg->redemption);
 	memset(out, 0, sizeof(*out));
-	return op_run(cx, declare_step, &d, ERR_STORE_UNAVAILABLE, why);
+	code = op_run(cx, declare_step, &d, ERR_STORE_UNAVAILABLE, why);
+	if (code == ERR_NONE && d.otherwise) {
+		pn_hex_encode(in->uid, sizeof(in->uid), uid);
+		return op_refuse(why, ERR_SESSION_MISMATCH, NULL, "session %s "
+		    "was declared with another theme, start or duration", uid);
+	}
+	return code;
 }

@@ -22,7 +22,7 @@ code_issue_step(struct store *tx, void *arg, struct op_refusal *why)
 	    c->out->expires_at, op_actor(c->cx), c->out->venue_name, &err);
 	if (res < 0)
 		return op_failed(why, ERR_INTERNAL, &err);
-	if (res == 1)
+	if (res == STORE_NOT_FOUND)
 		return op_refuse(why, ERR_VENUE_NOT_FOUND, "siret", "no venue "
 		    "with SIRET %s", c->siret);
 	return ERR_NONE;
@@ -78,7 +78,7 @@ enrol_step(struct store *tx, void *arg, struct op_refusal *why)
 		    "public_key: %s", err.message);
 	if (res < 0)
 		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
-	if (res == 1)
+	if (res == STORE_NOT_FOUND)
 		return op_refuse(why, ERR_ENROL_CODE, "code", "the code is not "
 		    "one that can be used");
 	return ERR_NONE;

@@ -34,11 +34,11 @@ cancel_step(struct store *tx, void *arg, struct op_refusal *why)
 	}
 	if (res < 0)
 		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
-	if (res == 1)
+	if (res == STORE_NOT_FOUND)
 		return op_refuse(why, c->booklet ? ERR_BOOKLET_NOT_FOUND :
 		    ERR_VOUCHER_NOT_FOUND, NULL, "%s %llu", noun,
 		    (unsigned long long)c->id);
-	if (res == 2)
+	if (res == STORE_UNCHANGED)
 		return op_refuse(why, ERR_NOT_CANCELLABLE, NULL, "%s %llu: "
 		    "nothing left to cancel", noun, (unsigned long long)c->id);
 	return ERR_NONE;

@@ -1,10 +1,22 @@
 /* store.h -- the server's storage: every SQL statement of passnumd lives behind this header.
  *
- * The SQLite implementation is store_sqlite.c, the only server file that
- * includes <sqlite3.h>; another engine can be added beside it without
- * touching the handlers. One struct store is one connection: each worker
- * thread opens its own. Functions return 0 on success and -1 with err set
- * on failure, unless they say otherwise; on failure nothing is written.
+ * The SQLite implementation is in the store_sqlite*.c files, the only
+ * server files that include <sqlite3.h>; another engine can be added
+ * beside them without touching the operations. One struct store is one
+ * connection: each worker thread opens its own.
+ *
+ * One convention for every function's int result:
+ *   0    done;
+ *   -1   the database failed: err says how, and nothing was written;
+ *   > 0  an outcome that is not a failure, which the function names:
+ *        STORE_NOT_FOUND when what it names does not exist (or lies
+ *        outside the caller's scope), STORE_UNCHANGED when it already is
+ *        in the state asked for (nothing written), or the function's own
+ *        enum (enum store_issue, enum store_redeem_result), or, for
+ *        settlement, the refusal's code of errors.def (ERR_BATCH_...).
+ * The store checks, reads and writes; it does not sign (the caller gives
+ * a store_signer), print, render or speak HTTP: the operations
+ * (server/ops/) turn its outcomes into refusals, the adapters into words.
  */
 #ifndef PN_STORE_H
 #define PN_STORE_H
@@ -19,6 +31,12 @@
 
 #define STORE_HASH_SIZE 32
 #define STORE_BOOKLET_MAX 50	/* vouchers in one booklet, at most */
+
+/* The named outcomes of the convention above. */
+enum {
+	STORE_NOT_FOUND = 1,
+	STORE_UNCHANGED = 2
+};
 
 struct store;
 struct pn_cert;
@@ -847,14 +865,21 @@ struct store_training {
 	int64_t declared_at;
 };
 
+/* The outcomes of store_training_declare(). */
+enum store_declare {
+	STORE_DECLARED = 0,		/* new: *out as stored */
+	STORE_DECLARED_BEFORE = 1,	/* its uid, the same content: *out */
+	STORE_DECLARED_OTHERWISE = 2,	/* its uid, other content: *out */
+	STORE_BACKDATED = 3		/* starts before earliest */
+};
+
 /*
  * Declare a session of the terminal t (its venue), in one transaction
  * with the request's nonce (PN_E_EXISTS in err when the nonce was used:
- * a replay) and an audit row "session.declare". The same uid again with
- * the same content is not an error: 1 and *out as stored. The same uid
- * with other content: 2 and *out as stored. A new session starting
- * before earliest (honest_earliest_session): 3, nothing written. 0 and
- * *out when new; -1.
+ * a replay) and an audit row "session.declare". Returns an enum
+ * store_declare: a session declared before keeps the request's nonce and
+ * changes nothing else; a backdated one writes nothing, not even the
+ * nonce. -1 with err.
  */
 int store_training_declare(struct store *s, const struct store_terminal *t,
     const struct store_training *in, const struct store_nonce *nonce,

@@ -81,7 +81,8 @@ store_training_declare(struct store *s, const struct store_terminal *t,
 	rc = sq_training_by_uid(s, in->uid, out, err);
 	if (rc == 0) {
 		/* Declared before: the nonce is kept, nothing else changes. */
-		rc = same_session(&want, out) ? 1 : 2;
+		rc = same_session(&want, out) ? STORE_DECLARED_BEFORE :
+		    STORE_DECLARED_OTHERWISE;
 		if (sq_commit(s, err) != 0) {
 			sq_rollback(s);
 			return -1;
@@ -91,7 +92,7 @@ store_training_declare(struct store *s, const struct store_terminal *t,
 	if (rc < 0 || in->starts_at < earliest) {
 		/* Backdated: not even the nonce is kept. */
 		sq_rollback(s);
-		return rc < 0 ? -1 : 3;
+		return rc < 0 ? -1 : STORE_BACKDATED;
 	}
 	sqlite3_bind_blob(ins, 1, in->uid, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(ins, 2, t->venue_id);
@@ -117,7 +118,7 @@ store_training_declare(struct store *s, const struct store_terminal *t,
 		sq_rollback(s);
 		return -1;
 	}
-	return 0;
+	return STORE_DECLARED;
 }
 
 struct training_visit {

@@ -416,6 +416,9 @@ test_session_rules_and_replays(void **state)
 	in.duration_minutes = 240;
 	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
 	    ERR_SESSION_MISMATCH);
+	/* Refused, but its nonce counts: the same request is a replay. */
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_REPLAYED_NONCE);
 	assert_int_equal(count(f, "SELECT count(*) FROM training_session"),
 	    sessions + 1);
 	assert_int_equal(store_world_audit_rows(&f->w, "session.declare"), 1);
