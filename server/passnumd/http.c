@@ -27,7 +27,6 @@
 #include "session.h"
 #include "store.h"
 #include "term_auth.h"
-#include "ui.h"
 
 /*
  * Client addresses, how many connections each has open and how many bytes
@@ -941,7 +940,7 @@ authenticate(struct http_request *req, const struct http_route *route,
 		code = ERR_STORE_UNAVAILABLE;
 		break;
 	}
-	*rc = (route->flags & HTTP_PAGE) ? ui_error_page(req, code, detail) :
+	*rc = (route->flags & HTTP_PAGE) ? http_page_error(req, code, detail) :
 	    http_reply_error(req, code, "%s", detail);
 	return -1;
 }

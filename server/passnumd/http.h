@@ -61,6 +61,14 @@ struct http_route {
 extern const struct http_route http_routes[];
 extern const size_t http_routes_count;
 
+/*
+ * How a page route (HTTP_PAGE) answers a refusal made before its handler
+ * (authentication, CSRF): with the routes, in routes.c, so that the HTTP
+ * core knows nothing of the pages.
+ */
+extern enum MHD_Result (*const http_page_error)(struct http_request *req,
+    enum err_code code, const char *detail);
+
 /* What a handler may read of its request. */
 const char *http_request_method(const struct http_request *req);
 const char *http_request_url(const struct http_request *req);

@@ -84,3 +84,6 @@ const struct http_route http_routes[] = {
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);
+
+enum MHD_Result (*const http_page_error)(struct http_request *req,
+    enum err_code code, const char *detail) = ui_error_page;
