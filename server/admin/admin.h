@@ -38,6 +38,7 @@ struct store;
 struct config;
 struct pn_error;
 struct store_principal;
+struct op_refusal;
 
 /* Open the store of the configuration file at config_path, or say why not. */
 struct store *admin_open_store(const char *cmd, const char *config_path);
@@ -50,23 +51,11 @@ struct store *admin_open_config(const char *cmd, const char *config_path,
 int admin_store_fail(const char *cmd, const struct pn_error *err,
     struct store *s);
 
-/* Add a user whose password is hashed with Argon2id here. */
-int admin_user_create(struct store *s, const char *login, const char *name,
-    unsigned role, int64_t agency, int64_t venue, const char *password,
-    struct pn_error *err);
-
 /* A random password of len - 1 unambiguous characters. */
 void admin_password_new(char *buf, size_t len);
 
 /* Days an API token lives unless token create --days says otherwise. */
 #define ADMIN_TOKEN_DAYS 365
-
-/*
- * Make an API token for login, living days days; its text goes to token
- * (64 bytes), its end (Unix time) to *expires_at.
- */
-int admin_token_issue(struct store *s, const char *login, const char *label,
-    unsigned days, char *token, int64_t *expires_at, struct pn_error *err);
 
 /*
  * The person --as names for settle and dispute, authenticated
@@ -113,6 +102,14 @@ bool admin_take_flag(int *argc, char **argv, const char *name);
 /* Print "passnum-admin CMD: message" on stderr; returns ADMIN_EXIT_USAGE. */
 int admin_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * A refusal of an operation's check on the input it was given, as a
+ * usage error: "passnum-admin CMD: DETAIL", where a detail that begins
+ * with its field ("face_value: ...") names the option instead
+ * ("--face-value: ..."). Returns ADMIN_EXIT_USAGE.
+ */
+int admin_refused_usage(const char *cmd, const struct op_refusal *why);
 
 /*
  * Copy a text option's value into out: 1 to max bytes (and less than

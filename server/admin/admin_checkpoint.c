@@ -20,6 +20,7 @@
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
 #include "admin.h"
+#include "alarm_ack.h"
 #include "checkpoint.h"
 #include "config.h"
 #include "keyring.h"
@@ -103,7 +104,9 @@ admin_alarm(int argc, char **argv)
 		{ "config", &config, true },
 	};
 	struct store_principal who;
-	char actor[80];
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	struct pn_error err;
 	struct store *s;
 	bool all = false;
@@ -128,9 +131,9 @@ admin_alarm(int argc, char **argv)
 		if (pn_parse_u64(id, INT64_MAX, &n) != 0 || n == 0)
 			return admin_usage_error("alarm ack", "--id: an alarm's "
 			    "number, as alarm list shows it");
-		if (note[0] == '\0')
-			return admin_usage_error("alarm ack", "--note: say what "
-			    "was done about it");
+		/* Before the password is asked for. */
+		if (alarm_note_check(note, &why) != ERR_NONE)
+			return admin_refused_usage("alarm ack", &why);
 	} else
 		return admin_usage_error("alarm", "expected list or ack");
 	if ((s = admin_open_config("alarm", config, &cfg)) == NULL)
@@ -145,21 +148,24 @@ admin_alarm(int argc, char **argv)
 		store_close(s);
 		return rc;
 	}
-	if ((who.role & ROLE_ADMIN) == 0) {
+	cx.s = s;
+	cx.cfg = &cfg;
+	cx.who = &who;
+	cx.now = (int64_t)time(NULL);
+	code = alarm_ack(&cx, (int64_t)n, note, &why);
+	store_close(s);
+	if (code == ERR_FORBIDDEN) {
 		fprintf(stderr, "passnum-admin alarm ack: %s is not an "
 		    "administrator\n", as);
-		store_close(s);
 		return ADMIN_EXIT_FAIL;
 	}
-	(void)snprintf(actor, sizeof(actor), "user:%" PRId64, who.user_id);
-	rc = store_alarm_ack(s, (int64_t)n, note, actor, who.login,
-	    (int64_t)time(NULL), &err);
-	if (rc < 0)
-		return admin_store_fail("alarm ack", &err, s);
-	store_close(s);
-	if (rc == 1) {
+	if (code == ERR_ALARM_NOT_OPEN) {
 		fprintf(stderr, "passnum-admin alarm ack: no open alarm %"
 		    PRIu64 "\n", n);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin alarm ack: %s\n", why.detail);
 		return ADMIN_EXIT_FAIL;
 	}
 	printf("alarm %" PRIu64 " acknowledged by %s\n", n, who.login);

@@ -8,7 +8,9 @@
  *   token list --config FILE [--login L]
  *   token revoke --config FILE --id N
  *
- * The users are in admin_users.c.
+ * The users are in admin_users.c. The changes are the operations of
+ * programme_setup.h and account.h; their refusals of what was typed are
+ * usage errors, said before the store is opened.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -21,11 +23,11 @@
 #include "passnum/money.h"
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
+#include "account.h"
 #include "admin.h"
-#include "auth_token.h"
 #include "config.h"
+#include "programme_setup.h"
 #include "store.h"
-#include "validity.h"
 
 struct store *
 admin_open_config(const char *cmd, const char *config_path,
@@ -66,7 +68,7 @@ admin_store_fail(const char *cmd, const struct pn_error *err, struct store *s)
 }
 
 static int
-agency_add(int argc, char **argv)
+agency_add_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -76,8 +78,10 @@ agency_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL, *name = NULL, *kind = "eds", *commune = "";
-	struct pn_error err;
-	struct store *s;
+	struct agency_add_in in;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	int64_t id;
 	int c;
 
@@ -95,21 +99,27 @@ agency_add(int argc, char **argv)
 		return admin_usage_error("agency add", "usage: agency add "
 		    "--config FILE --name NAME [--kind eds|partner] "
 		    "[--commune C]");
-	if (strcmp(kind, "eds") != 0 && strcmp(kind, "partner") != 0)
-		return admin_usage_error("agency add", "--kind: 'eds' (a "
-		    "departmental solidarity office) or 'partner'");
-	if ((s = admin_open_store("agency add", config)) == NULL)
+	in.name = name;
+	in.kind = kind;
+	in.commune = commune;
+	if (agency_add_check(&in, &why) != ERR_NONE)
+		return admin_refused_usage("agency add", &why);
+	if ((cx.s = admin_open_store("agency add", config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if (store_agency_add(s, name, kind, commune, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &id, &err) != 0)
-		return admin_store_fail("agency add", &err, s);
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = agency_add(&cx, &in, &id, &why);
+	store_close(cx.s);
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin agency add: %s\n", why.detail);
+		return ADMIN_EXIT_FAIL;
+	}
 	printf("agency %lld: %s\n", (long long)id, name);
-	store_close(s);
 	return ADMIN_EXIT_OK;
 }
 
 static int
-programme_add(int argc, char **argv)
+programme_add_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -125,16 +135,17 @@ programme_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = "programme add", *config = NULL;
+	struct programme_add_in in = { .max_booklets = 1 };
+	char venues[PROGRAMME_VENUES_MAX + 1] = "";
 	struct store_programme p;
-	struct validity_rule rule;
-	struct pn_error err;
-	struct store *s;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	uint64_t v;
 	int64_t id;
+	size_t n;
 	int c, have = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.max_booklets = 1;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -142,75 +153,59 @@ programme_add(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'n':
-			/* Refused rather than cut, which could split a letter. */
-			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(p.name))
-				return admin_usage_error(cmd, "--name: 1 to %zu "
-				    "bytes", sizeof(p.name) - 1);
-			(void)snprintf(p.name, sizeof(p.name), "%s", optarg);
+			in.name = optarg;
 			have |= 1;
 			break;
 		case 'f':
-			if (pn_parse_u64(optarg, 100000000, &v) || v == 0)
+			if (pn_parse_u64(optarg, PROGRAMME_FACE_MAX, &v) || v == 0)
 				return admin_usage_error(cmd, "--face-value: "
-				    "cents, 1 to 100000000");
-			p.face_value = (int64_t)v;
+				    "cents, 1 to %d", PROGRAMME_FACE_MAX);
+			in.face_value = (int64_t)v;
 			have |= 2;
 			break;
 		case 'p':
 			if (pn_parse_u64(optarg, STORE_BOOKLET_MAX, &v) || v == 0)
 				return admin_usage_error(cmd, "--per-booklet: "
 				    "1 to %d", STORE_BOOKLET_MAX);
-			p.per_booklet = (unsigned)v;
+			in.per_booklet = (unsigned)v;
 			have |= 4;
 			break;
 		case 'v':
-			if (validity_parse(optarg, &rule) != 0)
-				return admin_usage_error(cmd, "--validity: "
-				    "'year-end+DAYS' or 'days:N', got '%s'",
-				    optarg);
-			validity_format(&rule, p.validity, sizeof(p.validity));
+			in.validity = optarg;
 			have |= 8;
 			break;
 		case 't':
-			if (optarg[0] == '\0' ||
-			    strlen(optarg) >= sizeof(p.territory))
-				return admin_usage_error(cmd, "--territory: 1 "
-				    "to %zu bytes", sizeof(p.territory) - 1);
-			(void)snprintf(p.territory, sizeof(p.territory), "%s",
-			    optarg);
+			in.territory = optarg;
 			have |= 16;
 			break;
 		case 'b':
 			if (pn_parse_u64(optarg, INT64_MAX / 2, &v))
 				return admin_usage_error(cmd, "--budget: cents");
-			p.budget = (int64_t)v;
+			in.budget = (int64_t)v;
 			have |= 32;
 			break;
 		case 'm':
-			if (pn_parse_u64(optarg, 100, &v) || v == 0)
+			if (pn_parse_u64(optarg, PROGRAMME_MAX_BOOKLETS, &v) ||
+			    v == 0)
 				return admin_usage_error(cmd, "--max-booklets: "
-				    "1 to 100");
-			p.max_booklets = (unsigned)v;
+				    "1 to %d", PROGRAMME_MAX_BOOKLETS);
+			in.max_booklets = (unsigned)v;
 			break;
 		case 'i':
-			if (strlen(optarg) >= sizeof(p.instructions))
-				return admin_usage_error(cmd, "--instructions: "
-				    "at most %zu bytes",
-				    sizeof(p.instructions) - 1);
-			(void)snprintf(p.instructions, sizeof(p.instructions),
-			    "%s", optarg);
+			in.instructions = optarg;
 			break;
 		case 'V':
 			/* Repeated: one partner venue per option, one per line. */
 			if (strchr(optarg, '\n') != NULL || optarg[0] == '\0' ||
-			    strlen(p.venues) + strlen(optarg) + 2 >
-			    sizeof(p.venues))
+			    strlen(venues) + strlen(optarg) + 2 >
+			    sizeof(venues))
 				return admin_usage_error(cmd, "--venue: one "
 				    "non-empty line; all venues together at "
-				    "most %zu bytes", sizeof(p.venues) - 1);
-			if (p.venues[0] != '\0')
-				strcat(p.venues, "\n");
-			strcat(p.venues, optarg);
+				    "most %zu bytes", sizeof(venues) - 1);
+			n = strlen(venues);
+			(void)snprintf(venues + n, sizeof(venues) - n, "%s%s",
+			    n > 0 ? "\n" : "", optarg);
+			in.venues = venues;
 			break;
 		default:
 			return ADMIN_EXIT_USAGE;
@@ -222,13 +217,19 @@ programme_add(int argc, char **argv)
 		    "--validity RULE --territory T --budget CENTS "
 		    "[--max-booklets N] [--instructions TEXT] "
 		    "[--venue 'NAME, ADDRESS']...");
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if (programme_add_check(&in, &p, &why) != ERR_NONE)
+		return admin_refused_usage(cmd, &why);
+	if ((cx.s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if (store_programme_add(s, &p, (int64_t)time(NULL), ADMIN_ACTOR, &id,
-	    &err) != 0)
-		return admin_store_fail(cmd, &err, s);
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = programme_add(&cx, &in, &id, &why);
+	store_close(cx.s);
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
+		return ADMIN_EXIT_FAIL;
+	}
 	printf("programme %lld: %s\n", (long long)id, p.name);
-	store_close(s);
 	return ADMIN_EXIT_OK;
 }
 
@@ -286,43 +287,50 @@ programme_rules(int argc, char **argv)
 	};
 	const char *usage = "programme rules --config FILE --id N "
 	    "[--commission-bp N] [--budget-line TEXT] [--max-per-session N]";
+	struct programme_rules_in in = { 0, -1, NULL, 0 };
 	struct store_programme p;
-	struct pn_error err;
-	struct store *s;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	uint64_t pid, bp = 0, max = 0;
-	const char *c;
 	int rc;
 
 	if ((rc = admin_getopt(cmd, usage, argc, argv, opts)) != 0)
 		return rc;
 	if (pn_parse_u64(id, INT64_MAX, &pid) != 0)
 		return admin_usage_error(cmd, "--id: a programme's number");
-	if (commission == NULL && line == NULL && per_session == NULL)
-		return admin_usage_error(cmd, "give --commission-bp, "
-		    "--budget-line or --max-per-session");
-	if (commission != NULL && pn_parse_u64(commission, 10000, &bp) != 0)
-		return admin_usage_error(cmd, "--commission-bp: 0 to 10000 "
-		    "(hundredths of a percent: 250 is 2.5 %%)");
-	if (per_session != NULL && (pn_parse_u64(per_session, 100, &max) != 0
-	    || max == 0))
-		return admin_usage_error(cmd, "--max-per-session: 1 to 100 "
-		    "vouchers of one booklet in one session");
-	if (line != NULL && strlen(line) > 64)
-		return admin_usage_error(cmd, "--budget-line: at most 64 bytes");
-	for (c = line; c != NULL && *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ';')
-			return admin_usage_error(cmd, "--budget-line: no "
-			    "control characters or ';'");
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if (commission != NULL && pn_parse_u64(commission,
+	    PROGRAMME_COMMISSION_MAX, &bp) != 0)
+		return admin_usage_error(cmd, "--commission-bp: 0 to %d "
+		    "(hundredths of a percent: 250 is 2.5 %%)",
+		    PROGRAMME_COMMISSION_MAX);
+	if (per_session != NULL && (pn_parse_u64(per_session,
+	    PROGRAMME_PER_SESSION_MAX, &max) != 0 || max == 0))
+		return admin_usage_error(cmd, "--max-per-session: 1 to %d "
+		    "vouchers of one booklet in one session",
+		    PROGRAMME_PER_SESSION_MAX);
+	in.id = (int64_t)pid;
+	in.commission_bp = commission != NULL ? (int)bp : -1;
+	in.budget_line = line;
+	in.max_per_session = (unsigned)max;
+	if (programme_rules_check(&in, &why) != ERR_NONE) {
+		if (why.field == NULL)
+			return admin_usage_error(cmd, "give --commission-bp, "
+			    "--budget-line or --max-per-session");
+		return admin_refused_usage(cmd, &why);
+	}
+	if ((cx.s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	rc = store_programme_set_rules(s, (int64_t)pid,
-	    commission != NULL ? (int)bp : -1, line, (unsigned)max,
-	    (int64_t)time(NULL), ADMIN_ACTOR, &p, &err);
-	if (rc < 0)
-		return admin_store_fail(cmd, &err, s);
-	store_close(s);
-	if (rc == 1) {
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = programme_set_rules(&cx, &in, &p, &why);
+	store_close(cx.s);
+	if (code == ERR_UNKNOWN_PROGRAMME) {
 		fprintf(stderr, "passnum-admin %s: no programme %s\n", cmd, id);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
 		return ADMIN_EXIT_FAIL;
 	}
 	printf("programme %s: commission %u.%02u %%, budget line '%s', at most "
@@ -330,20 +338,6 @@ programme_rules(int argc, char **argv)
 	    p.commission_bp / 100, p.commission_bp % 100, p.budget_line,
 	    p.max_per_session);
 	return ADMIN_EXIT_OK;
-}
-
-int
-admin_token_issue(struct store *s, const char *login, const char *label,
-    unsigned days, char *token, int64_t *expires_at, struct pn_error *err)
-{
-	uint8_t hash[STORE_HASH_SIZE];
-	int64_t id, now = (int64_t)time(NULL);
-
-	if (auth_token_new(token, hash) != 0)
-		return pn_error_set(err, PN_E_CRYPTO, "cannot make a token");
-	*expires_at = now + (int64_t)days * 86400;
-	return store_token_add(s, login, hash, label, now, *expires_at,
-	    ADMIN_ACTOR, &id, err);
 }
 
 static int
@@ -358,11 +352,13 @@ token_create(int argc, char **argv)
 	};
 	const char *cmd = "token create", *config = NULL, *login = NULL;
 	const char *label = "api", *days_text = NULL;
-	char token[AUTH_TOKEN_TEXT_MAX], until[PN_TIME_TEXT_MAX];
+	char until[PN_TIME_TEXT_MAX];
 	uint64_t days = ADMIN_TOKEN_DAYS;
-	struct pn_error err;
-	struct store *s;
-	int64_t expires_at;
+	struct token_add_in in;
+	struct token_add_out out;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	int c;
 
 	optind = 0;
@@ -378,24 +374,33 @@ token_create(int argc, char **argv)
 	if (login == NULL || optind != argc)
 		return admin_usage_error(cmd, "usage: token create --config "
 		    "FILE --login L [--label TEXT] [--days N]");
-	if (days_text != NULL && (pn_parse_u64(days_text, 3650, &days) != 0 ||
-	    days == 0))
+	if (days_text != NULL && (pn_parse_u64(days_text,
+	    ACCOUNT_TOKEN_DAYS_MAX, &days) != 0 || days == 0))
 		return admin_usage_error(cmd, "--days: a number of days from 1 "
-		    "to 3650");
-	if ((s = admin_open_store(cmd, config)) == NULL)
+		    "to %d", ACCOUNT_TOKEN_DAYS_MAX);
+	in.login = login;
+	in.label = label;
+	in.days = (unsigned)days;
+	if (token_add_check(&in, &why) != ERR_NONE)
+		return admin_refused_usage(cmd, &why);
+	if ((cx.s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	if (admin_token_issue(s, login, label, (unsigned)days, token,
-	    &expires_at, &err) != 0)
-		return admin_store_fail(cmd, &err, s);
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = token_add(&cx, &in, &out, &why);
+	store_close(cx.s);
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
+		return ADMIN_EXIT_FAIL;
+	}
 	/* The token is shown once: the store keeps only its hash. */
-	printf("%s\n", token);
-	sodium_memzero(token, sizeof(token));
+	printf("%s\n", out.token);
+	sodium_memzero(out.token, sizeof(out.token));
 	/* On stderr: scripts take the token alone from stdout. */
-	pn_time_format(expires_at, until);
+	pn_time_format(out.expires_at, until);
 	fprintf(stderr, "passnum-admin %s: the token expires %s (in %u "
 	    "day(s)); passnum-admin token list shows it\n", cmd, until,
 	    (unsigned)days);
-	store_close(s);
 	return ADMIN_EXIT_OK;
 }
 
@@ -454,7 +459,7 @@ token_list(int argc, char **argv)
 }
 
 static int
-token_revoke(int argc, char **argv)
+token_revoke_cmd(int argc, char **argv)
 {
 	const char *cmd = "token revoke", *config = NULL, *id_text = NULL;
 	const struct admin_opt opts[] = {
@@ -462,8 +467,10 @@ token_revoke(int argc, char **argv)
 		{ "id", &id_text, true },
 		{ NULL, NULL, false },
 	};
-	struct pn_error err;
-	struct store *s;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
+	bool revoked;
 	uint64_t id;
 	int rc;
 
@@ -473,20 +480,23 @@ token_revoke(int argc, char **argv)
 	if (pn_parse_u64(id_text, INT64_MAX, &id) != 0)
 		return admin_usage_error(cmd, "--id: a token's number, as "
 		    "token list shows it");
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if ((cx.s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	rc = store_token_revoke(s, (int64_t)id, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &err);
-	if (rc < 0)
-		return admin_store_fail(cmd, &err, s);
-	store_close(s);
-	if (rc == 1) {
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = token_revoke(&cx, (int64_t)id, &revoked, &why);
+	store_close(cx.s);
+	if (code == ERR_TOKEN_NOT_FOUND) {
 		fprintf(stderr, "passnum-admin %s: no token %llu (passnum-admin "
 		    "token list shows them)\n", cmd, (unsigned long long)id);
 		return ADMIN_EXIT_FAIL;
 	}
-	printf(rc == 2 ? "token %llu is already revoked\n" :
-	    "token %llu revoked\n", (unsigned long long)id);
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
+		return ADMIN_EXIT_FAIL;
+	}
+	printf(revoked ? "token %llu revoked\n" :
+	    "token %llu is already revoked\n", (unsigned long long)id);
 	return ADMIN_EXIT_OK;
 }
 
@@ -497,10 +507,10 @@ admin_data(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(what, "agency") == 0 &&
 	    strcmp(argv[1], "add") == 0)
-		return agency_add(argc - 1, argv + 1);
+		return agency_add_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(what, "programme") == 0 &&
 	    strcmp(argv[1], "add") == 0)
-		return programme_add(argc - 1, argv + 1);
+		return programme_add_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(what, "programme") == 0 &&
 	    strcmp(argv[1], "rules") == 0)
 		return programme_rules(argc - 1, argv + 1);
@@ -515,6 +525,6 @@ admin_data(int argc, char **argv)
 		return token_list(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(what, "token") == 0 &&
 	    strcmp(argv[1], "revoke") == 0)
-		return token_revoke(argc - 1, argv + 1);
+		return token_revoke_cmd(argc - 1, argv + 1);
 	return admin_usage_error(what, "unknown subcommand");
 }

@@ -2,11 +2,8 @@
  *
  *   expire --config FILE
  *
- * A voucher's expiry already holds its programme's tolerance (validity
- * "year-end+31": the 31 days after 31 December). A voucher is marked
- * expired only once it is also older than [redemption] offline_grace: a
- * terminal may still sync a record it took offline on the voucher's last
- * day, and that record must find the voucher outstanding. Safe to run
+ * The rule (the programme's tolerance, then [redemption] offline_grace)
+ * is the operation's, vouchers_expire() (voucher_expire.h). Safe to run
  * daily from cron, and while passnumd runs: a second run on the same day
  * changes nothing and writes nothing.
  */
@@ -18,6 +15,7 @@
 #include "admin.h"
 #include "config.h"
 #include "store.h"
+#include "voucher_expire.h"
 
 int
 admin_expire(int argc, char **argv)
@@ -28,28 +26,30 @@ admin_expire(int argc, char **argv)
 		{ NULL, NULL, false },
 	};
 	char when[PN_TIME_TEXT_MAX], money[PN_MONEY_TEXT_MAX];
-	int64_t now = (int64_t)time(NULL), before, cents;
+	struct vouchers_expire_out out;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
 	struct config cfg;
-	struct pn_error err;
-	struct store *s;
-	uint64_t count;
+	enum err_code code;
 	int rc;
 
 	if ((rc = admin_getopt(cmd, "expire --config FILE", argc, argv,
 	    opts)) != 0)
 		return rc;
-	if ((s = admin_open_config(cmd, config, &cfg)) == NULL)
+	if ((cx.s = admin_open_config(cmd, config, &cfg)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	before = now - (int64_t)cfg.redemption.offline_grace;
-	rc = store_expire(s, before, now, ADMIN_ACTOR, &count, &cents, &err);
-	store_close(s);
-	if (rc != 0) {
-		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err.message);
+	cx.cfg = &cfg;
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = vouchers_expire(&cx, &out, &why);
+	store_close(cx.s);
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
 		return ADMIN_EXIT_FAIL;
 	}
-	pn_time_format(before, when);
-	pn_money_format(cents, money);
+	pn_time_format(out.before, when);
+	pn_money_format(out.cents, money);
 	printf("%llu voucher(s) expired (%s), outstanding and past their "
-	    "last day before %s\n", (unsigned long long)count, money, when);
+	    "last day before %s\n", (unsigned long long)out.count, money, when);
 	return ADMIN_EXIT_OK;
 }

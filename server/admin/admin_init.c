@@ -29,8 +29,9 @@
 #include "passnum/keys.h"
 #include "passnum/parse.h"
 #include "passnum/trust.h"
+#include "account.h"
 #include "admin.h"
-#include "auth_token.h"
+#include "programme_setup.h"
 #include "store.h"
 
 #define CMD "init"
@@ -124,65 +125,82 @@ write_config(const struct paths *p, unsigned port, struct pn_error *err)
 	return 0;
 }
 
+/* The demo's set-up refused: the refusal as err, -1. */
+static int
+demo_refused(const struct op_refusal *why, struct pn_error *err)
+{
+	return pn_error_set(err, PN_E_ARG, "%s", why->detail);
+}
+
 static int
 make_demo(const struct paths *p, const char *shown_creds, struct store *s,
     int64_t now, struct pn_error *err)
 {
-	struct store_programme prog;
-	char pw_case[17], pw_admin[17], token[AUTH_TOKEN_TEXT_MAX];
-	int64_t token_expires;
+	const struct agency_add_in agency_in = { "EDS Nantes Est", "eds",
+	    "Nantes" };
+	const struct programme_add_in prog = {
+		.name = "Pass numérique 2026",
+		.face_value = 1000,
+		.per_booklet = 10,
+		.validity = "year-end+31",
+		.territory = "Loire-Atlantique",
+		.budget = 10000000,
+		.max_booklets = 1,
+		.instructions = "Chaque chèque vaut une séance d’initiation au "
+		    "numérique chez un lieu partenaire. Présentez le chèque "
+		    "au début de la séance : l’animateur le scanne. Un chèque "
+		    "ne sert qu’une fois ; il n’a aucune valeur en argent. En "
+		    "cas de perte, prévenez votre référent.",
+		.venues = "Médiathèque Jacques Demy, 24 quai de la Fosse, "
+		    "Nantes\n"
+		    "Espace numérique de Rezé, 2 rue Jean Jaurès, Rezé\n"
+		    "France services de Saint-Herblain, 7 place de la Paix, "
+		    "Saint-Herblain\n"
+		    "Association Ordi’Solidaire, 12 rue des Forges, "
+		    "Saint-Nazaire",
+	};
+	const struct op_ctx cx = { s, NULL, NULL, NULL, now, ADMIN_ACTOR };
+	struct user_add_in caseworker = { "caseworker", "Camille Martin",
+	    ROLE_CASEWORKER, 0, NULL, NULL };
+	struct user_add_in admin = { "admin", "Administrateur", ROLE_ADMIN, 0,
+	    NULL, NULL };
+	const struct token_add_in token_in = { "caseworker", "demo",
+	    ADMIN_TOKEN_DAYS };
+	char pw_case[17], pw_admin[17];
+	struct token_add_out token;
+	struct user_add_out user;
+	struct op_refusal why;
 	int64_t agency, programme;
 	FILE *f;
 
-	memset(&prog, 0, sizeof(prog));
-	(void)snprintf(prog.name, sizeof(prog.name), "Pass numérique 2026");
-	prog.face_value = 1000;
-	prog.per_booklet = 10;
-	(void)snprintf(prog.validity, sizeof(prog.validity), "year-end+31");
-	(void)snprintf(prog.territory, sizeof(prog.territory),
-	    "Loire-Atlantique");
-	prog.budget = 10000000;
-	prog.max_booklets = 1;
-	(void)snprintf(prog.instructions, sizeof(prog.instructions),
-	    "Chaque chèque vaut une séance d’initiation au numérique chez un "
-	    "lieu partenaire. Présentez le chèque au début de la séance : "
-	    "l’animateur le scanne. Un chèque ne sert qu’une fois ; il n’a "
-	    "aucune valeur en argent. En cas de perte, prévenez votre "
-	    "référent.");
-	(void)snprintf(prog.venues, sizeof(prog.venues), "%s",
-	    "Médiathèque Jacques Demy, 24 quai de la Fosse, Nantes\n"
-	    "Espace numérique de Rezé, 2 rue Jean Jaurès, Rezé\n"
-	    "France services de Saint-Herblain, 7 place de la Paix, "
-	    "Saint-Herblain\n"
-	    "Association Ordi’Solidaire, 12 rue des Forges, Saint-Nazaire");
 	admin_password_new(pw_case, sizeof(pw_case));
 	admin_password_new(pw_admin, sizeof(pw_admin));
-	if (store_agency_add(s, "EDS Nantes Est", "eds", "Nantes", now,
-	    "admin-cli", &agency, err) != 0 ||
-	    store_programme_add(s, &prog, now, "admin-cli", &programme,
-	    err) != 0 ||
-	    admin_user_create(s, "caseworker", "Camille Martin",
-	    ROLE_CASEWORKER, agency, 0, pw_case, err) != 0 ||
-	    admin_user_create(s, "admin", "Administrateur", ROLE_ADMIN, 0, 0,
-	    pw_admin, err) != 0 ||
-	    admin_token_issue(s, "caseworker", "demo", ADMIN_TOKEN_DAYS, token,
-	    &token_expires, err) != 0)
-		return -1;
+	caseworker.password = pw_case;
+	admin.password = pw_admin;
+	if (agency_add(&cx, &agency_in, &agency, &why) != ERR_NONE)
+		return demo_refused(&why, err);
+	caseworker.agency_id = agency;
+	if (programme_add(&cx, &prog, &programme, &why) != ERR_NONE ||
+	    user_add(&cx, &caseworker, &user, &why) != ERR_NONE ||
+	    user_add(&cx, &admin, &user, &why) != ERR_NONE ||
+	    token_add(&cx, &token_in, &token, &why) != ERR_NONE)
+		return demo_refused(&why, err);
 	umask(077);
 	if ((f = fopen(p->creds, "wx")) == NULL)
 		return pn_error_set(err, PN_E_IO, "%s: cannot create", p->creds);
 	fprintf(f, "caseworker password: %s\nadmin password: %s\n"
 	    "caseworker API token: %s\nprogramme: %lld\n", pw_case, pw_admin,
-	    token, (long long)programme);
+	    token.token, (long long)programme);
 	fclose(f);
 	printf("demo: agency %lld 'EDS Nantes Est', programme %lld 'Pass "
 	    "numérique 2026' (10 x 10,00 EUR)\n"
 	    "demo: caseworker / %s, admin / %s\n"
 	    "demo: caseworker API token %s\n"
 	    "demo: the same, in %s (mode 0600)\n", (long long)agency,
-	    (long long)programme, pw_case, pw_admin, token, shown_creds);
+	    (long long)programme, pw_case, pw_admin, token.token, shown_creds);
 	sodium_memzero(pw_case, sizeof(pw_case));
 	sodium_memzero(pw_admin, sizeof(pw_admin));
+	sodium_memzero(token.token, sizeof(token.token));
 	return 0;
 }
 

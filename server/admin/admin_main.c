@@ -9,6 +9,7 @@
 #include "passnum/passnum.h"
 #include "passnum/timefmt.h"
 #include "admin.h"
+#include "op.h"
 
 static const struct {
 	const char *name;
@@ -171,6 +172,23 @@ admin_take_flag(int *argc, char **argv, const char *name)
 		i--;
 	}
 	return found;
+}
+
+/* Declared in admin.h. */
+int
+admin_refused_usage(const char *cmd, const struct op_refusal *why)
+{
+	char opt[64];
+	size_t n, i;
+
+	n = why->field != NULL ? strlen(why->field) : 0;
+	if (n == 0 || n >= sizeof(opt) ||
+	    strncmp(why->detail, why->field, n) != 0 || why->detail[n] != ':')
+		return admin_usage_error(cmd, "%s", why->detail);
+	for (i = 0; i < n; i++)
+		opt[i] = why->field[i] == '_' ? '-' : why->field[i];
+	opt[n] = '\0';
+	return admin_usage_error(cmd, "--%s%s", opt, why->detail + n);
 }
 
 /* Declared in admin.h. */

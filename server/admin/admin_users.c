@@ -23,41 +23,12 @@
 
 #include "passnum/bankid.h"
 #include "passnum/parse.h"
+#include "account.h"
 #include "admin.h"
 #include "store.h"
 
-/* The shortest password accepted, in characters (not bytes). */
-#define PASSWORD_MIN 12
-
 /* Generated passwords: 16 characters of 31, about 79 bits. */
 #define PASSWORD_NEW_LEN 17
-
-/* Argon2id, with libsodium's interactive limits: a login must stay quick. */
-static int
-password_hash(const char *password, char hash[crypto_pwhash_STRBYTES],
-    struct pn_error *err)
-{
-	if (crypto_pwhash_str(hash, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return pn_error_set(err, PN_E_NOMEM, "password hashing ran "
-		    "out of memory");
-	return 0;
-}
-
-int
-admin_user_create(struct store *s, const char *login, const char *name,
-    unsigned role, int64_t agency, int64_t venue, const char *password,
-    struct pn_error *err)
-{
-	char hash[crypto_pwhash_STRBYTES];
-	int64_t id;
-
-	if (password_hash(password, hash, err) != 0)
-		return -1;
-	return store_user_add(s, login, name, role, agency, venue, hash,
-	    (int64_t)time(NULL), ADMIN_ACTOR, &id, err);
-}
 
 void
 admin_password_new(char *buf, size_t len)
@@ -70,17 +41,6 @@ admin_password_new(char *buf, size_t len)
 	buf[len - 1] = '\0';
 }
 
-/* Characters of UTF-8 text: the bytes that do not continue a sequence. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /*
  * The new password of login, into buf (len bytes): the first line of
  * standard input when it is not a terminal and holds one, else a random
@@ -90,6 +50,7 @@ utf8_chars(const char *s)
 static int
 password_obtain(const char *cmd, const char *login, char *buf, size_t len)
 {
+	struct op_refusal why;
 	char *line = NULL;
 	size_t cap = 0, n;
 	ssize_t got = -1;
@@ -104,10 +65,11 @@ password_obtain(const char *cmd, const char *login, char *buf, size_t len)
 	} else {
 		n = strcspn(line, "\r\n");
 		line[n] = '\0';
-		if (utf8_chars(line) < PASSWORD_MIN)
+		/* The rule's detail ends as these messages always did. */
+		if (account_password_check(line, &why) != ERR_NONE)
 			rc = admin_usage_error(cmd, "the password on standard "
-			    "input must have at least %d characters",
-			    PASSWORD_MIN);
+			    "input must have %s", why.detail +
+			    strlen("password: "));
 		else if (n >= len)
 			rc = admin_usage_error(cmd, "the password on standard "
 			    "input must have at most %zu bytes", len - 1);
@@ -121,27 +83,48 @@ password_obtain(const char *cmd, const char *login, char *buf, size_t len)
 	return rc;
 }
 
+/* A refusal of user_add_check() in the words of the options. */
 static int
-user_add(int argc, char **argv)
+user_add_refused(const char *cmd, const struct user_add_in *in,
+    const struct op_refusal *why)
 {
-	const char *cmd = "user add", *config = NULL, *login = NULL;
-	const char *name = NULL, *role_name = NULL, *agency_text = NULL;
-	const char *venue_text = NULL;
+	const char *field = why->field != NULL ? why->field : "";
+
+	if (strcmp(field, "agency_id") == 0)
+		return admin_usage_error(cmd, "a caseworker belongs to an "
+		    "agency: give --agency ID");
+	if (strcmp(field, "venue_siret") != 0)
+		return admin_refused_usage(cmd, why);
+	if (in->role == ROLE_VENUE && in->venue_siret == NULL)
+		return admin_usage_error(cmd, "a venue user belongs to a venue: "
+		    "give --venue SIRET");
+	if (in->role != ROLE_VENUE)
+		return admin_usage_error(cmd, "--venue is only for role venue");
+	/* "venue_siret: " and the SIRET's own message. */
+	return admin_usage_error(cmd, "--venue: %s", why->detail +
+	    strlen("venue_siret: "));
+}
+
+static int
+user_add_cmd(int argc, char **argv)
+{
+	const char *cmd = "user add", *config = NULL, *role_name = NULL;
+	const char *agency_text = NULL;
+	struct user_add_in in = { NULL };
 	const struct admin_opt opts[] = {
 		{ "config", &config, true },
-		{ "login", &login, true },
-		{ "name", &name, true },
+		{ "login", &in.login, true },
+		{ "name", &in.name, true },
 		{ "role", &role_name, true },
 		{ "agency", &agency_text, false },
-		{ "venue", &venue_text, false },
+		{ "venue", &in.venue_siret, false },
 		{ NULL, NULL, false },
 	};
-	char password[128], siret[PN_SIRET_LEN + 1], msg[200];
-	struct store_venue venue = { .id = 0 };
-	enum pn_id_status id_st;
-	struct pn_error err;
-	struct store *s;
-	unsigned role;
+	char password[128];
+	struct user_add_out out;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	uint64_t agency = 0;
 	int rc;
 
@@ -149,81 +132,75 @@ user_add(int argc, char **argv)
 	    "NAME --role ROLE [--agency ID] [--venue SIRET] (password on "
 	    "standard input, or generated)", argc, argv, opts)) != 0)
 		return rc;
-	if ((role = store_role_parse(role_name)) == 0)
+	if ((in.role = store_role_parse(role_name)) == 0)
 		return admin_usage_error(cmd, "--role: caseworker, venue, "
 		    "accountant or admin");
 	if (agency_text != NULL &&
 	    pn_parse_u64(agency_text, INT64_MAX, &agency) != 0)
 		return admin_usage_error(cmd, "--agency: an agency number");
-	if (role == ROLE_CASEWORKER && agency == 0)
-		return admin_usage_error(cmd, "a caseworker belongs to an "
-		    "agency: give --agency ID");
-	/* The venue pages show a venue user their own venue, and only that. */
-	if (role == ROLE_VENUE && venue_text == NULL)
-		return admin_usage_error(cmd, "a venue user belongs to a venue: "
-		    "give --venue SIRET");
-	if (role != ROLE_VENUE && venue_text != NULL)
-		return admin_usage_error(cmd, "--venue is only for role venue");
-	if (venue_text != NULL &&
-	    (id_st = pn_siret_parse(venue_text, siret)) != PN_ID_OK)
-		return admin_usage_error(cmd, "--venue: %s",
-		    pn_id_status_message(id_st, "SIRET", msg, sizeof(msg)));
-	if ((rc = password_obtain(cmd, login, password, sizeof(password))) != 0)
+	in.agency_id = (int64_t)agency;
+	/* Before a password is read or made for an account refused. */
+	if (user_add_check(&in, &why) != ERR_NONE)
+		return user_add_refused(cmd, &in, &why);
+	if ((rc = password_obtain(cmd, in.login, password,
+	    sizeof(password))) != 0)
 		return rc;
-	if ((s = admin_open_store(cmd, config)) == NULL) {
+	if ((cx.s = admin_open_store(cmd, config)) == NULL) {
 		sodium_memzero(password, sizeof(password));
 		return ADMIN_EXIT_FAIL;
 	}
-	if (venue_text != NULL &&
-	    (rc = store_venue_by_siret(s, siret, &venue, &err)) != 0) {
-		sodium_memzero(password, sizeof(password));
-		if (rc < 0)
-			return admin_store_fail(cmd, &err, s);
-		fprintf(stderr, "passnum-admin %s: no venue with SIRET %s "
-		    "(passnum-admin venue list shows them)\n", cmd, siret);
-		store_close(s);
-		return ADMIN_EXIT_FAIL;
-	}
-	rc = admin_user_create(s, login, name, role, (int64_t)agency, venue.id,
-	    password, &err);
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	in.password = password;
+	code = user_add(&cx, &in, &out, &why);
 	sodium_memzero(password, sizeof(password));
-	if (rc != 0)
-		return admin_store_fail(cmd, &err, s);
-	if (venue.id != 0)
-		printf("user %s (%s of venue %lld, %s) added\n", login,
-		    store_role_name(role), (long long)venue.id, venue.name);
+	store_close(cx.s);
+	if (code == ERR_VENUE_NOT_FOUND) {
+		fprintf(stderr, "passnum-admin %s: %s (passnum-admin venue list "
+		    "shows them)\n", cmd, why.detail);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why.detail);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (out.venue_id != 0)
+		printf("user %s (%s of venue %lld, %s) added\n", in.login,
+		    store_role_name(in.role), (long long)out.venue_id,
+		    out.venue_name);
 	else
-		printf("user %s (%s) added\n", login, store_role_name(role));
-	store_close(s);
+		printf("user %s (%s) added\n", in.login,
+		    store_role_name(in.role));
 	return ADMIN_EXIT_OK;
 }
 
 /* After a change to login's account: say what happened, or why not. */
 static int
-user_report(const char *cmd, const char *login, int rc, const char *done,
-    unsigned sessions, unsigned tokens, const struct pn_error *err)
+user_report(const char *cmd, const char *login, enum err_code code,
+    const char *done, const struct account_change_out *out,
+    const struct op_refusal *why)
 {
-	if (rc < 0) {
-		fprintf(stderr, "passnum-admin %s: %s\n", cmd, err->message);
-		return ADMIN_EXIT_FAIL;
-	}
-	if (rc == 1) {
+	if (code == ERR_USER_NOT_FOUND) {
 		fprintf(stderr, "passnum-admin %s: no user '%s' (passnum-admin "
 		    "user list shows them)\n", cmd, login);
 		return ADMIN_EXIT_FAIL;
 	}
-	if (rc == 2) {
+	if (code != ERR_NONE) {
+		fprintf(stderr, "passnum-admin %s: %s\n", cmd, why->detail);
+		return ADMIN_EXIT_FAIL;
+	}
+	if (!out->changed) {
 		printf("user %s is already %s\n", login, done);
 		return ADMIN_EXIT_OK;
 	}
 	printf("user %s %s; %u browser session(s) ended, %u API token(s) "
-	    "revoked\n", login, done, sessions, tokens);
+	    "revoked\n", login, done, out->sessions, out->tokens);
 	return ADMIN_EXIT_OK;
 }
 
 /* user disable and user enable. */
 static int
-user_set_disabled(int argc, char **argv, bool disabled)
+user_set_disabled_cmd(int argc, char **argv, bool disabled)
 {
 	const char *cmd = disabled ? "user disable" : "user enable";
 	const char *config = NULL, *login = NULL;
@@ -233,22 +210,24 @@ user_set_disabled(int argc, char **argv, bool disabled)
 		{ NULL, NULL, false },
 	};
 	char usage[64];
-	struct pn_error err;
-	struct store *s;
-	unsigned sessions = 0, tokens = 0;
+	struct account_change_out out;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	int rc;
 
 	(void)snprintf(usage, sizeof(usage), "%s --config FILE --login L",
 	    cmd);
 	if ((rc = admin_getopt(cmd, usage, argc, argv, opts)) != 0)
 		return rc;
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if ((cx.s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
-	rc = store_user_set_disabled(s, login, disabled, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &sessions, &tokens, &err);
-	store_close(s);
-	return user_report(cmd, login, rc, disabled ? "disabled" : "enabled",
-	    sessions, tokens, &err);
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = user_set_disabled(&cx, login, disabled, &out, &why);
+	store_close(cx.s);
+	return user_report(cmd, login, code, disabled ? "disabled" :
+	    "enabled", &out, &why);
 }
 
 static int
@@ -260,10 +239,11 @@ user_passwd(int argc, char **argv)
 		{ "login", &login, true },
 		{ NULL, NULL, false },
 	};
-	char password[128], hash[crypto_pwhash_STRBYTES];
-	struct pn_error err;
-	struct store *s;
-	unsigned sessions = 0, tokens = 0;
+	char password[128];
+	struct account_change_out out;
+	struct op_refusal why;
+	struct op_ctx cx = { 0 };
+	enum err_code code;
 	int rc;
 
 	if ((rc = admin_getopt(cmd, "user passwd --config FILE --login L "
@@ -271,21 +251,18 @@ user_passwd(int argc, char **argv)
 	    opts)) != 0)
 		return rc;
 	/* Open first: an unknown configuration should not cost a password. */
-	if ((s = admin_open_store(cmd, config)) == NULL)
+	if ((cx.s = admin_open_store(cmd, config)) == NULL)
 		return ADMIN_EXIT_FAIL;
 	if ((rc = password_obtain(cmd, login, password, sizeof(password))) != 0) {
-		store_close(s);
+		store_close(cx.s);
 		return rc;
 	}
-	rc = password_hash(password, hash, &err);
+	cx.now = (int64_t)time(NULL);
+	cx.actor = ADMIN_ACTOR;
+	code = user_set_password(&cx, login, password, &out, &why);
 	sodium_memzero(password, sizeof(password));
-	if (rc != 0)
-		return admin_store_fail(cmd, &err, s);
-	rc = store_user_set_password(s, login, hash, (int64_t)time(NULL),
-	    ADMIN_ACTOR, &sessions, &tokens, &err);
-	store_close(s);
-	return user_report(cmd, login, rc, "has a new password", sessions,
-	    tokens, &err);
+	store_close(cx.s);
+	return user_report(cmd, login, code, "has a new password", &out, &why);
 }
 
 /* One line a user: login, name, role, agency or venue ("-": none), state. */
@@ -335,13 +312,13 @@ admin_user(int argc, char **argv)
 	const char *sub = argc >= 2 ? argv[1] : "";
 
 	if (strcmp(sub, "add") == 0)
-		return user_add(argc - 1, argv + 1);
+		return user_add_cmd(argc - 1, argv + 1);
 	if (strcmp(sub, "passwd") == 0)
 		return user_passwd(argc - 1, argv + 1);
 	if (strcmp(sub, "disable") == 0)
-		return user_set_disabled(argc - 1, argv + 1, true);
+		return user_set_disabled_cmd(argc - 1, argv + 1, true);
 	if (strcmp(sub, "enable") == 0)
-		return user_set_disabled(argc - 1, argv + 1, false);
+		return user_set_disabled_cmd(argc - 1, argv + 1, false);
 	if (strcmp(sub, "list") == 0)
 		return user_list(argc - 1, argv + 1);
 	return admin_usage_error("user", "expected add, passwd, disable, "
