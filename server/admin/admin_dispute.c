@@ -12,7 +12,7 @@
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
 #include "admin.h"
-#include "settle.h"
+#include "settle_rules.h"
 
 static int
 print_dispute(void *ctx, const struct store_dispute *d)

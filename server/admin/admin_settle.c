@@ -37,7 +37,7 @@
 #include "passnum/timefmt.h"
 #include "admin.h"
 #include "anomalies.h"
-#include "settle.h"
+#include "settle_rules.h"
 
 /* Declared in admin.h. */
 int

@@ -26,7 +26,7 @@
 #include "passnum/timefmt.h"
 #include "anomalies.h"
 #include "form.h"
-#include "settle.h"
+#include "settle_rules.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"

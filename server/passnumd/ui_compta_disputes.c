@@ -17,7 +17,7 @@
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
 #include "form.h"
-#include "settle.h"
+#include "settle_rules.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"

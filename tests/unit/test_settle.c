@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "passnum/timefmt.h"
-#include "settle.h"
+#include "settle_rules.h"
 
 static void
 test_month(void **state)

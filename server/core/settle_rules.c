@@ -1,4 +1,4 @@
-/* settle.c -- the settlement's rules: periods, who may act, approval and its files.
+/* settle_rules.c -- the settlement's rules: periods, who may act, approval and its files.
  *
  * The store keeps the money and its invariants (one settlement per
  * redemption, four-eyes as a CHECK too); this file checks what a person
@@ -17,7 +17,7 @@
 #include "passnum/bankid.h"
 #include "anomalies.h"
 #include "business_day.h"
-#include "settle.h"
+#include "settle_rules.h"
 #include "statement_batch.h"
 
 static const char *const month_names[12] = {

@@ -1,4 +1,4 @@
-/* settle.h -- the monthly settlement: periods, drafts, four-eyes approval, payment.
+/* settle_rules.h -- the monthly settlement: periods, drafts, four-eyes approval, payment.
  *
  * Shared by passnum-admin (settle, dispute) and the accounting pages. The
  * rules live here, the SQL in store_sqlite_settle.c, the files in the
@@ -10,8 +10,8 @@
  * number of a refusal (ERR_SAME_APPROVER, ERR_BATCH_WRONG_STATE...) with
  * its detail in err, or ERR_INTERNAL when the store failed.
  */
-#ifndef PN_SETTLE_H
-#define PN_SETTLE_H
+#ifndef PN_SETTLE_RULES_H
+#define PN_SETTLE_RULES_H
 
 #include <stdbool.h>
 #include <stdint.h>
