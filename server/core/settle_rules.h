@@ -1,19 +1,23 @@
-/* settle_rules.h -- the monthly settlement: periods, drafts, four-eyes approval, payment.
+/* settle_rules.h -- the monthly settlement's rules: periods, who may settle, what a person types, labels.
  *
- * Shared by passnum-admin (settle, dispute) and the accounting pages. The
- * rules live here, the SQL in store_sqlite_settle.c, the files in the
- * generators of settlement.h. Every call takes the time it acts at (now)
- * from its caller, which reads the clock: no configuration or argument
- * can move a settlement's date.
+ * Pure functions, shared by the settlement's operations (server/ops/:
+ * settle_draft.h, settle_approve.h, settle_batch.h, dispute.h), the
+ * accounting pages and passnum-admin, so that each rule is decided in one
+ * place. The state changes are those operations; the SQL is in
+ * store_sqlite_settle.c, the files are made by the generators of
+ * settlement.h. Nothing here reads the clock: a check that needs the
+ * date takes it from its caller (now), so that no configuration or
+ * argument can move a settlement's date.
  *
- * Results are an err_code from errors.h: ERR_NONE (0) when done, the
- * number of a refusal (ERR_SAME_APPROVER, ERR_BATCH_WRONG_STATE...) with
- * its detail in err, or ERR_INTERNAL when the store failed.
+ * Checks return an err_code from errors.h: ERR_NONE (0), or the refusal
+ * (ERR_BAD_PERIOD, ERR_NOT_ACCOUNTANT...) with its detail in err, in
+ * English.
  */
 #ifndef PN_SETTLE_RULES_H
 #define PN_SETTLE_RULES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "passnum/error.h"
@@ -21,6 +25,11 @@
 #include "errors.h"
 #include "settlement.h"
 #include "store.h"
+
+/* A reason or a note a person types (hold, reject, dispute), in bytes. */
+#define SETTLE_TEXT_MAX		500
+/* A bank's reference of a payment: ISO 20022 Max35Text. */
+#define SETTLE_BANK_REF_MAX	35
 
 /* A period as typed, with its bounds in Paris time: [start, end). */
 struct settle_period {
@@ -57,70 +66,29 @@ enum err_code settle_may_act(const struct store_principal *who,
     struct pn_error *err);
 
 /*
- * Draft the batch of period for who: the validated redemptions not yet
- * settled whose session started before the period's end (earlier ones
- * left over too). Drafting a period that has an open batch (draft,
- * approved or paid) returns that batch with *existing true, unchanged.
+ * Text a person typed as a reason or a note, named what in err: 1 to max
+ * bytes once trimmed of spaces, no control character. ERR_NONE, or code
+ * (ERR_REASON_REQUIRED).
  */
-enum err_code settle_draft(struct store *s, const struct config *cfg,
-    const struct store_principal *who, const char *period_text, int64_t now,
-    struct store_batch *out, bool *existing, struct pn_error *err);
-
-/* What an approver acknowledged of a batch's alerts (anomalies.h). */
-#define SETTLE_ACK_NONE	0	/* nothing: a batch with alerts is refused */
-#define SETTLE_ACK_ANY	(-1)	/* all of them, however many (--acknowledge-alerts) */
+enum err_code settle_text_check(const char *text, size_t max,
+    enum err_code code, const char *what, struct pn_error *err);
 
 /*
- * Approve the draft reference by who (never its drafter): makes the
- * payment file (sepa_version 9 or 3; 0 takes the configuration's), the
- * mandate list and every paid venue's statement (no line carried over or
- * held), stores them with their hashes in the audit log, and freezes the
- * batch, all in one transaction. A batch with alerts, counted inside that
- * transaction, needs them acknowledged: acknowledged is their number as
- * its approver saw them (a page sends what it showed), or SETTLE_ACK_ANY;
- * otherwise ERR_ALERTS_NOT_ACKNOWLEDGED and nothing is written. The batch
- * keeps the number acknowledged (out->alerts_acknowledged), and so does
- * the audit row "settle.approve".
+ * A bank's reference of the transfers: 1 to SETTLE_BANK_REF_MAX printable
+ * ASCII characters, no space. ERR_NONE or ERR_BAD_PAYMENT.
  */
-enum err_code settle_approve(struct store *s, const struct config *cfg,
-    const struct store_principal *who, const char *reference,
-    unsigned sepa_version, int64_t acknowledged, int64_t now,
-    struct store_batch *out, struct pn_error *err);
-
-/*
- * Hold the line of the venue of SIRET siret (spaces allowed) out of the
- * draft reference, for reason (1-500 characters): it is not paid by this
- * batch, and its vouchers wait for the next draft (store_batch_hold()).
- * ERR_REASON_REQUIRED, ERR_BATCH_WRONG_STATE, ERR_LINE_NOT_FOUND,
- * ERR_LAST_LINE_HELD (reject the batch instead).
- */
-enum err_code settle_hold(struct store *s, const struct store_principal *who,
-    const char *reference, const char *siret, const char *reason,
-    int64_t now, struct pn_error *err);
-
-/* The bank executed the transfers: reference (1-35) and date YYYY-MM-DD. */
-enum err_code settle_mark_paid(struct store *s,
-    const struct store_principal *who, const char *reference,
-    const char *bank_reference, const char *paid_on, int64_t now,
+enum err_code settle_bank_reference_check(const char *bank_reference,
     struct pn_error *err);
 
-/* Reject a draft or an approved batch: its redemptions go back to the pool. */
-enum err_code settle_reject(struct store *s, const struct store_principal *who,
-    const char *reference, const char *reason, int64_t now,
+/*
+ * The day the transfers were executed, YYYY-MM-DD, not after the day of
+ * now in Paris. ERR_NONE or ERR_BAD_PAYMENT.
+ */
+enum err_code settle_paid_on_check(const char *paid_on, int64_t now,
     struct pn_error *err);
 
-/* Dispute the accepted redemption of serial, within the contest window. */
-enum err_code settle_dispute_open(struct store *s, const struct config *cfg,
-    const struct store_principal *who, uint64_t serial, const char *reason,
-    int64_t now, int64_t *dispute_id, struct pn_error *err);
-
-/*
- * Close dispute id: uphold keeps its redemption out of settlement for
- * good; otherwise it is dismissed and the redemption is payable again.
- */
-enum err_code settle_dispute_resolve(struct store *s,
-    const struct store_principal *who, int64_t id, bool uphold,
-    const char *note, int64_t now, struct pn_error *err);
+/* The date in Paris at t, as year, month, day. */
+void settle_paris_day(int64_t t, int *y, int *m, int *d);
 
 /* The French word for a batch's status: "brouillon", "approuvé"... */
 const char *settle_status_label(const char *status);
