@@ -71,9 +71,8 @@ void admin_password_new(char *buf, size_t len);
 int admin_person(const char *cmd, struct store *s, const struct config *cfg,
     const char *login, struct store_principal *who);
 
-/* Print a settlement refusal (enum err_code code, err's detail); the exit status. */
-int admin_settle_refused(const char *cmd, int code,
-    const struct pn_error *err);
+/* Print a settlement refusal (enum err_code code, its detail); the exit status. */
+int admin_settle_refused(const char *cmd, int code, const char *detail);
 
 /* A long option of a subcommand; each takes a value. */
 struct admin_opt {

@@ -12,7 +12,7 @@
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
 #include "admin.h"
-#include "settle.h"
+#include "dispute.h"
 
 static int
 print_dispute(void *ctx, const struct store_dispute *d)
@@ -43,6 +43,8 @@ admin_dispute(int argc, char **argv)
 	char cmd[32], usage[160];
 	struct store_principal who;
 	struct config cfg;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 	uint64_t n;
@@ -93,18 +95,17 @@ admin_dispute(int argc, char **argv)
 		store_close(s);
 		return r;
 	}
+	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL) };
 	if (strcmp(sub, "open") == 0)
-		rc = settle_dispute_open(s, &cfg, &who, n, reason,
-		    (int64_t)time(NULL), &dispute_id, &err);
+		rc = dispute_open(&cx, n, reason, &dispute_id, &why);
 	else {
 		dispute_id = (int64_t)n;
-		rc = settle_dispute_resolve(s, &who, dispute_id, uphold != NULL,
-		    uphold != NULL ? uphold : dismiss, (int64_t)time(NULL),
-		    &err);
+		rc = dispute_resolve(&cx, dispute_id, uphold != NULL,
+		    uphold != NULL ? uphold : dismiss, &why);
 	}
 	store_close(s);
 	if (rc != ERR_NONE)
-		return admin_settle_refused(cmd, rc, &err);
+		return admin_settle_refused(cmd, rc, why.detail);
 	if (strcmp(sub, "open") == 0)
 		printf("dispute %lld opened on voucher %s: its session is held "
 		    "out of settlement until resolved\n", (long long)dispute_id,

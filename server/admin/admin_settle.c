@@ -37,16 +37,18 @@
 #include "passnum/timefmt.h"
 #include "admin.h"
 #include "anomalies.h"
-#include "settle.h"
+#include "settle_approve.h"
+#include "settle_batch.h"
+#include "settle_draft.h"
 
 /* Declared in admin.h. */
 int
-admin_settle_refused(const char *cmd, int code, const struct pn_error *err)
+admin_settle_refused(const char *cmd, int code, const char *detail)
 {
 	const struct err_info *e = err_lookup((enum err_code)code);
 
 	fprintf(stderr, "passnum-admin %s: %s (%d %s): %s\n", cmd, e->en,
-	    (int)e->code, e->name, err->message);
+	    (int)e->code, e->name, detail);
 	return ADMIN_EXIT_FAIL;
 }
 
@@ -170,7 +172,8 @@ settle_draft_cmd(int argc, char **argv)
 	struct store_principal who;
 	struct store_batch b;
 	struct config cfg;
-	struct pn_error err;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct store *s;
 	enum err_code rc;
 	bool existing;
@@ -185,11 +188,11 @@ settle_draft_cmd(int argc, char **argv)
 		store_close(s);
 		return r;
 	}
-	rc = settle_draft(s, &cfg, &who, period, (int64_t)time(NULL), &b,
-	    &existing, &err);
+	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL) };
+	rc = settle_draft(&cx, period, &b, &existing, &why);
 	store_close(s);
 	if (rc != ERR_NONE)
-		return admin_settle_refused(cmd, rc, &err);
+		return admin_settle_refused(cmd, rc, why.detail);
 	if (existing)
 		printf("period %s has a batch already (not rejected); "
 		    "unchanged:\n", b.period);
@@ -211,7 +214,7 @@ open_batch(const char *cmd, const char *config, const char *reference,
 		store_close(*s);
 		if (rc < 0)
 			return admin_store_fail(cmd, &err, NULL);
-		return admin_settle_refused(cmd, (enum err_code)rc, &err);
+		return admin_settle_refused(cmd, rc, err.message);
 	}
 	return 0;
 }
@@ -288,10 +291,11 @@ settle_act_cmd(int argc, char **argv)
 	struct store_principal who;
 	struct store_batch b;
 	struct config cfg;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 	unsigned version = 0;
-	int64_t now = (int64_t)time(NULL);
 	enum err_code rc;
 	int r;
 
@@ -333,21 +337,24 @@ settle_act_cmd(int argc, char **argv)
 		store_close(s);
 		return r;
 	}
+	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL) };
 	if (strcmp(action, "approve") == 0)
-		rc = settle_approve(s, &cfg, &who, ref, version, acknowledge ?
-		    SETTLE_ACK_ANY : SETTLE_ACK_NONE, now, &b, &err);
+		rc = settle_approve(&cx, ref, version, acknowledge ?
+		    SETTLE_ACK_ANY : SETTLE_ACK_NONE, &b, &why);
 	else if (strcmp(action, "hold") == 0)
-		rc = settle_hold(s, &who, ref, venue, reason, now, &err);
+		rc = settle_hold(&cx, ref, venue, reason, &why);
 	else if (strcmp(action, "paid") == 0)
-		rc = settle_mark_paid(s, &who, ref, bank_ref, date, now, &err);
+		rc = settle_mark_paid(&cx, ref, bank_ref, date, &why);
 	else
-		rc = settle_reject(s, &who, ref, reason, now, &err);
-	if (rc == ERR_NONE)
-		rc = (enum err_code)store_batch_get(s, ref, &b, &err);
+		rc = settle_reject(&cx, ref, reason, &why);
 	if (rc != ERR_NONE) {
 		store_close(s);
-		return (int)rc < 0 ? admin_store_fail(cmd, &err, NULL) :
-		    admin_settle_refused(cmd, rc, &err);
+		return admin_settle_refused(cmd, rc, why.detail);
+	}
+	if ((r = store_batch_get(s, ref, &b, &err)) != 0) {
+		store_close(s);
+		return r < 0 ? admin_store_fail(cmd, &err, NULL) :
+		    admin_settle_refused(cmd, r, err.message);
 	}
 	print_batch(&b);
 	if (strcmp(action, "hold") == 0 &&

@@ -31,6 +31,14 @@ op_failed(struct op_refusal *why, enum err_code code,
 	return op_refuse(why, code, NULL, "%s", err->message);
 }
 
+enum err_code
+op_answer(struct op_refusal *why, int rc, const struct pn_error *err)
+{
+	if (rc == 0)
+		return ERR_NONE;
+	return op_failed(why, rc < 0 ? ERR_INTERNAL : (enum err_code)rc, err);
+}
+
 /* op_run()'s argument to store_tx(): the step and what it answered. */
 struct op_job {
 	op_step step;

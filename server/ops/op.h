@@ -62,6 +62,15 @@ enum err_code op_failed(struct op_refusal *why, enum err_code code,
     const struct pn_error *err);
 
 /*
+ * The answer rc of a store function (0 done, a refusal's err_code, -1
+ * failed) or of a rule of core/ (ERR_NONE or a refusal) as an
+ * operation's: ERR_NONE; the refusal itself, or ERR_INTERNAL for -1,
+ * with err's message in *why.
+ */
+enum err_code op_answer(struct op_refusal *why, int rc,
+    const struct pn_error *err);
+
+/*
  * A step of an operation, inside its transaction on connection tx: it
  * calls the store's functions on tx and returns ERR_NONE to keep what it
  * wrote, or a refusal's code with *why, which undoes it.

@@ -19,7 +19,8 @@
 
 #include "passnum/timefmt.h"
 #include "form.h"
-#include "settle.h"
+#include "settle_draft.h"
+#include "settle_rules.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -270,6 +271,8 @@ ui_compta_draft(struct http_request *req)
 	const struct form *f = http_request_form(req, NULL);
 	const char *period = f != NULL ? form_get(f, "periode") : NULL;
 	struct store_batch b;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	enum err_code code;
 	struct store *s;
@@ -281,15 +284,14 @@ ui_compta_draft(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	code = settle_draft(s, http_request_config(req),
-	    http_request_principal(req), period, (int64_t)time(NULL), &b,
-	    &existing, &err);
+	ui_op_ctx(req, s, &cx);
+	code = settle_draft(&cx, period, &b, &existing, &why);
 	if (code == ERR_NONE) {
 		(void)snprintf(where, sizeof(where), "/compta/lots/%s?%s",
 		    b.reference, existing ? "existant=1" : "prepare=1");
 		return http_redirect(req, where);
 	}
 	if (code == ERR_INTERNAL || code == ERR_STORE_UNAVAILABLE)
-		return ui_error_page(req, code, err.message);
-	return show(req, period, code, err.message);
+		return ui_error_page(req, code, why.detail);
+	return show(req, period, code, why.detail);
 }

@@ -26,13 +26,14 @@
 #include "passnum/timefmt.h"
 #include "anomalies.h"
 #include "form.h"
-#include "settle.h"
+#include "settle_approve.h"
+#include "settle_batch.h"
+#include "settle_rules.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
 
 #define REASON_MAX 500		/* a rejection's reason, in characters */
-#define BANK_REF_MAX 35		/* ISO 20022 Max35Text */
 
 /* Which form a refusal is shown at. */
 enum action {
@@ -390,7 +391,8 @@ put_paid(struct html *h, struct http_request *req,
 	ui_compta_field_error(h, "reference", bad_ref, "Saisissez la "
 	    "référence bancaire (1 à 35 caractères, sans espace ni accent).");
 	html_put(h, "<input id=\"reference\" name=\"reference\" type=\"text\" "
-	    "required maxlength=\"%d\" autocomplete=\"off\"", BANK_REF_MAX);
+	    "required maxlength=\"%d\" autocomplete=\"off\"",
+	    SETTLE_BANK_REF_MAX);
 	ui_compta_field_attrs(h, "reference", "reference-hint", bad_ref);
 	html_put(h, " value=\"%s\"><label for=\"date\">Date du paiement"
 	    "<span class=\"hint\" id=\"date-hint\">Sous la forme AAAA-MM-JJ, "
@@ -680,7 +682,7 @@ ui_compta_batch(struct http_request *req)
 /* After an action: the redirect on success, else the page with x. */
 static enum MHD_Result
 acted(struct http_request *req, struct sent *x, const char *ref,
-    const char *query, const struct pn_error *err)
+    const char *query, const struct op_refusal *why)
 {
 	char where[48 + SETTLE_REF_MAX];
 
@@ -691,8 +693,8 @@ acted(struct http_request *req, struct sent *x, const char *ref,
 	}
 	if (x->code == ERR_INTERNAL || x->code == ERR_STORE_UNAVAILABLE ||
 	    x->code == ERR_BATCH_NOT_FOUND || x->code == ERR_NOT_ACCOUNTANT)
-		return ui_error_page(req, x->code, err->message);
-	x->detail = err->message;
+		return ui_error_page(req, x->code, why->detail);
+	x->detail = why->detail;
 	return show(req, x);
 }
 
@@ -719,6 +721,8 @@ ui_compta_approve(struct http_request *req)
 	struct sent x = { .action = ACT_APPROVE };
 	const char *ref = route_ref(req);
 	struct store_batch b;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 	unsigned version = 0;
@@ -734,19 +738,18 @@ ui_compta_approve(struct http_request *req)
 	else if (x.sepa != NULL && strcmp(x.sepa, "3") == 0)
 		version = SEPA_PAIN_001_001_03;
 	else if (x.sepa != NULL && x.sepa[0] != '\0') {
-		x.code = ERR_INVALID_FIELD;
-		pn_error_set(&err, PN_E_ARG, "sepa: 9 or 3");
-		return acted(req, &x, ref, NULL, &err);
+		x.code = op_refuse(&why, ERR_INVALID_FIELD, "sepa",
+		    "sepa: 9 or 3");
+		return acted(req, &x, ref, NULL, &why);
 	}
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	x.code = settle_approve(s, http_request_config(req),
-	    http_request_principal(req), ref, version, (int64_t)ack,
-	    (int64_t)time(NULL), &b, &err);
+	ui_op_ctx(req, s, &cx);
+	x.code = settle_approve(&cx, ref, version, (int64_t)ack, &b, &why);
 	if (x.code == ERR_ALERTS_NOT_ACKNOWLEDGED)
 		x.bad = "alertes-lues";
-	return acted(req, &x, ref, "approuve=1", &err);
+	return acted(req, &x, ref, "approuve=1", &why);
 }
 
 enum MHD_Result
@@ -754,6 +757,8 @@ ui_compta_hold(struct http_request *req)
 {
 	struct sent x = { .action = ACT_HOLD };
 	const char *ref = route_ref(req);
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 
@@ -762,28 +767,10 @@ ui_compta_hold(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	x.code = settle_hold(s, http_request_principal(req), ref,
-	    x.siret != NULL ? x.siret : "", x.reason != NULL ? x.reason : "",
-	    (int64_t)time(NULL), &err);
-	return acted(req, &x, ref, "retenu=1", &err);
-}
-
-/*
- * A bank reference settle_mark_paid() takes: 1 to 35 printable ASCII
- * characters, no space. Only to point at the field it refused.
- */
-static bool
-bank_reference_ok(const char *text)
-{
-	size_t n = text != NULL ? strlen(text) : 0;
-
-	if (n == 0 || n > BANK_REF_MAX)
-		return false;
-	for (; *text != '\0'; text++)
-		if ((unsigned char)*text <= 0x20 ||
-		    (unsigned char)*text >= 0x7f)
-			return false;
-	return true;
+	ui_op_ctx(req, s, &cx);
+	x.code = settle_hold(&cx, ref, x.siret != NULL ? x.siret : "",
+	    x.reason != NULL ? x.reason : "", &why);
+	return acted(req, &x, ref, "retenu=1", &why);
 }
 
 enum MHD_Result
@@ -791,6 +778,8 @@ ui_compta_paid(struct http_request *req)
 {
 	struct sent x = { .action = ACT_PAID };
 	const char *ref = route_ref(req);
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 
@@ -799,13 +788,15 @@ ui_compta_paid(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	x.code = settle_mark_paid(s, http_request_principal(req), ref,
+	ui_op_ctx(req, s, &cx);
+	x.code = settle_mark_paid(&cx, ref,
 	    x.bank_reference != NULL ? x.bank_reference : "",
-	    x.paid_on != NULL ? x.paid_on : "", (int64_t)time(NULL), &err);
+	    x.paid_on != NULL ? x.paid_on : "", &why);
+	/* The operation names the input it refused: its field here. */
 	if (x.code == ERR_BAD_PAYMENT)
-		x.bad = bank_reference_ok(x.bank_reference) ? "date" :
-		    "reference";
-	return acted(req, &x, ref, "paye=1", &err);
+		x.bad = why.field != NULL && strcmp(why.field, "paid_on") == 0 ?
+		    "date" : "reference";
+	return acted(req, &x, ref, "paye=1", &why);
 }
 
 enum MHD_Result
@@ -813,6 +804,8 @@ ui_compta_reject(struct http_request *req)
 {
 	struct sent x = { .action = ACT_REJECT };
 	const char *ref = route_ref(req);
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 
@@ -820,11 +813,12 @@ ui_compta_reject(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	x.code = settle_reject(s, http_request_principal(req), ref,
-	    x.reason != NULL ? x.reason : "", (int64_t)time(NULL), &err);
+	ui_op_ctx(req, s, &cx);
+	x.code = settle_reject(&cx, ref, x.reason != NULL ? x.reason : "",
+	    &why);
 	if (x.code == ERR_REASON_REQUIRED)
 		x.bad = "motif";
-	return acted(req, &x, ref, "rejete=1", &err);
+	return acted(req, &x, ref, "rejete=1", &why);
 }
 
 /* A file name that can go in a Content-Disposition header as it is. */

@@ -4,20 +4,20 @@
  * the contest window after its session; while it is open the whole
  * session waits out of settlement. Deciding it either upholds it (that
  * voucher is never paid) or dismisses it (it is payable again). The
- * rules are settle.c's; this page shows the open disputes, each with its
+ * rules are those of dispute_open() and dispute_resolve() (dispute.h,
+ * settle_rules.h); this page shows the open disputes, each with its
  * decision form, the latest closed ones, and the form to open one. A
  * refusal comes back to this page with its French message at the form
  * sent; nothing is written then.
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "passnum/parse.h"
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
+#include "dispute.h"
 #include "form.h"
-#include "settle.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -296,6 +296,8 @@ ui_compta_dispute_open(struct http_request *req)
 {
 	struct sent x = { .dispute = 0 };
 	enum pn_serial_status st;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 	int64_t id = 0;
@@ -313,9 +315,9 @@ ui_compta_dispute_open(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	x.code = settle_dispute_open(s, http_request_config(req),
-	    http_request_principal(req), serial, x.reason != NULL ? x.reason :
-	    "", (int64_t)time(NULL), &id, &err);
+	ui_op_ctx(req, s, &cx);
+	x.code = dispute_open(&cx, serial, x.reason != NULL ? x.reason : "",
+	    &id, &why);
 	if (x.code == ERR_NONE) {
 		(void)snprintf(where, sizeof(where),
 		    "/compta/contestations?ouverte=%lld", (long long)id);
@@ -326,13 +328,15 @@ ui_compta_dispute_open(struct http_request *req)
 	else if (x.code == ERR_REDEMPTION_NOT_FOUND ||
 	    x.code == ERR_DISPUTE_NOT_ACCEPTED)
 		x.bad = "cheque";
-	return refused(req, &x, err.message);
+	return refused(req, &x, why.detail);
 }
 
 enum MHD_Result
 ui_compta_dispute_resolve(struct http_request *req)
 {
 	struct sent x;
+	struct op_refusal why;
+	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
 	uint64_t id = ui_param_id(req);
@@ -356,9 +360,9 @@ ui_compta_dispute_resolve(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	x.code = settle_dispute_resolve(s, http_request_principal(req),
-	    (int64_t)id, uphold, x.note != NULL ? x.note : "",
-	    (int64_t)time(NULL), &err);
+	ui_op_ctx(req, s, &cx);
+	x.code = dispute_resolve(&cx, (int64_t)id, uphold,
+	    x.note != NULL ? x.note : "", &why);
 	if (x.code == ERR_NONE) {
 		(void)snprintf(where, sizeof(where),
 		    "/compta/contestations?decidee=%llu",
@@ -367,5 +371,5 @@ ui_compta_dispute_resolve(struct http_request *req)
 	}
 	if (x.code == ERR_REASON_REQUIRED)
 		x.bad = "note";
-	return refused(req, &x, err.message);
+	return refused(req, &x, why.detail);
 }

@@ -8,9 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "passnum/parse.h"
 #include "auth.h"
+#include "op.h"
 #include "session.h"
 #include "store.h"
 #include "ui.h"
@@ -97,6 +99,16 @@ ui_param_id(struct http_request *req)
 	    id == 0)
 		return 0;
 	return id;
+}
+
+void
+ui_op_ctx(const struct http_request *req, struct store *s, struct op_ctx *cx)
+{
+	cx->s = s;
+	cx->cfg = http_request_config(req);
+	cx->keys = NULL;
+	cx->who = http_request_principal(req);
+	cx->now = (int64_t)time(NULL);
 }
 
 enum MHD_Result

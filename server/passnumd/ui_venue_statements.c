@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "passnum/timefmt.h"
-#include "settle.h"
+#include "settle_rules.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"

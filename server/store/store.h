@@ -1062,8 +1062,9 @@ void store_commit_counts(uint64_t *groups, uint64_t *jobs);
 /*
  * Settlement refusals come back as the err_code of errors.h (a positive
  * number: ERR_BATCH_WRONG_STATE...) with the detail in err; -1 is a
- * failure of the database; 0 is done. settle.c holds the rules that need
- * no SQL.
+ * failure of the database; 0 is done. settle_rules.c holds the rules
+ * that need no SQL, and the operations of server/ops/ (settle_draft.h,
+ * settle_approve.h, settle_batch.h, dispute.h) call these.
  */
 
 #define STORE_STATUS_MAX 16

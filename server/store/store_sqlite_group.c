@@ -167,6 +167,13 @@ group_conn(struct group_queue *q, struct pn_error *err)
 	if (q->conn == NULL &&
 	    (q->conn = store_open(q->path, q->busy_timeout_ms, err)) != NULL) {
 		(void)sqlite3_busy_handler(q->conn->db, poll_busy, q);
+		/*
+		 * A draft's pool of payable redemptions is a temporary table,
+		 * kept in memory; temp_store cannot change in the group's
+		 * transaction, where the draft runs (sq_settle_memory()).
+		 */
+		(void)sq_exec(q->conn, "PRAGMA temp_store = MEMORY;",
+		    "keeping temporary tables in memory", NULL);
 		/* Replaces SQLite's automatic checkpoint on this connection. */
 		if (q->checkpointer_started)
 			(void)sqlite3_wal_hook(q->conn->db, wal_written, q);

@@ -181,10 +181,17 @@ static const char pool_sql[] =
  * A draft or an approval reads a month of redemptions at once: a larger
  * page cache and temporary tables in memory for the time of the call
  * (about 64 MB for a million redemptions), the defaults again after.
+ * SQLite refuses to change temp_store inside a transaction, where a job
+ * of the committer runs (a draft made through op_run()): the committer's
+ * connection keeps its temporary tables in memory from its opening
+ * (store_sqlite_group.c), and only its page cache changes here.
  */
 int
 sq_settle_memory(struct store *s, bool on, struct pn_error *err)
 {
+	if (s->in_job)
+		return sq_exec(s, on ? "PRAGMA cache_size = -65536;" :
+		    "PRAGMA cache_size = -2000;", "sizing the page cache", err);
 	return sq_exec(s, on ? "PRAGMA cache_size = -65536;"
 	    "PRAGMA temp_store = MEMORY;" : "PRAGMA cache_size = -2000;"
 	    "PRAGMA temp_store = DEFAULT;", "sizing the page cache", err);

@@ -3,7 +3,7 @@
  * Approval reads in one transaction and writes in another: begin checks
  * the state and four-eyes on a snapshot (a read transaction, no write
  * lock) and stamps the batch, the reads below gather the frozen lines and
- * statements from that snapshot while settle.c makes the files; write
+ * statements from that snapshot while settle_approve.c makes the files; write
  * then takes the write lock, checks the state, four-eyes and stamp again,
  * each file is put with its BLAKE2b-256 hash and an audit row, and commit
  * freezes the batch. Abort leaves nothing behind.
@@ -643,7 +643,7 @@ store_batch_files_publish(struct store *s, int64_t batch_id,
 	for (i = 0; i < n; i++) {
 		sodium_bin2hex(hex, sizeof(hex), files[i].hash,
 		    sizeof(files[i].hash));
-		/* Names are made by settle.c from references and SIRETs. */
+		/* settle_approve.c names them from references and SIRETs. */
 		(void)snprintf(detail, sizeof(detail), "{\"blake2b\":\"%s\","
 		    "\"bytes\":%zu,\"kind\":\"%s\",\"name\":\"%s\"}", hex,
 		    files[i].len, files[i].kind, files[i].name);

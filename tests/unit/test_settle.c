@@ -1,4 +1,4 @@
-/* test_settle.c -- settlement periods in Paris time, their labels, and who may settle. */
+/* test_settle.c -- settlement periods in Paris time, their labels, who may settle, and what a person types. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "passnum/timefmt.h"
-#include "settle.h"
+#include "settle_rules.h"
 
 static void
 test_month(void **state)
@@ -113,6 +113,67 @@ test_before(void **state)
 	assert_string_equal(p.label, "décembre 2026");
 }
 
+/* Reasons and notes, a bank's reference, a payment's date. */
+static void
+test_typed(void **state)
+{
+	char longest[SETTLE_TEXT_MAX + 3];
+	struct pn_error err;
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(settle_text_check("  séance non tenue ", 500,
+	    ERR_REASON_REQUIRED, "reason", &err), ERR_NONE);
+	assert_int_equal(settle_text_check("   ", 500, ERR_REASON_REQUIRED,
+	    "reason", &err), ERR_REASON_REQUIRED);
+	assert_non_null(strstr(err.message, "reason"));
+	assert_int_equal(settle_text_check(NULL, 500, ERR_REASON_REQUIRED,
+	    "note", &err), ERR_REASON_REQUIRED);
+	assert_non_null(strstr(err.message, "note"));
+	assert_int_equal(settle_text_check("a\nb", 500, ERR_REASON_REQUIRED,
+	    "reason", &err), ERR_REASON_REQUIRED);
+	assert_int_equal(settle_text_check("a\x7f", 500, ERR_REASON_REQUIRED,
+	    "reason", &err), ERR_REASON_REQUIRED);
+	/* 500 bytes between spaces are enough, 501 too many. */
+	memset(longest, 'x', sizeof(longest));
+	longest[0] = ' ';
+	longest[SETTLE_TEXT_MAX + 1] = ' ';
+	longest[SETTLE_TEXT_MAX + 2] = '\0';
+	assert_int_equal(settle_text_check(longest, SETTLE_TEXT_MAX,
+	    ERR_REASON_REQUIRED, "reason", &err), ERR_NONE);
+	longest[SETTLE_TEXT_MAX + 1] = 'x';
+	assert_int_equal(settle_text_check(longest, SETTLE_TEXT_MAX,
+	    ERR_REASON_REQUIRED, "reason", &err), ERR_REASON_REQUIRED);
+
+	assert_int_equal(settle_bank_reference_check("VIR-2026-11-0042", &err),
+	    ERR_NONE);
+	assert_int_equal(settle_bank_reference_check(
+	    "12345678901234567890123456789012345", &err), ERR_NONE);
+	assert_int_equal(settle_bank_reference_check(
+	    "123456789012345678901234567890123456", &err), ERR_BAD_PAYMENT);
+	assert_int_equal(settle_bank_reference_check("", &err),
+	    ERR_BAD_PAYMENT);
+	assert_int_equal(settle_bank_reference_check(NULL, &err),
+	    ERR_BAD_PAYMENT);
+	assert_int_equal(settle_bank_reference_check("VIR 42", &err),
+	    ERR_BAD_PAYMENT);
+	assert_int_equal(settle_bank_reference_check("VIRÉ", &err),
+	    ERR_BAD_PAYMENT);
+
+	/* 31 December 23:30 UTC is 1 January in Paris: paid that day. */
+	assert_int_equal(pn_time_parse("2026-12-31T23:30:00Z", &t), 0);
+	assert_int_equal(settle_paid_on_check("2027-01-01", t, &err), ERR_NONE);
+	assert_int_equal(settle_paid_on_check("2026-12-31", t, &err), ERR_NONE);
+	assert_int_equal(settle_paid_on_check("2027-01-02", t, &err),
+	    ERR_BAD_PAYMENT);
+	assert_non_null(strstr(err.message, "future"));
+	assert_int_equal(settle_paid_on_check("2026-02-30", t, &err),
+	    ERR_BAD_PAYMENT);
+	assert_int_equal(settle_paid_on_check("31/12/2026", t, &err),
+	    ERR_BAD_PAYMENT);
+	assert_int_equal(settle_paid_on_check(NULL, t, &err), ERR_BAD_PAYMENT);
+}
+
 static void
 test_who_and_labels(void **state)
 {
@@ -146,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_quarter),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_before),
+		cmocka_unit_test(test_typed),
 		cmocka_unit_test(test_who_and_labels),
 	};
 

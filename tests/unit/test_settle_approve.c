@@ -138,7 +138,7 @@ teardown(void **state)
 	return 0;
 }
 
-/* The batch's two files, as settle.c makes them. */
+/* The batch's two files, as settle_approve.c makes them. */
 static void
 make_files(struct store_file_in fs[2])
 {
@@ -310,7 +310,7 @@ test_hold_meanwhile(void **state)
 	assert_non_null(strstr(err.message, "changed while its files were "
 	    "made"));
 	assert_written(f, 0, 0);
-	/* Staged and never the batch's: settle.c removes them. */
+	/* Staged and never the batch's: settle_approve.c removes them. */
 	assert_int_equal(raw_count(f->db, "SELECT count(*) FROM"
 	    " settlement_file"), 2);
 	store_batch_files_unstage(f->a, f->batch);

@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "errors.h"
-#include "settle.h"
+#include "settle_rules.h"
 #include "store_world.h"
 
 #define NOW	(T_2026 + 100 * DAY)	/* 11 April 2026, 00:00 UTC */

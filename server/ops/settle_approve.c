@@ -1,8 +1,8 @@
-/* settle.c -- the settlement's rules: periods, who may act, approval and its files.
+/* settle_approve.c -- approving a draft: its files made off the write lock, staged, then published with the approval.
  *
- * The store keeps the money and its invariants (one settlement per
- * redemption, four-eyes as a CHECK too); this file checks what a person
- * typed, decides the dates and names, and makes the files at approval.
+ * The store keeps the money and its invariants (four-eyes as a CHECK
+ * too); this file makes the payment file, the mandate list and the
+ * statements from a snapshot of the batch, and hands them to the store.
  */
 #define _GNU_SOURCE		/* gettid */
 #include <pthread.h>
@@ -13,179 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "passnum/timefmt.h"
-#include "passnum/bankid.h"
 #include "anomalies.h"
 #include "business_day.h"
-#include "settle.h"
+#include "settle_approve.h"
+#include "settle_rules.h"
 #include "statement_batch.h"
-
-static const char *const month_names[12] = {
-	"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre",
-};
-
-/* Fill out for the months first..last (1-12) of year. */
-static int
-period_fill(int year, int first, int last, enum config_period kind,
-    struct settle_period *out)
-{
-	int64_t ignored;
-
-	if (pn_paris_month_bounds(year, first, &out->start, &ignored) != 0 ||
-	    pn_paris_month_bounds(year, last, &ignored, &out->end) != 0)
-		return -1;
-	if (kind == CONFIG_PERIOD_MONTH) {
-		(void)snprintf(out->text, sizeof(out->text), "%04u-%02u",
-		    (unsigned)year % 10000u, (unsigned)first % 100u);
-		(void)snprintf(out->label, sizeof(out->label), "%s %04d",
-		    month_names[first - 1], year);
-	} else {
-		int q = (first - 1) / 3 + 1;
-
-		(void)snprintf(out->text, sizeof(out->text), "%04u-T%u",
-		    (unsigned)year % 10000u, (unsigned)q % 10u);
-		(void)snprintf(out->label, sizeof(out->label), "%d%s trimestre "
-		    "%04d", q, q == 1 ? "er" : "e", year);
-	}
-	return 0;
-}
-
-enum err_code
-settle_period_parse(const char *text, enum config_period kind,
-    struct settle_period *out, struct pn_error *err)
-{
-	int year, month, quarter;
-
-	memset(out, 0, sizeof(*out));
-	if (kind == CONFIG_PERIOD_MONTH) {
-		if (text != NULL && pn_month_parse(text, &year, &month) == 0 &&
-		    period_fill(year, month, month, kind, out) == 0)
-			return ERR_NONE;
-		pn_error_set(err, PN_E_ARG, "period '%.40s': expected a month "
-		    "YYYY-MM such as 2026-11", text != NULL ? text : "");
-		return ERR_BAD_PERIOD;
-	}
-	if (text != NULL && pn_quarter_parse(text, &year, &quarter) == 0 &&
-	    period_fill(year, quarter * 3 - 2, quarter * 3, kind, out) == 0)
-		return ERR_NONE;
-	pn_error_set(err, PN_E_ARG, "period '%.40s': expected a quarter "
-	    "YYYY-TN such as 2026-T4 (or 2026-Q4)", text != NULL ? text : "");
-	return ERR_BAD_PERIOD;
-}
-
-void
-settle_period_before(int64_t t, enum config_period kind,
-    struct settle_period *out)
-{
-	int year, month;
-
-	pn_paris_month_of(t, &year, &month);
-	if (kind == CONFIG_PERIOD_QUARTER)
-		month = (month - 1) / 3 * 3 + 1;	/* first month of t's quarter */
-	/* The month before that (and its quarter). */
-	if (--month == 0) {
-		month = 12;
-		year--;
-	}
-	if (kind == CONFIG_PERIOD_MONTH)
-		(void)period_fill(year, month, month, kind, out);
-	else
-		(void)period_fill(year, month - 2, month, kind, out);
-}
-
-enum err_code
-settle_may_act(const struct store_principal *who, struct pn_error *err)
-{
-	if (who != NULL && (who->role & (ROLE_ACCOUNTANT | ROLE_ADMIN)) != 0)
-		return ERR_NONE;
-	pn_error_set(err, PN_E_ARG, "'%s' is not an accountant or an admin",
-	    who != NULL ? who->login : "");
-	return ERR_NOT_ACCOUNTANT;
-}
 
 /* The store's -1 as an err_code; its refusals as they are. */
 static enum err_code
 from_store(int rc)
 {
 	return rc < 0 ? ERR_INTERNAL : (enum err_code)rc;
-}
-
-/*
- * Text a person typed as a reason or note: 1 to max bytes once trimmed of
- * spaces, no control character. ERR_NONE, or code with what named.
- */
-static enum err_code
-check_text(const char *text, size_t max, enum err_code code, const char *what,
-    struct pn_error *err)
-{
-	const char *s;
-	size_t n;
-
-	if (text == NULL)
-		text = "";
-	while (*text == ' ')
-		text++;
-	n = strlen(text);
-	while (n > 0 && text[n - 1] == ' ')
-		n--;
-	for (s = text; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			break;
-	if (n == 0 || n > max || *s != '\0') {
-		pn_error_set(err, PN_E_ARG, "%s: expected 1 to %zu characters "
-		    "without control characters, got %zu byte(s)", what, max,
-		    n);
-		return code;
-	}
-	return ERR_NONE;
-}
-
-void
-settle_rules_of(const struct config *cfg, struct store_settle_rules *r)
-{
-	r->contest_seconds = (int64_t)cfg->settlement.contest_days * 86400;
-	r->minimum_cents = (int64_t)cfg->settlement.minimum_cents;
-}
-
-enum err_code
-settle_draft(struct store *s, const struct config *cfg,
-    const struct store_principal *who, const char *period_text, int64_t now,
-    struct store_batch *out, bool *existing, struct pn_error *err)
-{
-	struct store_settle_rules rules;
-	struct settle_period p;
-	char end[PN_TIME_TEXT_MAX];
-	enum err_code rc;
-
-	*existing = false;
-	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
-	    (rc = settle_period_parse(period_text, cfg->settlement.period, &p,
-	    err)) != ERR_NONE)
-		return rc;
-	if (p.end > now) {
-		pn_time_format_paris(p.end, end);
-		pn_error_set(err, PN_E_ARG, "period %s ends on %s (Paris); "
-		    "draft it after that", p.text, end);
-		return ERR_PERIOD_NOT_ENDED;
-	}
-	settle_rules_of(cfg, &rules);
-	return from_store(store_settle_draft(s, p.text, p.start, p.end, &rules,
-	    who->user_id, who->login, now, out, existing, err));
-}
-
-/* The date in Paris at t, as year, month, day. */
-static void
-paris_day(int64_t t, int *y, int *m, int *d)
-{
-	char buf[PN_TIME_TEXT_MAX];
-
-	pn_time_format_paris_date(t, buf);	/* "31/12/2026" */
-	if (sscanf(buf, "%d/%d/%d", d, m, y) != 3) {
-		*y = 1970;
-		*m = 1;
-		*d = 1;
-	}
 }
 
 /* The lines of a batch that are paid: their ids and venues. */
@@ -383,7 +221,7 @@ export_header(const struct config *cfg, const struct store_batch *b,
 	(void)snprintf(x->msg_id, sizeof(x->msg_id), "%.14s-%.14s",
 	    b->reference, stamp);
 	x->created_at = now;
-	paris_day(now, &y, &m, &d);
+	settle_paris_day(now, &y, &m, &d);
 	business_day_after(y, m, d, cfg->settlement.execution_days, &ey, &em,
 	    &ed);
 	(void)snprintf(x->execution_date, sizeof(x->execution_date),
@@ -436,11 +274,14 @@ alerts_check(struct store *s, const struct store_batch *b,
  * files the batch's and approves it.
  */
 static enum err_code
-approve_now(struct store *s, const struct config *cfg,
-    const struct store_principal *who, const char *reference,
-    unsigned sepa_version, int64_t acknowledged, int64_t now,
-    struct store_batch *out, struct pn_error *err)
+approve_now(const struct op_ctx *cx, const char *reference,
+    unsigned sepa_version, int64_t acknowledged, struct store_batch *out,
+    struct pn_error *err)
 {
+	struct store *s = cx->s;
+	const struct config *cfg = cx->cfg;
+	const struct store_principal *who = cx->who;
+	int64_t now = cx->now;
 	struct approval_files files = { NULL, 0, 0 };
 	struct line_ids li = { NULL, 0, 0 };
 	struct store_batch_stamp stamp;
@@ -515,12 +356,10 @@ approve_now(struct store *s, const struct config *cfg,
 
 /* An approval's arguments and outcome, for the thread that makes it. */
 struct approval {
-	struct store *s;
-	const struct config *cfg;
-	const struct store_principal *who;
+	const struct op_ctx *cx;
 	const char *reference;
 	unsigned sepa_version;
-	int64_t acknowledged, now;
+	int64_t acknowledged;
 	struct store_batch *out;
 	struct pn_error *err;
 	enum err_code rc;
@@ -543,155 +382,27 @@ approval_thread(void *arg)
 	struct approval *a = arg;
 
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), APPROVAL_NICE);
-	a->rc = approve_now(a->s, a->cfg, a->who, a->reference,
-	    a->sepa_version, a->acknowledged, a->now, a->out, a->err);
+	a->rc = approve_now(a->cx, a->reference, a->sepa_version,
+	    a->acknowledged, a->out, a->err);
 	return NULL;
 }
 
 enum err_code
-settle_approve(struct store *s, const struct config *cfg,
-    const struct store_principal *who, const char *reference,
-    unsigned sepa_version, int64_t acknowledged, int64_t now,
-    struct store_batch *out, struct pn_error *err)
+settle_approve(const struct op_ctx *cx, const char *reference,
+    unsigned sepa_version, int64_t acknowledged, struct store_batch *out,
+    struct op_refusal *why)
 {
-	struct approval a = { s, cfg, who, reference, sepa_version,
-	    acknowledged, now, out, err, ERR_INTERNAL };
+	struct pn_error err;
+	struct approval a = { cx, reference, sepa_version, acknowledged, out,
+	    &err, ERR_INTERNAL };
 	pthread_t th;
 
-	/* The connection s is used by one thread at a time: this one waits. */
+	pn_error_clear(&err);
+	/* cx->s is used by one thread at a time: this one waits. */
 	if (pthread_create(&th, NULL, approval_thread, &a) != 0)
-		return approve_now(s, cfg, who, reference, sepa_version,
-		    acknowledged, now, out, err);
-	(void)pthread_join(th, NULL);
-	return a.rc;
-}
-
-enum err_code
-settle_mark_paid(struct store *s, const struct store_principal *who,
-    const char *reference, const char *bank_reference, const char *paid_on,
-    int64_t now, struct pn_error *err)
-{
-	struct store_batch b;
-	int y, m, d, ty, tm, td;
-	const char *c;
-	enum err_code rc;
-
-	if ((rc = settle_may_act(who, err)) != ERR_NONE)
-		return rc;
-	if (bank_reference == NULL || bank_reference[0] == '\0' ||
-	    strlen(bank_reference) > 35) {
-		pn_error_set(err, PN_E_ARG, "bank reference: expected 1 to 35 "
-		    "characters");
-		return ERR_BAD_PAYMENT;
-	}
-	for (c = bank_reference; *c != '\0'; c++)
-		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f) {
-			pn_error_set(err, PN_E_ARG, "bank reference: expected "
-			    "printable ASCII without spaces, got '%.35s'",
-			    bank_reference);
-			return ERR_BAD_PAYMENT;
-		}
-	paris_day(now, &ty, &tm, &td);
-	if (paid_on == NULL || business_day_parse(paid_on, &y, &m, &d) != 0) {
-		pn_error_set(err, PN_E_ARG, "date: expected YYYY-MM-DD, got "
-		    "'%.20s'", paid_on != NULL ? paid_on : "");
-		return ERR_BAD_PAYMENT;
-	}
-	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td) {
-		pn_error_set(err, PN_E_ARG, "date %s is in the future", paid_on);
-		return ERR_BAD_PAYMENT;
-	}
-	if ((rc = from_store(store_batch_get(s, reference, &b, err))) !=
-	    ERR_NONE)
-		return rc;
-	return from_store(store_batch_paid(s, b.id, who->user_id,
-	    bank_reference, paid_on, now, who->login, err));
-}
-
-enum err_code
-settle_reject(struct store *s, const struct store_principal *who,
-    const char *reference, const char *reason, int64_t now,
-    struct pn_error *err)
-{
-	struct store_batch b;
-	enum err_code rc;
-
-	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
-	    (rc = check_text(reason, 500, ERR_REASON_REQUIRED, "reason",
-	    err)) != ERR_NONE ||
-	    (rc = from_store(store_batch_get(s, reference, &b, err))) !=
-	    ERR_NONE)
-		return rc;
-	return from_store(store_batch_reject(s, b.id, who->user_id, reason,
-	    now, who->login, err));
-}
-
-enum err_code
-settle_hold(struct store *s, const struct store_principal *who,
-    const char *reference, const char *siret, const char *reason,
-    int64_t now, struct pn_error *err)
-{
-	char canonical[PN_SIRET_LEN + 1];
-	struct store_batch b;
-	enum err_code rc;
-
-	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
-	    (rc = check_text(reason, 500, ERR_REASON_REQUIRED, "reason",
-	    err)) != ERR_NONE)
-		return rc;
-	if (siret == NULL || pn_siret_parse(siret, canonical) != PN_ID_OK) {
-		pn_error_set(err, PN_E_ARG, "SIRET '%.40s': expected the 14 "
-		    "digits of a venue's SIRET", siret != NULL ? siret : "");
-		return ERR_LINE_NOT_FOUND;
-	}
-	if ((rc = from_store(store_batch_get(s, reference, &b, err))) !=
-	    ERR_NONE)
-		return rc;
-	return from_store(store_batch_hold(s, b.id, canonical, who->user_id,
-	    reason, now, who->login, NULL, err));
-}
-
-enum err_code
-settle_dispute_open(struct store *s, const struct config *cfg,
-    const struct store_principal *who, uint64_t serial, const char *reason,
-    int64_t now, int64_t *dispute_id, struct pn_error *err)
-{
-	enum err_code rc;
-
-	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
-	    (rc = check_text(reason, 500, ERR_REASON_REQUIRED, "reason",
-	    err)) != ERR_NONE)
-		return rc;
-	return from_store(store_dispute_open(s, serial, reason,
-	    (int64_t)cfg->settlement.contest_days * 86400, who->user_id, now,
-	    who->login, dispute_id, err));
-}
-
-enum err_code
-settle_dispute_resolve(struct store *s, const struct store_principal *who,
-    int64_t id, bool uphold, const char *note, int64_t now,
-    struct pn_error *err)
-{
-	enum err_code rc;
-
-	if ((rc = settle_may_act(who, err)) != ERR_NONE ||
-	    (rc = check_text(note, 500, ERR_REASON_REQUIRED, "note", err)) !=
-	    ERR_NONE)
-		return rc;
-	return from_store(store_dispute_resolve(s, id, uphold, note,
-	    who->user_id, now, who->login, err));
-}
-
-const char *
-settle_status_label(const char *status)
-{
-	if (strcmp(status, "draft") == 0)
-		return "brouillon";
-	if (strcmp(status, "approved") == 0)
-		return "approuvé";
-	if (strcmp(status, "paid") == 0)
-		return "payé";
-	if (strcmp(status, "rejected") == 0)
-		return "rejeté";
-	return status;
+		a.rc = approve_now(cx, reference, sepa_version, acknowledged,
+		    out, &err);
+	else
+		(void)pthread_join(th, NULL);
+	return op_answer(why, (int)a.rc, &err);
 }
