@@ -95,7 +95,7 @@ admin_dispute(int argc, char **argv)
 		store_close(s);
 		return r;
 	}
-	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL) };
+	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL), NULL };
 	if (strcmp(sub, "open") == 0)
 		rc = dispute_open(&cx, n, reason, &dispute_id, &why);
 	else {

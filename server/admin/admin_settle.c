@@ -188,7 +188,7 @@ settle_draft_cmd(int argc, char **argv)
 		store_close(s);
 		return r;
 	}
-	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL) };
+	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL), NULL };
 	rc = settle_draft(&cx, period, &b, &existing, &why);
 	store_close(s);
 	if (rc != ERR_NONE)
@@ -337,7 +337,7 @@ settle_act_cmd(int argc, char **argv)
 		store_close(s);
 		return r;
 	}
-	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL) };
+	cx = (struct op_ctx){ s, &cfg, NULL, &who, (int64_t)time(NULL), NULL };
 	if (strcmp(action, "approve") == 0)
 		rc = settle_approve(&cx, ref, version, acknowledge ?
 		    SETTLE_ACK_ANY : SETTLE_ACK_NONE, &b, &why);

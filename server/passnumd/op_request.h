@@ -14,4 +14,8 @@
 int op_request_ctx(struct http_request *req, struct op_ctx *cx,
     struct pn_error *err);
 
+/* The same, on the connection s the handler already holds. */
+void op_request_ctx_on(const struct http_request *req, struct store *s,
+    struct op_ctx *cx);
+
 #endif

@@ -45,14 +45,6 @@ uint64_t ui_param_id(struct http_request *req);
 
 struct op_ctx;
 
-/*
- * The context of an operation (op.h) that req makes on s: the server's
- * configuration, the person logged in, and the clock, read here once;
- * no keys (a page that signs sets cx->keys).
- */
-void ui_op_ctx(const struct http_request *req, struct store *s,
-    struct op_ctx *cx);
-
 /* Where who's pages start: "/lieu" for a venue user, else "/accueil". */
 const char *ui_home_path(const struct store_principal *who);
 

@@ -22,6 +22,7 @@
 #include "settle_draft.h"
 #include "settle_rules.h"
 #include "store.h"
+#include "op_request.h"
 #include "ui.h"
 #include "worker.h"
 
@@ -284,7 +285,7 @@ ui_compta_draft(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	code = settle_draft(&cx, period, &b, &existing, &why);
 	if (code == ERR_NONE) {
 		(void)snprintf(where, sizeof(where), "/compta/lots/%s?%s",

@@ -30,6 +30,7 @@
 #include "settle_batch.h"
 #include "settle_rules.h"
 #include "store.h"
+#include "op_request.h"
 #include "ui.h"
 #include "worker.h"
 
@@ -745,7 +746,7 @@ ui_compta_approve(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	x.code = settle_approve(&cx, ref, version, (int64_t)ack, &b, &why);
 	if (x.code == ERR_ALERTS_NOT_ACKNOWLEDGED)
 		x.bad = "alertes-lues";
@@ -767,7 +768,7 @@ ui_compta_hold(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	x.code = settle_hold(&cx, ref, x.siret != NULL ? x.siret : "",
 	    x.reason != NULL ? x.reason : "", &why);
 	return acted(req, &x, ref, "retenu=1", &why);
@@ -788,7 +789,7 @@ ui_compta_paid(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	x.code = settle_mark_paid(&cx, ref,
 	    x.bank_reference != NULL ? x.bank_reference : "",
 	    x.paid_on != NULL ? x.paid_on : "", &why);
@@ -813,7 +814,7 @@ ui_compta_reject(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	x.code = settle_reject(&cx, ref, x.reason != NULL ? x.reason : "",
 	    &why);
 	if (x.code == ERR_REASON_REQUIRED)

@@ -19,6 +19,7 @@
 #include "dispute.h"
 #include "form.h"
 #include "store.h"
+#include "op_request.h"
 #include "ui.h"
 #include "worker.h"
 
@@ -315,7 +316,7 @@ ui_compta_dispute_open(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	x.code = dispute_open(&cx, serial, x.reason != NULL ? x.reason : "",
 	    &id, &why);
 	if (x.code == ERR_NONE) {
@@ -360,7 +361,7 @@ ui_compta_dispute_resolve(struct http_request *req)
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	ui_op_ctx(req, s, &cx);
+	op_request_ctx_on(req, s, &cx);
 	x.code = dispute_resolve(&cx, (int64_t)id, uphold,
 	    x.note != NULL ? x.note : "", &why);
 	if (x.code == ERR_NONE) {

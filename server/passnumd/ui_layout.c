@@ -101,16 +101,6 @@ ui_param_id(struct http_request *req)
 	return id;
 }
 
-void
-ui_op_ctx(const struct http_request *req, struct store *s, struct op_ctx *cx)
-{
-	cx->s = s;
-	cx->cfg = http_request_config(req);
-	cx->keys = NULL;
-	cx->who = http_request_principal(req);
-	cx->now = (int64_t)time(NULL);
-}
-
 enum MHD_Result
 ui_stylesheet(struct http_request *req)
 {

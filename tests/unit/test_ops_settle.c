@@ -109,7 +109,7 @@ teardown(void **state)
 static struct op_ctx
 ctx(struct fixture *f, const struct store_principal *who, int64_t now)
 {
-	struct op_ctx cx = { f->w.s, &f->cfg, NULL, who, now };
+	struct op_ctx cx = { f->w.s, &f->cfg, NULL, who, now, NULL };
 
 	return cx;
 }
