@@ -3,8 +3,8 @@
  * Three steps over plain forms: the caseworker fills in the form, reads
  * back what will be issued and confirms (or goes back to change it), then
  * lands on the booklet's page. Nothing is written before the confirmation;
- * the checks of issue.c run at each step, so a mistake is shown at the
- * field that holds it.
+ * the checks of booklet_issue.c run at each step, so a mistake is shown at
+ * the field that holds it.
  */
 #include <stdbool.h>
 #include <stdio.h>
