@@ -57,6 +57,10 @@ const struct http_route http_routes[] = {
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/sessions/{}",		ui_venue_session, VENUE_PAGES, PAGE },
+	{ "GET",  "/lieu/sessions/{}/emargement.pdf", ui_venue_attendance_pdf,
+	  VENUE_PAGES, PAGE },
+	{ "GET",  "/lieu/sessions/{}/emargement.csv", ui_venue_attendance_csv,
+	  VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/conflits",		ui_venue_conflicts, VENUE_PAGES, PAGE },
 
 	/* The funder's report, for accounting. */

@@ -113,6 +113,10 @@ enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
 enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */
 enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/conflits */
 
+/* ui_venue_attendance.c: GET /lieu/sessions/{id}/emargement.pdf, .csv */
+enum MHD_Result ui_venue_attendance_pdf(struct http_request *req);
+enum MHD_Result ui_venue_attendance_csv(struct http_request *req);
+
 /* --- The funder's report (accountants and admins) ---------------------- */
 
 enum MHD_Result ui_report(struct http_request *req);		/* GET /compta/bilan */

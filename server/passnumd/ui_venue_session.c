@@ -57,6 +57,7 @@ ui_venue_session(struct http_request *req)
 	enum MHD_Result rc;
 	char title[64], when[PN_TIME_TEXT_MAX], declared[PN_TIME_TEXT_MAX];
 	char duration[32], amount[PN_MONEY_TEXT_MAX], month[40], href[96];
+	char path[64], pdf[96], csv[96];
 	int res, year, mon;
 
 	if ((s = worker_store(&err)) == NULL)
@@ -86,6 +87,12 @@ ui_venue_session(struct http_request *req)
 	pn_paris_month_of(t.starts_at, &year, &mon);
 	(void)snprintf(month, sizeof(month), "mois=%04d-%02d", year, mon);
 	ui_venue_href(&uv, "/lieu", month, href, sizeof(href));
+	(void)snprintf(path, sizeof(path), "/lieu/sessions/%lld/emargement.pdf",
+	    (long long)t.id);
+	ui_venue_href(&uv, path, NULL, pdf, sizeof(pdf));
+	(void)snprintf(path, sizeof(path), "/lieu/sessions/%lld/emargement.csv",
+	    (long long)t.id);
+	ui_venue_href(&uv, path, NULL, csv, sizeof(csv));
 	(void)snprintf(title, sizeof(title), "Séance du %s", when);
 	html_init(&h);
 	ui_begin(&h, req, title);
@@ -95,6 +102,9 @@ ui_venue_session(struct http_request *req)
 	    "<dt>Durée</dt><dd>%s</dd><dt>Terminal</dt><dd>%s</dd>"
 	    "<dt>Déclarée le</dt><dd>%s</dd></dl>", t.theme, when, duration,
 	    t.terminal_label, declared);
+	html_put(&h, "<p>Feuille d’émargement de la séance, les chèques "
+	    "acceptés par leur numéro : <a href=\"%s\">à imprimer (PDF)</a>"
+	    " · <a href=\"%s\">pour un tableur (CSV)</a></p>", pdf, csv);
 	html_put(&h, "<h2>Chèques présentés</h2>");
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun chèque n’a été présenté à cette séance."

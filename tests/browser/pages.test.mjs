@@ -480,6 +480,24 @@ try {
 			await axePage.goto(`${BASE}${path}`);
 			await axe(axePage, label);
 		}
+		// The session's attendance sheet: two links, each a download.
+		step = 'attendance sheet';
+		await page.goto(`${BASE}/lieu/sessions/${VENUE_SESSION}`);
+		for (const [name, ext, type, magic] of [
+		    ['à imprimer (PDF)', 'pdf', /^application\/pdf/, '%PDF-'],
+		    ['pour un tableur (CSV)', 'csv', /^text\/csv/, '\ufeffN°']]) {
+			const link = page.getByRole('link', { name });
+			const href = await link.getAttribute('href');
+			ok(href === `/lieu/sessions/${VENUE_SESSION}/emargement.${ext}`,
+			    `venue session: "${name}" links to the sheet`, href);
+			const resp = await page.request.get(`${BASE}${href}`);
+			const got = await resp.body();
+			ok(resp.status() === 200 &&
+			    type.test(resp.headers()['content-type'] || '') &&
+			    got.toString().startsWith(magic),
+			    `the sheet's ${ext} link answers with the file`,
+			    `${resp.status()} ${resp.headers()['content-type']}`);
+		}
 		await page.goto(`${BASE}/lieu`);
 		ok(await page.getByRole('alert')
 		    .getByText('Votre terminal « Accueil » est suspendu')

@@ -220,6 +220,8 @@ sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO terminal
 TS=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM training_session')
 matrix GET /lieu "" 303 403 200 403 200
 matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200
+matrix GET "/lieu/sessions/$TS/emargement.pdf?lieu=1" "" 303 403 200 403 200
+matrix GET "/lieu/sessions/$TS/emargement.csv?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
 # The funder's report: accounting's and the admin's.
 matrix GET /compta/bilan "" 303 403 403 200 200
