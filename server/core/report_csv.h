@@ -29,7 +29,8 @@ int report_csv_write(const struct report *r, char **out, size_t *len,
 /*
  * Append field (UTF-8 text) to the CSV being built in *buf (*len bytes
  * of *cap), guarded and quoted as above. 0, or -1 when out of memory.
- * For tests; report_csv_write() is built on it.
+ * report_csv_write() and attendance_csv_write() are built on it, so that
+ * the files a spreadsheet opens are guarded one way; tests call it too.
  */
 int report_csv_field(char **buf, size_t *len, size_t *cap, const char *field);
 
