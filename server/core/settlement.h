@@ -90,7 +90,8 @@ struct statement_session {
 struct statement {
 	char reference[SETTLE_REF_MAX];
 	char period_label[SETTLE_LABEL_MAX];
-	char status_label[32];		/* "brouillon", "approuvé", "payé" */
+	char status_label[32];		/* "approuvé", "payé le 10/12/2026" */
+	char bank_reference[36];	/* once paid, the bank's; else "" */
 	char debtor_name[SETTLE_NAME_MAX];
 	char venue_name[SETTLE_NAME_MAX];
 	char venue_siret[PN_SIRET_LEN + 1];

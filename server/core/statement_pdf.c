@@ -447,7 +447,8 @@ field(struct doc *d, double x, double y, double width, const char *label,
 /*
  * Page 1's block under the running header: the payee on the left
  * (name, SIRET, address, commune, IBAN), the payer and the batch on the
- * right (Département, period, reference, state, date of issue).
+ * right (Département, period, reference, state, the bank's reference
+ * once paid, date of issue).
  */
 static void
 draw_identity(struct doc *d)
@@ -476,6 +477,10 @@ draw_identity(struct doc *d)
 	ry = field(d, rx, ry, col, "Période", st->period_label, 1);
 	ry = field(d, rx, ry, col, "Référence du lot", st->reference, 1);
 	ry = field(d, rx, ry, col, "État", st->status_label, 1);
+	/* Only once paid: the approved statement's bytes stay as stored. */
+	if (st->bank_reference[0] != '\0')
+		ry = field(d, rx, ry, col, "Référence bancaire",
+		    st->bank_reference, 1);
 	pn_time_format_paris(st->generated_at, when);
 	ry = field(d, rx, ry, col, "Édité le", when, 1);
 	d->y = (ly < ry ? ly : ry) - 4;
@@ -745,7 +750,7 @@ check(const struct statement *st, size_t *vouchers, struct pn_error *err)
 	    !TERMINATED(st->status_label) || !TERMINATED(st->debtor_name) ||
 	    !TERMINATED(st->venue_name) || !TERMINATED(st->venue_siret) ||
 	    !TERMINATED(st->venue_address) || !TERMINATED(st->venue_commune) ||
-	    !TERMINATED(st->venue_iban))
+	    !TERMINATED(st->venue_iban) || !TERMINATED(st->bank_reference))
 		return pn_error_set(err, PN_E_ARG, "statement: a text field is "
 		    "not NUL-terminated");
 	for (i = 0; i < st->n_sessions; i++) {

@@ -109,6 +109,44 @@ void ui_duration(unsigned minutes, char *buf, size_t len);
 /* "novembre 2026" for month 11 (1-12) of 2026. */
 void ui_month_name(int year, int month, char *buf, size_t len);
 
+/*
+ * Where a voucher's money stands, in the venue's words, with a link to
+ * the statement of its batch when there is one: "Payé le 10/12/2026 (lot
+ * PN-2026-11-01, référence bancaire VIR1)".
+ */
+void ui_money_label(struct html *h, const struct ui_venue *uv,
+    const struct store_venue_money *m);
+
+/* A group of vouchers said in the same words, and their sum. */
+struct ui_money_group {
+	struct store_venue_money m;	/* the first of them */
+	unsigned vouchers;
+	int64_t cents;
+};
+
+/* The money of a month or a session, by group; zeroed to start. */
+struct ui_money {
+	int64_t session_id;		/* the caller's, when per session */
+	struct ui_money_group *g;
+	size_t n, cap;
+	unsigned vouchers;
+	int64_t cents;
+};
+
+/* Count m in mo. 0, or -1 out of memory or past int64_t. */
+int ui_money_add(struct ui_money *mo, const struct store_venue_money *m);
+
+/* Free mo's groups (mo may be NULL); mo is then empty. */
+void ui_money_free(struct ui_money *mo);
+
+/* mo as a table: state, vouchers, amount, and the total (id: caption's). */
+void ui_money_table(struct html *h, const struct ui_venue *uv,
+    const struct ui_money *mo, const char *id, const char *caption);
+
+/* mo as a list, for a cell of a table. */
+void ui_money_list(struct html *h, const struct ui_venue *uv,
+    const struct ui_money *mo);
+
 enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
 enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */
 enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/conflits */

@@ -368,6 +368,8 @@ int store_venue_by_siret(struct store *s, const char *siret,
 
 /* --- What a venue sees of its sessions (store_sqlite_venue_pages.c) ----- */
 
+struct store_batch;
+
 /*
  * Every function here takes the venue it answers for and finds nothing of
  * another venue: a session of venue 2 asked for as venue 1 is "none". A
@@ -431,6 +433,63 @@ struct store_venue_redemption {
 int store_venue_session_redemptions(struct store *s, int64_t venue_id,
     int64_t id, int (*fn)(void *ctx, const struct store_venue_redemption *r),
     void *ctx, struct pn_error *err);
+
+/*
+ * Where an accepted redemption stands on its way to being paid, as the
+ * venue's pages say it. The rules are the settlement's: a redemption in
+ * a live settlement item is in that batch (paid once the batch is);
+ * otherwise a dispute upheld refuses it for good, an open one holds it,
+ * and holds the rest of its session too (store_sqlite_settle.c's pool);
+ * otherwise it is payable once its contest window has passed.
+ */
+enum store_money_state {
+	STORE_MONEY_WINDOW = 1,		/* in its contest window */
+	STORE_MONEY_PAYABLE,		/* validated: payable, or in a batch not paid */
+	STORE_MONEY_PAID,
+	STORE_MONEY_DISPUTED,		/* an open dispute on it */
+	STORE_MONEY_HELD,		/* another record of its session is disputed */
+	STORE_MONEY_REFUSED		/* a dispute of it was upheld */
+};
+
+struct store_venue_money {
+	int64_t redemption_id;
+	int64_t session_id;
+	uint64_t serial;
+	int64_t value;			/* cents */
+	enum store_money_state state;
+	int64_t window_end;		/* when its contest window ends */
+	char batch_reference[SETTLE_REF_MAX];	/* "" when in no batch */
+	char batch_status[16];		/* draft, approved, paid */
+	bool statement;			/* the venue's statement of that batch is out */
+	char paid_on[SETTLE_DATE_MAX];	/* "2026-12-10" when paid */
+	char paid_reference[36];	/* the bank's reference */
+	int64_t dispute_id;		/* the open or upheld dispute, 0: none */
+	int64_t dispute_opened_at;
+	int64_t dispute_resolved_at;	/* upheld: when */
+	char dispute_reason[501];
+	char dispute_note[501];		/* upheld: the decision's note */
+};
+
+/*
+ * The accepted redemptions of venue_id, in the order of their sessions'
+ * start and then of the terminal, with where each stands at now given a
+ * contest window of contest_seconds: those of session_id when it is not
+ * 0, else those of the sessions starting in [from, to). Through fn
+ * (non-zero to stop). 0 or -1.
+ */
+int store_venue_money(struct store *s, int64_t venue_id, int64_t from,
+    int64_t to, int64_t session_id, int64_t contest_seconds, int64_t now,
+    int (*fn)(void *ctx, const struct store_venue_money *m), void *ctx,
+    struct pn_error *err);
+
+/*
+ * The settlement line of venue_id in the batch reference, approved or
+ * paid, and that batch: 0 with *line_id and *b, 1 when there is none
+ * (another venue's, a draft's), -1.
+ */
+int store_venue_statement_line(struct store *s, int64_t venue_id,
+    const char *reference, int64_t *line_id, struct store_batch *b,
+    struct pn_error *err);
 
 /* A record of the venue that lost, and the one that won (the proof). */
 struct store_venue_conflict {

@@ -123,6 +123,12 @@ sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO training_session
     'checkpoint_gap', 'La base de données contient moins que le point de
     contrôle n° 3 : 5 encaissement(s) accepté(s) manquent (5 au lieu de
     10).')"
+# An open dispute on venue 1's voucher of this month, for its pages to
+# say (session 1 is not in the period the accounting pages draft).
+sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO dispute
+    (redemption_id, reason, opened_by, opened_at) VALUES (1,
+    'bénéficiaire absent de la feuille d''émargement',
+    (SELECT id FROM user WHERE login = 'compta1'), $NOW)"
 check "another ($S4) at venue 2; venue 1's terminal suspended" \
     test "$(sqlite3 "$D/passnum.db" "SELECT count(*) FROM terminal WHERE suspended_at IS NOT NULL")" = 1
 

@@ -536,19 +536,29 @@ page_is "the venue's home links to its statements" 200 \
 get /lieu/releves "$J1"
 page_is "venue A: its statement of $REF2" 200 \
     "<h1>Relevés de règlement</h1>" \
-    "<td>$REF2</td><td>payé</td><td>12/11/2026</td><td>2026-11-12</td>" \
-    "<a href=\"/lieu/releves/$REF2.pdf\" download>"
+    "<td>$REF2</td><td>payé</td><td>12/11/2026</td><td>12/11/2026, référence bancaire VIR-2026-118</td>" \
+    "<a href=\"/lieu/releves/$REF2.pdf\" download>" \
+    "<a href=\"/lieu/releves/$REF2.pdf?version=approuve\" download>"
 check "and not the rejected batch" sh -c "! grep -qF '<td>$REF</td>' '$OUT/page.html'"
+# The batch is paid: the statement the venue gets says so; the one
+# approval stored is still there, byte for byte.
 code=$(curl -s -b "$J1" -D "$OUT/headers" -o "$OUT/statement.pdf" \
-    -w '%{http_code}' "$URL/lieu/releves/$REF2.pdf")
+    -w '%{http_code}' "$URL/lieu/releves/$REF2.pdf?version=approuve")
 q "SELECT writefile('$OUT/stored', content) FROM settlement_file
     WHERE kind = 'statement' AND venue_id = 1" >/dev/null
-check "GET its PDF: 200, application/pdf, the stored statement" sh -c "
+check "GET its PDF as approved: 200, application/pdf, the stored statement" sh -c "
     [ $code = 200 ] && grep -qi '^Content-Type: application/pdf' '$OUT/headers' &&
     cmp -s '$OUT/statement.pdf' '$OUT/stored' &&
     [ \"\$(head -c 5 '$OUT/statement.pdf')\" = '%PDF-' ]"
 check "as an attachment" grep -qiF \
     "Content-Disposition: attachment; filename=\"releve-$REF2.pdf\"" "$OUT/headers"
+code=$(curl -s -b "$J1" -D "$OUT/headers" -o "$OUT/paid.pdf" \
+    -w '%{http_code}' "$URL/lieu/releves/$REF2.pdf")
+check "GET its PDF: the paid version, with the date and the bank's reference" sh -c "
+    [ $code = 200 ] && grep -qi '^Content-Type: application/pdf' '$OUT/headers' &&
+    grep -qiF 'filename=\"releve-$REF2-paye.pdf\"' '$OUT/headers' &&
+    pdftotext '$OUT/paid.pdf' - | grep -q 'payé le 12/11/2026' &&
+    pdftotext '$OUT/paid.pdf' - | grep -q 'VIR-2026-118'"
 get "/lieu/releves/$REF.pdf" "$J1"
 is "the rejected batch's statement: 404" "$code" 404
 login "$J2" lieu2 venue-password-2

@@ -190,29 +190,29 @@ get "/lieu?mois=2026-11" "$J1"
 check "November 2026: titled so" has "<h2>Mois de novembre 2026</h2>"
 check "2 sessions" has "<dt>Séances</dt><dd>2</dd>"
 check "3 vouchers accepted" has "<dt>Chèques acceptés</dt><dd>3</dd>"
-check "30,00 € due" has "<dt>Montant dû</dt><dd>30,00$EUR</dd>"
+check "30,00 € due" has "<dt>Valeur des chèques acceptés</dt><dd>30,00$EUR</dd>"
 check "1 conflict, linked" \
     has '<dt>Conflits</dt><dd>1 (<a href="/lieu/conflits">voir les conflits</a>)'
 check "the sessions listed link to their pages, A then B" test \
     "$(grep -o 'href="/lieu/sessions/[0-9]*"' "$OUT/page.html" | tr '\n' ' ')" = \
     'href="/lieu/sessions/11" href="/lieu/sessions/12" '
 check "session A: its start in Paris, theme, duration, vouchers, amount" \
-    has '<a href="/lieu/sessions/11">03/11/2026 14:00</a></td><td>démarches en ligne</td><td>2 h</td><td>2</td><td>20,00'"$EUR"'</td><td>0</td>'
+    has '<a href="/lieu/sessions/11">03/11/2026 14:00</a></td><td>démarches en ligne</td><td>2 h</td><td>2</td><td>20,00'"$EUR"'</td><td><ul class="money"><li>Validé, à régler : 2 chèque(s), 20,00'"$EUR"'</li></ul></td><td>0</td>'
 check "session B: 1 h 30, one voucher, one conflict" \
-    has "<td>prise en main d&#39;un smartphone</td><td>1 h 30</td><td>1</td><td>10,00$EUR</td><td>1</td>"
+    has "<td>prise en main d&#39;un smartphone</td><td>1 h 30</td><td>1</td><td>10,00$EUR</td><td><ul class=\"money\"><li>Validé, à régler : 1 chèque(s), 10,00$EUR</li></ul></td><td>1</td>"
 check "previous and next month links" sh -c \
     "grep -qF 'href=\"/lieu?mois=2026-10\"' '$OUT/page.html' &&
     grep -qF 'href=\"/lieu?mois=2026-12\"' '$OUT/page.html'"
 get "/lieu?mois=2026-10" "$J1"
 check "October 2026: session C alone, 10,00 €, no conflict" sh -c \
     "grep -qF '<dt>Séances</dt><dd>1</dd>' '$OUT/page.html' &&
-    grep -qF '<dt>Montant dû</dt><dd>10,00$EUR</dd>' '$OUT/page.html' &&
+    grep -qF '<dt>Valeur des chèques acceptés</dt><dd>10,00$EUR</dd>' '$OUT/page.html' &&
     grep -qF '<dt>Conflits</dt><dd>0</dd>' '$OUT/page.html' &&
     grep -qF 'href=\"/lieu/sessions/13\"' '$OUT/page.html'"
 get "/lieu?mois=2026-12" "$J1"
 check "December 2026: no session, 0,00 €" sh -c \
     "grep -qF 'Aucune séance ce mois-ci.' '$OUT/page.html' &&
-    grep -qF '<dt>Montant dû</dt><dd>0,00$EUR</dd>' '$OUT/page.html'"
+    grep -qF '<dt>Valeur des chèques acceptés</dt><dd>0,00$EUR</dd>' '$OUT/page.html'"
 for bad in 2026-13 2026-1 novembre "2026-11'"; do
 	get "/lieu?mois=$bad" "$J1"
 	check "?mois=$bad: 400, saying how to write a month" \
@@ -221,7 +221,7 @@ done
 get "/lieu?lieu=2&mois=2026-11" "$J1"
 check "?lieu=2 does not show a venue user another venue" sh -c \
     "grep -qF '<dd>Médiathèque de Rezé</dd>' '$OUT/page.html' &&
-    grep -qF '<dt>Montant dû</dt><dd>30,00$EUR</dd>' '$OUT/page.html'"
+    grep -qF '<dt>Valeur des chèques acceptés</dt><dd>30,00$EUR</dd>' '$OUT/page.html'"
 
 # --- One session ------------------------------------------------------------
 get /lieu/sessions/11 "$J1"
@@ -235,7 +235,7 @@ check "it lists exactly its two serials, printed" test \
     "$(serials_shown | tr '\n' ';')" = \
     "$(printf '%s\n%s\n' "$(printed "$S1")" "$(printed "$S2")" | sort | tr '\n' ';')"
 check "each accepted, 10,00 €, with the terminal's time" \
-    has "<td class=\"serial\">$(printed "$S1")</td><td>10,00$EUR</td><td>Accepté</td><td>03/11/2026 14:10</td><td>03/11/2026 14:11</td>"
+    has "<td class=\"serial\">$(printed "$S1")</td><td>10,00$EUR</td><td>Accepté — Validé, à régler</td><td>03/11/2026 14:10</td><td>03/11/2026 14:11</td>"
 check "and their total" has "Total accepté</th><td>20,00$EUR</td><td colspan=\"3\">2 chèque(s) accepté(s), 0 en conflit"
 check "a link back to its month" has 'href="/lieu?mois=2026-11"'
 get /lieu/sessions/12 "$J1"
@@ -287,7 +287,7 @@ get "/lieu?mois=2026-11" "$J2"
 check "their venue's name, with markup, is escaped" \
     has "<dt>Lieu</dt><dd>$NAME2_ESC</dd>"
 check "their month: 1 session, 10,00 €, 1 conflict" sh -c \
-    "grep -qF '<dt>Montant dû</dt><dd>10,00$EUR</dd>' '$OUT/page.html' &&
+    "grep -qF '<dt>Valeur des chèques acceptés</dt><dd>10,00$EUR</dd>' '$OUT/page.html' &&
     grep -qF '<dt>Conflits</dt><dd>1 (' '$OUT/page.html'"
 get /lieu/sessions/11 "$J2"
 check "venue 1's session is 404 to venue 2" test "$code" = 404
@@ -326,7 +326,7 @@ check "linking to each, the name escaped" sh -c \
     grep -qF '<a href=\"/lieu?lieu=2\">$NAME2_ESC</a>' '$OUT/page.html'"
 get "/lieu?lieu=1&mois=2026-11" "$JA"
 check "?lieu=1: venue 1's month, 30,00 €" \
-    has "<dt>Montant dû</dt><dd>30,00$EUR</dd>"
+    has "<dt>Valeur des chèques acceptés</dt><dd>30,00$EUR</dd>"
 check "its links carry the venue (escaped &)" sh -c \
     "grep -qF 'href=\"/lieu/sessions/11?lieu=1\"' '$OUT/page.html' &&
     grep -qF 'href=\"/lieu?mois=2026-12&amp;lieu=1\"' '$OUT/page.html' &&
@@ -353,7 +353,7 @@ check "the page says the venue is suspended, and why (escaped)" sh -c \
     "grep -qF 'Ce lieu est suspendu</strong>' '$OUT/page.html' &&
     grep -qF 'Motif : contrôle &lt;i&gt;en cours&lt;/i&gt;' '$OUT/page.html' &&
     grep -qF '<dt>État</dt><dd>Suspendu</dd>' '$OUT/page.html'"
-check "what it is owed still shown" has "<dt>Montant dû</dt><dd>30,00$EUR</dd>"
+check "what it is owed still shown" has "<dt>Valeur des chèques acceptés</dt><dd>30,00$EUR</dd>"
 login "$J1" v1 venue-password-1
 check "a user of a suspended venue can still log in" \
     test "$code" = 303 -a "$(location)" = /lieu

@@ -384,6 +384,100 @@ test_conflicts(void **state)
 }
 
 /* Venues found by id and by SIRET, for the pages and passnum-admin. */
+/* Each money row as "redemption|state|batch|statement|paid_on|ref|reason;". */
+static int
+collect_money(void *ctx, const struct store_venue_money *m)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 1024 - n, "%lld|%d|%s|%d|%s|%s|%s;",
+	    (long long)m->redemption_id, (int)m->state, m->batch_reference,
+	    m->statement, m->paid_on, m->paid_reference, m->dispute_reason);
+	return 0;
+}
+
+/*
+ * Where each voucher's money stands: disputed, held with it, paid in a
+ * batch with its statement, refused, validated, in its window; and
+ * another venue's disputes, batches and statements never found.
+ */
+static void
+test_money_states(void **state)
+{
+	struct fixture *f = *state;
+	struct store_batch b;
+	struct pn_error err;
+	char out[1024] = "";
+	int64_t line = 0, week = 7 * 86400, now = NOV_TO + 30 * 86400;
+
+	raw_exec(f->db,
+	    "INSERT OR IGNORE INTO user (id, login, display_name, role,"
+	    " password_hash, created_at) VALUES (1, 'alice', 'A', 'accountant',"
+	    " 'x', 1), (2, 'bob', 'B', 'accountant', 'x', 1);"
+	    "INSERT INTO dispute (redemption_id, reason, opened_by, opened_at)"
+	    " VALUES (1, 'absent', 1, 1793500000);"
+	    "INSERT INTO dispute (redemption_id, reason, opened_by, opened_at,"
+	    " resolution, resolution_note, resolved_by, resolved_at)"
+	    " VALUES (4, 'doublon', 1, 1793500000, 'upheld', 'vu', 1,"
+	    " 1793600000);"
+	    "INSERT INTO settlement_batch (id, reference, period, period_start,"
+	    " period_end, status, drafted_by, drafted_at, n_lines, n_vouchers,"
+	    " total_cents, approved_by, approved_at, paid_reference, paid_on,"
+	    " paid_by, paid_at) VALUES (1, 'PN-2026-11-01', '2026-11',"
+	    " 1793487600, 1796079600, 'paid', 1, 1, 1, 1, 500, 2, 2, 'VIR1',"
+	    " '2026-12-10', 1, 1797000000);"
+	    "INSERT INTO settlement_line (id, batch_id, venue_id, name, siret,"
+	    " iban, bic, sessions, vouchers, gross_cents, commission_cents,"
+	    " amount_cents) VALUES (1, 1, 1, 'M', '21440143800012', 'FR76',"
+	    " 'AGRIFRPP', 1, 1, 500, 0, 500);"
+	    "INSERT INTO settlement_item (line_id, redemption_id, serial,"
+	    " session_id, programme_id, value, commission, commission_bp)"
+	    " VALUES (1, 3, 103, 3, 1, 500, 0, 0);"
+	    "INSERT INTO settlement_file (batch_id, kind, venue_id, name,"
+	    " media_type, content, hash, created_at) VALUES (1, 'statement',"
+	    " 1, 'r1.pdf', 'application/pdf', x'00', zeroblob(32), 2);");
+
+	/* Venue 1's November: 1 disputed, 2 held with it, 3 paid. */
+	assert_int_equal(store_venue_money(f->s, 1, NOV_FROM, NOV_TO, 0, week,
+	    now, collect_money, out, &err), 0);
+	assert_string_equal(out,
+	    "2|5||0|||;1|4||0|||absent;3|3|PN-2026-11-01|1|2026-12-10|VIR1|;");
+	/* October: the upheld dispute refuses its voucher. */
+	out[0] = '\0';
+	assert_int_equal(store_venue_money(f->s, 1, OCT_FROM, NOV_FROM, 0,
+	    week, now, collect_money, out, &err), 0);
+	assert_string_equal(out, "4|6||0|||doublon;");
+	/* Venue 2's voucher: in its window, then validated. */
+	out[0] = '\0';
+	assert_int_equal(store_venue_money(f->s, 2, NOV_FROM, NOV_TO, 0, week,
+	    1794000110 + week - 1, collect_money, out, &err), 0);
+	assert_string_equal(out, "6|1||0|||;");
+	out[0] = '\0';
+	assert_int_equal(store_venue_money(f->s, 2, 0, 0, 5, week, now,
+	    collect_money, out, &err), 0);
+	assert_string_equal(out, "6|2||0|||;");
+
+	/* Venue 2 finds nothing of venue 1's sessions, disputes or batch. */
+	out[0] = '\0';
+	assert_int_equal(store_venue_money(f->s, 2, 0, 0, 1, week, now,
+	    collect_money, out, &err), 0);
+	assert_int_equal(store_venue_money(f->s, 2, 0, 0, 3, week, now,
+	    collect_money, out, &err), 0);
+	assert_int_equal(store_venue_money(f->s, 3, NOV_FROM, NOV_TO, 0, week,
+	    now, collect_money, out, &err), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(store_venue_statement_line(f->s, 2, "PN-2026-11-01",
+	    &line, &b, &err), 1);
+	assert_int_equal(store_venue_statement_line(f->s, 1, "PN-2026-11-02",
+	    &line, &b, &err), 1);
+	assert_int_equal(store_venue_statement_line(f->s, 1, "PN-2026-11-01",
+	    &line, &b, &err), 0);
+	assert_int_equal(line, 1);
+	assert_string_equal(b.status, "paid");
+	assert_string_equal(b.paid_reference, "VIR1");
+}
+
 static void
 test_venue_lookup(void **state)
 {
@@ -460,6 +554,7 @@ main(void)
 		T(test_session_scoped),
 		T(test_month_is_sum_of_sessions),
 		T(test_conflicts),
+		T(test_money_states),
 		T(test_venue_lookup),
 		T(test_principal_venue),
 #undef T
