@@ -8,7 +8,7 @@
  * value, the time the terminal took it, and a blank "Signature" cell. The
  * totals and a place for the venue's signature close the document.
  *
- * Drawn as statement_pdf.c draws (its comment says why): Helvetica and
+ * Drawn as statement_pdf.c draws, with pdf_text.h: Helvetica and
  * Helvetica-Bold, standard fonts in WinAnsiEncoding, text converted from
  * UTF-8 with libharu's WinAnsi table ("?" for a character outside it),
  * no date but a->printed_at, so that the same sheet gives the same bytes;
@@ -16,9 +16,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <hpdf.h>
 
@@ -26,7 +24,7 @@
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
 #include "attendance_pdf.h"
-#include "epc_text.h"
+#include "pdf_text.h"
 
 /* A4 portrait, in points from the bottom left corner. */
 #define PAGE_W		595.276
@@ -48,240 +46,15 @@
 #define ROW_H		28.0	/* a voucher: room for a signature */
 #define TOTALS_H	110.0	/* the closing block */
 
-#define TEXT_MAX	600	/* the longest text drawn, in WinAnsi bytes */
-#define ELLIPSIS	"\x85"	/* U+2026 in WinAnsi */
-
 /* The document being drawn and where its drawing stands. */
 struct doc {
-	HPDF_Doc pdf;
+	struct pdf_text pt;	/* the document, its page and text */
 	HPDF_Font regular;
 	HPDF_Font bold;
-	HPDF_Page page;
-	HPDF_Font font;		/* the page's current font and size */
-	double size;
-	bool in_text;		/* a text object (BT) is open on the page */
 	unsigned pages;
 	double y;		/* top of the free space on the page */
-	HPDF_UNICODE winansi[256];	/* the character of each byte */
 	const struct attendance_sheet *a;
-	HPDF_STATUS error;	/* libharu's first error; 0: none */
-	HPDF_STATUS detail;
 };
-
-/* libharu's error callback: keep the first error for the caller. */
-static void
-on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *ctx)
-{
-	struct doc *d = ctx;
-
-	/* Reading the finished document back ends on "end of stream". */
-	if (error == HPDF_STREAM_EOF)
-		return;
-	if (d->error == 0) {
-		d->error = error;
-		d->detail = detail;
-	}
-}
-
-static bool
-failed(const struct doc *d)
-{
-	return d->error != 0;
-}
-
-/* The WinAnsi byte of code point cp; '?' when it has none. */
-static char
-winansi_byte(const struct doc *d, unsigned cp)
-{
-	unsigned b;
-
-	if (cp < 0x20 || cp == 0x7f)
-		return ' ';
-	if (cp < 0x80)
-		return (char)cp;
-	/* Narrow and figure no-break spaces (French amounts): no-break. */
-	if (cp == 0x202f || cp == 0x2007)
-		return '\xa0';
-	if (cp >= 0x2000 && cp <= 0x200a)
-		return ' ';
-	for (b = 0x80; b < 0x100; b++)
-		if (d->winansi[b] == cp)
-			return (char)b;
-	return '?';
-}
-
-/*
- * Convert the UTF-8 text s into WinAnsi bytes in out (cap bytes, cut
- * short when full); a byte that is not well-formed UTF-8 becomes "?".
- */
-static void
-to_winansi(const struct doc *d, const char *s, char *out, size_t cap)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, n = strlen(s), k;
-	unsigned cp;
-
-	while (i < n && o + 1 < cap) {
-		k = u[i] < 0x80 ? 1 : u[i] >= 0xf0 ? 4 : u[i] >= 0xe0 ? 3 : 2;
-		if (k > n - i || !epc_utf8_valid(s + i, k, NULL)) {
-			out[o++] = '?';
-			i++;
-			continue;
-		}
-		cp = k == 1 ? u[i] : k == 2 ? u[i] & 0x1fu : k == 3 ?
-		    u[i] & 0x0fu : u[i] & 0x07u;
-		for (i++; --k > 0; i++)
-			cp = (cp << 6) | (u[i] & 0x3fu);
-		out[o++] = winansi_byte(d, cp);
-	}
-	out[o] = '\0';
-}
-
-/* Width of the n bytes of s in font at size, in points. */
-static double
-text_width(HPDF_Font font, double size, const char *s, size_t n)
-{
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)s,
-	    (HPDF_UINT)n);
-
-	return (double)tw.width * size / 1000.0;
-}
-
-/* Close the open text object, if any: before a path, or a new page. */
-static void
-text_end(struct doc *d)
-{
-	if (d->in_text) {
-		HPDF_Page_EndText(d->page);
-		d->in_text = false;
-	}
-}
-
-/* Draw s (WinAnsi) with its baseline starting at (x, y). */
-static void
-text_at(struct doc *d, HPDF_Font font, double size, double x, double y,
-    const char *s)
-{
-	if (!d->in_text) {
-		HPDF_Page_BeginText(d->page);
-		d->in_text = true;
-	}
-	if (font != d->font || size != d->size) {
-		HPDF_Page_SetFontAndSize(d->page, font, (HPDF_REAL)size);
-		d->font = font;
-		d->size = size;
-	}
-	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)y, s);
-}
-
-/* Draw the UTF-8 text s at (x, y). */
-static void
-utf8_at(struct doc *d, HPDF_Font font, double size, double x, double y,
-    const char *s)
-{
-	char text[TEXT_MAX];
-
-	to_winansi(d, s, text, sizeof(text));
-	text_at(d, font, size, x, y, text);
-}
-
-/* Draw the UTF-8 text s with its baseline ending at (right, y). */
-static void
-utf8_right(struct doc *d, HPDF_Font font, double size, double right,
-    double y, const char *s)
-{
-	char text[TEXT_MAX];
-
-	to_winansi(d, s, text, sizeof(text));
-	text_at(d, font, size, right - text_width(font, size, text,
-	    strlen(text)), y, text);
-}
-
-/*
- * How many bytes of s (WinAnsi, n bytes) fit in width: up to the last
- * space where a whole word fits, else what fits of a word too long for
- * any line, one byte at least. *next: where the next line starts.
- */
-static size_t
-fit_line(HPDF_Font font, double size, double width, const char *s, size_t n,
-    size_t *next)
-{
-	size_t i, best = 0;
-
-	if (text_width(font, size, s, n) <= width) {
-		*next = n;
-		return n;
-	}
-	for (i = 1; i < n; i++) {
-		if (s[i] != ' ')
-			continue;
-		if (text_width(font, size, s, i) > width)
-			break;
-		best = i;
-	}
-	if (best == 0) {
-		for (best = n - 1; best > 1 &&
-		    text_width(font, size, s, best) > width; best--)
-			;
-		if (best == 0)
-			best = 1;
-	}
-	for (*next = best; *next < n && s[*next] == ' '; (*next)++)
-		;
-	return best;
-}
-
-/*
- * Draw the UTF-8 text s at x from baseline y down, in at most max_lines
- * lines of width, leading apart; the last line of a text too long ends
- * with "…". Returns the baseline below the last line drawn.
- */
-static double
-lines_at(struct doc *d, HPDF_Font font, double size, double leading,
-    double x, double y, double width, unsigned max_lines, const char *s)
-{
-	char text[TEXT_MAX], line[TEXT_MAX + 1];
-	const char *p = text;
-	size_t n, len, next;
-	unsigned k;
-
-	to_winansi(d, s, text, sizeof(text));
-	for (n = strlen(text); n > 0 && *p == ' '; p++, n--)
-		;
-	for (k = 0; k < max_lines && n > 0; k++) {
-		len = fit_line(font, size, width, p, n, &next);
-		if (k + 1 == max_lines && next < n) {
-			len = fit_line(font, size, width - text_width(font,
-			    size, ELLIPSIS, 1), p, n, &next);
-			while (len > 0 && p[len - 1] == ' ')
-				len--;
-			memcpy(line, p, len);
-			memcpy(line + len, ELLIPSIS, sizeof(ELLIPSIS));
-		} else {
-			memcpy(line, p, len);
-			line[len] = '\0';
-		}
-		text_at(d, font, size, x, y, line);
-		y -= leading;
-		p += next;
-		n -= next;
-	}
-	return y;
-}
-
-/* A line from (x0, y0) to (x1, y1), in grey. */
-static void
-line(struct doc *d, double x0, double y0, double x1, double y1, double width,
-    double grey)
-{
-	text_end(d);
-	HPDF_Page_SetGrayStroke(d->page, (HPDF_REAL)grey);
-	HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)width);
-	HPDF_Page_MoveTo(d->page, (HPDF_REAL)x0, (HPDF_REAL)y0);
-	HPDF_Page_LineTo(d->page, (HPDF_REAL)x1, (HPDF_REAL)y1);
-	HPDF_Page_Stroke(d->page);
-	HPDF_Page_SetGrayStroke(d->page, 0);
-}
 
 /* A duration as the venue pages write it: "45 min", "2 h", "1 h 30". */
 static void
@@ -304,19 +77,19 @@ draw_running_header(struct doc *d)
 	char text[64], when[PN_TIME_TEXT_MAX];
 	double y = TOP - 14;
 
-	utf8_at(d, d->bold, 14, LEFT, y, "Feuille d’émargement — Pass "
-	    "numérique");
+	pdf_text_utf8_at(&d->pt, d->bold, 14, LEFT, y,
+	    "Feuille d’émargement — Pass numérique");
 	(void)snprintf(text, sizeof(text), "Séance n° %lld",
 	    (long long)a->session_id);
-	utf8_right(d, d->regular, 9, RIGHT, y, text);
+	pdf_text_utf8_right(&d->pt, d->regular, 9, RIGHT, y, text);
 	y -= 16;
 	pn_time_format_paris(a->starts_at, when);
 	(void)snprintf(text, sizeof(text), "Le %s", when);
-	utf8_right(d, d->regular, 9, RIGHT, y, text);
-	(void)lines_at(d, d->bold, 10, 0, LEFT, y, WIDTH - 120, 1,
+	pdf_text_utf8_right(&d->pt, d->regular, 9, RIGHT, y, text);
+	(void)pdf_text_lines(&d->pt, d->bold, 10, 0, LEFT, y, WIDTH - 120, 1,
 	    a->venue_name);
 	y -= 8;
-	line(d, LEFT, y, RIGHT, y, 0.8, 0.3);
+	pdf_text_line(&d->pt, LEFT, y, RIGHT, y, 0.8, 0.3);
 	d->y = y - 10;
 }
 
@@ -327,11 +100,11 @@ field(struct doc *d, double y, const char *label, const char *value,
 {
 	const double x = LEFT + 90;
 
-	HPDF_Page_SetGrayFill(d->page, 0.3f);
-	utf8_at(d, d->regular, 8.5, LEFT, y, label);
-	HPDF_Page_SetGrayFill(d->page, 0);
-	return lines_at(d, d->regular, 10, 13, x, y, RIGHT - x, max_lines,
-	    value);
+	HPDF_Page_SetGrayFill(d->pt.page, 0.3f);
+	pdf_text_utf8_at(&d->pt, d->regular, 8.5, LEFT, y, label);
+	HPDF_Page_SetGrayFill(d->pt.page, 0);
+	return pdf_text_lines(&d->pt, d->regular, 10, 13, x, y, RIGHT - x,
+	    max_lines, value);
 }
 
 /* Page 1's block under the running header: the session. */
@@ -351,10 +124,11 @@ draw_session(struct doc *d)
 	y = field(d, y, "Terminal", a->terminal_label, 1);
 	pn_time_format_paris(a->printed_at, when);
 	y = field(d, y, "Édité le", when, 1);
-	HPDF_Page_SetGrayFill(d->page, 0.3f);
-	utf8_at(d, d->regular, 8.5, LEFT, y - 2, "Heures de Paris. Les "
-	    "chèques sont désignés par leur seul numéro imprimé.");
-	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_SetGrayFill(d->pt.page, 0.3f);
+	pdf_text_utf8_at(&d->pt, d->regular, 8.5, LEFT, y - 2,
+	    "Heures de Paris. Les chèques sont désignés par leur seul numéro "
+	    "imprimé.");
+	HPDF_Page_SetGrayFill(d->pt.page, 0);
 	d->y = y - 14;
 }
 
@@ -364,18 +138,14 @@ draw_column_heads(struct doc *d)
 {
 	double base = d->y - HEAD_H + 5;
 
-	text_end(d);
-	HPDF_Page_SetGrayFill(d->page, 0.85f);
-	HPDF_Page_Rectangle(d->page, (HPDF_REAL)LEFT, (HPDF_REAL)(d->y -
-	    HEAD_H), (HPDF_REAL)WIDTH, (HPDF_REAL)HEAD_H);
-	HPDF_Page_Fill(d->page);
-	HPDF_Page_SetGrayFill(d->page, 0);
-	utf8_right(d, d->bold, 8.5, COL_NUM_R, base, "N°");
-	utf8_at(d, d->bold, 8.5, COL_SERIAL, base, "N° du chèque");
-	utf8_right(d, d->bold, 8.5, COL_VALUE_R, base, "Valeur");
-	utf8_at(d, d->bold, 8.5, COL_TAKEN, base, "Pris le");
-	utf8_at(d, d->bold, 8.5, COL_SIGN + 6, base, "Signature du "
-	    "participant");
+	pdf_text_fill(&d->pt, LEFT, d->y - HEAD_H, WIDTH, HEAD_H, 0.85);
+	pdf_text_utf8_right(&d->pt, d->bold, 8.5, COL_NUM_R, base, "N°");
+	pdf_text_utf8_at(&d->pt, d->bold, 8.5, COL_SERIAL, base,
+	    "N° du chèque");
+	pdf_text_utf8_right(&d->pt, d->bold, 8.5, COL_VALUE_R, base, "Valeur");
+	pdf_text_utf8_at(&d->pt, d->bold, 8.5, COL_TAKEN, base, "Pris le");
+	pdf_text_utf8_at(&d->pt, d->bold, 8.5, COL_SIGN + 6, base,
+	    "Signature du participant");
 	d->y -= HEAD_H;
 }
 
@@ -383,18 +153,14 @@ draw_column_heads(struct doc *d)
 static int
 new_page(struct doc *d)
 {
-	if (d->page != NULL)
-		text_end(d);
-	if ((d->page = HPDF_AddPage(d->pdf)) == NULL)
+	if (pdf_text_page(&d->pt) != 0)
 		return -1;
-	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-	d->font = NULL;
 	d->pages++;
 	draw_running_header(d);
 	if (d->pages == 1)
 		draw_session(d);
 	draw_column_heads(d);
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /* Make room for h points below the cursor, on a new page if need be. */
@@ -416,16 +182,16 @@ draw_voucher(struct doc *d, size_t i)
 	double base = d->y - ROW_H / 2 - 3.5;
 
 	(void)snprintf(num, sizeof(num), "%zu", i + 1);
-	text_at(d, d->regular, 9.5, COL_NUM_R - text_width(d->regular, 9.5,
-	    num, strlen(num)), base, num);
+	pdf_text_right(&d->pt, d->regular, 9.5, COL_NUM_R, base, num);
 	pn_serial_format(v->serial, serial);
-	text_at(d, d->regular, 9.5, COL_SERIAL, base, serial);
+	pdf_text_at(&d->pt, d->regular, 9.5, COL_SERIAL, base, serial);
 	pn_money_format(v->value_cents, money);
-	utf8_right(d, d->regular, 9.5, COL_VALUE_R, base, money);
+	pdf_text_utf8_right(&d->pt, d->regular, 9.5, COL_VALUE_R, base, money);
 	pn_time_format_paris(v->taken_at, when);
-	text_at(d, d->regular, 9.5, COL_TAKEN, base, when);
-	line(d, COL_SIGN, d->y, COL_SIGN, d->y - ROW_H, 0.5, 0.6);
-	line(d, LEFT, d->y - ROW_H, RIGHT, d->y - ROW_H, 0.5, 0.6);
+	pdf_text_at(&d->pt, d->regular, 9.5, COL_TAKEN, base, when);
+	pdf_text_line(&d->pt, COL_SIGN, d->y, COL_SIGN, d->y - ROW_H, 0.5, 0.6);
+	pdf_text_line(&d->pt, LEFT, d->y - ROW_H, RIGHT, d->y - ROW_H, 0.5,
+	    0.6);
 	d->y -= ROW_H;
 }
 
@@ -440,26 +206,26 @@ draw_totals(struct doc *d, size_t count, int64_t cents)
 	if (need(d, TOTALS_H) != 0)
 		return -1;
 	if (count == 0) {
-		utf8_at(d, d->regular, 9.5, LEFT + 6, d->y - 16,
+		pdf_text_utf8_at(&d->pt, d->regular, 9.5, LEFT + 6, d->y - 16,
 		    "Aucun chèque n’a été pris à cette séance.");
 		d->y -= 22;
 	}
 	y = d->y - 20;
-	utf8_at(d, d->bold, 11, LEFT, y, "Totaux de la séance");
-	utf8_at(d, d->regular, 9.5, x, y, "Nombre de chèques");
+	pdf_text_utf8_at(&d->pt, d->bold, 11, LEFT, y, "Totaux de la séance");
+	pdf_text_utf8_at(&d->pt, d->regular, 9.5, x, y, "Nombre de chèques");
 	(void)snprintf(text, sizeof(text), "%zu", count);
-	utf8_right(d, d->regular, 9.5, RIGHT - 6, y, text);
+	pdf_text_utf8_right(&d->pt, d->regular, 9.5, RIGHT - 6, y, text);
 	y -= 8;
-	line(d, x, y, RIGHT, y, 0.8, 0);
+	pdf_text_line(&d->pt, x, y, RIGHT, y, 0.8, 0);
 	y -= 16;
-	utf8_at(d, d->bold, 11, x, y, "Montant total");
+	pdf_text_utf8_at(&d->pt, d->bold, 11, x, y, "Montant total");
 	pn_money_format(cents, money);
-	utf8_right(d, d->bold, 11, RIGHT - 6, y, money);
+	pdf_text_utf8_right(&d->pt, d->bold, 11, RIGHT - 6, y, money);
 	y -= 30;
-	utf8_at(d, d->regular, 9.5, LEFT, y, "Le responsable de la séance "
-	    "(nom et signature) :");
+	pdf_text_utf8_at(&d->pt, d->regular, 9.5, LEFT, y,
+	    "Le responsable de la séance (nom et signature) :");
 	d->y = y - 40;
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /* "Séance n° ID — page N / M" at the foot of every page. */
@@ -470,91 +236,29 @@ draw_footers(struct doc *d)
 	unsigned i;
 
 	for (i = 0; i < d->pages; i++) {
-		if ((d->page = HPDF_GetPageByIndex(d->pdf, i)) == NULL)
+		if ((d->pt.page = HPDF_GetPageByIndex(d->pt.pdf, i)) == NULL)
 			return;
-		d->font = NULL;
+		d->pt.font = NULL;
 		(void)snprintf(text, sizeof(text), "Feuille d’émargement, "
 		    "séance n° %lld — page %u / %u",
 		    (long long)d->a->session_id, i + 1, d->pages);
-		HPDF_Page_SetGrayFill(d->page, 0.35f);
-		utf8_right(d, d->regular, 8, RIGHT, FOOTER_Y, text);
-		HPDF_Page_SetGrayFill(d->page, 0);
-		text_end(d);
+		HPDF_Page_SetGrayFill(d->pt.page, 0.35f);
+		pdf_text_utf8_right(&d->pt, d->regular, 8, RIGHT, FOOTER_Y,
+		    text);
+		HPDF_Page_SetGrayFill(d->pt.page, 0);
+		pdf_text_end(&d->pt);
 	}
-}
-
-/* The fonts, and the character of each WinAnsi byte. 0, or -1. */
-static int
-load_fonts(struct doc *d)
-{
-	HPDF_Encoder enc;
-	unsigned b;
-
-	d->regular = HPDF_GetFont(d->pdf, "Helvetica", "WinAnsiEncoding");
-	d->bold = HPDF_GetFont(d->pdf, "Helvetica-Bold", "WinAnsiEncoding");
-	enc = HPDF_GetEncoder(d->pdf, "WinAnsiEncoding");
-	if (d->regular == NULL || d->bold == NULL || enc == NULL)
-		return -1;
-	for (b = 0; b < 256; b++)
-		d->winansi[b] = HPDF_Encoder_GetUnicode(enc, (HPDF_UINT16)b);
-	return failed(d) ? -1 : 0;
 }
 
 /* Title, creator and creation date: the sheet's, never the clock's. */
 static void
 set_info(struct doc *d)
 {
-	char title[96], text[TEXT_MAX];
-	time_t t = (time_t)d->a->printed_at;
-	HPDF_Date date;
-	struct tm tm;
+	char title[96];
 
 	(void)snprintf(title, sizeof(title), "Feuille d’émargement, séance "
 	    "n° %lld", (long long)d->a->session_id);
-	to_winansi(d, title, text, sizeof(text));
-	(void)HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, text);
-	(void)HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "passnum");
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1970 ||
-	    tm.tm_year + 1900 > 9999)
-		return;
-	memset(&date, 0, sizeof(date));
-	date.year = tm.tm_year + 1900;
-	date.month = tm.tm_mon + 1;
-	date.day = tm.tm_mday;
-	date.hour = tm.tm_hour;
-	date.minutes = tm.tm_min;
-	date.seconds = tm.tm_sec;
-	date.ind = 'Z';
-	(void)HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, date);
-}
-
-/* Save the document into a malloc'd buffer. 0, or -1. */
-static int
-save(struct doc *d, unsigned char **out, size_t *len)
-{
-	HPDF_UINT32 size, got, n;
-	HPDF_STATUS rc;
-	unsigned char *buf;
-
-	if (HPDF_SaveToStream(d->pdf) != HPDF_OK || failed(d))
-		return -1;
-	size = HPDF_GetStreamSize(d->pdf);
-	if (size == 0 || (buf = malloc(size)) == NULL)
-		return -1;
-	(void)HPDF_ResetStream(d->pdf);
-	for (got = 0; got < size; got += n) {
-		n = size - got;
-		rc = HPDF_ReadFromStream(d->pdf, buf + got, &n);
-		if ((rc != HPDF_OK && rc != HPDF_STREAM_EOF) || n == 0)
-			break;
-	}
-	if (got != size) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*len = size;
-	return 0;
+	pdf_text_info(&d->pt, title, d->a->printed_at);
 }
 
 /* Whether the char array a holds a NUL: a string its writer ended. */
@@ -609,10 +313,10 @@ attendance_pdf_render(const struct attendance_sheet *a, unsigned char **out,
 		return -1;
 	memset(&d, 0, sizeof(d));
 	d.a = a;
-	if ((d.pdf = HPDF_New(on_hpdf_error, &d)) == NULL)
+	if ((d.pt.pdf = HPDF_New(pdf_text_on_error, &d.pt)) == NULL)
 		return pn_error_set(err, PN_E_NOMEM, "out of memory for a PDF");
-	if (HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-	    load_fonts(&d) != 0)
+	if (HPDF_SetCompressionMode(d.pt.pdf, HPDF_COMP_ALL) != HPDF_OK ||
+	    pdf_text_fonts(&d.pt, &d.regular, &d.bold) != 0)
 		goto fail;
 	set_info(&d);
 	if (new_page(&d) != 0)
@@ -621,29 +325,29 @@ attendance_pdf_render(const struct attendance_sheet *a, unsigned char **out,
 		if (need(&d, ROW_H) != 0)
 			goto fail;
 		draw_voucher(&d, i);
-		if (failed(&d))
+		if (pdf_text_failed(&d.pt))
 			goto fail;
 	}
 	if (draw_totals(&d, count, cents) != 0)
 		goto fail;
-	text_end(&d);
+	pdf_text_end(&d.pt);
 	draw_footers(&d);
-	if (save(&d, out, len) != 0)
+	if (pdf_text_save(&d.pt, out, len) != 0)
 		goto fail;
 	rc = 0;
 	goto done;
 
 	/* Reached on any failure of libharu, whose error err then names. */
 fail:
-	if (d.error == HPDF_FAILD_TO_ALLOC_MEM)
+	if (d.pt.error == HPDF_FAILD_TO_ALLOC_MEM)
 		pn_error_set(err, PN_E_NOMEM, "out of memory drawing the "
 		    "attendance sheet");
 	else
 		pn_error_set(err, PN_E_IO, "libharu error 0x%04lX (detail %lu) "
 		    "drawing the attendance sheet of session %lld",
-		    (unsigned long)d.error, (unsigned long)d.detail,
+		    (unsigned long)d.pt.error, (unsigned long)d.pt.detail,
 		    (long long)a->session_id);
 done:
-	HPDF_Free(d.pdf);
+	HPDF_Free(d.pt.pdf);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include "passnum/qr.h"
 #include "passnum/timefmt.h"
 #include "booklet_pdf.h"
+#include "pdf_text.h"
 
 #define PT_PER_MM	(72.0 / 25.4)
 
@@ -64,57 +65,22 @@
 
 /* The document being drawn and where its drawing stands. */
 struct doc {
-	HPDF_Doc pdf;
+	struct pdf_text pt;	/* the document, its page, its first error */
 	HPDF_Font regular;
 	HPDF_Font bold;
-	HPDF_Page page;		/* the page being filled */
 	unsigned pages;
 	double y;		/* top of the free space on the page */
-	HPDF_STATUS error;	/* libharu's first error; 0: none */
-	HPDF_STATUS detail;
 };
-
-/* libharu's error callback: keep the first error for booklet_pdf(). */
-static void
-on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *ctx)
-{
-	struct doc *d = ctx;
-
-	/* Reading the finished document back ends on "end of stream". */
-	if (error == HPDF_STREAM_EOF)
-		return;
-	if (d->error == 0) {
-		d->error = error;
-		d->detail = detail;
-	}
-}
-
-static bool
-failed(const struct doc *d)
-{
-	return d->error != 0;
-}
 
 /* Start a page and put the cursor at its top. 0, or -1 on error. */
 static int
 new_page(struct doc *d)
 {
-	if ((d->page = HPDF_AddPage(d->pdf)) == NULL)
+	if (pdf_text_page(&d->pt) != 0)
 		return -1;
-	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
 	d->pages++;
 	d->y = PAGE_H - MARGIN_TOP;
-	return failed(d) ? -1 : 0;
-}
-
-/* Width of the n bytes of s in font at size, in points. */
-static double
-text_width(HPDF_Font font, double size, const char *s, size_t n)
-{
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)s,
-	    (HPDF_UINT)n);
-
-	return (double)tw.width * size / 1000.0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /* Draw s with its baseline starting at (x, y). */
@@ -158,7 +124,7 @@ fit_line(HPDF_Font font, double size, double width, const char *s, size_t n,
 	for (i = 1; i <= limit; i++) {
 		if (i < limit && s[i] != ' ')
 			continue;
-		if (text_width(font, size, s, i) > width)
+		if (pdf_text_width(font, size, s, i) > width)
 			break;
 		best = i;
 	}
@@ -166,7 +132,7 @@ fit_line(HPDF_Font font, double size, double width, const char *s, size_t n,
 		/* A word wider than the line: what fits, one character at least. */
 		best = next_char(s, limit, 0);
 		for (i = next_char(s, limit, best); i <= limit &&
-		    text_width(font, size, s, i) <= width;
+		    pdf_text_width(font, size, s, i) <= width;
 		    i = next_char(s, limit, i))
 			best = i;
 	}
@@ -191,7 +157,7 @@ card_lines(struct doc *d, HPDF_Font font, double size, double leading,
 	for (k = 0; k < max_lines && n > 0; k++) {
 		len = fit_line(font, size, width, s, n, &next);
 		if (k + 1 == max_lines && next < n) {
-			len = fit_line(font, size, width - text_width(font,
+			len = fit_line(font, size, width - pdf_text_width(font,
 			    size, ELLIPSIS, strlen(ELLIPSIS)), s, n, &next);
 			memcpy(line, s, len);
 			memcpy(line + len, ELLIPSIS, sizeof(ELLIPSIS));
@@ -199,7 +165,7 @@ card_lines(struct doc *d, HPDF_Font font, double size, double leading,
 			memcpy(line, s, len);
 			line[len] = '\0';
 		}
-		text_at(d->page, font, size, x, top - size, line);
+		text_at(d->pt.page, font, size, x, top - size, line);
 		top -= leading;
 		s += next;
 		n -= next;
@@ -235,16 +201,16 @@ cover_paragraph(struct doc *d, HPDF_Font font, double size, double leading,
 			    ' ' : s[i];
 		line[len] = '\0';
 		if (first && bullet != NULL)
-			text_at(d->page, font, size, GRID_X, d->y - size,
+			text_at(d->pt.page, font, size, GRID_X, d->y - size,
 			    bullet);
-		text_at(d->page, font, size, GRID_X + indent, d->y - size,
+		text_at(d->pt.page, font, size, GRID_X + indent, d->y - size,
 		    line);
 		d->y -= leading;
 		first = false;
 		s += next;
 		n -= next;
 	}
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /*
@@ -329,13 +295,13 @@ draw_cover(struct doc *d, const struct store_booklet *b,
 	/* On the page the line will be on: a new page starts in black. */
 	if (d->y - 14 < BOTTOM && new_page(d) != 0)
 		return -1;
-	HPDF_Page_SetGrayFill(d->page, 0.35);
+	HPDF_Page_SetGrayFill(d->pt.page, 0.35);
 	if (cover_lines(d, d->regular, 9, 14, NULL, "✂ Découpez les chèques "
 	    "le long des pointillés. Chacun ne sert qu’une fois.") != 0)
 		return -1;
-	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_SetGrayFill(d->pt.page, 0);
 	d->y -= 6;
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /*
@@ -355,7 +321,7 @@ draw_qr(struct doc *d, const char *text, double x, double y, double side,
 	if (pn_qr_modules(text, &m, &n, err) != 0)
 		return -1;
 	mod = side / n;
-	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_SetGrayFill(d->pt.page, 0);
 	for (row = 0; row < n; row++) {
 		for (col = 0; col < n; col += run) {
 			for (run = 0; col + run < n && m[row * n + col + run];
@@ -365,12 +331,13 @@ draw_qr(struct doc *d, const char *text, double x, double y, double side,
 				run = 1;
 				continue;
 			}
-			HPDF_Page_Rectangle(d->page, (HPDF_REAL)(x + col * mod),
+			HPDF_Page_Rectangle(d->pt.page,
+			    (HPDF_REAL)(x + col * mod),
 			    (HPDF_REAL)(y + side - (row + 1) * mod),
 			    (HPDF_REAL)(run * mod), (HPDF_REAL)mod);
 		}
 	}
-	HPDF_Page_Fill(d->page);
+	HPDF_Page_Fill(d->pt.page);
 	free(m);
 	return 0;
 }
@@ -386,25 +353,25 @@ draw_cancelled(struct doc *d, double x, double y)
 {
 	static const char mark[] = "ANNULÉ";
 	const double size = 30, pad = 7;
-	double w = text_width(d->bold, size, mark, strlen(mark));
+	double w = pdf_text_width(d->bold, size, mark, strlen(mark));
 	double sx = x + (CARD_W - w) / 2;
 	double sy = y + SERIAL_Y + SERIAL_SIZE + pad + 0.2 * size;
 	double qx = x + CARD_W - QR_INSET - QR_SIDE;
 
-	HPDF_Page_SetRGBFill(d->page, 0.75f, 0.1f, 0.1f);
-	HPDF_Page_SetRGBStroke(d->page, 0.75f, 0.1f, 0.1f);
-	HPDF_Page_SetLineWidth(d->page, 2.5f);
-	HPDF_Page_Rectangle(d->page, (HPDF_REAL)(sx - pad),
+	HPDF_Page_SetRGBFill(d->pt.page, 0.75f, 0.1f, 0.1f);
+	HPDF_Page_SetRGBStroke(d->pt.page, 0.75f, 0.1f, 0.1f);
+	HPDF_Page_SetLineWidth(d->pt.page, 2.5f);
+	HPDF_Page_Rectangle(d->pt.page, (HPDF_REAL)(sx - pad),
 	    (HPDF_REAL)(sy - pad - 0.2 * size), (HPDF_REAL)(w + 2 * pad),
 	    (HPDF_REAL)(size + 2 * pad));
-	HPDF_Page_Stroke(d->page);
-	text_at(d->page, d->bold, size, sx, sy, mark);
-	text_at(d->page, d->regular, 9, qx, y + CARD_H - 30,
+	HPDF_Page_Stroke(d->pt.page);
+	text_at(d->pt.page, d->bold, size, sx, sy, mark);
+	text_at(d->pt.page, d->regular, 9, qx, y + CARD_H - 30,
 	    "Chèque annulé :");
-	text_at(d->page, d->regular, 9, qx, y + CARD_H - 42,
+	text_at(d->pt.page, d->regular, 9, qx, y + CARD_H - 42,
 	    "ne pas l’utiliser.");
-	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
-	HPDF_Page_SetRGBStroke(d->page, 0, 0, 0);
+	HPDF_Page_SetRGBFill(d->pt.page, 0, 0, 0);
+	HPDF_Page_SetRGBStroke(d->pt.page, 0, 0, 0);
 }
 
 /*
@@ -416,7 +383,7 @@ static void
 draw_cut_lines(struct doc *d, double x, double y)
 {
 	static const HPDF_UINT16 dash[] = { 4, 3 };
-	HPDF_Page page = d->page;
+	HPDF_Page page = d->pt.page;
 
 	HPDF_Page_SetLineWidth(page, 0.6f);
 	HPDF_Page_SetGrayStroke(page, 0.45f);
@@ -461,19 +428,19 @@ draw_card(struct doc *d, const struct store_booklet *b,
 	(void)snprintf(line, sizeof(line), "Valable jusqu’au %s", date);
 	(void)card_lines(d, d->regular, 8, 10, left, top, COLUMN_W, 2, line);
 
-	text_at(d->page, d->regular, 8, left, y + SERIAL_Y, "N°");
-	w = text_width(d->regular, 8, "N° ", strlen("N° "));
-	text_at(d->page, d->bold, SERIAL_SIZE, left + w, y + SERIAL_Y,
+	text_at(d->pt.page, d->regular, 8, left, y + SERIAL_Y, "N°");
+	w = pdf_text_width(d->regular, 8, "N° ", strlen("N° "));
+	text_at(d->pt.page, d->bold, SERIAL_SIZE, left + w, y + SERIAL_Y,
 	    codes->printed);
 	(void)snprintf(line, sizeof(line), "Carnet n° %lld", (long long)b->id);
-	w = text_width(d->regular, 7, line, strlen(line));
-	text_at(d->page, d->regular, 7, x + CARD_W - CARD_PAD - w, y + KEY_Y,
+	w = pdf_text_width(d->regular, 7, line, strlen(line));
+	text_at(d->pt.page, d->regular, 7, x + CARD_W - CARD_PAD - w, y + KEY_Y,
 	    line);
 
 	if (strcmp(sv->status, "issued") == 0) {
-		text_at(d->page, d->regular, 8, left, y + KEY_Y, KEY_LABEL);
-		w = text_width(d->regular, 8, KEY_LABEL, strlen(KEY_LABEL));
-		text_at(d->page, d->bold, KEY_SIZE, left + w, y + KEY_Y,
+		text_at(d->pt.page, d->regular, 8, left, y + KEY_Y, KEY_LABEL);
+		w = pdf_text_width(d->regular, 8, KEY_LABEL, strlen(KEY_LABEL));
+		text_at(d->pt.page, d->bold, KEY_SIZE, left + w, y + KEY_Y,
 		    codes->control_key);
 		if (draw_qr(d, codes->text, x + CARD_W - QR_INSET - QR_SIDE,
 		    y + CARD_H - QR_INSET - QR_SIDE, QR_SIDE, err) != 0)
@@ -493,11 +460,11 @@ draw_footers(struct doc *d, const struct store_booklet *b)
 	double w;
 
 	for (i = 0; i < d->pages; i++) {
-		if ((page = HPDF_GetPageByIndex(d->pdf, i)) == NULL)
+		if ((page = HPDF_GetPageByIndex(d->pt.pdf, i)) == NULL)
 			return;
 		(void)snprintf(line, sizeof(line), "Carnet n° %lld — page "
 		    "%u / %u", (long long)b->id, i + 1, d->pages);
-		w = text_width(d->regular, 8, line, strlen(line));
+		w = pdf_text_width(d->regular, 8, line, strlen(line));
 		HPDF_Page_SetGrayFill(page, 0.35f);
 		text_at(page, d->regular, 8, (PAGE_W - w) / 2, FOOTER_Y, line);
 		HPDF_Page_SetGrayFill(page, 0);
@@ -518,41 +485,14 @@ load_font(struct doc *d, const char *path, struct pn_error *err)
 		return NULL;
 	}
 	fclose(f);
-	if ((name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE)) == NULL) {
+	name = HPDF_LoadTTFontFromFile(d->pt.pdf, path, HPDF_TRUE);
+	if (name == NULL) {
 		pn_error_set(err, PN_E_IO, "%s: not a TrueType font libharu "
-		    "can embed (error 0x%04lX)", path, (unsigned long)d->error);
+		    "can embed (error 0x%04lX)", path,
+		    (unsigned long)d->pt.error);
 		return NULL;
 	}
-	return HPDF_GetFont(d->pdf, name, "UTF-8");
-}
-
-/* Save the document into a malloc'd buffer. 0, or -1. */
-static int
-save(struct doc *d, uint8_t **out, size_t *len)
-{
-	HPDF_UINT32 size, got, n;
-	HPDF_STATUS st;
-	uint8_t *buf;
-
-	if (HPDF_SaveToStream(d->pdf) != HPDF_OK || failed(d))
-		return -1;
-	size = HPDF_GetStreamSize(d->pdf);
-	if (size == 0 || (buf = malloc(size)) == NULL)
-		return -1;
-	(void)HPDF_ResetStream(d->pdf);
-	for (got = 0; got < size; got += n) {
-		n = size - got;
-		st = HPDF_ReadFromStream(d->pdf, buf + got, &n);
-		if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0)
-			break;
-	}
-	if (got != size) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*len = size;
-	return 0;
+	return HPDF_GetFont(d->pt.pdf, name, "UTF-8");
 }
 
 int
@@ -578,14 +518,14 @@ booklet_pdf(const struct store_booklet *b, const struct store_programme *p,
 		fonts = &dejavu;
 	pn_error_clear(err);
 	memset(&d, 0, sizeof(d));
-	if ((d.pdf = HPDF_New(on_hpdf_error, &d)) == NULL)
+	if ((d.pt.pdf = HPDF_New(pdf_text_on_error, &d.pt)) == NULL)
 		return pn_error_set(err, PN_E_NOMEM, "out of memory for a PDF");
-	if (HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-	    HPDF_UseUTFEncodings(d.pdf) != HPDF_OK)
+	if (HPDF_SetCompressionMode(d.pt.pdf, HPDF_COMP_ALL) != HPDF_OK ||
+	    HPDF_UseUTFEncodings(d.pt.pdf) != HPDF_OK)
 		goto fail;
 	(void)snprintf(title, sizeof(title), "Carnet %lld", (long long)b->id);
-	(void)HPDF_SetInfoAttr(d.pdf, HPDF_INFO_TITLE, title);
-	(void)HPDF_SetInfoAttr(d.pdf, HPDF_INFO_CREATOR, "passnum");
+	(void)HPDF_SetInfoAttr(d.pt.pdf, HPDF_INFO_TITLE, title);
+	(void)HPDF_SetInfoAttr(d.pt.pdf, HPDF_INFO_CREATOR, "passnum");
 	if ((d.regular = load_font(&d, fonts->regular, err)) == NULL ||
 	    (d.bold = load_font(&d, fonts->bold, err)) == NULL)
 		goto fail;
@@ -601,12 +541,13 @@ booklet_pdf(const struct store_booklet *b, const struct store_programme *p,
 			d.y = row_y;
 		}
 		if (draw_card(&d, b, p, &b->vouchers[i], &codes[i],
-		    GRID_X + col * CARD_W, row_y, err) != 0 || failed(&d))
+		    GRID_X + col * CARD_W, row_y, err) != 0 ||
+		    pdf_text_failed(&d.pt))
 			goto fail;
 		col = (col + 1) % COLS;
 	}
 	draw_footers(&d, b);
-	if (save(&d, out, len) != 0)
+	if (pdf_text_save(&d.pt, out, len) != 0)
 		goto fail;
 	rc = 0;
 	goto done;
@@ -614,16 +555,16 @@ booklet_pdf(const struct store_booklet *b, const struct store_programme *p,
 	/* Reached on any failure: err says why, unless libharu does. */
 fail:
 	if (err != NULL && err->code == PN_E_OK) {
-		if (d.error == HPDF_FAILD_TO_ALLOC_MEM)
+		if (d.pt.error == HPDF_FAILD_TO_ALLOC_MEM)
 			pn_error_set(err, PN_E_NOMEM, "out of memory drawing "
 			    "the PDF");
 		else
 			pn_error_set(err, PN_E_IO, "libharu error 0x%04lX "
 			    "(detail %lu) drawing booklet %lld",
-			    (unsigned long)d.error, (unsigned long)d.detail,
-			    (long long)b->id);
+			    (unsigned long)d.pt.error,
+			    (unsigned long)d.pt.detail, (long long)b->id);
 	}
 done:
-	HPDF_Free(d.pdf);
+	HPDF_Free(d.pt.pdf);
 	return rc;
 }

@@ -28,14 +28,12 @@
  * WinAnsi table; a character outside it prints as "?", a control
  * character as a space.
  *
- * libharu reports errors through a callback and carries on, as in
- * booklet_pdf.c: the first one is kept, and checked after each session.
+ * libharu reports errors through a callback and carries on (pdf_text.h):
+ * the first one is kept, and checked after each session.
  */
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <hpdf.h>
 
@@ -43,7 +41,7 @@
 #include "passnum/money.h"
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
-#include "epc_text.h"
+#include "pdf_text.h"
 #include "settlement.h"
 
 /* A4 portrait, in points from the bottom left corner. */
@@ -66,270 +64,29 @@
 #define SUBTOTAL_H	20.0
 #define TOTALS_H	96.0	/* the closing block */
 
-#define TEXT_MAX	512	/* the longest text drawn, in WinAnsi bytes */
-#define ELLIPSIS	"\x85"	/* U+2026 in WinAnsi */
-
 /* The document being drawn and where its drawing stands. */
 struct doc {
-	HPDF_Doc pdf;
+	struct pdf_text pt;	/* the document, its page and text */
 	HPDF_Font regular;
 	HPDF_Font bold;
-	HPDF_Page page;
-	HPDF_Font font;		/* the page's current font and size */
-	double size;
-	bool in_text;		/* a text object (BT) is open on the page */
 	unsigned pages;
 	double y;		/* top of the free space on the page */
-	HPDF_UNICODE winansi[256];	/* the character of each byte */
 	const struct statement *st;
 	const struct statement_session *open;	/* session being listed */
-	HPDF_STATUS error;	/* libharu's first error; 0: none */
-	HPDF_STATUS detail;
 };
-
-/* libharu's error callback: keep the first error for the caller. */
-static void
-on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *ctx)
-{
-	struct doc *d = ctx;
-
-	/* Reading the finished document back ends on "end of stream". */
-	if (error == HPDF_STREAM_EOF)
-		return;
-	if (d->error == 0) {
-		d->error = error;
-		d->detail = detail;
-	}
-}
-
-static bool
-failed(const struct doc *d)
-{
-	return d->error != 0;
-}
-
-/* The WinAnsi byte of code point cp; '?' when it has none. */
-static char
-winansi_byte(const struct doc *d, unsigned cp)
-{
-	unsigned b;
-
-	if (cp < 0x20 || cp == 0x7f)
-		return ' ';
-	if (cp < 0x80)
-		return (char)cp;
-	/* Narrow and figure no-break spaces (French amounts): no-break. */
-	if (cp == 0x202f || cp == 0x2007)
-		return '\xa0';
-	if (cp >= 0x2000 && cp <= 0x200a)
-		return ' ';
-	for (b = 0x80; b < 0x100; b++)
-		if (d->winansi[b] == cp)
-			return (char)b;
-	return '?';
-}
-
-/*
- * Convert the UTF-8 text s into WinAnsi bytes in out (cap bytes, cut
- * short when full): each character that Windows-1252 holds as itself, a
- * control character as a space, anything else (a byte that is not
- * well-formed UTF-8 included) as "?".
- */
-static void
-to_winansi(const struct doc *d, const char *s, char *out, size_t cap)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, n = strlen(s), k;
-	unsigned cp;
-
-	while (i < n && o + 1 < cap) {
-		k = u[i] < 0x80 ? 1 : u[i] >= 0xf0 ? 4 : u[i] >= 0xe0 ? 3 : 2;
-		if (k > n - i || !epc_utf8_valid(s + i, k, NULL)) {
-			out[o++] = '?';
-			i++;
-			continue;
-		}
-		cp = k == 1 ? u[i] : k == 2 ? u[i] & 0x1fu : k == 3 ?
-		    u[i] & 0x0fu : u[i] & 0x07u;
-		for (i++; --k > 0; i++)
-			cp = (cp << 6) | (u[i] & 0x3fu);
-		out[o++] = winansi_byte(d, cp);
-	}
-	out[o] = '\0';
-}
-
-/* Width of the n bytes of s in font at size, in points. */
-static double
-text_width(HPDF_Font font, double size, const char *s, size_t n)
-{
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)s,
-	    (HPDF_UINT)n);
-
-	return (double)tw.width * size / 1000.0;
-}
-
-/*
- * Close the open text object, if any: before drawing a path, which PDF
- * does not allow inside one, and before leaving the page.
- */
-static void
-text_end(struct doc *d)
-{
-	if (d->in_text) {
-		HPDF_Page_EndText(d->page);
-		d->in_text = false;
-	}
-}
-
-/*
- * Draw s (WinAnsi) with its baseline starting at (x, y). Consecutive
- * texts share one text object: a statement is mostly rows of text, and
- * a text object per cell made its pages a third longer to write
- * and to compress.
- */
-static void
-text_at(struct doc *d, HPDF_Font font, double size, double x, double y,
-    const char *s)
-{
-	if (!d->in_text) {
-		HPDF_Page_BeginText(d->page);
-		d->in_text = true;
-	}
-	/* The font stays set across text objects: set it when it changes. */
-	if (font != d->font || size != d->size) {
-		HPDF_Page_SetFontAndSize(d->page, font, (HPDF_REAL)size);
-		d->font = font;
-		d->size = size;
-	}
-	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)y, s);
-}
-
-/* Draw s (WinAnsi) with its baseline ending at (right, y). */
-static void
-text_right(struct doc *d, HPDF_Font font, double size, double right,
-    double y, const char *s)
-{
-	text_at(d, font, size, right - text_width(font, size, s, strlen(s)),
-	    y, s);
-}
-
-/* Draw the UTF-8 text s at (x, y). */
-static void
-utf8_at(struct doc *d, HPDF_Font font, double size, double x, double y,
-    const char *s)
-{
-	char text[TEXT_MAX];
-
-	to_winansi(d, s, text, sizeof(text));
-	text_at(d, font, size, x, y, text);
-}
-
-/* Draw the UTF-8 text s with its baseline ending at (right, y). */
-static void
-utf8_right(struct doc *d, HPDF_Font font, double size, double right,
-    double y, const char *s)
-{
-	char text[TEXT_MAX];
-
-	to_winansi(d, s, text, sizeof(text));
-	text_right(d, font, size, right, y, text);
-}
-
-/*
- * How many bytes of s (WinAnsi, n bytes) fit in width: up to the last
- * space where a whole word fits, else what fits of a word too long for
- * any line, one byte at least. *next: where the next line starts.
- */
-static size_t
-fit_line(HPDF_Font font, double size, double width, const char *s, size_t n,
-    size_t *next)
-{
-	size_t i, best = 0;
-
-	if (text_width(font, size, s, n) <= width) {
-		*next = n;
-		return n;
-	}
-	for (i = 1; i < n; i++) {
-		if (s[i] != ' ')
-			continue;
-		if (text_width(font, size, s, i) > width)
-			break;
-		best = i;
-	}
-	if (best == 0) {
-		for (best = n - 1; best > 1 &&
-		    text_width(font, size, s, best) > width; best--)
-			;
-		if (best == 0)
-			best = 1;
-	}
-	for (*next = best; *next < n && s[*next] == ' '; (*next)++)
-		;
-	return best;
-}
-
-/*
- * Draw the UTF-8 text s at x from baseline y down, in at most max_lines
- * lines of width, leading apart; the last line of a text too long ends
- * with "…". Returns the baseline below the last line drawn.
- */
-static double
-lines_at(struct doc *d, HPDF_Font font, double size, double leading,
-    double x, double y, double width, unsigned max_lines, const char *s)
-{
-	char text[TEXT_MAX], line[TEXT_MAX + 1];
-	const char *p = text;
-	size_t n, len, next;
-	unsigned k;
-
-	to_winansi(d, s, text, sizeof(text));
-	for (n = strlen(text); n > 0 && *p == ' '; p++, n--)
-		;
-	for (k = 0; k < max_lines && n > 0; k++) {
-		len = fit_line(font, size, width, p, n, &next);
-		if (k + 1 == max_lines && next < n) {
-			len = fit_line(font, size, width - text_width(font,
-			    size, ELLIPSIS, 1), p, n, &next);
-			while (len > 0 && p[len - 1] == ' ')
-				len--;
-			memcpy(line, p, len);
-			memcpy(line + len, ELLIPSIS, sizeof(ELLIPSIS));
-		} else {
-			memcpy(line, p, len);
-			line[len] = '\0';
-		}
-		text_at(d, font, size, x, y, line);
-		y -= leading;
-		p += next;
-		n -= next;
-	}
-	return y;
-}
 
 /* A band of grey (0 black, 1 white) from y down by h, across the table. */
 static void
 band(struct doc *d, double y, double h, double grey)
 {
-	text_end(d);
-	HPDF_Page_SetGrayFill(d->page, (HPDF_REAL)grey);
-	HPDF_Page_Rectangle(d->page, (HPDF_REAL)LEFT, (HPDF_REAL)(y - h),
-	    (HPDF_REAL)WIDTH, (HPDF_REAL)h);
-	HPDF_Page_Fill(d->page);
-	HPDF_Page_SetGrayFill(d->page, 0);
+	pdf_text_fill(&d->pt, LEFT, y - h, WIDTH, h, grey);
 }
 
 /* A horizontal rule at y from x0 to x1, in grey. */
 static void
 rule(struct doc *d, double y, double x0, double x1, double width, double grey)
 {
-	text_end(d);
-	HPDF_Page_SetGrayStroke(d->page, (HPDF_REAL)grey);
-	HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)width);
-	HPDF_Page_MoveTo(d->page, (HPDF_REAL)x0, (HPDF_REAL)y);
-	HPDF_Page_LineTo(d->page, (HPDF_REAL)x1, (HPDF_REAL)y);
-	HPDF_Page_Stroke(d->page);
-	HPDF_Page_SetGrayStroke(d->page, 0);
+	pdf_text_line(&d->pt, x0, y, x1, y, width, grey);
 }
 
 /* "123 456 789 00012" for a SIRET of 14 digits; anything else as it is. */
@@ -363,9 +120,12 @@ draw_column_heads(struct doc *d)
 	double base = d->y - HEAD_H + 5;
 
 	band(d, d->y, HEAD_H, 0.85);
-	utf8_at(d, d->bold, 8.5, LEFT + 6, base, "Séance · N° de chèque");
-	utf8_right(d, d->bold, 8.5, COL_VALUE_R, base, "Valeur faciale");
-	utf8_right(d, d->bold, 8.5, COL_PAID_R, base, "Montant réglé");
+	pdf_text_utf8_at(&d->pt, d->bold, 8.5, LEFT + 6, base,
+	    "Séance · N° de chèque");
+	pdf_text_utf8_right(&d->pt, d->bold, 8.5, COL_VALUE_R, base,
+	    "Valeur faciale");
+	pdf_text_utf8_right(&d->pt, d->bold, 8.5, COL_PAID_R, base,
+	    "Montant réglé");
 	d->y -= HEAD_H;
 }
 
@@ -384,17 +144,18 @@ draw_session_head(struct doc *d, const struct statement_session *t,
 	pn_time_format_paris(t->starts_at, when);
 	duration_format(t->duration_minutes, dur, sizeof(dur));
 	(void)snprintf(utf8, sizeof(utf8), "%s · %s", when, dur);
-	to_winansi(d, utf8, line, sizeof(line));
+	pdf_text_winansi(&d->pt, utf8, line, sizeof(line));
 	(void)snprintf(utf8, sizeof(utf8), "%zu chèque%s%s", t->n_vouchers,
 	    t->n_vouchers > 1 ? "s" : "", again ? " (suite)" : "");
-	to_winansi(d, utf8, count, sizeof(count));
+	pdf_text_winansi(&d->pt, utf8, count, sizeof(count));
 	band(d, d->y, SESSION_H, 0.94);
-	text_at(d, d->bold, 9.5, LEFT + 6, base, line);
-	x = LEFT + 6 + text_width(d->bold, 9.5, line, strlen(line)) + 12;
-	text_right(d, d->regular, 8.5, COL_PAID_R, base, count);
-	right = COL_PAID_R - text_width(d->regular, 8.5, count,
+	pdf_text_at(&d->pt, d->bold, 9.5, LEFT + 6, base, line);
+	x = LEFT + 6 + pdf_text_width(d->bold, 9.5, line, strlen(line)) + 12;
+	pdf_text_right(&d->pt, d->regular, 8.5, COL_PAID_R, base, count);
+	right = COL_PAID_R - pdf_text_width(d->regular, 8.5, count,
 	    strlen(count)) - 12;
-	(void)lines_at(d, d->regular, 9.5, 0, x, base, right - x, 1, t->theme);
+	(void)pdf_text_lines(&d->pt, d->regular, 9.5, 0, x, base, right - x, 1,
+	    t->theme);
 	d->y -= SESSION_H;
 }
 
@@ -407,20 +168,20 @@ draw_running_header(struct doc *d)
 {
 	const struct statement *st = d->st;
 	char ref[SETTLE_REF_MAX + 16], period[SETTLE_LABEL_MAX + 16];
-	char text[TEXT_MAX];
+	char text[PDF_TEXT_MAX];
 	double y = TOP - 14, w;
 
-	utf8_at(d, d->bold, 14, LEFT, y, "Relevé de règlement — Pass "
-	    "numérique");
+	pdf_text_utf8_at(&d->pt, d->bold, 14, LEFT, y,
+	    "Relevé de règlement — Pass numérique");
 	(void)snprintf(ref, sizeof(ref), "Réf. %s", st->reference);
-	utf8_right(d, d->regular, 9, RIGHT, y, ref);
+	pdf_text_utf8_right(&d->pt, d->regular, 9, RIGHT, y, ref);
 	y -= 16;
 	(void)snprintf(period, sizeof(period), "Période : %s",
 	    st->period_label);
-	to_winansi(d, period, text, sizeof(text));
-	w = text_width(d->regular, 9, text, strlen(text));
-	text_right(d, d->regular, 9, RIGHT, y, text);
-	(void)lines_at(d, d->bold, 10, 0, LEFT, y, WIDTH - w - 16, 1,
+	pdf_text_winansi(&d->pt, period, text, sizeof(text));
+	w = pdf_text_width(d->regular, 9, text, strlen(text));
+	pdf_text_right(&d->pt, d->regular, 9, RIGHT, y, text);
+	(void)pdf_text_lines(&d->pt, d->bold, 10, 0, LEFT, y, WIDTH - w - 16, 1,
 	    st->venue_name);
 	y -= 8;
 	rule(d, y, LEFT, RIGHT, 0.8, 0.3);
@@ -435,12 +196,13 @@ field(struct doc *d, double x, double y, double width, const char *label,
 	char text[64];
 	double w;
 
-	to_winansi(d, label, text, sizeof(text));
-	w = text_width(d->regular, 8, text, strlen(text)) + 6;
-	HPDF_Page_SetGrayFill(d->page, 0.3f);
-	text_at(d, d->regular, 8, x, y, text);
-	HPDF_Page_SetGrayFill(d->page, 0);
-	return lines_at(d, d->regular, 9.5, 12.5, x + w, y, width - w,
+	pdf_text_winansi(&d->pt, label, text, sizeof(text));
+	w = pdf_text_width(d->regular, 8, text, strlen(text)) + 6;
+	HPDF_Page_SetGrayFill(d->pt.page, 0.3f);
+	pdf_text_at(&d->pt, d->regular, 8, x, y, text);
+	HPDF_Page_SetGrayFill(d->pt.page, 0);
+	return pdf_text_lines(&d->pt, d->regular, 9.5, 12.5, x + w, y, width
+	    - w,
 	    max_lines, value);
 }
 
@@ -458,12 +220,14 @@ draw_identity(struct doc *d)
 	const double col = (WIDTH - 20) / 2, rx = LEFT + col + 20;
 	double ly = d->y - 10, ry = d->y - 10;
 
-	HPDF_Page_SetGrayFill(d->page, 0.3f);
-	utf8_at(d, d->bold, 8, LEFT, ly, "LIEU PARTENAIRE, BÉNÉFICIAIRE DU "
+	HPDF_Page_SetGrayFill(d->pt.page, 0.3f);
+	pdf_text_utf8_at(&d->pt, d->bold, 8, LEFT, ly,
+	    "LIEU PARTENAIRE, BÉNÉFICIAIRE DU "
 	    "PAIEMENT");
-	utf8_at(d, d->bold, 8, rx, ry, "PAYEUR ET LOT DE RÈGLEMENT");
-	HPDF_Page_SetGrayFill(d->page, 0);
-	ly = lines_at(d, d->bold, 11, 13.5, LEFT, ly - 15, col, 2,
+	pdf_text_utf8_at(&d->pt, d->bold, 8, rx, ry,
+	    "PAYEUR ET LOT DE RÈGLEMENT");
+	HPDF_Page_SetGrayFill(d->pt.page, 0);
+	ly = pdf_text_lines(&d->pt, d->bold, 11, 13.5, LEFT, ly - 15, col, 2,
 	    st->venue_name);
 	siret_format(st->venue_siret, siret, sizeof(siret));
 	ly = field(d, LEFT, ly, col, "SIRET", siret, 1);
@@ -472,7 +236,7 @@ draw_identity(struct doc *d)
 	pn_iban_format(st->venue_iban, iban);
 	ly = field(d, LEFT, ly, col, "IBAN", iban, 1);
 
-	ry = lines_at(d, d->bold, 11, 13.5, rx, ry - 15, col, 2,
+	ry = pdf_text_lines(&d->pt, d->bold, 11, 13.5, rx, ry - 15, col, 2,
 	    st->debtor_name);
 	ry = field(d, rx, ry, col, "Période", st->period_label, 1);
 	ry = field(d, rx, ry, col, "Référence du lot", st->reference, 1);
@@ -494,12 +258,8 @@ draw_identity(struct doc *d)
 static int
 new_page(struct doc *d)
 {
-	if (d->page != NULL)
-		text_end(d);
-	if ((d->page = HPDF_AddPage(d->pdf)) == NULL)
+	if (pdf_text_page(&d->pt) != 0)
 		return -1;
-	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-	d->font = NULL;
 	d->pages++;
 	draw_running_header(d);
 	if (d->pages == 1)
@@ -507,7 +267,7 @@ new_page(struct doc *d)
 	draw_column_heads(d);
 	if (d->open != NULL)
 		draw_session_head(d, d->open, true);
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /* Make room for h points below the cursor, on a new page if need be. */
@@ -527,11 +287,11 @@ draw_voucher(struct doc *d, const struct statement_voucher *v)
 	double base = d->y - ROW_H + 4;
 
 	pn_serial_format(v->serial, serial);
-	text_at(d, d->regular, 9.5, COL_SERIAL, base, serial);
+	pdf_text_at(&d->pt, d->regular, 9.5, COL_SERIAL, base, serial);
 	pn_money_format(v->value_cents, money);
-	utf8_right(d, d->regular, 9.5, COL_VALUE_R, base, money);
+	pdf_text_utf8_right(&d->pt, d->regular, 9.5, COL_VALUE_R, base, money);
 	pn_money_format(v->amount_cents, money);
-	utf8_right(d, d->regular, 9.5, COL_PAID_R, base, money);
+	pdf_text_utf8_right(&d->pt, d->regular, 9.5, COL_PAID_R, base, money);
 	d->y -= ROW_H;
 }
 
@@ -543,11 +303,12 @@ draw_subtotal(struct doc *d, int64_t value, int64_t paid)
 	double base = d->y - SUBTOTAL_H + 8;
 
 	rule(d, d->y - 1, COL_SERIAL, RIGHT, 0.5, 0.6);
-	utf8_at(d, d->bold, 9, COL_SERIAL, base, "Sous-total de la séance");
+	pdf_text_utf8_at(&d->pt, d->bold, 9, COL_SERIAL, base,
+	    "Sous-total de la séance");
 	pn_money_format(value, money);
-	utf8_right(d, d->bold, 9, COL_VALUE_R, base, money);
+	pdf_text_utf8_right(&d->pt, d->bold, 9, COL_VALUE_R, base, money);
 	pn_money_format(paid, money);
-	utf8_right(d, d->bold, 9, COL_PAID_R, base, money);
+	pdf_text_utf8_right(&d->pt, d->bold, 9, COL_PAID_R, base, money);
 	d->y -= SUBTOTAL_H;
 }
 
@@ -575,7 +336,7 @@ draw_session(struct doc *d, const struct statement_session *t)
 		return -1;
 	draw_subtotal(d, value, paid);
 	d->open = NULL;
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /* The closing block: vouchers, gross, commission, total to be paid. */
@@ -590,31 +351,32 @@ draw_totals(struct doc *d, size_t vouchers)
 	if (need(d, TOTALS_H) != 0)
 		return -1;
 	if (st->n_sessions == 0) {
-		utf8_at(d, d->regular, 9.5, LEFT + 6, d->y - 14,
+		pdf_text_utf8_at(&d->pt, d->regular, 9.5, LEFT + 6, d->y - 14,
 		    "Aucune séance sur ce relevé.");
 		d->y -= 20;
 	}
 	y = d->y - 18;
-	utf8_at(d, d->bold, 11, LEFT, y, "Totaux du relevé");
-	utf8_at(d, d->regular, 9.5, x, y, "Nombre de chèques");
+	pdf_text_utf8_at(&d->pt, d->bold, 11, LEFT, y, "Totaux du relevé");
+	pdf_text_utf8_at(&d->pt, d->regular, 9.5, x, y, "Nombre de chèques");
 	(void)snprintf(text, sizeof(text), "%zu", vouchers);
-	text_right(d, d->regular, 9.5, COL_PAID_R, y, text);
+	pdf_text_right(&d->pt, d->regular, 9.5, COL_PAID_R, y, text);
 	y -= 15;
-	utf8_at(d, d->regular, 9.5, x, y, "Montant brut (valeur faciale)");
+	pdf_text_utf8_at(&d->pt, d->regular, 9.5, x, y,
+	    "Montant brut (valeur faciale)");
 	pn_money_format(st->gross_cents, money);
-	utf8_right(d, d->regular, 9.5, COL_PAID_R, y, money);
+	pdf_text_utf8_right(&d->pt, d->regular, 9.5, COL_PAID_R, y, money);
 	y -= 15;
-	text_at(d, d->regular, 9.5, x, y, "Commission");
+	pdf_text_at(&d->pt, d->regular, 9.5, x, y, "Commission");
 	pn_money_format(st->commission_cents, money);
-	utf8_right(d, d->regular, 9.5, COL_PAID_R, y, money);
+	pdf_text_utf8_right(&d->pt, d->regular, 9.5, COL_PAID_R, y, money);
 	y -= 8;
 	rule(d, y, x, RIGHT, 0.8, 0);
 	y -= 16;
-	utf8_at(d, d->bold, 11, x, y, "Total à payer");
+	pdf_text_utf8_at(&d->pt, d->bold, 11, x, y, "Total à payer");
 	pn_money_format(st->total_cents, money);
-	utf8_right(d, d->bold, 11, COL_PAID_R, y, money);
+	pdf_text_utf8_right(&d->pt, d->bold, 11, COL_PAID_R, y, money);
 	d->y = y - 10;
-	return failed(d) ? -1 : 0;
+	return pdf_text_failed(&d->pt) ? -1 : 0;
 }
 
 /* "Relevé REF — page N / M" at the foot of every page. */
@@ -625,94 +387,28 @@ draw_footers(struct doc *d)
 	unsigned i;
 
 	for (i = 0; i < d->pages; i++) {
-		if ((d->page = HPDF_GetPageByIndex(d->pdf, i)) == NULL)
+		if ((d->pt.page = HPDF_GetPageByIndex(d->pt.pdf, i)) == NULL)
 			return;
-		d->font = NULL;
+		d->pt.font = NULL;
 		(void)snprintf(line, sizeof(line), "Relevé %s — page %u / %u",
 		    d->st->reference, i + 1, d->pages);
-		HPDF_Page_SetGrayFill(d->page, 0.35f);
-		utf8_right(d, d->regular, 8, RIGHT, FOOTER_Y, line);
-		HPDF_Page_SetGrayFill(d->page, 0);
-		text_end(d);
+		HPDF_Page_SetGrayFill(d->pt.page, 0.35f);
+		pdf_text_utf8_right(&d->pt, d->regular, 8, RIGHT, FOOTER_Y,
+		    line);
+		HPDF_Page_SetGrayFill(d->pt.page, 0);
+		pdf_text_end(&d->pt);
 	}
-}
-
-/*
- * The fonts, and the character of each WinAnsi byte from libharu's
- * table, for to_winansi(). 0, or -1 on error.
- */
-static int
-load_fonts(struct doc *d)
-{
-	HPDF_Encoder enc;
-	unsigned b;
-
-	d->regular = HPDF_GetFont(d->pdf, "Helvetica", "WinAnsiEncoding");
-	d->bold = HPDF_GetFont(d->pdf, "Helvetica-Bold", "WinAnsiEncoding");
-	enc = HPDF_GetEncoder(d->pdf, "WinAnsiEncoding");
-	if (d->regular == NULL || d->bold == NULL || enc == NULL)
-		return -1;
-	for (b = 0; b < 256; b++)
-		d->winansi[b] = HPDF_Encoder_GetUnicode(enc, (HPDF_UINT16)b);
-	return failed(d) ? -1 : 0;
 }
 
 /* Title, creator and creation date: the statement's, never the clock's. */
 static void
 set_info(struct doc *d)
 {
-	char title[SETTLE_REF_MAX + 32], text[TEXT_MAX];
-	time_t t = (time_t)d->st->generated_at;
-	HPDF_Date date;
-	struct tm tm;
+	char title[SETTLE_REF_MAX + 32];
 
 	(void)snprintf(title, sizeof(title), "Relevé de règlement %s",
 	    d->st->reference);
-	/* PDFDocEncoding agrees with WinAnsi on the letters of French. */
-	to_winansi(d, title, text, sizeof(text));
-	(void)HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, text);
-	(void)HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "passnum");
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1970 ||
-	    tm.tm_year + 1900 > 9999)
-		return;
-	memset(&date, 0, sizeof(date));
-	date.year = tm.tm_year + 1900;
-	date.month = tm.tm_mon + 1;
-	date.day = tm.tm_mday;
-	date.hour = tm.tm_hour;
-	date.minutes = tm.tm_min;
-	date.seconds = tm.tm_sec;
-	date.ind = 'Z';
-	(void)HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, date);
-}
-
-/* Save the document into a malloc'd buffer. 0, or -1. */
-static int
-save(struct doc *d, unsigned char **out, size_t *len)
-{
-	HPDF_UINT32 size, got, n;
-	HPDF_STATUS rc;
-	unsigned char *buf;
-
-	if (HPDF_SaveToStream(d->pdf) != HPDF_OK || failed(d))
-		return -1;
-	size = HPDF_GetStreamSize(d->pdf);
-	if (size == 0 || (buf = malloc(size)) == NULL)
-		return -1;
-	(void)HPDF_ResetStream(d->pdf);
-	for (got = 0; got < size; got += n) {
-		n = size - got;
-		rc = HPDF_ReadFromStream(d->pdf, buf + got, &n);
-		if ((rc != HPDF_OK && rc != HPDF_STREAM_EOF) || n == 0)
-			break;
-	}
-	if (got != size) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*len = size;
-	return 0;
+	pdf_text_info(&d->pt, title, d->st->generated_at);
 }
 
 /* Whether the char array a holds a NUL: a string its writer ended. */
@@ -811,10 +507,10 @@ statement_pdf_render(const struct statement *st, unsigned char **out,
 		return -1;
 	memset(&d, 0, sizeof(d));
 	d.st = st;
-	if ((d.pdf = HPDF_New(on_hpdf_error, &d)) == NULL)
+	if ((d.pt.pdf = HPDF_New(pdf_text_on_error, &d.pt)) == NULL)
 		return pn_error_set(err, PN_E_NOMEM, "out of memory for a PDF");
-	if (HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-	    load_fonts(&d) != 0)
+	if (HPDF_SetCompressionMode(d.pt.pdf, HPDF_COMP_ALL) != HPDF_OK ||
+	    pdf_text_fonts(&d.pt, &d.regular, &d.bold) != 0)
 		goto fail;
 	set_info(&d);
 	if (new_page(&d) != 0)
@@ -824,23 +520,23 @@ statement_pdf_render(const struct statement *st, unsigned char **out,
 			goto fail;
 	if (draw_totals(&d, vouchers) != 0)
 		goto fail;
-	text_end(&d);
+	pdf_text_end(&d.pt);
 	draw_footers(&d);
-	if (save(&d, out, len) != 0)
+	if (pdf_text_save(&d.pt, out, len) != 0)
 		goto fail;
 	rc = 0;
 	goto done;
 
 	/* Reached on any failure of libharu, whose error err then names. */
 fail:
-	if (d.error == HPDF_FAILD_TO_ALLOC_MEM)
+	if (d.pt.error == HPDF_FAILD_TO_ALLOC_MEM)
 		pn_error_set(err, PN_E_NOMEM, "out of memory drawing the "
 		    "statement");
 	else
 		pn_error_set(err, PN_E_IO, "libharu error 0x%04lX (detail %lu) "
-		    "drawing statement %s", (unsigned long)d.error,
-		    (unsigned long)d.detail, st->reference);
+		    "drawing statement %s", (unsigned long)d.pt.error,
+		    (unsigned long)d.pt.detail, st->reference);
 done:
-	HPDF_Free(d.pdf);
+	HPDF_Free(d.pt.pdf);
 	return rc;
 }
