@@ -20,6 +20,7 @@
 
 #include "linereader.h"
 #include "passnum/codeinput.h"
+#include "passnum/money.h"
 #include "qrdecode.h"
 #include "redeem.h"
 #include "sessions.h"
@@ -38,8 +39,11 @@ struct desk {
 	bool prompt;		/* standard input is a person at a terminal */
 	int64_t next_sync;	/* when to try the server again */
 	int64_t backoff;
-	size_t accepted;
+	size_t accepted;	/* by the server, or offline (counted in both) */
+	size_t offline;
 	size_t refused;
+	size_t undecided;	/* the terminal could not decide (VERDICT_ERROR) */
+	int64_t cents;		/* the value of the accepted ones */
 	int last_exit;
 	bool suspended;		/* the server suspended this terminal: stop */
 	bool clock_said;	/* the clocks' disagreement was said since the last sync that went through */
@@ -79,21 +83,25 @@ auto_sync(struct desk *d, bool force)
 		    d->backoff * 2;
 	}
 	if (st.sent > 0)
-		printf("synchronisation : %zu confirmé(s), %zu déjà utilisé(s) "
-		    "ailleurs, %zu refusé(s), %zu en attente\n", st.accepted,
-		    st.conflicts, st.refused, st.pending);
+		printf("Synchronisation : %zu %s, %zu déjà %s ailleurs, %zu "
+		    "%s, %zu en attente.\n", st.accepted,
+		    term_pl((long long)st.accepted, "confirmé", "confirmés"),
+		    st.conflicts, term_pl((long long)st.conflicts, "utilisé",
+		    "utilisés"), st.refused, term_pl((long long)st.refused,
+		    "refusé", "refusés"), st.pending);
 	if (st.conflicts > 0 || st.refused > 0)
 		printf("\a  → voir passnum-terminal history pour le détail\n");
 	if (out == SYNC_FAILED)
-		fprintf(stderr, "passnum-terminal: synchronisation : %s\n",
+		fprintf(stderr, "passnum-terminal : synchronisation : %s\n",
 		    err.message);
 	if (st.sessions_refused > 0)
 		printf("\a  → SÉANCE REFUSÉE — %s\n", st.session_refusal);
 	/* Once, not at every retry: each voucher's verdict says it too. */
 	if (out == SYNC_CLOCK && !d->clock_said) {
-		printf("HORLOGES EN DÉSACCORD — %s. %zu chèque(s) gardé(s) sur "
-		    "le poste, envoyé(s) quand les horloges s'accorderont\n",
-		    err.message, st.pending);
+		printf("HORLOGES EN DÉSACCORD — %s. %zu %s sur le poste, "
+		    "envoyés quand les horloges s'accorderont.\n",
+		    err.message, st.pending, term_pl((long long)st.pending,
+		    "chèque gardé", "chèques gardés"));
 		d->clock_said = true;
 	}
 	if (out == SYNC_SUSPENDED) {
@@ -111,8 +119,13 @@ judge(struct desk *d, const char *code, size_t len, const char *key)
 
 	d->last_exit = redeem_take(d->t, code, len, key, &d->session, &v);
 	verdict_print(stdout, &v, d->colour);
-	if (v.kind == VERDICT_ACCEPTED || v.kind == VERDICT_OFFLINE)
+	if (v.kind == VERDICT_ACCEPTED || v.kind == VERDICT_OFFLINE) {
 		d->accepted++;
+		d->cents += v.cents;
+		if (v.kind == VERDICT_OFFLINE)
+			d->offline++;
+	} else if (v.kind == VERDICT_ERROR)
+		d->undecided++;
 	else
 		d->refused++;
 	if (d->last_exit == TERM_EXIT_SUSPENDED) {
@@ -183,7 +196,10 @@ open_new(struct desk *d)
 			return TERM_EXIT_USAGE;
 		if ((theme = sessions_theme(d->t, line)) != NULL)
 			break;
-		printf("thème inconnu\n");
+		printf("Thème inconnu : tapez un numéro de 1 à %zu.\n",
+		    d->t->cfg.n_themes);
+		for (i = 0; i < d->t->cfg.n_themes; i++)
+			printf("  %zu. %s\n", i + 1, d->t->cfg.themes[i]);
 	}
 	for (;;) {
 		if (!ask(d, "Durée en minutes [120] : ", line, sizeof(line)))
@@ -193,12 +209,12 @@ open_new(struct desk *d)
 		if (line[0] == '\0' || (*end == '\0' && minutes >= 1 &&
 		    minutes <= 600))
 			break;
-		printf("de 1 à 600 minutes\n");
+		printf("Durée inconnue : tapez de 1 à 600 minutes.\n");
 	}
 	rc = sessions_open(d->t, theme, (int64_t)time(NULL), (int)minutes,
 	    &d->session, &err);
 	if (rc < 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	if (rc == 3) {
@@ -207,11 +223,11 @@ open_new(struct desk *d)
 		return TERM_EXIT_SUSPENDED;
 	}
 	if (rc == 2)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	if (rc == 4)
 		printf("HORLOGES EN DÉSACCORD — %s. La séance sera déclarée "
 		    "quand les horloges s'accorderont\n", d->t->clock_refused);
-	printf("séance ouverte : ");
+	printf("Séance ouverte : ");
 	sessions_print(stdout, &d->session, 0);
 	return 0;
 }
@@ -229,7 +245,7 @@ choose_session(struct desk *d)
 	(void)sessions_fetch(d->t, &err);
 	if (journal_session_each(d->t->journal, 9, false, menu_add, &m,
 	    &err) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	printf("Séances du lieu :\n");
@@ -250,8 +266,40 @@ choose_session(struct desk *d)
 			d->session = m.s[k - 1];
 			return 0;
 		}
-		printf("choix inconnu\n");
+		printf("Choix inconnu : tapez un numéro de la liste, n ou "
+		    "q.\n");
 	}
+}
+
+/*
+ * The end of a desk: what was taken, refused, and is still on this
+ * terminal waiting for the server, with the value of what was taken.
+ */
+static void
+summary(struct desk *d)
+{
+	char total[PN_MONEY_TEXT_MAX];
+	struct pn_error err;
+	int64_t pending;
+
+	pn_money_format(d->cents, total);
+	printf("Bilan : %zu %s", d->accepted,
+	    term_pl((long long)d->accepted, "chèque accepté", "chèques acceptés"));
+	if (d->offline > 0)
+		printf(" (dont %zu hors ligne)", d->offline);
+	printf(", %zu %s", d->refused, term_pl((long long)d->refused, "refusé",
+	    "refusés"));
+	if (d->undecided > 0)
+		printf(", %zu sans verdict", d->undecided);
+	printf(" ; total accepté : %s.\n", total);
+	pending = journal_pending_count(d->t->journal, &err);
+	if (pending > 0)
+		printf("%lld %s sur le poste, à synchroniser : lancez "
+		    "passnum-terminal sync quand le réseau revient.\n",
+		    (long long)pending, term_pl(pending,
+		    "enregistrement gardé", "enregistrements gardés"));
+	else if (pending == 0)
+		printf("Rien en attente : tout est envoyé au serveur.\n");
 }
 
 static int
@@ -261,7 +309,7 @@ scan_image(struct desk *d, const char *path)
 	int n = qr_decode_png(path, handle, d, &err);
 
 	if (n < 0) {
-		fprintf(stderr, "passnum-terminal scan: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal scan : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	if (n == 0) {
@@ -316,7 +364,7 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 				got = qr_camera_next(cam, 200, code,
 				    sizeof(code), &len, &err);
 				if (got < 0) {
-					fprintf(stderr, "passnum-terminal: "
+					fprintf(stderr, "passnum-terminal : "
 					    "%s\n", err.message);
 					return TERM_EXIT_SETUP;
 				}
@@ -385,16 +433,21 @@ term_scan(int argc, char **argv)
 		case 'i': image = optarg; break;
 		case 'c': camera = optarg; break;
 		case 'd': data = optarg; break;
-		default: return TERM_EXIT_USAGE;
+		default:
+			term_bad_option("scan", argc, argv);
+			return TERM_EXIT_USAGE;
 		}
 	}
 	if (optind != argc || (image != NULL && camera != NULL)) {
-		fprintf(stderr, "usage: passnum-terminal scan [--session ID] "
-		    "[--image FILE | --camera /dev/videoN] [--data DIR]\n");
+		fprintf(stderr, "passnum-terminal scan : %s\nUtilisation : "
+		    "passnum-terminal scan [--session ID] [--image FILE | "
+		    "--camera /dev/videoN] [--data DIR]\n", optind != argc ?
+		    "argument en trop." : "--image ou --camera, pas les "
+		    "deux.");
 		return TERM_EXIT_USAGE;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	memset(&d, 0, sizeof(d));
@@ -403,13 +456,13 @@ term_scan(int argc, char **argv)
 	d.prompt = isatty(STDIN_FILENO) == 1;
 	d.backoff = BACKOFF_MIN;
 	line_init(&d.in, STDIN_FILENO);
-	printf("passnum-terminal — %s, terminal %llu\n", t.cfg.venue_name,
+	printf("passnum-terminal — %s, poste n° %llu\n", t.cfg.venue_name,
 	    (unsigned long long)t.cfg.terminal);
 	/* Bring keys and pending records up to date before the first code. */
 	switch (sync_run(&t, NULL, &err)) {
 	case SYNC_UNREACHABLE:
 		printf("HORS LIGNE — serveur injoignable : les chèques seront "
-		    "confirmés à la synchronisation\n");
+		    "confirmés à la synchronisation.\n");
 		break;
 	case SYNC_CLOCK:
 		printf("HORLOGES EN DÉSACCORD — %s. Les chèques sont vérifiés "
@@ -428,28 +481,30 @@ term_scan(int argc, char **argv)
 	}
 	if (term_deny_stale(&t))
 		printf("ATTENTION — liste des chèques annulés trop ancienne : "
-		    "aucun chèque ne peut être accepté hors ligne\n");
+		    "aucun chèque ne peut être accepté hors ligne. Reconnectez "
+		    "le poste.\n");
 	fflush(stdout);
 	rc = session != NULL ? sessions_find(&t, session, &d.session) :
 	    choose_session(&d);
 	if (rc != 0)
 		goto out;
-	printf("séance : ");
+	printf("Séance : ");
 	sessions_print(stdout, &d.session, 0);
 	fflush(stdout);
-	if (image != NULL) {
+	if (image != NULL)
 		rc = scan_image(&d, image);
-		goto out;
-	}
-	if (camera != NULL && (cam = qr_camera_open(camera, &err)) == NULL) {
-		fprintf(stderr, "passnum-terminal scan: %s\n", err.message);
+	else if (camera != NULL &&
+	    (cam = qr_camera_open(camera, &err)) == NULL) {
+		fprintf(stderr, "passnum-terminal scan : caméra inutilisable "
+		    "(%s). Vérifiez qu'elle est branchée.\n", err.message);
 		rc = TERM_EXIT_SETUP;
 		goto out;
+	} else {
+		rc = scan_loop(&d, cam);
+		if (!d.suspended)
+			auto_sync(&d, true);
 	}
-	rc = scan_loop(&d, cam);
-	if (!d.suspended)
-		auto_sync(&d, true);
-	printf("fin : %zu accepté(s), %zu refusé(s)\n", d.accepted, d.refused);
+	summary(&d);
 	if (d.suspended)
 		rc = TERM_EXIT_SUSPENDED;
 out:
