@@ -1,6 +1,7 @@
 /* cmd_scan.c -- passnum-terminal scan: the venue's desk, one verdict per voucher.
  *
- *   scan [--session ID] [--image FILE] [--camera /dev/videoN] [--data DIR]
+ *   scan [--session ID] [--image FILE] [--camera /dev/videoN] [--kiosk]
+ *        [--data DIR]
  *
  * Codes come one per line on standard input (a USB scanner is a keyboard
  * that types the code and Enter), from the QR codes of a PNG image, or
@@ -9,7 +10,9 @@
  * one when asked ("Clé de contrôle : "). Pending records are sent when
  * the server answers again: after a code, and while idle, with a delay
  * that doubles after each failure. When the server says this terminal is
- * suspended, the desk closes (TERM_EXIT_SUSPENDED).
+ * suspended, the desk closes (TERM_EXIT_SUSPENDED). It ends with a
+ * summary: accepted, refused, the total accepted, what waits for sync.
+ * With --kiosk, each verdict fills the screen (kiosk.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,9 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kiosk.h"
 #include "linereader.h"
 #include "passnum/codeinput.h"
 #include "passnum/money.h"
+#include "passnum/timefmt.h"
 #include "qrdecode.h"
 #include "redeem.h"
 #include "sessions.h"
@@ -47,7 +52,24 @@ struct desk {
 	int last_exit;
 	bool suspended;		/* the server suspended this terminal: stop */
 	bool clock_said;	/* the clocks' disagreement was said since the last sync that went through */
+	bool kiosk;		/* --kiosk: verdicts fill the screen */
+	struct kiosk_view view;
 };
+
+/* One verdict, as a line or band, or filling the screen. */
+static void
+show(struct desk *d, const struct verdict *v)
+{
+	if (!d->kiosk) {
+		verdict_print(stdout, v, d->colour);
+		return;
+	}
+	d->view.accepted = d->accepted;
+	d->view.offline = d->offline;
+	d->view.refused = d->refused + d->undecided;
+	d->view.cents = d->cents;
+	kiosk_show(stdout, &d->view, v);
+}
 
 /* A prompt, shown only to a person typing (not to a pipe). */
 static void
@@ -118,7 +140,6 @@ judge(struct desk *d, const char *code, size_t len, const char *key)
 	struct verdict v;
 
 	d->last_exit = redeem_take(d->t, code, len, key, &d->session, &v);
-	verdict_print(stdout, &v, d->colour);
 	if (v.kind == VERDICT_ACCEPTED || v.kind == VERDICT_OFFLINE) {
 		d->accepted++;
 		d->cents += v.cents;
@@ -128,6 +149,7 @@ judge(struct desk *d, const char *code, size_t len, const char *key)
 		d->undecided++;
 	else
 		d->refused++;
+	show(d, &v);
 	if (d->last_exit == TERM_EXIT_SUSPENDED) {
 		d->suspended = true;
 		return;
@@ -390,8 +412,8 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 				struct verdict v;
 
 				verdict_from_reason(&v, PN_R_TOO_LONG, NULL);
-				verdict_print(stdout, &v, d->colour);
 				d->refused++;
+				show(d, &v);
 				break;
 			}
 			if (st == LINE_OK) {
@@ -415,6 +437,7 @@ term_scan(int argc, char **argv)
 		{ "session", required_argument, NULL, 's' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "camera", required_argument, NULL, 'c' },
+		{ "kiosk", no_argument, NULL, 'k' },
 		{ "data", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -424,11 +447,14 @@ term_scan(int argc, char **argv)
 	struct pn_error err;
 	struct term t;
 	struct desk d;
+	char when[PN_TIME_TEXT_MAX];
+	bool kiosk = false;
 	int c, rc;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
+		case 'k': kiosk = true; break;
 		case 's': session = optarg; break;
 		case 'i': image = optarg; break;
 		case 'c': camera = optarg; break;
@@ -441,7 +467,7 @@ term_scan(int argc, char **argv)
 	if (optind != argc || (image != NULL && camera != NULL)) {
 		fprintf(stderr, "passnum-terminal scan : %s\nUtilisation : "
 		    "passnum-terminal scan [--session ID] [--image FILE | "
-		    "--camera /dev/videoN] [--data DIR]\n", optind != argc ?
+		    "--camera /dev/videoN] [--kiosk] [--data DIR]\n", optind != argc ?
 		    "argument en trop." : "--image ou --camera, pas les "
 		    "deux.");
 		return TERM_EXIT_USAGE;
@@ -491,12 +517,24 @@ term_scan(int argc, char **argv)
 	printf("Séance : ");
 	sessions_print(stdout, &d.session, 0);
 	fflush(stdout);
+	if (kiosk) {
+		d.kiosk = true;
+		d.view.venue = t.cfg.venue_name;
+		d.view.terminal = (unsigned long long)t.cfg.terminal;
+		pn_time_format_paris(d.session.starts_at, when);
+		(void)snprintf(d.view.session, sizeof(d.view.session),
+		    "%s, %s, %d min", d.session.theme, when,
+		    d.session.duration_minutes);
+		show(&d, NULL);
+	}
 	if (image != NULL)
 		rc = scan_image(&d, image);
 	else if (camera != NULL &&
 	    (cam = qr_camera_open(camera, &err)) == NULL) {
 		fprintf(stderr, "passnum-terminal scan : caméra inutilisable "
 		    "(%s). Vérifiez qu'elle est branchée.\n", err.message);
+		if (d.kiosk)
+			kiosk_end(stdout);
 		rc = TERM_EXIT_SETUP;
 		goto out;
 	} else {
@@ -504,6 +542,8 @@ term_scan(int argc, char **argv)
 		if (!d.suspended)
 			auto_sync(&d, true);
 	}
+	if (d.kiosk)
+		kiosk_end(stdout);
 	summary(&d);
 	if (d.suspended)
 		rc = TERM_EXIT_SUSPENDED;

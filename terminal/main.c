@@ -15,7 +15,8 @@ static const struct {
 	  "enrol --server URL --code CODE [--ca FILE] [--label TEXT] "
 	  "[--master PUB]" },
 	{ "scan", term_scan,
-	  "scan [--session ID] [--image FILE | --camera /dev/videoN]" },
+	  "scan [--session ID] [--image FILE | --camera /dev/videoN] "
+	  "[--kiosk]" },
 	{ "redeem", term_redeem, "redeem CODE [--key KEY] [--session ID]" },
 	{ "verify", term_verify,
 	  "verify CODE [--bundle FILE [--master PUB] [--denylist FILE]...] "

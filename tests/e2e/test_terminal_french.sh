@@ -137,6 +137,24 @@ python3 "$PTY" "$OUT/dialogue" "$OUT/pty.txt" -- \
     "$TERMINAL" scan --session "$S1" --data "$T1"
 check "a serial typed at the desk: its control key is asked for" test $? -eq 0
 cat "$OUT/pty.txt" >>"$ALL"
+# --kiosk: the screen cleared for each verdict, in large letters, the
+# session and the counters on top, three bells for a refusal.
+printf 'expect Prêt\nsend %s\nexpect ACCEPTÉ —\nsend %s\nexpect REFUSÉ —\nsend q\nexpect Bilan\neof\n' \
+    "$(voucher 8)" "$(voucher 8)" >"$OUT/dialogue"
+python3 "$PTY" "$OUT/dialogue" "$OUT/kiosk.txt" -- \
+    "$TERMINAL" scan --kiosk --session "$S1" --data "$T1"
+check "scan --kiosk: a verdict each, then the summary" test $? -eq 0
+cat "$OUT/kiosk.txt" >>"$ALL"
+check "... the screen is cleared for each" \
+    test "$(grep -o $'\033\\[2J' "$OUT/kiosk.txt" | wc -l)" -ge 3
+check "... the verdict in large letters" grep -q '█████' "$OUT/kiosk.txt"
+check "... the session and the counters on top" sh -c \
+    "grep -q 'Séance : démarches en ligne' '$OUT/kiosk.txt' &&
+    grep -q '1 accepté · 1 refusé · total accepté : 10,00' '$OUT/kiosk.txt'"
+check "... three bells for the refusal" \
+    test "$(tr -cd '\a' <"$OUT/kiosk.txt" | wc -c)" -ge 3
+t scan --kiosk extra --data "$T1"
+said 2 "argument en trop" "scan --kiosk with an extra argument"
 t history --data "$T1"
 said 0 "ACCEPTÉ" "history"
 t receipts --data "$T1"
