@@ -37,8 +37,9 @@ list_themes(FILE *out, const struct term *t)
 }
 
 /*
- * No --theme, or a wrong one: at a keyboard, the themes and a question
- * until a number fits; otherwise the themes and how to give one.
+ * No --theme: at a keyboard, the themes and a question until a number
+ * fits. A wrong --theme, or no keyboard: the themes and how to give one
+ * (a script that gave a wrong theme is never left waiting).
  */
 static const char *
 choose_theme(const struct term *t, const char *given)
@@ -56,7 +57,7 @@ choose_theme(const struct term *t, const char *given)
 		    "recommencez.\n");
 		return NULL;
 	}
-	if (isatty(STDIN_FILENO) != 1) {
+	if (given != NULL || isatty(STDIN_FILENO) != 1) {
 		list_themes(stderr, t);
 		fprintf(stderr, "Donnez le numéro du thème avec --theme N, par "
 		    "exemple --theme 1.\n");
