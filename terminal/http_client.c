@@ -95,12 +95,13 @@ split_url(struct http_client *c, const char *url, struct pn_error *err)
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		pn_error_set(err, PN_E_ARG, "%s : adresse de serveur incorrecte", url);
+		pn_error_set(err, PN_E_ARG, "%s : adresse de serveur "
+		    "incorrecte", url);
 		goto out;
 	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
-		pn_error_set(err, PN_E_ARG, "%s : l'adresse doit commencer par https://",
-		    url);
+		pn_error_set(err, PN_E_ARG, "%s : l'adresse doit commencer "
+		    "par https://", url);
 		goto out;
 	}
 	if (strcmp(scheme, "http") == 0 && !http_host_is_loopback(host)) {
@@ -140,7 +141,8 @@ http_client_new(const char *base_url, const char *ca_file,
 
 	if (!global_done) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			pn_error_set(err, PN_E_IO, "démarrage de libcurl impossible");
+			pn_error_set(err, PN_E_IO, "démarrage de libcurl "
+			    "impossible");
 			return NULL;
 		}
 		global_done = true;
@@ -153,7 +155,8 @@ http_client_new(const char *base_url, const char *ca_file,
 		goto fail;
 	if (ca_file != NULL && ca_file[0] != '\0') {
 		if (strlen(ca_file) >= sizeof(c->ca_file)) {
-			pn_error_set(err, PN_E_ARG, "%s : chemin trop long", ca_file);
+			pn_error_set(err, PN_E_ARG, "%s : chemin trop "
+			    "long", ca_file);
 			goto fail;
 		}
 		memcpy(c->ca_file, ca_file, strlen(ca_file) + 1);
@@ -162,7 +165,8 @@ http_client_new(const char *base_url, const char *ca_file,
 	c->request_timeout = request_timeout;
 	/* One handle for the process: its connection is reused. */
 	if ((c->curl = curl_easy_init()) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "démarrage de libcurl impossible");
+		pn_error_set(err, PN_E_NOMEM, "démarrage de libcurl "
+		    "impossible");
 		goto fail;
 	}
 	return c;
@@ -429,12 +433,16 @@ void
 http_reply_message(const struct http_reply *r, char *buf, size_t len)
 {
 	const char *e = json_string_value(json_object_get(r->json, "error"));
-	const char *d = json_string_value(json_object_get(r->json, "detail"));
+	int code = http_reply_code(r);
 
+	/*
+	 * The venue reads this: the server's French message and its code,
+	 * not its "detail", which is English, for operators.
+	 */
 	if (r->status == 0)
 		(void)snprintf(buf, len, "%s", r->error);
-	else if (e != NULL && d != NULL && d[0] != '\0')
-		(void)snprintf(buf, len, "%s (%s)", e, d);
+	else if (e != NULL && code != 0)
+		(void)snprintf(buf, len, "%s (code %d)", e, code);
 	else if (e != NULL)
 		(void)snprintf(buf, len, "%s", e);
 	else

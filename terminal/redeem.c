@@ -480,7 +480,12 @@ bool
 redeem_typed_refused(const struct typed_entry *te, struct verdict *out)
 {
 	char serial[PN_SERIAL_TEXT_MAX], bad[16] = "";
+	bool missing = te->kind == TYPED_NO_KEY;
 
+	/* A key asked for and left empty is missing, not mistyped. */
+	if (te->kind == TYPED_BAD_KEY &&
+	    te->key_status == PN_CONTROL_KEY_EMPTY)
+		missing = true;
 	switch (te->kind) {
 	case TYPED_NOT:
 	case TYPED_FULL:
@@ -491,23 +496,24 @@ redeem_typed_refused(const struct typed_entry *te, struct verdict *out)
 		    pn_serial_status_message(te->serial_status));
 		return true;
 	case TYPED_NO_KEY:
-		pn_serial_format(te->serial, serial);
+	case TYPED_BAD_KEY:
+		break;
+	}
+	pn_serial_format(te->serial, serial);
+	if (missing) {
 		verdict_set(out, VERDICT_REFUSED, PN_RC_UNREADABLE, "REFUSÉ — "
 		    "%s — chèque %s",
 		    pn_control_key_status_message(PN_CONTROL_KEY_EMPTY),
 		    serial);
 		return true;
-	case TYPED_BAD_KEY:
-		pn_serial_format(te->serial, serial);
-		if (te->key_status == PN_CONTROL_KEY_BAD_CHAR &&
-		    te->bad > ' ' && te->bad < 0x7f)
-			(void)snprintf(bad, sizeof(bad), " « %c »", te->bad);
-		verdict_set(out, VERDICT_REFUSED, PN_RC_UNREADABLE, "REFUSÉ — "
-		    "clé de contrôle mal tapée%s : %s — chèque %s", bad,
-		    pn_control_key_status_message(te->key_status), serial);
-		return true;
 	}
-	return false;
+	if (te->key_status == PN_CONTROL_KEY_BAD_CHAR &&
+	    te->bad > ' ' && te->bad < 0x7f)
+		(void)snprintf(bad, sizeof(bad), " « %c »", te->bad);
+	verdict_set(out, VERDICT_REFUSED, PN_RC_UNREADABLE, "REFUSÉ — clé de "
+	    "contrôle mal tapée%s : %s — chèque %s", bad,
+	    pn_control_key_status_message(te->key_status), serial);
+	return true;
 }
 
 int

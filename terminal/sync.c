@@ -11,16 +11,16 @@
 /* Answers to a batch of SYNC_CHUNK_MAX records stay well below this. */
 #define REPLY_MAX (8u << 20)
 
+/*
+ * The server's French message; its "detail" is English, for operators
+ * (its logs keep it), and the venue reads this one.
+ */
 static void
 set_message(struct journal_record *rec, const json_t *answer, long status)
 {
 	const char *e = json_string_value(json_object_get(answer, "error"));
-	const char *d = json_string_value(json_object_get(answer, "detail"));
 
-	if (e != NULL && d != NULL && d[0] != '\0')
-		(void)snprintf(rec->message, sizeof(rec->message), "%s (%s)",
-		    e, d);
-	else if (e != NULL)
+	if (e != NULL)
 		(void)snprintf(rec->message, sizeof(rec->message), "%s", e);
 	else
 		(void)snprintf(rec->message, sizeof(rec->message), "refusé par "
@@ -116,7 +116,8 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 		set_message(rec, answer, status);
 		return journal_record_update(t->journal, rec, err);
 	}
-	pn_error_set(err, PN_E_FORMAT, "réponse inattendue du serveur (HTTP %ld)", status);
+	pn_error_set(err, PN_E_FORMAT, "réponse inattendue du serveur "
+	    "(HTTP %ld)", status);
 	return 1;
 }
 
@@ -325,7 +326,8 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 		if (json_array_append_new(arr,
 		    pn_redemption_to_json(&b->recs[i].r)) != 0) {
 			json_decref(arr);
-			return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
+			return pn_error_set(err, PN_E_NOMEM, "mémoire "
+			    "insuffisante");
 		}
 	root = json_pack("{s:o}", "records", arr);
 	body = root != NULL ? json_dumps(root, JSON_COMPACT) : NULL;

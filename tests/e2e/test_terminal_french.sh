@@ -136,7 +136,15 @@ printf 'expect Scannez\nsend %s\nexpect Clé de contrôle\nsend\nexpect REFUSÉ\
 python3 "$PTY" "$OUT/dialogue" "$OUT/pty.txt" -- \
     "$TERMINAL" scan --session "$S1" --data "$T1"
 check "a serial typed at the desk: its control key is asked for" test $? -eq 0
+check "... left empty, it is said missing, not mistyped" sh -c \
+    "grep -q 'REFUSÉ — clé de contrôle manquante' '$OUT/pty.txt' &&
+    ! grep -q 'mal tapée' '$OUT/pty.txt'"
 cat "$OUT/pty.txt" >>"$ALL"
+# The server's refusal: its French message and code, not its English
+# detail.
+t redeem "$(printed 9) AAAA-BBBB" --session "$S1" --data "$T1"
+said 4 "numéro ou clé de contrôle erronés" \
+    "a wrong control key, refused by the server: exit 4"
 # --kiosk: the screen cleared for each verdict, in large letters, the
 # session and the counters on top, three bells for a refusal.
 printf 'expect Prêt\nsend %s\nexpect ACCEPTÉ —\nsend %s\nexpect REFUSÉ —\nsend q\nexpect Bilan\neof\n' \
