@@ -51,7 +51,8 @@ checkpoint_fetch(struct term *t, char text[PN_CHECKPOINT_TEXT_MAX],
 	    (http_reply_unreachable(&rep) &&
 	    http_reply_code(&rep) != SERVER_CODE_NO_CHECKPOINT)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "point de contrôle du serveur : %s", msg);
+		pn_error_set(err, PN_E_IO, "point de contrôle du serveur : %s",
+		    msg);
 		http_reply_free(&rep);
 		return 1;
 	}
@@ -176,7 +177,8 @@ say(const struct journal_record *rec, const char *what, const json_t *res)
 	char id[2 * PN_REDEMPTION_ID_SIZE + 1];
 
 	pn_hex_encode(rec->r.id, sizeof(rec->r.id), id);
-	printf("  %s — chèque n° %" PRIu64 " (enregistrement %.8s…) : %s%s%s%s\n",
+	printf("  %s — chèque n° %" PRIu64 " (enregistrement %.8s…) : "
+	    "%s%s%s%s\n",
 	    what, rec->serial, id, m != NULL ? m : "sans message du serveur",
 	    d != NULL ? " (" : "", d != NULL ? d : "", d != NULL ? ")" : "");
 }
@@ -264,7 +266,8 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 		pn_hex_encode(rec->r.id, sizeof(rec->r.id), hex);
 		if (id == NULL || status == NULL || strcmp(id, hex) != 0) {
 			pn_error_set(err, PN_E_FORMAT, "reçus : le résultat "
-			    "n° %zu n'est pas celui du reçu envoyé à sa place", i);
+			    "n° %zu n'est pas celui du reçu envoyé à sa "
+			    "place", i);
 			goto out;
 		}
 		if (strcmp(status, "known") == 0) {

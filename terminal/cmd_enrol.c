@@ -231,7 +231,8 @@ term_enrol(int argc, char **argv)
 		if (http_reply_code(&rep) == PN_SERVER_ENROL_CODE)
 			fprintf(stderr, "passnum-terminal enrol : inscription "
 			    "refusée. Le code est inconnu, déjà utilisé ou "
-			    "périmé : demandez-en un nouveau au Département.\n");
+			    "périmé : demandez-en un nouveau au "
+			    "Département.\n");
 		else
 			fprintf(stderr, "passnum-terminal enrol : inscription "
 			    "refusée : %s.\n", msg);

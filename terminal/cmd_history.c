@@ -14,7 +14,8 @@ static int
 print_record(const struct journal_record *rec, void *arg)
 {
 	const struct term *t = arg;
-	char when[PN_TIME_TEXT_MAX], serial[PN_SERIAL_TEXT_MAX], amount[PN_MONEY_TEXT_MAX];
+	char when[PN_TIME_TEXT_MAX], serial[PN_SERIAL_TEXT_MAX];
+	char amount[PN_MONEY_TEXT_MAX];
 	char date[PN_TIME_TEXT_MAX];
 
 	pn_time_format_paris(rec->r.terminal_time, when);

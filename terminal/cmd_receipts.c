@@ -54,7 +54,8 @@ term_receipts(int argc, char **argv)
 	rc = journal_accepted_each(t.journal, false, 0, 0, print_receipt, NULL,
 	    &err);
 	if (rc < 0)
-		fprintf(stderr, "passnum-terminal receipts : %s\n", err.message);
+		fprintf(stderr, "passnum-terminal receipts : %s\n",
+		    err.message);
 	else if (rc > 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "passnum-terminal receipts : écriture des "
 		    "reçus impossible (disque plein ?).\n");

@@ -44,10 +44,10 @@ struct desk {
 	bool prompt;		/* standard input is a person at a terminal */
 	int64_t next_sync;	/* when to try the server again */
 	int64_t backoff;
-	size_t accepted;	/* by the server, or offline (counted in both) */
+	size_t accepted;	/* by the server or offline (both counted) */
 	size_t offline;
 	size_t refused;
-	size_t undecided;	/* the terminal could not decide (VERDICT_ERROR) */
+	size_t undecided;	/* no verdict reached (VERDICT_ERROR) */
 	int64_t cents;		/* the value of the accepted ones */
 	int last_exit;
 	bool suspended;		/* the server suspended this terminal: stop */
@@ -305,8 +305,8 @@ summary(struct desk *d)
 	int64_t pending;
 
 	pn_money_format(d->cents, total);
-	printf("Bilan : %zu %s", d->accepted,
-	    term_pl((long long)d->accepted, "chèque accepté", "chèques acceptés"));
+	printf("Bilan : %zu %s", d->accepted, term_pl((long long)d->accepted,
+	    "chèque accepté", "chèques acceptés"));
 	if (d->offline > 0)
 		printf(" (dont %zu hors ligne)", d->offline);
 	printf(", %zu %s", d->refused, term_pl((long long)d->refused, "refusé",
@@ -467,7 +467,8 @@ term_scan(int argc, char **argv)
 	if (optind != argc || (image != NULL && camera != NULL)) {
 		fprintf(stderr, "passnum-terminal scan : %s\nUtilisation : "
 		    "passnum-terminal scan [--session ID] [--image FILE | "
-		    "--camera /dev/videoN] [--kiosk] [--data DIR]\n", optind != argc ?
+		    "--camera /dev/videoN] [--kiosk] [--data DIR]\n",
+		    optind != argc ?
 		    "argument en trop." : "--image ou --camera, pas les "
 		    "deux.");
 		return TERM_EXIT_USAGE;

@@ -16,7 +16,8 @@ age_text(int64_t s, char *buf, size_t len)
 	if (s == INT64_MAX)
 		(void)snprintf(buf, len, "jamais");
 	else if (s < 3600)
-		(void)snprintf(buf, len, "il y a %lld min", (long long)(s / 60));
+		(void)snprintf(buf, len, "il y a %lld min",
+		    (long long)(s / 60));
 	else
 		(void)snprintf(buf, len, "il y a %lld h %02lld min",
 		    (long long)(s / 3600), (long long)(s % 3600 / 60));

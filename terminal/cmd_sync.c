@@ -53,7 +53,8 @@ say_receipts(const struct anchor_stats *r)
 		    "prévenu.\n", r->unrestorable,
 		    term_pl((long long)r->unrestorable, "encaissement perdu",
 		    "encaissements perdus"), term_pl((long long)r->unrestorable,
-		    "ne peut pas être rétabli", "ne peuvent pas être rétablis"));
+		    "ne peut pas être rétabli", "ne peuvent pas être "
+		    "rétablis"));
 	if (r->closed > 0)
 		printf("%zu %s d'encaissements perdus, déjà %s par le "
 		    "Département : ce poste ne les renverra plus.\n",
@@ -188,8 +189,8 @@ term_sync(int argc, char **argv)
 		    "prendra rien de ce poste.\n", err.message);
 	else if (out == SYNC_UNREACHABLE)
 		fprintf(stderr, "passnum-terminal sync : serveur injoignable "
-		    "(%s). Rien n'est perdu : relancez la synchronisation quand "
-		    "le réseau revient.\n", err.message);
+		    "(%s). Rien n'est perdu : relancez la synchronisation "
+		    "quand le réseau revient.\n", err.message);
 	else if (out == SYNC_FAILED)
 		fprintf(stderr, "passnum-terminal sync : %s\n", err.message);
 	term_close(&t);

@@ -87,8 +87,8 @@ get_venue(const json_t *v, const char *name, struct term_config *c,
 			    sizeof(c->venue_siret), false, err) != 0)
 				return -1;
 		} else
-			return pn_error_set(err, PN_E_FORMAT, "%s : venue.%.64s :"
-			    " clé inconnue", name, key);
+			return pn_error_set(err, PN_E_FORMAT, "%s : "
+			    "venue.%.64s : clé inconnue", name, key);
 	}
 	return 0;
 }
@@ -130,7 +130,8 @@ get_member(const char *key, const json_t *v, const char *name,
 		    strcmp(c->ca_file, "..") == 0 ||
 		    strcmp(c->ca_file, ".") == 0)
 			return pn_error_set(err, PN_E_FORMAT, "%s : ca_file : "
-			    "nom d'un fichier du dossier des données attendu", name);
+			    "nom d'un fichier du dossier des données "
+			    "attendu", name);
 		return 0;
 	}
 	if (strcmp(key, "label") == 0)
@@ -149,7 +150,8 @@ get_member(const char *key, const json_t *v, const char *name,
 		}
 		if (!pn_hex_decode(hex, c->master_pk, sizeof(c->master_pk)))
 			return pn_error_set(err, PN_E_FORMAT, "%s : %s : 64 "
-			    "chiffres hexadécimaux en minuscules attendus", name, key);
+			    "chiffres hexadécimaux en minuscules "
+			    "attendus", name, key);
 		c->has_master = true;
 		return 0;
 	}
@@ -178,8 +180,8 @@ get_member(const char *key, const json_t *v, const char *name,
 			return -1;
 		c->enrolled_at = n;
 	} else
-		return pn_error_set(err, PN_E_FORMAT, "%s : %.64s : clé inconnue",
-		    name, key);
+		return pn_error_set(err, PN_E_FORMAT, "%s : %.64s : clé "
+		    "inconnue", name, key);
 	return 0;
 }
 
@@ -195,8 +197,8 @@ term_config_parse(const char *text, size_t len, const char *name,
 	term_config_init(c);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
-		return pn_error_set(err, PN_E_FORMAT, "%s : ligne %d : %s", name,
-		    jerr.line, jerr.text);
+		return pn_error_set(err, PN_E_FORMAT, "%s : ligne %d : %s",
+		    name, jerr.line, jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return pn_error_set(err, PN_E_FORMAT, "%s : objet JSON "
@@ -209,8 +211,8 @@ term_config_parse(const char *text, size_t len, const char *name,
 	if (rc != 0)
 		return -1;
 	if (c->server[0] == '\0' || c->terminal == 0 || c->venue_id == 0)
-		return pn_error_set(err, PN_E_FORMAT, "%s : server, terminal et "
-		    "venue doivent y être", name);
+		return pn_error_set(err, PN_E_FORMAT, "%s : server, terminal "
+		    "et venue doivent y être", name);
 	return 0;
 }
 

@@ -23,7 +23,8 @@ term_data_dir(const char *opt, char *buf, size_t len, struct pn_error *err)
 
 	if (opt != NULL && opt[0] != '\0') {
 		if (!fits(snprintf(buf, len, "%s", opt), len))
-			return pn_error_set(err, PN_E_ARG, "--data : chemin trop long");
+			return pn_error_set(err, PN_E_ARG, "--data : chemin "
+			    "trop long");
 		return 0;
 	}
 	/* The XDG spec says a relative XDG_DATA_HOME is to be ignored. */
@@ -37,8 +38,9 @@ term_data_dir(const char *opt, char *buf, size_t len, struct pn_error *err)
 	    (pw = getpwuid(getuid())) != NULL)
 		home = pw->pw_dir;
 	if (home == NULL || home[0] == '\0')
-		return pn_error_set(err, PN_E_ARG, "ni --data, ni XDG_DATA_HOME, "
-		    "ni HOME : donnez le dossier des données avec --data DIR");
+		return pn_error_set(err, PN_E_ARG, "ni --data, ni "
+		    "XDG_DATA_HOME, ni HOME : donnez le dossier des données "
+		    "avec --data DIR");
 	if (!fits(snprintf(buf, len, "%s/.local/share/passnum-terminal", home),
 	    len))
 		return pn_error_set(err, PN_E_ARG, "HOME : chemin trop long");
@@ -50,8 +52,8 @@ term_path(char *buf, size_t len, const char *dir, const char *name,
     struct pn_error *err)
 {
 	if (!fits(snprintf(buf, len, "%s/%s", dir, name), len))
-		return pn_error_set(err, PN_E_ARG, "%s/%s : chemin trop long", dir,
-		    name);
+		return pn_error_set(err, PN_E_ARG, "%s/%s : chemin trop "
+		    "long", dir, name);
 	return 0;
 }
 

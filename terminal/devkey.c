@@ -17,7 +17,8 @@ term_devkey_create(const char *path, uint8_t pk[32], struct pn_error *err)
 		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	if (crypto_sign_keypair(pk, sk) != 0) {
 		sodium_free(sk);
-		return pn_error_set(err, PN_E_CRYPTO, "création de la clé du poste impossible");
+		return pn_error_set(err, PN_E_CRYPTO, "création de la clé du "
+		    "poste impossible");
 	}
 	rc = pn_secret_file_write(path, sk, TERM_DEVKEY_SIZE, err);
 	sodium_free(sk);

@@ -663,7 +663,8 @@ journal_record_add(struct journal *j, struct journal_record *rec,
 	st = NULL;
 	rec->r.counter = (uint64_t)next;
 	if (pn_redemption_sign(&rec->r, sk) != 0) {
-		pn_error_set(err, PN_E_CRYPTO, "signature de l'enregistrement impossible");
+		pn_error_set(err, PN_E_CRYPTO, "signature de l'enregistrement "
+		    "impossible");
 		goto fail;
 	}
 	rec->state = JOURNAL_PENDING;

@@ -1,4 +1,4 @@
-/* kiosk.c -- scan --kiosk: plain ANSI, the verdict in letters as large as the screen allows. */
+/* kiosk.c -- scan --kiosk: plain ANSI, the verdict as large as the screen allows. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>

@@ -157,7 +157,8 @@ qr_decode_png(const char *path, qr_code_cb cb, void *arg,
 	}
 	if ((scanner = l.zbar_image_scanner_create()) == NULL ||
 	    (zi = l.zbar_image_create()) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "lecture des QR codes impossible (zbar)");
+		pn_error_set(err, PN_E_NOMEM, "lecture des QR codes "
+		    "impossible (zbar)");
 		goto out;
 	}
 	only_qr(&l, scanner);
@@ -166,7 +167,8 @@ qr_decode_png(const char *path, qr_code_cb cb, void *arg,
 	l.zbar_image_set_size(zi, img.width, img.height);
 	l.zbar_image_set_data(zi, pixels, PNG_IMAGE_SIZE(img), NULL);
 	if ((found = l.zbar_scan_image(scanner, zi)) < 0) {
-		pn_error_set(err, PN_E_FORMAT, "%s : image illisible pour zbar", path);
+		pn_error_set(err, PN_E_FORMAT, "%s : image illisible pour "
+		    "zbar", path);
 		goto out;
 	}
 	n = 0;
@@ -212,7 +214,8 @@ qr_camera_open(const char *device, struct pn_error *err)
 	l = &c->lib;
 	/* Unthreaded: the caller's loop drives it, between keyboard reads. */
 	if ((c->proc = l->zbar_processor_create(0)) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "lecture des QR codes impossible (zbar)");
+		pn_error_set(err, PN_E_NOMEM, "lecture des QR codes "
+		    "impossible (zbar)");
 		qr_camera_close(c);
 		return NULL;
 	}

@@ -23,7 +23,7 @@ struct verdict {
 	enum verdict_kind kind;
 	int exit_code;		/* of redeem: see terminal.h */
 	char text[VERDICT_TEXT_MAX];
-	int64_t cents;		/* an accepted voucher's value, for the desk's total */
+	int64_t cents;		/* an accepted voucher's value, for totals */
 };
 
 void verdict_set(struct verdict *v, enum verdict_kind kind, int exit_code,
