@@ -23,8 +23,8 @@ checkpoint_verify(struct term *t, const char *text, struct pn_checkpoint *c,
 	struct pn_error ignored;
 
 	if (t->trust == NULL && term_refresh_trust(t, &ignored) != 0)
-		return pn_error_set(err, PN_E_UNTRUSTED, "no trust bundle to "
-		    "check the server's checkpoint");
+		return pn_error_set(err, PN_E_UNTRUSTED, "clés du Département "
+		    "absentes : point de contrôle du serveur invérifiable");
 	if (pn_checkpoint_from_text(text, strlen(text), t->trust, c, err) == 0)
 		return 0;
 	if (err->code != PN_E_UNTRUSTED || term_refresh_trust(t, &ignored) != 0)
@@ -51,7 +51,8 @@ checkpoint_fetch(struct term *t, char text[PN_CHECKPOINT_TEXT_MAX],
 	    (http_reply_unreachable(&rep) &&
 	    http_reply_code(&rep) != SERVER_CODE_NO_CHECKPOINT)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "checkpoint: %s", msg);
+		pn_error_set(err, PN_E_IO, "point de contrôle du serveur : %s",
+		    msg);
 		http_reply_free(&rep);
 		return 1;
 	}
@@ -68,15 +69,15 @@ checkpoint_fetch(struct term *t, char text[PN_CHECKPOINT_TEXT_MAX],
 	if (rep.status != 200 || s == NULL ||
 	    (len = strlen(s)) >= PN_CHECKPOINT_TEXT_MAX) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_FORMAT, "checkpoint: %s", rep.status ==
-		    200 ? "the answer holds none" : msg);
+		pn_error_set(err, PN_E_FORMAT, "point de contrôle du serveur : "
+		    "%s", rep.status == 200 ? "absent de la réponse" : msg);
 		http_reply_free(&rep);
 		return -1;
 	}
 	memcpy(text, s, len + 1);
 	http_reply_free(&rep);
 	if (checkpoint_verify(t, text, c, err) != 0) {
-		pn_error_prefix(err, "the server's checkpoint");
+		pn_error_prefix(err, "point de contrôle du serveur");
 		return -1;
 	}
 	return 0;
@@ -144,7 +145,7 @@ item_json(struct term *t, const struct journal_record *rec,
 	o = json_pack("{s:o, s:s}", "record", pn_redemption_to_json(&rec->r),
 	    "receipt", rec->receipt);
 	if (o == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		return NULL;
 	}
 	pn_hex_encode(rec->r.session, sizeof(rec->r.session), id);
@@ -160,7 +161,7 @@ item_json(struct term *t, const struct journal_record *rec,
 		if (session == NULL ||
 		    json_object_set_new(o, "session", session) != 0) {
 			json_decref(o);
-			pn_error_set(err, PN_E_NOMEM, "out of memory");
+			pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 			return NULL;
 		}
 	}
@@ -176,7 +177,8 @@ say(const struct journal_record *rec, const char *what, const json_t *res)
 	char id[2 * PN_REDEMPTION_ID_SIZE + 1];
 
 	pn_hex_encode(rec->r.id, sizeof(rec->r.id), id);
-	printf("  %s — chèque n° %" PRIu64 " (enregistrement %.8s…) : %s%s%s%s\n",
+	printf("  %s — chèque n° %" PRIu64 " (enregistrement %.8s…) : "
+	    "%s%s%s%s\n",
 	    what, rec->serial, id, m != NULL ? m : "sans message du serveur",
 	    d != NULL ? " (" : "", d != NULL ? d : "", d != NULL ? ")" : "");
 }
@@ -201,26 +203,26 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 	int rc = -1;
 
 	if ((arr = json_array()) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	for (i = 0; i < c->n; i++) {
 		if ((item = item_json(t, &c->recs[i], err)) == NULL ||
 		    json_array_append_new(arr, item) != 0) {
 			json_decref(arr);
 			return item == NULL ? -1 : pn_error_set(err,
-			    PN_E_NOMEM, "out of memory");
+			    PN_E_NOMEM, "mémoire insuffisante");
 		}
 	}
 	root = json_pack("{s:o}", "receipts", arr);
 	body = root != NULL ? json_dumps(root, JSON_COMPACT) : NULL;
 	json_decref(root);
 	if (body == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	rc = http_request(t->http, "POST", "/api/v1/terminal/receipts", body,
 	    strlen(body), true, RECEIPTS_REPLY_MAX, &rep);
 	free(body);
 	if (rc != 0 || http_reply_unreachable(&rep)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "receipts: %s", msg);
+		pn_error_set(err, PN_E_IO, "reçus : %s", msg);
 		http_reply_free(&rep);
 		return 1;
 	}
@@ -243,16 +245,16 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 	if (rep.status != 200 || !json_is_array(results) ||
 	    json_array_size(results) != c->n || at <= 0) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "receipts: %s", rep.status == 200 ?
-		    "the answer does not hold one result per receipt and the "
-		    "server's time" : msg);
+		pn_error_set(err, PN_E_IO, "reçus : %s", rep.status == 200 ?
+		    "la réponse ne compte pas un résultat par reçu et l'heure "
+		    "du serveur" : msg);
 		goto out;
 	}
 	term_note_active(t);
 	if ((known = calloc(c->n, sizeof(*known))) == NULL ||
 	    (restored = calloc(c->n, sizeof(*restored))) == NULL ||
 	    (closed = calloc(c->n, sizeof(*closed))) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		goto out;
 	}
 	st->sent += c->n;
@@ -263,8 +265,9 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 		status = json_string_value(json_object_get(res, "status"));
 		pn_hex_encode(rec->r.id, sizeof(rec->r.id), hex);
 		if (id == NULL || status == NULL || strcmp(id, hex) != 0) {
-			pn_error_set(err, PN_E_FORMAT, "receipts: result %zu "
-			    "is not of the receipt sent in its place", i);
+			pn_error_set(err, PN_E_FORMAT, "reçus : le résultat "
+			    "n° %zu n'est pas celui du reçu envoyé à sa "
+			    "place", i);
 			goto out;
 		}
 		if (strcmp(status, "known") == 0) {
@@ -289,8 +292,8 @@ send_chunk(struct term *t, struct chunk *c, struct anchor_stats *st,
 			st->refused++;
 			say(rec, "REFUSÉ", res);
 		} else {
-			pn_error_set(err, PN_E_FORMAT, "receipts: result %zu: "
-			    "unknown status", i);
+			pn_error_set(err, PN_E_FORMAT, "reçus : résultat "
+			    "n° %zu au verdict inconnu", i);
 			goto out;
 		}
 	}
@@ -320,7 +323,7 @@ anchor_run(struct term *t, struct anchor_stats *st, struct pn_error *err)
 	if ((rc = checkpoint_step(t, st, err)) != 0)
 		return rc;
 	if ((c.recs = calloc(ANCHOR_CHUNK, sizeof(*c.recs))) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	c.cap = ANCHOR_CHUNK;
 	for (;;) {
 		c.n = 0;

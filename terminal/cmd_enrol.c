@@ -24,20 +24,20 @@
 #include "passnum/request.h"
 #include "terminal.h"
 
-#define ENROL_USAGE "usage: passnum-terminal enrol --server URL --code CODE " \
-	"[--ca FILE] [--label TEXT] [--master PUB] [--data DIR]\n"
+#define ENROL_USAGE "Utilisation : passnum-terminal enrol --server URL " \
+	"--code CODE [--ca FILE] [--label TEXT] [--master PUB] [--data DIR]\n"
 
 static int
 usage_error(const char *what)
 {
-	fprintf(stderr, "passnum-terminal enrol: %s\n" ENROL_USAGE, what);
+	fprintf(stderr, "passnum-terminal enrol : %s\n" ENROL_USAGE, what);
 	return TERM_EXIT_USAGE;
 }
 
 static int
 setup_error(const struct pn_error *err)
 {
-	fprintf(stderr, "passnum-terminal enrol: %s\n", err->message);
+	fprintf(stderr, "passnum-terminal enrol : %s\n", err->message);
 	return TERM_EXIT_SETUP;
 }
 
@@ -74,8 +74,8 @@ read_answer(const json_t *j, struct term_config *c, struct pn_error *err)
 	    !json_is_integer(vid) || json_integer_value(vid) < 1 ||
 	    name == NULL || name[0] == '\0' ||
 	    strlen(name) >= sizeof(c->venue_name))
-		return pn_error_set(err, PN_E_FORMAT, "enrolment answer: "
-		    "terminal or venue missing or malformed");
+		return pn_error_set(err, PN_E_FORMAT, "réponse d'inscription "
+		    "incomplète (poste ou lieu). Prévenez le Département");
 	c->terminal = (uint64_t)json_integer_value(term);
 	c->venue_id = (uint64_t)json_integer_value(vid);
 	memcpy(c->venue_name, name, strlen(name) + 1);
@@ -91,8 +91,9 @@ read_answer(const json_t *j, struct term_config *c, struct pn_error *err)
 
 		if (c->n_themes == TERM_THEMES_MAX || s == NULL ||
 		    s[0] == '\0' || strlen(s) > TERM_THEME_MAX)
-			return pn_error_set(err, PN_E_FORMAT, "enrolment "
-			    "answer: themes malformed");
+			return pn_error_set(err, PN_E_FORMAT, "réponse "
+			    "d'inscription incomplète (thèmes). Prévenez le "
+			    "Département");
 		memcpy(c->themes[c->n_themes++], s, strlen(s) + 1);
 	}
 	return 0;
@@ -135,13 +136,16 @@ term_enrol(int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'm': master = optarg; break;
 		case 'd': data = optarg; break;
-		default: return TERM_EXIT_USAGE;
+		default:
+			term_bad_option("enrol", argc, argv);
+			return TERM_EXIT_USAGE;
 		}
 	}
 	if (server == NULL || code == NULL)
-		return usage_error("--server and --code are required");
+		return usage_error("il faut --server et --code, donnés par "
+		    "le Département.");
 	if (optind != argc)
-		return usage_error("unexpected argument");
+		return usage_error("argument en trop.");
 	if (label == NULL) {
 		/* The machine's name tells terminals apart in the operator's list. */
 		if (gethostname(host, sizeof(host)) != 0)
@@ -150,10 +154,10 @@ term_enrol(int argc, char **argv)
 		label = host;
 	}
 	if (strlen(label) < 1 || strlen(label) > 64)
-		return usage_error("--label: 1 to 64 bytes");
+		return usage_error("--label : de 1 à 64 octets.");
 	term_config_init(&cfg);
 	if (strlen(server) >= sizeof(cfg.server))
-		return usage_error("--server: URL too long");
+		return usage_error("--server : adresse trop longue.");
 	memcpy(cfg.server, server, strlen(server) + 1);
 	while (strlen(cfg.server) > 0 && cfg.server[strlen(cfg.server) - 1] == '/')
 		cfg.server[strlen(cfg.server) - 1] = '\0';
@@ -173,8 +177,9 @@ term_enrol(int argc, char **argv)
 	    term_path(path, sizeof(path), dir, TERM_CONFIG_FILE, &err) != 0)
 		return setup_error(&err);
 	if (stat(path, &sb) == 0) {
-		fprintf(stderr, "passnum-terminal enrol: %s: this data directory "
-		    "already holds an enrolled terminal\n", dir);
+		fprintf(stderr, "passnum-terminal enrol : %s : ce poste est "
+		    "déjà inscrit. Ne l'inscrivez pas de nouveau ; en cas de "
+		    "doute, appelez le Département.\n", dir);
 		return TERM_EXIT_SETUP;
 	}
 	capath[0] = '\0';
@@ -187,7 +192,7 @@ term_enrol(int argc, char **argv)
 	}
 	if ((http = http_client_new(cfg.server, capath, cfg.connect_timeout,
 	    cfg.request_timeout, &err)) == NULL) {
-		fprintf(stderr, "passnum-terminal enrol: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal enrol : %s\n", err.message);
 		return TERM_EXIT_USAGE;
 	}
 	/* A key left by an enrolment that failed is used again. */
@@ -205,7 +210,7 @@ term_enrol(int argc, char **argv)
 	body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if (body == NULL) {
-		pn_error_set(&err, PN_E_NOMEM, "out of memory");
+		pn_error_set(&err, PN_E_NOMEM, "mémoire insuffisante");
 		goto setup;
 	}
 	rc = http_request(http, "POST", "/api/v1/terminals/enrol", body,
@@ -214,17 +219,23 @@ term_enrol(int argc, char **argv)
 	http_client_free(http);
 	if (rc != 0 || http_reply_unreachable(&rep)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		fprintf(stderr, "passnum-terminal enrol: server unreachable: "
-		    "%s\n", msg);
+		fprintf(stderr, "passnum-terminal enrol : serveur injoignable "
+		    "(%s). Vérifiez l'adresse et le réseau, puis "
+		    "recommencez.\n", msg);
 		http_reply_free(&rep);
 		return TERM_EXIT_NETWORK;
 	}
 	if (rep.status != 201) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		fprintf(stderr, "passnum-terminal enrol: refused: %s\n%s", msg,
-		    http_reply_code(&rep) == PN_SERVER_ENROL_CODE ? "The code is unknown, "
-		    "already used or expired: ask the Département for a new "
-		    "one.\n" : "");
+		/* The server's detail is for operators, not always French. */
+		if (http_reply_code(&rep) == PN_SERVER_ENROL_CODE)
+			fprintf(stderr, "passnum-terminal enrol : inscription "
+			    "refusée. Le code est inconnu, déjà utilisé ou "
+			    "périmé : demandez-en un nouveau au "
+			    "Département.\n");
+		else
+			fprintf(stderr, "passnum-terminal enrol : inscription "
+			    "refusée : %s.\n", msg);
 		http_reply_free(&rep);
 		return TERM_EXIT_SERVER;
 	}
@@ -235,9 +246,10 @@ term_enrol(int argc, char **argv)
 	if (rc != 0)
 		return setup_error(&err);
 	if (skew > PN_REQUEST_WINDOW / 2 || skew < -PN_REQUEST_WINDOW / 2)
-		fprintf(stderr, "passnum-terminal enrol: warning: this machine's "
-		    "clock is %lld s away from the server's; set it right, or "
-		    "requests will be refused\n", (long long)skew);
+		fprintf(stderr, "passnum-terminal enrol : attention, "
+		    "l'horloge de ce poste a %lld s d'écart avec celle du "
+		    "serveur. Mettez-la à l'heure, sinon le serveur refusera "
+		    "ce poste.\n", (long long)skew);
 	cfg.enrolled_at = (int64_t)time(NULL);
 	/*
 	 * The journal is made here and only here, before the config that
@@ -251,7 +263,8 @@ term_enrol(int argc, char **argv)
 	if (term_path(path, sizeof(path), dir, TERM_CONFIG_FILE, &err) != 0 ||
 	    term_config_save(path, &cfg, &err) != 0)
 		return setup_error(&err);
-	printf("terminal %llu enrolled for %s (SIRET %s), data in %s\n",
+	printf("Poste n° %llu inscrit pour %s (SIRET %s). Vérifiez que "
+	    "c'est bien votre lieu. Données dans %s\n",
 	    (unsigned long long)cfg.terminal, cfg.venue_name, cfg.venue_siret,
 	    dir);
 	if ((rc = term_open(&t, dir, &err)) != 0)
@@ -259,13 +272,15 @@ term_enrol(int argc, char **argv)
 	if ((rc = term_refresh_trust(&t, &err)) == 0)
 		rc = term_refresh_deny(&t, &err);
 	if (rc == 0)
-		printf("trust bundle %llu (master key %s pinned), deny list "
-		    "%llu\n", (unsigned long long)t.trust->seq,
-		    master != NULL ? "given" : "first seen",
-		    (unsigned long long)t.deny->to_seq);
+		printf("Clés du Département reçues (n° %llu, clé maîtresse "
+		    "%s), liste des annulés n° %llu. Le poste est prêt.\n",
+		    (unsigned long long)t.trust->seq,
+		    master != NULL ? "donnée par --master" : "retenue à la "
+		    "première réception", (unsigned long long)t.deny->to_seq);
 	else
-		fprintf(stderr, "passnum-terminal enrol: keys not fetched yet "
-		    "(%s); run passnum-terminal sync\n", err.message);
+		fprintf(stderr, "passnum-terminal enrol : clés du Département "
+		    "pas encore reçues (%s). Lancez passnum-terminal sync.\n",
+		    err.message);
 	term_close(&t);
 	return rc == 0 ? TERM_EXIT_OK : rc == 1 ? TERM_EXIT_NETWORK :
 	    TERM_EXIT_SETUP;

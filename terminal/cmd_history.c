@@ -14,14 +14,11 @@ static int
 print_record(const struct journal_record *rec, void *arg)
 {
 	const struct term *t = arg;
-	char when[32], serial[PN_SERIAL_TEXT_MAX], amount[PN_MONEY_TEXT_MAX];
+	char when[PN_TIME_TEXT_MAX], serial[PN_SERIAL_TEXT_MAX];
+	char amount[PN_MONEY_TEXT_MAX];
 	char date[PN_TIME_TEXT_MAX];
-	time_t at = (time_t)rec->r.terminal_time;
-	struct tm tm;
 
-	if (localtime_r(&at, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm) == 0)
-		(void)snprintf(when, sizeof(when), "?");
+	pn_time_format_paris(rec->r.terminal_time, when);
 	pn_serial_format(rec->serial, serial);
 	/* A typed voucher's value is known once the server answered. */
 	if (rec->has_value)
@@ -40,7 +37,7 @@ print_record(const struct journal_record *rec, void *arg)
 		    "confirmé)" : "");
 		break;
 	case JOURNAL_CONFLICT:
-		pn_time_format_fr_date(rec->winner_at, date);
+		pn_time_format_paris_date(rec->winner_at, date);
 		printf("REFUSÉ — déjà utilisé le %s à %s (code %d)\n", date,
 		    rec->winner_venue, rec->code);
 		break;
@@ -73,8 +70,8 @@ term_history(int argc, char **argv)
 		case 'n':
 			limit = strtol(optarg, &end, 10);
 			if (end == optarg || *end != '\0' || limit < 0) {
-				fprintf(stderr, "passnum-terminal history: "
-				    "--limit: a number (0: all)\n");
+				fprintf(stderr, "passnum-terminal history : "
+				    "--limit attend un nombre (0 : tout).\n");
 				return TERM_EXIT_USAGE;
 			}
 			break;
@@ -82,21 +79,23 @@ term_history(int argc, char **argv)
 			data = optarg;
 			break;
 		default:
+			term_bad_option("history", argc, argv);
 			return TERM_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: passnum-terminal history [--limit N] "
+		fprintf(stderr, "passnum-terminal history : argument en "
+		    "trop.\nUtilisation : passnum-terminal history [--limit N] "
 		    "[--data DIR]\n");
 		return TERM_EXIT_USAGE;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	if (journal_history_each(t.journal, (size_t)limit, print_record, &t,
 	    &err) != 0) {
-		fprintf(stderr, "passnum-terminal history: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal history : %s\n", err.message);
 		rc = TERM_EXIT_SETUP;
 	}
 	term_close(&t);

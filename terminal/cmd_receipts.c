@@ -35,25 +35,30 @@ term_receipts(int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'd')
+		if (c != 'd') {
+			term_bad_option("receipts", argc, argv);
 			return TERM_EXIT_USAGE;
+		}
 		data = optarg;
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: passnum-terminal receipts [--data DIR]\n");
+		fprintf(stderr, "passnum-terminal receipts : argument en "
+		    "trop.\nUtilisation : passnum-terminal receipts "
+		    "[--data DIR]\n");
 		return TERM_EXIT_USAGE;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	rc = journal_accepted_each(t.journal, false, 0, 0, print_receipt, NULL,
 	    &err);
 	if (rc < 0)
-		fprintf(stderr, "passnum-terminal receipts: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal receipts : %s\n",
+		    err.message);
 	else if (rc > 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "passnum-terminal receipts: cannot write the "
-		    "receipts\n");
+		fprintf(stderr, "passnum-terminal receipts : écriture des "
+		    "reçus impossible (disque plein ?).\n");
 		rc = 1;
 	}
 	term_close(&t);

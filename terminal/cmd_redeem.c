@@ -17,8 +17,8 @@
 #include "sessions.h"
 #include "terminal.h"
 
-#define REDEEM_USAGE "usage: passnum-terminal redeem CODE [--key KEY] " \
-	"[--session ID] [--data DIR]\n"
+#define REDEEM_USAGE "Utilisation : passnum-terminal redeem CODE " \
+	"[--key KEY] [--session ID] [--data DIR]\n"
 
 int
 term_redeem(int argc, char **argv)
@@ -52,35 +52,37 @@ term_redeem(int argc, char **argv)
 			data = optarg;
 			break;
 		default:
+			term_bad_option("redeem", argc, argv);
 			return TERM_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "passnum-terminal redeem: exactly one CODE "
-		    "expected\n" REDEEM_USAGE);
+		fprintf(stderr, "passnum-terminal redeem : donnez un seul "
+		    "CODE, entre guillemets.\n" REDEEM_USAGE);
 		return TERM_EXIT_USAGE;
 	}
 	if (pn_code_input(argv[optind], code, sizeof(code), &len) != 0) {
-		fprintf(stderr, "passnum-terminal redeem: %s\n", code);
+		fprintf(stderr, "passnum-terminal redeem : %s\n", code);
 		return TERM_EXIT_USAGE;
 	}
 	typed_entry_parse(code, len, key, &te);
 	if (key != NULL && te.kind == TYPED_NOT) {
-		fprintf(stderr, "passnum-terminal redeem: --key goes with a "
-		    "serial typed by hand\n" REDEEM_USAGE);
+		fprintf(stderr, "passnum-terminal redeem : --key ne va "
+		    "qu'avec un numéro tapé à la main, pas un code "
+		    "scanné.\n" REDEEM_USAGE);
 		return TERM_EXIT_USAGE;
 	}
 	/* A typed entry that cannot be sent: said before anything is opened. */
 	if (redeem_typed_refused(&te, &v)) {
 		verdict_print(stdout, &v, verdict_colour_wanted(stdout));
 		if (te.kind == TYPED_NO_KEY)
-			fprintf(stderr, "passnum-terminal redeem: a typed serial "
-			    "needs its control key: redeem SERIAL --key KEY, "
-			    "or \"SERIAL KEY\"\n");
+			fprintf(stderr, "passnum-terminal redeem : un numéro "
+			    "tapé va avec sa clé de contrôle : redeem NUMÉRO "
+			    "--key CLÉ, ou \"NUMÉRO CLÉ\".\n");
 		return v.exit_code;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	if ((rc = sessions_pick(&t, session, &s)) == 0) {

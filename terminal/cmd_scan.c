@@ -1,6 +1,7 @@
 /* cmd_scan.c -- passnum-terminal scan: the venue's desk, one verdict per voucher.
  *
- *   scan [--session ID] [--image FILE] [--camera /dev/videoN] [--data DIR]
+ *   scan [--session ID] [--image FILE] [--camera /dev/videoN] [--kiosk]
+ *        [--data DIR]
  *
  * Codes come one per line on standard input (a USB scanner is a keyboard
  * that types the code and Enter), from the QR codes of a PNG image, or
@@ -9,7 +10,9 @@
  * one when asked ("Clé de contrôle : "). Pending records are sent when
  * the server answers again: after a code, and while idle, with a delay
  * that doubles after each failure. When the server says this terminal is
- * suspended, the desk closes (TERM_EXIT_SUSPENDED).
+ * suspended, the desk closes (TERM_EXIT_SUSPENDED). It ends with a
+ * summary: accepted, refused, the total accepted, what waits for sync.
+ * With --kiosk, each verdict fills the screen (kiosk.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,8 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kiosk.h"
 #include "linereader.h"
 #include "passnum/codeinput.h"
+#include "passnum/money.h"
+#include "passnum/timefmt.h"
 #include "qrdecode.h"
 #include "redeem.h"
 #include "sessions.h"
@@ -38,12 +44,32 @@ struct desk {
 	bool prompt;		/* standard input is a person at a terminal */
 	int64_t next_sync;	/* when to try the server again */
 	int64_t backoff;
-	size_t accepted;
+	size_t accepted;	/* by the server or offline (both counted) */
+	size_t offline;
 	size_t refused;
+	size_t undecided;	/* no verdict reached (VERDICT_ERROR) */
+	int64_t cents;		/* the value of the accepted ones */
 	int last_exit;
 	bool suspended;		/* the server suspended this terminal: stop */
 	bool clock_said;	/* the clocks' disagreement was said since the last sync that went through */
+	bool kiosk;		/* --kiosk: verdicts fill the screen */
+	struct kiosk_view view;
 };
+
+/* One verdict, as a line or band, or filling the screen. */
+static void
+show(struct desk *d, const struct verdict *v)
+{
+	if (!d->kiosk) {
+		verdict_print(stdout, v, d->colour);
+		return;
+	}
+	d->view.accepted = d->accepted;
+	d->view.offline = d->offline;
+	d->view.refused = d->refused + d->undecided;
+	d->view.cents = d->cents;
+	kiosk_show(stdout, &d->view, v);
+}
 
 /* A prompt, shown only to a person typing (not to a pipe). */
 static void
@@ -79,21 +105,25 @@ auto_sync(struct desk *d, bool force)
 		    d->backoff * 2;
 	}
 	if (st.sent > 0)
-		printf("synchronisation : %zu confirmé(s), %zu déjà utilisé(s) "
-		    "ailleurs, %zu refusé(s), %zu en attente\n", st.accepted,
-		    st.conflicts, st.refused, st.pending);
+		printf("Synchronisation : %zu %s, %zu déjà %s ailleurs, %zu "
+		    "%s, %zu en attente.\n", st.accepted,
+		    term_pl((long long)st.accepted, "confirmé", "confirmés"),
+		    st.conflicts, term_pl((long long)st.conflicts, "utilisé",
+		    "utilisés"), st.refused, term_pl((long long)st.refused,
+		    "refusé", "refusés"), st.pending);
 	if (st.conflicts > 0 || st.refused > 0)
 		printf("\a  → voir passnum-terminal history pour le détail\n");
 	if (out == SYNC_FAILED)
-		fprintf(stderr, "passnum-terminal: synchronisation : %s\n",
+		fprintf(stderr, "passnum-terminal : synchronisation : %s\n",
 		    err.message);
 	if (st.sessions_refused > 0)
 		printf("\a  → SÉANCE REFUSÉE — %s\n", st.session_refusal);
 	/* Once, not at every retry: each voucher's verdict says it too. */
 	if (out == SYNC_CLOCK && !d->clock_said) {
-		printf("HORLOGES EN DÉSACCORD — %s. %zu chèque(s) gardé(s) sur "
-		    "le poste, envoyé(s) quand les horloges s'accorderont\n",
-		    err.message, st.pending);
+		printf("HORLOGES EN DÉSACCORD — %s. %zu %s sur le poste, "
+		    "envoyés quand les horloges s'accorderont.\n",
+		    err.message, st.pending, term_pl((long long)st.pending,
+		    "chèque gardé", "chèques gardés"));
 		d->clock_said = true;
 	}
 	if (out == SYNC_SUSPENDED) {
@@ -110,11 +140,16 @@ judge(struct desk *d, const char *code, size_t len, const char *key)
 	struct verdict v;
 
 	d->last_exit = redeem_take(d->t, code, len, key, &d->session, &v);
-	verdict_print(stdout, &v, d->colour);
-	if (v.kind == VERDICT_ACCEPTED || v.kind == VERDICT_OFFLINE)
+	if (v.kind == VERDICT_ACCEPTED || v.kind == VERDICT_OFFLINE) {
 		d->accepted++;
+		d->cents += v.cents;
+		if (v.kind == VERDICT_OFFLINE)
+			d->offline++;
+	} else if (v.kind == VERDICT_ERROR)
+		d->undecided++;
 	else
 		d->refused++;
+	show(d, &v);
 	if (d->last_exit == TERM_EXIT_SUSPENDED) {
 		d->suspended = true;
 		return;
@@ -183,7 +218,10 @@ open_new(struct desk *d)
 			return TERM_EXIT_USAGE;
 		if ((theme = sessions_theme(d->t, line)) != NULL)
 			break;
-		printf("thème inconnu\n");
+		printf("Thème inconnu : tapez un numéro de 1 à %zu.\n",
+		    d->t->cfg.n_themes);
+		for (i = 0; i < d->t->cfg.n_themes; i++)
+			printf("  %zu. %s\n", i + 1, d->t->cfg.themes[i]);
 	}
 	for (;;) {
 		if (!ask(d, "Durée en minutes [120] : ", line, sizeof(line)))
@@ -193,12 +231,12 @@ open_new(struct desk *d)
 		if (line[0] == '\0' || (*end == '\0' && minutes >= 1 &&
 		    minutes <= 600))
 			break;
-		printf("de 1 à 600 minutes\n");
+		printf("Durée inconnue : tapez de 1 à 600 minutes.\n");
 	}
 	rc = sessions_open(d->t, theme, (int64_t)time(NULL), (int)minutes,
 	    &d->session, &err);
 	if (rc < 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	if (rc == 3) {
@@ -207,11 +245,11 @@ open_new(struct desk *d)
 		return TERM_EXIT_SUSPENDED;
 	}
 	if (rc == 2)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	if (rc == 4)
 		printf("HORLOGES EN DÉSACCORD — %s. La séance sera déclarée "
 		    "quand les horloges s'accorderont\n", d->t->clock_refused);
-	printf("séance ouverte : ");
+	printf("Séance ouverte : ");
 	sessions_print(stdout, &d->session, 0);
 	return 0;
 }
@@ -229,7 +267,7 @@ choose_session(struct desk *d)
 	(void)sessions_fetch(d->t, &err);
 	if (journal_session_each(d->t->journal, 9, false, menu_add, &m,
 	    &err) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	printf("Séances du lieu :\n");
@@ -250,8 +288,40 @@ choose_session(struct desk *d)
 			d->session = m.s[k - 1];
 			return 0;
 		}
-		printf("choix inconnu\n");
+		printf("Choix inconnu : tapez un numéro de la liste, n ou "
+		    "q.\n");
 	}
+}
+
+/*
+ * The end of a desk: what was taken, refused, and is still on this
+ * terminal waiting for the server, with the value of what was taken.
+ */
+static void
+summary(struct desk *d)
+{
+	char total[PN_MONEY_TEXT_MAX];
+	struct pn_error err;
+	int64_t pending;
+
+	pn_money_format(d->cents, total);
+	printf("Bilan : %zu %s", d->accepted, term_pl((long long)d->accepted,
+	    "chèque accepté", "chèques acceptés"));
+	if (d->offline > 0)
+		printf(" (dont %zu hors ligne)", d->offline);
+	printf(", %zu %s", d->refused, term_pl((long long)d->refused, "refusé",
+	    "refusés"));
+	if (d->undecided > 0)
+		printf(", %zu sans verdict", d->undecided);
+	printf(" ; total accepté : %s.\n", total);
+	pending = journal_pending_count(d->t->journal, &err);
+	if (pending > 0)
+		printf("%lld %s sur le poste, à synchroniser : lancez "
+		    "passnum-terminal sync quand le réseau revient.\n",
+		    (long long)pending, term_pl(pending,
+		    "enregistrement gardé", "enregistrements gardés"));
+	else if (pending == 0)
+		printf("Rien en attente : tout est envoyé au serveur.\n");
 }
 
 static int
@@ -261,7 +331,7 @@ scan_image(struct desk *d, const char *path)
 	int n = qr_decode_png(path, handle, d, &err);
 
 	if (n < 0) {
-		fprintf(stderr, "passnum-terminal scan: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal scan : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	if (n == 0) {
@@ -316,7 +386,7 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 				got = qr_camera_next(cam, 200, code,
 				    sizeof(code), &len, &err);
 				if (got < 0) {
-					fprintf(stderr, "passnum-terminal: "
+					fprintf(stderr, "passnum-terminal : "
 					    "%s\n", err.message);
 					return TERM_EXIT_SETUP;
 				}
@@ -342,8 +412,8 @@ scan_loop(struct desk *d, struct qr_camera *cam)
 				struct verdict v;
 
 				verdict_from_reason(&v, PN_R_TOO_LONG, NULL);
-				verdict_print(stdout, &v, d->colour);
 				d->refused++;
+				show(d, &v);
 				break;
 			}
 			if (st == LINE_OK) {
@@ -367,6 +437,7 @@ term_scan(int argc, char **argv)
 		{ "session", required_argument, NULL, 's' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "camera", required_argument, NULL, 'c' },
+		{ "kiosk", no_argument, NULL, 'k' },
 		{ "data", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -376,25 +447,34 @@ term_scan(int argc, char **argv)
 	struct pn_error err;
 	struct term t;
 	struct desk d;
+	char when[PN_TIME_TEXT_MAX];
+	bool kiosk = false;
 	int c, rc;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
+		case 'k': kiosk = true; break;
 		case 's': session = optarg; break;
 		case 'i': image = optarg; break;
 		case 'c': camera = optarg; break;
 		case 'd': data = optarg; break;
-		default: return TERM_EXIT_USAGE;
+		default:
+			term_bad_option("scan", argc, argv);
+			return TERM_EXIT_USAGE;
 		}
 	}
 	if (optind != argc || (image != NULL && camera != NULL)) {
-		fprintf(stderr, "usage: passnum-terminal scan [--session ID] "
-		    "[--image FILE | --camera /dev/videoN] [--data DIR]\n");
+		fprintf(stderr, "passnum-terminal scan : %s\nUtilisation : "
+		    "passnum-terminal scan [--session ID] [--image FILE | "
+		    "--camera /dev/videoN] [--kiosk] [--data DIR]\n",
+		    optind != argc ?
+		    "argument en trop." : "--image ou --camera, pas les "
+		    "deux.");
 		return TERM_EXIT_USAGE;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	memset(&d, 0, sizeof(d));
@@ -403,13 +483,13 @@ term_scan(int argc, char **argv)
 	d.prompt = isatty(STDIN_FILENO) == 1;
 	d.backoff = BACKOFF_MIN;
 	line_init(&d.in, STDIN_FILENO);
-	printf("passnum-terminal — %s, terminal %llu\n", t.cfg.venue_name,
+	printf("passnum-terminal — %s, poste n° %llu\n", t.cfg.venue_name,
 	    (unsigned long long)t.cfg.terminal);
 	/* Bring keys and pending records up to date before the first code. */
 	switch (sync_run(&t, NULL, &err)) {
 	case SYNC_UNREACHABLE:
 		printf("HORS LIGNE — serveur injoignable : les chèques seront "
-		    "confirmés à la synchronisation\n");
+		    "confirmés à la synchronisation.\n");
 		break;
 	case SYNC_CLOCK:
 		printf("HORLOGES EN DÉSACCORD — %s. Les chèques sont vérifiés "
@@ -428,28 +508,44 @@ term_scan(int argc, char **argv)
 	}
 	if (term_deny_stale(&t))
 		printf("ATTENTION — liste des chèques annulés trop ancienne : "
-		    "aucun chèque ne peut être accepté hors ligne\n");
+		    "aucun chèque ne peut être accepté hors ligne. Reconnectez "
+		    "le poste.\n");
 	fflush(stdout);
 	rc = session != NULL ? sessions_find(&t, session, &d.session) :
 	    choose_session(&d);
 	if (rc != 0)
 		goto out;
-	printf("séance : ");
+	printf("Séance : ");
 	sessions_print(stdout, &d.session, 0);
 	fflush(stdout);
-	if (image != NULL) {
-		rc = scan_image(&d, image);
-		goto out;
+	if (kiosk) {
+		d.kiosk = true;
+		d.view.venue = t.cfg.venue_name;
+		d.view.terminal = (unsigned long long)t.cfg.terminal;
+		pn_time_format_paris(d.session.starts_at, when);
+		(void)snprintf(d.view.session, sizeof(d.view.session),
+		    "%s, %s, %d min", d.session.theme, when,
+		    d.session.duration_minutes);
+		show(&d, NULL);
 	}
-	if (camera != NULL && (cam = qr_camera_open(camera, &err)) == NULL) {
-		fprintf(stderr, "passnum-terminal scan: %s\n", err.message);
+	if (image != NULL)
+		rc = scan_image(&d, image);
+	else if (camera != NULL &&
+	    (cam = qr_camera_open(camera, &err)) == NULL) {
+		fprintf(stderr, "passnum-terminal scan : caméra inutilisable "
+		    "(%s). Vérifiez qu'elle est branchée.\n", err.message);
+		if (d.kiosk)
+			kiosk_end(stdout);
 		rc = TERM_EXIT_SETUP;
 		goto out;
+	} else {
+		rc = scan_loop(&d, cam);
+		if (!d.suspended)
+			auto_sync(&d, true);
 	}
-	rc = scan_loop(&d, cam);
-	if (!d.suspended)
-		auto_sync(&d, true);
-	printf("fin : %zu accepté(s), %zu refusé(s)\n", d.accepted, d.refused);
+	if (d.kiosk)
+		kiosk_end(stdout);
+	summary(&d);
 	if (d.suspended)
 		rc = TERM_EXIT_SUSPENDED;
 out:

@@ -1,6 +1,6 @@
 /* cmd_session.c -- passnum-terminal session open|list: the venue's training sessions.
  *
- *   session open --theme T [--start TIME] [--duration MIN] [--data DIR]
+ *   session open [--theme N] [--start TIME] [--duration MIN] [--data DIR]
  *   session list [--data DIR]
  */
 #include <getopt.h>
@@ -8,31 +8,76 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "passnum/timefmt.h"
 #include "sessions.h"
 #include "terminal.h"
 #include "verdict.h"
 
-#define SESSION_USAGE "usage: passnum-terminal session open --theme T " \
-	"[--start TIME] [--duration MIN] [--data DIR]\n" \
-	"       passnum-terminal session list [--data DIR]\n"
+#define SESSION_USAGE "Utilisation : passnum-terminal session open " \
+	"[--theme N] [--start TIME] [--duration MIN] [--data DIR]\n" \
+	"              passnum-terminal session list [--data DIR]\n"
 
 static int
 usage_error(const char *what)
 {
-	fprintf(stderr, "passnum-terminal session: %s\n" SESSION_USAGE, what);
+	fprintf(stderr, "passnum-terminal session : %s\n" SESSION_USAGE, what);
 	return TERM_EXIT_USAGE;
 }
 
 static void
-list_themes(const struct term *t)
+list_themes(FILE *out, const struct term *t)
 {
 	size_t i;
 
-	fprintf(stderr, "themes:\n");
+	fprintf(out, "Thèmes du programme :\n");
 	for (i = 0; i < t->cfg.n_themes; i++)
-		fprintf(stderr, "  %zu. %s\n", i + 1, t->cfg.themes[i]);
+		fprintf(out, "  %zu. %s\n", i + 1, t->cfg.themes[i]);
+}
+
+/*
+ * No --theme: at a keyboard, the themes and a question until a number
+ * fits. A wrong --theme, or no keyboard: the themes and how to give one
+ * (a script that gave a wrong theme is never left waiting).
+ */
+static const char *
+choose_theme(const struct term *t, const char *given)
+{
+	char line[256];
+	const char *theme;
+	size_t n;
+
+	if (given != NULL)
+		fprintf(stderr, "passnum-terminal session : thème inconnu : "
+		    "%s.\n", given);
+	if (t->cfg.n_themes == 0) {
+		fprintf(stderr, "passnum-terminal session : ce poste ne "
+		    "connaît aucun thème. Lancez passnum-terminal sync, puis "
+		    "recommencez.\n");
+		return NULL;
+	}
+	if (given != NULL || isatty(STDIN_FILENO) != 1) {
+		list_themes(stderr, t);
+		fprintf(stderr, "Donnez le numéro du thème avec --theme N, par "
+		    "exemple --theme 1.\n");
+		return NULL;
+	}
+	for (;;) {
+		list_themes(stdout, t);
+		printf("Thème (numéro) : ");
+		fflush(stdout);
+		if (fgets(line, sizeof(line), stdin) == NULL) {
+			printf("\n");
+			return NULL;
+		}
+		n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (n > 0 && (theme = sessions_theme(t, line)) != NULL)
+			return theme;
+		printf("Thème inconnu : tapez un numéro de 1 à %zu.\n",
+		    t->cfg.n_themes);
+	}
 }
 
 static int
@@ -62,58 +107,57 @@ session_open(int argc, char **argv)
 			break;
 		case 's':
 			if (pn_time_parse(optarg, &start) != 0)
-				return usage_error("--start: YYYY-MM-DD, "
-				    "YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS");
+				return usage_error("--start attend AAAA-MM-JJ, "
+				    "AAAA-MM-JJTHH:MM:SSZ ou @SECONDES.");
 			break;
 		case 'm':
 			minutes = strtol(optarg, &end, 10);
 			if (end == optarg || *end != '\0' || minutes < 1 ||
 			    minutes > 600)
-				return usage_error("--duration: 1 to 600 "
-				    "minutes");
+				return usage_error("--duration attend de 1 à "
+				    "600 minutes.");
 			break;
 		case 'd':
 			data = optarg;
 			break;
 		default:
+			term_bad_option("session open", argc, argv);
 			return TERM_EXIT_USAGE;
 		}
 	}
-	if (theme_arg == NULL || optind != argc)
-		return usage_error("--theme is required");
+	if (optind != argc)
+		return usage_error("argument en trop.");
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
-	if ((theme = sessions_theme(&t, theme_arg)) == NULL) {
-		fprintf(stderr, "passnum-terminal session: --theme %s: not a "
-		    "theme of this programme\n", theme_arg);
-		list_themes(&t);
+	if ((theme_arg == NULL || (theme = sessions_theme(&t, theme_arg)) ==
+	    NULL) && (theme = choose_theme(&t, theme_arg)) == NULL) {
 		term_close(&t);
 		return TERM_EXIT_USAGE;
 	}
 	rc = sessions_open(&t, theme, start, (int)minutes, &s, &err);
 	if (rc == 3) {
-		printf("séance gardée sur le poste, non déclarée : ");
+		printf("Séance gardée sur le poste, non déclarée : ");
 		sessions_print(stdout, &s, 0);
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
 		rc = TERM_EXIT_SUSPENDED;
 	} else if (rc == 4) {
-		printf("séance gardée sur le poste, non déclarée : ");
+		printf("Séance gardée sur le poste, non déclarée : ");
 		sessions_print(stdout, &s, 0);
 		printf("HORLOGES EN DÉSACCORD — %s. La séance sera déclarée à "
 		    "la synchronisation, quand les horloges s'accorderont\n",
 		    t.clock_refused);
 		rc = TERM_EXIT_CLOCK;
 	} else if (rc < 0 || rc == 2) {
-		fprintf(stderr, "passnum-terminal session: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal session : %s\n", err.message);
 		rc = rc < 0 ? TERM_EXIT_SETUP : TERM_EXIT_SERVER;
 	} else {
-		printf("séance ouverte : ");
+		printf("Séance ouverte : ");
 		sessions_print(stdout, &s, 0);
 		if (rc == 1)
-			printf("serveur injoignable : la séance sera déclarée "
-			    "à la prochaine synchronisation\n");
+			printf("Serveur injoignable : la séance sera déclarée "
+			    "à la prochaine synchronisation.\n");
 		rc = rc == 1 ? TERM_EXIT_OFFLINE : TERM_EXIT_OK;
 	}
 	term_close(&t);
@@ -148,25 +192,27 @@ session_list(int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'd')
+		if (c != 'd') {
+			term_bad_option("session list", argc, argv);
 			return TERM_EXIT_USAGE;
+		}
 		data = optarg;
 	}
 	if (optind != argc)
-		return usage_error("unexpected argument");
+		return usage_error("argument en trop.");
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	if ((online = sessions_fetch(&t, &err)) != 0)
-		fprintf(stderr, "passnum-terminal: %s; sessions of this "
-		    "terminal only\n", online == 1 ? "server unreachable" :
-		    err.message);
+		fprintf(stderr, "passnum-terminal : %s : seules les séances "
+		    "de ce poste sont affichées.\n", online == 1 ?
+		    "serveur injoignable" : err.message);
 	rc = journal_session_each(t.journal, 50, false, print_one, &w, &err);
 	if (rc != 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	else if (w.n == 0)
-		printf("aucune séance\n");
+		printf("Aucune séance.\n");
 	rc = rc != 0 ? TERM_EXIT_SETUP : TERM_EXIT_OK;
 	if (rc == 0 && t.suspended_at != 0) {
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
@@ -180,10 +226,10 @@ int
 term_session(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("open or list?");
+		return usage_error("open ou list ?");
 	if (strcmp(argv[1], "open") == 0)
 		return session_open(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return session_list(argc - 1, argv + 1);
-	return usage_error("open or list?");
+	return usage_error("open ou list ?");
 }

@@ -16,10 +16,28 @@ age_text(int64_t s, char *buf, size_t len)
 	if (s == INT64_MAX)
 		(void)snprintf(buf, len, "jamais");
 	else if (s < 3600)
-		(void)snprintf(buf, len, "il y a %lld min", (long long)(s / 60));
+		(void)snprintf(buf, len, "il y a %lld min",
+		    (long long)(s / 60));
 	else
 		(void)snprintf(buf, len, "il y a %lld h %02lld min",
 		    (long long)(s / 3600), (long long)(s % 3600 / 60));
+}
+
+/*
+ * "10:45:12" in Paris, as the pages show time, whatever this machine's
+ * zone: Paris is a whole number of hours from UTC, so the seconds are
+ * UTC's.
+ */
+static void
+paris_hms(int64_t t, char *buf, size_t len)
+{
+	char when[PN_TIME_TEXT_MAX];
+	size_t n;
+
+	pn_time_format_paris(t, when);
+	n = strlen(when);
+	(void)snprintf(buf, len, "%s:%02lld", n >= 5 ? when + n - 5 : when,
+	    (long long)(((t % 60) + 60) % 60));
 }
 
 /*
@@ -30,9 +48,8 @@ age_text(int64_t s, char *buf, size_t len)
 static bool
 clock_line(const struct term *t)
 {
-	char why[SKEW_TEXT_MAX], mine[16], theirs[16], apart[32];
-	time_t a = (time_t)t->clock_last.wall, b = (time_t)t->clock_last.server;
-	struct tm ta, tb;
+	char why[SKEW_TEXT_MAX], mine[PN_TIME_TEXT_MAX + 4];
+	char theirs[PN_TIME_TEXT_MAX + 4], apart[32];
 
 	if (t->clock_refused[0] != '\0') {
 		printf("HORLOGES EN DÉSACCORD — %s\n", t->clock_refused);
@@ -42,11 +59,10 @@ clock_line(const struct term *t)
 		printf("HORLOGES EN DÉSACCORD — %s\n", why);
 		return false;
 	}
-	if (t->clock_last.wall == 0 || localtime_r(&a, &ta) == NULL ||
-	    localtime_r(&b, &tb) == NULL ||
-	    strftime(mine, sizeof(mine), "%H:%M:%S", &ta) == 0 ||
-	    strftime(theirs, sizeof(theirs), "%H:%M:%S", &tb) == 0)
+	if (t->clock_last.wall == 0)
 		return true;
+	paris_hms(t->clock_last.wall, mine, sizeof(mine));
+	paris_hms(t->clock_last.server, theirs, sizeof(theirs));
 	skew_duration_text(t->clock_last.server - t->clock_last.wall, apart,
 	    sizeof(apart));
 	printf("horloge : ce poste %s, serveur %s (%s d'écart, 5 min au "
@@ -56,7 +72,7 @@ clock_line(const struct term *t)
 
 /*
  * The receipts this terminal holds, and the server's latest checkpoint:
- * "reçus : 20 encaissement(s) accepté(s), 15 à faire confirmer par le
+ * "reçus : 20 encaissements acceptés, 15 à faire confirmer par le
  * serveur ; son dernier point de contrôle : n° 12 du 07/12/2026 10:04".
  */
 static void
@@ -74,9 +90,9 @@ receipts_line(const struct term *t)
 		printf("reçus : illisibles (%s)\n", err.message);
 		return;
 	}
-	printf("reçus : %lld encaissement(s) accepté(s), %lld à faire "
-	    "confirmer par le serveur", (long long)accepted,
-	    (long long)unanchored);
+	printf("reçus : %lld %s, %lld à faire confirmer par le serveur",
+	    (long long)accepted, term_pl(accepted, "encaissement accepté",
+	    "encaissements acceptés"), (long long)unanchored);
 	if (rc == 1) {
 		pn_time_format_paris(c.at, when);
 		printf(" ; son dernier point de contrôle : n° %llu du %s\n",
@@ -103,19 +119,22 @@ term_status(int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'd')
+		if (c != 'd') {
+			term_bad_option("status", argc, argv);
 			return TERM_EXIT_USAGE;
+		}
 		data = optarg;
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: passnum-terminal status [--data DIR]\n");
+		fprintf(stderr, "passnum-terminal status : argument en trop.\n"
+		    "Utilisation : passnum-terminal status [--data DIR]\n");
 		return TERM_EXIT_USAGE;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
-	printf("terminal %llu « %s » — %s (SIRET %s, lieu %llu)\n",
+	printf("poste n° %llu « %s » — %s (SIRET %s, lieu n° %llu)\n",
 	    (unsigned long long)t.cfg.terminal, t.cfg.label, t.cfg.venue_name,
 	    t.cfg.venue_siret, (unsigned long long)t.cfg.venue_id);
 	printf("données : %s\n", t.dir);
@@ -133,11 +152,13 @@ term_status(int argc, char **argv)
 	} else if (rep.status == 200) {
 		term_note_active(&t);
 		state = json_string_value(json_object_get(rep.json, "status"));
-		printf("serveur : %s — joignable, terminal %s\n", t.cfg.server,
-		    state != NULL ? state : "?");
+		printf("serveur : %s — joignable, poste %s\n", t.cfg.server,
+		    state == NULL ? "?" : strcmp(state, "active") == 0 ?
+		    "actif" : strcmp(state, "suspended") == 0 ? "suspendu" :
+		    strcmp(state, "revoked") == 0 ? "révoqué" : state);
 	} else {
 		http_reply_message(&rep, msg, sizeof(msg));
-		printf("serveur : %s — joignable, mais il refuse ce terminal : "
+		printf("serveur : %s — joignable, mais il refuse ce poste : "
 		    "%s\n", t.cfg.server, msg);
 	}
 	http_reply_free(&rep);
@@ -147,15 +168,16 @@ term_status(int argc, char **argv)
 	receipts_line(&t);
 	if (t.trust != NULL) {
 		age_text(now - t.trust->issued_at, age, sizeof(age));
-		printf("clés (trust bundle) : n° %llu, signées %s\n",
+		printf("clés du Département : n° %llu, signées %s\n",
 		    (unsigned long long)t.trust->seq, age);
 	} else
-		printf("clés (trust bundle) : aucune — lancez "
+		printf("clés du Département : aucune — lancez "
 		    "passnum-terminal sync\n");
 	age_text(term_deny_age(&t), age, sizeof(age));
 	printf("liste des chèques annulés ou utilisés : n° %llu, %zu "
-	    "chèque(s), à jour %s (limite %u h)%s\n",
-	    (unsigned long long)t.deny->to_seq, t.deny->n, age,
+	    "%s, à jour %s (limite %u h)%s\n",
+	    (unsigned long long)t.deny->to_seq, t.deny->n,
+	    term_pl((long long)t.deny->n, "chèque", "chèques"), age,
 	    t.cfg.max_denylist_age_hours,
 	    term_deny_stale(&t) ? " — TROP ANCIENNE : pas d'acceptation hors "
 	    "ligne" : "");
@@ -167,7 +189,7 @@ term_status(int argc, char **argv)
 	}
 	/* Said by the server now, or remembered from its last word. */
 	if (t.suspended_at != 0) {
-		pn_time_format_fr_date(t.suspended_at, age);
+		pn_time_format_paris_date(t.suspended_at, age);
 		printf("POSTE SUSPENDU (constaté le %s) — %s\n", age,
 		    verdict_suspended_text);
 		rc = TERM_EXIT_SUSPENDED;

@@ -30,30 +30,41 @@ say_receipts(const struct anchor_stats *r)
 		printf("ATTENTION — %s : tous les reçus de ce poste lui sont "
 		    "renvoyés\n", r->lost);
 	if (r->sent > 0)
-		printf("reçus renvoyés au serveur : %zu, dont %zu confirmé(s)\n",
-		    r->sent, r->confirmed);
+		printf("Reçus renvoyés au serveur : %zu, dont %zu %s.\n",
+		    r->sent, r->confirmed, term_pl((long long)r->confirmed,
+		    "confirmé", "confirmés"));
 	if (r->restored > 0)
-		printf("ATTENTION — %zu encaissement(s) perdus par le serveur "
-		    "ont été rétablis à partir des reçus de ce poste : le "
-		    "Département est prévenu\n", r->restored);
+		printf("ATTENTION — %zu %s par le serveur %s à partir des "
+		    "reçus de ce poste : le Département est prévenu.\n",
+		    r->restored, term_pl((long long)r->restored,
+		    "encaissement perdu", "encaissements perdus"),
+		    term_pl((long long)r->restored, "a été rétabli",
+		    "ont été rétablis"));
 	if (r->conflicts > 0)
-		printf("ATTENTION — %zu encaissement(s) perdus par le serveur "
-		    "n'ont pas été rétablis : le chèque a été encaissé de "
-		    "nouveau depuis ; le Département est prévenu\n",
-		    r->conflicts);
+		printf("ATTENTION — %zu %s par le serveur %s : le chèque a été "
+		    "encaissé de nouveau depuis ; le Département est "
+		    "prévenu.\n", r->conflicts, term_pl((long long)r->conflicts,
+		    "encaissement perdu", "encaissements perdus"),
+		    term_pl((long long)r->conflicts, "n'a pas été rétabli",
+		    "n'ont pas été rétablis"));
 	if (r->unrestorable > 0)
-		printf("ATTENTION — %zu encaissement(s) perdus par le serveur "
-		    "ne peuvent pas être rétablis (le chèque lui est inconnu, "
-		    "ou a changé depuis) : le Département est prévenu\n",
-		    r->unrestorable);
+		printf("ATTENTION — %zu %s par le serveur %s (le chèque lui "
+		    "est inconnu, ou a changé depuis) : le Département est "
+		    "prévenu.\n", r->unrestorable,
+		    term_pl((long long)r->unrestorable, "encaissement perdu",
+		    "encaissements perdus"), term_pl((long long)r->unrestorable,
+		    "ne peut pas être rétabli", "ne peuvent pas être "
+		    "rétablis"));
 	if (r->closed > 0)
-		printf("%zu reçu(s) d'encaissements perdus, déjà traité(s) par "
-		    "le Département : ce poste ne les renverra plus\n",
-		    r->closed);
+		printf("%zu %s d'encaissements perdus, déjà %s par le "
+		    "Département : ce poste ne les renverra plus.\n",
+		    r->closed, term_pl((long long)r->closed, "reçu", "reçus"),
+		    term_pl((long long)r->closed, "traité", "traités"));
 	if (r->refused > 0)
-		printf("REÇUS REFUSÉS — %zu reçu(s) refusé(s) par le serveur "
-		    "(détail ci-dessus) : prévenez le Département\n",
-		    r->refused);
+		printf("REÇUS REFUSÉS — %zu %s par le serveur (détail "
+		    "ci-dessus) : prévenez le Département.\n", r->refused,
+		    term_pl((long long)r->refused, "reçu refusé",
+		    "reçus refusés"));
 }
 
 /*
@@ -109,8 +120,8 @@ term_sync(int argc, char **argv)
 			retries = strtol(optarg, &end, 10);
 			if (end == optarg || *end != '\0' || retries < 0 ||
 			    retries > 20) {
-				fprintf(stderr, "passnum-terminal sync: "
-				    "--retries: 0 to 20\n");
+				fprintf(stderr, "passnum-terminal sync : "
+				    "--retries attend un nombre de 0 à 20.\n");
 				return TERM_EXIT_USAGE;
 			}
 			break;
@@ -118,16 +129,18 @@ term_sync(int argc, char **argv)
 			data = optarg;
 			break;
 		default:
+			term_bad_option("sync", argc, argv);
 			return TERM_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: passnum-terminal sync [--retries N] "
+		fprintf(stderr, "passnum-terminal sync : argument en trop.\n"
+		    "Utilisation : passnum-terminal sync [--retries N] "
 		    "[--data DIR]\n");
 		return TERM_EXIT_USAGE;
 	}
 	if ((rc = term_open(&t, data, &err)) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return rc;
 	}
 	for (i = 0;; i++) {
@@ -138,37 +151,48 @@ term_sync(int argc, char **argv)
 		delay *= 2;
 	}
 	if (st.sessions > 0)
-		printf("%zu séance(s) déclarée(s)\n", st.sessions);
-	printf("%zu envoyé(s) : %zu accepté(s), %zu déjà utilisé(s) "
-	    "ailleurs, %zu refusé(s) ; %zu en attente\n", st.sent, st.accepted,
-	    st.conflicts, st.refused, st.pending);
+		printf("%zu %s.\n", st.sessions, term_pl((long long)st.sessions,
+		    "séance déclarée", "séances déclarées"));
+	printf("%zu %s : %zu %s, %zu déjà %s ailleurs, %zu %s ; %zu en "
+	    "attente.\n", st.sent, term_pl((long long)st.sent, "envoyé",
+	    "envoyés"), st.accepted, term_pl((long long)st.accepted, "accepté",
+	    "acceptés"), st.conflicts, term_pl((long long)st.conflicts,
+	    "utilisé", "utilisés"), st.refused, term_pl((long long)st.refused,
+	    "refusé", "refusés"), st.pending);
 	say_receipts(&st.receipts);
 	/* What was refused, one line each, before the reason to stop. */
 	if (st.sessions_refused > 0)
-		printf("SÉANCE REFUSÉE — %zu séance(s) refusée(s) par le "
-		    "serveur, qui ne seront plus déclarées : %s\n",
-		    st.sessions_refused, st.session_refusal);
+		printf("SÉANCE REFUSÉE — %zu %s par le serveur, %s : %s\n",
+		    st.sessions_refused, term_pl((long long)st.sessions_refused,
+		    "séance refusée", "séances refusées"),
+		    term_pl((long long)st.sessions_refused, "qui ne sera plus "
+		    "déclarée", "qui ne seront plus déclarées"),
+		    st.session_refusal);
 	if (st.refused > 0 || st.conflicts > 0)
-		printf("REFUSÉ — %zu chèque(s) refusé(s) et %zu déjà utilisé(s) "
-		    "ailleurs : le détail est dans passnum-terminal history\n",
-		    st.refused, st.conflicts);
+		printf("REFUSÉ — %zu %s et %zu déjà %s ailleurs : le détail "
+		    "est dans passnum-terminal history.\n", st.refused,
+		    term_pl((long long)st.refused, "chèque refusé",
+		    "chèques refusés"), st.conflicts,
+		    term_pl((long long)st.conflicts, "utilisé", "utilisés"));
 	rc = sync_exit_code(&t, out, &st);
 	if (rc == TERM_EXIT_SUSPENDED)
 		printf("POSTE SUSPENDU — %s\n", verdict_suspended_text);
 	else if (out == SYNC_CLOCK && st.pending > 0)
-		printf("HORLOGES EN DÉSACCORD — %s. %zu enregistrement(s) "
-		    "gardé(s) en attente : rien n'a été refusé, ils seront "
-		    "envoyés quand les horloges s'accorderont\n", err.message,
-		    st.pending);
+		printf("HORLOGES EN DÉSACCORD — %s. %zu %s en attente : rien "
+		    "n'a été refusé, tout sera envoyé quand les horloges "
+		    "s'accorderont.\n", err.message, st.pending,
+		    term_pl((long long)st.pending, "enregistrement gardé",
+		    "enregistrements gardés"));
 	else if (out == SYNC_CLOCK)
 		printf("HORLOGES EN DÉSACCORD — %s. Rien n'est en attente ; "
 		    "tant que les horloges ne s'accordent pas, le serveur ne "
-		    "prendra rien de ce poste\n", err.message);
+		    "prendra rien de ce poste.\n", err.message);
 	else if (out == SYNC_UNREACHABLE)
-		fprintf(stderr, "passnum-terminal sync: server unreachable: "
-		    "%s\n", err.message);
+		fprintf(stderr, "passnum-terminal sync : serveur injoignable "
+		    "(%s). Rien n'est perdu : relancez la synchronisation "
+		    "quand le réseau revient.\n", err.message);
 	else if (out == SYNC_FAILED)
-		fprintf(stderr, "passnum-terminal sync: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal sync : %s\n", err.message);
 	term_close(&t);
 	return rc;
 }

@@ -24,11 +24,11 @@
 static int
 usage_error(const char *what)
 {
-	fprintf(stderr, "passnum-terminal verify: %s\n"
-	    "usage: passnum-terminal verify CODE --bundle FILE [--master PUB] "
-	    "[--denylist FILE]... [--at TIME]\n"
-	    "       passnum-terminal verify CODE [--data DIR] [--at TIME]\n",
-	    what);
+	fprintf(stderr, "passnum-terminal verify : %s\n"
+	    "Utilisation : passnum-terminal verify CODE --bundle FILE "
+	    "[--master PUB] [--denylist FILE]... [--at TIME]\n"
+	    "              passnum-terminal verify CODE [--data DIR] "
+	    "[--at TIME]\n", what);
 	return TERM_EXIT_USAGE;
 }
 
@@ -45,9 +45,9 @@ verify_enrolled(const char *code, size_t len, const char *data, int64_t at)
 
 	if ((rc = term_open(&t, data, &err)) != 0) {
 		if (rc == TERM_EXIT_NOT_ENROLLED)
-			return usage_error("--bundle FILE is required when no "
-			    "terminal is enrolled");
-		fprintf(stderr, "passnum-terminal verify: %s\n", err.message);
+			return usage_error("aucun poste inscrit ici : donnez "
+			    "les clés du Département avec --bundle FILE.");
+		fprintf(stderr, "passnum-terminal verify : %s\n", err.message);
 		if (rc == TERM_EXIT_JOURNAL_LOST)
 			return rc;
 		printf("ERREUR — clés du terminal inutilisables : vérification "
@@ -56,8 +56,9 @@ verify_enrolled(const char *code, size_t len, const char *data, int64_t at)
 	}
 	if (t.trust == NULL) {
 		term_close(&t);
-		fprintf(stderr, "passnum-terminal verify: no trust bundle yet: "
-		    "run passnum-terminal sync\n");
+		fprintf(stderr, "passnum-terminal verify : clés du "
+		    "Département pas encore reçues. Lancez passnum-terminal "
+		    "sync.\n");
 		printf("ERREUR — clés du terminal inutilisables : vérification "
 		    "impossible\n");
 		return TERM_EXIT_SETUP;
@@ -102,32 +103,35 @@ term_verify(int argc, char **argv)
 			break;
 		case 'd':
 			if (n_deny == MAX_DENYLISTS)
-				return usage_error("too many --denylist files");
+				return usage_error("trop de fichiers "
+				    "--denylist.");
 			deny[n_deny++] = optarg;
 			break;
 		case 'a':
 			if (pn_time_parse(optarg, &at) != 0)
-				return usage_error("--at: not a date "
-				    "(YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
-				    "@UNIXSECONDS)");
+				return usage_error("--at attend une date "
+				    "(AAAA-MM-JJ, AAAA-MM-JJTHH:MM:SSZ ou "
+				    "@SECONDES).");
 			break;
 		case 'D':
 			data = optarg;
 			break;
 		default:
+			term_bad_option("verify", argc, argv);
 			return TERM_EXIT_USAGE;
 		}
 	}
 	if (bundle == NULL && (master != NULL || n_deny > 0))
-		return usage_error("--master and --denylist need --bundle");
+		return usage_error("--master et --denylist vont avec "
+		    "--bundle.");
 	if (optind != argc - 1)
-		return usage_error("exactly one CODE expected");
+		return usage_error("donnez un seul CODE, entre guillemets.");
 	if (pn_code_input(argv[optind], code, sizeof(code), &len) != 0)
 		return usage_error(code);
 	if (bundle == NULL)
 		return verify_enrolled(code, len, data, at);
 	if (pn_verifier_open(&ver, bundle, master, deny, n_deny, &err) != 0) {
-		fprintf(stderr, "passnum-terminal verify: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal verify : %s\n", err.message);
 		printf("ERREUR — clés du terminal inutilisables : vérification "
 		    "impossible\n");
 		return TERM_EXIT_SETUP;

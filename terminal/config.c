@@ -35,15 +35,15 @@ get_string(const json_t *v, const char *name, const char *key, char *dst,
 	size_t n;
 
 	if (!json_is_string(v))
-		return pn_error_set(err, PN_E_FORMAT, "%s: %s: a string "
-		    "expected", name, key);
+		return pn_error_set(err, PN_E_FORMAT, "%s : %s : texte "
+		    "attendu", name, key);
 	n = json_string_length(v);
 	if (n >= cap || strlen(json_string_value(v)) != n)
-		return pn_error_set(err, PN_E_FORMAT, "%s: %s: at most %zu "
-		    "bytes without NUL", name, key, cap - 1);
+		return pn_error_set(err, PN_E_FORMAT, "%s : %s : au plus %zu "
+		    "octets, sans NUL", name, key, cap - 1);
 	if (required && n == 0)
-		return pn_error_set(err, PN_E_FORMAT, "%s: %s: must not be "
-		    "empty", name, key);
+		return pn_error_set(err, PN_E_FORMAT, "%s : %s : ne doit pas "
+		    "être vide", name, key);
 	memcpy(dst, json_string_value(v), n + 1);
 	return 0;
 }
@@ -54,8 +54,8 @@ get_int(const json_t *v, const char *name, const char *key, int64_t min,
 {
 	if (!json_is_integer(v) || json_integer_value(v) < min ||
 	    json_integer_value(v) > max)
-		return pn_error_set(err, PN_E_FORMAT, "%s: %s: an integer from "
-		    "%lld to %lld expected", name, key, (long long)min,
+		return pn_error_set(err, PN_E_FORMAT, "%s : %s : nombre entier "
+		    "de %lld à %lld attendu", name, key, (long long)min,
 		    (long long)max);
 	*out = (int64_t)json_integer_value(v);
 	return 0;
@@ -70,8 +70,8 @@ get_venue(const json_t *v, const char *name, struct term_config *c,
 	int64_t id;
 
 	if (!json_is_object(v))
-		return pn_error_set(err, PN_E_FORMAT, "%s: venue: an object "
-		    "expected", name);
+		return pn_error_set(err, PN_E_FORMAT, "%s : venue : objet "
+		    "attendu", name);
 	json_object_foreach((json_t *)v, key, m) {
 		if (strcmp(key, "id") == 0) {
 			if (get_int(m, name, "venue.id", 1, INT64_MAX, &id,
@@ -87,8 +87,8 @@ get_venue(const json_t *v, const char *name, struct term_config *c,
 			    sizeof(c->venue_siret), false, err) != 0)
 				return -1;
 		} else
-			return pn_error_set(err, PN_E_FORMAT, "%s: venue.%.64s:"
-			    " unknown key", name, key);
+			return pn_error_set(err, PN_E_FORMAT, "%s : "
+			    "venue.%.64s : clé inconnue", name, key);
 	}
 	return 0;
 }
@@ -101,8 +101,8 @@ get_themes(const json_t *v, const char *name, struct term_config *c,
 	json_t *t;
 
 	if (!json_is_array(v) || json_array_size(v) > TERM_THEMES_MAX)
-		return pn_error_set(err, PN_E_FORMAT, "%s: themes: an array of "
-		    "at most %d strings expected", name, TERM_THEMES_MAX);
+		return pn_error_set(err, PN_E_FORMAT, "%s : themes : liste "
+		    "d'au plus %d textes attendue", name, TERM_THEMES_MAX);
 	json_array_foreach((json_t *)v, i, t)
 		if (get_string(t, name, "themes[]", c->themes[i],
 		    sizeof(c->themes[i]), true, err) != 0)
@@ -129,8 +129,9 @@ get_member(const char *key, const json_t *v, const char *name,
 		if (strchr(c->ca_file, '/') != NULL ||
 		    strcmp(c->ca_file, "..") == 0 ||
 		    strcmp(c->ca_file, ".") == 0)
-			return pn_error_set(err, PN_E_FORMAT, "%s: ca_file: a "
-			    "file name in the data directory expected", name);
+			return pn_error_set(err, PN_E_FORMAT, "%s : ca_file : "
+			    "nom d'un fichier du dossier des données "
+			    "attendu", name);
 		return 0;
 	}
 	if (strcmp(key, "label") == 0)
@@ -148,8 +149,9 @@ get_member(const char *key, const json_t *v, const char *name,
 			return 0;
 		}
 		if (!pn_hex_decode(hex, c->master_pk, sizeof(c->master_pk)))
-			return pn_error_set(err, PN_E_FORMAT, "%s: %s: 64 "
-			    "lowercase hex digits expected", name, key);
+			return pn_error_set(err, PN_E_FORMAT, "%s : %s : 64 "
+			    "chiffres hexadécimaux en minuscules "
+			    "attendus", name, key);
 		c->has_master = true;
 		return 0;
 	}
@@ -178,8 +180,8 @@ get_member(const char *key, const json_t *v, const char *name,
 			return -1;
 		c->enrolled_at = n;
 	} else
-		return pn_error_set(err, PN_E_FORMAT, "%s: %.64s: unknown key",
-		    name, key);
+		return pn_error_set(err, PN_E_FORMAT, "%s : %.64s : clé "
+		    "inconnue", name, key);
 	return 0;
 }
 
@@ -195,12 +197,12 @@ term_config_parse(const char *text, size_t len, const char *name,
 	term_config_init(c);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
-		return pn_error_set(err, PN_E_FORMAT, "%s: line %d: %s", name,
-		    jerr.line, jerr.text);
+		return pn_error_set(err, PN_E_FORMAT, "%s : ligne %d : %s",
+		    name, jerr.line, jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return pn_error_set(err, PN_E_FORMAT, "%s: a JSON object "
-		    "expected", name);
+		return pn_error_set(err, PN_E_FORMAT, "%s : objet JSON "
+		    "attendu", name);
 	}
 	json_object_foreach(root, key, v)
 		if ((rc = get_member(key, v, name, c, err)) != 0)
@@ -209,8 +211,8 @@ term_config_parse(const char *text, size_t len, const char *name,
 	if (rc != 0)
 		return -1;
 	if (c->server[0] == '\0' || c->terminal == 0 || c->venue_id == 0)
-		return pn_error_set(err, PN_E_FORMAT, "%s: server, terminal and "
-		    "venue are required", name);
+		return pn_error_set(err, PN_E_FORMAT, "%s : server, terminal "
+		    "et venue doivent y être", name);
 	return 0;
 }
 
@@ -242,7 +244,7 @@ term_config_save(const char *path, const struct term_config *c,
 	if (c->has_master)
 		pn_hex_encode(c->master_pk, sizeof(c->master_pk), hex);
 	if ((themes = json_array()) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	for (i = 0; i < c->n_themes; i++)
 		json_array_append_new(themes, json_string(c->themes[i]));
 	root = json_pack("{s:s, s:s, s:I, s:s, s:{s:I, s:s, s:s}, s:o, s:I, "
@@ -262,13 +264,13 @@ term_config_save(const char *path, const struct term_config *c,
 	    "enrolled_at", (json_int_t)c->enrolled_at);
 	if (root == NULL || (text = json_dumps(root, JSON_INDENT(2) |
 	    JSON_PRESERVE_ORDER)) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "%s: cannot encode", path);
+		pn_error_set(err, PN_E_NOMEM, "%s : écriture impossible", path);
 		goto out;
 	}
 	/* Not secret, but it names the venue: no need for others to read it. */
 	len = strlen(text);
 	if ((line = malloc(len + 2)) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		goto out;
 	}
 	memcpy(line, text, len);

@@ -72,7 +72,7 @@ clock_seen(void *arg, const struct http_reply *r)
 	/* A long scan keeps it current for the other commands. */
 	if (s.ticks - t->clock_ref_saved >= CLOCK_SAVE_EVERY &&
 	    term_save_clock(t, &err) != 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 }
 
 int
@@ -165,8 +165,8 @@ term_open(struct term *t, const char *data_opt, struct pn_error *err)
 	    term_path(path, sizeof(path), t->dir, TERM_CONFIG_FILE, err) != 0)
 		return TERM_EXIT_SETUP;
 	if (stat(path, &sb) != 0 && errno == ENOENT) {
-		pn_error_set(err, PN_E_IO, "%s: no enrolled terminal here "
-		    "(run passnum-terminal enrol first)", t->dir);
+		pn_error_set(err, PN_E_IO, "aucun poste inscrit dans %s. "
+		    "Inscrivez-le d'abord avec passnum-terminal enrol", t->dir);
 		return TERM_EXIT_NOT_ENROLLED;
 	}
 	/*
@@ -218,7 +218,7 @@ term_close(struct term *t)
 	struct pn_error err;
 
 	if (term_save_clock(t, &err) != 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	http_client_free(t->http);
 	pn_trust_free(t->trust);
 	pn_denylist_free(t->deny);
@@ -276,7 +276,7 @@ term_note_suspended(struct term *t, long status, const json_t *answer)
 	t->suspended_at = (int64_t)time(NULL);
 	if (journal_meta_set(t->journal, META_SUSPENDED_AT, t->suspended_at,
 	    &err) != 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	return true;
 }
 
@@ -289,7 +289,7 @@ term_note_active(struct term *t)
 		return;
 	t->suspended_at = 0;
 	if (journal_meta_set(t->journal, META_SUSPENDED_AT, 0, &err) != 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 }
 
 int
@@ -333,8 +333,9 @@ deny_load_one(const uint8_t *doc, size_t len, void *arg)
 	int rc;
 
 	if (dl->t->trust == NULL)
-		return pn_error_set(dl->err, PN_E_UNTRUSTED, "deny list held "
-		    "but no trust bundle to check it");
+		return pn_error_set(dl->err, PN_E_UNTRUSTED, "liste des "
+		    "annulés présente mais clés du Département absentes : "
+		    "lancez passnum-terminal sync");
 	if ((d = pn_denylist_decode(doc, len, dl->t->trust, dl->err)) == NULL)
 		return -1;
 	rc = pn_denylist_merge(dl->held, d, dl->prune, dl->err);
@@ -349,12 +350,12 @@ term_load_deny(struct term *t, struct pn_error *err)
 
 	dl.prune = (int64_t)time(NULL) - DENY_PRUNE_MARGIN;
 	if ((dl.held = pn_denylist_new()) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	if (journal_deny_each(t->journal, deny_load_one, &dl, &t->deny_docs,
 	    err) != 0 ||
 	    journal_meta_get(t->journal, META_DENY_FRESH_AT, &t->deny_fresh_at,
 	    err) != 0) {
-		pn_error_prefix(err, "deny list in the journal");
+		pn_error_prefix(err, "liste des annulés du journal");
 		pn_denylist_free(dl.held);
 		return -1;
 	}
@@ -393,19 +394,21 @@ term_refresh_trust(struct term *t, struct pn_error *err)
 		char msg[400];
 
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "trust bundle: %s", msg);
+		pn_error_set(err, PN_E_IO, "clés du Département : %s", msg);
 		http_reply_free(&rep);
 		return 1;
 	}
 	if (rep.status != 200) {
-		pn_error_set(err, PN_E_IO, "trust bundle: HTTP %ld", rep.status);
+		pn_error_set(err, PN_E_IO, "clés du Département : réponse "
+		    "HTTP %ld du serveur", rep.status);
 		goto out;
 	}
 	tr = pn_trust_decode(rep.body, rep.len,
 	    t->cfg.has_master ? t->cfg.master_pk : NULL,
 	    t->trust != NULL ? t->trust->seq : 0, err);
 	if (tr == NULL) {
-		pn_error_prefix(err, "trust bundle from the server");
+		pn_error_prefix(err, "clés du Département reçues du serveur "
+		    "inutilisables");
 		goto out;
 	}
 	if (term_path(path, sizeof(path), t->dir, TERM_TRUST_FILE, err) != 0 ||
@@ -442,8 +445,8 @@ term_refresh_deny(struct term *t, struct pn_error *err)
 	int rc = -1;
 
 	if (t->trust == NULL)
-		return pn_error_set(err, PN_E_UNTRUSTED, "deny list: no trust "
-		    "bundle held yet");
+		return pn_error_set(err, PN_E_UNTRUSTED, "liste des annulés : "
+		    "clés du Département pas encore reçues");
 	full = t->deny_docs == 0 || t->deny_docs >= DENY_CHAIN_MAX;
 	since = full ? 0 : t->deny->to_seq;
 again:
@@ -452,7 +455,7 @@ again:
 	if (http_request(t->http, "GET", route, NULL, 0, false,
 	    PN_DENYLIST_MAX_FILE, &rep) != 0 || http_reply_unreachable(&rep)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "deny list: %s", msg);
+		pn_error_set(err, PN_E_IO, "liste des annulés : %s", msg);
 		http_reply_free(&rep);
 		return 1;
 	}
@@ -466,19 +469,20 @@ again:
 	}
 	if (rep.status != 200) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "deny list: %s", msg);
+		pn_error_set(err, PN_E_IO, "liste des annulés : %s", msg);
 		goto out;
 	}
 	if ((doc = pn_denylist_decode(rep.body, rep.len, t->trust,
 	    err)) == NULL) {
-		pn_error_prefix(err, "deny list from the server");
+		pn_error_prefix(err, "liste des annulés reçue du serveur "
+		    "inutilisable");
 		goto out;
 	}
 	if (full) {
 		struct pn_denylist *held = pn_denylist_new();
 
 		if (held == NULL) {
-			pn_error_set(err, PN_E_NOMEM, "out of memory");
+			pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 			goto out;
 		}
 		if (pn_denylist_merge(held, doc, (int64_t)time(NULL) -

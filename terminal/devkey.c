@@ -14,10 +14,11 @@ term_devkey_create(const char *path, uint8_t pk[32], struct pn_error *err)
 
 	/* Secret bytes only ever in guarded memory, wiped when freed. */
 	if ((sk = sodium_malloc(TERM_DEVKEY_SIZE)) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	if (crypto_sign_keypair(pk, sk) != 0) {
 		sodium_free(sk);
-		return pn_error_set(err, PN_E_CRYPTO, "cannot make a key");
+		return pn_error_set(err, PN_E_CRYPTO, "création de la clé du "
+		    "poste impossible");
 	}
 	rc = pn_secret_file_write(path, sk, TERM_DEVKEY_SIZE, err);
 	sodium_free(sk);
@@ -40,7 +41,7 @@ term_devkey_load(const char *path, uint8_t pk[32], struct pn_error *err)
 	 */
 	if ((tmp = sodium_malloc(TERM_DEVKEY_SIZE)) == NULL) {
 		pn_secret_free(sk);
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		return NULL;
 	}
 	crypto_sign_ed25519_sk_to_seed(seed, sk);
@@ -50,8 +51,9 @@ term_devkey_load(const char *path, uint8_t pk[32], struct pn_error *err)
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	if (sodium_memcmp(check, pk, 32) != 0) {
 		pn_secret_free(sk);
-		pn_error_set(err, PN_E_FORMAT, "%s: damaged device key (its "
-		    "public half does not match)", path);
+		pn_error_set(err, PN_E_FORMAT, "%s : clé du poste abîmée "
+		    "(ses deux moitiés ne correspondent pas). Prévenez le "
+		    "Département", path);
 		return NULL;
 	}
 	return sk;

@@ -52,6 +52,36 @@ http_host_is_loopback(const char *host)
 	return true;
 }
 
+/* What went wrong with a transfer, in French, for the venue. */
+static const char *
+curl_french(CURLcode cc, bool overflow)
+{
+	if (overflow)
+		return "réponse trop longue";
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "adresse du serveur introuvable, nom inconnu ou pas de "
+		    "réseau";
+	case CURLE_COULDNT_CONNECT:
+		return "connexion impossible, serveur arrêté ou pas de réseau";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "pas de réponse à temps";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+		return "connexion sécurisée impossible";
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+		return "connexion coupée";
+	default:
+		return "échange avec le serveur impossible";
+	}
+}
+
 static int
 split_url(struct http_client *c, const char *url, struct pn_error *err)
 {
@@ -61,21 +91,22 @@ split_url(struct http_client *c, const char *url, struct pn_error *err)
 	size_t len;
 
 	if (u == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		pn_error_set(err, PN_E_ARG, "%s: not a URL", url);
+		pn_error_set(err, PN_E_ARG, "%s : adresse de serveur "
+		    "incorrecte", url);
 		goto out;
 	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
-		pn_error_set(err, PN_E_ARG, "%s: http:// or https:// expected",
-		    url);
+		pn_error_set(err, PN_E_ARG, "%s : l'adresse doit commencer "
+		    "par https://", url);
 		goto out;
 	}
 	if (strcmp(scheme, "http") == 0 && !http_host_is_loopback(host)) {
-		pn_error_set(err, PN_E_ARG, "%s: plain http is allowed only to "
-		    "this machine (127.0.0.1, ::1); use https", url);
+		pn_error_set(err, PN_E_ARG, "%s : http:// n'est permis que "
+		    "vers ce poste (127.0.0.1, ::1) ; utilisez https://", url);
 		goto out;
 	}
 	(void)curl_url_get(u, CURLUPART_PORT, &port, 0);
@@ -84,7 +115,7 @@ split_url(struct http_client *c, const char *url, struct pn_error *err)
 	    host, port != NULL ? ":" : "", port != NULL ? port : "");
 	if (n < 0 || (size_t)n >= sizeof(c->origin) || path == NULL ||
 	    strlen(path) >= sizeof(c->base_path)) {
-		pn_error_set(err, PN_E_ARG, "%s: URL too long", url);
+		pn_error_set(err, PN_E_ARG, "%s : adresse trop longue", url);
 		goto out;
 	}
 	memcpy(c->base_path, path, strlen(path) + 1);
@@ -110,20 +141,22 @@ http_client_new(const char *base_url, const char *ca_file,
 
 	if (!global_done) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			pn_error_set(err, PN_E_IO, "cannot initialise libcurl");
+			pn_error_set(err, PN_E_IO, "démarrage de libcurl "
+			    "impossible");
 			return NULL;
 		}
 		global_done = true;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		return NULL;
 	}
 	if (split_url(c, base_url, err) != 0)
 		goto fail;
 	if (ca_file != NULL && ca_file[0] != '\0') {
 		if (strlen(ca_file) >= sizeof(c->ca_file)) {
-			pn_error_set(err, PN_E_ARG, "%s: path too long", ca_file);
+			pn_error_set(err, PN_E_ARG, "%s : chemin trop "
+			    "long", ca_file);
 			goto fail;
 		}
 		memcpy(c->ca_file, ca_file, strlen(ca_file) + 1);
@@ -132,7 +165,8 @@ http_client_new(const char *base_url, const char *ca_file,
 	c->request_timeout = request_timeout;
 	/* One handle for the process: its connection is reused. */
 	if ((c->curl = curl_easy_init()) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "cannot make a libcurl handle");
+		pn_error_set(err, PN_E_NOMEM, "démarrage de libcurl "
+		    "impossible");
 		goto fail;
 	}
 	return c;
@@ -272,8 +306,8 @@ http_request(struct http_client *c, const char *method, const char *route,
 	if (snprintf(path, sizeof(path), "%s%s", c->base_path, route) >=
 	    (int)sizeof(path) || snprintf(url, sizeof(url), "%s%s", c->origin,
 	    path) >= (int)sizeof(url)) {
-		(void)snprintf(reply->error, sizeof(reply->error), "URL too "
-		    "long");
+		(void)snprintf(reply->error, sizeof(reply->error), "adresse "
+		    "trop longue");
 		return -1;
 	}
 	memcpy(signed_path, path, strlen(path) + 1);
@@ -287,8 +321,8 @@ http_request(struct http_client *c, const char *method, const char *route,
 	    (sign && c->sk != NULL &&
 	    !sign_headers(c, &h, method, signed_path, body, body_len))) {
 		curl_slist_free_all(h);
-		(void)snprintf(reply->error, sizeof(reply->error), "cannot "
-		    "build the request headers");
+		(void)snprintf(reply->error, sizeof(reply->error), "requête "
+		    "impossible à préparer");
 		return -1;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
@@ -349,9 +383,10 @@ http_request(struct http_client *c, const char *method, const char *route,
 		return -1;
 	}
 	if (cc != CURLE_OK) {
-		(void)snprintf(reply->error, sizeof(reply->error), "%.200s: %s",
-		    c->origin, s.overflow ? "answer too large" :
-		    curl_easy_strerror(cc));
+		/* libcurl's own words are English: the venue reads these. */
+		(void)snprintf(reply->error, sizeof(reply->error), "%.200s : "
+		    "%s (curl %d)", c->origin, curl_french(cc, s.overflow),
+		    (int)cc);
 		free(s.buf);
 		return -1;
 	}
@@ -398,12 +433,16 @@ void
 http_reply_message(const struct http_reply *r, char *buf, size_t len)
 {
 	const char *e = json_string_value(json_object_get(r->json, "error"));
-	const char *d = json_string_value(json_object_get(r->json, "detail"));
+	int code = http_reply_code(r);
 
+	/*
+	 * The venue reads this: the server's French message and its code,
+	 * not its "detail", which is English, for operators.
+	 */
 	if (r->status == 0)
 		(void)snprintf(buf, len, "%s", r->error);
-	else if (e != NULL && d != NULL && d[0] != '\0')
-		(void)snprintf(buf, len, "%s (%s)", e, d);
+	else if (e != NULL && code != 0)
+		(void)snprintf(buf, len, "%s (code %d)", e, code);
 	else if (e != NULL)
 		(void)snprintf(buf, len, "%s", e);
 	else

@@ -81,7 +81,7 @@ bool http_reply_unreachable(const struct http_reply *r);
 /* The error body's "code", or 0. */
 int http_reply_code(const struct http_reply *r);
 
-/* The error body's "error" and "detail" as one line, or the status. */
+/* The error body's French "error" and its code, or the status. */
 void http_reply_message(const struct http_reply *r, char *buf, size_t len);
 
 /* True when host (as in a URL) names this machine: 127.0.0.0/8, ::1, localhost. */

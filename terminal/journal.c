@@ -279,7 +279,7 @@ journal_open(const char *path, bool create, struct pn_error *err)
 	int v;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		return NULL;
 	}
 	(void)snprintf(j->path, sizeof(j->path), "%s", path);
@@ -287,7 +287,7 @@ journal_open(const char *path, bool create, struct pn_error *err)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &j->db, flags, NULL) != SQLITE_OK) {
 		pn_error_set(err, PN_E_IO, "%s: %s", path, j->db != NULL ?
-		    sqlite3_errmsg(j->db) : "cannot open");
+		    sqlite3_errmsg(j->db) : "ouverture impossible");
 		goto fail;
 	}
 	/*
@@ -317,8 +317,9 @@ journal_open(const char *path, bool create, struct pn_error *err)
 			goto fail;
 	}
 	if (v != JOURNAL_SCHEMA_VERSION) {
-		pn_error_set(err, PN_E_FORMAT, "%s: journal schema version %d, "
-		    "this program knows %d", path, v, JOURNAL_SCHEMA_VERSION);
+		pn_error_set(err, PN_E_FORMAT, "%s : journal de version %d, ce "
+		    "programme connaît la %d. Mettez passnum-terminal à "
+		    "jour", path, v, JOURNAL_SCHEMA_VERSION);
 		goto fail;
 	}
 	return j;
@@ -345,7 +346,7 @@ journal_lost(const char *path, struct pn_error *err)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		pn_error_set(err, PN_E_IO, "%s: %s", path, db != NULL ?
-		    sqlite3_errmsg(db) : "cannot open");
+		    sqlite3_errmsg(db) : "ouverture impossible");
 		goto out;
 	}
 	(void)sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
@@ -584,7 +585,7 @@ walk_records(struct journal *j, sqlite3_stmt *st, journal_record_cb cb,
 	/* Some 2 KiB: on the heap, so that callers' stacks stay small. */
 	if ((rec = malloc(sizeof(*rec))) == NULL) {
 		sqlite3_finalize(st);
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (record_from_row(st, rec, err) != 0) {
@@ -662,7 +663,8 @@ journal_record_add(struct journal *j, struct journal_record *rec,
 	st = NULL;
 	rec->r.counter = (uint64_t)next;
 	if (pn_redemption_sign(&rec->r, sk) != 0) {
-		pn_error_set(err, PN_E_CRYPTO, "cannot sign the record");
+		pn_error_set(err, PN_E_CRYPTO, "signature de l'enregistrement "
+		    "impossible");
 		goto fail;
 	}
 	rec->state = JOURNAL_PENDING;

@@ -143,12 +143,12 @@ qr_decode_png(const char *path, qr_code_cb cb, void *arg,
 		goto out;
 	}
 	if ((uint64_t)img.width * img.height > IMAGE_MAX_PIXELS) {
-		pn_error_set(err, PN_E_FORMAT, "%s: image too large", path);
+		pn_error_set(err, PN_E_FORMAT, "%s : image trop grande", path);
 		goto out;
 	}
 	img.format = PNG_FORMAT_GRAY;
 	if ((pixels = malloc(PNG_IMAGE_SIZE(img))) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		goto out;
 	}
 	if (!l.png_image_finish_read(&img, NULL, pixels, 0, NULL)) {
@@ -157,7 +157,8 @@ qr_decode_png(const char *path, qr_code_cb cb, void *arg,
 	}
 	if ((scanner = l.zbar_image_scanner_create()) == NULL ||
 	    (zi = l.zbar_image_create()) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "cannot start zbar");
+		pn_error_set(err, PN_E_NOMEM, "lecture des QR codes "
+		    "impossible (zbar)");
 		goto out;
 	}
 	only_qr(&l, scanner);
@@ -166,7 +167,8 @@ qr_decode_png(const char *path, qr_code_cb cb, void *arg,
 	l.zbar_image_set_size(zi, img.width, img.height);
 	l.zbar_image_set_data(zi, pixels, PNG_IMAGE_SIZE(img), NULL);
 	if ((found = l.zbar_scan_image(scanner, zi)) < 0) {
-		pn_error_set(err, PN_E_FORMAT, "%s: zbar cannot scan it", path);
+		pn_error_set(err, PN_E_FORMAT, "%s : image illisible pour "
+		    "zbar", path);
 		goto out;
 	}
 	n = 0;
@@ -202,7 +204,7 @@ qr_camera_open(const char *device, struct pn_error *err)
 	const struct qrlib *l;
 
 	if (c == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		return NULL;
 	}
 	if (qrlib_open(&c->lib, false, err) != 0) {
@@ -212,7 +214,8 @@ qr_camera_open(const char *device, struct pn_error *err)
 	l = &c->lib;
 	/* Unthreaded: the caller's loop drives it, between keyboard reads. */
 	if ((c->proc = l->zbar_processor_create(0)) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "cannot start zbar");
+		pn_error_set(err, PN_E_NOMEM, "lecture des QR codes "
+		    "impossible (zbar)");
 		qr_camera_close(c);
 		return NULL;
 	}
@@ -241,7 +244,7 @@ qr_camera_next(struct qr_camera *c, int timeout_ms, char *buf, size_t cap,
 
 	got = l->zbar_process_one(c->proc, timeout_ms);
 	if (got < 0)
-		return pn_error_set(err, PN_E_IO, "camera: %s",
+		return pn_error_set(err, PN_E_IO, "caméra : %s",
 		    l->_zbar_error_string(c->proc, 0));
 	if (got == 0 || (set = l->zbar_processor_get_results(c->proc)) == NULL)
 		return 0;

@@ -26,7 +26,7 @@ redeem_verdict_for_record(const struct term *t,
 	pn_serial_format(rec->serial, serial);
 	switch (rec->state) {
 	case JOURNAL_PENDING:
-		pn_time_format_fr_date(rec->r.terminal_time, date);
+		pn_time_format_paris_date(rec->r.terminal_time, date);
 		verdict_set(out, VERDICT_REFUSED, PN_RC_DENIED, "REFUSÉ — "
 		    "chèque déjà utilisé le %s à %s (à ce terminal, en attente "
 		    "de synchronisation) — chèque %s", date, t->cfg.venue_name,
@@ -34,7 +34,7 @@ redeem_verdict_for_record(const struct term *t,
 		break;
 	case JOURNAL_ACCEPTED:
 	case JOURNAL_CONFLICT:
-		pn_time_format_fr_date(rec->winner_at, date);
+		pn_time_format_paris_date(rec->winner_at, date);
 		verdict_set(out, VERDICT_REFUSED, PN_RC_DENIED, "REFUSÉ — "
 		    "chèque déjà utilisé le %s à %s — chèque %s", date,
 		    rec->winner_venue, serial);
@@ -93,6 +93,7 @@ accepted_text(struct verdict *out, enum verdict_kind kind, int code,
 	else
 		verdict_set(out, kind, code, "ACCEPTÉ HORS LIGNE — %s — chèque "
 		    "%s — sera confirmé à la synchronisation", amount, serial);
+	out->cents = rec->has_value ? rec->value_cents : 0;
 }
 
 /* The server is away: the record stays pending, taken offline. */
@@ -135,6 +136,7 @@ take_offline_clock(struct term *t, struct journal_record *rec,
 	verdict_set(out, VERDICT_OFFLINE, TERM_EXIT_OFFLINE, "ACCEPTÉ HORS LIGNE "
 	    "— %s — chèque %s — gardé sur le poste, il sera envoyé quand les "
 	    "horloges s'accorderont : %s", amount, serial, t->clock_refused);
+	out->cents = rec->has_value ? rec->value_cents : 0;
 	return out->exit_code;
 }
 
@@ -171,7 +173,7 @@ declare_first(struct term *t, struct journal_session *session)
 	if (rc == 1)
 		t->offline_until = (int64_t)time(NULL) + TERM_OFFLINE_HOLD;
 	if (rc < 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	else if (rc == 0)
 		session->declared = true;
 	return rc < 0 ? 0 : rc;
@@ -478,7 +480,12 @@ bool
 redeem_typed_refused(const struct typed_entry *te, struct verdict *out)
 {
 	char serial[PN_SERIAL_TEXT_MAX], bad[16] = "";
+	bool missing = te->kind == TYPED_NO_KEY;
 
+	/* A key asked for and left empty is missing, not mistyped. */
+	if (te->kind == TYPED_BAD_KEY &&
+	    te->key_status == PN_CONTROL_KEY_EMPTY)
+		missing = true;
 	switch (te->kind) {
 	case TYPED_NOT:
 	case TYPED_FULL:
@@ -489,23 +496,24 @@ redeem_typed_refused(const struct typed_entry *te, struct verdict *out)
 		    pn_serial_status_message(te->serial_status));
 		return true;
 	case TYPED_NO_KEY:
-		pn_serial_format(te->serial, serial);
+	case TYPED_BAD_KEY:
+		break;
+	}
+	pn_serial_format(te->serial, serial);
+	if (missing) {
 		verdict_set(out, VERDICT_REFUSED, PN_RC_UNREADABLE, "REFUSÉ — "
 		    "%s — chèque %s",
 		    pn_control_key_status_message(PN_CONTROL_KEY_EMPTY),
 		    serial);
 		return true;
-	case TYPED_BAD_KEY:
-		pn_serial_format(te->serial, serial);
-		if (te->key_status == PN_CONTROL_KEY_BAD_CHAR &&
-		    te->bad > ' ' && te->bad < 0x7f)
-			(void)snprintf(bad, sizeof(bad), " « %c »", te->bad);
-		verdict_set(out, VERDICT_REFUSED, PN_RC_UNREADABLE, "REFUSÉ — "
-		    "clé de contrôle mal tapée%s : %s — chèque %s", bad,
-		    pn_control_key_status_message(te->key_status), serial);
-		return true;
 	}
-	return false;
+	if (te->key_status == PN_CONTROL_KEY_BAD_CHAR &&
+	    te->bad > ' ' && te->bad < 0x7f)
+		(void)snprintf(bad, sizeof(bad), " « %c »", te->bad);
+	verdict_set(out, VERDICT_REFUSED, PN_RC_UNREADABLE, "REFUSÉ — clé de "
+	    "contrôle mal tapée%s : %s — chèque %s", bad,
+	    pn_control_key_status_message(te->key_status), serial);
+	return true;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "passnum/request.h"
+#include "passnum/timefmt.h"
 #include "sessions.h"
 #include "sync.h"
 #include "terminal.h"
@@ -51,8 +52,8 @@ sessions_fetch(struct term *t, struct pn_error *err)
 		return 1;
 	}
 	if (term_note_suspended(t, rep.status, rep.json)) {
-		pn_error_set(err, PN_E_IO, "sessions: this terminal is "
-		    "suspended");
+		pn_error_set(err, PN_E_IO, "séances du serveur : ce poste "
+		    "est suspendu");
 		http_reply_free(&rep);
 		return -1;
 	}
@@ -67,14 +68,14 @@ sessions_fetch(struct term *t, struct pn_error *err)
 	list = json_object_get(rep.json, "sessions");
 	if (rep.status != 200 || !json_is_array(list)) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "sessions: %s", msg);
+		pn_error_set(err, PN_E_IO, "séances du serveur : %s", msg);
 		http_reply_free(&rep);
 		return -1;
 	}
 	json_array_foreach(list, i, item) {
 		if (session_from_json(item, &s) != 0) {
-			pn_error_set(err, PN_E_FORMAT, "sessions: entry %zu "
-			    "malformed", i);
+			pn_error_set(err, PN_E_FORMAT, "séances du serveur : "
+			    "la n° %zu est illisible", i + 1);
 			rc = -1;
 			break;
 		}
@@ -105,14 +106,15 @@ sessions_find(struct term *t, const char *prefix, struct journal_session *out)
 	if (rc == 1)
 		return 0;
 	if (rc < 0)
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 	else if (rc == 2)
-		fprintf(stderr, "passnum-terminal: --session %s: more than one "
-		    "session starts so; give more digits\n", prefix);
+		fprintf(stderr, "passnum-terminal : --session %s : plusieurs "
+		    "séances commencent ainsi. Donnez plus de chiffres.\n",
+		    prefix);
 	else
-		fprintf(stderr, "passnum-terminal: --session %s: no such "
-		    "session (4 to 32 hex digits of its id; see "
-		    "passnum-terminal session list)\n", prefix);
+		fprintf(stderr, "passnum-terminal : --session %s : séance "
+		    "inconnue. Donnez de 4 à 32 chiffres de son numéro (voir "
+		    "passnum-terminal session list).\n", prefix);
 	return rc < 0 ? TERM_EXIT_SETUP : TERM_EXIT_USAGE;
 }
 
@@ -138,10 +140,10 @@ sessions_open(struct term *t, const char *theme, int64_t starts_at,
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(theme) == 0 || strlen(theme) >= sizeof(out->theme))
-		return pn_error_set(err, PN_E_ARG, "theme: 1 to %zu bytes",
-		    sizeof(out->theme) - 1);
+		return pn_error_set(err, PN_E_ARG, "thème : de 1 à %zu "
+		    "octets", sizeof(out->theme) - 1);
 	if (duration_minutes < 1 || duration_minutes > 600)
-		return pn_error_set(err, PN_E_ARG, "duration: 1 to 600 "
+		return pn_error_set(err, PN_E_ARG, "durée : de 1 à 600 "
 		    "minutes");
 	/* Chosen here so that a session can be opened with no network. */
 	randombytes_buf(out->id, sizeof(out->id));
@@ -164,15 +166,10 @@ sessions_open(struct term *t, const char *theme, int64_t starts_at,
 void
 sessions_print(FILE *out, const struct journal_session *s, int number)
 {
-	char id[2 * PN_SESSION_ID_SIZE + 1], when[32];
-	time_t at = (time_t)s->starts_at;
-	struct tm tm;
+	char id[2 * PN_SESSION_ID_SIZE + 1], when[PN_TIME_TEXT_MAX];
 
 	pn_hex_encode(s->id, sizeof(s->id), id);
-	if (localtime_r(&at, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm) == 0)
-		(void)snprintf(when, sizeof(when), "@%lld",
-		    (long long)s->starts_at);
+	pn_time_format_paris(s->starts_at, when);
 	if (number > 0)
 		fprintf(out, "%3d) ", number);
 	fprintf(out, "%s  %s  %3d min  %s  [%s%s]\n", id, when,
@@ -218,14 +215,15 @@ sessions_pick(struct term *t, const char *prefix,
 	(void)sessions_fetch(t, &err);
 	if (journal_session_each(t->journal, 50, false, pick_current, &c,
 	    &err) != 0) {
-		fprintf(stderr, "passnum-terminal: %s\n", err.message);
+		fprintf(stderr, "passnum-terminal : %s\n", err.message);
 		return TERM_EXIT_SETUP;
 	}
 	if (c.n != 1) {
-		fprintf(stderr, "passnum-terminal: %s: give --session ID (see "
-		    "passnum-terminal session list, or session open)\n",
-		    c.n == 0 ? "no session in progress" :
-		    "more than one session in progress");
+		fprintf(stderr, "passnum-terminal : %s. Donnez --session ID "
+		    "(voir passnum-terminal session list), ou ouvrez-en une "
+		    "avec passnum-terminal session open.\n",
+		    c.n == 0 ? "Aucune séance en cours" :
+		    "Plusieurs séances en cours");
 		return TERM_EXIT_USAGE;
 	}
 	*out = c.s;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "passnum/timefmt.h"
 #include "skew.h"
 
 static int64_t
@@ -72,32 +73,31 @@ skew_duration_text(int64_t seconds, char *buf, size_t len)
 }
 
 /*
- * Both times as the venue reads them, in local time: "10:45" and "09:12",
- * or with their dates when they fall on different days.
+ * Both times as the venue reads them, in Paris whatever this machine's
+ * zone (the pages show Paris time too): "10:45" and "09:12", or with their
+ * dates when they fall on different days.
  */
 static void
 times_text(int64_t mine, int64_t theirs, char *a, char *b, size_t len)
 {
-	time_t ta = (time_t)mine, tb = (time_t)theirs;
-	struct tm ma, mb;
+	char da[PN_TIME_TEXT_MAX], db[PN_TIME_TEXT_MAX];
+	char ta[PN_TIME_TEXT_MAX], tb[PN_TIME_TEXT_MAX];
 	size_t na, nb;
 
-	if (localtime_r(&ta, &ma) == NULL || localtime_r(&tb, &mb) == NULL) {
-		(void)snprintf(a, len, "@%lld", (long long)mine);
-		(void)snprintf(b, len, "@%lld", (long long)theirs);
-		return;
-	}
-	if (ma.tm_year != mb.tm_year || ma.tm_yday != mb.tm_yday) {
-		na = strftime(a, len, "%d/%m/%Y %H:%M", &ma);
-		nb = strftime(b, len, "%d/%m/%Y %H:%M", &mb);
+	pn_time_format_paris_date(mine, da);
+	pn_time_format_paris_date(theirs, db);
+	pn_time_format_paris(mine, ta);
+	pn_time_format_paris(theirs, tb);
+	na = strlen(ta);
+	nb = strlen(tb);
+	if (strcmp(da, db) != 0 || na < 5 || nb < 5) {
+		(void)snprintf(a, len, "%s", ta);
+		(void)snprintf(b, len, "%s", tb);
 	} else {
-		na = strftime(a, len, "%H:%M", &ma);
-		nb = strftime(b, len, "%H:%M", &mb);
+		/* "31/12/2026 23:59": the time is its last five characters. */
+		(void)snprintf(a, len, "%s", ta + na - 5);
+		(void)snprintf(b, len, "%s", tb + nb - 5);
 	}
-	if (na == 0)
-		a[0] = '\0';
-	if (nb == 0)
-		b[0] = '\0';
 }
 
 void

@@ -11,16 +11,16 @@
 /* Answers to a batch of SYNC_CHUNK_MAX records stay well below this. */
 #define REPLY_MAX (8u << 20)
 
+/*
+ * The server's French message; its "detail" is English, for operators
+ * (its logs keep it), and the venue reads this one.
+ */
 static void
 set_message(struct journal_record *rec, const json_t *answer, long status)
 {
 	const char *e = json_string_value(json_object_get(answer, "error"));
-	const char *d = json_string_value(json_object_get(answer, "detail"));
 
-	if (e != NULL && d != NULL && d[0] != '\0')
-		(void)snprintf(rec->message, sizeof(rec->message), "%s (%s)",
-		    e, d);
-	else if (e != NULL)
+	if (e != NULL)
 		(void)snprintf(rec->message, sizeof(rec->message), "%s", e);
 	else
 		(void)snprintf(rec->message, sizeof(rec->message), "refusé par "
@@ -44,8 +44,8 @@ receipt_check(struct term *t, const char *text, struct pn_receipt *r,
 	struct pn_error ignored;
 
 	if (t->trust == NULL && term_refresh_trust(t, &ignored) != 0)
-		return pn_error_set(err, PN_E_UNTRUSTED, "no trust bundle to "
-		    "check the receipt");
+		return pn_error_set(err, PN_E_UNTRUSTED, "clés du Département "
+		    "absentes : reçu invérifiable");
 	if (pn_receipt_from_text(text, t->trust, r, err) == 0)
 		return 0;
 	if (err->code != PN_E_UNTRUSTED || term_refresh_trust(t, &ignored) != 0)
@@ -69,8 +69,8 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 	if (status == 200 || (status == 409 && code == SERVER_CODE_CONFLICT)) {
 		text = json_string_value(json_object_get(answer, "receipt"));
 		if (text == NULL || strlen(text) >= sizeof(rec->receipt)) {
-			pn_error_set(err, PN_E_FORMAT, "answer without a "
-			    "receipt");
+			pn_error_set(err, PN_E_FORMAT, "réponse du serveur "
+			    "sans reçu");
 			return 1;
 		}
 		if (receipt_check(t, text, &r, err) != 0) {
@@ -83,8 +83,8 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 		    r.venue != t->cfg.venue_id ||
 		    r.outcome != (status == 200 ? PN_RECEIPT_ACCEPTED :
 		    PN_RECEIPT_CONFLICT)) {
-			pn_error_set(err, PN_E_FORMAT, "receipt: names another "
-			    "record, voucher, venue or outcome");
+			pn_error_set(err, PN_E_FORMAT, "reçu du serveur d'un "
+			    "autre enregistrement, chèque, lieu ou verdict");
 			return 1;
 		}
 		/* A typed voucher's value is known from the receipt only. */
@@ -116,7 +116,8 @@ sync_apply_answer(struct term *t, struct journal_record *rec, long status,
 		set_message(rec, answer, status);
 		return journal_record_update(t->journal, rec, err);
 	}
-	pn_error_set(err, PN_E_FORMAT, "unexpected answer HTTP %ld", status);
+	pn_error_set(err, PN_E_FORMAT, "réponse inattendue du serveur "
+	    "(HTTP %ld)", status);
 	return 1;
 }
 
@@ -133,7 +134,7 @@ sync_post_record(struct term *t, struct journal_record *rec,
 	body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if (body == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		return SYNC_POST_ERROR;
 	}
 	rc = http_request(t->http, "POST", "/api/v1/redemptions", body,
@@ -198,7 +199,7 @@ sync_declare_session(struct term *t, const struct journal_session *s,
 	body = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if (body == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	rc = http_request(t->http, "POST", "/api/v1/sessions", body,
 	    strlen(body), true, 1u << 20, &rep);
 	free(body);
@@ -320,18 +321,19 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 	int rc = -1, a;
 
 	if ((arr = json_array()) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	for (i = 0; i < b->n; i++)
 		if (json_array_append_new(arr,
 		    pn_redemption_to_json(&b->recs[i].r)) != 0) {
 			json_decref(arr);
-			return pn_error_set(err, PN_E_NOMEM, "out of memory");
+			return pn_error_set(err, PN_E_NOMEM, "mémoire "
+			    "insuffisante");
 		}
 	root = json_pack("{s:o}", "records", arr);
 	body = root != NULL ? json_dumps(root, JSON_COMPACT) : NULL;
 	json_decref(root);
 	if (body == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory");
+		return pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 	a = http_request(t->http, "POST", "/api/v1/redemptions/batch", body,
 	    strlen(body), true, REPLY_MAX, &rep);
 	free(body);
@@ -358,8 +360,9 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 	if (rep.status != 200 || !json_is_array(results) ||
 	    json_array_size(results) != b->n) {
 		http_reply_message(&rep, msg, sizeof(msg));
-		pn_error_set(err, PN_E_IO, "batch: %s", rep.status == 200 ?
-		    "the answer does not hold one result per record" : msg);
+		pn_error_set(err, PN_E_IO, "envoi groupé : %s", rep.status ==
+		    200 ? "la réponse ne compte pas un résultat par "
+		    "enregistrement" : msg);
 		goto out;
 	}
 	term_note_active(t);
@@ -373,8 +376,8 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 			a = sync_apply_answer(t, &b->recs[i],
 			    (long)json_integer_value(s), res, &e);
 		else {
-			pn_error_set(&e, PN_E_FORMAT, "result without a "
-			    "status");
+			pn_error_set(&e, PN_E_FORMAT, "résultat du "
+			    "serveur sans verdict");
 			a = 1;
 		}
 		if (a < 0) {
@@ -394,8 +397,8 @@ send_batch(struct term *t, struct batch *b, struct sync_stats *st,
 			continue;
 		}
 		if (a == 1) {
-			fprintf(stderr, "passnum-terminal: record %llu stays "
-			    "pending: %s\n",
+			fprintf(stderr, "passnum-terminal : "
+			    "l'enregistrement n° %llu reste en attente : %s\n",
 			    (unsigned long long)b->recs[i].r.counter, e.message);
 			if (rc != 3)
 				rc = -1;
@@ -442,7 +445,7 @@ send_typed(struct term *t, struct batch *b, struct sync_stats *st,
 			case SYNC_POST_CLOCK:
 				return SYNC_CLOCK;
 			case SYNC_POST_UNUSABLE:
-				pn_error_prefix(err, "typed record");
+				pn_error_prefix(err, "chèque tapé");
 				return SYNC_FAILED;
 			case SYNC_POST_ERROR:
 				return SYNC_FAILED;
@@ -470,7 +473,7 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	/* Remembered suspended: nothing is sent until the server lifts it. */
 	if ((rc = term_confirm_active(t)) != 0) {
 		if (rc == 1)
-			pn_error_set(err, PN_E_IO, "server unreachable");
+			pn_error_set(err, PN_E_IO, "serveur injoignable");
 		out = rc == 1 ? SYNC_UNREACHABLE : SYNC_SUSPENDED;
 		goto done;
 	}
@@ -492,7 +495,7 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 	chunk = t->cfg.max_batch < SYNC_CHUNK_MAX ? t->cfg.max_batch :
 	    SYNC_CHUNK_MAX;
 	if ((b.recs = calloc(chunk, sizeof(*b.recs))) == NULL) {
-		pn_error_set(err, PN_E_NOMEM, "out of memory");
+		pn_error_set(err, PN_E_NOMEM, "mémoire insuffisante");
 		goto done;
 	}
 	b.cap = chunk;
@@ -515,8 +518,10 @@ sync_run(struct term *t, struct sync_stats *st, struct pn_error *err)
 		if (rc == 2) {
 			/* The server takes fewer: halve, down to one. */
 			if (b.cap == 1) {
-				pn_error_set(err, PN_E_IO, "batch: the server "
-				    "refuses even one record as too large");
+				pn_error_set(err, PN_E_IO, "envoi groupé : le "
+				    "serveur refuse même un seul "
+				    "enregistrement, trop gros. Prévenez le "
+				    "Département");
 				goto done;
 			}
 			b.cap /= 2;

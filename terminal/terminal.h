@@ -24,6 +24,19 @@
 #define TERM_EXIT_RECEIPTS	18	/* sync: redemptions the server lost cannot be
 					   put back (in conflict, or unrestorable) */
 
+/*
+ * After getopt_long() returned '?' (main() sets opterr to 0): says in
+ * French which option of cmd is unknown or lacks its value.
+ */
+void term_bad_option(const char *cmd, int argc, char **argv);
+
+/* French plural: 0 and 1 take the singular. */
+static inline const char *
+term_pl(long long n, const char *one, const char *many)
+{
+	return n > 1 ? many : one;
+}
+
 /* Each takes the arguments after its own name (argv[0] is the name). */
 int term_verify(int argc, char **argv);
 int term_enrol(int argc, char **argv);

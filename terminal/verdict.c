@@ -26,6 +26,7 @@ verdict_set(struct verdict *v, enum verdict_kind kind, int exit_code,
 
 	v->kind = kind;
 	v->exit_code = exit_code;
+	v->cents = 0;
 	va_start(ap, fmt);
 	(void)vsnprintf(v->text, sizeof(v->text), fmt, ap);
 	va_end(ap);
@@ -52,7 +53,7 @@ verdict_from_reason(struct verdict *out, enum pn_reason r,
 	}
 	pn_serial_format(v->serial, serial);
 	if (r == PN_R_EXPIRED) {
-		pn_time_format_fr_date(v->expires_at, date);
+		pn_time_format_paris_date(v->expires_at, date);
 		(void)snprintf(why, sizeof(why), "chèque expiré le %s", date);
 	} else
 		(void)snprintf(why, sizeof(why), "%s",

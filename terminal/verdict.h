@@ -3,6 +3,7 @@
 #define PN_TERM_VERDICT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "passnum/reason.h"
@@ -22,6 +23,7 @@ struct verdict {
 	enum verdict_kind kind;
 	int exit_code;		/* of redeem: see terminal.h */
 	char text[VERDICT_TEXT_MAX];
+	int64_t cents;		/* an accepted voucher's value, for totals */
 };
 
 void verdict_set(struct verdict *v, enum verdict_kind kind, int exit_code,

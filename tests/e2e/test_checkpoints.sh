@@ -53,9 +53,9 @@ check "GET /api/v1/checkpoint serves it" test "$code" = 200 -a \
 # --- Redemptions: the interval makes new ones, chained --------------------
 CODE1=$("$ADMIN" terminal code --config "$CFG" --siret $SIRET1 2>/dev/null)
 run "$TERMINAL" enrol --server "$URL" --code "$CODE1" --data "$T1"
-said 0 "enrolled" "a terminal is enrolled"
+said 0 "inscrit pour" "a terminal is enrolled"
 term "$T1" session open --theme 2 --duration 90
-S1=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S1=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 for b in 1 2; do
 	call POST /api/v1/booklets "$TOKEN" "{\"programme\": 1, \"beneficiary\": {\"ref\": \"CP-$b\", \"pathway\": \"rsa\", \"age_band\": \"26-44\", \"commune\": \"Rezé\"}}"
 	cp "$OUT/body" "$OUT/booklet$b.json"

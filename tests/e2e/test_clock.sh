@@ -85,10 +85,10 @@ sed -i "s/^port = 0$/port = $PORT/" "$CFG"
 
 CODE1=$("$ADMIN" terminal code --config "$CFG" --siret $SIRET1 2>/dev/null)
 term "$T1" enrol --server "$URL" --code "$CODE1"
-said 0 "enrolled for Médiathèque de Rezé" "a terminal is enrolled"
+said 0 "inscrit pour Médiathèque de Rezé" "a terminal is enrolled"
 term "$T1" session open --theme 2
 said 0 "déclarée" "a session is opened and declared, the clocks agreeing"
-S1=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S1=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 check "... the terminal keeps the clocks' reference in its journal" test \
     "$(sqlite3 "$J" "SELECT count(*) FROM meta WHERE key LIKE 'clock_ref_%' AND value > 0")" = 4
 term "$T1" status
@@ -142,16 +142,16 @@ term "$T1" sync --retries 0
 said 16 "HORLOGES EN DÉSACCORD — $SERVER_OFF" \
     "sync: exit 16, the server's clock looks off"
 check "... saying the record is kept, not refused" grep -qF \
-    "1 enregistrement(s) gardé(s) en attente : rien n'a été refusé" \
+    "1 enregistrement gardé en attente : rien n'a été refusé" \
     "$OUT/stdout"
 is "... still pending" "$(state_of 1)" "pending|0"
 
 term "$T1" session open --theme 1
-said 16 "séance gardée sur le poste, non déclarée" \
+said 16 "Séance gardée sur le poste, non déclarée" \
     "session open: kept, not declared, exit 16"
 check "... saying the server's clock looks off" grep -qF "$SERVER_OFF" \
     "$OUT/stdout"
-S2=$(sed -n 's/^séance gardée sur le poste, non déclarée : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S2=$(sed -n 's/^Séance gardée sur le poste, non déclarée : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 is "... it stays to declare" \
     "$(sqlite3 "$J" "SELECT declared FROM session WHERE lower(hex(id)) = '$S2'")" 0
 
@@ -169,9 +169,9 @@ said 16 "HORLOGES EN DÉSACCORD — $SERVER_OFF" "status: exit 16, saying so"
 FT_OFF=0
 check "passnumd restarts on time" restart
 term "$T1" sync
-said 0 "1 accepté(s)" "sync: the kept record is sent and accepted, exit 0"
+said 0 "1 accepté," "sync: the kept record is sent and accepted, exit 0"
 check "... and the session kept is declared" grep -qF \
-    "1 séance(s) déclarée(s)" "$OUT/stdout"
+    "1 séance déclarée" "$OUT/stdout"
 is "... the record is accepted" "$(state_of 1)" "accepted|0"
 is "... the session declared" \
     "$(sqlite3 "$J" "SELECT declared FROM session WHERE lower(hex(id)) = '$S2'")" 1
@@ -215,8 +215,8 @@ check "... and the reference is this boot's again" test \
 # --- A session declaration refused ----------------------------------------------
 passnumd_stop
 term "$T1" session open --theme 2 --start "@$(( $(date +%s) - 2 * 86400 ))"
-said 3 "séance ouverte" "offline, a session dated two days back is kept to declare"
-S3=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+said 3 "Séance ouverte" "offline, a session dated two days back is kept to declare"
+S3=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 check "passnumd starts again" start
 term "$T1" sync
 said 17 "SÉANCE REFUSÉE" "sync: the server refuses the declaration: exit 17"

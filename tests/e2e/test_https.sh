@@ -56,13 +56,13 @@ term "$OUT/t-none" enrol --server "$URL" --code "$CODE"
 said 5 "certificat du serveur refusé" "enrol without --ca: the system's CAs do not know the development CA"
 term "$T1" enrol --server "$URL" --code "$CODE" --ca "$OUT/ca/ca.pem" \
     --label "Accueil"
-said 0 "enrolled for Médiathèque de Rezé" "enrol --ca with the development CA over https"
+said 0 "inscrit pour Médiathèque de Rezé" "enrol --ca with the development CA over https"
 check "the terminal keeps the CA it trusts" cmp -s "$T1/ca.pem" "$OUT/ca/ca.pem"
 
 # --- A redemption over https ---------------------------------------------------
 term "$T1" session open --theme 2 --duration 90
 said 0 "déclarée" "a session is declared over https"
-S1=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S1=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 curl -s --cacert "$OUT/ca/ca.pem" -o "$OUT/booklet.json" \
     -H "Authorization: Bearer $TOKEN" --data-binary \
     '{"programme": 1, "beneficiary": {"ref": "H-1", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \

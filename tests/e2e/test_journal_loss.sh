@@ -1,7 +1,7 @@
 # test_journal_loss.sh -- an enrolled terminal whose journal is emptied or
 # deleted: every command refuses (exit 9, a French message naming the
 # cause and the way back) and nothing is made again, so that records
-# taken offline and lost with the file cannot pass unseen ("0 envoyé(s)").
+# taken offline and lost with the file cannot pass unseen ("0 envoyé ").
 # The journal is made at enrolment only; a fresh enrolment still works.
 . "$(dirname "$0")/lib.sh"
 
@@ -36,11 +36,11 @@ sed -i "s/^port = 0$/port = $PORT/" "$CFG"
 
 CODE1=$("$ADMIN" terminal code --config "$CFG" --siret $SIRET1 2>/dev/null)
 run "$TERMINAL" enrol --server "$URL" --code "$CODE1" --data "$T1"
-said 0 "enrolled for Médiathèque de Rezé" "enrol a terminal in an empty data dir"
+said 0 "inscrit pour Médiathèque de Rezé" "enrol a terminal in an empty data dir"
 check "enrolment made the journal" test -s "$J"
 term "$T1" session open --theme 2 --duration 90
-said 0 "séance ouverte" "a session is open"
-S1=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+said 0 "Séance ouverte" "a session is open"
+S1=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 call POST /api/v1/booklets "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "J-1", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}'
 check "a booklet is issued" test "$code" = 201
 cp "$OUT/body" "$OUT/booklet.json"
@@ -83,19 +83,19 @@ every_command_refuses "a deleted journal"
 check "a deleted journal: not made again" test ! -e "$J"
 
 run "$TERMINAL" enrol --server "$URL" --code "$CODE1" --data "$T1"
-said 1 "already holds an enrolled terminal" \
+said 1 "ce poste est déjà inscrit" \
     "enrol over the data dir is still refused"
 
 # The way back: the journal restored, its records are there to sync.
 cp "$OUT/journal.backup" "$J"
 check "passnumd restarts" passnumd_start "$CFG"
 term "$T1" sync
-said 0 "5 accepté(s)" "the restored journal syncs its five records"
+said 0 "5 acceptés" "the restored journal syncs its five records"
 
 # A fresh enrolment in another, empty data dir still works.
 CODE2=$("$ADMIN" terminal code --config "$CFG" --siret $SIRET1 2>/dev/null)
 run "$TERMINAL" enrol --server "$URL" --code "$CODE2" --data "$OUT/t2"
-said 0 "enrolled for Médiathèque de Rezé" "a fresh enrolment still works"
+said 0 "inscrit pour Médiathèque de Rezé" "a fresh enrolment still works"
 term "$OUT/t2" status
 said 0 "enregistrements en attente : 0" "... and its journal opens"
 

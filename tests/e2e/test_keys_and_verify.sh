@@ -131,9 +131,9 @@ expect 1 "signature does not verify" "verify: a forged deny list is refused" -- 
     "$TERMINAL" verify "$GOOD" --bundle "$B" --denylist "$OUT/deny-rogue" --at $AT
 
 # --- Usage ------------------------------------------------------------------
-expect 2 "--bundle FILE is required" "verify without a bundle is a usage error" -- \
+expect 2 "donnez les clés du Département avec --bundle FILE" "verify without a bundle is a usage error" -- \
     "$TERMINAL" verify "$GOOD"
-expect 2 "--at: not a date" "verify names a bad --at" -- \
+expect 2 "--at attend une date" "verify names a bad --at" -- \
     "$TERMINAL" verify "$GOOD" --bundle "$B" --at yesterday
 expect 1 "cannot open" "verify names a missing bundle file" -- \
     "$TERMINAL" verify "$GOOD" --bundle "$OUT/nowhere" --at $AT

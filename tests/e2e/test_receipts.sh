@@ -28,7 +28,7 @@ T3="$OUT/t3"
 SIGN="$BUILD/tools/pn-termsign"
 SIRET1=21440143800012
 SIRET2=35600000000001
-RESTORED="15 encaissement(s) perdus par le serveur ont été rétablis à partir des reçus de ce poste : le Département est prévenu"
+RESTORED="15 encaissements perdus par le serveur ont été rétablis à partir des reçus de ce poste : le Département est prévenu"
 
 trap 'passnumd_stop' EXIT
 term() {
@@ -58,7 +58,7 @@ take() {
 	term "$1" redeem "$(voucher "$3" "$4")" --session "$2"
 	[ "$status" -eq 0 ] && n_taken=$((n_taken + 1))
 }
-opened() { sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout"; }
+opened() { sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout"; }
 # item COUNTER [RECEIPT]: terminal 1's record COUNTER as an item of
 # POST /api/v1/terminal/receipts, with its receipt (or RECEIPT).
 item() {
@@ -121,7 +121,7 @@ check "terminal 2 takes one voucher in its own session" test "$n_taken" = 1
 check "the server holds 21 accepted redemptions" test "$(accepted)" = 21
 
 term "$T1" sync
-said 0 "reçus renvoyés au serveur : 20, dont 20 confirmé(s)" \
+said 0 "Reçus renvoyés au serveur : 20, dont 20 confirmés" \
     "sync: the server confirms terminal 1's 20 receipts"
 check "... each record confirmed, none anchored yet (no later checkpoint)" \
     test "$(j1 "SELECT count(*) FROM record WHERE confirmed_at > 0 AND anchored = 0")" = 20
@@ -129,7 +129,7 @@ check "... the server's checkpoint is kept" \
     test "$(j1 "SELECT count(*) FROM checkpoint")" -ge 1
 check "nothing was restored" test "$(alarms receipt_restored)" = 0
 term "$T2" sync
-said 0 "reçus renvoyés au serveur : 1, dont 1 confirmé(s)" \
+said 0 "Reçus renvoyés au serveur : 1, dont 1 confirmé" \
     "terminal 2's receipt is confirmed too"
 
 # A checkpoint dated after a confirmation (one is made at each stop), and
@@ -139,15 +139,15 @@ passnumd_stop
 check "passnumd restarts" passnumd_start "$CFG"
 sleep 1
 term "$T1" sync
-said 0 "reçus renvoyés au serveur : 20, dont 20 confirmé(s)" \
+said 0 "Reçus renvoyés au serveur : 20, dont 20 confirmés" \
     "sync after a new checkpoint: the receipts confirmed again"
 check "... terminal 1's 20 records are anchored" \
     test "$(j1 "SELECT count(*) FROM record WHERE anchored = 1")" = 20
 term "$T1" sync
-said 0 "0 envoyé(s)" "the next sync"
+said 0 "0 envoyé " "the next sync"
 check "... sends no receipt" sh -c "! grep -q 'reçus renvoyés' '$OUT/stdout'"
 term "$T1" status
-said 0 "reçus : 20 encaissement(s) accepté(s), 0 à faire confirmer par le serveur ; son dernier point de contrôle : n°" \
+said 0 "reçus : 20 encaissements acceptés, 0 à faire confirmer par le serveur ; son dernier point de contrôle : n°" \
     "status says the receipts are anchored"
 
 # --- The loss: killed, and the old copy put back ---------------------------
@@ -220,7 +220,7 @@ check "... it saw from the checkpoint that the server lost data" grep -q \
     "ATTENTION — le serveur a perdu des données : son point de contrôle n° [0-9]* compte moins que le n° [0-9]* que ce poste a reçu" \
     "$OUT/stdout"
 check "... and sent every receipt again, anchored ones included" grep -q \
-    "reçus renvoyés au serveur : 20, dont 20 confirmé(s)" "$OUT/stdout"
+    "Reçus renvoyés au serveur : 20, dont 20 confirmés" "$OUT/stdout"
 check "... one line per redemption put back" \
     test "$(grep -c '^  RÉTABLI — chèque n° ' "$OUT/stdout")" = 15
 check "the server holds 21 accepted redemptions again" test "$(accepted)" = 21
@@ -251,14 +251,14 @@ check "... and every money check holds" sh -c \
     "! grep -q '^FAIL \\(vouchers\\|redemptions\\|deny list\\)' '$OUT/stdout'"
 
 term "$T1" sync
-said 0 "reçus renvoyés au serveur : 20, dont 20 confirmé(s)" \
+said 0 "Reçus renvoyés au serveur : 20, dont 20 confirmés" \
     "a second sync: every receipt known"
 check "... nothing restored again" sh -c "! grep -q 'RÉTABLI\\|rétablis' '$OUT/stdout'"
 check "... no new alarm, no new row" test "$(alarms receipt_restored):$(accepted)" = "15:21"
 
 # --- Terminal 2: its voucher was taken again after the loss -----------------
 term "$T2" sync
-said 18 "ATTENTION — 1 encaissement(s) perdus par le serveur n'ont pas été rétablis : le chèque a été encaissé de nouveau depuis" \
+said 18 "ATTENTION — 1 encaissement perdu par le serveur n'a pas été rétabli : le chèque a été encaissé de nouveau depuis" \
     "terminal 2's receipt is in conflict: exit 18"
 check "... the server says which venue took it again" grep -q \
     "CONFLIT — chèque n° $(serial 1 3) .*le chèque a été encaissé de nouveau depuis la perte, le .* au lieu Espace numérique Bouguenais" \
@@ -270,7 +270,7 @@ check "... with an error line in the log" grep -q \
     'level=error msg="redemption lost by the database and its voucher redeemed again' \
     "$OUT/server.log"
 term "$T2" sync
-said 18 "n'ont pas été rétablis" "a second sync says it again: exit 18"
+said 18 "n'a pas été rétabli" "a second sync says it again: exit 18"
 check "... without a second alarm" test "$(alarms receipt_conflict)" = 1
 # The Département deals with it: once the alarm is acknowledged, the
 # terminal is told so, stops sending the receipt, and sync is clean again.
@@ -279,7 +279,7 @@ AL=$(q "SELECT id FROM integrity_alarm WHERE kind = 'receipt_conflict'")
     --note "payé deux fois : récupéré auprès du lieu" \
     <<<"$(password_of admin)" >/dev/null
 term "$T2" sync
-said 0 "déjà traité(s) par le Département : ce poste ne les renverra plus" \
+said 0 "déjà traité par le Département : ce poste ne les renverra plus" \
     "the conflict acknowledged: the next sync says it was dealt with, exit 0"
 check "... naming the alarm" grep -q "TRAITÉ — chèque n° $(serial 1 3) .*alerte n° $AL close" \
     "$OUT/stdout"
@@ -304,6 +304,6 @@ check "... which the audit finds all in the database now" grep -q \
     "^ok   receipts: the 20 accepted receipts of .* (20 read) are all in the database" \
     "$OUT/stdout"
 term "$T1" receipts extra
-said 2 "usage: passnum-terminal receipts" "receipts takes no argument"
+said 2 "Utilisation : passnum-terminal receipts" "receipts takes no argument"
 
 done_testing

@@ -45,7 +45,7 @@ code() {
 # session T: open a 90-minute session at terminal dir T; its id prefix in $S.
 session() {
 	term "$1" session open --theme 2 --duration 90
-	S=$(sed -n 's/^séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
+	S=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
 }
 redeem() { term "$1" redeem "$(code "$2" "$3")" --session "$S"; }
 add_venue() {
@@ -145,7 +145,7 @@ for i in 1 2 3; do
 	eval "SIRET=\$SIRET$i"
 	C=$(ft "$ADMIN" terminal code --config "$CFG" --siret "$SIRET" 2>/dev/null)
 	term "$OUT/t$i" enrol --server "$URL" --code "$C"
-	said 0 "enrolled" "terminal $i enrolled at venue $i"
+	said 0 "inscrit pour" "terminal $i enrolled at venue $i"
 done
 session "$OUT/t1"
 for n in 1 2 3; do redeem "$OUT/t1" 1 $n; done
@@ -160,7 +160,7 @@ said 3 "ACCEPTÉ HORS LIGNE" "venue 3, offline, takes vouchers 21-22"
 at "2026-10-06 08:00:00"
 start
 term "$OUT/t3" sync
-said 0 "2 accepté(s)" "the next day, venue 3 syncs: both accepted"
+said 0 "2 acceptés" "the next day, venue 3 syncs: both accepted"
 at "2026-10-20 12:00:00"
 stop
 start
@@ -308,7 +308,7 @@ said 3 "ACCEPTÉ HORS LIGNE" "venue 3 takes voucher 23 offline"
 at "2026-11-16 09:00:00"
 start
 term "$OUT/t3" sync
-said 0 "1 accepté(s)" "16 November: venue 3 syncs voucher 23"
+said 0 "1 accepté," "16 November: venue 3 syncs voucher 23"
 term "$OUT/t2" sync
 session "$OUT/t2"
 for n in 4 5; do redeem "$OUT/t2" 2 $n; done

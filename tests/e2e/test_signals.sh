@@ -127,7 +127,7 @@ session() {
 	dir=$1
 	shift
 	term "$dir" session open --theme 2 "$@"
-	S=$(sed -n 's/^séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
+	S=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
 }
 # redeem DIR NAME N: voucher N of booklet NAME at the session $S.
 redeem() { term "$1" redeem "$(code "$2" "$3")" --session "$S"; }
@@ -227,10 +227,10 @@ for n in $(seq 1 20); do issue N$n "Nantes"; done
 check "26 booklets of 10 vouchers" test "$(q "SELECT count(*) FROM voucher")" = 260
 C=$(ft "$ADMIN" terminal code --config "$CFG" --siret $SIRET_H 2>/dev/null)
 term "$OUT/th" enrol --server "$URL" --code "$C" --label "Accueil"
-said 0 "enrolled" "H's terminal enrolled"
+said 0 "inscrit pour" "H's terminal enrolled"
 C=$(ft "$ADMIN" terminal code --config "$CFG" --siret $SIRET_X 2>/dev/null)
 term "$OUT/tx" enrol --server "$URL" --code "$C" --label "Poste du tiers-lieu"
-said 0 "enrolled" "X's terminal enrolled"
+said 0 "inscrit pour" "X's terminal enrolled"
 TX=$(q "SELECT id FROM terminal WHERE venue_id = (SELECT id FROM venue WHERE siret = '$SIRET_X')")
 session "$OUT/th" --duration 120
 redeem "$OUT/th" H1 1; redeem "$OUT/th" H2 1
@@ -287,7 +287,7 @@ said 3 "ACCEPTÉ HORS LIGNE" "and takes voucher 2 of S1 offline"
 at "2026-11-12 14:00:00"
 restart
 term "$OUT/tx" sync
-said 0 "1 accepté(s)" "at 14:00 X syncs: the session is declared after its end (e)"
+said 0 "1 accepté," "at 14:00 X syncs: the session is declared after its end (e)"
 check "its declaration is later than its end" test "$(q "SELECT count(*) FROM
     training_session WHERE declared_at > starts_at + duration_minutes * 60")" = 1
 # (c), (d) Written by hand on two of X's online redemptions: the offline

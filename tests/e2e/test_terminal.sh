@@ -102,13 +102,13 @@ check "passnum-admin terminal code prints two codes" \
     test -n "$CODE1" -a -n "$CODE2"
 run "$TERMINAL" enrol --server "http://192.0.2.1:8080" --code "$CODE1" \
     --data "$OUT/tx"
-said 2 "plain http is allowed only to this machine" \
+said 2 "http:// n'est permis que vers ce poste" \
     "enrol refuses plain http to another machine"
 run "$TERMINAL" enrol --server "$URL" --code "AAAA-BBBB-CCCC" --data "$OUT/ty"
-said 4 "unknown, already used or expired" "enrol with an unknown code: exit 4"
+said 4 "inconnu, déjà utilisé ou périmé" "enrol with an unknown code: exit 4"
 run "$TERMINAL" enrol --server "$URL" --code "$CODE1" --data "$T1" \
     --label "Accueil, poste 1"
-said 0 "enrolled for Médiathèque de Rezé" "enrol terminal 1 at venue 1"
+said 0 "inscrit pour Médiathèque de Rezé" "enrol terminal 1 at venue 1"
 check "its device key is private (mode 600)" \
     test "$(stat -c %a "$T1/device.key")" = 600
 check "its data dir is private (mode 700)" \
@@ -117,9 +117,9 @@ check "the config pins the master key" \
     grep -q '"master_public_key": "[0-9a-f]\{64\}"' "$T1/config.json"
 check "the trust bundle is kept" test -s "$T1/trust.bundle"
 run "$TERMINAL" enrol --server "$URL" --code "$CODE1" --data "$OUT/tz"
-said 4 "already used" "the same code a second time: exit 4"
+said 4 "déjà utilisé" "the same code a second time: exit 4"
 run "$TERMINAL" enrol --server "$URL" --code "$CODE2" --data "$T1"
-said 1 "already holds an enrolled terminal" \
+said 1 "ce poste est déjà inscrit" \
     "enrolling over an enrolled data dir is refused"
 run "$TERMINAL" enrol --server "$URL" --code "$CODE2" --data "$T2" \
     --label "poste mobile"
@@ -134,26 +134,26 @@ check "terminal code prints the master key to pin (--master HEX)" \
     "$T1/config.json" | cut -d'"' -f4)"
 run "$TERMINAL" enrol --server "$URL" --code "$(cat "$OUT/code3")" \
     --data "$OUT/t3" --master "$MASTER"
-said 0 "enrolled for Médiathèque de Rezé" "enrol with --master HEX pinned"
+said 0 "inscrit pour Médiathèque de Rezé" "enrol with --master HEX pinned"
 "$ADMIN" terminal code --config "$CFG" --siret $SIRET1 >"$OUT/code4" 2>/dev/null
 run "$TERMINAL" enrol --server "$URL" --code "$(cat "$OUT/code4")" \
     --data "$OUT/t4" --master "$(printf '%064d' 7)"
 check "enrol with another master key refuses the server's bundle" \
     test "$status" -ne 0 -a ! -s "$OUT/t4/trust.bundle"
 run "$TERMINAL" status --data "$OUT/nowhere"
-said 6 "no enrolled terminal" "a data dir without a terminal: exit 6"
+said 6 "aucun poste inscrit" "a data dir without a terminal: exit 6"
 
 # --- Sessions -----------------------------------------------------------------
 term "$T1" session open --theme "cuisine" --duration 90
-said 2 "not a theme" "a theme outside the list is refused"
+said 2 "thème inconnu" "a theme outside the list is refused"
 term "$T1" session open --theme 2 --duration 90
 said 0 "démarches en ligne" "session open by theme number, declared"
-S1=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S1=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 check "the server holds the session" test \
     "$(sqlite3 "$DB" "SELECT count(*) FROM training_session WHERE duration_minutes = 90")" = 1
 term "$T2" session open --theme "prise en main d'un smartphone"
 said 0 "déclarée" "session open at terminal 2"
-S2=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S2=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 term "$T1" session list
 said 0 "$S1" "session list shows it"
 
@@ -186,7 +186,7 @@ said 10 "numéro mal tapé" "a mistyped serial is refused (check digit)"
 # the record is pending again, and its retry must not turn into a conflict.
 sqlite3 "$T1/journal.sqlite" "UPDATE record SET state = 'pending', receipt = '', http_status = 0 WHERE serial = 2"
 term "$T1" sync
-said 0 "1 accepté(s), 0 déjà utilisé(s) ailleurs" \
+said 0 "1 accepté, 0 déjà utilisé ailleurs" \
     "a record whose answer was lost is sent again and accepted"
 check "... the server holds one row for it: same redemption_id, no conflict" \
     test "$(sqlite3 "$DB" "SELECT count(*) FROM redemption WHERE serial = 2")" = 1
@@ -236,7 +236,7 @@ term "$T1" redeem "$(printed2 1) K7QM-4XR" --session "$S1"
 said 10 "une clé de contrôle a 8 caractères" \
     "... and on the same line as the serial"
 term "$T1" redeem "$(voucher2 1)" --key "$(key2 1)" --session "$S1"
-said 2 "--key goes with a serial typed by hand" "--key with a scanned code: exit 2"
+said 2 "--key ne va qu'avec un numéro tapé à la main" "--key with a scanned code: exit 2"
 s2=$(served)
 check "none of these sent a request (passnumd served nothing between)" \
     test $((s2 - s1)) -eq $((s1 - s0))
@@ -305,11 +305,11 @@ said 0 "EN ATTENTE (pris hors ligne)" "history shows it pending"
 
 check "passnumd restarts on the same port" start
 term "$T1" sync
-said 0 "1 accepté(s)" "sync: the offline record is accepted"
+said 0 "1 accepté," "sync: the offline record is accepted"
 term "$T1" history
 said 0 "ACCEPTÉ (pris hors ligne, confirmé)" "history shows it confirmed"
 term "$T2" sync
-said 4 "1 accepté(s), 1 déjà utilisé(s) ailleurs" \
+said 4 "1 accepté, 1 déjà utilisé ailleurs" \
     "sync at the other venue: one accepted, one conflict"
 term "$T2" history
 said 0 "REFUSÉ — déjà utilisé le $TODAY à Médiathèque de Rezé (code 4020)" \
@@ -349,7 +349,7 @@ chmod 600 "$T1/device.key"
 T3="$OUT/t3"
 term "$T3" session open --theme 1
 said 0 "déclarée" "terminal 3 opens a session"
-S3=$(sed -n 's/^séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
+S3=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 python3 "$FAKE" "$URL" "$OUT/fake.mode" "$OUT/fake.log" >"$OUT/fake.out" 2>&1 &
 FAKE_PID=$!
 i=0
@@ -379,7 +379,7 @@ term "$T3" redeem "$(voucher2 8)" --session "$S3"
 said 3 "ACCEPTÉ HORS LIGNE" "a scanned voucher whose answer is lost: taken offline"
 echo "refuse 4027" >"$OUT/fake.mode"
 term "$T3" sync
-said 4 "refusé(s)" "sync: a record refused as backdated (4027): exit 4"
+said 4 "1 refusé" "sync: a record refused as backdated (4027): exit 4"
 check "... the typed record went through the online route, and is no longer pending" \
     test "$(pending "$T3" typed)" = 0
 term "$T3" history --limit 0
@@ -391,7 +391,7 @@ term "$T3" redeem "$(voucher2 9)" --session "$S3"
 said 3 "ACCEPTÉ HORS LIGNE" "another scanned voucher taken offline"
 echo "refuse 4028" >"$OUT/fake.mode"
 term "$T3" sync
-said 4 "1 refusé(s)" "sync: a record presented outside its session's hours (4028)"
+said 4 "1 refusé" "sync: a record presented outside its session's hours (4028)"
 term "$T3" history --limit 1
 said 0 "chèque présenté en dehors des heures de la séance" \
     "... stored with the server's message (code 4028)"
@@ -427,11 +427,11 @@ term "$T3" status
 said 8 "POSTE SUSPENDU (constaté le $TODAY)" "status offline: the suspension remembered"
 sed -i "s|\"server\": \"$FAKE_URL\"|\"server\": \"$URL\"|" "$T3/config.json"
 term "$T3" status
-said 0 "joignable, terminal active" "the server does not suspend it: status exit 0"
+said 0 "joignable, poste actif" "the server does not suspend it: status exit 0"
 check "... and the suspension is forgotten" test \
     "$(sqlite3 "$T3/journal.sqlite" "SELECT value FROM meta WHERE key = 'suspended_at'")" = 0
 term "$T3" sync
-said 0 "1 accepté(s)" "sync sends the voucher taken before the suspension"
+said 0 "1 accepté," "sync sends the voucher taken before the suspension"
 term "$T3" redeem "$(voucher2 4)" --session "$S3"
 said 0 "ACCEPTÉ" "and vouchers are taken again"
 
@@ -472,7 +472,7 @@ expect REFUSÉ
 expect Scannez un chèque
 rss
 send q
-expect fin : 1 accepté(s), 2 refusé(s)
+expect Bilan : 1 chèque accepté, 2 refusés
 DIALOGUE
 run python3 "$PTY" "$OUT/dialogue" "$OUT/scan.out" -- "$TERMINAL" scan \
     --data "$T1"
@@ -497,7 +497,7 @@ else
 	    test "$ANON" -lt 8192
 fi
 
-printf 'expect Scannez\nsend %s\nexpect REFUSÉ\neof\nexpect fin :\n' \
+printf 'expect Scannez\nsend %s\nexpect REFUSÉ\neof\nexpect Bilan :\n' \
     "$(voucher 8)" >"$OUT/dialogue2"
 run env NO_COLOR=1 python3 "$PTY" "$OUT/dialogue2" "$OUT/scan2.out" -- \
     "$TERMINAL" scan --data "$T1" --session "$S1"
@@ -520,7 +520,7 @@ send K7QO
 expect clé de contrôle mal tapée « O »
 expect Scannez un chèque
 send q
-expect fin : 0 accepté(s), 1 refusé(s)
+expect Bilan : 0 chèque accepté, 1 refusé
 DIALOGUE
 run python3 "$PTY" "$OUT/dialogue3" "$OUT/scan3.out" -- "$TERMINAL" scan \
     --data "$T1" --session "$S1"

@@ -675,7 +675,7 @@ test_journal_version(void **state)
 	journal_close(j);
 	(void)snprintf(path, sizeof(path), "%s/version.sqlite", dir);
 	assert_null(journal_open(path, true, &err));
-	assert_non_null(strstr(err.message, "schema version 9"));
+	assert_non_null(strstr(err.message, "journal de version 9"));
 	(void)snprintf(path, sizeof(path), "%s/missing.sqlite", dir);
 	assert_null(journal_open(path, false, &err));
 }
@@ -834,7 +834,7 @@ test_config(void **state)
 	assert_int_equal(d.n_themes, 2);
 
 	config_refused("{\"server\": \"x\", \"terminal\": 7, \"venue\": "
-	    "{\"id\": 1, \"name\": \"v\"}, \"colour\": 1}", "colour: unknown");
+	    "{\"id\": 1, \"name\": \"v\"}, \"colour\": 1}", "colour : clé inconnue");
 	config_refused("{\"server\": \"x\", \"terminal\": 0, \"venue\": "
 	    "{\"id\": 1, \"name\": \"v\"}}", "terminal");
 	config_refused("{\"server\": \"x\", \"terminal\": 1, \"venue\": "
@@ -846,10 +846,10 @@ test_config(void **state)
 	config_refused("{\"server\": \"x\", \"terminal\": 1, \"venue\": "
 	    "{\"id\": 1, \"name\": \"v\"}, \"master_public_key\": \"ab\"}",
 	    "master_public_key");
-	config_refused("{\"server\": \"x\"}", "required");
-	config_refused("{\"server\": \"x\", \"server\": \"y\"}", "line 1");
+	config_refused("{\"server\": \"x\"}", "doivent y être");
+	config_refused("{\"server\": \"x\", \"server\": \"y\"}", "ligne 1");
 	(void)snprintf(text, sizeof(text), "[1, 2]");
-	config_refused(text, "a JSON object");
+	config_refused(text, "objet JSON");
 }
 
 static void

@@ -16,7 +16,7 @@
 
 #include "../../terminal/skew.c"
 
-/* 2026-12-07 10:45:00 UTC, and 1 h 33 in seconds. */
+/* 2026-12-07 10:45:00 UTC (11:45 in Paris), and 1 h 33 in seconds. */
 #define AT	1796640300
 #define JUMP	5580
 
@@ -175,7 +175,7 @@ test_describe(void **state)
 	(void)state;
 	skew_describe(&now, &j, buf, sizeof(buf));
 	assert_string_equal(buf, "l'horloge du serveur semble décalée (il "
-	    "annonce 09:12, ce poste 10:45) : depuis le dernier échange "
+	    "annonce 10:12, ce poste 11:45) : depuis le dernier échange "
 	    "réussi, elle a sauté de 1 h 33 en arrière alors que celle du "
 	    "poste a suivi le temps écoulé : prévenez le Département");
 	now.server = AT;
@@ -184,7 +184,7 @@ test_describe(void **state)
 	    .terminal_moved = JUMP };
 	skew_describe(&now, &j, buf, sizeof(buf));
 	assert_string_equal(buf, "l'horloge de ce poste est décalée de 1 h 33 "
-	    "en avance (il affiche 12:18, le serveur 10:45) : depuis le "
+	    "en avance (il affiche 13:18, le serveur 11:45) : depuis le "
 	    "dernier échange réussi, elle a sauté alors que celle du serveur "
 	    "a suivi le temps écoulé : mettez-la à l'heure");
 	j.offset = JUMP;
@@ -195,8 +195,8 @@ test_describe(void **state)
 	j = (struct skew_judgement){ .side = SKEW_UNKNOWN,
 	    .why = SKEW_WHY_REBOOT, .offset = -86400 };
 	skew_describe(&now, &j, buf, sizeof(buf));
-	assert_string_equal(buf, "l'heure de ce poste (08/12/2026 10:45) et "
-	    "celle du serveur (07/12/2026 10:45) diffèrent de 1 j 0 h, "
+	assert_string_equal(buf, "l'heure de ce poste (08/12/2026 11:45) et "
+	    "celle du serveur (07/12/2026 11:45) diffèrent de 1 j 0 h, "
 	    "impossible de dire laquelle est fausse (le poste a redémarré "
 	    "depuis le dernier échange réussi) : vérifiez l'heure du poste ; "
 	    "si elle est juste, prévenez le Département");
