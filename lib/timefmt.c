@@ -183,6 +183,51 @@ pn_quarter_parse(const char *s, int *year, int *quarter)
 	return 0;
 }
 
+int
+pn_paris_time_parse(const char *s, int64_t now, int64_t *out)
+{
+	static const int64_t offsets[] = { 7200, 3600 };	/* summer first */
+	struct tm want, back;
+	const char *hm = s;
+	time_t local;
+	int64_t t;
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	if (strlen(s) == 16 && (s[10] == ' ' || s[10] == 'T')) {
+		memset(&want, 0, sizeof(want));
+		if (digits(s, 4, &want.tm_year) || s[4] != '-' ||
+		    digits(s + 5, 2, &want.tm_mon) || s[7] != '-' ||
+		    digits(s + 8, 2, &want.tm_mday) || want.tm_year < 1970)
+			return -1;
+		want.tm_year -= 1900;
+		want.tm_mon -= 1;
+		hm = s + 11;
+	} else if (strlen(s) != 5 || paris_tm(now, &want) != 0)
+		return -1;
+	if (digits(hm, 2, &want.tm_hour) || hm[2] != ':' ||
+	    digits(hm + 3, 2, &want.tm_min) || want.tm_hour > 23 ||
+	    want.tm_min > 59)
+		return -1;
+	want.tm_sec = 0;
+	back = want;
+	if ((local = timegm(&back)) == (time_t)-1 ||
+	    back.tm_mday != want.tm_mday || back.tm_mon != want.tm_mon)
+		return -1;		/* 2026-02-30 */
+	/* The UTC time that Paris shows as want: one of its two offsets. */
+	for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		t = (int64_t)local - offsets[i];
+		if (paris_tm(t, &back) == 0 && back.tm_hour == want.tm_hour &&
+		    back.tm_min == want.tm_min &&
+		    back.tm_mday == want.tm_mday) {
+			*out = t;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 void
 pn_paris_month_of(int64_t t, int *year, int *month)
 {

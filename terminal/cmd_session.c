@@ -106,9 +106,11 @@ session_open(int argc, char **argv)
 			theme_arg = optarg;
 			break;
 		case 's':
-			if (pn_time_parse(optarg, &start) != 0)
-				return usage_error("--start attend AAAA-MM-JJ, "
-				    "AAAA-MM-JJTHH:MM:SSZ ou @SECONDES.");
+			/* Paris time, as typed; UTC forms for scripts. */
+			if (pn_paris_time_parse(optarg, start, &start) != 0 &&
+			    pn_time_parse(optarg, &start) != 0)
+				return usage_error("--start attend une heure de "
+				    "Paris : HH:MM ou AAAA-MM-JJ HH:MM.");
 			break;
 		case 'm':
 			minutes = strtol(optarg, &end, 10);

@@ -14,6 +14,14 @@
  */
 int pn_time_parse(const char *s, int64_t *out);
 
+/*
+ * Parse a time of day as a venue types it, in Paris time: "14:30" (that
+ * time on the day it is in Paris at now), "2026-12-06 14:30" or
+ * "2026-12-06T14:30". When summer time ends, a time that happens twice
+ * is its first; a time summer time skips, or anything else, returns -1.
+ */
+int pn_paris_time_parse(const char *s, int64_t now, int64_t *out);
+
 /* Format t as "2026-12-31T23:59:59Z" into buf. */
 void pn_time_format(int64_t t, char buf[PN_TIME_TEXT_MAX]);
 

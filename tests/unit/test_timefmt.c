@@ -377,6 +377,35 @@ test_parse_u64(void **state)
 	expect_u64_refused("1.0", UINT64_MAX);
 }
 
+/* A time typed in Paris, whatever the machine's zone. */
+static void
+test_paris_time_parse(void **state)
+{
+	int64_t t = 0;
+
+	(void)state;
+	assert_int_equal(pn_paris_time_parse("2026-12-06 14:30", 0, &t), 0);
+	assert_int_equal(t, 1796563800);	/* 13:30 UTC: winter */
+	assert_int_equal(pn_paris_time_parse("2026-07-14T09:00", 0, &t), 0);
+	assert_int_equal(t, 1784012400);	/* 07:00 UTC: summer */
+	/* A time alone is on the day it is in Paris. */
+	assert_int_equal(pn_paris_time_parse("14:30", 1796587200, &t), 0);
+	assert_int_equal(t, 1796563800);
+	/* 23:30 UTC on the 6th is 00:30 on the 7th in Paris. */
+	assert_int_equal(pn_paris_time_parse("14:30", 1796599800, &t), 0);
+	assert_int_equal(t, 1796650200);
+	/* Twice on 25 October 2026: the first, still in summer time. */
+	assert_int_equal(pn_paris_time_parse("2026-10-25 02:30", 0, &t), 0);
+	assert_int_equal(t, 1792888200);
+	/* Never on 29 March 2026: the clocks go from 02:00 to 03:00. */
+	assert_int_equal(pn_paris_time_parse("2026-03-29 02:30", 0, &t), -1);
+	assert_int_equal(pn_paris_time_parse("2026-02-30 10:00", 0, &t), -1);
+	assert_int_equal(pn_paris_time_parse("25:00", 0, &t), -1);
+	assert_int_equal(pn_paris_time_parse("14h30", 0, &t), -1);
+	assert_int_equal(pn_paris_time_parse("2026-12-06Z14:30", 0, &t), -1);
+	assert_int_equal(pn_paris_time_parse(NULL, 0, &t), -1);
+}
+
 int
 main(void)
 {
@@ -386,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_fr_date),
 		cmocka_unit_test(test_paris_date),
+		cmocka_unit_test(test_paris_time_parse),
 		cmocka_unit_test(test_paris_months),
 		cmocka_unit_test(test_parse_u64),
 	};
