@@ -183,6 +183,18 @@ pn_quarter_parse(const char *s, int *year, int *quarter)
 	return 0;
 }
 
+void
+pn_duration_format(unsigned minutes, char *out, size_t cap)
+{
+	if (minutes < 60)
+		(void)snprintf(out, cap, "%u min", minutes);
+	else if (minutes % 60 == 0)
+		(void)snprintf(out, cap, "%u h", minutes / 60);
+	else
+		(void)snprintf(out, cap, "%u h %02u", minutes / 60,
+		    minutes % 60);
+}
+
 int
 pn_paris_time_parse(const char *s, int64_t now, int64_t *out)
 {

@@ -52,6 +52,9 @@ int pn_month_parse(const char *s, int *year, int *month);
  */
 int pn_quarter_parse(const char *s, int *year, int *quarter);
 
+/* A duration as the venue reads it: "45 min", "2 h", "1 h 30". */
+void pn_duration_format(unsigned minutes, char *out, size_t cap);
+
 /* The month (1-12) and year it is in Paris at t. */
 void pn_paris_month_of(int64_t t, int *year, int *month);
 

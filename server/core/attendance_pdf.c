@@ -56,19 +56,6 @@ struct doc {
 	const struct attendance_sheet *a;
 };
 
-/* A duration as the venue pages write it: "45 min", "2 h", "1 h 30". */
-static void
-duration_format(unsigned minutes, char *out, size_t cap)
-{
-	if (minutes < 60)
-		(void)snprintf(out, cap, "%u min", minutes);
-	else if (minutes % 60 == 0)
-		(void)snprintf(out, cap, "%u h", minutes / 60);
-	else
-		(void)snprintf(out, cap, "%u h %02u", minutes / 60,
-		    minutes % 60);
-}
-
 /* The running header of every page: title, session, venue, start, a rule. */
 static void
 draw_running_header(struct doc *d)
@@ -119,7 +106,7 @@ draw_session(struct doc *d)
 	y = field(d, y, "Thème", a->theme, 3);
 	pn_time_format_paris(a->starts_at, when);
 	y = field(d, y, "Début", when, 1);
-	duration_format(a->duration_minutes, dur, sizeof(dur));
+	pn_duration_format(a->duration_minutes, dur, sizeof(dur));
 	y = field(d, y, "Durée", dur, 1);
 	y = field(d, y, "Terminal", a->terminal_label, 1);
 	pn_time_format_paris(a->printed_at, when);

@@ -100,19 +100,6 @@ siret_format(const char *siret, char *out, size_t cap)
 		(void)snprintf(out, cap, "%s", siret);
 }
 
-/* A duration as the venue pages write it: "45 min", "2 h", "1 h 30". */
-static void
-duration_format(unsigned minutes, char *out, size_t cap)
-{
-	if (minutes < 60)
-		(void)snprintf(out, cap, "%u min", minutes);
-	else if (minutes % 60 == 0)
-		(void)snprintf(out, cap, "%u h", minutes / 60);
-	else
-		(void)snprintf(out, cap, "%u h %02u", minutes / 60,
-		    minutes % 60);
-}
-
 /* The column headings of the table, from the cursor down. */
 static void
 draw_column_heads(struct doc *d)
@@ -142,7 +129,7 @@ draw_session_head(struct doc *d, const struct statement_session *t,
 	double base = d->y - SESSION_H + 6, x, right;
 
 	pn_time_format_paris(t->starts_at, when);
-	duration_format(t->duration_minutes, dur, sizeof(dur));
+	pn_duration_format(t->duration_minutes, dur, sizeof(dur));
 	(void)snprintf(utf8, sizeof(utf8), "%s · %s", when, dur);
 	pdf_text_winansi(&d->pt, utf8, line, sizeof(line));
 	(void)snprintf(utf8, sizeof(utf8), "%zu chèque%s%s", t->n_vouchers,

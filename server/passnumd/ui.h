@@ -103,9 +103,6 @@ void ui_venue_href(const struct ui_venue *uv, const char *path,
 /* The venue's name, SIRET, commune, status; its suspension in an alert. */
 void ui_venue_banner(struct html *h, const struct ui_venue *uv);
 
-/* A duration in French: "45 min", "2 h", "1 h 30". */
-void ui_duration(unsigned minutes, char *buf, size_t len);
-
 /* "novembre 2026" for month 11 (1-12) of 2026. */
 void ui_month_name(int year, int month, char *buf, size_t len);
 

@@ -150,18 +150,6 @@ ui_venue_banner(struct html *h, const struct ui_venue *uv)
 }
 
 void
-ui_duration(unsigned minutes, char *buf, size_t len)
-{
-	if (minutes < 60)
-		(void)snprintf(buf, len, "%u min", minutes);
-	else if (minutes % 60 == 0)
-		(void)snprintf(buf, len, "%u h", minutes / 60);
-	else
-		(void)snprintf(buf, len, "%u h %02u", minutes / 60,
-		    minutes % 60);
-}
-
-void
 ui_month_name(int year, int month, char *buf, size_t len)
 {
 	static const char *const names[] = {

@@ -88,7 +88,7 @@ session_row(void *ctx, const struct store_venue_session *t)
 			mo = &r->mm->sessions[i];
 	pn_time_format_paris(t->starts_at, when);
 	pn_money_format(t->amount, amount);
-	ui_duration(t->duration_minutes, duration, sizeof(duration));
+	pn_duration_format(t->duration_minutes, duration, sizeof(duration));
 	(void)snprintf(path, sizeof(path), "/lieu/sessions/%lld",
 	    (long long)t->id);
 	ui_venue_href(r->uv, path, NULL, href, sizeof(href));

@@ -206,7 +206,7 @@ ui_venue_session(struct http_request *req)
 	pn_time_format_paris(t.starts_at, when);
 	pn_time_format_paris(t.declared_at, declared);
 	pn_money_format(t.amount, amount);
-	ui_duration(t.duration_minutes, duration, sizeof(duration));
+	pn_duration_format(t.duration_minutes, duration, sizeof(duration));
 	pn_paris_month_of(t.starts_at, &year, &mon);
 	(void)snprintf(month, sizeof(month), "mois=%04d-%02d", year, mon);
 	ui_venue_href(&uv, "/lieu", month, href, sizeof(href));

@@ -377,6 +377,23 @@ test_parse_u64(void **state)
 	expect_u64_refused("1.0", UINT64_MAX);
 }
 
+/* Durations as the pages, the statements and the sheets write them. */
+static void
+test_duration_format(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	pn_duration_format(45, buf, sizeof(buf));
+	assert_string_equal(buf, "45 min");
+	pn_duration_format(120, buf, sizeof(buf));
+	assert_string_equal(buf, "2 h");
+	pn_duration_format(90, buf, sizeof(buf));
+	assert_string_equal(buf, "1 h 30");
+	pn_duration_format(65, buf, sizeof(buf));
+	assert_string_equal(buf, "1 h 05");
+}
+
 /* A time typed in Paris, whatever the machine's zone. */
 static void
 test_paris_time_parse(void **state)
@@ -416,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_fr_date),
 		cmocka_unit_test(test_paris_date),
 		cmocka_unit_test(test_paris_time_parse),
+		cmocka_unit_test(test_duration_format),
 		cmocka_unit_test(test_paris_months),
 		cmocka_unit_test(test_parse_u64),
 	};
