@@ -43,7 +43,7 @@ code() {
 }
 session() {
 	term "$1" session open --theme 2 --duration 90
-	S=$(sed -n 's/^séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
+	S=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{8\}\).*/\1/p' "$OUT/stdout")
 }
 redeem() { term "$1" redeem "$(code "$2" "$3")" --session "$S"; }
 add_venue() {
