@@ -518,10 +518,12 @@ booklet_pdf(const struct store_booklet *b, const struct store_programme *p,
 		fonts = &dejavu;
 	pn_error_clear(err);
 	memset(&d, 0, sizeof(d));
-	if ((d.pt.pdf = HPDF_New(pdf_text_on_error, &d.pt)) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory for a PDF");
-	if (HPDF_SetCompressionMode(d.pt.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-	    HPDF_UseUTFEncodings(d.pt.pdf) != HPDF_OK)
+	if (pdf_text_new(&d.pt, err) != 0) {
+		if (d.pt.pdf == NULL)
+			return -1;
+		goto fail;
+	}
+	if (HPDF_UseUTFEncodings(d.pt.pdf) != HPDF_OK)
 		goto fail;
 	(void)snprintf(title, sizeof(title), "Carnet %lld", (long long)b->id);
 	(void)HPDF_SetInfoAttr(d.pt.pdf, HPDF_INFO_TITLE, title);
@@ -555,14 +557,9 @@ booklet_pdf(const struct store_booklet *b, const struct store_programme *p,
 	/* Reached on any failure: err says why, unless libharu does. */
 fail:
 	if (err != NULL && err->code == PN_E_OK) {
-		if (d.pt.error == HPDF_FAILD_TO_ALLOC_MEM)
-			pn_error_set(err, PN_E_NOMEM, "out of memory drawing "
-			    "the PDF");
-		else
-			pn_error_set(err, PN_E_IO, "libharu error 0x%04lX "
-			    "(detail %lu) drawing booklet %lld",
-			    (unsigned long)d.pt.error,
-			    (unsigned long)d.pt.detail, (long long)b->id);
+		(void)snprintf(title, sizeof(title), "booklet %lld",
+		    (long long)b->id);
+		pdf_text_error(&d.pt, title, err);
 	}
 done:
 	HPDF_Free(d.pt.pdf);

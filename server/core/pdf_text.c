@@ -33,6 +33,27 @@ pdf_text_failed(const struct pdf_text *t)
 }
 
 int
+pdf_text_new(struct pdf_text *t, struct pn_error *err)
+{
+	if ((t->pdf = HPDF_New(pdf_text_on_error, t)) == NULL)
+		return pn_error_set(err, PN_E_NOMEM, "out of memory for a PDF");
+	return HPDF_SetCompressionMode(t->pdf, HPDF_COMP_ALL) == HPDF_OK ?
+	    0 : -1;
+}
+
+void
+pdf_text_error(const struct pdf_text *t, const char *what,
+    struct pn_error *err)
+{
+	if (t->error == HPDF_FAILD_TO_ALLOC_MEM)
+		pn_error_set(err, PN_E_NOMEM, "out of memory drawing %s", what);
+	else
+		pn_error_set(err, PN_E_IO, "libharu error 0x%04lX (detail %lu) "
+		    "drawing %s", (unsigned long)t->error,
+		    (unsigned long)t->detail, what);
+}
+
+int
 pdf_text_fonts(struct pdf_text *t, HPDF_Font *regular, HPDF_Font *bold)
 {
 	HPDF_Encoder enc;

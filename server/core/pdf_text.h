@@ -31,6 +31,8 @@
 
 #include <hpdf.h>
 
+#include "passnum/error.h"
+
 #define PDF_TEXT_MAX	600	/* the longest text drawn, in WinAnsi bytes */
 
 /* A document being drawn, and where its text stands. */
@@ -53,6 +55,19 @@ void pdf_text_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *ctx);
 
 /* Whether libharu has reported an error. */
 bool pdf_text_failed(const struct pdf_text *t);
+
+/*
+ * Start t's document, compressed, its errors kept in t. 0; -1 with err
+ * when out of memory, or -1 with the error in t (pdf_text_error()).
+ */
+int pdf_text_new(struct pdf_text *t, struct pn_error *err);
+
+/*
+ * Put into err what libharu reported while drawing what ("statement
+ * PN-2026-11-01"): out of memory, or its error and detail numbers.
+ */
+void pdf_text_error(const struct pdf_text *t, const char *what,
+    struct pn_error *err);
 
 /*
  * Helvetica and Helvetica-Bold in WinAnsiEncoding into *regular and

@@ -477,6 +477,7 @@ int
 statement_pdf_render(const struct statement *st, unsigned char **out,
     size_t *len, struct pn_error *err)
 {
+	char what[128];
 	struct doc d;
 	size_t i, vouchers;
 	int rc = -1;
@@ -494,10 +495,12 @@ statement_pdf_render(const struct statement *st, unsigned char **out,
 		return -1;
 	memset(&d, 0, sizeof(d));
 	d.st = st;
-	if ((d.pt.pdf = HPDF_New(pdf_text_on_error, &d.pt)) == NULL)
-		return pn_error_set(err, PN_E_NOMEM, "out of memory for a PDF");
-	if (HPDF_SetCompressionMode(d.pt.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-	    pdf_text_fonts(&d.pt, &d.regular, &d.bold) != 0)
+	if (pdf_text_new(&d.pt, err) != 0) {
+		if (d.pt.pdf == NULL)
+			return -1;
+		goto fail;
+	}
+	if (pdf_text_fonts(&d.pt, &d.regular, &d.bold) != 0)
 		goto fail;
 	set_info(&d);
 	if (new_page(&d) != 0)
@@ -516,13 +519,8 @@ statement_pdf_render(const struct statement *st, unsigned char **out,
 
 	/* Reached on any failure of libharu, whose error err then names. */
 fail:
-	if (d.pt.error == HPDF_FAILD_TO_ALLOC_MEM)
-		pn_error_set(err, PN_E_NOMEM, "out of memory drawing the "
-		    "statement");
-	else
-		pn_error_set(err, PN_E_IO, "libharu error 0x%04lX (detail %lu) "
-		    "drawing statement %s", (unsigned long)d.pt.error,
-		    (unsigned long)d.pt.detail, st->reference);
+	(void)snprintf(what, sizeof(what), "statement %s", st->reference);
+	pdf_text_error(&d.pt, what, err);
 done:
 	HPDF_Free(d.pt.pdf);
 	return rc;
