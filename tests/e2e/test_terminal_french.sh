@@ -105,6 +105,14 @@ said 0 "Séance ouverte" "session open --theme 2"
 S1=$(sed -n 's/^Séance ouverte : \([0-9a-f]\{32\}\) .*/\1/p' "$OUT/stdout")
 t session list --data "$T1"
 said 0 "$S1" "session list"
+# A start typed in Paris time is the time shown, whatever the machine's zone.
+E=$(( $(date +%s) - 300 ))
+t session open --theme 1 --duration 60 --start \
+    "$(TZ=Europe/Paris date -d "@$E" '+%Y-%m-%d %H:%M')" --data "$T1"
+said 0 "$(TZ=Europe/Paris date -d "@$E" '+%d/%m/%Y %H:%M')" \
+    "session open --start, in Paris time"
+t session open --theme 1 --start "demain 9h" --data "$T1"
+said 2 "--start attend une heure de Paris" "session open with a bad --start"
 
 # --- Vouchers -------------------------------------------------------------------
 call POST /api/v1/booklets "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "F-1", "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}'
