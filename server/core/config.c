@@ -81,6 +81,8 @@ static const struct key_spec config_keys[] = {
 	{ "server", "tls_key", KIND_PATH_OR_NONE, FIELD(server.tls_key), 0, 0 },
 	{ "server", "max_body", KIND_SIZE, FIELD(server.max_body), 1024,
 	    67108864 },
+	{ "server", "max_upload", KIND_SIZE, FIELD(server.max_upload), 65536,
+	    67108864 },
 	{ "server", "max_url", KIND_SIZE, FIELD(server.max_url), 256, 65536 },
 	{ "server", "max_connections", KIND_UINT,
 	    FIELD(server.max_connections), 1, 65536 },
@@ -919,6 +921,7 @@ config_defaults(struct config *c)
 	c->server.threads = 4;
 	c->server.allow_remote_http = false;
 	c->server.max_body = 65536;
+	c->server.max_upload = 10485760;
 	c->server.max_url = 2048;
 	c->server.max_connections = 512;
 	c->server.max_conn_per_ip = 64;

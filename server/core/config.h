@@ -24,6 +24,7 @@ struct config_server {
 	char tls_cert[CONFIG_PATH_MAX];	/* PEM; empty: no TLS */
 	char tls_key[CONFIG_PATH_MAX];	/* PEM; set with tls_cert or not at all */
 	size_t max_body;		/* bytes of a request body; 65536 */
+	size_t max_upload;		/* ... of a page's upload; 10 MiB */
 	size_t max_url;			/* bytes of a request URL; 2048 */
 	unsigned max_connections;	/* at once, in all; 512 */
 	unsigned max_conn_per_ip;	/* at once, per client address; 64 */

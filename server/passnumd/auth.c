@@ -32,10 +32,11 @@ safe_method(const char *m)
 	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
-enum auth_outcome
-auth_check(struct http_request *req, unsigned allowed,
+/* auth_check(), with the CSRF token checked or not (before the body). */
+static enum auth_outcome
+identify(struct http_request *req, unsigned allowed,
     struct store_principal *who, struct store_session *sess,
-    bool *has_session, char *detail, size_t detail_len)
+    bool *has_session, bool check_csrf, char *detail, size_t detail_len)
 {
 	const char *h = http_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *cookie;
@@ -83,7 +84,7 @@ auth_check(struct http_request *req, unsigned allowed,
 		}
 		*has_session = true;
 		*who = sess->who;
-		if (!safe_method(http_request_method(req)) &&
+		if (check_csrf && !safe_method(http_request_method(req)) &&
 		    !session_csrf_ok(sess, csrf_sent(req))) {
 			(void)snprintf(detail, detail_len, "a request made "
 			    "with the session cookie must carry the session's "
@@ -101,6 +102,27 @@ auth_check(struct http_request *req, unsigned allowed,
 store_failed:
 	(void)snprintf(detail, detail_len, "%s", err.message);
 	return AUTH_STORE_FAILED;
+}
+
+enum auth_outcome
+auth_check(struct http_request *req, unsigned allowed,
+    struct store_principal *who, struct store_session *sess,
+    bool *has_session, char *detail, size_t detail_len)
+{
+	return identify(req, allowed, who, sess, has_session, true, detail,
+	    detail_len);
+}
+
+enum auth_outcome
+auth_check_before_body(struct http_request *req, unsigned allowed,
+    char *detail, size_t detail_len)
+{
+	struct store_principal who;
+	struct store_session sess;
+	bool has_session;
+
+	return identify(req, allowed, &who, &sess, &has_session, false,
+	    detail, detail_len);
 }
 
 int

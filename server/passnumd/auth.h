@@ -32,6 +32,15 @@ enum auth_outcome auth_check(struct http_request *req, unsigned allowed,
     bool *has_session, char *detail, size_t detail_len);
 
 /*
+ * The same, before the body has arrived, for a route that takes a large
+ * one (HTTP_UPLOAD): the credentials and the role, not yet the CSRF token
+ * (in the body), so that only a user who may use the route can make the
+ * server read megabytes. auth_check() runs again once the body is in.
+ */
+enum auth_outcome auth_check_before_body(struct http_request *req,
+    unsigned allowed, char *detail, size_t detail_len);
+
+/*
  * Add the Set-Cookie header that stores the session cookie (max_age from
  * the configuration, Secure under TLS), or deletes it when cookie is NULL.
  * Returns 0, or -1 when the reply has no room for the header.

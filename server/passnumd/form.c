@@ -157,9 +157,24 @@ form_get(const struct form *f, const char *name)
 	return NULL;
 }
 
+const struct form_file *
+form_file_get(const struct form *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_files; i++)
+		if (strcmp(f->files[i].name, name) == 0)
+			return &f->files[i];
+	return NULL;
+}
+
 void
 form_free(struct form *f)
 {
+	size_t i;
+
+	for (i = 0; i < f->n_files; i++)
+		free(f->files[i].data);
 	free(f->buf);
 	memset(f, 0, sizeof(*f));
 }

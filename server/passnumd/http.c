@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "passnum/request.h"
 #include "auth.h"
 #include "form.h"
+#include "form_multipart.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -103,6 +105,8 @@ struct http_request {
 
 static bool path_matches(const char *pattern, const char *url,
     struct http_request *req);
+static const struct http_route *route_flagged(struct http_request *req,
+    unsigned flag);
 
 static double
 seconds_since(const struct timespec *t0)
@@ -615,7 +619,13 @@ http_request_form(struct http_request *req, const char **err)
 
 	if (!req->form_parsed) {
 		req->form_parsed = true;
-		if (type == NULL || strncmp(type,
+		if (type != NULL && strncasecmp(type, "multipart/form-data",
+		    19) == 0 && route_flagged(req, HTTP_UPLOAD) != NULL) {
+			if (form_multipart_parse(req->conn, req->body != NULL ?
+			    req->body : "", req->body_len, &req->form,
+			    req->form_msg, sizeof(req->form_msg)) != 0)
+				req->form_err = req->form_msg;
+		} else if (type == NULL || strncmp(type,
 		    "application/x-www-form-urlencoded", 33) != 0 ||
 		    (type[33] != '\0' && type[33] != ';'))
 			req->form_err = "the body is not an HTML form "
@@ -680,22 +690,37 @@ url_length(const struct http_request *req)
 static bool path_matches(const char *pattern, const char *url,
     struct http_request *req);
 
+/* The route of req among those flagged flag, found before the body, or NULL. */
+static const struct http_route *
+route_flagged(struct http_request *req, unsigned flag)
+{
+	struct http_request scratch;
+	size_t i;
+
+	for (i = 0; i < http_routes_count; i++) {
+		scratch.n_params = 0;
+		if ((http_routes[i].flags & flag) &&
+		    strcmp(http_routes[i].method, req->method) == 0 &&
+		    path_matches(http_routes[i].path, req->url, &scratch))
+			return &http_routes[i];
+	}
+	return NULL;
+}
+
 /*
- * The limit on the body of req: the server's, or the batch limit for a
- * route that takes large bodies (HTTP_LARGE_BODY), found before the body
- * arrives.
+ * The limit on the body of req: the server's, the batch limit for a route
+ * that takes large bodies (HTTP_LARGE_BODY), or the upload limit for a
+ * page that takes a file (HTTP_UPLOAD).
  */
 static size_t
 route_max_body(struct http_request *req)
 {
 	const struct config *cfg = req->srv->cfg;
-	size_t i;
 
-	for (i = 0; i < http_routes_count; i++)
-		if ((http_routes[i].flags & HTTP_LARGE_BODY) &&
-		    strcmp(http_routes[i].method, req->method) == 0 &&
-		    path_matches(http_routes[i].path, req->url, req))
-			return cfg->redemption.max_batch_body;
+	if (route_flagged(req, HTTP_LARGE_BODY) != NULL)
+		return cfg->redemption.max_batch_body;
+	if (route_flagged(req, HTTP_UPLOAD) != NULL)
+		return cfg->server.max_upload;
 	return cfg->server.max_body;
 }
 
@@ -750,6 +775,34 @@ signed_route_large_body(struct http_request *req, const char *cl)
 	return NULL;
 }
 
+/*
+ * A page that takes a file, before its body: only a logged-in user whose
+ * role may use it gets to send megabytes. 0, or -1 after answering.
+ */
+static int
+upload_early_auth(struct http_request *req, enum MHD_Result *rc)
+{
+	const struct http_route *route = route_flagged(req, HTTP_UPLOAD);
+	char detail[256];
+
+	if (route == NULL)
+		return 0;
+	switch (auth_check_before_body(req, route->roles, detail,
+	    sizeof(detail))) {
+	case AUTH_OK:
+		return 0;
+	case AUTH_NONE:
+		*rc = http_redirect(req, "/connexion");
+		return -1;
+	case AUTH_FORBIDDEN:
+		*rc = http_page_error(req, ERR_FORBIDDEN, detail);
+		return -1;
+	default:
+		*rc = http_page_error(req, ERR_STORE_UNAVAILABLE, detail);
+		return -1;
+	}
+}
+
 static enum MHD_Result
 on_headers(struct http_request *req)
 {
@@ -795,6 +848,8 @@ on_headers(struct http_request *req)
 	}
 	if (signed_route_large_body(req, cl) != NULL &&
 	    term_auth_early(req, &rc) != 0)
+		return rc;
+	if (upload_early_auth(req, &rc) != 0)
 		return rc;
 	return MHD_YES;
 }

@@ -54,6 +54,13 @@ struct http_route {
 /* A route whose body may be as large as [redemption] max_batch_body. */
 #define HTTP_LARGE_BODY 4
 
+/*
+ * A page that takes a file (multipart/form-data): its body may be as large
+ * as [server] max_upload, and only a logged-in user of an allowed role
+ * gets as far as sending it (auth_check_before_body()).
+ */
+#define HTTP_UPLOAD 8
+
 #define HTTP_PARAMS_MAX 2
 #define HTTP_PARAM_LEN 64
 

@@ -506,6 +506,18 @@ const char *const store_migrations[] = {
 	 * approval's write finds again before it takes the files.
 	 */
 	"ALTER TABLE settlement_batch ADD COLUMN staging INTEGER;",
+
+	/*
+	 * 14 -> 15: a venue user's browser as a terminal. What a venue does
+	 * from its pages (a session, a redemption) is signed, as from any
+	 * terminal, by a terminal of its own: one per venue user, whose key
+	 * the server derives (web_terminal.h), so that every record keeps
+	 * one form and the audit verifies them all.
+	 */
+	"ALTER TABLE terminal ADD COLUMN web_user_id INTEGER "
+	"  REFERENCES user (id);"
+	"CREATE UNIQUE INDEX terminal_web_user ON terminal (web_user_id)"
+	"  WHERE web_user_id IS NOT NULL;",
 };
 
 const int store_migrations_count =
