@@ -190,3 +190,24 @@ keyring_ref_hash(const struct keyring *k, const char *ref,
 	crypto_generichash(out, STORE_HASH_SIZE, (const uint8_t *)ref,
 	    strlen(ref), k->ref_secret, 32);
 }
+
+/*
+ * crypto_kdf's context keeps this derivation apart from the keyed hash of
+ * file references made with the same secret; the subkey id is the user's.
+ */
+int
+keyring_web_terminal_key(const struct keyring *k, int64_t user_id,
+    uint8_t pk[32], uint8_t sk[64])
+{
+	uint8_t seed[crypto_sign_SEEDBYTES];
+	int rc;
+
+	if (k->ref_secret == NULL || user_id <= 0)
+		return -1;
+	rc = crypto_kdf_derive_from_key(seed, sizeof(seed), (uint64_t)user_id,
+	    "PNWEBTRM", k->ref_secret);
+	if (rc == 0)
+		rc = crypto_sign_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+	return rc == 0 ? 0 : -1;
+}

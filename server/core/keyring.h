@@ -43,6 +43,15 @@ void keyring_set_current(const struct keyring *k);
  */
 bool keyring_metrics_token_ok(const struct keyring *k, const char *given);
 
+/*
+ * The Ed25519 key pair of venue user user_id's browser terminal
+ * (web_terminal.h), derived from the reference secret: the server signs
+ * for that browser without storing a key, and the pair is the same after
+ * a restart. 0, or -1 when no reference secret is configured.
+ */
+int keyring_web_terminal_key(const struct keyring *k, int64_t user_id,
+    uint8_t pk[32], uint8_t sk[64]);
+
 /* Keyed BLAKE2b-256 of a caseworker's file reference. */
 void keyring_ref_hash(const struct keyring *k, const char *ref,
     uint8_t out[STORE_HASH_SIZE]);

@@ -92,7 +92,9 @@ session_declare(const struct op_ctx *cx, const struct session_declare_in *in,
 	    in->theme);
 	d.session.starts_at = in->starts_at;
 	d.session.duration_minutes = (unsigned)in->duration_minutes;
-	d.earliest = honest_earliest_session(in->terminal, cx->now,
+	d.earliest = in->browser ? cx->now -
+	    (int64_t)cx->cfg->redemption.session_tolerance :
+	    honest_earliest_session(in->terminal, cx->now,
 	    &cx->cfg->redemption);
 	memset(out, 0, sizeof(*out));
 	code = op_run(cx, declare_step, &d, ERR_STORE_UNAVAILABLE, why);

@@ -26,6 +26,12 @@ struct session_declare_in {
 	const char *theme;			/* NULL: missing */
 	int64_t starts_at;			/* Unix time; <= 0: missing */
 	int64_t duration_minutes;		/* as sent */
+	/*
+	 * Declared from the venue's pages (web_terminal.h): a browser is
+	 * online when it declares, so no offline allowance, whatever its
+	 * previous exchange.
+	 */
+	bool browser;
 };
 
 struct session_declare_out {

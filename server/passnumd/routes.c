@@ -62,6 +62,11 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/lieu/sessions/{}/emargement.csv", ui_venue_attendance_csv,
 	  VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/conflits",		ui_venue_conflicts, VENUE_PAGES, PAGE },
+	/* What a venue does from its pages is its own act: no admin. */
+	{ "GET",  "/lieu/seance",		ui_venue_today_page, VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/seance",		ui_venue_today_open, ROLE_VENUE, PAGE },
+	{ "GET",  "/lieu/encaisser",		ui_venue_redeem_page, VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/encaisser",		ui_venue_redeem_typed, ROLE_VENUE, PAGE },
 
 	/* The funder's report, for accounting. */
 	{ "GET",  "/compta/bilan",		ui_report,

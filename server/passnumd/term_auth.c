@@ -6,16 +6,8 @@
 #include "log.h"
 #include "passnum/parse.h"
 #include "term_auth.h"
+#include "terminal_standing.h"
 #include "worker.h"
-
-/* The venue of t may redeem at now: active, and accredited then. */
-static bool
-venue_allowed(const struct store_terminal *t, int64_t now)
-{
-	return strcmp(t->venue_status, "active") == 0 &&
-	    now >= t->accredited_from &&
-	    (t->accredited_until == 0 || now < t->accredited_until);
-}
 
 static int
 refuse(struct http_request *req, enum MHD_Result *rc, enum err_code code,
@@ -106,16 +98,14 @@ static int
 check_standing(struct http_request *req, const struct store_terminal *t,
     bool reasons, enum MHD_Result *rc)
 {
-	if (t->revoked_at != 0)
-		return refuse(req, rc, ERR_TERMINAL_REVOKED, reasons ?
-		    t->revoke_reason : "the terminal is revoked");
-	if (t->suspended_at != 0)
-		return refuse(req, rc, ERR_TERMINAL_SUSPENDED, reasons ?
-		    t->suspend_reason : "the terminal is suspended");
-	if (!venue_allowed(t, (int64_t)time(NULL)))
-		return refuse(req, rc, ERR_VENUE_NOT_ALLOWED,
-		    strcmp(t->venue_status, "active") != 0 ? "the venue is "
-		    "suspended" : "the venue is not accredited today");
+	const char *why;
+	enum err_code code = terminal_standing(t, (int64_t)time(NULL), &why);
+
+	if (code == ERR_VENUE_NOT_ALLOWED || (code != ERR_NONE && reasons))
+		return refuse(req, rc, code, why);
+	if (code != ERR_NONE)
+		return refuse(req, rc, code, code == ERR_TERMINAL_REVOKED ?
+		    "the terminal is revoked" : "the terminal is suspended");
 	return 0;
 }
 

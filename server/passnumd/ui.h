@@ -144,6 +144,29 @@ void ui_money_table(struct html *h, const struct ui_venue *uv,
 void ui_money_list(struct html *h, const struct ui_venue *uv,
     const struct ui_money *mo);
 
+/* ui_venue_today.c: « Séance en cours » */
+
+/* The sessions of a venue that start today in Paris, or still run. */
+#define UI_TODAY_MAX 32
+struct ui_today {
+	struct store_venue_session t[UI_TODAY_MAX];
+	size_t n;
+};
+
+/* Today's sessions of venue_id at now, the first UI_TODAY_MAX. 0, or -1. */
+int ui_venue_today(struct store *s, int64_t venue_id, int64_t now,
+    struct ui_today *out, struct pn_error *err);
+
+/* A voucher may be taken in t at now (honest_in_session_hours()). */
+bool ui_session_running(const struct store_venue_session *t, int64_t now);
+
+enum MHD_Result ui_venue_today_page(struct http_request *req);	/* GET /lieu/seance */
+enum MHD_Result ui_venue_today_open(struct http_request *req);	/* POST /lieu/seance */
+
+/* ui_venue_redeem.c: « Encaisser un chèque » */
+enum MHD_Result ui_venue_redeem_page(struct http_request *req);	/* GET /lieu/encaisser */
+enum MHD_Result ui_venue_redeem_typed(struct http_request *req);	/* POST /lieu/encaisser */
+
 enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
 enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */
 enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/conflits */

@@ -55,6 +55,11 @@ static const char stylesheet[] =
 ".choice input{width:1.25rem;height:1.25rem;margin:0}"
 ".choice label{font-weight:400;margin:0}"
 ".error{color:#a3001b;font-weight:600}"
+/* A verdict read from a step away: words first, the colour besides. */
+".verdict{border-radius:8px;padding:1rem 1.25rem;margin:1rem 0;color:#fff}"
+".verdict h2{font-size:2.25rem;margin:0;letter-spacing:.02em}"
+".verdict p{font-size:1.15rem;margin:.5rem 0 0}"
+".verdict-ok{background:#18753c}.verdict-no{background:#a3001b}"
 "table{border-collapse:collapse;width:100%;background:#fff}"
 "th,td{border:1px solid #ccc;padding:.4rem .5rem;text-align:left;"
 "vertical-align:top}"
@@ -168,7 +173,9 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 	if (who != NULL) {
 		html_put(h, "<nav aria-label=\"Menu principal\">");
 		if (who->role == ROLE_VENUE)
-			html_put(h, "<a href=\"/lieu\">Séances et "
+			html_put(h, "<a href=\"/lieu/seance\">Séance en "
+			    "cours</a><a href=\"/lieu/encaisser\">Encaisser "
+			    "un chèque</a><a href=\"/lieu\">Séances et "
 			    "remboursements</a><a href=\"/lieu/conflits\">"
 			    "Conflits</a>");
 		else if (who->role != ROLE_ACCOUNTANT)

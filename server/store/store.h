@@ -400,6 +400,7 @@ struct store_venue_session {
 	unsigned accepted;		/* vouchers accepted */
 	int64_t amount;			/* their value */
 	unsigned conflicts;		/* records that lost */
+	uint8_t uid[16];		/* the id its records name */
 };
 
 /*
@@ -869,6 +870,17 @@ struct store_terminal {
  * already enrolled).
  */
 int store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
+    const uint8_t public_key[32], const char *label, int64_t now,
+    struct store_terminal *out, struct pn_error *err);
+
+/*
+ * The terminal of venue user user's browser (web_terminal.h): found, or
+ * recorded for the user's venue with public_key and label, with an audit
+ * row "terminal.web", in one transaction. 0 with *out (its public key may
+ * differ from public_key if it was recorded under another secret: the
+ * caller compares), -1 with err.
+ */
+int store_web_terminal(struct store *s, const struct store_principal *user,
     const uint8_t public_key[32], const char *label, int64_t now,
     struct store_terminal *out, struct pn_error *err);
 

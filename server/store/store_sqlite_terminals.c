@@ -171,6 +171,62 @@ store_terminal_enrol(struct store *s, const uint8_t code_hash[STORE_HASH_SIZE],
 	return 0;
 }
 
+SQ_QUERY(q_web_terminal_find,
+    "SELECT id FROM terminal WHERE web_user_id = ?1");
+
+SQ_QUERY(q_web_terminal_insert,
+    "INSERT INTO terminal (venue_id, public_key, label, enrolled_at,"
+    " web_user_id) VALUES (?1, ?2, ?3, ?4, ?5)");
+
+int
+store_web_terminal(struct store *s, const struct store_principal *user,
+    const uint8_t public_key[32], const char *label, int64_t now,
+    struct store_terminal *out, struct pn_error *err)
+{
+	sqlite3_stmt *find = sq_stmt(s, &q_web_terminal_find);
+	sqlite3_stmt *ins = sq_stmt(s, &q_web_terminal_insert);
+	char object[64], detail[160];
+	int64_t id = 0;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(find, 1, user->user_id);
+	rc = sqlite3_step(find);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(find, 0);
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "finding the browser's terminal", err);
+	sq_done(find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto fail;
+	if (id == 0) {
+		sqlite3_bind_int64(ins, 1, user->venue_id);
+		sqlite3_bind_blob(ins, 2, public_key, 32, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, now);
+		sqlite3_bind_int64(ins, 5, user->user_id);
+		if (sq_step_done(s, ins, "recording the browser's terminal",
+		    err) != 0)
+			goto fail;
+		id = sqlite3_last_insert_rowid(s->db);
+		(void)snprintf(object, sizeof(object), "terminal:%lld",
+		    (long long)id);
+		(void)snprintf(detail, sizeof(detail), "{\"venue\":%lld,"
+		    "\"user\":%lld}", (long long)user->venue_id,
+		    (long long)user->user_id);
+		if (store_audit_append(s, now, user->login, "terminal.web",
+		    object, detail, err) != 0)
+			goto fail;
+	}
+	if (store_terminal_get(s, id, out, err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
 struct terminal_visit {
 	int (*fn)(void *ctx, const struct store_terminal *t);
 	void *ctx;

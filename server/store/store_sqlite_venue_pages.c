@@ -61,6 +61,8 @@ session_row(sqlite3_stmt *st, struct store_venue_session *t)
 	t->accepted = (unsigned)sqlite3_column_int64(st, 7);
 	t->amount = sqlite3_column_int64(st, 8);
 	t->conflicts = (unsigned)sqlite3_column_int64(st, 9);
+	if (sqlite3_column_bytes(st, 10) == (int)sizeof(t->uid))
+		memcpy(t->uid, sqlite3_column_blob(st, 10), sizeof(t->uid));
 }
 
 /*
@@ -108,7 +110,7 @@ SQ_QUERY(q_venue_sessions,
     " t.declared_at, t.terminal_id, te.label,"
     " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
     " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
-    " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
+    " count(CASE WHEN r.outcome = 'conflict' THEN 1 END), t.uid"
     " FROM training_session t JOIN terminal te ON te.id = t.terminal_id"
     " LEFT JOIN redemption r ON r.session_id = t.id"
     " WHERE t.venue_id = ?1 AND t.starts_at >= ?2 AND t.starts_at < ?3"
@@ -134,7 +136,7 @@ SQ_QUERY(q_venue_session_get,
     " t.declared_at, t.terminal_id, te.label,"
     " count(CASE WHEN r.outcome = 'accepted' THEN 1 END),"
     " coalesce(sum(CASE WHEN r.outcome = 'accepted' THEN r.value END), 0),"
-    " count(CASE WHEN r.outcome = 'conflict' THEN 1 END)"
+    " count(CASE WHEN r.outcome = 'conflict' THEN 1 END), t.uid"
     " FROM training_session t JOIN terminal te ON te.id = t.terminal_id"
     " LEFT JOIN redemption r ON r.session_id = t.id"
     " WHERE t.id = ?2 AND t.venue_id = ?1 GROUP BY t.id");

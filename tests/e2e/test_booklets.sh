@@ -223,6 +223,12 @@ matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/sessions/$TS/emargement.pdf?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/sessions/$TS/emargement.csv?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
+# Opening a session and redeeming are the venue's own acts: an admin only
+# looks. A form without its theme, or a serial mistyped, is 400.
+matrix GET "/lieu/seance?lieu=1" "" 303 403 200 403 200
+matrix POST /lieu/seance "theme=&debut=maintenant&duree=60" 303 403 400 403 403
+matrix GET "/lieu/encaisser?lieu=1" "" 303 403 200 403 200
+matrix POST /lieu/encaisser "seance=1&numero=12&cle=AB" 303 403 400 403 403
 # The funder's report: accounting's and the admin's.
 matrix GET /compta/bilan "" 303 403 403 200 200
 matrix GET /compta/bilan.csv "" 303 403 403 200 200
