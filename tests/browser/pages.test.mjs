@@ -538,6 +538,72 @@ try {
 		    { name: /^Accepté — Contesté le .* motif : bénéficiaire absent/ })
 		    .isVisible(),
 		    'venue: the session says its voucher is contested, and why');
+		// The venue's own acts: open a session, redeem a voucher by
+		// its serial and key, see it refused the second time.
+		step = 'venue session and redemption';
+		const [printed, key, printed2, key2] =
+		    (process.env.VENUE_VOUCHERS || '').split(',');
+		await page.setViewportSize(PHONE);
+		await page.goto(`${BASE}/lieu/seance`);
+		await heading(page, 'Séance en cours', 'séance en cours');
+		await page.getByLabel('Thème de l').selectOption(
+		    'démarches en ligne');
+		await page.getByLabel('Maintenant', { exact: true }).check();
+		await page.getByLabel('Durée').selectOption('90');
+		await page.getByRole('button', { name: 'Ouvrir la séance' })
+		    .click();
+		await page.waitForURL(/\/lieu\/encaisser\?seance=\d+$/);
+		ok(true, 'venue: a session opened from the page leads to '
+		    + '« Encaisser un chèque »');
+		await heading(page, 'Encaisser un chèque', 'encaisser');
+		const redeemTyped = async (p, serial, k) => {
+			await p.getByLabel(/Numéro du chèque/).fill(serial);
+			await p.getByLabel(/Clé de contrôle/).fill(k);
+			await p.getByRole('button', { name: 'Encaisser',
+			    exact: true }).click();
+			await p.waitForLoadState();
+		};
+		await redeemTyped(page, printed, key);
+		ok(await page.getByRole('heading', { name: 'ACCEPTÉ',
+		    exact: true }).isVisible() && await page.getByText(
+		    `Chèque ${printed} : 10,00`).isVisible(),
+		    'venue: serial and key typed: ACCEPTÉ, with the amount');
+		await screenshot(page, 'encaisser-accepte-375');
+		expectedStatus.add(`${BASE}/lieu/encaisser`);
+		await redeemTyped(page, printed, key);
+		ok(await page.getByRole('heading',
+		    { name: 'REFUSÉ — déjà utilisé' }).isVisible(),
+		    'venue: the same voucher again: REFUSÉ — déjà utilisé');
+		await screenshot(page, 'encaisser-refuse-375');
+		// Each page, and each verdict, under axe at both widths: the
+		// accepted one at 375 px, the refused one at 1280 px.
+		for (const width of [375, 1280]) {
+			const size = { width, height: 900 };
+
+			await page.setViewportSize(size);
+			await axePage.setViewportSize(size);
+			for (const [label, path] of [
+			    ['séance en cours', '/lieu/seance'],
+			    ['encaisser', '/lieu/encaisser']]) {
+				const at = `${label} at ${width} px`;
+				await page.goto(`${BASE}${path}`);
+				await noSideScroll(page, at);
+				await skipLink(page, at);
+				await axePage.goto(`${BASE}${path}`);
+				await axe(axePage, at);
+			}
+			await redeemTyped(axePage, printed2, key2);
+			const said = width === 375 ? 'ACCEPTÉ' :
+			    'REFUSÉ — déjà utilisé';
+			ok(await axePage.getByRole('heading', { name: said,
+			    exact: true }).isVisible(),
+			    `the second voucher at ${width} px: ${said}`);
+			await noSideScroll(axePage, `verdict at ${width} px`);
+			await axe(axePage, `verdict ${width === 375 ? 'ACCEPTÉ'
+			    : 'REFUSÉ'} at ${width} px`);
+		}
+		await page.setViewportSize(PHONE);
+		await axePage.setViewportSize(PHONE);
 		await page.goto(`${BASE}/lieu`);
 		ok(await page.getByRole('alert')
 		    .getByText('Votre terminal « Accueil » est suspendu')

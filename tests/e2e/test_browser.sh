@@ -134,6 +134,10 @@ check "another ($S4) at venue 2; venue 1's terminal suspended" \
 
 # The Node script prints its own TAP lines, numbered from 1; renumber them
 # after ours so that the whole log is one TAP stream.
+# Two free vouchers of that booklet (its 5th and 6th), for the venue to
+# redeem from its pages: printed serial and control key of each.
+VENUE_VOUCHERS=$(python3 -c "import json; v = json.load(open('$OUT/booklet.json'))['vouchers']; print(','.join(x for i in (4, 5) for x in (v[i]['printed'], v[i]['control_key'])))")
+export VENUE_VOUCHERS
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
     compta1 compta-password-1 >"$OUT/browser.tap" 2>&1
