@@ -11,6 +11,9 @@
  * agency's vouchers, an idempotency key replayed with another request, a
  * terminal backdating a session or replaying a request, an enrolment
  * code used twice or guessed. Each refusal must leave nothing written.
+ * A venue user's browser terminal: one per user, its key the same each
+ * time, for venue users only, refused once revoked or suspended, and a
+ * session it declares never backdated.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +31,7 @@
 #include "session_declare.h"
 #include "terminal_enrol.h"
 #include "voucher_cancel.h"
+#include "web_terminal.h"
 
 #define NOW 1775865600		/* 11 April 2026, inside the fixed key's window */
 
@@ -469,6 +473,105 @@ test_enrolment_code_once(void **state)
 	    " action = 'terminal.code' AND actor = 'admin-cli'"), 1);
 }
 
+/* A venue user of venue 1, written as passnum-admin user add would. */
+static struct store_principal
+venue_user(struct fixture *f, int64_t id, const char *login)
+{
+	struct store_principal who;
+	char sql[256];
+
+	(void)snprintf(sql, sizeof(sql), "INSERT INTO user (id, login,"
+	    " display_name, role, password_hash, created_at, venue_id) VALUES"
+	    " (%lld, '%s', '%s', 'venue', 'x', 0, 1)", (long long)id, login,
+	    login);
+	store_world_exec(f->w.db, sql);
+	memset(&who, 0, sizeof(who));
+	who.user_id = id;
+	who.role = ROLE_VENUE;
+	who.venue_id = 1;
+	(void)snprintf(who.login, sizeof(who.login), "%s", login);
+	return who;
+}
+
+static void
+test_web_terminal(void **state)
+{
+	struct fixture *f = *state;
+	struct store_principal v1 = venue_user(f, 50, "claire");
+	struct store_principal v2 = venue_user(f, 51, "sam");
+	struct web_terminal wt, again, other;
+	struct session_declare_out out;
+	struct session_declare_in in;
+	struct store_nonce nonce;
+	struct pn_redemption rec;
+	struct op_refusal why;
+	uint8_t uid[PN_SESSION_ID_SIZE] = { 1 };
+	long long terminals = count(f, "SELECT count(*) FROM terminal");
+
+	/* Only a venue user acts through a browser terminal. */
+	assert_int_equal(web_terminal_of(&f->cx, &wt, &why),
+	    ERR_VENUE_USER_ONLY);
+	f->cx.who = &v1;
+	f->cx.keys = NULL;
+	assert_int_equal(web_terminal_of(&f->cx, &wt, &why),
+	    ERR_WEB_TERMINAL_UNAVAILABLE);
+	assert_int_equal(count(f, "SELECT count(*) FROM terminal"), terminals);
+	f->cx.keys = &f->keys;
+	assert_int_equal(web_terminal_of(&f->cx, &wt, &why), ERR_NONE);
+	assert_int_equal(wt.t.venue_id, 1);
+	assert_string_equal(wt.t.label, "Navigateur de claire");
+	/* The same terminal and key each time: one row, one audit row. */
+	assert_int_equal(web_terminal_of(&f->cx, &again, &why), ERR_NONE);
+	assert_int_equal(again.t.id, wt.t.id);
+	assert_memory_equal(again.sk, wt.sk, sizeof(wt.sk));
+	assert_int_equal(count(f, "SELECT count(*) FROM terminal"),
+	    terminals + 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "terminal.web"), 1);
+	/* Another user, another terminal and key. */
+	f->cx.who = &v2;
+	assert_int_equal(web_terminal_of(&f->cx, &other, &why), ERR_NONE);
+	assert_true(other.t.id != wt.t.id);
+	assert_memory_not_equal(other.sk, wt.sk, sizeof(wt.sk));
+
+	/* Its records verify under the public key stored for it. */
+	assert_int_equal(web_terminal_record(&f->cx, &wt, uid,
+	    "PNK1:13:K7QM4XRT", &rec), 0);
+	assert_int_equal((int64_t)rec.terminal, wt.t.id);
+	assert_true(pn_redemption_verify(&rec, wt.t.public_key));
+	assert_false(pn_redemption_verify(&rec, other.t.public_key));
+
+	/* A browser is online: no session before session_tolerance. */
+	f->cx.who = &v1;
+	memset(&in, 0, sizeof(in));
+	memset(&nonce, 9, sizeof(nonce));
+	nonce.at = NOW;
+	memset(in.uid, 0x5a, sizeof(in.uid));
+	in.terminal = &wt.t;
+	in.nonce = &nonce;
+	in.theme = f->cfg.redemption.themes[0];
+	in.duration_minutes = 60;
+	in.browser = true;
+	in.starts_at = NOW - (int64_t)f->cfg.redemption.session_tolerance - 60;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_SESSION_BACKDATED);
+	in.starts_at = NOW - 60;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why), ERR_NONE);
+
+	/* Revoked, or recorded under another secret: refused. */
+	store_world_exec(f->w.db, "UPDATE terminal SET revoked_at = 1,"
+	    " revoke_reason = 'perdu' WHERE web_user_id = 50");
+	assert_int_equal(web_terminal_of(&f->cx, &wt, &why),
+	    ERR_TERMINAL_REVOKED);
+	assert_string_equal(why.detail, "perdu");
+	f->cx.who = &v2;
+	f->ref_secret[0] ^= 1;
+	assert_int_equal(web_terminal_of(&f->cx, &other, &why),
+	    ERR_WEB_TERMINAL_UNAVAILABLE);
+	web_terminal_forget(&wt);
+	web_terminal_forget(&again);
+	web_terminal_forget(&other);
+}
+
 int
 main(void)
 {
@@ -489,6 +592,8 @@ main(void)
 		    test_issue_refusals_write_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_session_rules_and_replays, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_web_terminal, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrolment_code_once,
 		    setup, teardown),
 	};
