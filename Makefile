@@ -30,12 +30,15 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 PORT    ?= 8080
 
-PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0
+PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0 \
+             libjpeg zbar
 TEST_PKGS := cmocka
-# The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
-# and cameras). libzbar, and libpng for the terminal, are loaded with
-# dlopen(3) only when an image or a camera is read (terminal/qrdecode.c):
-# their headers are compiled in, their libraries not linked.
+# The server reads QR codes from uploaded photos (server/core/qr_image.c)
+# with libjpeg, libpng and libzbar, linked as usual. The terminal uses
+# libcurl (HTTP client) and libzbar (QR from images and cameras) besides;
+# there libzbar, and libpng, are loaded with dlopen(3) only when an image
+# or a camera is read (terminal/qrdecode.c), and the terminal is linked
+# --as-needed, so that neither is loaded at start.
 TERM_PKGS := libcurl zbar
 TERM_LINK_PKGS := libcurl
 # libharu (the printed booklet) has no pkg-config file.
