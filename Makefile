@@ -164,11 +164,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/fixtures*.h in
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SRV_DIRS:%=-I%) -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \
-	    $(SRV_LIBS) -lpthread
+	    $(SRV_LIBS) -lpthread -lm
 
 $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) -lm
+
+# pn-phone_photo makes its photos with the tests' fixtures_photo.h.
+$(BUILD)/tools/pn-phone_photo: tests/fixtures_photo.h
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
