@@ -227,6 +227,9 @@ build/fuzz/fuzz_form: server/passnumd/form.c server/passnumd/form.h
 # same way.
 build/fuzz/fuzz_journal: terminal/journal.c terminal/journal.h
 build/fuzz/fuzz_typed_entry: terminal/typed.c terminal/typed.h
+# fuzz_qr_image compiles the photo decoder in (libjpeg, libpng and zbar
+# come with $(PKG_LIBS)).
+build/fuzz/fuzz_qr_image: server/core/qr_image.c server/core/qr_image.h
 # fuzz_epc_text compiles the SEPA text and business day modules in.
 build/fuzz/fuzz_epc_text: server/core/epc_text.c server/core/epc_text.h \
     server/core/business_day.c server/core/business_day.h
