@@ -176,7 +176,7 @@ $(BUILD)/tools/pn-phone_photo: tests/fixtures_photo.h
 $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SRV_DIRS:%=-I%) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
+	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread -lm
 
 # bench_terminal_floor is linked as the terminal is, with libcurl
 # (bench_terminal_rss.sh's baseline), not with the server's libraries.
@@ -252,6 +252,7 @@ bench: deps-check
 	    build/release/bench/bench_pdf || rc=1; \
 	    build/release/bench/bench_statement || rc=1; \
 	    build/release/bench/bench_report || rc=1; \
+	    build/release/bench/bench_qr_image || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; \
 	    bench/bench_settle.sh build/release || rc=1; \
