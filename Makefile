@@ -30,12 +30,15 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 PORT    ?= 8080
 
-PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0
+PKGS      := libsodium libqrencode libpng libmicrohttpd jansson sqlite3 inih libxml-2.0 \
+             libjpeg zbar
 TEST_PKGS := cmocka
-# The terminal alone uses libcurl (HTTP client) and libzbar (QR from images
-# and cameras). libzbar, and libpng for the terminal, are loaded with
-# dlopen(3) only when an image or a camera is read (terminal/qrdecode.c):
-# their headers are compiled in, their libraries not linked.
+# The server reads QR codes from uploaded photos (server/core/qr_image.c)
+# with libjpeg, libpng and libzbar, linked as usual. The terminal uses
+# libcurl (HTTP client) and libzbar (QR from images and cameras) besides;
+# there libzbar, and libpng, are loaded with dlopen(3) only when an image
+# or a camera is read (terminal/qrdecode.c), and the terminal is linked
+# --as-needed, so that neither is loaded at start.
 TERM_PKGS := libcurl zbar
 TERM_LINK_PKGS := libcurl
 # libharu (the printed booklet) has no pkg-config file.
@@ -161,16 +164,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/fixtures*.h in
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SRV_DIRS:%=-I%) -Itests -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) \
 	    $(CFLAGS) $(LDFLAGS) -o $@ $< $(SRV_A) $(LIB_A) $(PKG_LIBS) $(TEST_LIBS) \
-	    $(SRV_LIBS) -lpthread
+	    $(SRV_LIBS) -lpthread -lm
 
 $(BUILD)/tools/pn-%: tests/tools/%.c tests/fixtures.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) -lm
+
+# pn-phone_photo makes its photos with the tests' fixtures_photo.h.
+$(BUILD)/tools/pn-phone_photo: tests/fixtures_photo.h
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h tests/fixtures*.h $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SRV_DIRS:%=-I%) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread
+	    $(SRV_A) $(LIB_A) $(PKG_LIBS) $(SRV_LIBS) -lpthread -lm
 
 # bench_terminal_floor is linked as the terminal is, with libcurl
 # (bench_terminal_rss.sh's baseline), not with the server's libraries.
@@ -221,6 +227,9 @@ build/fuzz/fuzz_form: server/passnumd/form.c server/passnumd/form.h
 # same way.
 build/fuzz/fuzz_journal: terminal/journal.c terminal/journal.h
 build/fuzz/fuzz_typed_entry: terminal/typed.c terminal/typed.h
+# fuzz_qr_image compiles the photo decoder in (libjpeg, libpng and zbar
+# come with $(PKG_LIBS)).
+build/fuzz/fuzz_qr_image: server/core/qr_image.c server/core/qr_image.h
 # fuzz_epc_text compiles the SEPA text and business day modules in.
 build/fuzz/fuzz_epc_text: server/core/epc_text.c server/core/epc_text.h \
     server/core/business_day.c server/core/business_day.h
@@ -243,6 +252,7 @@ bench: deps-check
 	    build/release/bench/bench_pdf || rc=1; \
 	    build/release/bench/bench_statement || rc=1; \
 	    build/release/bench/bench_report || rc=1; \
+	    build/release/bench/bench_qr_image || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; \
 	    bench/bench_settle.sh build/release || rc=1; \

@@ -11,6 +11,7 @@ pkg-config
 libsodium-dev
 libqrencode-dev
 libpng-dev
+libjpeg-dev
 libcmocka-dev
 libmicrohttpd-dev
 libjansson-dev
