@@ -67,6 +67,8 @@ const struct http_route http_routes[] = {
 	{ "POST", "/lieu/seance",		ui_venue_today_open, ROLE_VENUE, PAGE },
 	{ "GET",  "/lieu/encaisser",		ui_venue_redeem_page, VENUE_PAGES, PAGE },
 	{ "POST", "/lieu/encaisser",		ui_venue_redeem_typed, ROLE_VENUE, PAGE },
+	{ "POST", "/lieu/encaisser/photo",	ui_venue_redeem_photo, ROLE_VENUE,
+	  PAGE | HTTP_UPLOAD },
 
 	/* The funder's report, for accounting. */
 	{ "GET",  "/compta/bilan",		ui_report,

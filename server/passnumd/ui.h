@@ -166,6 +166,7 @@ enum MHD_Result ui_venue_today_open(struct http_request *req);	/* POST /lieu/sea
 /* ui_venue_redeem.c: « Encaisser un chèque » */
 enum MHD_Result ui_venue_redeem_page(struct http_request *req);	/* GET /lieu/encaisser */
 enum MHD_Result ui_venue_redeem_typed(struct http_request *req);	/* POST /lieu/encaisser */
+enum MHD_Result ui_venue_redeem_photo(struct http_request *req);	/* POST /lieu/encaisser/photo */
 
 enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
 enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */

@@ -24,6 +24,7 @@
 #include "passnum/timefmt.h"
 #include "form.h"
 #include "op_request.h"
+#include "qr_image.h"
 #include "redeem.h"
 #include "ui.h"
 #include "web_terminal.h"
@@ -100,7 +101,7 @@ is(const char *a, const char *b)
 	return a != NULL && strcmp(a, b) == 0;
 }
 
-/* The way to take a voucher by its printed serial and key. */
+/* The two ways to take a voucher: typed, and a photo. */
 static void
 put_forms(struct html *h, struct http_request *req, const struct ui_today *d,
     int picked, int64_t now, const struct sent *x)
@@ -131,6 +132,23 @@ put_forms(struct html *h, struct http_request *req, const struct ui_today *d,
 	ui_compta_field_attrs(h, "cle", "cle-hint", is(x->bad, "cle"));
 	html_put(h, " value=\"%s\"><button type=\"submit\">Encaisser"
 	    "</button></form>", x->key != NULL ? x->key : "");
+
+	html_put(h, "<form class=\"panel\" method=\"post\" "
+	    "action=\"/lieu/encaisser/photo\" enctype=\"multipart/form-data\">"
+	    "<h2>Prendre le chèque en photo</h2>");
+	ui_csrf_field(h, req);
+	put_session_field(h, d, picked, now, "seance-photo", false, NULL);
+	html_put(h, "<label for=\"photo\">Photo du chèque<span class=\"hint\" "
+	    "id=\"photo-hint\">Un seul chèque, son code net et en entier, en "
+	    "JPEG ou PNG de %u Mo au plus.</span></label>",
+	    (unsigned)(QR_IMAGE_MAX_BYTES >> 20));
+	ui_compta_field_error(h, "photo", is(x->bad, "photo"), x->message);
+	html_put(h, "<input id=\"photo\" name=\"photo\" type=\"file\" "
+	    "accept=\"image/jpeg,image/png,image/*\" capture=\"environment\" "
+	    "required");
+	ui_compta_field_attrs(h, "photo", "photo-hint", is(x->bad, "photo"));
+	html_put(h, "><button type=\"submit\">Envoyer la photo</button>"
+	    "</form>");
 
 }
 
@@ -418,4 +436,57 @@ ui_venue_redeem_typed(struct http_request *req)
 		    pn_control_key_status_message(ks), 400);
 	pn_typed_voucher_format(serial, key, text);
 	return page_redeem_text(req, s, &x, text, serial);
+}
+
+/* The status a photo refused gets: what HTTP says of each reason. */
+static unsigned
+photo_status(enum qr_image_result r)
+{
+	switch (r) {
+	case QR_IMAGE_TOO_LARGE:
+	case QR_IMAGE_TOO_MANY_PIXELS:
+		return 413;
+	case QR_IMAGE_BUSY:
+		return 503;
+	case QR_IMAGE_NO_MEMORY:
+		return 500;
+	case QR_IMAGE_EMPTY:
+		return 400;
+	default:
+		return 422;
+	}
+}
+
+enum MHD_Result
+ui_venue_redeem_photo(struct http_request *req)
+{
+	const struct form *f = http_request_form(req, NULL);
+	const struct form_file *photo;
+	char text[QR_IMAGE_TEXT_MAX];
+	enum qr_image_result r;
+	struct pn_error err;
+	struct store *s;
+	struct sent x;
+
+	memset(&x, 0, sizeof(x));
+	if ((s = worker_store(&err)) == NULL)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	/* Authentication read the form already: it is a multipart one. */
+	if (f == NULL)
+		return ui_error_page(req, ERR_INVALID_FIELD, "not a form");
+	x.session = form_get(f, "seance");
+	photo = form_file_get(f, "photo");
+	if (photo == NULL || photo->len == 0)
+		return refused(req, s, &x, "photo", "Choisissez la photo du "
+		    "chèque, ou prenez-en une avec le téléphone.", 400);
+	pn_error_clear(&err);
+	r = qr_image_decode(photo->data, photo->len, NULL, text, sizeof(text),
+	    &err);
+	if (r != QR_IMAGE_OK) {
+		http_note_error(req, ERR_PHOTO_UNREADABLE, err.message,
+		    sizeof(err.message));
+		return refused(req, s, &x, "photo", qr_image_result_text(r),
+		    photo_status(r));
+	}
+	return page_redeem_text(req, s, &x, text, 0);
 }

@@ -229,6 +229,8 @@ matrix GET "/lieu/seance?lieu=1" "" 303 403 200 403 200
 matrix POST /lieu/seance "theme=&debut=maintenant&duree=60" 303 403 400 403 403
 matrix GET "/lieu/encaisser?lieu=1" "" 303 403 200 403 200
 matrix POST /lieu/encaisser "seance=1&numero=12&cle=AB" 303 403 400 403 403
+# An upload route: a form that is not multipart has no photo (400).
+matrix POST /lieu/encaisser/photo "seance=1" 303 403 400 403 403
 # The funder's report: accounting's and the admin's.
 matrix GET /compta/bilan "" 303 403 403 200 200
 matrix GET /compta/bilan.csv "" 303 403 403 200 200

@@ -9,6 +9,14 @@
 # browser's terminal like any other), a voucher typed into another venue's
 # session, a session started hours ago, no CSRF token, an admin or a
 # caseworker acting for a venue, a session that is not running.
+#
+# Then a photo, as a phone sends it: a page of the booklet's PDF rendered,
+# cropped to one voucher, turned a little and saved as a 12 MP JPEG
+# (pn-phone_photo): ACCEPTÉ, then déjà utilisé. And hostile uploads, each
+# refused in French with nothing written and the server's memory bounded:
+# a file above the upload limit, a photo above the decoder's, a PNG
+# declaring 100000 x 100000 pixels, a text file, a truncated JPEG, a
+# sheet of several vouchers at once, an upload without a session.
 . "$(dirname "$0")/lib.sh"
 
 D="$OUT/data"
@@ -210,6 +218,92 @@ check "the suspension is recorded on that terminal" \
 post /lieu/encaisser "$J2" "seance=$S2" "numero=$P1" "cle=$K1"
 check "venue 2's own browser terminal is not affected: ACCEPTÉ" sh -c "
     [ '$code' = 200 ] && grep -qF '>ACCEPTÉ</h2>' '$OUT/page.html'"
+
+# --- « Encaisser un chèque », from a photo -------------------------------------
+# upload JAR FILE [SESSION]: the photo form, as a phone's browser posts it.
+upload() {
+	code=$(curl -s -b "$1" -c "$1" -D "$OUT/headers" -o "$OUT/page.html" \
+	    -w '%{http_code}' -F "csrf=$(csrf "$1")" -F "seance=${3:-$S3}" \
+	    -F "photo=@$2;type=image/jpeg" "$URL/lieu/encaisser/photo")
+}
+redemptions() { q 'SELECT count(*) FROM redemption'; }
+hwm() { sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$PID/status"; }
+ID=$(python3 -c "import json; print(json.load(open('$OUT/booklet.json'))['id'])")
+curl -s -o "$OUT/booklet.pdf" -H "Authorization: Bearer $TOKEN" \
+    "$URL/api/v1/booklets/$ID.pdf"
+pdftoppm -gray -r 200 -f 2 -l 2 "$OUT/booklet.pdf" "$OUT/page" 2>/dev/null
+PAGE=$(ls "$OUT"/page*.pgm | head -1)
+"$BUILD/tools/pn-phone_photo" --crop 0,0,0.5,0.34 --angle 4 \
+    --size 3024x4032 "$PAGE" "$OUT/photo.jpg" >/dev/null
+"$BUILD/tools/pn-phone_photo" --angle 3 --size 3024x4032 "$PAGE" \
+    "$OUT/sheet.jpg" >/dev/null
+check "a phone photo of one voucher (12 MP JPEG)" test -s "$OUT/photo.jpg"
+# The programme allows one voucher of a booklet per session: a new one.
+post /lieu/seance "$J2" "theme=démarches en ligne" debut=maintenant duree=60
+S3=$(location | sed 's/.*seance=//')
+get "/lieu/encaisser?seance=$S3" "$J2"
+check "the photo form: a file input for the phone's camera, multipart" sh -c "
+    grep -qF 'enctype=\"multipart/form-data\"' '$OUT/page.html' &&
+    grep -qF 'capture=\"environment\"' '$OUT/page.html'"
+HWM0=$(hwm)
+N=$(redemptions)
+upload "$J2" "$OUT/photo.jpg"
+check "the photo: ACCEPTÉ, the voucher read from it" sh -c "
+    [ '$code' = 200 ] && grep -qF '>ACCEPTÉ</h2>' '$OUT/page.html'"
+check "one record more, signed by venue 2's browser terminal, of the scanned code" \
+    test "$(q "SELECT count(*) FROM redemption r JOIN terminal te ON te.id = r.terminal_id
+    WHERE te.web_user_id = (SELECT id FROM user WHERE login = 'v2')
+    AND r.outcome = 'accepted'")" = 2 -a "$(redemptions)" = $((N + 1))
+upload "$J2" "$OUT/photo.jpg"
+check "the same photo again: REFUSÉ — déjà utilisé" sh -c "
+    [ '$code' = 409 ] && grep -qF 'REFUSÉ — déjà utilisé' '$OUT/page.html'"
+N=$(redemptions)
+upload "$J2" "$OUT/sheet.jpg"
+check "a whole sheet: one voucher at a time, said in French (422)" sh -c "
+    [ '$code' = 422 ] && grep -qF 'id=\"photo-error\"' '$OUT/page.html'"
+head -c $((9 * 1024 * 1024)) /dev/urandom >"$OUT/big.jpg"
+printf '\377\330\377' | dd of="$OUT/big.jpg" conv=notrunc 2>/dev/null
+upload "$J2" "$OUT/big.jpg"
+check "9 MiB: within the upload limit, above the photo's: 413, in French" sh -c "
+    [ '$code' = 413 ] && grep -qF 'trop lourde' '$OUT/page.html'"
+head -c $((11 * 1024 * 1024)) /dev/zero >"$OUT/huge.jpg"
+upload "$J2" "$OUT/huge.jpg"
+check "11 MiB: above [server] max_upload, refused before the page (413)" \
+    test "$code" = 413
+python3 - "$OUT/bomb.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+ihdr = struct.pack('>IIBBBBB', 100000, 100000, 8, 0, 0, 0, 0)
+idat = zlib.compress(b'\0' * 100001 * 64, 9)
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) +
+    chunk(b'IDAT', idat) + chunk(b'IEND', b''))
+PY
+upload "$J2" "$OUT/bomb.png"
+check "a PNG declaring 100000 x 100000 pixels ($(stat -c %s "$OUT/bomb.png") bytes): 413" sh -c "
+    [ '$code' = 413 ] && grep -qF 'id=\"photo-error\"' '$OUT/page.html'"
+printf 'Ceci n’est pas une image.\n' >"$OUT/text.jpg"
+upload "$J2" "$OUT/text.jpg"
+check "a text file named .jpg: not an image (422)" sh -c "
+    [ '$code' = 422 ] && grep -qF 'id=\"photo-error\"' '$OUT/page.html'"
+head -c $(($(stat -c %s "$OUT/photo.jpg") / 2)) "$OUT/photo.jpg" >"$OUT/half.jpg"
+upload "$J2" "$OUT/half.jpg"
+check "a JPEG cut in half: damaged (422)" sh -c "
+    [ '$code' = 422 ] && grep -qF 'id=\"photo-error\"' '$OUT/page.html'"
+check "none of the hostile uploads wrote a record" test "$(redemptions)" = "$N"
+check "the server's peak memory grew by less than 200 MB ($(( ($(hwm) - HWM0) / 1024 )) MB)" \
+    test $(( $(hwm) - HWM0 )) -lt 204800
+: >"$OUT/anon"
+code=$(curl -s -o /dev/null -D "$OUT/headers" -w '%{http_code}' \
+    -F "photo=@$OUT/big.jpg" "$URL/lieu/encaisser/photo")
+check "an upload without a session: to the login page" sh -c "
+    [ '$code' = 303 ] && grep -qi '^location: /connexion' '$OUT/headers'"
+code=$(curl -s -o /dev/null -b "$JC" -w '%{http_code}' \
+    -F "photo=@$OUT/photo.jpg" "$URL/lieu/encaisser/photo")
+check "a caseworker's upload: 403" test "$code" = 403
+code=$(curl -s -o /dev/null -b "$J2" -w '%{http_code}' \
+    -F "seance=$S3" -F "photo=@$OUT/photo.jpg" "$URL/lieu/encaisser/photo")
+check "a venue's upload without its CSRF token: 403" test "$code" = 403
 
 # The audit re-verifies every record's signature, the browsers' included.
 passnumd_stop
