@@ -62,6 +62,10 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/lieu/sessions/{}/emargement.csv", ui_venue_attendance_csv,
 	  VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/conflits",		ui_venue_conflicts, VENUE_PAGES, PAGE },
+	{ "GET",  "/lieu/postes",		ui_venue_terminals, VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/postes",		ui_venue_terminal_add, VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/postes/{}/revoquer",	ui_venue_terminal_revoke,
+	  VENUE_PAGES, PAGE },
 
 	/* The funder's report, for accounting. */
 	{ "GET",  "/compta/bilan",		ui_report,

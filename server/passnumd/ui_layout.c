@@ -66,6 +66,11 @@ static const char stylesheet[] =
 ".serial{font:700 1.15rem/1.4 'DejaVu Sans Mono',monospace}"
 ".status-cancelled{color:#a3001b;font-weight:700}"
 "details{margin-top:.5rem}"
+/* An enrolment code, read aloud or copied by hand: large, its groups apart. */
+".enrol-code{font:700 2rem/1.3 'DejaVu Sans Mono',monospace;"
+"letter-spacing:.1em;overflow-wrap:anywhere}"
+"pre{background:#fff;border:1px solid #ccc;padding:.75rem;"
+"white-space:pre-wrap;overflow-wrap:anywhere}"
 "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"
 "gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 /* On a phone, each term above its value rather than two thin columns. */
@@ -170,7 +175,7 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 		if (who->role == ROLE_VENUE)
 			html_put(h, "<a href=\"/lieu\">Séances et "
 			    "remboursements</a><a href=\"/lieu/conflits\">"
-			    "Conflits</a>");
+			    "Conflits</a><a href=\"/lieu/postes\">Postes</a>");
 		else if (who->role != ROLE_ACCOUNTANT)
 			html_put(h, "<a href=\"/carnets/nouveau\">Nouveau "
 			    "carnet</a><a href=\"/recherche\">Rechercher un "

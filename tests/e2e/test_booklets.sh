@@ -223,6 +223,13 @@ matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/sessions/$TS/emargement.pdf?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/sessions/$TS/emargement.csv?lieu=1" "" 303 403 200 403 200
 matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
+# The venue's terminals: a wrong password gives no code (401); a revoke
+# without "confirmer=oui" only asks for the confirmation.
+TM=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM terminal')
+matrix GET "/lieu/postes?lieu=1" "" 303 403 200 403 200
+matrix POST "/lieu/postes?lieu=1" "password=matrice-wrong" 303 403 401 403 401
+matrix POST "/lieu/postes/$TM/revoquer?lieu=1" "motif=matrice+WHO" \
+    303 403 200 403 200
 # The funder's report: accounting's and the admin's.
 matrix GET /compta/bilan "" 303 403 403 200 200
 matrix GET /compta/bilan.csv "" 303 403 403 200 200
