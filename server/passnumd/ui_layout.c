@@ -69,6 +69,10 @@ static const char stylesheet[] =
 /* An enrolment code, read aloud or copied by hand: large, its groups apart. */
 ".enrol-code{font:700 2rem/1.3 'DejaVu Sans Mono',monospace;"
 "letter-spacing:.1em;overflow-wrap:anywhere}"
+/* Read by screen readers, not shown: what a short button is about. */
+".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
+"clip:rect(0 0 0 0);white-space:nowrap}"
+"td form{margin:0}td button{position:relative;margin:0;padding:.3rem .6rem}"
 "pre{background:#fff;border:1px solid #ccc;padding:.75rem;"
 "white-space:pre-wrap;overflow-wrap:anywhere}"
 "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"

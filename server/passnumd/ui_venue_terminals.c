@@ -80,15 +80,12 @@ terminal_row(void *ctx, const struct store_terminal *t)
 	(void)snprintf(path, sizeof(path), "/lieu/postes/%lld/revoquer",
 	    (long long)t->id);
 	ui_venue_href(r->uv, path, NULL, href, sizeof(href));
-	html_put(h, "<details><summary>Révoquer…</summary><form method=\"post\" "
-	    "action=\"%s\">", href);
+	/* The reason is asked on the next page, with the confirmation. */
+	html_put(h, "<form method=\"post\" action=\"%s\">", href);
 	ui_csrf_field(h, r->req);
-	html_put(h, "<label for=\"motif-%L\">Motif<span class=\"hint\">Par "
-	    "exemple « ordinateur volé ».</span></label><input id=\"motif-%L\" "
-	    "name=\"motif\" type=\"text\" required maxlength=\"%d\">"
-	    "<button type=\"submit\" class=\"danger\">Révoquer le poste n° %L…"
-	    "</button></form></details></td></tr>", t->id, t->id,
-	    TERMINAL_REASON_MAX, t->id);
+	html_put(h, "<button type=\"submit\" class=\"secondary\">Révoquer"
+	    "<span class=\"vh\"> le poste n° %L</span>…</button></form>"
+	    "</td></tr>", t->id);
 	r->n++;
 	return 0;
 }
@@ -313,7 +310,8 @@ code_page(struct http_request *req, const struct op_ctx *cx,
 	html_put(&h, "<div class=\"alert ok\" role=\"status\"><p>Notez ce code "
 	    "maintenant : il ne sera plus affiché. Il sert une seule fois, "
 	    "pour un poste de %s, jusqu’au %s (heure de Paris).</p></div>"
-	    "<p class=\"enrol-code\" aria-label=\"Code d’inscription\">%s</p>"
+	    "<p class=\"enrol-code\"><span class=\"vh\">Code d’inscription : "
+	    "</span>%s</p>"
 	    "<h2>Sur le poste à inscrire</h2><p>Dans un terminal, tapez cette "
 	    "commande (sur une seule ligne) :</p><pre><code>%s</code></pre>",
 	    out->venue_name, until, out->code, cmd);
@@ -470,10 +468,11 @@ ui_venue_terminal_revoke(struct http_request *req)
 	if (t.revoked_at != 0)
 		return ui_error_page(req, ERR_TERMINAL_ALREADY_REVOKED,
 		    "already revoked");
-	if (reason == NULL || !booklet_plain_text(reason, TERMINAL_REASON_MAX))
-		return confirm_page(req, &uv, &t, reason, true);
+	/* Asked from the list: the reason and the confirmation, in one form. */
 	if (yes == NULL || strcmp(yes, "oui") != 0)
 		return confirm_page(req, &uv, &t, reason, false);
+	if (reason == NULL || !booklet_plain_text(reason, TERMINAL_REASON_MAX))
+		return confirm_page(req, &uv, &t, reason, true);
 	op_request_ctx_on(req, s, &cx);
 	code = terminal_revoke(&cx, (int64_t)id, reason, &why);
 	if (code == ERR_INVALID_FIELD)

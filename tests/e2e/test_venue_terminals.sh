@@ -62,7 +62,7 @@ csrf() {
 has() { grep -qF -- "$1" "$OUT/page.html"; }
 # The code as the page shows it, and the command it says to type.
 shown_code() {
-	sed -n 's/.*<p class="enrol-code"[^>]*>\([A-Z0-9-]*\)<\/p>.*/\1/p' \
+	sed -n 's/.*<p class="enrol-code"><span class="vh">[^<]*<\/span>\([A-Z0-9-]*\)<\/p>.*/\1/p' \
 	    "$OUT/page.html"
 }
 shown_command() {
@@ -193,9 +193,14 @@ said 0 "ACCEPTÉ" "A's terminal still works: a new session, a voucher"
 post "/lieu/postes/$TA/revoquer" "$OUT/a" "motif=volé" "confirmer=oui"
 check "revoking without the CSRF token: refused ($code)" sh -c "[ $code = 403 ] &&
     [ \$(sqlite3 '$DB' \"SELECT count(*) FROM terminal WHERE revoked_at IS NOT NULL\") = 0 ]"
-post "/lieu/postes/$TA/revoquer" "$OUT/a" "csrf=$CA" "motif="
-check "without a reason: the confirmation asks for one (400)" sh -c \
-    "[ $code = 400 ] && grep -qF 'Le motif manque' '$OUT/page.html'"
+post "/lieu/postes/$TA/revoquer" "$OUT/a" "csrf=$CA"
+check "the list's button: the confirmation page, asking the reason" sh -c \
+    "[ $code = 200 ] && grep -qF 'Révoquer le poste n° $TA' '$OUT/page.html' &&
+     grep -qF 'name=\"motif\"' '$OUT/page.html'"
+post "/lieu/postes/$TA/revoquer" "$OUT/a" "csrf=$CA" "motif= " "confirmer=oui"
+check "confirmed without a reason: asked again (400), nothing written" sh -c \
+    "[ $code = 400 ] && grep -qF 'Le motif manque' '$OUT/page.html' &&
+     [ \$(sqlite3 '$DB' \"SELECT count(*) FROM terminal WHERE revoked_at IS NOT NULL\") = 0 ]"
 post "/lieu/postes/$TA/revoquer" "$OUT/a" "csrf=$CA" "motif=ordinateur volé"
 check "with a reason: a confirmation step first, nothing written" sh -c \
     "[ $code = 200 ] && grep -qF 'Oui, révoquer ce poste' '$OUT/page.html' &&
