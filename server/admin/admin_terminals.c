@@ -203,14 +203,39 @@ terminal_change(const struct terminal_change *c, int argc, char **argv)
 	}
 }
 
-static const struct terminal_change terminal_revoke = {
-	"terminal revoke", "reason", store_terminal_revoke,
+/*
+ * The operation terminal_revoke(), the one the venue's « Postes » page
+ * calls too, answering as terminal_change's apply: 0, 1 no such terminal,
+ * 2 already revoked, -1 with err.
+ */
+static int
+revoke_apply(struct store *s, int64_t id, const char *reason, int64_t now,
+    const char *actor, struct pn_error *err)
+{
+	struct op_ctx cx = { s, NULL, NULL, NULL, now, actor };
+	struct op_refusal why;
+
+	switch (terminal_revoke(&cx, id, reason, &why)) {
+	case ERR_NONE:
+		return 0;
+	case ERR_TERMINAL_NOT_FOUND:
+		return 1;
+	case ERR_TERMINAL_ALREADY_REVOKED:
+		return 2;
+	default:
+		pn_error_set(err, PN_E_ARG, "%s", why.detail);
+		return -1;
+	}
+}
+
+static const struct terminal_change revoke_change = {
+	"terminal revoke", "reason", revoke_apply,
 	"revoked: its requests are refused from now on",
 	"is already revoked"
 };
 
 /* Lift a suspension pending review, once the venue has been heard. */
-static const struct terminal_change terminal_resume = {
+static const struct terminal_change resume_change = {
 	"terminal resume", "note", store_terminal_resume,
 	"resumed: its requests are accepted again; one more wrong control "
 	"key within the window suspends it again",
@@ -227,9 +252,9 @@ admin_terminal(int argc, char **argv)
 	if (strcmp(sub, "list") == 0)
 		return terminal_list(argc - 1, argv + 1);
 	if (strcmp(sub, "revoke") == 0)
-		return terminal_change(&terminal_revoke, argc - 1, argv + 1);
+		return terminal_change(&revoke_change, argc - 1, argv + 1);
 	if (strcmp(sub, "resume") == 0)
-		return terminal_change(&terminal_resume, argc - 1, argv + 1);
+		return terminal_change(&resume_change, argc - 1, argv + 1);
 	return admin_usage_error("terminal", "expected code, list, revoke or "
 	    "resume");
 }

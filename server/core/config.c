@@ -55,7 +55,8 @@ enum key_kind {
 	KIND_SEPA,		/* pain.001.001.09 or pain.001.001.03 */
 	KIND_NAME,		/* printable text, 1 to size - 1 bytes */
 	KIND_IBAN,		/* an IBAN, checked and kept canonical */
-	KIND_BIC		/* a BIC, checked and kept canonical */
+	KIND_BIC,		/* a BIC, checked and kept canonical */
+	KIND_URL		/* http:// or https://, printable, no quotes */
 };
 
 struct key_spec {
@@ -96,6 +97,7 @@ static const struct key_spec config_keys[] = {
 	    FIELD(server.max_in_flight_per_ip), 65536, 4294967296ull },
 	{ "server", "max_in_flight", KIND_SIZE, FIELD(server.max_in_flight),
 	    65536, 68719476736ull },
+	{ "server", "public_url", KIND_URL, FIELD(server.public_url), 0, 0 },
 	{ "store", "path", KIND_PATH, FIELD(store.path), 0, 0 },
 	{ "store", "busy_timeout_ms", KIND_UINT, FIELD(store.busy_timeout_ms),
 	    0, 600000 },
@@ -539,6 +541,45 @@ name_set(struct parse *p, const struct key_spec *k, const char *value,
 	return 0;
 }
 
+/*
+ * The server's public address, shown to venues in a command they type:
+ * http:// or https:// and a host, without spaces, quotes or anything a
+ * shell would read; a trailing "/" is dropped.
+ */
+static int
+url_set(struct parse *p, const struct key_spec *k, const char *value,
+    char *field)
+{
+	char what[SHOWN_SIZE];
+	size_t n = strlen(value), skip, i;
+
+	shown(what, value);
+	skip = strncmp(value, "https://", 8) == 0 ? 8 :
+	    strncmp(value, "http://", 7) == 0 ? 7 : 0;
+	while (n > skip && value[n - 1] == '/')
+		n--;
+	if (skip == 0 || n == skip || n >= k->size) {
+		fail_at(p, p->lineno, "[%s] %s: expected the address terminals "
+		    "reach the server at, https://host[:port] (at most %zu "
+		    "bytes), got '%s'", k->section, k->name, k->size - 1, what);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c <= 0x20 || c >= 0x7f || strchr("\"'`$\\<>&;|(){}*?!#", c)
+		    != NULL) {
+			fail_at(p, p->lineno, "[%s] %s: expected an address "
+			    "without spaces, quotes or shell characters, got "
+			    "'%s'", k->section, k->name, what);
+			return -1;
+		}
+	}
+	memcpy(field, value, n);
+	field[n] = '\0';
+	return 0;
+}
+
 /* An IBAN or a BIC, with lib/bankid.c's checks, kept canonical. */
 static int
 bank_id_set(struct parse *p, const struct key_spec *k, const char *value,
@@ -706,6 +747,8 @@ key_set(struct parse *p, const struct key_spec *k, const char *value)
 	case KIND_IBAN:
 	case KIND_BIC:
 		return bank_id_set(p, k, value, field);
+	case KIND_URL:
+		return url_set(p, k, value, field);
 	}
 	fail_at(p, p->lineno, "[%s] %s: no rule for this key (a bug)",
 	    k->section, k->name);

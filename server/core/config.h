@@ -32,6 +32,13 @@ struct config_server {
 	unsigned header_timeout;	/* seconds of idleness before the headers are in; 10 */
 	size_t max_in_flight_per_ip;	/* body bytes held for one address; 33554432 */
 	size_t max_in_flight;		/* body bytes held in all; 134217728 */
+	/*
+	 * The address terminals reach the server at, as the venue pages
+	 * print it in the enrolment command; "": not configured (the page
+	 * then says to ask the Département). Never taken from a request's
+	 * Host header, which whoever sends the request chooses.
+	 */
+	char public_url[256];
 };
 
 /* The server's log on stderr. */

@@ -1,4 +1,4 @@
-/* scope.c -- whose booklets and vouchers a user may see and act on. */
+/* scope.c -- whose booklets, vouchers and venue terminals a user may see and act on. */
 #include "scope.h"
 
 int64_t
@@ -16,4 +16,13 @@ scope_sees(const struct store_principal *who, int64_t agency)
 	int64_t mine = scope_agency(who);
 
 	return mine == 0 || agency == mine;
+}
+
+bool
+scope_venue_acts(const struct store_principal *who, int64_t venue_id)
+{
+	if (who->role == ROLE_ADMIN)
+		return true;
+	return who->role == ROLE_VENUE && who->venue_id > 0 &&
+	    who->venue_id == venue_id;
 }

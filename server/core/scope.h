@@ -1,4 +1,4 @@
-/* scope.h -- whose booklets and vouchers a user may see and act on: the one rule of agency scope. */
+/* scope.h -- whose booklets, vouchers and venue terminals a user may see and act on: the one rule of scope. */
 #ifndef PN_SCOPE_H
 #define PN_SCOPE_H
 
@@ -25,5 +25,13 @@ int64_t scope_agency(const struct store_principal *who);
  * another agency holds.
  */
 bool scope_sees(const struct store_principal *who, int64_t agency);
+
+/*
+ * Whether who may act on the terminals of venue venue_id (give it an
+ * enrolment code, revoke one): an administrator for every venue, a venue
+ * user for their own venue only, nobody else. A venue that is not one's
+ * own is answered as if it did not exist, as for scope_sees().
+ */
+bool scope_venue_acts(const struct store_principal *who, int64_t venue_id);
 
 #endif

@@ -1,8 +1,28 @@
-/* terminal_enrol.c -- enrolment codes and the enrolment of a terminal. */
+/* terminal_enrol.c -- enrolment codes, the enrolment of a terminal, and its revocation. */
 #include <stdbool.h>
 #include <string.h>
 
+#include "booklet_issue.h"
+#include "scope.h"
 #include "terminal_enrol.h"
+
+/*
+ * Whether cx may act on venue_id's terminals: passnum-admin without --as
+ * (no principal: whoever holds the database file), else scope's rule.
+ */
+static bool
+venue_acts(const struct op_ctx *cx, int64_t venue_id)
+{
+	return cx->who == NULL || scope_venue_acts(cx->who, venue_id);
+}
+
+/* Caseworkers and accountants never act on terminals: their role, said. */
+static bool
+role_acts(const struct op_ctx *cx)
+{
+	return cx->who == NULL || cx->who->role == ROLE_ADMIN ||
+	    cx->who->role == ROLE_VENUE;
+}
 
 struct code_issue {
 	const struct op_ctx *cx;
@@ -15,9 +35,20 @@ static enum err_code
 code_issue_step(struct store *tx, void *arg, struct op_refusal *why)
 {
 	struct code_issue *c = arg;
+	struct store_venue v;
 	struct pn_error err;
 	int res;
 
+	if ((res = store_venue_by_siret(tx, c->siret, &v, &err)) < 0)
+		return op_failed(why, ERR_INTERNAL, &err);
+	/* Another venue's SIRET is answered as an unknown one. */
+	if (res == STORE_NOT_FOUND || !venue_acts(c->cx, v.id))
+		return op_refuse(why, ERR_VENUE_NOT_FOUND, "siret", "no venue "
+		    "with SIRET %s", c->siret);
+	/* Its terminals are refused anyway: a new one would only wait. */
+	if (strcmp(v.status, "active") != 0)
+		return op_refuse(why, ERR_VENUE_SUSPENDED_NO_ENROL, "siret",
+		    "venue %s is suspended: no enrolment code", c->siret);
 	res = store_enrol_code_add(tx, c->siret, c->hash, c->cx->now,
 	    c->out->expires_at, op_actor(c->cx), c->out->venue_name, &err);
 	if (res < 0)
@@ -35,6 +66,9 @@ terminal_code_issue(const struct op_ctx *cx, const char *siret,
 	struct code_issue c = { cx, siret, { 0 }, out };
 
 	memset(out, 0, sizeof(*out));
+	if (!role_acts(cx))
+		return op_refuse(why, ERR_FORBIDDEN, NULL, "role %s gives no "
+		    "enrolment code", store_role_name(cx->who->role));
 	if (enrol_code_new(out->code, c.hash) != 0)
 		return op_refuse(why, ERR_INTERNAL, NULL, "no randomness for "
 		    "an enrolment code");
@@ -101,4 +135,57 @@ terminal_enrol(const struct op_ctx *cx, const struct terminal_enrol_in *in,
 		return op_refuse(why, ERR_ENROL_CODE, "code", "the code is not "
 		    "one that can be used");
 	return op_run(cx, enrol_step, &e, ERR_STORE_UNAVAILABLE, why);
+}
+
+struct revoke {
+	const struct op_ctx *cx;
+	int64_t id;
+	const char *reason;
+};
+
+static enum err_code
+revoke_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct revoke *r = arg;
+	struct store_terminal t;
+	struct pn_error err;
+	int res;
+
+	if ((res = store_terminal_get(tx, r->id, &t, &err)) < 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
+	/* Another venue's terminal is answered as one that does not exist. */
+	if (res == STORE_NOT_FOUND || !venue_acts(r->cx, t.venue_id))
+		return op_refuse(why, ERR_TERMINAL_NOT_FOUND, NULL, "no "
+		    "terminal %lld", (long long)r->id);
+	res = store_terminal_revoke(tx, r->id, r->reason, r->cx->now,
+	    op_actor(r->cx), &err);
+	if (res < 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
+	if (res == STORE_NOT_FOUND)
+		return op_refuse(why, ERR_TERMINAL_NOT_FOUND, NULL, "no "
+		    "terminal %lld", (long long)r->id);
+	if (res == STORE_UNCHANGED)
+		return op_refuse(why, ERR_TERMINAL_ALREADY_REVOKED, NULL,
+		    "terminal %lld is already revoked", (long long)r->id);
+	return ERR_NONE;
+}
+
+enum err_code
+terminal_revoke(const struct op_ctx *cx, int64_t id, const char *reason,
+    struct op_refusal *why)
+{
+	struct revoke r = { cx, id, reason };
+
+	if (!role_acts(cx))
+		return op_refuse(why, ERR_FORBIDDEN, NULL, "role %s revokes no "
+		    "terminal", store_role_name(cx->who->role));
+	if (reason == NULL || !booklet_plain_text(reason,
+	    TERMINAL_REASON_MAX))
+		return op_refuse(why, ERR_INVALID_FIELD, "reason", "reason: "
+		    "why it is revoked, 1 to %d bytes without control "
+		    "characters", TERMINAL_REASON_MAX);
+	if (id <= 0)
+		return op_refuse(why, ERR_TERMINAL_NOT_FOUND, NULL, "no "
+		    "terminal %lld", (long long)id);
+	return op_run(cx, revoke_step, &r, ERR_STORE_UNAVAILABLE, why);
 }

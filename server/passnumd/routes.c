@@ -69,6 +69,10 @@ const struct http_route http_routes[] = {
 	{ "POST", "/lieu/encaisser",		ui_venue_redeem_typed, ROLE_VENUE, PAGE },
 	{ "POST", "/lieu/encaisser/photo",	ui_venue_redeem_photo, ROLE_VENUE,
 	  PAGE | HTTP_UPLOAD },
+	{ "GET",  "/lieu/postes",		ui_venue_terminals, VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/postes",		ui_venue_terminal_add, VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/postes/{}/revoquer",	ui_venue_terminal_revoke,
+	  VENUE_PAGES, PAGE },
 
 	/* The funder's report, for accounting. */
 	{ "GET",  "/compta/bilan",		ui_report,

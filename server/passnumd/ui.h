@@ -172,6 +172,11 @@ enum MHD_Result ui_venue_home(struct http_request *req);	/* GET /lieu */
 enum MHD_Result ui_venue_session(struct http_request *req);	/* GET /lieu/sessions/{id} */
 enum MHD_Result ui_venue_conflicts(struct http_request *req);	/* GET /lieu/conflits */
 
+/* ui_venue_terminals.c: the venue's « Postes » */
+enum MHD_Result ui_venue_terminals(struct http_request *req);	/* GET /lieu/postes */
+enum MHD_Result ui_venue_terminal_add(struct http_request *req);	/* POST /lieu/postes */
+enum MHD_Result ui_venue_terminal_revoke(struct http_request *req);	/* POST /lieu/postes/{id}/revoquer */
+
 /* ui_venue_attendance.c: GET /lieu/sessions/{id}/emargement.pdf, .csv */
 enum MHD_Result ui_venue_attendance_pdf(struct http_request *req);
 enum MHD_Result ui_venue_attendance_csv(struct http_request *req);

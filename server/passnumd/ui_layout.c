@@ -71,6 +71,15 @@ static const char stylesheet[] =
 ".serial{font:700 1.15rem/1.4 'DejaVu Sans Mono',monospace}"
 ".status-cancelled{color:#a3001b;font-weight:700}"
 "details{margin-top:.5rem}"
+/* An enrolment code, read aloud or copied by hand: large, its groups apart. */
+".enrol-code{font:700 2rem/1.3 'DejaVu Sans Mono',monospace;"
+"letter-spacing:.1em;overflow-wrap:anywhere}"
+/* Read by screen readers, not shown: what a short button is about. */
+".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
+"clip:rect(0 0 0 0);white-space:nowrap}"
+"td form{margin:0}td button{position:relative;margin:0;padding:.3rem .6rem}"
+"pre{background:#fff;border:1px solid #ccc;padding:.75rem;"
+"white-space:pre-wrap;overflow-wrap:anywhere}"
 "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"
 "gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 /* On a phone, each term above its value rather than two thin columns. */
@@ -177,7 +186,7 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			    "cours</a><a href=\"/lieu/encaisser\">Encaisser "
 			    "un chèque</a><a href=\"/lieu\">Séances et "
 			    "remboursements</a><a href=\"/lieu/conflits\">"
-			    "Conflits</a>");
+			    "Conflits</a><a href=\"/lieu/postes\">Postes</a>");
 		else if (who->role != ROLE_ACCOUNTANT)
 			html_put(h, "<a href=\"/carnets/nouveau\">Nouveau "
 			    "carnet</a><a href=\"/recherche\">Rechercher un "

@@ -264,6 +264,9 @@ ui_venue_home(struct http_request *req)
 	ui_venue_href(&uv, "/lieu/releves", NULL, href, sizeof(href));
 	html_put(&h, "<p><a href=\"%s\">Relevés de règlement</a> : ce que "
 	    "chaque virement du Département a payé.</p>", href);
+	ui_venue_href(&uv, "/lieu/postes", NULL, href, sizeof(href));
+	html_put(&h, "<p><a href=\"%s\">Postes</a> : les terminaux du lieu ; "
+	    "en ajouter un, en révoquer un perdu.</p>", href);
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucune séance ce mois-ci.</p>");
 	else

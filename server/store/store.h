@@ -894,6 +894,14 @@ int store_terminal_each(struct store *s,
     struct pn_error *err);
 
 /*
+ * Calls fn for each terminal of venue venue_id, revoked ones included, in
+ * id order; stops when fn returns non-zero. 0, or -1 on error.
+ */
+int store_venue_terminals(struct store *s, int64_t venue_id,
+    int (*fn)(void *ctx, const struct store_terminal *t), void *ctx,
+    struct pn_error *err);
+
+/*
  * Lift the suspension of terminal id (pending review after wrong control
  * keys), with an audit row "terminal.resume" naming why it was suspended
  * and note. Its failures stay counted: one more wrong key within the

@@ -256,6 +256,23 @@ store_terminal_each(struct store *s,
 	    terminal_visit, &visit, err);
 }
 
+/* store_venue_terminals(): a venue's « Postes » page. */
+SQ_QUERY(q_venue_terminals, TERMINAL_SELECT
+    " WHERE t.venue_id = ?1 ORDER BY t.id");
+
+int
+store_venue_terminals(struct store *s, int64_t venue_id,
+    int (*fn)(void *ctx, const struct store_terminal *t), void *ctx,
+    struct pn_error *err)
+{
+	struct terminal_visit visit = { fn, ctx };
+	sqlite3_stmt *st = sq_stmt(s, &q_venue_terminals);
+
+	sqlite3_bind_int64(st, 1, venue_id);
+	return sq_each_row(s, st, "listing the venue's terminals",
+	    terminal_visit, &visit, err);
+}
+
 SQ_QUERY(q_terminal_revoke,
     "UPDATE terminal SET revoked_at = ?2, revoke_reason = ?3"
     " WHERE id = ?1 AND revoked_at IS NULL");

@@ -14,8 +14,9 @@
 //
 // With VENUE-LOGIN VENUE-PASSWORD MONTH SESSION after OUTDIR, a venue
 // user then logs in, lands on /lieu, and the venue's month (?mois=MONTH),
-// its session SESSION and its conflicts go through the same checks and
-// axe-core.
+// its session SESSION, its conflicts and its « Postes » go through the
+// same checks and axe-core, and so does the page of a code given by
+// « Ajouter un poste » (the form filled as the venue would).
 //
 // With ACCOUNTANT-LOGIN ACCOUNTANT-PASSWORD after those, an accountant
 // then logs in, lands on /compta, drafts the previous period's batch
@@ -483,7 +484,8 @@ try {
 		    ['venue conflicts', '/lieu/conflits', 'Chèques en conflit',
 			200],
 		    ['venue statements', '/lieu/releves',
-			'Relevés de règlement', 200]]) {
+			'Relevés de règlement', 200],
+		    ['venue terminals', '/lieu/postes', 'Postes', 200]]) {
 			for (const width of [375, 1280]) {
 				const at = `${label} at ${width} px`;
 				const size = { width, height: 900 };
@@ -608,6 +610,51 @@ try {
 		ok(await page.getByRole('alert')
 		    .getByText('Votre terminal « Accueil » est suspendu')
 		    .isVisible(), 'venue: /lieu says its terminal is suspended');
+		// « Ajouter un poste »: a wrong password gives the form again,
+		// the field marked; the right one the code page, shown once.
+		step = 'venue terminals';
+		await page.goto(`${BASE}/lieu/postes`);
+		ok(await page.getByRole('cell', { name:
+		    /^Suspendu — en attente de vérification : / }).isVisible(),
+		    'venue terminals: the suspended terminal is said so, and why');
+		expectedStatus.add(`${BASE}/lieu/postes`);
+		await page.getByLabel(/Votre mot de passe/)
+		    .pressSequentially('pas-le-bon');
+		await page.getByRole('button',
+		    { name: 'Obtenir un code d’inscription' }).click();
+		ok(await page.getByText('Mot de passe incorrect').isVisible() &&
+		    await page.getByLabel(/Votre mot de passe/).getAttribute(
+		    'aria-invalid') === 'true',
+		    'venue terminals: a wrong password shows the form again, '
+		    + 'the field marked invalid with its message');
+		for (const width of [375, 1280]) {
+			const at = `venue terminal code at ${width} px`;
+			const size = { width, height: 900 };
+
+			for (const p of [page, axePage]) {
+				await p.setViewportSize(size);
+				await p.goto(`${BASE}/lieu/postes`);
+				await p.getByLabel(/Nom du poste/)
+				    .fill('Accueil, poste 2');
+				await p.getByLabel(/Votre mot de passe/)
+				    .fill(VENUE_PASSWORD);
+				await p.getByRole('button',
+				    { name: 'Obtenir un code d’inscription' })
+				    .click();
+				await p.waitForLoadState();
+			}
+			await heading(page, 'Code d’inscription du poste', at);
+			ok(/ [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(
+			    (await page.locator('.enrol-code').textContent())
+			    .trim()), `${at}: the code, grouped`);
+			ok(/passnum-terminal enrol --server \S+ --code /.test(
+			    await page.locator('pre').textContent()),
+			    `${at}: the command to type`);
+			await noSideScroll(page, at);
+			await screenshot(page, `venue-terminal-code-${width}`);
+			await skipLink(page, at);
+			await axe(axePage, at);
+		}
 	}
 
 	if (ACCOUNTANT_LOGIN) {

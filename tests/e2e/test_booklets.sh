@@ -231,6 +231,13 @@ matrix GET "/lieu/encaisser?lieu=1" "" 303 403 200 403 200
 matrix POST /lieu/encaisser "seance=1&numero=12&cle=AB" 303 403 400 403 403
 # An upload route: a form that is not multipart has no photo (400).
 matrix POST /lieu/encaisser/photo "seance=1" 303 403 400 403 403
+# The venue's terminals: a wrong password gives no code (401); a revoke
+# without "confirmer=oui" only asks for the confirmation.
+TM=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM terminal')
+matrix GET "/lieu/postes?lieu=1" "" 303 403 200 403 200
+matrix POST "/lieu/postes?lieu=1" "password=matrice-wrong" 303 403 401 403 401
+matrix POST "/lieu/postes/$TM/revoquer?lieu=1" "motif=matrice+WHO" \
+    303 403 200 403 200
 # The funder's report: accounting's and the admin's.
 matrix GET /compta/bilan "" 303 403 403 200 200
 matrix GET /compta/bilan.csv "" 303 403 403 200 200

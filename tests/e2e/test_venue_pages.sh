@@ -248,7 +248,7 @@ get /lieu/sessions/14 "$J1"
 check "another venue's session: 404" test "$code" = 404
 check "saying the session is not found, nothing of it shown" sh -c \
     "grep -qF 'séance introuvable pour ce lieu' '$OUT/page.html' &&
-    ! grep -qF 'Poste' '$OUT/page.html'"
+    ! grep -qF 'Poste &lt;2' '$OUT/page.html'"
 get "/lieu/sessions/14?lieu=2" "$J1"
 check "also with ?lieu=2" test "$code" = 404
 get /lieu/sessions/99999 "$J1"

@@ -572,6 +572,76 @@ test_web_terminal(void **state)
 	web_terminal_forget(&other);
 }
 
+/*
+ * Who may give a venue's code or revoke its terminal, decided in the
+ * operations themselves: a venue user only their own venue's (another's
+ * is "not found" and writes nothing), an admin any, a caseworker none;
+ * a suspended venue gets no code.
+ */
+static void
+test_terminal_ops_venue_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct store_principal v1 = { .user_id = 90, .role = ROLE_VENUE,
+	    .venue_id = 1, .login = "v1" };
+	struct store_principal adm = { .user_id = 91, .role = ROLE_ADMIN,
+	    .login = "adm" };
+	struct terminal_code_out code;
+	struct op_refusal why;
+	long long audit = count(f, "SELECT count(*) FROM audit_log");
+
+	/* Another venue's SIRET, a caseworker, a revoke of t2: nothing. */
+	f->cx.who = &v1;
+	assert_int_equal(terminal_code_issue(&f->cx, "35600000000001", &code,
+	    &why), ERR_VENUE_NOT_FOUND);
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t2.id, "volé", &why),
+	    ERR_TERMINAL_NOT_FOUND);
+	assert_int_equal(terminal_revoke(&f->cx, 9999, "volé", &why),
+	    ERR_TERMINAL_NOT_FOUND);
+	f->cx.who = &f->w.who;
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	    &why), ERR_FORBIDDEN);
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t1.id, "volé", &why),
+	    ERR_FORBIDDEN);
+	f->cx.who = &v1;
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t1.id, "  ", &why),
+	    ERR_INVALID_FIELD);
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t1.id, "a\nb", &why),
+	    ERR_INVALID_FIELD);
+	assert_int_equal(count(f, "SELECT count(*) FROM enrol_code"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM terminal WHERE"
+	    " revoked_at IS NOT NULL"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), audit);
+
+	/* Its own venue: a code, then its terminal revoked, once. */
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	    &why), ERR_NONE);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'terminal.code' AND actor = 'v1'"), 1);
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t1.id, "ordinateur "
+	    "volé", &why), ERR_NONE);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'terminal.revoke' AND actor = 'v1' AND object ="
+	    " 'terminal:1' AND detail = 'ordinateur volé'"), 1);
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t1.id, "encore", &why),
+	    ERR_TERMINAL_ALREADY_REVOKED);
+	assert_int_equal(count(f, "SELECT count(*) FROM terminal WHERE"
+	    " id = 2 AND revoked_at IS NULL"), 1);
+
+	/* An admin acts on any venue's; a suspended venue gets no code. */
+	f->cx.who = &adm;
+	assert_int_equal(terminal_revoke(&f->cx, f->w.t2.id, "perdu", &why),
+	    ERR_NONE);
+	store_world_exec(f->w.db, "UPDATE venue SET status = 'suspended'"
+	    " WHERE id = 1");
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	    &why), ERR_VENUE_SUSPENDED_NO_ENROL);
+	f->cx.who = &v1;
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	    &why), ERR_VENUE_SUSPENDED_NO_ENROL);
+	assert_int_equal(count(f, "SELECT count(*) FROM enrol_code"), 1);
+}
+
 int
 main(void)
 {
@@ -595,6 +665,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_web_terminal, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enrolment_code_once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_terminal_ops_venue_scope,
 		    setup, teardown),
 	};
 
