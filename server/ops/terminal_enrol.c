@@ -157,6 +157,16 @@ revoke_step(struct store *tx, void *arg, struct op_refusal *why)
 	if (res == STORE_NOT_FOUND || !venue_acts(r->cx, t.venue_id))
 		return op_refuse(why, ERR_TERMINAL_NOT_FOUND, NULL, "no "
 		    "terminal %lld", (long long)r->id);
+	/*
+	 * A browser's terminal (web_terminal.h) is its user's account acting:
+	 * its access ends with the account (passnum-admin user disable),
+	 * which ends the sessions too, rather than by a revocation that
+	 * would leave the account logged in.
+	 */
+	if (t.web_user_id != 0)
+		return op_refuse(why, ERR_BROWSER_TERMINAL, NULL, "terminal "
+		    "%lld is user %lld's browser: disable the account instead",
+		    (long long)r->id, (long long)t.web_user_id);
 	res = store_terminal_revoke(tx, r->id, r->reason, r->cx->now,
 	    op_actor(r->cx), &err);
 	if (res < 0)

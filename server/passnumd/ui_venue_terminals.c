@@ -77,6 +77,14 @@ terminal_row(void *ctx, const struct store_terminal *t)
 		r->n++;
 		return 0;
 	}
+	if (t->web_user_id != 0) {
+		/* Its user's account acting: it ends with the account. */
+		html_put(h, "Accès par le navigateur : il suit le compte ; pour "
+		    "le couper, faites désactiver le compte par le Département."
+		    "</td></tr>");
+		r->n++;
+		return 0;
+	}
 	(void)snprintf(path, sizeof(path), "/lieu/postes/%lld/revoquer",
 	    (long long)t->id);
 	ui_venue_href(r->uv, path, NULL, href, sizeof(href));

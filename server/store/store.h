@@ -859,6 +859,7 @@ struct store_terminal {
 	int64_t seen_at;
 	int64_t contact_since;
 	int64_t seen_before;
+	int64_t web_user_id;		/* a venue user's browser's; 0: a device */
 };
 
 /*

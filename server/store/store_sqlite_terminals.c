@@ -68,6 +68,7 @@ terminal_row(sqlite3_stmt *st, struct store_terminal *t)
 	t->seen_at = sqlite3_column_int64(st, 14);
 	t->contact_since = sqlite3_column_int64(st, 15);
 	t->seen_before = sqlite3_column_int64(st, 16);
+	t->web_user_id = sqlite3_column_int64(st, 17);
 }
 
 #define TERMINAL_SELECT \
@@ -76,7 +77,8 @@ terminal_row(sqlite3_stmt *st, struct store_terminal *t)
 	" t.label, t.enrolled_at, coalesce(t.revoked_at, 0)," \
 	" coalesce(t.revoke_reason, ''), coalesce(t.suspended_at, 0)," \
 	" coalesce(t.suspend_reason, ''), coalesce(t.seen_at, 0)," \
-	" coalesce(t.contact_since, 0), coalesce(t.seen_before, 0)" \
+	" coalesce(t.contact_since, 0), coalesce(t.seen_before, 0)," \
+	" coalesce(t.web_user_id, 0)" \
 	" FROM terminal t" \
 	" JOIN venue v ON v.id = t.venue_id"
 

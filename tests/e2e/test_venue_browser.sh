@@ -219,6 +219,17 @@ post /lieu/encaisser "$J2" "seance=$S2" "numero=$P1" "cle=$K1"
 check "venue 2's own browser terminal is not affected: ACCEPTÉ" sh -c "
     [ '$code' = 200 ] && grep -qF '>ACCEPTÉ</h2>' '$OUT/page.html'"
 
+# --- The browser's terminal among the venue's « Postes » ---------------------
+WEB1=$(q "SELECT id FROM terminal WHERE web_user_id = (SELECT id FROM user WHERE login = 'v1')")
+get /lieu/postes "$J1"
+check "« Postes » lists the browser's terminal, with no revoke button" sh -c "
+    grep -qF 'Navigateur de v1' '$OUT/page.html' &&
+    grep -qF 'il suit le compte' '$OUT/page.html' &&
+    ! grep -qF '/lieu/postes/$WEB1/revoquer' '$OUT/page.html'"
+post "/lieu/postes/$WEB1/revoquer" "$J1" confirmer=oui "motif=essai"
+check "revoking it anyway: refused (409), the account is what ends it" sh -c "
+    [ '$code' = 409 ] && [ \"\$(sqlite3 '$DB' 'SELECT revoked_at IS NULL FROM terminal WHERE id = $WEB1')\" = 1 ]"
+
 # --- « Encaisser un chèque », from a photo -------------------------------------
 # upload JAR FILE [SESSION]: the photo form, as a phone's browser posts it.
 upload() {
