@@ -65,7 +65,7 @@ static const char stylesheet[] =
 "display:block;margin:0 auto}"
 ".serial{font:700 1.15rem/1.4 'DejaVu Sans Mono',monospace}"
 ".status-cancelled{color:#a3001b;font-weight:700}"
-"details{margin-top:.5rem}"
+"details{margin-top:.5rem}.answer{white-space:pre-wrap;overflow-wrap:anywhere}"
 "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"
 "gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 /* On a phone, each term above its value rather than two thin columns. */
