@@ -84,9 +84,9 @@ put_answers(struct rows *r, const struct store_dispute *d)
 
 	pn_time_format_paris(due, deadline);
 	if (d->resolution[0] == '\0')
-		html_put(&r->html, "<dt>Réponse du lieu</dt><dd>à répondre "
+		html_put(&r->html, "<dt>Délai de réponse</dt><dd>à répondre "
 		    "avant le %s</dd>", deadline);
-	html_put(&r->html, "<dt>Réponses</dt><dd>");
+	html_put(&r->html, "<dt>Réponses du lieu</dt><dd>");
 	if ((n = ui_dispute_answers(&r->html, r->s, d->id, 0, "/compta", NULL,
 	    &r->err)) < 0)
 		r->failed = true;

@@ -234,7 +234,7 @@ put_disputes(struct html *h, const struct session_money *sm,
 		    m->dispute_id, m->dispute_id, printed, m->dispute_reason,
 		    opened);
 		if (m->state == STORE_MONEY_DISPUTED)
-			html_put(h, "<dt>Réponse</dt><dd>à répondre avant le "
+			html_put(h, "<dt>Délai de réponse</dt><dd>à répondre avant le "
 			    "%s</dd><dt>État</dt><dd>Contestation ouverte, en "
 			    "attente de la décision du Département.</dd></dl>",
 			    deadline);
