@@ -141,6 +141,10 @@ static const struct key_spec config_keys[] = {
 	    0, 0 },
 	{ "settlement", "contest_days", KIND_UINT,
 	    FIELD(settlement.contest_days), 0, 90 },
+	{ "settlement", "dispute_answer_days", KIND_UINT,
+	    FIELD(settlement.dispute_answer_days), 1, 90 },
+	{ "settlement", "dispute_attachment_max", KIND_SIZE,
+	    FIELD(settlement.dispute_attachment_max), 1024, 67108864 },
 	{ "settlement", "period", KIND_PERIOD, FIELD(settlement.period), 0, 0 },
 	{ "settlement", "minimum_cents", KIND_UINT,
 	    FIELD(settlement.minimum_cents), 0, 100000000 },
@@ -995,6 +999,8 @@ config_defaults(struct config *c)
 	c->redemption.clock_tolerance = 300;
 	c->redemption.late_sync = 86400;
 	c->settlement.contest_days = 7;
+	c->settlement.dispute_answer_days = 15;
+	c->settlement.dispute_attachment_max = 5u << 20;
 	c->settlement.period = CONFIG_PERIOD_MONTH;
 	c->settlement.minimum_cents = 0;
 	c->settlement.execution_days = 1;

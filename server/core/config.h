@@ -92,6 +92,8 @@ enum config_period {
 #define CONFIG_DEBTOR_NAME_MAX 71	/* 70 characters (EPC), and the NUL */
 struct config_settlement {
 	unsigned contest_days;		/* after a session, to dispute it; 7 */
+	unsigned dispute_answer_days;	/* after a dispute, to answer it; 15 */
+	size_t dispute_attachment_max;	/* an answer's file, bytes; 5 MiB */
 	enum config_period period;	/* month */
 	unsigned minimum_cents;		/* a venue owed less waits; 0 */
 	unsigned execution_days;	/* approval to transfer, at least; 1 */

@@ -73,6 +73,10 @@ const struct http_route http_routes[] = {
 	{ "POST", "/lieu/postes",		ui_venue_terminal_add, VENUE_PAGES, PAGE },
 	{ "POST", "/lieu/postes/{}/revoquer",	ui_venue_terminal_revoke,
 	  VENUE_PAGES, PAGE },
+	{ "POST", "/lieu/contestations/{}/repondre", ui_venue_dispute_answer,
+	  VENUE_PAGES, PAGE | HTTP_UPLOAD },
+	{ "GET",  "/lieu/contestations/reponses/{}/piece", ui_dispute_attachment,
+	  VENUE_PAGES, PAGE },
 
 	/* The funder's report, for accounting. */
 	{ "GET",  "/compta/bilan",		ui_report,
@@ -96,6 +100,8 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/compta/contestations",	ui_compta_disputes,	ACCOUNTING, PAGE },
 	{ "POST", "/compta/contestations",	ui_compta_dispute_open,	ACCOUNTING, PAGE },
 	{ "POST", "/compta/contestations/{}",	ui_compta_dispute_resolve, ACCOUNTING, PAGE },
+	{ "GET",  "/compta/contestations/reponses/{}/piece", ui_dispute_attachment,
+	  ACCOUNTING, PAGE },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -177,6 +177,42 @@ enum MHD_Result ui_venue_terminals(struct http_request *req);	/* GET /lieu/poste
 enum MHD_Result ui_venue_terminal_add(struct http_request *req);	/* POST /lieu/postes */
 enum MHD_Result ui_venue_terminal_revoke(struct http_request *req);	/* POST /lieu/postes/{id}/revoquer */
 
+/* ui_venue_dispute.c: a venue's answers to a dispute, and their files */
+
+/* A refused answer, to show again at its dispute's form. */
+struct ui_answer_sent {
+	int64_t dispute;
+	enum err_code code;
+	const char *bad;		/* "reponse", "piece", or NULL */
+	const char *text;		/* as typed */
+	size_t limit;			/* the attachment's, for its message */
+};
+
+/*
+ * The page of session id (GET /lieu/sessions/{id}) for uv, with the
+ * refused answer x at its dispute's form (NULL: none).
+ */
+enum MHD_Result ui_venue_session_show(struct http_request *req,
+    uint64_t id, const struct ui_answer_sent *x);
+
+/* "850 octets", "12 ko", "1,2 Mo": a file's size for people. */
+void ui_file_size(int64_t bytes, char *buf, size_t len);
+
+/*
+ * The answers to dispute_id (of venue_id's disputes when not 0) as a
+ * list: text, when, by whom, and the attachment's name, size and link
+ * (prefix "/compta" or "/lieu", then query, e.g. the admin's "lieu=ID",
+ * or NULL). The number of answers, or -1 with err.
+ */
+int ui_dispute_answers(struct html *h, struct store *s, int64_t dispute_id,
+    int64_t venue_id, const char *prefix, const char *query,
+    struct pn_error *err);
+
+/* POST /lieu/contestations/{id}/repondre */
+enum MHD_Result ui_venue_dispute_answer(struct http_request *req);
+/* GET /lieu/contestations/reponses/{id}/piece, /compta/... */
+enum MHD_Result ui_dispute_attachment(struct http_request *req);
+
 /* ui_venue_attendance.c: GET /lieu/sessions/{id}/emargement.pdf, .csv */
 enum MHD_Result ui_venue_attendance_pdf(struct http_request *req);
 enum MHD_Result ui_venue_attendance_csv(struct http_request *req);

@@ -5,8 +5,10 @@
  * session waits out of settlement. Deciding it either upholds it (that
  * voucher is never paid) or dismisses it (it is payable again). The
  * rules are those of dispute_open() and dispute_resolve() (dispute.h,
- * settle_rules.h); this page shows the open disputes, each with its
- * decision form, the latest closed ones, and the form to open one. A
+ * settle_rules.h); this page shows the open disputes, each with the
+ * venue's answers beside it (ui_dispute_answers(), with their files'
+ * links) and its decision form, the latest closed ones, and the form to
+ * open one. A
  * refusal comes back to this page with its French message at the form
  * sent; nothing is written then.
  */
@@ -40,6 +42,9 @@ struct sent {
 struct rows {
 	struct html html;
 	struct http_request *req;
+	struct store *s;
+	struct pn_error err;
+	bool failed;			/* the store failed: see err */
 	const struct sent *x;
 	unsigned n;
 	bool shown;			/* x's alert shown at its dispute */
@@ -64,6 +69,32 @@ put_what(struct html *h, const struct store_dispute *d)
 	    opened);
 }
 
+/*
+ * The venue's answers to d, or that there is none yet and until when it
+ * may answer ([settlement] dispute_answer_days after the opening).
+ */
+static void
+put_answers(struct rows *r, const struct store_dispute *d)
+{
+	const struct config *cfg = http_request_config(r->req);
+	int64_t due = d->opened_at +
+	    (int64_t)cfg->settlement.dispute_answer_days * 86400;
+	char deadline[PN_TIME_TEXT_MAX];
+	int n;
+
+	pn_time_format_paris(due, deadline);
+	if (d->resolution[0] == '\0')
+		html_put(&r->html, "<dt>Délai de réponse</dt><dd>à répondre "
+		    "avant le %s</dd>", deadline);
+	html_put(&r->html, "<dt>Réponses du lieu</dt><dd>");
+	if ((n = ui_dispute_answers(&r->html, r->s, d->id, 0, "/compta", NULL,
+	    &r->err)) < 0)
+		r->failed = true;
+	else if (n == 0)
+		html_put(&r->html, "Aucune réponse du lieu.");
+	html_put(&r->html, "</dd>");
+}
+
 static int
 open_row(void *ctx, const struct store_dispute *d)
 {
@@ -84,6 +115,7 @@ open_row(void *ctx, const struct store_dispute *d)
 	    "aria-labelledby=\"contestation-%L\"><h3 id=\"contestation-%L\">"
 	    "Contestation n° %L</h3><dl>", d->id, d->id, d->id);
 	put_what(h, d);
+	put_answers(r, d);
 	html_put(h, "</dl>");
 	if (mine) {
 		ui_compta_alert(h, x->code, x->detail);
@@ -131,9 +163,11 @@ closed_row(void *ctx, const struct store_dispute *d)
 	pn_money_format(d->value, value);
 	pn_time_format_paris(d->resolved_at, resolved);
 	html_put(&r->html, "<tr><th scope=\"row\">%L</th><td class=\"serial\">"
-	    "%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-	    "<td>%s, le %s</td></tr>", d->id, printed, value, d->venue_name,
-	    d->reason, strcmp(d->resolution, "upheld") == 0 ?
+	    "%s</td><td>%s</td><td>%s</td><td>%s</td><td><dl>", d->id,
+	    printed, value, d->venue_name, d->reason);
+	put_answers(r, d);
+	html_put(&r->html, "</dl></td><td>%s</td><td>%s</td>"
+	    "<td>%s, le %s</td></tr>", strcmp(d->resolution, "upheld") == 0 ?
 	    "Confirmée : non payé" : "Levée : payable", d->resolution_note,
 	    d->resolved_by_login, resolved);
 	r->n++;
@@ -218,11 +252,17 @@ show(struct http_request *req, const struct sent *x)
 
 	html_init(&open.html);
 	html_init(&closed.html);
-	if ((s = worker_store(&err)) == NULL ||
+	if ((s = worker_store(&err)) != NULL) {
+		open.s = s;
+		closed.s = s;
+	}
+	if (s == NULL ||
 	    store_dispute_each(s, true, OPEN_SHOWN, open_row, &open,
-	    &err) != 0 ||
+	    &err) != 0 || open.failed ||
 	    store_dispute_each(s, false, open.n + CLOSED_SHOWN, closed_row,
-	    &closed, &err) != 0) {
+	    &closed, &err) != 0 || closed.failed) {
+		if (open.failed || closed.failed)
+			err = open.failed ? open.err : closed.err;
 		html_free(&open.html);
 		html_free(&closed.html);
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -257,7 +297,8 @@ show(struct http_request *req, const struct sent *x)
 		    "ancienne (%u)</caption><thead><tr>"
 		    "<th scope=\"col\">N°</th><th scope=\"col\">Chèque</th>"
 		    "<th scope=\"col\">Valeur</th><th scope=\"col\">Lieu</th>"
-		    "<th scope=\"col\">Motif</th><th scope=\"col\">Décision"
+		    "<th scope=\"col\">Motif</th><th scope=\"col\">Réponse "
+		    "du lieu</th><th scope=\"col\">Décision"
 		    "</th><th scope=\"col\">Note</th><th scope=\"col\">Close"
 		    "</th></tr></thead><tbody>%R</tbody></table></div>",
 		    closed.n, closed.html.failed ? "" : closed.html.buf);

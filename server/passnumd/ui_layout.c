@@ -80,6 +80,7 @@ static const char stylesheet[] =
 "td form{margin:0}td button{position:relative;margin:0;padding:.3rem .6rem}"
 "pre{background:#fff;border:1px solid #ccc;padding:.75rem;"
 "white-space:pre-wrap;overflow-wrap:anywhere}"
+".answer{white-space:pre-wrap;overflow-wrap:anywhere}"
 "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);"
 "gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 /* On a phone, each term above its value rather than two thin columns. */

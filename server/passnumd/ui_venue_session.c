@@ -2,12 +2,17 @@
  *
  * A session of another venue is "not found" (404), the same answer as a
  * session that does not exist: the store looks it up with the venue.
+ * Each dispute of the session shows its reason, when it was opened, the
+ * date by which to answer, the answers sent, and the form to answer
+ * (ui_venue_dispute.c takes it), which a refused answer brings back here
+ * with its message.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "passnum/parse.h"
 #include "passnum/serial.h"
 #include "passnum/timefmt.h"
 #include "settle_rules.h"
@@ -61,63 +66,212 @@ session_money_free(struct session_money *sm)
 	free(sm->m);
 }
 
+/* What the disputes' part of the page needs beside the money. */
+struct dispute_view {
+	struct http_request *req;
+	struct store *s;
+	const struct ui_venue *uv;
+	int64_t session_id;
+	const struct ui_answer_sent *x;	/* a refused answer, or NULL */
+	int64_t answered;		/* the dispute just answered, or 0 */
+	int64_t now;
+};
+
+/* The form answering the open dispute m, with x's refusal when its. */
+static void
+put_answer_form(struct html *h, const struct dispute_view *dv,
+    const struct store_venue_money *m)
+{
+	const struct config *cfg = http_request_config(dv->req);
+	const struct ui_answer_sent *x = dv->x != NULL &&
+	    dv->x->dispute == m->dispute_id ? dv->x : NULL;
+	bool bad_text = x != NULL && x->bad != NULL &&
+	    strcmp(x->bad, "reponse") == 0;
+	bool bad_file = x != NULL && x->bad != NULL &&
+	    strcmp(x->bad, "piece") == 0;
+	char text_id[40], file_id[40], text_hint[48], file_hint[48];
+	char limit[32], action[96], path[64];
+
+	(void)snprintf(text_id, sizeof(text_id), "reponse-%lld",
+	    (long long)m->dispute_id);
+	(void)snprintf(file_id, sizeof(file_id), "piece-%lld",
+	    (long long)m->dispute_id);
+	(void)snprintf(text_hint, sizeof(text_hint), "%s-hint", text_id);
+	(void)snprintf(file_hint, sizeof(file_hint), "%s-hint", file_id);
+	ui_file_size((int64_t)cfg->settlement.dispute_attachment_max, limit,
+	    sizeof(limit));
+	(void)snprintf(path, sizeof(path), "/lieu/contestations/%lld/repondre",
+	    (long long)m->dispute_id);
+	ui_venue_href(dv->uv, path, NULL, action, sizeof(action));
+	html_put(h, "<form method=\"post\" action=\"%s\" "
+	    "enctype=\"multipart/form-data\">", action);
+	ui_csrf_field(h, dv->req);
+	html_put(h, "<input type=\"hidden\" name=\"seance\" value=\"%L\">"
+	    "<label for=\"%s\">Votre réponse<span class=\"hint\" id=\"%s\">"
+	    "Expliquez, en 2000 caractères au plus, pourquoi ce chèque doit "
+	    "être payé.</span></label>", dv->session_id, text_id, text_hint);
+	ui_compta_field_error(h, text_id, bad_text, "Écrivez votre réponse "
+	    "(1 à 2000 caractères), puis envoyez-la de nouveau.");
+	html_put(h, "<textarea id=\"%s\" name=\"reponse\" rows=\"6\" required "
+	    "maxlength=\"2000\"", text_id);
+	ui_compta_field_attrs(h, text_id, text_hint, bad_text);
+	html_put(h, ">%s</textarea><label for=\"%s\">Pièce jointe "
+	    "(facultative)<span class=\"hint\" id=\"%s\">Un PDF, ou une photo "
+	    "JPEG ou PNG, de %s au plus : par exemple la feuille "
+	    "d’émargement signée.</span></label>", x != NULL &&
+	    x->text != NULL ? x->text : "", file_id, file_hint, limit);
+	if (bad_file && x->code == ERR_ATTACHMENT_TOO_LARGE) {
+		char msg[256];
+
+		(void)snprintf(msg, sizeof(msg), "La pièce jointe dépasse %s : "
+		    "réduisez-la (scan en noir et blanc, photo moins grande) "
+		    "ou envoyez-en un extrait.", limit);
+		ui_compta_field_error(h, file_id, true, msg);
+	} else
+		ui_compta_field_error(h, file_id, bad_file, "Ce fichier n’est "
+		    "ni un PDF, ni une image JPEG ou PNG : choisissez un autre "
+		    "fichier.");
+	html_put(h, "<input type=\"file\" id=\"%s\" name=\"piece\" "
+	    "accept=\"application/pdf,image/jpeg,image/png\"", file_id);
+	ui_compta_field_attrs(h, file_id, file_hint, bad_file);
+	html_put(h, "><button type=\"submit\">Envoyer la réponse</button>"
+	    "</form>");
+}
+
+/* Why the answer x was refused, and that nothing was kept. */
+static void
+put_refusal(struct html *h, const struct ui_answer_sent *x)
+{
+	char limit[32];
+
+	html_put(h, "<div class=\"alert\" role=\"alert\"><p>");
+	if (x->code == ERR_ATTACHMENT_TOO_LARGE) {
+		ui_file_size((int64_t)x->limit, limit, sizeof(limit));
+		html_put(h, "La pièce jointe dépasse %s : réduisez-la (scan en "
+		    "noir et blanc, photo moins grande) ou envoyez-en un "
+		    "extrait", limit);
+	} else {
+		const char *fr = err_lookup(x->code)->fr;
+		char first[3] = "";
+
+		/* The messages of errors.def start lower case: a sentence. */
+		if (fr[0] >= 'a' && fr[0] <= 'z') {
+			first[0] = (char)(fr[0] - 'a' + 'A');
+			fr++;
+		} else if (strncmp(fr, "é", 2) == 0) {
+			(void)snprintf(first, sizeof(first), "É");
+			fr += 2;
+		}
+		html_put(h, "%s%s", first, fr);
+	}
+	html_put(h, ".</p><p>Rien n’a été enregistré.</p></div>");
+}
+
 /*
  * The session's disputes, open or upheld: what the Département
- * reproaches, since when, and whom to answer. The model records no
- * deadline for the venue's answer: the page says none.
+ * reproaches, since when, until when the venue may answer
+ * ([settlement] dispute_answer_days after the opening), its answers, and
+ * the form to answer while it may.
  */
-static void
-put_disputes(struct html *h, const struct session_money *sm)
+static int
+put_disputes(struct html *h, const struct session_money *sm,
+    const struct dispute_view *dv, struct pn_error *err)
 {
+	const struct config *cfg = http_request_config(dv->req);
+	const struct store_principal *who = http_request_principal(dv->req);
+	int64_t answer_seconds =
+	    (int64_t)cfg->settlement.dispute_answer_days * 86400;
 	char printed[PN_SERIAL_TEXT_MAX], opened[PN_TIME_TEXT_MAX];
-	char resolved[PN_TIME_TEXT_MAX];
+	char resolved[PN_TIME_TEXT_MAX], deadline[PN_TIME_TEXT_MAX];
+	char query[40];
 	unsigned open = 0, upheld = 0;
+	bool shown = false;
 	size_t i;
+	int n;
 
 	for (i = 0; i < sm->n; i++) {
 		open += sm->m[i].state == STORE_MONEY_DISPUTED;
 		upheld += sm->m[i].state == STORE_MONEY_REFUSED;
+		if (dv->x != NULL && sm->m[i].dispute_id == dv->x->dispute &&
+		    (sm->m[i].state == STORE_MONEY_DISPUTED ||
+		    sm->m[i].state == STORE_MONEY_REFUSED))
+			shown = true;
 	}
-	if (open + upheld == 0)
-		return;
+	if (open + upheld == 0 && dv->x == NULL)
+		return 0;
 	html_put(h, "<h2>Contestations</h2>");
+	/* A refusal for a dispute this page no longer lists (dismissed). */
+	if (dv->x != NULL && !shown)
+		put_refusal(h, dv->x);
+	if (dv->answered != 0)
+		html_put(h, "<div class=\"alert ok\" role=\"status\"><p>Votre "
+		    "réponse est envoyée au Département, qui décidera de la "
+		    "contestation.</p></div>");
 	if (open > 0)
 		html_put(h, "<div class=\"alert\" role=\"alert\"><p><strong>"
 		    "Le Département conteste %u chèque(s) de cette séance."
 		    "</strong> Tant que la contestation est ouverte, aucun "
-		    "chèque de la séance n’est réglé.</p><p>Pour y répondre "
-		    "(par exemple avec la feuille d’émargement de la séance), "
-		    "contactez le Département : le service qui suit les lieux "
-		    "partenaires, en donnant le numéro du chèque. Aucune date "
-		    "limite de réponse n’est fixée ; répondez au plus tôt, la "
-		    "séance restant en attente jusqu’à la décision.</p></div>",
-		    open);
-	html_put(h, "<ul>");
+		    "chèque de la séance n’est réglé.</p><p>Répondez ci-dessous, "
+		    "avant la date indiquée, avec une pièce jointe si vous en "
+		    "avez une (par exemple la feuille d’émargement signée).</p>"
+		    "</div>", open);
+	(void)snprintf(query, sizeof(query), "%s", dv->uv->param);
 	for (i = 0; i < sm->n; i++) {
 		const struct store_venue_money *m = &sm->m[i];
+		int64_t due = m->dispute_opened_at + answer_seconds;
 
 		if (m->state != STORE_MONEY_DISPUTED &&
 		    m->state != STORE_MONEY_REFUSED)
 			continue;
 		pn_serial_format(m->serial, printed);
 		pn_time_format_paris(m->dispute_opened_at, opened);
-		html_put(h, "<li>Chèque <span class=\"serial\">%s</span> : "
-		    "contesté le %s — motif : %s.", printed, opened,
-		    m->dispute_reason);
+		pn_time_format_paris(due, deadline);
+		html_put(h, "<section class=\"panel\" id=\"contestation-%L\" "
+		    "aria-labelledby=\"contestation-%L-titre\"><h3 "
+		    "id=\"contestation-%L-titre\">Chèque <span class=\"serial\">"
+		    "%s</span></h3><dl><dt>Motif</dt><dd>%s</dd>"
+		    "<dt>Contesté le</dt><dd>%s</dd>", m->dispute_id,
+		    m->dispute_id, m->dispute_id, printed, m->dispute_reason,
+		    opened);
 		if (m->state == STORE_MONEY_DISPUTED)
-			html_put(h, " Contestation ouverte, en attente de votre "
-			    "réponse et de la décision du Département.</li>");
+			html_put(h, "<dt>Délai de réponse</dt><dd>à répondre avant le "
+			    "%s</dd><dt>État</dt><dd>Contestation ouverte, en "
+			    "attente de la décision du Département.</dd></dl>",
+			    deadline);
 		else {
 			pn_time_format_paris_date(m->dispute_resolved_at,
 			    resolved);
-			html_put(h, " Contestation retenue le %s : ce chèque ne "
-			    "sera pas réglé", resolved);
+			html_put(h, "<dt>État</dt><dd>Contestation retenue le %s "
+			    ": ce chèque ne sera pas réglé", resolved);
 			if (m->dispute_note[0] != '\0')
 				html_put(h, " (décision : %s)", m->dispute_note);
-			html_put(h, ".</li>");
+			html_put(h, ".</dd></dl>");
 		}
+		if ((n = ui_dispute_answers(h, dv->s, m->dispute_id,
+		    dv->uv->v.id, "/lieu", query, err)) < 0)
+			return -1;
+		if (dv->x != NULL && dv->x->dispute == m->dispute_id)
+			put_refusal(h, dv->x);
+		if (m->state != STORE_MONEY_DISPUTED)
+			;
+		else if (dv->now >= due)
+			html_put(h, "<p>Le délai de réponse est passé depuis le "
+			    "%s : le Département décidera avec ce qu’il a "
+			    "reçu.</p>", deadline);
+		else if (n >= STORE_ANSWERS_MAX)
+			html_put(h, "<p>Vous avez envoyé le nombre maximal de "
+			    "réponses (%d) : pour ajouter quelque chose, "
+			    "contactez le Département.</p>", STORE_ANSWERS_MAX);
+		else if (who != NULL && who->role == ROLE_VENUE) {
+			if (n > 0)
+				html_put(h, "<p>Vous pouvez compléter votre "
+				    "réponse : la nouvelle s’ajoute aux "
+				    "précédentes, qui restent visibles.</p>");
+			put_answer_form(h, dv, m);
+		}
+		html_put(h, "</section>");
 	}
-	html_put(h, "</ul>");
+	return 0;
 }
 
 static int
@@ -161,7 +315,15 @@ redemption_row(void *ctx, const struct store_venue_redemption *r)
 enum MHD_Result
 ui_venue_session(struct http_request *req)
 {
-	uint64_t id = ui_param_id(req);
+	return ui_venue_session_show(req, ui_param_id(req), NULL);
+}
+
+enum MHD_Result
+ui_venue_session_show(struct http_request *req, uint64_t id,
+    const struct ui_answer_sent *x)
+{
+	struct dispute_view dv;
+	uint64_t answered;
 	struct store_venue_session t;
 	struct store_settle_rules rules;
 	struct session_money sm;
@@ -228,7 +390,22 @@ ui_venue_session(struct http_request *req)
 	html_put(&h, "<p>Feuille d’émargement de la séance, les chèques "
 	    "acceptés par leur numéro : <a href=\"%s\">à imprimer (PDF)</a>"
 	    " · <a href=\"%s\">pour un tableur (CSV)</a></p>", pdf, csv);
-	put_disputes(&h, &sm);
+	memset(&dv, 0, sizeof(dv));
+	dv.req = req;
+	dv.s = s;
+	dv.uv = &uv;
+	dv.session_id = t.id;
+	dv.x = x;
+	dv.now = (int64_t)time(NULL);
+	if (x == NULL && pn_parse_u64(http_request_query(req, "repondu"),
+	    INT64_MAX, &answered) == 0)
+		dv.answered = (int64_t)answered;
+	if (put_disputes(&h, &sm, &dv, &err) != 0) {
+		html_free(&h);
+		html_free(&rows.html);
+		session_money_free(&sm);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
 	html_put(&h, "<h2>Où en est le paiement</h2>");
 	ui_money_table(&h, &uv, &sm.sum, "paiement", "Les chèques acceptés "
 	    "à cette séance, selon où en est leur paiement");
@@ -253,5 +430,5 @@ ui_venue_session(struct http_request *req)
 	h.failed |= rows.html.failed;
 	html_free(&rows.html);
 	session_money_free(&sm);
-	return ui_end(&h, req, 200);
+	return ui_end(&h, req, x == NULL ? 200 : err_lookup(x->code)->status);
 }

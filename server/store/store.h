@@ -1530,6 +1530,72 @@ int store_dispute_each(struct store *s, bool open_only, unsigned limit,
     int (*fn)(void *ctx, const struct store_dispute *d), void *ctx,
     struct pn_error *err);
 
+/* --- A venue's answers to a dispute (store_sqlite_disputes.c) ---------- */
+
+#define STORE_ANSWER_TEXT_MAX 2000	/* characters */
+#define STORE_ANSWER_FILE_NAME_MAX 255	/* bytes */
+#define STORE_ANSWERS_MAX 5		/* per dispute */
+
+/* An answer to write: text, and an attachment when data is not NULL. */
+struct store_answer_in {
+	int64_t dispute_id;
+	int64_t venue_id;		/* the answering user's venue */
+	const char *text;
+	const char *file_name;		/* sanitized, 1-255 bytes */
+	const char *file_type;		/* found from its bytes */
+	const unsigned char *data;	/* NULL: no attachment */
+	size_t len;
+	uint8_t sha256[STORE_HASH_SIZE];
+	int64_t answer_seconds;		/* after the opening, to answer */
+};
+
+/* An answer as read back (its attachment's bytes apart). */
+struct store_answer {
+	int64_t id;
+	int64_t dispute_id;
+	int64_t venue_id;		/* the dispute's venue */
+	char text[STORE_ANSWER_TEXT_MAX * 4 + 1];
+	bool has_file;
+	char file_name[STORE_ANSWER_FILE_NAME_MAX + 1];
+	char file_type[32];
+	int64_t file_size;
+	uint8_t sha256[STORE_HASH_SIZE];
+	char answered_by_login[64];
+	char answered_by_name[128];
+	int64_t answered_at;
+};
+
+/*
+ * Record a venue's answer to dispute in->dispute_id at now, with an audit
+ * row "dispute.answer" (the text, and the attachment's SHA-256, size and
+ * type, not its bytes). ERR_DISPUTE_NOT_FOUND when there is no such
+ * dispute or it is of another venue than in->venue_id;
+ * ERR_DISPUTE_CLOSED once resolved; ERR_ANSWER_TOO_LATE from opened_at +
+ * in->answer_seconds on; ERR_ANSWERS_FULL past STORE_ANSWERS_MAX. 0 with
+ * *id, such a refusal (nothing written), or -1.
+ */
+int store_dispute_answer(struct store *s, const struct store_answer_in *in,
+    int64_t user_id, int64_t now, const char *actor, int64_t *id,
+    struct pn_error *err);
+
+/*
+ * The answers to dispute_id, oldest first, through fn (non-zero stops);
+ * of venue_id's disputes only when venue_id is not 0. 0 or -1.
+ */
+int store_dispute_answer_each(struct store *s, int64_t dispute_id,
+    int64_t venue_id,
+    int (*fn)(void *ctx, const struct store_answer *a), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Answer id with its attachment: *a, and its bytes in *data (malloc'd, to
+ * free) of a->file_size bytes. STORE_NOT_FOUND when there is no such
+ * answer with an attachment, or it answers a dispute of another venue
+ * than venue_id (when not 0). 0, STORE_NOT_FOUND or -1.
+ */
+int store_dispute_answer_file(struct store *s, int64_t id, int64_t venue_id,
+    struct store_answer *a, unsigned char **data, struct pn_error *err);
+
 /* --- Funder's report (store_sqlite_report.c) ---------------------------- */
 
 /*

@@ -6,6 +6,7 @@
  * dispute_open allows one open dispute per redemption.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -241,4 +242,214 @@ store_dispute_each(struct store *s, bool open_only, unsigned limit,
 		sq_error(s, rc, "listing the disputes", err);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * A venue's answers. The dispute is looked up with the venue, so that
+ * another venue's dispute is "not found", the answer to a dispute that
+ * does not exist: a venue learns nothing of the others' disputes.
+ */
+int
+store_dispute_answer(struct store *s, const struct store_answer_in *in,
+    int64_t user_id, int64_t now, const char *actor, int64_t *id,
+    struct pn_error *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	char sha[STORE_HASH_SIZE * 2 + 1];
+	sqlite3_stmt *st;
+	int64_t opened_at, answers;
+	bool open;
+	json_t *o;
+	size_t i;
+	int rc;
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	if (sq_prepare(s, "SELECT d.opened_at, d.resolution IS NULL,"
+	    " (SELECT count(*) FROM dispute_answer a WHERE a.dispute_id = d.id)"
+	    " FROM dispute d JOIN redemption r ON r.id = d.redemption_id"
+	    " WHERE d.id = ?1 AND r.venue_id = ?2", &st,
+	    "preparing the answer", err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, in->dispute_id);
+	sqlite3_bind_int64(st, 2, in->venue_id);
+	rc = sqlite3_step(st);
+	opened_at = sqlite3_column_int64(st, 0);
+	open = sqlite3_column_int(st, 1) != 0;
+	answers = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		sq_rollback(s);
+		pn_error_set(err, PN_E_ARG, "no dispute %lld at venue %lld",
+		    (long long)in->dispute_id, (long long)in->venue_id);
+		return ERR_DISPUTE_NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		sq_error(s, rc, "finding the dispute", err);
+		goto fail;
+	}
+	rc = 0;
+	if (!open) {
+		pn_error_set(err, PN_E_ARG, "dispute %lld is closed",
+		    (long long)in->dispute_id);
+		rc = ERR_DISPUTE_CLOSED;
+	} else if (now >= opened_at + in->answer_seconds) {
+		pn_error_set(err, PN_E_ARG, "dispute %lld: the time to answer "
+		    "ended %lld second(s) ago", (long long)in->dispute_id,
+		    (long long)(now - opened_at - in->answer_seconds));
+		rc = ERR_ANSWER_TOO_LATE;
+	} else if (answers >= STORE_ANSWERS_MAX) {
+		pn_error_set(err, PN_E_ARG, "dispute %lld has %d answers "
+		    "already", (long long)in->dispute_id, STORE_ANSWERS_MAX);
+		rc = ERR_ANSWERS_FULL;
+	}
+	if (rc != 0) {
+		sq_rollback(s);
+		return rc;
+	}
+	if (sq_prepare(s, "INSERT INTO dispute_answer (dispute_id, text,"
+	    " file, file_name, file_type, file_sha256, answered_by,"
+	    " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st,
+	    "preparing the answer", err) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, in->dispute_id);
+	sqlite3_bind_text(st, 2, in->text, -1, SQLITE_TRANSIENT);
+	if (in->data != NULL) {
+		sqlite3_bind_blob64(st, 3, in->data, in->len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, in->file_name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, in->file_type, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 6, in->sha256, STORE_HASH_SIZE,
+		    SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 7, user_id);
+	sqlite3_bind_int64(st, 8, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sq_error(s, rc, "recording the answer", err);
+		goto fail;
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	o = json_pack("{s:I, s:s}", "answer", (json_int_t)*id, "text",
+	    in->text);
+	if (o != NULL && in->data != NULL) {
+		for (i = 0; i < STORE_HASH_SIZE; i++) {
+			sha[2 * i] = hex[in->sha256[i] >> 4];
+			sha[2 * i + 1] = hex[in->sha256[i] & 15];
+		}
+		sha[2 * STORE_HASH_SIZE] = '\0';
+		if (json_object_set_new(o, "attachment", json_pack(
+		    "{s:s, s:I, s:s, s:s}", "sha256", sha, "size",
+		    (json_int_t)in->len, "type", in->file_type, "name",
+		    in->file_name)) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	if (dispute_audit(s, now, actor, "dispute.answer", in->dispute_id, o,
+	    err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+#define ANSWER_COLUMNS \
+	"a.id, a.dispute_id, r.venue_id, a.text, a.file IS NOT NULL," \
+	" coalesce(a.file_name, ''), coalesce(a.file_type, '')," \
+	" coalesce(length(a.file), 0), a.file_sha256, u.login, u.display_name," \
+	" a.answered_at"
+#define ANSWER_FROM \
+	" FROM dispute_answer a JOIN dispute d ON d.id = a.dispute_id" \
+	" JOIN redemption r ON r.id = d.redemption_id" \
+	" JOIN user u ON u.id = a.answered_by"
+
+/* Fill a from the columns of ANSWER_COLUMNS. */
+static void
+answer_row(sqlite3_stmt *st, struct store_answer *a)
+{
+	const void *sha;
+
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, 0);
+	a->dispute_id = sqlite3_column_int64(st, 1);
+	a->venue_id = sqlite3_column_int64(st, 2);
+	sq_copy_text(a->text, sizeof(a->text), st, 3);
+	a->has_file = sqlite3_column_int(st, 4) != 0;
+	sq_copy_text(a->file_name, sizeof(a->file_name), st, 5);
+	sq_copy_text(a->file_type, sizeof(a->file_type), st, 6);
+	a->file_size = sqlite3_column_int64(st, 7);
+	if ((sha = sqlite3_column_blob(st, 8)) != NULL &&
+	    sqlite3_column_bytes(st, 8) == STORE_HASH_SIZE)
+		memcpy(a->sha256, sha, STORE_HASH_SIZE);
+	sq_copy_text(a->answered_by_login, sizeof(a->answered_by_login), st,
+	    9);
+	sq_copy_text(a->answered_by_name, sizeof(a->answered_by_name), st,
+	    10);
+	a->answered_at = sqlite3_column_int64(st, 11);
+}
+
+int
+store_dispute_answer_each(struct store *s, int64_t dispute_id,
+    int64_t venue_id,
+    int (*fn)(void *ctx, const struct store_answer *a), void *ctx,
+    struct pn_error *err)
+{
+	struct store_answer a;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sq_prepare(s, "SELECT " ANSWER_COLUMNS ANSWER_FROM
+	    " WHERE a.dispute_id = ?1 AND (?2 = 0 OR r.venue_id = ?2)"
+	    " ORDER BY a.id", &st, "preparing the answers", err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, dispute_id);
+	sqlite3_bind_int64(st, 2, venue_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		answer_row(st, &a);
+		if (fn(ctx, &a) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		sq_error(s, rc, "listing the answers", err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_dispute_answer_file(struct store *s, int64_t id, int64_t venue_id,
+    struct store_answer *a, unsigned char **data, struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	const void *blob;
+	int rc;
+
+	*data = NULL;
+	if (sq_prepare(s, "SELECT " ANSWER_COLUMNS ", a.file" ANSWER_FROM
+	    " WHERE a.id = ?1 AND (?2 = 0 OR r.venue_id = ?2)"
+	    " AND a.file IS NOT NULL", &st, "preparing the attachment",
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, venue_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		answer_row(st, a);
+		blob = sqlite3_column_blob(st, 12);
+		a->file_size = sqlite3_column_bytes(st, 12);
+		if (blob == NULL || a->file_size <= 0 ||
+		    (*data = malloc((size_t)a->file_size)) == NULL) {
+			sqlite3_finalize(st);
+			pn_error_set(err, PN_E_IO, "out of memory reading "
+			    "the attachment");
+			return -1;
+		}
+		memcpy(*data, blob, (size_t)a->file_size);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading the attachment", err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
 }

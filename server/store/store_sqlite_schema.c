@@ -518,6 +518,34 @@ const char *const store_migrations[] = {
 	"  REFERENCES user (id);"
 	"CREATE UNIQUE INDEX terminal_web_user ON terminal (web_user_id)"
 	"  WHERE web_user_id IS NOT NULL;",
+
+	/*
+	 * 15 -> 16: the venue's answers to a dispute. Append-only: an
+	 * answer, once sent, is evidence the accountant may already have
+	 * read, so a later one is added beside it, never written over it
+	 * (store_dispute_answer() caps how many). The attachment is kept in
+	 * the database, which the backups already cover whole, with the
+	 * type found from its first bytes and its SHA-256, which the audit
+	 * row "dispute.answer" repeats.
+	 */
+	"CREATE TABLE dispute_answer ("
+	"  id INTEGER PRIMARY KEY,"
+	"  dispute_id INTEGER NOT NULL REFERENCES dispute (id),"
+	"  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 2000),"
+	"  file BLOB CHECK (file IS NULL OR length(file) > 0),"
+	"  file_name TEXT CHECK (file_name IS NULL OR"
+	"    length(file_name) BETWEEN 1 AND 255),"
+	"  file_type TEXT CHECK (file_type IS NULL OR file_type IN"
+	"    ('application/pdf', 'image/jpeg', 'image/png')),"
+	"  file_sha256 BLOB CHECK (file_sha256 IS NULL OR"
+	"    length(file_sha256) = 32),"
+	"  answered_by INTEGER NOT NULL REFERENCES user (id),"
+	"  answered_at INTEGER NOT NULL,"
+	"  CHECK ((file IS NULL) = (file_name IS NULL) AND"
+	"    (file IS NULL) = (file_type IS NULL) AND"
+	"    (file IS NULL) = (file_sha256 IS NULL))"
+	") STRICT;"
+	"CREATE INDEX dispute_answer_dispute ON dispute_answer (dispute_id);",
 };
 
 const int store_migrations_count =

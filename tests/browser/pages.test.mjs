@@ -16,12 +16,14 @@
 // user then logs in, lands on /lieu, and the venue's month (?mois=MONTH),
 // its session SESSION, its conflicts and its « Postes » go through the
 // same checks and axe-core, and so does the page of a code given by
-// « Ajouter un poste » (the form filled as the venue would).
+// « Ajouter un poste » (the form filled as the venue would); the
+// session's open dispute is answered through its form.
 //
 // With ACCOUNTANT-LOGIN ACCOUNTANT-PASSWORD after those, an accountant
 // then logs in, lands on /compta, drafts the previous period's batch
 // through the form "Préparer le lot", and /compta, the batch's page and
-// /compta/contestations go through the same checks and axe-core.
+// /compta/contestations, with the venue's answer, go through the same
+// checks and axe-core.
 //
 // Prints TAP (tests/run.sh counts it); screenshots and axe results go to
 // OUTDIR. CHROMIUM overrides the browser (default /usr/bin/chromium).
@@ -540,6 +542,25 @@ try {
 		    { name: /^Accepté — Contesté le .* motif : bénéficiaire absent/ })
 		    .isVisible(),
 		    'venue: the session says its voucher is contested, and why');
+		// The dispute's answer, through its form: a text and a PDF.
+		step = 'answering a dispute';
+		ok(await page.getByText(/à répondre avant le \d\d\/\d\d\/\d{4}/)
+		    .isVisible(), 'venue: the dispute says by when to answer');
+		await page.getByLabel('Votre réponse').fill(
+		    'La personne a signé la feuille d’émargement.');
+		await page.getByLabel('Pièce jointe (facultative)').setInputFiles({
+			name: 'feuille.pdf', mimeType: 'application/pdf',
+			buffer: Buffer.from('%PDF-1.4\n% feuille\n%%EOF\n'),
+		});
+		await page.getByRole('button', { name: 'Envoyer la réponse' })
+		    .click();
+		await page.waitForURL(/\?repondu=\d+/);
+		ok(await page.getByRole('status').getByText('Votre réponse est '
+		    + 'envoyée').isVisible() && await page.getByText('La personne '
+		    + 'a signé la feuille d’émargement.').isVisible() &&
+		    await page.getByRole('link', { name: 'feuille.pdf' })
+		    .isVisible(), 'venue: the answer is sent from the form, with '
+		    + 'its file, and shown');
 		// The venue's own acts: open a session, redeem a voucher by
 		// its serial and key, see it refused the second time.
 		step = 'venue session and redemption';
@@ -599,7 +620,8 @@ try {
 			    'REFUSÉ — déjà utilisé';
 			ok(await axePage.getByRole('heading', { name: said,
 			    exact: true }).isVisible(),
-			    `the second voucher at ${width} px: ${said}`);
+			    `the second voucher at ${width} px: ${said}`,
+			    await axePage.locator('main').innerText());
 			await noSideScroll(axePage, `verdict at ${width} px`);
 			await axe(axePage, `verdict ${width === 375 ? 'ACCEPTÉ'
 			    : 'REFUSÉ'} at ${width} px`);
@@ -726,10 +748,30 @@ try {
 		    { name: 'Contestations' }).click();
 		await page.waitForURL(/\/compta\/contestations$/);
 		await heading(page, 'Contestations', 'disputes');
-		await noSideScroll(page, 'disputes');
-		await screenshot(page, 'contestations');
-		await axePage.goto(`${BASE}/compta/contestations`);
-		await axe(axePage, 'disputes');
+		ok(await page.getByText('La personne a signé la feuille '
+		    + 'd’émargement.').isVisible(),
+		    'disputes: the venue\'s answer is beside its dispute');
+		const file = page.getByRole('link', { name: 'feuille.pdf' });
+		const fileResp = await page.request.get(
+		    `${BASE}${await file.getAttribute('href')}`);
+		ok(fileResp.status() === 200 &&
+		    /^application\/pdf/.test(fileResp.headers()['content-type']) &&
+		    /^attachment/.test(fileResp.headers()['content-disposition']) &&
+		    /sandbox/.test(fileResp.headers()['content-security-policy']) &&
+		    (await fileResp.body()).toString().startsWith('%PDF-'),
+		    'disputes: its file is a sandboxed PDF download');
+		for (const width of [375, 1280]) {
+			const at = `disputes at ${width} px`;
+			const size = { width, height: 900 };
+
+			await page.setViewportSize(size);
+			await axePage.setViewportSize(size);
+			await page.goto(`${BASE}/compta/contestations`);
+			await noSideScroll(page, at);
+			await screenshot(page, `contestations-${width}`);
+			await axePage.goto(`${BASE}/compta/contestations`);
+			await axe(axePage, at);
+		}
 	}
 
 	step = 'console and CSP';

@@ -261,6 +261,13 @@ matrix POST /compta/contestations "cheque=1&motif=matrice" \
     303 403 403 400 400
 matrix POST /compta/contestations/1 "decision=lever&note=matrice" \
     303 403 403 404 404
+# A venue answers a dispute of its own (none here: 404); the Département
+# may not answer in its place. The answers' files: the venue's own and
+# accounting's.
+matrix POST /lieu/contestations/1/repondre "seance=1&reponse=matrice" \
+    303 403 404 403 403
+matrix GET /lieu/contestations/reponses/1/piece "" 303 403 404 403 404
+matrix GET /compta/contestations/reponses/1/piece "" 303 403 403 404 404
 check "the cancelling routes cancelled what they were given" test \
     "$(sqlite3 "$D/passnum.db" "SELECT
     (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +

@@ -134,9 +134,14 @@ check "another ($S4) at venue 2; venue 1's terminal suspended" \
 
 # The Node script prints its own TAP lines, numbered from 1; renumber them
 # after ours so that the whole log is one TAP stream.
-# Two free vouchers of that booklet (its 5th and 6th), for the venue to
-# redeem from its pages: printed serial and control key of each.
-VENUE_VOUCHERS=$(python3 -c "import json; v = json.load(open('$OUT/booklet.json'))['vouchers']; print(','.join(x for i in (4, 5) for x in (v[i]['printed'], v[i]['control_key'])))")
+# Two free vouchers for the venue to redeem from its pages, of two
+# booklets (a programme takes one voucher of a booklet per session): the
+# 5th of that booklet and the 1st of another; printed serial and key.
+curl -s -o "$OUT/booklet2.json" -H "Authorization: Bearer $TOKEN" \
+    --data-binary '{"programme": 1, "beneficiary": {"ref": "NAV-LIEU",
+    "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \
+    "$URL/api/v1/booklets"
+VENUE_VOUCHERS=$(python3 -c "import json; a = json.load(open('$OUT/booklet.json'))['vouchers'][4]; b = json.load(open('$OUT/booklet2.json'))['vouchers'][0]; print(','.join((a['printed'], a['control_key'], b['printed'], b['control_key'])))")
 export VENUE_VOUCHERS
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \

@@ -1,6 +1,7 @@
 # test_venue_money.sh -- a venue's money through a whole month, as its pages
 # say it: vouchers redeemed (in their contest window), one disputed (held,
-# with the rest of its session), the dispute upheld (refused; the others
+# with the rest of its session), answered from the session's page with a
+# file (still held until the decision), the dispute upheld (refused; the others
 # validated), November drafted, approved and paid; after each step the
 # state's label and amount on /lieu and the session page, checked against
 # the database. The statement of the paid batch says when and under which
@@ -173,15 +174,29 @@ check "contested: the voucher says when and why" \
 check "the others of the session: held, not 'Accepté' alone" \
     has "<td>Accepté — En attente : un autre chèque de cette séance est contesté</td>"
 check "never 'Accepté' without its state" hasnt "<td>Accepté</td>"
-check "a dispute section: opened when, whom to contact, no invented deadline" sh -c "
+check "a dispute section: why, opened when, the deadline to answer, the form" sh -c "
     grep -qF '<h2>Contestations</h2>' '$OUT/page.html' &&
-    grep -qF 'contesté le 05/11/2026 10:00 — motif : bénéficiaire absent de la feuille' '$OUT/page.html' &&
-    grep -qF 'contactez le Département' '$OUT/page.html' &&
-    grep -qF 'Aucune date limite de réponse' '$OUT/page.html'"
+    grep -qF '<dt>Motif</dt><dd>bénéficiaire absent de la feuille</dd><dt>Contesté le</dt><dd>05/11/2026 10:00</dd>' '$OUT/page.html' &&
+    grep -qF 'à répondre avant le 20/11/2026 10:00' '$OUT/page.html' &&
+    grep -qF 'enctype=\"multipart/form-data\"' '$OUT/page.html'"
 check "session A's split: 1 contested (10 €), 2 held (20 €)" sh -c "
     grep -qF 'motif : bénéficiaire absent de la feuille</td><td>1</td><td>10,00$EUR' '$OUT/page.html' &&
     grep -qF 'est contesté</td><td>2</td><td>20,00$EUR' '$OUT/page.html'"
 check "venue 1 never sees venue 2's dispute" hasnt "motif-du-lieu-2"
+# Venue 1 answers from the page, with the signed attendance sheet.
+printf '%%PDF-1.4\n%% feuille signée\n%%%%EOF\n' >"$OUT/feuille.pdf"
+tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$OUT/page.html" | head -1)
+DSP=$(q "SELECT d.id FROM dispute d JOIN redemption r ON r.id = d.redemption_id WHERE r.serial = 2")
+code=$(curl -s -b "$J1" -c "$J1" -o /dev/null -w '%{http_code}' \
+    -F "csrf=$tok" -F "seance=$A" -F "reponse=La personne a bien signé." \
+    -F "piece=@$OUT/feuille.pdf" "$URL/lieu/contestations/$DSP/repondre")
+check "venue 1 answers the dispute from its page, with the sheet: 303" test "$code" = 303
+get "/lieu/sessions/$A" "$J1"
+check "the page shows the answer and its file" sh -c "
+    grep -qF 'La personne a bien signé.' '$OUT/page.html' &&
+    grep -qF 'feuille.pdf</a> (PDF' '$OUT/page.html'"
+check "answered, the session is still held until the decision" \
+    has "<td>Accepté — En attente : un autre chèque de cette séance est contesté</td>"
 get "/lieu?mois=2026-11" "$J1"
 check "the month: contested 10 €, held 20 €, session B still in window" sh -c "
     grep -qF 'motif : bénéficiaire absent de la feuille</td><td>1</td><td>10,00$EUR' '$OUT/page.html' &&

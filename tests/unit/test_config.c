@@ -431,7 +431,7 @@ test_unknown_key(void **state)
 	parse_fails("[server]\nlisten = 127.0.0.1\nprot = 8080\n", 3,
 	    "[server] prot: unknown key", "'8080'",
 	    "listen, port, threads, allow_remote_http, tls_cert, tls_key, "
-	    "max_body, max_url, max_connections, max_conn_per_ip, conn_timeout",
+	    "max_body, max_upload, max_url, max_connections, max_conn_per_ip, conn_timeout",
 	    NULL);
 	parse_fails("[store]\nfile = x.db\n", 2, "[store] file", "'x.db'",
 	    "path, busy_timeout_ms", NULL);
