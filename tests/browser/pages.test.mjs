@@ -598,6 +598,27 @@ try {
 		    { name: 'REFUSÉ — déjà utilisé' }).isVisible(),
 		    'venue: the same voucher again: REFUSÉ — déjà utilisé');
 		await screenshot(page, 'encaisser-refuse-375');
+		// The same from a photo, as a phone's camera gives it.
+		const sendPhoto = async () => {
+			await page.getByLabel(/Photo du chèque/).setInputFiles(
+			    process.env.VENUE_PHOTO);
+			await page.getByRole('button', { name: 'Envoyer la photo' })
+			    .click();
+			await page.waitForLoadState();
+		};
+		expectedStatus.add(`${BASE}/lieu/encaisser/photo`);
+		await sendPhoto();
+		ok(await page.getByRole('heading', { name: 'ACCEPTÉ',
+		    exact: true }).isVisible() && await page.getByText(
+		    `Chèque ${process.env.VENUE_PHOTO_PRINTED} : 10,00`)
+		    .isVisible(), 'venue: a photo of the voucher (12 MP JPEG, '
+		    + 'turned 4°): ACCEPTÉ, the right voucher',
+		    await page.locator('main').innerText());
+		await screenshot(page, 'encaisser-photo-accepte-375');
+		await sendPhoto();
+		ok(await page.getByRole('heading',
+		    { name: 'REFUSÉ — déjà utilisé' }).isVisible(),
+		    'venue: the same photo again: REFUSÉ — déjà utilisé');
 		// Each page, and each verdict, under axe at both widths: the
 		// accepted one at 375 px, the refused one at 1280 px.
 		for (const width of [375, 1280]) {

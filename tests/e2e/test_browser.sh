@@ -143,6 +143,25 @@ curl -s -o "$OUT/booklet2.json" -H "Authorization: Bearer $TOKEN" \
     "$URL/api/v1/booklets"
 VENUE_VOUCHERS=$(python3 -c "import json; a = json.load(open('$OUT/booklet.json'))['vouchers'][4]; b = json.load(open('$OUT/booklet2.json'))['vouchers'][0]; print(','.join((a['printed'], a['control_key'], b['printed'], b['control_key'])))")
 export VENUE_VOUCHERS
+# A photo of one voucher as a phone takes it: page 2 of a third booklet's
+# PDF, cropped to its first card (the booklet's 5th voucher), turned a
+# little, 12 MP, JPEG.
+curl -s -o "$OUT/booklet3.json" -H "Authorization: Bearer $TOKEN" \
+    --data-binary '{"programme": 1, "beneficiary": {"ref": "NAV-PHOTO",
+    "pathway": "rsa", "age_band": "26-44", "commune": "Rezé"}}' \
+    "$URL/api/v1/booklets"
+B3=$(python3 -c "import json; print(json.load(open('$OUT/booklet3.json'))['id'])")
+curl -s -o "$OUT/booklet3.pdf" -H "Authorization: Bearer $TOKEN" \
+    "$URL/api/v1/booklets/$B3.pdf"
+pdftoppm -gray -r 200 -f 2 -l 2 "$OUT/booklet3.pdf" "$OUT/page3" 2>/dev/null
+"$BUILD/tools/pn-phone_photo" --crop 0,0,0.5,0.34 --angle 4 \
+    --size 3024x4032 "$(ls "$OUT"/page3*.pgm | head -1)" \
+    "$OUT/voucher-photo.jpg" >/dev/null
+check "a phone photo of a voucher for the browser to upload" \
+    test -s "$OUT/voucher-photo.jpg"
+VENUE_PHOTO="$OUT/voucher-photo.jpg"
+VENUE_PHOTO_PRINTED=$(python3 -c "import json; print(json.load(open('$OUT/booklet3.json'))['vouchers'][4]['printed'])")
+export VENUE_PHOTO VENUE_PHOTO_PRINTED
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
     compta1 compta-password-1 >"$OUT/browser.tap" 2>&1
