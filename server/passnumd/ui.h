@@ -103,6 +103,9 @@ void ui_venue_href(const struct ui_venue *uv, const char *path,
 /* The venue's name, SIRET, commune, status; its suspension in an alert. */
 void ui_venue_banner(struct html *h, const struct ui_venue *uv);
 
+/* The same in one line, for the pages used on a phone during a session. */
+void ui_venue_banner_short(struct html *h, const struct ui_venue *uv);
+
 /* "novembre 2026" for month 11 (1-12) of 2026. */
 void ui_month_name(int year, int month, char *buf, size_t len);
 

@@ -60,6 +60,8 @@ static const char stylesheet[] =
 ".verdict h2{font-size:2.25rem;margin:0;letter-spacing:.02em}"
 ".verdict p{font-size:1.15rem;margin:.5rem 0 0}"
 ".verdict-ok{background:#18753c}.verdict-no{background:#a3001b}"
+".nowrap{white-space:nowrap}.sessions{list-style:none;padding:0}"
+".sessions p{margin:.25rem 0}"
 "table{border-collapse:collapse;width:100%;background:#fff}"
 "th,td{border:1px solid #ccc;padding:.4rem .5rem;text-align:left;"
 "vertical-align:top}"

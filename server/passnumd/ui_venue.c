@@ -117,6 +117,21 @@ ui_venue_href(const struct ui_venue *uv, const char *path, const char *query,
 	    q ? query : "", q && p ? "&" : "", uv->param);
 }
 
+/*
+ * A suspended venue still sees its pages: it needs to know why its
+ * terminals are refused, and what it is still owed.
+ */
+static void
+suspended_alert(struct html *h, const struct store_venue *v)
+{
+	html_put(h, "<div class=\"alert\" role=\"alert\"><p><strong>Ce "
+	    "lieu est suspendu</strong> : ses terminaux ne peuvent plus "
+	    "accepter de chèques. Motif : %s</p><p>Les chèques acceptés "
+	    "avant la suspension restent dus. Pour toute question, "
+	    "contactez le Département.</p></div>",
+	    v->status_reason[0] != '\0' ? v->status_reason : "non précisé");
+}
+
 void
 ui_venue_banner(struct html *h, const struct ui_venue *uv)
 {
@@ -124,18 +139,8 @@ ui_venue_banner(struct html *h, const struct ui_venue *uv)
 	bool suspended = strcmp(v->status, "active") != 0;
 	char from[PN_TIME_TEXT_MAX], until[PN_TIME_TEXT_MAX];
 
-	/*
-	 * A suspended venue still sees its pages: it needs to know why its
-	 * terminals are refused, and what it is still owed.
-	 */
 	if (suspended)
-		html_put(h, "<div class=\"alert\" role=\"alert\"><p><strong>Ce "
-		    "lieu est suspendu</strong> : ses terminaux ne peuvent plus "
-		    "accepter de chèques. Motif : %s</p><p>Les chèques acceptés "
-		    "avant la suspension restent dus. Pour toute question, "
-		    "contactez le Département.</p></div>",
-		    v->status_reason[0] != '\0' ? v->status_reason :
-		    "non précisé");
+		suspended_alert(h, v);
 	pn_time_format_paris_date(v->accredited_from, from);
 	html_put(h, "<dl class=\"panel\"><dt>Lieu</dt><dd>%s</dd>"
 	    "<dt>SIRET</dt><dd>%s</dd><dt>Commune</dt><dd>%s</dd>"
@@ -147,6 +152,14 @@ ui_venue_banner(struct html *h, const struct ui_venue *uv)
 		html_put(h, ", jusqu’au %s", until);
 	}
 	html_put(h, "</dd></dl>");
+}
+
+void
+ui_venue_banner_short(struct html *h, const struct ui_venue *uv)
+{
+	if (strcmp(uv->v.status, "active") != 0)
+		suspended_alert(h, &uv->v);
+	html_put(h, "<p class=\"hint\">Lieu : %s</p>", uv->v.name);
 }
 
 void

@@ -116,7 +116,8 @@ put_forms(struct html *h, struct http_request *req, const struct ui_today *d,
 	put_session_field(h, d, picked, now, "seance", bad_session,
 	    x->message);
 	html_put(h, "<label for=\"numero\">Numéro du chèque<span class=\"hint\" "
-	    "id=\"numero-hint\">13 chiffres, par exemple 0000 0000 0001 3."
+	    "id=\"numero-hint\">13 chiffres, par exemple <span "
+	    "class=\"nowrap\">0000 0000 0001 3</span>."
 	    "</span></label>");
 	ui_compta_field_error(h, "numero", is(x->bad, "numero"), x->message);
 	html_put(h, "<input id=\"numero\" name=\"numero\" inputmode=\"numeric\" "
@@ -124,7 +125,8 @@ put_forms(struct html *h, struct http_request *req, const struct ui_today *d,
 	ui_compta_field_attrs(h, "numero", "numero-hint", is(x->bad, "numero"));
 	html_put(h, " value=\"%s\">", x->serial != NULL ? x->serial : "");
 	html_put(h, "<label for=\"cle\">Clé de contrôle<span class=\"hint\" "
-	    "id=\"cle-hint\">8 lettres et chiffres, par exemple K7QM-4XRT."
+	    "id=\"cle-hint\">8 lettres et chiffres, par exemple <span "
+	    "class=\"nowrap\">K7QM-4XRT</span>."
 	    "</span></label>");
 	ui_compta_field_error(h, "cle", is(x->bad, "cle"), x->message);
 	html_put(h, "<input id=\"cle\" name=\"cle\" autocomplete=\"off\" "
@@ -182,6 +184,7 @@ render(struct http_request *req, struct store *s, const struct sent *x,
 	    http_request_query(req, "seance"), now);
 	html_init(&h);
 	ui_begin(&h, req, "Encaisser un chèque");
+	ui_venue_banner_short(&h, &uv);
 	if (v != NULL && v->shown)
 		html_put(&h, "<section class=\"verdict %R\" role=\"status\" "
 		    "aria-labelledby=\"verdict\"><h2 id=\"verdict\">%s</h2>"

@@ -68,26 +68,22 @@ struct sent {
 	char detail[PN_ERROR_MESSAGE_MAX];
 };
 
-/* Today's sessions as a table, each running one with its way to redeem. */
+/* Today's sessions, one block each (read on a phone), with the way to redeem. */
 static void
 put_today(struct html *h, const struct ui_venue *uv, const struct ui_today *d,
     int64_t now, bool can_act)
 {
-	char start[PN_TIME_TEXT_MAX], duration[32], path[48], href[96];
+	char start[PN_TIME_TEXT_MAX], duration[32], path[48], query[32];
+	char session_href[96], redeem_href[96];
 	const struct store_venue_session *t;
+	const char *state;
 	size_t i;
 
 	if (d->n == 0) {
 		html_put(h, "<p>Aucune séance aujourd’hui pour l’instant.</p>");
 		return;
 	}
-	html_put(h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-	    "aria-labelledby=\"aujourdhui\"><table><caption id=\"aujourdhui\">"
-	    "Les séances d’aujourd’hui, dans l’ordre où elles commencent"
-	    "</caption><thead><tr><th scope=\"col\">Début</th>"
-	    "<th scope=\"col\">Thème</th><th scope=\"col\">Durée</th>"
-	    "<th scope=\"col\">Chèques acceptés</th>"
-	    "<th scope=\"col\">Où en est-elle</th></tr></thead><tbody>");
+	html_put(h, "<ul class=\"sessions\">");
 	for (i = 0; i < d->n; i++) {
 		t = &d->t[i];
 		pn_time_format_paris(t->starts_at, start);
@@ -95,24 +91,26 @@ put_today(struct html *h, const struct ui_venue *uv, const struct ui_today *d,
 		    sizeof(duration));
 		(void)snprintf(path, sizeof(path), "/lieu/sessions/%lld",
 		    (long long)t->id);
-		ui_venue_href(uv, path, NULL, href, sizeof(href));
-		html_put(h, "<tr><td><a href=\"%s\">%s</a></td><td>%s</td>"
-		    "<td>%s</td><td>%u</td><td>", href, start, t->theme,
-		    duration, t->accepted);
-		html_put(h, "%s", now < t->starts_at ? "À venir" : now <=
-		    t->starts_at + (int64_t)t->duration_minutes * 60 ?
-		    "En cours" : "Terminée");
-		if (ui_session_running(t, now) && can_act) {
-			(void)snprintf(path, sizeof(path), "seance=%lld",
-			    (long long)t->id);
-			ui_venue_href(uv, "/lieu/encaisser", path, href,
-			    sizeof(href));
-			html_put(h, " : <a href=\"%s\">encaisser un chèque "
-			    "dans cette séance</a>", href);
-		}
-		html_put(h, "</td></tr>");
+		ui_venue_href(uv, path, NULL, session_href,
+		    sizeof(session_href));
+		(void)snprintf(query, sizeof(query), "seance=%lld",
+		    (long long)t->id);
+		ui_venue_href(uv, "/lieu/encaisser", query, redeem_href,
+		    sizeof(redeem_href));
+		state = now < t->starts_at ? "À venir" : now <= t->starts_at +
+		    (int64_t)t->duration_minutes * 60 ? "En cours" : "Terminée";
+		/* "07/12/2026 14:30": the time is what a venue reads today. */
+		html_put(h, "<li class=\"panel\"><p><strong>%s</strong> — %s, "
+		    "%s</p><p>%s ; %u %s.</p><p>", start + 11, t->theme,
+		    duration, state, t->accepted, t->accepted == 1 ?
+		    "chèque accepté" : "chèques acceptés");
+		if (ui_session_running(t, now) && can_act)
+			html_put(h, "<a href=\"%s\">Encaisser un chèque dans "
+			    "cette séance</a> · ", redeem_href);
+		html_put(h, "<a href=\"%s\">Voir la séance</a></p></li>",
+		    session_href);
 	}
-	html_put(h, "</tbody></table></div>");
+	html_put(h, "</ul>");
 }
 
 /* The form to open a session, with x's values and error when refused. */
@@ -203,7 +201,7 @@ render(struct http_request *req, struct store *s, const struct sent *x,
 	}
 	html_init(&h);
 	ui_begin(&h, req, "Séance en cours");
-	ui_venue_banner(&h, &uv);
+	ui_venue_banner_short(&h, &uv);
 	if (x != NULL && x->code != ERR_NONE)
 		ui_compta_alert(&h, x->code, who->role == ROLE_ADMIN ?
 		    x->detail : NULL);

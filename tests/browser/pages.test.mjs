@@ -124,6 +124,13 @@ async function screenshot(page, name) {
 	await page.screenshot({ path: join(OUTDIR, file), fullPage: true });
 }
 
+// What a phone shows, at one CSS pixel a pixel: the pictures of the
+// venue's guide (docs/images/, copied from OUTDIR when the pages change).
+async function docShot(page, name) {
+	await page.screenshot({ path: join(OUTDIR, `doc-${name}.png`),
+	    scale: 'css' });
+}
+
 async function noSideScroll(page, label) {
 	const m = await page.evaluate(() => ({
 		scroll: document.documentElement.scrollWidth,
@@ -505,6 +512,8 @@ try {
 				await noSideScroll(page, at);
 				await screenshot(page,
 				    `${label.replace(/ /g, '-')}-${width}`);
+				if (width === 375)
+					await docShot(page, label.replace(/ /g, '-'));
 				await skipLink(page, at);
 				await axePage.goto(`${BASE}${path}`);
 				await axe(axePage, at);
@@ -569,6 +578,7 @@ try {
 		await page.setViewportSize(PHONE);
 		await page.goto(`${BASE}/lieu/seance`);
 		await heading(page, 'Séance en cours', 'séance en cours');
+		await docShot(page, 'seance-en-cours');
 		await page.getByLabel('Thème de l').selectOption(
 		    'démarches en ligne');
 		await page.getByLabel('Maintenant', { exact: true }).check();
@@ -579,6 +589,7 @@ try {
 		ok(true, 'venue: a session opened from the page leads to '
 		    + '« Encaisser un chèque »');
 		await heading(page, 'Encaisser un chèque', 'encaisser');
+		await docShot(page, 'encaisser');
 		const redeemTyped = async (p, serial, k) => {
 			await p.getByLabel(/Numéro du chèque/).fill(serial);
 			await p.getByLabel(/Clé de contrôle/).fill(k);
@@ -592,12 +603,14 @@ try {
 		    `Chèque ${printed} : 10,00`).isVisible(),
 		    'venue: serial and key typed: ACCEPTÉ, with the amount');
 		await screenshot(page, 'encaisser-accepte-375');
+		await docShot(page, 'verdict-accepte');
 		expectedStatus.add(`${BASE}/lieu/encaisser`);
 		await redeemTyped(page, printed, key);
 		ok(await page.getByRole('heading',
 		    { name: 'REFUSÉ — déjà utilisé' }).isVisible(),
 		    'venue: the same voucher again: REFUSÉ — déjà utilisé');
 		await screenshot(page, 'encaisser-refuse-375');
+		await docShot(page, 'verdict-deja-utilise');
 		// The same from a photo, as a phone's camera gives it.
 		const sendPhoto = async () => {
 			await page.getByLabel(/Photo du chèque/).setInputFiles(
@@ -695,6 +708,8 @@ try {
 			    `${at}: the command to type`);
 			await noSideScroll(page, at);
 			await screenshot(page, `venue-terminal-code-${width}`);
+			if (width === 375)
+				await docShot(page, 'venue-terminal-code');
 			await skipLink(page, at);
 			await axe(axePage, at);
 		}
