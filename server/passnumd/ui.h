@@ -34,6 +34,9 @@ enum MHD_Result ui_end(struct html *h, struct http_request *req,
 enum MHD_Result ui_error_page(struct http_request *req, enum err_code code,
     const char *detail);
 
+/* The value of the posted form's field name, or NULL (none, or no form). */
+const char *ui_field(struct http_request *req, const char *name);
+
 /* A hidden field with the session's CSRF token, for a form. */
 void ui_csrf_field(struct html *h, struct http_request *req);
 

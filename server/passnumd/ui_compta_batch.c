@@ -699,14 +699,6 @@ acted(struct http_request *req, struct sent *x, const char *ref,
 	return show(req, x);
 }
 
-static const char *
-field(struct http_request *req, const char *name)
-{
-	const struct form *f = http_request_form(req, NULL);
-
-	return f != NULL ? form_get(f, name) : NULL;
-}
-
 /* The route's reference, "" when none (the store then finds no batch). */
 static const char *
 route_ref(struct http_request *req)
@@ -729,8 +721,8 @@ ui_compta_approve(struct http_request *req)
 	unsigned version = 0;
 	uint64_t ack;
 
-	x.sepa = field(req, "sepa");
-	x.alerts = field(req, "alertes");
+	x.sepa = ui_field(req, "sepa");
+	x.alerts = ui_field(req, "alertes");
 	/* Not ticked, or not a count: no alert acknowledged. */
 	if (x.alerts == NULL || pn_parse_u64(x.alerts, INT32_MAX, &ack) != 0)
 		ack = SETTLE_ACK_NONE;
@@ -763,8 +755,8 @@ ui_compta_hold(struct http_request *req)
 	struct pn_error err;
 	struct store *s;
 
-	x.siret = field(req, "lieu");
-	x.reason = field(req, "motif");
+	x.siret = ui_field(req, "lieu");
+	x.reason = ui_field(req, "motif");
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -784,8 +776,8 @@ ui_compta_paid(struct http_request *req)
 	struct pn_error err;
 	struct store *s;
 
-	x.bank_reference = field(req, "reference");
-	x.paid_on = field(req, "date");
+	x.bank_reference = ui_field(req, "reference");
+	x.paid_on = ui_field(req, "date");
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -810,7 +802,7 @@ ui_compta_reject(struct http_request *req)
 	struct pn_error err;
 	struct store *s;
 
-	x.reason = field(req, "motif");
+	x.reason = ui_field(req, "motif");
 	pn_error_clear(&err);
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);

@@ -314,14 +314,6 @@ ui_compta_disputes(struct http_request *req)
 	return show(req, NULL);
 }
 
-static const char *
-field(struct http_request *req, const char *name)
-{
-	const struct form *f = http_request_form(req, NULL);
-
-	return f != NULL ? form_get(f, name) : NULL;
-}
-
 /* A refusal: the error page for the store's failures, else this page. */
 static enum MHD_Result
 refused(struct http_request *req, struct sent *x, const char *detail)
@@ -346,8 +338,8 @@ ui_compta_dispute_open(struct http_request *req)
 	uint64_t serial;
 	char where[64];
 
-	x.serial = field(req, "cheque");
-	x.reason = field(req, "motif");
+	x.serial = ui_field(req, "cheque");
+	x.reason = ui_field(req, "motif");
 	st = pn_serial_parse(x.serial != NULL ? x.serial : "", &serial);
 	if (st != PN_SERIAL_OK) {
 		x.code = ERR_INVALID_FIELD;
@@ -387,8 +379,8 @@ ui_compta_dispute_resolve(struct http_request *req)
 
 	memset(&x, 0, sizeof(x));
 	x.dispute = (int64_t)id;
-	x.decision = field(req, "decision");
-	x.note = field(req, "note");
+	x.decision = ui_field(req, "decision");
+	x.note = ui_field(req, "note");
 	if (id == 0)
 		return ui_error_page(req, ERR_DISPUTE_NOT_FOUND,
 		    "not a number");

@@ -15,6 +15,7 @@
 #include "op.h"
 #include "session.h"
 #include "store.h"
+#include "form.h"
 #include "ui.h"
 
 static const char stylesheet[] =
@@ -105,6 +106,14 @@ ui_status_label(const char *status)
 		if (strcmp(status, labels[i].status) == 0)
 			return labels[i].label;
 	return status;
+}
+
+const char *
+ui_field(struct http_request *req, const char *name)
+{
+	const struct form *f = http_request_form(req, NULL);
+
+	return f != NULL ? form_get(f, name) : NULL;
 }
 
 uint64_t

@@ -102,15 +102,6 @@ ui_dispute_answers(struct html *h, struct store *s, int64_t dispute_id,
 	return r.n;
 }
 
-/* The field of the multipart form, or NULL. */
-static const char *
-field(struct http_request *req, const char *name)
-{
-	const struct form *f = http_request_form(req, NULL);
-
-	return f != NULL ? form_get(f, name) : NULL;
-}
-
 enum MHD_Result
 ui_venue_dispute_answer(struct http_request *req)
 {
@@ -134,13 +125,13 @@ ui_venue_dispute_answer(struct http_request *req)
 	if (who == NULL || who->role != ROLE_VENUE)
 		return ui_error_page(req, ERR_NOT_VENUE_USER,
 		    "only a user of the disputed venue may answer");
-	if (pn_parse_u64(field(req, "seance"), INT64_MAX, &session) != 0 ||
+	if (pn_parse_u64(ui_field(req, "seance"), INT64_MAX, &session) != 0 ||
 	    session == 0)
 		return ui_error_page(req, ERR_INVALID_FIELD,
 		    "seance: the session's number");
 	memset(&x, 0, sizeof(x));
 	x.dispute = (int64_t)id;
-	x.text = field(req, "reponse");
+	x.text = ui_field(req, "reponse");
 	x.limit = http_request_config(req)->settlement.dispute_attachment_max;
 	memset(&in, 0, sizeof(in));
 	in.dispute_id = (int64_t)id;

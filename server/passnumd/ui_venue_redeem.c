@@ -221,14 +221,6 @@ ui_venue_redeem_page(struct http_request *req)
 	return render(req, s, &none, NULL, 200);
 }
 
-static const char *
-field(struct http_request *req, const char *name)
-{
-	const struct form *f = http_request_form(req, NULL);
-
-	return f != NULL ? form_get(f, name) : NULL;
-}
-
 /* The forms again, the field at fault with its French message. */
 static enum MHD_Result
 refused(struct http_request *req, struct store *s, const struct sent *x,
@@ -424,9 +416,9 @@ ui_venue_redeem_typed(struct http_request *req)
 	uint64_t serial;
 
 	memset(&x, 0, sizeof(x));
-	x.session = field(req, "seance");
-	x.serial = field(req, "numero");
-	x.key = field(req, "cle");
+	x.session = ui_field(req, "seance");
+	x.serial = ui_field(req, "numero");
+	x.key = ui_field(req, "cle");
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	ss = pn_serial_parse(x.serial != NULL ? x.serial : "", &serial);

@@ -230,14 +230,6 @@ ui_venue_today_page(struct http_request *req)
 	return render(req, s, &none, 200);
 }
 
-static const char *
-field(struct http_request *req, const char *name)
-{
-	const struct form *f = http_request_form(req, NULL);
-
-	return f != NULL ? form_get(f, name) : NULL;
-}
-
 /* The form again, with the field at fault and a French message. */
 static enum MHD_Result
 refused(struct http_request *req, struct store *s, struct sent *x,
@@ -285,10 +277,10 @@ ui_venue_today_open(struct http_request *req)
 	char where[64];
 
 	memset(&x, 0, sizeof(x));
-	x.theme = field(req, "theme");
-	x.start = field(req, "debut");
-	x.time = field(req, "heure");
-	x.duration = field(req, "duree");
+	x.theme = ui_field(req, "theme");
+	x.start = ui_field(req, "debut");
+	x.time = ui_field(req, "heure");
+	x.duration = ui_field(req, "duree");
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	op_request_ctx_on(req, s, &cx);
