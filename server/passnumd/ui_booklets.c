@@ -466,7 +466,9 @@ ui_booklets(struct http_request *req)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	}
 	html_init(&h);
-	ui_begin(&h, req, "Carnets de votre service");
+	/* An admin's scope is every agency (scope_agency() 0). */
+	ui_begin(&h, req, l.f.agency == 0 ? "Carnets de tous les services" :
+	    "Carnets de votre service");
 	ui_error_summary(&h, l.e, l.ne);
 	if (put_filters(&h, cx.s, &l, &err) != 0) {
 		html_free(&h);
