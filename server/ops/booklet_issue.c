@@ -104,36 +104,170 @@ request_hash(const struct keyring *k, const struct booklet_issue_in *in,
 	return 0;
 }
 
+/*
+ * Each check of booklet_issue_check() in turn (0 .. BOOKLET_CHECKS - 1):
+ * ERR_NONE, or its refusal with *why.
+ */
+#define BOOKLET_CHECKS 7
+static enum err_code
+check_one(const struct booklet_issue_in *in, int i, struct op_refusal *why)
+{
+	switch (i) {
+	case 0:
+		if (in->programme <= 0)
+			return op_refuse(why, ERR_INVALID_FIELD, "programme",
+			    "programme: a positive integer is expected");
+		break;
+	case 1:
+		if (in->ref == NULL ||
+		    !booklet_plain_text(in->ref, BOOKLET_REF_MAX))
+			return op_refuse(why, ERR_INVALID_FIELD, "ref",
+			    "beneficiary.ref: the caseworker's file "
+			    "reference, 1 to %d characters", BOOKLET_REF_MAX);
+		break;
+	case 2:
+		if (in->pathway == NULL || !one_of(in->pathway,
+		    booklet_pathways, booklet_pathways_count))
+			return op_refuse(why, ERR_INVALID_FIELD, "pathway",
+			    "beneficiary.pathway: one of rsa, revenu-jeunes, "
+			    "other");
+		break;
+	case 3:
+		if (in->age_band == NULL || !one_of(in->age_band,
+		    booklet_age_bands, booklet_age_bands_count))
+			return op_refuse(why, ERR_INVALID_FIELD, "age_band",
+			    "beneficiary.age_band: one of 16-25, 26-44, "
+			    "45-64, 65+");
+		break;
+	case 4:
+		if (in->commune == NULL ||
+		    !booklet_plain_text(in->commune, BOOKLET_COMMUNE_MAX))
+			return op_refuse(why, ERR_INVALID_FIELD, "commune",
+			    "beneficiary.commune: 1 to %d characters",
+			    BOOKLET_COMMUNE_MAX);
+		break;
+	case 5:
+		if (in->reason != NULL && in->reason[0] != '\0' &&
+		    !booklet_plain_text(in->reason, BOOKLET_REASON_MAX))
+			return op_refuse(why, ERR_INVALID_FIELD, "reason",
+			    "reason: 1 to %d characters", BOOKLET_REASON_MAX);
+		break;
+	default:
+		if (in->idem_key != NULL && !idem_key_valid(in->idem_key))
+			return op_refuse(why, ERR_INVALID_FIELD,
+			    "idempotency_key", "Idempotency-Key: 1 to %d "
+			    "printable ASCII characters", BOOKLET_IDEM_KEY_MAX);
+		break;
+	}
+	return ERR_NONE;
+}
+
 enum err_code
 booklet_issue_check(const struct booklet_issue_in *in, struct op_refusal *why)
 {
-	if (in->programme <= 0)
-		return op_refuse(why, ERR_INVALID_FIELD, "programme", "programme: "
-		    "a positive integer is expected");
-	if (in->ref == NULL || !booklet_plain_text(in->ref, BOOKLET_REF_MAX))
-		return op_refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary.ref:"
-		    " the caseworker's file reference, 1 to %d characters",
-		    BOOKLET_REF_MAX);
-	if (in->pathway == NULL || !one_of(in->pathway, booklet_pathways,
-	    booklet_pathways_count))
-		return op_refuse(why, ERR_INVALID_FIELD, "pathway", "beneficiary."
-		    "pathway: one of rsa, revenu-jeunes, other");
-	if (in->age_band == NULL || !one_of(in->age_band, booklet_age_bands,
-	    booklet_age_bands_count))
-		return op_refuse(why, ERR_INVALID_FIELD, "age_band", "beneficiary."
-		    "age_band: one of 16-25, 26-44, 45-64, 65+");
-	if (in->commune == NULL || !booklet_plain_text(in->commune, BOOKLET_COMMUNE_MAX))
-		return op_refuse(why, ERR_INVALID_FIELD, "commune", "beneficiary."
-		    "commune: 1 to %d characters", BOOKLET_COMMUNE_MAX);
-	if (in->reason != NULL && in->reason[0] != '\0' &&
-	    !booklet_plain_text(in->reason, BOOKLET_REASON_MAX))
-		return op_refuse(why, ERR_INVALID_FIELD, "reason", "reason: 1 to "
-		    "%d characters", BOOKLET_REASON_MAX);
-	if (in->idem_key != NULL && !idem_key_valid(in->idem_key))
-		return op_refuse(why, ERR_INVALID_FIELD, "idempotency_key",
-		    "Idempotency-Key: 1 to %d printable ASCII characters",
-		    BOOKLET_IDEM_KEY_MAX);
+	enum err_code code;
+	int i;
+
+	for (i = 0; i < BOOKLET_CHECKS; i++)
+		if ((code = check_one(in, i, why)) != ERR_NONE)
+			return code;
 	return ERR_NONE;
+}
+
+/* Whether ref has a normal form: a letter or a digit, and not too long. */
+static bool
+ref_has_normal_form(const char *ref)
+{
+	char form[BOOKLET_REF_MAX * 4 + 1];
+
+	return strlen(ref) <= BOOKLET_REF_MAX &&
+	    beneficiary_ref_normalise(ref, form, sizeof(form)) == 0;
+}
+
+int
+booklet_ref_hashes(const struct keyring *k, const char *ref,
+    uint8_t normal[STORE_HASH_SIZE], uint8_t typed[STORE_HASH_SIZE])
+{
+	char form[BOOKLET_REF_MAX * 4 + 1];
+
+	if (strlen(ref) > BOOKLET_REF_MAX ||
+	    beneficiary_ref_normalise(ref, form, sizeof(form)) != 0)
+		return -1;
+	keyring_ref_hash(k, form, normal);
+	keyring_ref_hash(k, ref, typed);
+	return 0;
+}
+
+/*
+ * What the issue's transaction would refuse for the programme and the
+ * person, read now: the programme unknown or without the budget of one
+ * booklet, the person at the programme's limit without a reason. n
+ * refusals added to why[] (at most max - *n). 0, or -1 when the store
+ * failed (then why[*n - 1] says so).
+ */
+static int
+verify_store(const struct op_ctx *cx, const struct booklet_issue_in *in,
+    bool ref_ok, struct op_refusal *why, size_t max, size_t *n)
+{
+	struct store_programme p;
+	uint8_t normal[STORE_HASH_SIZE], typed[STORE_HASH_SIZE];
+	struct pn_error err;
+	int64_t held;
+	int res;
+
+	if (*n >= max || in->programme <= 0)
+		return 0;
+	if ((res = store_programme_get(cx->s, in->programme, &p, &err)) < 0) {
+		(void)op_failed(&why[(*n)++], ERR_STORE_UNAVAILABLE, &err);
+		return -1;
+	}
+	if (res != 0) {
+		(void)op_refuse(&why[(*n)++], ERR_UNKNOWN_PROGRAMME,
+		    "programme", "programme %lld", (long long)in->programme);
+		return 0;
+	}
+	if (p.committed + p.face_value * (int64_t)p.per_booklet > p.budget)
+		(void)op_refuse(&why[(*n)++], ERR_BUDGET_EXHAUSTED,
+		    "programme", "programme %lld", (long long)p.id);
+	if (*n >= max || !ref_ok || (in->reason != NULL &&
+	    in->reason[0] != '\0') || cx->keys == NULL ||
+	    cx->keys->ref_secret == NULL ||
+	    booklet_ref_hashes(cx->keys, in->ref, normal, typed) != 0)
+		return 0;
+	if (store_beneficiary_booklets(cx->s, normal, typed, p.id, &held,
+	    &err) != 0) {
+		(void)op_failed(&why[(*n)++], ERR_STORE_UNAVAILABLE, &err);
+		return -1;
+	}
+	if (held >= (int64_t)p.max_booklets)
+		(void)op_refuse(&why[(*n)++], ERR_ALREADY_HAS_BOOKLET, "reason",
+		    "give \"reason\" to issue another booklet");
+	return 0;
+}
+
+size_t
+booklet_issue_verify(const struct op_ctx *cx,
+    const struct booklet_issue_in *in, struct op_refusal *why, size_t max)
+{
+	size_t n = 0;
+	bool ref_ok = true;
+	int i;
+
+	for (i = 0; i < BOOKLET_CHECKS && n < max; i++)
+		if (check_one(in, i, &why[n]) != ERR_NONE) {
+			ref_ok &= i != 1;
+			n++;
+		}
+	/* A reference of blanks and dashes only: the field's own error. */
+	if (ref_ok && n < max && in->ref != NULL && !ref_has_normal_form(
+	    in->ref)) {
+		(void)op_refuse(&why[n++], ERR_INVALID_FIELD, "ref",
+		    "beneficiary.ref: the caseworker's file reference needs a "
+		    "letter or a digit");
+		ref_ok = false;
+	}
+	(void)verify_store(cx, in, ref_ok, why, max, &n);
+	return n;
 }
 
 /*
@@ -145,7 +279,6 @@ issue_prepare(struct booklet_issue_call *c, const struct op_ctx *cx,
     const struct booklet_issue_in *in, struct op_refusal *why)
 {
 	const struct keyring *k = cx->keys;
-	char ref[BOOKLET_REF_MAX * 4 + 1];
 	uint8_t typed[STORE_HASH_SIZE];
 	struct store_booklet_request *r = &c->r;
 	struct pn_error err;
@@ -156,17 +289,16 @@ issue_prepare(struct booklet_issue_call *c, const struct op_ctx *cx,
 		    "signing_key and ref_secret must be configured");
 	if ((code = booklet_issue_check(in, why)) != ERR_NONE)
 		return code;
-	if (beneficiary_ref_normalise(in->ref, ref, sizeof(ref)) != 0)
+	memset(r, 0, sizeof(*r));
+	if (booklet_ref_hashes(k, in->ref, r->ref_hash, typed) != 0)
 		return op_refuse(why, ERR_INVALID_FIELD, "ref", "beneficiary."
 		    "ref: the caseworker's file reference needs a letter or "
 		    "a digit");
-	memset(r, 0, sizeof(*r));
 	c->programme = in->programme;
 	c->idem_key = in->idem_key;
 	booklet_signer(&c->signer, k->signing, &k->cert);
 	c->now = cx->now;
 	r->programme_id = in->programme;
-	keyring_ref_hash(k, ref, r->ref_hash);
 	r->pathway = in->pathway;
 	r->age_band = in->age_band;
 	r->commune = in->commune;
@@ -177,13 +309,13 @@ issue_prepare(struct booklet_issue_call *c, const struct op_ctx *cx,
 	if (r->idem_key != NULL && request_hash(k, in, r->request_hash) != 0)
 		return op_refuse(why, ERR_INVALID_FIELD, NULL, "the request is "
 		    "too long");
-	/* A reference issued before schema 11 was hashed as typed. */
-	if (strcmp(ref, in->ref) != 0) {
-		keyring_ref_hash(k, in->ref, typed);
-		if (store_beneficiary_rekey(cx->s, r->ref_hash, typed,
-		    &err) != 0)
-			return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
-	}
+	/*
+	 * A reference issued before schema 11 was hashed as typed (the two
+	 * hashes differ only when the typed form is not the normal one).
+	 */
+	if (memcmp(r->ref_hash, typed, STORE_HASH_SIZE) != 0 &&
+	    store_beneficiary_rekey(cx->s, r->ref_hash, typed, &err) != 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
 	return ERR_NONE;
 }
 

@@ -100,6 +100,30 @@ enum err_code booklet_issue_check(const struct booklet_issue_in *in,
     struct op_refusal *why);
 
 /*
+ * Every refusal the issue of in would meet, at most max into why[], and
+ * their count (0: none): each field's check of booklet_issue_check(), not
+ * only the first, then, read from cx->s now, the programme unknown or
+ * without the budget of one more booklet (field "programme") and the
+ * person at the programme's limit without a reason (ERR_ALREADY_HAS_BOOKLET,
+ * field "reason"). The pages call it at "Vérifier", so that what the
+ * issue's transaction would refuse is said before the confirmation; that
+ * transaction still decides (two caseworkers may take the last budget).
+ * A store failure is a refusal ERR_STORE_UNAVAILABLE without a field.
+ */
+size_t booklet_issue_verify(const struct op_ctx *cx,
+    const struct booklet_issue_in *in, struct op_refusal *why, size_t max);
+
+/*
+ * The keyed hashes with k of file reference ref: of its normal form
+ * (beneficiary_ref.h), as the issue records it, and as typed (how
+ * references were hashed before schema 11). 0, or -1 when ref has no
+ * normal form (no letter or digit) or is longer than BOOKLET_REF_MAX.
+ * The one way to find a person's booklets by their reference.
+ */
+int booklet_ref_hashes(const struct keyring *k, const char *ref,
+    uint8_t normal[STORE_HASH_SIZE], uint8_t typed[STORE_HASH_SIZE]);
+
+/*
  * The signer of the store (store_signer) for key, within the window of
  * its certificate cert: key and cert must outlive it.
  */

@@ -47,6 +47,8 @@ const struct http_route http_routes[] = {
 	{ "POST", "/connexion",			ui_login,		0, PAGE },
 	{ "POST", "/deconnexion",		ui_logout,	ANYONE_LOGGED_IN, PAGE },
 	{ "GET",  "/accueil",			ui_home,		STAFF, PAGE },
+	{ "GET",  "/carnets",			ui_booklets,		STAFF, PAGE },
+	{ "GET",  "/echeances",			ui_expiring,		STAFF, PAGE },
 	{ "GET",  "/carnets/nouveau",		ui_booklet_new_form,	STAFF, PAGE },
 	{ "POST", "/carnets/nouveau",		ui_booklet_new,		STAFF, PAGE },
 	{ "GET",  "/carnets/{}",		ui_booklet,		STAFF, PAGE },

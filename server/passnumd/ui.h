@@ -73,6 +73,41 @@ enum MHD_Result ui_voucher_cancel(struct http_request *req);	/* POST /cheques/{s
 
 /* ui_search.c */
 enum MHD_Result ui_search(struct http_request *req);		/* GET /recherche */
+enum MHD_Result ui_booklets(struct http_request *req);		/* GET /carnets */
+enum MHD_Result ui_expiring(struct http_request *req);		/* GET /echeances */
+
+/*
+ * A booklet's state (store_booklet_summary.state) in the caseworker's
+ * words: "En cours", "Épuisé", "Expiré", "Terminé", "Annulé".
+ */
+const char *ui_booklet_state_label(const char *state);
+
+/*
+ * Where voucher v stands, for a caseworker: "Utilisé le 06/12/2026 à
+ * <venue> — <theme>" (the session's date in Paris) when it was used,
+ * whether the venue is paid yet ("settled") or not, else the word of
+ * ui_status_label().
+ */
+void ui_voucher_use(struct html *h, struct store *s,
+    const struct store_voucher *v);
+
+/* An error of a form's field, for ui_error_summary(). */
+struct ui_field_error {
+	const char *field;		/* the form's name; NULL: the whole form */
+	const char *id;			/* the control to link to; NULL: no link */
+	const char *message;		/* French */
+};
+
+/*
+ * Above a form: the n errors e (none: nothing), each a link to its
+ * field, in one box that screen readers announce (ui_error_summary.c).
+ */
+void ui_error_summary(struct html *h, const struct ui_field_error *e,
+    size_t n);
+
+/* The error of field among e[0..n), or NULL. */
+const struct ui_field_error *ui_field_error_of(const struct ui_field_error *e,
+    size_t n, const char *field);
 
 /* --- The venue pages --------------------------------------------------- */
 

@@ -60,7 +60,7 @@ put_cancel_form(struct html *h, struct http_request *req, const char *action,
 }
 
 static void
-put_voucher(struct html *h, struct http_request *req,
+put_voucher(struct html *h, struct http_request *req, struct store *s,
     const struct store_booklet *b, const struct store_voucher *v)
 {
 	struct booklet_codes c;
@@ -77,8 +77,10 @@ put_voucher(struct html *h, struct http_request *req,
 	html_put(h, "<p class=\"serial\">%s</p><p>Clé de contrôle : "
 	    "<strong>%s</strong></p><dl><dt>Valeur</dt><dd>%s</dd>"
 	    "<dt>Valable jusqu’au</dt><dd>%s</dd><dt>État</dt>"
-	    "<dd class=\"status-%s\">%s</dd></dl>", c.printed, c.control_key,
-	    value, expires, v->status, ui_status_label(v->status));
+	    "<dd class=\"status-%s\">", c.printed, c.control_key, value,
+	    expires, v->status);
+	ui_voucher_use(h, s, v);
+	html_put(h, "</dd></dl>");
 	if (open) {
 		(void)snprintf(action, sizeof(action), "/cheques/%llu/annuler",
 		    (unsigned long long)v->serial);
@@ -125,6 +127,9 @@ show(struct http_request *req, uint64_t id, const char *alert, bool ok,
 {
 	struct store_booklet *b = malloc(sizeof(*b));
 	char title[64], date[PN_TIME_TEXT_MAX], action[64], total[PN_MONEY_TEXT_MAX];
+	char state[16];
+	struct pn_error err;
+	struct store *s;
 	enum MHD_Result rc;
 	unsigned i, open = 0;
 	int64_t sum = 0;
@@ -134,6 +139,11 @@ show(struct http_request *req, uint64_t id, const char *alert, bool ok,
 		return ui_error_page(req, ERR_INTERNAL, "out of memory");
 	if (load(req, id, b, &rc) != 0)
 		goto done;
+	if ((s = worker_store(&err)) == NULL ||
+	    store_booklet_state(s, b->id, state, &err) < 0) {
+		rc = ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+		goto done;
+	}
 	for (i = 0; i < b->n; i++) {
 		sum += b->vouchers[i].value;
 		open += strcmp(b->vouchers[i].status, "issued") == 0;
@@ -151,13 +161,13 @@ show(struct http_request *req, uint64_t id, const char *alert, bool ok,
 	    "<dt>Remis le</dt><dd>%s</dd><dt>Chèques</dt><dd>%u, pour %s ; "
 	    "%u encore valables</dd><dt>État</dt><dd>%s</dd></dl>",
 	    b->programme_name, date, b->n, total, open,
-	    ui_status_label(b->status));
+	    ui_booklet_state_label(state));
 	if (open > 0)
 		html_put(&h, "<p><a class=\"button\" href=\"/api/v1/booklets/%L"
 		    ".pdf\">Imprimer le carnet (PDF)</a></p>", b->id);
 	html_put(&h, "<h2>Les chèques</h2><ul class=\"vouchers\">");
 	for (i = 0; i < b->n; i++)
-		put_voucher(&h, req, b, &b->vouchers[i]);
+		put_voucher(&h, req, s, b, &b->vouchers[i]);
 	html_put(&h, "</ul>");
 	if (open > 0) {
 		(void)snprintf(action, sizeof(action), "/carnets/%lld/annuler",

@@ -1,5 +1,6 @@
 /* ui_home.c -- GET /accueil: the caseworker's recent booklets and what to do next; for an admin, open integrity alarms and suspended terminals first. */
 #include "passnum/timefmt.h"
+#include "scope.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -23,7 +24,7 @@ booklet_row(void *ctx, const struct store_booklet_summary *b)
 	    "</td><td>%s</td><td>%s</td><td>%s</td><td>%u sur %u</td>"
 	    "<td>%s</td><td>%s</td></tr>", b->id, b->id, date,
 	    b->programme_name, b->commune, b->outstanding, b->vouchers, value,
-	    ui_status_label(b->status));
+	    ui_booklet_state_label(b->state));
 	r->n++;
 	return 0;
 }
@@ -33,13 +34,17 @@ ui_home(struct http_request *req)
 {
 	const struct store_principal *who = http_request_principal(req);
 	struct rows rows = { .n = 0 };
+	struct store_booklet_filter f = {
+		.agency = scope_agency(who), .issued_by = who->user_id
+	};
 	struct pn_error err;
+	int64_t total;
 	struct store *s;
 	struct html h;
 
 	html_init(&rows.html);
-	if ((s = worker_store(&err)) == NULL || store_booklet_recent(s,
-	    who->user_id, RECENT_BOOKLETS, booklet_row, &rows, &err) != 0) {
+	if ((s = worker_store(&err)) == NULL || store_booklet_list(s, &f, 0,
+	    RECENT_BOOKLETS, booklet_row, &rows, &total, &err) != 0) {
 		html_free(&rows.html);
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	}
@@ -55,7 +60,11 @@ ui_home(struct http_request *req)
 	}
 	html_put(&h, "<p><a class=\"button\" href=\"/carnets/nouveau\">Nouveau "
 	    "carnet</a><a class=\"button secondary\" href=\"/recherche\">"
-	    "Rechercher un chèque</a></p><h2>Vos derniers carnets</h2>");
+	    "Rechercher un chèque</a></p><ul><li><a href=\"/carnets\">"
+	    "Tous les carnets de votre service</a> : par référence du "
+	    "dossier, programme, commune, date ou état</li><li><a "
+	    "href=\"/echeances\">Chèques bientôt expirés sans avoir "
+	    "servi</a></li></ul><h2>Vos derniers carnets</h2>");
 	if (rows.n == 0)
 		html_put(&h, "<p>Vous n’avez encore remis aucun carnet.</p>");
 	else

@@ -88,7 +88,20 @@ static const char stylesheet[] =
 "gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 /* On a phone, each term above its value rather than two thin columns. */
 "@media (max-width:30rem){dl{grid-template-columns:minmax(0,1fr);gap:0}"
-"dd{margin-bottom:.5rem}}";
+"dd{margin-bottom:.5rem}}"
+".error-summary h2{margin-top:0}.error-summary:focus{outline:3px solid #b34000}"
+".pager{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;"
+"margin:1rem 0}.pager p{margin:0}"
+/*
+ * On paper (a booklet's page kept in the file): no header, menu, buttons
+ * or forms; the vouchers' list in plain blocks that do not split across
+ * pages. The vouchers themselves are printed from the PDF.
+ */
+"@media print{header,nav,.skip,form,details,button,.button{display:none}"
+"body{background:#fff;font-size:11pt}main{max-width:none;padding:0}"
+".vouchers{display:block}.voucher{break-inside:avoid;border:1px solid #000;"
+"margin:0 0 .5rem}.voucher svg{max-width:3cm}a{color:#000;"
+"text-decoration:none}.panel{border:1px solid #000}}";
 
 const char *
 ui_status_label(const char *status)
@@ -201,7 +214,8 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			    "Conflits</a><a href=\"/lieu/postes\">Postes</a>");
 		else if (who->role != ROLE_ACCOUNTANT)
 			html_put(h, "<a href=\"/carnets/nouveau\">Nouveau "
-			    "carnet</a><a href=\"/recherche\">Rechercher un "
+			    "carnet</a><a href=\"/carnets\">Carnets</a>"
+			    "<a href=\"/recherche\">Rechercher un "
 			    "chèque</a>");
 		if (who->role == ROLE_ADMIN)
 			html_put(h, "<a href=\"/lieu\">Lieux partenaires</a>");

@@ -29,7 +29,8 @@ put_form(struct html *h, const char *typed, bool invalid)
  * (the key lets support check what a venue typed), where it stands.
  */
 static void
-put_voucher(struct html *h, const struct store_voucher_info *info)
+put_voucher(struct html *h, struct store *s,
+    const struct store_voucher_info *info)
 {
 	struct booklet_codes c;
 	char value[PN_MONEY_TEXT_MAX];
@@ -42,13 +43,13 @@ put_voucher(struct html *h, const struct store_voucher_info *info)
 	pn_time_format_paris_date(info->v.expires_at, expires);
 	html_put(h, "<h2>Chèque %s</h2><dl class=\"panel\">"
 	    "<dt>Clé de contrôle</dt><dd><strong>%s</strong></dd>"
-	    "<dt>État</dt><dd class=\"status-%s\">%s</dd>"
-	    "<dt>Valeur</dt><dd>%s</dd><dt>Émis le</dt><dd>%s</dd>"
-	    "<dt>Valable jusqu’au</dt><dd>%s</dd>"
-	    "<dt>Carnet</dt><dd><a href=\"/carnets/%L\">Carnet n° %L</a></dd>",
-	    c.printed, c.control_key, info->v.status,
-	    ui_status_label(info->v.status), value, issued, expires,
-	    info->booklet_id, info->booklet_id);
+	    "<dt>État</dt><dd class=\"status-%s\">", c.printed,
+	    c.control_key, info->v.status);
+	ui_voucher_use(h, s, &info->v);
+	html_put(h, "</dd><dt>Valeur</dt><dd>%s</dd><dt>Émis le</dt><dd>%s"
+	    "</dd><dt>Valable jusqu’au</dt><dd>%s</dd><dt>Carnet</dt><dd>"
+	    "<a href=\"/carnets/%L\">Carnet n° %L</a></dd>", value, issued,
+	    expires, info->booklet_id, info->booklet_id);
 	if (info->cancelled_at != 0) {
 		pn_time_format_paris_date(info->cancelled_at, cancelled);
 		html_put(h, "<dt>Annulé le</dt><dd>%s</dd><dt>Motif</dt>"
@@ -97,6 +98,6 @@ ui_search(struct http_request *req)
 		    "chèque de votre service ne porte ce numéro.</p></div>");
 		status = 404;
 	} else
-		put_voucher(&h, &info);
+		put_voucher(&h, s, &info);
 	return ui_end(&h, req, status);
 }

@@ -797,7 +797,7 @@ int store_denylist_since(struct store *s, uint64_t since,
     int (*fn)(void *ctx, uint64_t serial, int64_t expires, unsigned reason),
     void *ctx, uint64_t *to_seq, struct pn_error *err);
 
-/* A booklet as a list shows it. */
+/* A booklet as a list (store_booklet_list()) shows it. */
 struct store_booklet_summary {
 	int64_t id;
 	char programme_name[128];
@@ -807,18 +807,79 @@ struct store_booklet_summary {
 	unsigned vouchers;
 	unsigned outstanding;		/* vouchers still "issued" */
 	int64_t value;			/* cents, all vouchers */
+	/*
+	 * Where the booklet stands for a caseworker (store_booklet_list()
+	 * only): "cancelled" (the booklet was), "issued" (a voucher is still
+	 * valid), "used" (every voucher was used: "Épuisé"), "expired" (none
+	 * left, some expired), or "ended" (none left, some cancelled one by
+	 * one, none expired).
+	 */
+	char state[16];
+	unsigned expiring;		/* outstanding, expiring by the filter's date */
+	int64_t first_expiry;		/* of the outstanding vouchers; 0: none */
 };
-
-/*
- * The last booklets issued by user issued_by, newest first, at most limit,
- * through fn (which returns non-zero to stop). Returns 0 or -1.
- */
-int store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
-    int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
-    struct pn_error *err);
 
 /* 0 and *out, 1 when there is no such booklet, -1 on error. */
 int store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
+    struct pn_error *err);
+
+/*
+ * Which booklets store_booklet_list() gives: every criterion is optional
+ * (0 or NULL: any), and they add up.
+ */
+struct store_booklet_filter {
+	int64_t agency;			/* scope_agency(): 0 every agency */
+	int64_t issued_by;		/* a user's own booklets */
+	int64_t programme;
+	int64_t from, to;		/* issued in [from, to); 0: no bound */
+	const char *commune;		/* the beneficiary's, case aside */
+	/* The person's: the keyed hash of the reference's normal form, and
+	   of the reference as typed (beneficiaries from before schema 11). */
+	const uint8_t *ref_hash, *ref_hash_typed;
+	const char *state;		/* store_booklet_summary.state */
+	/* Only booklets with an outstanding voucher expiring in (now, until]. */
+	int64_t expiring_until, now;
+};
+
+/*
+ * The booklets f lets through, newest first (by id: issue order, one
+ * booklet one place, so that pages never repeat or skip one), from the
+ * offset-th, at most limit, through fn (non-zero stops); *total counts
+ * every booklet f lets through (0 when offset passes the last). 0 or -1.
+ */
+int store_booklet_list(struct store *s, const struct store_booklet_filter *f,
+    unsigned offset, unsigned limit,
+    int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
+    int64_t *total, struct pn_error *err);
+
+/* Booklet id's state, as store_booklet_summary.state. 0, 1, or -1. */
+int store_booklet_state(struct store *s, int64_t id, char state[16],
+    struct pn_error *err);
+
+/* Where and when a voucher was used: its accepted redemption. */
+struct store_voucher_use {
+	int64_t starts_at;		/* the session's start */
+	int64_t received_at;		/* when the server recorded it */
+	char venue[144];
+	char theme[132];
+};
+
+/*
+ * The accepted redemption of serial: 0 and *out, 1 when it has none (not
+ * used, or restored without its session), -1 on error.
+ */
+int store_voucher_use(struct store *s, uint64_t serial,
+    struct store_voucher_use *out, struct pn_error *err);
+
+/*
+ * How many booklets of programme still "issued" the beneficiary hashed
+ * ref_hash (or, before schema 11, typed) holds: the per-person limit's
+ * count, read outside the issue's transaction so that a form can say
+ * so before its confirmation. 0 and *n, or -1.
+ */
+int store_beneficiary_booklets(struct store *s,
+    const uint8_t ref_hash[STORE_HASH_SIZE],
+    const uint8_t typed[STORE_HASH_SIZE], int64_t programme, int64_t *n,
     struct pn_error *err);
 
 /* --- Terminals and enrolment (store_sqlite_terminals.c) ----------------- */

@@ -411,48 +411,6 @@ store_booklet_get(struct store *s, int64_t id, struct store_booklet *out,
 	return 0;
 }
 
-SQ_QUERY(q_booklet_recent,
-    "SELECT b.id, p.name, be.commune, b.issued_at, b.status,"
-    " count(v.serial), sum(v.status = 'issued'), sum(v.value)"
-    " FROM booklet b JOIN programme p ON p.id = b.programme_id"
-    " JOIN beneficiary be ON be.id = b.beneficiary_id"
-    " JOIN voucher v ON v.booklet_id = b.id"
-    " WHERE b.id IN (SELECT id FROM booklet WHERE issued_by = ?1"
-    "  ORDER BY id DESC LIMIT ?2)"
-    " GROUP BY b.id ORDER BY b.id DESC");
-
-int
-store_booklet_recent(struct store *s, int64_t issued_by, unsigned limit,
-    int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
-    struct pn_error *err)
-{
-	sqlite3_stmt *st = sq_stmt(s, &q_booklet_recent);
-	struct store_booklet_summary b;
-	int rc, stop = 0;
-
-	sqlite3_bind_int64(st, 1, issued_by);
-	sqlite3_bind_int64(st, 2, limit);
-	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&b, 0, sizeof(b));
-		b.id = sqlite3_column_int64(st, 0);
-		sq_copy_text(b.programme_name, sizeof(b.programme_name), st, 1);
-		sq_copy_text(b.commune, sizeof(b.commune), st, 2);
-		b.issued_at = sqlite3_column_int64(st, 3);
-		sq_copy_text(b.status, sizeof(b.status), st, 4);
-		b.vouchers = (unsigned)sqlite3_column_int64(st, 5);
-		b.outstanding = (unsigned)sqlite3_column_int64(st, 6);
-		b.value = sqlite3_column_int64(st, 7);
-		stop = fn(ctx, &b);
-	}
-	if (stop == 0 && rc != SQLITE_DONE) {
-		sq_error(s, rc, "listing recent booklets", err);
-		sq_done(st);
-		return -1;
-	}
-	sq_done(st);
-	return 0;
-}
-
 /*
  * Audit queries run rarely: prepared here on each call rather than kept
  * on every connection.
@@ -523,4 +481,184 @@ store_booklet_issue_submit(struct store *s,
 	j = (struct issue_job *)w->arg;
 	*j = (struct issue_job){ r, signer, now, out };
 	return sq_write_submit(s, w, err) == 0 ? w : NULL;
+}
+
+/*
+ * A booklet's state for a caseworker (store_booklet_summary.state), from
+ * the columns bstatus (the booklet's own), n (its vouchers), outstanding
+ * ("issued"), used ("redeemed" or "settled") and expired: the one rule,
+ * shared by the list's filter and the booklet's page.
+ */
+#define BOOKLET_STATE_SQL						\
+    "CASE WHEN bstatus = 'cancelled' THEN 'cancelled'"			\
+    " WHEN outstanding > 0 THEN 'issued'"				\
+    " WHEN used = n THEN 'used'"					\
+    " WHEN expired > 0 THEN 'expired' ELSE 'ended' END"
+
+/* The counts BOOKLET_STATE_SQL reads, over vouchers v. */
+#define BOOKLET_COUNTS_SQL						\
+    " count(*) AS n, sum(v.status = 'issued') AS outstanding,"		\
+    " sum(v.status IN ('redeemed', 'settled')) AS used,"		\
+    " sum(v.status = 'expired') AS expired"
+
+SQ_QUERY(q_booklet_state,
+    "SELECT " BOOKLET_STATE_SQL " FROM (SELECT b.status AS bstatus,"
+    BOOKLET_COUNTS_SQL
+    " FROM booklet b JOIN voucher v ON v.booklet_id = b.id"
+    " WHERE b.id = ?1 GROUP BY b.id)");
+
+int
+store_booklet_state(struct store *s, int64_t id, char state[16],
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_booklet_state);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sq_copy_text(state, 16, st, 0);
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a booklet's state", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/*
+ * Every criterion is bound, NULL or 0 when absent, so that one statement
+ * serves every combination. The window count is taken before LIMIT.
+ */
+SQ_QUERY(q_booklet_list,
+    "SELECT id, name, commune, issued_at, bstatus, n, outstanding, value,"
+    " state, expiring, first_expiry, count(*) OVER ()"
+    " FROM (SELECT *, " BOOKLET_STATE_SQL " AS state FROM"
+    " (SELECT b.id, p.name, be.commune, b.issued_at, b.status AS bstatus,"
+    BOOKLET_COUNTS_SQL ", sum(v.value) AS value,"
+    "  sum(v.status = 'issued' AND v.expires_at > ?9"
+    "   AND v.expires_at <= ?10) AS expiring,"
+    "  min(CASE WHEN v.status = 'issued' THEN v.expires_at END)"
+    "   AS first_expiry"
+    "  FROM booklet b JOIN programme p ON p.id = b.programme_id"
+    "  JOIN beneficiary be ON be.id = b.beneficiary_id"
+    "  JOIN voucher v ON v.booklet_id = b.id"
+    "  WHERE (?1 = 0 OR b.agency_id = ?1)"
+    "  AND (?2 = 0 OR b.programme_id = ?2)"
+    "  AND (?3 = 0 OR b.issued_at >= ?3) AND (?4 = 0 OR b.issued_at < ?4)"
+    "  AND (?5 IS NULL OR be.commune = ?5 COLLATE NOCASE)"
+    "  AND (?6 IS NULL OR be.ref_hash IN (?6, ?7))"
+    "  AND (?13 = 0 OR b.issued_by = ?13)"
+    "  GROUP BY b.id))"
+    " WHERE (?8 IS NULL OR state = ?8) AND (?10 = 0 OR expiring > 0)"
+    " ORDER BY id DESC LIMIT ?11 OFFSET ?12");
+
+int
+store_booklet_list(struct store *s, const struct store_booklet_filter *f,
+    unsigned offset, unsigned limit,
+    int (*fn)(void *ctx, const struct store_booklet_summary *b), void *ctx,
+    int64_t *total, struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_booklet_list);
+	struct store_booklet_summary b;
+	int rc, stop = 0;
+
+	*total = 0;
+	sqlite3_bind_int64(st, 1, f->agency);
+	sqlite3_bind_int64(st, 2, f->programme);
+	sqlite3_bind_int64(st, 3, f->from);
+	sqlite3_bind_int64(st, 4, f->to);
+	if (f->commune != NULL)
+		sqlite3_bind_text(st, 5, f->commune, -1, SQLITE_STATIC);
+	if (f->ref_hash != NULL) {
+		sqlite3_bind_blob(st, 6, f->ref_hash, STORE_HASH_SIZE,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(st, 7, f->ref_hash_typed != NULL ?
+		    f->ref_hash_typed : f->ref_hash, STORE_HASH_SIZE,
+		    SQLITE_STATIC);
+	}
+	if (f->state != NULL)
+		sqlite3_bind_text(st, 8, f->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, f->now);
+	sqlite3_bind_int64(st, 10, f->expiring_until);
+	sqlite3_bind_int64(st, 11, limit);
+	sqlite3_bind_int64(st, 12, offset);
+	sqlite3_bind_int64(st, 13, f->issued_by);
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&b, 0, sizeof(b));
+		b.id = sqlite3_column_int64(st, 0);
+		sq_copy_text(b.programme_name, sizeof(b.programme_name), st, 1);
+		sq_copy_text(b.commune, sizeof(b.commune), st, 2);
+		b.issued_at = sqlite3_column_int64(st, 3);
+		sq_copy_text(b.status, sizeof(b.status), st, 4);
+		b.vouchers = (unsigned)sqlite3_column_int64(st, 5);
+		b.outstanding = (unsigned)sqlite3_column_int64(st, 6);
+		b.value = sqlite3_column_int64(st, 7);
+		sq_copy_text(b.state, sizeof(b.state), st, 8);
+		b.expiring = (unsigned)sqlite3_column_int64(st, 9);
+		b.first_expiry = sqlite3_column_int64(st, 10);
+		*total = sqlite3_column_int64(st, 11);
+		stop = fn(ctx, &b);
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		sq_error(s, rc, "listing booklets", err);
+		sq_done(st);
+		return -1;
+	}
+	sq_done(st);
+	return 0;
+}
+
+/* The accepted redemption, by the partial unique index redemption_once. */
+SQ_QUERY(q_voucher_use,
+    "SELECT t.starts_at, r.received_at, ve.name, t.theme"
+    " FROM redemption r JOIN training_session t ON t.id = r.session_id"
+    " JOIN venue ve ON ve.id = r.venue_id"
+    " WHERE r.serial = ?1 AND r.outcome = 'accepted'");
+
+int
+store_voucher_use(struct store *s, uint64_t serial,
+    struct store_voucher_use *out, struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_voucher_use);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int64(st, 1, (int64_t)serial);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->starts_at = sqlite3_column_int64(st, 0);
+		out->received_at = sqlite3_column_int64(st, 1);
+		sq_copy_text(out->venue, sizeof(out->venue), st, 2);
+		sq_copy_text(out->theme, sizeof(out->theme), st, 3);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a voucher's use", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/*
+ * The normal form's beneficiary, else the one hashed as typed: the one
+ * the issue would count after store_beneficiary_rekey().
+ */
+SQ_QUERY(q_beneficiary_booklets,
+    "SELECT count(*) FROM booklet WHERE beneficiary_id ="
+    " (SELECT id FROM beneficiary WHERE ref_hash IN (?1, ?2)"
+    "  ORDER BY ref_hash = ?1 DESC LIMIT 1)"
+    " AND programme_id = ?3 AND status = 'issued'");
+
+int
+store_beneficiary_booklets(struct store *s,
+    const uint8_t ref_hash[STORE_HASH_SIZE],
+    const uint8_t typed[STORE_HASH_SIZE], int64_t programme, int64_t *n,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_beneficiary_booklets);
+	int rc;
+
+	sqlite3_bind_blob(st, 1, ref_hash, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, typed, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, programme);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		sq_error(s, rc, "counting a person's booklets", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

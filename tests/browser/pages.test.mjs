@@ -250,7 +250,7 @@ async function axe(page, label) {
 // The "Nouveau carnet" form, filled by its labels as a caseworker would.
 const REF = `NAV-${Date.now()}`;
 async function fillBookletForm(page) {
-	const programme = page.getByLabel('Programme', { exact: true });
+	const programme = page.getByLabel(/^Programme/);
 	const first = await programme.locator('option').first().textContent();
 	await programme.selectOption({ label: first });
 	await page.getByLabel('Référence du dossier').fill(REF);
@@ -446,6 +446,110 @@ try {
 	await screenshot(page, 'recherche');
 	await axePage.goto(page.url());
 	await axe(axePage, 'search');
+
+	step = 'caseworker follow-up pages';
+	// The agency's list, its filters refused, the vouchers about to
+	// expire, the form and the booklet: at a phone's width and a desktop's.
+	for (const [label, path, h1, status] of [
+	    ['booklets', '/carnets', 'Carnets de votre service', 200],
+	    ['booklets by reference', `/carnets?dossier=${REF}`,
+		'Carnets de votre service', 200],
+	    ['booklets bad filters',
+		'/carnets?du=2026-02-30&etat=nope&page=0',
+		'Carnets de votre service', 400],
+	    ['expiring vouchers', '/echeances?jours=60',
+		'Chèques bientôt expirés', 200],
+	    ['new booklet', '/carnets/nouveau', 'Nouveau carnet', 200],
+	    ['booklet', bookletPath, null, 200]]) {
+		for (const width of [375, 1280]) {
+			const at = `${label} at ${width} px`;
+			const size = { width, height: 900 };
+
+			await page.setViewportSize(size);
+			await axePage.setViewportSize(size);
+			if (status !== 200)
+				expectedStatus.add(`${BASE}${path}`);
+			const resp = await page.goto(`${BASE}${path}`);
+			ok(resp.status() === status, `${at}: GET ${path}: ${status}`,
+			    `${resp.status()}`);
+			if (h1)
+				await heading(page, h1, at);
+			await noSideScroll(page, at);
+			await screenshot(page, `${label.replace(/ /g, '-')}-${width}`);
+			await skipLink(page, at);
+			await axePage.goto(`${BASE}${path}`);
+			await axe(axePage, at);
+		}
+	}
+	await page.setViewportSize(PHONE);
+	await axePage.setViewportSize(PHONE);
+	await page.goto(`${BASE}/carnets?dossier=${REF}`);
+	ok(await page.locator('main table tbody tr').count() === 1,
+	    'booklets: the reference typed finds its one booklet');
+
+	step = 'error summary';
+	// Every field error at once: the browser's own checks set aside (as
+	// an old browser, or a tampered form, would send it).
+	await page.goto(`${BASE}/carnets/nouveau`);
+	await page.locator('main form').evaluate((f) => { f.noValidate = true; });
+	await page.getByLabel('Commune de résidence').fill('');
+	const errorsUrl = `${BASE}/carnets/nouveau`;
+	expectedStatus.add(errorsUrl);
+	await page.getByRole('button', { name: 'Vérifier avant de créer' }).click();
+	await page.locator('.error-summary').waitFor();
+	const box = page.locator('.error-summary');
+	ok(await box.getAttribute('role') === 'alert' &&
+	    await box.getAttribute('tabindex') === '-1',
+	    'error summary: role="alert", focusable (tabindex="-1")');
+	const links = await box.locator('a').evaluateAll((as) =>
+		as.map((a) => a.getAttribute('href')));
+	ok(JSON.stringify(links) === JSON.stringify(['#ref', '#pathway-0',
+	    '#age_band-0', '#commune']),
+	    'error summary: one link for each of the four fields in error',
+	    JSON.stringify(links));
+	for (const href of links) {
+		await page.locator(`.error-summary a[href="${href}"]`).click();
+		const f = await page.evaluate(() => ({
+			hash: location.hash,
+			target: document.querySelector(':target')?.id ?? null,
+		}));
+		ok(f.hash === href && f.target === href.slice(1),
+		    `error summary: the link ${href} leads to its field`,
+		    JSON.stringify(f));
+	}
+	ok(await page.locator('[aria-invalid="true"]').count() === 4,
+	    'error summary: the four fields marked aria-invalid');
+	await noSideScroll(page, 'error summary');
+	await screenshot(page, 'nouveau-carnet-erreurs');
+	await axePage.goto(`${BASE}/carnets/nouveau`);
+	await axePage.locator('main form').evaluate((f) => { f.noValidate = true; });
+	await axePage.getByLabel('Commune de résidence').fill('');
+	await axePage.getByRole('button', { name: 'Vérifier avant de créer' })
+	    .click();
+	await axePage.locator('.error-summary').waitFor();
+	await axe(axePage, 'error summary');
+
+	step = 'print style';
+	await page.goto(`${BASE}${bookletPath}`);
+	await page.emulateMedia({ media: 'print' });
+	const printed = await page.evaluate(() => {
+		// Rendered at all: an element inside a hidden one is hidden.
+		const shown = (sel) => [...document.querySelectorAll(sel)]
+		    .filter((e) => e.checkVisibility()).length;
+		return {
+			header: shown('header'), nav: shown('nav'),
+			buttons: shown('main button, main .button'),
+			forms: shown('main form'),
+			vouchers: shown('li.voucher'),
+		};
+	});
+	ok(printed.header === 0 && printed.nav === 0 && printed.buttons === 0 &&
+	    printed.forms === 0,
+	    'print: no header, menu, form or button', JSON.stringify(printed));
+	ok(printed.vouchers === 10, 'print: the 10 vouchers remain',
+	    JSON.stringify(printed));
+	await screenshot(page, 'carnet-impression');
+	await page.emulateMedia({ media: 'screen' });
 
 	step = 'PDF';
 	ok(pdfHref === `/api/v1/booklets/${bookletPath.split('/')[2]}.pdf`,

@@ -210,6 +210,8 @@ matrix GET "/carnets/$ID" "" 303 200 403 403 200
 matrix POST "/carnets/$ID4/annuler" "reason=matrice+WHO" 303 303 403 403 409
 matrix POST "/cheques/$S5/annuler" "reason=matrice+WHO" 303 303 403 403 409
 matrix GET "/recherche?numero=$PRINTED" "" 303 200 403 403 200
+matrix GET "/carnets?page=1&etat=issued" "" 303 200 403 403 200
+matrix GET "/echeances?jours=30" "" 303 200 403 403 200
 # The venue pages: the venue's own; an admin names the venue (?lieu=1),
 # and without it gets the list of venues (/lieu) or is sent there.
 sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO terminal

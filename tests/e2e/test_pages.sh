@@ -30,6 +30,7 @@ COMMUNE_ESC="Rezé $EVIL_ESC&quot;&#39;&amp;"
 REASON="Perdu $EVIL \"'& en route"
 REASON_ESC="Perdu $EVIL_ESC &quot;&#39;&amp; en route"
 EUR=$(printf '\302\240€')	# a no-break space before the sign, as French writes
+NB=$(printf '\342\200\257')	# a narrow no-break space between thousands
 
 # get PATH JAR: GET a page with the cookies of JAR (kept up to date); the
 # status in $code, the body in $OUT/page.html, the headers in $OUT/headers.
@@ -190,7 +191,7 @@ check "the page carries the session's CSRF token" test -n "$CSRF"
 get /carnets/nouveau "$JAR"
 check "GET /carnets/nouveau: 200" test "$code" = 200
 check "the form lists the demo programme" \
-    has "<option value=\"1\" selected>Pass numérique 2026 — 10 chèques de 10,00$EUR</option>"
+    has "<option value=\"1\" selected>Pass numérique 2026 — 10 chèques de 10,00$EUR — reste "
 check "with the CSRF field" has "name=\"csrf\" value=\"$CSRF\""
 check "no field marked invalid on a fresh form" test "$(invalid_count)" = 0
 
@@ -246,12 +247,12 @@ refused "a commune of spaces alone" commune "Saisissez la commune" \
     "commune=  "
 refused "a commune of 65 bytes" commune "Saisissez la commune" \
     "commune=$(printf '%063d' 0)é"
-refused "an unknown programme" programme "Ce programme n’existe pas." \
+refused "an unknown programme" programme "Ce programme n’existe pas :" \
     programme=99
 refused "a programme that is no number" programme "Choisissez un programme." \
     programme=un
-check "the alert above the form says what to do" \
-    has "Le formulaire contient une erreur : corrigez le champ signalé."
+check "the summary above the form says what to fix, linking to the field" \
+    has "<h2 id=\"error-summary-title\">Le formulaire contient une erreur</h2><ul><li><a href=\"#programme\">Choisissez un programme.</a></li></ul>"
 new_form ref=DOSSIER-1 "commune=Rezé" "-csrf"
 check "the form without its CSRF token: 403" test "$code" = 403
 check "a French page says why" has "formulaire expiré ou invalide"
@@ -266,7 +267,7 @@ check "the commune, escaped" has "<dd>$COMMUNE_ESC</dd>"
 check "the pathway in words" has "<dd>Revenu jeunes</dd>"
 check "the age band in words" has "<dd>16 à 25 ans</dd>"
 check "the programme and its vouchers" \
-    has "<dd>10 chèques de 10,00$EUR, soit 100,00$EUR</dd>"
+    has "<dd>10 chèques de 10,00$EUR, soit 100,00$EUR, valables jusqu’au 31/01/"
 check "the values again in hidden fields, escaped" \
     has "<input type=\"hidden\" name=\"ref\" value=\"$REF_ESC\">"
 check "with buttons to confirm and to change" \
@@ -335,7 +336,7 @@ check "with a link to booklet $ID" \
 check "its date" grep -qE "<td>[0-3][0-9]/[01][0-9]/20[0-9]{2}</td>" \
     "$OUT/page.html"
 check "its commune, escaped" has "<td>$COMMUNE_ESC</td>"
-check "its status" has "<td>Valide</td>"
+check "its state" has "<td>En cours</td>"
 check "10 vouchers of 10, 100 €" has "<td>10 sur 10</td><td>100,00$EUR</td>"
 check "no longer says there is none" \
     test "$(grep -c 'aucun carnet' "$OUT/page.html")" = 0
@@ -575,7 +576,7 @@ PNAME_ESC="Pass &lt;b&gt;&quot;spécial&quot;&lt;/b&gt; &amp; &#39;co&#39;"
 get /carnets/nouveau "$JAR"
 # The newest programme comes first, chosen.
 check "a programme's name with markup is escaped in the form" \
-    has "<option value=\"$PROG\" selected>$PNAME_ESC — 2 chèques de 5,00$EUR</option>"
+    has "<option value=\"$PROG\" selected>$PNAME_ESC — 2 chèques de 5,00$EUR — reste 1${NB}000,00$EUR, soit 100 carnets</option>"
 new_form "programme=$PROG" ref=P2
 check "on the confirmation page" has "<dd>$PNAME_ESC</dd>"
 new_form "programme=$PROG" ref=P2 action=confirmer
