@@ -304,13 +304,13 @@ check "answering a closed dispute: refused (409), in French" sh -c "
 check "nothing written" unchanged
 
 # --- 20 November, 10:00 in Paris: the deadline ---------------------------------
-at "2026-11-20 08:59:00"
+at "2026-11-20 08:45:00"
 stop
 start
 login "$J1" v1 venue-password-1
 BEFORE=$(written)
 answer "$J1" "$DA" "$A" -F "reponse=Juste à temps."
-check "a minute before the deadline: accepted" test "$code" = 303
+check "a quarter of an hour before the deadline: accepted" test "$code" = 303
 at "2026-11-20 09:00:00"
 stop
 start
