@@ -311,14 +311,16 @@ login "$J1" v1 venue-password-1
 BEFORE=$(written)
 answer "$J1" "$DA" "$A" -F "reponse=Juste à temps."
 check "a quarter of an hour before the deadline: accepted" test "$code" = 303
-at "2026-11-20 09:00:00"
+# A few minutes after: the dispute was opened some seconds after 09:00 on
+# the 5th (the fake clock runs on), and its deadline is as many after 10:00.
+at "2026-11-20 09:05:00"
 stop
 start
 login "$J1" v1 venue-password-1
 login "$JA" alice alice-password-1
 get "/lieu/sessions/$A" "$J1"
 check "at the deadline: the page says it passed, no form" sh -c "
-    grep -qF 'Le délai de réponse est passé depuis le 20/11/2026 10:00' '$OUT/page.html' &&
+    grep -qF 'Le délai de réponse est passé depuis le 20/11/2026 10:0' '$OUT/page.html' &&
     ! grep -qF 'name=\"reponse\"' '$OUT/page.html'"
 tok=$(csrf_of)
 BEFORE=$(written)
