@@ -413,7 +413,7 @@ test_unknown_section(void **state)
 	(void)state;
 	parse_fails("[server]\nport = 1\n\n[sever]\nport = 2\n", 4, "[sever]",
 	    "unknown section",
-	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log] or [checkpoint]", NULL);
+	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log], [checkpoint] or [report]", NULL);
 	/* Even with nothing in it. */
 	parse_fails("[server]\n[database]\n", 2, "[database]",
 	    "unknown section", NULL);
@@ -421,7 +421,7 @@ test_unknown_section(void **state)
 	parse_fails("[Server]\n", 1, "[Server]", NULL);
 	/* A key before any section. */
 	parse_fails("port = 80\n", 1, "port", "'port = 80'",
-	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log] or [checkpoint]", NULL);
+	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log], [checkpoint] or [report]", NULL);
 }
 
 static void
