@@ -260,9 +260,15 @@ struct bk {
 	int64_t first_serial, last_serial;	/* of its vouchers of the period */
 };
 
-/* (line, person) pairs of a table, to count distinct people per line. */
+/*
+ * (line, person) pairs of a table, to count distinct people per line,
+ * each as one key: the line above bit PERSON_BITS, the person below.
+ * Sorted by radix (a million pairs in a few milliseconds, where qsort()
+ * took a fifth of the page's time).
+ */
+#define PERSON_BITS 40
 struct pairs {
-	int64_t (*p)[2];
+	uint64_t *p;
 	size_t n, cap;
 };
 
@@ -374,22 +380,49 @@ line_of(struct builder *b, const char *label, int64_t key)
 static int
 pair_add(struct pairs *p, long line, int64_t person)
 {
-	if (grow((void **)&p->p, &p->cap, p->n, sizeof(*p->p)) != 0)
+	/* A person's id is a rowid: far below 2^40 in any database. */
+	if (person < 0 || (uint64_t)person >> PERSON_BITS != 0 ||
+	    grow((void **)&p->p, &p->cap, p->n, sizeof(*p->p)) != 0)
 		return -1;
-	p->p[p->n][0] = line;
-	p->p[p->n][1] = person;
-	p->n++;
+	p->p[p->n++] = (uint64_t)line << PERSON_BITS | (uint64_t)person;
 	return 0;
 }
 
+/* Sort p's keys (least significant byte first, the bytes in use). 0 or -1. */
 static int
-cmp_pair(const void *a, const void *b)
+pairs_sort(struct pairs *p)
 {
-	const int64_t *x = a, *y = b;
+	uint64_t *tmp, *from = p->p, *to, *swap, max = 0;
+	size_t count[256], i, sum, c;
+	unsigned shift;
 
-	if (x[0] != y[0])
-		return x[0] < y[0] ? -1 : 1;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
+	if (p->n < 2)
+		return 0;
+	for (i = 0; i < p->n; i++)
+		if (p->p[i] > max)
+			max = p->p[i];
+	if ((tmp = malloc(p->n * sizeof(*tmp))) == NULL)
+		return -1;
+	to = tmp;
+	for (shift = 0; shift < 64 && (max >> shift) != 0; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < p->n; i++)
+			count[(from[i] >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < p->n; i++)
+			to[count[(from[i] >> shift) & 0xff]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != p->p)
+		memcpy(p->p, from, p->n * sizeof(*p->p));
+	free(tmp);
+	return 0;
 }
 
 static int
@@ -715,17 +748,33 @@ on_use(void *ctx, const struct store_dash_use *u, struct pn_error *err)
 	return 0;
 }
 
-/* Set the people of each line of b from its pairs; the distinct total. */
-static void
+/* Set the people of each line of b from its pairs. 0 or -1. */
+static int
 count_people(struct builder *b)
 {
 	size_t i;
 
-	if (b->pairs.n > 1)
-		qsort(b->pairs.p, b->pairs.n, sizeof(*b->pairs.p), cmp_pair);
+	if (pairs_sort(&b->pairs) != 0)
+		return -1;
 	for (i = 0; i < b->pairs.n; i++)
-		if (i == 0 || cmp_pair(b->pairs.p[i], b->pairs.p[i - 1]) != 0)
-			b->lines[b->pairs.p[i][0]].people++;
+		if (i == 0 || b->pairs.p[i] != b->pairs.p[i - 1])
+			b->lines[b->pairs.p[i] >> PERSON_BITS].people++;
+	return 0;
+}
+
+/* The distinct people of p (all of one line). -1 out of memory. */
+static int64_t
+distinct(struct pairs *p)
+{
+	int64_t n = 0;
+	size_t i;
+
+	if (pairs_sort(p) != 0)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		if (i == 0 || p->p[i] != p->p[i - 1])
+			n++;
+	return n;
 }
 
 /* Months in order; the month is the key. */
@@ -826,7 +875,7 @@ count(struct load *l, struct pn_error *err)
 {
 	struct dashboard *d = l->d;
 	struct pairs people = { 0 }, using = { 0 };
-	int64_t *delays = NULL, last;
+	int64_t *delays = NULL;
 	size_t i, n_delays = 0;
 	unsigned t;
 	int rc = -1;
@@ -863,16 +912,9 @@ count(struct load *l, struct pn_error *err)
 		}
 	}
 	d->booklets = (int64_t)l->n_booklets;
-	if (people.n > 1)
-		qsort(people.p, people.n, sizeof(*people.p), cmp_pair);
-	for (i = 0, last = -1; i < people.n; last = people.p[i++][1])
-		if (people.p[i][1] != last)
-			d->people++;
-	if (using.n > 1)
-		qsort(using.p, using.n, sizeof(*using.p), cmp_pair);
-	for (i = 0, last = -1; i < using.n; last = using.p[i++][1])
-		if (using.p[i][1] != last)
-			d->people_using++;
+	if ((d->people = distinct(&people)) < 0 ||
+	    (d->people_using = distinct(&using)) < 0)
+		goto nomem;
 	if (n_delays > 0) {
 		qsort(delays, n_delays, sizeof(*delays), cmp_i64);
 		d->median_days = delays[(n_delays - 1) / 2];
@@ -883,7 +925,8 @@ count(struct load *l, struct pn_error *err)
 	for (t = 0; t < DASH_TABLES; t++) {
 		struct dash_table *dt = &d->tables[t];
 
-		count_people(&l->t[t]);
+		if (count_people(&l->t[t]) != 0)
+			goto nomem;
 		dt->slug = table_kinds[t].slug;
 		dt->title = table_kinds[t].title;
 		dt->caption = table_kinds[t].caption;
