@@ -482,6 +482,22 @@ test_bad_numbers(void **state)
 	    "'18446744073709551696'", NULL);
 }
 
+/* [report] min_people: 5 by default, 1 to 1000. */
+static void
+test_report_min_people(void **state)
+{
+	struct config c;
+
+	(void)state;
+	parse_ok("", &c);
+	assert_int_equal(c.report.min_people, 5);
+	parse_ok("[report]\nmin_people = 11\n", &c);
+	assert_int_equal(c.report.min_people, 11);
+	parse_fails("[report]\nmin_people = 0\n", 2, "[report] min_people",
+	    "from 1 to 1000", NULL);
+	parse_fails("[report]\nmin_people = 1001\n", 2, "'1001'", NULL);
+}
+
 static void
 test_bad_boolean(void **state)
 {
@@ -702,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_is_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_report_min_people),
 		cmocka_unit_test(test_limits_accepted),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_syntax_accepted),
