@@ -252,6 +252,7 @@ bench: deps-check
 	    build/release/bench/bench_pdf || rc=1; \
 	    build/release/bench/bench_statement || rc=1; \
 	    build/release/bench/bench_report || rc=1; \
+	    build/release/bench/bench_dashboard || rc=1; \
 	    build/release/bench/bench_qr_image || rc=1; \
 	    bench/bench_issue.sh build/release || rc=1; \
 	    bench/bench_redeem.sh build/release || rc=1; \

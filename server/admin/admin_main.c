@@ -88,7 +88,9 @@ static const struct {
 	{ "restore", admin_restore,
 	  "restore --config FILE --from BACKUP (passnumd stopped)" },
 	{ "report", admin_report,
-	  "report funder --config FILE [--programme ID] [--out FILE]" },
+	  "report funder --config FILE [--programme ID] [--out FILE]"
+	  " | report dashboard --config FILE [--programme ID]"
+	  " [--periode P | --du DAY --au DAY] [--csv]" },
 };
 
 static void

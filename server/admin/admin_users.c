@@ -90,6 +90,9 @@ user_add_refused(const char *cmd, const struct user_add_in *in,
 {
 	const char *field = why->field != NULL ? why->field : "";
 
+	if (strcmp(field, "agency_id") == 0 && in->role == ROLE_FUNDER)
+		return admin_usage_error(cmd, "a funder belongs to no agency: "
+		    "leave out --agency");
 	if (strcmp(field, "agency_id") == 0)
 		return admin_usage_error(cmd, "a caseworker belongs to an "
 		    "agency: give --agency ID");
@@ -134,7 +137,7 @@ user_add_cmd(int argc, char **argv)
 		return rc;
 	if ((in.role = store_role_parse(role_name)) == 0)
 		return admin_usage_error(cmd, "--role: caseworker, venue, "
-		    "accountant or admin");
+		    "accountant, admin or funder");
 	if (agency_text != NULL &&
 	    pn_parse_u64(agency_text, INT64_MAX, &agency) != 0)
 		return admin_usage_error(cmd, "--agency: an agency number");

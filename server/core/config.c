@@ -31,6 +31,7 @@
 #include "passnum/bankid.h"
 #include "passnum/parse.h"
 #include "config.h"
+#include "small_counts.h"
 
 /* Files larger than this are not configuration files. */
 #define CONFIG_FILE_MAX (1024 * 1024)
@@ -163,18 +164,20 @@ static const struct key_spec config_keys[] = {
 	    86400 },
 	{ "checkpoint", "copy", KIND_PATH_OR_NONE, FIELD(checkpoint.copy), 0,
 	    0 },
+	{ "report", "min_people", KIND_UINT, FIELD(report.min_people), 1,
+	    1000 },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
 	"server", "store", "keys", "session", "metrics", "redemption",
-	"settlement", "log", "checkpoint"
+	"settlement", "log", "checkpoint", "report"
 };
 
 #define SECTIONS_EXPECTED \
 	"[server], [store], [keys], [session], [metrics], [redemption], " \
-	"[settlement], [log] or [checkpoint]"
+	"[settlement], [log], [checkpoint] or [report]"
 
 static const struct {
 	const char *text;
@@ -1005,6 +1008,7 @@ config_defaults(struct config *c)
 	c->settlement.minimum_cents = 0;
 	c->settlement.execution_days = 1;
 	c->settlement.sepa_version = 9;
+	c->report.min_people = SMALL_COUNTS_DEFAULT;
 }
 
 /* Record name in c->source; a name too long is cut, as it only names. */

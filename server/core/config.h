@@ -114,6 +114,11 @@ struct config_checkpoint {
 	char copy[CONFIG_PATH_MAX];	/* a second history file (another disk); empty: none */
 };
 
+/* The dashboard (docs/report.md). */
+struct config_report {
+	unsigned min_people;		/* fewer people behind a figure: withheld; 5 */
+};
+
 struct config {
 	char source[CONFIG_PATH_MAX];	/* the file read, for messages */
 	struct config_server server;
@@ -125,6 +130,7 @@ struct config {
 	struct config_settlement settlement;
 	struct config_log log;
 	struct config_checkpoint checkpoint;
+	struct config_report report;
 };
 
 /* Fill c with the defaults. */

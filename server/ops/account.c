@@ -54,9 +54,10 @@ user_add_check(const struct user_add_in *in, struct op_refusal *why)
 	enum err_code code;
 
 	if (in->role != ROLE_CASEWORKER && in->role != ROLE_VENUE &&
-	    in->role != ROLE_ACCOUNTANT && in->role != ROLE_ADMIN)
+	    in->role != ROLE_ACCOUNTANT && in->role != ROLE_ADMIN &&
+	    in->role != ROLE_FUNDER)
 		return op_refuse(why, ERR_INVALID_FIELD, "role", "role: "
-		    "caseworker, venue, accountant or admin");
+		    "caseworker, venue, accountant, admin or funder");
 	if (in->agency_id < 0)
 		return op_refuse(why, ERR_INVALID_FIELD, "agency_id",
 		    "agency_id: an agency number");
@@ -64,6 +65,10 @@ user_add_check(const struct user_add_in *in, struct op_refusal *why)
 	if (in->role == ROLE_CASEWORKER && in->agency_id == 0)
 		return op_refuse(why, ERR_INVALID_FIELD, "agency_id", "a "
 		    "caseworker belongs to an agency");
+	/* The funder reads the whole programme's figures, no agency's. */
+	if (in->role == ROLE_FUNDER && in->agency_id != 0)
+		return op_refuse(why, ERR_INVALID_FIELD, "agency_id", "a "
+		    "funder belongs to no agency");
 	/* The venue pages show a venue user their own venue, and only that. */
 	if (in->role == ROLE_VENUE && in->venue_siret == NULL)
 		return op_refuse(why, ERR_INVALID_FIELD, "venue_siret", "a venue "

@@ -8,7 +8,10 @@
 /* A venue sees its own pages; an admin any venue's, naming it (?lieu=ID). */
 #define VENUE_PAGES (ROLE_VENUE | ROLE_ADMIN)
 #define ANYONE_LOGGED_IN \
-	(ROLE_CASEWORKER | ROLE_VENUE | ROLE_ACCOUNTANT | ROLE_ADMIN)
+	(ROLE_CASEWORKER | ROLE_VENUE | ROLE_ACCOUNTANT | ROLE_ADMIN | \
+	ROLE_FUNDER)
+/* The dashboard: the only pages a funder sees (docs/report.md). */
+#define DASHBOARD (ROLE_ACCOUNTANT | ROLE_ADMIN | ROLE_FUNDER)
 #define PAGE HTTP_PAGE
 #define SIGNED HTTP_SIGNED
 
@@ -85,6 +88,8 @@ const struct http_route http_routes[] = {
 	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
 	{ "GET",  "/compta/bilan.csv",		ui_report_csv,
 	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
+	{ "GET",  "/pilotage",			ui_dashboard,	DASHBOARD, PAGE },
+	{ "GET",  "/pilotage.csv",		ui_dashboard_csv, DASHBOARD, PAGE },
 	{ "GET",  "/lieu/releves",		ui_venue_statements, VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/releves/{}.pdf",	ui_venue_statement_pdf, VENUE_PAGES, PAGE },
 

@@ -263,6 +263,19 @@ enum MHD_Result ui_venue_attendance_csv(struct http_request *req);
 enum MHD_Result ui_report(struct http_request *req);		/* GET /compta/bilan */
 enum MHD_Result ui_report_csv(struct http_request *req);	/* GET /compta/bilan.csv */
 
+/* --- The dashboard (accountants, admins, the funder) ------------------- */
+
+enum MHD_Result ui_dashboard(struct http_request *req);		/* GET /pilotage */
+enum MHD_Result ui_dashboard_csv(struct http_request *req);	/* GET /pilotage.csv */
+
+struct dashboard;
+
+/*
+ * The dashboard d as the page shows it below its form: the figures and
+ * every table (what ui_dashboard() renders, and bench_dashboard times).
+ */
+void ui_dashboard_body(struct html *h, const struct dashboard *d);
+
 /* --- The accounting pages (settlement) and the venues' statements ------- */
 
 /*

@@ -154,12 +154,15 @@ ui_home_path(const struct store_principal *who)
 		return "/lieu";
 	if (who != NULL && who->role == ROLE_ACCOUNTANT)
 		return "/compta";
+	if (who != NULL && who->role == ROLE_FUNDER)
+		return "/pilotage";
 	return "/accueil";
 }
 
 /*
  * A public route: the visitor is looked up here only to send a venue user
- * to the venue's pages and an accountant to the accounting pages; anyone
+ * to the venue's pages, an accountant to the accounting pages and a
+ * funder to the dashboard; anyone
  * else goes to /accueil, which asks for a login or refuses as it must.
  */
 enum MHD_Result
@@ -170,8 +173,8 @@ ui_root(struct http_request *req)
 	char detail[128];
 	bool has;
 
-	if (auth_check(req, ROLE_VENUE | ROLE_ACCOUNTANT, &who, &sess, &has,
-	    detail, sizeof(detail)) == AUTH_OK)
+	if (auth_check(req, ROLE_VENUE | ROLE_ACCOUNTANT | ROLE_FUNDER, &who,
+	    &sess, &has, detail, sizeof(detail)) == AUTH_OK)
 		return http_redirect(req, ui_home_path(&who));
 	return http_redirect(req, "/accueil");
 }
@@ -212,7 +215,7 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			    "un chèque</a><a href=\"/lieu\">Séances et "
 			    "remboursements</a><a href=\"/lieu/conflits\">"
 			    "Conflits</a><a href=\"/lieu/postes\">Postes</a>");
-		else if (who->role != ROLE_ACCOUNTANT)
+		else if ((who->role & (ROLE_CASEWORKER | ROLE_ADMIN)) != 0)
 			html_put(h, "<a href=\"/carnets/nouveau\">Nouveau "
 			    "carnet</a><a href=\"/carnets\">Carnets</a>"
 			    "<a href=\"/recherche\">Rechercher un "
@@ -224,6 +227,8 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			    "<a href=\"/compta/contestations\">Contestations"
 			    "</a><a href=\"/compta/bilan\">Bilan du "
 			    "programme</a>");
+		if ((who->role & (ROLE_ACCOUNTANT | ROLE_ADMIN | ROLE_FUNDER)) != 0)
+			html_put(h, "<a href=\"/pilotage\">Pilotage</a>");
 		html_put(h, "<span>%s</span>", who->name[0] != '\0' ?
 		    who->name : who->login);
 		if (http_request_session(req) != NULL) {

@@ -171,7 +171,12 @@ enum store_role {
 	ROLE_CASEWORKER = 1,
 	ROLE_VENUE = 2,
 	ROLE_ACCOUNTANT = 4,
-	ROLE_ADMIN = 8
+	ROLE_ADMIN = 8,
+	/*
+	 * The funder's staff and elected officials: the dashboard
+	 * (/pilotage) only, read-only, no voucher, booklet nor venue.
+	 */
+	ROLE_FUNDER = 16
 };
 
 /* "caseworker" -> ROLE_CASEWORKER; 0 for an unknown name. */
@@ -1689,6 +1694,79 @@ struct store_report_row {
  */
 int store_report_funder(struct store *s, int64_t programme_id,
     int (*fn)(void *ctx, const struct store_report_row *r), void *ctx,
+    struct pn_error *err);
+
+/* --- The dashboard (store_sqlite_dashboard.c) -------------------------- */
+
+/*
+ * A booklet of a programme issued in the dashboard's period, with what
+ * the dashboard breaks it down by. The texts are valid during the call.
+ */
+struct store_dash_booklet {
+	int64_t id;
+	int64_t beneficiary_id;		/* the pseudonymous person */
+	int64_t agency_id;		/* 0: issued by no agency */
+	int64_t issued_at;
+	const char *pathway;		/* "rsa", "revenu-jeunes", "other" */
+	const char *age_band;
+	const char *commune;
+};
+
+/* The vouchers of one booklet in one status. */
+struct store_dash_tally {
+	int64_t booklet_id;
+	const char *status;		/* voucher.status */
+	int64_t n, cents;
+	int64_t first_serial, last_serial;	/* the smallest and largest */
+};
+
+/* A voucher used: its accepted redemption. */
+struct store_dash_use {
+	int64_t booklet_id;		/* 0: the serial's booklet, to find */
+	int64_t serial;
+	int64_t venue_id;
+	int64_t starts_at;		/* its session's start */
+	const char *theme;		/* its session's theme */
+	int64_t cents;
+};
+
+/*
+ * What store_dashboard_read() hands over, each through its function
+ * (non-zero stops, with err set): the agencies and venues (id, name), the
+ * booklets of the period in id order, their vouchers tallied by status in
+ * booklet order, then their vouchers used, in serial order: every
+ * accepted redemption of a serial in the range serials() gives (the
+ * caller keeps those of its booklets), or those of the period's vouchers
+ * with their booklet.
+ */
+struct store_dash_visit {
+	int (*agency)(void *ctx, int64_t id, const char *name,
+	    struct pn_error *err);
+	int (*venue)(void *ctx, int64_t id, const char *name,
+	    struct pn_error *err);
+	int (*booklet)(void *ctx, const struct store_dash_booklet *b,
+	    struct pn_error *err);
+	int (*tally)(void *ctx, const struct store_dash_tally *t,
+	    struct pn_error *err);
+	/*
+	 * After the tally: 1 with the serials [*first, *last] when each
+	 * booklet's vouchers have consecutive serials (they are minted as
+	 * one block), so that the uses can be read without their voucher,
+	 * by serial, and the caller find the booklet of each; 0 when not.
+	 */
+	int (*serials)(void *ctx, int64_t *first, int64_t *last);
+	int (*use)(void *ctx, const struct store_dash_use *u,
+	    struct pn_error *err);
+	void *ctx;
+};
+
+/*
+ * The dashboard's rows of programme_id for the vouchers issued in
+ * [from, to), in one read transaction (one snapshot). The programme
+ * itself in *p. 0, 1 when there is no such programme, -1 with err.
+ */
+int store_dashboard_read(struct store *s, int64_t programme_id, int64_t from,
+    int64_t to, struct store_programme *p, const struct store_dash_visit *v,
     struct pn_error *err);
 
 /* --- Money audit (store_sqlite_money.c) -------------------------------- */

@@ -339,6 +339,35 @@ check_version_known(const char *path, int version, struct pn_error *err)
 	return 0;
 }
 
+/* Count a row of PRAGMA foreign_key_check. */
+static int
+count_row(void *arg, int n, char **values, char **names)
+{
+	(void)n;
+	(void)values;
+	(void)names;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
+/* 0 when no row breaks a foreign key, or -1 with err. */
+static int
+foreign_keys_hold(sqlite3 *db, const char *path, struct pn_error *err)
+{
+	unsigned broken = 0;
+	int rc;
+
+	rc = sqlite3_exec(db, "PRAGMA foreign_key_check", count_row, &broken,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return db_error(db, path, rc, "PRAGMA foreign_key_check", err);
+	if (broken != 0)
+		return pn_error_set(err, PN_E_FORMAT, "%s: the migration "
+		    "would leave %u rows pointing at no row (PRAGMA "
+		    "foreign_key_check): nothing changed", path, broken);
+	return 0;
+}
+
 /*
  * Bring the schema up to SCHEMA_LATEST in one BEGIN IMMEDIATE transaction.
  * The version is read again inside it, so that of several processes opening
@@ -359,10 +388,21 @@ migrate(sqlite3 *db, const char *path, struct pn_error *err)
 	if (version == SCHEMA_LATEST)
 		return 0;
 
-	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/*
+	 * A migration that makes a table again (17: user) drops the old one
+	 * while other tables still point at it: foreign keys are off for
+	 * the transaction (a no-op inside one, so before BEGIN), checked
+	 * whole by PRAGMA foreign_key_check before COMMIT, and on again
+	 * after, as SQLite's documentation of ALTER TABLE prescribes.
+	 */
+	rc = sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		return db_error(db, path, rc, "cannot start the migration",
-		    err);
+		return db_error(db, path, rc, "PRAGMA foreign_keys", err);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		db_error(db, path, rc, "cannot start the migration", err);
+		goto fail;
+	}
 	if (read_user_version(db, path, &version, err) != 0)
 		goto fail;
 	if (check_version_known(path, version, err) != 0)
@@ -388,16 +428,22 @@ migrate(sqlite3 *db, const char *path, struct pn_error *err)
 		db_error(db, path, rc, "cannot set the schema version", err);
 		goto fail;
 	}
+	if (foreign_keys_hold(db, path, err) != 0)
+		goto fail;
 	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		db_error(db, path, rc, "cannot commit the migration", err);
 		goto fail;
 	}
+	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(db, path, rc, "PRAGMA foreign_keys", err);
 	return 0;
 
-fail:	/* Inside the migration transaction, err set. */
+fail:	/* Inside the migration transaction or before it, err set. */
 	if (!sqlite3_get_autocommit(db))
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	(void)sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return -1;
 }
 

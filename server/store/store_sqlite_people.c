@@ -8,15 +8,16 @@
 #include "store_sqlite.h"
 
 static const char *const role_names[] = {
-	"caseworker", "venue", "accountant", "admin",
+	"caseworker", "venue", "accountant", "admin", "funder",
 };
+#define N_ROLES (sizeof(role_names) / sizeof(role_names[0]))
 
 unsigned
 store_role_parse(const char *name)
 {
 	unsigned i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < N_ROLES; i++)
 		if (strcmp(name, role_names[i]) == 0)
 			return 1u << i;
 	return 0;
@@ -27,7 +28,7 @@ store_role_name(unsigned role)
 {
 	unsigned i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < N_ROLES; i++)
 		if (role == 1u << i)
 			return role_names[i];
 	return "unknown";

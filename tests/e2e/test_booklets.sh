@@ -125,7 +125,11 @@ printf 'accountant-pass-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login acc1 --name "Service financier" --role accountant >/dev/null
 ATOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login acc1)
 ADTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login admin)
-# want ROUTE-STATUS-FOR: none caseworker venue accountant admin
+# The funder's staff and elected officials: the dashboard only.
+printf 'funder-pass-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
+    --login fin1 --name "Élue du Département" --role funder >/dev/null
+FTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login fin1)
+# want ROUTE-STATUS-FOR: none caseworker venue accountant admin funder
 # Each route tested is written to $OUT/tested as "METHOD PATTERN", the path
 # without its query and with numbers as {}, as server/passnumd/routes.c spells it.
 : >"$OUT/tested"
@@ -134,10 +138,10 @@ matrix() { # METHOD PATH BODY EXPECTED...
 	shift 3
 	printf '%s %s\n' "$method" "$path" |
 	    sed -E 's/\?.*//; s#/[0-9]+#/{}#g' >>"$OUT/tested"
-	for who in none caseworker venue accountant admin; do
+	for who in none caseworker venue accountant admin funder; do
 		case $who in
 		none) t= ;; caseworker) t=$TOKEN ;; venue) t=$VTOKEN ;;
-		accountant) t=$ATOKEN ;; admin) t=$ADTOKEN ;;
+		accountant) t=$ATOKEN ;; admin) t=$ADTOKEN ;; funder) t=$FTOKEN ;;
 		esac
 		want=$1
 		shift
@@ -162,56 +166,56 @@ check "four more booklets to cancel" test -n "$ID2" -a -n "$S3" -a -n "$ID4" -a 
 SERIAL=$(first_serial "$OUT/booklet.json")
 PRINTED=$(sed -n 's/.*"vouchers":\[{[^}]*"printed":"\([^"]*\)".*/\1/p' \
     "$OUT/booklet.json" | sed 's/ /%20/g')
-matrix GET /healthz "" 200 200 200 200 200
-matrix GET /metrics "" 200 200 200 200 200
-matrix GET /api/v1/trust "" 200 200 200 200 200
-matrix GET /api/v1/denylist "" 200 200 200 200 200
-matrix GET /api/v1/checkpoint "" 200 200 200 200 200
+matrix GET /healthz "" 200 200 200 200 200 200
+matrix GET /metrics "" 200 200 200 200 200 200
+matrix GET /api/v1/trust "" 200 200 200 200 200 200
+matrix GET /api/v1/denylist "" 200 200 200 200 200 200
+matrix GET /api/v1/checkpoint "" 200 200 200 200 200 200
 # Public; "{}" lacks login and password (and is not sent as JSON): 400.
-matrix POST /api/v1/login "{}" 400 400 400 400 400
+matrix POST /api/v1/login "{}" 400 400 400 400 400 400
 # A token is not a session: nothing to log out.
-matrix POST /api/v1/logout "" 401 400 400 400 400
-matrix POST /api/v1/booklets "$(person M-WHO)" 401 201 403 403 201
-matrix GET "/api/v1/booklets/$ID.pdf" "" 401 200 403 403 200
-matrix GET "/api/v1/booklets/$ID" "" 401 200 403 403 200
+matrix POST /api/v1/logout "" 401 400 400 400 400 400
+matrix POST /api/v1/booklets "$(person M-WHO)" 401 201 403 403 201 403
+matrix GET "/api/v1/booklets/$ID.pdf" "" 401 200 403 403 200 403
+matrix GET "/api/v1/booklets/$ID" "" 401 200 403 403 200 403
 # The caseworker cancels first; the admin then finds nothing left: 409.
 matrix POST "/api/v1/booklets/$ID2/cancel" '{"reason": "matrice WHO"}' \
-    401 200 403 403 409
-matrix GET "/api/v1/vouchers?printed=$PRINTED" "" 401 200 403 403 200
-matrix GET "/api/v1/vouchers/$SERIAL" "" 401 200 403 403 200
+    401 200 403 403 409 403
+matrix GET "/api/v1/vouchers?printed=$PRINTED" "" 401 200 403 403 200 403
+matrix GET "/api/v1/vouchers/$SERIAL" "" 401 200 403 403 200 403
 matrix POST "/api/v1/vouchers/$S3/cancel" '{"reason": "matrice WHO"}' \
-    401 200 403 403 409
+    401 200 403 403 409 403
 # The terminal routes: enrolment takes a code, not a token ("{}" has none:
 # 400); the others need a terminal's signature, which no token replaces.
-matrix GET /api/v1/themes "" 200 200 200 200 200
-matrix POST /api/v1/terminals/enrol "{}" 400 400 400 400 400
-matrix GET /api/v1/terminal "" 401 401 401 401 401
-matrix POST /api/v1/sessions "{}" 401 401 401 401 401
-matrix GET /api/v1/sessions "" 401 401 401 401 401
-matrix POST /api/v1/redemptions "{}" 401 401 401 401 401
-matrix POST /api/v1/redemptions/batch "{}" 401 401 401 401 401
-matrix POST /api/v1/terminal/receipts "{}" 401 401 401 401 401
+matrix GET /api/v1/themes "" 200 200 200 200 200 200
+matrix POST /api/v1/terminals/enrol "{}" 400 400 400 400 400 400
+matrix GET /api/v1/terminal "" 401 401 401 401 401 401
+matrix POST /api/v1/sessions "{}" 401 401 401 401 401 401
+matrix GET /api/v1/sessions "" 401 401 401 401 401 401
+matrix POST /api/v1/redemptions "{}" 401 401 401 401 401 401
+matrix POST /api/v1/redemptions/batch "{}" 401 401 401 401 401 401
+matrix POST /api/v1/terminal/receipts "{}" 401 401 401 401 401 401
 # The pages: tokens act there too (no CSRF token needed); without any
 # credentials a page sends to /connexion (303).
-matrix GET / "" 303 303 303 303 303
-matrix GET /static/passnum.css "" 200 200 200 200 200
-matrix GET /connexion "" 200 200 200 200 200
+matrix GET / "" 303 303 303 303 303 303
+matrix GET /static/passnum.css "" 200 200 200 200 200 200
+matrix GET /connexion "" 200 200 200 200 200 200
 # Without the form's pn_login cookie, a login form is refused.
 matrix POST /connexion "login=WHO&password=matrice-password" \
-    403 403 403 403 403
+    403 403 403 403 403 403
 # A token has no session to end: back to the login page.
-matrix POST /deconnexion "" 303 303 303 303 303
-matrix GET /accueil "" 303 200 403 403 200
-matrix GET /carnets/nouveau "" 303 200 403 403 200
+matrix POST /deconnexion "" 303 303 303 303 303 303
+matrix GET /accueil "" 303 200 403 403 200 403
+matrix GET /carnets/nouveau "" 303 200 403 403 200 403
 matrix POST /carnets/nouveau \
     "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \
-    303 303 403 403 303
-matrix GET "/carnets/$ID" "" 303 200 403 403 200
-matrix POST "/carnets/$ID4/annuler" "reason=matrice+WHO" 303 303 403 403 409
-matrix POST "/cheques/$S5/annuler" "reason=matrice+WHO" 303 303 403 403 409
-matrix GET "/recherche?numero=$PRINTED" "" 303 200 403 403 200
-matrix GET "/carnets?page=1&etat=issued" "" 303 200 403 403 200
-matrix GET "/echeances?jours=30" "" 303 200 403 403 200
+    303 303 403 403 303 403
+matrix GET "/carnets/$ID" "" 303 200 403 403 200 403
+matrix POST "/carnets/$ID4/annuler" "reason=matrice+WHO" 303 303 403 403 409 403
+matrix POST "/cheques/$S5/annuler" "reason=matrice+WHO" 303 303 403 403 409 403
+matrix GET "/recherche?numero=$PRINTED" "" 303 200 403 403 200 403
+matrix GET "/carnets?page=1&etat=issued" "" 303 200 403 403 200 403
+matrix GET "/echeances?jours=30" "" 303 200 403 403 200 403
 # The venue pages: the venue's own; an admin names the venue (?lieu=1),
 # and without it gets the list of venues (/lieu) or is sent there.
 sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO terminal
@@ -220,56 +224,61 @@ sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO terminal
     terminal_id, theme, starts_at, duration_minutes, declared_at) VALUES
     (randomblob(16), 1, last_insert_rowid(), 'e-mail', 1794000000, 60, 0)"
 TS=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM training_session')
-matrix GET /lieu "" 303 403 200 403 200
-matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200
-matrix GET "/lieu/sessions/$TS/emargement.pdf?lieu=1" "" 303 403 200 403 200
-matrix GET "/lieu/sessions/$TS/emargement.csv?lieu=1" "" 303 403 200 403 200
-matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200
+matrix GET /lieu "" 303 403 200 403 200 403
+matrix GET "/lieu/sessions/$TS?lieu=1" "" 303 403 200 403 200 403
+matrix GET "/lieu/sessions/$TS/emargement.pdf?lieu=1" "" 303 403 200 403 200 403
+matrix GET "/lieu/sessions/$TS/emargement.csv?lieu=1" "" 303 403 200 403 200 403
+matrix GET "/lieu/conflits?lieu=1" "" 303 403 200 403 200 403
 # Opening a session and redeeming are the venue's own acts: an admin only
 # looks. A form without its theme, or a serial mistyped, is 400.
-matrix GET "/lieu/seance?lieu=1" "" 303 403 200 403 200
-matrix POST /lieu/seance "theme=&debut=maintenant&duree=60" 303 403 400 403 403
-matrix GET "/lieu/encaisser?lieu=1" "" 303 403 200 403 200
-matrix POST /lieu/encaisser "seance=1&numero=12&cle=AB" 303 403 400 403 403
+matrix GET "/lieu/seance?lieu=1" "" 303 403 200 403 200 403
+matrix POST /lieu/seance "theme=&debut=maintenant&duree=60" 303 403 400 403 403 403
+matrix GET "/lieu/encaisser?lieu=1" "" 303 403 200 403 200 403
+matrix POST /lieu/encaisser "seance=1&numero=12&cle=AB" 303 403 400 403 403 403
 # An upload route: a form that is not multipart has no photo (400).
-matrix POST /lieu/encaisser/photo "seance=1" 303 403 400 403 403
+matrix POST /lieu/encaisser/photo "seance=1" 303 403 400 403 403 403
 # The venue's terminals: a wrong password gives no code (401); a revoke
 # without "confirmer=oui" only asks for the confirmation.
 TM=$(sqlite3 "$D/passnum.db" 'SELECT max(id) FROM terminal')
-matrix GET "/lieu/postes?lieu=1" "" 303 403 200 403 200
-matrix POST "/lieu/postes?lieu=1" "password=matrice-wrong" 303 403 401 403 401
+matrix GET "/lieu/postes?lieu=1" "" 303 403 200 403 200 403
+matrix POST "/lieu/postes?lieu=1" "password=matrice-wrong" 303 403 401 403 401 403
 matrix POST "/lieu/postes/$TM/revoquer?lieu=1" "motif=matrice+WHO" \
-    303 403 200 403 200
+    303 403 200 403 200 403
 # The funder's report: accounting's and the admin's.
-matrix GET /compta/bilan "" 303 403 403 200 200
-matrix GET /compta/bilan.csv "" 303 403 403 200 200
+matrix GET /compta/bilan "" 303 403 403 200 200 403
+matrix GET /compta/bilan.csv "" 303 403 403 200 200 403
+# The dashboard: accounting's, the admin's and the funder's, the only
+# pages a funder sees; a period it cannot read shows the form again (400).
+matrix GET /pilotage "" 303 403 403 200 200 200
+matrix GET "/pilotage?periode=2026-13" "" 303 403 403 400 400 400
+matrix GET /pilotage.csv "" 303 403 403 200 200 200
 # The settlement pages: a venue's statements, and the accountants' pages
 # (admins too). No batch exists here: its pages and actions are 404, a
 # malformed period or serial 400.
-matrix GET /lieu/releves "" 303 403 200 403 200
-matrix GET "/lieu/releves/1.pdf?lieu=1" "" 303 403 404 403 404
-matrix GET /compta "" 303 403 403 200 200
-matrix POST /compta/lots "periode=2026-13" 303 403 403 400 400
-matrix GET /compta/lots/1 "" 303 403 403 404 404
-matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404
+matrix GET /lieu/releves "" 303 403 200 403 200 403
+matrix GET "/lieu/releves/1.pdf?lieu=1" "" 303 403 404 403 404 403
+matrix GET /compta "" 303 403 403 200 200 403
+matrix POST /compta/lots "periode=2026-13" 303 403 403 400 400 403
+matrix GET /compta/lots/1 "" 303 403 403 404 404 403
+matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404 403
 matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-01-05" \
-    303 403 403 404 404
-matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404
+    303 403 403 404 404 403
+matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404 403
 matrix POST /compta/lots/1/retenir "lieu=21440143800012&motif=matrice+WHO" \
-    303 403 403 404 404
-matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404
-matrix GET /compta/contestations "" 303 403 403 200 200
+    303 403 403 404 404 403
+matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404 403
+matrix GET /compta/contestations "" 303 403 403 200 200 403
 matrix POST /compta/contestations "cheque=1&motif=matrice" \
-    303 403 403 400 400
+    303 403 403 400 400 403
 matrix POST /compta/contestations/1 "decision=lever&note=matrice" \
-    303 403 403 404 404
+    303 403 403 404 404 403
 # A venue answers a dispute of its own (none here: 404); the Département
 # may not answer in its place. The answers' files: the venue's own and
 # accounting's.
 matrix POST /lieu/contestations/1/repondre "seance=1&reponse=matrice" \
-    303 403 404 403 403
-matrix GET /lieu/contestations/reponses/1/piece "" 303 403 404 403 404
-matrix GET /compta/contestations/reponses/1/piece "" 303 403 403 404 404
+    303 403 404 403 403 403
+matrix GET /lieu/contestations/reponses/1/piece "" 303 403 404 403 404 403
+matrix GET /compta/contestations/reponses/1/piece "" 303 403 403 404 404 403
 check "the cancelling routes cancelled what they were given" test \
     "$(sqlite3 "$D/passnum.db" "SELECT
     (SELECT count(*) FROM booklet WHERE id IN ($ID2, $ID4) AND status = 'cancelled') +

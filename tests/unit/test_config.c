@@ -413,7 +413,7 @@ test_unknown_section(void **state)
 	(void)state;
 	parse_fails("[server]\nport = 1\n\n[sever]\nport = 2\n", 4, "[sever]",
 	    "unknown section",
-	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log] or [checkpoint]", NULL);
+	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log], [checkpoint] or [report]", NULL);
 	/* Even with nothing in it. */
 	parse_fails("[server]\n[database]\n", 2, "[database]",
 	    "unknown section", NULL);
@@ -421,7 +421,7 @@ test_unknown_section(void **state)
 	parse_fails("[Server]\n", 1, "[Server]", NULL);
 	/* A key before any section. */
 	parse_fails("port = 80\n", 1, "port", "'port = 80'",
-	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log] or [checkpoint]", NULL);
+	    "[server], [store], [keys], [session], [metrics], [redemption], [settlement], [log], [checkpoint] or [report]", NULL);
 }
 
 static void
@@ -480,6 +480,22 @@ test_bad_numbers(void **state)
 	parse_fails("[server]\nport =\n", 2, "''", NULL);
 	parse_fails("[server]\nport = 18446744073709551696\n", 2,
 	    "'18446744073709551696'", NULL);
+}
+
+/* [report] min_people: 5 by default, 1 to 1000. */
+static void
+test_report_min_people(void **state)
+{
+	struct config c;
+
+	(void)state;
+	parse_ok("", &c);
+	assert_int_equal(c.report.min_people, 5);
+	parse_ok("[report]\nmin_people = 11\n", &c);
+	assert_int_equal(c.report.min_people, 11);
+	parse_fails("[report]\nmin_people = 0\n", 2, "[report] min_people",
+	    "from 1 to 1000", NULL);
+	parse_fails("[report]\nmin_people = 1001\n", 2, "'1001'", NULL);
 }
 
 static void
@@ -702,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_is_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_report_min_people),
 		cmocka_unit_test(test_limits_accepted),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_syntax_accepted),

@@ -24,6 +24,7 @@
 #include "passnum/passnum.h"
 #include "fixtures.h"
 #include "store.h"
+#include "store_sqlite.h"		/* store_migrations[], for version 16 */
 
 #define BUSY_MS 10000
 
@@ -278,7 +279,7 @@ test_open_creates_wal_and_latest(void **state)
 	assert_int_equal(stat(f->db, &st), -1);
 	s = open_ok(f->db);
 	assert_int_equal(stat(f->db, &st), 0);
-	assert_int_equal(store_schema_latest(), 16);
+	assert_int_equal(store_schema_latest(), 17);
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 
 	/* Seen from another connection: WAL, the version, strict tables. */
@@ -330,6 +331,99 @@ test_newer_schema_refused(void **state)
 	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_schema"),
 	    0);
+}
+
+/* A database at schema version 16, as it was before the funder's role. */
+static void
+make_version_16(const char *path)
+{
+	int i;
+
+	for (i = 0; i < 16; i++)
+		raw_exec(path, store_migrations[i]);
+	raw_exec(path, "PRAGMA user_version = 16;"
+	    "INSERT INTO agency (id, name, kind, commune) VALUES"
+	    " (1, 'EDS', 'eds', 'Nantes');"
+	    "INSERT INTO programme (id, name, face_value, per_booklet,"
+	    " validity, territory, budget, created_at) VALUES"
+	    " (1, 'P', 1000, 2, 'days:30', 'T', 100000, 0);"
+	    "INSERT INTO user (id, login, display_name, role, agency_id,"
+	    " password_hash, created_at) VALUES"
+	    " (1, 'cw', 'Camille', 'caseworker', 1, 'h', 0),"
+	    " (2, 'acc', 'Alice', 'accountant', NULL, 'h', 0);"
+	    "INSERT INTO beneficiary (id, ref_hash, pathway, age_band,"
+	    " commune, created_at) VALUES (1, zeroblob(32), 'rsa', '26-44',"
+	    " 'Nantes', 0);"
+	    "INSERT INTO booklet (id, programme_id, beneficiary_id,"
+	    " agency_id, issued_by, issued_at) VALUES (1, 1, 1, 1, 1, 0);"
+	    "INSERT INTO web_session (token_hash, csrf_token, user_id,"
+	    " created_at, last_seen, address) VALUES (zeroblob(32), 'c', 2, 0,"
+	    " 0, '::1');");
+}
+
+/*
+ * Migration 17 makes the user table again (its role CHECK gains
+ * 'funder'): the users, their ids and what points at them stay, the new
+ * role is accepted and an unknown one still refused, and foreign keys
+ * are on again for the connection.
+ */
+static void
+test_migration_17_user_table(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s;
+
+	make_version_16(f->db);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 16);
+	s = open_ok(f->db);
+	assert_int_equal(store_schema_version(s), 17);
+	store_close(s);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM user"), 2);
+	assert_int_equal(raw_int(f->db, "SELECT agency_id FROM user"
+	    " WHERE login = 'cw'"), 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM booklet b"
+	    " JOIN user u ON u.id = b.issued_by WHERE u.login = 'cw'"), 1);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM"
+	    " pragma_foreign_key_check"), 0);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name = 'user_new'"), 0);
+	raw_exec(f->db, "INSERT INTO user (login, display_name, role,"
+	    " password_hash, created_at) VALUES ('fin', 'Élue', 'funder', 'h',"
+	    " 0)");
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE sql LIKE '%''funder''%' AND name = 'user'"), 1);
+	/* The store's connections enforce foreign keys after it. */
+	s = open_ok(f->db);
+	{
+		struct pn_error err;
+		int64_t id;
+
+		assert_int_equal(store_user_add(s, "x", "X", ROLE_FUNDER, 0, 0,
+		    "h", 0, "test", &id, &err), 0);
+		assert_int_equal(store_user_add(s, "y", "Y", ROLE_CASEWORKER,
+		    77, 0, "h", 0, "test", &id, &err), -1);
+	}
+	store_close(s);
+}
+
+/*
+ * A database whose rows already point at nothing: the check before the
+ * commit refuses the migration, and the database stays at version 16.
+ */
+static void
+test_migration_17_broken_keys_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_error err;
+
+	make_version_16(f->db);
+	raw_exec(f->db, "INSERT INTO booklet (programme_id, beneficiary_id,"
+	    " agency_id, issued_by, issued_at) VALUES (1, 1, 1, 99, 0)");
+	assert_null(store_open(f->db, BUSY_MS, &err));
+	assert_non_null(strstr(err.message, "foreign_key_check"));
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 16);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name = 'voucher_dashboard'"), 0);
 }
 
 /* A migration that fails half-way leaves the database as it found it. */
@@ -1174,6 +1268,8 @@ main(void)
 		T(test_open_creates_wal_and_latest),
 		T(test_newer_schema_refused),
 		T(test_failed_migration_rolls_back),
+		T(test_migration_17_user_table),
+		T(test_migration_17_broken_keys_refused),
 		T(test_open_error_names_path),
 		T(test_instance_lock),
 		T(test_integrity_check),

@@ -1,0 +1,170 @@
+# test_dashboard.sh -- the dashboard (/pilotage): a year of generated data
+# (three programmes, agencies, communes, venues, themes; expiries,
+# cancellations, conflicts, disputes) and each figure of the page, the CSV
+# and passnum-admin report dashboard compared with an independent SQL
+# computation (dashboard_world.py), for a year, a quarter, a month and
+# custom days; small numbers withheld in all three, never recomputable
+# from a total; the funder's role kept to the dashboard; a bad period
+# shows the form again with the error at its field.
+. "$(dirname "$0")/lib.sh"
+
+D="$OUT/data"
+CFG="$D/passnumd.ini"
+DB="$D/passnum.db"
+WORLD="$(dirname "$0")/dashboard_world.py"
+stop() { passnumd_stop; }
+trap stop EXIT
+
+"$ADMIN" init --data "$D" --demo --port 0 >/dev/null
+check "a year of data is generated" python3 "$WORLD" gen "$DB"
+printf 'funder-pass-1\n' | "$ADMIN" user add --config "$CFG" --login fin1 \
+    --name "Élue du Département" --role funder >/dev/null
+check "a funder is added" test "$(sqlite3 "$DB" \
+    "SELECT role FROM user WHERE login = 'fin1'")" = funder
+printf 'x-pass-12345\n' | "$ADMIN" user add --config "$CFG" --login fin2 \
+    --name "Élu" --role funder --agency 1 >/dev/null 2>"$OUT/err"
+check "a funder of an agency is refused" grep -q "no agency" "$OUT/err"
+FTOKEN=$("$ADMIN" token create --config "$CFG" --login fin1)
+check "passnumd starts" passnumd_start "$CFG"
+
+# dash PROGRAMME PERIOD: the page, the CSV and the CLI's CSV of PROGRAMME
+# over PERIOD ("2026", "2026-T2", "2026-03", or "FROM:TO"), compared.
+dash() {
+	case $2 in
+	*:*) qs="du=${2%%:*}&au=${2##*:}"
+	    cli="--du ${2%%:*} --au ${2##*:}" ;;
+	*) qs="periode=$2" cli="--periode $2" ;;
+	esac
+	call GET "/pilotage?programme=$1&$qs" "$FTOKEN"
+	cp "$OUT/body" "$OUT/page-$1-$2.html"
+	check "programme $1, $2: the page (200)" test "$code" = 200
+	call GET "/pilotage.csv?programme=$1&$qs" "$FTOKEN"
+	cp "$OUT/body" "$OUT/csv-$1-$2.csv"
+	check "programme $1, $2: the CSV (200)" test "$code" = 200
+	# shellcheck disable=SC2086
+	"$ADMIN" report dashboard --config "$CFG" --programme "$1" $cli \
+	    --csv >"$OUT/cli-$1-$2.csv"
+	check "programme $1, $2: passnum-admin's CSV is the page's" \
+	    cmp -s "$OUT/cli-$1-$2.csv" "$OUT/csv-$1-$2.csv"
+	check "programme $1, $2: every figure reconciles with SQL" \
+	    python3 "$WORLD" check "$DB" "$1" "$2" "$OUT/csv-$1-$2.csv" \
+	    "$OUT/page-$1-$2.html"
+}
+dash 1 2026
+dash 2 2026
+dash 3 2026
+dash 1 2026-T2
+dash 1 2026-03
+dash 2 2026-01-10:2026-06-30
+
+# The small numbers are there to be withheld: two communes of 1 and 2
+# people, an age band of 3 alone in its table (so a second one goes).
+check "'< 5' in the commune table" grep -q \
+    'Par commune;Saint-Mars-la-Jaille;< 5;< 5;< 5;< 5;< 5;< 5' \
+    "$OUT/csv-1-2026.csv"
+check "the age band of 3 people is withheld, and a second one with it" sh -c \
+    "grep -q 'Par tranche d’âge;75+;< 5' '$OUT/csv-1-2026.csv' &&
+     grep -q 'Par tranche d’âge;[^;]*;secret' '$OUT/csv-1-2026.csv'"
+check "the page marks them, with the legend" sh -c \
+    "grep -q '<td>&lt; 5</td>' '$OUT/page-1-2026.html' &&
+     grep -q '<td>secret</td>' '$OUT/page-1-2026.html' &&
+     grep -q 'secret statistique' '$OUT/page-1-2026.html'"
+"$ADMIN" report dashboard --config "$CFG" --programme 1 --periode 2026 \
+    >"$OUT/cli.txt"
+check "passnum-admin's text withholds them too" sh -c \
+    "grep -q '75+ *< 5 *< 5' '$OUT/cli.txt' &&
+     grep -q 'secret *secret' '$OUT/cli.txt' &&
+     grep -q 'balanced: yes' '$OUT/cli.txt'"
+check "a venue's name is escaped on the page" grep -qF \
+    'Lieu &lt;b&gt;07&lt;/b&gt; &amp; co' "$OUT/page-1-2026.html"
+check "a theme that looks like a formula is defused in the CSV" grep -qF \
+    "'=SOMME(A1)" "$OUT/csv-1-2026.csv"
+check "one table alone as CSV" sh -c "curl -s -H 'Authorization: Bearer \
+$FTOKEN' '$URL/pilotage.csv?programme=1&periode=2026&tableau=communes' |
+    tr -d '\r' | tail -n +2 | cut -d';' -f3 | sort -u | grep -qx 'Par commune'"
+
+# A day with few people: everything but the budget withheld.
+DAY=$(sqlite3 "$DB" "SELECT date(min(issued_at), 'unixepoch', '+1 hour')
+    FROM booklet WHERE programme_id = 3")
+FEW=$(sqlite3 "$DB" "SELECT count(DISTINCT beneficiary_id) FROM booklet
+    WHERE programme_id = 3 AND date(issued_at, 'unixepoch', '+1 hour') = '$DAY'")
+check "programme 3's first day has 1 to 4 people ($FEW)" test "$FEW" -ge 1 -a "$FEW" -le 4
+call GET "/pilotage?programme=3&du=$DAY&au=$DAY" "$FTOKEN"
+check "a period of few people withholds its figures" sh -c \
+    "[ $code = 200 ] && grep -q 'Moins de 5 personnes' '$OUT/body' &&
+     ! grep -q '<td>[1-4]</td>' '$OUT/body'"
+
+# Mistakes: the form again, the error at its field, 400.
+call GET "/pilotage?periode=2026-13" "$FTOKEN"
+check "a bad period: 400 and the form with the error at its field" sh -c \
+    "[ $code = 400 ] && grep -q 'id=\"periode-error\"' '$OUT/body' &&
+     grep -q 'aria-invalid=\"true\"' '$OUT/body' &&
+     grep -q 'href=\"#periode\"' '$OUT/body'"
+call GET "/pilotage?du=2026-02-30&au=2026-03-01" "$FTOKEN"
+check "a day that does not exist: at its field" sh -c \
+    "[ $code = 400 ] && grep -q 'id=\"du-error\"' '$OUT/body'"
+call GET "/pilotage?du=2026-06-01&au=2026-01-01" "$FTOKEN"
+check "au before du: at au" sh -c \
+    "[ $code = 400 ] && grep -q 'id=\"au-error\"' '$OUT/body'"
+call GET "/pilotage?programme=99" "$FTOKEN"
+check "an unknown programme: at its field" sh -c \
+    "[ $code = 400 ] && grep -q 'id=\"programme-error\"' '$OUT/body'"
+call GET "/pilotage?periode=%3Cscript%3E" "$FTOKEN"
+check "what was typed comes back escaped" sh -c \
+    "[ $code = 400 ] && grep -q 'value=\"&lt;script&gt;\"' '$OUT/body'"
+call GET "/pilotage.csv?tableau=nope" "$FTOKEN"
+check "an unknown table: 400" test "$code" = 400
+
+# The funder sees the dashboard and nothing else: no booklet, voucher,
+# venue, accounting page nor API, whatever the id.
+SERIAL=$(sqlite3 "$DB" 'SELECT min(serial) FROM voucher')
+BOOKLET=$(sqlite3 "$DB" 'SELECT min(id) FROM booklet')
+for path in "/accueil" "/carnets/$BOOKLET" "/carnets/nouveau" \
+    "/recherche?numero=1" "/lieu" "/lieu?lieu=101" "/lieu/releves" \
+    "/compta" "/compta/bilan" "/compta/bilan.csv" "/compta/contestations" \
+    "/api/v1/vouchers/$SERIAL" "/api/v1/booklets/$BOOKLET" \
+    "/api/v1/booklets/$BOOKLET.pdf"; do
+	call GET "$path" "$FTOKEN"
+	check "the funder: GET $path is 403" test "$code" = 403
+done
+call POST "/api/v1/vouchers/$SERIAL/cancel" "$FTOKEN" '{"reason": "x"}'
+check "the funder cannot cancel a voucher: 403" test "$code" = 403
+call GET /pilotage "$FTOKEN"
+check "the funder's menu has the dashboard and no booklet link" sh -c \
+    "grep -q 'href=\"/pilotage\"' '$OUT/body' &&
+     ! grep -q 'carnets/nouveau' '$OUT/body' &&
+     ! grep -q 'href=\"/compta' '$OUT/body'"
+# A browser session: logging in lands on the dashboard.
+curl -s -c "$OUT/jar" -o "$OUT/form.html" "$URL/connexion"
+LC=$(sed -n 's/.*name="login_csrf" value="\([^"]*\)".*/\1/p' "$OUT/form.html")
+curl -s -b "$OUT/jar" -c "$OUT/jar" -o /dev/null -D "$OUT/h" \
+    --data-urlencode "login_csrf=$LC" --data "login=fin1&password=funder-pass-1" \
+    "$URL/connexion"
+check "the funder lands on /pilotage after login" grep -qi \
+    '^location: /pilotage' "$OUT/h"
+
+# The page in a real browser (Chromium, axe-core) at 375 and 1280 px.
+B="$(cd "$(dirname "$0")/../browser" && pwd)"
+if [ -d "$B/node_modules" ] && command -v node >/dev/null 2>&1 &&
+    [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+	node "$B/dashboard.test.mjs" "$URL" fin1 funder-pass-1 \
+	    "$OUT/screens" >"$OUT/browser.tap" 2>&1
+	node_status=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*) ok "${line#ok [0-9]* - }" ;;
+		"not ok "[0-9]*) not_ok "${line#not ok [0-9]* - }" ;;
+		1..*) ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$OUT/browser.tap"
+	if [ "$node_status" -ne 0 ] && ! grep -q '^not ok' "$OUT/browser.tap"; then
+		not_ok "the browser test exited with status $node_status"
+	fi
+else
+	# test_browser.sh installs the packages (npm ci) and says so if it cannot.
+	echo "# no browser here: tests/browser/node_modules or Chromium missing"
+fi
+
+done_testing
