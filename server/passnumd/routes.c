@@ -90,6 +90,7 @@ const struct http_route http_routes[] = {
 	  ROLE_ACCOUNTANT | ROLE_ADMIN, PAGE },
 	{ "GET",  "/pilotage",			ui_dashboard,	DASHBOARD, PAGE },
 	{ "GET",  "/pilotage.csv",		ui_dashboard_csv, DASHBOARD, PAGE },
+	{ "GET",  "/pilotage/bilan.pdf",	ui_dashboard_pdf, DASHBOARD, PAGE },
 	{ "GET",  "/lieu/releves",		ui_venue_statements, VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/releves/{}.pdf",	ui_venue_statement_pdf, VENUE_PAGES, PAGE },
 

@@ -267,6 +267,7 @@ enum MHD_Result ui_report_csv(struct http_request *req);	/* GET /compta/bilan.cs
 
 enum MHD_Result ui_dashboard(struct http_request *req);		/* GET /pilotage */
 enum MHD_Result ui_dashboard_csv(struct http_request *req);	/* GET /pilotage.csv */
+enum MHD_Result ui_dashboard_pdf(struct http_request *req);	/* GET /pilotage/bilan.pdf */
 
 struct dashboard;
 

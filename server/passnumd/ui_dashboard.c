@@ -8,6 +8,7 @@
  * page cannot read shows the form again, the error at its field.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 #include "passnum/parse.h"
 #include "passnum/timefmt.h"
 #include "dashboard.h"
+#include "dashboard_charts.h"
 #include "store.h"
 #include "ui.h"
 #include "worker.h"
@@ -257,16 +259,26 @@ put_people(struct html *h, const struct dashboard *d)
 }
 
 /*
- * The place of a table's chart: the chart module (svg_chart.h) draws
- * here, above its table, from the same struct dash_table, once it is
- * wired in. Nothing is drawn yet.
+ * A table's chart, above it (dashboard_charts.h): drawn from the same
+ * lines, withheld ones marked as in the table. Its own data table is for
+ * screen readers; the fuller table below shows the same numbers.
  */
 static void
-put_chart(struct html *h, const struct dashboard *d, const struct dash_table *t)
+put_chart(struct html *h, const struct dashboard *d, enum dash_table_id id)
 {
-	(void)h;
-	(void)d;
-	(void)t;
+	struct dash_chart ch;
+	char *svg = NULL;
+
+	if (d->tables[id].n == 0)
+		return;
+	if (dash_chart_of(d, id, &ch) == 0)
+		svg = svg_chart_html(&ch.c, NULL);
+	if (svg != NULL)
+		html_put(h, "%R", svg);
+	else
+		h->failed = true;	/* out of memory: the page fails whole */
+	free(svg);
+	dash_chart_free(&ch);
 }
 
 /* A cell of figure n, or the line's mark when it is withheld. */
@@ -319,7 +331,7 @@ put_table(struct html *h, const struct dashboard *d,
 	size_t i;
 
 	html_put(h, "<h2 id=\"%s\">%s</h2>", t->slug, t->title);
-	put_chart(h, d, t);
+	put_chart(h, d, (enum dash_table_id)(t - d->tables));
 	if (t->n == 0) {
 		html_put(h, "<p>Aucun chèque %s dans la période.</p>",
 		    t->by_issue ? "émis" : "utilisé");
@@ -386,12 +398,14 @@ ui_dashboard_body(struct html *h, const struct dashboard *d)
 	html_put(h, "</ul></nav>");
 	for (i = 0; i < DASH_TABLES; i++)
 		put_table(h, d, &d->tables[i], pq);
-	html_put(h, "<p><a class=\"button secondary\" href=\"/pilotage.csv?"
+	html_put(h, "<p><a class=\"button\" href=\"/pilotage/bilan.pdf?"
+	    "programme=%L&amp;%s\">Bilan à imprimer (PDF, une page)</a>"
+	    "<a class=\"button secondary\" href=\"/pilotage.csv?"
 	    "programme=%L&amp;%s\">Télécharger tous les tableaux en CSV</a>"
 	    "</p><p class=\"hint\">Un chèque compte dans la période où son "
 	    "carnet a été remis ; « utilisé », « en circulation », "
 	    "« expiré » et « annulé » disent ce qu’il est devenu depuis, "
-	    "jusqu’au %s.</p>", d->programme_id, pq, at);
+	    "jusqu’au %s.</p>", d->programme_id, pq, d->programme_id, pq, at);
 }
 
 enum MHD_Result
@@ -496,4 +510,52 @@ ui_dashboard_csv(struct http_request *req)
 		return ui_error_page(req, ERR_INTERNAL, err.message);
 	return http_reply_document(req, 200, "text/csv; charset=utf-8",
 	    disposition, csv, len);
+}
+
+/*
+ * GET /pilotage/bilan.pdf: the one-page bilan for elected officials, of
+ * the same programme and period as the page, small numbers withheld the
+ * same way (dashboard_charts.h).
+ */
+enum MHD_Result
+ui_dashboard_pdf(struct http_request *req)
+{
+	const struct config *cfg = http_request_config(req);
+	struct choices c = { .selected = 0, .latest = 0, .n = 0 };
+	struct dashboard *d;
+	struct pn_error err;
+	struct query q;
+	struct store *s;
+	char disposition[128];
+	uint8_t *pdf;
+	size_t len;
+	int res;
+
+	if ((s = worker_store(&err)) == NULL)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	read_query(req, &q);
+	if (q.bad != NULL)
+		return ui_error_page(req, ERR_INVALID_FIELD, q.bad);
+	if (store_programme_each(s, choice, &c, &err) != 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	c.selected = q.programme_id != 0 ? q.programme_id : c.latest;
+	if (c.selected == 0)
+		return ui_error_page(req, ERR_UNKNOWN_PROGRAMME, "programme");
+	res = dashboard_load(s, c.selected, &q.period, cfg->report.min_people,
+	    (int64_t)time(NULL), &d, &err);
+	if (res < 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	if (res == 1)
+		return ui_error_page(req, ERR_UNKNOWN_PROGRAMME, "programme");
+	res = dash_bilan_pdf(d, &pdf, &len, &err);
+	(void)snprintf(disposition, sizeof(disposition), "attachment; "
+	    "filename=\"bilan-pass-numerique-%lld-%s.pdf\"",
+	    (long long)d->programme_id, d->period.kind == DASH_P_DAYS ?
+	    d->period.du : d->period.periode);
+	dashboard_free(d);
+	if (res != 0)
+		return ui_error_page(req, ERR_INTERNAL, err.message);
+	/* The reply takes the document over. */
+	return http_reply_document(req, 200, "application/pdf", disposition,
+	    pdf, len);
 }

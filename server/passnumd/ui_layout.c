@@ -61,6 +61,17 @@ static const char stylesheet[] =
 ".verdict h2{font-size:2.25rem;margin:0;letter-spacing:.02em}"
 ".verdict p{font-size:1.15rem;margin:.5rem 0 0}"
 ".verdict-ok{background:#18753c}.verdict-no{background:#a3001b}"
+/* The dashboard's charts (svg_chart.h): the page's width, and their
+ * data table for screen readers, the fuller table following them. */
+".chart{position:relative;overflow:hidden;margin:1rem 0;background:#fff;"
+"border:1px solid #ccc;border-radius:6px;padding:.75rem}.chart svg{display:block;width:100%;"
+"height:auto}.chart figcaption{margin-bottom:.5rem}"
+".chart-title{display:block;font-weight:700}"
+".chart-summary{display:block;color:#4a4a4a;font-size:.95rem}"
+/* A table is as wide as its cells whatever its width: the figure, its
+ * containing block, clips it. */
+".chart-data{position:absolute;left:0;top:0;width:1px;height:1px;"
+"overflow:hidden;clip:rect(0 0 0 0)}"
 ".nowrap{white-space:nowrap}.sessions{list-style:none;padding:0}"
 ".sessions p{margin:.25rem 0}"
 "table{border-collapse:collapse;width:100%;background:#fff}"

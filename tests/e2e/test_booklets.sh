@@ -252,6 +252,7 @@ matrix GET /compta/bilan.csv "" 303 403 403 200 200 403
 matrix GET /pilotage "" 303 403 403 200 200 200
 matrix GET "/pilotage?periode=2026-13" "" 303 403 403 400 400 400
 matrix GET /pilotage.csv "" 303 403 403 200 200 200
+matrix GET /pilotage/bilan.pdf "" 303 403 403 200 200 200
 # The settlement pages: a venue's statements, and the accountants' pages
 # (admins too). No batch exists here: its pages and actions are 404, a
 # malformed period or serial 400.

@@ -83,6 +83,69 @@ check "one table alone as CSV" sh -c "curl -s -H 'Authorization: Bearer \
 $FTOKEN' '$URL/pilotage.csv?programme=1&periode=2026&tableau=communes' |
     tr -d '\r' | tail -n +2 | cut -d';' -f3 | sort -u | grep -qx 'Par commune'"
 
+# The charts: one above each table, drawn from the same lines. Each
+# chart's data table says what its bars say (svg_chart.h checks that
+# itself); here, that it says what the CSV says, line for line, withheld
+# lines withheld in both.
+cat >"$OUT/charts.py" <<'PY'
+import csv, re, sys
+page = open(sys.argv[1], encoding='utf-8').read()
+rows = list(csv.reader(open(sys.argv[2], encoding='utf-8-sig'), delimiter=';'))
+head, rows = rows[0], rows[1:]
+col = {h: i for i, h in enumerate(head)}
+figs = re.findall(r'<figure class="chart" id="graphique-([^"]+)">(.*?)</figure>', page, re.S)
+if len(figs) != 7:
+    sys.exit('%d charts, 7 expected' % len(figs))
+unesc = lambda t: t.replace('&lt;', '<').replace('&gt;', '>').replace('&quot;', '"').replace('&#39;', "'").replace('&amp;', '&')
+checked = 0
+for slug, fig in figs:
+    cap = unesc(re.search(r'<caption>(.*?)</caption>', fig).group(1))
+    table = cap.split(' : ')[0]
+    lines = [r for r in rows if r[col['Tableau']] == table][:-1]  # its total last
+    want = {r[col['Libellé']]: r for r in lines}
+    got = re.findall(r'<tr><th scope="row">(.*?)</th>((?:<td>.*?</td>)+)</tr>', fig)
+    if len(got) != len(want):
+        sys.exit('%s: %d lines in the chart, %d in the CSV' % (table, len(got), len(want)))
+    for label, cells in got:
+        label = unesc(label)
+        # The CSV defuses a label that a spreadsheet would compute.
+        r = want.get(label) or want["'" + label]
+        vals = re.findall(r'<td>(.*?)</td>', cells)
+        if 'taux' in cap:
+            expect = [r[col['Taux d’utilisation (%)']]]
+        elif 'émis et utilisés' in cap:
+            expect = [r[col['Chèques émis']], r[col['Chèques utilisés']]]
+        else:
+            expect = [r[col['Chèques utilisés']]]
+        withheld = any(e in ('< 5', 'secret') for e in expect)
+        if withheld:
+            if any(v != 'masqué' for v in vals):
+                sys.exit('%s, %s: withheld in the CSV, %s in the chart' % (table, label, vals))
+        else:
+            norm = lambda v: v.replace('\u202f', '').replace('\xa0', '').replace(' ', '')
+            if [norm(v) for v in vals] != [norm(e) for e in expect]:
+                sys.exit('%s, %s: chart %s, CSV %s' % (table, label, vals, expect))
+        checked += 1
+print('# %d chart lines match the CSV' % checked)
+PY
+check "each table has its chart, and each chart's numbers are the CSV's" \
+    python3 "$OUT/charts.py" "$OUT/page-1-2026.html" "$OUT/csv-1-2026.csv"
+check "a withheld line is « masqué » in its chart, never a number" \
+    grep -q '<td>masqué</td>' "$OUT/page-1-2026.html"
+# The printed bilan: one page, the period's figures, the rule of small numbers.
+code=$(curl -s -o "$OUT/bilan.pdf" -w '%{http_code}' -H "Authorization: Bearer $FTOKEN" \
+    "$URL/pilotage/bilan.pdf?programme=1&periode=2026")
+pdftotext -layout "$OUT/bilan.pdf" "$OUT/bilan.txt" 2>/dev/null
+RATE=$(sed -n 's/.*Taux d’utilisation : <strong>\([^<]*\)<.*/\1/p' "$OUT/page-1-2026.html" | sed 's/[^0-9,]//g')
+check "the bilan PDF: one page, for elected officials" sh -c "
+    [ '$code' = 200 ] && pdfinfo '$OUT/bilan.pdf' | grep -q '^Pages: *1$' &&
+    grep -q 'Bilan du Pass numérique' '$OUT/bilan.txt' &&
+    grep -q 'année 2026' '$OUT/bilan.txt' && grep -q 'Données au' '$OUT/bilan.txt'"
+check "the bilan's use rate is the page's ($RATE %)" grep -q "$RATE" "$OUT/bilan.txt"
+check "the bilan states the rule of small numbers" grep -q 'Secret' "$OUT/bilan.txt"
+call GET "/pilotage/bilan.pdf?programme=1&periode=2026-13" "$FTOKEN"
+check "a bad period for the bilan: 400" test "$code" = 400
+
 # A day with few people: everything but the budget withheld.
 DAY=$(sqlite3 "$DB" "SELECT date(min(issued_at), 'unixepoch', '+1 hour')
     FROM booklet WHERE programme_id = 3")
