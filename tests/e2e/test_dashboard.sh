@@ -156,6 +156,13 @@ call GET "/pilotage?programme=3&du=$DAY&au=$DAY" "$FTOKEN"
 check "a period of few people withholds its figures" sh -c \
     "[ $code = 200 ] && grep -q 'Moins de 5 personnes' '$OUT/body' &&
      ! grep -q '<td>[1-4]</td>' '$OUT/body'"
+code=$(curl -s -o "$OUT/few.pdf" -w '%{http_code}' -H "Authorization: Bearer $FTOKEN" \
+    "$URL/pilotage/bilan.pdf?programme=3&du=$DAY&au=$DAY")
+pdftotext -layout "$OUT/few.pdf" "$OUT/few.txt" 2>/dev/null
+check "and so does its printed bilan: the budget, no voucher nor person" sh -c "
+    [ '$code' = 200 ] && grep -q 'Budget voté' '$OUT/few.txt' &&
+    ! grep -q 'Chèques émis' '$OUT/few.txt' &&
+    ! grep -q 'Personnes' '$OUT/few.txt'"
 
 # Mistakes: the form again, the error at its field, 400.
 call GET "/pilotage?periode=2026-13" "$FTOKEN"
