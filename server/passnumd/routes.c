@@ -59,6 +59,9 @@ const struct http_route http_routes[] = {
 	{ "POST", "/cheques/{}/annuler",	ui_voucher_cancel,	STAFF, PAGE },
 	{ "GET",  "/recherche",			ui_search,		STAFF, PAGE },
 
+	/* The Département's administration (admins). */
+	{ "GET",  "/admin",			ui_admin_home,	ROLE_ADMIN, PAGE },
+
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/sessions/{}",		ui_venue_session, VENUE_PAGES, PAGE },

@@ -59,6 +59,9 @@ enum MHD_Result ui_login_form(struct http_request *req);	/* GET /connexion */
 enum MHD_Result ui_login(struct http_request *req);		/* POST /connexion */
 enum MHD_Result ui_logout(struct http_request *req);		/* POST /deconnexion */
 
+/* ui_admin_home.c: GET /admin, the administration's sections */
+enum MHD_Result ui_admin_home(struct http_request *req);
+
 /* ui_home.c */
 enum MHD_Result ui_home(struct http_request *req);		/* GET /accueil */
 

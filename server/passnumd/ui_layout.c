@@ -232,7 +232,7 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			    "<a href=\"/recherche\">Rechercher un "
 			    "chèque</a>");
 		if (who->role == ROLE_ADMIN)
-			html_put(h, "<a href=\"/lieu\">Lieux partenaires</a>");
+			html_put(h, "<a href=\"/admin\">Administration</a>");
 		if (who->role == ROLE_ACCOUNTANT || who->role == ROLE_ADMIN)
 			html_put(h, "<a href=\"/compta\">Règlements</a>"
 			    "<a href=\"/compta/contestations\">Contestations"

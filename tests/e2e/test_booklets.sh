@@ -206,6 +206,7 @@ matrix POST /connexion "login=WHO&password=matrice-password" \
 # A token has no session to end: back to the login page.
 matrix POST /deconnexion "" 303 303 303 303 303 303
 matrix GET /accueil "" 303 200 403 403 200 403
+matrix GET /admin "" 303 403 403 403 200 403
 matrix GET /carnets/nouveau "" 303 200 403 403 200 403
 matrix POST /carnets/nouveau \
     "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \
