@@ -59,6 +59,22 @@ enum MHD_Result ui_login_form(struct http_request *req);	/* GET /connexion */
 enum MHD_Result ui_login(struct http_request *req);		/* POST /connexion */
 enum MHD_Result ui_logout(struct http_request *req);		/* POST /deconnexion */
 
+/* ui_programmes.c: the programmes a page offers to choose from. */
+struct ui_programmes {
+	struct html html;		/* the <option>s, once listed */
+	int64_t selected;		/* the one selected; 0: none */
+	int64_t latest;			/* the latest recorded; 0: none */
+	unsigned n;
+};
+
+/* Count the programmes into c (n, latest). 0, or -1 with err. */
+int ui_programmes_count(struct store *s, struct ui_programmes *c,
+    struct pn_error *err);
+
+/* Their <option>s into c->html, c->selected selected (html_free() it). 0, or -1. */
+int ui_programmes_options(struct store *s, struct ui_programmes *c,
+    struct pn_error *err);
+
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 

@@ -30,34 +30,6 @@ struct query {
 	char message[160];		/* French, for bad */
 };
 
-/* The programmes, for the chooser. */
-struct choices {
-	struct html html;
-	int64_t selected;
-	int64_t latest;
-	unsigned n;
-};
-
-static int
-choice(void *ctx, const struct store_programme *p)
-{
-	struct choices *c = ctx;
-
-	c->latest = p->id;
-	c->n++;
-	return 0;
-}
-
-static int
-option(void *ctx, const struct store_programme *p)
-{
-	struct choices *c = ctx;
-
-	html_put(&c->html, "<option value=\"%L\"%R>%s</option>", p->id,
-	    p->id == c->selected ? " selected" : "", p->name);
-	return 0;
-}
-
 /* Read the query into q; q->bad names a field at fault. */
 static void
 read_query(struct http_request *req, struct query *q)
@@ -412,7 +384,7 @@ enum MHD_Result
 ui_dashboard(struct http_request *req)
 {
 	const struct config *cfg = http_request_config(req);
-	struct choices c = { .selected = 0, .latest = 0, .n = 0 };
+	struct ui_programmes c = { .selected = 0, .latest = 0, .n = 0 };
 	struct dashboard *d = NULL;
 	struct pn_error err;
 	struct query q;
@@ -424,7 +396,7 @@ ui_dashboard(struct http_request *req)
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	read_query(req, &q);
-	if (store_programme_each(s, choice, &c, &err) != 0)
+	if (ui_programmes_count(s, &c, &err) != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	c.selected = q.programme_id != 0 ? q.programme_id : c.latest;
 	if (q.bad == NULL && c.selected != 0) {
@@ -450,9 +422,7 @@ ui_dashboard(struct http_request *req)
 		    "(passnum-admin programme add).</p>");
 		return ui_end(&h, req, 200);
 	}
-	html_init(&c.html);
-	if (store_programme_each(s, option, &c, &err) != 0) {
-		html_free(&c.html);
+	if (ui_programmes_options(s, &c, &err) != 0) {
 		html_free(&h);
 		dashboard_free(d);
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -471,7 +441,7 @@ ui_dashboard_csv(struct http_request *req)
 {
 	const struct config *cfg = http_request_config(req);
 	const char *table = http_request_query(req, "tableau");
-	struct choices c = { .selected = 0, .latest = 0, .n = 0 };
+	struct ui_programmes c = { .selected = 0, .latest = 0, .n = 0 };
 	enum dash_table_id which = DASH_TABLES;
 	struct dashboard *d;
 	struct pn_error err;
@@ -489,7 +459,7 @@ ui_dashboard_csv(struct http_request *req)
 	if (table != NULL && table[0] != '\0' &&
 	    (which = dash_table_find(table)) == DASH_TABLES)
 		return ui_error_page(req, ERR_INVALID_FIELD, "tableau");
-	if (store_programme_each(s, choice, &c, &err) != 0)
+	if (ui_programmes_count(s, &c, &err) != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	c.selected = q.programme_id != 0 ? q.programme_id : c.latest;
 	if (c.selected == 0)
@@ -521,7 +491,7 @@ enum MHD_Result
 ui_dashboard_pdf(struct http_request *req)
 {
 	const struct config *cfg = http_request_config(req);
-	struct choices c = { .selected = 0, .latest = 0, .n = 0 };
+	struct ui_programmes c = { .selected = 0, .latest = 0, .n = 0 };
 	struct dashboard *d;
 	struct pn_error err;
 	struct query q;
@@ -536,7 +506,7 @@ ui_dashboard_pdf(struct http_request *req)
 	read_query(req, &q);
 	if (q.bad != NULL)
 		return ui_error_page(req, ERR_INVALID_FIELD, q.bad);
-	if (store_programme_each(s, choice, &c, &err) != 0)
+	if (ui_programmes_count(s, &c, &err) != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	c.selected = q.programme_id != 0 ? q.programme_id : c.latest;
 	if (c.selected == 0)

@@ -17,34 +17,6 @@
 #include "ui.h"
 #include "worker.h"
 
-/* The programmes, for the chooser. */
-struct choices {
-	struct html html;
-	int64_t selected;		/* 0: the latest */
-	int64_t latest;
-	unsigned n;
-};
-
-static int
-choice(void *ctx, const struct store_programme *p)
-{
-	struct choices *c = ctx;
-
-	c->latest = p->id;
-	c->n++;
-	return 0;
-}
-
-static int
-option(void *ctx, const struct store_programme *p)
-{
-	struct choices *c = ctx;
-
-	html_put(&c->html, "<option value=\"%L\"%R>%s</option>", p->id,
-	    p->id == c->selected ? " selected" : "", p->name);
-	return 0;
-}
-
 /* The column groups of both tables, after the line's label. */
 static const char *const groups[] = {
 	"Émis", "Remis", "Utilisés", "dont réglés", "En circulation",
@@ -167,7 +139,7 @@ enum MHD_Result
 ui_report(struct http_request *req)
 {
 	const char *typed = http_request_query(req, "programme");
-	struct choices c = { .selected = 0, .latest = 0, .n = 0 };
+	struct ui_programmes c = { .selected = 0, .latest = 0, .n = 0 };
 	struct report *r = NULL;
 	struct pn_error err;
 	struct store *s;
@@ -183,7 +155,7 @@ ui_report(struct http_request *req)
 			    "programme");
 		c.selected = (int64_t)id;
 	}
-	if (store_programme_each(s, choice, &c, &err) != 0)
+	if (ui_programmes_count(s, &c, &err) != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (c.selected == 0)
 		c.selected = c.latest;
@@ -204,9 +176,7 @@ ui_report(struct http_request *req)
 		return ui_end(&h, req, 200);
 	}
 	if (c.n > 1) {
-		html_init(&c.html);
-		if (store_programme_each(s, option, &c, &err) != 0) {
-			html_free(&c.html);
+		if (ui_programmes_options(s, &c, &err) != 0) {
 			html_free(&h);
 			report_free(r);
 			return ui_error_page(req, ERR_STORE_UNAVAILABLE,
