@@ -40,6 +40,7 @@ form_error(struct change_form *f, const char *id, const char *message,
     unsigned status)
 {
 	if (f->n < sizeof(f->errors) / sizeof(f->errors[0])) {
+		f->errors[f->n].field = id;
 		f->errors[f->n].id = id;
 		f->errors[f->n].message = message;
 		f->n++;

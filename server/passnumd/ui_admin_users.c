@@ -209,6 +209,7 @@ add_error(struct add_form *f, const char *id, const char *message,
     unsigned status)
 {
 	if (f->n < sizeof(f->errors) / sizeof(f->errors[0])) {
+		f->errors[f->n].field = id;
 		f->errors[f->n].id = id;
 		f->errors[f->n].message = message;
 		f->n++;
@@ -456,7 +457,20 @@ ui_admin_user_add(struct http_request *req)
 	in.venue_siret = f.siret != NULL && f.siret[0] != '\0' ? f.siret :
 	    NULL;
 	in.password = NULL;
-	/* Every field at once: the operation's check names one. */
+	/*
+	 * Every field at once: the operation's check names one, so the
+	 * empty ones are said here and stood in for there.
+	 */
+	if (in.login[0] == '\0') {
+		add_error(&f, "identifiant", add_field_message("identifiant",
+		    ERR_INVALID_FIELD), 400);
+		in.login = "x";
+	}
+	if (in.name[0] == '\0') {
+		add_error(&f, "nom", add_field_message("nom",
+		    ERR_INVALID_FIELD), 400);
+		in.name = "x";
+	}
 	if (user_add_check(&in, &why) != ERR_NONE) {
 		id = add_field_id(why.field);
 		if (ui_field_error_of(f.errors, f.n, id) == NULL)
