@@ -318,8 +318,8 @@ list_page(struct http_request *req, struct store *s, const struct add_form *f)
 	html_init(&h);
 	ui_begin(&h, req, "Utilisateurs");
 	html_put(&h, "<form class=\"panel\" method=\"get\" "
-	    "action=\"/admin/utilisateurs\"><label for=\"filtre\">Rôle"
-	    "</label><select id=\"filtre\" name=\"role\"><option value=\"\">"
+	    "action=\"/admin/utilisateurs\"><label for=\"filtre\">Afficher "
+	    "les comptes de rôle</label><select id=\"filtre\" name=\"role\"><option value=\"\">"
 	    "Tous les rôles</option>");
 	for (i = 0; i < NROLES; i++)
 		html_put(&h, "<option value=\"%s\"%R>%s</option>",
