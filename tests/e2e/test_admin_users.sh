@@ -369,6 +369,37 @@ get /compte "$JC"
 [ "$code" = 200 ] || bad="$bad caseworker:$code"
 check "« Mon compte » opens for a venue user and a caseworker" test -z "$bad"
 
+# --- A name is text, never markup -----------------------------------------------------
+login "$JA" admin "$ADMIN_PW"
+post /admin/utilisateurs "$JA" identifiant=evil 'nom=<script>alert(1)</script>' role=accountant
+get /admin/utilisateurs "$JA"
+check "a name with markup is shown escaped" \
+    sh -c "grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' '$OUT/page.html' && ! grep -qF '<script>' '$OUT/page.html'"
+
+# --- Guessing through the re-authentication: the login's throttle ----------------------
+get "/admin/utilisateurs/$CAM" "$JA"
+refresh "$JA"
+for i in 1 2 3 4 5; do
+	post "/admin/utilisateurs/$CAM/mot-de-passe" "$JA" "motdepasse=guess-$i-password"
+done
+post "/admin/utilisateurs/$CAM/mot-de-passe" "$JA" "motdepasse=$ADMIN_PW"
+check "after 5 wrong passwords, even the right one waits: 429" test "$code" = 429
+check "with Retry-After" test -n "$(sed -n 's/^Retry-After: *//Ip' "$OUT/headers")"
+check "and no reset made" \
+    test "$(q "SELECT count(*) FROM audit_log WHERE action = 'user.passwd' AND object = 'user:$CAM'")" = 2
+login "$OUT/jar-x" admin "$ADMIN_PW"
+check "the login form is throttled alike (429)" test "$code" = 429
+login "$JC" caseworker "$CW_PW"
+get /compte "$JC"
+refresh "$JC"
+for i in 1 2 3 4 5; do
+	post /compte/mot-de-passe "$JC" "actuel=guess-$i-password" nouveau=caseworker-nouveau-1 confirmation=caseworker-nouveau-1
+done
+post /compte/mot-de-passe "$JC" "actuel=$CW_PW" nouveau=caseworker-nouveau-1 confirmation=caseworker-nouveau-1
+check "« Mon compte » after 5 wrong current passwords: 429" test "$code" = 429
+check "the password unchanged" \
+    test "$(q "SELECT count(*) FROM audit_log WHERE action = 'user.passwd' AND object = 'user:$CW_ID'")" = 0
+
 passnumd_stop
 check "passnumd stops cleanly" test "$status" = 0
 check "the audit chain verifies" "$ADMIN" audit --config "$CFG"
