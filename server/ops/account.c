@@ -92,6 +92,7 @@ struct add {
 	const struct user_add_in *in;
 	char siret[PN_SIRET_LEN + 1];
 	const char *hash;
+	bool temporary;		/* to be changed at the first login */
 	struct user_add_out *out;
 };
 
@@ -117,8 +118,12 @@ add_step(struct store *tx, void *arg, struct op_refusal *why)
 	}
 	if (store_user_add(tx, in->login, in->name, in->role, in->agency_id,
 	    a->out->venue_id, a->hash, a->cx->now, op_actor(a->cx),
-	    &a->out->id, &err) == 0)
+	    &a->out->id, &err) == 0) {
+		if (a->temporary && store_user_set_must_change(tx, a->out->id,
+		    true, &err) != 0)
+			return op_failed(why, ERR_INTERNAL, &err);
 		return ERR_NONE;
+	}
 	if (err.code == PN_E_EXISTS)
 		return op_refuse(why, ERR_ALREADY_RECORDED, "login", "%s",
 		    err.message);
@@ -129,12 +134,13 @@ add_step(struct store *tx, void *arg, struct op_refusal *why)
 	return op_failed(why, ERR_INTERNAL, &err);
 }
 
-enum err_code
-user_add(const struct op_ctx *cx, const struct user_add_in *in,
+/* user_add(), the password to be changed at the first login or not. */
+static enum err_code
+add(const struct op_ctx *cx, const struct user_add_in *in, bool temporary,
     struct user_add_out *out, struct op_refusal *why)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	struct add a = { cx, in, "", hash, out };
+	struct add a = { cx, in, "", hash, temporary, out };
 	enum err_code code;
 
 	memset(out, 0, sizeof(*out));
@@ -150,6 +156,41 @@ user_add(const struct op_ctx *cx, const struct user_add_in *in,
 	return code;
 }
 
+enum err_code
+user_add(const struct op_ctx *cx, const struct user_add_in *in,
+    struct user_add_out *out, struct op_refusal *why)
+{
+	return add(cx, in, false, out, why);
+}
+
+/* A one-time password into pw: uniform over the alphabet (no modulo bias). */
+static void
+temp_password(char pw[ACCOUNT_TEMP_PASSWORD_LEN + 1])
+{
+	static const char alphabet[] =
+	    "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	size_t i;
+
+	for (i = 0; i < ACCOUNT_TEMP_PASSWORD_LEN; i++)
+		pw[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	pw[ACCOUNT_TEMP_PASSWORD_LEN] = '\0';
+}
+
+enum err_code
+user_add_temporary(const struct op_ctx *cx, const struct user_add_in *in,
+    struct user_add_out *out, char password[ACCOUNT_TEMP_PASSWORD_LEN + 1],
+    struct op_refusal *why)
+{
+	struct user_add_in copy = *in;
+	enum err_code code;
+
+	temp_password(password);
+	copy.password = password;
+	if ((code = add(cx, &copy, true, out, why)) != ERR_NONE)
+		sodium_memzero(password, ACCOUNT_TEMP_PASSWORD_LEN + 1);
+	return code;
+}
+
 /* A change of login's account: disable, enable, or a new password hash. */
 struct change {
 	const struct op_ctx *cx;
@@ -157,21 +198,61 @@ struct change {
 	bool password;		/* set hash, else set disabled */
 	bool disabled;
 	const char *hash;
+	bool temporary;		/* the new password is one-time */
 	struct account_change_out *out;
 };
+
+/*
+ * Whether disabling the account of creds may go on: never one's own (a
+ * slip of the mouse would lock the admin out), never the last enabled
+ * admin (nobody could run the administration any more).
+ */
+static enum err_code
+disable_allowed(struct store *tx, const struct op_ctx *cx,
+    const struct store_credentials *creds, struct op_refusal *why)
+{
+	struct pn_error err;
+	unsigned admins;
+
+	if (cx->who != NULL && cx->who->user_id == creds->who.user_id)
+		return op_refuse(why, ERR_SELF_DISABLE, "login", "user '%s' "
+		    "acts: an admin cannot disable themself", creds->who.login);
+	if (creds->who.role != ROLE_ADMIN || creds->disabled)
+		return ERR_NONE;
+	if (store_admins_enabled(tx, &admins, &err) != 0)
+		return op_failed(why, ERR_INTERNAL, &err);
+	if (admins <= 1)
+		return op_refuse(why, ERR_LAST_ADMIN, "login", "user '%s' is "
+		    "the last enabled admin", creds->who.login);
+	return ERR_NONE;
+}
 
 static enum err_code
 change_step(struct store *tx, void *arg, struct op_refusal *why)
 {
 	struct change *c = arg;
 	const struct op_ctx *cx = c->cx;
+	struct store_credentials creds;
 	struct pn_error err;
+	enum err_code code;
 	int res;
 
-	if (c->password)
+	if ((res = store_user_credentials(tx, c->login, &creds, &err)) < 0)
+		return op_failed(why, ERR_INTERNAL, &err);
+	sodium_memzero(creds.password_hash, sizeof(creds.password_hash));
+	if (res == 1)
+		return op_refuse(why, ERR_USER_NOT_FOUND, "login", "no user "
+		    "'%s'", c->login);
+	if (!c->password && c->disabled &&
+	    (code = disable_allowed(tx, cx, &creds, why)) != ERR_NONE)
+		return code;
+	if (c->password) {
 		res = store_user_set_password(tx, c->login, c->hash, cx->now,
 		    op_actor(cx), &c->out->sessions, &c->out->tokens, &err);
-	else
+		if (res == 0 && store_user_set_must_change(tx,
+		    creds.who.user_id, c->temporary, &err) < 0)
+			return op_failed(why, ERR_INTERNAL, &err);
+	} else
 		res = store_user_set_disabled(tx, c->login, c->disabled,
 		    cx->now, op_actor(cx), &c->out->sessions, &c->out->tokens,
 		    &err);
@@ -188,7 +269,7 @@ enum err_code
 user_set_disabled(const struct op_ctx *cx, const char *login, bool disabled,
     struct account_change_out *out, struct op_refusal *why)
 {
-	struct change c = { cx, login, false, disabled, NULL, out };
+	struct change c = { cx, login, false, disabled, NULL, false, out };
 
 	memset(out, 0, sizeof(*out));
 	if (login == NULL)
@@ -197,13 +278,13 @@ user_set_disabled(const struct op_ctx *cx, const char *login, bool disabled,
 	return op_run(cx, change_step, &c, ERR_INTERNAL, why);
 }
 
-enum err_code
-user_set_password(const struct op_ctx *cx, const char *login,
-    const char *password, struct account_change_out *out,
-    struct op_refusal *why)
+/* user_set_password(), the password one-time (temporary) or not. */
+static enum err_code
+set_password(const struct op_ctx *cx, const char *login, const char *password,
+    bool temporary, struct account_change_out *out, struct op_refusal *why)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	struct change c = { cx, login, true, false, hash, out };
+	struct change c = { cx, login, true, false, hash, temporary, out };
 	enum err_code code;
 
 	memset(out, 0, sizeof(*out));
@@ -215,6 +296,120 @@ user_set_password(const struct op_ctx *cx, const char *login,
 		return code;
 	code = op_run(cx, change_step, &c, ERR_INTERNAL, why);
 	sodium_memzero(hash, sizeof(hash));
+	return code;
+}
+
+enum err_code
+user_set_password(const struct op_ctx *cx, const char *login,
+    const char *password, struct account_change_out *out,
+    struct op_refusal *why)
+{
+	return set_password(cx, login, password, false, out, why);
+}
+
+enum err_code
+user_password_reset(const struct op_ctx *cx, const char *login,
+    char password[ACCOUNT_TEMP_PASSWORD_LEN + 1],
+    struct account_change_out *out, struct op_refusal *why)
+{
+	enum err_code code;
+
+	temp_password(password);
+	if ((code = set_password(cx, login, password, true, out, why)) !=
+	    ERR_NONE)
+		sodium_memzero(password, ACCOUNT_TEMP_PASSWORD_LEN + 1);
+	return code;
+}
+
+enum err_code
+account_password_change(const struct op_ctx *cx, const char *password,
+    struct account_change_out *out, struct op_refusal *why)
+{
+	if (cx->who == NULL) {
+		memset(out, 0, sizeof(*out));
+		return op_refuse(why, ERR_FORBIDDEN, NULL, "no user acts");
+	}
+	return set_password(cx, cx->who->login, password, false, out, why);
+}
+
+/* Sessions ended or tokens revoked, of user id. */
+struct sweep {
+	const struct op_ctx *cx;
+	int64_t id;
+	int64_t session_id;	/* sessions: only this one; 0: all */
+	bool tokens;		/* revoke the tokens, else end sessions */
+	unsigned n;
+};
+
+static enum err_code
+sweep_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct sweep *w = arg;
+	const struct op_ctx *cx = w->cx;
+	struct store_user u;
+	struct pn_error err;
+	int res;
+
+	if ((res = store_user_get(tx, w->id, &u, &err)) < 0)
+		return op_failed(why, ERR_INTERNAL, &err);
+	if (res == 1)
+		return op_refuse(why, ERR_USER_NOT_FOUND, "id", "no user %lld",
+		    (long long)w->id);
+	if (w->tokens)
+		res = store_user_tokens_revoke(tx, w->id, cx->now, op_actor(cx),
+		    &w->n, &err);
+	else
+		res = store_user_sessions_end(tx, w->id, w->session_id, cx->now,
+		    op_actor(cx), w->session_id != 0 ? "session.end" :
+		    "user.sessions_end", &w->n, &err);
+	if (res != 0)
+		return op_failed(why, ERR_INTERNAL, &err);
+	if (w->session_id != 0 && w->n == 0)
+		return op_refuse(why, ERR_SESSION_NOT_FOUND, "session", "no "
+		    "session %lld of user %lld", (long long)w->session_id,
+		    (long long)w->id);
+	return ERR_NONE;
+}
+
+enum err_code
+user_sessions_end(const struct op_ctx *cx, int64_t id, unsigned *ended,
+    struct op_refusal *why)
+{
+	struct sweep w = { cx, id, 0, false, 0 };
+	enum err_code code;
+
+	*ended = 0;
+	if ((code = op_run(cx, sweep_step, &w, ERR_INTERNAL, why)) == ERR_NONE)
+		*ended = w.n;
+	return code;
+}
+
+enum err_code
+account_session_end(const struct op_ctx *cx, int64_t session_id,
+    struct op_refusal *why)
+{
+	struct sweep w = { cx, 0, session_id, false, 0 };
+
+	if (cx->who == NULL)
+		return op_refuse(why, ERR_FORBIDDEN, NULL, "no user acts");
+	if (session_id <= 0)
+		return op_refuse(why, ERR_SESSION_NOT_FOUND, "session", "no "
+		    "session %lld", (long long)session_id);
+	/* The acting user's own: another's session id finds nothing. */
+	w.id = cx->who->user_id;
+	return op_run(cx, sweep_step, &w, ERR_INTERNAL, why);
+}
+
+enum err_code
+user_tokens_revoke(const struct op_ctx *cx, int64_t id, unsigned *revoked,
+    struct op_refusal *why)
+{
+	struct sweep w = { cx, id, 0, true, 0 };
+	enum err_code code;
+
+	*revoked = 0;
+	if ((code = op_run(cx, sweep_step, &w, ERR_INTERNAL, why)) == ERR_NONE)
+		*revoked = w.n;
 	return code;
 }
 

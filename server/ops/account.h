@@ -78,7 +78,9 @@ struct account_change_out {
 /*
  * Disable login's account, or enable it again, with an audit row
  * ("user.disable", "user.enable"). ERR_NONE with *out (changed false when
- * it already was so); ERR_USER_NOT_FOUND, ERR_INTERNAL.
+ * it already was so); ERR_SELF_DISABLE (cx->who is that account),
+ * ERR_LAST_ADMIN (no other enabled admin would be left: nobody could
+ * then run the pages), ERR_USER_NOT_FOUND, ERR_INTERNAL.
  */
 enum err_code user_set_disabled(const struct op_ctx *cx, const char *login,
     bool disabled, struct account_change_out *out, struct op_refusal *why);
@@ -91,6 +93,69 @@ enum err_code user_set_disabled(const struct op_ctx *cx, const char *login,
 enum err_code user_set_password(const struct op_ctx *cx, const char *login,
     const char *password, struct account_change_out *out,
     struct op_refusal *why);
+
+/*
+ * A one-time password the server makes (libsodium's randomness): 16
+ * characters of an alphabet without look-alikes (no 0/O, 1/l/I), about
+ * 90 bits, shown once to the admin who hands it over; its holder must
+ * choose their own at the next login (user.must_change_password).
+ */
+#define ACCOUNT_TEMP_PASSWORD_LEN	16
+
+/*
+ * user_add() with a one-time password made here into password (wipe it
+ * after showing it) instead of in->password, which must be NULL; the
+ * account must change it at its first login. Errors as user_add().
+ */
+enum err_code user_add_temporary(const struct op_ctx *cx,
+    const struct user_add_in *in, struct user_add_out *out,
+    char password[ACCOUNT_TEMP_PASSWORD_LEN + 1], struct op_refusal *why);
+
+/*
+ * Give login's account a new one-time password, made here into password,
+ * with an audit row "user.passwd", ending its sessions and revoking its
+ * tokens (user_set_password()), then marked to be changed at the next
+ * login. Errors as user_set_password().
+ */
+enum err_code user_password_reset(const struct op_ctx *cx, const char *login,
+    char password[ACCOUNT_TEMP_PASSWORD_LEN + 1],
+    struct account_change_out *out, struct op_refusal *why);
+
+/*
+ * The acting user (cx->who) chooses their own password, with an audit
+ * row "user.passwd": their sessions end, their tokens are revoked, and a
+ * one-time password is one no longer. The adapter has checked the
+ * current password (session_password_check(), throttled as a login).
+ * ERR_NONE; ERR_INVALID_FIELD (password), ERR_FORBIDDEN (no user acts),
+ * ERR_INTERNAL.
+ */
+enum err_code account_password_change(const struct op_ctx *cx,
+    const char *password, struct account_change_out *out,
+    struct op_refusal *why);
+
+/*
+ * End the browser sessions of user id, with an audit row
+ * "user.sessions_end". *ended counts them. ERR_NONE, ERR_USER_NOT_FOUND,
+ * ERR_INTERNAL.
+ */
+enum err_code user_sessions_end(const struct op_ctx *cx, int64_t id,
+    unsigned *ended, struct op_refusal *why);
+
+/*
+ * End session_id of the acting user (cx->who), and only theirs, with an
+ * audit row "session.end". ERR_NONE, ERR_SESSION_NOT_FOUND (none of
+ * theirs), ERR_FORBIDDEN (no user acts), ERR_INTERNAL.
+ */
+enum err_code account_session_end(const struct op_ctx *cx, int64_t session_id,
+    struct op_refusal *why);
+
+/*
+ * Revoke every live API token of user id, with an audit row
+ * "user.tokens_revoke". *revoked counts them. ERR_NONE,
+ * ERR_USER_NOT_FOUND, ERR_INTERNAL.
+ */
+enum err_code user_tokens_revoke(const struct op_ctx *cx, int64_t id,
+    unsigned *revoked, struct op_refusal *why);
 
 /* A new API token. */
 struct token_add_in {

@@ -977,7 +977,17 @@ authenticate(struct http_request *req, const struct http_route *route,
 	    &req->has_session, detail, sizeof(detail));
 	switch (out) {
 	case AUTH_OK:
-		return 0;
+		/* A one-time password opens the change form and nothing else. */
+		if (!req->has_session || !req->session.must_change ||
+		    (route->flags & HTTP_PASSWORD_FORM) != 0)
+			return 0;
+		if (route->flags & HTTP_PAGE) {
+			*rc = http_redirect(req, "/compte");
+			return -1;
+		}
+		*rc = http_reply_error(req, ERR_PASSWORD_CHANGE_REQUIRED, "%s",
+		    "change the one-time password first (GET /compte)");
+		return -1;
 	case AUTH_NONE:
 		code = ERR_UNAUTHENTICATED;
 		if (route->flags & HTTP_PAGE) {

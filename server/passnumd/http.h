@@ -61,6 +61,13 @@ struct http_route {
  */
 #define HTTP_UPLOAD 8
 
+/*
+ * A route that a session whose user holds a one-time password may use:
+ * « Mon compte », where it is changed, and logging out. Every other route
+ * sends such a session there (a page) or refuses it (the API).
+ */
+#define HTTP_PASSWORD_FORM 16
+
 #define HTTP_PARAMS_MAX 2
 #define HTTP_PARAM_LEN 64
 

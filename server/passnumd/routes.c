@@ -22,7 +22,8 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/api/v1/denylist",		api_denylist,		0, 0 },
 	{ "GET",  "/api/v1/checkpoint",		api_checkpoint,		0, 0 },
 	{ "POST", "/api/v1/login",		api_login,		0, 0 },
-	{ "POST", "/api/v1/logout",		api_logout,	ANYONE_LOGGED_IN, 0 },
+	{ "POST", "/api/v1/logout",		api_logout,	ANYONE_LOGGED_IN,
+	  HTTP_PASSWORD_FORM },
 	{ "POST", "/api/v1/booklets",		api_booklet_issue,	STAFF, 0 },
 	{ "GET",  "/api/v1/booklets/{}.pdf",	api_booklet_pdf,	STAFF, 0 },
 	{ "GET",  "/api/v1/booklets/{}",	api_booklet_get,	STAFF, 0 },
@@ -48,7 +49,8 @@ const struct http_route http_routes[] = {
 	{ "GET",  "/static/passnum.css",	ui_stylesheet,		0, 0 },
 	{ "GET",  "/connexion",			ui_login_form,		0, PAGE },
 	{ "POST", "/connexion",			ui_login,		0, PAGE },
-	{ "POST", "/deconnexion",		ui_logout,	ANYONE_LOGGED_IN, PAGE },
+	{ "POST", "/deconnexion",		ui_logout,	ANYONE_LOGGED_IN,
+	  PAGE | HTTP_PASSWORD_FORM },
 	{ "GET",  "/accueil",			ui_home,		STAFF, PAGE },
 	{ "GET",  "/carnets",			ui_booklets,		STAFF, PAGE },
 	{ "GET",  "/echeances",			ui_expiring,		STAFF, PAGE },
@@ -61,6 +63,28 @@ const struct http_route http_routes[] = {
 
 	/* The Département's administration (admins). */
 	{ "GET",  "/admin",			ui_admin_home,	ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/utilisateurs",	ui_admin_users,	ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/utilisateurs",	ui_admin_user_add, ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/utilisateurs/{}",	ui_admin_user,	ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/utilisateurs/{}/desactiver", ui_admin_user_disable,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/utilisateurs/{}/activer", ui_admin_user_enable,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/utilisateurs/{}/mot-de-passe", ui_admin_user_reset,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/utilisateurs/{}/sessions", ui_admin_user_sessions_end,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/utilisateurs/{}/jetons", ui_admin_user_tokens_revoke,
+	  ROLE_ADMIN, PAGE },
+
+	/* « Mon compte »: the one place a one-time password leads. */
+#define MY_ACCOUNT (PAGE | HTTP_PASSWORD_FORM)
+	{ "GET",  "/compte",			ui_account, ANYONE_LOGGED_IN,
+	  MY_ACCOUNT },
+	{ "POST", "/compte/mot-de-passe",	ui_account_password,
+	  ANYONE_LOGGED_IN, MY_ACCOUNT },
+	{ "POST", "/compte/sessions/{}/terminer", ui_account_session_end,
+	  ANYONE_LOGGED_IN, MY_ACCOUNT },
 
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },

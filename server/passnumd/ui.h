@@ -78,6 +78,21 @@ int ui_programmes_options(struct store *s, struct ui_programmes *c,
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 
+/* The administration's users (ui_admin_users.c). */
+enum MHD_Result ui_admin_users(struct http_request *req);	/* GET /admin/utilisateurs */
+enum MHD_Result ui_admin_user_add(struct http_request *req);	/* POST /admin/utilisateurs */
+enum MHD_Result ui_admin_user(struct http_request *req);	/* GET /admin/utilisateurs/{id} */
+enum MHD_Result ui_admin_user_disable(struct http_request *req);	/* POST .../{id}/desactiver */
+enum MHD_Result ui_admin_user_enable(struct http_request *req);	/* POST .../{id}/activer */
+enum MHD_Result ui_admin_user_reset(struct http_request *req);	/* POST .../{id}/mot-de-passe */
+enum MHD_Result ui_admin_user_sessions_end(struct http_request *req);	/* POST .../{id}/sessions */
+enum MHD_Result ui_admin_user_tokens_revoke(struct http_request *req);	/* POST .../{id}/jetons */
+
+/* « Mon compte », for every logged-in role (ui_account.c). */
+enum MHD_Result ui_account(struct http_request *req);		/* GET /compte */
+enum MHD_Result ui_account_password(struct http_request *req);	/* POST /compte/mot-de-passe */
+enum MHD_Result ui_account_session_end(struct http_request *req);	/* POST /compte/sessions/{id}/terminer */
+
 /* ui_home.c */
 enum MHD_Result ui_home(struct http_request *req);		/* GET /accueil */
 

@@ -16,6 +16,9 @@ static const struct admin_section sections[] = {
 	{ "/lieu", "Lieux partenaires",
 	  "Les pages de chaque lieu : ses séances, ce qui lui est dû, ses "
 	  "postes." },
+	{ "/admin/utilisateurs", "Utilisateurs",
+	  "Les comptes : en ajouter, les désactiver, réinitialiser un mot de "
+	  "passe, terminer des sessions." },
 	{ "/pilotage", "Pilotage",
 	  "Le tableau de bord du programme et son bilan à imprimer." },
 };

@@ -240,6 +240,7 @@ ui_begin(struct html *h, struct http_request *req, const char *title)
 			    "programme</a>");
 		if ((who->role & (ROLE_ACCOUNTANT | ROLE_ADMIN | ROLE_FUNDER)) != 0)
 			html_put(h, "<a href=\"/pilotage\">Pilotage</a>");
+		html_put(h, "<a href=\"/compte\">Mon compte</a>");
 		html_put(h, "<span>%s</span>", who->name[0] != '\0' ?
 		    who->name : who->login);
 		if (http_request_session(req) != NULL) {

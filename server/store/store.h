@@ -292,6 +292,8 @@ struct store_user {
 	char venue_siret[16];		/* "" when none */
 	char venue_name[256];		/* "" when none */
 	bool disabled;
+	bool must_change;		/* holds a one-time password */
+	int64_t last_login_at;		/* 0: not known */
 };
 
 /* Calls fn for each user in login order; stops when fn returns non-zero. */
@@ -322,6 +324,51 @@ int store_user_set_disabled(struct store *s, const char *login,
 int store_user_set_password(struct store *s, const char *login,
     const char *password_hash, int64_t now, const char *actor,
     unsigned *sessions, unsigned *tokens, struct pn_error *err);
+
+/* 0 and *out for user id, 1 when none, -1 on error. */
+int store_user_get(struct store *s, int64_t id, struct store_user *out,
+    struct pn_error *err);
+
+/*
+ * Mark user id's password as one-time (must_change) or as chosen by its
+ * holder, inside the caller's transaction (an operation's). 0, 1 when
+ * there is no such user, -1 on error.
+ */
+int store_user_set_must_change(struct store *s, int64_t id, bool must_change,
+    struct pn_error *err);
+
+/* The enabled accounts of role admin, into *n. 0, or -1. */
+int store_admins_enabled(struct store *s, unsigned *n, struct pn_error *err);
+
+/* A browser session, as its owner and the admins see it (never its hash). */
+struct store_session_row {
+	int64_t id;
+	int64_t created_at, last_seen;
+	char address[64];
+};
+
+/* Calls fn for each session of user_id, newest first. 0, or -1. */
+int store_user_sessions(struct store *s, int64_t user_id,
+    int (*fn)(void *ctx, const struct store_session_row *r), void *ctx,
+    struct pn_error *err);
+
+/*
+ * End the browser sessions of user_id (only session_id when it is not
+ * 0), with the audit row action (object "user:ID", detail the count) in
+ * one transaction; nothing written when there was none. *ended counts
+ * them. 0, or -1.
+ */
+int store_user_sessions_end(struct store *s, int64_t user_id,
+    int64_t session_id, int64_t now, const char *actor, const char *action,
+    unsigned *ended, struct pn_error *err);
+
+/*
+ * Revoke every live API token of user_id, with the audit row
+ * "user.tokens_revoke" in one transaction (none written when there was
+ * none). *revoked counts them. 0, or -1.
+ */
+int store_user_tokens_revoke(struct store *s, int64_t user_id, int64_t now,
+    const char *actor, unsigned *revoked, struct pn_error *err);
 
 /* --- Partner venues (store_sqlite_venues.c) ----------------------------- */
 
@@ -580,6 +627,7 @@ struct store_session {
 	struct store_principal who;
 	char csrf[64];			/* the session's form token */
 	int64_t created_at, last_seen;
+	bool must_change;		/* its user holds a one-time password */
 };
 
 /*

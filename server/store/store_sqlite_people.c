@@ -280,6 +280,8 @@ user_row(sqlite3_stmt *st, struct store_user *u)
 	u->venue_id = sqlite3_column_int64(st, 7);
 	sq_copy_text(u->venue_siret, sizeof(u->venue_siret), st, 8);
 	sq_copy_text(u->venue_name, sizeof(u->venue_name), st, 9);
+	u->must_change = sqlite3_column_int64(st, 10) != 0;
+	u->last_login_at = sqlite3_column_int64(st, 11);
 }
 
 static int
@@ -297,10 +299,84 @@ SQ_QUERY(q_user_all,
     "SELECT u.id, u.login, u.display_name, u.role,"
     " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled,"
     " coalesce(u.venue_id, 0), coalesce(v.siret, ''),"
-    " coalesce(v.name, '')"
+    " coalesce(v.name, ''), u.must_change_password,"
+    " coalesce(u.last_login_at, 0)"
     " FROM user u LEFT JOIN agency a ON a.id = u.agency_id"
     " LEFT JOIN venue v ON v.id = u.venue_id"
     " ORDER BY u.login");
+
+SQ_QUERY(q_user_get,
+    "SELECT u.id, u.login, u.display_name, u.role,"
+    " coalesce(u.agency_id, 0), coalesce(a.name, ''), u.disabled,"
+    " coalesce(u.venue_id, 0), coalesce(v.siret, ''),"
+    " coalesce(v.name, ''), u.must_change_password,"
+    " coalesce(u.last_login_at, 0)"
+    " FROM user u LEFT JOIN agency a ON a.id = u.agency_id"
+    " LEFT JOIN venue v ON v.id = u.venue_id WHERE u.id = ?1");
+
+int
+store_user_get(struct store *s, int64_t id, struct store_user *out,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_user_get);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		user_row(st, out);
+	} else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a user", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+SQ_QUERY(q_user_must_change,
+    "UPDATE user SET must_change_password = ?2 WHERE id = ?1");
+
+int
+store_user_set_must_change(struct store *s, int64_t id, bool must_change,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_user_must_change);
+
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, must_change ? 1 : 0);
+	if (sq_step_done(s, st, "marking a password", err) != 0)
+		goto fail;
+	if (sqlite3_changes(s->db) == 0) {
+		sq_rollback(s);
+		return 1;
+	}
+	if (sq_commit(s, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+SQ_QUERY(q_admins_enabled,
+    "SELECT count(*) FROM user WHERE role = 'admin' AND disabled = 0");
+
+int
+store_admins_enabled(struct store *s, unsigned *n, struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_admins_enabled);
+	int rc;
+
+	*n = 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (unsigned)sqlite3_column_int64(st, 0);
+	else
+		sq_error(s, rc, "counting admins", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
 
 int
 store_user_each(struct store *s,
@@ -522,6 +598,42 @@ store_token_revoke(struct store *s, int64_t id, int64_t now,
 	if (store_audit_append(s, now, actor, "token.revoke", object, detail,
 	    err) != 0 || sq_commit(s, err) != 0)
 		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+SQ_QUERY(q_user_tokens_revoke,
+    "UPDATE api_token SET revoked = 1, revoked_at = ?2"
+    " WHERE user_id = ?1 AND revoked = 0");
+
+int
+store_user_tokens_revoke(struct store *s, int64_t user_id, int64_t now,
+    const char *actor, unsigned *revoked, struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_user_tokens_revoke);
+	char object[32], detail[64];
+	int n;
+
+	*revoked = 0;
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now);
+	if (sq_step_done(s, st, "revoking a user's tokens", err) != 0)
+		goto fail;
+	if ((n = sqlite3_changes(s->db)) == 0) {
+		sq_rollback(s);		/* nothing to record */
+		return 0;
+	}
+	(void)snprintf(object, sizeof(object), "user:%lld",
+	    (long long)user_id);
+	(void)snprintf(detail, sizeof(detail), "%d API token(s) revoked", n);
+	if (store_audit_append(s, now, actor, "user.tokens_revoke", object,
+	    detail, err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	*revoked = (unsigned)n;
 	return 0;
 fail:
 	sq_rollback(s);

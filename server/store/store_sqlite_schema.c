@@ -587,6 +587,19 @@ const char *const store_migrations[] = {
 	"CREATE INDEX redemption_dashboard"
 	"  ON redemption (serial, session_id, venue_id, value)"
 	"  WHERE outcome = 'accepted';",
+
+	/*
+	 * 17 -> 18: the administration's users page.
+	 * - user.must_change_password: the account was given a one-time
+	 *   password (added or reset from the pages); until its holder
+	 *   chooses their own, the only page their session reaches is the
+	 *   change form (http.c's authenticate()).
+	 * - user.last_login_at: when the account last opened a session,
+	 *   shown on the list (NULL: never since this migration).
+	 */
+	"ALTER TABLE user ADD COLUMN must_change_password INTEGER NOT NULL"
+	"  DEFAULT 0 CHECK (must_change_password IN (0, 1));"
+	"ALTER TABLE user ADD COLUMN last_login_at INTEGER;",
 };
 
 const int store_migrations_count =

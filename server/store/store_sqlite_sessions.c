@@ -175,6 +175,8 @@ store_login_failures_clear(struct store *s, const char *login,
 
 SQ_QUERY(q_sessions_forget, "DELETE FROM web_session WHERE last_seen <= ?1");
 
+SQ_QUERY(q_user_logged_in, "UPDATE user SET last_login_at = ?2 WHERE id = ?1");
+
 SQ_QUERY(q_session_insert,
     "INSERT INTO web_session (token_hash, csrf_token, user_id,"
     " created_at, last_seen, address) VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
@@ -188,6 +190,7 @@ store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	sqlite3_stmt *failures_clear = sq_stmt(s, &q_failures_clear);
 	sqlite3_stmt *session_insert = sq_stmt(s, &q_session_insert);
 	sqlite3_stmt *sessions_forget = sq_stmt(s, &q_sessions_forget);
+	sqlite3_stmt *user_logged_in = sq_stmt(s, &q_user_logged_in);
 
 	if (sq_begin(s, err) != 0)
 		return -1;
@@ -208,10 +211,14 @@ store_session_create(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 	sqlite3_bind_text(session_insert, 5, address, -1, SQLITE_STATIC);
 	if (sq_step_done(s, session_insert, "opening a session", err) != 0)
 		goto fail;
-	(void)snprintf(actor, sizeof(actor), "user:%lld",
-	    (long long)who->user_id);
 	(void)snprintf(object, sizeof(object), "session:%lld",
 	    (long long)sqlite3_last_insert_rowid(s->db));
+	sqlite3_bind_int64(user_logged_in, 1, who->user_id);
+	sqlite3_bind_int64(user_logged_in, 2, now);
+	if (sq_step_done(s, user_logged_in, "recording the login", err) != 0)
+		goto fail;
+	(void)snprintf(actor, sizeof(actor), "user:%lld",
+	    (long long)who->user_id);
 	(void)snprintf(detail, sizeof(detail), "from %s", address);
 	if (store_audit_append(s, now, actor, "login", object, detail,
 	    err) != 0 || sq_commit(s, err) != 0)
@@ -225,7 +232,7 @@ fail:
 SQ_QUERY(q_session_lookup,
     "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.role,"
     " coalesce(u.agency_id, 0), coalesce(u.venue_id, 0), u.login,"
-    " u.display_name"
+    " u.display_name, u.must_change_password"
     " FROM web_session s JOIN user u ON u.id = s.user_id"
     " WHERE s.token_hash = ?1 AND u.disabled = 0");
 
@@ -245,6 +252,7 @@ store_session_lookup(struct store *s, const uint8_t hash[STORE_HASH_SIZE],
 		out->created_at = sqlite3_column_int64(st, 2);
 		out->last_seen = sqlite3_column_int64(st, 3);
 		sq_principal_row(st, 4, &out->who);
+		out->must_change = sqlite3_column_int64(st, 10) != 0;
 	} else if (rc != SQLITE_DONE)
 		sq_error(s, rc, "reading a session", err);
 	sq_done(st);
@@ -297,6 +305,79 @@ store_session_end(const struct store_session *sess, struct store *s,
 	}
 	if (sq_commit(s, err) != 0)
 		goto fail;
+	return 0;
+fail:
+	sq_rollback(s);
+	return -1;
+}
+
+SQ_QUERY(q_user_session_rows,
+    "SELECT id, created_at, last_seen, address FROM web_session"
+    " WHERE user_id = ?1 ORDER BY created_at DESC, id DESC");
+
+int
+store_user_sessions(struct store *s, int64_t user_id,
+    int (*fn)(void *ctx, const struct store_session_row *r), void *ctx,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_user_session_rows);
+	struct store_session_row r;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.created_at = sqlite3_column_int64(st, 1);
+		r.last_seen = sqlite3_column_int64(st, 2);
+		sq_copy_text(r.address, sizeof(r.address), st, 3);
+		if (fn(ctx, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		sq_error(s, rc, "listing a user's sessions", err);
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ?2 = 0: all of the user's sessions. */
+SQ_QUERY(q_user_sessions_delete,
+    "DELETE FROM web_session WHERE user_id = ?1 AND (?2 = 0 OR id = ?2)");
+
+int
+store_user_sessions_end(struct store *s, int64_t user_id, int64_t session_id,
+    int64_t now, const char *actor, const char *action, unsigned *ended,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_user_sessions_delete);
+	char object[32], detail[96];
+	int n;
+
+	*ended = 0;
+	if (sq_begin(s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, session_id);
+	if (sq_step_done(s, st, "ending a user's sessions", err) != 0)
+		goto fail;
+	if ((n = sqlite3_changes(s->db)) == 0) {
+		sq_rollback(s);		/* nothing to record */
+		return 0;
+	}
+	(void)snprintf(object, sizeof(object), "user:%lld",
+	    (long long)user_id);
+	if (session_id != 0)
+		(void)snprintf(detail, sizeof(detail), "session:%lld ended",
+		    (long long)session_id);
+	else
+		(void)snprintf(detail, sizeof(detail), "%d browser "
+		    "session(s) ended", n);
+	if (store_audit_append(s, now, actor, action, object, detail,
+	    err) != 0 || sq_commit(s, err) != 0)
+		goto fail;
+	*ended = (unsigned)n;
 	return 0;
 fail:
 	sq_rollback(s);

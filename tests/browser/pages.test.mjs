@@ -914,6 +914,110 @@ try {
 		}
 	}
 
+	if (process.env.ADMIN_PASSWORD) {
+		// The users pages and « Mon compte », as the admin: the list,
+		// the add form refused (every error at once), a one-time
+		// password shown once, an account's page.
+		step = 'users pages';
+		await context.clearCookies();
+		await page.setViewportSize(PHONE);
+		await axePage.setViewportSize(PHONE);
+		await page.goto(`${BASE}/connexion`);
+		await page.getByLabel('Identifiant').pressSequentially('admin');
+		await page.getByLabel('Mot de passe')
+		    .pressSequentially(process.env.ADMIN_PASSWORD);
+		await page.getByLabel('Mot de passe').press('Enter');
+		await page.waitForURL((u) => u.pathname !== '/connexion');
+		await axeContext.clearCookies();
+		await axeContext.addCookies(await context.cookies());
+		await page.goto(`${BASE}/admin/utilisateurs`);
+		await page.locator('main form[method="post"]').evaluate((f) => {
+			f.noValidate = true;
+		});
+		expectedStatus.add(`${BASE}/admin/utilisateurs`);
+		await page.getByRole('button', { name: 'Ajouter l’utilisateur' })
+		    .click();
+		await page.locator('.error-summary').waitFor();
+		ok(await page.locator('.error-summary li').count() === 3,
+		    'users: an empty form says its three errors at once '
+		    + '(login, name, and the caseworker\'s agency)',
+		    await page.locator('.error-summary').innerText());
+		await noSideScroll(page, 'users form errors');
+		await page.getByLabel('Identifiant').fill('nav-user');
+		await page.getByLabel('Nom affiché').fill('Navigateur Test');
+		await page.getByLabel('Rôle', { exact: true }).selectOption({ label: 'Comptable' });
+		await page.getByRole('button', { name: 'Ajouter l’utilisateur' })
+		    .click();
+		await heading(page, 'Utilisateur ajouté', 'user added');
+		const temp = await page.locator('#provisoire').innerText();
+		ok(/^[A-Za-z0-9]{16}$/.test(temp),
+		    'users: the one-time password is shown', temp);
+		for (const width of [375, 1280]) {
+			const size = { width, height: 900 };
+
+			await page.setViewportSize(size);
+			await axePage.setViewportSize(size);
+			await noSideScroll(page, `one-time password at ${width} px`);
+			// axe's page (no CSP) adds its own user to see the page.
+			await axePage.goto(`${BASE}/admin/utilisateurs`);
+			await axePage.getByLabel('Identifiant').fill(`nav-${width}`);
+			await axePage.getByLabel('Nom affiché').fill(`Axe ${width}`);
+			await axePage.getByLabel('Rôle', { exact: true })
+			    .selectOption({ label: 'Financeur (lecture seule)' });
+			await axePage.getByRole('button',
+			    { name: 'Ajouter l’utilisateur' }).click();
+			await heading(axePage, 'Utilisateur ajouté',
+			    `user added at ${width} px`);
+			await axe(axePage, `one-time password at ${width} px`);
+		}
+		const userPath = await page.getByRole('link',
+		    { name: 'Voir le compte' }).getAttribute('href');
+		for (const [label, path, h1] of [
+		    ['users', '/admin/utilisateurs', 'Utilisateurs'],
+		    ['users admins', '/admin/utilisateurs?role=admin',
+			'Utilisateurs'],
+		    ['user', userPath, 'Navigateur Test'],
+		    ['my account', '/compte', 'Mon compte']]) {
+			for (const width of [375, 1280]) {
+				const at = `${label} at ${width} px`;
+				const size = { width, height: 900 };
+
+				await page.setViewportSize(size);
+				await axePage.setViewportSize(size);
+				const resp = await page.goto(`${BASE}${path}`);
+				ok(resp.status() === 200, `${at}: GET ${path}: 200`,
+				    `${resp.status()}`);
+				await heading(page, h1, at);
+				await noSideScroll(page, at);
+				await screenshot(page,
+				    `${label.replace(/ /g, '-')}-${width}`);
+				await skipLink(page, at);
+				await axePage.goto(`${BASE}${path}`);
+				await axe(axePage, at);
+			}
+		}
+		ok(!(await page.content()).includes(temp),
+		    'users: the one-time password is shown nowhere else');
+		// A wrong current password: the field marked, under axe.
+		await page.setViewportSize(PHONE);
+		await axePage.setViewportSize(PHONE);
+		await page.goto(`${BASE}/compte`);
+		expectedStatus.add(`${BASE}/compte/mot-de-passe`);
+		await page.getByLabel('Mot de passe actuel')
+		    .pressSequentially('pas-le-bon-du-tout');
+		await page.getByLabel(/^Nouveau mot de passe\s*Au moins/)
+		    .pressSequentially('un-nouveau-mot-de-passe');
+		await page.getByLabel('Nouveau mot de passe, une seconde fois')
+		    .pressSequentially('un-nouveau-mot-de-passe');
+		await page.getByRole('button',
+		    { name: 'Changer mon mot de passe' }).click();
+		await page.locator('.error-summary').waitFor();
+		ok(await page.getByLabel('Mot de passe actuel')
+		    .getAttribute('aria-invalid') === 'true',
+		    'my account: a wrong current password marks its field');
+		await noSideScroll(page, 'my account error');
+	}
+
 	step = 'console and CSP';
 	ok(consoleErrors.length === 0, 'no console error on any page',
 	    consoleErrors);

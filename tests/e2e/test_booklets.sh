@@ -207,6 +207,18 @@ matrix POST /connexion "login=WHO&password=matrice-password" \
 matrix POST /deconnexion "" 303 303 303 303 303 303
 matrix GET /accueil "" 303 200 403 403 200 403
 matrix GET /admin "" 303 403 403 403 200 403
+# The users pages: an empty form (400), and an account that does not
+# exist (404), so that the matrix changes nothing.
+matrix GET /admin/utilisateurs "" 303 403 403 403 200 403
+matrix POST /admin/utilisateurs "" 303 403 403 403 400 403
+matrix GET /admin/utilisateurs/999999 "" 303 403 403 403 404 403
+for a in desactiver activer mot-de-passe sessions jetons; do
+	matrix POST "/admin/utilisateurs/999999/$a" "" 303 403 403 403 404 403
+done
+# « Mon compte », every role's: an empty form (400), no such session (404).
+matrix GET /compte "" 303 200 200 200 200 200
+matrix POST /compte/mot-de-passe "" 303 400 400 400 400 400
+matrix POST /compte/sessions/999999/terminer "" 303 404 404 404 404 404
 matrix GET /carnets/nouveau "" 303 200 403 403 200 403
 matrix POST /carnets/nouveau \
     "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \
