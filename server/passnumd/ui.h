@@ -43,6 +43,12 @@ void ui_csrf_field(struct html *h, struct http_request *req);
 /* A voucher's or booklet's status in French ("Valide", "Annulé"...). */
 const char *ui_status_label(const char *status);
 
+/*
+ * A day kept as "2026-12-06" (a bank's date, a batch's execution date)
+ * as pages write it, "06/12/2026", into buf; anything else is copied.
+ */
+void ui_day(const char *iso, char *buf, size_t len);
+
 /* The "{}" of the route as a positive number, or 0 when it is not one. */
 uint64_t ui_param_id(struct http_request *req);
 

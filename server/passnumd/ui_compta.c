@@ -213,11 +213,12 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	    "</dt><dd>%L</dd><dt>Retenus par une contestation ouverte</dt>"
 	    "<dd>%L</dd></dl>"
 	    "<p class=\"hint\">Un chèque est payable quand sa séance est "
-	    "terminée depuis plus de %u jour(s) (le délai de contestation) et "
+	    "terminée depuis plus de %u %s (le délai de contestation) et "
 	    "qu’aucune contestation n’est ouverte sur cette séance. Les "
 	    "chèques restés d’une période antérieure sont comptés aussi.</p>",
 	    prev.label, pend.validated, amount, pend.in_window, pend.held,
-	    cfg->settlement.contest_days);
+	    cfg->settlement.contest_days,
+	    html_plural(cfg->settlement.contest_days, "jour", "jours"));
 
 	html_put(&h, "<h2>Préparer le lot</h2><form class=\"panel\" "
 	    "method=\"post\" action=\"/compta/lots\">");

@@ -132,6 +132,18 @@ ui_status_label(const char *status)
 	return status;
 }
 
+void
+ui_day(const char *iso, char *buf, size_t len)
+{
+	int y, m, d, n = 0;
+
+	if (sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
+	    iso[n] == '\0')
+		(void)snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+	else
+		(void)snprintf(buf, len, "%s", iso);
+}
+
 const char *
 ui_field(struct http_request *req, const char *name)
 {

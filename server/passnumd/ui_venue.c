@@ -396,7 +396,8 @@ list_item(struct html *h, const struct ui_venue *uv,
 	pn_money_format(g->cents, amount);
 	html_put(h, "<li>");
 	ui_money_label(h, uv, &g->m);
-	html_put(h, " : %u chèque(s), %s</li>", g->vouchers, amount);
+	html_put(h, " : %u %s, %s</li>", g->vouchers,
+	    html_plural(g->vouchers, "chèque", "chèques"), amount);
 }
 
 void

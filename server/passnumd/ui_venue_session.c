@@ -209,12 +209,12 @@ put_disputes(struct html *h, const struct session_money *sm,
 		    "contestation.</p></div>");
 	if (open > 0)
 		html_put(h, "<div class=\"alert\" role=\"alert\"><p><strong>"
-		    "Le Département conteste %u chèque(s) de cette séance."
+		    "Le Département conteste %u %s de cette séance."
 		    "</strong> Tant que la contestation est ouverte, aucun "
 		    "chèque de la séance n’est réglé.</p><p>Répondez ci-dessous, "
 		    "avant la date indiquée, avec une pièce jointe si vous en "
 		    "avez une (par exemple la feuille d’émargement signée).</p>"
-		    "</div>", open);
+		    "</div>", open, html_plural(open, "chèque", "chèques"));
 	(void)snprintf(query, sizeof(query), "%s", dv->uv->param);
 	for (i = 0; i < sm->n; i++) {
 		const struct store_venue_money *m = &sm->m[i];
@@ -421,10 +421,11 @@ ui_venue_session_show(struct http_request *req, uint64_t id,
 		    "Résultat</th><th scope=\"col\">Pris par le terminal le</th>"
 		    "<th scope=\"col\">Reçu par le serveur le</th></tr></thead>"
 		    "<tbody>%R</tbody><tfoot><tr><th scope=\"row\">Total "
-		    "accepté</th><td>%s</td><td colspan=\"3\">%u chèque(s) "
-		    "accepté(s), %u en conflit</td></tr></tfoot></table></div>",
+		    "accepté</th><td>%s</td><td colspan=\"3\">%u %s, %u en "
+		    "conflit</td></tr></tfoot></table></div>",
 		    rows.n, rows.html.failed ? "" : rows.html.buf, amount,
-		    t.accepted, t.conflicts);
+		    t.accepted, html_plural(t.accepted, "chèque accepté",
+		    "chèques acceptés"), t.conflicts);
 	html_put(&h, "<p><a href=\"%s\">Retour aux séances du mois</a></p>",
 	    href);
 	h.failed |= rows.html.failed;

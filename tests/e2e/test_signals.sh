@@ -452,7 +452,7 @@ get /compta/lots/$NOV "$JB"
 page_is "the page: X held, \"Retenue : motif\", no alert left" 200 \
     "<h2>Retenus hors du lot</h2>" \
     "<tr><th scope=\"row\">Tiers-lieu Saint-Herblain</th><td>$SIRET_X</td><td>3</td><td>23</td><td>230,00$EUR</td><td>Retenue : séances du tiers-lieu à vérifier (par bob, le 10/12/2026" \
-    "<dt>Retenus</dt><dd>1 lieu(x) retenu(s) hors du lot</dd>" \
+    "<dt>Retenus</dt><dd>1 lieu retenu hors du lot</dd>" \
     "Aucune alerte sur ce lot." "Il ne reste qu’un lieu à payer dans ce lot"
 page_lacks "and no box to tick" 'id="alertes-lues"'
 admin audit

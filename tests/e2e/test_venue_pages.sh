@@ -197,9 +197,9 @@ check "the sessions listed link to their pages, A then B" test \
     "$(grep -o 'href="/lieu/sessions/[0-9]*"' "$OUT/page.html" | tr '\n' ' ')" = \
     'href="/lieu/sessions/11" href="/lieu/sessions/12" '
 check "session A: its start in Paris, theme, duration, vouchers, amount" \
-    has '<a href="/lieu/sessions/11">03/11/2026 14:00</a></td><td>démarches en ligne</td><td>2 h</td><td>2</td><td>20,00'"$EUR"'</td><td><ul class="money"><li>Validé, à régler : 2 chèque(s), 20,00'"$EUR"'</li></ul></td><td>0</td>'
+    has '<a href="/lieu/sessions/11">03/11/2026 14:00</a></td><td>démarches en ligne</td><td>2 h</td><td>2</td><td>20,00'"$EUR"'</td><td><ul class="money"><li>Validé, à régler : 2 chèques, 20,00'"$EUR"'</li></ul></td><td>0</td>'
 check "session B: 1 h 30, one voucher, one conflict" \
-    has "<td>prise en main d&#39;un smartphone</td><td>1 h 30</td><td>1</td><td>10,00$EUR</td><td><ul class=\"money\"><li>Validé, à régler : 1 chèque(s), 10,00$EUR</li></ul></td><td>1</td>"
+    has "<td>prise en main d&#39;un smartphone</td><td>1 h 30</td><td>1</td><td>10,00$EUR</td><td><ul class=\"money\"><li>Validé, à régler : 1 chèque, 10,00$EUR</li></ul></td><td>1</td>"
 check "previous and next month links" sh -c \
     "grep -qF 'href=\"/lieu?mois=2026-10\"' '$OUT/page.html' &&
     grep -qF 'href=\"/lieu?mois=2026-12\"' '$OUT/page.html'"
@@ -236,7 +236,7 @@ check "it lists exactly its two serials, printed" test \
     "$(printf '%s\n%s\n' "$(printed "$S1")" "$(printed "$S2")" | sort | tr '\n' ';')"
 check "each accepted, 10,00 €, with the terminal's time" \
     has "<td class=\"serial\">$(printed "$S1")</td><td>10,00$EUR</td><td>Accepté — Validé, à régler</td><td>03/11/2026 14:10</td><td>03/11/2026 14:11</td>"
-check "and their total" has "Total accepté</th><td>20,00$EUR</td><td colspan=\"3\">2 chèque(s) accepté(s), 0 en conflit"
+check "and their total" has "Total accepté</th><td>20,00$EUR</td><td colspan=\"3\">2 chèques acceptés, 0 en conflit"
 check "a link back to its month" has 'href="/lieu?mois=2026-11"'
 get /lieu/sessions/12 "$J1"
 check "session B lists its voucher and its conflict" test \
