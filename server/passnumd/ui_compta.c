@@ -32,7 +32,7 @@
 void
 ui_compta_alert(struct html *h, enum err_code code, const char *detail)
 {
-	html_put(h, "<div class=\"alert\" role=\"alert\"><p>%s</p>",
+	html_put(h, "<div class=\"alert\" role=\"alert\"><p>%F</p>",
 	    err_lookup(code)->fr);
 	/* The detail comes from the settlement's checks, in English. */
 	if (detail != NULL && detail[0] != '\0')
@@ -60,7 +60,7 @@ ui_compta_field_error(struct html *h, const char *id, bool invalid,
     const char *message)
 {
 	if (invalid)
-		html_put(h, "<span id=\"%s-error\" class=\"error\">%s</span>",
+		html_put(h, "<span id=\"%s-error\" class=\"error\">%F</span>",
 		    id, message);
 }
 

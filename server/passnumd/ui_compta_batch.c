@@ -169,7 +169,8 @@ line_row(void *ctx, const struct store_batch_line *l)
 	pn_money_format(l->commission_cents, commission);
 	pn_money_format(l->amount_cents, amount);
 	html_put(l->carried_over ? &ls->carried : &ls->paid,
-	    "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%L</td>"
+	    "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"nowrap\">"
+	    "%s</td><td>%L</td>"
 	    "<td>%L</td><td>%s</td><td>%s</td><td>%s</td></tr>", l->name,
 	    l->siret, iban, l->sessions, l->vouchers, gross, commission,
 	    amount);

@@ -29,6 +29,11 @@ static const char stylesheet[] =
 "header{background:#00477f;color:#fff;padding:.75rem 1rem;display:flex;"
 "flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}"
 "header a{color:#fff}header .brand{font-weight:700;text-decoration:none}"
+/*
+ * On the blue header the page's orange ring (#b34000 on #00477f, 1.2:1)
+ * would not be seen: a white one there, 9.4:1 (WCAG 2.1 1.4.11 asks 3:1).
+ */
+"header :focus-visible{outline-color:#fff}"
 "header form{margin:0}header nav{display:flex;flex-wrap:wrap;gap:1rem;"
 "align-items:center}"
 "main{max-width:52rem;margin:0 auto;padding:1rem}"
@@ -49,7 +54,17 @@ static const char stylesheet[] =
 "padding:1rem;margin:1rem 0}"
 ".alert{border-left:6px solid #a3001b;background:#fff;padding:.75rem 1rem;"
 "margin:1rem 0}.ok{border-left-color:#18753c}"
-".scroll{overflow-x:auto}caption{text-align:left;padding:.25rem 0;"
+".scroll{overflow-x:auto}"
+/*
+ * A wide table's region grows past main's 52rem on a desktop, centred on
+ * the page, up to 90rem: a batch's eight columns and its IBANs on one
+ * line fit at 1280 px. Narrower screens keep main's width and scroll.
+ */
+"@media (min-width:60rem){.scroll{margin-left:calc(50% - min(50vw - 1.5rem,"
+"45rem));margin-right:calc(50% - min(50vw - 1.5rem,45rem))}"
+".scroll>table{width:100%}}"
+".scroll:focus-visible{outline-offset:0}"
+"caption{text-align:left;padding:.25rem 0;"
 "color:#4a4a4a}"
 "fieldset{border:0;padding:0;margin:.75rem 0}legend{font-weight:600}"
 ".choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}"

@@ -149,22 +149,12 @@ put_refusal(struct html *h, const struct ui_answer_sent *x)
 		ui_file_size((int64_t)x->limit, limit, sizeof(limit));
 		html_put(h, "La pièce jointe dépasse %s : réduisez-la (scan en "
 		    "noir et blanc, photo moins grande) ou envoyez-en un "
-		    "extrait", limit);
+		    "extrait.", limit);
 	} else {
-		const char *fr = err_lookup(x->code)->fr;
-		char first[3] = "";
-
-		/* The messages of errors.def start lower case: a sentence. */
-		if (fr[0] >= 'a' && fr[0] <= 'z') {
-			first[0] = (char)(fr[0] - 'a' + 'A');
-			fr++;
-		} else if (strncmp(fr, "é", 2) == 0) {
-			(void)snprintf(first, sizeof(first), "É");
-			fr += 2;
-		}
-		html_put(h, "%s%s", first, fr);
+		/* The messages of errors.def start lower case. */
+		html_put(h, "%F", err_lookup(x->code)->fr);
 	}
-	html_put(h, ".</p><p>Rien n’a été enregistré.</p></div>");
+	html_put(h, "</p><p>Rien n’a été enregistré.</p></div>");
 }
 
 /*
@@ -414,7 +404,8 @@ ui_venue_session_show(struct http_request *req, uint64_t id,
 		html_put(&h, "<p>Aucun chèque n’a été présenté à cette séance."
 		    "</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Chèques "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cheques-liste\"><table>"
+		    "<caption id=\"cheques-liste\">Chèques "
 		    "présentés (%u), dans l’ordre où le terminal les a pris"
 		    "</caption><thead><tr><th scope=\"col\">Numéro du chèque"
 		    "</th><th scope=\"col\">Valeur</th><th scope=\"col\">"

@@ -247,7 +247,7 @@ check "the conflict marked, linked to its proof" \
 get /lieu/sessions/14 "$J1"
 check "another venue's session: 404" test "$code" = 404
 check "saying the session is not found, nothing of it shown" sh -c \
-    "grep -qF 'séance introuvable pour ce lieu' '$OUT/page.html' &&
+    "grep -qF 'Séance introuvable pour ce lieu' '$OUT/page.html' &&
     ! grep -qF 'Poste &lt;2' '$OUT/page.html'"
 get "/lieu/sessions/14?lieu=2" "$J1"
 check "also with ?lieu=2" test "$code" = 404
@@ -340,7 +340,7 @@ check "without ?lieu: back to the list" \
     test "$code" = 303 -a "$(location)" = /lieu
 get "/lieu?lieu=999" "$JA"
 check "an unknown venue: 404" test "$code" = 404 -a -n \
-    "$(grep -F 'lieu introuvable' "$OUT/page.html")"
+    "$(grep -F 'Lieu introuvable' "$OUT/page.html")"
 get "/lieu/conflits?lieu=2" "$JA"
 check "venue 2's conflicts" has "Chèque déjà utilisé le 03/11/2026 à Médiathèque de Rezé"
 
