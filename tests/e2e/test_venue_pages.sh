@@ -216,7 +216,7 @@ check "December 2026: no session, 0,00 €" sh -c \
 for bad in 2026-13 2026-1 novembre "2026-11'"; do
 	get "/lieu?mois=$bad" "$J1"
 	check "?mois=$bad: 400, saying how to write a month" \
-	    test "$code" = 400 -a -n "$(grep -F 'mois invalide' "$OUT/page.html")"
+	    test "$code" = 400 -a -n "$(grep -F 'Mois invalide' "$OUT/page.html")"
 done
 get "/lieu?lieu=2&mois=2026-11" "$J1"
 check "?lieu=2 does not show a venue user another venue" sh -c \
