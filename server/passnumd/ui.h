@@ -289,10 +289,12 @@ void ui_dashboard_body(struct html *h, const struct dashboard *d);
 /* --- The accounting pages (settlement) and the venues' statements ------- */
 
 /*
- * The alert above a form refused with code: its French message and, when
- * there is one, the detail the refusal gave (detail may be NULL or "").
+ * The alert above a form refused with code: its French message as a
+ * sentence and, for an admin only, folded in « Détails techniques », the
+ * detail the refusal gave in English (detail may be NULL or "").
  */
-void ui_compta_alert(struct html *h, enum err_code code, const char *detail);
+void ui_compta_alert(struct html *h, struct http_request *req,
+    enum err_code code, const char *detail);
 
 /*
  * The attributes of the control id: aria-invalid when invalid, and

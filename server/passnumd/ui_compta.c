@@ -30,14 +30,18 @@
 #define BATCHES_SHOWN 50
 
 void
-ui_compta_alert(struct html *h, enum err_code code, const char *detail)
+ui_compta_alert(struct html *h, struct http_request *req, enum err_code code,
+    const char *detail)
 {
+	const struct store_principal *who = http_request_principal(req);
+
 	html_put(h, "<div class=\"alert\" role=\"alert\"><p>%F</p>",
 	    err_lookup(code)->fr);
 	/* The detail comes from the settlement's checks, in English. */
-	if (detail != NULL && detail[0] != '\0')
-		html_put(h, "<p>Détail : <span lang=\"en\">%s</span></p>",
-		    detail);
+	if (detail != NULL && detail[0] != '\0' && who != NULL &&
+	    who->role == ROLE_ADMIN)
+		html_put(h, "<details><summary>Détails techniques</summary>"
+		    "<p lang=\"en\">%s</p></details>", detail);
 	html_put(h, "</div>");
 }
 
@@ -198,7 +202,7 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	html_init(&h);
 	ui_begin(&h, req, "Règlements");
 	if (bad)
-		ui_compta_alert(&h, code, detail);
+		ui_compta_alert(&h, req, code, detail);
 	if (ui_integrity_alarms(&h, s, &err) != 0 ||
 	    ui_suspended_terminals(&h, s, &err) != 0) {
 		html_free(&h);

@@ -114,7 +114,7 @@ put_hold_form(struct lines *ls, const struct store_batch_line *l)
 	    "%s (SIRET %s)</summary>", ls->b->reference, mine ? " open" : "",
 	    l->name, l->siret);
 	if (mine) {
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, ls->req, x->code, x->detail);
 		ls->hold_shown = true;
 	}
 	ui_csrf_field(h, ls->req);
@@ -347,7 +347,7 @@ put_approve(struct html *h, struct http_request *req,
 
 	html_put(h, "<h2>Approuver</h2>");
 	if (x->action == ACT_APPROVE)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/lots/%s/approuver\">", b->reference);
 	ui_csrf_field(h, req);
@@ -389,7 +389,7 @@ put_paid(struct html *h, struct http_request *req,
 
 	html_put(h, "<h2>Marquer payé</h2>");
 	if (x->action == ACT_PAID)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/lots/%s/payer\">", b->reference);
 	ui_csrf_field(h, req);
@@ -425,7 +425,7 @@ put_reject(struct html *h, struct http_request *req,
 
 	html_put(h, "<h2>Rejeter</h2>");
 	if (x->action == ACT_REJECT)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/lots/%s/rejeter\">", b->reference);
 	ui_csrf_field(h, req);
@@ -538,7 +538,7 @@ put_holds(struct html *h, const struct lines *ls, const struct sent *x)
 
 	html_put(h, "<h2>Retenir un lieu hors du lot</h2>");
 	if (refused && (!ls->hold_shown || ls->paid_sums.n <= 1))
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, ls->req, x->code, x->detail);
 	if (ls->paid_sums.n <= 1) {
 		html_put(h, "<p>Il ne reste qu’un lieu à payer dans ce lot : "
 		    "pour ne pas le payer, rejetez plutôt le lot.</p>");
@@ -613,7 +613,7 @@ show(struct http_request *req, const struct sent *x)
 		    "</div>", notice);
 	/* A hold refused because the batch is no longer a draft. */
 	if (x->action == ACT_HOLD && !draft)
-		ui_compta_alert(&h, x->code, x->detail);
+		ui_compta_alert(&h, req, x->code, x->detail);
 	put_header(&h, req, &b);
 	if (draft)
 		put_alerts(&h, &alerts);
@@ -665,7 +665,7 @@ show(struct http_request *req, const struct sent *x)
 		put_reject(&h, req, &b, x);
 	} else if (x->action != ACT_NONE && x->action != ACT_HOLD) {
 		/* Acted on by someone else meanwhile: say so at the top. */
-		ui_compta_alert(&h, x->code, x->detail);
+		ui_compta_alert(&h, req, x->code, x->detail);
 	}
 	h.failed |= ls.paid.failed || ls.carried.failed || ls.held.failed ||
 	    ls.holds.failed || fs.html.failed;

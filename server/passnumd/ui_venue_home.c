@@ -178,7 +178,7 @@ bad_month(struct http_request *req, struct store *s,
 	}
 	ui_venue_banner(&h, uv);
 	html_put(&h, "<h2>Choisir un mois</h2>");
-	ui_compta_alert(&h, ERR_BAD_MONTH, NULL);
+	ui_compta_alert(&h, req, ERR_BAD_MONTH, NULL);
 	put_chooser(&h, uv, year, month, typed);
 	return ui_end(&h, req, err_lookup(ERR_BAD_MONTH)->status);
 }
