@@ -2,6 +2,7 @@
 # page_walk.py -- walk every page a role reaches and check its French.
 #
 # Usage: page_walk.py URL ROLE LOGIN PASSWORD OUTDIR [EXTRA_PATH...]
+#        page_walk.py --self-test
 #
 # Logs in through /connexion as a browser does, then follows every
 # same-site link and submits every GET form with its default values
@@ -138,7 +139,27 @@ def check_text(text):
     return out
 
 
+def self_test():
+    """The checks catch what they must and spare what they may."""
+    bad = ["1 chèque(s)", "3 lieu(x)", "Payé le 2026-11-12",
+           "Voucher not found", "invalid month", "the batch"]
+    good = ["1 chèque, 3 lieux", "Payé le 12/11/2026", "Lot PN-2026-11-01",
+            "Séance du 06/12/2026", "Standard", "theme"]
+    page = Page()
+    page.feed('<p>Lieu</p><code>2026-11-12</code><span lang="en">the '
+              'error</span><details><summary>Détails techniques</summary>'
+              '<p>missing field</p></details><details><summary>Retenir'
+              '</summary><p>chèque(s)</p></details><input value="the">')
+    ok = all(check_text(t) for t in bad) and \
+        not any(check_text(t) for t in good) and \
+        len(check_text(" ".join(page.text))) == 1
+    print("SELF-TEST %s" % ("ok" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     base, role, login, password, outdir = sys.argv[1:6]
     extra = sys.argv[6:]
     jar = http.cookiejar.CookieJar()

@@ -3,7 +3,8 @@
 # GET form with its defaults, plus the known routes no link leads to),
 # failing on "(s)", "(x)", an ISO date or an English word in visible text;
 # and the French HTML error pages a browser gets (404 with the menu, 403,
-# 405, 413, 414, 429) while /api/ and JSON clients keep JSON.
+# 405, 413, 414, 429, 503; 500 is test_compta_pages.sh's changed file)
+# while /api/ and JSON clients keep JSON.
 . "$(dirname "$0")/lib.sh"
 
 D="$OUT/data"
@@ -92,6 +93,8 @@ check "a batch drafted, approved and paid ($BATCH)" test -n "$BATCH"
 sed 's/^/#   /' "$OUT/draft.txt" | head -8
 
 # --- The walk. --------------------------------------------------------------
+check "the walk's checks catch « (s) », ISO dates and English, and spare the exceptions" \
+    python3 "$WALK" --self-test
 # Routes no link may lead to: a wrong booklet, a bad query parameter.
 EXTRA_STAFF="/carnets/999999 /recherche?serie=zzz /carnets?page=abc /echeances"
 EXTRA_VENUE="/lieu?mois=2026-13 /lieu/releves /lieu/sessions/999"
@@ -198,6 +201,36 @@ code=$(curl -s -o "$OUT/body" -w '%{http_code}' --data-binary @"$OUT/big" \
     "$URL/api/v1/login")
 check "an API body over the limit: 413 in JSON" grep -q '"code":1003' \
     "$OUT/body"
+
+# An admin gets the English cause too, folded away.
+AJAR="$OUT/ajar"
+JAR_SAVED=$JAR
+JAR=$AJAR
+page GET /connexion
+LC=$(sed -n 's/.*name="login_csrf" value="\([^"]*\)".*/\1/p' "$OUT/page.html")
+page POST /connexion --data-urlencode "login=admin" \
+    --data-urlencode "password=$APASSWORD" --data-urlencode "login_csrf=$LC"
+page GET /nulle-part
+check "an admin's 404 page folds the cause in « Détails techniques »" \
+    sh -c "test '$code' = 404 &&
+    grep -q '<details><summary>Détails techniques</summary><p>Code 1001, statut HTTP 404 : <span lang=\"en\">no such route — /nulle-part</span>' '$OUT/page.html'"
+JAR=$JAR_SAVED
+
+# 503: the database gone bad under a logged-in browser (one thread, so
+# that the worker opens its connection after the swap, as test_log.sh).
+passnumd_stop
+sed -i 's/^threads = .*/threads = 1/' "$D/passnumd.ini"
+check "passnumd starts again (one thread)" passnumd_start "$D/passnumd.ini"
+mv "$D/passnum.db" "$D/passnum.db.real"
+rm -f "$D/passnum.db-wal" "$D/passnum.db-shm"
+head -c 8192 /dev/urandom >"$D/passnum.db"
+page GET /accueil
+check "a broken database under a session: 503" test "$code" = 503
+french_page "503" "Service momentanément indisponible"
+check "... the cause in the log, not on the page" sh -c "! grep -q 'not a database' '$OUT/page.html' &&
+    grep -q 'code=1008' '$OUT/server.log'"
+rm -f "$D/passnum.db"
+mv "$D/passnum.db.real" "$D/passnum.db"
 
 stop
 check "passnumd stops cleanly" test "$status" -eq 0
