@@ -265,10 +265,13 @@ checkpoint_findings_fr(const struct store_checkpoint_check *v, char *out,
 	pn_time_format_paris(c->at, when);
 	add(out, len, "La base de données contient moins que le point de "
 	    "contrôle n° %" PRIu64 " du %s :", c->seq, when);
+	/* Shown on pages: a real plural, never "encaissement(s)". */
 	if (f & CPF_REDEEMED_FEWER)
-		add(out, len, " %" PRIu64 " encaissement(s) accepté(s) "
-		    "manquent (%" PRIu64 " au lieu de %" PRIu64 ") ;",
-		    c->redeemed - v->db_redeemed, v->db_redeemed, c->redeemed);
+		add(out, len, " %" PRIu64 " %s (%" PRIu64 " au lieu de %"
+		    PRIu64 ") ;", c->redeemed - v->db_redeemed,
+		    c->redeemed - v->db_redeemed > 1 ? "encaissements acceptés "
+		    "manquent" : "encaissement accepté manque",
+		    v->db_redeemed, c->redeemed);
 	if (f & CPF_REDEEMED_CHANGED)
 		add(out, len, " les encaissements acceptés ne sont plus ceux "
 		    "qu'il a signés ;");

@@ -67,6 +67,57 @@ html_text(struct html *h, const char *s, size_t len)
 	raw(h, s + start, len - start);
 }
 
+/*
+ * The French accented lower-case letters a sentence may start with, and
+ * their capitals (UTF-8, two bytes each).
+ */
+static const char *const accents[][2] = {
+	{ "é", "É" }, { "è", "È" }, { "ê", "Ê" }, { "à", "À" },
+	{ "â", "Â" }, { "ç", "Ç" }, { "î", "Î" }, { "ô", "Ô" },
+	{ "û", "Û" },
+};
+
+void
+html_sentence(struct html *h, const char *s)
+{
+	size_t n = strlen(s), i;
+	char first[2];
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		n--;
+	if (n == 0)
+		return;
+	if (s[0] >= 'a' && s[0] <= 'z') {
+		first[0] = (char)(s[0] - 'a' + 'A');
+		first[1] = '\0';
+		raw(h, first, 1);
+		s++;
+		n--;
+	} else {
+		for (i = 0; i < sizeof(accents) / sizeof(accents[0]); i++)
+			if (strncmp(s, accents[i][0], 2) == 0) {
+				raw(h, accents[i][1], 2);
+				s += 2;
+				n -= 2;
+				break;
+			}
+	}
+	html_text(h, s, n);
+	/* A sentence ends once: "... l'administrateur." never "...ur..". */
+	if (n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?'))
+		return;
+	if (n >= 3 && memcmp(s + n - 3, "…", 3) == 0)
+		return;
+	raw(h, ".", 1);
+}
+
+const char *
+html_plural(int64_t n, const char *one, const char *many)
+{
+	/* French: 0 and 1 take the singular ("0 chèque", "1 chèque"). */
+	return n >= -1 && n <= 1 ? one : many;
+}
+
 void
 html_put(struct html *h, const char *fmt, ...)
 {
@@ -92,6 +143,9 @@ html_put(struct html *h, const char *fmt, ...)
 		case 'R':
 			s = va_arg(ap, const char *);
 			raw(h, s, strlen(s));
+			break;
+		case 'F':
+			html_sentence(h, va_arg(ap, const char *));
 			break;
 		case 'd':
 			(void)snprintf(num, sizeof(num), "%d", va_arg(ap, int));

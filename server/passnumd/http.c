@@ -76,6 +76,8 @@ struct http_request {
 	enum err_code code;		/* the error answered, if any */
 	bool has_code;
 	bool replied;
+	bool close_reply;		/* a limit's reply: close afterwards */
+	bool page_error;		/* an HTML error page is being made */
 	unsigned status;
 	size_t route;			/* index into http_routes, or "other" */
 	char params[HTTP_PARAMS_MAX][HTTP_PARAM_LEN];
@@ -358,7 +360,8 @@ reply(struct http_request *req, unsigned status, const char *content_type,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
-	return send_response(req, resp, status, content_type, close);
+	return send_response(req, resp, status, content_type,
+	    close || req->close_reply);
 }
 
 enum MHD_Result
@@ -452,6 +455,54 @@ http_request_route(const struct http_request *req)
 }
 
 /*
+ * Whether an error for req is answered as a French HTML page rather than
+ * JSON: never under /api/ (programs and terminals); else as the Accept
+ * header prefers (a browser names text/html first, a program asking for
+ * JSON names application/json); else a page's route, or any address that
+ * is not a known route (a mistyped link followed in a browser). curl
+ * accepts anything: its 404 on /nope is HTML, on /api/v1/nope JSON.
+ */
+static const char *
+find_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return NULL;
+}
+
+static bool
+wants_html(struct http_request *req)
+{
+	const char *accept, *html, *json;
+	struct http_request scratch;
+	size_t i;
+
+	if (strncmp(req->url, "/api/", 5) == 0 || strcmp(req->url, "/api") == 0)
+		return false;
+	if ((accept = http_request_header(req, MHD_HTTP_HEADER_ACCEPT)) !=
+	    NULL) {
+		html = find_nocase(accept, "text/html");
+		json = find_nocase(accept, "application/json");
+		if (html != NULL && (json == NULL || html < json))
+			return true;
+		if (json != NULL)
+			return false;
+	}
+	if (req->route < http_routes_count)
+		return (http_routes[req->route].flags & HTTP_PAGE) != 0;
+	/* A known address asked with another method: as its routes are. */
+	for (i = 0; i < http_routes_count; i++) {
+		scratch.n_params = 0;
+		if (path_matches(http_routes[i].path, req->url, &scratch))
+			return (http_routes[i].flags & HTTP_PAGE) != 0;
+	}
+	return true;
+}
+
+/*
  * An error reply; close asks the client to go away (limits). fields, a
  * JSON object or NULL, adds members (reference stolen).
  */
@@ -471,6 +522,18 @@ reply_error(struct http_request *req, enum err_code code, bool close,
 	}
 	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
 		detail[0] = '\0';
+	/*
+	 * A browser gets the French page, with the menu when the request
+	 * was authenticated; a limit's page is made before any database
+	 * read (no session looked up) and closes the connection. Once only:
+	 * a page that fails to be made falls back to JSON here.
+	 */
+	if (!req->page_error && wants_html(req)) {
+		json_decref(fields);
+		req->page_error = true;
+		req->close_reply = close;
+		return http_page_error(req, code, detail);
+	}
 	http_note_error(req, code, detail, sizeof(detail));
 	body = json_pack("{s:i, s:s, s:s, s:s}", "code", (int)e->code, "error",
 	    e->fr, "detail", detail, "request_id", req->id);
@@ -1041,6 +1104,20 @@ dispatch(struct http_request *req)
 			req->authenticated = true;
 		}
 		return route->handler(req);
+	}
+	/*
+	 * A browser lost on a wrong address still sees its menu: the
+	 * session is looked up for a GET (no state change, no CSRF).
+	 */
+	if ((strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0) && wants_html(req)) {
+		char detail[128];
+
+		if (auth_check(req, ROLE_CASEWORKER | ROLE_VENUE |
+		    ROLE_ACCOUNTANT | ROLE_ADMIN | ROLE_FUNDER, &req->who,
+		    &req->session, &req->has_session, detail,
+		    sizeof(detail)) == AUTH_OK)
+			req->authenticated = true;
 	}
 	if (path_known)
 		return http_reply_error(req, ERR_METHOD_NOT_ALLOWED, "%s is "

@@ -43,6 +43,12 @@ void ui_csrf_field(struct html *h, struct http_request *req);
 /* A voucher's or booklet's status in French ("Valide", "Annulé"...). */
 const char *ui_status_label(const char *status);
 
+/*
+ * A day kept as "2026-12-06" (a bank's date, a batch's execution date)
+ * as pages write it, "06/12/2026", into buf; anything else is copied.
+ */
+void ui_day(const char *iso, char *buf, size_t len);
+
 /* The "{}" of the route as a positive number, or 0 when it is not one. */
 uint64_t ui_param_id(struct http_request *req);
 
@@ -314,10 +320,12 @@ void ui_dashboard_body(struct html *h, const struct dashboard *d);
 /* --- The accounting pages (settlement) and the venues' statements ------- */
 
 /*
- * The alert above a form refused with code: its French message and, when
- * there is one, the detail the refusal gave (detail may be NULL or "").
+ * The alert above a form refused with code: its French message as a
+ * sentence and, for an admin only, folded in « Détails techniques », the
+ * detail the refusal gave in English (detail may be NULL or "").
  */
-void ui_compta_alert(struct html *h, enum err_code code, const char *detail);
+void ui_compta_alert(struct html *h, struct http_request *req,
+    enum err_code code, const char *detail);
 
 /*
  * The attributes of the control id: aria-invalid when invalid, and

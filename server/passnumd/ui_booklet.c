@@ -155,7 +155,7 @@ show(struct http_request *req, uint64_t id, const char *alert, bool ok,
 	html_init(&h);
 	ui_begin(&h, req, title);
 	if (alert != NULL)
-		html_put(&h, "<div class=\"alert%R\" role=\"%R\"><p>%s</p>"
+		html_put(&h, "<div class=\"alert%R\" role=\"%R\"><p>%F</p>"
 		    "</div>", ok ? " ok" : "", ok ? "status" : "alert", alert);
 	html_put(&h, "<dl class=\"panel\"><dt>Programme</dt><dd>%s</dd>"
 	    "<dt>Remis le</dt><dd>%s</dd><dt>Chèques</dt><dd>%u, pour %s ; "

@@ -179,7 +179,7 @@ put_field_error(struct html *h, const char *field, const struct errors *es)
 	    field);
 
 	if (e != NULL)
-		html_put(h, "<span id=\"%s-error\" class=\"error\">%s</span>",
+		html_put(h, "<span id=\"%s-error\" class=\"error\">%F</span>",
 		    field, e->message);
 }
 

@@ -488,8 +488,8 @@ ui_booklets(struct http_request *req)
 		    "service ne répond à ces critères." : "Votre service n’a "
 		    "encore remis aucun carnet.");
 	else {
-		html_put(&h, "<p>%L %R.</p><div class=\"scroll\"><table>"
-		    "<caption>Carnets %u à %u sur %L, du plus récent au plus "
+		html_put(&h, "<p>%L %R.</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"carnets-liste\"><table>"
+		    "<caption id=\"carnets-liste\">Carnets %u à %u sur %L, du plus récent au plus "
 		    "ancien</caption><thead><tr><th scope=\"col\">Carnet</th>"
 		    "<th scope=\"col\">Remis le</th><th scope=\"col\">Commune"
 		    "</th><th scope=\"col\">Programme</th><th scope=\"col\">"
@@ -573,7 +573,8 @@ ui_expiring(struct http_request *req)
 		    "les %u prochains jours sans avoir servi.</p>", l.days);
 	else {
 		html_put(&h, "<p>%L %R des chèques qui expirent dans les %u "
-		    "prochains jours.</p><div class=\"scroll\"><table><caption>"
+		    "prochains jours.</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"echeances-liste\"><table>"
+		    "<caption id=\"echeances-liste\">"
 		    "Carnets %u à %u sur %L, du plus récent au plus ancien"
 		    "</caption><thead><tr><th scope=\"col\">Carnet</th>"
 		    "<th scope=\"col\">Remis le</th><th scope=\"col\">Commune"

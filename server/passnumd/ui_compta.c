@@ -30,14 +30,18 @@
 #define BATCHES_SHOWN 50
 
 void
-ui_compta_alert(struct html *h, enum err_code code, const char *detail)
+ui_compta_alert(struct html *h, struct http_request *req, enum err_code code,
+    const char *detail)
 {
-	html_put(h, "<div class=\"alert\" role=\"alert\"><p>%s</p>",
+	const struct store_principal *who = http_request_principal(req);
+
+	html_put(h, "<div class=\"alert\" role=\"alert\"><p>%F</p>",
 	    err_lookup(code)->fr);
 	/* The detail comes from the settlement's checks, in English. */
-	if (detail != NULL && detail[0] != '\0')
-		html_put(h, "<p>Détail : <span lang=\"en\">%s</span></p>",
-		    detail);
+	if (detail != NULL && detail[0] != '\0' && who != NULL &&
+	    who->role == ROLE_ADMIN)
+		html_put(h, "<details><summary>Détails techniques</summary>"
+		    "<p lang=\"en\">%s</p></details>", detail);
 	html_put(h, "</div>");
 }
 
@@ -60,7 +64,7 @@ ui_compta_field_error(struct html *h, const char *id, bool invalid,
     const char *message)
 {
 	if (invalid)
-		html_put(h, "<span id=\"%s-error\" class=\"error\">%s</span>",
+		html_put(h, "<span id=\"%s-error\" class=\"error\">%F</span>",
 		    id, message);
 }
 
@@ -198,7 +202,7 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	html_init(&h);
 	ui_begin(&h, req, "Règlements");
 	if (bad)
-		ui_compta_alert(&h, code, detail);
+		ui_compta_alert(&h, req, code, detail);
 	if (ui_integrity_alarms(&h, s, &err) != 0 ||
 	    ui_suspended_terminals(&h, s, &err) != 0) {
 		html_free(&h);
@@ -213,11 +217,12 @@ show(struct http_request *req, const char *typed, enum err_code code,
 	    "</dt><dd>%L</dd><dt>Retenus par une contestation ouverte</dt>"
 	    "<dd>%L</dd></dl>"
 	    "<p class=\"hint\">Un chèque est payable quand sa séance est "
-	    "terminée depuis plus de %u jour(s) (le délai de contestation) et "
+	    "terminée depuis plus de %u %s (le délai de contestation) et "
 	    "qu’aucune contestation n’est ouverte sur cette séance. Les "
 	    "chèques restés d’une période antérieure sont comptés aussi.</p>",
 	    prev.label, pend.validated, amount, pend.in_window, pend.held,
-	    cfg->settlement.contest_days);
+	    cfg->settlement.contest_days,
+	    html_plural(cfg->settlement.contest_days, "jour", "jours"));
 
 	html_put(&h, "<h2>Préparer le lot</h2><form class=\"panel\" "
 	    "method=\"post\" action=\"/compta/lots\">");

@@ -114,15 +114,17 @@ put_hold_form(struct lines *ls, const struct store_batch_line *l)
 	    "%s (SIRET %s)</summary>", ls->b->reference, mine ? " open" : "",
 	    l->name, l->siret);
 	if (mine) {
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, ls->req, x->code, x->detail);
 		ls->hold_shown = true;
 	}
 	ui_csrf_field(h, ls->req);
 	html_put(h, "<input type=\"hidden\" name=\"lieu\" value=\"%s\">"
 	    "<label for=\"%s\">Motif de la retenue<span class=\"hint\" "
-	    "id=\"%s\">Ce lieu ne sera pas payé par ce lot ; ses %L "
-	    "chèque(s) attendront le prochain lot préparé.</span></label>",
-	    l->siret, id, hint, l->vouchers);
+	    "id=\"%s\">Ce lieu ne sera pas payé par ce lot ; %s %L %s "
+	    "le prochain lot préparé.</span></label>",
+	    l->siret, id, hint, html_plural(l->vouchers, "son", "ses"),
+	    (int64_t)l->vouchers, html_plural(l->vouchers, "chèque attendra",
+	    "chèques attendront"));
 	ui_compta_field_error(h, id, bad, "Indiquez le motif de la retenue "
 	    "(1 à 500 caractères).");
 	html_put(h, "<input id=\"%s\" name=\"motif\" type=\"text\" required "
@@ -167,7 +169,8 @@ line_row(void *ctx, const struct store_batch_line *l)
 	pn_money_format(l->commission_cents, commission);
 	pn_money_format(l->amount_cents, amount);
 	html_put(l->carried_over ? &ls->carried : &ls->paid,
-	    "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%L</td>"
+	    "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"nowrap\">"
+	    "%s</td><td>%L</td>"
 	    "<td>%L</td><td>%s</td><td>%s</td><td>%s</td></tr>", l->name,
 	    l->siret, iban, l->sessions, l->vouchers, gross, commission,
 	    amount);
@@ -254,20 +257,24 @@ static void
 put_header(struct html *h, struct http_request *req,
     const struct store_batch *b)
 {
-	char label[SETTLE_LABEL_MAX], total[PN_MONEY_TEXT_MAX];
+	char label[SETTLE_LABEL_MAX], total[PN_MONEY_TEXT_MAX], day[32];
 
 	ui_compta_period_label(req, b->period, label, sizeof(label));
 	pn_money_format(b->total_cents, total);
 	html_put(h, "<dl class=\"panel\"><dt>État</dt><dd>%s</dd>"
 	    "<dt>Période</dt><dd>%s (%s)</dd><dt>À payer</dt><dd>%s à %L "
-	    "lieu(x), pour %L chèque(s)</dd>", settle_status_label(b->status),
-	    label, b->period, total, b->n_lines, b->n_vouchers);
+	    "%s, pour %L %s</dd>", settle_status_label(b->status),
+	    label, b->period, total, b->n_lines,
+	    html_plural(b->n_lines, "lieu", "lieux"), b->n_vouchers,
+	    html_plural(b->n_vouchers, "chèque", "chèques"));
 	if (b->n_carried > 0)
-		html_put(h, "<dt>Reportés</dt><dd>%L lieu(x) sous le minimum"
-		    "</dd>", b->n_carried);
+		html_put(h, "<dt>Reportés</dt><dd>%L %s sous le minimum"
+		    "</dd>", b->n_carried, html_plural(b->n_carried, "lieu",
+		    "lieux"));
 	if (b->n_held > 0)
-		html_put(h, "<dt>Retenus</dt><dd>%L lieu(x) retenu(s) hors du "
-		    "lot</dd>", b->n_held);
+		html_put(h, "<dt>Retenus</dt><dd>%L %s hors du lot</dd>",
+		    b->n_held, html_plural(b->n_held, "lieu retenu",
+		    "lieux retenus"));
 	put_by(h, "Préparé", b->drafted_by_login, b->drafted_at);
 	if (b->approved_by != 0) {
 		put_by(h, "Approuvé", b->approved_by_login, b->approved_at);
@@ -275,15 +282,17 @@ put_header(struct html *h, struct http_request *req,
 			html_put(h, "<dt>Alertes reconnues</dt><dd>%L, par "
 			    "l’approbateur, à l’approbation</dd>",
 			    b->alerts_acknowledged);
+		ui_day(b->execution_date, day, sizeof(day));
 		html_put(h, "<dt>Date d’exécution demandée</dt><dd>%s</dd>"
 		    "<dt>Identifiant du message (MsgId)</dt><dd>%s</dd>"
 		    "<dt>Format du virement</dt><dd>pain.001.001.%R</dd>",
-		    b->execution_date, b->msg_id, b->sepa_version == 3 ? "03" :
+		    day, b->msg_id, b->sepa_version == 3 ? "03" :
 		    "09");
 	}
 	if (b->paid_reference[0] != '\0') {
+		ui_day(b->paid_on, day, sizeof(day));
 		html_put(h, "<dt>Payé le</dt><dd>%s</dd><dt>Référence "
-		    "bancaire</dt><dd>%s</dd>", b->paid_on, b->paid_reference);
+		    "bancaire</dt><dd>%s</dd>", day, b->paid_reference);
 	}
 	if (strcmp(b->status, "rejected") == 0) {
 		put_by(h, "Rejeté", b->rejected_by_login, b->rejected_at);
@@ -338,7 +347,7 @@ put_approve(struct html *h, struct http_request *req,
 
 	html_put(h, "<h2>Approuver</h2>");
 	if (x->action == ACT_APPROVE)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/lots/%s/approuver\">", b->reference);
 	ui_csrf_field(h, req);
@@ -380,7 +389,7 @@ put_paid(struct html *h, struct http_request *req,
 
 	html_put(h, "<h2>Marquer payé</h2>");
 	if (x->action == ACT_PAID)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/lots/%s/payer\">", b->reference);
 	ui_csrf_field(h, req);
@@ -416,7 +425,7 @@ put_reject(struct html *h, struct http_request *req,
 
 	html_put(h, "<h2>Rejeter</h2>");
 	if (x->action == ACT_REJECT)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/lots/%s/rejeter\">", b->reference);
 	ui_csrf_field(h, req);
@@ -529,7 +538,7 @@ put_holds(struct html *h, const struct lines *ls, const struct sent *x)
 
 	html_put(h, "<h2>Retenir un lieu hors du lot</h2>");
 	if (refused && (!ls->hold_shown || ls->paid_sums.n <= 1))
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, ls->req, x->code, x->detail);
 	if (ls->paid_sums.n <= 1) {
 		html_put(h, "<p>Il ne reste qu’un lieu à payer dans ce lot : "
 		    "pour ne pas le payer, rejetez plutôt le lot.</p>");
@@ -604,7 +613,7 @@ show(struct http_request *req, const struct sent *x)
 		    "</div>", notice);
 	/* A hold refused because the batch is no longer a draft. */
 	if (x->action == ACT_HOLD && !draft)
-		ui_compta_alert(&h, x->code, x->detail);
+		ui_compta_alert(&h, req, x->code, x->detail);
 	put_header(&h, req, &b);
 	if (draft)
 		put_alerts(&h, &alerts);
@@ -656,7 +665,7 @@ show(struct http_request *req, const struct sent *x)
 		put_reject(&h, req, &b, x);
 	} else if (x->action != ACT_NONE && x->action != ACT_HOLD) {
 		/* Acted on by someone else meanwhile: say so at the top. */
-		ui_compta_alert(&h, x->code, x->detail);
+		ui_compta_alert(&h, req, x->code, x->detail);
 	}
 	h.failed |= ls.paid.failed || ls.carried.failed || ls.held.failed ||
 	    ls.holds.failed || fs.html.failed;

@@ -118,7 +118,7 @@ open_row(void *ctx, const struct store_dispute *d)
 	put_answers(r, d);
 	html_put(h, "</dl>");
 	if (mine) {
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, r->req, x->code, x->detail);
 		r->shown = true;
 	}
 	html_put(h, "<form method=\"post\" "
@@ -185,7 +185,7 @@ put_open_form(struct html *h, struct http_request *req, const struct sent *x)
 
 	html_put(h, "<h2>Ouvrir une contestation</h2>");
 	if (mine)
-		ui_compta_alert(h, x->code, x->detail);
+		ui_compta_alert(h, req, x->code, x->detail);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/compta/contestations\">");
 	ui_csrf_field(h, req);
@@ -274,7 +274,7 @@ show(struct http_request *req, const struct sent *x)
 		html_put(&h, "<div class=\"alert ok\" role=\"status\"><p>%s</p>"
 		    "</div>", notice);
 	if (x != NULL && x->dispute != 0 && !open.shown)
-		ui_compta_alert(&h, x->code, x->detail);
+		ui_compta_alert(&h, req, x->code, x->detail);
 	html_put(&h, "<h2>Contestations ouvertes</h2>");
 	if (open.n == 0)
 		html_put(&h, "<p>Aucune contestation n’est ouverte.</p>");

@@ -22,10 +22,10 @@ ui_error_summary(struct html *h, const struct ui_field_error *e, size_t n)
 	    "Le formulaire contient des erreurs");
 	for (i = 0; i < n; i++) {
 		if (e[i].id != NULL)
-			html_put(h, "<li><a href=\"#%s\">%s</a></li>", e[i].id,
+			html_put(h, "<li><a href=\"#%s\">%F</a></li>", e[i].id,
 			    e[i].message);
 		else
-			html_put(h, "<li>%s</li>", e[i].message);
+			html_put(h, "<li>%F</li>", e[i].message);
 	}
 	html_put(h, "</ul></div>");
 }

@@ -68,7 +68,8 @@ ui_home(struct http_request *req)
 	if (rows.n == 0)
 		html_put(&h, "<p>Vous n’avez encore remis aucun carnet.</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Les %u "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"derniers\"><table>"
+		    "<caption id=\"derniers\">Les %u "
 		    "derniers carnets que vous avez remis, du plus récent au "
 		    "plus ancien</caption><thead><tr><th scope=\"col\">Carnet"
 		    "</th><th scope=\"col\">Remis le</th><th scope=\"col\">"

@@ -48,8 +48,9 @@ put_notice(struct html *h, enum login_notice n, unsigned retry_after)
 	case NOTICE_THROTTLED:
 		html_put(h, "<div class=\"alert\" role=\"alert\"><p>Trop "
 		    "d’essais manqués pour ce compte ou depuis ce poste. "
-		    "Réessayez dans %u minute(s).</p></div>",
-		    (retry_after + 59) / 60);
+		    "Réessayez dans %u %s.</p></div>",
+		    (retry_after + 59) / 60, html_plural((retry_after + 59) /
+		    60, "minute", "minutes"));
 		break;
 	case NOTICE_STALE_FORM:
 		html_put(h, "<div class=\"alert\" role=\"alert\"><p>Le "

@@ -54,8 +54,9 @@ put_table(struct html *h, const char *caption, const char *label,
 {
 	size_t i;
 
-	html_put(h, "<div class=\"scroll\"><table><caption>%s</caption>"
-	    "<colgroup><col></colgroup>", caption);
+	html_put(h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+	    "aria-label=\"%s\"><table><caption>%s</caption>"
+	    "<colgroup><col></colgroup>", caption, caption);
 	for (i = 0; i < N_GROUPS; i++)
 		html_put(h, "<colgroup span=\"2\"></colgroup>");
 	html_put(h, "<thead><tr><th scope=\"col\" rowspan=\"2\">%s</th>",

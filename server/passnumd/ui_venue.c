@@ -55,7 +55,8 @@ venue_list(struct http_request *req, struct store *s)
 	else
 		html_put(&h, "<p>Choisissez le lieu dont vous voulez voir les "
 		    "séances, les remboursements et les conflits, tels que le "
-		    "lieu les voit.</p><div class=\"scroll\"><table><caption>"
+		    "lieu les voit.</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"lieux-liste\"><table>"
+		    "<caption id=\"lieux-liste\">"
 		    "%u lieux partenaires</caption><thead><tr>"
 		    "<th scope=\"col\">Lieu</th><th scope=\"col\">SIRET</th>"
 		    "<th scope=\"col\">Commune</th><th scope=\"col\">État</th>"
@@ -396,7 +397,8 @@ list_item(struct html *h, const struct ui_venue *uv,
 	pn_money_format(g->cents, amount);
 	html_put(h, "<li>");
 	ui_money_label(h, uv, &g->m);
-	html_put(h, " : %u chèque(s), %s</li>", g->vouchers, amount);
+	html_put(h, " : %u %s, %s</li>", g->vouchers,
+	    html_plural(g->vouchers, "chèque", "chèques"), amount);
 }
 
 void

@@ -90,7 +90,8 @@ ui_venue_conflicts(struct http_request *req)
 	if (rows.n == 0)
 		html_put(&h, "<p>Aucun chèque de ce lieu n’est en conflit.</p>");
 	else {
-		html_put(&h, "<div class=\"scroll\"><table><caption>Chèques "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"conflits-liste\"><table>"
+		    "<caption id=\"conflits-liste\">Chèques "
 		    "de ce lieu en conflit (%u), du plus récent au plus ancien"
 		    "</caption><thead><tr><th scope=\"col\">Numéro du "
 		    "chèque</th><th scope=\"col\">Valeur</th>"

@@ -178,7 +178,7 @@ bad_month(struct http_request *req, struct store *s,
 	}
 	ui_venue_banner(&h, uv);
 	html_put(&h, "<h2>Choisir un mois</h2>");
-	ui_compta_alert(&h, ERR_BAD_MONTH, NULL);
+	ui_compta_alert(&h, req, ERR_BAD_MONTH, NULL);
 	put_chooser(&h, uv, year, month, typed);
 	return ui_end(&h, req, err_lookup(ERR_BAD_MONTH)->status);
 }
@@ -250,14 +250,16 @@ ui_venue_home(struct http_request *req)
 	}
 	html_put(&h, "</dd></dl>");
 	html_put(&h, "<h2>Où en est le paiement</h2><p class=\"hint\">Un "
-	    "chèque accepté reste %u jour(s) en délai de contestation après "
+	    "chèque accepté reste %u %s en délai de contestation après "
 	    "la fin de sa séance (ou après sa réception, si le terminal l’a "
 	    "transmis plus tard) ; le Département peut alors le contester. "
 	    "Passé ce délai, il est validé et réglé avec le mois de sa séance, "
 	    "par virement. Les montants sont la valeur des chèques ; une "
 	    "éventuelle commission figure sur le relevé du lot. Un chèque en "
 	    "conflit n’est pas compté.</p>",
-	    http_request_config(req)->settlement.contest_days);
+	    http_request_config(req)->settlement.contest_days,
+	    html_plural(http_request_config(req)->settlement.contest_days,
+	    "jour", "jours"));
 	(void)snprintf(caption, sizeof(caption), "Les chèques acceptés en %s, "
 	    "selon où en est leur paiement", label);
 	ui_money_table(&h, &uv, &mm.all, "paiement", caption);

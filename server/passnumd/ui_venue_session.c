@@ -149,22 +149,12 @@ put_refusal(struct html *h, const struct ui_answer_sent *x)
 		ui_file_size((int64_t)x->limit, limit, sizeof(limit));
 		html_put(h, "La pièce jointe dépasse %s : réduisez-la (scan en "
 		    "noir et blanc, photo moins grande) ou envoyez-en un "
-		    "extrait", limit);
+		    "extrait.", limit);
 	} else {
-		const char *fr = err_lookup(x->code)->fr;
-		char first[3] = "";
-
-		/* The messages of errors.def start lower case: a sentence. */
-		if (fr[0] >= 'a' && fr[0] <= 'z') {
-			first[0] = (char)(fr[0] - 'a' + 'A');
-			fr++;
-		} else if (strncmp(fr, "é", 2) == 0) {
-			(void)snprintf(first, sizeof(first), "É");
-			fr += 2;
-		}
-		html_put(h, "%s%s", first, fr);
+		/* The messages of errors.def start lower case. */
+		html_put(h, "%F", err_lookup(x->code)->fr);
 	}
-	html_put(h, ".</p><p>Rien n’a été enregistré.</p></div>");
+	html_put(h, "</p><p>Rien n’a été enregistré.</p></div>");
 }
 
 /*
@@ -209,12 +199,12 @@ put_disputes(struct html *h, const struct session_money *sm,
 		    "contestation.</p></div>");
 	if (open > 0)
 		html_put(h, "<div class=\"alert\" role=\"alert\"><p><strong>"
-		    "Le Département conteste %u chèque(s) de cette séance."
+		    "Le Département conteste %u %s de cette séance."
 		    "</strong> Tant que la contestation est ouverte, aucun "
 		    "chèque de la séance n’est réglé.</p><p>Répondez ci-dessous, "
 		    "avant la date indiquée, avec une pièce jointe si vous en "
 		    "avez une (par exemple la feuille d’émargement signée).</p>"
-		    "</div>", open);
+		    "</div>", open, html_plural(open, "chèque", "chèques"));
 	(void)snprintf(query, sizeof(query), "%s", dv->uv->param);
 	for (i = 0; i < sm->n; i++) {
 		const struct store_venue_money *m = &sm->m[i];
@@ -414,17 +404,19 @@ ui_venue_session_show(struct http_request *req, uint64_t id,
 		html_put(&h, "<p>Aucun chèque n’a été présenté à cette séance."
 		    "</p>");
 	else
-		html_put(&h, "<div class=\"scroll\"><table><caption>Chèques "
+		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cheques-liste\"><table>"
+		    "<caption id=\"cheques-liste\">Chèques "
 		    "présentés (%u), dans l’ordre où le terminal les a pris"
 		    "</caption><thead><tr><th scope=\"col\">Numéro du chèque"
 		    "</th><th scope=\"col\">Valeur</th><th scope=\"col\">"
 		    "Résultat</th><th scope=\"col\">Pris par le terminal le</th>"
 		    "<th scope=\"col\">Reçu par le serveur le</th></tr></thead>"
 		    "<tbody>%R</tbody><tfoot><tr><th scope=\"row\">Total "
-		    "accepté</th><td>%s</td><td colspan=\"3\">%u chèque(s) "
-		    "accepté(s), %u en conflit</td></tr></tfoot></table></div>",
+		    "accepté</th><td>%s</td><td colspan=\"3\">%u %s, %u en "
+		    "conflit</td></tr></tfoot></table></div>",
 		    rows.n, rows.html.failed ? "" : rows.html.buf, amount,
-		    t.accepted, t.conflicts);
+		    t.accepted, html_plural(t.accepted, "chèque accepté",
+		    "chèques acceptés"), t.conflicts);
 	html_put(&h, "<p><a href=\"%s\">Retour aux séances du mois</a></p>",
 	    href);
 	h.failed |= rows.html.failed;

@@ -41,13 +41,8 @@ statement_row(void *ctx, const struct store_batch *b)
 	    settle_status_label(b->status), approved);
 	if (strcmp(b->status, "paid") == 0) {
 		char day[SETTLE_DATE_MAX + 8];
-		int y, m, d;
 
-		if (sscanf(b->paid_on, "%4d-%2d-%2d", &y, &m, &d) == 3)
-			(void)snprintf(day, sizeof(day), "%02d/%02d/%04d", d,
-			    m, y);
-		else
-			(void)snprintf(day, sizeof(day), "%s", b->paid_on);
+		ui_day(b->paid_on, day, sizeof(day));
 		html_put(&r->html, "%s, référence bancaire %s", day,
 		    b->paid_reference);
 	} else

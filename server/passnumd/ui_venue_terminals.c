@@ -118,8 +118,9 @@ notice_text(enum notice n, unsigned retry_after, char *buf, size_t len)
 		break;
 	case NOTICE_THROTTLED:
 		(void)snprintf(buf, len, "Trop d’essais manqués pour ce compte "
-		    "ou depuis ce poste : réessayez dans %u minute(s).",
-		    (retry_after + 59) / 60);
+		    "ou depuis ce poste : réessayez dans %u %s.",
+		    (retry_after + 59) / 60, html_plural((retry_after + 59) /
+		    60, "minute", "minutes"));
 		break;
 	case NOTICE_SUSPENDED:
 		(void)snprintf(buf, len, "Ce lieu est suspendu : aucun nouveau "

@@ -203,8 +203,7 @@ render(struct http_request *req, struct store *s, const struct sent *x,
 	ui_begin(&h, req, "Séance en cours");
 	ui_venue_banner_short(&h, &uv);
 	if (x != NULL && x->code != ERR_NONE)
-		ui_compta_alert(&h, x->code, who->role == ROLE_ADMIN ?
-		    x->detail : NULL);
+		ui_compta_alert(&h, req, x->code, x->detail);
 	html_put(&h, "<h2>Aujourd’hui</h2>");
 	put_today(&h, &uv, d, now, who->role == ROLE_VENUE);
 	free(d);

@@ -247,6 +247,105 @@ async function axe(page, label) {
 	    diag);
 }
 
+// The contrast of two CSS colours "rgb(r, g, b)" (WCAG 2.1's formula).
+function contrastOf(a, b) {
+	const lum = (c) => {
+		const [r, g, bl] = c.match(/[\d.]+/g).slice(0, 3).map((x) => {
+			const v = Number(x) / 255;
+			return v <= 0.03928 ? v / 12.92 :
+			    ((v + 0.055) / 1.055) ** 2.4;
+		});
+		return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+	};
+	const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+	return (hi + 0.05) / (lo + 0.05);
+}
+
+// Every element of the blue header the keyboard reaches shows a focus
+// ring of at least 3:1 against the header (WCAG 2.1 1.4.11), measured:
+// the outline's computed colour against the header's background.
+async function headerFocusRing(page, label) {
+	await page.evaluate(() => {
+		document.activeElement?.blur();
+		window.scrollTo(0, 0);
+	});
+	const rings = [];
+	for (let i = 0; i < 30; i++) {
+		await page.keyboard.press('Tab');
+		const f = await page.evaluate(() => {
+			const e = document.activeElement;
+			const header = e.closest('header');
+			if (!header)
+				return null;
+			const s = getComputedStyle(e);
+			return {
+				text: (e.textContent || '').trim().slice(0, 30),
+				outline: s.outlineStyle,
+				width: parseFloat(s.outlineWidth),
+				colour: s.outlineColor,
+				header: getComputedStyle(header).backgroundColor,
+			};
+		});
+		if (f === null) {
+			if (rings.length > 0)
+				break;
+			continue;
+		}
+		rings.push(f);
+	}
+	const bad = rings.filter((f) => f.outline === 'none' || f.width < 2 ||
+	    contrastOf(f.colour, f.header) < 3);
+	ok(rings.length > 0 && bad.length === 0,
+	    `${label}: the focus ring of each of the header's ${rings.length} ` +
+	    `stops has 3:1 against it (${rings.length ? contrastOf(
+		rings[0].colour, rings[0].header).toFixed(1) : '?'}:1)`,
+	    bad.map((f) => JSON.stringify(f)));
+}
+
+// Every scrollable table region of the page is named and reached by Tab.
+async function scrollRegions(page, label) {
+	const regions = await page.evaluate(() => [...document.querySelectorAll(
+	    '.scroll')].map((e, i) => {
+		e.dataset.region = String(i);
+		const by = e.getAttribute('aria-labelledby');
+		const name = e.getAttribute('aria-label') ||
+		    (by && document.getElementById(by)?.textContent) || '';
+		return { i, tabindex: e.getAttribute('tabindex'),
+		    role: e.getAttribute('role'), name: name.trim() };
+	}));
+	const unnamed = regions.filter((r) => r.tabindex !== '0' ||
+	    r.role !== 'region' || r.name === '');
+	ok(unnamed.length === 0, `${label}: its ${regions.length} scrollable ` +
+	    'regions have tabindex="0", role="region" and a name',
+	    unnamed.map((r) => JSON.stringify(r)));
+	if (regions.length === 0)
+		return;
+	await page.evaluate(() => document.activeElement?.blur());
+	const reached = new Set();
+	for (let i = 0; i < 300 && reached.size < regions.length; i++) {
+		await page.keyboard.press('Tab');
+		const r = await page.evaluate(() =>
+			document.activeElement?.dataset?.region ?? null);
+		if (r !== null)
+			reached.add(r);
+	}
+	ok(reached.size === regions.length, `${label}: Tab reaches each of ` +
+	    `its ${regions.length} scrollable regions`,
+	    `reached ${[...reached].join(', ')}`);
+}
+
+// A wide table uses the page's width on a desktop: no region scrolls
+// sideways at 1280 px, so that its last column (the amount) shows.
+async function wideTables(page, label) {
+	const cut = await page.evaluate(() => [...document.querySelectorAll(
+	    '.scroll')].filter((e) => e.scrollWidth > e.clientWidth + 1)
+	    .map((e) => `${e.getAttribute('aria-labelledby') ||
+		e.getAttribute('aria-label')}: ${e.scrollWidth} px in ` +
+		`${e.clientWidth} px`));
+	ok(cut.length === 0, `${label}: every table fits at ` +
+	    `${page.viewportSize().width} px, its last column shown`, cut);
+}
+
 // The "Nouveau carnet" form, filled by its labels as a caseworker would.
 const REF = `NAV-${Date.now()}`;
 async function fillBookletForm(page) {
@@ -315,6 +414,25 @@ try {
 	ok(new URL(axePage.url()).pathname === '/accueil',
 	    'the axe context shares the session');
 	await axe(axePage, 'home');
+	await headerFocusRing(page, 'home');
+	await scrollRegions(page, 'home');
+
+	step = 'error page';
+	// Its 404 is what the step asks for, not a console error.
+	expectedStatus.add(`${BASE}/carnets/nulle-part/encore`);
+	resp = await page.goto(`${BASE}/carnets/nulle-part/encore`);
+	ok(resp.status() === 404 &&
+	    /^text\/html/.test(resp.headers()['content-type']),
+	    'a browser asking an unknown URL: a 404 HTML page');
+	await heading(page, 'Page introuvable', 'error page');
+	ok(await page.getByRole('navigation', { name: 'Menu principal' })
+	    .isVisible(), 'error page: with the menu');
+	ok(await page.getByRole('link', { name: 'Retour à l’accueil' })
+	    .isVisible(), 'error page: and a way on');
+	await noSideScroll(page, 'error page');
+	await axePage.goto(`${BASE}/carnets/nulle-part/encore`);
+	await axe(axePage, 'error page');
+	await page.goto(`${BASE}/accueil`);
 
 	step = 'new booklet form';
 	await page.getByRole('main').getByRole('link', { name: 'Nouveau carnet' })
@@ -845,6 +963,7 @@ try {
 		await axeContext.addCookies(await context.cookies());
 		await axePage.goto(`${BASE}/compta`);
 		await axe(axePage, 'accounting');
+		await scrollRegions(page, 'accounting');
 
 		step = 'drafting a batch';
 		const period = await page.getByLabel('Période').inputValue();
@@ -880,6 +999,13 @@ try {
 		ok(await page.getByLabel('Motif de la retenue').first().isVisible(),
 		    'batch: a line\'s hold form opens from the keyboard, its '
 		    + 'reason labelled');
+		await scrollRegions(page, 'batch');
+		await page.setViewportSize(DESKTOP);
+		await page.goto(`${BASE}${batchPath}`);
+		await wideTables(page, 'batch at 1280 px');
+		await noSideScroll(page, 'batch at 1280 px');
+		await screenshot(page, 'lot-1280');
+		await page.setViewportSize(PHONE);
 
 		step = 'disputes page';
 		await page.getByRole('link', { name: 'Retour aux règlements' })

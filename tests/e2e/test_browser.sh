@@ -121,7 +121,7 @@ sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO training_session
     suspend_reason = 'trop de clés de contrôle erronées' WHERE id = 1;
     INSERT INTO integrity_alarm (at, kind, detail) VALUES ($NOW,
     'checkpoint_gap', 'La base de données contient moins que le point de
-    contrôle n° 3 : 5 encaissement(s) accepté(s) manquent (5 au lieu de
+    contrôle n° 3 : 5 encaissements acceptés manquent (5 au lieu de
     10).')"
 # An open dispute on venue 1's voucher of this month, for its pages to
 # say (session 1 is not in the period the accounting pages draft).

@@ -122,7 +122,7 @@ check "... its log raises an integrity alarm" \
     grep -q 'level=error msg="integrity alarm: the database holds less than its last checkpoint"' \
     "$OUT/server.log"
 check "... recorded, in French, naming the five missing" test \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM integrity_alarm WHERE kind = 'checkpoint_gap' AND detail LIKE '%5 encaissement(s) accepté(s) manquent (5 au lieu de 10)%' AND acknowledged_at IS NULL")" = 1
+    "$(sqlite3 "$DB" "SELECT count(*) FROM integrity_alarm WHERE kind = 'checkpoint_gap' AND detail LIKE '%5 encaissements acceptés manquent (5 au lieu de 10)%' AND acknowledged_at IS NULL")" = 1
 check "... the chain goes on from the history, not the database" \
     test "$(last_seq "$H")" -gt "$(sqlite3 "$DB" "SELECT max(seq) FROM checkpoint WHERE seq < (SELECT max(seq) FROM checkpoint)")"
 check "... the serial counter is moved past the lost booklet's serials" \

@@ -315,12 +315,12 @@ page_is "a mistyped serial: 400, said at the field" 400 \
     'id="cheque-error"' 'aria-describedby="cheque-hint cheque-error"'
 post /compta/contestations "$JA" "cheque=$(printed 6)" "motif="
 page_is "no reason: 400, the message at the field" 400 \
-    "indiquez un motif (1 à 500 caractères)" 'id="motif-error"'
+    "Indiquez un motif (1 à 500 caractères)" 'id="motif-error"'
 post /compta/contestations "$JA" "cheque=$(printed 1)" "motif=Séance non tenue"
 page_is "voucher 1, its session ended 24 days ago: 409, window passed" 409 \
-    "le délai de contestation de cette séance est passé"
+    "Le délai de contestation de cette séance est passé"
 post /compta/contestations "$JA" "cheque=$(printed 9)" "motif=Jamais vu"
-page_is "voucher 9, never redeemed: 404" 404 "encaissement introuvable"
+page_is "voucher 9, never redeemed: 404" 404 "Encaissement introuvable"
 post /compta/contestations "$JA" "csrf=wrong" "cheque=$(printed 6)" \
     "motif=Sans jeton"
 is "without the session's CSRF token: 403" "$code" 403
@@ -341,7 +341,7 @@ page_is "the page says it is open, and lists it with its form" 200 \
 before=$(snap)
 post /compta/contestations "$JA" "cheque=$(printed 6)" "motif=Encore"
 page_is "the same voucher again: 409" 409 \
-    "une contestation est déjà ouverte pour cet encaissement"
+    "Une contestation est déjà ouverte pour cet encaissement"
 unchanged "and nothing written" "$before"
 get /compta "$JA"
 page_is "/compta: voucher 6 now held by the dispute, 5 alone in the window" 200 \
@@ -351,14 +351,14 @@ page_is "/compta: voucher 6 now held by the dispute, 5 alone in the window" 200 
 before=$(snap)
 post /compta/lots "$JA" "periode=2026-13"
 page_is "period 2026-13: 400, how to write one, at the field" 400 \
-    "période invalide" 'id="periode-error"' 'aria-invalid="true"' \
+    "Période invalide" 'id="periode-error"' 'aria-invalid="true"' \
     'value="2026-13"'
 post /compta/lots "$JA" "periode=2026-11"
 page_is "November, not ended: 409" 409 \
-    "cette période n&#39;est pas encore terminée"
+    "Cette période n&#39;est pas encore terminée"
 post /compta/lots "$JA" "periode=2026-09"
 page_is "September, nothing to settle: 409" 409 \
-    "aucune séance validée à régler pour cette période"
+    "Aucune séance validée à régler pour cette période"
 unchanged "no batch written by those" "$before"
 stop
 
@@ -376,7 +376,7 @@ page_is "the batch page: a draft of octobre 2026, drafted by compta1" 200 \
     "<h1>Lot $REF</h1>" "Le lot est préparé." "<dd>brouillon</dd>" \
     "<dd>octobre 2026 (2026-10)</dd>" "par compta1, le 12/11/2026"
 page_is "venue A paid: 2 sessions, 4 vouchers, 40,00 EUR, IBAN in groups" 200 \
-    "<tr><th scope=\"row\">Médiathèque de Rezé</th><td>$SIRET_A</td><td>FR76 3000 6000 0112 3456 7890 189</td><td>2</td><td>4</td><td>40,00$EUR</td><td>0,00$EUR</td><td>40,00$EUR</td></tr>"
+    "<tr><th scope=\"row\">Médiathèque de Rezé</th><td>$SIRET_A</td><td class=\"nowrap\">FR76 3000 6000 0112 3456 7890 189</td><td>2</td><td>4</td><td>40,00$EUR</td><td>0,00$EUR</td><td>40,00$EUR</td></tr>"
 page_is "venue B carried over (10,00 EUR under the minimum), in its own table" 200 \
     "<h2>Reportés à la période suivante (sous le minimum)</h2>" \
     "<tr><th scope=\"row\">$NAME_B_ESC</th><td>$SIRET_B</td>"
@@ -392,11 +392,11 @@ check "B sees approval enabled" sh -c "
     ! grep -qF 'disabled' '$OUT/page.html'"
 post "/compta/lots/$REF/approuver" "$JB" "sepa=9"
 page_is "B approving without the Département's account: 409, saying which keys" 409 \
-    "le compte du Département n&#39;est pas configuré"
+    "Le compte du Département n&#39;est pas configuré"
 unchanged "nothing written" "$before"
 post "/compta/lots/$REF/rejeter" "$JB" "motif="
 page_is "rejecting without a reason: 400, at the field" 400 \
-    "indiquez un motif (1 à 500 caractères)" 'id="motif-error"'
+    "Indiquez un motif (1 à 500 caractères)" 'id="motif-error"'
 unchanged "nothing written" "$before"
 post "/compta/lots/$REF/rejeter" "$JB" "motif=Montants à <b>revoir</b>"
 check "B rejects it with a reason: 303" test "$code" = 303 -a \
@@ -421,7 +421,7 @@ login "$JB" compta2 compta-password-2
 before=$(snap)
 post "/compta/lots/$REF2/approuver" "$JA" "sepa=9"
 page_is "A, who drafted it, approving: 403, the four-eyes message" 403 \
-    "le lot doit être approuvé par une autre personne que celle qui l&#39;a préparé"
+    "Le lot doit être approuvé par une autre personne que celle qui l&#39;a préparé"
 unchanged "nothing written" "$before"
 post "/compta/lots/$REF2/approuver" "$JB" "sepa=9" "alertes=2"
 check "B approves: 303" test "$code" = 303 -a \
@@ -470,10 +470,10 @@ is "a file of this batch asked for under the rejected one: 404" "$code" 404
 before=$(snap)
 post "/compta/lots/$REF2/payer" "$JA" "reference=VIR-2026-118" "date=2026-02-30"
 page_is "paid on 2026-02-30: 400, at the date" 400 \
-    "paiement invalide" 'id="date-error"' 'value="VIR-2026-118"'
+    "Paiement invalide" 'id="date-error"' 'value="VIR-2026-118"'
 post "/compta/lots/$REF2/payer" "$JA" "reference=" "date=2026-11-12"
 page_is "paid without a bank reference: 400, at the reference" 400 \
-    "paiement invalide" 'id="reference-error"'
+    "Paiement invalide" 'id="reference-error"'
 unchanged "nothing written" "$before"
 post "/compta/lots/$REF2/payer" "$JA" "reference=VIR 2026" "date=2026-11-12"
 page_is "a bank reference with a space: 400, at the reference" 400 \
@@ -486,7 +486,7 @@ check "marked paid: 303" test "$code" = 303 -a \
     "$(location)" = "/compta/lots/$REF2?paye=1"
 get "$(location)" "$JA"
 page_is "the paid batch: its reference and date, its files still listed" 200 \
-    "<dd>payé</dd>" "<dd>VIR-2026-118</dd>" "<dd>2026-11-12</dd>" \
+    "<dd>payé</dd>" "<dd>VIR-2026-118</dd>" "<dd>12/11/2026</dd>" \
     ">Les 3 fichiers du lot</caption>"
 check "no form left on it but logging out" test \
     "$(grep -c '<form' "$OUT/page.html")" = 1
@@ -520,7 +520,7 @@ page_is "closed, in the table below" 200 \
 before=$(snap)
 post "/compta/contestations/$DSP" "$JA" "decision=maintenir" "note=Deux fois"
 page_is "deciding it again: 404, already closed" 404 \
-    "contestation introuvable ou déjà close"
+    "Contestation introuvable ou déjà close"
 unchanged "nothing written" "$before"
 get /compta "$JA"
 page_is "/compta: vouchers 4 and 6 wait for the next batch, 20,00 EUR" 200 \
@@ -566,7 +566,7 @@ get /lieu/releves "$J2"
 page_is "venue B, carried over: no statement yet" 200 "Aucun relevé pour le moment."
 get "/lieu/releves/$REF2.pdf" "$J2"
 page_is "venue A's statement, asked for by venue B: 404" 404 \
-    "lot de règlement introuvable"
+    "Lot de règlement introuvable"
 check "nothing of it sent" sh -c "! grep -qF '%PDF' '$OUT/page.html'"
 get "/lieu/releves/$REF2.pdf?lieu=1" "$J2"
 is "not with ?lieu=1 either" "$code" 404
@@ -587,10 +587,10 @@ KEPT=$(q "SELECT hex(hash) FROM settlement_file WHERE id = $FID")
 q "UPDATE settlement_file SET hash = zeroblob(32) WHERE id = $FID"
 get "/lieu/releves/$REF2.pdf?lieu=1" "$JD"
 page_is "a statement changed after approval: 500, in plain words" 500 \
-    "ce fichier a été modifié depuis l"
+    "Ce fichier a été modifié depuis l"
 check "nothing of it sent" sh -c "! grep -qF '%PDF' '$OUT/page.html'"
 get "/compta/lots/$REF2/fichiers/$FID" "$JD"
-page_is "nor from the batch's page" 500 "ce fichier a été modifié depuis l"
+page_is "nor from the batch's page" 500 "Ce fichier a été modifié depuis l"
 q "UPDATE settlement_file SET hash = X'$KEPT' WHERE id = $FID"
 get "/lieu/releves/$REF2.pdf?lieu=1" "$JD"
 is "with its hash back, it is handed out again" "$code" 200
@@ -615,7 +615,7 @@ for who in JC J1; do
 	is "POST /compta/contestations as $(basename "$jar"): 403" "$code" 403
 done
 get /compta "$JC"
-page_is "the refusal is a French page" 403 "votre rôle ne permet pas cette action"
+page_is "the refusal is a French page" 403 "Votre rôle ne permet pas cette action"
 get /lieu/releves "$JC"
 is "a caseworker cannot open /lieu/releves: 403" "$code" 403
 get /lieu/releves "$JA"

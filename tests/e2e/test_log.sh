@@ -60,8 +60,8 @@ sleep 0.2
 check "an unknown URL is logged as route=other, with its error code" \
     sh -c "grep 'req=$(rid) ' '$LOG' | grep -q 'route=other status=404 .*code=1001'"
 check "no line names the raw URL" sh -c "! grep -q 'nowhere' '$LOG'"
-check "the JSON error carries the request id" \
-    grep -q "\"request_id\":\"$(rid)\"" "$OUT/body"
+check "the error page carries the request id" \
+    grep -q "<code>$(rid)</code>" "$OUT/body"
 # A caseworker on a venue's page: refused with a French page.
 curl -s -D "$OUT/headers" -o "$OUT/page" -H "Authorization: Bearer $TOKEN" \
     "$URL/lieu" >/dev/null

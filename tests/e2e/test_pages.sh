@@ -255,7 +255,7 @@ check "the summary above the form says what to fix, linking to the field" \
     has "<h2 id=\"error-summary-title\">Le formulaire contient une erreur</h2><ul><li><a href=\"#programme\">Choisissez un programme.</a></li></ul>"
 new_form ref=DOSSIER-1 "commune=Rezé" "-csrf"
 check "the form without its CSRF token: 403" test "$code" = 403
-check "a French page says why" has "formulaire expiré ou invalide"
+check "a French page says why" has "Formulaire expiré ou invalide"
 check "nothing written" test "$(booklets)" = 0
 
 # --- Confirmation, Modifier, Confirmer --------------------------------------
@@ -441,7 +441,7 @@ CSRF2=$(csrf_of "$OUT/page.html")
 get "/carnets/$ID" "$JAR2"
 check "another agency's caseworker: /carnets/$ID is a 404 page" \
     test "$code" = 404
-check "saying, in French, that the booklet is not found" has "carnet introuvable"
+check "saying, in French, that the booklet is not found" has "Carnet introuvable"
 check "with none of its serials" test "$(grep -c "$P1" "$OUT/page.html")" = 0
 post "/cheques/$S1/annuler" "$JAR2" "csrf=$CSRF2" "reason=essai"
 check "nor can they cancel one of its vouchers: 404" test "$code" = 404
@@ -480,7 +480,7 @@ run "$TERMINAL" verify "$CODE_OK" --bundle "$OUT/trust" \
 check "and not its neighbour" test "$status" = 0
 post "/cheques/$S1/annuler" "$JAR" "csrf=$CSRF" "reason=encore"
 check "cancelling it again: 409" test "$code" = 409
-check "saying it cannot be" has "déjà annulé, ou déjà utilisé"
+check "saying it cannot be" has "Déjà annulé, ou déjà utilisé"
 
 # --- Searching ----------------------------------------------------------------
 get /recherche "$JAR"
@@ -557,10 +557,10 @@ post "/carnets/$ID/annuler" "$JAR" "csrf=$CSRF" "reason=encore"
 check "cancelling it again: 409" test "$code" = 409
 get /carnets/99999 "$JAR"
 check "an unknown booklet: 404 page" test "$code" = 404 -a -n \
-    "$(grep -F "carnet introuvable" "$OUT/page.html")"
+    "$(grep -F "Carnet introuvable" "$OUT/page.html")"
 post /cheques/99999/annuler "$JAR" "csrf=$CSRF" "reason=essai"
 check "cancelling an unknown voucher: 404 page" test "$code" = 404 -a -n \
-    "$(grep -F "chèque introuvable" "$OUT/page.html")"
+    "$(grep -F "Chèque introuvable" "$OUT/page.html")"
 
 # --- Escaping, over every page fetched -------------------------------------------
 get /accueil "$JAR"

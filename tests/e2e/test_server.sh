@@ -38,9 +38,13 @@ http "$URL/healthz"
 check "GET /healthz answers 200" test "$code" = 200
 check "healthz says ok and the schema version" \
     grep -q '"status":"ok","schema":[1-9]' "$OUT/body"
-http "$URL/nowhere"
+http -H 'Accept: application/json' "$URL/nowhere"
 check "an unknown route answers 404" test "$code" = 404
-check "with error code 1001 in JSON" grep -q '"code":1001' "$OUT/body"
+check "with error code 1001 in JSON to a client asking for JSON" \
+    grep -q '"code":1001' "$OUT/body"
+http "$URL/nowhere"
+check "outside /api/, a client asking for anything gets the French page" \
+    grep -q '<h1>Page introuvable</h1>' "$OUT/body"
 http -X POST "$URL/healthz"
 check "a wrong method answers 405" test "$code" = 405
 curl -s -D "$OUT/headers" -o /dev/null -X DELETE "$URL/healthz"

@@ -197,9 +197,9 @@ check "the sessions listed link to their pages, A then B" test \
     "$(grep -o 'href="/lieu/sessions/[0-9]*"' "$OUT/page.html" | tr '\n' ' ')" = \
     'href="/lieu/sessions/11" href="/lieu/sessions/12" '
 check "session A: its start in Paris, theme, duration, vouchers, amount" \
-    has '<a href="/lieu/sessions/11">03/11/2026 14:00</a></td><td>démarches en ligne</td><td>2 h</td><td>2</td><td>20,00'"$EUR"'</td><td><ul class="money"><li>Validé, à régler : 2 chèque(s), 20,00'"$EUR"'</li></ul></td><td>0</td>'
+    has '<a href="/lieu/sessions/11">03/11/2026 14:00</a></td><td>démarches en ligne</td><td>2 h</td><td>2</td><td>20,00'"$EUR"'</td><td><ul class="money"><li>Validé, à régler : 2 chèques, 20,00'"$EUR"'</li></ul></td><td>0</td>'
 check "session B: 1 h 30, one voucher, one conflict" \
-    has "<td>prise en main d&#39;un smartphone</td><td>1 h 30</td><td>1</td><td>10,00$EUR</td><td><ul class=\"money\"><li>Validé, à régler : 1 chèque(s), 10,00$EUR</li></ul></td><td>1</td>"
+    has "<td>prise en main d&#39;un smartphone</td><td>1 h 30</td><td>1</td><td>10,00$EUR</td><td><ul class=\"money\"><li>Validé, à régler : 1 chèque, 10,00$EUR</li></ul></td><td>1</td>"
 check "previous and next month links" sh -c \
     "grep -qF 'href=\"/lieu?mois=2026-10\"' '$OUT/page.html' &&
     grep -qF 'href=\"/lieu?mois=2026-12\"' '$OUT/page.html'"
@@ -216,7 +216,7 @@ check "December 2026: no session, 0,00 €" sh -c \
 for bad in 2026-13 2026-1 novembre "2026-11'"; do
 	get "/lieu?mois=$bad" "$J1"
 	check "?mois=$bad: 400, saying how to write a month" \
-	    test "$code" = 400 -a -n "$(grep -F 'mois invalide' "$OUT/page.html")"
+	    test "$code" = 400 -a -n "$(grep -F 'Mois invalide' "$OUT/page.html")"
 done
 get "/lieu?lieu=2&mois=2026-11" "$J1"
 check "?lieu=2 does not show a venue user another venue" sh -c \
@@ -236,7 +236,7 @@ check "it lists exactly its two serials, printed" test \
     "$(printf '%s\n%s\n' "$(printed "$S1")" "$(printed "$S2")" | sort | tr '\n' ';')"
 check "each accepted, 10,00 €, with the terminal's time" \
     has "<td class=\"serial\">$(printed "$S1")</td><td>10,00$EUR</td><td>Accepté — Validé, à régler</td><td>03/11/2026 14:10</td><td>03/11/2026 14:11</td>"
-check "and their total" has "Total accepté</th><td>20,00$EUR</td><td colspan=\"3\">2 chèque(s) accepté(s), 0 en conflit"
+check "and their total" has "Total accepté</th><td>20,00$EUR</td><td colspan=\"3\">2 chèques acceptés, 0 en conflit"
 check "a link back to its month" has 'href="/lieu?mois=2026-11"'
 get /lieu/sessions/12 "$J1"
 check "session B lists its voucher and its conflict" test \
@@ -247,7 +247,7 @@ check "the conflict marked, linked to its proof" \
 get /lieu/sessions/14 "$J1"
 check "another venue's session: 404" test "$code" = 404
 check "saying the session is not found, nothing of it shown" sh -c \
-    "grep -qF 'séance introuvable pour ce lieu' '$OUT/page.html' &&
+    "grep -qF 'Séance introuvable pour ce lieu' '$OUT/page.html' &&
     ! grep -qF 'Poste &lt;2' '$OUT/page.html'"
 get "/lieu/sessions/14?lieu=2" "$J1"
 check "also with ?lieu=2" test "$code" = 404
@@ -340,7 +340,7 @@ check "without ?lieu: back to the list" \
     test "$code" = 303 -a "$(location)" = /lieu
 get "/lieu?lieu=999" "$JA"
 check "an unknown venue: 404" test "$code" = 404 -a -n \
-    "$(grep -F 'lieu introuvable' "$OUT/page.html")"
+    "$(grep -F 'Lieu introuvable' "$OUT/page.html")"
 get "/lieu/conflits?lieu=2" "$JA"
 check "venue 2's conflicts" has "Chèque déjà utilisé le 03/11/2026 à Médiathèque de Rezé"
 

@@ -370,7 +370,7 @@ test_findings_words(void **state)
 	v.findings = CPF_REDEEMED_FEWER | CPF_NOT_IN_DB;
 	v.db_redeemed = 150;
 	checkpoint_findings_fr(&v, words, sizeof(words));
-	assert_non_null(strstr(words, "50 encaissement(s) accepté(s) manquent "
+	assert_non_null(strstr(words, "50 encaissements acceptés manquent "
 	    "(150 au lieu de 200) ;"));
 	assert_non_null(strstr(words, "plus ancienne que lui. Les postes"));
 	assert_null(strstr(words, " ;."));

@@ -122,6 +122,46 @@ test_numbers(void **state)
 	html_free(&h);
 }
 
+/* The error table's lower-case messages printed as sentences. */
+static void
+test_sentence(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "adresse inconnue", "Adresse inconnue." },
+		{ "échéance dépassée ; réessayez", "Échéance dépassée ; "
+		    "réessayez." },
+		{ "à refaire", "À refaire." },
+		{ "Déjà une phrase.", "Déjà une phrase." },
+		{ "vraiment ?", "Vraiment ?" },
+		{ "et la suite…", "Et la suite…" },
+		{ "fin  ", "Fin." },
+		{ "<b> & co", "&lt;b&gt; &amp; co." },
+		{ "", "" },
+		{ "7 jours", "7 jours." },
+	};
+	struct html h;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		html_init(&h);
+		html_put(&h, "%F", cases[i].in);
+		assert_string_equal(text_of(&h), cases[i].want);
+		html_free(&h);
+	}
+}
+
+static void
+test_plural(void **state)
+{
+	(void)state;
+	assert_string_equal(html_plural(0, "chèque", "chèques"), "chèque");
+	assert_string_equal(html_plural(1, "chèque", "chèques"), "chèque");
+	assert_string_equal(html_plural(2, "chèque", "chèques"), "chèques");
+	assert_string_equal(html_plural(12000, "lieu", "lieux"), "lieux");
+	assert_string_equal(html_plural(-3, "jour", "jours"), "jours");
+}
+
 static void
 test_mixed(void **state)
 {
@@ -239,6 +279,8 @@ main(void)
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_mixed),
+		cmocka_unit_test(test_sentence),
+		cmocka_unit_test(test_plural),
 		cmocka_unit_test(test_bad_directive),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_html_text),
