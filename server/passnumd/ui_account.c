@@ -72,13 +72,13 @@ session_row(void *ctx, const struct store_session_row *r)
 	ui_csrf_field(h, sr->req);
 	if (r->id == sr->current)
 		html_put(h, "<button type=\"submit\" class=\"secondary\">"
-		    "Terminer cette session (vous serez déconnecté)</button>");
+		    "Terminer cette connexion (vous serez déconnecté)</button>");
 	else
 		html_put(h, "<button type=\"submit\" class=\"secondary\">"
-		    "Terminer<span class=\"vh\"> la session ouverte le %s"
+		    "Terminer<span class=\"vh\"> la connexion ouverte le %s"
 		    "</span></button>", created);
 	html_put(h, "</form>%R</td></tr>", r->id == sr->current ?
-	    "<p>C’est la session de ce navigateur.</p>" : "");
+	    "<p>C’est la connexion de ce navigateur.</p>" : "");
 	sr->n++;
 	return 0;
 }
@@ -153,12 +153,12 @@ show(struct http_request *req, struct store *s, const struct change_form *f,
 	    "type=\"password\" required maxlength=\"%d\" "
 	    "autocomplete=\"new-password\"", ACCOUNT_PASSWORD_MAX);
 	ui_compta_field_attrs(&h, "confirmation", NULL, e != NULL);
-	html_put(&h, "><p>Vos autres sessions seront terminées et vos jetons "
+	html_put(&h, "><p>Vos autres connexions seront fermées et vos jetons "
 	    "d’accès révoqués.</p><button type=\"submit\">Changer mon mot de "
 	    "passe</button></form>");
-	html_put(&h, "<h2 id=\"sessions\">Mes sessions ouvertes</h2>");
+	html_put(&h, "<h2 id=\"sessions\">Mes connexions ouvertes</h2>");
 	if (rows.n == 0)
-		html_put(&h, "<p>Aucune session ouverte.</p>");
+		html_put(&h, "<p>Aucune connexion ouverte.</p>");
 	else
 		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" "
 		    "role=\"region\" aria-labelledby=\"sessions-caption\">"
@@ -187,10 +187,10 @@ ui_account(struct http_request *req)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	/* A fixed sentence per value: the page repeats no text of a link. */
 	if (done != NULL && strcmp(done, "mot-de-passe") == 0)
-		notice = "Votre mot de passe est changé. Vos autres sessions "
+		notice = "Votre mot de passe est changé. Vos autres connexions "
 		    "sont terminées.";
 	else if (done != NULL && strcmp(done, "session") == 0)
-		notice = "La session est terminée.";
+		notice = "La connexion est terminée.";
 	return show(req, s, NULL, notice);
 }
 

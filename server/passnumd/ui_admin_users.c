@@ -598,9 +598,9 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 	html_put(&h, "</dd><dt>Jetons d’accès valides</dt><dd>%u</dd></dl>",
 	    tokens.live);
 
-	html_put(&h, "<h2 id=\"sessions\">Sessions ouvertes</h2>");
+	html_put(&h, "<h2 id=\"sessions\">Connexions ouvertes</h2>");
 	if (rows.n == 0)
-		html_put(&h, "<p>Aucune session ouverte.</p>");
+		html_put(&h, "<p>Aucune connexion ouverte.</p>");
 	else
 		html_put(&h, "<div class=\"scroll\" tabindex=\"0\" "
 		    "role=\"region\" aria-labelledby=\"sessions-caption\">"
@@ -609,7 +609,7 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 		    "<th scope=\"col\">Dernière activité</th>"
 		    "<th scope=\"col\">Adresse</th></tr></thead>"
 		    "<tbody>%R</tbody></table></div>", rows.n, rows.n == 1 ?
-		    "session" : "sessions",
+		    "connexion" : "connexions",
 		    rows.html.failed ? "" : rows.html.buf);
 	h.failed |= rows.html.failed;
 	html_free(&rows.html);
@@ -618,7 +618,7 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 		    "action=\"/admin/utilisateurs/%L/sessions\">", id);
 		ui_csrf_field(&h, req);
 		html_put(&h, "<button type=\"submit\" class=\"secondary\">"
-		    "Terminer ses sessions</button></form>");
+		    "Terminer ses connexions</button></form>");
 	}
 	if (tokens.live != 0) {
 		html_put(&h, "<h2>Jetons d’accès</h2><form method=\"post\" "
@@ -631,7 +631,7 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 	html_put(&h, "<h2>Réinitialiser le mot de passe</h2><form "
 	    "class=\"panel\" method=\"post\" "
 	    "action=\"/admin/utilisateurs/%L/mot-de-passe\"><p>Un nouveau mot "
-	    "de passe provisoire sera affiché une seule fois ; ses sessions "
+	    "de passe provisoire sera affiché une seule fois ; ses connexions "
 	    "seront terminées et ses jetons révoqués.</p>", id);
 	ui_csrf_field(&h, req);
 	password_field(&h, "motdepasse-reinit", "Par sécurité : qui lit le "
@@ -651,7 +651,7 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 		html_put(&h, "<h2>Désactiver le compte</h2><form "
 		    "class=\"panel\" method=\"post\" "
 		    "action=\"/admin/utilisateurs/%L/desactiver\"><p>Ses "
-		    "sessions seront terminées et ses jetons révoqués ; il ne "
+		    "connexions seront terminées et ses jetons révoqués ; il ne "
 		    "pourra plus se connecter.</p>", id);
 		ui_csrf_field(&h, req);
 		if (u.role == ROLE_ADMIN)
@@ -706,13 +706,13 @@ ui_admin_user(struct http_request *req)
 	if (done == NULL)
 		notice = NULL;
 	else if (strcmp(done, "desactive") == 0)
-		notice = "Le compte est désactivé : ses sessions sont terminées "
+		notice = "Le compte est désactivé : ses connexions sont terminées "
 		    "et ses jetons révoqués.";
 	else if (strcmp(done, "active") == 0)
 		notice = "Le compte est réactivé. Ses anciens jetons restent "
 		    "révoqués.";
 	else if (strcmp(done, "sessions") == 0)
-		notice = "Ses sessions sont terminées.";
+		notice = "Ses connexions sont terminées.";
 	else if (strcmp(done, "jetons") == 0)
 		notice = "Ses jetons d’accès sont révoqués.";
 	return user_page(req, s, u.id, notice, AT_TOP, NULL, 200);
@@ -826,7 +826,7 @@ ui_admin_user_reset(struct http_request *req)
 		return ui_error_page(req, code, why.detail);
 	(void)snprintf(msg, sizeof(msg), "Le mot de passe de %s est "
 	    "réinitialisé : %u %s, %u %s.", u.display_name, out.sessions,
-	    out.sessions == 1 ? "session terminée" : "sessions terminées",
+	    out.sessions == 1 ? "connexion terminée" : "connexions terminées",
 	    out.tokens, out.tokens == 1 ? "jeton révoqué" : "jetons révoqués");
 	rc = password_page(req, "Mot de passe réinitialisé", u.login,
 	    password, u.id, msg);

@@ -251,7 +251,7 @@ check "the chosen one does" test "$code" = 303 -a "$landed" = /accueil
 get /compte "$JN"
 refresh "$JN"
 check "two sessions listed" test "$(grep -o '/compte/sessions/[0-9]*/terminer' "$OUT/page.html" | wc -l)" = 2
-check "this browser's one said so" has "C’est la session de ce navigateur."
+check "this browser's one said so" has "C’est la connexion de ce navigateur."
 OTHER=$(q "SELECT max(id) FROM web_session WHERE user_id = $(uid camille)")
 ADMIN_SESS=$(q "SELECT max(id) FROM web_session WHERE user_id = $ADMIN_ID")
 post "/compte/sessions/$ADMIN_SESS/terminer" "$JN"
@@ -315,7 +315,7 @@ check "with the right one: 200" test "$code" = 200
 NEW_PW=$(temp_password)
 check "a new one-time password shown" test ${#NEW_PW} = 16
 check "saying one session ended and one token revoked" \
-    has "1 session terminée, 1 jeton révoqué"
+    has "1 connexion terminée, 1 jeton révoqué"
 check "its sessions ended" test "$(sessions_of camille)" = 0
 check "its tokens revoked" \
     test "$(q "SELECT count(*) FROM api_token WHERE user_id = $CAM AND revoked = 0")" = 0
