@@ -112,10 +112,10 @@ check "a reference of spaces only: 400 code 3001 naming it" sh -c \
      grep -q 'beneficiary.ref' '$OUT/body'"
 
 # Roles: a venue's token may not issue.
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque de Rezé"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login venue1 --name "Médiathèque de Rezé" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login venue1)
 post "$VTOKEN" "$(person V-1)"
 check "a venue may not issue: 403 code 2002" grep -q '"code":2002' "$OUT/body"
@@ -266,7 +266,7 @@ matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404 403
 matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-01-05" \
     303 403 403 404 404 403
 matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404 403
-matrix POST /compta/lots/1/retenir "lieu=21440143800012&motif=matrice+WHO" \
+matrix POST /compta/lots/1/retenir "lieu=21440143200015&motif=matrice+WHO" \
     303 403 403 404 404 403
 matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404 403
 matrix GET /compta/contestations "" 303 403 403 200 200 403

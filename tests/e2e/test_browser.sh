@@ -55,11 +55,11 @@ check "the demo data holds the caseworker's password" test -n "$PASSWORD"
 # a conflict lost to another venue, for the venue pages. The rows are
 # written as the terminal routes will; the serials need no booklet here
 # (sqlite3 leaves foreign keys off): the pages show them, nothing more.
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
-venue_add "$D/passnumd.ini" 21440143800020 "Espace numérique de Nantes"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque de Rezé"
+venue_add "$D/passnumd.ini" 21440143200023 "Espace numérique de Nantes"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login lieu1 --name "Claire Moreau" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 NOW=$(date +%s)
 sqlite3 "$D/passnum.db" "INSERT INTO terminal (id, venue_id, public_key,
     label, enrolled_at) VALUES (1, 1, randomblob(32), 'Accueil', $NOW),

@@ -20,8 +20,8 @@ DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
 PAGES="$OUT/pages"
 mkdir -p "$PAGES"
-SIRET_A=21440143800012
-SIRET_B=21440143800020
+SIRET_A=21440143200015
+SIRET_B=21440143200023
 NAME_B='Espace <b>numérique</b> & co'
 NAME_B_ESC='Espace &lt;b&gt;numérique&lt;/b&gt; &amp; co'
 EUR=$(printf '\302\240€')	# a no-break space before the sign

@@ -252,7 +252,7 @@ test_draft_lines(void **state)
 	assert_int_equal(ls.l[0].gross_cents, 2000);
 	assert_int_equal(ls.l[0].commission_cents, 26);
 	assert_int_equal(ls.l[0].amount_cents, 1974);
-	assert_string_equal(ls.l[1].siret, "21440143800012");
+	assert_string_equal(ls.l[1].siret, "21440143200015");
 	assert_string_equal(ls.l[1].iban, "FR7630006000011234567890189");
 	assert_int_equal(ls.l[1].venue_id, 1);
 	assert_int_equal(ls.l[1].vouchers, 3);
@@ -861,9 +861,9 @@ test_hold(void **state)
 	assert_true(line > 0);
 	assert_int_equal(store_batch_hold(f->w.s, b.id, "35600000000001",
 	    f->bob, "encore", f->after, "bob", NULL, &err), ERR_LINE_NOT_FOUND);
-	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143800012",
+	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143200015",
 	    f->bob, "tout", f->after, "bob", NULL, &err), ERR_LAST_LINE_HELD);
-	assert_int_equal(store_batch_hold(f->w.s, b.id, "44234567800019",
+	assert_int_equal(store_batch_hold(f->w.s, b.id, "44234567400018",
 	    f->bob, "inconnu", f->after, "bob", NULL, &err),
 	    ERR_LINE_NOT_FOUND);
 	b = batch(f, "PN-2026-04-01");
