@@ -61,6 +61,15 @@ const struct http_route http_routes[] = {
 
 	/* The Département's administration (admins). */
 	{ "GET",  "/admin",			ui_admin_home,	ROLE_ADMIN, PAGE },
+	/* Partner venues: records, suspension, bank details (four-eyes). */
+	{ "GET",  "/admin/lieux",		ui_admin_venues, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux",		ui_admin_venue_add, ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/lieux/{}",		ui_admin_venue,	ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/modifier",	ui_admin_venue_edit, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/etat",	ui_admin_venue_status, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/rib",	ui_admin_venue_bank, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/rib/approuver", ui_admin_venue_bank_approve,
+	  ROLE_ADMIN, PAGE },
 
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },

@@ -62,6 +62,15 @@ enum MHD_Result ui_logout(struct http_request *req);		/* POST /deconnexion */
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 
+/* The admins' venue pages (ui_admin_venues.c). */
+enum MHD_Result ui_admin_venues(struct http_request *req);	/* GET /admin/lieux */
+enum MHD_Result ui_admin_venue_add(struct http_request *req);	/* POST /admin/lieux */
+enum MHD_Result ui_admin_venue(struct http_request *req);	/* GET /admin/lieux/{id} */
+enum MHD_Result ui_admin_venue_edit(struct http_request *req);	/* POST .../modifier */
+enum MHD_Result ui_admin_venue_status(struct http_request *req);	/* POST .../etat */
+enum MHD_Result ui_admin_venue_bank(struct http_request *req);	/* POST .../rib */
+enum MHD_Result ui_admin_venue_bank_approve(struct http_request *req); /* POST .../rib/approuver */
+
 /* ui_home.c */
 enum MHD_Result ui_home(struct http_request *req);		/* GET /accueil */
 
