@@ -496,8 +496,7 @@ bank_section(struct html *h, struct http_request *req,
 	pn_time_format_paris(p->c.requested_at, when);
 	html_put(h, "<div class=\"alert\" role=\"status\"><p>Changement de RIB "
 	    "en attente, demandé par %s le %s : les paiements vont encore sur "
-	    "l’IBAN <span class=\"nowrap\">%s</span> (BIC %s). Après "
-	    "approbation, ils iront sur l’IBAN <span class=\"nowrap\">%s</span> "
+	    "l’IBAN %s (BIC %s). Après approbation, ils iront sur l’IBAN %s "
 	    "(BIC %s).</p></div>", p->c.requested_login, when, old_iban,
 	    p->c.old_bic, new_iban, p->c.bic);
 	if (who != NULL && who->user_id == p->c.requested_by) {

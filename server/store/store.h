@@ -422,6 +422,14 @@ int store_venue_bank_approve(struct store *s, int64_t venue_id,
     int64_t change_id, int64_t user_id, int64_t now, const char *actor,
     struct pn_error *err);
 
+/*
+ * The IBAN venue_id was last paid on, in a paid batch before batch
+ * before_batch (its line neither carried over nor held), into iban: 0,
+ * STORE_NOT_FOUND (never paid before), or -1 with err.
+ */
+int store_venue_last_paid_iban(struct store *s, int64_t venue_id,
+    int64_t before_batch, char iban[40], struct pn_error *err);
+
 /* --- What a venue sees of its sessions (store_sqlite_venue_pages.c) ----- */
 
 struct store_batch;

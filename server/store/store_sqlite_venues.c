@@ -384,3 +384,28 @@ out:
 	sq_rollback(s);
 	return rc;
 }
+
+SQ_QUERY(q_venue_last_paid_iban,
+    "SELECT l.iban FROM settlement_line l"
+    " JOIN settlement_batch b ON b.id = l.batch_id"
+    " WHERE l.venue_id = ?1 AND l.batch_id < ?2 AND b.status = 'paid'"
+    " AND l.carried_over = 0 AND l.held_at IS NULL"
+    " ORDER BY l.batch_id DESC LIMIT 1");
+
+int
+store_venue_last_paid_iban(struct store *s, int64_t venue_id,
+    int64_t before_batch, char iban[40], struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_venue_last_paid_iban);
+	int rc;
+
+	iban[0] = '\0';
+	sqlite3_bind_int64(st, 1, venue_id);
+	sqlite3_bind_int64(st, 2, before_batch);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sq_copy_text(iban, 40, st, 0);
+	else if (rc != SQLITE_DONE)
+		sq_error(s, rc, "reading a venue's last payment", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
+}

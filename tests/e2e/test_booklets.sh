@@ -207,6 +207,15 @@ matrix POST /connexion "login=WHO&password=matrice-password" \
 matrix POST /deconnexion "" 303 303 303 303 303 303
 matrix GET /accueil "" 303 200 403 403 200 403
 matrix GET /admin "" 303 403 403 403 200 403
+# The admins' venue pages: bad forms (400), no pending bank change (404).
+matrix GET /admin/lieux "" 303 403 403 403 200 403
+matrix POST /admin/lieux "name=" 303 403 403 403 400 403
+matrix GET /admin/lieux/1 "" 303 403 403 403 200 403
+matrix POST /admin/lieux/1/modifier "contact=" 303 403 403 403 400 403
+matrix POST /admin/lieux/1/etat "etat=suspendu&motif=" 303 403 403 403 400 403
+matrix POST /admin/lieux/1/rib "iban=x&bic=y" 303 403 403 403 400 403
+matrix POST /admin/lieux/1/rib/approuver "changement=1&password=matrice" \
+    303 403 403 403 404 403
 matrix GET /carnets/nouveau "" 303 200 403 403 200 403
 matrix POST /carnets/nouveau \
     "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \

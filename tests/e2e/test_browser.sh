@@ -162,6 +162,17 @@ check "a phone photo of a voucher for the browser to upload" \
 VENUE_PHOTO="$OUT/voucher-photo.jpg"
 VENUE_PHOTO_PRINTED=$(python3 -c "import json; print(json.load(open('$OUT/booklet3.json'))['vouchers'][4]['printed'])")
 export VENUE_PHOTO VENUE_PHOTO_PRINTED
+# An admin for the venue administration, and a change of venue 1's bank
+# details asked by another admin, waiting for this one's approval.
+ADMIN_LOGIN=admin
+ADMIN_PASSWORD=$(sed -n 's/^admin password: //p' "$D/demo-credentials.txt")
+export ADMIN_LOGIN ADMIN_PASSWORD
+printf 'admin2-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
+    --login admin2 --name "Paul Durand" --role admin >/dev/null
+sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO venue_bank_change
+    (venue_id, old_iban, old_bic, iban, bic, requested_by, requested_at)
+    SELECT 1, iban, bic, 'FR1420041010050500013M02606', 'BNPAFRPP', u.id,
+    $NOW FROM venue, user u WHERE venue.id = 1 AND u.login = 'admin2'"
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
     compta1 compta-password-1 >"$OUT/browser.tap" 2>&1
