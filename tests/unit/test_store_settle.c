@@ -936,6 +936,7 @@ test_bank_change_pending(void **state)
 	struct store_batch b, m;
 	struct store_venue v;
 	struct pn_error err;
+	struct statement stm;
 	struct lines ls;
 	sqlite3 *db = NULL;
 
@@ -963,6 +964,10 @@ test_bank_change_pending(void **state)
 	ls = lines_of(f, b.id);
 	assert_string_equal(ls.l[1].siret, "21440143200015");
 	assert_string_equal(ls.l[1].iban, "FR7630006000011234567890189");
+	/* April approved and paid on the old account. */
+	assert_int_equal(approve(f, f->s2, &b, f->bob, "bob"), 0);
+	assert_int_equal(store_batch_paid(f->w.s, b.id, f->alice, "VIR20260527",
+	    "2026-05-27", f->after + 6 * DAY, "alice", &err), 0);
 
 	/* Not by who asked, nor a change other than the one read. */
 	assert_int_equal(store_venue_bank_approve(f->w.s, 1, c.id, f->chloe,
@@ -992,8 +997,17 @@ test_bank_change_pending(void **state)
 	ls = lines_of(f, m.id);
 	assert_int_equal(ls.n, 1);
 	assert_string_equal(ls.l[0].iban, new_iban);
+	/* Its statement says the IBAN changed since the last payment. */
+	assert_int_equal(store_batch_statement(f->w.s, ls.l[0].id, &stm, &err),
+	    0);
+	assert_true(stm.iban_changed);
+	store_statement_free(&stm);
 	ls = lines_of(f, b.id);
 	assert_string_equal(ls.l[1].iban, "FR7630006000011234567890189");
+	assert_int_equal(store_batch_statement(f->w.s, ls.l[1].id, &stm, &err),
+	    0);
+	assert_false(stm.iban_changed);
+	store_statement_free(&stm);
 	assert_int_equal(store_world_audit_rows(&f->w, "venue.bank.request"), 1);
 	assert_int_equal(store_world_audit_rows(&f->w, "venue.bank.approve"), 1);
 	assert_money(f);
