@@ -63,22 +63,35 @@
 
 /* --- Identifiers that pass their checks ----------------------------------- */
 
-/* A SIRET: 13 digits from n, then the Luhn digit (never La Poste's SIREN). */
+/* The Luhn key of the n digits at d, for the digit after them. */
+static char
+luhn_key(const char *d, int n)
+{
+	int sum = 0, i, v;
+
+	for (i = 0; i < n; i++) {
+		/* From the right, every second digit doubled (key: n+1th). */
+		v = d[n - 1 - i] - '0';
+		if (i % 2 == 0 && (v *= 2) > 9)
+			v -= 9;
+		sum += v;
+	}
+	return (char)('0' + (10 - sum % 10) % 10);
+}
+
+/*
+ * A SIRET from n: a SIREN "4" and 7 digits of n / 10000 with its Luhn key,
+ * then n % 10000 and the key of the 14 (never La Poste's SIREN).
+ */
 static void
 make_siret(unsigned n, char out[PN_SIRET_LEN + 1])
 {
 	char canon[PN_SIRET_LEN + 1];
-	int sum = 0, i, d;
 
-	(void)snprintf(out, PN_SIRET_LEN + 1, "4410%09u0", n);
-	for (i = 0; i < 13; i++) {
-		/* From the right, every second digit doubled (check: 14th). */
-		d = out[12 - i] - '0';
-		if (i % 2 == 0 && (d *= 2) > 9)
-			d -= 9;
-		sum += d;
-	}
-	out[13] = (char)('0' + (10 - sum % 10) % 10);
+	(void)snprintf(out, PN_SIRET_LEN + 1, "4%07u0%04u0",
+	    n / 10000 % 10000000, n % 10000);
+	out[8] = luhn_key(out, 8);
+	out[13] = luhn_key(out, 13);
 	if (pn_siret_parse(out, canon) != PN_ID_OK)
 		bench_fatalx(PROG, "%s: SIRET %s does not pass its check",
 		    __func__, out);

@@ -64,10 +64,10 @@ programme=$("$admin" programme add --config "$cfg" --name "charge" \
 "$admin" programme rules --config "$cfg" --id "$programme" \
     --max-per-session 50 >/dev/null
 "$admin" venue add --config "$cfg" --name "Médiathèque de Rezé" \
-    --siret 21440143800012 --address "1 rue de la République" \
+    --siret 21440143200015 --address "1 rue de la République" \
     --commune Rezé --iban FR7630006000011234567890189 --bic AGRIFRPP \
     --contact bench --accredited-from 2020-01-01 >/dev/null
-code=$("$admin" terminal code --config "$cfg" --siret 21440143800012 2>/dev/null)
+code=$("$admin" terminal code --config "$cfg" --siret 21440143200015 2>/dev/null)
 token=$("$admin" token create --config "$cfg" --login camille 2>/dev/null)
 "$build/bin/passnumd" --config "$cfg" >"$tmp/log" 2>&1 &
 pid=$!

@@ -85,10 +85,10 @@ programme=$("$admin" programme add --config "$cfg" --name bench \
 "$admin" programme rules --config "$cfg" --id "$programme" \
     --max-per-session 50 >/dev/null
 "$admin" venue add --config "$cfg" --name "Médiathèque de Rezé" \
-    --siret 21440143800012 --address "1 rue de la République" \
+    --siret 21440143200015 --address "1 rue de la République" \
     --commune Rezé --iban FR7630006000011234567890189 --bic AGRIFRPP \
     --contact bench --accredited-from 2020-01-01 >/dev/null
-code=$("$admin" terminal code --config "$cfg" --siret 21440143800012 2>/dev/null)
+code=$("$admin" terminal code --config "$cfg" --siret 21440143200015 2>/dev/null)
 ca=
 if [ "$tls" != 0 ]; then
 	sh "$src/certs/make-dev-certs.sh" "$dir/ca" >/dev/null

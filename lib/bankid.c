@@ -209,7 +209,13 @@ pn_siret_parse(const char *text, char out[PN_SIRET_LEN + 1])
 		    memcmp(d, LA_POSTE_HEAD_OFFICE, PN_SIRET_LEN) == 0;
 	} else
 		ok = luhn_ok(d, n);
-	if (!ok)
+	/*
+	 * The SIREN, the firm's number, carries its own Luhn key, and the
+	 * establishment's number is appended to it: a SIRET whose 14 digits
+	 * pass Luhn can still hold a SIREN no firm was ever given (INSEE,
+	 * and python-stdnum's fr.siret). La Poste's SIREN passes too.
+	 */
+	if (!ok || !luhn_ok(d, 9))
 		return PN_ID_CHECK;
 	memcpy(out, d, PN_SIRET_LEN);
 	out[PN_SIRET_LEN] = '\0';
@@ -238,6 +244,103 @@ iban_mod97(const char *iban, size_t n)
 	return r;
 }
 
+/* Whether the n characters at s are all digits. */
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * One of Spain's two control digits over 10 digits (Código Cuenta Cliente):
+ * digit i weighed by 2^i mod 11, the sum's complement to 11, 0 or 1 kept.
+ */
+static char
+es_ccc_digit(const char *d)
+{
+	static const unsigned w[10] = { 1, 2, 4, 8, 5, 10, 9, 7, 3, 6 };
+	unsigned sum = 0, i, c;
+
+	for (i = 0; i < 10; i++)
+		sum += w[i] * (unsigned)(d[i] - '0');
+	c = sum % 11;
+	return (char)('0' + (c < 2 ? c : 11 - c));
+}
+
+/*
+ * The national check digits some countries keep inside the BBAN, as
+ * python-stdnum checks them (es.ccc, be.iban, me.iban, no.kontonr): an
+ * IBAN whose mod 97 holds can still carry an account number its bank never
+ * issued, the mod 97 key having been computed over a mistyped one.
+ * bban holds n characters; PN_ID_BAD_CHAR when the country's BBAN is all
+ * digits and this one is not.
+ */
+static enum pn_id_status
+iban_national(const char *cc, const char *bban, size_t n)
+{
+	char ten[10];
+	unsigned long long v = 0;
+	unsigned sum = 0, i;
+	static const unsigned no_w[10] = { 6, 7, 8, 9, 4, 5, 6, 7, 8, 9 };
+
+	if (memcmp(cc, "ES", 2) == 0) {
+		/* Bank (4), branch (4), 2 control digits, account (10). */
+		if (n != 20 || !all_digits(bban, n))
+			return PN_ID_BAD_CHAR;
+		ten[0] = ten[1] = '0';
+		memcpy(ten + 2, bban, 8);
+		if (bban[8] != es_ccc_digit(ten) ||
+		    bban[9] != es_ccc_digit(bban + 10))
+			return PN_ID_CHECK;
+	} else if (memcmp(cc, "BE", 2) == 0) {
+		/* Bank (3), account (7), the 10 digits mod 97 (97 for 0). */
+		if (n != 12 || !all_digits(bban, n))
+			return PN_ID_BAD_CHAR;
+		for (i = 0; i < 10; i++)
+			v = v * 10 + (unsigned)(bban[i] - '0');
+		v %= 97;
+		if (v == 0)
+			v = 97;
+		if ((unsigned)(bban[10] - '0') * 10 +
+		    (unsigned)(bban[11] - '0') != v)
+			return PN_ID_CHECK;
+	} else if (memcmp(cc, "ME", 2) == 0) {
+		/* Bank (3), account (13), 2 digits: the 18 mod 97 is 1. */
+		if (n != 18 || !all_digits(bban, n))
+			return PN_ID_BAD_CHAR;
+		for (i = 0; i < n; i++)
+			v = (v * 10 + (unsigned)(bban[i] - '0')) % 97;
+		if (v != 1)
+			return PN_ID_CHECK;
+	} else if (memcmp(cc, "NO", 2) == 0) {
+		/* Kontonummer: 11 digits, the last a weighted mod 11. */
+		if (n != 11 || !all_digits(bban, n))
+			return PN_ID_BAD_CHAR;
+		if (memcmp(bban, "0000", 4) == 0) {
+			/*
+			 * The old Postgiro accounts: bank code 0000 and a
+			 * 7-digit number under Luhn (stdnum's kontonr drops
+			 * the zeros and checks what is left that way).
+			 */
+			if (!luhn_ok(bban + 4, 7))
+				return PN_ID_CHECK;
+		} else {
+			for (i = 0; i < 10; i++)
+				sum += no_w[i] * (unsigned)(bban[i] - '0');
+			/* A remainder of 10 has no digit: never issued. */
+			if (sum % 11 == 10 ||
+			    (unsigned)(bban[10] - '0') != sum % 11)
+				return PN_ID_CHECK;
+		}
+	}
+	return PN_ID_OK;
+}
+
 enum pn_id_status
 pn_iban_parse(const char *text, char out[PN_IBAN_MAX + 1])
 {
@@ -264,6 +367,8 @@ pn_iban_parse(const char *text, char out[PN_IBAN_MAX + 1])
 	if ((s[2] == '0' && s[3] <= '1') || (s[2] == '9' && s[3] == '9') ||
 	    iban_mod97(s, n) != 1)
 		return PN_ID_CHECK;
+	if ((st = iban_national(s, s + 4, n - 4)) != PN_ID_OK)
+		return st;
 	memcpy(out, s, n);
 	out[n] = '\0';
 	return PN_ID_OK;

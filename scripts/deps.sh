@@ -22,6 +22,7 @@ libzbar-dev
 sqlite3
 curl
 wrk
+python3-stdnum
 zbar-tools
 libxml2-utils
 libhpdf-dev

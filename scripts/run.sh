@@ -16,7 +16,7 @@ data=$2
 port=${3:-8080}
 admin="$build/bin/passnum-admin"
 
-venue_siret=21440143800012
+venue_siret=21440143200015
 if [ ! -f "$data/passnumd.ini" ]; then
 	"$admin" init --data "$data" --demo --port "$port"
 	"$admin" venue add --config "$data/passnumd.ini" \

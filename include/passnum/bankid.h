@@ -35,7 +35,8 @@ enum pn_id_status {
 /*
  * text as a SIRET: 14 digits, spaces ignored, into out (15 bytes). Luhn
  * catches every single mistyped digit; La Poste's rule only those that do
- * not change the sum by 5.
+ * not change the sum by 5. The SIREN (the first 9 digits) must pass Luhn on
+ * its own too, La Poste's included, as INSEE issues it (PN_ID_CHECK).
  */
 enum pn_id_status pn_siret_parse(const char *text,
     char out[PN_SIRET_LEN + 1]);
@@ -45,6 +46,9 @@ enum pn_id_status pn_siret_parse(const char *text,
  * must be one of the SEPA scheme's countries (PN_ID_COUNTRY otherwise),
  * with that country's length from the SWIFT IBAN Registry (PN_ID_LENGTH),
  * and the mod-97 check must hold, with check digits 02 to 98 (PN_ID_CHECK).
+ * Spain's, Belgium's, Montenegro's and Norway's account numbers carry
+ * check digits of their own, checked as python-stdnum does (PN_ID_CHECK;
+ * a letter in their all-digit account number is PN_ID_BAD_CHAR).
  * The canonical form (capitals, no space) goes into out.
  */
 enum pn_id_status pn_iban_parse(const char *text, char out[PN_IBAN_MAX + 1]);

@@ -12,6 +12,7 @@
 #ifndef PN_SETTLEMENT_H
 #define PN_SETTLEMENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,6 +99,7 @@ struct statement {
 	char venue_address[256];
 	char venue_commune[SETTLE_NAME_MAX];
 	char venue_iban[PN_IBAN_MAX + 1];
+	bool iban_changed;		/* not the IBAN of its last payment */
 	int64_t generated_at;		/* Unix seconds; printed in Paris time */
 	struct statement_session *sessions;	/* by start time */
 	size_t n_sessions;

@@ -222,6 +222,11 @@ draw_identity(struct doc *d)
 	ly = field(d, LEFT, ly, col, "Commune", st->venue_commune, 1);
 	pn_iban_format(st->venue_iban, iban);
 	ly = field(d, LEFT, ly, col, "IBAN", iban, 1);
+	/* Said where the venue reads its account: a change it did not ask
+	 * for is caught at the first payment it makes (docs/settlement.md). */
+	if (st->iban_changed)
+		ly = field(d, LEFT, ly, col, "Attention",
+		    "IBAN changé depuis le dernier paiement", 2);
 
 	ry = pdf_text_lines(&d->pt, d->bold, 11, 13.5, rx, ry - 15, col, 2,
 	    st->debtor_name);

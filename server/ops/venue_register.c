@@ -157,3 +157,155 @@ venue_set_status(const struct op_ctx *cx, const struct venue_status_in *in,
 		return code;
 	return op_run(cx, status_step, &st, ERR_INTERNAL, why);
 }
+
+/* Only an admin acts on a venue's record from the pages. */
+static enum err_code
+admin_only(const struct op_ctx *cx, struct op_refusal *why)
+{
+	if (cx->who == NULL || cx->who->role != ROLE_ADMIN)
+		return op_refuse(why, ERR_FORBIDDEN, NULL, "admins only");
+	return ERR_NONE;
+}
+
+enum err_code
+venue_edit_check(const struct venue_edit_in *in, struct store_venue *v,
+    struct op_refusal *why)
+{
+	enum err_code code;
+
+	memset(v, 0, sizeof(*v));
+	if ((code = field_text_check("name", in->name, VENUE_NAME_MAX,
+	    why)) != ERR_NONE ||
+	    (code = field_text_check("address", in->address,
+	    VENUE_ADDRESS_MAX, why)) != ERR_NONE ||
+	    (code = field_text_check("commune", in->commune,
+	    VENUE_COMMUNE_MAX, why)) != ERR_NONE ||
+	    (code = field_text_check("contact", in->contact,
+	    VENUE_CONTACT_MAX, why)) != ERR_NONE)
+		return code;
+	if (in->accredited_until < 0 || (in->accredited_until != 0 &&
+	    in->accredited_until <= in->accredited_from))
+		return op_refuse(why, ERR_INVALID_FIELD, "accredited_until",
+		    "accredited_until must come after accredited_from");
+	v->id = in->id;
+	copy(v->name, sizeof(v->name), in->name);
+	copy(v->address, sizeof(v->address), in->address);
+	copy(v->commune, sizeof(v->commune), in->commune);
+	copy(v->contact, sizeof(v->contact), in->contact);
+	v->accredited_from = in->accredited_from;
+	v->accredited_until = in->accredited_until;
+	return ERR_NONE;
+}
+
+struct edit {
+	const struct op_ctx *cx;
+	struct store_venue v;
+};
+
+static enum err_code
+edit_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct edit *e = arg;
+	struct pn_error err;
+	int rc;
+
+	rc = store_venue_edit(tx, &e->v, e->cx->now, op_actor(e->cx), &err);
+	if (rc == STORE_NOT_FOUND)
+		return op_refuse(why, ERR_VENUE_NOT_FOUND, NULL, "no venue %lld",
+		    (long long)e->v.id);
+	return op_answer(why, rc, &err);
+}
+
+enum err_code
+venue_edit(const struct op_ctx *cx, const struct venue_edit_in *in,
+    struct op_refusal *why)
+{
+	struct edit e = { cx, { 0 } };
+	enum err_code code;
+
+	if ((code = admin_only(cx, why)) != ERR_NONE ||
+	    (code = venue_edit_check(in, &e.v, why)) != ERR_NONE)
+		return code;
+	return op_run(cx, edit_step, &e, ERR_INTERNAL, why);
+}
+
+struct bank {
+	const struct op_ctx *cx;
+	int64_t venue_id;
+	int64_t change_id;
+	char iban[PN_IBAN_MAX + 1];
+	char bic[PN_BIC_MAX + 1];
+};
+
+static enum err_code
+bank_request_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct bank *b = arg;
+	struct pn_error err;
+	int rc;
+
+	rc = store_venue_bank_request(tx, b->venue_id, b->iban, b->bic,
+	    b->cx->who->user_id, b->cx->now, op_actor(b->cx), &err);
+	if (rc == STORE_NOT_FOUND)
+		return op_refuse(why, ERR_VENUE_NOT_FOUND, NULL, "no venue %lld",
+		    (long long)b->venue_id);
+	if (rc == STORE_UNCHANGED)
+		return op_refuse(why, ERR_BANK_CHANGE_SAME, "iban", "venue "
+		    "%lld already has IBAN %s BIC %s", (long long)b->venue_id,
+		    b->iban, b->bic);
+	if (rc == STORE_BANK_PENDING)
+		return op_refuse(why, ERR_BANK_CHANGE_PENDING, NULL, "venue "
+		    "%lld has a change pending", (long long)b->venue_id);
+	return op_answer(why, rc, &err);
+}
+
+enum err_code
+venue_bank_request(const struct op_ctx *cx, int64_t venue_id,
+    const char *iban, const char *bic, struct op_refusal *why)
+{
+	struct bank b = { cx, venue_id, 0, "", "" };
+	enum err_code code;
+
+	if ((code = admin_only(cx, why)) != ERR_NONE)
+		return code;
+	if (iban == NULL || bic == NULL)
+		return op_refuse(why, ERR_INVALID_FIELD, iban == NULL ? "iban" :
+		    "bic", "IBAN and BIC are required");
+	if ((code = id_check("iban", "IBAN", pn_iban_parse(iban, b.iban),
+	    why)) != ERR_NONE ||
+	    (code = id_check("bic", "BIC", pn_bic_parse(bic, b.bic),
+	    why)) != ERR_NONE)
+		return code;
+	return op_run(cx, bank_request_step, &b, ERR_INTERNAL, why);
+}
+
+static enum err_code
+bank_approve_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct bank *b = arg;
+	struct pn_error err;
+	int rc;
+
+	rc = store_venue_bank_approve(tx, b->venue_id, b->change_id,
+	    b->cx->who->user_id, b->cx->now, op_actor(b->cx), &err);
+	if (rc == STORE_NOT_FOUND)
+		return op_refuse(why, ERR_BANK_CHANGE_NOT_FOUND, NULL, "no "
+		    "pending change %lld of venue %lld", (long long)b->change_id,
+		    (long long)b->venue_id);
+	if (rc == STORE_BANK_OWN)
+		return op_refuse(why, ERR_BANK_CHANGE_OWN, NULL, "%s asked for "
+		    "change %lld", b->cx->who->login, (long long)b->change_id);
+	return op_answer(why, rc, &err);
+}
+
+enum err_code
+venue_bank_approve(const struct op_ctx *cx, int64_t venue_id,
+    int64_t change_id, struct op_refusal *why)
+{
+	struct bank b = { cx, venue_id, change_id, "", "" };
+	enum err_code code;
+
+	if ((code = admin_only(cx, why)) != ERR_NONE)
+		return code;
+	return op_run(cx, bank_approve_step, &b, ERR_INTERNAL, why);
+}

@@ -77,4 +77,52 @@ enum err_code venue_status_check(const struct venue_status_in *in,
 enum err_code venue_set_status(const struct op_ctx *cx,
     const struct venue_status_in *in, struct op_refusal *why);
 
+/* What an admin may change of a venue from its page (not SIRET nor bank). */
+struct venue_edit_in {
+	int64_t id;
+	const char *name;
+	const char *address;
+	const char *commune;
+	const char *contact;
+	int64_t accredited_from;
+	int64_t accredited_until;	/* 0: no end date */
+};
+
+/*
+ * Check in only, as venue_edit() does, into *v: ERR_NONE, or
+ * ERR_INVALID_FIELD (name, address, commune, contact, accredited_until).
+ */
+enum err_code venue_edit_check(const struct venue_edit_in *in,
+    struct store_venue *v, struct op_refusal *why);
+
+/*
+ * Change in's venue's contact details and accreditation dates, with an
+ * audit row "venue.edit"; admins only (cx->who). ERR_NONE; ERR_FORBIDDEN,
+ * ERR_INVALID_FIELD, ERR_VENUE_NOT_FOUND, ERR_INTERNAL.
+ */
+enum err_code venue_edit(const struct op_ctx *cx,
+    const struct venue_edit_in *in, struct op_refusal *why);
+
+/*
+ * Ask, as cx->who (an admin), for venue_id's bank account to become iban
+ * and bic (checked as typed). The change waits for a second admin
+ * (venue_bank_approve()): until then, every batch drafted pays the old
+ * account. Audit row "venue.bank.request". ERR_NONE; ERR_FORBIDDEN,
+ * ERR_INVALID_FIELD (iban, bic), ERR_VENUE_NOT_FOUND,
+ * ERR_BANK_CHANGE_SAME, ERR_BANK_CHANGE_PENDING, ERR_INTERNAL.
+ */
+enum err_code venue_bank_request(const struct op_ctx *cx, int64_t venue_id,
+    const char *iban, const char *bic, struct op_refusal *why);
+
+/*
+ * Approve, as cx->who (an admin other than the one who asked), venue_id's
+ * pending change change_id: the venue is paid on its new account from the
+ * next batch drafted. The adapter has had the approver's password typed
+ * again and checked by session_password_check() (throttled as a login).
+ * Audit row "venue.bank.approve". ERR_NONE; ERR_FORBIDDEN,
+ * ERR_BANK_CHANGE_NOT_FOUND, ERR_BANK_CHANGE_OWN, ERR_INTERNAL.
+ */
+enum err_code venue_bank_approve(const struct op_ctx *cx, int64_t venue_id,
+    int64_t change_id, struct op_refusal *why);
+
 #endif

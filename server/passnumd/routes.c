@@ -86,6 +86,16 @@ const struct http_route http_routes[] = {
 	{ "POST", "/compte/sessions/{}/terminer", ui_account_session_end,
 	  ANYONE_LOGGED_IN, MY_ACCOUNT },
 
+	/* Partner venues: records, suspension, bank details (four-eyes). */
+	{ "GET",  "/admin/lieux",		ui_admin_venues, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux",		ui_admin_venue_add, ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/lieux/{}",		ui_admin_venue,	ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/modifier",	ui_admin_venue_edit, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/etat",	ui_admin_venue_status, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/rib",	ui_admin_venue_bank, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/lieux/{}/rib/approuver", ui_admin_venue_bank_approve,
+	  ROLE_ADMIN, PAGE },
+
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/sessions/{}",		ui_venue_session, VENUE_PAGES, PAGE },

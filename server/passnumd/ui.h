@@ -99,6 +99,15 @@ enum MHD_Result ui_account(struct http_request *req);		/* GET /compte */
 enum MHD_Result ui_account_password(struct http_request *req);	/* POST /compte/mot-de-passe */
 enum MHD_Result ui_account_session_end(struct http_request *req);	/* POST /compte/sessions/{id}/terminer */
 
+/* The admins' venue pages (ui_admin_venues.c). */
+enum MHD_Result ui_admin_venues(struct http_request *req);	/* GET /admin/lieux */
+enum MHD_Result ui_admin_venue_add(struct http_request *req);	/* POST /admin/lieux */
+enum MHD_Result ui_admin_venue(struct http_request *req);	/* GET /admin/lieux/{id} */
+enum MHD_Result ui_admin_venue_edit(struct http_request *req);	/* POST .../modifier */
+enum MHD_Result ui_admin_venue_status(struct http_request *req);	/* POST .../etat */
+enum MHD_Result ui_admin_venue_bank(struct http_request *req);	/* POST .../rib */
+enum MHD_Result ui_admin_venue_bank_approve(struct http_request *req); /* POST .../rib/approuver */
+
 /* ui_home.c */
 enum MHD_Result ui_home(struct http_request *req);		/* GET /accueil */
 

@@ -13,6 +13,7 @@ struct admin_section {
 };
 
 static const struct admin_section sections[] = {
+	{ "/admin/lieux", "Gestion des lieux", "Ajouter, modifier, suspendre un lieu partenaire ; changer son RIB (approuvé par un second administrateur)." },
 	{ "/lieu", "Lieux partenaires",
 	  "Les pages de chaque lieu : ses séances, ce qui lui est dû, ses "
 	  "postes." },

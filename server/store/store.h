@@ -418,6 +418,65 @@ int store_venue_get(struct store *s, int64_t id, struct store_venue *out,
 int store_venue_by_siret(struct store *s, const char *siret,
     struct store_venue *out, struct pn_error *err);
 
+/*
+ * Change v->id's name, address, commune, contact and accreditation dates
+ * to v's (checked by the caller), with an audit row "venue.edit". 0,
+ * STORE_NOT_FOUND, or -1 with err. Its SIRET, IBAN and BIC stay: the bank
+ * details change only through the four-eyes functions below.
+ */
+int store_venue_edit(struct store *s, const struct store_venue *v,
+    int64_t now, const char *actor, struct pn_error *err);
+
+/* A change of a venue's IBAN and BIC, asked by one admin. */
+struct store_bank_change {
+	int64_t id;
+	int64_t venue_id;
+	char old_iban[40], old_bic[16];	/* the account paid until approval */
+	char iban[40], bic[16];		/* the account asked for */
+	int64_t requested_by;		/* user id */
+	char requested_login[64];
+	int64_t requested_at;
+};
+
+/* The outcomes of the functions below, beyond the convention's. */
+enum store_bank_result {
+	STORE_BANK_PENDING = 3,		/* a change already waits */
+	STORE_BANK_OWN			/* the approver asked for it */
+};
+
+/* 0 and *out for venue_id's pending change, STORE_NOT_FOUND, or -1. */
+int store_venue_bank_pending(struct store *s, int64_t venue_id,
+    struct store_bank_change *out, struct pn_error *err);
+
+/*
+ * Ask for venue_id's account to become iban and bic (canonical, checked)
+ * on behalf of user_id, with an audit row "venue.bank.request" naming both
+ * accounts. venue.iban is not touched: settlement goes on paying the old
+ * one. 0; STORE_NOT_FOUND (no venue), STORE_UNCHANGED (the same account),
+ * STORE_BANK_PENDING (a change already waits); -1 with err.
+ */
+int store_venue_bank_request(struct store *s, int64_t venue_id,
+    const char *iban, const char *bic, int64_t user_id, int64_t now,
+    const char *actor, struct pn_error *err);
+
+/*
+ * Approve venue_id's pending change change_id as user_id, and make its
+ * account the venue's, with an audit row "venue.bank.approve", in one
+ * transaction. 0; STORE_NOT_FOUND (no venue, or no such pending change),
+ * STORE_BANK_OWN (user_id asked for it: nothing written); -1 with err.
+ */
+int store_venue_bank_approve(struct store *s, int64_t venue_id,
+    int64_t change_id, int64_t user_id, int64_t now, const char *actor,
+    struct pn_error *err);
+
+/*
+ * The IBAN venue_id was last paid on, in a paid batch before batch
+ * before_batch (its line neither carried over nor held), into iban: 0,
+ * STORE_NOT_FOUND (never paid before), or -1 with err.
+ */
+int store_venue_last_paid_iban(struct store *s, int64_t venue_id,
+    int64_t before_batch, char iban[40], struct pn_error *err);
+
 /* --- What a venue sees of its sessions (store_sqlite_venue_pages.c) ----- */
 
 struct store_batch;

@@ -600,6 +600,35 @@ const char *const store_migrations[] = {
 	"ALTER TABLE user ADD COLUMN must_change_password INTEGER NOT NULL"
 	"  DEFAULT 0 CHECK (must_change_password IN (0, 1));"
 	"ALTER TABLE user ADD COLUMN last_login_at INTEGER;",
+
+	/*
+	 * 18 -> 19: a change of a venue's bank details, four-eyes.
+	 * - venue_bank_change: an IBAN and BIC one admin asked for
+	 *   (requested_by), which no payment uses until a second, different
+	 *   admin approves it (approved_by; the CHECK keeps them apart even
+	 *   against a store bug); then venue.iban and venue.bic take them
+	 *   in the same transaction. One pending change per venue at most
+	 *   (the partial unique index): a second request while one waits is
+	 *   refused, so the approver approves what they read.
+	 * - Settlement copies venue.iban into batch_line at draft: a batch
+	 *   drafted while a change waits pays the old account.
+	 */
+	"CREATE TABLE venue_bank_change ("
+	"  id INTEGER PRIMARY KEY,"
+	"  venue_id INTEGER NOT NULL REFERENCES venue (id),"
+	"  old_iban TEXT NOT NULL,"
+	"  old_bic TEXT NOT NULL,"
+	"  iban TEXT NOT NULL,"
+	"  bic TEXT NOT NULL,"
+	"  requested_by INTEGER NOT NULL REFERENCES user (id),"
+	"  requested_at INTEGER NOT NULL,"
+	"  approved_by INTEGER REFERENCES user (id),"
+	"  approved_at INTEGER,"
+	"  CHECK (approved_by IS NULL OR approved_by <> requested_by),"
+	"  CHECK ((approved_by IS NULL) = (approved_at IS NULL))"
+	") STRICT;"
+	"CREATE UNIQUE INDEX venue_bank_change_pending"
+	"  ON venue_bank_change (venue_id) WHERE approved_by IS NULL;",
 };
 
 const int store_migrations_count =

@@ -176,11 +176,13 @@ statement_head(struct store *s, int64_t line_id, struct statement *out,
     struct pn_error *err)
 {
 	sqlite3_stmt *st;
+	int64_t venue_id = 0, batch_id = 0;
+	char last[40];
 	int rc;
 
 	if (sq_prepare(s, "SELECT l.name, l.siret, v.address, v.commune,"
 	    " l.iban, l.gross_cents, l.commission_cents, l.amount_cents,"
-	    " b.reference FROM settlement_line l"
+	    " b.reference, l.venue_id, l.batch_id FROM settlement_line l"
 	    " JOIN venue v ON v.id = l.venue_id"
 	    " JOIN settlement_batch b ON b.id = l.batch_id WHERE l.id = ?",
 	    &st, "preparing a statement", err) != 0)
@@ -198,13 +200,22 @@ statement_head(struct store *s, int64_t line_id, struct statement *out,
 		out->commission_cents = sqlite3_column_int64(st, 6);
 		out->total_cents = sqlite3_column_int64(st, 7);
 		sq_copy_text(out->reference, sizeof(out->reference), st, 8);
+		venue_id = sqlite3_column_int64(st, 9);
+		batch_id = sqlite3_column_int64(st, 10);
 	} else if (rc == SQLITE_DONE)
 		pn_error_set(err, PN_E_ARG, "no settlement line %lld",
 		    (long long)line_id);
 	else
 		sq_error(s, rc, "reading a statement", err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	/* A change of bank details approved since the last payment. */
+	rc = store_venue_last_paid_iban(s, venue_id, batch_id, last, err);
+	if (rc < 0)
+		return -1;
+	out->iban_changed = rc == 0 && strcmp(last, out->venue_iban) != 0;
+	return 0;
 }
 
 int

@@ -1144,6 +1144,72 @@ try {
 		await noSideScroll(page, 'my account error');
 	}
 
+	// With ADMIN_LOGIN and ADMIN_PASSWORD in the environment, an admin
+	// then goes through the venue administration: the list, a search
+	// that finds nothing, venue 1's page with a change of bank details
+	// waiting for this admin's approval, and the add form sent empty,
+	// every field's error at once.
+	if (process.env.ADMIN_LOGIN) {
+		step = 'venue administration';
+		await page.getByRole('button', { name: 'Se déconnecter' })
+		    .click();
+		await page.waitForURL(/\/connexion/);
+		await page.getByLabel('Identifiant')
+		    .pressSequentially(process.env.ADMIN_LOGIN);
+		await page.getByLabel('Mot de passe')
+		    .pressSequentially(process.env.ADMIN_PASSWORD);
+		await page.getByLabel('Mot de passe').press('Enter');
+		await page.waitForURL((u) => !/\/connexion/.test(u.pathname));
+		await axeContext.clearCookies();
+		await axeContext.addCookies(await context.cookies());
+		for (const [label, path, h1] of [
+		    ['admin venues', '/admin/lieux', 'Lieux partenaires'],
+		    ['admin venues search', '/admin/lieux?q=introuvable',
+			'Lieux partenaires'],
+		    ['admin venue', '/admin/lieux/1', 'Médiathèque de Rezé']]) {
+			for (const width of [375, 1280]) {
+				const at = `${label} at ${width} px`;
+				const size = { width, height: 900 };
+
+				await page.setViewportSize(size);
+				await axePage.setViewportSize(size);
+				const resp = await page.goto(`${BASE}${path}`);
+				ok(resp.status() === 200, `${at}: GET ${path}: 200`,
+				    `${resp.status()}`);
+				await heading(page, h1, at);
+				await noSideScroll(page, at);
+				await screenshot(page,
+				    `${label.replace(/ /g, '-')}-${width}`);
+				await skipLink(page, at);
+				await axePage.goto(`${BASE}${path}`);
+				await axe(axePage, at);
+			}
+		}
+		ok(await page.getByText('Changement de RIB en attente')
+		    .isVisible(), 'admin venue: the pending change is said');
+		ok(await page.getByRole('button',
+		    { name: 'Approuver le changement de RIB' }).isVisible(),
+		    'admin venue: another admin may approve it');
+		for (const width of [375, 1280]) {
+			const at = `admin venue add refused at ${width} px`;
+
+			await page.setViewportSize({ width, height: 900 });
+			await page.goto(`${BASE}/admin/lieux`);
+			expectedStatus.add(`${BASE}/admin/lieux`);
+			await page.getByRole('button', { name: 'Ajouter le lieu' })
+			    .click();
+			await page.waitForLoadState();
+			const links = await page.locator('.error-summary a')
+			    .evaluateAll((as) => as.map((a) => a.getAttribute(
+			    'href')));
+			ok(['#name', '#siret', '#iban', '#bic', '#debut']
+			    .every((h) => links.includes(h)),
+			    `${at}: every field's error in the summary`, links);
+			await noSideScroll(page, at);
+			await screenshot(page, `admin-venue-add-${width}`);
+		}
+	}
+
 	step = 'console and CSP';
 	ok(consoleErrors.length === 0, 'no console error on any page',
 	    consoleErrors);

@@ -110,7 +110,7 @@ TOKEN=$("$ADMIN" token create --config "$CFG" --login caseworker 2>/dev/null)
 issue U-3
 check "a token made after it works: 201" test "$code" = 201
 expect 2 "at least 12 characters" "user add takes the same rule" -- \
-    sh -c "printf 'mot-de-pass\n' | '$ADMIN' user add --config '$CFG' --login v2 --name V --role venue --venue 21440143800012"
+    sh -c "printf 'mot-de-pass\n' | '$ADMIN' user add --config '$CFG' --login v2 --name V --role venue --venue 21440143200015"
 for sub in disable enable passwd; do
 	expect 1 "no user 'nobody'" "user $sub of an unknown login names it" -- \
 	    sh -c "'$ADMIN' user $sub --config '$CFG' --login nobody </dev/null"

@@ -15,7 +15,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET=21440143800012
+SIRET=21440143200015
 
 stop() { passnumd_stop; }
 trap stop EXIT
@@ -156,7 +156,7 @@ check "a caseworker without an agency: 400, at its field" \
 post /admin/utilisateurs "$JA" identifiant=v-x nom=Xavier role=venue
 check "a venue user without a SIRET: 400, at its field" \
     sh -c "[ $code = 400 ] && grep -q 'id=\"siret-error\"' '$OUT/page.html'"
-post /admin/utilisateurs "$JA" identifiant=v-x nom=Xavier role=venue siret=21440143800020
+post /admin/utilisateurs "$JA" identifiant=v-x nom=Xavier role=venue siret=21440143200023
 check "a SIRET of no venue: refused at its field" has 'id="siret-error"'
 post /admin/utilisateurs "$JA" identifiant=caseworker nom=Double role=caseworker agence=1
 check "a login already taken: 409" test "$code" = 409

@@ -12,8 +12,8 @@ D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
-SIRET_A=21440143800012
-SIRET_B=21440143800020
+SIRET_A=21440143200015
+SIRET_B=21440143200023
 
 stop() { passnumd_stop; }
 trap stop EXIT

@@ -12,7 +12,7 @@ CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
 VKEY="$BUILD/tools/pn-voucherkey"
-SIRET_A=21440143800012
+SIRET_A=21440143200015
 SIRET_B=35600000000001
 trap 'passnumd_stop' EXIT
 

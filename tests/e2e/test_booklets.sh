@@ -112,10 +112,10 @@ check "a reference of spaces only: 400 code 3001 naming it" sh -c \
      grep -q 'beneficiary.ref' '$OUT/body'"
 
 # Roles: a venue's token may not issue.
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque de Rezé"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login venue1 --name "Médiathèque de Rezé" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login venue1)
 post "$VTOKEN" "$(person V-1)"
 check "a venue may not issue: 403 code 2002" grep -q '"code":2002' "$OUT/body"
@@ -219,6 +219,15 @@ done
 matrix GET /compte "" 303 200 200 200 200 200
 matrix POST /compte/mot-de-passe "" 303 400 400 400 400 400
 matrix POST /compte/sessions/999999/terminer "" 303 404 404 404 404 404
+# The admins' venue pages: bad forms (400), no pending bank change (404).
+matrix GET /admin/lieux "" 303 403 403 403 200 403
+matrix POST /admin/lieux "name=" 303 403 403 403 400 403
+matrix GET /admin/lieux/1 "" 303 403 403 403 200 403
+matrix POST /admin/lieux/1/modifier "contact=" 303 403 403 403 400 403
+matrix POST /admin/lieux/1/etat "etat=suspendu&motif=" 303 403 403 403 400 403
+matrix POST /admin/lieux/1/rib "iban=x&bic=y" 303 403 403 403 400 403
+matrix POST /admin/lieux/1/rib/approuver "changement=1&password=matrice" \
+    303 403 403 403 404 403
 matrix GET /carnets/nouveau "" 303 200 403 403 200 403
 matrix POST /carnets/nouveau \
     "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \
@@ -278,7 +287,7 @@ matrix POST /compta/lots/1/approuver "sepa=9" 303 403 403 404 404 403
 matrix POST /compta/lots/1/payer "reference=VIR-1&date=2026-01-05" \
     303 403 403 404 404 403
 matrix POST /compta/lots/1/rejeter "motif=matrice+WHO" 303 403 403 404 404 403
-matrix POST /compta/lots/1/retenir "lieu=21440143800012&motif=matrice+WHO" \
+matrix POST /compta/lots/1/retenir "lieu=21440143200015&motif=matrice+WHO" \
     303 403 403 404 404 403
 matrix GET /compta/lots/1/fichiers/2 "" 303 403 403 404 404 403
 matrix GET /compta/contestations "" 303 403 403 200 200 403

@@ -55,11 +55,11 @@ check "the demo data holds the caseworker's password" test -n "$PASSWORD"
 # a conflict lost to another venue, for the venue pages. The rows are
 # written as the terminal routes will; the serials need no booklet here
 # (sqlite3 leaves foreign keys off): the pages show them, nothing more.
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
-venue_add "$D/passnumd.ini" 21440143800020 "Espace numérique de Nantes"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque de Rezé"
+venue_add "$D/passnumd.ini" 21440143200023 "Espace numérique de Nantes"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login lieu1 --name "Claire Moreau" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 NOW=$(date +%s)
 sqlite3 "$D/passnum.db" "INSERT INTO terminal (id, venue_id, public_key,
     label, enrolled_at) VALUES (1, 1, randomblob(32), 'Accueil', $NOW),
@@ -162,9 +162,17 @@ check "a phone photo of a voucher for the browser to upload" \
 VENUE_PHOTO="$OUT/voucher-photo.jpg"
 VENUE_PHOTO_PRINTED=$(python3 -c "import json; print(json.load(open('$OUT/booklet3.json'))['vouchers'][4]['printed'])")
 export VENUE_PHOTO VENUE_PHOTO_PRINTED
-# The users pages are walked as the demo's admin.
+# An admin for the venue administration, and a change of venue 1's bank
+# details asked by another admin, waiting for this one's approval.
+ADMIN_LOGIN=admin
 ADMIN_PASSWORD=$(sed -n 's/^admin password: //p' "$D/demo-credentials.txt")
-export ADMIN_PASSWORD
+export ADMIN_LOGIN ADMIN_PASSWORD
+printf 'admin2-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
+    --login admin2 --name "Paul Durand" --role admin >/dev/null
+sqlite3 -cmd '.timeout 5000' "$D/passnum.db" "INSERT INTO venue_bank_change
+    (venue_id, old_iban, old_bic, iban, bic, requested_by, requested_at)
+    SELECT 1, iban, bic, 'FR1420041010050500013M02606', 'BNPAFRPP', u.id,
+    $NOW FROM venue, user u WHERE venue.id = 1 AND u.login = 'admin2'"
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
     compta1 compta-password-1 >"$OUT/browser.tap" 2>&1

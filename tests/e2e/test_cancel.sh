@@ -20,10 +20,10 @@ verdict() {
 
 "$ADMIN" init --data "$D" --demo --port 0 >/dev/null
 TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login venue1 --name "Médiathèque" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login venue1)
 check "passnumd starts" start
 call POST /api/v1/booklets "$TOKEN" '{"programme": 1, "beneficiary": {"ref": "C-1", "pathway": "rsa", "age_band": "16-25", "commune": "Nantes"}}'

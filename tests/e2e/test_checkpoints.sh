@@ -14,7 +14,7 @@ H="$D/checkpoints.log"
 COPY="$OUT/otherdisk/checkpoints.log"
 T1="$OUT/t1"
 J="$T1/journal.sqlite"
-SIRET1=21440143800012
+SIRET1=21440143200015
 
 trap '[ -n "$PID" ] && kill -9 $PID 2>/dev/null' EXIT
 term() {

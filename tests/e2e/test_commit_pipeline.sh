@@ -18,13 +18,13 @@ P=$("$ADMIN" programme add --config "$CFG" --name pipeline \
     sed -n 's/^programme \([0-9]*\):.*/\1/p')
 "$ADMIN" programme rules --config "$CFG" --id "$P" --max-per-session 50 \
     >/dev/null
-venue_add "$CFG" 21440143800012 "Médiathèque de Rezé"
+venue_add "$CFG" 21440143200015 "Médiathèque de Rezé"
 # One thread serves every connection: under the old group commit, where a
 # thread waited for the commit holding its write, each commit held one.
 sed -i 's/^threads = .*/threads = 1/' "$CFG"
 check "passnumd starts with threads = 1" passnumd_start "$CFG"
 
-api_enrol 21440143800012 "$OUT/device.key"
+api_enrol 21440143200015 "$OUT/device.key"
 check "a terminal is enrolled" test -n "$TERM_ID"
 SESSION=00112233445566778899aabbccddeeff
 api_session "$OUT/device.key" "$TERM_ID" "$SESSION"

@@ -20,8 +20,8 @@ DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
 PAGES="$OUT/pages"
 mkdir -p "$PAGES"
-SIRET_A=21440143800012
-SIRET_B=21440143800020
+SIRET_A=21440143200015
+SIRET_B=21440143200023
 NAME_B='Espace <b>numérique</b> & co'
 NAME_B_ESC='Espace &lt;b&gt;numérique&lt;/b&gt; &amp; co'
 EUR=$(printf '\302\240€')	# a no-break space before the sign
@@ -367,6 +367,12 @@ at '2026-11-12 10:00:00'
 check "passnumd starts on 12 November" start
 login "$JA" compta1 compta-password-1
 login "$JB" compta2 compta-password-2
+# An admin asked for venue A's IBAN to change; no second admin approved
+# it yet: the batch pays the old IBAN and says a change waits.
+sqlite3 -cmd '.timeout 5000' "$DB" "INSERT INTO venue_bank_change (venue_id,
+    old_iban, old_bic, iban, bic, requested_by, requested_at) SELECT v.id,
+    v.iban, v.bic, 'FR1420041010050500013M02606', 'BNPAFRPP', u.id, 0
+    FROM venue v, user u WHERE v.siret = '$SIRET_A' AND u.login = 'admin'"
 post /compta/lots "$JA" "periode=2026-10"
 REF=$(location | sed -n 's#^/compta/lots/\([^?]*\)?prepare=1$#\1#p')
 check "accountant A drafts October: 303 to the batch's page ($REF)" \
@@ -375,8 +381,8 @@ get "/compta/lots/$REF?prepare=1" "$JA"
 page_is "the batch page: a draft of octobre 2026, drafted by compta1" 200 \
     "<h1>Lot $REF</h1>" "Le lot est préparé." "<dd>brouillon</dd>" \
     "<dd>octobre 2026 (2026-10)</dd>" "par compta1, le 12/11/2026"
-page_is "venue A paid: 2 sessions, 4 vouchers, 40,00 EUR, IBAN in groups" 200 \
-    "<tr><th scope=\"row\">Médiathèque de Rezé</th><td>$SIRET_A</td><td class=\"nowrap\">FR76 3000 6000 0112 3456 7890 189</td><td>2</td><td>4</td><td>40,00$EUR</td><td>0,00$EUR</td><td>40,00$EUR</td></tr>"
+page_is "venue A paid on its old IBAN, in groups, its pending change said" 200 \
+    "<tr><th scope=\"row\">Médiathèque de Rezé</th><td>$SIRET_A</td><td><span class=\"nowrap\">FR76 3000 6000 0112 3456 7890 189</span><br><strong>Changement de RIB en attente</strong> : ce lot paie l’IBAN ci-dessus tant qu’un second administrateur ne l’a pas approuvé.</td><td>2</td><td>4</td><td>40,00$EUR</td><td>0,00$EUR</td><td>40,00$EUR</td></tr>"
 page_is "venue B carried over (10,00 EUR under the minimum), in its own table" 200 \
     "<h2>Reportés à la période suivante (sous le minimum)</h2>" \
     "<tr><th scope=\"row\">$NAME_B_ESC</th><td>$SIRET_B</td>"

@@ -16,7 +16,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET1=21440143800012
+SIRET1=21440143200015
 SIRET2=35600000000001
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 . "$(dirname "$0")/faketime.sh"

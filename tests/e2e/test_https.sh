@@ -8,7 +8,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET=21440143800012
+SIRET=21440143200015
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 T1="$OUT/t1"
 

@@ -8,7 +8,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 T1="$OUT/t1"
-SIRET1=21440143800012
+SIRET1=21440143200015
 J="$T1/journal.sqlite"
 LOST="journal absent ou vide alors que ce poste est inscrit"
 

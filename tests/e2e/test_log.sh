@@ -10,7 +10,7 @@ CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
 VKEY="$BUILD/tools/pn-voucherkey"
-SIRET=21440143800012
+SIRET=21440143200015
 IBAN=FR7630006000011234567890189
 PID=
 trap '[ -n "$PID" ] && kill -9 $PID 2>/dev/null' EXIT

@@ -51,10 +51,10 @@ printf 'other-caseworker-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login cw2 --name "Dominique Leroy" --role caseworker \
     --agency "$AGENCY2" >/dev/null
 OTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login cw2)
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login venue1 --name "Médiathèque" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login venue1)
 check "passnumd starts" start
 curl -s -o "$OUT/trust" "$URL/api/v1/trust"

@@ -26,7 +26,7 @@ T1="$OUT/t1"
 T2="$OUT/t2"
 T3="$OUT/t3"
 SIGN="$BUILD/tools/pn-termsign"
-SIRET1=21440143800012
+SIRET1=21440143200015
 SIRET2=35600000000001
 RESTORED="15 encaissements perdus par le serveur ont été rétablis à partir des reçus de ce poste : le Département est prévenu"
 

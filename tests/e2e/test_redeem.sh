@@ -10,7 +10,7 @@ D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
-SIRET_A=21440143800012		# Médiathèque de Rezé
+SIRET_A=21440143200015		# Médiathèque de Rezé
 SIRET_B=35600000000001		# a La Poste establishment
 PID=
 

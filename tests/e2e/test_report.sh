@@ -10,7 +10,7 @@ D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
-SIRET=21440143800012		# Médiathèque de Rezé
+SIRET=21440143200015		# Médiathèque de Rezé
 NB=$(printf '\302\240')		# U+00A0, before "€"
 q() { sqlite3 "$DB" "$1"; }
 start() { passnumd_start "$CFG"; }

@@ -8,7 +8,7 @@ D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 SIGN="$BUILD/tools/pn-termsign"
-SIRET=21440143800012
+SIRET=21440143200015
 
 start() { passnumd_start "$CFG"; }
 stop() { passnumd_stop; }

@@ -95,8 +95,8 @@ add_user() {
 	    --name "Compte $1" --role "$2" ${4:+--agency "$4"} \
 	    ${5:+--venue "$5"} >/dev/null
 }
-venue_add "$CONF" 21440143800012 "Médiathèque"
-add_user venue1 venue venue-password-1 "" 21440143800012
+venue_add "$CONF" 21440143200015 "Médiathèque"
+add_user venue1 venue venue-password-1 "" 21440143200015
 add_user acc1 accountant accountant-pass-1
 add_user cw2 caseworker caseworker2-pass 1
 add_user throttle1 caseworker throttle-pass-1 1

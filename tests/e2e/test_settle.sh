@@ -14,9 +14,9 @@ D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
 XSD="$(cd "$(dirname "$0")/../data/sepa" && pwd)"
-SIRET1=21440143800012
+SIRET1=21440143200015
 SIRET2=35600000000001
-SIRET3=44234567800019
+SIRET3=44234567400018
 q() { sqlite3 "$DB" "$1"; }
 . "$(dirname "$0")/faketime.sh"
 start() { ft_start "$CFG" "$OUT/server.log"; }

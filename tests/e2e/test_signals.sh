@@ -22,8 +22,8 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET_H=21440143800012		# Médiathèque de Rezé, honest
-SIRET_X=44234567800019		# Tiers-lieu Saint-Herblain, not
+SIRET_H=21440143200015		# Médiathèque de Rezé, honest
+SIRET_X=44234567400018		# Tiers-lieu Saint-Herblain, not
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 EUR=$(printf '\302\240€')
 

@@ -21,7 +21,7 @@ PTY="$(cd "$(dirname "$0")" && pwd)/pty_dialogue.py"
 FAKE="$(cd "$(dirname "$0")" && pwd)/fake_passnumd.py"
 QRPNG="$BUILD/tools/pn-qrpng"
 VKEY="$BUILD/tools/pn-voucherkey"
-SIRET1=21440143800012
+SIRET1=21440143200015
 SIRET2=35600000000001
 
 start() { passnumd_start "$CFG"; }

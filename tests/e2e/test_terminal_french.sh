@@ -11,7 +11,7 @@ D="$OUT/data"
 CFG="$D/passnumd.ini"
 T1="$OUT/t1"
 PTY="$(cd "$(dirname "$0")" && pwd)/pty_dialogue.py"
-SIRET1=21440143800012
+SIRET1=21440143200015
 ALL="$OUT/all.txt"
 : >"$ALL"
 

@@ -22,7 +22,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET1=21440143800012
+SIRET1=21440143200015
 SIRET2=35600000000001
 stop() { passnumd_stop; }
 trap stop EXIT

@@ -17,7 +17,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET1=21440143800012
+SIRET1=21440143200015
 SIRET2=35600000000001
 EUR=$(printf '\302\240€')	# a no-break space before the sign
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }

@@ -82,8 +82,8 @@ PW_CW=$(sed -n 's/^caseworker password: //p' "$D/demo-credentials.txt")
 PW_AD=$(sed -n 's/^admin password: //p' "$D/demo-credentials.txt")
 
 # --- Venue users: passnum-admin user add --role venue --venue SIRET ---------
-venue_add "$CFG" 21440143800012 "Médiathèque de Rezé"
-venue_add "$CFG" 21440143800020 "$NAME2"
+venue_add "$CFG" 21440143200015 "Médiathèque de Rezé"
+venue_add "$CFG" 21440143200023 "$NAME2"
 before=$(users)
 expect 2 "a venue user belongs to a venue: give --venue SIRET" \
     "user add --role venue without --venue is refused" -- \
@@ -92,10 +92,10 @@ expect 2 "a venue user belongs to a venue: give --venue SIRET" \
 expect 2 "--venue is only for role venue" \
     "user add --role caseworker --venue is refused" -- \
     sh -c "printf 'caseworker-pass-1\n' | '$ADMIN' user add --config '$CFG' \
-    --login c0 --name C --role caseworker --agency 1 --venue 21440143800012"
+    --login c0 --name C --role caseworker --agency 1 --venue 21440143200015"
 expect 2 "SIRET" "a mistyped SIRET is refused, named" -- \
     sh -c "printf 'venue-password-1\n' | '$ADMIN' user add --config '$CFG' \
-    --login v0 --name V --role venue --venue 21440143800013"
+    --login v0 --name V --role venue --venue 21440143200016"
 expect 1 "no venue with SIRET 44306184100047" \
     "an unknown SIRET is refused, named" -- \
     sh -c "printf 'venue-password-1\n' | '$ADMIN' user add --config '$CFG' \
@@ -104,13 +104,13 @@ check "and no user was added" test "$(users)" = "$before"
 expect 0 "user v1 (venue of venue 1, Médiathèque de Rezé) added" \
     "user add --role venue --venue SIRET (typed with spaces)" -- \
     sh -c "printf 'venue-password-1\n' | '$ADMIN' user add --config '$CFG' \
-    --login v1 --name 'Claire Moreau' --role venue --venue '214 401 438 00012'"
+    --login v1 --name 'Claire Moreau' --role venue --venue '214 401 432 00015'"
 expect 0 "user v2 (venue" "a user of the second venue" -- \
     sh -c "printf 'venue-password-2\n' | '$ADMIN' user add --config '$CFG' \
-    --login v2 --name 'Sam Ada' --role venue --venue 21440143800020"
+    --login v2 --name 'Sam Ada' --role venue --venue 21440143200023"
 check "the user row holds the venue" test \
     "$(sql "SELECT venue_id FROM user WHERE login = 'v1'")" = 1
-expect 0 "venue 21440143800012 Médiathèque de Rezé" \
+expect 0 "venue 21440143200015 Médiathèque de Rezé" \
     "user list shows the venue of a venue user" -- \
     "$ADMIN" user list --config "$CFG"
 check "and none for the caseworker" \
@@ -345,7 +345,7 @@ get "/lieu/conflits?lieu=2" "$JA"
 check "venue 2's conflicts" has "Chèque déjà utilisé le 03/11/2026 à Médiathèque de Rezé"
 
 # --- A suspended venue still sees its pages, and why --------------------------
-"$ADMIN" venue suspend --config "$CFG" --siret 21440143800012 \
+"$ADMIN" venue suspend --config "$CFG" --siret 21440143200015 \
     --reason 'contrôle <i>en cours</i>' >/dev/null
 get "/lieu?mois=2026-11" "$J1"
 check "suspended: the venue's session goes on, 200" test "$code" = 200

@@ -16,7 +16,7 @@
 D="$OUT/data"
 CFG="$D/passnumd.ini"
 DB="$D/passnum.db"
-SIRET_A=21440143800012
+SIRET_A=21440143200015
 SIRET_B=35600000000001
 
 stop() { passnumd_stop; }

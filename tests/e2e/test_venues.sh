@@ -35,23 +35,23 @@ refused() {
 "$ADMIN" init --data "$D" --port 0 >/dev/null
 
 # A SIRET and an IBAN as people type them: spaces, lower case.
-add "214 401 438 00012" "fr76 3000 6000 0112 3456 7890 189" "agri fr pp"
+add "214 401 432 00015" "fr76 3000 6000 0112 3456 7890 189" "agri fr pp"
 check "venue add with spaced, lower-case identifiers: exit 0" test "$status" -eq 0
 check "it prints the venue's number and canonical identifiers" grep -qF \
-    "venue 1: Médiathèque Diderot, SIRET 21440143800012, IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP" \
+    "venue 1: Médiathèque Diderot, SIRET 21440143200015, IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP" \
     "$OUT/stdout"
 check "the database holds them canonical" test \
     "$(sqlite3 "$DB" 'SELECT siret || iban || bic FROM venue')" = \
-    "21440143800012FR7630006000011234567890189AGRIFRPP"
+    "21440143200015FR7630006000011234567890189AGRIFRPP"
 check "an audit row records the venue with its IBAN" test \
     "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log WHERE action = 'venue.add' AND detail LIKE '%IBAN FR7630006000011234567890189%'")" = 1
 
 before=$(venues)
-add 21440143800018 FR7630006000011234567890189 AGRIFRPP
+add 21440143200018 FR7630006000011234567890189 AGRIFRPP
 refused "a SIRET with one digit wrong is refused" 2 "SIRET"
-add 2144014380001 FR7630006000011234567890189 AGRIFRPP
+add 2144014320001 FR7630006000011234567890189 AGRIFRPP
 refused "a SIRET of 13 digits is refused" 2 "SIRET"
-add 2144014380001A FR7630006000011234567890189 AGRIFRPP
+add 2144014320001A FR7630006000011234567890189 AGRIFRPP
 refused "a SIRET with a letter is refused" 2 "SIRET"
 add 35600000000001 FR7630006000011234567890188 AGRIFRPP
 refused "an IBAN with one digit wrong is refused" 2 "IBAN"
@@ -73,7 +73,7 @@ run "$ADMIN" venue add --config "$CFG" --name "" --siret 35600000000001 \
 refused "an empty name is refused" 2 "--name"
 run "$ADMIN" venue add --config "$CFG" --siret 35600000000001
 refused "missing options are named in the usage" 2 "usage: venue add"
-add 21440143800012 FR7630006000011234567890189 AGRIFRPP
+add 21440143200015 FR7630006000011234567890189 AGRIFRPP
 refused "the same SIRET twice is refused" 1 "already exists"
 
 # La Poste's establishments follow their own check rule.
@@ -84,11 +84,11 @@ check "two venues now" test "$(venues)" = 2
 
 run "$ADMIN" venue list --config "$CFG"
 check "venue list shows both, IBAN grouped, dates in French" sh -c "
-    grep -qF '21440143800012	Médiathèque Diderot	Rezé	FR76 3000 6000 0112 3456 7890 189	AGRIFRPP	01/01/2026..-	active' '$OUT/stdout' &&
+    grep -qF '21440143200015	Médiathèque Diderot	Rezé	FR76 3000 6000 0112 3456 7890 189	AGRIFRPP	01/01/2026..-	active' '$OUT/stdout' &&
     grep -qF '35600000000001' '$OUT/stdout' &&
     grep -qF '01/01/2026..31/12/2026	active' '$OUT/stdout'"
 
-run "$ADMIN" venue suspend --config "$CFG" --siret "214 401 438 00012" \
+run "$ADMIN" venue suspend --config "$CFG" --siret "214 401 432 00015" \
     --reason "convention non renouvelée"
 check "venue suspend: exit 0 and says what it means" sh -c \
     "[ $status -eq 0 ] && grep -qF 'cannot redeem vouchers' '$OUT/stdout'"
@@ -96,22 +96,22 @@ run "$ADMIN" venue list --config "$CFG"
 check "the list shows it suspended, with the reason" grep -qF \
     "suspended: convention non renouvelée" "$OUT/stdout"
 check "an audit row records the suspension and its reason" test \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log WHERE action = 'venue.suspend' AND detail = 'SIRET 21440143800012: convention non renouvelée'")" = 1
-run "$ADMIN" venue suspend --config "$CFG" --siret 21440143800012 --reason x
+    "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log WHERE action = 'venue.suspend' AND detail = 'SIRET 21440143200015: convention non renouvelée'")" = 1
+run "$ADMIN" venue suspend --config "$CFG" --siret 21440143200015 --reason x
 check "suspending it again: exit 1, already suspended, nothing written" sh -c \
     "[ $status -eq 1 ] && grep -qF 'already suspended' '$OUT/stderr' &&
      [ $(audit_rows venue.suspend) -eq 1 ]"
-run "$ADMIN" venue suspend --config "$CFG" --siret 21440143800012
+run "$ADMIN" venue suspend --config "$CFG" --siret 21440143200015
 check "suspend without a reason: usage error" test "$status" -eq 2
 run "$ADMIN" venue suspend --config "$CFG" --siret 73282932000074 --reason x
 check "an unknown SIRET: exit 1, named" sh -c \
     "[ $status -eq 1 ] && grep -qF 'no venue with SIRET 73282932000074' '$OUT/stderr'"
-run "$ADMIN" venue resume --config "$CFG" --siret 21440143800012
+run "$ADMIN" venue resume --config "$CFG" --siret 21440143200015
 check "venue resume: exit 0" test "$status" -eq 0
 check "active again, the reason gone" test \
     "$(sqlite3 "$DB" "SELECT status || coalesce(status_reason, '') FROM venue WHERE id = 1")" = active
 check "an audit row records the resumption" test "$(audit_rows venue.resume)" = 1
-run "$ADMIN" venue resume --config "$CFG" --siret 21440143800012
+run "$ADMIN" venue resume --config "$CFG" --siret 21440143200015
 check "resuming an active venue: exit 1" sh -c \
     "[ $status -eq 1 ] && grep -qF 'already active' '$OUT/stderr'"
 run "$ADMIN" venue frobnicate --config "$CFG"

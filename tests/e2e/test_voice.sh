@@ -25,11 +25,11 @@ if grep -q '^\[settlement\]' "$D/passnumd.ini"; then
 else
 	printf '[settlement]\ndebtor_name = Département de Loire-Atlantique\ndebtor_iban = FR76 3000 1007 9412 3456 7890 185\ndebtor_bic = BDFEFRPPCCT\n' >>"$D/passnumd.ini"
 fi
-venue_add "$D/passnumd.ini" 21440143800012 "Médiathèque de Rezé"
-venue_add "$D/passnumd.ini" 21440143800020 "Espace numérique de Nantes"
+venue_add "$D/passnumd.ini" 21440143200015 "Médiathèque de Rezé"
+venue_add "$D/passnumd.ini" 21440143200023 "Espace numérique de Nantes"
 printf 'venue-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login lieu1 --name "Claire Moreau" --role venue \
-    --venue 21440143800012 >/dev/null
+    --venue 21440143200015 >/dev/null
 printf 'compta-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \
     --login compta1 --name "Alice Martin" --role accountant >/dev/null
 printf 'funder-password-1\n' | "$ADMIN" user add --config "$D/passnumd.ini" \

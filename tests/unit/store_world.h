@@ -149,7 +149,7 @@ store_world_open(struct store_world *w, const char *name, int64_t now,
 	booklet_signer(&signer, w->key, &cert);
 	assert_int_equal(store_booklet_issue(w->s, &r, &signer, now,
 	    &w->b, &err), STORE_ISSUED);
-	store_world_venue(w->s, "Médiathèque de Rezé", "21440143800012");
+	store_world_venue(w->s, "Médiathèque de Rezé", "21440143200015");
 	store_world_venue(w->s, "Espace Nantes", "35600000000001");
 	snprintf(sql, sizeof(sql),
 	    "INSERT INTO terminal (id, venue_id, public_key, label,"

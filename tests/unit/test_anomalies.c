@@ -23,7 +23,7 @@ quiet(void)
 	v.line_id = 3;
 	v.venue_id = 7;
 	(void)snprintf(v.name, sizeof(v.name), "Tiers-lieu");
-	(void)snprintf(v.siret, sizeof(v.siret), "44234567800019");
+	(void)snprintf(v.siret, sizeof(v.siret), "44234567400018");
 	(void)snprintf(v.commune, sizeof(v.commune), "Saint-Herblain");
 	v.vouchers = 12;
 	v.history_lines = 3;
@@ -86,7 +86,7 @@ test_first_occurrence_kinds(void **state)
 	assert_int_equal(l.a[0].kind, ANOMALY_KEY_FAILURES);
 	assert_int_equal(l.a[4].kind, ANOMALY_BOOKLET_LIMIT);
 	assert_int_equal(l.a[2].venue_id, 7);
-	assert_string_equal(l.a[2].siret, "44234567800019");
+	assert_string_equal(l.a[2].siret, "44234567400018");
 	assert_string_equal(l.a[0].text, "1 clé de contrôle erronée saisie sur "
 	    "ses terminaux depuis le 01/11/2026");
 	assert_string_equal(l.a[1].text, "1 chèque présenté en dehors des "

@@ -116,15 +116,21 @@ random_siret(uint64_t *seed, char out[PN_SIRET_LEN + 1])
 {
 	size_t i;
 
+	/* A SIREN with its own Luhn key, then the establishment's number. */
 	do {
-		for (i = 0; i < PN_SIRET_LEN - 1; i++)
+		for (i = 0; i < 8; i++)
 			out[i] = (char)('0' + xorshift64(seed) % 10);
+		for (out[8] = '0'; !luhn(out, 9); out[8]++)
+			;
 	} while (memcmp(out, "356000000", 9) == 0);
+	for (i = 9; i < PN_SIRET_LEN - 1; i++)
+		out[i] = (char)('0' + xorshift64(seed) % 10);
 	out[PN_SIRET_LEN] = '\0';
 	for (out[PN_SIRET_LEN - 1] = '0'; !luhn(out, PN_SIRET_LEN);
 	    out[PN_SIRET_LEN - 1]++)
 		;
 }
+
 
 static void
 expect_siret(const char *text, const char *want)
@@ -302,8 +308,13 @@ test_siret_transpositions(void **state)
 			mut[k + 1] = valid[k];
 			if (memcmp(mut, "356000000", 9) == 0)
 				continue;
-			if ((mut[k] == '0' && mut[k + 1] == '9') ||
-			    (mut[k] == '9' && mut[k + 1] == '0')) {
+			/*
+			 * Luhn misses 09 <-> 90; a swap across the SIREN's
+			 * end (k == 8) changes the SIREN's key digit alone,
+			 * which its own Luhn catches.
+			 */
+			if (k != 8 && ((mut[k] == '0' && mut[k + 1] == '9') ||
+			    (mut[k] == '9' && mut[k + 1] == '0'))) {
 				expect_siret_status(mut, PN_ID_OK);
 				missed++;
 			} else {
@@ -319,7 +330,7 @@ test_siret_transpositions(void **state)
 /*
  * La Poste's rule catches a substituted digit of the establishment number
  * unless it changes the sum by 5; one in the SIREN makes it an ordinary
- * SIRET, which Luhn then judges.
+ * SIRET, which Luhn then judges, over the 14 digits and over the SIREN.
  */
 static void
 test_siret_la_poste_substitutions(void **state)
@@ -345,7 +356,8 @@ test_siret_la_poste_substitutions(void **state)
 				diff = d - poste[i][k];
 				if (k < 9)
 					expect_siret_status(mut,
-					    luhn(mut, PN_SIRET_LEN) ?
+					    luhn(mut, PN_SIRET_LEN) &&
+					    luhn(mut, 9) ?
 					    PN_ID_OK : PN_ID_CHECK);
 				else if (digit_sum(mut) % 5 == 0) {
 					expect_siret_status(mut, PN_ID_OK);
@@ -739,6 +751,66 @@ test_messages(void **state)
 	assert_int_equal(cut[0], 'x');
 }
 
+/*
+ * A SIRET whose 14 digits pass Luhn but whose SIREN does not is no SIRET:
+ * the key of the firm's number is checked too. 73282932000074 with its
+ * SIREN's last digit changed and the establishment's key made up again.
+ */
+static void
+test_siret_siren_key(void **state)
+{
+	char s[PN_SIRET_LEN + 1];
+	uint64_t seed = 0x51e7e;
+	int n, i;
+
+	(void)state;
+	/* 732829321 fails Luhn; 0007x fixed so that the 14 pass it. */
+	(void)snprintf(s, sizeof(s), "7328293210007");
+	for (s[13] = '0'; !luhn(s, PN_SIRET_LEN); s[13]++)
+		;
+	s[14] = '\0';
+	assert_true(luhn(s, PN_SIRET_LEN));
+	expect_siret_status(s, PN_ID_CHECK);
+	/* Random 14-digit Luhn numbers: accepted iff the SIREN passes. */
+	for (n = 0; n < 2000; n++) {
+		char out[PN_SIRET_LEN + 1];
+
+		for (i = 0; i < PN_SIRET_LEN - 1; i++)
+			s[i] = (char)('0' + xorshift64(&seed) % 10);
+		if (memcmp(s, "356000000", 9) == 0)
+			continue;
+		for (s[13] = '0'; !luhn(s, PN_SIRET_LEN); s[13]++)
+			;
+		assert_int_equal(pn_siret_parse(s, out) == PN_ID_OK,
+		    luhn(s, 9));
+	}
+	/* La Poste's SIREN passes Luhn: its establishments are kept. */
+	expect_siret("35600000000048", "35600000000048");
+}
+
+/*
+ * The national check digits of Spain, Belgium and Norway: IBANs whose
+ * mod 97 holds but whose account number's own key is wrong (the mod 97
+ * made up again over the wrong account number, as a bank's form would).
+ */
+static void
+test_iban_national(void **state)
+{
+	char out[PN_IBAN_MAX + 1];
+
+	(void)state;
+	expect_iban("ES91 2100 0418 4502 0005 1332", "ES9121000418450200051332");
+	expect_iban("BE68 5390 0754 7034", "BE68539007547034");
+	expect_iban("NO93 8601 1117 947", "NO9386011117947");
+	/* python-stdnum's own examples of wrong national digits. */
+	assert_int_equal(pn_iban_parse("BE41091811735141", out), PN_ID_CHECK);
+	/* ES: control digits 45 changed to 46, mod 97 recomputed. */
+	assert_int_equal(pn_iban_parse("ES2921000418460200051332", out),
+	    PN_ID_CHECK);
+	/* NO: last digit changed, mod 97 recomputed. */
+	assert_int_equal(pn_iban_parse("NO6686011117948", out), PN_ID_CHECK);
+}
+
 int
 main(void)
 {
@@ -748,6 +820,8 @@ main(void)
 		cmocka_unit_test(test_siret_transpositions),
 		cmocka_unit_test(test_siret_la_poste_substitutions),
 		cmocka_unit_test(test_siret_errors),
+		cmocka_unit_test(test_siret_siren_key),
+		cmocka_unit_test(test_iban_national),
 		cmocka_unit_test(test_iban_valid),
 		cmocka_unit_test(test_iban_substitutions),
 		cmocka_unit_test(test_iban_transpositions),

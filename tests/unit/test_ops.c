@@ -442,7 +442,7 @@ test_enrolment_code_once(void **state)
 	f->cx.actor = "admin-cli";
 	assert_int_equal(terminal_code_issue(&f->cx, "12345678200010", &code,
 	    &why), ERR_VENUE_NOT_FOUND);
-	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143200015", &code,
 	    &why), ERR_NONE);
 	assert_string_equal(code.venue_name, "Médiathèque de Rezé");
 	assert_int_equal(code.expires_at, NOW + STORE_ENROL_CODE_TTL);
@@ -599,7 +599,7 @@ test_terminal_ops_venue_scope(void **state)
 	assert_int_equal(terminal_revoke(&f->cx, 9999, "volé", &why),
 	    ERR_TERMINAL_NOT_FOUND);
 	f->cx.who = &f->w.who;
-	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143200015", &code,
 	    &why), ERR_FORBIDDEN);
 	assert_int_equal(terminal_revoke(&f->cx, f->w.t1.id, "volé", &why),
 	    ERR_FORBIDDEN);
@@ -614,7 +614,7 @@ test_terminal_ops_venue_scope(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), audit);
 
 	/* Its own venue: a code, then its terminal revoked, once. */
-	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143200015", &code,
 	    &why), ERR_NONE);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'terminal.code' AND actor = 'v1'"), 1);
@@ -634,10 +634,10 @@ test_terminal_ops_venue_scope(void **state)
 	    ERR_NONE);
 	store_world_exec(f->w.db, "UPDATE venue SET status = 'suspended'"
 	    " WHERE id = 1");
-	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143200015", &code,
 	    &why), ERR_VENUE_SUSPENDED_NO_ENROL);
 	f->cx.who = &v1;
-	assert_int_equal(terminal_code_issue(&f->cx, "21440143800012", &code,
+	assert_int_equal(terminal_code_issue(&f->cx, "21440143200015", &code,
 	    &why), ERR_VENUE_SUSPENDED_NO_ENROL);
 	assert_int_equal(count(f, "SELECT count(*) FROM enrol_code"), 1);
 }

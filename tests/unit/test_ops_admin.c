@@ -171,7 +171,7 @@ static void
 test_venue_status_twice_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct venue_status_in in = { "214 401 438 00012", true,
+	struct venue_status_in in = { "214 401 432 00015", true,
 	    "convention non renouvelée" };
 	struct op_refusal why;
 	long long rows = audit_all(f);
@@ -183,7 +183,7 @@ test_venue_status_twice_refused(void **state)
 	in.reason = "autre motif";
 	assert_int_equal(venue_set_status(&f->cx, &in, &why),
 	    ERR_VENUE_STATUS_UNCHANGED);
-	assert_string_equal(why.detail, "venue 21440143800012 is already "
+	assert_string_equal(why.detail, "venue 21440143200015 is already "
 	    "suspended");
 	assert_int_equal(audit_all(f), rows + 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM venue WHERE id = 1 AND"
@@ -199,13 +199,13 @@ test_venue_status_twice_refused(void **state)
 	in.siret = "73282932000074";
 	assert_int_equal(venue_set_status(&f->cx, &in, &why),
 	    ERR_VENUE_NOT_FOUND);
-	in.siret = "21440143800013";
+	in.siret = "21440143200016";
 	assert_int_equal(venue_set_status(&f->cx, &in, &why),
 	    ERR_INVALID_FIELD);
 	assert_string_equal(why.field, "siret");
 	assert_int_equal(audit_all(f), rows + 1);
 	/* Resumed once, then refused. */
-	in.siret = "21440143800012";
+	in.siret = "21440143200015";
 	in.suspend = false;
 	assert_int_equal(venue_set_status(&f->cx, &in, &why), ERR_NONE);
 	assert_int_equal(venue_set_status(&f->cx, &in, &why),
@@ -346,7 +346,7 @@ test_refusals_write_nothing(void **state)
 	    ERR_INVALID_FIELD);
 	assert_string_equal(why.field, "agency_id");
 	user.role = ROLE_ADMIN;
-	user.venue_siret = "21440143800012";
+	user.venue_siret = "21440143200015";
 	assert_int_equal(user_add(&f->cx, &user, &uout, &why),
 	    ERR_INVALID_FIELD);
 	assert_string_equal(why.field, "venue_siret");
@@ -386,7 +386,7 @@ test_success_one_audit_row(void **state)
 	};
 	struct programme_rules_in rules = { 0, 250, "6574", 2 };
 	struct user_add_in user = { "v2", "Claire", ROLE_VENUE, 0,
-	    "214 401 438 00012", "un mot de passe assez long" };
+	    "214 401 432 00015", "un mot de passe assez long" };
 	const struct token_add_in token = { "v2", "caisse", 365 };
 	struct user_add_out uout;
 	struct token_add_out tout;

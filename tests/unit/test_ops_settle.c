@@ -36,7 +36,7 @@
 #define NOW	(T_2026 + 100 * DAY)	/* 11 April 2026, 00:00 UTC */
 #define OPEN_AT	(NOW + DAY)		/* inside the contest window */
 #define AFTER	(T_2026 + 140 * DAY)	/* 21 May 2026: April's windows closed */
-#define SIRET_1	"21440143800012"	/* venue 1, Rezé */
+#define SIRET_1	"21440143200015"	/* venue 1, Rezé */
 
 struct fixture {
 	struct store_world w;
@@ -345,7 +345,7 @@ test_refusal_writes_nothing(void **state)
 	    ERR_REASON_REQUIRED);
 	assert_int_equal(settle_hold(&cx, b.reference, SIRET_1, "", &why),
 	    ERR_REASON_REQUIRED);
-	assert_int_equal(settle_hold(&cx, b.reference, "21440143800013",
+	assert_int_equal(settle_hold(&cx, b.reference, "21440143200016",
 	    "contrôle", &why), ERR_LINE_NOT_FOUND);
 	/* A SIRET well formed, of no line: refused in the step. */
 	assert_int_equal(settle_hold(&cx, b.reference, "73282932000074",
@@ -371,7 +371,7 @@ test_refusal_writes_nothing(void **state)
 	unchanged(&before, f, "a refused change of a draft");
 
 	/* Holding one line leaves one: it is the last, and stays. */
-	assert_int_equal(settle_hold(&cx, b.reference, "2144 0143 8000 12",
+	assert_int_equal(settle_hold(&cx, b.reference, "2144 0143 2000 15",
 	    "contrôle", &why), ERR_NONE);
 	before = snap(f);
 	assert_int_equal(settle_hold(&cx, b.reference, "35600000000001",

@@ -101,9 +101,9 @@ setup(void **state)
 	    " (3, 'chloe', 'Chloé', 'accountant', 'x', 1);"
 	    "INSERT INTO venue (id, name, siret, address, commune, iban, bic,"
 	    " contact, accredited_from, created_at) VALUES"
-	    " (1, 'Médiathèque', '21440143800012', '1 rue', 'Rezé',"
+	    " (1, 'Médiathèque', '21440143200015', '1 rue', 'Rezé',"
 	    "  'FR7630006000011234567890189', 'AGRIFRPP', 'c', 1, 1),"
-	    " (2, 'Tiers-lieu', '44234567800019', '2 rue', 'Nantes',"
+	    " (2, 'Tiers-lieu', '44234567400018', '2 rue', 'Nantes',"
 	    "  'FR7630006000011234567890189', 'AGRIFRPP', 'c', 1, 1);"
 	    "INSERT INTO settlement_batch (id, reference, period, period_start,"
 	    " period_end, drafted_by, drafted_at, n_lines, n_vouchers,"
@@ -112,9 +112,9 @@ setup(void **state)
 	    "INSERT INTO settlement_line (id, batch_id, venue_id, name, siret,"
 	    " iban, bic, sessions, vouchers, gross_cents, commission_cents,"
 	    " amount_cents) VALUES"
-	    " (1, 1, 1, 'Médiathèque', '21440143800012',"
+	    " (1, 1, 1, 'Médiathèque', '21440143200015',"
 	    "  'FR7630006000011234567890189', 'AGRIFRPP', 1, 1, 1000, 0, 1000),"
-	    " (2, 1, 2, 'Tiers-lieu', '44234567800019',"
+	    " (2, 1, 2, 'Tiers-lieu', '44234567400018',"
 	    "  'FR7630006000011234567890189', 'AGRIFRPP', 1, 1, 1000, 0, 1000);"
 	    "INSERT INTO settlement_item (line_id, redemption_id, serial,"
 	    " session_id, programme_id, value, commission, commission_bp)"
@@ -303,7 +303,7 @@ test_hold_meanwhile(void **state)
 
 	assert_int_equal(store_batch_approve_begin(f->a, f->batch, BOB, &stamp,
 	    &err), 0);
-	assert_int_equal(store_batch_hold(f->b, f->batch, "44234567800019",
+	assert_int_equal(store_batch_hold(f->b, f->batch, "44234567400018",
 	    CHLOE, "séances à vérifier", NOW, "chloe", NULL, &err), 0);
 	assert_int_equal(stage_and_write(f->a, fs, f->batch, BOB, &stamp,
 	    &err), ERR_BATCH_WRONG_STATE);

@@ -279,7 +279,7 @@ test_open_creates_wal_and_latest(void **state)
 	assert_int_equal(stat(f->db, &st), -1);
 	s = open_ok(f->db);
 	assert_int_equal(stat(f->db, &st), 0);
-	assert_int_equal(store_schema_latest(), 18);
+	assert_int_equal(store_schema_latest(), 19);
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 
 	/* Seen from another connection: WAL, the version, strict tables. */
@@ -376,8 +376,8 @@ test_migration_17_user_table(void **state)
 	make_version_16(f->db);
 	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 16);
 	s = open_ok(f->db);
-	/* And on through 18, which the accounts come through unchanged. */
-	assert_int_equal(store_schema_version(s), 18);
+	/* And on through the latest, which the accounts come through unchanged. */
+	assert_int_equal(store_schema_version(s), store_schema_latest());
 	store_close(s);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM user"), 2);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM user"
@@ -1089,7 +1089,7 @@ test_user_each(void **state)
 
 	memset(&v, 0, sizeof(v));
 	snprintf(v.name, sizeof(v.name), "Médiathèque");
-	snprintf(v.siret, sizeof(v.siret), "21440143800012");
+	snprintf(v.siret, sizeof(v.siret), "21440143200015");
 	snprintf(v.commune, sizeof(v.commune), "Rezé");
 	snprintf(v.iban, sizeof(v.iban), "FR7630006000011234567890189");
 	snprintf(v.bic, sizeof(v.bic), "AGRIFRPP");
@@ -1111,7 +1111,7 @@ test_user_each(void **state)
 	assert_int_equal(store_user_set_disabled(s, "bob", true, 200, "test",
 	    NULL, NULL, &err), 0);
 	assert_int_equal(store_user_each(s, collect_user, out, &err), 0);
-	assert_string_equal(out, "aaron|Aaron|venue|0||1|21440143800012|"
+	assert_string_equal(out, "aaron|Aaron|venue|0||1|21440143200015|"
 	    "Médiathèque|0;"
 	    "alice|Alice A|caseworker|1|EDS Nord|0|||0;"
 	    "bob|Bob B|admin|0||0|||1;");
@@ -1207,7 +1207,7 @@ test_venues(void **state)
 
 	memset(&v, 0, sizeof(v));
 	snprintf(v.name, sizeof(v.name), "Médiathèque de Rezé");
-	snprintf(v.siret, sizeof(v.siret), "21440143800012");
+	snprintf(v.siret, sizeof(v.siret), "21440143200015");
 	snprintf(v.address, sizeof(v.address), "1 place de la Mairie");
 	snprintf(v.commune, sizeof(v.commune), "Rezé");
 	snprintf(v.iban, sizeof(v.iban), "FR7630006000011234567890189");
@@ -1219,13 +1219,13 @@ test_venues(void **state)
 	assert_int_equal(id, 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'venue.add' AND object = 'venue:1'"
-	    " AND detail LIKE '%SIRET 21440143800012, IBAN FR76%'"), 1);
+	    " AND detail LIKE '%SIRET 21440143200015, IBAN FR76%'"), 1);
 	/* The same SIRET again. */
 	assert_int_equal(store_venue_add(s, &v, 101, "admin-cli", &id, &err),
 	    -1);
 	assert_int_equal(err.code, PN_E_EXISTS);
 	/* The database's own checks: a SIRET that is not 14 digits. */
-	snprintf(v.siret, sizeof(v.siret), "2144014380001X");
+	snprintf(v.siret, sizeof(v.siret), "2144014320001X");
 	assert_int_equal(store_venue_add(s, &v, 102, "admin-cli", &id, &err),
 	    -1);
 	assert_int_equal(err.code, PN_E_ARG);
@@ -1240,21 +1240,21 @@ test_venues(void **state)
 	    0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM venue"), 2);
 
-	assert_int_equal(store_venue_set_status(s, "21440143800012", true,
+	assert_int_equal(store_venue_set_status(s, "21440143200015", true,
 	    "dossier incomplet", 200, "admin-cli", &err), 0);
-	assert_int_equal(store_venue_set_status(s, "21440143800012", true,
+	assert_int_equal(store_venue_set_status(s, "21440143200015", true,
 	    "encore", 201, "admin-cli", &err), 2);
 	assert_int_equal(store_venue_set_status(s, "00000000000000", true,
 	    "x", 202, "admin-cli", &err), 1);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log"
 	    " WHERE action = 'venue.suspend'"
-	    " AND detail = 'SIRET 21440143800012: dossier incomplet'"), 1);
+	    " AND detail = 'SIRET 21440143200015: dossier incomplet'"), 1);
 	assert_int_equal(store_venue_each(s, collect_venue, out, &err), 0);
-	assert_string_equal(out, "21440143800012|Médiathèque de Rezé|"
+	assert_string_equal(out, "21440143200015|Médiathèque de Rezé|"
 	    "FR7630006000011234567890189|0|suspended|dossier incomplet;"
 	    "35600000000001|Bureau de poste|FR7630006000011234567890189|5000|"
 	    "active|;");
-	assert_int_equal(store_venue_set_status(s, "21440143800012", false,
+	assert_int_equal(store_venue_set_status(s, "21440143200015", false,
 	    NULL, 203, "admin-cli", &err), 0);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM venue"
 	    " WHERE status = 'active' AND status_reason IS NULL"), 2);

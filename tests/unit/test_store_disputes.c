@@ -517,7 +517,7 @@ test_disputed_after_draft(void **state)
 	assert_int_equal(store_world_int(f->w.db,
 	    "SELECT count(*) FROM settlement_file"), 0);
 	/* Held, venue 1's line waits; venue 2's is approved. */
-	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143800012",
+	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143200015",
 	    f->bob, "séance contestée", at + 240, "bob", NULL, &err), 0);
 	assert_int_equal(store_world_approve(f->w.s, &b, f->bob, "bob",
 	    at + 300), 0);

@@ -252,7 +252,7 @@ test_draft_lines(void **state)
 	assert_int_equal(ls.l[0].gross_cents, 2000);
 	assert_int_equal(ls.l[0].commission_cents, 26);
 	assert_int_equal(ls.l[0].amount_cents, 1974);
-	assert_string_equal(ls.l[1].siret, "21440143800012");
+	assert_string_equal(ls.l[1].siret, "21440143200015");
 	assert_string_equal(ls.l[1].iban, "FR7630006000011234567890189");
 	assert_int_equal(ls.l[1].venue_id, 1);
 	assert_int_equal(ls.l[1].vouchers, 3);
@@ -861,9 +861,9 @@ test_hold(void **state)
 	assert_true(line > 0);
 	assert_int_equal(store_batch_hold(f->w.s, b.id, "35600000000001",
 	    f->bob, "encore", f->after, "bob", NULL, &err), ERR_LINE_NOT_FOUND);
-	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143800012",
+	assert_int_equal(store_batch_hold(f->w.s, b.id, "21440143200015",
 	    f->bob, "tout", f->after, "bob", NULL, &err), ERR_LAST_LINE_HELD);
-	assert_int_equal(store_batch_hold(f->w.s, b.id, "44234567800019",
+	assert_int_equal(store_batch_hold(f->w.s, b.id, "44234567400018",
 	    f->bob, "inconnu", f->after, "bob", NULL, &err),
 	    ERR_LINE_NOT_FOUND);
 	b = batch(f, "PN-2026-04-01");
@@ -920,6 +920,99 @@ test_commission_frozen(void **state)
 	assert_money(f);
 }
 
+/*
+ * A venue's change of bank details, four-eyes: asked by one admin, it
+ * changes no payment until a second approves it. April drafted while it
+ * waits pays venue 1's old IBAN; the admin who asked cannot approve; once
+ * another approves, May's batch pays the new one and April's line stays.
+ */
+static void
+test_bank_change_pending(void **state)
+{
+	struct fixture *f = *state;
+	const char *new_iban = "FR1420041010050500013M02606";
+	int64_t may5 = f->may.start + 4 * DAY + 10 * 3600;
+	struct store_bank_change c;
+	struct store_batch b, m;
+	struct store_venue v;
+	struct pn_error err;
+	struct statement stm;
+	struct lines ls;
+	sqlite3 *db = NULL;
+
+	take_five(f);
+	store_world_session(&f->w, 3, 0x53, 1, may5, 60);
+	store_world_take(&f->w, &f->w.t1, 5, 0x53, may5 + 60);
+	assert_int_equal(store_venue_bank_pending(f->w.s, 1, &c, &err),
+	    STORE_NOT_FOUND);
+	/* The same account is no change; another is pending. */
+	assert_int_equal(store_venue_bank_request(f->w.s, 1,
+	    "FR7630006000011234567890189", "AGRIFRPP", f->chloe, NOW, "chloe",
+	    &err), STORE_UNCHANGED);
+	assert_int_equal(store_venue_bank_request(f->w.s, 1, new_iban,
+	    "BNPAFRPP", f->chloe, NOW, "chloe", &err), 0);
+	assert_int_equal(store_venue_bank_request(f->w.s, 1, new_iban,
+	    "BNPAFRPP", f->bob, NOW, "bob", &err), STORE_BANK_PENDING);
+	assert_int_equal(store_venue_bank_pending(f->w.s, 1, &c, &err), 0);
+	assert_string_equal(c.old_iban, "FR7630006000011234567890189");
+	assert_string_equal(c.iban, new_iban);
+	assert_string_equal(c.requested_login, "chloe");
+
+	/* Drafted while it waits: the old account. */
+	assert_int_equal(draft(f, f->w.s, &f->april, f->alice, f->after, &b,
+	    NULL), 0);
+	ls = lines_of(f, b.id);
+	assert_string_equal(ls.l[1].siret, "21440143200015");
+	assert_string_equal(ls.l[1].iban, "FR7630006000011234567890189");
+	/* April approved and paid on the old account. */
+	assert_int_equal(approve(f, f->s2, &b, f->bob, "bob"), 0);
+	assert_int_equal(store_batch_paid(f->w.s, b.id, f->alice, "VIR20260527",
+	    "2026-05-27", f->after + 6 * DAY, "alice", &err), 0);
+
+	/* Not by who asked, nor a change other than the one read. */
+	assert_int_equal(store_venue_bank_approve(f->w.s, 1, c.id, f->chloe,
+	    NOW, "chloe", &err), STORE_BANK_OWN);
+	assert_int_equal(store_venue_bank_approve(f->w.s, 1, c.id + 1, f->bob,
+	    NOW, "bob", &err), STORE_NOT_FOUND);
+	assert_int_equal(store_venue_get(f->w.s, 1, &v, &err), 0);
+	assert_string_equal(v.iban, "FR7630006000011234567890189");
+	/* Even written around the store, one admin cannot approve alone. */
+	assert_int_equal(sqlite3_open(f->w.db, &db), SQLITE_OK);
+	(void)sqlite3_busy_timeout(db, STORE_WORLD_BUSY_MS);
+	assert_int_equal(sqlite3_exec(db, "UPDATE venue_bank_change SET"
+	    " approved_by = requested_by, approved_at = 1", NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	assert_int_equal(store_venue_bank_approve(f->w.s, 1, c.id, f->bob,
+	    NOW, "bob", &err), 0);
+	assert_int_equal(store_venue_get(f->w.s, 1, &v, &err), 0);
+	assert_string_equal(v.iban, new_iban);
+	assert_string_equal(v.bic, "BNPAFRPP");
+	assert_int_equal(store_venue_bank_approve(f->w.s, 1, c.id, f->bob,
+	    NOW, "bob", &err), STORE_NOT_FOUND);
+
+	/* The next batch pays the new account; April's line is kept. */
+	assert_int_equal(draft(f, f->w.s, &f->may, f->alice, f->after, &m,
+	    NULL), 0);
+	ls = lines_of(f, m.id);
+	assert_int_equal(ls.n, 1);
+	assert_string_equal(ls.l[0].iban, new_iban);
+	/* Its statement says the IBAN changed since the last payment. */
+	assert_int_equal(store_batch_statement(f->w.s, ls.l[0].id, &stm, &err),
+	    0);
+	assert_true(stm.iban_changed);
+	store_statement_free(&stm);
+	ls = lines_of(f, b.id);
+	assert_string_equal(ls.l[1].iban, "FR7630006000011234567890189");
+	assert_int_equal(store_batch_statement(f->w.s, ls.l[1].id, &stm, &err),
+	    0);
+	assert_false(stm.iban_changed);
+	store_statement_free(&stm);
+	assert_int_equal(store_world_audit_rows(&f->w, "venue.bank.request"), 1);
+	assert_int_equal(store_world_audit_rows(&f->w, "venue.bank.approve"), 1);
+	assert_money(f);
+}
+
 int
 main(void)
 {
@@ -927,6 +1020,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_draft_lines),
 		T(test_period_bounds),
+		T(test_bank_change_pending),
 		T(test_contest_window),
 		T(test_late_sync_waits),
 		T(test_disputed_left_out),

@@ -792,7 +792,7 @@ test_typed_entry(void **state)
 static const char good_config[] =
 	"{\"server\": \"https://passnum.example\", \"ca_file\": \"ca.pem\","
 	" \"terminal\": 7, \"label\": \"poste 1\", \"venue\": {\"id\": 3,"
-	" \"name\": \"Médiathèque\", \"siret\": \"21440143800012\"},"
+	" \"name\": \"Médiathèque\", \"siret\": \"21440143200015\"},"
 	" \"themes\": [\"a\", \"b\"], \"max_batch\": 100,"
 	" \"master_public_key\": \"\", \"max_denylist_age_hours\": 24}";
 

@@ -121,9 +121,9 @@ setup(void **state)
 	snprintf(f->db, sizeof(f->db), "%s/passnum.db", f->dir);
 	if ((f->s = store_open(f->db, 10000, &err)) == NULL)
 		fail_msg("%s", err.message);
-	venue(f->s, "Médiathèque de Rezé", "21440143800012");
+	venue(f->s, "Médiathèque de Rezé", "21440143200015");
 	venue(f->s, "Espace <&\"> Nantes", "35600000000001");
-	venue(f->s, "Bureau sans séance", "21440143800020");
+	venue(f->s, "Bureau sans séance", "21440143200023");
 	raw_exec(f->db,
 	    "INSERT INTO terminal (id, venue_id, public_key, label,"
 	    " enrolled_at) VALUES (1, 1, randomblob(32), 'Accueil', 100),"
@@ -429,7 +429,7 @@ test_money_states(void **state)
 	    " '2026-12-10', 1, 1797000000);"
 	    "INSERT INTO settlement_line (id, batch_id, venue_id, name, siret,"
 	    " iban, bic, sessions, vouchers, gross_cents, commission_cents,"
-	    " amount_cents) VALUES (1, 1, 1, 'M', '21440143800012', 'FR76',"
+	    " amount_cents) VALUES (1, 1, 1, 'M', '21440143200015', 'FR76',"
 	    " 'AGRIFRPP', 1, 1, 500, 0, 500);"
 	    "INSERT INTO settlement_item (line_id, redemption_id, serial,"
 	    " session_id, programme_id, value, commission, commission_bp)"
@@ -490,12 +490,12 @@ test_venue_lookup(void **state)
 	assert_string_equal(v.siret, "35600000000001");
 	assert_string_equal(v.status, "active");
 	assert_int_equal(store_venue_get(f->s, 4, &v, &err), 1);
-	assert_int_equal(store_venue_by_siret(f->s, "21440143800012", &v, &err),
+	assert_int_equal(store_venue_by_siret(f->s, "21440143200015", &v, &err),
 	    0);
 	assert_int_equal(v.id, 1);
-	assert_int_equal(store_venue_by_siret(f->s, "21440143800018", &v, &err),
+	assert_int_equal(store_venue_by_siret(f->s, "21440143200018", &v, &err),
 	    1);
-	assert_int_equal(store_venue_set_status(f->s, "21440143800012", true,
+	assert_int_equal(store_venue_set_status(f->s, "21440143200015", true,
 	    "contrôle en cours", 200, "test", &err), 0);
 	assert_int_equal(store_venue_get(f->s, 1, &v, &err), 0);
 	assert_string_equal(v.status, "suspended");
