@@ -61,6 +61,15 @@ const struct http_route http_routes[] = {
 
 	/* The Département's administration (admins). */
 	{ "GET",  "/admin",			ui_admin_home,	ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/candidatures",	ui_admin_applications,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/candidatures/{}/accepter", ui_admin_application_accept,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/candidatures/{}/refuser", ui_admin_application_refuse,
+	  ROLE_ADMIN, PAGE },
+	/* A venue applies: public, with its own form token (ui_apply.c). */
+	{ "GET",  "/devenir-lieu-partenaire",	ui_apply_form,		0, PAGE },
+	{ "POST", "/devenir-lieu-partenaire",	ui_apply,		0, PAGE },
 
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },

@@ -62,6 +62,15 @@ enum MHD_Result ui_logout(struct http_request *req);		/* POST /deconnexion */
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 
+/* ui_apply.c: the public page « Devenir lieu partenaire » */
+enum MHD_Result ui_apply_form(struct http_request *req);	/* GET /devenir-lieu-partenaire */
+enum MHD_Result ui_apply(struct http_request *req);		/* POST /devenir-lieu-partenaire */
+
+/* ui_admin_applications.c: the admin's queue of applications */
+enum MHD_Result ui_admin_applications(struct http_request *req);	/* GET /admin/candidatures */
+enum MHD_Result ui_admin_application_accept(struct http_request *req);	/* POST .../{id}/accepter */
+enum MHD_Result ui_admin_application_refuse(struct http_request *req);	/* POST .../{id}/refuser */
+
 /* ui_home.c */
 enum MHD_Result ui_home(struct http_request *req);		/* GET /accueil */
 

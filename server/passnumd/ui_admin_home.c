@@ -16,6 +16,8 @@ static const struct admin_section sections[] = {
 	{ "/lieu", "Lieux partenaires",
 	  "Les pages de chaque lieu : ses séances, ce qui lui est dû, ses "
 	  "postes." },
+	{ "/admin/candidatures", "Candidatures des lieux",
+	  "Les lieux qui demandent à devenir partenaires : accepter, refuser." },
 	{ "/pilotage", "Pilotage",
 	  "Le tableau de bord du programme et son bilan à imprimer." },
 };
