@@ -67,6 +67,10 @@ const struct http_route http_routes[] = {
 	  ROLE_ADMIN, PAGE },
 	{ "POST", "/admin/candidatures/{}/refuser", ui_admin_application_refuse,
 	  ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/taches",		ui_admin_jobs,	ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/taches/audit",	ui_admin_jobs_audit,
+	  ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/journal",		ui_admin_journal, ROLE_ADMIN, PAGE },
 	/* A venue applies: public, with its own form token (ui_apply.c). */
 	{ "GET",  "/devenir-lieu-partenaire",	ui_apply_form,		0, PAGE },
 	{ "POST", "/devenir-lieu-partenaire",	ui_apply,		0, PAGE },

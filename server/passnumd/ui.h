@@ -62,6 +62,13 @@ enum MHD_Result ui_logout(struct http_request *req);		/* POST /deconnexion */
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 
+/* ui_admin_jobs.c: « Tâches de nuit » */
+enum MHD_Result ui_admin_jobs(struct http_request *req);	/* GET /admin/taches */
+enum MHD_Result ui_admin_jobs_audit(struct http_request *req);	/* POST /admin/taches/audit */
+
+/* ui_admin_journal.c: GET /admin/journal, the audit log */
+enum MHD_Result ui_admin_journal(struct http_request *req);
+
 /* ui_apply.c: the public page « Devenir lieu partenaire » */
 enum MHD_Result ui_apply_form(struct http_request *req);	/* GET /devenir-lieu-partenaire */
 enum MHD_Result ui_apply(struct http_request *req);		/* POST /devenir-lieu-partenaire */

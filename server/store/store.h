@@ -2206,7 +2206,10 @@ struct store_audit_entry {
 	char detail[1024];		/* cut when longer */
 };
 
-/* What to read of the audit log: each text a substring, "" for any. */
+/*
+ * What to read of the audit log: actor and action a substring of the
+ * row's, object the row's whole ("venue:3"); "" for any.
+ */
 struct store_audit_filter {
 	int64_t from, until;		/* [from, until); 0: no bound */
 	const char *actor, *action, *object;

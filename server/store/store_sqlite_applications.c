@@ -286,13 +286,14 @@ audit_visit(sqlite3_stmt *st, void *arg, struct pn_error *err)
 
 /*
  * instr() rather than LIKE: what an admin types is matched as it is, '%'
- * and '_' included. Newest first by id, which is the chain's order.
+ * and '_' included. The object is matched whole: "venue:3" is not
+ * "venue:30". Newest first by id, which is the chain's order.
  */
 SQ_QUERY(q_audit_filter,
     "SELECT id, at, actor, action, object, detail FROM audit_log"
     " WHERE (?1 = 0 OR at >= ?1) AND (?2 = 0 OR at < ?2)"
     " AND instr(actor, ?3) > 0 AND instr(action, ?4) > 0"
-    " AND instr(object, ?5) > 0 AND (?6 = 0 OR id < ?6)"
+    " AND (?5 = '' OR object = ?5) AND (?6 = 0 OR id < ?6)"
     " ORDER BY id DESC LIMIT ?7");
 
 int
