@@ -168,7 +168,7 @@ ui_admin_journal(struct http_request *req)
 	html_put(&h, "<button type=\"submit\">Filtrer</button></form>");
 	if (n > 0)
 		return ui_end(&h, req, 400);
-	html_put(&h, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+	html_put(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
 	    "aria-labelledby=\"journal-caption\"><table><caption "
 	    "id=\"journal-caption\">Lignes du journal, les plus récentes "
 	    "d’abord</caption><thead><tr><th scope=\"col\">N°</th>"

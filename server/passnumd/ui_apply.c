@@ -162,7 +162,7 @@ show_form(struct http_request *req, unsigned status, const struct form *f,
 	html_put(&h, "<fieldset><legend>Ateliers proposés</legend>");
 	for (i = 0; i < cfg->redemption.n_themes; i++) {
 		(void)snprintf(name, sizeof(name), "theme-%zu", i);
-		html_put(&h, "<div class=\"check\"><input type=\"checkbox\" "
+		html_put(&h, "<div class=\"choice\"><input type=\"checkbox\" "
 		    "id=\"%s\" name=\"%s\" value=\"1\"%s><label for=\"%s\">%s"
 		    "</label></div>", name, name, value_of(f, name)[0] != '\0' ?
 		    " checked" : "", name, cfg->redemption.themes[i]);

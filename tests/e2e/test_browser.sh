@@ -162,6 +162,8 @@ check "a phone photo of a voucher for the browser to upload" \
 VENUE_PHOTO="$OUT/voucher-photo.jpg"
 VENUE_PHOTO_PRINTED=$(python3 -c "import json; print(json.load(open('$OUT/booklet3.json'))['vouchers'][4]['printed'])")
 export VENUE_PHOTO VENUE_PHOTO_PRINTED
+ADMIN_PASSWORD=$(sed -n 's/^admin password: //p' "$D/demo-credentials.txt")
+export ADMIN_PASSWORD
 node "$B/pages.test.mjs" "$URL" "$PASSWORD" "$OUT/screens" lieu1 \
     venue-password-1 "$(TZ=Europe/Paris date -d "@$NOW" +%Y-%m)" 1 \
     compta1 compta-password-1 >"$OUT/browser.tap" 2>&1
