@@ -448,6 +448,7 @@ admin_audit(int argc, char **argv)
 		{ NULL, NULL, false },
 	};
 	char history[4200];
+	struct store_job_run run;
 	struct pn_error err;
 	struct store *s;
 	uint64_t rows;
@@ -496,6 +497,13 @@ admin_audit(int argc, char **argv)
 		failed |= audit_receipts(s, receipts);
 	failed |= audit_alarms(s);
 	failed |= sig_pass_finish(&pass);
+	/* The run, for /admin/taches: a note, not a change of the data. */
+	run = (struct store_job_run){ "audit", (int64_t)time(NULL), !failed,
+	    "", "cli" };
+	(void)snprintf(run.summary, sizeof(run.summary), "%s", failed ?
+	    "FAILED, see the lines marked FAIL" : "everything holds");
+	if (store_job_run_add(s, &run, &err) != 0)
+		printf("note could not record the run: %s\n", err.message);
 	store_close(s);
 	if (failed)
 		printf("audit: FAILED, see the lines marked FAIL\n");

@@ -96,6 +96,20 @@ const struct http_route http_routes[] = {
 	{ "POST", "/admin/lieux/{}/rib/approuver", ui_admin_venue_bank_approve,
 	  ROLE_ADMIN, PAGE },
 
+	{ "GET",  "/admin/candidatures",	ui_admin_applications,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/candidatures/{}/accepter", ui_admin_application_accept,
+	  ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/candidatures/{}/refuser", ui_admin_application_refuse,
+	  ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/taches",		ui_admin_jobs,	ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/taches/audit",	ui_admin_jobs_audit,
+	  ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/journal",		ui_admin_journal, ROLE_ADMIN, PAGE },
+	/* A venue applies: public, with its own form token (ui_apply.c). */
+	{ "GET",  "/devenir-lieu-partenaire",	ui_apply_form,		0, PAGE },
+	{ "POST", "/devenir-lieu-partenaire",	ui_apply,		0, PAGE },
+
 	/* The venue pages. */
 	{ "GET",  "/lieu",			ui_venue_home,	VENUE_PAGES, PAGE },
 	{ "GET",  "/lieu/sessions/{}",		ui_venue_session, VENUE_PAGES, PAGE },

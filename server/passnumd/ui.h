@@ -108,6 +108,22 @@ enum MHD_Result ui_admin_venue_status(struct http_request *req);	/* POST .../eta
 enum MHD_Result ui_admin_venue_bank(struct http_request *req);	/* POST .../rib */
 enum MHD_Result ui_admin_venue_bank_approve(struct http_request *req); /* POST .../rib/approuver */
 
+/* ui_admin_jobs.c: « Tâches de nuit » */
+enum MHD_Result ui_admin_jobs(struct http_request *req);	/* GET /admin/taches */
+enum MHD_Result ui_admin_jobs_audit(struct http_request *req);	/* POST /admin/taches/audit */
+
+/* ui_admin_journal.c: GET /admin/journal, the audit log */
+enum MHD_Result ui_admin_journal(struct http_request *req);
+
+/* ui_apply.c: the public page « Devenir lieu partenaire » */
+enum MHD_Result ui_apply_form(struct http_request *req);	/* GET /devenir-lieu-partenaire */
+enum MHD_Result ui_apply(struct http_request *req);		/* POST /devenir-lieu-partenaire */
+
+/* ui_admin_applications.c: the admin's queue of applications */
+enum MHD_Result ui_admin_applications(struct http_request *req);	/* GET /admin/candidatures */
+enum MHD_Result ui_admin_application_accept(struct http_request *req);	/* POST .../{id}/accepter */
+enum MHD_Result ui_admin_application_refuse(struct http_request *req);	/* POST .../{id}/refuser */
+
 /* ui_home.c */
 enum MHD_Result ui_home(struct http_request *req);		/* GET /accueil */
 

@@ -20,6 +20,13 @@ static const struct admin_section sections[] = {
 	{ "/admin/utilisateurs", "Utilisateurs",
 	  "Les comptes : en ajouter, les désactiver, réinitialiser un mot de "
 	  "passe, terminer des sessions." },
+	{ "/admin/candidatures", "Candidatures des lieux",
+	  "Les lieux qui demandent à devenir partenaires : accepter, refuser." },
+	{ "/admin/taches", "Tâches de nuit",
+	  "Le dernier passage de l’expiration et de l’audit ; l’audit à la "
+	  "demande." },
+	{ "/admin/journal", "Journal d’audit",
+	  "Qui a fait quoi, quand : filtrer, et vérifier la chaîne." },
 	{ "/pilotage", "Pilotage",
 	  "Le tableau de bord du programme et son bilan à imprimer." },
 };

@@ -103,6 +103,10 @@ static const char stylesheet[] =
 /* An enrolment code, read aloud or copied by hand: large, its groups apart. */
 ".enrol-code{font:700 2rem/1.3 'DejaVu Sans Mono',monospace;"
 "letter-spacing:.1em;overflow-wrap:anywhere}"
+/* The application form's honeypot: no person sees or reaches it. */
+".hp{display:none}"
+/* The audit log's details: JSON without spaces, cut anywhere. */
+"td.detail{overflow-wrap:anywhere;min-width:14rem}"
 /* Read by screen readers, not shown: what a short button is about. */
 ".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
 "clip:rect(0 0 0 0);white-space:nowrap}"

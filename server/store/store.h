@@ -2222,4 +2222,113 @@ int store_receipts_check(struct store *s, const struct store_terminal *t,
     int64_t now, store_receipt_words_fn words, void *words_ctx,
     struct pn_error *err);
 
+/* --- Venue applications (« Devenir lieu partenaire ») ------------------- */
+
+/* An application as the public page received it. */
+struct store_application {
+	int64_t id;
+	int64_t received_at;
+	char from_address[64];		/* the sender's, for the limit */
+	char name[256];
+	char siret[16];			/* canonical */
+	char address[256];
+	char commune[128];
+	char contact_name[128];
+	char contact_email[128];
+	char contact_phone[32];
+	char iban[40];			/* canonical */
+	char bic[16];
+	char themes[512];		/* the themes ticked, one a line */
+	char message[2048];
+	char status[16];		/* "pending", "accepted", "refused" */
+	int64_t decided_at;		/* 0: pending */
+	char decided_by[80];
+	char reason[512];		/* why refused; "" otherwise */
+	int64_t venue_id;		/* accepted: the venue made; else 0 */
+	char user_login[64];		/* accepted: its first user's login */
+};
+
+/*
+ * The applications from address received since since: *n. 0, or -1.
+ */
+int store_application_count(struct store *s, const char *address,
+    int64_t since, unsigned *n, struct pn_error *err);
+
+/*
+ * Record application a (checked, identifiers canonical) as pending, with
+ * an audit row "application.receive" by actor: *id. 0, or -1.
+ */
+int store_application_add(struct store *s, const struct store_application *a,
+    const char *actor, int64_t *id, struct pn_error *err);
+
+/* Application id: 0 and *out, STORE_NOT_FOUND, or -1. */
+int store_application_get(struct store *s, int64_t id,
+    struct store_application *out, struct pn_error *err);
+
+/*
+ * Each application, the pending ones first (oldest first), then the
+ * decided ones (newest first), at most limit: fn returns 0 to go on.
+ * 0, or -1.
+ */
+int store_application_each(struct store *s, unsigned limit,
+    int (*fn)(void *ctx, const struct store_application *a), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Decide pending application id: accepted (with venue_id and user_login)
+ * or refused (with reason), with an audit row "application.accept" or
+ * "application.refuse". 0; STORE_NOT_FOUND; STORE_UNCHANGED when it is
+ * no longer pending (nothing written); -1.
+ */
+int store_application_decide(struct store *s, int64_t id, bool accept,
+    const char *reason, int64_t venue_id, const char *user_login,
+    int64_t now, const char *actor, struct pn_error *err);
+
+/* --- The nightly jobs' runs ---------------------------------------------- */
+
+struct store_job_run {
+	char job[16];			/* "expire", "audit" */
+	int64_t at;
+	bool ok;
+	char summary[512];
+	char via[32];			/* "cli", "web" */
+};
+
+/* Record a run of job (no audit row: it is a note, not a change). 0, -1. */
+int store_job_run_add(struct store *s, const struct store_job_run *r,
+    struct pn_error *err);
+
+/* The last run of job: 0 and *out, STORE_NOT_FOUND when none, or -1. */
+int store_job_run_last(struct store *s, const char *job,
+    struct store_job_run *out, struct pn_error *err);
+
+/* --- Reading the audit log ------------------------------------------------ */
+
+struct store_audit_entry {
+	int64_t id;
+	int64_t at;
+	char actor[128];
+	char action[64];
+	char object[128];
+	char detail[1024];		/* cut when longer */
+};
+
+/*
+ * What to read of the audit log: actor and action a substring of the
+ * row's, object the row's whole ("venue:3"); "" for any.
+ */
+struct store_audit_filter {
+	int64_t from, until;		/* [from, until); 0: no bound */
+	const char *actor, *action, *object;
+	int64_t before_id;		/* rows below this id; 0: from the end */
+	unsigned limit;
+};
+
+/*
+ * The rows of f, newest first: fn returns 0 to go on. 0, or -1.
+ */
+int store_audit_each(struct store *s, const struct store_audit_filter *f,
+    int (*fn)(void *ctx, const struct store_audit_entry *e), void *ctx,
+    struct pn_error *err);
+
 #endif

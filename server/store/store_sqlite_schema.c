@@ -629,6 +629,45 @@ const char *const store_migrations[] = {
 	") STRICT;"
 	"CREATE UNIQUE INDEX venue_bank_change_pending"
 	"  ON venue_bank_change (venue_id) WHERE approved_by IS NULL;",
+
+	/*
+	 * 19 -> 20: the venues' applications (« Devenir lieu partenaire »),
+	 * and the nightly jobs' runs.
+	 * - An application is what a venue typed on the public page, kept
+	 *   apart from venue: nothing is paid to it until an admin accepts
+	 *   it, which creates the venue and its first user (venue_id,
+	 *   user_login) in the same transaction. from_address is the
+	 *   sender's, for the per-address limit (its index).
+	 * - job_run: the last runs of passnum-admin expire and audit, and of
+	 *   the audit run from /admin/taches, with their result, so that the
+	 *   page shows whether the nightly jobs run without reading cron's
+	 *   mail. A row is added per run; ok is 1 or 0.
+	 */
+	"CREATE TABLE venue_application ("
+	"  id INTEGER PRIMARY KEY,"
+	"  received_at INTEGER NOT NULL,"
+	"  from_address TEXT NOT NULL,"
+	"  name TEXT NOT NULL, siret TEXT NOT NULL, address TEXT NOT NULL,"
+	"  commune TEXT NOT NULL, contact_name TEXT NOT NULL,"
+	"  contact_email TEXT NOT NULL, contact_phone TEXT NOT NULL,"
+	"  iban TEXT NOT NULL, bic TEXT NOT NULL, themes TEXT NOT NULL,"
+	"  message TEXT NOT NULL CHECK (length(message) <= 2000),"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
+	"    ('pending', 'accepted', 'refused')),"
+	"  decided_at INTEGER, decided_by TEXT, reason TEXT,"
+	"  venue_id INTEGER REFERENCES venue (id), user_login TEXT"
+	") STRICT;"
+	"CREATE INDEX venue_application_from"
+	"  ON venue_application (from_address, received_at);"
+	"CREATE TABLE job_run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job TEXT NOT NULL CHECK (job IN ('expire', 'audit')),"
+	"  at INTEGER NOT NULL,"
+	"  ok INTEGER NOT NULL CHECK (ok IN (0, 1)),"
+	"  summary TEXT NOT NULL,"
+	"  via TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX job_run_job ON job_run (job, at);",
 };
 
 const int store_migrations_count =

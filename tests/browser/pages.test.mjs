@@ -395,6 +395,55 @@ try {
 	await axePage.goto(`${BASE}/connexion`);
 	await axe(axePage, 'login');
 
+	step = 'venue application page';
+	// The public page « Devenir lieu partenaire »: empty, then sent
+	// empty (every error at its field, with the summary), then filled.
+	const APPLY = `${BASE}/devenir-lieu-partenaire`;
+	expectedStatus.add(APPLY);
+	for (const width of [375, 1280]) {
+		const at = `application form at ${width} px`;
+		const size = { width, height: 900 };
+
+		await page.setViewportSize(size);
+		await axePage.setViewportSize(size);
+		resp = await page.goto(APPLY);
+		ok(resp.status() === 200, `${at}: GET: 200`);
+		await heading(page, 'Devenir lieu partenaire', at);
+		ok(!(await page.locator('#site_web').isVisible()),
+		    `${at}: the honeypot field is not shown`);
+		await noSideScroll(page, at);
+		await screenshot(page, `candidature-${width}`);
+		await skipLink(page, at);
+		await axePage.goto(APPLY);
+		await axe(axePage, at);
+		await page.getByRole('button', { name: 'Envoyer ma candidature' })
+		    .click();
+		await page.locator('#siret-error').waitFor();
+		ok(await page.locator('.error-summary a[href="#siret"], '
+		    + '[role="alert"] a[href="#siret"]').count() === 1,
+		    `${at} sent empty: the summary links to the SIRET`);
+		await noSideScroll(page, `${at} with errors`);
+		await axePage.getByRole('button', { name: 'Envoyer ma candidature' })
+		    .click();
+		await axePage.locator('#siret-error').waitFor();
+		await axe(axePage, `${at} with errors`);
+	}
+	await page.setViewportSize(PHONE);
+	await axePage.setViewportSize(PHONE);
+	await page.goto(APPLY);
+	await page.getByLabel('Nom du lieu').fill('Atelier du Quai (navigateur)');
+	await page.getByLabel(/^SIRET/).fill('732 829 320 00074');
+	await page.getByLabel('Adresse', { exact: true }).fill('3 quai Nord');
+	await page.getByLabel('Commune').fill('Rezé');
+	await page.getByLabel('Nom de la personne à contacter').fill('Alex Morel');
+	await page.getByLabel('Adresse électronique').fill('alex@example.fr');
+	await page.getByLabel('Téléphone').fill('02 40 00 00 00');
+	await page.getByLabel(/^IBAN/).fill('FR76 3000 6000 0112 3456 7890 189');
+	await page.getByLabel('BIC').fill('CCBPFRPPNAN');
+	await page.getByRole('button', { name: 'Envoyer ma candidature' }).click();
+	await page.getByText('votre candidature est envoyée').waitFor();
+	ok(true, 'application form filled by its labels: sent');
+
 	step = 'logging in';
 	await page.goto(`${BASE}/connexion`);
 	await page.getByLabel('Identifiant').pressSequentially('caseworker');
@@ -1208,6 +1257,85 @@ try {
 			await noSideScroll(page, at);
 			await screenshot(page, `admin-venue-add-${width}`);
 		}
+	}
+
+	if (process.env.ADMIN_PASSWORD) {
+		step = 'admin pages';
+		await context.clearCookies();
+		await page.goto(`${BASE}/connexion`);
+		await page.getByLabel('Identifiant').pressSequentially('admin');
+		await page.getByLabel('Mot de passe')
+		    .pressSequentially(process.env.ADMIN_PASSWORD);
+		await page.getByLabel('Mot de passe').press('Enter');
+		await page.waitForURL((u) => !/\/connexion/.test(u.pathname));
+		await axeContext.clearCookies();
+		await axeContext.addCookies(await context.cookies());
+		for (const [label, path, h1] of [
+		    ['applications', '/admin/candidatures',
+			'Candidatures des lieux'],
+		    ['nightly jobs', '/admin/taches', 'Tâches de nuit'],
+		    ['audit log', '/admin/journal', 'Journal d’audit'],
+		    ['audit log filtered',
+			'/admin/journal?action=venue.add&du=2020-01-01',
+			'Journal d’audit']]) {
+			for (const width of [375, 1280]) {
+				const at = `${label} at ${width} px`;
+				const size = { width, height: 900 };
+
+				await page.setViewportSize(size);
+				await axePage.setViewportSize(size);
+				const r = await page.goto(`${BASE}${path}`);
+				ok(r.status() === 200, `${at}: GET ${path}: 200`,
+				    `${r.status()}`);
+				await heading(page, h1, at);
+				await noSideScroll(page, at);
+				await screenshot(page,
+				    `${label.replace(/ /g, '-')}-${width}`);
+				await skipLink(page, at);
+				await axePage.goto(`${BASE}${path}`);
+				await axe(axePage, at);
+			}
+		}
+		ok(await page.goto(`${BASE}/admin/candidatures`) &&
+		    await page.getByText('Atelier du Quai (navigateur)').first()
+		    .isVisible(), 'applications: the one sent above is listed');
+		// The audit now, and the accepted venue's printout.
+		for (const width of [375, 1280]) {
+			const at = `audit now at ${width} px`;
+			const size = { width, height: 900 };
+
+			await page.setViewportSize(size);
+			await axePage.setViewportSize(size);
+			await page.goto(`${BASE}/admin/taches`);
+			await page.getByRole('button',
+			    { name: 'Lancer l’audit maintenant' }).click();
+			await heading(page, 'Audit de la base', at);
+			await noSideScroll(page, at);
+			await screenshot(page, `audit-${width}`);
+			await axePage.goto(`${BASE}/admin/taches`);
+			await axePage.getByRole('button',
+			    { name: 'Lancer l’audit maintenant' }).click();
+			await axePage.locator('h1').waitFor();
+			await axe(axePage, at);
+		}
+		await page.setViewportSize(PHONE);
+		await axePage.setViewportSize(PHONE);
+		await page.goto(`${BASE}/admin/candidatures`);
+		await page.getByLabel('Votre mot de passe').first()
+		    .fill(process.env.ADMIN_PASSWORD);
+		await page.getByRole('button', { name: /^Accepter/ }).first()
+		    .click();
+		await heading(page, 'Lieu accepté : accès à remettre', 'printout');
+		ok(await page.locator('.enrol-code').innerText().then(
+		    (t) => t.trim().length === 16),
+		    'the printout shows a one-time password');
+		await noSideScroll(page, 'printout at 375 px');
+		await screenshot(page, 'lieu-accepte');
+		// axe on the page as it is: another accept would refuse.
+		const html = (await page.content()).replace('<head>',
+		    `<head><base href="${BASE}/">`);
+		await axePage.setContent(html);
+		await axe(axePage, 'printout at 375 px');
 	}
 
 	step = 'console and CSP';

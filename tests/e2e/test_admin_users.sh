@@ -178,7 +178,7 @@ check "which says it is provisional" has "mot de passe provisoire"
 check "the database keeps only its hash" \
     test "$(q "SELECT count(*) FROM user WHERE password_hash LIKE '%$CAMILLE_PW%'")" = 0
 
-post /admin/utilisateurs "$JA" identifiant=lieu1 "nom=Accueil Diderot" role=venue "siret=214 401 438 00012"
+post /admin/utilisateurs "$JA" identifiant=lieu1 "nom=Accueil Diderot" role=venue "siret=214 401 432 00015"
 check "adding a venue user with its venue: 200" test "$code" = 200
 LIEU_PW=$(temp_password)
 check "in its venue" test "$(q "SELECT v.siret FROM user u JOIN venue v ON v.id = u.venue_id WHERE login = 'lieu1'")" = "$SIRET"

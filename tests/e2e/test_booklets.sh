@@ -228,6 +228,19 @@ matrix POST /admin/lieux/1/etat "etat=suspendu&motif=" 303 403 403 403 400 403
 matrix POST /admin/lieux/1/rib "iban=x&bic=y" 303 403 403 403 400 403
 matrix POST /admin/lieux/1/rib/approuver "changement=1&password=matrice" \
     303 403 403 403 404 403
+# A venue applies on a public page; without its form's pn_apply cookie the
+# application is refused, whoever sends it.
+matrix GET /devenir-lieu-partenaire "" 200 200 200 200 200 200
+matrix POST /devenir-lieu-partenaire "nom=WHO" 403 403 403 403 403 403
+# The admin's queue: accepting without the password again is 400; no
+# application 999: 404.
+matrix GET /admin/candidatures "" 303 403 403 403 200 403
+matrix POST /admin/candidatures/999/accepter "" 303 403 403 403 400 403
+matrix POST /admin/candidatures/999/refuser "motif=matrice" \
+    303 403 403 403 404 403
+matrix GET /admin/taches "" 303 403 403 403 200 403
+matrix POST /admin/taches/audit "" 303 403 403 403 200 403
+matrix GET /admin/journal "" 303 403 403 403 200 403
 matrix GET /carnets/nouveau "" 303 200 403 403 200 403
 matrix POST /carnets/nouveau \
     "programme=1&ref=P-WHO&pathway=rsa&age_band=26-44&commune=Nantes&action=confirmer" \
