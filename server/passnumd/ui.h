@@ -81,6 +81,24 @@ int ui_programmes_count(struct store *s, struct ui_programmes *c,
 int ui_programmes_options(struct store *s, struct ui_programmes *c,
     struct pn_error *err);
 
+/* ui_reauth.c: the logged-in person's password typed again. */
+enum ui_reauth {
+	UI_REAUTH_OK,
+	UI_REAUTH_MISSING,	/* nothing typed */
+	UI_REAUTH_WRONG,	/* counted as a failed login */
+	UI_REAUTH_THROTTLED,	/* Retry-After added; *wait seconds */
+	UI_REAUTH_FAILED	/* the store: err set */
+};
+
+/*
+ * Check password as a login of cx->who from the request's address
+ * (session_password_check(): counted, throttled); on success the
+ * account's failures from this address are cleared.
+ */
+enum ui_reauth ui_reauth(struct http_request *req, struct store *s,
+    const struct op_ctx *cx, const char *password, unsigned *wait,
+    struct pn_error *err);
+
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 

@@ -203,13 +203,13 @@ ui_account_password(struct http_request *req)
 	const char *again = ui_field(req, "confirmation");
 	struct change_form f = { .n = 0, .status = 200 };
 	struct account_change_out out;
-	struct store_principal checked, me;
+	struct store_principal me;
 	struct store_session sess;
 	struct op_refusal why;
 	struct op_ctx cx;
 	struct pn_error err;
 	struct store *s;
-	char cookie[SESSION_TOKEN_MAX], retry[16], throttled[160];
+	char cookie[SESSION_TOKEN_MAX], throttled[160];
 	enum err_code code;
 	unsigned wait = 0;
 	int res;
@@ -233,28 +233,22 @@ ui_account_password(struct http_request *req)
 	if (f.n != 0)
 		return show(req, s, &f, NULL);
 	op_request_ctx_on(req, s, &cx);
-	/* Counted as a login attempt of this account from this address. */
-	res = session_password_check(s, &cx.cfg->session, me.login, current,
-	    http_request_address(req), cx.now, &checked, &wait, &err);
-	if (res < 0)
+	switch (ui_reauth(req, s, &cx, current, &wait, &err)) {
+	case UI_REAUTH_OK:
+		break;
+	case UI_REAUTH_FAILED:
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	if (res == SESSION_THROTTLED) {
-		(void)snprintf(retry, sizeof(retry), "%u", wait);
-		(void)http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	case UI_REAUTH_THROTTLED:
 		(void)snprintf(throttled, sizeof(throttled), "Trop d’essais "
 		    "manqués pour ce compte ou depuis ce poste : réessayez dans "
 		    "%u min.", (wait + 59) / 60);
 		form_error(&f, "actuel", throttled, 429);
 		return show(req, s, &f, NULL);
-	}
-	if (res != SESSION_LOGGED_IN || checked.user_id != me.user_id) {
+	default:
 		form_error(&f, "actuel", "Mot de passe actuel incorrect : "
 		    "retapez celui avec lequel vous vous êtes connecté.", 401);
 		return show(req, s, &f, NULL);
 	}
-	if (store_login_failures_clear(s, me.login, http_request_address(req),
-	    &err) != 0)
-		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	code = account_password_change(&cx, fresh, &out, &why);
 	if (code != ERR_NONE)
 		return ui_error_page(req, code, why.detail);

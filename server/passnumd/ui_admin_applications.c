@@ -194,10 +194,8 @@ enum MHD_Result
 ui_admin_application_accept(struct http_request *req)
 {
 	const struct form *f = http_request_form(req, NULL);
-	const struct store_principal *who = http_request_principal(req);
 	const char *password = f != NULL ? form_get(f, "password") : NULL;
 	struct application_accept_out out;
-	struct store_principal checked;
 	struct op_refusal why;
 	struct pn_error err;
 	struct op_ctx cx;
@@ -206,7 +204,6 @@ ui_admin_application_accept(struct http_request *req)
 	enum err_code code;
 	unsigned wait = 0;
 	uint64_t id = ui_param_id(req);
-	int res;
 
 	if (id == 0)
 		return ui_error_page(req, ERR_APPLICATION_NOT_FOUND, NULL);
@@ -216,26 +213,18 @@ ui_admin_application_accept(struct http_request *req)
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	op_request_ctx_on(req, s, &cx);
-	/* Counted as a login attempt of this account from this address. */
-	res = session_password_check(s, &cx.cfg->session, who->login,
-	    password, http_request_address(req), cx.now, &checked, &wait,
-	    &err);
-	if (res < 0)
+	switch (ui_reauth(req, s, &cx, password, &wait, &err)) {
+	case UI_REAUTH_OK:
+		break;
+	case UI_REAUTH_FAILED:
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	if (res == SESSION_THROTTLED) {
-		char retry[16];
-
-		(void)snprintf(retry, sizeof(retry), "%u", wait);
-		(void)http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	case UI_REAUTH_THROTTLED:
 		return show(req, 429, "Trop d’essais manqués pour ce compte ou "
 		    "depuis ce poste : réessayez plus tard.");
-	}
-	if (res != SESSION_LOGGED_IN || checked.user_id != who->user_id)
+	default:
 		return show(req, 401, "Mot de passe incorrect : retapez le mot "
 		    "de passe avec lequel vous vous connectez.");
-	if (store_login_failures_clear(s, who->login,
-	    http_request_address(req), &err) != 0)
-		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
 	code = application_accept(&cx, (int64_t)id, &out, &why);
 	if (code != ERR_NONE) {
 		const char *t = refusal_text(code);

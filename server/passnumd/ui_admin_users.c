@@ -72,63 +72,28 @@ role_of(const char *param)
 
 /* --- Re-authentication ------------------------------------------------- */
 
-enum reauth {
-	REAUTH_OK,
-	REAUTH_MISSING,
-	REAUTH_WRONG,
-	REAUTH_THROTTLED,
-	REAUTH_FAILED		/* the store: err set */
-};
-
-/*
- * The acting admin's password, typed again in the field "motdepasse",
- * checked as a login of that admin from the request's address (counted,
- * throttled); *wait the seconds to wait when throttled.
- */
-static enum reauth
+/* The acting admin's password, typed again in the field "motdepasse". */
+static enum ui_reauth
 reauth(struct http_request *req, struct store *s, const struct op_ctx *cx,
     unsigned *wait, struct pn_error *err)
 {
-	const char *password = ui_field(req, "motdepasse");
-	const struct store_principal *who = cx->who;
-	struct store_principal checked;
-	char retry[16];
-	int res;
-
-	*wait = 0;
-	if (password == NULL || password[0] == '\0' || strlen(password) > 1024)
-		return REAUTH_MISSING;
-	res = session_password_check(s, &cx->cfg->session, who->login,
-	    password, http_request_address(req), cx->now, &checked, wait, err);
-	if (res < 0)
-		return REAUTH_FAILED;
-	if (res == SESSION_THROTTLED) {
-		(void)snprintf(retry, sizeof(retry), "%u", *wait);
-		(void)http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, retry);
-		return REAUTH_THROTTLED;
-	}
-	if (res != SESSION_LOGGED_IN || checked.user_id != who->user_id)
-		return REAUTH_WRONG;
-	if (store_login_failures_clear(s, who->login,
-	    http_request_address(req), err) != 0)
-		return REAUTH_FAILED;
-	return REAUTH_OK;
+	return ui_reauth(req, s, cx, ui_field(req, "motdepasse"), wait, err);
 }
 
 /* The French sentence of a refused re-authentication, and its status. */
 static unsigned
-reauth_message(enum reauth r, unsigned wait, char *buf, size_t len)
+reauth_message(enum ui_reauth r, unsigned wait, char *buf, size_t len)
 {
 	switch (r) {
-	case REAUTH_MISSING:
+	case UI_REAUTH_MISSING:
 		(void)snprintf(buf, len, "Votre mot de passe manque : retapez "
 		    "celui de votre compte pour confirmer.");
 		return 400;
-	case REAUTH_WRONG:
+	case UI_REAUTH_WRONG:
 		(void)snprintf(buf, len, "Mot de passe incorrect : retapez "
 		    "celui avec lequel vous vous êtes connecté.");
 		return 401;
-	case REAUTH_THROTTLED:
+	case UI_REAUTH_THROTTLED:
 		(void)snprintf(buf, len, "Trop d’essais manqués pour ce compte "
 		    "ou depuis ce poste : réessayez dans %u min.",
 		    (wait + 59) / 60);
@@ -435,7 +400,7 @@ ui_admin_user_add(struct http_request *req)
 	const char *id;
 	uint64_t agency = 0;
 	enum err_code code;
-	enum reauth r;
+	enum ui_reauth r;
 	unsigned wait;
 	enum MHD_Result rc;
 
@@ -479,10 +444,10 @@ ui_admin_user_add(struct http_request *req)
 	op_request_ctx_on(req, s, &cx);
 	if (in.role == ROLE_ADMIN) {
 		r = reauth(req, s, &cx, &wait, &err);
-		if (r == REAUTH_FAILED)
+		if (r == UI_REAUTH_FAILED)
 			return ui_error_page(req, ERR_STORE_UNAVAILABLE,
 			    err.message);
-		if (r != REAUTH_OK)
+		if (r != UI_REAUTH_OK)
 			add_error(&f, "motdepasse", f.reauth_msg,
 			    reauth_message(r, wait, f.reauth_msg,
 			    sizeof(f.reauth_msg)));
@@ -753,7 +718,7 @@ set_disabled(struct http_request *req, bool disabled)
 	char msg[160], loc[80];
 	enum MHD_Result rc;
 	enum err_code code;
-	enum reauth r;
+	enum ui_reauth r;
 	unsigned wait, status;
 
 	if ((s = worker_store(&err)) == NULL)
@@ -765,10 +730,10 @@ set_disabled(struct http_request *req, bool disabled)
 	if (disabled && u.role == ROLE_ADMIN && !u.disabled &&
 	    cx.who->user_id != u.id) {
 		r = reauth(req, s, &cx, &wait, &err);
-		if (r == REAUTH_FAILED)
+		if (r == UI_REAUTH_FAILED)
 			return ui_error_page(req, ERR_STORE_UNAVAILABLE,
 			    err.message);
-		if (r != REAUTH_OK) {
+		if (r != UI_REAUTH_OK) {
 			status = reauth_message(r, wait, msg, sizeof(msg));
 			return user_page(req, s, u.id, NULL, AT_DISABLE, msg,
 			    status);
@@ -806,7 +771,7 @@ ui_admin_user_reset(struct http_request *req)
 	char password[ACCOUNT_TEMP_PASSWORD_LEN + 1], msg[320];
 	enum MHD_Result rc;
 	enum err_code code;
-	enum reauth r;
+	enum ui_reauth r;
 	unsigned wait, status;
 
 	if ((s = worker_store(&err)) == NULL)
@@ -815,9 +780,9 @@ ui_admin_user_reset(struct http_request *req)
 		return rc;
 	op_request_ctx_on(req, s, &cx);
 	r = reauth(req, s, &cx, &wait, &err);
-	if (r == REAUTH_FAILED)
+	if (r == UI_REAUTH_FAILED)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	if (r != REAUTH_OK) {
+	if (r != UI_REAUTH_OK) {
 		status = reauth_message(r, wait, msg, sizeof(msg));
 		return user_page(req, s, u.id, NULL, AT_RESET, msg, status);
 	}

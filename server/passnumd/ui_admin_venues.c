@@ -772,7 +772,6 @@ ui_admin_venue_bank_approve(struct http_request *req)
 	const char *password = ui_field(req, "password");
 	const char *change = ui_field(req, "changement");
 	char from[PN_TIME_TEXT_MAX], until[PN_TIME_TEXT_MAX];
-	struct store_principal checked;
 	struct venue_page p;
 	struct op_refusal why;
 	struct pn_error err;
@@ -781,7 +780,6 @@ ui_admin_venue_bank_approve(struct http_request *req)
 	enum MHD_Result rc;
 	enum err_code code;
 	unsigned wait = 0;
-	int res;
 
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -801,28 +799,19 @@ ui_admin_venue_bank_approve(struct http_request *req)
 		return venue_page(req, &p, 400);
 	}
 	op_request_ctx_on(req, s, &cx);
-	/* Counted as a login attempt of this account from this address. */
-	res = session_password_check(s, &cx.cfg->session, who->login,
-	    password, http_request_address(req), cx.now, &checked, &wait,
-	    &err);
-	if (res < 0)
+	switch (ui_reauth(req, s, &cx, password, &wait, &err)) {
+	case UI_REAUTH_OK:
+		break;
+	case UI_REAUTH_FAILED:
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	if (res == SESSION_THROTTLED) {
-		char retry[16];
-
-		(void)snprintf(retry, sizeof(retry), "%u", wait);
-		(void)http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	case UI_REAUTH_THROTTLED:
 		p.notice = VN_THROTTLED;
 		p.retry_after = wait;
 		return venue_page(req, &p, 429);
-	}
-	if (res != SESSION_LOGGED_IN || checked.user_id != who->user_id) {
+	default:
 		p.notice = VN_PASSWORD_WRONG;
 		return venue_page(req, &p, 401);
 	}
-	if (store_login_failures_clear(s, who->login,
-	    http_request_address(req), &err) != 0)
-		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	code = venue_bank_approve(&cx, p.v.id, p.c.id, &why);
 	if (code != ERR_NONE)
 		return ui_error_page(req, code, why.detail);

@@ -350,11 +350,9 @@ enum MHD_Result
 ui_venue_terminal_add(struct http_request *req)
 {
 	const struct form *f = http_request_form(req, NULL);
-	const struct store_principal *who = http_request_principal(req);
 	const char *label = f != NULL ? form_get(f, "nom") : NULL;
 	const char *password = f != NULL ? form_get(f, "password") : NULL;
 	struct terminal_code_out out;
-	struct store_principal checked;
 	struct op_refusal why;
 	struct ui_venue uv;
 	struct op_ctx cx;
@@ -363,7 +361,6 @@ ui_venue_terminal_add(struct http_request *req)
 	enum MHD_Result rc;
 	enum err_code code;
 	unsigned wait = 0;
-	int res;
 
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -376,24 +373,16 @@ ui_venue_terminal_add(struct http_request *req)
 	if (password == NULL || password[0] == '\0' || strlen(password) > 1024)
 		return show(req, s, &uv, label, NOTICE_PASSWORD_MISSING, 0, 400);
 	op_request_ctx_on(req, s, &cx);
-	/* Counted as a login attempt of this account from this address. */
-	res = session_password_check(s, &cx.cfg->session, who->login,
-	    password, http_request_address(req), cx.now, &checked, &wait,
-	    &err);
-	if (res < 0)
+	switch (ui_reauth(req, s, &cx, password, &wait, &err)) {
+	case UI_REAUTH_OK:
+		break;
+	case UI_REAUTH_FAILED:
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
-	if (res == SESSION_THROTTLED) {
-		char retry[16];
-
-		(void)snprintf(retry, sizeof(retry), "%u", wait);
-		(void)http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	case UI_REAUTH_THROTTLED:
 		return show(req, s, &uv, label, NOTICE_THROTTLED, wait, 429);
-	}
-	if (res != SESSION_LOGGED_IN || checked.user_id != who->user_id)
+	default:
 		return show(req, s, &uv, label, NOTICE_PASSWORD_WRONG, 0, 401);
-	if (store_login_failures_clear(s, who->login,
-	    http_request_address(req), &err) != 0)
-		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
 	code = terminal_code_issue(&cx, uv.v.siret, &out, &why);
 	if (code == ERR_VENUE_SUSPENDED_NO_ENROL)
 		return show(req, s, &uv, label, NOTICE_SUSPENDED, 0,
