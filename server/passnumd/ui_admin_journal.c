@@ -32,9 +32,14 @@ row(void *ctx, const struct store_audit_entry *e)
 	char when[PN_TIME_TEXT_MAX];
 
 	pn_time_format_paris(e->at, when);
-	html_put(r->h, "<tr><td>%L</td><td>%s</td><td>%s</td><td>%s</td>"
-	    "<td>%s</td><td class=\"detail\">%s</td></tr>", e->id, when,
-	    e->actor, e->action, e->object, e->detail);
+	/*
+	 * The action and the object are the log's own identifiers, the
+	 * detail what the code wrote, in English: marked as such.
+	 */
+	html_put(r->h, "<tr><td>%L</td><td>%s</td><td>%s</td><td><code>%s"
+	    "</code></td><td><code>%s</code></td><td class=\"detail\" "
+	    "lang=\"en\">%s</td></tr>", e->id, when, e->actor, e->action,
+	    e->object, e->detail);
 	r->n++;
 	r->last_id = e->id;
 	return 0;
@@ -85,13 +90,16 @@ query(struct http_request *req, const char *name)
 	return v != NULL && strlen(v) <= TEXT_MAX ? v : "";
 }
 
+/* A filter's field; example, if any, is an identifier of the log. */
 static void
 text_input(struct html *h, const char *id, const char *label,
-    const char *value)
+    const char *example, const char *value)
 {
-	html_put(h, "<label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" "
-	    "type=\"text\" maxlength=\"%d\" value=\"%s\">", id, label, id, id,
-	    TEXT_MAX, value);
+	html_put(h, "<label for=\"%s\">%s", id, label);
+	if (example != NULL)
+		html_put(h, " (par exemple <code>%s</code>)", example);
+	html_put(h, "</label><input id=\"%s\" name=\"%s\" type=\"text\" "
+	    "maxlength=\"%d\" value=\"%s\">", id, id, TEXT_MAX, value);
 }
 
 enum MHD_Result
@@ -162,9 +170,9 @@ ui_admin_journal(struct http_request *req)
 	ui_compta_field_attrs(&h, "au", NULL, ui_field_error_of(e, n, "au") !=
 	    NULL);
 	html_put(&h, ">");
-	text_input(&h, "acteur", "Qui (identifiant)", f.actor);
-	text_input(&h, "action", "Action (par exemple venue.add)", f.action);
-	text_input(&h, "objet", "Objet (par exemple venue:3)", f.object);
+	text_input(&h, "acteur", "Qui (identifiant)", NULL, f.actor);
+	text_input(&h, "action", "Action", "venue.add", f.action);
+	text_input(&h, "objet", "Objet", "venue:3", f.object);
 	html_put(&h, "<button type=\"submit\">Filtrer</button></form>");
 	if (n > 0)
 		return ui_end(&h, req, 400);

@@ -472,7 +472,7 @@ check "the page says to wait" body_has "Trop d’essais"
 # --- pages: logging out ---
 req POST /deconnexion -b "pn_session=$PS"
 is "POST /deconnexion without the csrf field: 403" "$code" 403
-check "a French page" body_has "formulaire expiré ou invalide"
+check "a French page" body_has "Formulaire expiré ou invalide"
 security_headers "the 403 page"
 req GET /accueil -b "pn_session=$PS"
 is "and the session still works" "$code" 200
@@ -523,7 +523,7 @@ for who in caseworker venue1 acc1 admin; do
 	r "$page" GET /accueil
 	if [ "$page" = 403 ]; then
 		check "the refusal is a French page" \
-		    body_has "votre rôle ne permet pas cette action"
+		    body_has "Votre rôle ne permet pas cette action"
 	fi
 	r "$page" GET /carnets/nouveau
 	r "$page" POST /carnets/nouveau --data-urlencode "csrf=$CSRF" \
