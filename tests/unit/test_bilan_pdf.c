@@ -1,6 +1,7 @@
 /* test_bilan_pdf.c -- the « Bilan du Pass numérique »: one page whatever the data, its texts read back through pdfinfo and pdftotext. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -105,13 +106,18 @@ static void
 assert_one_page(struct fixture *fx, const uint8_t *pdf, size_t len)
 {
 	char *info = run_on(fx, "pdfinfo", "", pdf, len);
-	char *p = strstr(info, "Pages:");
+	char *p = strstr(info, "Pages:"), *end;
+	long pages;
 
 	assert_non_null(p);
 	p += strlen("Pages:");
 	while (*p == ' ')
 		p++;
-	assert_int_equal(atoi(p), 1);
+	errno = 0;
+	pages = strtol(p, &end, 10);
+	/* A number, ended by its line: not the start of another word. */
+	assert_true(errno == 0 && end != p && (*end == '\n' || *end == '\0'));
+	assert_int_equal(pages, 1);
 	assert_non_null(strstr(info, "Bilan du Pass num"));
 	free(info);
 }
