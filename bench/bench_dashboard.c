@@ -146,8 +146,9 @@ fill(const char *path, uint64_t n)
 	ben = prepare(db, "INSERT INTO beneficiary (id, ref_hash, pathway,"
 	    " age_band, commune, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0)");
 	book = prepare(db, "INSERT INTO booklet (id, programme_id,"
-	    " beneficiary_id, agency_id, issued_by, issued_at)"
-	    " VALUES (?1, 1, ?1, ?2, 1, ?3)");
+	    " beneficiary_id, agency_id, issued_by, issued_at, per_booklet)"
+	    " VALUES (?1, 1, ?1, ?2, 1, ?3,"
+	    " (SELECT per_booklet FROM programme WHERE id = 1))");
 	v = prepare(db, "INSERT INTO voucher (serial, booklet_id, programme_id,"
 	    " kid, value, issued_at, expires_at, signature, status)"
 	    " VALUES (?1, ?2, 1, 1, 1000, ?3, 0, ?4, ?5)");

@@ -404,8 +404,9 @@ vouchers(struct gen *g)
 	    " age_band, commune, created_at)"
 	    " VALUES (?1, ?2, 'rsa', '26-44', 'Nantes', ?3)");
 	bk = prepare(g, "INSERT INTO booklet (id, programme_id, beneficiary_id,"
-	    " agency_id, issued_by, issued_at)"
-	    " VALUES (?1, ?2, ?1, ?3, ?4, ?5)");
+	    " agency_id, issued_by, issued_at, per_booklet)"
+	    " VALUES (?1, ?2, ?1, ?3, ?4, ?5,"
+	    " (SELECT per_booklet FROM programme WHERE id = ?2))");
 	vo = prepare(g, "INSERT INTO voucher (serial, booklet_id, programme_id,"
 	    " kid, value, issued_at, expires_at, signature, status)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");

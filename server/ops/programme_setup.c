@@ -235,3 +235,125 @@ programme_set_rules(const struct op_ctx *cx,
 		return code;
 	return op_run(cx, rules_step, &r, ERR_INTERNAL, why);
 }
+
+struct agency_change {
+	const struct op_ctx *cx;
+	struct store_agency a;
+	bool *changed;
+};
+
+static enum err_code
+agency_edit_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct agency_change *c = arg;
+	struct pn_error err;
+	int res;
+
+	res = store_agency_edit(tx, &c->a, c->cx->now, op_actor(c->cx), &err);
+	*c->changed = res == 0;
+	if (res == 0 || res == STORE_UNCHANGED)
+		return ERR_NONE;
+	if (res == STORE_NOT_FOUND)
+		return op_refuse(why, ERR_AGENCY_NOT_FOUND, "id", "no agency "
+		    "%lld", (long long)c->a.id);
+	if (err.code == PN_E_EXISTS)
+		return op_refuse(why, ERR_ALREADY_RECORDED, "name", "another "
+		    "agency is named '%s'", c->a.name);
+	return op_failed(why, ERR_INTERNAL, &err);
+}
+
+enum err_code
+agency_edit(const struct op_ctx *cx, const struct agency_edit_in *in,
+    bool *changed, struct op_refusal *why)
+{
+	struct agency_change c = { .cx = cx, .changed = changed };
+	enum err_code code;
+
+	*changed = false;
+	if ((code = agency_add_check(&in->set, why)) != ERR_NONE)
+		return code;
+	c.a.id = in->id;
+	(void)snprintf(c.a.name, sizeof(c.a.name), "%s", in->set.name);
+	(void)snprintf(c.a.kind, sizeof(c.a.kind), "%s", in->set.kind);
+	(void)snprintf(c.a.commune, sizeof(c.a.commune), "%s",
+	    in->set.commune != NULL ? in->set.commune : "");
+	return op_run(cx, agency_edit_step, &c, ERR_INTERNAL, why);
+}
+
+enum err_code
+programme_edit_check(const struct programme_edit_in *in,
+    struct store_programme *p, struct op_refusal *why)
+{
+	struct programme_rules_in rules = { in->id, in->commission_bp,
+	    in->budget_line != NULL ? in->budget_line : "",
+	    in->max_per_session };
+	enum err_code code;
+
+	if ((code = programme_add_check(&in->set, p, why)) != ERR_NONE)
+		return code;
+	/* Every rule given: none of them may be left "unchanged" here. */
+	if (in->commission_bp < 0)
+		return op_refuse(why, ERR_INVALID_FIELD, "commission_bp",
+		    "commission_bp: 0 to %d", PROGRAMME_COMMISSION_MAX);
+	if (in->max_per_session < 1)
+		return op_refuse(why, ERR_INVALID_FIELD, "max_per_session",
+		    "max_per_session: 1 to %d", PROGRAMME_PER_SESSION_MAX);
+	if ((code = programme_rules_check(&rules, why)) != ERR_NONE)
+		return code;
+	p->id = in->id;
+	p->commission_bp = (unsigned)in->commission_bp;
+	(void)snprintf(p->budget_line, sizeof(p->budget_line), "%s",
+	    rules.budget_line);
+	p->max_per_session = in->max_per_session;
+	return ERR_NONE;
+}
+
+struct programme_change {
+	const struct op_ctx *cx;
+	struct store_programme p;
+	bool *changed;
+};
+
+static enum err_code
+programme_edit_step(struct store *tx, void *arg, struct op_refusal *why)
+{
+	struct programme_change *c = arg;
+	struct store_programme before;
+	struct pn_error err;
+	int res;
+
+	res = store_programme_edit(tx, &c->p, c->cx->now, op_actor(c->cx),
+	    &before, &err);
+	*c->changed = res == 0;
+	switch (res) {
+	case 0:
+	case STORE_UNCHANGED:
+		return ERR_NONE;
+	case STORE_NOT_FOUND:
+		return op_refuse(why, ERR_UNKNOWN_PROGRAMME, "id", "no "
+		    "programme %lld", (long long)c->p.id);
+	case STORE_BELOW_COMMITTED:
+		return op_refuse(why, ERR_BUDGET_BELOW_COMMITTED, "budget",
+		    "budget: at least the %lld cents already committed",
+		    (long long)before.committed);
+	default:
+		break;
+	}
+	if (err.code == PN_E_EXISTS)
+		return op_refuse(why, ERR_ALREADY_RECORDED, "name", "another "
+		    "programme is named '%s'", c->p.name);
+	return op_failed(why, ERR_INTERNAL, &err);
+}
+
+enum err_code
+programme_edit(const struct op_ctx *cx, const struct programme_edit_in *in,
+    bool *changed, struct op_refusal *why)
+{
+	struct programme_change c = { .cx = cx, .changed = changed };
+	enum err_code code;
+
+	*changed = false;
+	if ((code = programme_edit_check(in, &c.p, why)) != ERR_NONE)
+		return code;
+	return op_run(cx, programme_edit_step, &c, ERR_INTERNAL, why);
+}

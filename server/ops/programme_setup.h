@@ -2,6 +2,7 @@
 #ifndef PN_PROGRAMME_SETUP_H
 #define PN_PROGRAMME_SETUP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "op.h"
@@ -86,6 +87,50 @@ enum err_code programme_rules_check(const struct programme_rules_in *in,
  */
 enum err_code programme_set_rules(const struct op_ctx *cx,
     const struct programme_rules_in *in, struct store_programme *out,
+    struct op_refusal *why);
+
+/* An agency's new name, kind and commune (agency_add_check()'s rules). */
+struct agency_edit_in {
+	int64_t id;
+	struct agency_add_in set;
+};
+
+/*
+ * Change agency in->id, with an audit row "agency.edit" naming what
+ * changed; *changed is false when nothing did (no row). The agency's
+ * booklets and caseworkers stay its own. ERR_NONE; ERR_INVALID_FIELD,
+ * ERR_AGENCY_NOT_FOUND, ERR_ALREADY_RECORDED (the name), ERR_INTERNAL.
+ */
+enum err_code agency_edit(const struct op_ctx *cx,
+    const struct agency_edit_in *in, bool *changed, struct op_refusal *why);
+
+/* Every setting of a programme, as its page gives them. */
+struct programme_edit_in {
+	int64_t id;
+	struct programme_add_in set;	/* NULL texts are empty */
+	int commission_bp;		/* 0 to PROGRAMME_COMMISSION_MAX */
+	const char *budget_line;
+	unsigned max_per_session;	/* 1 to PROGRAMME_PER_SESSION_MAX */
+};
+
+/*
+ * Check in only, as programme_edit() does, and fill *p with what it
+ * would record: ERR_NONE, or ERR_INVALID_FIELD naming the field.
+ */
+enum err_code programme_edit_check(const struct programme_edit_in *in,
+    struct store_programme *p, struct op_refusal *why);
+
+/*
+ * Give programme in->id every setting of in, with an audit row
+ * "programme.edit" naming what changed; *changed is false when nothing
+ * did. A change applies forward: the booklets issued keep the amount
+ * and expiry of their vouchers, the next draft takes the commission.
+ * ERR_NONE; ERR_INVALID_FIELD, ERR_UNKNOWN_PROGRAMME,
+ * ERR_BUDGET_BELOW_COMMITTED (field "budget"), ERR_ALREADY_RECORDED (the
+ * name), ERR_INTERNAL.
+ */
+enum err_code programme_edit(const struct op_ctx *cx,
+    const struct programme_edit_in *in, bool *changed,
     struct op_refusal *why);
 
 #endif

@@ -87,6 +87,17 @@ const struct http_route http_routes[] = {
 	  ANYONE_LOGGED_IN, MY_ACCOUNT },
 
 	/* Partner venues: records, suspension, bank details (four-eyes). */
+	{ "GET",  "/admin/agences",		ui_admin_agencies, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/agences",		ui_admin_agency_add, ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/agences/{}",		ui_admin_agency, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/agences/{}/modifier",	ui_admin_agency_edit,
+	  ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/programmes",		ui_admin_programmes, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/programmes",		ui_admin_programme_add,
+	  ROLE_ADMIN, PAGE },
+	{ "GET",  "/admin/programmes/{}",	ui_admin_programme, ROLE_ADMIN, PAGE },
+	{ "POST", "/admin/programmes/{}/modifier", ui_admin_programme_edit,
+	  ROLE_ADMIN, PAGE },
 	{ "GET",  "/admin/lieux",		ui_admin_venues, ROLE_ADMIN, PAGE },
 	{ "POST", "/admin/lieux",		ui_admin_venue_add, ROLE_ADMIN, PAGE },
 	{ "GET",  "/admin/lieux/{}",		ui_admin_venue,	ROLE_ADMIN, PAGE },

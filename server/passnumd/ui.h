@@ -99,6 +99,47 @@ enum ui_reauth ui_reauth(struct http_request *req, struct store *s,
     const struct op_ctx *cx, const char *password, unsigned *wait,
     struct pn_error *err);
 
+/*
+ * The French sentence of a refused re-authentication r (after *wait
+ * seconds when throttled) into buf, and its status: 400, 401, 429; 200
+ * and "" when r is not a refusal.
+ */
+unsigned ui_reauth_message(enum ui_reauth r, unsigned wait, char *buf,
+    size_t len);
+
+/*
+ * The field "motdepasse" where the logged-in person types their
+ * password again, of control id, with hint, and error when not NULL/"".
+ */
+void ui_reauth_field(struct html *h, const char *id, const char *hint,
+    const char *error);
+
+/* The administration's agencies (ui_admin_agencies.c). */
+enum MHD_Result ui_admin_agencies(struct http_request *req);	/* GET /admin/agences */
+enum MHD_Result ui_admin_agency_add(struct http_request *req);	/* POST /admin/agences */
+enum MHD_Result ui_admin_agency(struct http_request *req);	/* GET /admin/agences/{id} */
+enum MHD_Result ui_admin_agency_edit(struct http_request *req);	/* POST .../{id}/modifier */
+
+/* The administration's programmes (ui_admin_programmes.c). */
+enum MHD_Result ui_admin_programmes(struct http_request *req);	/* GET /admin/programmes */
+enum MHD_Result ui_admin_programme_add(struct http_request *req);	/* POST /admin/programmes */
+enum MHD_Result ui_admin_programme(struct http_request *req);	/* GET /admin/programmes/{id} */
+enum MHD_Result ui_admin_programme_edit(struct http_request *req);	/* POST .../{id}/modifier */
+
+/*
+ * The history of an agency's or a programme's setup (object "agency:2",
+ * "programme:3"), newest first, as a section of h: who changed what,
+ * before and after, in French (ui_setup_history.c). 0, or -1 with err.
+ */
+int ui_setup_history(struct html *h, struct store *s, const char *object,
+    struct pn_error *err);
+
+/* A validity rule's text ("year-end+31", "days:90") in French. */
+void ui_validity_text(const char *rule, char *buf, size_t len);
+
+/* A commission in basis points as a French percentage ("2,5 %"). */
+void ui_commission_text(unsigned bp, char *buf, size_t len);
+
 /* ui_admin_home.c: GET /admin, the administration's sections */
 enum MHD_Result ui_admin_home(struct http_request *req);
 
@@ -191,6 +232,37 @@ void ui_error_summary(struct html *h, const struct ui_field_error *e,
 /* The error of field among e[0..n), or NULL. */
 const struct ui_field_error *ui_field_error_of(const struct ui_field_error *e,
     size_t n, const char *field);
+
+/*
+ * A form's fields as typed and their errors (ui_form.c): each error is
+ * at its control (whose id is the field's name) and in the summary.
+ */
+#define UI_FORM_ERRORS 16
+struct ui_form {
+	struct ui_field_error e[UI_FORM_ERRORS];
+	char msg[UI_FORM_ERRORS][256];
+	size_t n;
+};
+
+/* Record an error of field, a French sentence; beyond the 16th, none. */
+void ui_form_error(struct ui_form *f, const char *field, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+/* A form's value, "" when absent. */
+const char *ui_form_value(struct http_request *req, const char *name);
+
+/* A required text of one line, 1 to max bytes; label names it. */
+void ui_form_line(struct ui_form *f, const char *field, const char *text,
+    size_t max, const char *label);
+
+/* A labelled input id (its hint, its error before it, its value kept). */
+void ui_form_input(struct html *h, const struct ui_form *f, const char *id,
+    const char *label, const char *hint, const char *type, const char *val,
+    const char *extra);
+
+/* A labelled textarea id of maxlength bytes, likewise. */
+void ui_form_textarea(struct html *h, const struct ui_form *f, const char *id,
+    const char *label, const char *hint, const char *val, unsigned maxlength);
 
 /* --- The venue pages --------------------------------------------------- */
 

@@ -20,6 +20,11 @@ static const struct admin_section sections[] = {
 	{ "/admin/utilisateurs", "Utilisateurs",
 	  "Les comptes : en ajouter, les désactiver, réinitialiser un mot de "
 	  "passe, terminer des sessions." },
+	{ "/admin/programmes", "Programmes",
+	  "Valeur des chèques, carnets, validité, budget, commission, ligne "
+	  "budgétaire, texte et lieux imprimés sur les carnets." },
+	{ "/admin/agences", "Agences",
+	  "Les agences qui délivrent les carnets : en ajouter, les renommer." },
 	{ "/admin/candidatures", "Candidatures des lieux",
 	  "Les lieux qui demandent à devenir partenaires : accepter, refuser." },
 	{ "/admin/taches", "Tâches de nuit",

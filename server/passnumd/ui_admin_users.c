@@ -20,6 +20,7 @@
  * the operation's, so that the command keeps them too.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -78,48 +79,6 @@ reauth(struct http_request *req, struct store *s, const struct op_ctx *cx,
     unsigned *wait, struct pn_error *err)
 {
 	return ui_reauth(req, s, cx, ui_field(req, "motdepasse"), wait, err);
-}
-
-/* The French sentence of a refused re-authentication, and its status. */
-static unsigned
-reauth_message(enum ui_reauth r, unsigned wait, char *buf, size_t len)
-{
-	switch (r) {
-	case UI_REAUTH_MISSING:
-		(void)snprintf(buf, len, "Votre mot de passe manque : retapez "
-		    "celui de votre compte pour confirmer.");
-		return 400;
-	case UI_REAUTH_WRONG:
-		(void)snprintf(buf, len, "Mot de passe incorrect : retapez "
-		    "celui avec lequel vous vous êtes connecté.");
-		return 401;
-	case UI_REAUTH_THROTTLED:
-		(void)snprintf(buf, len, "Trop d’essais manqués pour ce compte "
-		    "ou depuis ce poste : réessayez dans %u min.",
-		    (wait + 59) / 60);
-		return 429;
-	default:
-		buf[0] = '\0';
-		return 200;
-	}
-}
-
-/* The field where an admin types their password again. */
-static void
-password_field(struct html *h, const char *id, const char *hint,
-    const char *error)
-{
-	bool bad = error != NULL && error[0] != '\0';
-	char hint_id[48];
-
-	(void)snprintf(hint_id, sizeof(hint_id), "%s-hint", id);
-	html_put(h, "<label for=\"%s\">Votre mot de passe<span class=\"hint\" "
-	    "id=\"%s\">%s</span></label>", id, hint_id, hint);
-	ui_compta_field_error(h, id, bad, bad ? error : "");
-	html_put(h, "<input id=\"%s\" name=\"motdepasse\" type=\"password\" "
-	    "maxlength=\"1024\" autocomplete=\"current-password\"", id);
-	ui_compta_field_attrs(h, id, hint_id, bad);
-	html_put(h, ">");
 }
 
 /* --- The list and the form --------------------------------------------- */
@@ -217,7 +176,8 @@ text_field(struct html *h, const char *id, const char *label,
 }
 
 static void
-add_form(struct html *h, struct http_request *req, const struct add_form *f)
+add_form(struct html *h, struct http_request *req, const struct add_form *f,
+    const struct html *agencies)
 {
 	const char *role = f != NULL ? f->role : NULL;
 	const char *e;
@@ -251,23 +211,45 @@ add_form(struct html *h, struct http_request *req, const struct add_form *f)
 		    strcmp(role, roles[i].param) == 0 ? " selected" : "",
 		    roles[i].label);
 	html_put(h, "</select>");
-	text_field(h, "agence", "N° d’agence (conseiller d’agence "
-	    "seulement)", "Le conseiller voit et délivre les carnets de son "
-	    "agence.", f != NULL ? f->agency : NULL, error_of(f, "agence"), 19,
-	    "inputmode=\"numeric\" autocomplete=\"off\"");
+	e = error_of(f, "agence");
+	html_put(h, "<label for=\"agence\">Agence (conseiller d’agence "
+	    "seulement)<span class=\"hint\" id=\"agence-hint\">Le conseiller "
+	    "voit et délivre les carnets de son agence.</span></label>");
+	ui_compta_field_error(h, "agence", e != NULL, e != NULL ? e : "");
+	html_put(h, "<select id=\"agence\" name=\"agence\"");
+	ui_compta_field_attrs(h, "agence", "agence-hint", e != NULL);
+	html_put(h, "><option value=\"\">Aucune</option>%R</select>",
+	    agencies->failed ? "" : agencies->buf);
 	text_field(h, "siret", "SIRET du lieu (lieu partenaire seulement)",
 	    "14 chiffres, espaces permis.", f != NULL ? f->siret : NULL,
 	    error_of(f, "siret"), 20, "inputmode=\"numeric\" "
 	    "autocomplete=\"off\"");
-	password_field(h, "motdepasse", "Nécessaire pour ajouter un "
+	ui_reauth_field(h, "motdepasse", "Nécessaire pour ajouter un "
 	    "administrateur.", error_of(f, "motdepasse"));
 	html_put(h, "<button type=\"submit\">Ajouter l’utilisateur</button>"
 	    "</form>");
 }
 
+/* The agencies, as the <option>s of the add form's choice. */
+struct agency_options {
+	struct html html;
+	int64_t selected;
+};
+
+static int
+agency_option(void *ctx, const struct store_agency *a)
+{
+	struct agency_options *o = ctx;
+
+	html_put(&o->html, "<option value=\"%L\"%R>%s</option>", a->id,
+	    a->id == o->selected ? " selected" : "", a->name);
+	return 0;
+}
+
 static enum MHD_Result
 list_page(struct http_request *req, struct store *s, const struct add_form *f)
 {
+	struct agency_options agencies;
 	const char *filter = http_request_query(req, "role");
 	struct user_rows rows = { .n = 0 };
 	struct pn_error err;
@@ -308,7 +290,17 @@ list_page(struct http_request *req, struct store *s, const struct add_form *f)
 		    rows.html.failed ? "" : rows.html.buf);
 	h.failed |= rows.html.failed;
 	html_free(&rows.html);
-	add_form(&h, req, f);
+	agencies.selected = f != NULL && f->agency != NULL ?
+	    strtoll(f->agency, NULL, 10) : 0;
+	html_init(&agencies.html);
+	if (store_agency_each(s, agency_option, &agencies, &err) != 0) {
+		html_free(&agencies.html);
+		html_free(&h);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
+	}
+	add_form(&h, req, f, &agencies.html);
+	h.failed |= agencies.html.failed;
+	html_free(&agencies.html);
 	return ui_end(&h, req, f != NULL ? f->status : 200);
 }
 
@@ -377,8 +369,9 @@ add_field_message(const char *id, enum err_code code)
 	if (strcmp(id, "role") == 0)
 		return "Choisissez un rôle dans la liste.";
 	if (strcmp(id, "agence") == 0)
-		return "Un conseiller d’agence a besoin du numéro d’une agence "
-		    "existante, et les autres rôles d’aucun : corrigez ce champ.";
+		return "Un conseiller d’agence a besoin d’une agence, choisie "
+		    "dans la liste, et les autres rôles d’aucune : corrigez ce "
+		    "champ.";
 	if (strcmp(id, "siret") == 0)
 		return "Un lieu partenaire a besoin du SIRET de son lieu (14 "
 		    "chiffres), et les autres rôles d’aucun : corrigez ce champ.";
@@ -416,8 +409,8 @@ ui_admin_user_add(struct http_request *req)
 	in.role = role_of(f.role);
 	if (f.agency != NULL && f.agency[0] != '\0' &&
 	    pn_parse_u64(f.agency, INT64_MAX, &agency) != 0)
-		add_error(&f, "agence", "Le numéro d’agence est un nombre, "
-		    "par exemple 3.", 400);
+		add_error(&f, "agence", "Agence : choisissez-la dans la "
+		    "liste.", 400);
 	in.agency_id = (int64_t)agency;
 	in.venue_siret = f.siret != NULL && f.siret[0] != '\0' ? f.siret :
 	    NULL;
@@ -449,7 +442,7 @@ ui_admin_user_add(struct http_request *req)
 			    err.message);
 		if (r != UI_REAUTH_OK)
 			add_error(&f, "motdepasse", f.reauth_msg,
-			    reauth_message(r, wait, f.reauth_msg,
+			    ui_reauth_message(r, wait, f.reauth_msg,
 			    sizeof(f.reauth_msg)));
 	}
 	if (f.n != 0)
@@ -599,7 +592,7 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 	    "de passe provisoire sera affiché une seule fois ; ses connexions "
 	    "seront terminées et ses jetons révoqués.</p>", id);
 	ui_csrf_field(&h, req);
-	password_field(&h, "motdepasse-reinit", "Par sécurité : qui lit le "
+	ui_reauth_field(&h, "motdepasse-reinit", "Par sécurité : qui lit le "
 	    "nouveau mot de passe tient le compte.", where == AT_RESET ?
 	    error : NULL);
 	html_put(&h, "<button type=\"submit\">Réinitialiser</button></form>");
@@ -620,7 +613,7 @@ user_page(struct http_request *req, struct store *s, int64_t id,
 		    "pourra plus se connecter.</p>", id);
 		ui_csrf_field(&h, req);
 		if (u.role == ROLE_ADMIN)
-			password_field(&h, "motdepasse-desact", "Nécessaire "
+			ui_reauth_field(&h, "motdepasse-desact", "Nécessaire "
 			    "pour désactiver un administrateur.",
 			    where == AT_DISABLE ? error : NULL);
 		html_put(&h, "<button type=\"submit\">Désactiver</button>"
@@ -734,7 +727,7 @@ set_disabled(struct http_request *req, bool disabled)
 			return ui_error_page(req, ERR_STORE_UNAVAILABLE,
 			    err.message);
 		if (r != UI_REAUTH_OK) {
-			status = reauth_message(r, wait, msg, sizeof(msg));
+			status = ui_reauth_message(r, wait, msg, sizeof(msg));
 			return user_page(req, s, u.id, NULL, AT_DISABLE, msg,
 			    status);
 		}
@@ -783,7 +776,7 @@ ui_admin_user_reset(struct http_request *req)
 	if (r == UI_REAUTH_FAILED)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (r != UI_REAUTH_OK) {
-		status = reauth_message(r, wait, msg, sizeof(msg));
+		status = ui_reauth_message(r, wait, msg, sizeof(msg));
 		return user_page(req, s, u.id, NULL, AT_RESET, msg, status);
 	}
 	code = user_password_reset(&cx, u.login, password, &out, &why);

@@ -33,64 +33,11 @@
 #include "worker.h"
 
 /* The fields of the forms, as typed, and their errors. */
-#define NFIELDS 9
 struct venue_form {
 	const char *name, *siret, *address, *commune, *iban, *bic, *contact;
 	const char *from, *until;
-	struct ui_field_error e[NFIELDS + 1];
-	char msg[NFIELDS + 1][256];
-	size_t n;
+	struct ui_form form;
 };
-
-/* Record an error of field (its control's id is the field's name). */
-static void form_error(struct venue_form *f, const char *field,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-form_error(struct venue_form *f, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f->n >= sizeof(f->e) / sizeof(f->e[0]))
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(f->msg[f->n], sizeof(f->msg[f->n]), fmt, ap);
-	va_end(ap);
-	f->e[f->n].field = field;
-	f->e[f->n].id = field;
-	f->e[f->n].message = f->msg[f->n];
-	f->n++;
-}
-
-/* A form's value, "" when absent. */
-static const char *
-value(struct http_request *req, const char *name)
-{
-	const char *v = ui_field(req, name);
-
-	return v != NULL ? v : "";
-}
-
-/* A text field: 1 to max bytes, one line. */
-static void
-check_text(struct venue_form *f, const char *field, const char *text,
-    size_t max, const char *label)
-{
-	size_t n = strlen(text), i;
-
-	if (n == 0) {
-		form_error(f, field, "%s : rien n’a été saisi.", label);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) {
-			form_error(f, field, "%s : une seule ligne, sans "
-			    "caractère de contrôle.", label);
-			return;
-		}
-	if (n > max)
-		form_error(f, field, "%s : trop long, raccourcissez-le.", label);
-}
 
 /* An identifier through its parser, its message at its field. */
 static void
@@ -100,8 +47,8 @@ check_id(struct venue_form *f, const char *field, const char *what,
 	char msg[200];
 
 	if (st != PN_ID_OK)
-		form_error(f, field, "%s.", pn_id_status_message(st, what, msg,
-		    sizeof(msg)));
+		ui_form_error(&f->form, field, "%s.", pn_id_status_message(st,
+		    what, msg, sizeof(msg)));
 }
 
 /* A date typed as the browser sends it (2026-01-31); "" is none (0). */
@@ -121,14 +68,14 @@ static void
 check_dates(struct venue_form *f, int64_t *from, int64_t *until)
 {
 	if (f->from[0] == '\0' || parse_day(f->from, from) != 0)
-		form_error(f, "debut", "%s", "Début d’agrément : donnez une date "
-		    "(jour, mois, année).");
+		ui_form_error(&f->form, "debut", "%s", "Début d’agrément : "
+		    "donnez une date (jour, mois, année).");
 	if (parse_day(f->until, until) != 0)
-		form_error(f, "fin", "%s", "Fin d’agrément : cette date n’existe "
-		    "pas ; laissez vide s’il n’y a pas de fin.");
+		ui_form_error(&f->form, "fin", "%s", "Fin d’agrément : cette "
+		    "date n’existe pas ; laissez vide s’il n’y a pas de fin.");
 	else if (*until != 0 && *until <= *from)
-		form_error(f, "fin", "%s", "Fin d’agrément : elle doit venir "
-		    "après le début.");
+		ui_form_error(&f->form, "fin", "%s", "Fin d’agrément : elle "
+		    "doit venir après le début.");
 }
 
 /* The date of t for a date control's value (not shown as text). */
@@ -140,28 +87,6 @@ day_value(int64_t t, char buf[PN_TIME_TEXT_MAX])
 		return;
 	pn_time_format(t, buf);
 	buf[10] = '\0';
-}
-
-/* One labelled input, its error (if any) before it, its value kept. */
-static void
-input(struct html *h, const struct venue_form *f, const char *id,
-    const char *label, const char *hint, const char *type, const char *val,
-    const char *extra)
-{
-	const struct ui_field_error *e = ui_field_error_of(f->e, f->n, id);
-	char hint_id[48];
-
-	(void)snprintf(hint_id, sizeof(hint_id), "%s-hint", id);
-	html_put(h, "<label for=\"%s\">%s", id, label);
-	if (hint != NULL)
-		html_put(h, "<span class=\"hint\" id=\"%s\">%s</span>", hint_id,
-		    hint);
-	html_put(h, "</label>");
-	ui_compta_field_error(h, id, e != NULL, e != NULL ? e->message : "");
-	html_put(h, "<input id=\"%s\" name=\"%s\" type=\"%s\"%R", id, id, type,
-	    extra != NULL ? extra : "");
-	ui_compta_field_attrs(h, id, hint != NULL ? hint_id : NULL, e != NULL);
-	html_put(h, " value=\"%s\">", val != NULL ? val : "");
 }
 
 /* --- The list ------------------------------------------------------------ */
@@ -238,29 +163,33 @@ list_row(void *ctx, const struct store_venue *v)
 static void
 add_form(struct html *h, struct http_request *req, const struct venue_form *f)
 {
+	const struct ui_form *e = &f->form;
+
 	html_put(h, "<h2 id=\"ajouter\">Ajouter un lieu</h2>");
-	ui_error_summary(h, f->e, f->n);
+	ui_error_summary(h, e->e, e->n);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/admin/lieux\" novalidate>");
 	ui_csrf_field(h, req);
-	input(h, f, "name", "Nom du lieu", NULL, "text", f->name,
+	ui_form_input(h, e, "name", "Nom du lieu", NULL, "text", f->name,
 	    " maxlength=\"140\" required");
-	input(h, f, "siret", "SIRET", "14 chiffres, espaces permis.", "text",
-	    f->siret, " inputmode=\"numeric\" autocomplete=\"off\" required");
-	input(h, f, "address", "Adresse", NULL, "text", f->address,
+	ui_form_input(h, e, "siret", "SIRET", "14 chiffres, espaces permis.",
+	    "text", f->siret, " inputmode=\"numeric\" autocomplete=\"off\" "
+	    "required");
+	ui_form_input(h, e, "address", "Adresse", NULL, "text", f->address,
 	    " maxlength=\"200\" required");
-	input(h, f, "commune", "Commune", NULL, "text", f->commune,
+	ui_form_input(h, e, "commune", "Commune", NULL, "text", f->commune,
 	    " maxlength=\"64\" required");
-	input(h, f, "iban", "IBAN", "Tel qu’il figure sur le RIB, espaces "
-	    "permis.", "text", f->iban, " autocomplete=\"off\" "
+	ui_form_input(h, e, "iban", "IBAN", "Tel qu’il figure sur le RIB, "
+	    "espaces permis.", "text", f->iban, " autocomplete=\"off\" "
 	    "spellcheck=\"false\" required");
-	input(h, f, "bic", "BIC", "8 ou 11 caractères.", "text", f->bic,
-	    " autocomplete=\"off\" spellcheck=\"false\" required");
-	input(h, f, "contact", "Contact", "Qui appeler : nom, téléphone ou "
-	    "courriel.", "text", f->contact, " maxlength=\"200\" required");
-	input(h, f, "debut", "Début d’agrément", NULL, "date", f->from,
+	ui_form_input(h, e, "bic", "BIC", "8 ou 11 caractères.", "text",
+	    f->bic, " autocomplete=\"off\" spellcheck=\"false\" required");
+	ui_form_input(h, e, "contact", "Contact", "Qui appeler : nom, "
+	    "téléphone ou courriel.", "text", f->contact, " maxlength=\"200\" "
+	    "required");
+	ui_form_input(h, e, "debut", "Début d’agrément", NULL, "date", f->from,
 	    " required");
-	input(h, f, "fin", "Fin d’agrément (facultatif)", NULL, "date",
+	ui_form_input(h, e, "fin", "Fin d’agrément (facultatif)", NULL, "date",
 	    f->until, NULL);
 	html_put(h, "<button type=\"submit\">Ajouter le lieu</button></form>");
 }
@@ -326,7 +255,7 @@ ui_admin_venues(struct http_request *req)
 enum MHD_Result
 ui_admin_venue_add(struct http_request *req)
 {
-	struct venue_form f = { .name = value(req, "name") };
+	struct venue_form f = { .name = ui_form_value(req, "name") };
 	char siret[PN_SIRET_LEN + 1], iban[PN_IBAN_MAX + 1];
 	char bic[PN_BIC_MAX + 1], where[64];
 	struct venue_add_in in;
@@ -337,25 +266,28 @@ ui_admin_venue_add(struct http_request *req)
 	struct store *s;
 	enum err_code code;
 
-	f.siret = value(req, "siret");
-	f.address = value(req, "address");
-	f.commune = value(req, "commune");
-	f.iban = value(req, "iban");
-	f.bic = value(req, "bic");
-	f.contact = value(req, "contact");
-	f.from = value(req, "debut");
-	f.until = value(req, "fin");
+	f.siret = ui_form_value(req, "siret");
+	f.address = ui_form_value(req, "address");
+	f.commune = ui_form_value(req, "commune");
+	f.iban = ui_form_value(req, "iban");
+	f.bic = ui_form_value(req, "bic");
+	f.contact = ui_form_value(req, "contact");
+	f.from = ui_form_value(req, "debut");
+	f.until = ui_form_value(req, "fin");
 	memset(&in, 0, sizeof(in));
 	/* Every field checked, every error shown at once. */
-	check_text(&f, "name", f.name, VENUE_NAME_MAX, "Nom du lieu");
+	ui_form_line(&f.form, "name", f.name, VENUE_NAME_MAX, "Nom du lieu");
 	check_id(&f, "siret", "SIRET", pn_siret_parse(f.siret, siret));
-	check_text(&f, "address", f.address, VENUE_ADDRESS_MAX, "Adresse");
-	check_text(&f, "commune", f.commune, VENUE_COMMUNE_MAX, "Commune");
+	ui_form_line(&f.form, "address", f.address, VENUE_ADDRESS_MAX,
+	    "Adresse");
+	ui_form_line(&f.form, "commune", f.commune, VENUE_COMMUNE_MAX,
+	    "Commune");
 	check_id(&f, "iban", "IBAN", pn_iban_parse(f.iban, iban));
 	check_id(&f, "bic", "BIC", pn_bic_parse(f.bic, bic));
-	check_text(&f, "contact", f.contact, VENUE_CONTACT_MAX, "Contact");
+	ui_form_line(&f.form, "contact", f.contact, VENUE_CONTACT_MAX,
+	    "Contact");
 	check_dates(&f, &in.accredited_from, &in.accredited_until);
-	if (f.n > 0)
+	if (f.form.n > 0)
 		return list_page(req, &f, 400);
 	in.name = f.name;
 	in.siret = f.siret;
@@ -369,8 +301,8 @@ ui_admin_venue_add(struct http_request *req)
 	op_request_ctx_on(req, s, &cx);
 	code = venue_add(&cx, &in, &out, &why);
 	if (code == ERR_ALREADY_RECORDED) {
-		form_error(&f, "siret", "%s", "SIRET : un lieu porte déjà ce "
-		    "SIRET ; cherchez-le dans la liste.");
+		ui_form_error(&f.form, "siret", "%s", "SIRET : un lieu porte "
+		    "déjà ce SIRET ; cherchez-le dans la liste.");
 		return list_page(req, &f, 409);
 	}
 	if (code != ERR_NONE)
@@ -408,23 +340,25 @@ edit_form(struct html *h, struct http_request *req,
     const struct venue_page *p)
 {
 	const struct venue_form *f = &p->edit;
+	const struct ui_form *e = &f->form;
 
 	html_put(h, "<h2 id=\"coordonnees\">Coordonnées et agrément</h2>");
-	ui_error_summary(h, f->e, f->n);
+	ui_error_summary(h, e->e, e->n);
 	html_put(h, "<form class=\"panel\" method=\"post\" "
 	    "action=\"/admin/lieux/%L/modifier\" novalidate>", p->v.id);
 	ui_csrf_field(h, req);
-	input(h, f, "name", "Nom du lieu", NULL, "text", f->name,
+	ui_form_input(h, e, "name", "Nom du lieu", NULL, "text", f->name,
 	    " maxlength=\"140\" required");
-	input(h, f, "address", "Adresse", NULL, "text", f->address,
+	ui_form_input(h, e, "address", "Adresse", NULL, "text", f->address,
 	    " maxlength=\"200\" required");
-	input(h, f, "commune", "Commune", NULL, "text", f->commune,
+	ui_form_input(h, e, "commune", "Commune", NULL, "text", f->commune,
 	    " maxlength=\"64\" required");
-	input(h, f, "contact", "Contact", "Qui appeler : nom, téléphone ou "
-	    "courriel.", "text", f->contact, " maxlength=\"200\" required");
-	input(h, f, "debut", "Début d’agrément", NULL, "date", f->from,
+	ui_form_input(h, e, "contact", "Contact", "Qui appeler : nom, "
+	    "téléphone ou courriel.", "text", f->contact, " maxlength=\"200\" "
+	    "required");
+	ui_form_input(h, e, "debut", "Début d’agrément", NULL, "date", f->from,
 	    " required");
-	input(h, f, "fin", "Fin d’agrément (facultatif)", NULL, "date",
+	ui_form_input(h, e, "fin", "Fin d’agrément (facultatif)", NULL, "date",
 	    f->until, NULL);
 	html_put(h, "<button type=\"submit\">Enregistrer</button></form>");
 }
@@ -477,15 +411,16 @@ bank_section(struct html *h, struct http_request *req,
 		html_put(h, "<p>Un changement d’IBAN ou de BIC demandé ici "
 		    "attend l’approbation d’un second administrateur ; "
 		    "jusque-là, les paiements vont sur le compte actuel.</p>");
-		ui_error_summary(h, p->bank.e, p->bank.n);
+		ui_error_summary(h, p->bank.form.e, p->bank.form.n);
 		html_put(h, "<form class=\"panel\" method=\"post\" "
 		    "action=\"/admin/lieux/%L/rib\" novalidate>", p->v.id);
 		ui_csrf_field(h, req);
-		input(h, &p->bank, "iban", "Nouvel IBAN", "Tel qu’il figure "
-		    "sur le RIB, espaces permis.", "text", p->bank.iban,
-		    " autocomplete=\"off\" spellcheck=\"false\" required");
-		input(h, &p->bank, "bic", "Nouveau BIC", "8 ou 11 caractères.",
-		    "text", p->bank.bic, " autocomplete=\"off\" "
+		ui_form_input(h, &p->bank.form, "iban", "Nouvel IBAN", "Tel "
+		    "qu’il figure sur le RIB, espaces permis.", "text",
+		    p->bank.iban, " autocomplete=\"off\" spellcheck=\"false\" "
+		    "required");
+		ui_form_input(h, &p->bank.form, "bic", "Nouveau BIC", "8 ou 11 "
+		    "caractères.", "text", p->bank.bic, " autocomplete=\"off\" "
 		    "spellcheck=\"false\" required");
 		html_put(h, "<button type=\"submit\">Demander le changement"
 		    "</button></form>");
@@ -661,23 +596,23 @@ ui_admin_venue_edit(struct http_request *req)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (load(req, s, &p, &rc, from, until) != 0)
 		return rc;
-	p.edit.name = value(req, "name");
-	p.edit.address = value(req, "address");
-	p.edit.commune = value(req, "commune");
-	p.edit.contact = value(req, "contact");
-	p.edit.from = value(req, "debut");
-	p.edit.until = value(req, "fin");
+	p.edit.name = ui_form_value(req, "name");
+	p.edit.address = ui_form_value(req, "address");
+	p.edit.commune = ui_form_value(req, "commune");
+	p.edit.contact = ui_form_value(req, "contact");
+	p.edit.from = ui_form_value(req, "debut");
+	p.edit.until = ui_form_value(req, "fin");
 	memset(&in, 0, sizeof(in));
-	check_text(&p.edit, "name", p.edit.name, VENUE_NAME_MAX,
+	ui_form_line(&p.edit.form, "name", p.edit.name, VENUE_NAME_MAX,
 	    "Nom du lieu");
-	check_text(&p.edit, "address", p.edit.address, VENUE_ADDRESS_MAX,
+	ui_form_line(&p.edit.form, "address", p.edit.address, VENUE_ADDRESS_MAX,
 	    "Adresse");
-	check_text(&p.edit, "commune", p.edit.commune, VENUE_COMMUNE_MAX,
+	ui_form_line(&p.edit.form, "commune", p.edit.commune, VENUE_COMMUNE_MAX,
 	    "Commune");
-	check_text(&p.edit, "contact", p.edit.contact, VENUE_CONTACT_MAX,
+	ui_form_line(&p.edit.form, "contact", p.edit.contact, VENUE_CONTACT_MAX,
 	    "Contact");
 	check_dates(&p.edit, &in.accredited_from, &in.accredited_until);
-	if (p.edit.n > 0)
+	if (p.edit.form.n > 0)
 		return venue_page(req, &p, 400);
 	in.id = p.v.id;
 	in.name = p.edit.name;
@@ -711,7 +646,7 @@ ui_admin_venue_status(struct http_request *req)
 	memset(&in, 0, sizeof(in));
 	in.siret = p.v.siret;
 	in.suspend = state == NULL || strcmp(state, "actif") != 0;
-	in.reason = in.suspend ? value(req, "motif") : NULL;
+	in.reason = in.suspend ? ui_form_value(req, "motif") : NULL;
 	p.reason = in.reason;
 	op_request_ctx_on(req, s, &cx);
 	code = venue_set_status(&cx, &in, &why);
@@ -745,11 +680,11 @@ ui_admin_venue_bank(struct http_request *req)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (load(req, s, &p, &rc, from, until) != 0)
 		return rc;
-	p.bank.iban = value(req, "iban");
-	p.bank.bic = value(req, "bic");
+	p.bank.iban = ui_form_value(req, "iban");
+	p.bank.bic = ui_form_value(req, "bic");
 	check_id(&p.bank, "iban", "IBAN", pn_iban_parse(p.bank.iban, iban));
 	check_id(&p.bank, "bic", "BIC", pn_bic_parse(p.bank.bic, bic));
-	if (p.bank.n > 0)
+	if (p.bank.form.n > 0)
 		return venue_page(req, &p, 400);
 	op_request_ctx_on(req, s, &cx);
 	code = venue_bank_request(&cx, p.v.id, p.bank.iban, p.bank.bic, &why);

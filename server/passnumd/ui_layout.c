@@ -88,6 +88,7 @@ static const char stylesheet[] =
 ".chart-data{position:absolute;left:0;top:0;width:1px;height:1px;"
 "overflow:hidden;clip:rect(0 0 0 0)}"
 ".nowrap{white-space:nowrap}.sessions{list-style:none;padding:0}"
+"th.num,td.num{text-align:right;white-space:nowrap}"
 ".sessions p{margin:.25rem 0}"
 "table{border-collapse:collapse;width:100%;background:#fff}"
 "th,td{border:1px solid #ccc;padding:.4rem .5rem;text-align:left;"

@@ -41,3 +41,43 @@ ui_reauth(struct http_request *req, struct store *s, const struct op_ctx *cx,
 		return UI_REAUTH_FAILED;
 	return UI_REAUTH_OK;
 }
+
+unsigned
+ui_reauth_message(enum ui_reauth r, unsigned wait, char *buf, size_t len)
+{
+	switch (r) {
+	case UI_REAUTH_MISSING:
+		(void)snprintf(buf, len, "Votre mot de passe manque : retapez "
+		    "celui de votre compte pour confirmer.");
+		return 400;
+	case UI_REAUTH_WRONG:
+		(void)snprintf(buf, len, "Mot de passe incorrect : retapez "
+		    "celui avec lequel vous vous êtes connecté.");
+		return 401;
+	case UI_REAUTH_THROTTLED:
+		(void)snprintf(buf, len, "Trop d’essais manqués pour ce compte "
+		    "ou depuis ce poste : réessayez dans %u min.",
+		    (wait + 59) / 60);
+		return 429;
+	default:
+		buf[0] = '\0';
+		return 200;
+	}
+}
+
+void
+ui_reauth_field(struct html *h, const char *id, const char *hint,
+    const char *error)
+{
+	bool bad = error != NULL && error[0] != '\0';
+	char hint_id[48];
+
+	(void)snprintf(hint_id, sizeof(hint_id), "%s-hint", id);
+	html_put(h, "<label for=\"%s\">Votre mot de passe<span class=\"hint\" "
+	    "id=\"%s\">%s</span></label>", id, hint_id, hint);
+	ui_compta_field_error(h, id, bad, bad ? error : "");
+	html_put(h, "<input id=\"%s\" name=\"motdepasse\" type=\"password\" "
+	    "maxlength=\"1024\" autocomplete=\"current-password\"", id);
+	ui_compta_field_attrs(h, id, hint_id, bad);
+	html_put(h, ">");
+}

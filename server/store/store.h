@@ -35,7 +35,8 @@
 /* The named outcomes of the convention above. */
 enum {
 	STORE_NOT_FOUND = 1,
-	STORE_UNCHANGED = 2
+	STORE_UNCHANGED = 2,
+	STORE_BELOW_COMMITTED = 3	/* a budget under what is issued */
 };
 
 struct store;
@@ -191,6 +192,34 @@ const char *store_role_name(unsigned role);
 int store_agency_add(struct store *s, const char *name, const char *kind,
     const char *commune, int64_t now, const char *actor, int64_t *id,
     struct pn_error *err);
+
+/* An agency, with what depends on it. */
+struct store_agency {
+	int64_t id;
+	char name[128];
+	char kind[16];			/* "eds" or "partner" */
+	char commune[128];		/* "" when none */
+	unsigned users;			/* its caseworkers not disabled */
+	unsigned booklets;		/* issued by its caseworkers */
+};
+
+/* 0 and *a, STORE_NOT_FOUND, or -1. */
+int store_agency_get(struct store *s, int64_t id, struct store_agency *a,
+    struct pn_error *err);
+
+/* Calls fn for each agency by name; stops when fn returns non-zero. */
+int store_agency_each(struct store *s,
+    int (*fn)(void *ctx, const struct store_agency *a), void *ctx,
+    struct pn_error *err);
+
+/*
+ * Give agency a->id the name, kind and commune of a, with an audit row
+ * "agency.edit" whose detail names each field changed, before and after.
+ * 0; STORE_NOT_FOUND; STORE_UNCHANGED when a changes nothing (no row);
+ * -1 with err, PN_E_EXISTS for a name another agency has.
+ */
+int store_agency_edit(struct store *s, const struct store_agency *a,
+    int64_t now, const char *actor, struct pn_error *err);
 
 struct store_programme {
 	int64_t id;
@@ -1379,6 +1408,31 @@ int store_programme_set_rules(struct store *s, int64_t id,
     int commission_bp, const char *budget_line, unsigned max_per_session,
     int64_t now, const char *actor, struct store_programme *out,
     struct pn_error *err);
+
+/*
+ * Give programme p->id every setting of p (all but committed), with an
+ * audit row "programme.edit" whose detail names each field changed,
+ * before and after (the cover text and the partner list: only that they
+ * changed). What was issued keeps what it was issued with: a voucher
+ * holds its amount and expiry. *before is the programme as it was.
+ * 0; STORE_NOT_FOUND; STORE_UNCHANGED (no row); STORE_BELOW_COMMITTED
+ * when p's budget is under what its booklets already commit, read in
+ * the same transaction; -1 with err, PN_E_EXISTS for a name taken.
+ */
+int store_programme_edit(struct store *s, const struct store_programme *p,
+    int64_t now, const char *actor, struct store_programme *before,
+    struct pn_error *err);
+
+/*
+ * The audit rows of object ("programme:3", "agency:2") that set it up
+ * or changed it, newest first, at most 200: when, who (the actor: a
+ * login, or "admin-cli"), the action and the detail (JSON but for the
+ * "add" rows). fn
+ * returns non-zero to stop. 0, or -1.
+ */
+int store_setup_history(struct store *s, const char *object,
+    int (*fn)(void *ctx, int64_t at, const char *who, const char *action,
+    const char *detail), void *ctx, struct pn_error *err);
 
 /* What a draft is made with. */
 struct store_settle_rules {

@@ -174,8 +174,8 @@ SQ_QUERY(q_programme_commit,
 
 SQ_QUERY(q_booklet_insert,
     "INSERT INTO booklet (programme_id, beneficiary_id, agency_id,"
-    " issued_by, issued_at, override_reason)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    " issued_by, issued_at, override_reason, per_booklet)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
 SQ_QUERY(q_idem_insert,
     "INSERT INTO booklet_idempotency (user_id, key, request_hash,"
@@ -251,6 +251,7 @@ issue_in_tx(struct store *s, const struct store_booklet_request *r,
 		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(booklet_insert, 6);
+	sqlite3_bind_int64(booklet_insert, 7, p.per_booklet);
 	if (sq_step_done(s, booklet_insert, "inserting the booklet", err))
 		return -1;
 
@@ -452,10 +453,10 @@ store_check_booklets(struct store *s,
 	    "cents committed", 0, "vouchers worth", 0 };
 
 	*problems = 0;
-	if (report_rows(s, "SELECT b.id, p.per_booklet,"
+	/* Each booklet against the count it was issued with (schema 21). */
+	if (report_rows(s, "SELECT b.id, b.per_booklet,"
 	    " (SELECT count(*) FROM voucher v WHERE v.booklet_id = b.id) AS n"
-	    " FROM booklet b JOIN programme p ON p.id = b.programme_id"
-	    " WHERE n != p.per_booklet ORDER BY b.id",
+	    " FROM booklet b WHERE n != b.per_booklet ORDER BY b.id",
 	    &booklet, fn, ctx, problems, err) != 0)
 		return -1;
 	return report_rows(s, "SELECT p.id, p.committed,"

@@ -668,6 +668,26 @@ const char *const store_migrations[] = {
 	"  via TEXT NOT NULL"
 	") STRICT;"
 	"CREATE INDEX job_run_job ON job_run (job, at);",
+
+	/*
+	 * 20 -> 21: a programme's settings can change from the admins' pages,
+	 * and what was issued keeps what it was issued with.
+	 * - booklet.per_booklet: the vouchers a booklet was issued with, so
+	 *   that the audit checks each booklet whole against its own count,
+	 *   not against the programme's count of today. Every booklet before
+	 *   this version was issued under its programme's one count.
+	 * - The history of an agency's or a programme's setup, read from the
+	 *   audit log by object. A partial index: only these few rows are in
+	 *   it, so the redemptions' rows cost it nothing but the test.
+	 *   store_setup_history() repeats its WHERE, which SQLite needs.
+	 */
+	"ALTER TABLE booklet ADD COLUMN per_booklet INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (per_booklet BETWEEN 0 AND 50);"
+	"UPDATE booklet SET per_booklet = (SELECT p.per_booklet FROM programme p"
+	"  WHERE p.id = booklet.programme_id);"
+	"CREATE INDEX audit_log_setup ON audit_log (object, id)"
+	"  WHERE action IN ('programme.add', 'programme.edit',"
+	"  'programme.rules', 'agency.add', 'agency.edit');",
 };
 
 const int store_migrations_count =

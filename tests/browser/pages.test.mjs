@@ -1277,7 +1277,12 @@ try {
 		    ['audit log', '/admin/journal', 'Journal d’audit'],
 		    ['audit log filtered',
 			'/admin/journal?action=venue.add&du=2020-01-01',
-			'Journal d’audit']]) {
+			'Journal d’audit'],
+		    ['agencies', '/admin/agences', 'Agences'],
+		    ['agency', '/admin/agences/1', 'EDS Nantes Est'],
+		    ['programmes', '/admin/programmes', 'Programmes'],
+		    ['programme', '/admin/programmes/1',
+			'Pass numérique 2026']]) {
 			for (const width of [375, 1280]) {
 				const at = `${label} at ${width} px`;
 				const size = { width, height: 900 };
@@ -1295,6 +1300,32 @@ try {
 				await axePage.goto(`${BASE}${path}`);
 				await axe(axePage, at);
 			}
+		}
+		// A programme's form sent with its value cleared and no
+		// password: both errors in the summary, each link reaching its
+		// field, nothing changed.
+		for (const width of [375, 1280]) {
+			const at = `programme edit refused at ${width} px`;
+
+			await page.setViewportSize({ width, height: 900 });
+			await page.goto(`${BASE}/admin/programmes/1`);
+			expectedStatus.add(`${BASE}/admin/programmes/1/modifier`);
+			await page.getByLabel('Valeur d’un chèque (euros)').fill('');
+			await page.getByRole('button', { name: 'Enregistrer' })
+			    .click();
+			await page.waitForLoadState();
+			const links = await page.locator('.error-summary a')
+			    .evaluateAll((as) => as.map((a) => a.getAttribute(
+			    'href')));
+			ok(['#valeur', '#motdepasse'].every((h) =>
+			    links.includes(h)),
+			    `${at}: both errors in the summary`, links);
+			await page.locator('.error-summary a[href="#valeur"]')
+			    .click();
+			ok(await page.evaluate(() => document.activeElement.id) ===
+			    'valeur', `${at}: the link reaches its field`);
+			await noSideScroll(page, at);
+			await screenshot(page, `programme-edit-refused-${width}`);
 		}
 		ok(await page.goto(`${BASE}/admin/candidatures`) &&
 		    await page.getByText('Atelier du Quai (navigateur)').first()

@@ -118,9 +118,10 @@ def gen(path):
             agency = rnd.choice(agencies)
             issued = year0 + rnd.randrange(year1 - year0)
             c.execute("INSERT INTO booklet (id, programme_id, beneficiary_id,"
-                      " agency_id, issued_by, issued_at) VALUES"
-                      " (?, ?, ?, ?, 1, ?)", (booklet, prog, ben, agency,
-                                              issued))
+                      " agency_id, issued_by, issued_at, per_booklet) VALUES"
+                      " (?, ?, ?, ?, 1, ?, (SELECT per_booklet FROM programme"
+                      " WHERE id = ?2))", (booklet, prog, ben, agency,
+                                           issued))
             later = [x for x in sessions if x[3] >= issued]
             for k in range(per):
                 d = rnd.random()

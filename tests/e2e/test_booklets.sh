@@ -228,6 +228,17 @@ matrix POST /admin/lieux/1/etat "etat=suspendu&motif=" 303 403 403 403 400 403
 matrix POST /admin/lieux/1/rib "iban=x&bic=y" 303 403 403 403 400 403
 matrix POST /admin/lieux/1/rib/approuver "changement=1&password=matrice" \
     303 403 403 403 404 403
+# The agencies and programmes: empty forms (400; a programme's without the
+# password again too), no such agency or programme (404).
+matrix GET /admin/agences "" 303 403 403 403 200 403
+matrix POST /admin/agences "nom=" 303 403 403 403 400 403
+matrix GET /admin/agences/1 "" 303 403 403 403 200 403
+matrix POST /admin/agences/999999/modifier "nom=X&type=eds" \
+    303 403 403 403 404 403
+matrix GET /admin/programmes "" 303 403 403 403 200 403
+matrix POST /admin/programmes "nom=" 303 403 403 403 400 403
+matrix GET /admin/programmes/1 "" 303 403 403 403 200 403
+matrix POST /admin/programmes/1/modifier "nom=" 303 403 403 403 400 403
 # A venue applies on a public page; without its form's pn_apply cookie the
 # application is refused, whoever sends it.
 matrix GET /devenir-lieu-partenaire "" 200 200 200 200 200 200

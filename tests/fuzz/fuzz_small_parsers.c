@@ -1,6 +1,6 @@
 /* fuzz_small_parsers.c -- libFuzzer target: Base45, printed serials, dates,
  * numbers, settlement periods, key files, certificates, key requests, SIRET, IBAN and
- * BIC, and control keys with the typed voucher text.
+ * BIC, control keys with the typed voucher text, and amounts of euros.
  *
  * The first byte chooses the parser; each round-trips what it accepts.
  */
@@ -15,6 +15,7 @@
 #include "passnum/controlkey.h"
 #include "passnum/keyreq.h"
 #include "passnum/keys.h"
+#include "passnum/money.h"
 #include "passnum/parse.h"
 #include "passnum/passnum.h"
 #include "passnum/serial.h"
@@ -195,13 +196,31 @@ fuzz_control_key(const uint8_t *data, size_t size)
 	free(s);
 }
 
+/* An amount read is within its maximum, and prints back to itself. */
+static void
+fuzz_money(const uint8_t *data, size_t size)
+{
+	char *s = cstring(data, size), text[PN_MONEY_TEXT_MAX];
+	int64_t cents, again;
+
+	if (pn_money_parse(s, INT64_MAX / 2, &cents) == 0) {
+		if (cents < 0 || cents > INT64_MAX / 2)
+			abort();
+		pn_money_format(cents, text);
+		if (pn_money_parse(text, INT64_MAX / 2, &again) != 0 ||
+		    again != cents)
+			abort();
+	}
+	free(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
 	pn_init();
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		fuzz_base45(data + 1, size - 1);
 		break;
@@ -219,6 +238,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		fuzz_control_key(data + 1, size - 1);
+		break;
+	case 6:
+		fuzz_money(data + 1, size - 1);
 		break;
 	}
 	return 0;
