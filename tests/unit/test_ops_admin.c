@@ -425,6 +425,103 @@ test_success_one_audit_row(void **state)
 }
 
 static void
+no_problem(void *ctx, const struct store_booklet_problem *p)
+{
+	(void)ctx;
+	fail_msg("%s %lld: %s %lld, %s %lld", p->what, (long long)p->id,
+	    p->expected, (long long)p->expected_n, p->found,
+	    (long long)p->found_n);
+}
+
+/*
+ * An agency renamed and a programme changed: refusals write nothing, a
+ * change writes one row naming it, the same values again none; what was
+ * issued keeps what it was issued with, and the audit still finds every
+ * booklet whole and every amount committed.
+ */
+static void
+test_setup_edits_apply_forward(void **state)
+{
+	struct fixture *f = *state;
+	struct agency_edit_in agency = { 999, { "EDS Sud", "eds", "Rezé" } };
+	struct programme_edit_in prog;
+	struct store_programme p;
+	struct op_refusal why;
+	struct pn_error err;
+	long long rows;
+	int64_t problems, id;
+	bool changed;
+
+	assert_int_equal(agency_add(&f->cx, &(struct agency_add_in){ "EDS "
+	    "Nord", "eds", "Nantes" }, &id, &why), ERR_NONE);
+	rows = audit_all(f);
+	assert_int_equal(agency_edit(&f->cx, &agency, &changed, &why),
+	    ERR_AGENCY_NOT_FOUND);
+	agency.id = id;
+	agency.set.kind = "mairie";
+	assert_int_equal(agency_edit(&f->cx, &agency, &changed, &why),
+	    ERR_INVALID_FIELD);
+	assert_string_equal(why.field, "kind");
+	assert_int_equal(audit_all(f), rows);
+	agency.set.kind = "partner";
+	assert_int_equal(agency_edit(&f->cx, &agency, &changed, &why),
+	    ERR_NONE);
+	assert_true(changed);
+	assert_int_equal(agency_edit(&f->cx, &agency, &changed, &why),
+	    ERR_NONE);
+	assert_false(changed);
+	assert_int_equal(audit_all(f), rows + 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action"
+	    " = 'agency.edit' AND json_extract(detail, '$.changed.name[1]') ="
+	    " 'EDS Sud' AND json_extract(detail, '$.changed.kind[0]') = 'eds'"),
+	    1);
+
+	assert_int_equal(store_programme_get(f->w.s, f->w.b.programme_id, &p,
+	    &err), 0);
+	memset(&prog, 0, sizeof(prog));
+	prog.id = p.id;
+	prog.set = (struct programme_add_in){ p.name, p.face_value,
+	    p.per_booklet, p.validity, p.territory, p.budget, p.max_booklets,
+	    p.instructions, p.venues };
+	prog.commission_bp = (int)p.commission_bp;
+	prog.budget_line = p.budget_line;
+	prog.max_per_session = p.max_per_session;
+	rows = audit_all(f);
+	prog.set.budget = p.committed - 1;
+	assert_int_equal(programme_edit(&f->cx, &prog, &changed, &why),
+	    ERR_BUDGET_BELOW_COMMITTED);
+	assert_string_equal(why.field, "budget");
+	prog.set.budget = p.budget;
+	prog.commission_bp = -1;
+	assert_int_equal(programme_edit(&f->cx, &prog, &changed, &why),
+	    ERR_INVALID_FIELD);
+	assert_string_equal(why.field, "commission_bp");
+	prog.commission_bp = 250;
+	prog.id = 999;
+	assert_int_equal(programme_edit(&f->cx, &prog, &changed, &why),
+	    ERR_UNKNOWN_PROGRAMME);
+	assert_int_equal(audit_all(f), rows);
+	prog.id = p.id;
+	prog.set.face_value = p.face_value + 500;
+	prog.set.per_booklet = p.per_booklet + 1;
+	prog.set.validity = "days:30";
+	assert_int_equal(programme_edit(&f->cx, &prog, &changed, &why),
+	    ERR_NONE);
+	assert_true(changed);
+	assert_int_equal(programme_edit(&f->cx, &prog, &changed, &why),
+	    ERR_NONE);
+	assert_false(changed);
+	assert_int_equal(audit_all(f), rows + 1);
+	/* The booklet issued before: its vouchers as they were issued. */
+	assert_int_equal(count(f, "SELECT count(*) FROM voucher WHERE value"
+	    " <> (SELECT face_value FROM programme WHERE id = 1)"),
+	    (long long)p.per_booklet);
+	assert_int_equal(store_check_booklets(f->w.s, no_problem, NULL,
+	    &problems, &err), 0);
+	assert_int_equal(problems, 0);
+}
+
+static void
 test_expire_once(void **state)
 {
 	struct fixture *f = *state;
@@ -500,6 +597,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_write_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_success_one_audit_row,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_setup_edits_apply_forward,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire_once, setup,
 		    teardown),

@@ -334,6 +334,13 @@ test_newer_schema_refused(void **state)
 }
 
 /* A database at schema version 16, as it was before the funder's role. */
+/* The count a booklet's problem expected, into *ctx. */
+static void
+count_problem(void *ctx, const struct store_booklet_problem *p)
+{
+	*(int64_t *)ctx = p->expected_n;
+}
+
 static void
 make_version_16(const char *path)
 {
@@ -406,6 +413,35 @@ test_migration_17_user_table(void **state)
 		assert_int_equal(store_user_add(s, "y", "Y", ROLE_CASEWORKER,
 		    77, 0, "h", 0, "test", &id, &err), -1);
 	}
+	store_close(s);
+}
+
+/*
+ * Migration 21 gives each booklet the count it was issued with, its
+ * programme's at the time: a change of the programme's count later does
+ * not make the booklets issued before look short to the audit.
+ */
+static void
+test_migration_21_booklet_count(void **state)
+{
+	struct fixture *f = *state;
+	struct pn_error err;
+	struct store *s;
+	int64_t problems, expected = 0;
+
+	make_version_16(f->db);
+	s = open_ok(f->db);
+	store_close(s);
+	assert_int_equal(raw_int(f->db, "SELECT per_booklet FROM booklet"
+	    " WHERE id = 1"), 2);
+	/* The programme's count changed since: the booklet keeps its own. */
+	raw_exec(f->db, "UPDATE programme SET per_booklet = 5");
+	s = open_ok(f->db);
+	assert_int_equal(store_check_booklets(s, count_problem, &expected,
+	    &problems, &err), 0);
+	/* The fixture's booklet has no voucher: short of its own 2. */
+	assert_int_equal(problems, 1);
+	assert_int_equal(expected, 2);
 	store_close(s);
 }
 
@@ -1272,6 +1308,7 @@ main(void)
 		T(test_newer_schema_refused),
 		T(test_failed_migration_rolls_back),
 		T(test_migration_17_user_table),
+		T(test_migration_21_booklet_count),
 		T(test_migration_17_broken_keys_refused),
 		T(test_open_error_names_path),
 		T(test_instance_lock),
