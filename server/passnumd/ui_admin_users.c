@@ -254,9 +254,12 @@ list_page(struct http_request *req, struct store *s, const struct add_form *f)
 	struct user_rows rows = { .n = 0 };
 	struct pn_error err;
 	struct html h;
+	bool bad;
 	size_t i;
 
 	rows.filter = role_of(filter);
+	/* A role it does not know: every account, the filter's error. */
+	bad = filter != NULL && filter[0] != '\0' && rows.filter == 0;
 	html_init(&rows.html);
 	if (store_user_each(s, user_row, &rows, &err) != 0) {
 		html_free(&rows.html);
@@ -266,8 +269,12 @@ list_page(struct http_request *req, struct store *s, const struct add_form *f)
 	ui_begin(&h, req, "Utilisateurs");
 	html_put(&h, "<form class=\"panel\" method=\"get\" "
 	    "action=\"/admin/utilisateurs\"><label for=\"filtre\">Afficher "
-	    "les comptes de rôle</label><select id=\"filtre\" name=\"role\"><option value=\"\">"
-	    "Tous les rôles</option>");
+	    "les comptes de rôle</label>");
+	ui_compta_field_error(&h, "filtre", bad, "Ce rôle n’existe pas : "
+	    "choisissez-en un dans la liste.");
+	html_put(&h, "<select id=\"filtre\" name=\"role\"");
+	ui_compta_field_attrs(&h, "filtre", NULL, bad);
+	html_put(&h, "><option value=\"\">Tous les rôles</option>");
 	for (i = 0; i < NROLES; i++)
 		html_put(&h, "<option value=\"%s\"%R>%s</option>",
 		    roles[i].param, rows.filter == roles[i].role ?
@@ -301,7 +308,7 @@ list_page(struct http_request *req, struct store *s, const struct add_form *f)
 	add_form(&h, req, f, &agencies.html);
 	h.failed |= agencies.html.failed;
 	html_free(&agencies.html);
-	return ui_end(&h, req, f != NULL ? f->status : 200);
+	return ui_end(&h, req, f != NULL ? f->status : bad ? 400 : 200);
 }
 
 enum MHD_Result

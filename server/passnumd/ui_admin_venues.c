@@ -203,9 +203,14 @@ list_page(struct http_request *req, const struct venue_form *f,
 	struct pn_error err;
 	struct store *s;
 	struct html h;
+	bool bad;
 
-	if (strlen(l.q) > 100)
+	/* Too long to be a name, a SIRET or a commune: said at its field. */
+	bad = strlen(l.q) > 100;
+	if (bad) {
 		l.q = "";
+		status = status == 200 ? 400 : status;
+	}
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	html_init(&l.rows);
@@ -218,10 +223,14 @@ list_page(struct http_request *req, const struct venue_form *f,
 	html_put(&h, "<form class=\"panel\" method=\"get\" "
 	    "action=\"/admin/lieux\" role=\"search\"><label for=\"q\">"
 	    "Rechercher un lieu<span class=\"hint\" id=\"q-hint\">Par son nom, "
-	    "son SIRET ou sa commune.</span></label><input id=\"q\" name=\"q\" "
-	    "type=\"search\" maxlength=\"100\" aria-describedby=\"q-hint\" "
-	    "value=\"%s\"><button type=\"submit\">Rechercher</button></form>",
-	    l.q);
+	    "son SIRET ou sa commune.</span></label>");
+	ui_compta_field_error(&h, "q", bad, "Recherche trop longue : tapez "
+	    "au plus 100 caractères d’un nom, d’un SIRET ou d’une commune.");
+	html_put(&h, "<input id=\"q\" name=\"q\" type=\"search\" "
+	    "maxlength=\"100\"");
+	ui_compta_field_attrs(&h, "q", "q-hint", bad);
+	html_put(&h, " value=\"%s\"><button type=\"submit\">Rechercher"
+	    "</button></form>", l.q);
 	if (l.shown == 0)
 		html_put(&h, "<p>%s</p>", l.n == 0 ? "Aucun lieu n’est encore "
 		    "enregistré." : "Aucun lieu ne correspond à cette "

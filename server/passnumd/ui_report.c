@@ -146,15 +146,16 @@ ui_report(struct http_request *req)
 	struct store *s;
 	struct html h;
 	uint64_t id;
+	bool bad = false;
 	int rc;
 
 	if ((s = worker_store(&err)) == NULL)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	if (typed != NULL && typed[0] != '\0') {
 		if (pn_parse_u64(typed, INT64_MAX, &id) != 0 || id == 0)
-			return ui_error_page(req, ERR_UNKNOWN_PROGRAMME,
-			    "programme");
-		c.selected = (int64_t)id;
+			bad = true;
+		else
+			c.selected = (int64_t)id;
 	}
 	if (ui_programmes_count(s, &c, &err) != 0)
 		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
@@ -162,21 +163,25 @@ ui_report(struct http_request *req)
 		c.selected = c.latest;
 	if (c.selected != 0) {
 		rc = report_load(s, c.selected, &r, &err);
-		if (rc < 0)
+		/* A programme that does not exist: the form, its error. */
+		if (rc == 1) {
+			bad = true;
+			c.selected = c.latest;
+			rc = report_load(s, c.selected, &r, &err);
+		}
+		if (rc != 0)
 			return ui_error_page(req, ERR_STORE_UNAVAILABLE,
 			    err.message);
-		if (rc == 1)
-			return ui_error_page(req, ERR_UNKNOWN_PROGRAMME,
-			    "programme");
 	}
 	html_init(&h);
 	ui_begin(&h, req, "Bilan des chèques");
 	if (c.n == 0) {
-		html_put(&h, "<p>Aucun programme n’est enregistré "
-		    "(passnum-admin programme add).</p>");
+		html_put(&h, "<p>Aucun programme n’est enregistré : un "
+		    "administrateur l’ajoute dans Administration, "
+		    "« Programmes ».</p>");
 		return ui_end(&h, req, 200);
 	}
-	if (c.n > 1) {
+	if (c.n > 1 || bad) {
 		if (ui_programmes_options(s, &c, &err) != 0) {
 			html_free(&h);
 			report_free(r);
@@ -185,10 +190,13 @@ ui_report(struct http_request *req)
 		}
 		html_put(&h, "<form class=\"panel\" method=\"get\" "
 		    "action=\"/compta/bilan\"><label for=\"programme\">"
-		    "Programme</label><select id=\"programme\" "
-		    "name=\"programme\">%R</select><button type=\"submit\">"
-		    "Afficher</button></form>",
-		    c.html.failed ? "" : c.html.buf);
+		    "Programme</label>");
+		ui_compta_field_error(&h, "programme", bad, "Ce programme "
+		    "n’existe pas : choisissez-en un dans la liste.");
+		html_put(&h, "<select id=\"programme\" name=\"programme\"");
+		ui_compta_field_attrs(&h, "programme", NULL, bad);
+		html_put(&h, ">%R</select><button type=\"submit\">Afficher"
+		    "</button></form>", c.html.failed ? "" : c.html.buf);
 		h.failed |= c.html.failed;
 		html_free(&c.html);
 	}
@@ -197,5 +205,5 @@ ui_report(struct http_request *req)
 		html_put(&h, "<p><a href=\"/compta/bilan.csv\">Télécharger "
 		    "tous les programmes en CSV</a></p>");
 	report_free(r);
-	return ui_end(&h, req, 200);
+	return ui_end(&h, req, bad ? 400 : 200);
 }

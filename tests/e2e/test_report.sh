@@ -254,9 +254,12 @@ check "?programme=1 shows the first one" sh -c "
     [ $code = 200 ] && grep -qF '<option value=\"1\" selected>' '$OUT/body' &&
     grep -qF '<h2>Pass numérique 2026</h2>' '$OUT/body'"
 call GET "/compta/bilan?programme=99" "$ATOKEN"
-check "an unknown programme: 404" test "$code" = 404
+check "an unknown programme: 400, the form again with its error" sh -c "
+    [ $code = 400 ] && grep -qF 'id=\"programme-error\"' '$OUT/body' &&
+    grep -qF 'Ce programme n’existe pas' '$OUT/body'"
 call GET "/compta/bilan?programme=abc" "$ATOKEN"
-check "a programme that is not a number: 404" test "$code" = 404
+check "a programme that is not a number: 400, the same" sh -c "
+    [ $code = 400 ] && grep -qF 'id=\"programme-error\"' '$OUT/body'"
 call GET "/compta/bilan.csv?programme=99" "$ATOKEN"
 check "the CSV of an unknown programme: 404" test "$code" = 404
 call GET /compta/bilan.csv "$ATOKEN"

@@ -120,6 +120,29 @@ MIN=3 walk accountant compta1 compta-password-1 $EXTRA_COMPTA \
     /pilotage
 MIN=1 walk funder fin1 funder-password-1 /pilotage
 
+# --- A query parameter it cannot read: the form again, the error in place.
+# bad_param TOKEN PATH FIELD: 400, the field's message, its control marked
+# invalid and described by it.
+ATOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login admin)
+VTOKEN=$("$ADMIN" token create --config "$D/passnumd.ini" --login lieu1)
+bad_param() {
+	code=$(curl -s -o "$OUT/page.html" -w '%{http_code}' \
+	    -H "Authorization: Bearer $1" "$URL$2")
+	check "$2: 400 ($code), the form again, the error at « $3 »" sh -c \
+	    "[ $code = 400 ] && grep -qF 'id=\"$3-error\"' '$OUT/page.html' &&
+	    grep -qF 'id=\"$3\"' '$OUT/page.html' &&
+	    grep -q 'id=\"$3\"[^>]*aria-invalid=\"true\"' '$OUT/page.html'"
+}
+bad_param "$TOKEN" "/carnets?du=2026-02-31" du
+bad_param "$TOKEN" "/echeances?jours=5" jours
+bad_param "$ATOKEN" "/admin/utilisateurs?role=pirate" filtre
+bad_param "$ATOKEN" "/admin/lieux?q=$(printf 'x%.0s' $(seq 1 101))" q
+bad_param "$ATOKEN" "/admin/journal?du=hier" du
+bad_param "$ATOKEN" "/pilotage?periode=2026-13" periode
+bad_param "$ATOKEN" "/compta/bilan?programme=abc" programme
+bad_param "$ATOKEN" "/compta/bilan?programme=99" programme
+bad_param "$VTOKEN" "/lieu?mois=2026-13" mois
+
 # --- Error pages. -----------------------------------------------------------
 # page METHOD PATH [curl args]: as a browser; status in $code, the page in
 # $OUT/page.html, the headers in $OUT/headers.
