@@ -40,9 +40,10 @@ anchor_compare(const struct pn_checkpoint *held, const char *held_text,
 		(void)snprintf(why, len, "le serveur a perdu des données : son "
 		    "point de contrôle n° %" PRIu64 " compte moins que le "
 		    "n° %" PRIu64 " que ce poste a reçu (%" PRIu64 " "
-		    "encaissement(s) contre %" PRIu64 ", journal d'audit "
+		    "encaissement%s contre %" PRIu64 ", journal d'audit "
 		    "jusqu'à la ligne %" PRId64 " contre %" PRId64 ")",
-		    now->seq, held->seq, now->redeemed, held->redeemed,
+		    now->seq, held->seq, now->redeemed,
+		    now->redeemed > 1 ? "s" : "", held->redeemed,
 		    now->audit_last, held->audit_last);
 		return 2;
 	}

@@ -151,7 +151,7 @@ add_suspended(struct anomaly_list *l, const struct store_line_signals *v,
 		terminal_words(&t[i], one, sizeof(one));
 		used = strlen(a->text);
 		need = strlen(one);
-		/* Whole or not at all, room left for " ; et N autre(s)". */
+		/* Whole or not at all, room left for " ; et N autres". */
 		if (used + need + 40 >= sizeof(a->text))
 			break;
 		if (shown > 0) {
@@ -165,7 +165,8 @@ add_suspended(struct anomaly_list *l, const struct store_line_signals *v,
 	if (shown < n) {
 		used = strlen(a->text);
 		(void)snprintf(a->text + used, sizeof(a->text) - used,
-		    " ; et %zu autre(s)", n - shown);
+		    " ; et %zu %s", n - shown, n - shown > 1 ? "autres" :
+		    "autre");
 	}
 	return 0;
 }

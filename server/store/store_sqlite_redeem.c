@@ -232,9 +232,11 @@ key_failure(struct store *s, struct redeem_job *j,
 	if (by_terminal < (int64_t)rules->key_limit_terminal &&
 	    by_venue < (int64_t)rules->key_limit_venue)
 		return 0;
-	(void)snprintf(reason, sizeof(reason), "%lld clé(s) de contrôle "
-	    "erronée(s) à ce poste et %lld pour le lieu en %lld h",
-	    (long long)by_terminal, (long long)by_venue,
+	/* Shown on the pages as it is: French, a real plural. */
+	(void)snprintf(reason, sizeof(reason), "%lld %s à ce poste et %lld "
+	    "pour le lieu en %lld heures", (long long)by_terminal,
+	    by_terminal > 1 ? "clés de contrôle erronées" :
+	    "clé de contrôle erronée", (long long)by_venue,
 	    (long long)(rules->key_window / 3600));
 	st = sq_stmt(s, &q_terminal_suspend);
 	sqlite3_bind_int64(st, 1, t->id);

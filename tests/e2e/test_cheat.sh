@@ -195,7 +195,7 @@ check "5 wrong keys recorded, by terminal and venue" test "$(q "SELECT
     count(*) || ' ' || group_concat(DISTINCT terminal_id) || ' ' ||
     group_concat(DISTINCT venue_id) FROM control_key_failure")" = "5 $TB1 2"
 check "the terminal is suspended pending review, saying why" test "$(q "SELECT
-    suspended_at IS NOT NULL AND suspend_reason LIKE '5 clé(s)%'
+    suspended_at IS NOT NULL AND suspend_reason LIKE '5 clés de contrôle erronées à ce poste%'
     FROM terminal WHERE id = $TB1")" = 1
 check "audit: 5 redeem.bad_key and 1 terminal.suspend, by that terminal" \
     test "$(q "SELECT group_concat(action || ':' || n, ' ') FROM (SELECT action,

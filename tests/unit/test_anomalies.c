@@ -215,7 +215,7 @@ test_suspended_terminals(void **state)
 	assert_non_null(a);
 	assert_int_equal(a->count, 3);
 	assert_true(strlen(a->text) < ANOMALY_TEXT_MAX - 1);
-	assert_non_null(strstr(a->text, "; et 2 autre(s)"));
+	assert_non_null(strstr(a->text, "; et 2 autres"));
 	anomaly_list_free(&l);
 }
 

@@ -149,7 +149,7 @@ test_newer_with_less(void **state)
 	now.redeemed = 150;
 	assert_int_equal(compare(&held, text, &now, why, sizeof(why)), 2);
 	assert_non_null(strstr(why, "son point de contrôle n° 16 compte moins "
-	    "que le n° 15 que ce poste a reçu (150 encaissement(s) contre "
+	    "que le n° 15 que ce poste a reçu (150 encaissements contre "
 	    "200"));
 	next_one(&held, &now);
 	now.audit_last = 1233;
