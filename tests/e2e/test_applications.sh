@@ -1,7 +1,11 @@
 # test_applications.sh -- « Devenir lieu partenaire »: a venue applies on the
 # public page (errors at their fields, the form token, the honeypot, the
 # per-address limit), and an admin accepts (the venue and its first user,
-# whose one-time password logs in) or refuses (the reason kept).
+# whose one-time password logs in) or refuses (the reason kept). The new
+# venue's first day then: « Mon compte » only until it chooses its own
+# password, which the one-time one no longer replaces; its first session
+# opened from the browser; its first voucher typed, accepted and owed to
+# the IBAN it applied with.
 . "$(dirname "$0")/lib.sh"
 
 D="$OUT/data"
@@ -137,6 +141,56 @@ code=$(curl -s -b "$OUT/venue" -o /dev/null -w '%{redirect_url}' "$URL/lieu")
 check "any page leads the venue to « Mon compte » until then" \
     sh -c "echo '$code' | grep -q '/compte$'"
 check "the password is not kept in clear" sh -c "! sqlite3 '$D/passnum.db' .dump | grep -qF '$OTP'"
+
+# --- The venue's first day: its own password, a session, a voucher ------------
+get /compte "$OUT/venue"
+VC=$(csrf_of)
+check "« Mon compte » opens for it, and says why" sh -c "[ $code = 200 ] &&
+    grep -qF 'mot de passe est provisoire' '$OUT/file'"
+code=$(curl -s -b "$OUT/venue" -c "$OUT/venue" -o "$OUT/file" \
+    -w '%{http_code} %{redirect_url}' --data-urlencode "csrf=$VC" \
+    --data-urlencode "actuel=$OTP" --data-urlencode "nouveau=tiers-lieu-du-port" \
+    --data-urlencode "confirmation=tiers-lieu-du-port" "$URL/compte/mot-de-passe")
+check "it chooses its own password: 303 to « Mon compte » ($code)" sh -c \
+    "echo '$code' | grep -q '^303 .*/compte?fait=mot-de-passe$'"
+check "no longer one-time" test \
+    "$(db "SELECT must_change_password FROM user WHERE login = 'lieu-$SIRET'")" = 0
+login "$OUT/venue2" "lieu-$SIRET" "$OTP"
+get /lieu "$OUT/venue2"
+check "the one-time password no longer logs in" test "$code" = 303
+login "$OUT/venue2" "lieu-$SIRET" tiers-lieu-du-port
+get /lieu "$OUT/venue2"
+check "its own does: the venue's pages, its name on them" sh -c "[ $code = 200 ] &&
+    grep -qF 'Tiers-lieu du Port' '$OUT/file'"
+get /lieu/seance "$OUT/venue2"
+VC=$(csrf_of)
+code=$(curl -s -b "$OUT/venue2" -c "$OUT/venue2" -o "$OUT/file" \
+    -w '%{http_code} %{redirect_url}' --data-urlencode "csrf=$VC" \
+    --data-urlencode "theme=démarches en ligne" --data-urlencode debut=maintenant \
+    --data-urlencode duree=90 "$URL/lieu/seance")
+check "its first session opened from the browser: 303 to « Encaisser » ($code)" \
+    sh -c "echo '$code' | grep -q '^303 .*/lieu/encaisser?seance=[0-9]*$'"
+S1=$(echo "$code" | sed 's/.*seance=//')
+check "the session is the new venue's" test "$(db "SELECT v.siret FROM
+    training_session t JOIN venue v ON v.id = t.venue_id WHERE t.id = $S1")" = "$SIRET"
+TOKEN=$(sed -n 's/^caseworker API token: //p' "$D/demo-credentials.txt")
+curl -s -o "$OUT/booklet.json" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data-binary '{"programme": 1,
+    "beneficiary": {"ref": "PORT-1", "pathway": "rsa", "age_band": "26-44",
+    "commune": "Nantes"}}' "$URL/api/v1/booklets"
+P0=$(python3 -c "import json; print(json.load(open('$OUT/booklet.json'))['vouchers'][0]['printed'])")
+K0=$(python3 -c "import json; print(json.load(open('$OUT/booklet.json'))['vouchers'][0]['control_key'])")
+get "/lieu/encaisser?seance=$S1" "$OUT/venue2"
+VC=$(csrf_of)
+code=$(curl -s -b "$OUT/venue2" -c "$OUT/venue2" -o "$OUT/file" \
+    -w '%{http_code}' --data-urlencode "csrf=$VC" --data-urlencode "seance=$S1" \
+    --data-urlencode "numero=$P0" --data-urlencode "cle=$K0" "$URL/lieu/encaisser")
+check "its first voucher typed: ACCEPTÉ ($code)" sh -c "[ $code = 200 ] &&
+    grep -qF '>ACCEPTÉ</h2>' '$OUT/file'"
+check "recorded for the new venue, owed to its IBAN" test "$(db "SELECT
+    count(*) || '|' || min(v.iban) FROM redemption r JOIN training_session t
+    ON t.id = r.session_id JOIN venue v ON v.id = t.venue_id
+    WHERE r.outcome = 'accepted' AND v.siret = '$SIRET'")" = "1|$IBAN"
 
 code=$(curl -s -b "$OUT/adm" -o "$OUT/file" -w '%{http_code}' --data-urlencode "csrf=$T" \
     --data-urlencode "motif=" "$URL/admin/candidatures/$A2/refuser")
