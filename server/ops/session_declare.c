@@ -6,17 +6,6 @@
 #include "honest_time.h"
 #include "session_declare.h"
 
-static bool
-theme_known(const struct config *cfg, const char *theme)
-{
-	unsigned i;
-
-	for (i = 0; i < cfg->redemption.n_themes; i++)
-		if (strcmp(cfg->redemption.themes[i], theme) == 0)
-			return true;
-	return false;
-}
-
 /* The step's arguments and answer. */
 struct declare {
 	const struct op_ctx *cx;
@@ -71,12 +60,18 @@ session_declare(const struct op_ctx *cx, const struct session_declare_in *in,
 {
 	struct declare d = { cx, in, { 0 }, 0, out, false };
 	char uid[2 * 16 + 1];
+	struct pn_error err;
 	enum err_code code;
+	int res;
 
 	if (in->theme == NULL)
 		return op_refuse(why, ERR_INVALID_FIELD, "theme", "theme: "
 		    "missing");
-	if (!theme_known(cx->cfg, in->theme))
+	/* The admins' list (schema 22): retired after it starts is fine. */
+	if ((res = store_theme_usable(cx->s, in->theme, in->starts_at,
+	    &err)) < 0)
+		return op_failed(why, ERR_STORE_UNAVAILABLE, &err);
+	if (res == 0)
 		return op_refuse(why, ERR_UNKNOWN_THEME, "theme", "'%.128s' is "
 		    "not a theme; GET /api/v1/themes lists them", in->theme);
 	if (in->starts_at <= 0)

@@ -8,16 +8,26 @@
 #include "api.h"
 #include "op_request.h"
 #include "terminal_enrol.h"
+#include "worker.h"
 
+static int
+theme_name(void *ctx, const struct store_theme *t)
+{
+	return json_array_append_new(ctx, json_string(t->name)) != 0;
+}
+
+/* The themes offered (the admins' list), or NULL with err. */
 static json_t *
-themes_json(const struct config *cfg)
+themes_json(struct pn_error *err)
 {
 	json_t *a = json_array();
-	unsigned i;
+	struct store *s;
 
-	for (i = 0; i < cfg->redemption.n_themes; i++)
-		json_array_append_new(a,
-		    json_string(cfg->redemption.themes[i]));
+	if (a == NULL || (s = worker_store(err)) == NULL ||
+	    store_theme_each(s, false, theme_name, a, err) != 0) {
+		json_decref(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -28,19 +38,28 @@ venue_json(const struct store_terminal *t)
 	    "name", t->venue_name, "siret", t->venue_siret);
 }
 
-/* What a terminal is told at enrolment and on GET /api/v1/terminal. */
-static json_t *
-terminal_json(struct http_request *req, const struct store_terminal *t)
+/*
+ * What a terminal is told at enrolment and on GET /api/v1/terminal, as
+ * the reply: 503 when the themes cannot be read.
+ */
+static enum MHD_Result
+terminal_reply(struct http_request *req, unsigned status,
+    const struct store_terminal *t)
 {
 	const struct config *cfg = http_request_config(req);
+	struct pn_error err;
+	json_t *themes;
 
-	return json_pack("{s:I, s:s, s:o, s:s, s:o, s:I, s:I}",
-	    "terminal", (json_int_t)t->id, "label", t->label,
-	    "venue", venue_json(t),
+	if ((themes = themes_json(&err)) == NULL)
+		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
+	return http_reply_json(req, status, json_pack("{s:I, s:s, s:o, s:s, "
+	    "s:o, s:I, s:I}", "terminal", (json_int_t)t->id, "label",
+	    t->label, "venue", venue_json(t),
 	    "status", t->revoked_at != 0 ? "revoked" : t->venue_status,
-	    "themes", themes_json(cfg),
+	    "themes", themes,
 	    "max_batch", (json_int_t)cfg->redemption.max_batch,
-	    "server_time", (json_int_t)time(NULL));
+	    "server_time", (json_int_t)time(NULL)));
 }
 
 enum MHD_Result
@@ -72,7 +91,7 @@ api_terminal_enrol(struct http_request *req)
 	else if (terminal_enrol(&cx, &in, &t, &why) != ERR_NONE)
 		rc = http_reply_error(req, why.code, "%s", why.detail);
 	else
-		rc = http_reply_json(req, 201, terminal_json(req, &t));
+		rc = terminal_reply(req, 201, &t);
 	json_decref(doc);
 	return rc;
 }
@@ -80,13 +99,18 @@ api_terminal_enrol(struct http_request *req)
 enum MHD_Result
 api_terminal_info(struct http_request *req)
 {
-	return http_reply_json(req, 200,
-	    terminal_json(req, http_request_terminal(req, NULL)));
+	return terminal_reply(req, 200, http_request_terminal(req, NULL));
 }
 
 enum MHD_Result
 api_themes(struct http_request *req)
 {
+	struct pn_error err;
+	json_t *themes;
+
+	if ((themes = themes_json(&err)) == NULL)
+		return http_reply_error(req, ERR_STORE_UNAVAILABLE, "%s",
+		    err.message);
 	return http_reply_json(req, 200, json_pack("{s:o}", "themes",
-	    themes_json(http_request_config(req))));
+	    themes));
 }

@@ -167,6 +167,7 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	struct store *s;
 	struct stat st;
 	uint64_t audit_rows;
+	unsigned themes;
 	int64_t bad_id;
 	bool added;
 	int rc;
@@ -226,6 +227,21 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	if (keys->signing != NULL && added)
 		printf("passnumd: signing key %u recorded in the database\n",
 		    keys->cert.kid);
+	/*
+	 * The configuration's themes the database lacks (its first list, or
+	 * one added to the file since); a theme the admins retired from
+	 * their page stays retired (store_themes_seed()).
+	 */
+	if (store_themes_seed(s, cfg->redemption.themes,
+	    cfg->redemption.n_themes, (int64_t)time(NULL), "passnumd",
+	    &themes, &err) != 0) {
+		fprintf(stderr, "passnumd: %s\n", err.message);
+		store_close(s);
+		return -1;
+	}
+	if (themes > 0)
+		printf("passnumd: %u %s of the configuration recorded in the "
+		    "database\n", themes, themes == 1 ? "theme" : "themes");
 	if (checkpoint_at_start(s, keys->signing, history_path,
 	    cfg->checkpoint.copy, keyring_pk, keys, (int64_t)time(NULL),
 	    &err) != 0) {

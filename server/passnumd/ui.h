@@ -126,6 +126,25 @@ enum MHD_Result ui_admin_programme_add(struct http_request *req);	/* POST /admin
 enum MHD_Result ui_admin_programme(struct http_request *req);	/* GET /admin/programmes/{id} */
 enum MHD_Result ui_admin_programme_edit(struct http_request *req);	/* POST .../{id}/modifier */
 
+/* The session themes (ui_themes.c): the admins' page... */
+enum MHD_Result ui_admin_themes(struct http_request *req);	/* GET /admin/themes */
+enum MHD_Result ui_admin_theme_add(struct http_request *req);	/* POST /admin/themes */
+enum MHD_Result ui_admin_theme_retire(struct http_request *req);	/* POST .../{id}/retirer */
+enum MHD_Result ui_admin_theme_restore(struct http_request *req);	/* POST .../{id}/retablir */
+
+/* ...the <option>s of the themes offered, selected's chosen... */
+int ui_theme_options(struct html *h, const char *selected,
+    struct pn_error *err);
+
+/* ...their checkboxes "theme-ID", ticked as in f (NULL: none)... */
+struct form;
+int ui_theme_boxes(struct html *h, const struct form *f,
+    struct pn_error *err);
+
+/* ...and the names of those ticked in f, one a line, into buf. 0, -1. */
+int ui_themes_ticked(const struct form *f, char *buf, size_t len,
+    struct pn_error *err);
+
 /*
  * The history of an agency's or a programme's setup (object "agency:2",
  * "programme:3"), newest first, as a section of h: who changed what,

@@ -23,6 +23,9 @@ static const struct admin_section sections[] = {
 	{ "/admin/programmes", "Programmes",
 	  "Valeur des chèques, carnets, validité, budget, commission, ligne "
 	  "budgétaire, texte et lieux imprimés sur les carnets." },
+	{ "/admin/themes", "Thèmes des séances",
+	  "Les thèmes que les lieux choisissent pour leurs séances : en "
+	  "ajouter, en retirer." },
 	{ "/admin/agences", "Agences",
 	  "Les agences qui délivrent les carnets : en ajouter, les renommer." },
 	{ "/admin/candidatures", "Candidatures des lieux",

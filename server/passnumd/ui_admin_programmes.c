@@ -1,7 +1,7 @@
 /* ui_admin_programmes.c -- the admins' « Programmes » pages: what booklets are issued under, added and edited, a change applying forward.
  *
- *   GET  /admin/programmes			the list, the session themes, and
- *					the form "Ajouter un programme"
+ *   GET  /admin/programmes			the list, and the form "Ajouter un
+ *					programme"
  *   POST /admin/programmes			add a programme
  *   GET  /admin/programmes/{id}		one programme: where its budget
  *					stands, its form, its history
@@ -19,7 +19,6 @@
 
 #include "passnum/money.h"
 #include "passnum/parse.h"
-#include "config.h"
 #include "op_request.h"
 #include "programme_setup.h"
 #include "ui.h"
@@ -394,24 +393,6 @@ row(void *ctx, const struct store_programme *p)
 	return 0;
 }
 
-/* The session themes: one list for every programme, from the config. */
-static void
-themes(struct html *h, struct http_request *req)
-{
-	const struct config_redemption *c = &http_request_config(req)->redemption;
-	unsigned i;
-
-	html_put(h, "<h2 id=\"themes\">Thèmes des séances</h2><p>Les lieux "
-	    "choisissent le thème de chaque séance dans cette liste, commune "
-	    "à tous les programmes :</p><ul>");
-	for (i = 0; i < c->n_themes; i++)
-		html_put(h, "<li>%s</li>", c->themes[i]);
-	html_put(h, "</ul><p>Elle se règle dans le fichier de configuration "
-	    "du serveur (lignes <code>theme</code> de la section "
-	    "<code>[redemption]</code>), puis au redémarrage ; les postes la "
-	    "reçoivent à leur synchronisation suivante.</p>");
-}
-
 static enum MHD_Result
 list_page(struct http_request *req, const struct programme_form *f)
 {
@@ -448,7 +429,9 @@ list_page(struct http_request *req, const struct programme_form *f)
 		    r.html.buf);
 	h.failed |= r.html.failed;
 	html_free(&r.html);
-	themes(&h, req);
+	html_put(&h, "<p>Les thèmes des séances, communs à tous les "
+	    "programmes, se règlent dans <a href=\"/admin/themes\">Thèmes "
+	    "des séances</a>.</p>");
 	html_put(&h, "<h2 id=\"ajouter\">Ajouter un programme</h2><p>La "
 	    "commission, la ligne budgétaire et le nombre de chèques d’un "
 	    "carnet par séance se règlent ensuite, sur la page du programme "

@@ -117,8 +117,8 @@ static enum MHD_Result
 show_form(struct http_request *req, unsigned status, const struct form *f,
     const struct ui_field_error *e, size_t n, const char *alert)
 {
-	const struct config *cfg = http_request_config(req);
-	char token[SESSION_TOKEN_MAX], cookie[256], name[32];
+	char token[SESSION_TOKEN_MAX], cookie[256];
+	struct pn_error err;
 	struct html h;
 	size_t i;
 
@@ -160,12 +160,9 @@ show_form(struct http_request *req, unsigned status, const struct form *f,
 		html_put(&h, " value=\"%s\">", value_of(f, fl->form));
 	}
 	html_put(&h, "<fieldset><legend>Ateliers proposés</legend>");
-	for (i = 0; i < cfg->redemption.n_themes; i++) {
-		(void)snprintf(name, sizeof(name), "theme-%zu", i);
-		html_put(&h, "<div class=\"choice\"><input type=\"checkbox\" "
-		    "id=\"%s\" name=\"%s\" value=\"1\"%s><label for=\"%s\">%s"
-		    "</label></div>", name, name, value_of(f, name)[0] != '\0' ?
-		    " checked" : "", name, cfg->redemption.themes[i]);
+	if (ui_theme_boxes(&h, f, &err) != 0) {
+		html_free(&h);
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	}
 	html_put(&h, "</fieldset>");
 	{
@@ -227,17 +224,16 @@ form_token_ok(struct http_request *req, const struct form *f)
 enum MHD_Result
 ui_apply(struct http_request *req)
 {
-	const struct config *cfg = http_request_config(req);
 	const struct form *f = http_request_form(req, NULL);
 	struct op_refusal why[APPLY_ERRORS];
 	struct ui_field_error e[APPLY_ERRORS];
 	struct store_application a;
 	struct venue_apply_in in;
-	char themes[APPLY_THEMES_MAX + 1], name[32];
+	char themes[APPLY_THEMES_MAX + 1];
 	struct pn_error err;
 	struct op_ctx cx;
 	enum err_code code;
-	size_t i, n, len = 0;
+	size_t i, n;
 	int64_t id;
 
 	if (f == NULL || !form_token_ok(req, f))
@@ -246,15 +242,8 @@ ui_apply(struct http_request *req)
 	/* A robot: the same answer as a person's, and nothing stored. */
 	if (value_of(f, "site_web")[0] != '\0')
 		return thanks(req);
-	themes[0] = '\0';
-	for (i = 0; i < cfg->redemption.n_themes; i++) {
-		(void)snprintf(name, sizeof(name), "theme-%zu", i);
-		if (value_of(f, name)[0] != '\0' && len < sizeof(themes))
-			len += (size_t)snprintf(themes + len, sizeof(themes) -
-			    len, "%s\n", cfg->redemption.themes[i]);
-	}
-	if (len >= sizeof(themes))
-		themes[sizeof(themes) - 1] = '\0';
+	if (ui_themes_ticked(f, themes, sizeof(themes), &err) != 0)
+		return ui_error_page(req, ERR_STORE_UNAVAILABLE, err.message);
 	in = (struct venue_apply_in){ form_get(f, "nom"), form_get(f, "siret"),
 	    form_get(f, "adresse"), form_get(f, "commune"),
 	    form_get(f, "contact_nom"), form_get(f, "contact_email"),

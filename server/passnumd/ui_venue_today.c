@@ -113,9 +113,13 @@ put_today(struct html *h, const struct ui_venue *uv, const struct ui_today *d,
 	html_put(h, "</ul>");
 }
 
-/* The form to open a session, with x's values and error when refused. */
-static void
-put_form(struct html *h, struct http_request *req, const struct sent *x)
+/*
+ * The form to open a session, with x's values and error when refused.
+ * 0, or -1 with err when the themes cannot be read.
+ */
+static int
+put_form(struct html *h, struct http_request *req, const struct sent *x,
+    struct pn_error *err)
 {
 	const struct config *cfg = http_request_config(req);
 	bool at_time = x->start != NULL && strcmp(x->start, "heure") == 0;
@@ -136,10 +140,8 @@ put_form(struct html *h, struct http_request *req, const struct sent *x)
 	ui_compta_field_attrs(h, "theme", NULL, x->bad != NULL &&
 	    strcmp(x->bad, "theme") == 0);
 	html_put(h, "><option value=\"\">Choisissez un thème</option>");
-	for (i = 0; i < cfg->redemption.n_themes; i++)
-		html_put(h, "<option%R>%s</option>", x->theme != NULL &&
-		    strcmp(x->theme, cfg->redemption.themes[i]) == 0 ?
-		    " selected" : "", cfg->redemption.themes[i]);
+	if (ui_theme_options(h, x->theme, err) != 0)
+		return -1;
 	html_put(h, "</select>");
 
 	html_put(h, "<fieldset><legend>Début</legend>"
@@ -176,6 +178,7 @@ put_form(struct html *h, struct http_request *req, const struct sent *x)
 	}
 	html_put(h, "</select><button type=\"submit\">Ouvrir la séance"
 	    "</button></form>");
+	return 0;
 }
 
 /* The page, with x's form; status: 200, or the refusal's. */
@@ -207,9 +210,13 @@ render(struct http_request *req, struct store *s, const struct sent *x,
 	html_put(&h, "<h2>Aujourd’hui</h2>");
 	put_today(&h, &uv, d, now, who->role == ROLE_VENUE);
 	free(d);
-	if (who->role == ROLE_VENUE)
-		put_form(&h, req, x);
-	else
+	if (who->role == ROLE_VENUE) {
+		if (put_form(&h, req, x, &err) != 0) {
+			html_free(&h);
+			return ui_error_page(req, ERR_STORE_UNAVAILABLE,
+			    err.message);
+		}
+	} else
 		html_put(&h, "<p class=\"hint\">Seul un compte du lieu peut "
 		    "ouvrir une séance ou encaisser un chèque ; un "
 		    "administrateur consulte ces pages sans agir à sa place."

@@ -1434,6 +1434,51 @@ int store_setup_history(struct store *s, const char *object,
     int (*fn)(void *ctx, int64_t at, const char *who, const char *action,
     const char *detail), void *ctx, struct pn_error *err);
 
+/*
+ * The themes a training session may have (schema 22): a venue chooses
+ * one for each session. A retired theme is no longer offered, but a
+ * session that starts before its retirement may still carry it (a
+ * terminal offline since then declares it later).
+ */
+struct store_theme {
+	int64_t id;
+	char name[128];
+	int64_t created_at;
+	int64_t retired_at;		/* 0: offered */
+};
+
+/* Each theme in id order (the order they were added), the retired ones
+ * too when with_retired; fn returns non-zero to stop. 0, or -1. */
+int store_theme_each(struct store *s, bool with_retired,
+    int (*fn)(void *ctx, const struct store_theme *t), void *ctx,
+    struct pn_error *err);
+
+/* Add a theme (1 to 127 bytes, checked by the caller), with an audit row
+ * "theme.add". 0 and *id, or -1 with err (PN_E_EXISTS for its name). */
+int store_theme_add(struct store *s, const char *name, int64_t now,
+    const char *actor, int64_t *id, struct pn_error *err);
+
+/*
+ * Retire theme id from now (retired true), or offer it again, with an
+ * audit row "theme.retire" or "theme.restore". 0; STORE_UNCHANGED when
+ * it already is so; STORE_NOT_FOUND; -1.
+ */
+int store_theme_set_retired(struct store *s, int64_t id, bool retired,
+    int64_t now, const char *actor, struct pn_error *err);
+
+/* 1 when a session starting at starts_at may have theme name (it exists,
+ * and was not retired by then), 0 when not, -1 with err. */
+int store_theme_usable(struct store *s, const char *name, int64_t starts_at,
+    struct pn_error *err);
+
+/*
+ * Add each of the n names that no theme has, retired or not, as actor
+ * (the configuration's first list, at each start): a theme retired from
+ * the pages stays retired. *added counts them. 0, or -1.
+ */
+int store_themes_seed(struct store *s, const char (*names)[128], unsigned n,
+    int64_t now, const char *actor, unsigned *added, struct pn_error *err);
+
 /* What a draft is made with. */
 struct store_settle_rules {
 	int64_t contest_seconds;	/* after a session's end */

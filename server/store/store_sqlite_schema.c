@@ -688,6 +688,21 @@ const char *const store_migrations[] = {
 	"CREATE INDEX audit_log_setup ON audit_log (object, id)"
 	"  WHERE action IN ('programme.add', 'programme.edit',"
 	"  'programme.rules', 'agency.add', 'agency.edit');",
+
+	/*
+	 * 21 -> 22: the themes of the training sessions, from the
+	 * configuration's list to the database, so that the admins keep them
+	 * from their pages. The server adds the configuration's themes that
+	 * the table lacks at each start (store_themes_seed()): a database
+	 * upgraded keeps the list it had. retired_at: no longer offered from
+	 * then on; the sessions that start before it may still carry it.
+	 */
+	"CREATE TABLE theme ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 127),"
+	"  created_at INTEGER NOT NULL,"
+	"  retired_at INTEGER"
+	") STRICT;",
 };
 
 const int store_migrations_count =

@@ -1282,7 +1282,8 @@ try {
 		    ['agency', '/admin/agences/1', 'EDS Nantes Est'],
 		    ['programmes', '/admin/programmes', 'Programmes'],
 		    ['programme', '/admin/programmes/1',
-			'Pass numérique 2026']]) {
+			'Pass numérique 2026'],
+		    ['themes', '/admin/themes', 'Thèmes des séances']]) {
 			for (const width of [375, 1280]) {
 				const at = `${label} at ${width} px`;
 				const size = { width, height: 900 };

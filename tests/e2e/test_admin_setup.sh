@@ -12,7 +12,9 @@
 # under what is already committed is refused in the transaction. Every
 # form without the CSRF token is refused; the other roles get 403, an
 # anonymous visitor the login page; the caseworkers' agency is chosen from
-# the agencies' list on the users page.
+# the agencies' list on the users page. The session themes are added,
+# retired (no longer offered to terminals or pages, a session with one
+# refused, a restart not bringing it back) and offered again.
 . "$(dirname "$0")/lib.sh"
 
 D="$OUT/data"
@@ -276,6 +278,72 @@ get /admin/programmes/999 "$OUT/a"
 check "an unknown programme: 404 ($code)" test "$code" = 404
 get /admin/programmes/abc "$OUT/a"
 check "a programme id that is no number: 404 ($code)" test "$code" = 404
+
+# --- The session themes ------------------------------------------------------
+check "the configuration's themes recorded at start, as passnumd" test \
+    "$(q "SELECT count(*) FROM theme t JOIN audit_log a ON a.object =
+    'theme:' || t.id AND a.action = 'theme.add' AND a.actor = 'passnumd'")" = 3
+for who in caseworker acc fund vb; do
+	get /admin/themes "$OUT/$who"
+	check "$who: GET /admin/themes is 403 ($code)" test "$code" = 403
+done
+get /admin/themes "$OUT/a"
+check "the themes' page lists the configuration's" sh -c "[ $code = 200 ] &&
+    grep -qF '3 thèmes proposés' '$OUT/page.html' &&
+    grep -qF 'démarches en ligne' '$OUT/page.html'"
+post /admin/themes "$OUT/a" "csrf=$C" "theme="
+check "an empty theme: 400 at its field" sh -c "[ $code = 400 ]" &&
+    at_field theme
+post /admin/themes "$OUT/a" "csrf=$C" "theme=démarches en ligne"
+check "a theme that exists: 409 at its field" sh -c "[ $code = 409 ]" &&
+    at_field theme
+post /admin/themes "$OUT/a" "theme=sécurité en ligne"
+check "adding without the CSRF token: 403" test "$code" = 403
+post /admin/themes "$OUT/a" "csrf=$C" "theme=sécurité en ligne"
+check "added: 303, audited" sh -c "[ $code = 303 ] && [ \$(sqlite3 '$DB' \
+    \"SELECT count(*) FROM audit_log WHERE action = 'theme.add' AND actor = 'admin'\") = 1 ]"
+curl -s -o "$OUT/themes.json" "$URL/api/v1/themes"
+check "the terminals' list offers it" grep -qF 'sécurité en ligne' \
+    "$OUT/themes.json"
+get /lieu/seance "$OUT/vb"
+check "the venue's session form offers it" has '<option>sécurité en ligne</option>'
+T1=$(q "SELECT id FROM theme WHERE name = 'démarches en ligne'")
+post "/admin/themes/$T1/retirer" "$OUT/a" "motif=sans jeton"
+check "retiring without the CSRF token: 403" test "$code" = 403
+post "/admin/themes/$T1/retirer" "$OUT/a" "csrf=$C"
+check "retired: 303, audited" sh -c "[ $code = 303 ] && [ \$(sqlite3 '$DB' \
+    \"SELECT count(*) FROM audit_log WHERE action = 'theme.retire' AND object = 'theme:$T1'\") = 1 ]"
+curl -s -o "$OUT/themes.json" "$URL/api/v1/themes"
+check "no longer offered to the terminals" sh -c "! grep -qF 'démarches en \
+    ligne' '$OUT/themes.json' && grep -qF 'sécurité en ligne' '$OUT/themes.json'"
+get /lieu/seance "$OUT/vb"
+VC=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$OUT/page.html" | head -n 1)
+check "nor in the venue's form" sh -c "! grep -qF '<option>démarches en \
+    ligne</option>' '$OUT/page.html'"
+post /lieu/seance "$OUT/vb" "csrf=$VC" "theme=démarches en ligne" \
+    debut=maintenant duree=60
+check "a session opened now with it: refused at the theme, nothing written" \
+    sh -c "[ $code = 400 ] && [ \$(sqlite3 '$DB' 'SELECT count(*) FROM training_session') = 0 ]" &&
+    at_field theme
+get /admin/themes "$OUT/a"
+check "the page lists it among the retired" has '1 thème retiré'
+passnumd_stop
+check "passnumd restarts" passnumd_start "$CFG"
+check "a restart does not bring the retired theme back" test "$(q "SELECT
+    count(*) FROM theme WHERE name = 'démarches en ligne' AND retired_at IS
+    NOT NULL")" = 1
+login "$OUT/a" admin "$PW"
+C=$(csrf "$OUT/a")
+post "/admin/themes/$T1/retablir" "$OUT/a" "csrf=$C"
+check "offered again: 303" test "$code" = 303
+login "$OUT/vb" vb "$(password_of vb)"
+get /lieu/seance "$OUT/vb"
+VC=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$OUT/page.html" | head -n 1)
+post /lieu/seance "$OUT/vb" "csrf=$VC" "theme=démarches en ligne" \
+    debut=maintenant duree=60
+check "and taken again for a session: 303" test "$code" = 303
+post /admin/themes/999/retirer "$OUT/a" "csrf=$C"
+check "an unknown theme: 404" test "$code" = 404
 
 "$ADMIN" audit --config "$CFG" >"$OUT/audit" 2>&1
 check "the audit chain holds after it all" test $? = 0

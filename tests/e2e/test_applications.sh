@@ -41,7 +41,7 @@ apply() {
 	    --data-urlencode "commune=Nantes" --data-urlencode "contact_nom=Alex Morel" \
 	    --data-urlencode "contact_email=alex@example.fr" \
 	    --data-urlencode "contact_tel=0240000000" --data-urlencode "iban=$iban" \
-	    --data-urlencode "bic=CCBPFRPPNAN" --data-urlencode "theme-0=1" \
+	    --data-urlencode "bic=CCBPFRPPNAN" --data-urlencode "theme-1=1" \
 	    --data-urlencode "message=Ateliers le mardi" "$@" \
 	    "$URL/devenir-lieu-partenaire")
 }
@@ -84,6 +84,9 @@ check "stored pending, identifiers canonical" test \
     "$SIRET $IBAN pending"
 check "with its audit row" test \
     "$(db "SELECT count(*) FROM audit_log WHERE action = 'application.receive' AND actor = 'public'")" = 1
+check "the theme ticked, by its name" test \
+    "$(db "SELECT themes = (SELECT name || char(10) FROM theme WHERE id = 1)
+    FROM venue_application")" = 1
 check "no venue yet" test "$(db "SELECT count(*) FROM venue WHERE siret = '$SIRET'")" = 0
 apply "$OUT/anon" 35600000000001 $IBAN
 apply "$OUT/anon" 73282932000074 $IBAN

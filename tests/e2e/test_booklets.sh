@@ -239,6 +239,11 @@ matrix GET /admin/programmes "" 303 403 403 403 200 403
 matrix POST /admin/programmes "nom=" 303 403 403 403 400 403
 matrix GET /admin/programmes/1 "" 303 403 403 403 200 403
 matrix POST /admin/programmes/1/modifier "nom=" 303 403 403 403 400 403
+# The session themes: an empty name (400), no such theme (404).
+matrix GET /admin/themes "" 303 403 403 403 200 403
+matrix POST /admin/themes "theme=" 303 403 403 403 400 403
+matrix POST /admin/themes/999999/retirer "" 303 403 403 403 404 403
+matrix POST /admin/themes/999999/retablir "" 303 403 403 403 404 403
 # A venue applies on a public page; without its form's pn_apply cookie the
 # application is refused, whoever sends it.
 matrix GET /devenir-lieu-partenaire "" 200 200 200 200 200 200

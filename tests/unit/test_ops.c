@@ -29,6 +29,7 @@
 #include "booklet_issue.h"
 #include "op.h"
 #include "session_declare.h"
+#include "theme_setup.h"
 #include "terminal_enrol.h"
 #include "voucher_cancel.h"
 #include "web_terminal.h"
@@ -51,8 +52,15 @@ setup(void **state)
 	struct pn_error err;
 
 	assert_non_null(f);
+	unsigned themes;
+
 	store_world_open(&f->w, "ops", NOW, NOW - 3600, 120);
 	config_defaults(&f->cfg);
+	/* The configuration's themes, recorded as passnumd does at start. */
+	assert_int_equal(store_themes_seed(f->w.s, f->cfg.redemption.themes,
+	    f->cfg.redemption.n_themes, NOW - 7200, "passnumd", &themes,
+	    &err), 0);
+	assert_int_equal(themes, f->cfg.redemption.n_themes);
 	master = fx_master_with(FX_MASTER_SEED);
 	assert_int_equal(fx_cert(&f->keys.cert, master, f->w.key, 0, NULL,
 	    &err), 0);
@@ -374,6 +382,83 @@ session(const struct fixture *f, struct store_nonce *nonce, uint8_t fill)
 	return in;
 }
 
+/*
+ * The admins' themes: one added is offered at once; one retired is no
+ * longer taken for a session starting after its retirement, but still
+ * for one that started before (a terminal offline since); the
+ * configuration's list recorded again at a restart does not bring it
+ * back; offered again, it is taken again.
+ */
+static void
+test_themes_retired_forward(void **state)
+{
+	struct fixture *f = *state;
+	struct session_declare_out out;
+	struct store_nonce nonce;
+	struct session_declare_in in;
+	struct op_refusal why;
+	struct pn_error err;
+	const char *first = f->cfg.redemption.themes[0];
+	long long rows;
+	unsigned added;
+	int64_t id, first_id;
+	bool changed;
+
+	f->cx.who = NULL;
+	f->cx.actor = "admin-cli";
+	f->w.t1.seen_at = NOW - 60;
+	f->w.t1.contact_since = NOW - 600;
+	f->w.t1.seen_before = NOW - 120;
+	rows = count(f, "SELECT count(*) FROM audit_log");
+	assert_int_equal(theme_add(&f->cx, "", &id, &why), ERR_INVALID_FIELD);
+	assert_int_equal(theme_add(&f->cx, "a\nb", &id, &why),
+	    ERR_INVALID_FIELD);
+	assert_int_equal(theme_add(&f->cx, first, &id, &why),
+	    ERR_ALREADY_RECORDED);
+	assert_int_equal(theme_set_retired(&f->cx, 999, true, &changed, &why),
+	    ERR_THEME_NOT_FOUND);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), rows);
+	assert_int_equal(theme_add(&f->cx, "sécurité en ligne", &id, &why),
+	    ERR_NONE);
+	in = session(f, &nonce, 21);
+	in.theme = "sécurité en ligne";
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why), ERR_NONE);
+
+	/* The configuration's first, recorded first. */
+	first_id = count(f, "SELECT min(id) FROM theme");
+	assert_int_equal(theme_set_retired(&f->cx, first_id, true, &changed,
+	    &why), ERR_NONE);
+	assert_true(changed);
+	assert_int_equal(theme_set_retired(&f->cx, first_id, true, &changed,
+	    &why), ERR_NONE);
+	assert_false(changed);
+	/* Started a minute before its retirement: taken. */
+	in = session(f, &nonce, 22);
+	in.uid[0] = 22;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why), ERR_NONE);
+	/* Starting after it: refused, nothing written. */
+	in = session(f, &nonce, 23);
+	in.uid[0] = 23;
+	in.starts_at = NOW + 600;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
+	    ERR_UNKNOWN_THEME);
+	assert_int_equal(store_themes_seed(f->w.s, f->cfg.redemption.themes,
+	    f->cfg.redemption.n_themes, NOW, "passnumd", &added, &err), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM theme WHERE"
+	    " retired_at IS NOT NULL"), 1);
+	assert_int_equal(theme_set_retired(&f->cx, first_id, false, &changed,
+	    &why), ERR_NONE);
+	assert_true(changed);
+	in = session(f, &nonce, 24);
+	in.uid[0] = 24;
+	in.starts_at = NOW + 600;
+	assert_int_equal(session_declare(&f->cx, &in, &out, &why), ERR_NONE);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action"
+	    " IN ('theme.add', 'theme.retire', 'theme.restore') AND actor ="
+	    " 'admin-cli'"), 3);
+}
+
 static void
 test_session_rules_and_replays(void **state)
 {
@@ -646,6 +731,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_themes_retired_forward,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_kept_whole, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusal_undoes_everything,

@@ -279,7 +279,7 @@ test_open_creates_wal_and_latest(void **state)
 	assert_int_equal(stat(f->db, &st), -1);
 	s = open_ok(f->db);
 	assert_int_equal(stat(f->db, &st), 0);
-	assert_int_equal(store_schema_latest(), 21);
+	assert_int_equal(store_schema_latest(), 22);
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 
 	/* Seen from another connection: WAL, the version, strict tables. */
