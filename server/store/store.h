@@ -1425,7 +1425,7 @@ int store_programme_edit(struct store *s, const struct store_programme *p,
 
 /*
  * The audit rows of object ("programme:3", "agency:2") that set it up
- * or changed it, newest first, at most 200: when, who (the actor: a
+ * or changed it (as setup_change notes them), newest first, at most 200: when, who (the actor: a
  * login, or "admin-cli"), the action and the detail (JSON but for the
  * "add" rows). fn
  * returns non-zero to stop. 0, or -1.

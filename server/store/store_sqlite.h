@@ -98,6 +98,14 @@ int sq_insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
     int64_t *id, struct pn_error *err);
 
 /*
+ * After the audit row of action on object, in its transaction: when the
+ * action sets up or changes an agency or a programme, note that row for
+ * the object's history (setup_change, store_setup_history()). 0, or -1.
+ */
+int sq_setup_noted(struct store *s, const char *action, const char *object,
+    struct pn_error *err);
+
+/*
  * Step st through its rows, handing each to row with arg; row returns 0 to
  * go on, 1 to stop, -1 to stop with err set. Returns 0 or -1 with err.
  */

@@ -75,6 +75,7 @@ sq_insert_audited(struct store *s, sqlite3_stmt *st, const char *what,
 	(void)snprintf(obj, sizeof(obj), "%s:%lld", object,
 	    (long long)sqlite3_last_insert_rowid(s->db));
 	if (store_audit_append(s, now, actor, action, obj, what, err) != 0 ||
+	    sq_setup_noted(s, action, obj, err) != 0 ||
 	    sq_commit(s, err) != 0) {
 		sq_rollback(s);
 		return -1;

@@ -855,7 +855,9 @@ store_programme_set_rules(struct store *s, int64_t id, int commission_bp,
 	if (sq_audit_json(s, now, actor, "programme.rules", object, json_pack(
 	    "{s:i, s:s, s:i}", "commission_bp", (int)out->commission_bp,
 	    "budget_line", out->budget_line, "max_per_session",
-	    (int)out->max_per_session), err) != 0 || sq_commit(s, err) != 0)
+	    (int)out->max_per_session), err) != 0 ||
+	    sq_setup_noted(s, "programme.rules", object, err) != 0 ||
+	    sq_commit(s, err) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -1,4 +1,4 @@
-/* store_sqlite_setup.c -- the agencies listed and edited, a programme edited and its history of changes, on SQLite. */
+/* store_sqlite_setup.c -- the agencies listed and edited, a programme edited, and the history of their changes, on SQLite. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +6,36 @@
 #include <sqlite3.h>
 
 #include "store_sqlite.h"
+
+/* --- The history's notes ------------------------------------------------- */
+
+/* The actions that set up or change an agency or a programme. */
+static const char *const setup_actions[] = {
+	"programme.add", "programme.edit", "programme.rules", "agency.add",
+	"agency.edit",
+};
+
+SQ_QUERY(q_setup_note,
+    "INSERT INTO setup_change (object, audit_id)"
+    " VALUES (?1, (SELECT max(id) FROM audit_log))");
+
+/* Declared in store_sqlite.h. */
+int
+sq_setup_noted(struct store *s, const char *action, const char *object,
+    struct pn_error *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < sizeof(setup_actions) / sizeof(setup_actions[0]); i++)
+		if (strcmp(action, setup_actions[i]) == 0)
+			break;
+	if (i == sizeof(setup_actions) / sizeof(setup_actions[0]))
+		return 0;
+	st = sq_stmt(s, &q_setup_note);
+	sqlite3_bind_text(st, 1, object, -1, SQLITE_TRANSIENT);
+	return sq_step_done(s, st, "noting a change of setup", err);
+}
 
 /* --- Agencies ------------------------------------------------------------ */
 
@@ -115,8 +145,10 @@ update_audited(struct store *s, sqlite3_stmt *st, const char *what,
 		json_decref(changes);
 		return sq_error(s, rc, what, err);
 	}
-	return sq_audit_json(s, now, actor, action, object, json_pack("{s:o}",
-	    "changed", changes), err);
+	if (sq_audit_json(s, now, actor, action, object, json_pack("{s:o}",
+	    "changed", changes), err) != 0)
+		return -1;
+	return sq_setup_noted(s, action, object, err);
 }
 
 int
@@ -254,10 +286,9 @@ store_programme_edit(struct store *s, const struct store_programme *p,
 }
 
 SQ_QUERY(q_setup_history,
-    "SELECT a.at, a.actor, a.action, a.detail FROM audit_log a"
-    " WHERE a.object = ?1 AND a.action IN ('programme.add',"
-    " 'programme.edit', 'programme.rules', 'agency.add', 'agency.edit')"
-    " ORDER BY a.id DESC LIMIT 200");
+    "SELECT a.at, a.actor, a.action, a.detail FROM setup_change c"
+    " JOIN audit_log a ON a.id = c.audit_id WHERE c.object = ?1"
+    " ORDER BY c.audit_id DESC LIMIT 200");
 
 struct history_visit {
 	int (*fn)(void *ctx, int64_t at, const char *who, const char *action,

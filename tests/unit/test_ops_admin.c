@@ -512,6 +512,12 @@ test_setup_edits_apply_forward(void **state)
 	    ERR_NONE);
 	assert_false(changed);
 	assert_int_equal(audit_all(f), rows + 1);
+	/* Its history: the world's add and this edit, no refusal. */
+	assert_int_equal(count(f, "SELECT count(*) FROM setup_change c JOIN"
+	    " audit_log a ON a.id = c.audit_id WHERE c.object = 'programme:1'"
+	    " AND a.action IN ('programme.add', 'programme.edit')"), 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM setup_change WHERE"
+	    " object LIKE 'agency:%'"), 2);
 	/* The booklet issued before: its vouchers as they were issued. */
 	assert_int_equal(count(f, "SELECT count(*) FROM voucher WHERE value"
 	    " <> (SELECT face_value FROM programme WHERE id = 1)"),
