@@ -258,7 +258,8 @@ bench: deps-check
 	    bench/bench_redeem.sh build/release || rc=1; \
 	    bench/bench_settle.sh build/release || rc=1; \
 	    bench/bench_settle_load.sh build/release || rc=1; \
-	    bench/bench_terminal_rss.sh build/release || rc=1; exit $$rc
+	    bench/bench_terminal_rss.sh build/release || rc=1; \
+	    python3 bench/bench_setup_history.py || rc=1; exit $$rc
 
 fuzz: deps-check fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
