@@ -64,6 +64,18 @@ last_key_start(const char *text, size_t len)
 	return seen == PN_CONTROL_KEY_LEN ? i : 0;
 }
 
+/* Whether text[0..split) is a valid serial and text + split a valid key. */
+static bool
+key_follows(const char *text, size_t split)
+{
+	char key[PN_CONTROL_KEY_SIZE], bad;
+	uint64_t serial;
+
+	return serial_prefix(text, split, &serial) == PN_SERIAL_OK &&
+	    pn_control_key_parse(text + split, key, &bad) ==
+	    PN_CONTROL_KEY_OK;
+}
+
 static void
 take_key(const char *key, uint64_t serial, struct typed_entry *out)
 {
@@ -106,13 +118,21 @@ typed_entry_parse(const char *text, size_t len, const char *key,
 	for (i = 0; i < len; i++)
 		letters |= is_letter(text[i]);
 	whole = pn_serial_parse(text, &serial);
-	if (!letters && whole == PN_SERIAL_OK) {
+	split = last_key_start(text, len);
+	/*
+	 * Digits only that read as one serial, unless they also read as a
+	 * serial and a key of digits: "1005 4240 0013 0 2544-2234" is a
+	 * 21-digit serial too (one number in ten has the right check digit).
+	 * A serial alone that also splits so would need 21 digits, 10^19
+	 * vouchers; the serial and its key, 10^11: the likelier reading.
+	 */
+	if (!letters && whole == PN_SERIAL_OK && !(split > 0 &&
+	    key_follows(text, split))) {
 		out->kind = TYPED_NO_KEY;
 		out->serial = serial;
 		return;
 	}
 	/* The serial, then the key's 8 characters at the end. */
-	split = last_key_start(text, len);
 	if (split > 0 && serial_prefix(text, split, &serial) == PN_SERIAL_OK) {
 		take_key(text + split, serial, out);
 		return;

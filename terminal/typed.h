@@ -52,7 +52,9 @@ bool typed_looks_typed(const char *text);
  * so where the letters start is not enough); when that split does not
  * give a valid serial, the key is taken to start at the group holding the
  * first letter, so that a key one character short is named as the fault.
- * A text of digits only that is a valid serial is TYPED_NO_KEY. With key
+ * A text of digits only that is a valid serial is TYPED_NO_KEY, unless it
+ * also splits into a valid serial and a valid key of digits (then
+ * TYPED_FULL: the serial alone would have 21 digits). With key
  * given apart, text must be the serial alone. Never fails: out->kind says
  * what was found.
  */

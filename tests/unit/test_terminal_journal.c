@@ -733,6 +733,15 @@ test_typed_entry(void **state)
 		    "23456789", 0 },
 		{ "0000 0000 0001 3 23QM-4XRT", NULL, TYPED_FULL, 1,
 		    "23QM4XRT", 0 },
+		/*
+		 * Found by fuzz_typed_entry: a serial and a key of digits
+		 * that also read as one 21-digit serial; the serial and its
+		 * key are the likelier reading.
+		 */
+		{ "1005 4240 0013 0 2544-2234", NULL, TYPED_FULL,
+		    100542400013ULL, "25442234", 0 },
+		{ "100542 40001 302 54.....42234", NULL, TYPED_FULL,
+		    100542400013ULL, "25442234", 0 },
 		{ "0000 0000 0001 3", "K7QM 4XRT", TYPED_FULL, 1, "K7QM4XRT",
 		    0 },
 		/* The key's faults, named as such. */
