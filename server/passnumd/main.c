@@ -29,6 +29,7 @@
 #include "keyring.h"
 #include "log.h"
 #include "store.h"
+#include "theme_setup.h"
 #include "worker.h"
 
 #define GRACE_SECONDS 10
@@ -167,7 +168,7 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	struct store *s;
 	struct stat st;
 	uint64_t audit_rows;
-	unsigned themes;
+	unsigned themes, skipped;
 	int64_t bad_id;
 	bool added;
 	int rc;
@@ -233,8 +234,8 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	 * their page stays retired (store_themes_seed()).
 	 */
 	if (store_themes_seed(s, cfg->redemption.themes,
-	    cfg->redemption.n_themes, (int64_t)time(NULL), "passnumd",
-	    &themes, &err) != 0) {
+	    cfg->redemption.n_themes, THEMES_OFFERED_MAX, (int64_t)time(NULL),
+	    "passnumd", &themes, &skipped, &err) != 0) {
 		fprintf(stderr, "passnumd: %s\n", err.message);
 		store_close(s);
 		return -1;
@@ -242,6 +243,11 @@ preflight(const struct config *cfg, struct keyring *keys, int *lock_fd)
 	if (themes > 0)
 		printf("passnumd: %u %s of the configuration recorded in the "
 		    "database\n", themes, themes == 1 ? "theme" : "themes");
+	if (skipped > 0)
+		fprintf(stderr, "passnumd: %u %s of the configuration not "
+		    "recorded: %d themes are offered already, the most a "
+		    "terminal is sent; retire some at /admin/themes\n", skipped,
+		    skipped == 1 ? "theme" : "themes", THEMES_OFFERED_MAX);
 	if (checkpoint_at_start(s, keys->signing, history_path,
 	    cfg->checkpoint.copy, keyring_pk, keys, (int64_t)time(NULL),
 	    &err) != 0) {

@@ -200,6 +200,27 @@ check_form(struct programme_form *f, bool with_rules,
 	    PROGRAMME_PER_SESSION_MAX, "Chèques d’un carnet par séance");
 }
 
+/* The form's control of an operation's field; the name when unknown. */
+static const char *
+form_field(const char *op_field)
+{
+	static const struct { const char *op, *form; } fields[] = {
+		{ "face_value", "valeur" }, { "per_booklet", "cheques" },
+		{ "validity", "jours" }, { "territory", "territoire" },
+		{ "budget", "budget" }, { "max_booklets", "carnets" },
+		{ "instructions", "couverture" }, { "venues", "lieux" },
+		{ "commission_bp", "commission" }, { "budget_line", "ligne" },
+		{ "max_per_session", "seance" },
+	};
+	size_t i;
+
+	for (i = 0; op_field != NULL && i < sizeof(fields) / sizeof(fields[0]);
+	    i++)
+		if (strcmp(op_field, fields[i].op) == 0)
+			return fields[i].form;
+	return "nom";
+}
+
 /* The form's field of an operation's refusal, and its French sentence. */
 static void
 refusal_error(struct programme_form *f, const struct op_refusal *why,
@@ -213,10 +234,11 @@ refusal_error(struct programme_form *f, const struct op_refusal *why,
 		ui_form_error(&f->form, "budget", "%s", "Budget : il ne peut pas "
 		    "descendre sous ce que les carnets déjà délivrés engagent.");
 	else
-		/* The page checked each field: a backstop, named. */
-		ui_form_error(&f->form, "nom", "Un réglage n’est pas valable "
-		    "(%s) : vérifiez le formulaire.", why->field != NULL ?
-		    why->field : "?");
+		/* The page checked each field first: the operation's own
+		 * rules are the backstop, said at the field they name. */
+		ui_form_error(&f->form, form_field(why->field), "%s",
+		    "Ce réglage n’est pas accepté : corrigez-le ; seuls les "
+		    "caractères imprimables sont permis.");
 }
 
 /* --- The form ------------------------------------------------------------ */

@@ -258,10 +258,15 @@ ui_admin_theme_add(struct http_request *req)
 	if (code == ERR_INVALID_FIELD)
 		return themes_page(req, name, name[0] == '\0' ? "Nom du "
 		    "thème : rien n’a été saisi." : "Nom du thème : une seule "
-		    "ligne de 127 caractères au plus.", 400);
+		    "ligne de 127 caractères au plus, sans point-virgule.",
+		    400);
 	if (code == ERR_ALREADY_RECORDED)
 		return themes_page(req, name, "Nom du thème : ce thème existe "
 		    "déjà ; s’il est retiré, proposez-le de nouveau.", 409);
+	if (code == ERR_THEMES_FULL)
+		return themes_page(req, name, "Nom du thème : 16 thèmes sont "
+		    "déjà proposés, le plus que reçoivent les postes ; "
+		    "retirez-en un d’abord.", 409);
 	if (code != ERR_NONE)
 		return ui_error_page(req, code, why.detail);
 	return http_redirect(req, "/admin/themes?fait=1");

@@ -1466,6 +1466,9 @@ int store_theme_add(struct store *s, const char *name, int64_t now,
 int store_theme_set_retired(struct store *s, int64_t id, bool retired,
     int64_t now, const char *actor, struct pn_error *err);
 
+/* How many themes are offered (not retired) into *n. 0, or -1. */
+int store_theme_offered(struct store *s, unsigned *n, struct pn_error *err);
+
 /* 1 when a session starting at starts_at may have theme name (it exists,
  * and was not retired by then), 0 when not, -1 with err. */
 int store_theme_usable(struct store *s, const char *name, int64_t starts_at,
@@ -1473,11 +1476,13 @@ int store_theme_usable(struct store *s, const char *name, int64_t starts_at,
 
 /*
  * Add each of the n names that no theme has, retired or not, as actor
- * (the configuration's first list, at each start): a theme retired from
- * the pages stays retired. *added counts them. 0, or -1.
+ * (the configuration's first list, at each start), while fewer than
+ * max are offered: a theme retired from the pages stays retired. *added
+ * counts those added, *skipped those left out for want of room. 0, -1.
  */
 int store_themes_seed(struct store *s, const char (*names)[128], unsigned n,
-    int64_t now, const char *actor, unsigned *added, struct pn_error *err);
+    unsigned max, int64_t now, const char *actor, unsigned *added,
+    unsigned *skipped, struct pn_error *err);
 
 /* What a draft is made with. */
 struct store_settle_rules {

@@ -112,6 +112,24 @@ store_theme_set_retired(struct store *s, int64_t id, bool retired,
 	return 0;
 }
 
+SQ_QUERY(q_theme_offered,
+    "SELECT count(*) FROM theme WHERE retired_at IS NULL");
+
+int
+store_theme_offered(struct store *s, unsigned *n, struct pn_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(s, &q_theme_offered);
+	int rc;
+
+	*n = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = (unsigned)sqlite3_column_int(st, 0);
+	else
+		sq_error(s, rc, "counting the themes offered", err);
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 SQ_QUERY(q_theme_usable,
     "SELECT count(*) FROM theme WHERE name = ?1"
     " AND (retired_at IS NULL OR ?2 < retired_at)");
@@ -139,14 +157,17 @@ SQ_QUERY(q_theme_named,
 
 int
 store_themes_seed(struct store *s, const char (*names)[128], unsigned n,
-    int64_t now, const char *actor, unsigned *added, struct pn_error *err)
+    unsigned max, int64_t now, const char *actor, unsigned *added,
+    unsigned *skipped, struct pn_error *err)
 {
 	sqlite3_stmt *st;
+	unsigned i, offered;
 	int64_t id;
-	unsigned i;
 	int rc;
 
-	*added = 0;
+	*added = *skipped = 0;
+	if (store_theme_offered(s, &offered, err) != 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		st = sq_stmt(s, &q_theme_named);
 		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_TRANSIENT);
@@ -161,9 +182,14 @@ store_themes_seed(struct store *s, const char (*names)[128], unsigned n,
 		/* Present, even retired from the pages: left as it is. */
 		if (rc > 0)
 			continue;
+		if (offered >= max) {
+			(*skipped)++;
+			continue;
+		}
 		if (store_theme_add(s, names[i], now, actor, &id, err) != 0)
 			return -1;
 		(*added)++;
+		offered++;
 	}
 	return 0;
 }

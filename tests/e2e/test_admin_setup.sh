@@ -228,6 +228,11 @@ edit_with "commission=101"
 post "/admin/programmes/$P/modifier" "$OUT/a" "${FORM[@]}" "motdepasse=$PW"
 check "a commission over 100 %: 400 at its field" sh -c "[ $code = 400 ]" &&
     at_field commission
+edit_with "ligne=$(printf '6568\00158')"
+post "/admin/programmes/$P/modifier" "$OUT/a" "${FORM[@]}" "motdepasse=$PW"
+check "a control character in the budget line: 400 at its field, in French" \
+    sh -c "[ $code = 400 ] && grep -qF 'Ce réglage n’est pas accepté' \
+    '$OUT/page.html'" && at_field ligne
 edit_with "budget=50"
 post "/admin/programmes/$P/modifier" "$OUT/a" "${FORM[@]}" "motdepasse=$PW"
 check "a budget under what is committed: 409 at the budget" sh -c \
@@ -296,6 +301,9 @@ check "an empty theme: 400 at its field" sh -c "[ $code = 400 ]" &&
     at_field theme
 post /admin/themes "$OUT/a" "csrf=$C" "theme=démarches en ligne"
 check "a theme that exists: 409 at its field" sh -c "[ $code = 409 ]" &&
+    at_field theme
+post /admin/themes "$OUT/a" "csrf=$C" "theme=bureautique; tableur"
+check "a theme with ';': 400 at its field" sh -c "[ $code = 400 ]" &&
     at_field theme
 post /admin/themes "$OUT/a" "theme=sécurité en ligne"
 check "adding without the CSRF token: 403" test "$code" = 403

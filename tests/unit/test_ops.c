@@ -50,16 +50,15 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct pn_master_key *master;
 	struct pn_error err;
+	unsigned themes, skipped;
 
 	assert_non_null(f);
-	unsigned themes;
-
 	store_world_open(&f->w, "ops", NOW, NOW - 3600, 120);
 	config_defaults(&f->cfg);
 	/* The configuration's themes, recorded as passnumd does at start. */
 	assert_int_equal(store_themes_seed(f->w.s, f->cfg.redemption.themes,
-	    f->cfg.redemption.n_themes, NOW - 7200, "passnumd", &themes,
-	    &err), 0);
+	    f->cfg.redemption.n_themes, THEMES_OFFERED_MAX, NOW - 7200,
+	    "passnumd", &themes, &skipped, &err), 0);
 	assert_int_equal(themes, f->cfg.redemption.n_themes);
 	master = fx_master_with(FX_MASTER_SEED);
 	assert_int_equal(fx_cert(&f->keys.cert, master, f->w.key, 0, NULL,
@@ -400,7 +399,7 @@ test_themes_retired_forward(void **state)
 	struct pn_error err;
 	const char *first = f->cfg.redemption.themes[0];
 	long long rows;
-	unsigned added;
+	unsigned added, skipped;
 	int64_t id, first_id;
 	bool changed;
 
@@ -443,7 +442,8 @@ test_themes_retired_forward(void **state)
 	assert_int_equal(session_declare(&f->cx, &in, &out, &why),
 	    ERR_UNKNOWN_THEME);
 	assert_int_equal(store_themes_seed(f->w.s, f->cfg.redemption.themes,
-	    f->cfg.redemption.n_themes, NOW, "passnumd", &added, &err), 0);
+	    f->cfg.redemption.n_themes, THEMES_OFFERED_MAX, NOW, "passnumd",
+	    &added, &skipped, &err), 0);
 	assert_int_equal(added, 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM theme WHERE"
 	    " retired_at IS NOT NULL"), 1);
@@ -457,6 +457,56 @@ test_themes_retired_forward(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action"
 	    " IN ('theme.add', 'theme.retire', 'theme.restore') AND actor ="
 	    " 'admin-cli'"), 3);
+}
+
+/*
+ * At most 16 themes offered, the configuration's limit, under the 32 a
+ * terminal accepts: the seventeenth, added or offered again, is refused
+ * with nothing written, and the configuration's list at a start adds no
+ * more than room allows.
+ */
+static void
+test_themes_at_most_sixteen(void **state)
+{
+	struct fixture *f = *state;
+	const char names[2][128] = { "atelier photo", "jeux vidéo" };
+	struct op_refusal why;
+	struct pn_error err;
+	char name[32];
+	long long rows;
+	unsigned i, added, skipped;
+	int64_t id, first_id;
+	bool changed;
+
+	f->cx.who = NULL;
+	f->cx.actor = "admin-cli";
+	assert_int_equal(theme_add(&f->cx, "bureautique; tableur", &id, &why),
+	    ERR_INVALID_FIELD);
+	for (i = f->cfg.redemption.n_themes; i < THEMES_OFFERED_MAX; i++) {
+		(void)snprintf(name, sizeof(name), "thème %u", i);
+		assert_int_equal(theme_add(&f->cx, name, &id, &why), ERR_NONE);
+	}
+	rows = count(f, "SELECT count(*) FROM audit_log");
+	assert_int_equal(theme_add(&f->cx, "un de trop", &id, &why),
+	    ERR_THEMES_FULL);
+	assert_int_equal(count(f, "SELECT count(*) FROM theme"),
+	    THEMES_OFFERED_MAX);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), rows);
+	/* At a start, the configuration's new names wait for room. */
+	assert_int_equal(store_themes_seed(f->w.s, names, 2,
+	    THEMES_OFFERED_MAX, NOW, "passnumd", &added, &skipped, &err), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(skipped, 2);
+	first_id = count(f, "SELECT min(id) FROM theme");
+	assert_int_equal(theme_set_retired(&f->cx, first_id, true, &changed,
+	    &why), ERR_NONE);
+	assert_int_equal(theme_add(&f->cx, "un de trop", &id, &why), ERR_NONE);
+	rows = count(f, "SELECT count(*) FROM audit_log");
+	assert_int_equal(theme_set_retired(&f->cx, first_id, false, &changed,
+	    &why), ERR_THEMES_FULL);
+	assert_int_equal(count(f, "SELECT count(*) FROM theme WHERE"
+	    " retired_at IS NULL"), THEMES_OFFERED_MAX);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), rows);
 }
 
 static void
@@ -732,6 +782,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_themes_retired_forward,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_themes_at_most_sixteen,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_kept_whole, setup,
 		    teardown),
