@@ -264,6 +264,36 @@ function contrastOf(a, b) {
 // Every element of the blue header the keyboard reaches shows a focus
 // ring of at least 3:1 against the header (WCAG 2.1 1.4.11), measured:
 // the outline's computed colour against the header's background.
+// Each [label, path, h1, status] (h1 null: not checked; status 200 when
+// left out) at a phone's width and a desktop's: its status, its one h1,
+// no side scrolling, a screenshot (with docShots, the guide's picture at
+// 375 px too), the skip link, and axe on the same page in axePage.
+async function pagesAtBothWidths(page, axePage, pages, { docShots = false } = {}) {
+	for (const [label, path, h1, status = 200] of pages) {
+		for (const width of [375, 1280]) {
+			const at = `${label} at ${width} px`;
+			const size = { width, height: 900 };
+
+			await page.setViewportSize(size);
+			await axePage.setViewportSize(size);
+			if (status !== 200)
+				expectedStatus.add(`${BASE}${path}`);
+			const resp = await page.goto(`${BASE}${path}`);
+			ok(resp.status() === status, `${at}: GET ${path}: ${status}`,
+			    `${resp.status()}`);
+			if (h1)
+				await heading(page, h1, at);
+			await noSideScroll(page, at);
+			await screenshot(page, `${label.replace(/ /g, '-')}-${width}`);
+			if (docShots && width === 375)
+				await docShot(page, label.replace(/ /g, '-'));
+			await skipLink(page, at);
+			await axePage.goto(`${BASE}${path}`);
+			await axe(axePage, at);
+		}
+	}
+}
+
 async function headerFocusRing(page, label) {
 	await page.evaluate(() => {
 		document.activeElement?.blur();
@@ -617,7 +647,7 @@ try {
 	step = 'caseworker follow-up pages';
 	// The agency's list, its filters refused, the vouchers about to
 	// expire, the form and the booklet: at a phone's width and a desktop's.
-	for (const [label, path, h1, status] of [
+	await pagesAtBothWidths(page, axePage, [
 	    ['booklets', '/carnets', 'Carnets de votre service', 200],
 	    ['booklets by reference', `/carnets?dossier=${REF}`,
 		'Carnets de votre service', 200],
@@ -627,27 +657,7 @@ try {
 	    ['expiring vouchers', '/echeances?jours=60',
 		'Chèques bientôt expirés', 200],
 	    ['new booklet', '/carnets/nouveau', 'Nouveau carnet', 200],
-	    ['booklet', bookletPath, null, 200]]) {
-		for (const width of [375, 1280]) {
-			const at = `${label} at ${width} px`;
-			const size = { width, height: 900 };
-
-			await page.setViewportSize(size);
-			await axePage.setViewportSize(size);
-			if (status !== 200)
-				expectedStatus.add(`${BASE}${path}`);
-			const resp = await page.goto(`${BASE}${path}`);
-			ok(resp.status() === status, `${at}: GET ${path}: ${status}`,
-			    `${resp.status()}`);
-			if (h1)
-				await heading(page, h1, at);
-			await noSideScroll(page, at);
-			await screenshot(page, `${label.replace(/ /g, '-')}-${width}`);
-			await skipLink(page, at);
-			await axePage.goto(`${BASE}${path}`);
-			await axe(axePage, at);
-		}
-	}
+	    ['booklet', bookletPath, null, 200]]);
 	await page.setViewportSize(PHONE);
 	await axePage.setViewportSize(PHONE);
 	await page.goto(`${BASE}/carnets?dossier=${REF}`);
@@ -754,7 +764,7 @@ try {
 		await axeContext.addCookies(await context.cookies());
 		// The venue's pages say where its money stands in tables and
 		// lists: each at a narrow phone's width and a desktop's.
-		for (const [label, path, h1, status] of [
+		await pagesAtBothWidths(page, axePage, [
 		    ['venue month', `/lieu?mois=${VENUE_MONTH}`,
 			'Séances et remboursements', 200],
 		    ['venue bad month', '/lieu?mois=2026-13',
@@ -765,31 +775,8 @@ try {
 			200],
 		    ['venue statements', '/lieu/releves',
 			'Relevés de règlement', 200],
-		    ['venue terminals', '/lieu/postes', 'Postes', 200]]) {
-			for (const width of [375, 1280]) {
-				const at = `${label} at ${width} px`;
-				const size = { width, height: 900 };
-
-				await page.setViewportSize(size);
-				await axePage.setViewportSize(size);
-				if (status !== 200)
-					expectedStatus.add(`${BASE}${path}`);
-				const resp = await page.goto(`${BASE}${path}`);
-				ok(resp.status() === status,
-				    `${at}: GET ${path}: ${status}`,
-				    `${resp.status()}`);
-				if (h1)
-					await heading(page, h1, at);
-				await noSideScroll(page, at);
-				await screenshot(page,
-				    `${label.replace(/ /g, '-')}-${width}`);
-				if (width === 375)
-					await docShot(page, label.replace(/ /g, '-'));
-				await skipLink(page, at);
-				await axePage.goto(`${BASE}${path}`);
-				await axe(axePage, at);
-			}
-		}
+		    ['venue terminals', '/lieu/postes', 'Postes', 200]],
+		    { docShots: true });
 		// The session's attendance sheet: two links, each a download.
 		step = 'attendance sheet';
 		await page.goto(`${BASE}/lieu/sessions/${VENUE_SESSION}`);
@@ -1147,30 +1134,12 @@ try {
 		}
 		const userPath = await page.getByRole('link',
 		    { name: 'Voir le compte' }).getAttribute('href');
-		for (const [label, path, h1] of [
+		await pagesAtBothWidths(page, axePage, [
 		    ['users', '/admin/utilisateurs', 'Utilisateurs'],
 		    ['users admins', '/admin/utilisateurs?role=admin',
 			'Utilisateurs'],
 		    ['user', userPath, 'Navigateur Test'],
-		    ['my account', '/compte', 'Mon compte']]) {
-			for (const width of [375, 1280]) {
-				const at = `${label} at ${width} px`;
-				const size = { width, height: 900 };
-
-				await page.setViewportSize(size);
-				await axePage.setViewportSize(size);
-				const resp = await page.goto(`${BASE}${path}`);
-				ok(resp.status() === 200, `${at}: GET ${path}: 200`,
-				    `${resp.status()}`);
-				await heading(page, h1, at);
-				await noSideScroll(page, at);
-				await screenshot(page,
-				    `${label.replace(/ /g, '-')}-${width}`);
-				await skipLink(page, at);
-				await axePage.goto(`${BASE}${path}`);
-				await axe(axePage, at);
-			}
-		}
+		    ['my account', '/compte', 'Mon compte']]);
 		ok(!(await page.content()).includes(temp),
 		    'users: the one-time password is shown nowhere else');
 		// A wrong current password: the field marked, under axe.
@@ -1211,29 +1180,11 @@ try {
 		await page.waitForURL((u) => !/\/connexion/.test(u.pathname));
 		await axeContext.clearCookies();
 		await axeContext.addCookies(await context.cookies());
-		for (const [label, path, h1] of [
+		await pagesAtBothWidths(page, axePage, [
 		    ['admin venues', '/admin/lieux', 'Lieux partenaires'],
 		    ['admin venues search', '/admin/lieux?q=introuvable',
 			'Lieux partenaires'],
-		    ['admin venue', '/admin/lieux/1', 'Médiathèque de Rezé']]) {
-			for (const width of [375, 1280]) {
-				const at = `${label} at ${width} px`;
-				const size = { width, height: 900 };
-
-				await page.setViewportSize(size);
-				await axePage.setViewportSize(size);
-				const resp = await page.goto(`${BASE}${path}`);
-				ok(resp.status() === 200, `${at}: GET ${path}: 200`,
-				    `${resp.status()}`);
-				await heading(page, h1, at);
-				await noSideScroll(page, at);
-				await screenshot(page,
-				    `${label.replace(/ /g, '-')}-${width}`);
-				await skipLink(page, at);
-				await axePage.goto(`${BASE}${path}`);
-				await axe(axePage, at);
-			}
-		}
+		    ['admin venue', '/admin/lieux/1', 'Médiathèque de Rezé']]);
 		ok(await page.getByText('Changement de RIB en attente')
 		    .isVisible(), 'admin venue: the pending change is said');
 		ok(await page.getByRole('button',
@@ -1270,7 +1221,7 @@ try {
 		await page.waitForURL((u) => !/\/connexion/.test(u.pathname));
 		await axeContext.clearCookies();
 		await axeContext.addCookies(await context.cookies());
-		for (const [label, path, h1] of [
+		await pagesAtBothWidths(page, axePage, [
 		    ['applications', '/admin/candidatures',
 			'Candidatures des lieux'],
 		    ['nightly jobs', '/admin/taches', 'Tâches de nuit'],
@@ -1283,25 +1234,7 @@ try {
 		    ['programmes', '/admin/programmes', 'Programmes'],
 		    ['programme', '/admin/programmes/1',
 			'Pass numérique 2026'],
-		    ['themes', '/admin/themes', 'Thèmes des séances']]) {
-			for (const width of [375, 1280]) {
-				const at = `${label} at ${width} px`;
-				const size = { width, height: 900 };
-
-				await page.setViewportSize(size);
-				await axePage.setViewportSize(size);
-				const r = await page.goto(`${BASE}${path}`);
-				ok(r.status() === 200, `${at}: GET ${path}: 200`,
-				    `${r.status()}`);
-				await heading(page, h1, at);
-				await noSideScroll(page, at);
-				await screenshot(page,
-				    `${label.replace(/ /g, '-')}-${width}`);
-				await skipLink(page, at);
-				await axePage.goto(`${BASE}${path}`);
-				await axe(axePage, at);
-			}
-		}
+		    ['themes', '/admin/themes', 'Thèmes des séances']]);
 		// A programme's form sent with its value cleared and no
 		// password: both errors in the summary, each link reaching its
 		// field, nothing changed.
