@@ -157,8 +157,9 @@ history_row(void *ctx, int64_t at, const char *who, const char *action,
 	json_t *d = NULL;
 
 	pn_time_format_paris(at, when);
-	html_put(&hi->rows, "<tr><td class=\"nowrap\">%s</td><td>%s</td><td>",
-	    when, who);
+	/* Who: a login, or "passnumd", "admin-cli": an identifier. */
+	html_put(&hi->rows, "<tr><td class=\"nowrap\">%s</td><td><code>%s"
+	    "</code></td><td>", when, who);
 	if (strcmp(action, "programme.add") == 0 ||
 	    strcmp(action, "agency.add") == 0)
 		html_put(&hi->rows, "Création");
